@@ -1,0 +1,366 @@
+package wire
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// MaxRecord is the largest record, in bytes, a decoder accepts. A larger one
+// is rejected as a bad record (a 10 MB title is not an alert) and the
+// decoder goes on with the next.
+const MaxRecord = 8 << 20
+
+// Item is one record found in an input.
+type Item struct {
+	Raw   jsontext.Value // the record's JSON; valid only until the next item
+	Line  int            // 1-based line where the record starts; 0 when not known
+	Index int            // 1-based position of the record in the input
+	Err   error          // a bad record (Raw may be nil); see RecordError
+	Fatal bool           // the input cannot be read further
+}
+
+// Container names a member of a top-level object whose array holds the
+// records, e.g. "value" (Microsoft APIs), "records" (Event Hubs) or
+// "hits.hits" (Elasticsearch search responses).
+type Container = string
+
+// Records splits r into records, streaming, whatever its layout:
+//
+//   - NDJSON: one JSON value per line (blank lines skipped);
+//   - a JSON array of records, or several concatenated JSON documents;
+//   - an object holding the records in one of the containers;
+//   - a single object, which is one record.
+//
+// Arrays and containers are flattened one level: each element is a record.
+// A syntax error inside a line of NDJSON spoils that line only; anywhere
+// else it ends the input (Fatal).
+func Records(r io.Reader, containers ...Container) iter.Seq[Item] {
+	return func(yield func(Item) bool) {
+		br := bufio.NewReaderSize(r, 1<<16)
+		if isNDJSON(br) {
+			lines(br, containers, yield)
+			return
+		}
+		s := splitter{containers: containers, yield: yield}
+		dec := jsontext.NewDecoder(br, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+		s.stream(dec, 0)
+	}
+}
+
+// isNDJSON reports whether the first non-blank line holds a complete JSON
+// object followed by a line break: the mark of NDJSON.
+func isNDJSON(br *bufio.Reader) bool {
+	head, _ := br.Peek(1 << 16)
+	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
+	if len(head) == 0 || head[0] != '{' {
+		return false
+	}
+	nl := bytes.IndexByte(head, '\n')
+	if nl < 0 {
+		// One line, or a first line longer than the peek: either way
+		// line mode reads it correctly.
+		return true
+	}
+	return jsontext.Value(bytes.TrimSpace(head[:nl])).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+}
+
+type splitter struct {
+	containers []Container
+	yield      func(Item) bool
+	index      int
+	stopped    bool
+}
+
+func (s *splitter) emit(it Item) bool {
+	if s.stopped {
+		return false
+	}
+	s.index++
+	it.Index = s.index
+	if it.Err == nil && len(it.Raw) > MaxRecord {
+		it.Err, it.Raw = fmt.Errorf("record is %d bytes, more than the %d MiB limit", len(it.Raw), MaxRecord>>20), nil
+	} else if it.Err == nil && !utf8.Valid(it.Raw) {
+		it.Err, it.Raw = errors.New("record is not valid UTF-8"), nil
+	}
+	if !s.yield(it) {
+		s.stopped = true
+	}
+	return !s.stopped
+}
+
+func (s *splitter) fatal(err error, line int) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		err = fmt.Errorf("input ends in the middle of a record (truncated?): %w", err)
+	}
+	s.index++
+	if !s.stopped {
+		s.yield(Item{Err: err, Line: line, Index: s.index, Fatal: true})
+	}
+	s.stopped = true
+}
+
+// stream reads every top-level value of dec. line, when not 0, is the
+// line all its records are on (line mode).
+func (s *splitter) stream(dec *jsontext.Decoder, line int) {
+	for !s.stopped {
+		switch dec.PeekKind() {
+		case '[':
+			if _, err := dec.ReadToken(); err != nil {
+				s.fatal(err, line)
+				return
+			}
+			if !s.elements(dec, line) {
+				return
+			}
+		case '{':
+			if !s.object(dec, line) {
+				return
+			}
+		case 0:
+			if _, err := dec.ReadToken(); err != nil && !errors.Is(err, io.EOF) {
+				s.fatal(err, line)
+			}
+			return
+		default:
+			v, err := dec.ReadValue()
+			if err != nil {
+				s.fatal(err, line)
+				return
+			}
+			s.emit(Item{Err: fmt.Errorf("want a JSON object, got %s", kindName(v.Kind())), Line: line})
+		}
+	}
+}
+
+// elements emits each element of an array whose '[' was read.
+func (s *splitter) elements(dec *jsontext.Decoder, line int) bool {
+	for dec.PeekKind() != ']' {
+		v, err := dec.ReadValue()
+		if err != nil {
+			s.fatal(err, line)
+			return false
+		}
+		if v.Kind() != '{' {
+			if !s.emit(Item{Err: fmt.Errorf("want a JSON object, got %s", kindName(v.Kind())), Line: line}) {
+				return false
+			}
+			continue
+		}
+		if !s.emit(Item{Raw: v, Line: line}) {
+			return false
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		s.fatal(err, line)
+		return false
+	}
+	return true
+}
+
+// object reads one top-level object. If it holds a container, the
+// container's elements are the records; otherwise the object is one.
+func (s *splitter) object(dec *jsontext.Decoder, line int) bool {
+	if _, err := dec.ReadToken(); err != nil {
+		s.fatal(err, line)
+		return false
+	}
+	var rebuilt []byte
+	rebuilt = append(rebuilt, '{')
+	found := false
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadValue()
+		if err != nil {
+			s.fatal(err, line)
+			return false
+		}
+		// name points into the decoder's buffer, which the next read
+		// (even a peek) may overwrite: copy it first.
+		mark := len(rebuilt)
+		if mark > 1 {
+			rebuilt = append(rebuilt, ',')
+		}
+		rebuilt = append(rebuilt, name...)
+		key := unquote(rebuilt[len(rebuilt)-len(name):])
+		rebuilt = append(rebuilt, ':')
+		if sub, ok := s.container(key); ok && (dec.PeekKind() == '[' || sub != "" && dec.PeekKind() == '{') {
+			found = true
+			rebuilt = rebuilt[:mark]
+			if !s.inner(dec, sub, line) {
+				return false
+			}
+			continue
+		}
+		v, err := dec.ReadValue()
+		if err != nil {
+			s.fatal(err, line)
+			return false
+		}
+		rebuilt = append(rebuilt, v...)
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		s.fatal(err, line)
+		return false
+	}
+	if found {
+		return true
+	}
+	return s.emit(Item{Raw: append(rebuilt, '}'), Line: line})
+}
+
+// container reports whether key names a container, and the rest of its
+// dotted path ("hits.hits" gives "hits" for the key "hits").
+func (s *splitter) container(key string) (rest string, ok bool) {
+	for _, c := range s.containers {
+		head, tail, _ := bytes.Cut([]byte(c), []byte("."))
+		if string(head) == key {
+			return string(tail), true
+		}
+	}
+	return "", false
+}
+
+// inner descends into a container value: an array of records, or for a
+// dotted path an object whose member named sub holds the array.
+func (s *splitter) inner(dec *jsontext.Decoder, sub string, line int) bool {
+	if sub == "" || dec.PeekKind() == '[' {
+		if dec.PeekKind() != '[' {
+			v, err := dec.ReadValue()
+			if err != nil {
+				s.fatal(err, line)
+				return false
+			}
+			return s.emit(Item{Err: fmt.Errorf("want an array of records, got %s", kindName(v.Kind())), Line: line})
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			s.fatal(err, line)
+			return false
+		}
+		return s.elements(dec, line)
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		s.fatal(err, line)
+		return false
+	}
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadValue()
+		if err != nil {
+			s.fatal(err, line)
+			return false
+		}
+		if key := unquote(name); key == sub && dec.PeekKind() == '[' {
+			if !s.inner(dec, "", line) {
+				return false
+			}
+			continue
+		}
+		if err := dec.SkipValue(); err != nil {
+			s.fatal(err, line)
+			return false
+		}
+	}
+	_, err := dec.ReadToken()
+	if err != nil {
+		s.fatal(err, line)
+	}
+	return err == nil
+}
+
+// lines reads NDJSON: every line is read on its own, so a bad line costs
+// only itself.
+func lines(br *bufio.Reader, containers []Container, yield func(Item) bool) {
+	s := splitter{containers: containers, yield: yield}
+	dec := jsontext.NewDecoder(bytes.NewReader(nil), jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+	var long []byte
+	for n := 1; !s.stopped; n++ {
+		line, err := readLine(br, &long)
+		if err != nil && !errors.Is(err, io.EOF) {
+			if errors.Is(err, errTooLong) {
+				s.emit(Item{Err: fmt.Errorf("line is longer than the %d MiB limit", MaxRecord>>20), Line: n})
+				continue
+			}
+			s.fatal(err, n)
+			return
+		}
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			s.line(dec, t, n)
+		}
+		if errors.Is(err, io.EOF) {
+			return
+		}
+	}
+}
+
+func (s *splitter) line(dec *jsontext.Decoder, t []byte, n int) {
+	if t[0] != '{' && t[0] != '[' || !jsontext.Value(t).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)) {
+		s.emit(Item{Err: fmt.Errorf("line is not a complete JSON object (truncated or not JSON)"), Line: n})
+		return
+	}
+	dec.Reset(bytes.NewReader(t), jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+	inner := splitter{containers: s.containers, index: s.index, yield: s.yield}
+	inner.stream(dec, n)
+	s.index, s.stopped = inner.index, inner.stopped
+}
+
+var errTooLong = errors.New("line too long")
+
+// readLine returns the next line without its terminator. Lines over
+// MaxRecord are drained and reported as errTooLong.
+func readLine(br *bufio.Reader, buf *[]byte) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if err == nil || !errors.Is(err, bufio.ErrBufferFull) {
+		return line, err
+	}
+	*buf = append((*buf)[:0], line...)
+	for {
+		line, err = br.ReadSlice('\n')
+		if len(*buf)+len(line) > MaxRecord {
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = br.ReadSlice('\n')
+			}
+			if err != nil && !errors.Is(err, io.EOF) {
+				return nil, err
+			}
+			return nil, errTooLong
+		}
+		*buf = append(*buf, line...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return *buf, err
+		}
+	}
+}
+
+func unquote(name jsontext.Value) string {
+	if len(name) >= 2 && bytes.IndexByte(name, '\\') < 0 {
+		return string(name[1 : len(name)-1])
+	}
+	var s string
+	if err := jsonUnquote(name, &s); err != nil {
+		return ""
+	}
+	return s
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case '[':
+		return "an array"
+	case '{':
+		return "an object"
+	}
+	return "nothing"
+}

@@ -1,0 +1,65 @@
+package debrief
+
+import (
+	"context"
+	"time"
+)
+
+// WriteResult counts what a Store.Write did.
+type WriteResult struct {
+	IncidentsNew       int `json:"incidents_new"`
+	IncidentsUpdated   int `json:"incidents_updated"`
+	IncidentsUnchanged int `json:"incidents_unchanged"`
+	AlertsNew          int `json:"alerts_new"`
+	AlertsUpdated      int `json:"alerts_updated"`
+	AlertsUnchanged    int `json:"alerts_unchanged"`
+}
+
+// Add sums two results.
+func (r *WriteResult) Add(o WriteResult) {
+	r.IncidentsNew += o.IncidentsNew
+	r.IncidentsUpdated += o.IncidentsUpdated
+	r.IncidentsUnchanged += o.IncidentsUnchanged
+	r.AlertsNew += o.AlertsNew
+	r.AlertsUpdated += o.AlertsUpdated
+	r.AlertsUnchanged += o.AlertsUnchanged
+}
+
+// IncidentFilter selects incidents. Zero fields do not filter.
+type IncidentFilter struct {
+	Since     time.Time   // created at or after
+	Until     time.Time   // created before
+	Severity  []Severity  // any of
+	Status    []Status    // any of
+	Verdict   []Verdict   // any of
+	Source    []Source    // any of
+	Technique TechniqueID // an alert carries it, or a sub-technique of it
+	Tactic    string      // an alert carries this tactic shortname
+	Limit     int         // 0: no limit
+	Offset    int
+}
+
+// Store keeps incidents, alerts, their history and raw records. The sqlite
+// and postgres packages implement it; storetest checks both behave alike.
+//
+// Writes are idempotent: writing the same record twice changes nothing, and a
+// newer version of a record (a later Updated time) replaces the stored one
+// and adds the differences to the history. An older version never replaces a
+// newer one, but its state changes still enter the history.
+type Store interface {
+	// Write stores a batch of records in one transaction.
+	Write(ctx context.Context, recs []Record) (WriteResult, error)
+	// Incidents lists incidents (without alerts) matching f, newest first.
+	Incidents(ctx context.Context, f IncidentFilter) ([]Incident, error)
+	// Incident returns one incident with its alerts and history, or an
+	// *Error with code ENOTFOUND.
+	Incident(ctx context.Context, id string) (*Incident, error)
+	// Alert returns one alert, or an *Error with code ENOTFOUND.
+	Alert(ctx context.Context, id string) (*Alert, error)
+	// UnassignedAlerts streams alerts that belong to no incident, oldest first.
+	UnassignedAlerts(ctx context.Context, fn func(Alert) error) error
+	// Assign links alerts to an incident (used by correlation).
+	Assign(ctx context.Context, incidentID string, alertIDs []string) error
+	// Close releases the store.
+	Close() error
+}
