@@ -12,13 +12,12 @@ type Source string
 
 // Sources debrief reads.
 const (
-	SourceDefender  Source = "defender"  // Defender XDR incidents API and advanced hunting
-	SourceGraph     Source = "graph"     // Microsoft Graph security API
-	SourceSentinel  Source = "sentinel"  // Microsoft Sentinel
-	SourceElastic   Source = "elastic"   // Elastic Security
-	SourceWazuh     Source = "wazuh"     // Wazuh
-	SourceOCSF      Source = "ocsf"      // any OCSF producer
-	SourceCorrelate Source = "debrief"   // incidents debrief built from alerts
+	SourceDefender  Source = "defender" // Defender XDR incidents API and advanced hunting
+	SourceSentinel  Source = "sentinel" // Microsoft Sentinel
+	SourceElastic   Source = "elastic"  // Elastic Security
+	SourceWazuh     Source = "wazuh"    // Wazuh
+	SourceOCSF      Source = "ocsf"     // any OCSF producer
+	SourceCorrelate Source = "debrief"  // incidents debrief built from alerts
 )
 
 // QualifiedID joins a source and a source's own id: "defender:924565".
