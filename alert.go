@@ -21,7 +21,7 @@ const (
 type Technique struct {
 	ID       TechniqueID     `json:"id"`
 	Name     string          `json:"name,omitempty"`
-	Tactics  []string        `json:"tactics,omitempty"` // tactic shortnames in matrix order, e.g. "initial-access"
+	Tactics  []string        `json:"tactics,omitempty"`  // tactic shortnames in matrix order, e.g. "initial-access"
 	Original string          `json:"original,omitempty"` // the id the source wrote, when it differs (revoked)
 	Status   TechniqueStatus `json:"status,omitempty"`
 }
@@ -58,7 +58,7 @@ type Alert struct {
 	Verdict         Verdict     `json:"verdict,omitempty"`
 	Determination   string      `json:"determination,omitempty"`
 	Techniques      []Technique `json:"techniques,omitempty"`
-	Tactics         []string    `json:"tactics,omitempty"` // as the source gives them until normalised; then shortnames
+	Tactics         []string    `json:"tactics,omitempty"`      // as the source gives them until normalised; then shortnames
 	ThreatNames     []string    `json:"threat_names,omitempty"` // threat family, actor or software names
 	Entities        []Entity    `json:"entities,omitempty"`
 	FirstActivity   time.Time   `json:"first_activity,omitzero"`

@@ -53,6 +53,9 @@ type RecordError struct {
 	Record int    // 1-based index of the record in the file, 0 when unknown
 	Field  string // dotted path of the offending field, "" for the record as a whole
 	Reason string // what was expected and what was found
+	// Kept is set when the record itself was kept and only Field was
+	// dropped (e.g. one malformed technique id among good ones).
+	Kept bool
 }
 
 func (e *RecordError) Error() string {
@@ -64,6 +67,9 @@ func (e *RecordError) Error() string {
 	}
 	b.WriteString(": ")
 	b.WriteString(e.Reason)
+	if e.Kept {
+		b.WriteString(" (field dropped, record kept)")
+	}
 	return b.String()
 }
 

@@ -91,25 +91,27 @@ type Change struct {
 
 // Incident is a group of alerts a team handles as one case.
 type Incident struct {
-	ID            string    `json:"id"` // source-qualified
-	Source        Source    `json:"source"`
-	SourceID      string    `json:"source_id"`
-	Title         string    `json:"title"`
-	Description   string    `json:"description,omitempty"`
-	Severity      Severity  `json:"severity,omitempty"`
-	Status        Status    `json:"status,omitempty"`
-	Verdict       Verdict   `json:"verdict,omitempty"`
-	Determination string    `json:"determination,omitempty"` // the vendor's finer reason, e.g. "MultiStagedAttack"
-	Assignee      string    `json:"assignee,omitempty"`
-	Tags          []string  `json:"tags,omitempty"`
-	Comments      []Comment `json:"comments,omitempty"`
-	RedirectTo    string    `json:"redirect_to,omitempty"` // source-qualified id of the incident this one merged into
-	URL           string    `json:"url,omitempty"`
-	Times         Times     `json:"times"`
-	AlertIDs      []string  `json:"alert_ids,omitempty"` // source-qualified ids of its alerts
-	Alerts        []Alert   `json:"alerts,omitempty"`    // the alerts, when loaded
-	History       []Change  `json:"history,omitempty"`
-	Raw           []byte    `json:"-"` // the source record as read
+	ID            string        `json:"id"` // source-qualified
+	Source        Source        `json:"source"`
+	SourceID      string        `json:"source_id"`
+	Title         string        `json:"title"`
+	Description   string        `json:"description,omitempty"`
+	Severity      Severity      `json:"severity,omitempty"`
+	Status        Status        `json:"status,omitempty"`
+	Verdict       Verdict       `json:"verdict,omitempty"`
+	Determination string        `json:"determination,omitempty"` // the vendor's finer reason, e.g. "MultiStagedAttack"
+	Assignee      string        `json:"assignee,omitempty"`
+	Tags          []string      `json:"tags,omitempty"`
+	Comments      []Comment     `json:"comments,omitempty"`
+	RedirectTo    string        `json:"redirect_to,omitempty"` // source-qualified id of the incident this one merged into
+	URL           string        `json:"url,omitempty"`
+	Times         Times         `json:"times"`
+	Techniques    []TechniqueID `json:"techniques,omitempty"` // union over its alerts, sorted (filled by stores)
+	Tactics       []string      `json:"tactics,omitempty"`    // union over its alerts, matrix order (filled by stores)
+	AlertIDs      []string      `json:"alert_ids,omitempty"`  // source-qualified ids of its alerts
+	Alerts        []Alert       `json:"alerts,omitempty"`     // the alerts, when loaded
+	History       []Change      `json:"history,omitempty"`
+	Raw           []byte        `json:"-"` // the source record as read
 }
 
 // Validate checks the invariants every stored incident holds.
