@@ -1,0 +1,440 @@
+package ingest
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// Options configure Run.
+type Options struct {
+	Paths     []string  // files, folders (walked recursively), globs, "-" for Stdin
+	Format    string    // a decoder name, or "" / "auto" to identify each input
+	Decoders  []Decoder // the formats to use (formats.All())
+	Strict    bool      // stop at the first bad record and store nothing of that input
+	Stdin     io.Reader
+	Store     debrief.Store
+	Knowledge Knowledge
+	BatchSize int      // records per store transaction; 0 means 500
+	Progress  Progress // optional
+	// MaxRejectDetails bounds the rejects listed one by one in the
+	// summary (all are counted); 0 means 1000.
+	MaxRejectDetails int
+}
+
+// Progress follows a long ingest by bytes read.
+type Progress interface {
+	Start(total int64) // total bytes, -1 when unknown (stdin)
+	Add(n int)
+	Finish()
+}
+
+// Tally counts incidents and alerts.
+type Tally struct {
+	Incidents int `json:"incidents"`
+	Alerts    int `json:"alerts"`
+}
+
+// Reject is one bad record or input.
+type Reject struct {
+	File     string `json:"file"`
+	Location string `json:"location"`
+	Field    string `json:"field,omitempty"`
+	Reason   string `json:"reason"`
+	Kept     bool   `json:"kept,omitempty"` // the record was stored without Field
+}
+
+// Summary is what an ingest did.
+type Summary struct {
+	Files            int                            `json:"files"`
+	Read             int                            `json:"read"` // records read, good and bad
+	New              Tally                          `json:"new"`
+	Updated          Tally                          `json:"updated"`
+	Unchanged        Tally                          `json:"unchanged"`
+	RejectedTotal    int                            `json:"rejected_total"`
+	RejectedByReason map[string]int                 `json:"rejected_by_reason"`
+	Rejected         []Reject                       `json:"rejected"` // the first MaxRejectDetails
+	Unknown          map[debrief.TechniqueID]int    `json:"unknown_techniques"`
+	Revoked          map[debrief.TechniqueID]string `json:"revoked_techniques"`
+	Formats          map[string]int                 `json:"formats"` // inputs per format
+}
+
+// Rejects reports whether any record was rejected (the CLI exits 3).
+func (s *Summary) Rejects() bool { return s.RejectedTotal > 0 }
+
+func (s *Summary) add(r debrief.WriteResult) {
+	s.New.Incidents += r.IncidentsNew
+	s.New.Alerts += r.AlertsNew
+	s.Updated.Incidents += r.IncidentsUpdated
+	s.Updated.Alerts += r.AlertsUpdated
+	s.Unchanged.Incidents += r.IncidentsUnchanged
+	s.Unchanged.Alerts += r.AlertsUnchanged
+}
+
+// ErrStrict is returned (wrapped with the record error) when Strict
+// stopped a run at a bad record.
+var ErrStrict = errors.New("strict: stopped at the first bad record")
+
+// Run ingests every input of opts into the store. It returns the summary
+// and an error only for failures that stop the run (an unreadable path,
+// a store failure, a strict stop); bad records are in the summary.
+func Run(ctx context.Context, opts Options) (*Summary, error) {
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 500
+	}
+	if opts.MaxRejectDetails <= 0 {
+		opts.MaxRejectDetails = 1000
+	}
+	inputs, total, err := expand(opts.Paths)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{opts: opts, sum: &Summary{
+		RejectedByReason: map[string]int{}, Formats: map[string]int{},
+	}, counts: newCounts()}
+	if opts.Progress != nil {
+		opts.Progress.Start(total)
+		defer opts.Progress.Finish()
+	}
+	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return r.sum, err
+		}
+		if err := r.input(ctx, in); err != nil {
+			return r.finish(), err
+		}
+	}
+	return r.finish(), nil
+}
+
+type runner struct {
+	opts   Options
+	sum    *Summary
+	counts Counts
+}
+
+func (r *runner) finish() *Summary {
+	r.sum.Unknown, r.sum.Revoked = r.counts.Unknown, r.counts.Revoked
+	return r.sum
+}
+
+// expand turns paths into inputs: "-" stays, folders are walked, globs are
+// matched. It fails on a path that does not exist.
+func expand(paths []string) (inputs []string, total int64, err error) {
+	for _, p := range paths {
+		if p == "-" {
+			inputs, total = append(inputs, p), -1
+			continue
+		}
+		matches := []string{p}
+		if _, statErr := os.Stat(p); statErr != nil && strings.ContainsAny(p, "*?[") {
+			if matches, err = filepath.Glob(p); err != nil || len(matches) == 0 {
+				return nil, 0, debrief.Errorf(debrief.EINVALID, "%s: no file matches the pattern", p)
+			}
+		}
+		for _, m := range matches {
+			err := filepath.WalkDir(m, func(path string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return debrief.Errorf(debrief.EINVALID, "%s: %v", path, unwrapPathErr(err))
+				}
+				if d.IsDir() {
+					if path != m && strings.HasPrefix(d.Name(), ".") {
+						return filepath.SkipDir
+					}
+					return nil
+				}
+				if !d.Type().IsRegular() || path != m && strings.HasPrefix(d.Name(), ".") {
+					return nil
+				}
+				if info, err := d.Info(); err == nil && total >= 0 {
+					total += info.Size()
+				}
+				inputs = append(inputs, path)
+				return nil
+			})
+			if err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	return inputs, total, nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// input ingests one file or stdin. Strict mode decodes it once to check
+// every record, then again to store it, so a bad record stores nothing.
+func (r *runner) input(ctx context.Context, name string) error {
+	if r.opts.Strict {
+		if name == "-" {
+			spooled, cleanup, err := spool(r.opts.Stdin)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			return r.strict(ctx, spooled, "-")
+		}
+		return r.strict(ctx, name, name)
+	}
+	return r.pass(ctx, name, name, true)
+}
+
+func (r *runner) strict(ctx context.Context, path, label string) error {
+	if err := r.pass(ctx, path, label, false); err != nil {
+		return err
+	}
+	return r.pass(ctx, path, label, true)
+}
+
+// spool copies stdin to a temporary file so strict mode can read it twice.
+func spool(in io.Reader) (string, func(), error) {
+	f, err := os.CreateTemp("", "debrief-stdin-*")
+	if err != nil {
+		return "", nil, fmt.Errorf("spool stdin: %w", err)
+	}
+	cleanup := func() { os.Remove(f.Name()) }
+	_, err = io.Copy(f, in)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		cleanup()
+		return "", nil, fmt.Errorf("spool stdin: %w", err)
+	}
+	return f.Name(), cleanup, nil
+}
+
+// open returns a reader of the input's content: decompressed when it is
+// gzip (detected from its bytes, not its name).
+func (r *runner) open(path string, count bool) (io.Reader, func() error, error) {
+	var src io.Reader
+	closeFn := func() error { return nil }
+	if path == "-" {
+		src = r.opts.Stdin
+		if src == nil {
+			src = strings.NewReader("")
+		}
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, debrief.Errorf(debrief.EINVALID, "%s: %v", path, unwrapPathErr(err))
+		}
+		src, closeFn = f, f.Close
+	}
+	if count && r.opts.Progress != nil {
+		src = &countingReader{r: src, p: r.opts.Progress}
+	}
+	br := bufio.NewReaderSize(src, 1<<16)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			closeFn()
+			return nil, nil, debrief.Errorf(debrief.EINVALID, "%s: gzip: %v", path, err)
+		}
+		return bufio.NewReaderSize(zr, 1<<16), closeFn, nil
+	}
+	return br, closeFn, nil
+}
+
+type countingReader struct {
+	r io.Reader
+	p Progress
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.p.Add(n)
+	return n, err
+}
+
+// pick returns the decoder for an input: the one named by Format, or the
+// first whose Sniff accepts the head.
+func (r *runner) pick(head []byte) (Decoder, error) {
+	if f := r.opts.Format; f != "" && f != "auto" {
+		for _, d := range r.opts.Decoders {
+			if d.Name() == f {
+				return d, nil
+			}
+		}
+		return nil, debrief.Errorf(debrief.EINVALID, "unknown format %q: want one of %s", f, strings.Join(r.names(), ", "))
+	}
+	for _, d := range r.opts.Decoders {
+		if d.Sniff(head) {
+			return d, nil
+		}
+	}
+	return nil, fmt.Errorf("not a format debrief reads (tried %s); name one with --format if it is", strings.Join(r.names(), ", "))
+}
+
+func (r *runner) names() []string {
+	var out []string
+	for _, d := range r.opts.Decoders {
+		out = append(out, d.Name())
+	}
+	return out
+}
+
+// pass decodes one input. With store false it only checks records (the
+// first pass of strict mode) and returns the first bad one as an error.
+func (r *runner) pass(ctx context.Context, path, label string, store bool) error {
+	rd, closeFn, err := r.open(path, store)
+	if err != nil {
+		if !store || r.opts.Strict {
+			return err
+		}
+		r.reject(&debrief.RecordError{File: label, Reason: err.Error()})
+		return nil
+	}
+	defer closeFn()
+	br := rd.(*bufio.Reader)
+	head, _ := br.Peek(1 << 16)
+	dec, err := r.pick(head)
+	if err != nil {
+		if debrief.ErrorCode(err) == debrief.EINVALID && r.opts.Format != "" && r.opts.Format != "auto" {
+			return err
+		}
+		re := &debrief.RecordError{File: label, Reason: err.Error()}
+		if !store {
+			return fmt.Errorf("%w: %w", ErrStrict, re)
+		}
+		r.reject(re)
+		return nil
+	}
+	if store {
+		r.sum.Files++
+		r.sum.Formats[dec.Name()]++
+	}
+	b := batch{r: r}
+	for rec, err := range dec.Decode(ctx, br, label) {
+		if err != nil {
+			var re *debrief.RecordError
+			if !errors.As(err, &re) {
+				return fmt.Errorf("%s: %w", label, err)
+			}
+			if !store {
+				return fmt.Errorf("%w: %w", ErrStrict, re)
+			}
+			if !re.Kept {
+				r.sum.Read++
+			}
+			r.reject(re)
+			continue
+		}
+		if err := r.prepare(&rec, label, store); err != nil {
+			if !store {
+				return fmt.Errorf("%w: %w", ErrStrict, err)
+			}
+			r.sum.Read++
+			r.reject(err)
+			continue
+		}
+		if !store {
+			continue
+		}
+		r.sum.Read++
+		if err := b.add(ctx, rec); err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if store {
+		return b.flush(ctx)
+	}
+	return nil
+}
+
+// prepare normalises a record and checks it.
+func (r *runner) prepare(rec *debrief.Record, file string, count bool) *debrief.RecordError {
+	if r.opts.Knowledge != nil && !rec.Partial {
+		c := &r.counts
+		if !count {
+			scratch := newCounts()
+			c = &scratch
+		}
+		for _, a := range rec.Alerts() {
+			Normalise(r.opts.Knowledge, a, c)
+		}
+	}
+	if err := rec.Validate(); err != nil {
+		return &debrief.RecordError{File: file, Line: rec.Line, Record: rec.Index, Reason: err.Error()}
+	}
+	return nil
+}
+
+func (r *runner) reject(re *debrief.RecordError) {
+	r.sum.RejectedTotal++
+	key := re.Field
+	if key == "" {
+		key, _, _ = strings.Cut(re.Reason, ":")
+		if len(key) > 60 {
+			key = key[:60]
+		}
+	}
+	r.sum.RejectedByReason[key]++
+	if len(r.sum.Rejected) < r.opts.MaxRejectDetails {
+		loc := strings.TrimPrefix(re.Location(), re.File)
+		loc = strings.TrimPrefix(loc, ":")
+		r.sum.Rejected = append(r.sum.Rejected, Reject{File: re.File, Location: strings.TrimSpace(loc), Field: re.Field, Reason: re.Reason, Kept: re.Kept})
+	}
+}
+
+// batch gathers records into store transactions.
+type batch struct {
+	r    *runner
+	recs []debrief.Record
+}
+
+func (b *batch) add(ctx context.Context, rec debrief.Record) error {
+	b.recs = append(b.recs, rec)
+	if len(b.recs) >= b.r.opts.BatchSize {
+		return b.flush(ctx)
+	}
+	return nil
+}
+
+func (b *batch) flush(ctx context.Context) error {
+	if len(b.recs) == 0 {
+		return nil
+	}
+	res, err := b.r.opts.Store.Write(ctx, b.recs)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	b.r.sum.add(res)
+	clear(b.recs)
+	b.recs = b.recs[:0]
+	return nil
+}
+
+// SortedUnknown returns the unknown technique ids, most frequent first.
+func (s *Summary) SortedUnknown() []debrief.TechniqueID {
+	ids := make([]debrief.TechniqueID, 0, len(s.Unknown))
+	for id := range s.Unknown {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b debrief.TechniqueID) int {
+		if s.Unknown[a] != s.Unknown[b] {
+			return s.Unknown[b] - s.Unknown[a]
+		}
+		return strings.Compare(string(a), string(b))
+	})
+	return ids
+}
