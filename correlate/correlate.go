@@ -1,0 +1,282 @@
+package correlate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// Options tune the grouping rule.
+type Options struct {
+	// Window is how long after a group's latest alert a new alert may
+	// still join it. Default 24h.
+	Window time.Duration
+	// Kinds are the entity kinds that link alerts. Default: device, user,
+	// mailbox, ip, file.
+	Kinds []debrief.EntityKind
+	// MaxAlerts closes a group when it reaches this size. Default 500.
+	MaxAlerts int
+}
+
+// DefaultKinds are the entity kinds that link alerts by default.
+var DefaultKinds = []debrief.EntityKind{debrief.EntityDevice, debrief.EntityUser, debrief.EntityMailbox, debrief.EntityIP, debrief.EntityFile}
+
+func (o Options) withDefaults() Options {
+	if o.Window <= 0 {
+		o.Window = 24 * time.Hour
+	}
+	if len(o.Kinds) == 0 {
+		o.Kinds = DefaultKinds
+	}
+	if o.MaxAlerts <= 0 {
+		o.MaxAlerts = 500
+	}
+	return o
+}
+
+type group struct {
+	alerts []summary
+	keys   map[string]bool
+	last   time.Time
+	merged *group // set when merged into another group
+}
+
+// summary keeps what the incident needs of an alert, not the alert.
+type summary struct {
+	id, title            string
+	severity             debrief.Severity
+	status               debrief.Status
+	verdict              debrief.Verdict
+	created, first, last time.Time
+	updated, resolved    time.Time
+	entity               string
+}
+
+// Correlator groups a time-ordered stream of alerts. Memory holds only the
+// groups still open within the window.
+type Correlator struct {
+	opts  Options
+	emit  func(debrief.Incident) error
+	index map[string]*group // entity key → the open group holding it
+	open  []*group
+	added int
+}
+
+// New returns a Correlator that calls emit with each finished incident.
+func New(opts Options, emit func(debrief.Incident) error) *Correlator {
+	return &Correlator{opts: opts.withDefaults(), emit: emit, index: map[string]*group{}}
+}
+
+func resolve(g *group) *group {
+	for g.merged != nil {
+		g = g.merged
+	}
+	return g
+}
+
+// Add takes the next alert. Alerts must come oldest first (by Created).
+func (c *Correlator) Add(a debrief.Alert) error {
+	c.added++
+	if c.added%1024 == 0 {
+		if err := c.expire(a.Created); err != nil {
+			return err
+		}
+	}
+	keys := c.keys(a)
+	var hits []*group
+	for _, k := range keys {
+		if g, ok := c.index[k]; ok {
+			g = resolve(g)
+			if a.Created.Sub(g.last) <= c.opts.Window && len(g.alerts) < c.opts.MaxAlerts && !slices.Contains(hits, g) {
+				hits = append(hits, g)
+			}
+		}
+	}
+	var g *group
+	switch len(hits) {
+	case 0:
+		g = &group{keys: map[string]bool{}}
+		c.open = append(c.open, g)
+	default:
+		g = hits[0]
+		for _, h := range hits[1:] {
+			c.merge(g, h)
+		}
+	}
+	g.alerts = append(g.alerts, summarise(a))
+	if a.Created.After(g.last) {
+		g.last = a.Created
+	}
+	for _, k := range keys {
+		g.keys[k] = true
+		c.index[k] = g
+	}
+	if len(g.alerts) >= c.opts.MaxAlerts {
+		return c.close(g)
+	}
+	return nil
+}
+
+func (c *Correlator) merge(into, from *group) {
+	into.alerts = append(into.alerts, from.alerts...)
+	for k := range from.keys {
+		into.keys[k] = true
+		c.index[k] = into
+	}
+	if from.last.After(into.last) {
+		into.last = from.last
+	}
+	from.merged, from.alerts, from.keys = into, nil, nil
+}
+
+func (c *Correlator) keys(a debrief.Alert) []string {
+	var out []string
+	for _, e := range a.Entities {
+		if slices.Contains(c.opts.Kinds, e.Kind) && e.ID != "" {
+			out = append(out, e.Key())
+		}
+	}
+	if len(out) == 0 {
+		// An alert with nothing to link by stands alone.
+		out = append(out, "alert:"+a.ID)
+	}
+	return out
+}
+
+// expire closes the groups that can no longer grow.
+func (c *Correlator) expire(now time.Time) error {
+	keep := c.open[:0]
+	var done []*group
+	for _, g := range c.open {
+		switch {
+		case g.merged != nil:
+		case now.Sub(g.last) > c.opts.Window:
+			done = append(done, g)
+		default:
+			keep = append(keep, g)
+		}
+	}
+	c.open = keep
+	for _, g := range done {
+		if err := c.finish(g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Correlator) close(g *group) error {
+	c.open = slices.DeleteFunc(c.open, func(x *group) bool { return x == g })
+	return c.finish(g)
+}
+
+func (c *Correlator) finish(g *group) error {
+	for k := range g.keys {
+		if c.index[k] == g {
+			delete(c.index, k)
+		}
+	}
+	g.merged = &group{} // never found again
+	if len(g.alerts) == 0 {
+		return nil
+	}
+	return c.emit(incident(g.alerts))
+}
+
+// Close emits every group still open.
+func (c *Correlator) Close() error {
+	open := c.open
+	c.open = nil
+	for _, g := range open {
+		if g.merged == nil {
+			if err := c.finish(g); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func summarise(a debrief.Alert) summary {
+	s := summary{id: a.ID, title: a.Title, severity: a.Severity, status: a.Status, verdict: a.Verdict,
+		created: a.Created, first: a.FirstActivity, last: a.LastActivity, updated: a.Updated, resolved: a.Resolved}
+	for _, e := range a.Entities {
+		if e.Kind == debrief.EntityDevice || e.Kind == debrief.EntityUser || e.Kind == debrief.EntityMailbox {
+			s.entity = e.Name
+			if s.entity == "" {
+				s.entity = e.ID
+			}
+			break
+		}
+	}
+	return s
+}
+
+// incident builds the incident of a group of alerts.
+func incident(alerts []summary) debrief.Incident {
+	slices.SortStableFunc(alerts, func(x, y summary) int { return x.created.Compare(y.created) })
+	first := alerts[0]
+	sum := sha256.Sum256([]byte(first.id))
+	in := debrief.Incident{
+		Source:   debrief.SourceCorrelate,
+		SourceID: hex.EncodeToString(sum[:8]),
+		Status:   debrief.StatusResolved,
+	}
+	in.ID = debrief.QualifiedID(in.Source, in.SourceID)
+	top := first
+	verdicts := map[debrief.Verdict]bool{}
+	for _, a := range alerts {
+		in.AlertIDs = append(in.AlertIDs, a.id)
+		if a.severity.Rank() > top.severity.Rank() {
+			top = a
+		}
+		if !a.status.Closed() {
+			in.Status = debrief.StatusNew
+		}
+		verdicts[a.verdict] = true
+		in.Times.FirstActivity = earliest(in.Times.FirstActivity, a.first, a.created)
+		in.Times.LastActivity = latest(in.Times.LastActivity, a.last, a.created)
+		in.Times.Updated = latest(in.Times.Updated, a.updated, a.created)
+		in.Times.Resolved = latest(in.Times.Resolved, a.resolved, time.Time{})
+	}
+	in.Severity = top.severity
+	in.Times.Created, in.Times.FirstAlert = first.created, first.created
+	if in.Status != debrief.StatusResolved {
+		in.Times.Resolved = time.Time{}
+	}
+	if len(verdicts) == 1 {
+		in.Verdict = first.verdict
+	}
+	in.Title = top.title
+	if len(alerts) > 1 {
+		in.Title = fmt.Sprintf("%s and %d related alerts", top.title, len(alerts)-1)
+		if top.entity != "" {
+			in.Title += " on " + top.entity
+		}
+	}
+	return in
+}
+
+func earliest(cur, t, fallback time.Time) time.Time {
+	if t.IsZero() {
+		t = fallback
+	}
+	if cur.IsZero() || t.Before(cur) {
+		return t
+	}
+	return cur
+}
+
+func latest(cur, t, fallback time.Time) time.Time {
+	if t.IsZero() {
+		t = fallback
+	}
+	if t.After(cur) {
+		return t
+	}
+	return cur
+}
