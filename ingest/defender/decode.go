@@ -1,0 +1,398 @@
+package defender
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"iter"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
+	"github.com/go-json-experiment/json"
+)
+
+// Decoder reads Defender XDR incidents API exports. The zero value is ready
+// to use.
+type Decoder struct{}
+
+// New returns a Decoder.
+func New() *Decoder { return &Decoder{} }
+
+// Name returns "defender", the --format name.
+func (*Decoder) Name() string { return "defender" }
+
+var (
+	markID   = []byte(`"incidentId"`)
+	markName = []byte(`"incidentName"`)
+)
+
+// Sniff reports whether head looks like an incidents API response: it
+// names both "incidentId" and "incidentName" (Graph writes "displayName",
+// Sentinel "IncidentName").
+func (*Decoder) Sniff(head []byte) bool {
+	return bytes.Contains(head, markID) && bytes.Contains(head, markName)
+}
+
+// Decode streams the incidents of r. file names r in errors.
+func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[debrief.Record, error] {
+	return func(yield func(debrief.Record, error) bool) {
+		in := &watchReader{r: r}
+		seen := 0
+		for it := range wire.Records(in, "value") {
+			seen++
+			if err := ctx.Err(); err != nil {
+				yield(debrief.Record{}, err)
+				return
+			}
+			if it.Err != nil {
+				re := &debrief.RecordError{File: file, Line: it.Line, Record: it.Index, Reason: it.Err.Error()}
+				if !yield(debrief.Record{}, re) || it.Fatal {
+					return
+				}
+				continue
+			}
+			if !decodeItem(it, file, yield) {
+				return
+			}
+		}
+		if seen == 0 && !in.data {
+			yield(debrief.Record{}, &debrief.RecordError{File: file, Reason: "input is empty: want Defender incidents JSON"})
+		}
+	}
+}
+
+// decodeItem decodes one record and yields it with the problems found in
+// it; it reports whether the consumer wants more.
+func decodeItem(it wire.Item, file string, yield func(debrief.Record, error) bool) bool {
+	p := &problems{file: file, line: it.Line, index: it.Index}
+	var w incident
+	if err := json.Unmarshal(it.Raw, &w, unmarshalOptions); err != nil {
+		field, reason := describe(err)
+		return yield(debrief.Record{}, p.reject(field, reason))
+	}
+	in := mapIncident(&w, p)
+	if in == nil {
+		return yield(debrief.Record{}, p.fatal)
+	}
+	in.Raw = bytes.Clone(it.Raw)
+	if !yield(debrief.Record{Incident: in, Line: it.Line, Index: it.Index}, nil) {
+		return false
+	}
+	for _, e := range p.kept {
+		if !yield(debrief.Record{}, e) {
+			return false
+		}
+	}
+	return true
+}
+
+// Wire types, shaped like the incidents API documentation. Only the
+// members debrief uses are declared; others are skipped unread.
+
+type incident struct {
+	IncidentID         intID     `json:"incidentId"`
+	RedirectIncidentID intID     `json:"redirectIncidentId"`
+	IncidentName       string    `json:"incidentName"`
+	CreatedTime        string    `json:"createdTime"`
+	LastUpdateTime     string    `json:"lastUpdateTime"`
+	AssignedTo         string    `json:"assignedTo"`
+	Classification     string    `json:"classification"`
+	Determination      string    `json:"determination"`
+	Status             string    `json:"status"`
+	Severity           string    `json:"severity"`
+	Tags               []string  `json:"tags"`
+	Comments           []comment `json:"comments"`
+	Alerts             []alert   `json:"alerts"`
+}
+
+type comment struct {
+	Comment     string `json:"comment"`
+	CreatedBy   string `json:"createdBy"`
+	CreatedTime string `json:"createdTime"`
+}
+
+type alert struct {
+	AlertID          string   `json:"alertId"`
+	IncidentID       intID    `json:"incidentId"`
+	ServiceSource    string   `json:"serviceSource"`
+	DetectionSource  string   `json:"detectionSource"`
+	DetectorID       string   `json:"detectorId"`
+	CreationTime     string   `json:"creationTime"`
+	LastUpdatedTime  string   `json:"lastUpdatedTime"`
+	ResolvedTime     string   `json:"resolvedTime"`
+	FirstActivity    string   `json:"firstActivity"`
+	LastActivity     string   `json:"lastActivity"`
+	Title            string   `json:"title"`
+	Description      string   `json:"description"`
+	Category         string   `json:"category"`
+	Status           string   `json:"status"`
+	Severity         string   `json:"severity"`
+	Classification   string   `json:"classification"`
+	Determination    string   `json:"determination"`
+	AssignedTo       string   `json:"assignedTo"`
+	ActorName        string   `json:"actorName"`
+	ThreatFamilyName string   `json:"threatFamilyName"`
+	ThreatName       string   `json:"threatName"`
+	MitreTechniques  []string `json:"mitreTechniques"`
+	Devices          []device `json:"devices"`
+	Entities         []entity `json:"entities"`
+}
+
+type device struct {
+	MdatpDeviceID string `json:"mdatpDeviceId"`
+	DeviceID      string `json:"deviceId"` // the documentation's spelling of mdatpDeviceId
+	AadDeviceID   string `json:"aadDeviceId"`
+	DeviceDNSName string `json:"deviceDnsName"`
+	OsPlatform    string `json:"osPlatform"`
+}
+
+type entity struct {
+	EntityType                string `json:"entityType"`
+	EvidenceCreationTime      string `json:"evidenceCreationTime"`
+	Verdict                   string `json:"verdict"`
+	RemediationStatus         string `json:"remediationStatus"`
+	DeviceID                  string `json:"deviceId"`
+	Sha1                      string `json:"sha1"`
+	Sha256                    string `json:"sha256"`
+	Md5                       string `json:"md5"`
+	FileName                  string `json:"fileName"`
+	FilePath                  string `json:"filePath"`
+	ProcessID                 intID  `json:"processId"`
+	ProcessCommandLine        string `json:"processCommandLine"`
+	ProcessCreationTime       string `json:"processCreationTime"`
+	ParentProcessID           intID  `json:"parentProcessId"`
+	ParentProcessFileName     string `json:"parentProcessFileName"`
+	IPAddress                 string `json:"ipAddress"`
+	URL                       string `json:"url"`
+	AccountName               string `json:"accountName"`
+	DomainName                string `json:"domainName"`
+	UserSid                   string `json:"userSid"`
+	AadUserID                 string `json:"aadUserId"`
+	UserPrincipalName         string `json:"userPrincipalName"`
+	MailboxDisplayName        string `json:"mailboxDisplayName"`
+	MailboxAddress            string `json:"mailboxAddress"`
+	ClusterBy                 string `json:"clusterBy"`
+	ClusterByValue            string `json:"clusterByValue"`
+	NetworkMessageID          string `json:"networkMessageId"`
+	Sender                    string `json:"sender"`
+	Recipient                 string `json:"recipient"`
+	Subject                   string `json:"subject"`
+	DeliveryAction            string `json:"deliveryAction"`
+	SecurityGroupID           string `json:"securityGroupId"`
+	SecurityGroupName         string `json:"securityGroupName"`
+	RegistryHive              string `json:"registryHive"`
+	RegistryKey               string `json:"registryKey"`
+	RegistryValueName         string `json:"registryValueName"`
+	RegistryValueType         string `json:"registryValueType"`
+	RegistryValue             string `json:"registryValue"`
+	ApplicationID             intID  `json:"applicationId"`
+	ApplicationName           string `json:"applicationName"`
+	ResourceID                string `json:"resourceId"`
+	ParentProcessCreationTime string `json:"parentProcessCreationTime"`
+}
+
+// mapIncident turns a wire incident into a debrief.Incident, or returns
+// nil after recording why it cannot.
+func mapIncident(w *incident, p *problems) *debrief.Incident {
+	if w.IncidentID == "" {
+		p.reject("incidentId", "want an integer incident id, got none")
+		return nil
+	}
+	in := &debrief.Incident{
+		ID:            debrief.QualifiedID(debrief.SourceDefender, string(w.IncidentID)),
+		Source:        debrief.SourceDefender,
+		SourceID:      string(w.IncidentID),
+		Title:         w.IncidentName,
+		Assignee:      strings.TrimSpace(w.AssignedTo),
+		Determination: determination(w.Determination),
+		Tags:          tags(w.Tags),
+	}
+	if w.RedirectIncidentID != "" {
+		in.RedirectTo = debrief.QualifiedID(debrief.SourceDefender, string(w.RedirectIncidentID))
+	}
+	in.Severity = p.severity("severity", w.Severity)
+	in.Status = p.status("status", w.Status)
+	in.Verdict = p.verdict("classification", w.Classification)
+	in.Times.Created = p.time("createdTime", w.CreatedTime)
+	in.Times.Updated = p.time("lastUpdateTime", w.LastUpdateTime)
+	in.Comments = mapComments(w.Comments, p)
+	for i := range w.Alerts {
+		p.prefix = "alerts[" + strconv.Itoa(i) + "]."
+		a, ok := mapAlert(&w.Alerts[i], p)
+		p.prefix = ""
+		if !ok {
+			continue
+		}
+		a.IncidentID = in.ID
+		in.Alerts = append(in.Alerts, a)
+		in.AlertIDs = append(in.AlertIDs, a.ID)
+	}
+	incidentTimes(in)
+	return in
+}
+
+func mapComments(ws []comment, p *problems) []debrief.Comment {
+	var out []debrief.Comment
+	for i, c := range ws {
+		if strings.TrimSpace(c.Comment) == "" {
+			continue
+		}
+		at := p.time("comments["+strconv.Itoa(i)+"].createdTime", c.CreatedTime)
+		out = append(out, debrief.Comment{At: at, Author: c.CreatedBy, Text: c.Comment})
+	}
+	return out
+}
+
+// incidentTimes fills the times an incident's alerts and comments tell.
+func incidentTimes(in *debrief.Incident) {
+	t := &in.Times
+	for i := range in.Alerts {
+		a := &in.Alerts[i]
+		t.FirstActivity = earliest(t.FirstActivity, a.FirstActivity)
+		t.FirstAlert = earliest(t.FirstAlert, a.Created)
+		t.LastActivity = latest(t.LastActivity, a.LastActivity)
+	}
+	for _, c := range in.Comments {
+		t.FirstTriage = earliest(t.FirstTriage, c.At)
+	}
+	if in.Status == debrief.StatusResolved {
+		t.Resolved = t.Updated
+	}
+}
+
+// mapAlert maps one alert; false means it was dropped (and why is
+// recorded).
+func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
+	id := strings.TrimSpace(w.AlertID)
+	if id == "" {
+		p.drop("alertId", "want an alert id, got none")
+		return debrief.Alert{}, false
+	}
+	a := debrief.Alert{
+		ID:              debrief.QualifiedID(debrief.SourceDefender, id),
+		Source:          debrief.SourceDefender,
+		SourceID:        id,
+		Product:         product(w.ServiceSource),
+		DetectionSource: w.DetectionSource,
+		RuleID:          w.DetectorID,
+		Title:           w.Title,
+		Description:     w.Description,
+		Category:        w.Category,
+		Determination:   determination(w.Determination),
+		ThreatNames:     names(w.ActorName, w.ThreatFamilyName, w.ThreatName),
+	}
+	if w.IncidentID != "" {
+		a.IncidentID = debrief.QualifiedID(debrief.SourceDefender, string(w.IncidentID))
+	}
+	a.Severity = p.severity("severity", w.Severity)
+	a.Status = p.status("status", w.Status)
+	a.Verdict = p.verdict("classification", w.Classification)
+	a.Updated = p.time("lastUpdatedTime", w.LastUpdatedTime)
+	a.Resolved = p.time("resolvedTime", w.ResolvedTime)
+	a.FirstActivity = p.time("firstActivity", w.FirstActivity)
+	a.LastActivity = p.time("lastActivity", w.LastActivity)
+	a.Created = p.time("creationTime", w.CreationTime)
+	if a.Created = firstSet(a.Created, a.FirstActivity, a.LastActivity, a.Updated); a.Created.IsZero() {
+		p.drop("creationTime", "want the alert's creation time (or its first activity), got none")
+		return debrief.Alert{}, false
+	}
+	a.Techniques = p.techniques("mitreTechniques", w.MitreTechniques)
+	a.Entities = mapEntities(w, p)
+	return a, true
+}
+
+func firstSet(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || !b.IsZero() && b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// determination keeps the vendor's text, except the values that say there
+// is none.
+func determination(s string) string {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "notavailable", "unknown", "unknownfuturevalue":
+		return ""
+	}
+	return s
+}
+
+// tags drops empty tags and duplicates, keeping the order.
+func tags(groups ...[]string) []string {
+	var out []string
+	for _, g := range groups {
+		for _, t := range g {
+			t = strings.TrimSpace(t)
+			if t != "" && !contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+func names(ss ...string) []string {
+	return tags(ss)
+}
+
+func contains(ss []string, s string) bool {
+	for _, v := range ss {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// products names the products behind the serviceSource values of the
+// incidents API and of Microsoft Graph, so that both give the same name.
+var products = map[string]string{
+	"microsoftdefenderatp":          "Microsoft Defender for Endpoint",
+	"microsoftdefenderforendpoint":  "Microsoft Defender for Endpoint",
+	"microsoftcloudappsecurity":     "Microsoft Defender for Cloud Apps",
+	"microsoftdefenderforcloudapps": "Microsoft Defender for Cloud Apps",
+	"officeatp":                     "Microsoft Defender for Office 365",
+	"microsoftdefenderforoffice365": "Microsoft Defender for Office 365",
+	"azureatp":                      "Microsoft Defender for Identity",
+	"microsoftdefenderforidentity":  "Microsoft Defender for Identity",
+	"microsoft365defender":          "Microsoft 365 Defender",
+	"azureadidentityprotection":     "Microsoft Entra ID Protection",
+	"microsoftappgovernance":        "Microsoft app governance",
+	"datalossprevention":            "Microsoft Purview Data Loss Prevention",
+	"microsoftdefenderforcloud":     "Microsoft Defender for Cloud",
+	"microsoftsentinel":             "Microsoft Sentinel",
+}
+
+// product names the product of a serviceSource value; unknown values are
+// kept as written.
+func product(s string) string {
+	s = strings.TrimSpace(s)
+	if name, ok := products[strings.ToLower(s)]; ok {
+		return name
+	}
+	if strings.EqualFold(s, "unknown") || strings.EqualFold(s, "unknownFutureValue") {
+		return ""
+	}
+	return s
+}
