@@ -1,0 +1,111 @@
+package wire_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
+)
+
+// collect renders each item as "line/index:raw" or "line/index!error".
+func collect(in string, containers ...string) []string {
+	var out []string
+	for it := range wire.Records(strings.NewReader(in), containers...) {
+		if it.Err != nil {
+			mark := "!"
+			if it.Fatal {
+				mark = "!!"
+			}
+			out = append(out, fmt.Sprintf("%d/%d%s%v", it.Line, it.Index, mark, it.Err))
+			continue
+		}
+		out = append(out, fmt.Sprintf("%d/%d:%s", it.Line, it.Index, it.Raw))
+	}
+	return out
+}
+
+func TestRecords(t *testing.T) {
+	tests := []struct {
+		name, in   string
+		containers []string
+		want       string
+	}{
+		{"ndjson", "{\"a\":1}\n\n{\"a\":2}\n", nil, `1/1:{"a":1} | 3/2:{"a":2}`},
+		{"ndjson bad line in the middle", "{\"a\":1}\n{\"a\":\n{\"a\":3}", nil,
+			`1/1:{"a":1} | 2/2!line is not a complete JSON object (truncated or not JSON) | 3/3:{"a":3}`},
+		{"array", `[{"a":1},{"a":2}]`, nil, `0/1:{"a":1} | 0/2:{"a":2}`},
+		{"array with a non-object", `[{"a":1},7]`, nil, `0/1:{"a":1} | 0/2!want a JSON object, got a number`},
+		{"value envelope", `{"@odata.context":"x","value":[{"a":1},{"a":2}],"@odata.nextLink":"y"}`, []string{"value"},
+			`1/1:{"a":1} | 1/2:{"a":2}`},
+		{"envelope per line", "{\"records\":[{\"a\":1}]}\n{\"records\":[{\"a\":2}]}\n", []string{"records"},
+			`1/1:{"a":1} | 2/2:{"a":2}`},
+		{"search response", `{"took":1,"hits":{"total":2,"hits":[{"_id":"x"}]}}`, []string{"hits.hits"}, `1/1:{"_id":"x"}`},
+		{"single pretty object is one record", "{\n \"a\": 1,\n \"value\": {\"b\": 2}\n}", []string{"value"},
+			`0/1:{"a":1,"value":{"b": 2}}`},
+		{"concatenated pretty documents", "{\n\"a\": 1\n}\n\n{\n\"a\": 2\n}", nil, `0/1:{"a":1} | 0/2:{"a":2}`},
+		{"truncated array", `[{"a":1},{"a":`, nil, `0/1:{"a":1} | 0/2!!input ends in the middle of a record (truncated?): jsontext: unexpected EOF within "/1/a" after offset 14`},
+		{"invalid utf-8 in ndjson", "{\"a\":\"\xff\"}\n{\"a\":2}\n", nil, `1/1!record is not valid UTF-8 | 2/2:{"a":2}`},
+		{"invalid utf-8 in array", "[{\"a\":\"\xff\"},{\"a\":2}]", nil, `0/1!record is not valid UTF-8 | 0/2:{"a":2}`},
+		{"empty", "", nil, ``},
+		{"not json", "hello", nil, `0/1!!jsontext: invalid character 'h' at start of value`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := strings.Join(collect(tc.in, tc.containers...), " | ")
+			if got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRecordsTooLarge(t *testing.T) {
+	big := `{"title":"` + strings.Repeat("x", 10<<20) + `"}`
+	got := collect(big + "\n{\"a\":1}\n")
+	if len(got) != 2 || !strings.Contains(got[0], "limit") || got[1] != `2/2:{"a":1}` {
+		t.Errorf("got %.200q", got)
+	}
+	got = collect("[" + big + `,{"a":1}]`)
+	if len(got) != 2 || !strings.Contains(got[0], "limit") || got[1] != `0/2:{"a":1}` {
+		t.Errorf("array: got %.200q", got)
+	}
+}
+
+func TestParseTime(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2020-09-06T14:46:57.0733333Z", "2020-09-06T14:46:57.0733333Z"},
+		{"2023-05-22T10:40:43.395+0000", "2023-05-22T10:40:43.395Z"},
+		{"2024-02-15T16:07:34.606-0300", "2024-02-15T19:07:34.606Z"},
+		{"2021-01-26 01:00:37", "2021-01-26T01:00:37Z"},
+		{"2021-01-26T01:00:37", "2021-01-26T01:00:37Z"},
+		{"", "0001-01-01T00:00:00Z"},
+		{"0001-01-01T00:00:00Z", "error"},
+		{"9999-12-31T23:59:59Z", "error"},
+		{"yesterday", "error"},
+	}
+	for _, tc := range tests {
+		got, err := wire.ParseTime(tc.in)
+		s := got.Format(time.RFC3339Nano)
+		if err != nil {
+			s = "error"
+		}
+		if s != tc.want {
+			t.Errorf("ParseTime(%q) = %s (%v), want %s", tc.in, s, err, tc.want)
+		}
+	}
+}
+
+func TestEpoch(t *testing.T) {
+	want := time.Date(2023, 9, 19, 15, 5, 22, 0, time.UTC)
+	for _, v := range []float64{1695135922, 1695135922000, 1695135922000000, 1695135922000000000} {
+		got, err := wire.Epoch(v)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("Epoch(%v) = %v, %v; want %v", v, got, err, want)
+		}
+	}
+	if _, err := wire.Epoch(-5); err == nil {
+		t.Error("Epoch(-5): want an error")
+	}
+}

@@ -1,0 +1,104 @@
+package ingest_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest"
+)
+
+// fakeKnowledge knows a handful of techniques and the Enterprise tactics.
+type fakeKnowledge struct{}
+
+var fakeTactics = []string{"reconnaissance", "resource-development", "initial-access", "execution", "persistence",
+	"privilege-escalation", "defense-evasion", "credential-access", "discovery", "lateral-movement", "collection",
+	"command-and-control", "exfiltration", "impact"}
+
+var fakeTechs = map[debrief.TechniqueID]ingest.TechniqueInfo{
+	"T1078":     {ID: "T1078", Name: "Valid Accounts", Tactics: []string{"initial-access", "persistence", "privilege-escalation", "defense-evasion"}},
+	"T1078.004": {ID: "T1078.004", Name: "Cloud Accounts", Tactics: []string{"initial-access", "persistence", "privilege-escalation", "defense-evasion"}},
+	"T1059":     {ID: "T1059", Name: "Command and Scripting Interpreter", Tactics: []string{"execution"}},
+	"T1059.001": {ID: "T1059.001", Name: "PowerShell", Tactics: []string{"execution"}},
+	"T1566":     {ID: "T1566", Name: "Phishing", Tactics: []string{"initial-access"}},
+	"T1566.001": {ID: "T1566.001", Name: "Spearphishing Attachment", Tactics: []string{"initial-access"}},
+}
+
+func (fakeKnowledge) Technique(id debrief.TechniqueID) (ingest.TechniqueInfo, bool, bool) {
+	if id == "T1086" {
+		return fakeTechs["T1059.001"], true, true
+	}
+	t, ok := fakeTechs[id]
+	return t, false, ok
+}
+
+func (fakeKnowledge) Tactic(s string) (string, int, bool) {
+	k := debrief.TacticKey(s)
+	for i, t := range fakeTactics {
+		if debrief.TacticKey(t) == k {
+			return t, i, true
+		}
+	}
+	return "", 0, false
+}
+
+func TestNormalise(t *testing.T) {
+	tests := []struct {
+		name        string
+		techniques  []debrief.Technique
+		tactics     []string
+		category    string
+		wantTechs   string // id[tactics]{status/original} joined by space
+		wantTactics string
+		wantUnknown int
+	}{
+		{name: "sub-technique brings its parent", techniques: []debrief.Technique{{ID: "T1566.001"}},
+			wantTechs: "T1566[initial-access] T1566.001[initial-access]", wantTactics: "initial-access"},
+		{name: "revoked id is replaced and noted", techniques: []debrief.Technique{{ID: "T1086"}},
+			wantTechs: "T1059[execution] T1059.001[execution]{revoked/T1086}", wantTactics: "execution"},
+		{name: "unknown id is kept", techniques: []debrief.Technique{{ID: "T1685"}},
+			wantTechs: "T1685[]{unknown/}", wantUnknown: 1},
+		{name: "tactic-like category narrows a multi-tactic technique", techniques: []debrief.Technique{{ID: "T1078"}}, category: "DefenseEvasion",
+			wantTechs: "T1078[defense-evasion]", wantTactics: "defense-evasion"},
+		{name: "category that is not a tactic stays a category", techniques: []debrief.Technique{{ID: "T1059.001"}}, category: "Malware",
+			wantTechs: "T1059[execution] T1059.001[execution]", wantTactics: "execution"},
+		{name: "paired tactic in any spelling", techniques: []debrief.Technique{{ID: "T1078.004", Tactics: []string{"Initial Access"}}},
+			wantTechs: "T1078[initial-access] T1078.004[initial-access]", wantTactics: "initial-access"},
+		{name: "alert tactics in many spellings, matrix order", tactics: []string{"command_and_control", "Execution", "TA-bogus", "Unknown"},
+			wantTechs: "", wantTactics: "execution command-and-control"},
+		{name: "no tactic stated takes the catalog's", techniques: []debrief.Technique{{ID: "T1078"}},
+			wantTechs: "T1078[initial-access persistence privilege-escalation defense-evasion]",
+			wantTactics: "initial-access persistence privilege-escalation defense-evasion"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := debrief.Alert{Techniques: tc.techniques, Tactics: tc.tactics, Category: tc.category}
+			c := ingest.Counts{Unknown: map[debrief.TechniqueID]int{}, Revoked: map[debrief.TechniqueID]string{}}
+			ingest.Normalise(fakeKnowledge{}, &a, &c)
+			var got []string
+			for _, t := range a.Techniques {
+				s := string(t.ID) + "[" + strings.Join(t.Tactics, " ") + "]"
+				if t.Status != "" {
+					s += "{" + string(t.Status) + "/" + t.Original + "}"
+				}
+				got = append(got, s)
+			}
+			if g := strings.Join(got, " "); g != tc.wantTechs {
+				t.Errorf("techniques = %q, want %q", g, tc.wantTechs)
+			}
+			if g := strings.Join(a.Tactics, " "); g != tc.wantTactics {
+				t.Errorf("tactics = %q, want %q", g, tc.wantTactics)
+			}
+			if n := len(c.Unknown); n != tc.wantUnknown {
+				t.Errorf("unknown ids counted = %d, want %d", n, tc.wantUnknown)
+			}
+			if a.Category != tc.category {
+				t.Errorf("category changed to %q", a.Category)
+			}
+			if slices.ContainsFunc(a.Techniques, func(t debrief.Technique) bool { return t.Name == "" && t.Status == "" }) {
+				t.Errorf("a known technique has no name: %+v", a.Techniques)
+			}
+		})
+	}
+}
