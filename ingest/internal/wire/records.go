@@ -44,7 +44,7 @@ type Container = string
 func Records(r io.Reader, containers ...Container) iter.Seq[Item] {
 	return func(yield func(Item) bool) {
 		br := bufio.NewReaderSize(r, 1<<16)
-		if isNDJSON(br) {
+		if isNDJSON(br, containers) {
 			lines(br, containers, yield)
 			return
 		}
@@ -56,19 +56,43 @@ func Records(r io.Reader, containers ...Container) iter.Seq[Item] {
 
 // isNDJSON reports whether the first non-blank line holds a complete JSON
 // object followed by a line break: the mark of NDJSON.
-func isNDJSON(br *bufio.Reader) bool {
-	head, _ := br.Peek(1 << 16)
-	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
+func isNDJSON(br *bufio.Reader, containers []Container) bool {
+	peek, _ := br.Peek(1 << 16)
+	head := bytes.TrimLeft(peek, " \t\r\n\ufeff")
 	if len(head) == 0 || head[0] != '{' {
 		return false
 	}
 	nl := bytes.IndexByte(head, '\n')
 	if nl < 0 {
-		// One line, or a first line longer than the peek: either way
-		// line mode reads it correctly.
-		return true
+		// One line, or a first line longer than the peek: line mode
+		// reads either, unless the long line is an envelope (a whole API
+		// response saved without line breaks), which may be larger than
+		// MaxRecord: the streaming splitter reads those record by record.
+		return len(peek) < 1<<16 || !opensContainer(head, containers)
 	}
 	return jsontext.Value(bytes.TrimSpace(head[:nl])).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+}
+
+// opensContainer reports whether head, the start of an object, reaches
+// one of the containers at its top level.
+func opensContainer(head []byte, containers []Container) bool {
+	dec := jsontext.NewDecoder(bytes.NewReader(head), jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+	if _, err := dec.ReadToken(); err != nil {
+		return false
+	}
+	s := splitter{containers: containers}
+	for {
+		name, err := dec.ReadToken()
+		if err != nil || name.Kind() != '"' {
+			return false
+		}
+		if sub, ok := s.container(name.String()); ok && (dec.PeekKind() == '[' || sub != "" && dec.PeekKind() == '{') {
+			return true
+		}
+		if err := dec.SkipValue(); err != nil {
+			return false
+		}
+	}
 }
 
 type splitter struct {

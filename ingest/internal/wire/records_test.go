@@ -73,6 +73,17 @@ func TestRecordsTooLarge(t *testing.T) {
 	}
 }
 
+// A whole API response on one line, larger than MaxRecord, is read record
+// by record rather than rejected as one over-long line.
+func TestRecordsLongEnvelopeLine(t *testing.T) {
+	rec := `{"title":"` + strings.Repeat("x", 1<<20) + `"}`
+	in := `{"@odata.context":"x","value":[` + strings.Repeat(rec+",", 9) + rec + `]}` + "\n" + `{"value":[{"a":1}]}`
+	got := collect(in, "value")
+	if len(got) != 11 || !strings.HasPrefix(got[0], `0/1:{"title":"xxx`) || got[10] != `0/11:{"a":1}` {
+		t.Errorf("got %d items: %.200q", len(got), got)
+	}
+}
+
 func TestParseTime(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"2020-09-06T14:46:57.0733333Z", "2020-09-06T14:46:57.0733333Z"},
