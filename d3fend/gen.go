@@ -1,0 +1,3 @@
+package d3fend
+
+//go:generate go run ./internal/d3fendgen -out data
