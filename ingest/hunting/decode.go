@@ -11,6 +11,7 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Decoder reads advanced hunting AlertInfo and AlertEvidence rows. The zero
@@ -40,6 +41,7 @@ func (*Decoder) Sniff(head []byte) bool {
 // AlertEvidence row as a partial alert carrying its entity.
 func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[debrief.Record, error] {
 	return func(yield func(debrief.Record, error) bool) {
+		env := new(envelope) // reused: records keep nothing of it but strings
 		for it := range wire.Records(r, "records", "results", "Results", "value") {
 			if err := ctx.Err(); err != nil {
 				yield(debrief.Record{}, err)
@@ -52,7 +54,8 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 				}
 				continue
 			}
-			recs, errs := decodeItem(it.Raw, at)
+			*env = envelope{}
+			recs, errs := decodeItem(env, it.Raw, at)
 			for _, rec := range recs {
 				if !yield(rec, nil) {
 					return
@@ -89,10 +92,26 @@ func (l location) drop(field, reason string) *debrief.RecordError {
 // category names its table. Rows exported by advanced hunting itself have
 // their columns at the top level, where the inline row catches them.
 type envelope struct {
-	Time       string `json:"time"`
-	Category   string `json:"category"`
-	Properties *row   `json:"properties"`
+	Time       string     `json:"time"`
+	Category   string     `json:"category"`
+	Properties properties `json:"properties"`
 	row        `json:",inline"`
+}
+
+// properties is the row inside an envelope; set tells it was there.
+type properties struct {
+	set bool
+	row row
+}
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom.
+func (p *properties) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() == 'n' {
+		_, err := dec.ReadToken()
+		return err
+	}
+	p.set = true
+	return json.UnmarshalDecode(dec, &p.row)
 }
 
 // row holds the columns of AlertInfo and AlertEvidence.
@@ -177,16 +196,15 @@ func (d *rowDecoder) dropErr(field string, err error) {
 
 // decodeItem maps one record of the input to the records it yields and
 // the errors that follow them.
-func decodeItem(raw []byte, at location) ([]debrief.Record, []error) {
-	var env envelope
-	if err := json.Unmarshal(raw, &env, decodeOpts); err != nil {
+func decodeItem(env *envelope, raw []byte, at location) ([]debrief.Record, []error) {
+	if err := json.Unmarshal(raw, env, decodeOpts); err != nil {
 		field, reason := fieldError("", err)
 		return nil, []error{at.fail(field, reason)}
 	}
 	d := &rowDecoder{at: at}
 	r := &env.row
-	if env.Properties != nil {
-		r, d.prefix = env.Properties, "properties."
+	if env.Properties.set {
+		r, d.prefix = &env.Properties.row, "properties."
 	}
 	info, evidence := tables(env.Category, r)
 	var recs []debrief.Record

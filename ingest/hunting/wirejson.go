@@ -67,7 +67,7 @@ func (t *text) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	case '0', 't', 'f':
 		*t = text(v)
 	default:
-		return errWant
+		return gotKind(v.Kind())
 	}
 	return nil
 }
@@ -97,7 +97,11 @@ func (l *loose) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return nil
 }
 
-var errWant = errors.New("wrong kind of value")
+// gotKind is the error of a custom unmarshaler given the wrong kind of
+// JSON value.
+type gotKind jsontext.Kind
+
+func (k gotKind) Error() string { return "got " + kindName(jsontext.Kind(k)) }
 
 // fieldError turns a decoding error into the dotted path of the offending
 // field (below prefix) and a reason saying what was expected.
@@ -105,8 +109,13 @@ func fieldError(prefix string, err error) (field, reason string) {
 	var se *json.SemanticError
 	if errors.As(err, &se) {
 		field = join(prefix, dotted(se.JSONPointer))
-		reason = "want " + describe(se.GoType) + ", got " + kindName(se.JSONKind)
-		if se.Err != nil && !errors.Is(se.Err, errWant) {
+		kind := se.JSONKind
+		var got gotKind
+		if errors.As(se.Err, &got) {
+			kind = jsontext.Kind(got)
+		}
+		reason = "want " + describe(se.GoType) + ", got " + kindName(kind)
+		if se.Err != nil && got == 0 {
 			reason += " (" + se.Err.Error() + ")"
 		}
 		return field, reason
