@@ -41,6 +41,7 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 	return func(yield func(debrief.Record, error) bool) {
 		in := &watchReader{r: r}
 		seen := 0
+		var w incident // reused: its slices keep their capacity
 		for it := range wire.Records(in, "value") {
 			seen++
 			if err := ctx.Err(); err != nil {
@@ -54,7 +55,8 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 				}
 				continue
 			}
-			if !decodeItem(it, file, yield) {
+			w = incident{Alerts: w.Alerts[:0], Comments: w.Comments[:0]}
+			if !decodeItem(it, &w, file, yield) {
 				return
 			}
 		}
@@ -64,16 +66,15 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 	}
 }
 
-// decodeItem decodes one record and yields it with the problems found in
-// it; it reports whether the consumer wants more.
-func decodeItem(it wire.Item, file string, yield func(debrief.Record, error) bool) bool {
+// decodeItem decodes one record into w and yields it with the problems
+// found in it; it reports whether the consumer wants more.
+func decodeItem(it wire.Item, w *incident, file string, yield func(debrief.Record, error) bool) bool {
 	p := &problems{file: file, line: it.Line, index: it.Index}
-	var w incident
-	if err := json.Unmarshal(it.Raw, &w, unmarshalOptions); err != nil {
+	if err := json.Unmarshal(it.Raw, w, unmarshalOptions); err != nil {
 		field, reason := describe(err)
 		return yield(debrief.Record{}, p.reject(field, reason))
 	}
-	in := mapIncident(&w, p)
+	in := mapIncident(w, p)
 	if in == nil {
 		return yield(debrief.Record{}, p.fatal)
 	}
@@ -219,6 +220,10 @@ func mapIncident(w *incident, p *problems) *debrief.Incident {
 	in.Times.Created = p.time("createdTime", w.CreatedTime)
 	in.Times.Updated = p.time("lastUpdateTime", w.LastUpdateTime)
 	in.Comments = mapComments(w.Comments, p)
+	if len(w.Alerts) > 0 {
+		in.Alerts = make([]debrief.Alert, 0, len(w.Alerts))
+		in.AlertIDs = make([]string, 0, len(w.Alerts))
+	}
 	for i := range w.Alerts {
 		p.prefix = "alerts[" + strconv.Itoa(i) + "]."
 		a, ok := mapAlert(&w.Alerts[i], p)

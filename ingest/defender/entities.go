@@ -16,7 +16,10 @@ import (
 // mapEntities gathers an alert's devices and entities, without exact
 // duplicates.
 func mapEntities(w *alert, p *problems) []debrief.Entity {
-	var out []debrief.Entity
+	if len(w.Devices)+len(w.Entities) == 0 {
+		return nil
+	}
+	out := make([]debrief.Entity, 0, len(w.Devices)+len(w.Entities))
 	for _, d := range w.Devices {
 		if e, ok := deviceEntity(d); ok {
 			out = addEntity(out, e)
