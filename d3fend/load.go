@@ -2,8 +2,8 @@ package d3fend
 
 import (
 	"bytes"
-	_ "embed" // for the snapshot and the licence
 	"cmp"
+	_ "embed" // for the snapshot and the licence
 	"errors"
 	"fmt"
 	"io"
