@@ -1,0 +1,400 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"iter"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
+	"github.com/go-json-experiment/json"
+)
+
+// Decoder reads Microsoft Graph security API exports. The zero value is
+// ready to use.
+type Decoder struct{}
+
+// New returns a Decoder.
+func New() *Decoder { return &Decoder{} }
+
+// Name returns "graph", the --format name.
+func (*Decoder) Name() string { return "graph" }
+
+var (
+	markType        = []byte(`#microsoft.graph.security.`)
+	markIncidentURL = []byte(`"incidentWebUrl"`)
+	markProviderID  = []byte(`"providerAlertId"`)
+)
+
+// Sniff reports whether head looks like a Graph security export: an
+// @odata.type in the microsoft.graph.security namespace, or members only
+// Graph writes (incidentWebUrl, providerAlertId).
+func (*Decoder) Sniff(head []byte) bool {
+	return bytes.Contains(head, markType) || bytes.Contains(head, markIncidentURL) || bytes.Contains(head, markProviderID)
+}
+
+// Decode streams the incidents and alerts of r. file names r in errors.
+func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[debrief.Record, error] {
+	return func(yield func(debrief.Record, error) bool) {
+		in := &watchReader{r: r}
+		seen := 0
+		var w record // reused: its slices keep their capacity
+		for it := range wire.Records(in, "value") {
+			seen++
+			if err := ctx.Err(); err != nil {
+				yield(debrief.Record{}, err)
+				return
+			}
+			if it.Err != nil {
+				re := &debrief.RecordError{File: file, Line: it.Line, Record: it.Index, Reason: it.Err.Error()}
+				if !yield(debrief.Record{}, re) || it.Fatal {
+					return
+				}
+				continue
+			}
+			w.reset()
+			if !decodeItem(it, &w, file, yield) {
+				return
+			}
+		}
+		if seen == 0 && !in.data {
+			yield(debrief.Record{}, &debrief.RecordError{File: file, Reason: "input is empty: want Microsoft Graph security JSON"})
+		}
+	}
+}
+
+// decodeItem decodes one record into w and yields it with the problems
+// found in it; it reports whether the consumer wants more.
+func decodeItem(it wire.Item, w *record, file string, yield func(debrief.Record, error) bool) bool {
+	p := &problems{file: file, line: it.Line, index: it.Index}
+	if err := json.Unmarshal(it.Raw, w, unmarshalOptions); err != nil {
+		field, reason := describe(err)
+		return yield(debrief.Record{}, p.reject(field, reason))
+	}
+	rec := debrief.Record{Line: it.Line, Index: it.Index}
+	if w.isIncident() {
+		rec.Incident = mapIncident(w, p)
+		if rec.Incident == nil {
+			return yield(debrief.Record{}, p.fatal)
+		}
+		rec.Incident.Raw = bytes.Clone(it.Raw)
+	} else {
+		a, ok := mapAlert(&w.alert, p)
+		if !ok {
+			return yield(debrief.Record{}, p.fatal)
+		}
+		a.Raw = bytes.Clone(it.Raw)
+		rec.Alert = &a
+	}
+	if !yield(rec, nil) {
+		return false
+	}
+	for _, e := range p.kept {
+		if !yield(debrief.Record{}, e) {
+			return false
+		}
+	}
+	return true
+}
+
+// Wire types, shaped like the Graph reference. Only the members debrief
+// uses are declared; others are skipped unread.
+
+// record is an incident or an alert: an alert's members plus those only
+// incidents have.
+type record struct {
+	alert
+	RedirectIncidentID string   `json:"redirectIncidentId"`
+	DisplayName        string   `json:"displayName"`
+	Summary            string   `json:"summary"`
+	Tags               []string `json:"tags"`
+	CustomTags         []string `json:"customTags"`
+	Alerts             []alert  `json:"alerts"`
+}
+
+// reset clears w for the next record, keeping the capacity of its slices.
+func (w *record) reset() {
+	*w = record{
+		alert: alert{
+			Evidence:        w.Evidence[:0],
+			MitreTechniques: w.MitreTechniques[:0],
+			Comments:        w.Comments[:0],
+		},
+		Alerts: w.Alerts[:0],
+	}
+}
+
+// isIncident tells an incident from an alert: by @odata.type, else by
+// the members only incidents have.
+func (w *record) isIncident() bool {
+	switch t := w.ODataType; {
+	case strings.HasSuffix(t, ".incident"):
+		return true
+	case strings.HasSuffix(t, ".alert"):
+		return false
+	}
+	return w.Alerts != nil || w.DisplayName != "" && w.Title == ""
+}
+
+type alert struct {
+	ODataType             string     `json:"@odata.type"`
+	ID                    string     `json:"id"`
+	ProviderAlertID       string     `json:"providerAlertId"`
+	IncidentID            string     `json:"incidentId"`
+	Status                string     `json:"status"`
+	Severity              string     `json:"severity"`
+	Classification        string     `json:"classification"`
+	Determination         string     `json:"determination"`
+	ServiceSource         string     `json:"serviceSource"`
+	DetectionSource       string     `json:"detectionSource"`
+	DetectorID            string     `json:"detectorId"`
+	Title                 string     `json:"title"`
+	Description           string     `json:"description"`
+	Category              string     `json:"category"`
+	AssignedTo            string     `json:"assignedTo"`
+	AlertWebURL           string     `json:"alertWebUrl"`
+	IncidentWebURL        string     `json:"incidentWebUrl"`
+	ActorDisplayName      string     `json:"actorDisplayName"`
+	ThreatDisplayName     string     `json:"threatDisplayName"`
+	ThreatFamilyName      string     `json:"threatFamilyName"`
+	MitreTechniques       []string   `json:"mitreTechniques"`
+	CreatedDateTime       string     `json:"createdDateTime"`
+	LastUpdateDateTime    string     `json:"lastUpdateDateTime"`
+	ResolvedDateTime      string     `json:"resolvedDateTime"`
+	FirstActivityDateTime string     `json:"firstActivityDateTime"`
+	LastActivityDateTime  string     `json:"lastActivityDateTime"`
+	Comments              []comment  `json:"comments"`
+	Evidence              []evidence `json:"evidence"`
+	SystemTags            []string   `json:"systemTags"`
+}
+
+// comment is Graph's alertComment; createdBy and createdTime are the
+// incidents API spellings, which Graph examples use too.
+type comment struct {
+	Comment              string `json:"comment"`
+	CreatedByDisplayName string `json:"createdByDisplayName"`
+	CreatedDateTime      string `json:"createdDateTime"`
+	CreatedBy            string `json:"createdBy"`
+	CreatedTime          string `json:"createdTime"`
+}
+
+// mapIncident turns a wire incident into a debrief.Incident, or returns
+// nil after recording why it cannot.
+func mapIncident(w *record, p *problems) *debrief.Incident {
+	id := strings.TrimSpace(w.ID)
+	if id == "" {
+		p.reject("id", "want the incident id, got none")
+		return nil
+	}
+	in := &debrief.Incident{
+		ID:            debrief.QualifiedID(debrief.SourceDefender, id),
+		Source:        debrief.SourceDefender,
+		SourceID:      id,
+		Title:         w.DisplayName,
+		Description:   firstOf(w.Description, w.Summary),
+		Assignee:      strings.TrimSpace(w.AssignedTo),
+		Determination: determination(w.Determination),
+		Tags:          tags(w.Tags, w.CustomTags, w.SystemTags),
+		URL:           strings.TrimSpace(w.IncidentWebURL),
+	}
+	if r := strings.TrimSpace(w.RedirectIncidentID); r != "" {
+		in.RedirectTo = debrief.QualifiedID(debrief.SourceDefender, r)
+	}
+	in.Severity = p.severity("severity", w.Severity)
+	in.Status = p.status("status", w.Status)
+	in.Verdict = p.verdict("classification", w.Classification)
+	in.Times.Created = p.time("createdDateTime", w.CreatedDateTime)
+	in.Times.Updated = p.time("lastUpdateDateTime", w.LastUpdateDateTime)
+	in.Comments = mapComments(w.Comments, p)
+	if len(w.Alerts) > 0 {
+		in.Alerts = make([]debrief.Alert, 0, len(w.Alerts))
+		in.AlertIDs = make([]string, 0, len(w.Alerts))
+	}
+	for i := range w.Alerts {
+		p.prefix = "alerts[" + strconv.Itoa(i) + "]."
+		a, ok := mapAlert(&w.Alerts[i], p)
+		p.prefix = ""
+		if !ok {
+			continue
+		}
+		a.IncidentID = in.ID // the incident it was listed in, whatever its own incidentId says
+		in.Alerts = append(in.Alerts, a)
+		in.AlertIDs = append(in.AlertIDs, a.ID)
+	}
+	incidentTimes(in)
+	return in
+}
+
+func mapComments(ws []comment, p *problems) []debrief.Comment {
+	var out []debrief.Comment
+	for i, c := range ws {
+		if strings.TrimSpace(c.Comment) == "" {
+			continue
+		}
+		field, at := "createdDateTime", c.CreatedDateTime
+		if at == "" {
+			field, at = "createdTime", c.CreatedTime
+		}
+		t := p.time("comments["+strconv.Itoa(i)+"]."+field, at)
+		out = append(out, debrief.Comment{At: t, Author: firstOf(c.CreatedByDisplayName, c.CreatedBy), Text: c.Comment})
+	}
+	return out
+}
+
+// incidentTimes fills the times an incident's alerts and comments tell.
+func incidentTimes(in *debrief.Incident) {
+	t := &in.Times
+	for i := range in.Alerts {
+		a := &in.Alerts[i]
+		t.FirstActivity = earliest(t.FirstActivity, a.FirstActivity)
+		t.FirstAlert = earliest(t.FirstAlert, a.Created)
+		t.LastActivity = latest(t.LastActivity, a.LastActivity)
+	}
+	for _, c := range in.Comments {
+		t.FirstTriage = earliest(t.FirstTriage, c.At)
+	}
+	if in.Status == debrief.StatusResolved {
+		t.Resolved = t.Updated
+	}
+}
+
+// mapAlert maps one alert; false means it was left out (and why is
+// recorded: for an alert nested in an incident the incident is kept, a
+// lone alert is rejected).
+func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
+	id := strings.TrimSpace(w.ID)
+	if id == "" {
+		p.drop("id", "want the alert id, got none")
+		return debrief.Alert{}, false
+	}
+	a := debrief.Alert{
+		ID:              debrief.QualifiedID(debrief.SourceDefender, id),
+		Source:          debrief.SourceDefender,
+		SourceID:        id,
+		ProviderID:      strings.TrimSpace(w.ProviderAlertID),
+		Product:         product(w.ServiceSource),
+		DetectionSource: w.DetectionSource,
+		RuleID:          w.DetectorID,
+		Title:           w.Title,
+		Description:     w.Description,
+		Category:        w.Category,
+		Determination:   determination(w.Determination),
+		ThreatNames:     names(w.ActorDisplayName, w.ThreatDisplayName, w.ThreatFamilyName),
+		URL:             strings.TrimSpace(w.AlertWebURL),
+	}
+	if inc := strings.TrimSpace(w.IncidentID); inc != "" {
+		a.IncidentID = debrief.QualifiedID(debrief.SourceDefender, inc)
+	}
+	a.Severity = p.severity("severity", w.Severity)
+	a.Status = p.status("status", w.Status)
+	a.Verdict = p.verdict("classification", w.Classification)
+	a.Updated = p.time("lastUpdateDateTime", w.LastUpdateDateTime)
+	a.Resolved = p.time("resolvedDateTime", w.ResolvedDateTime)
+	a.FirstActivity = p.time("firstActivityDateTime", w.FirstActivityDateTime)
+	a.LastActivity = p.time("lastActivityDateTime", w.LastActivityDateTime)
+	a.Created = p.time("createdDateTime", w.CreatedDateTime)
+	if a.Created = firstSet(a.Created, a.FirstActivity, a.LastActivity, a.Updated); a.Created.IsZero() {
+		p.drop("createdDateTime", "want the alert's creation time (or its first activity), got none")
+		return debrief.Alert{}, false
+	}
+	a.Techniques = p.techniques("mitreTechniques", w.MitreTechniques)
+	a.Entities = mapEvidence(w.Evidence, id, p)
+	return a, true
+}
+
+func firstSet(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || !b.IsZero() && b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// determination keeps the vendor's text, except the values that say there
+// is none.
+func determination(s string) string {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "notavailable", "unknown", "unknownfuturevalue":
+		return ""
+	}
+	return s
+}
+
+// tags drops empty tags and duplicates, keeping the order.
+func tags(groups ...[]string) []string {
+	var out []string
+	for _, g := range groups {
+		for _, t := range g {
+			t = strings.TrimSpace(t)
+			if t != "" && !contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+func names(ss ...string) []string {
+	return tags(ss)
+}
+
+func contains(ss []string, s string) bool {
+	for _, v := range ss {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// products names the products behind the serviceSource values of Graph
+// and of the incidents API, so that both give the same name.
+var products = map[string]string{
+	"microsoftdefenderforendpoint":  "Microsoft Defender for Endpoint",
+	"microsoftdefenderatp":          "Microsoft Defender for Endpoint",
+	"microsoftdefenderforcloudapps": "Microsoft Defender for Cloud Apps",
+	"microsoftcloudappsecurity":     "Microsoft Defender for Cloud Apps",
+	"microsoftdefenderforoffice365": "Microsoft Defender for Office 365",
+	"officeatp":                     "Microsoft Defender for Office 365",
+	"microsoftdefenderforidentity":  "Microsoft Defender for Identity",
+	"azureatp":                      "Microsoft Defender for Identity",
+	"microsoft365defender":          "Microsoft 365 Defender",
+	"azureadidentityprotection":     "Microsoft Entra ID Protection",
+	"microsoftappgovernance":        "Microsoft app governance",
+	"datalossprevention":            "Microsoft Purview Data Loss Prevention",
+	"microsoftdefenderforcloud":     "Microsoft Defender for Cloud",
+	"microsoftsentinel":             "Microsoft Sentinel",
+}
+
+// product names the product of a serviceSource value; unknown values are
+// kept as written.
+func product(s string) string {
+	s = strings.TrimSpace(s)
+	if name, ok := products[strings.ToLower(s)]; ok {
+		return name
+	}
+	if strings.EqualFold(s, "unknown") || strings.EqualFold(s, "unknownFutureValue") {
+		return ""
+	}
+	return s
+}

@@ -1,0 +1,454 @@
+package graph
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// evidence is any alertEvidence: the members of the derived types debrief
+// reads, told apart by @odata.type.
+type evidence struct {
+	ODataType         string   `json:"@odata.type"`
+	Roles             []string `json:"roles"`
+	Verdict           string   `json:"verdict"`
+	RemediationStatus string   `json:"remediationStatus"`
+
+	// deviceEvidence (hostName is beta)
+	DeviceDNSName   string `json:"deviceDnsName"`
+	HostName        string `json:"hostName"`
+	MdeDeviceID     string `json:"mdeDeviceId"`
+	AzureAdDeviceID string `json:"azureAdDeviceId"`
+	OsPlatform      string `json:"osPlatform"`
+
+	// userEvidence, mailboxEvidence, processEvidence
+	UserAccount    *userAccount `json:"userAccount"`
+	PrimaryAddress string       `json:"primaryAddress"`
+	Upn            string       `json:"upn"`
+	DisplayName    string       `json:"displayName"`
+
+	// analyzedMessageEvidence
+	NetworkMessageID      string       `json:"networkMessageId"`
+	Subject               string       `json:"subject"`
+	SenderIP              string       `json:"senderIp"`
+	RecipientEmailAddress string       `json:"recipientEmailAddress"`
+	DeliveryAction        string       `json:"deliveryAction"`
+	P1Sender              *emailSender `json:"p1Sender"`
+	P2Sender              *emailSender `json:"p2Sender"`
+
+	// ipEvidence, urlEvidence
+	IPAddress string `json:"ipAddress"`
+	URL       string `json:"url"`
+
+	// fileEvidence, processEvidence
+	FileDetails             *fileDetails `json:"fileDetails"`
+	ImageFile               *fileDetails `json:"imageFile"`
+	ProcessID               number       `json:"processId"`
+	ParentProcessID         number       `json:"parentProcessId"`
+	ProcessCommandLine      string       `json:"processCommandLine"`
+	ProcessCreationDateTime string       `json:"processCreationDateTime"`
+
+	// registryKeyEvidence, registryValueEvidence
+	RegistryKey       string `json:"registryKey"`
+	RegistryHive      string `json:"registryHive"`
+	RegistryValueName string `json:"registryValueName"`
+	RegistryValue     string `json:"registryValue"`
+	RegistryValueType string `json:"registryValueType"`
+
+	// cloudApplicationEvidence (appId Int64), oauthApplicationEvidence
+	// (appId String)
+	AppID        number `json:"appId"`
+	InstanceName string `json:"instanceName"`
+	ObjectID     string `json:"objectId"`
+	Publisher    string `json:"publisher"`
+
+	// azureResourceEvidence
+	ResourceID   string `json:"resourceId"`
+	ResourceName string `json:"resourceName"`
+	ResourceType string `json:"resourceType"`
+
+	// securityGroupEvidence
+	SecurityGroupID           string `json:"securityGroupId"`
+	ActiveDirectoryObjectGUID string `json:"activeDirectoryObjectGuid"`
+	Sid                       string `json:"sid"`
+
+	// mailClusterEvidence
+	ClusterBy      string `json:"clusterBy"`
+	ClusterByValue string `json:"clusterByValue"`
+	Urn            string `json:"urn"`
+
+	// what other types (cloud resources of other providers, DNS …) key
+	// themselves by
+	Name             string `json:"name"`
+	FullResourceName string `json:"fullResourceName"`
+	AmazonResourceID string `json:"amazonResourceId"`
+	DomainName       string `json:"domainName"`
+}
+
+type userAccount struct {
+	AccountName       string `json:"accountName"`
+	AzureAdUserID     string `json:"azureAdUserId"`
+	DisplayName       string `json:"displayName"`
+	DomainName        string `json:"domainName"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	UserSid           string `json:"userSid"`
+}
+
+type emailSender struct {
+	EmailAddress string `json:"emailAddress"`
+	DisplayName  string `json:"displayName"`
+	DomainName   string `json:"domainName"`
+}
+
+type fileDetails struct {
+	FileName string `json:"fileName"`
+	FilePath string `json:"filePath"`
+	Sha1     string `json:"sha1"`
+	Sha256   string `json:"sha256"`
+	Md5      string `json:"md5"`
+	FileSize number `json:"fileSize"`
+}
+
+// typeName is the evidence type without its namespace, first letter
+// lower-case: "#microsoft.graph.security.AzureResourceEvidence" gives
+// "azureResourceEvidence".
+func typeName(odata string) string {
+	t := odata[strings.LastIndexByte(odata, '.')+1:]
+	if t != "" && t[0] >= 'A' && t[0] <= 'Z' {
+		t = string(t[0]+'a'-'A') + t[1:]
+	}
+	return t
+}
+
+// mapEvidence turns an alert's evidence into entities, without exact
+// duplicates. alertID keys evidence that has nothing else to key it.
+func mapEvidence(ws []evidence, alertID string, p *problems) []debrief.Entity {
+	if len(ws) == 0 {
+		return nil
+	}
+	out := make([]debrief.Entity, 0, len(ws))
+	for i := range ws {
+		e, ok := mapOne(&ws[i], ws, p, i)
+		if !ok {
+			continue
+		}
+		if e.ID == "" {
+			e.ID = typeName(ws[i].ODataType) + ":" + alertID + "#" + strconv.Itoa(i)
+		}
+		roles(&e, ws[i].Roles)
+		e.Verdict = lowerTrim(ws[i].Verdict)
+		if rs := lowerTrim(ws[i].RemediationStatus); rs != "" && rs != "none" && rs != "unknown" {
+			e.Attributes = with(e.Attributes, "remediation_status", rs)
+		}
+		out = addEntity(out, e)
+	}
+	return out
+}
+
+// mapOne maps one piece of evidence by its type. ok is false when it names
+// nothing (a device with no name or id); an entity of a type debrief has
+// no kind for may come back with no id, for the caller to key.
+func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bool) {
+	var e debrief.Entity
+	switch t := typeName(w.ODataType); t {
+	case "deviceEvidence":
+		e = deviceEntity(w)
+	case "userEvidence":
+		e = userEntity(w.UserAccount)
+	case "mailboxEvidence":
+		e = mailboxEntity(w)
+	case "analyzedMessageEvidence":
+		e = messageEntity(w)
+	case "ipEvidence":
+		addr, err := netip.ParseAddr(strings.TrimSpace(w.IPAddress))
+		if err != nil {
+			p.add(evidenceField(i, "ipAddress"), fmt.Sprintf("want an IP address, got %q", clip(w.IPAddress)))
+			return e, false
+		}
+		e = debrief.Entity{Kind: debrief.EntityIP, ID: addr.String()}
+	case "urlEvidence":
+		e = debrief.Entity{Kind: debrief.EntityURL, ID: strings.TrimSpace(w.URL)}
+	case "fileEvidence":
+		e = fileEntity(w.FileDetails)
+		e.Attributes = with(e.Attributes, "device_id", w.MdeDeviceID)
+	case "processEvidence":
+		e = processEntity(w, all, p, i)
+	case "registryKeyEvidence", "registryValueEvidence":
+		e = registryEntity(w)
+	case "cloudApplicationEvidence", "oauthApplicationEvidence":
+		e = debrief.Entity{Kind: debrief.EntityCloudApp, ID: firstOf(string(w.AppID), w.DisplayName), Name: strings.TrimSpace(w.DisplayName),
+			Attributes: attrs("instance_name", w.InstanceName, "object_id", w.ObjectID, "publisher", w.Publisher)}
+	case "azureResourceEvidence":
+		e = debrief.Entity{Kind: debrief.EntityCloudResource, ID: strings.TrimSpace(w.ResourceID), Name: strings.TrimSpace(w.ResourceName),
+			Attributes: attrs("resource_type", w.ResourceType)}
+	case "securityGroupEvidence":
+		e = debrief.Entity{Kind: debrief.EntityOther, ID: firstOf(w.SecurityGroupID, w.ActiveDirectoryObjectGUID, w.Sid),
+			Name: strings.TrimSpace(w.DisplayName), Attributes: attrs("type", t, "sid", w.Sid)}
+	case "mailClusterEvidence":
+		e = debrief.Entity{Kind: debrief.EntityOther, ID: firstOf(joinNonEmpty(":", w.ClusterBy, w.ClusterByValue), w.Urn),
+			Attributes: attrs("type", t)}
+	default:
+		e = debrief.Entity{Kind: debrief.EntityOther, ID: otherID(w), Name: strings.TrimSpace(firstOf(w.DisplayName, w.Name)),
+			Attributes: attrs("type", t)}
+		return e, true
+	}
+	return e, e.ID != ""
+}
+
+// otherID keys evidence of a type debrief has no kind for by the first
+// identifying member it has.
+func otherID(w *evidence) string {
+	return firstOf(w.ResourceID, w.AmazonResourceID, w.FullResourceName, w.URL, w.IPAddress, w.DomainName,
+		w.HostName, w.DeviceDNSName, w.MdeDeviceID, w.NetworkMessageID, w.Name, w.DisplayName)
+}
+
+func evidenceField(i int, name string) string {
+	return "evidence[" + strconv.Itoa(i) + "]." + name
+}
+
+// roles sets an entity's role from the first of its roles, keeping all of
+// them as an attribute when there are several.
+func roles(e *debrief.Entity, rs []string) {
+	if len(rs) == 0 {
+		return
+	}
+	e.Role = lowerTrim(rs[0])
+	if len(rs) > 1 {
+		all := make([]string, 0, len(rs))
+		for _, r := range rs {
+			if r = lowerTrim(r); r != "" {
+				all = append(all, r)
+			}
+		}
+		e.Attributes = with(e.Attributes, "roles", strings.Join(all, ","))
+	}
+}
+
+func deviceEntity(w *evidence) debrief.Entity {
+	dns := firstOf(w.DeviceDNSName, w.HostName)
+	e := debrief.Entity{Kind: debrief.EntityDevice, ID: hostID(dns), Name: dns}
+	if e.ID == "" {
+		e.ID = firstOf(w.MdeDeviceID, w.AzureAdDeviceID)
+	}
+	e.Attributes = attrs("device_id", w.MdeDeviceID, "aad_device_id", w.AzureAdDeviceID, "fqdn", strings.ToLower(dns), "os", w.OsPlatform)
+	return e
+}
+
+// hostID is a device's key: its lower-case host name without domain.
+func hostID(dns string) string {
+	dns = lowerTrim(dns)
+	if _, err := netip.ParseAddr(dns); err == nil {
+		return dns
+	}
+	host, _, _ := strings.Cut(dns, ".")
+	return host
+}
+
+// deviceKey finds the key of the device with the given Defender id among
+// the alert's device evidence; with no match, the only device of the
+// alert, or the id itself.
+func deviceKey(id string, all []evidence) string {
+	id = strings.TrimSpace(id)
+	only, devices := "", 0
+	for i := range all {
+		d := &all[i]
+		if typeName(d.ODataType) != "deviceEvidence" {
+			continue
+		}
+		devices++
+		host := hostID(firstOf(d.DeviceDNSName, d.HostName))
+		if id != "" && strings.EqualFold(d.MdeDeviceID, id) && host != "" {
+			return host
+		}
+		only = host
+	}
+	if id == "" && devices == 1 {
+		return only
+	}
+	return id
+}
+
+func userEntity(u *userAccount) debrief.Entity {
+	if u == nil {
+		return debrief.Entity{}
+	}
+	upn, domain, name := strings.TrimSpace(u.UserPrincipalName), strings.TrimSpace(u.DomainName), strings.TrimSpace(u.AccountName)
+	id := strings.ToLower(upn)
+	if id == "" && name != "" {
+		id = joinNonEmpty(`\`, domain, name)
+	}
+	id = firstOf(id, u.UserSid, u.AzureAdUserID)
+	return debrief.Entity{Kind: debrief.EntityUser, ID: id, Name: firstOf(u.DisplayName, name),
+		Attributes: attrs("upn", upn, "name", name, "domain", domain, "sid", u.UserSid, "object_id", u.AzureAdUserID)}
+}
+
+func mailboxEntity(w *evidence) debrief.Entity {
+	upn := w.Upn
+	if upn == "" && w.UserAccount != nil {
+		upn = w.UserAccount.UserPrincipalName
+	}
+	return debrief.Entity{Kind: debrief.EntityMailbox, ID: lowerTrim(firstOf(w.PrimaryAddress, upn)), Name: strings.TrimSpace(w.DisplayName),
+		Attributes: attrs("upn", upn)}
+}
+
+// messageEntity keys a message by its network message id; without one, by
+// a hash of sender, recipient and subject.
+func messageEntity(w *evidence) debrief.Entity {
+	sender := ""
+	for _, s := range []*emailSender{w.P1Sender, w.P2Sender} {
+		if s != nil && sender == "" {
+			sender = strings.TrimSpace(s.EmailAddress)
+		}
+	}
+	recipient, subject := strings.TrimSpace(w.RecipientEmailAddress), w.Subject
+	id := strings.TrimSpace(w.NetworkMessageID)
+	if id == "" && (sender != "" || recipient != "" || subject != "") {
+		id = hash(strings.ToLower(sender) + "\n" + strings.ToLower(recipient) + "\n" + subject)
+	}
+	return debrief.Entity{Kind: debrief.EntityMailMessage, ID: id, Name: subject,
+		Attributes: attrs("sender", sender, "recipient", recipient, "subject", subject, "sender_ip", w.SenderIP, "delivery_action", w.DeliveryAction)}
+}
+
+func fileEntity(f *fileDetails) debrief.Entity {
+	if f == nil {
+		return debrief.Entity{}
+	}
+	sha256, sha1, md5 := lowerTrim(f.Sha256), lowerTrim(f.Sha1), lowerTrim(f.Md5)
+	full := fullPath(f.FilePath, f.FileName)
+	return debrief.Entity{Kind: debrief.EntityFile, ID: firstOf(sha256, sha1, md5, full), Name: strings.TrimSpace(f.FileName),
+		Attributes: attrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", f.FileName, "path", full, "size", string(f.FileSize))}
+}
+
+// fullPath joins a folder and a file name with the folder's separator,
+// unless the folder already ends with the name.
+func fullPath(dir, name string) string {
+	dir, name = strings.TrimSpace(dir), strings.TrimSpace(name)
+	switch {
+	case dir == "":
+		return name
+	case name == "" || len(dir) >= len(name) && strings.EqualFold(dir[len(dir)-len(name):], name):
+		return dir
+	}
+	sep := `\`
+	if strings.Contains(dir, "/") {
+		sep = "/"
+	}
+	return strings.TrimRight(dir, sep) + sep + name
+}
+
+func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Entity {
+	host := deviceKey(w.MdeDeviceID, all)
+	created := p.time(evidenceField(i, "processCreationDateTime"), w.ProcessCreationDateTime)
+	cmd := strings.TrimSpace(w.ProcessCommandLine)
+	image, name := "", ""
+	if w.ImageFile != nil {
+		image, name = fullPath(w.ImageFile.FilePath, w.ImageFile.FileName), strings.TrimSpace(w.ImageFile.FileName)
+	}
+	user := ""
+	if u := w.UserAccount; u != nil {
+		user = firstOf(u.UserPrincipalName, joinNonEmpty(`\`, u.DomainName, u.AccountName))
+	}
+	return debrief.Entity{Kind: debrief.EntityProcess, ID: processID(host, string(w.ProcessID), created, cmd), Name: name,
+		Attributes: attrs("command_line", cmd, "pid", string(w.ProcessID), "parent_pid", string(w.ParentProcessID),
+			"image", image, "user", user, "device_id", w.MdeDeviceID)}
+}
+
+// processID keys a process by device, pid and creation time, or by its
+// command line when those are not all known.
+func processID(host, pid string, created time.Time, cmd string) string {
+	switch {
+	case host != "" && pid != "" && !created.IsZero():
+		return host + ":" + pid + ":" + created.Format(time.RFC3339Nano)
+	case cmd != "":
+		return hash(cmd)
+	case host != "" && pid != "":
+		return host + ":" + pid + ":"
+	}
+	return ""
+}
+
+// registryEntity keys a registry entry as hive\key\value name.
+func registryEntity(w *evidence) debrief.Entity {
+	hive, key := strings.TrimSpace(w.RegistryHive), strings.Trim(strings.TrimSpace(w.RegistryKey), `\`)
+	if hive != "" && !(len(key) >= len(hive) && strings.EqualFold(key[:len(hive)], hive)) {
+		key = joinNonEmpty(`\`, hive, key)
+	}
+	id := key
+	if key != "" {
+		id = joinNonEmpty(`\`, key, strings.TrimSpace(w.RegistryValueName))
+	}
+	return debrief.Entity{Kind: debrief.EntityRegistry, ID: id,
+		Attributes: attrs("key", key, "value_name", w.RegistryValueName, "value", w.RegistryValue, "value_type", w.RegistryValueType,
+			"device_id", w.MdeDeviceID)}
+}
+
+func hash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// addEntity appends e unless an identical entity is already there.
+func addEntity(es []debrief.Entity, e debrief.Entity) []debrief.Entity {
+	for _, o := range es {
+		if o.Kind == e.Kind && o.ID == e.ID && o.Name == e.Name && o.Role == e.Role && o.Verdict == e.Verdict &&
+			maps.Equal(o.Attributes, e.Attributes) {
+			return es
+		}
+	}
+	return append(es, e)
+}
+
+// attrs builds an attribute map from key, value pairs, leaving out empty
+// values; nil when all are empty.
+func attrs(kv ...string) map[string]string {
+	var m map[string]string
+	for i := 0; i+1 < len(kv); i += 2 {
+		m = with(m, kv[i], kv[i+1])
+	}
+	return m
+}
+
+func with(m map[string]string, k, v string) map[string]string {
+	if v = strings.TrimSpace(v); v == "" {
+		return m
+	}
+	if m == nil {
+		m = make(map[string]string, 8)
+	}
+	m[k] = v
+	return m
+}
+
+func firstOf(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func lowerTrim(s string) string {
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+func joinNonEmpty(sep string, ss ...string) string {
+	var b strings.Builder
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
