@@ -1,0 +1,221 @@
+package elastic
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// scanner walks a JSON value that wire.Records has already validated. It
+// does no validation of its own beyond what it needs not to run off the
+// end: jsontext's decoder, which checks everything, costs as much as the
+// rest of the decoding together on flat documents of a hundred members.
+type scanner struct {
+	b []byte
+	i int
+}
+
+var errSyntax = errors.New("malformed JSON")
+
+func (s *scanner) reset(b []byte) { s.b, s.i = b, 0 }
+
+// peek skips white space and returns the next byte, or 0 at the end.
+func (s *scanner) peek() byte {
+	for s.i < len(s.b) {
+		switch c := s.b[s.i]; c {
+		case ' ', '\t', '\r', '\n':
+			s.i++
+		default:
+			return c
+		}
+	}
+	return 0
+}
+
+// stringEnd returns the index just past the string that opens at b[i].
+func (s *scanner) stringEnd(i int) (int, error) {
+	j := i + 1
+	for {
+		k := bytes.IndexByte(s.b[j:], '"')
+		if k < 0 {
+			return 0, errSyntax
+		}
+		j += k
+		n := 0
+		for p := j - 1; p > i && s.b[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return j + 1, nil
+		}
+		j++
+	}
+}
+
+// value returns the next value's raw bytes and moves past it.
+func (s *scanner) value() ([]byte, error) {
+	start := s.i
+	switch s.peek() {
+	case 0:
+		return nil, errSyntax
+	case '"':
+		start = s.i
+		end, err := s.stringEnd(s.i)
+		if err != nil {
+			return nil, err
+		}
+		s.i = end
+	case '{', '[':
+		start = s.i
+		if err := s.skipNested(); err != nil {
+			return nil, err
+		}
+	default:
+		start = s.i
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case ',', '}', ']', ' ', '\t', '\r', '\n':
+				return s.b[start:s.i], nil
+			}
+			s.i++
+		}
+	}
+	return s.b[start:s.i], nil
+}
+
+func (s *scanner) skipNested() error {
+	depth := 0
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case '"':
+			end, err := s.stringEnd(s.i)
+			if err != nil {
+				return err
+			}
+			s.i = end
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				s.i++
+				return nil
+			}
+		}
+		s.i++
+	}
+	return errSyntax
+}
+
+// members calls fn for each member of the object that comes next, with the
+// member's raw (quoted) name; fn must consume the member's value.
+func (s *scanner) members(fn func(name []byte) error) error {
+	if s.peek() != '{' {
+		return errSyntax
+	}
+	s.i++
+	for n := 0; ; n++ {
+		c := s.peek()
+		if c == '}' {
+			s.i++
+			return nil
+		}
+		if n > 0 {
+			if c != ',' {
+				return errSyntax
+			}
+			s.i++
+			c = s.peek()
+		}
+		if c != '"' {
+			return errSyntax
+		}
+		end, err := s.stringEnd(s.i)
+		if err != nil {
+			return err
+		}
+		name := s.b[s.i:end]
+		s.i = end
+		if s.peek() != ':' {
+			return errSyntax
+		}
+		s.i++
+		s.peek()
+		if err := fn(name); err != nil {
+			return err
+		}
+	}
+}
+
+// elems calls fn for each element of the array that comes next; fn must
+// consume the element. Errors are prefixed with the element's index.
+func (s *scanner) elems(fn func() error) error {
+	if s.peek() != '[' {
+		return errSyntax
+	}
+	s.i++
+	for n := 0; ; n++ {
+		c := s.peek()
+		if c == ']' {
+			s.i++
+			return nil
+		}
+		if n > 0 {
+			if c != ',' {
+				return errSyntax
+			}
+			s.i++
+		}
+		if err := fn(); err != nil {
+			return within(fmt.Sprintf("[%d]", n), err)
+		}
+	}
+}
+
+// pathError is a type error inside a value, with the path below it.
+type pathError struct {
+	suffix, reason string
+}
+
+func (e *pathError) Error() string { return e.suffix + ": " + e.reason }
+
+// within prefixes the path of err with p.
+func within(p string, err error) error {
+	var pe *pathError
+	if errors.As(err, &pe) {
+		return &pathError{suffix: p + pe.suffix, reason: pe.reason}
+	}
+	if errors.Is(err, errSyntax) {
+		return err
+	}
+	return &pathError{suffix: p, reason: err.Error()}
+}
+
+// unquoteName appends a raw member name, unquoted, to dst.
+func unquoteName(dst, name []byte) ([]byte, error) {
+	if bytes.IndexByte(name, '\\') < 0 {
+		return append(dst, name[1:len(name)-1]...), nil
+	}
+	return jsontext.AppendUnquote(dst, name)
+}
+
+func kindName(c byte) string {
+	switch c {
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case '[':
+		return "an array"
+	case '{':
+		return "an object"
+	case 0:
+		return "nothing"
+	}
+	return "a number"
+}
