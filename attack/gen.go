@@ -1,0 +1,3 @@
+package attack
+
+//go:generate go run ./internal/attackgen -out data
