@@ -27,7 +27,7 @@ func BenchmarkDecode(b *testing.B) {
 	data := streamInput(alerts)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	rows := 0
+	rows, cpu0 := 0, cpuTime()
 	for b.Loop() {
 		rows = 0
 		for _, err := range New().Decode(context.Background(), bytes.NewReader(data), "bench") {
@@ -43,4 +43,7 @@ func BenchmarkDecode(b *testing.B) {
 	sec := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(alerts/sec, "alerts/s")
 	b.ReportMetric(float64(rows)/sec, "rows/s")
+	if cpu := (cpuTime() - cpu0).Seconds() / float64(b.N); cpu > 0 {
+		b.ReportMetric(alerts/cpu, "alerts/cpu-s")
+	}
 }

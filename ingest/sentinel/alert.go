@@ -19,9 +19,9 @@ type restAlert struct {
 	Description          string   `json:"description"`
 	Severity             string   `json:"severity"`
 	Status               string   `json:"status"`
-	Tactics              embedded `json:"tactics"`
-	Techniques           embedded `json:"techniques"`
-	SubTechniques        embedded `json:"subTechniques"`
+	Tactics              []string `json:"tactics"`
+	Techniques           []string `json:"techniques"`
+	SubTechniques        []string `json:"subTechniques"`
 	ProductName          string   `json:"productName"`
 	ProductComponentName string   `json:"productComponentName"`
 	VendorName           string   `json:"vendorName"`
@@ -68,8 +68,8 @@ func (d *itemDecoder) tableAlert(r *record, raw []byte) (*debrief.Alert, error) 
 	a.RuleName = string(x.RuleName)
 	a.Category = string(x.Category)
 	a.Tactics = tactics(d.list("Tactics", r.Tactics))
-	a.Techniques = d.techniques("Techniques", r.Techniques, nil)
-	a.Techniques = d.techniques("SubTechniques", r.SubTechniques, a.Techniques)
+	a.Techniques = d.techniques("Techniques", d.list("Techniques", r.Techniques), nil)
+	a.Techniques = d.techniques("SubTechniques", d.list("SubTechniques", r.SubTechniques), a.Techniques)
 	a.Entities, a.ThreatNames = d.entities("Entities", r.Entities)
 	err := d.times(a, alertTimes{
 		processed: r.ProcessingEndTime, generated: r.TimeGenerated, start: r.StartTime, end: r.EndTime,
@@ -98,7 +98,7 @@ func (d *itemDecoder) restAlert(r *record, raw []byte) (*debrief.Alert, error) {
 	a.URL = p.AlertLink
 	a.Severity = d.severity("severity", p.Severity)
 	a.Status = d.status("status", p.Status)
-	a.Tactics = tactics(d.list("tactics", p.Tactics))
+	a.Tactics = tactics(p.Tactics)
 	a.Techniques = d.techniques("techniques", p.Techniques, nil)
 	a.Techniques = d.techniques("subTechniques", p.SubTechniques, a.Techniques)
 	err := d.times(a, alertTimes{
@@ -148,8 +148,8 @@ func (d *itemDecoder) times(a *debrief.Alert, t alertTimes) error {
 
 // techniques appends the valid technique ids of a list to into; a
 // malformed id is dropped with a kept-record error.
-func (d *itemDecoder) techniques(field string, raw embedded, into []debrief.Technique) []debrief.Technique {
-	for i, s := range d.list(field, raw) {
+func (d *itemDecoder) techniques(field string, ids []string, into []debrief.Technique) []debrief.Technique {
+	for i, s := range ids {
 		id, err := debrief.ParseTechniqueID(s)
 		if err != nil {
 			d.drop(field+"["+strconv.Itoa(i)+"]", fmt.Sprintf("want T#### or T####.###, got %q", s))

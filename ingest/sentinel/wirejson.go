@@ -51,50 +51,48 @@ type text string
 
 // UnmarshalJSONFrom implements json.UnmarshalerFrom.
 func (t *text) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	v, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	switch v.Kind() {
-	case 'n':
-		*t = ""
-	case '"':
-		s, err := jsontext.AppendUnquote(nil, v)
-		if err != nil {
+	switch k := dec.PeekKind(); k {
+	case '{', '[':
+		if err := dec.SkipValue(); err != nil {
 			return err
 		}
-		*t = text(strings.TrimSpace(string(s)))
-	case '0', 't', 'f':
-		*t = text(v)
-	default:
-		return gotKind(v.Kind())
+		return gotKind(k)
 	}
-	return nil
+	s, err := scalar(dec)
+	*t = text(s)
+	return err
 }
 
-// loose is a scalar read from free-form bags (AdditionalFields): strings
-// and numbers keep their text, anything else is ignored without error.
+// loose is a scalar read from free-form bags (AdditionalFields, entities):
+// strings and numbers keep their text, anything else is ignored without
+// error.
 type loose string
 
 // UnmarshalJSONFrom implements json.UnmarshalerFrom.
 func (l *loose) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	v, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	switch v.Kind() {
-	case '"':
-		s, err := jsontext.AppendUnquote(nil, v)
-		if err != nil {
-			return err
-		}
-		*l = loose(strings.TrimSpace(string(s)))
-	case '0':
-		*l = loose(v)
-	default:
+	switch dec.PeekKind() {
+	case '{', '[':
 		*l = ""
+		return dec.SkipValue()
 	}
-	return nil
+	s, err := scalar(dec)
+	*l = loose(s)
+	return err
+}
+
+// scalar reads a string, number or boolean as text; null gives "".
+func scalar(dec *jsontext.Decoder) (string, error) {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return "", err
+	}
+	switch tok.Kind() {
+	case 'n':
+		return "", nil
+	case '"':
+		return strings.TrimSpace(tok.String()), nil
+	}
+	return tok.String(), nil
 }
 
 // gotKind is the error of a custom unmarshaler given the wrong kind of
@@ -128,6 +126,7 @@ func fieldError(prefix string, err error) (field, reason string) {
 }
 
 func join(prefix, path string) string {
+	prefix = strings.TrimSuffix(prefix, ".")
 	if prefix == "" {
 		return strings.TrimPrefix(path, ".")
 	}
