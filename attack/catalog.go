@@ -117,7 +117,7 @@ func (b *builder) place() {
 		slices.SortStableFunc(l, func(x, y int32) int {
 			ox, oy := &objs[x], &objs[y]
 			return cmp.Or(strings.Compare(ox.ID, oy.ID),
-				model.CompareDomains(ox.Domains[0], oy.Domains[0]),
+				model.CompareDomains(ox.Domain(), oy.Domain()),
 				strings.Compare(ox.STIXID, oy.STIXID))
 		})
 		for p, i := range l {
@@ -157,11 +157,11 @@ func (b *builder) object(o *model.Object, k Kind, p int32) {
 	c := b.c
 	switch k {
 	case KindTechnique:
-		c.techniques[p] = Technique{ID: debrief.TechniqueID(o.ID), STIXID: o.STIXID, Name: o.Name, Domain: o.Domains[0],
+		c.techniques[p] = Technique{ID: debrief.TechniqueID(o.ID), STIXID: o.STIXID, Name: o.Name, Domain: o.Domain(),
 			Tactics: o.Phases, Platforms: o.Platforms, Deprecated: o.Deprecated, Revoked: o.Revoked, URL: o.URL}
 	case KindTactic:
 		c.tactics[p] = Tactic{ID: debrief.TacticID(o.ID), STIXID: o.STIXID, Name: o.Name, Shortname: o.Shortname,
-			Domain: o.Domains[0], Order: -1, Deprecated: o.Deprecated, Revoked: o.Revoked, URL: o.URL}
+			Domain: o.Domain(), Order: -1, Deprecated: o.Deprecated, Revoked: o.Revoked, URL: o.URL}
 	case KindGroup:
 		c.groups[p] = Group{ID: o.ID, STIXID: o.STIXID, Name: o.Name, Aliases: o.Aliases, Domains: o.Domains,
 			Deprecated: o.Deprecated, Revoked: o.Revoked, URL: o.URL}

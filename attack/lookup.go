@@ -67,6 +67,9 @@ func compareBool(a, b bool) int {
 
 // best returns the preferred object of kind k that s names.
 func (c *Catalog) best(k Kind, s string) (int32, bool) {
+	if e, ok := c.stix[strings.TrimSpace(s)]; ok {
+		return e.index, e.kind == k
+	}
 	var found entry
 	ok := false
 	for _, e := range c.keys.get(fold(s)) {
@@ -81,6 +84,9 @@ func (c *Catalog) best(k Kind, s string) (int32, bool) {
 // written as the bundle writes it.
 func (c *Catalog) techIndex(id string) (int32, bool) {
 	id = strings.TrimSpace(id)
+	if id == "" {
+		return 0, false
+	}
 	if i, ok := c.techByID[id]; ok {
 		return i, true
 	}
@@ -226,7 +232,7 @@ func (c *Catalog) Tactics(domain string) []*Tactic {
 }
 
 // Group returns the group with the ATT&CK id, name or alias s
-// (case-insensitive). An id beats a name, a name an alias, a current
+// (case-insensitive), or with the STIX id s. An id beats a name, a name an alias, a current
 // group a revoked or deprecated one.
 func (c *Catalog) Group(s string) (*Group, bool) {
 	i, ok := c.best(KindGroup, s)

@@ -59,16 +59,9 @@ func compareObjects(a, b *Object) int {
 	return cmp.Or(
 		cmp.Compare(a.Kind, b.Kind),
 		strings.Compare(a.ID, b.ID),
-		CompareDomains(first(a.Domains), first(b.Domains)),
+		CompareDomains(a.Domain(), b.Domain()),
 		strings.Compare(a.STIXID, b.STIXID),
 	)
-}
-
-func first(s []string) string {
-	if len(s) == 0 {
-		return ""
-	}
-	return s[0]
 }
 
 func nilIfEmpty[S ~[]E, E any](s S) S {

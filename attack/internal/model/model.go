@@ -131,6 +131,14 @@ type Object struct {
 	Sub        bool // techniques: x_mitre_is_subtechnique
 }
 
+// Domain returns the object's first domain, "" when it has none.
+func (o *Object) Domain() string {
+	if len(o.Domains) == 0 {
+		return ""
+	}
+	return o.Domains[0]
+}
+
 // LogSource is one log source of an analytic (with the data component it
 // belongs to) or of a data component (DataComponent is -1).
 type LogSource struct {

@@ -107,6 +107,11 @@ func newPipe(r io.Reader) *pipe {
 func (p *pipe) fill(r io.Reader) {
 	defer close(p.full)
 	for {
+		select { // a closed done wins over a free buffer
+		case <-p.done:
+			return
+		default:
+		}
 		var buf []byte
 		select {
 		case <-p.done:

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/debrief-dev/debrief/attack/internal/model"
@@ -52,6 +53,9 @@ func prefix(name string, err error) error {
 // in any order.
 func (l *loader) bundle(dec *jsontext.Decoder) error {
 	tok, err := dec.ReadToken()
+	if err == io.EOF {
+		return errors.New("empty input, want a STIX bundle")
+	}
 	if err != nil {
 		return syntaxError(err, "not JSON")
 	}
@@ -132,7 +136,7 @@ func (l *loader) objects(dec *jsontext.Decoder) error {
 		if err := json.UnmarshalDecode(dec, &w, options); err != nil {
 			var serr *json.SemanticError
 			if errors.As(err, &serr) {
-				return fmt.Errorf("objects[%d]%s: %w", i, describe(&w), err)
+				return fmt.Errorf("objects[%d]%s: %s", i, describe(&w), fieldError(serr))
 			}
 			return err
 		}
@@ -151,6 +155,34 @@ func describe(w *wireObject) string {
 		return ""
 	}
 	return " (" + s + ")"
+}
+
+// fieldError words a member of the wrong type as "name: want string, got
+// number".
+func fieldError(e *json.SemanticError) string {
+	field := string(e.JSONPointer)
+	for range 3 { // drop "/objects/<i>/"
+		if j := strings.IndexByte(field, '/'); j >= 0 {
+			field = field[j+1:]
+		}
+	}
+	want := "another type"
+	if e.GoType != nil {
+		switch e.GoType.Kind() {
+		case reflect.String:
+			want = "string"
+		case reflect.Bool:
+			want = "boolean"
+		case reflect.Slice:
+			want = "array"
+		case reflect.Struct:
+			want = "object"
+		}
+	}
+	if e.JSONKind == 0 {
+		return fmt.Sprintf("%s: %v", field, e.Err)
+	}
+	return fmt.Sprintf("%s: want %s, got %s", field, want, kindName(e.JSONKind))
 }
 
 // syntaxError words a decoder error: truncated input, or invalid JSON.
