@@ -156,7 +156,7 @@ func TestDecodeFixtureFacts(t *testing.T) {
 	}{
 		{debrief.EntityDevice, "ws-fin-042"},
 		{debrief.EntityUser, "m.brandt@contoso.com"},
-		{debrief.EntityUser, "11112222-3333-4444-5555-666677778888"},
+		{debrief.EntityUser, "svc-sync"}, // a name without domain comes before the object id
 		{debrief.EntityProcess, "ws-fin-042:7412:2025-03-04T09:11:58Z"},
 		{debrief.EntityFile, "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"},
 		{debrief.EntityIP, "198.51.100.23"},

@@ -89,15 +89,16 @@ func hostKey(id, name string) string {
 	return first(host, strings.TrimSpace(id))
 }
 
-// user keys an account by lower-case UPN, else domain\name, else SID,
-// else object id.
+// user keys an account by lower-case UPN, else domain\name as written
+// (the name alone without a domain), else SID, else object id: the keys
+// the Defender and Graph decoders use, so that the same account matches.
 func user(upn, domain, name, sid, oid string) (debrief.Entity, bool) {
-	upn = strings.ToLower(strings.TrimSpace(upn))
-	var dn string
+	upn, domain, name = strings.ToLower(strings.TrimSpace(upn)), strings.TrimSpace(domain), strings.TrimSpace(name)
+	dn := name
 	if domain != "" && name != "" {
-		dn = strings.ToLower(domain + `\` + name)
+		dn = domain + `\` + name
 	}
-	e := debrief.Entity{Kind: debrief.EntityUser, ID: first(upn, dn, sid, oid, strings.ToLower(name)), Name: first(name, upn)}
+	e := debrief.Entity{Kind: debrief.EntityUser, ID: first(upn, dn, sid, oid), Name: first(name, upn)}
 	setAttr(&e, "upn", upn)
 	setAttr(&e, "sid", sid)
 	setAttr(&e, "object_id", oid)
@@ -130,10 +131,12 @@ func joinPath(folder, name string) string {
 		return name
 	case name == "" || strings.HasSuffix(strings.ToLower(folder), strings.ToLower(name)):
 		return folder
-	case strings.Contains(folder, `\`):
-		return strings.TrimRight(folder, `\`) + `\` + name
 	}
-	return strings.TrimRight(folder, "/") + "/" + name
+	sep := `\`
+	if strings.Contains(folder, "/") {
+		sep = "/"
+	}
+	return strings.TrimRight(folder, sep) + sep + name
 }
 
 // process keys a process by device, pid and creation time, else by the

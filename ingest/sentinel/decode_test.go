@@ -101,7 +101,7 @@ func TestDecodeSamples(t *testing.T) {
 		t.Errorf("SecurityAlert row = %+v (Tactics \"Unknown\" must give none)", row)
 	}
 	if len(row.Entities) != 1 || row.Entities[0].Kind != debrief.EntityUser ||
-		row.Entities[0].ID != "aws:44512121212/us-east-1/ec2:i-42f44fdfvdf5d" {
+		row.Entities[0].ID != "AWS:44512121212/us-east-1/ec2:i-42f44fdfvdf5d" {
 		t.Errorf("SecurityAlert entities = %+v", row.Entities)
 	}
 	if want := time.Date(2024, 9, 26, 5, 23, 30, 43629500, time.UTC); !row.Created.Equal(want) {
@@ -202,7 +202,7 @@ func TestEntityReferences(t *testing.T) {
 		attr string // key=value that must be set, or ""
 	}{
 		{debrief.EntityDevice, "ws-hr-017", "fqdn=ws-hr-017.corp.contoso.com"},
-		{debrief.EntityUser, `corp\h.okafor`, "object_id=7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918"},
+		{debrief.EntityUser, `CORP\h.okafor`, "object_id=7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918"},
 		{debrief.EntityProcess, "ws-hr-017:6120:2025-08-19T13:02:41.5511234Z", `image=C:\Program Files\Microsoft Office\root\Office16\WINWORD.EXE`},
 		{debrief.EntityProcess, "ws-hr-017:7344:2025-08-19T13:02:55Z", "pid=7344"},
 		{debrief.EntityFile, "4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce", "sha1=3c8f1b2a4d5e6f708192a3b4c5d6e7f8091a2b3c"},

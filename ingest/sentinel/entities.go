@@ -346,15 +346,16 @@ func device(id, name, fqdn string) (debrief.Entity, bool) {
 	return e, e.ID != ""
 }
 
-// user keys an account by lower-case UPN, else domain\name, else SID,
-// else object id.
+// user keys an account by lower-case UPN, else domain\name as written
+// (the name alone without a domain), else SID, else object id: the keys
+// the Defender and Graph decoders use, so that the same account matches.
 func user(upn, domain, name, sid, oid string) (debrief.Entity, bool) {
-	upn = strings.ToLower(strings.TrimSpace(upn))
-	var dn string
+	upn, domain, name = strings.ToLower(strings.TrimSpace(upn)), strings.TrimSpace(domain), strings.TrimSpace(name)
+	dn := name
 	if domain != "" && name != "" {
-		dn = strings.ToLower(domain + `\` + name)
+		dn = domain + `\` + name
 	}
-	e := debrief.Entity{Kind: debrief.EntityUser, ID: first(upn, dn, sid, oid, strings.ToLower(name)), Name: first(name, upn)}
+	e := debrief.Entity{Kind: debrief.EntityUser, ID: first(upn, dn, sid, oid), Name: first(name, upn)}
 	setAttr(&e, "upn", upn)
 	setAttr(&e, "sid", sid)
 	setAttr(&e, "object_id", oid)
@@ -379,17 +380,19 @@ func file(hashes map[string]string, dir, name, size string) (debrief.Entity, boo
 
 // joinPath joins a directory and a file name, unless the directory
 // already ends with the name.
-func joinPath(dir, name string) string {
-	dir, name = strings.TrimSpace(dir), strings.TrimSpace(name)
+func joinPath(folder, name string) string {
+	folder, name = strings.TrimSpace(folder), strings.TrimSpace(name)
 	switch {
-	case dir == "":
+	case folder == "":
 		return name
-	case name == "" || strings.HasSuffix(strings.ToLower(dir), strings.ToLower(name)):
-		return dir
-	case strings.Contains(dir, `\`):
-		return strings.TrimRight(dir, `\`) + `\` + name
+	case name == "" || strings.HasSuffix(strings.ToLower(folder), strings.ToLower(name)):
+		return folder
 	}
-	return strings.TrimRight(dir, "/") + "/" + name
+	sep := `\`
+	if strings.Contains(folder, "/") {
+		sep = "/"
+	}
+	return strings.TrimRight(folder, sep) + sep + name
 }
 
 // ip keys an address as net/netip prints it.
