@@ -1,0 +1,344 @@
+package ocsf
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/internal/testutil"
+)
+
+var _ ingest.Decoder = (*Decoder)(nil)
+
+// decodeAll collects what Decode yields: the records, and the errors.
+func decodeAll(t testing.TB, in []byte, file string) ([]debrief.Record, []*debrief.RecordError) {
+	t.Helper()
+	var recs []debrief.Record
+	var errs []*debrief.RecordError
+	for rec, err := range New().Decode(context.Background(), bytes.NewReader(in), file) {
+		if err != nil {
+			var re *debrief.RecordError
+			if !errors.As(err, &re) {
+				t.Fatalf("%s: non-record error: %v", file, err)
+			}
+			errs = append(errs, re)
+			continue
+		}
+		if err := rec.Validate(); err != nil {
+			t.Errorf("%s: record %d does not validate: %v", file, rec.Index, err)
+		}
+		recs = append(recs, rec)
+	}
+	return recs, errs
+}
+
+func marshal(t *testing.T, recs []debrief.Record) []byte {
+	t.Helper()
+	b, err := json.MarshalIndent(recs, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(b, '\n')
+}
+
+const timeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+func TestDecodeSamples(t *testing.T) {
+	dir := testutil.SharedData(t, "samples/ocsf")
+	name := "detection_finding_1.1.0_securityhub_guardduty.json"
+	in, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, errs := decodeAll(t, in, name)
+	for _, e := range errs {
+		t.Errorf("unexpected error: %v", e)
+	}
+	if len(recs) != 1 {
+		t.Fatalf("got %d records, want 1", len(recs))
+	}
+	a := recs[0].Alert
+	if a.SourceID != "arn:aws:guardduty:us-east-2:111111111111:detector/1ac1bfceda6679698215d5d0EXAMPLE/finding/a6c556fcbc9bea427a19f8b787099a0b" {
+		t.Errorf("source id = %q", a.SourceID)
+	}
+	if a.Product != "Amazon GuardDuty" || a.Severity != debrief.SeverityLow || a.Status != debrief.StatusNew {
+		t.Errorf("product, severity, status = %q, %q, %q", a.Product, a.Severity, a.Status)
+	}
+	if a.Created.Format(timeLayout) != "2023-09-19T15:05:22.487Z" || a.FirstActivity.Format(timeLayout) != "2023-09-19T14:55:09.000Z" {
+		t.Errorf("created %v, first activity %v", a.Created, a.FirstActivity)
+	}
+	if a.Category != "TTPs/Defense Evasion/Stealth:IAMUser-CloudTrailLoggingDisabled" || len(a.Techniques) != 0 {
+		t.Errorf("category %q, techniques %v", a.Category, a.Techniques)
+	}
+	keys := entityKeys(a)
+	for _, k := range []string{"ip:52.94.133.131", "cloud_resource:AWS::IAM::AccessKey:ASIATMJPC7EXAMPLE", "cloud_app:cloudtrail.amazonaws.com"} {
+		if !keys[k] {
+			t.Errorf("lacks entity %s: has %v", k, keys)
+		}
+	}
+	testutil.Golden(t, "TestDecodeSamples/"+name, marshal(t, recs))
+}
+
+func TestDecodeFixtures(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.good.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			in, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, errs := decodeAll(t, in, filepath.Base(f))
+			for _, e := range errs {
+				t.Errorf("unexpected error: %v", e)
+			}
+			testutil.Golden(t, "TestDecodeFixtures/"+filepath.Base(f), marshal(t, recs))
+		})
+	}
+}
+
+// TestDecodeFixtureFacts checks by hand what the goldens hold, so that a
+// golden rewritten from wrong output does not pass unnoticed.
+func TestDecodeFixtureFacts(t *testing.T) {
+	alerts := map[string]*debrief.Alert{}
+	for _, f := range []string{"detection_findings", "mixed_versions", "single_email"} {
+		in, err := os.ReadFile("testdata/" + f + ".good.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, errs := decodeAll(t, in, f)
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", f, errs[0])
+		}
+		for _, r := range recs {
+			alerts[r.Alert.SourceID] = r.Alert
+		}
+	}
+	if len(alerts) != 5 {
+		t.Fatalf("got %d alerts, want 5", len(alerts))
+	}
+	edr := alerts["ldt:6c1f8a7e2b3d4c5e:81604378192"]
+	wantTech := []debrief.Technique{
+		{ID: "T1003", Name: "OS Credential Dumping", Tactics: []string{"Credential Access"}},
+		{ID: "T1003.001", Name: "LSASS Memory", Tactics: []string{"Credential Access"}},
+	}
+	if edr.Product != "CrowdStrike Falcon Insight" || edr.Severity != debrief.SeverityHigh || edr.Status != debrief.StatusInProgress ||
+		edr.Verdict != debrief.VerdictTruePositive || edr.RuleID != "CST0418" || !sameJSON(edr.Techniques, wantTech) {
+		t.Errorf("EDR finding: %+v", edr)
+	}
+	for _, k := range []string{"device:ws-0142", `user:corp\jdoe`, "process:ws-0142:7712:2024-06-11T08:14:59.65Z",
+		"file:05732e84de58a3cc142535431b3aa04efbe034cc96e837f93c360a6387d8faad", `file:C:\Users\jdoe\AppData\Local\Temp\ls.dmp`} {
+		if !entityKeys(edr)[k] {
+			t.Errorf("EDR finding lacks %s: has %v", k, entityKeys(edr))
+		}
+	}
+	ndr := alerts["ndr-2024-06-12-0001"]
+	if ndr.Severity != debrief.SeverityCritical || ndr.Status != debrief.StatusResolved || ndr.Verdict != debrief.VerdictBenignPositive ||
+		ndr.Created.Format(timeLayout) != "2024-06-12T11:00:00.000Z" || ndr.Resolved.Format(timeLayout) != "2024-06-12T12:30:00.000Z" ||
+		!sameJSON(ndr.ThreatNames, []string{"Cobalt Strike"}) || !sameJSON(ndr.Tactics, []string{"Command and Control", "Exfiltration"}) {
+		t.Errorf("NDR finding: %+v", ndr)
+	}
+	if t1071 := ndr.Techniques[0]; t1071.ID != "T1071" || !sameJSON(t1071.Tactics, []string{"Command and Control", "Exfiltration"}) {
+		t.Errorf("T1071 should carry both tactics: %+v", t1071)
+	}
+	if !entityKeys(ndr)["domain:cdn-update.example.net"] || !entityKeys(ndr)["file:d41d8cd98f00b204e9800998ecf8427e"] ||
+		!entityKeys(ndr)["device:cdn-update"] || len(ndr.Entities) != 7 {
+		t.Errorf("NDR entities: %v", entityKeys(ndr))
+	}
+	sf := alerts["arn:aws:securityhub:us-east-1:123456789012:finding/0f1e2d3c"]
+	if sf.Status != debrief.StatusResolved || sf.Severity != debrief.SeverityMedium || sf.Product != "AWS Security Hub" ||
+		!sameJSON(sf.Techniques, []debrief.Technique{{ID: "T1496", Name: "Resource Hijacking", Tactics: []string{"Impact"}}}) ||
+		!entityKeys(sf)["cloud_resource:arn:aws:ec2:us-east-1:123456789012:instance/i-0abc123def4567890"] {
+		t.Errorf("1.0 Security Finding: %+v", sf)
+	}
+	closed := alerts["evt-99-0001"]
+	if closed.Severity != debrief.SeverityMedium || closed.Status != debrief.StatusUnknown || closed.Verdict != debrief.VerdictBenignPositive ||
+		closed.Determination != "Expected" || closed.Created.Format(timeLayout) != "2024-08-01T06:10:00.000Z" ||
+		closed.Resolved.Format(timeLayout) != "2024-08-01T07:00:00.000Z" || !entityKeys(closed)["user:admin@corp.example.org"] {
+		t.Errorf("closed finding with source-specific labels: %+v", closed)
+	}
+	mail := alerts["mail-1722502800-42"]
+	for _, k := range []string{"mail_message:<CAFx1@mail.example.com>", "mailbox:billing@example-invoices.com", "user:ana.silva@corp.example.org"} {
+		if !entityKeys(mail)[k] {
+			t.Errorf("mail finding lacks %s: has %v", k, entityKeys(mail))
+		}
+	}
+}
+
+func entityKeys(a *debrief.Alert) map[string]bool {
+	m := map[string]bool{}
+	for _, e := range a.Entities {
+		m[e.Key()] = true
+	}
+	return m
+}
+
+func sameJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+// wantErr is a record error a bad input must yield.
+type wantErr struct {
+	line, record int
+	field        string
+	kept         bool
+	reason       string // a part of the reason
+}
+
+const goodLine = `{"class_uid":2004,"time":1718093742120,"severity_id":2,"finding_info":{"uid":"good","title":"ok"}}`
+
+func TestDecodeBad(t *testing.T) {
+	huge := `{"class_uid":2004,"time":1718093742120,"finding_info":{"uid":"big","desc":"` + strings.Repeat("a", 10<<20) + `"}}`
+	tests := []struct {
+		name   string
+		in     string
+		alerts int
+		errs   []wantErr
+	}{
+		{"empty file", "", 0, nil},
+		{"not JSON", "class_uid,time\n2004,1718093742120\n", 0, []wantErr{{record: 1, reason: "invalid character"}}},
+		{"a line not JSON", goodLine + "\nnot JSON\n" + goodLine + "\n", 2, []wantErr{{line: 2, record: 2, reason: "not a complete JSON object"}}},
+		{"truncated array", `[` + goodLine + `, {"class_uid": 2004, "time": 17180`, 1, []wantErr{{record: 2, reason: "truncated"}}},
+		{"invalid UTF-8", goodLine + "\n" + "{\"class_uid\":2004,\"time\":1718093742120,\"finding_info\":{\"uid\":\"u\",\"title\":\"\xff\"}}\n", 1,
+			[]wantErr{{line: 2, record: 2, reason: "UTF-8"}}},
+		{"10 MB field", huge + "\n" + goodLine + "\n", 1, []wantErr{{line: 1, record: 1, reason: "limit"}}},
+		{"missing id", `{"class_uid":2004,"time":1718093742120,"finding_info":{"title":"no id"}}` + "\n" + goodLine + "\n", 1,
+			[]wantErr{{line: 1, record: 1, field: "finding_info.uid"}}},
+		{"missing time", `{"class_uid":2004,"finding_info":{"uid":"t"}}` + "\n", 0, []wantErr{{line: 1, record: 1, field: "time"}}},
+		{"year 0001", `{"class_uid":2004,"time_dt":"0001-01-01T00:00:00Z","finding_info":{"uid":"old"}}` + "\n" + goodLine + "\n", 1,
+			[]wantErr{{line: 1, record: 1, field: "time", reason: "1990"}}},
+		{"year 9999", goodLine + "\n" + `{"class_uid":2004,"time":1718093742120,"finding_info":{"uid":"late","last_seen_time":253402300799000}}` + "\n", 1,
+			[]wantErr{{line: 2, record: 2, field: "finding_info.last_seen_time", reason: "1990"}}},
+		{"other class", `{"class_uid":2002,"time":1718093742120,"finding_info":{"uid":"vuln"}}` + "\n", 0,
+			[]wantErr{{line: 1, record: 1, field: "class_uid", reason: "got 2002"}}},
+		{"severity_id a string", `{"class_uid":2004,"time":1718093742120,"severity_id":"High","finding_info":{"uid":"s"}}` + "\n" + goodLine + "\n", 1,
+			[]wantErr{{line: 1, record: 1, field: "severity_id", reason: "want a number, got a string"}}},
+		{"severity_id out of range", `{"class_uid":2004,"time":1718093742120,"severity_id":7,"finding_info":{"uid":"s7"}}` + "\n", 0,
+			[]wantErr{{line: 1, record: 1, field: "severity_id", reason: "got 7"}}},
+		{"unknown severity text", `{"class_uid":2004,"time":1718093742120,"severity":"Spicy","finding_info":{"uid":"st"}}` + "\n", 0,
+			[]wantErr{{line: 1, record: 1, field: "severity", reason: `"Spicy"`}}},
+		{"attacks not an array", `{"class_uid":2004,"time":1718093742120,"finding_info":{"uid":"a","attacks":{"technique":{"uid":"T1059"}}}}` + "\n", 0,
+			[]wantErr{{line: 1, record: 1, field: "finding_info.attacks", reason: "want an array, got an object"}}},
+		{"technique uid a number", `{"class_uid":2004,"time":1718093742120,"finding_info":{"uid":"n","attacks":[{"technique":{"uid":1059}}]}}` + "\n", 0,
+			[]wantErr{{line: 1, record: 1, field: "finding_info.attacks[0].technique.uid", reason: "want a string"}}},
+		{"malformed technique ids", `{"class_uid":2004,"time":1718093742120,"finding_info":{"uid":"ids","attacks":[{"tactic":{"name":"Execution"},"technique":{"uid":"T1059"},"sub_technique":{"uid":"T1059.1"}},{"technique":{"uid":"CST0001"}}]}}` + "\n", 1,
+			[]wantErr{
+				{line: 1, record: 1, field: "finding_info.attacks[0].sub_technique.uid", kept: true, reason: `"T1059.1"`},
+				{line: 1, record: 1, field: "finding_info.attacks[1].technique.uid", kept: true, reason: `"CST0001"`},
+			}},
+		{"array element not an object", `[` + goodLine + `, 2004]`, 1, []wantErr{{record: 2, reason: "want a JSON object"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, errs := decodeAll(t, []byte(tt.in), "bad.json")
+			if len(recs) != tt.alerts {
+				t.Errorf("got %d alerts, want %d", len(recs), tt.alerts)
+			}
+			if len(errs) != len(tt.errs) {
+				t.Fatalf("got errors %v, want %d", errs, len(tt.errs))
+			}
+			for i, w := range tt.errs {
+				e := errs[i]
+				if e.File != "bad.json" || e.Line != w.line || e.Record != w.record || e.Field != w.field || e.Kept != w.kept ||
+					!strings.Contains(e.Reason, w.reason) {
+					t.Errorf("error %d = %+v, want %+v", i, *e, w)
+				}
+			}
+		})
+	}
+}
+
+// TestDecodeKeptTechniques checks that a record with a malformed id keeps
+// its good techniques.
+func TestDecodeKeptTechniques(t *testing.T) {
+	in := `{"class_uid":2004,"time":1718093742120,"finding_info":{"uid":"ids","attacks":[{"tactics":[{"name":"Execution"}],"technique":{"uid":"t1059"},"sub_technique":{"uid":"T1059.1"}}]}}`
+	recs, errs := decodeAll(t, []byte(in), "x")
+	if len(recs) != 1 || len(errs) != 1 {
+		t.Fatalf("got %d records, %d errors", len(recs), len(errs))
+	}
+	want := []debrief.Technique{{ID: "T1059", Tactics: []string{"Execution"}}}
+	if !sameJSON(recs[0].Alert.Techniques, want) {
+		t.Errorf("techniques = %+v, want %+v", recs[0].Alert.Techniques, want)
+	}
+}
+
+func TestDecodeCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var errs []error
+	for _, err := range New().Decode(ctx, strings.NewReader(goodLine+"\n"+goodLine+"\n"), "x") {
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
+		t.Errorf("got %v, want one context.Canceled", errs)
+	}
+}
+
+func TestSniff(t *testing.T) {
+	d := New()
+	files, _ := filepath.Glob("testdata/*.good.json")
+	for _, f := range files {
+		in, _ := os.ReadFile(f)
+		if !d.Sniff(head(in)) {
+			t.Errorf("Sniff(%s) = false, want true", f)
+		}
+	}
+	root := testutil.SharedData(t, "samples")
+	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		in, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		want := strings.HasPrefix(rel, "ocsf/")
+		if got := d.Sniff(head(in)); got != want {
+			t.Errorf("Sniff(%s) = %v, want %v", rel, got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func head(b []byte) []byte {
+	if len(b) > 64<<10 {
+		return b[:64<<10]
+	}
+	return b
+}
+
+// FuzzDecode feeds Decode arbitrary input (seeds in
+// testdata/fuzz/FuzzDecode): it must not panic, and what it yields must
+// validate.
+func FuzzDecode(f *testing.F) {
+	f.Fuzz(func(t *testing.T, in []byte) {
+		for rec, err := range New().Decode(context.Background(), bytes.NewReader(in), "fuzz") {
+			if err != nil {
+				var re *debrief.RecordError
+				if !errors.As(err, &re) {
+					t.Fatalf("non-record error: %v", err)
+				}
+				continue
+			}
+			if err := rec.Validate(); err != nil {
+				t.Fatalf("record %d does not validate: %v", rec.Index, err)
+			}
+		}
+	})
+}
