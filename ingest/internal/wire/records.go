@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -326,10 +327,27 @@ func (s *splitter) line(dec *jsontext.Decoder, t []byte, n int) {
 		s.emit(Item{Err: fmt.Errorf("line is not a complete JSON object (truncated or not JSON)"), Line: n})
 		return
 	}
+	if t[0] == '{' && !s.mayContain(t) {
+		// Fast path: an object that names no container is one record.
+		s.emit(Item{Raw: t, Line: n})
+		return
+	}
 	dec.Reset(bytes.NewReader(t), jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 	inner := splitter{containers: s.containers, index: s.index, yield: s.yield}
 	inner.stream(dec, n)
 	s.index, s.stopped = inner.index, inner.stopped
+}
+
+// mayContain reports whether t mentions a container's first name as a
+// JSON string anywhere; when it does not, t cannot hold a container.
+func (s *splitter) mayContain(t []byte) bool {
+	for _, c := range s.containers {
+		head, _, _ := strings.Cut(c, ".")
+		if bytes.Contains(t, []byte(`"`+head+`"`)) {
+			return true
+		}
+	}
+	return false
 }
 
 var errTooLong = errors.New("line too long")
