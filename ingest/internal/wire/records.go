@@ -338,12 +338,14 @@ func (s *splitter) line(dec *jsontext.Decoder, t []byte, n int) {
 	s.index, s.stopped = inner.index, inner.stopped
 }
 
-// mayContain reports whether t mentions a container's first name as a
-// JSON string anywhere; when it does not, t cannot hold a container.
+// mayContain reports whether t mentions a container's first name followed
+// by a quote anywhere; when it does not, t cannot hold a container. The
+// pattern leaves out the opening quote on purpose: a search that starts
+// with '"' stops at every string of the line and costs five times more.
 func (s *splitter) mayContain(t []byte) bool {
 	for _, c := range s.containers {
 		head, _, _ := strings.Cut(c, ".")
-		if bytes.Contains(t, []byte(`"`+head+`"`)) {
+		if bytes.Contains(t, []byte(head+`"`)) {
 			return true
 		}
 	}
