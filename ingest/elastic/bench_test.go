@@ -48,6 +48,7 @@ func benchDecode(b *testing.B, in []byte, n int) {
 	b.ReportAllocs()
 	ctx := context.Background()
 	dec := New()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		got := 0
 		for rec, err := range dec.Decode(ctx, bytes.NewReader(in), "bench") {
@@ -64,6 +65,9 @@ func benchDecode(b *testing.B, in []byte, n int) {
 	}
 	b.ReportMetric(float64(len(in))/float64(n), "B/alert")
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "alerts/s")
+	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(float64(n)*float64(b.N)/cpu, "alerts/cpu-s")
+	}
 }
 
 // BenchmarkDecode decodes 10,000 alerts in memory: "full" documents as an
@@ -88,6 +92,7 @@ func BenchmarkSplit(b *testing.B) {
 	in := genAlerts(n, false)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		got := 0
 		for it := range wire.Records(bytes.NewReader(in), "hits.hits") {
@@ -101,4 +106,7 @@ func BenchmarkSplit(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(float64(n)*float64(b.N)/cpu, "records/cpu-s")
+	}
 }

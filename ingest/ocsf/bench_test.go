@@ -34,6 +34,7 @@ func BenchmarkDecode(b *testing.B) {
 	b.ReportAllocs()
 	ctx := context.Background()
 	dec := New()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		got := 0
 		for rec, err := range dec.Decode(ctx, bytes.NewReader(in), "bench") {
@@ -50,4 +51,7 @@ func BenchmarkDecode(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(in))/n, "B/alert")
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "alerts/s")
+	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(float64(n)*float64(b.N)/cpu, "alerts/cpu-s")
+	}
 }
