@@ -1,0 +1,106 @@
+package sqlite
+
+import "fmt"
+
+// versionSeen reports whether hash is a stored version of the subject.
+func (w *writer) versionSeen(kind, id, hash string) (bool, error) {
+	st, err := w.st.get(w.ctx, `SELECT count(*) FROM versions WHERE kind = ? AND subject_id = ? AND hash = ?`)
+	if err != nil {
+		return false, err
+	}
+	var n int
+	if err := st.QueryRowContext(w.ctx, kind, id, hash).Scan(&n); err != nil {
+		return false, fmt.Errorf("look up version: %w", err)
+	}
+	return n > 0, nil
+}
+
+// addVersion stores next as a version of the subject whose current state is
+// cur, sets next.sortAt, and reports whether next is newer than cur and so
+// becomes the current state. A version is older only when it has an Updated
+// time and that time is before cur's place in time; a version without one
+// follows cur.
+func (w *writer) addVersion(kind, id string, cur, next *state) (bool, error) {
+	newer := next.updated == 0 || next.updated >= cur.sortAt
+	next.sortAt = next.updated
+	if next.updated == 0 {
+		next.sortAt = cur.sortAt
+	}
+	// The first version is stored when a second one arrives.
+	if _, err := w.exec(`INSERT INTO versions (kind, subject_id, hash, seq, sort_at, updated, status, assignee,
+		verdict, severity, determination) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		kind, id, cur.hash, cur.sortAt, cur.updated,
+		cur.status, cur.assignee, cur.verdict, cur.severity, cur.determination); err != nil {
+		return false, err
+	}
+	if _, err := w.exec(`INSERT INTO versions (kind, subject_id, hash, seq, sort_at, updated, status, assignee,
+		verdict, severity, determination)
+		SELECT ?, ?, ?, max(seq) + 1, ?, ?, ?, ?, ?, ?, ? FROM versions WHERE kind = ? AND subject_id = ?`,
+		kind, id, next.hash, next.sortAt, next.updated,
+		next.status, next.assignee, next.verdict, next.severity, next.determination, kind, id); err != nil {
+		return false, err
+	}
+	return newer, nil
+}
+
+// version is one row of versions, as rebuildHistory reads it.
+type version struct {
+	sortAt, updated int64
+	tracked
+}
+
+// rebuildHistory replaces the subject's derived history with the changes
+// between its consecutive versions in time order. Each change is dated by
+// the later version's Updated time (or its place in time when it has none)
+// and attributed to that version's assignee.
+func (w *writer) rebuildHistory(kind, id string) error {
+	vs, err := w.versions(kind, id)
+	if err != nil {
+		return err
+	}
+	if _, err := w.exec(`DELETE FROM history WHERE kind = ? AND subject_id = ? AND origin = 'derived'`,
+		kind, id); err != nil {
+		return err
+	}
+	for i := 1; i < len(vs); i++ {
+		at := vs[i].updated
+		if at == 0 {
+			at = vs[i].sortAt
+		}
+		from, to := vs[i-1].values(), vs[i].values()
+		for f := range from {
+			if from[f] == to[f] {
+				continue
+			}
+			if _, err := w.exec(`INSERT INTO history (kind, subject_id, at, field, from_value, to_value,
+				changed_by, origin) VALUES (?, ?, ?, ?, ?, ?, ?, 'derived') ON CONFLICT DO NOTHING`,
+				kind, id, at, trackedFields[f], from[f], to[f], vs[i].assignee); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (w *writer) versions(kind, id string) ([]version, error) {
+	st, err := w.st.get(w.ctx, `SELECT sort_at, updated, status, assignee, verdict, severity, determination
+		FROM versions WHERE kind = ? AND subject_id = ? ORDER BY sort_at, seq`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(w.ctx, kind, id)
+	if err != nil {
+		return nil, fmt.Errorf("load versions: %w", err)
+	}
+	defer rows.Close()
+	var vs []version
+	for rows.Next() {
+		var v version
+		if err := rows.Scan(&v.sortAt, &v.updated, &v.status, &v.assignee, &v.verdict, &v.severity,
+			&v.determination); err != nil {
+			return nil, fmt.Errorf("load versions: %w", err)
+		}
+		vs = append(vs, v)
+	}
+	return vs, rows.Err()
+}

@@ -1,0 +1,337 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// querier is what reads need of *sql.DB and *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// readTx runs fn in a read-only transaction, so that it sees one snapshot.
+func (s *Store) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Incidents lists the incidents matching f, newest (by created time) first;
+// incidents without a created time come last. Each carries its tags, alert
+// ids, techniques and tactics, but not its alerts, comments, history or raw
+// record: Incident has those.
+func (s *Store) Incidents(ctx context.Context, f debrief.IncidentFilter) ([]debrief.Incident, error) {
+	where, args, err := incidentWhere(f)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT ` + incidentSelect + ` FROM incidents i` + where + ` ORDER BY i.created DESC, i.id DESC`
+	switch {
+	case f.Limit > 0:
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, f.Offset)
+	case f.Offset > 0:
+		q += ` LIMIT -1 OFFSET ?`
+		args = append(args, f.Offset)
+	}
+	var out []debrief.Incident
+	err = s.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			in, err := scanIncident(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, *in)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return summarise(ctx, tx, out)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list incidents: %w", err)
+	}
+	return out, nil
+}
+
+// incidentWhere turns f into a WHERE clause over incidents i.
+func incidentWhere(f debrief.IncidentFilter) (string, []any, error) {
+	if f.Limit < 0 || f.Offset < 0 {
+		return "", nil, debrief.Errorf(debrief.EINVALID, "incident filter: limit %d and offset %d must not be negative", f.Limit, f.Offset)
+	}
+	var conds []string
+	var args []any
+	if !f.Since.IsZero() {
+		conds, args = append(conds, "i.created >= ?"), append(args, f.Since.UnixNano())
+	}
+	if !f.Until.IsZero() {
+		conds, args = append(conds, "i.created < ?"), append(args, f.Until.UnixNano())
+	}
+	in := func(col string, vals []string) {
+		if len(vals) > 0 {
+			conds = append(conds, "coalesce("+col+", '') IN ("+params(len(vals))+")")
+			for _, v := range vals {
+				args = append(args, v)
+			}
+		}
+	}
+	in("i.severity", strs(f.Severity))
+	in("i.status", strs(f.Status))
+	in("i.verdict", strs(f.Verdict))
+	in("i.source", strs(f.Source))
+	if f.Technique != "" {
+		id, err := debrief.ParseTechniqueID(string(f.Technique))
+		if err != nil {
+			return "", nil, debrief.Errorf(debrief.EINVALID, "incident filter: %v", err)
+		}
+		// The id, or a sub-technique of it, as it appears in technique_ids.
+		conds = append(conds, `EXISTS (SELECT 1 FROM incident_alerts ia JOIN alerts a ON a.id = ia.alert_id
+			WHERE ia.incident_id = i.id AND (instr(a.technique_ids, ?) > 0 OR instr(a.technique_ids, ?) > 0))`)
+		args = append(args, `"`+string(id)+`"`, `"`+string(id)+`.`)
+	}
+	if f.Tactic != "" {
+		// The tactic as it appears inside a JSON array column.
+		needle := string(appendJSONString(nil, f.Tactic))
+		conds = append(conds, `EXISTS (SELECT 1 FROM incident_alerts ia JOIN alerts a ON a.id = ia.alert_id
+			WHERE ia.incident_id = i.id AND instr(a.all_tactics, ?) > 0)`)
+		args = append(args, needle)
+	}
+	if len(conds) == 0 {
+		return "", nil, nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+func strs[S ~string](vs []S) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// Incident returns one incident with its tags, comments and history (by
+// time), its alert ids, and its alerts (oldest first, with techniques and
+// entities but without raw records: Alert has those).
+func (s *Store) Incident(ctx context.Context, id string) (*debrief.Incident, error) {
+	var in *debrief.Incident
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		row := tx.QueryRowContext(ctx, `SELECT `+incidentSelect+` FROM incidents i WHERE i.id = ?`, id)
+		if in, err = scanIncident(row); errors.Is(err, sql.ErrNoRows) {
+			return debrief.Errorf(debrief.ENOTFOUND, "incident %q not found", id)
+		} else if err != nil {
+			return err
+		}
+		return incidentDetails(ctx, tx, in)
+	})
+	if err != nil {
+		if debrief.ErrorCode(err) == debrief.ENOTFOUND {
+			return nil, err
+		}
+		return nil, fmt.Errorf("read incident %s: %w", id, err)
+	}
+	return in, nil
+}
+
+func incidentDetails(ctx context.Context, tx *sql.Tx, in *debrief.Incident) error {
+	one := []debrief.Incident{*in}
+	if err := loadTags(ctx, tx, one); err != nil {
+		return err
+	}
+	if err := loadAlertIDs(ctx, tx, one); err != nil {
+		return err
+	}
+	*in = one[0]
+	if err := loadComments(ctx, tx, in); err != nil {
+		return err
+	}
+	if err := loadHistory(ctx, tx, in); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT r.raw FROM raw_records r JOIN incidents i ON r.id = i.raw_id
+		WHERE i.id = ?`, in.ID).Scan(&in.Raw); err != nil &&
+		!errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("raw record: %w", err)
+	}
+	alerts, err := queryAlerts(ctx, tx, `SELECT `+alertSelect+` FROM incident_alerts ia JOIN alerts a
+		ON a.id = ia.alert_id WHERE ia.incident_id = ? ORDER BY a.created, a.id`, in.ID)
+	if err != nil {
+		return err
+	}
+	for i := range alerts {
+		if alerts[i].IncidentID == "" {
+			alerts[i].IncidentID = in.ID
+		}
+	}
+	in.Alerts = alerts
+	var sum summary
+	for i := range alerts {
+		sum.addAlert(&alerts[i])
+	}
+	in.Techniques, in.Tactics = sum.result()
+	return nil
+}
+
+func loadComments(ctx context.Context, q querier, in *debrief.Incident) error {
+	rows, err := q.QueryContext(ctx, `SELECT at, author, body FROM comments WHERE incident_id = ?
+		ORDER BY at, author, body`, in.ID)
+	if err != nil {
+		return fmt.Errorf("comments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c debrief.Comment
+		var at sql.NullInt64
+		if err := rows.Scan(&at, &c.Author, &c.Text); err != nil {
+			return fmt.Errorf("comments: %w", err)
+		}
+		c.At = fromNanos(at)
+		in.Comments = append(in.Comments, c)
+	}
+	return rows.Err()
+}
+
+func loadHistory(ctx context.Context, q querier, in *debrief.Incident) error {
+	rows, err := q.QueryContext(ctx, `SELECT at, changed_by, field, from_value, to_value FROM history
+		WHERE kind = 'incident' AND subject_id = ? ORDER BY at, field, from_value, to_value`, in.ID)
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c debrief.Change
+		var at sql.NullInt64
+		if err := rows.Scan(&at, &c.By, &c.Field, &c.From, &c.To); err != nil {
+			return fmt.Errorf("history: %w", err)
+		}
+		c.At = fromNanos(at)
+		in.History = append(in.History, c)
+	}
+	return rows.Err()
+}
+
+// Alert returns one alert with its techniques, entities and raw record.
+// Its IncidentID is the one the alert gave, or else the incident it is
+// linked to.
+func (s *Store) Alert(ctx context.Context, id string) (*debrief.Alert, error) {
+	var a *debrief.Alert
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		alerts, err := queryAlerts(ctx, tx, `SELECT `+alertSelect+` FROM alerts a WHERE a.id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if len(alerts) == 0 {
+			return debrief.Errorf(debrief.ENOTFOUND, "alert %q not found", id)
+		}
+		a = &alerts[0]
+		if a.IncidentID == "" {
+			var inc sql.NullString
+			if err := tx.QueryRowContext(ctx, `SELECT min(incident_id) FROM incident_alerts WHERE alert_id = ?`,
+				id).Scan(&inc); err != nil {
+				return fmt.Errorf("incident link: %w", err)
+			}
+			a.IncidentID = inc.String
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT r.raw FROM raw_records r JOIN alerts a ON r.id = a.raw_id
+			WHERE a.id = ?`, id).Scan(&a.Raw); err != nil &&
+			!errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("raw record: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		if debrief.ErrorCode(err) == debrief.ENOTFOUND {
+			return nil, err
+		}
+		return nil, fmt.Errorf("read alert %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// unassignedPage is how many alerts UnassignedAlerts reads at a time.
+const unassignedPage = 500
+
+// UnassignedAlerts calls fn with every alert linked to no incident, oldest
+// first (by created time, then id), with techniques and entities. Alerts
+// that only partial records made are left out until their full record
+// arrives. Alerts are read a page at a time and fn runs between reads, so fn
+// may use the store (for example Assign).
+func (s *Store) UnassignedAlerts(ctx context.Context, fn func(debrief.Alert) error) error {
+	after, afterID := int64(math.MinInt64), ""
+	for {
+		alerts, err := queryAlerts(ctx, s.db, `SELECT `+alertSelect+` FROM alerts a
+			WHERE a.partial = 0 AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.alert_id = a.id)
+			AND (a.created, a.id) > (?, ?) ORDER BY a.created, a.id LIMIT ?`, after, afterID, unassignedPage)
+		if err != nil {
+			return fmt.Errorf("unassigned alerts: %w", err)
+		}
+		for _, a := range alerts {
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		if len(alerts) < unassignedPage {
+			return nil
+		}
+		last := alerts[len(alerts)-1]
+		after, afterID = last.Created.UnixNano(), last.ID
+	}
+}
+
+// Assign links alerts to an incident. The incident and every alert must
+// exist; linking twice changes nothing.
+func (s *Store) Assign(ctx context.Context, incidentID string, alertIDs []string) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("assign: begin: %w", err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM incidents WHERE id = ?`, incidentID).Scan(&n); err != nil {
+		return fmt.Errorf("assign: %w", err)
+	}
+	if n == 0 {
+		return debrief.Errorf(debrief.ENOTFOUND, "incident %q not found", incidentID)
+	}
+	for _, id := range slices.Compact(slices.Sorted(slices.Values(alertIDs))) {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM alerts WHERE id = ?`, id).Scan(&n); err != nil {
+			return fmt.Errorf("assign: %w", err)
+		}
+		if n == 0 {
+			return debrief.Errorf(debrief.ENOTFOUND, "alert %q not found", id)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO incident_alerts (incident_id, alert_id, origin) VALUES (?, ?, ?)
+			ON CONFLICT (incident_id, alert_id) DO UPDATE SET origin = incident_alerts.origin | excluded.origin`,
+			incidentID, id, linkByAssign); err != nil {
+			return fmt.Errorf("assign %s: %w", id, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("assign: commit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,274 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// Subject kinds in the versions, history and raw_records tables.
+const (
+	kindIncident = "incident"
+	kindAlert    = "alert"
+)
+
+// Link origins in incident_alerts (a bit set).
+const (
+	linkByAlert    = 1 // Alert.IncidentID
+	linkByIncident = 2 // Incident.AlertIDs or Incident.Alerts
+	linkByAssign   = 4 // Store.Assign
+)
+
+// Write stores recs in one transaction: all of them or, on any error
+// (including ctx being cancelled half-way), none of them. See the package
+// documentation for how new, unchanged, newer, older and partial records are
+// told apart.
+func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.WriteResult, error) {
+	if len(recs) == 0 {
+		return debrief.WriteResult{}, nil
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return debrief.WriteResult{}, fmt.Errorf("write: begin: %w", err)
+	}
+	defer tx.Rollback() // a no-op after Commit
+	w := newWriter(ctx, tx)
+	if err := w.prefetch(recs); err != nil {
+		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
+	}
+	preps, stop := runPrepare(ctx, recs)
+	defer stop()
+	for i, r := range recs {
+		p := <-preps // prepare stops after sending an error, so p is never missing
+		err := p.err
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err != nil {
+			return debrief.WriteResult{}, fmt.Errorf("write record %d: %w", i+1, err)
+		}
+		if err := w.record(r, &p); err != nil {
+			return debrief.WriteResult{}, fmt.Errorf("write record %d: %w", i+1, err)
+		}
+	}
+	if err := w.flush(); err != nil {
+		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return debrief.WriteResult{}, fmt.Errorf("write: commit: %w", err)
+	}
+	return w.res, nil
+}
+
+// checkRecord validates r and checks that its times can be stored.
+func checkRecord(r debrief.Record) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	var ts []time.Time
+	if in := r.Incident; in != nil {
+		t := in.Times
+		ts = append(ts, t.FirstActivity, t.FirstAlert, t.Created, t.FirstTriage, t.Contained, t.Resolved,
+			t.LastActivity, t.Updated)
+		for _, c := range in.Comments {
+			ts = append(ts, c.At)
+		}
+		for _, c := range in.History {
+			ts = append(ts, c.At)
+		}
+	}
+	for _, a := range r.Alerts() {
+		ts = append(ts, a.FirstActivity, a.LastActivity, a.Created, a.Updated, a.Resolved)
+	}
+	for _, t := range ts {
+		if !storable(t) {
+			return debrief.Errorf(debrief.EINVALID, "time %s: want a time between 1678 and 2262", t.Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
+// tracked is the state whose changes enter the history.
+type tracked struct {
+	status, assignee, verdict, severity, determination string
+}
+
+var trackedFields = [...]string{"status", "assignee", "verdict", "severity", "determination"}
+
+func (t tracked) values() [5]string {
+	return [5]string{t.status, t.assignee, t.verdict, t.severity, t.determination}
+}
+
+// state is what the writer knows of a stored incident or alert.
+type state struct {
+	hash       string
+	sortAt     int64
+	updated    int64
+	partial    bool   // alerts: only partial records so far
+	incidentID string // alerts: Alert.IncidentID as stored
+	tracked
+}
+
+// writer carries one Write's transaction.
+type writer struct {
+	ctx    context.Context
+	st     *stmts
+	enc    encoder // for values the writer builds itself
+	res    debrief.WriteResult
+	inc    map[string]*state // stored incidents touched by this batch; nil: absent
+	alerts map[string]*state
+
+	alertRows, rawRows, linkRows *bulk
+	links                        map[[2]string]int // (incident, alert) → origin bits, pending
+
+	// The last alerts.pk and raw_records.id used; 0 until first needed.
+	alertPK, rawID int64
+}
+
+func newWriter(ctx context.Context, tx *sql.Tx) *writer {
+	return &writer{
+		ctx:       ctx,
+		st:        &stmts{tx: tx, cache: map[string]*sql.Stmt{}},
+		inc:       map[string]*state{},
+		alerts:    map[string]*state{},
+		alertRows: newBulk("alerts", alertInsertColumns, ""),
+		rawRows:   newBulk("raw_records", "id, kind, subject_id, hash, raw", ""),
+		linkRows: newBulk("incident_alerts", "incident_id, alert_id, origin",
+			" ON CONFLICT (incident_id, alert_id) DO UPDATE SET origin = incident_alerts.origin | excluded.origin"+
+				" WHERE incident_alerts.origin | excluded.origin <> incident_alerts.origin"),
+		links: map[[2]string]int{},
+	}
+}
+
+func (w *writer) exec(query string, args ...any) (sql.Result, error) {
+	return w.st.exec(w.ctx, query, args...)
+}
+
+// flush sends every queued row. Paths that read or change stored rows
+// flush first, so that they see everything written before them.
+func (w *writer) flush() error {
+	for k, origin := range w.links {
+		if err := w.linkRows.add(w.ctx, w.st, k[0], k[1], origin); err != nil {
+			return err
+		}
+	}
+	clear(w.links)
+	for _, b := range []*bulk{w.alertRows, w.rawRows, w.linkRows} {
+		if err := b.flush(w.ctx, w.st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) link(incidentID, alertID string, origin int) {
+	w.links[[2]string{incidentID, alertID}] |= origin
+}
+
+// next allocates the id after the largest in table.column. The write
+// transaction holds the database's write lock, so nobody else allocates.
+func (w *writer) next(last *int64, table, column string) (int64, error) {
+	if *last == 0 {
+		if err := w.st.tx.QueryRowContext(w.ctx, `SELECT coalesce(max(`+column+`), 0) FROM `+table).Scan(last); err != nil {
+			return 0, fmt.Errorf("allocate %s.%s: %w", table, column, err)
+		}
+	}
+	*last++
+	return *last, nil
+}
+
+func (w *writer) nextAlertPK() (int64, error) { return w.next(&w.alertPK, "alerts", "pk") }
+
+// raw queues a raw record and returns its id to bind, or NULL when there is
+// no raw record.
+func (w *writer) raw(kind, id, hash string, raw []byte) (any, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	rid, err := w.next(&w.rawID, "raw_records", "id")
+	if err != nil {
+		return nil, err
+	}
+	return rid, w.rawRows.add(w.ctx, w.st, rid, kind, id, hash, raw)
+}
+
+// record writes one record: its incident, then its alerts.
+func (w *writer) record(r debrief.Record, p *prep) error {
+	if in := r.Incident; in != nil {
+		if err := w.incident(in, p.incHash); err != nil {
+			return fmt.Errorf("incident %s: %w", in.ID, err)
+		}
+		for i := range in.Alerts {
+			if err := w.alert(&in.Alerts[i], &p.alerts[i]); err != nil {
+				return fmt.Errorf("incident %s: alert %s: %w", in.ID, in.Alerts[i].ID, err)
+			}
+		}
+		return nil
+	}
+	if r.Partial {
+		if err := w.partial(r.Alert, &p.alerts[0]); err != nil {
+			return fmt.Errorf("partial alert %s: %w", r.Alert.ID, err)
+		}
+		return nil
+	}
+	if err := w.alert(r.Alert, &p.alerts[0]); err != nil {
+		return fmt.Errorf("alert %s: %w", r.Alert.ID, err)
+	}
+	return nil
+}
+
+// prefetch loads the state of every stored incident and alert the batch
+// names, in two queries.
+func (w *writer) prefetch(recs []debrief.Record) error {
+	var incIDs, alertIDs []string
+	for _, r := range recs {
+		if r.Incident != nil {
+			incIDs = append(incIDs, r.Incident.ID)
+		}
+		for _, a := range r.Alerts() {
+			alertIDs = append(alertIDs, a.ID)
+		}
+	}
+	if err := w.load(w.inc, incIDs, `SELECT id, hash, sort_at, coalesce(updated, 0), 0, '',
+		coalesce(status, ''), coalesce(assignee, ''), coalesce(verdict, ''), coalesce(severity, ''),
+		coalesce(determination, '')
+		FROM incidents WHERE id IN (SELECT value FROM json_each(?))`); err != nil {
+		return fmt.Errorf("load incidents: %w", err)
+	}
+	if err := w.load(w.alerts, alertIDs, `SELECT id, hash, sort_at, coalesce(updated, 0), partial,
+		coalesce(incident_id, ''), coalesce(status, ''), '', coalesce(verdict, ''), coalesce(severity, ''),
+		coalesce(determination, '')
+		FROM alerts WHERE id IN (SELECT value FROM json_each(?))`); err != nil {
+		return fmt.Errorf("load alerts: %w", err)
+	}
+	return nil
+}
+
+func (w *writer) load(into map[string]*state, ids []string, query string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := w.st.tx.QueryContext(w.ctx, query, w.enc.strings(ids))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		s := &state{}
+		if err := rows.Scan(&id, &s.hash, &s.sortAt, &s.updated, &s.partial, &s.incidentID,
+			&s.status, &s.assignee, &s.verdict, &s.severity, &s.determination); err != nil {
+			return err
+		}
+		into[id] = s
+	}
+	return rows.Err()
+}
