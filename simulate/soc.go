@@ -1,0 +1,262 @@
+package simulate
+
+import (
+	"container/heap"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// analyst is a member of the SOC with the state the simulation keeps.
+type analyst struct {
+	Analyst
+	idx   int
+	shift *Shift
+	days  [7]bool
+	open  timeHeap // resolution times of the incidents assigned to them
+}
+
+// skill is a planted gap or strength resolved against the catalog.
+type skill struct {
+	Skill
+	gap      bool
+	tactic   *tactic
+	tech     debrief.TechniqueID
+	analysts []int // empty: everyone
+}
+
+type soc struct {
+	sc       *Scenario
+	analysts []*analyst
+	skills   []*skill
+}
+
+func newSOC(sc *Scenario, ts *techniques) (*soc, error) {
+	s := &soc{sc: sc}
+	shifts := map[string]*Shift{}
+	for i := range sc.SOC.Shifts {
+		shifts[sc.SOC.Shifts[i].Name] = &sc.SOC.Shifts[i]
+	}
+	for i, a := range sc.SOC.Analysts {
+		an := &analyst{Analyst: a, idx: i, shift: shifts[a.Shift]}
+		if an.Speed == 0 {
+			an.Speed = 1
+		}
+		if an.Accuracy == 0 {
+			an.Accuracy = 1
+		}
+		if an.Email == "" {
+			an.Email = strings.ToLower(strings.ReplaceAll(a.Name, " ", ".")) + "@" + strings.ToLower(sc.Organisation.Domain)
+		}
+		for _, d := range an.shift.Days {
+			an.days[slices.Index(weekdays, strings.ToLower(d))] = true
+		}
+		s.analysts = append(s.analysts, an)
+	}
+	for _, list := range []struct {
+		path   string
+		skills []Skill
+		gap    bool
+	}{{"$.gaps", sc.Gaps, true}, {"$.strengths", sc.Strengths, false}} {
+		for i, k := range list.skills {
+			sk, err := s.resolveSkill(k, list.gap, ts, list.path, i)
+			if err != nil {
+				return nil, err
+			}
+			s.skills = append(s.skills, sk)
+		}
+	}
+	return s, nil
+}
+
+func (s *soc) resolveSkill(k Skill, gap bool, ts *techniques, path string, i int) (*skill, error) {
+	sk := &skill{Skill: k, gap: gap}
+	if k.Tactic != "" {
+		t, ok := ts.tactic(k.Tactic)
+		if !ok {
+			return nil, s.sc.errorf(path+"["+itoa(i)+"].tactic", "%q is not an Enterprise tactic", k.Tactic)
+		}
+		sk.tactic = t
+	} else {
+		t, err := ts.must(k.Technique, path+"["+itoa(i)+"].technique")
+		if err != nil {
+			return nil, err
+		}
+		sk.tech = t.id
+	}
+	for _, name := range k.Analysts {
+		for _, a := range s.analysts {
+			if a.Name == name {
+				sk.analysts = append(sk.analysts, a.idx)
+			}
+		}
+	}
+	return sk, nil
+}
+
+// onShift reports whether the analyst works at t.
+func (a *analyst) onShift(t time.Time) bool {
+	start, ok := a.shiftAround(t)
+	return ok && !t.Before(start)
+}
+
+// nextOnShift returns the first moment at or after t when the analyst
+// works.
+func (a *analyst) nextOnShift(t time.Time) time.Time {
+	if start, ok := a.shiftAround(t); ok {
+		return later(start, t)
+	}
+	return t.Add(8 * 24 * time.Hour) // never on shift
+}
+
+// shiftAround finds the shift that is running at t or starts next: its
+// start, and false when the analyst has no working day at all.
+func (a *analyst) shiftAround(t time.Time) (time.Time, bool) {
+	day := t.Truncate(24 * time.Hour)
+	length := time.Duration(a.shift.Hours * float64(time.Hour))
+	for off := -1; off <= 7; off++ {
+		d := day.AddDate(0, 0, off)
+		if !a.days[d.Weekday()] {
+			continue
+		}
+		start := d.Add(time.Duration(a.shift.Start))
+		if t.Before(start.Add(length)) {
+			return start, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// load counts the analyst's open incidents at t.
+func (a *analyst) load(t time.Time) int {
+	for len(a.open) > 0 && !a.open[0].After(t) {
+		heap.Pop(&a.open)
+	}
+	return len(a.open)
+}
+
+// assign picks the analyst of the tier (or the nearest tier that has
+// one) who is on shift soonest after t, the least loaded among those on
+// shift then. It returns the analyst and when they can start.
+func (s *soc) assign(t time.Time, tier int, r *rng, except int) (*analyst, time.Time) {
+	var best []*analyst
+	var when time.Time
+	for _, tr := range []int{tier, tier + 1, tier - 1, 1, 2, 3} {
+		for _, a := range s.analysts {
+			if a.Tier != tr || a.idx == except {
+				continue
+			}
+			at := a.nextOnShift(t)
+			switch {
+			case best == nil || at.Before(when):
+				best, when = []*analyst{a}, at
+			case at.Equal(when):
+				best = append(best, a)
+			}
+		}
+		if best != nil && when.Sub(t) < 3*24*time.Hour {
+			break
+		}
+	}
+	minLoad := -1
+	var pickFrom []*analyst
+	for _, a := range best {
+		l := a.load(when)
+		switch {
+		case minLoad < 0 || l < minLoad:
+			minLoad, pickFrom = l, []*analyst{a}
+		case l == minLoad:
+			pickFrom = append(pickFrom, a)
+		}
+	}
+	return pick(r, pickFrom), when
+}
+
+// effect is what the skills matching an incident and an analyst do.
+type effect struct {
+	ack, resolve     float64
+	wrong            float64 // chance of a wrong verdict on a benign or false positive
+	missed           float64 // chance of closing a true positive as benign (a wrong verdict on it)
+	reopen, escalate float64
+	skills           []string // names of the matching skills
+}
+
+// effect combines the team defaults with the skills that match the
+// incident's techniques for the analyst: factors multiply, and a
+// probability a skill sets replaces the default (the highest wins). A
+// skill's wrong_verdict is the chance of closing a true positive as
+// benign.
+func (s *soc) effect(a *analyst, techs []*technique) effect {
+	c := s.sc.SOC
+	e := effect{ack: 1, resolve: 1, wrong: c.WrongVerdict, missed: c.WrongVerdict, reopen: c.Reopen, escalate: c.Escalate}
+	for _, k := range s.skills {
+		if !k.matches(a, techs) {
+			continue
+		}
+		e.skills = append(e.skills, k.Name)
+		if k.Acknowledge > 0 {
+			e.ack *= k.Acknowledge
+		}
+		if k.Resolve > 0 {
+			e.resolve *= k.Resolve
+		}
+		e.missed = maxIf(e.missed, k.WrongVerdict, c.WrongVerdict)
+		e.reopen = maxIf(e.reopen, k.Reopen, c.Reopen)
+		e.escalate = maxIf(e.escalate, k.Escalate, c.Escalate)
+	}
+	return e
+}
+
+// maxIf applies a skill's probability v over cur (which starts at def):
+// 0 leaves it alone; the first setting replaces the default; more take
+// the highest.
+func maxIf(cur, v, def float64) float64 {
+	switch {
+	case v == 0:
+		return cur
+	case cur == def:
+		return v
+	}
+	return max(cur, v)
+}
+
+func (k *skill) matches(a *analyst, techs []*technique) bool {
+	if len(k.analysts) > 0 && (a == nil || !slices.Contains(k.analysts, a.idx)) {
+		return false
+	}
+	for _, t := range techs {
+		if k.tactic != nil && slices.Contains(t.tactics, k.tactic) {
+			return true
+		}
+		if k.tech != "" && (t.id == k.tech || t.id.Parent() == k.tech) {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// timeHeap is a min-heap of times.
+type timeHeap []time.Time
+
+func (h timeHeap) Len() int           { return len(h) }
+func (h timeHeap) Less(i, j int) bool { return h[i].Before(h[j]) }
+func (h timeHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *timeHeap) Push(x any)        { *h = append(*h, x.(time.Time)) }
+func (h *timeHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}

@@ -1,0 +1,298 @@
+package simulate
+
+import (
+	"time"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// graphWriter writes Microsoft Graph GET /security/incidents?$expand=alerts:
+// {"@odata.context": …, "value": [incident, …]}, alerts with evidence[]
+// typed by @odata.type.
+type graphWriter struct{ tenant string }
+
+func (*graphWriter) ext() string { return "json" }
+
+func (*graphWriter) head(e *enc, _ time.Time) {
+	e.obj("")
+	e.str("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#security/incidents(alerts())")
+	e.arr("value")
+	e.b = append(e.b, '\n')
+}
+
+func (*graphWriter) tail(e *enc) {
+	e.b = append(e.b, '\n')
+	e.endArr()
+	e.end()
+	e.b = append(e.b, '\n')
+}
+
+func (w *graphWriter) event(e *enc, ev *Event) (int, int) {
+	if e.comma {
+		e.b = append(e.b, ",\n"...)
+		e.comma = false
+	}
+	in := ev.Incident
+	e.obj("")
+	e.str("@odata.type", "#microsoft.graph.security.incident")
+	e.str("id", in.SourceID)
+	e.str("incidentWebUrl", in.URL+"?tid="+w.tenant)
+	e.null("redirectIncidentId")
+	e.str("tenantId", w.tenant)
+	e.str("displayName", in.Title)
+	e.time("createdDateTime", in.Times.Created, layoutMicrosoft)
+	e.time("lastUpdateDateTime", in.Times.Updated, layoutMicrosoft)
+	e.strOrNull("assignedTo", in.Assignee)
+	e.str("classification", graphClassification(in.Verdict))
+	e.str("determination", graphDetermination(in.Determination))
+	e.str("status", graphStatus(in.Status, true))
+	e.str("severity", graphSeverity(in.Severity))
+	e.strs("tags", in.Tags)
+	graphComments(e, in.Comments)
+	e.strs("systemTags", nil)
+	e.str("description", in.Description)
+	e.arr("alerts")
+	for i := range in.Alerts {
+		w.alert(e, in, &in.Alerts[i])
+	}
+	e.endArr()
+	e.end()
+	return 1, len(in.Alerts)
+}
+
+func graphComments(e *enc, cs []debrief.Comment) {
+	e.arr("comments")
+	for _, c := range cs {
+		e.obj("")
+		e.str("comment", c.Text)
+		e.str("createdByDisplayName", c.Author)
+		e.time("createdDateTime", c.At, layoutMicrosoft)
+		e.end()
+	}
+	e.endArr()
+}
+
+func (w *graphWriter) alert(e *enc, in *debrief.Incident, a *debrief.Alert) {
+	pr := productOfAlert(a)
+	e.obj("")
+	e.str("@odata.type", "#microsoft.graph.security.alert")
+	e.str("id", a.SourceID)
+	e.str("providerAlertId", a.SourceID)
+	e.str("incidentId", in.SourceID)
+	e.str("status", graphStatus(a.Status, false))
+	e.str("severity", graphSeverity(a.Severity))
+	e.str("classification", graphClassification(a.Verdict))
+	e.str("determination", graphDetermination(a.Determination))
+	e.str("serviceSource", pr.graphSource)
+	e.str("detectionSource", a.DetectionSource)
+	e.str("detectorId", a.RuleID)
+	e.str("tenantId", w.tenant)
+	e.str("title", a.Title)
+	e.str("description", a.Description)
+	e.str("category", a.Category)
+	e.strOrNull("assignedTo", in.Assignee)
+	e.str("alertWebUrl", "https://security.microsoft.com/alerts/"+a.SourceID+"?tid="+w.tenant)
+	e.str("incidentWebUrl", in.URL+"?tid="+w.tenant)
+	e.null("actorDisplayName")
+	e.strOrNull("threatDisplayName", first(a.ThreatNames))
+	e.strOrNull("threatFamilyName", first(a.ThreatNames))
+	e.arr("mitreTechniques")
+	for _, t := range a.Techniques {
+		e.str("", string(t.ID))
+	}
+	e.endArr()
+	e.time("createdDateTime", a.Created, layoutMicrosoft)
+	e.time("lastUpdateDateTime", a.Updated, layoutMicrosoft)
+	e.time("resolvedDateTime", a.Resolved, layoutMicrosoft)
+	e.time("firstActivityDateTime", a.FirstActivity, layoutMicrosoft)
+	e.time("lastActivityDateTime", a.LastActivity, layoutMicrosoft)
+	e.arr("comments")
+	e.endArr()
+	e.arr("evidence")
+	for i := range a.Entities {
+		graphEvidence(e, &a.Entities[i], a)
+	}
+	e.endArr()
+	e.end()
+}
+
+// graphEvidence writes one entity as Graph evidence.
+func graphEvidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
+	at := en.Attributes
+	e.obj("")
+	switch en.Kind {
+	case debrief.EntityDevice:
+		e.str("@odata.type", "#microsoft.graph.security.deviceEvidence")
+		evidenceCommon(e, a, en, "compromised")
+		e.str("mdeDeviceId", at["device_id"])
+		e.str("azureAdDeviceId", at["aad_device_id"])
+		e.str("deviceDnsName", at["fqdn"])
+		e.str("osPlatform", at["os"])
+		e.str("healthStatus", "active")
+		e.str("onboardingStatus", "onboarded")
+		e.strs("ipInterfaces", []string{at["ip"]})
+	case debrief.EntityUser:
+		e.str("@odata.type", "#microsoft.graph.security.userEvidence")
+		evidenceCommon(e, a, en, "compromised")
+		graphAccount(e, en)
+	case debrief.EntityIP:
+		e.str("@odata.type", "#microsoft.graph.security.ipEvidence")
+		evidenceCommon(e, a, en, "")
+		e.str("ipAddress", en.ID)
+	case debrief.EntityURL:
+		e.str("@odata.type", "#microsoft.graph.security.urlEvidence")
+		evidenceCommon(e, a, en, "")
+		e.str("url", en.ID)
+	case debrief.EntityFile:
+		e.str("@odata.type", "#microsoft.graph.security.fileEvidence")
+		evidenceCommon(e, a, en, "")
+		e.str("detectionStatus", "detected")
+		e.str("mdeDeviceId", alertDeviceID(a))
+		graphFile(e, "fileDetails", at["name"], at["dir"], at["sha1"], at["sha256"], at["size"])
+	case debrief.EntityProcess:
+		e.str("@odata.type", "#microsoft.graph.security.processEvidence")
+		evidenceCommon(e, a, en, "")
+		e.int("processId", atoi(at["pid"]))
+		e.int("parentProcessId", atoi(at["parent_pid"]))
+		e.str("processCommandLine", at["command_line"])
+		e.str("processCreationDateTime", defenderTime(at["created"]))
+		e.str("detectionStatus", "detected")
+		e.str("mdeDeviceId", at["device_id"])
+		graphFile(e, "imageFile", en.Name, dirOf(at["image"]), "", at["sha256"], "")
+		graphFile(e, "parentProcessImageFile", at["parent_image"], `C:\Windows\System32`, "", "", "")
+	case debrief.EntityMailbox:
+		e.str("@odata.type", "#microsoft.graph.security.mailboxEvidence")
+		evidenceCommon(e, a, en, "")
+		e.str("primaryAddress", en.ID)
+		e.str("displayName", en.Name)
+		e.str("upn", at["upn"])
+	case debrief.EntityMailMessage:
+		e.str("@odata.type", "#microsoft.graph.security.analyzedMessageEvidence")
+		evidenceCommon(e, a, en, "")
+		e.str("networkMessageId", en.ID)
+		e.str("subject", at["subject"])
+		e.strOrNull("senderIp", at["sender_ip"])
+		e.str("recipientEmailAddress", at["recipient"])
+		e.str("deliveryAction", lowerFirst(at["delivery_action"]))
+		e.obj("p1Sender")
+		e.str("emailAddress", at["sender"])
+		e.str("domainName", domainOf(at["sender"]))
+		e.end()
+	case debrief.EntityRegistry:
+		e.str("@odata.type", "#microsoft.graph.security.registryValueEvidence")
+		evidenceCommon(e, a, en, "")
+		e.str("registryHive", at["hive"])
+		e.str("registryKey", at["key"])
+		e.str("registryValueName", at["value_name"])
+		e.str("registryValue", at["value"])
+		e.str("registryValueType", at["value_type"])
+		e.str("mdeDeviceId", alertDeviceID(a))
+	case debrief.EntityCloudApp:
+		e.str("@odata.type", "#microsoft.graph.security.cloudApplicationEvidence")
+		evidenceCommon(e, a, en, "")
+		e.int("appId", atoi(en.ID))
+		e.str("displayName", en.Name)
+	}
+	e.end()
+}
+
+func evidenceCommon(e *enc, a *debrief.Alert, en *debrief.Entity, role string) {
+	e.time("createdDateTime", a.Created, layoutMicrosoft)
+	verdict := "unknown"
+	if en.Role == "attacker" {
+		verdict = "malicious"
+	}
+	e.str("verdict", verdict)
+	e.str("remediationStatus", "none")
+	if en.Role == "attacker" {
+		role = "attacker"
+	}
+	if role == "" {
+		e.strs("roles", nil)
+	} else {
+		e.strs("roles", []string{role})
+	}
+	e.strs("tags", nil)
+}
+
+func graphAccount(e *enc, en *debrief.Entity) {
+	at := en.Attributes
+	e.obj("userAccount")
+	e.str("accountName", at["name"])
+	e.str("domainName", at["domain"])
+	e.strOrNull("userSid", at["sid"])
+	e.strOrNull("azureAdUserId", at["object_id"])
+	e.strOrNull("userPrincipalName", at["upn"])
+	e.str("displayName", at["display_name"])
+	e.end()
+}
+
+func graphFile(e *enc, key, name, dir, sha1, sha256, size string) {
+	e.obj(key)
+	e.strOrNull("sha1", sha1)
+	e.strOrNull("sha256", sha256)
+	e.str("fileName", name)
+	e.str("filePath", dir)
+	if size != "" {
+		e.int("fileSize", atoi(size))
+	} else {
+		e.null("fileSize")
+	}
+	e.end()
+}
+
+func graphClassification(v debrief.Verdict) string {
+	switch v {
+	case debrief.VerdictTruePositive:
+		return "truePositive"
+	case debrief.VerdictBenignPositive:
+		return "informationalExpectedActivity"
+	case debrief.VerdictFalsePositive:
+		return "falsePositive"
+	}
+	return "unknown"
+}
+
+func graphDetermination(defender string) string {
+	if d := determinationOf(detKey(defender)); d != nil {
+		return d.graph
+	}
+	return "unknown"
+}
+
+// graphStatus spells a status: incidents are active until someone works
+// on them, alerts new.
+func graphStatus(s debrief.Status, incident bool) string {
+	switch {
+	case s == debrief.StatusResolved:
+		return "resolved"
+	case s == debrief.StatusInProgress:
+		return "inProgress"
+	case incident:
+		return "active"
+	}
+	return "new"
+}
+
+func graphSeverity(s debrief.Severity) string {
+	if s == "" {
+		return "unknown"
+	}
+	return string(s)
+}
+
+func lowerFirst(s string) string {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	return string(s[0]-'A'+'a') + s[1:]
+}
+
+func domainOf(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == '@' {
+			return addr[i+1:]
+		}
+	}
+	return ""
+}
