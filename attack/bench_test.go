@@ -3,12 +3,15 @@ package attack
 import (
 	"bytes"
 	"compress/gzip"
+	stdjson "encoding/json"
 	"io"
 	"os"
 	"runtime"
+	"runtime/metrics"
+	"slices"
 	"testing"
+	"time"
 
-	stdjson "encoding/json"
 	"github.com/debrief-dev/debrief/attack/data"
 	"github.com/debrief-dev/debrief/attack/internal/model"
 	"github.com/debrief-dev/debrief/internal/testutil"
@@ -19,22 +22,26 @@ import (
 func BenchmarkEmbedded(b *testing.B) {
 	b.SetBytes(int64(len(data.Snapshot())))
 	b.ReportAllocs()
+	h := startHeapPeak()
 	for b.Loop() {
 		if _, err := loadEmbedded(); err != nil {
 			b.Fatal(err)
 		}
 	}
+	h.report(b)
 }
 
 // BenchmarkEmbeddedDecode measures the snapshot decoding alone, without
 // building the catalog's indexes.
 func BenchmarkEmbeddedDecode(b *testing.B) {
 	b.ReportAllocs()
+	h := startHeapPeak()
 	for b.Loop() {
 		if _, err := model.DecodeSnapshot(data.Snapshot()); err != nil {
 			b.Fatal(err)
 		}
 	}
+	h.report(b)
 }
 
 // enterpriseJSON returns the uncompressed Enterprise bundle.
@@ -56,13 +63,52 @@ func enterpriseJSON(b *testing.B) []byte {
 	return raw
 }
 
-// peakHeap runs f while sampling nothing: it reports the heap in use
-// after f, before collection, less the heap before, as an upper bound of
-// what one load keeps and churns (with GC running normally).
-func reportHeap(b *testing.B, before runtime.MemStats) {
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MB-alloc/op")
+// heapPeak samples the heap in use while a benchmark runs. The peak it
+// reports is above the heap in use when it started (the input bytes the
+// benchmark holds are not counted).
+// It also reports the process's CPU time per operation.
+type heapPeak struct {
+	base, peak uint64
+	cpu        time.Duration
+	stop, done chan struct{}
+}
+
+var heapSample = []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+
+func heapInUse() uint64 {
+	s := slices.Clone(heapSample)
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+func startHeapPeak() *heapPeak {
+	runtime.GC()
+	h := &heapPeak{base: heapInUse(), cpu: cpuTime(), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(h.done)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			h.peak = max(h.peak, heapInUse())
+			select {
+			case <-h.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return h
+}
+
+// report stops sampling and reports the peak in MB and the CPU time.
+func (h *heapPeak) report(b *testing.B) {
+	cpu := cpuTime() - h.cpu
+	close(h.stop)
+	<-h.done
+	b.ReportMetric(float64(h.peak-min(h.base, h.peak))/1e6, "peak-heap-MB")
+	if cpu > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+	}
 }
 
 // BenchmarkLoadEnterprise measures Load on the 41 MB Enterprise bundle.
@@ -70,11 +116,13 @@ func BenchmarkLoadEnterprise(b *testing.B) {
 	raw := enterpriseJSON(b)
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
+	h := startHeapPeak()
 	for b.Loop() {
 		if _, err := Load(bytes.NewReader(raw)); err != nil {
 			b.Fatal(err)
 		}
 	}
+	h.report(b)
 }
 
 // BenchmarkLoadEnterpriseGzip measures Load on the 8 MB gzip file as
@@ -86,11 +134,13 @@ func BenchmarkLoadEnterpriseGzip(b *testing.B) {
 	}
 	b.SetBytes(int64(len(gz)))
 	b.ReportAllocs()
+	h := startHeapPeak()
 	for b.Loop() {
 		if _, err := Load(bytes.NewReader(gz)); err != nil {
 			b.Fatal(err)
 		}
 	}
+	h.report(b)
 }
 
 // stdBundle is the baseline: the same members Load keeps, decoded by
@@ -148,10 +198,12 @@ func BenchmarkLoadEnterpriseStdlib(b *testing.B) {
 	raw := enterpriseJSON(b)
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
+	h := startHeapPeak()
 	for b.Loop() {
 		var bundle stdBundle
 		if err := stdjson.NewDecoder(bytes.NewReader(raw)).Decode(&bundle); err != nil {
 			b.Fatal(err)
 		}
 	}
+	h.report(b)
 }

@@ -2,6 +2,7 @@ package attack
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/debrief-dev/debrief"
 )
@@ -77,7 +78,6 @@ func (b *builder) index() {
 	c := b.c
 	ib := indexBuilder{spans: make([]span, 0, 4*len(b.d.Objects))}
 	ib.arena.Grow(48 * len(b.d.Objects))
-	c.stix = make(map[string]entry, len(b.d.Objects))
 	for k, n := range c.all {
 		v := c.view(k, n)
 		ib.add(v.id, entry{k, MatchID, n})
@@ -85,10 +85,10 @@ func (b *builder) index() {
 		for _, a := range v.aliases {
 			ib.add(a, entry{k, MatchAlias, n})
 		}
-		c.stix[v.stixID] = entry{k, MatchID, n}
 	}
 	c.tacticKeys = map[string][]int32{}
-	for i, t := range c.tactics {
+	for i := range c.tactics {
+		t := &c.tactics[i] // not a copy: Order is being written meanwhile
 		ib.add(t.Shortname, entry{KindTactic, MatchAlias, int32(i)})
 		for _, s := range []string{string(t.ID), t.Name, t.Shortname} {
 			key := debrief.TacticKey(s)
@@ -98,6 +98,15 @@ func (b *builder) index() {
 		}
 	}
 	c.keys = ib.build()
+	c.stix = sync.OnceValue(c.stixIndex)
+}
+
+func (c *Catalog) stixIndex() map[string]entry {
+	m := make(map[string]entry, len(c.data.Objects))
+	for k, n := range c.all {
+		m[c.view(k, n).stixID] = entry{k, MatchID, n}
+	}
+	return m
 }
 
 // domains describes each domain, with its object counts.

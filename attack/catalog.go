@@ -30,11 +30,11 @@ type Catalog struct {
 	analytics   []Analytic
 	components  []DataComponent
 
-	keys       index              // folded ids, names and aliases
-	stix       map[string]entry   // STIX ids
-	techByID   map[string]int32   // technique ids as written in the bundle, preferring current ones
-	tacticKeys map[string][]int32 // debrief.TacticKey of tactic ids, names and shortnames
-	revokedBy  []int32            // per technique: the technique that replaced it, or -1
+	keys       index                   // folded ids, names and aliases
+	stix       func() map[string]entry // STIX ids, indexed on first use (they are rarely asked for)
+	techByID   map[string]int32        // technique ids as written in the bundle, preferring current ones
+	tacticKeys map[string][]int32      // debrief.TacticKey of tactic ids, names and shortnames
+	revokedBy  []int32                 // per technique: the technique that replaced it, or -1
 	links      links
 }
 
@@ -68,12 +68,19 @@ func build(d *model.Data) *Catalog {
 	b := &builder{c: &Catalog{data: d}, d: d}
 	b.place()
 	b.objects()
+	// The lookup index reads only ids, names, aliases and marks, which
+	// the other steps do not write: it is built on the second core.
+	indexed := make(chan struct{})
+	go func() {
+		defer close(indexed)
+		b.index()
+	}()
 	b.tacticOrder()
 	b.relations()
 	b.graphs()
 	b.detection()
 	b.lists()
-	b.index()
+	<-indexed
 	b.domains()
 	return b.c
 }
@@ -113,13 +120,18 @@ func (b *builder) place() {
 			b.byK[k] = append(b.byK[k], int32(i))
 		}
 	}
+	order := func(x, y int32) int {
+		ox, oy := &objs[x], &objs[y]
+		return cmp.Or(strings.Compare(ox.ID, oy.ID),
+			model.CompareDomains(ox.Domain(), oy.Domain()),
+			strings.Compare(ox.STIXID, oy.STIXID))
+	}
 	for _, l := range b.byK {
-		slices.SortStableFunc(l, func(x, y int32) int {
-			ox, oy := &objs[x], &objs[y]
-			return cmp.Or(strings.Compare(ox.ID, oy.ID),
-				model.CompareDomains(ox.Domain(), oy.Domain()),
-				strings.Compare(ox.STIXID, oy.STIXID))
-		})
+		// Canonical data is in this order already, except software
+		// (malware, then tools).
+		if !slices.IsSortedFunc(l, order) {
+			slices.SortStableFunc(l, order)
+		}
 		for p, i := range l {
 			b.pos[i] = int32(p)
 		}

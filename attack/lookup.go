@@ -67,7 +67,7 @@ func compareBool(a, b bool) int {
 
 // best returns the preferred object of kind k that s names.
 func (c *Catalog) best(k Kind, s string) (int32, bool) {
-	if e, ok := c.stix[strings.TrimSpace(s)]; ok {
+	if e, ok := c.stix()[strings.TrimSpace(s)]; ok {
 		return e.index, e.kind == k
 	}
 	var found entry
@@ -322,7 +322,7 @@ func ptrs[T any](s []T) []*T {
 // before revoked or deprecated, Enterprise first. No hit means unknown.
 func (c *Catalog) Lookup(s string) []Hit {
 	es := c.keys.get(fold(s))
-	if e, ok := c.stix[strings.TrimSpace(s)]; ok {
+	if e, ok := c.stix()[strings.TrimSpace(s)]; ok {
 		es = append(es, e)
 	}
 	for _, i := range c.tacticKeys[debrief.TacticKey(s)] {

@@ -180,7 +180,8 @@ func DecodeSnapshot(s string) (*Data, error) {
 var errCorrupt = errors.New("corrupt snapshot")
 
 type decoder struct {
-	buf   string
+	buf   string // the snapshot; only pos moves (no pointer writes while GC marks)
+	pos   int
 	table []string
 	err   error
 	// Slabs that every object's lists are cut from.
@@ -204,19 +205,21 @@ func (d *decoder) fail() {
 	if d.err == nil {
 		d.err = errCorrupt
 	}
-	d.buf = ""
+	d.pos = len(d.buf)
 }
+
+// left is the number of bytes not read yet.
+func (d *decoder) left() int { return len(d.buf) - d.pos }
 
 func (d *decoder) uint() uint64 {
 	var v uint64
-	for shift := uint(0); shift < 64; shift += 7 {
-		if len(d.buf) == 0 {
-			break
-		}
-		c := d.buf[0]
-		d.buf = d.buf[1:]
+	buf, pos := d.buf, d.pos
+	for shift := uint(0); shift < 64 && pos < len(buf); shift += 7 {
+		c := buf[pos]
+		pos++
 		v |= uint64(c&0x7f) << shift
 		if c < 0x80 {
+			d.pos = pos
 			return v
 		}
 	}
@@ -228,7 +231,7 @@ func (d *decoder) uint() uint64 {
 // element takes at least one byte).
 func (d *decoder) count() int {
 	n := d.uint()
-	if n > uint64(len(d.buf)) {
+	if n > uint64(d.left()) {
 		d.fail()
 		return 0
 	}
@@ -278,33 +281,35 @@ func (d *decoder) strs() []string {
 func (d *decoder) header() {
 	if !strings.HasPrefix(d.buf, magic) || len(d.buf) <= len(magic) {
 		d.err = errors.New("not a debrief ATT&CK snapshot")
+		d.pos = len(d.buf)
 		return
 	}
 	if v := d.buf[len(magic)]; v != formatVersion {
 		d.err = fmt.Errorf("snapshot format %d, want %d", v, formatVersion)
+		d.pos = len(d.buf)
 		return
 	}
-	d.buf = d.buf[len(magic)+1:]
+	d.pos = len(magic) + 1
 	nStr := d.count()
 	d.list = make([]string, d.count())
 	d.refs = make([]int32, d.count())
 	d.sources = make([]LogSource, d.count())
 	// The lengths are read twice: to find where the bytes start, then to
 	// cut the strings.
-	lens := d.buf
+	again := decoder{buf: d.buf, pos: d.pos}
 	total := 0
 	for range nStr {
 		total += d.count()
 	}
-	if d.err != nil || total > len(d.buf) {
+	if d.err != nil || total > d.left() {
 		d.fail()
 		return
 	}
-	again := decoder{buf: lens}
 	d.table = make([]string, nStr)
 	for i := range d.table {
 		n := again.count()
-		d.table[i], d.buf = d.buf[:n], d.buf[n:]
+		d.table[i] = d.buf[d.pos : d.pos+n]
+		d.pos += n
 	}
 }
 
@@ -316,7 +321,7 @@ func (d *decoder) data() *Data {
 		out.Domains[i] = Domain{d.str(), d.str(), d.str(), d.str(), d.str()}
 	}
 	out.Objects = make([]Object, d.count())
-	d.arena.Grow(len(out.Objects) * 96)
+	d.arena.Grow(len(out.Objects) * 128)
 	d.later = make([]pending, 0, 2*len(out.Objects))
 	for i := range out.Objects {
 		d.object(&out.Objects[i])
@@ -336,7 +341,7 @@ func (d *decoder) data() *Data {
 	}
 	out.NWarnings = int(d.uint())
 	out.Warnings = d.strs()
-	if len(d.buf) != 0 {
+	if d.left() != 0 {
 		d.fail()
 	}
 	if d.err == nil {
@@ -381,12 +386,12 @@ func (d *decoder) object(o *Object) {
 }
 
 func (d *decoder) stixID(o *Object) {
-	if len(d.buf) < 16 {
+	if d.left() < 16 {
 		d.fail()
 		return
 	}
-	d.rebuilt(&o.STIXID, appendSTIXID(d.tmp[:0], o.Kind, d.buf[:16]))
-	d.buf = d.buf[16:]
+	d.rebuilt(&o.STIXID, appendSTIXID(d.tmp[:0], o.Kind, d.buf[d.pos:d.pos+16]))
+	d.pos += 16
 }
 
 // rebuilt adds b to the arena, to become *dst.
