@@ -2,6 +2,7 @@ package review
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -53,7 +54,7 @@ func Build(in []*debrief.Incident, opts Options) (*Review, error) {
 		Metrics:       metrics(in, b.times, opts.Baseline),
 		Baseline:      opts.Baseline.window(),
 		Techniques:    b.techniques(),
-		Sections:      append([]Section{}, opts.Sections...),
+		Sections:      sections(opts.Sections),
 	}
 	if n := len(r.Timeline); n > 0 {
 		r.Header.End = r.Timeline[n-1].At
@@ -62,6 +63,31 @@ func Build(in []*debrief.Incident, opts Options) (*Review, error) {
 	r.Questions = questions(r, b)
 	r.Summary = summary(r, b)
 	return r, nil
+}
+
+// sections copies the sections with empty lists where they had none, so
+// that the JSON form has no nulls.
+func sections(in []Section) []Section {
+	out := make([]Section, len(in))
+	for i, s := range in {
+		s.Tables = slices.Clone(s.Tables)
+		for j := range s.Tables {
+			t := &s.Tables[j]
+			t.Columns = nonNil(t.Columns)
+			if t.Rows == nil {
+				t.Rows = [][]string{}
+			}
+		}
+		if s.Scores != nil {
+			sc := *s.Scores
+			if sc.Items == nil {
+				sc.Items = []TechniqueScore{}
+			}
+			s.Scores = &sc
+		}
+		out[i] = s
+	}
+	return out
 }
 
 func check(in []*debrief.Incident, opts Options) error {

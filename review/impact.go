@@ -32,6 +32,7 @@ func (b *builder) header() Header {
 		}
 		closed = closed && x.Status.Closed()
 	}
+	h.Sources = []debrief.Source{}
 	for _, s := range sources.list {
 		h.Sources = append(h.Sources, debrief.Source(s))
 	}

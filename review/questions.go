@@ -261,6 +261,9 @@ func resources(r *Review) []string {
 	if top := topCountermeasures(r.Techniques, 5); len(top) > 0 {
 		facts = append(facts, "D3FEND countermeasures that apply to the most techniques here: "+strings.Join(top, ", ")+".")
 	}
+	if len(facts) == 0 {
+		facts = append(facts, "No detection source, blind spot or countermeasure was recorded.")
+	}
 	return facts
 }
 

@@ -53,7 +53,7 @@ func milestones(t debrief.Times) []Event {
 // timeline lists the milestones, every alert (at its creation), every
 // history change and every comment, ordered by time.
 func (b *builder) timeline() []Event {
-	out := milestones(b.combined)
+	out := append([]Event{}, milestones(b.combined)...)
 	for _, x := range b.in {
 		for i := range x.Alerts {
 			out = append(out, alertEvent(x.ID, &x.Alerts[i], b))
