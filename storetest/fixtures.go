@@ -117,8 +117,8 @@ func identity() debrief.Incident {
 		ID: inc, Source: debrief.SourceDefender, SourceID: id,
 		Title:    "Password spray followed by anomalous token use",
 		Severity: debrief.SeverityMedium, Status: debrief.StatusNew,
-		Times:    debrief.Times{FirstAlert: at(2 * time.Hour), Created: at(2*time.Hour + time.Minute), Updated: at(2*time.Hour + time.Minute)},
-		Alerts:   []debrief.Alert{spray(inc), token(inc)},
+		Times:  debrief.Times{FirstAlert: at(2 * time.Hour), Created: at(2*time.Hour + time.Minute), Updated: at(2*time.Hour + time.Minute)},
+		Alerts: []debrief.Alert{spray(inc), token(inc)},
 	}
 }
 

@@ -1,0 +1,55 @@
+// Package sqlite is debrief's embedded store: a debrief.Store in one SQLite
+// file, through the pure-Go modernc.org/sqlite driver (no cgo).
+//
+// Open creates the file and its directories, turns on write-ahead logging
+// (readers never block the writer; synchronous=NORMAL), a busy timeout and
+// BEGIN IMMEDIATE for writes, and applies the embedded migrations
+// (migrations/*.sql, recorded in schema_migrations, each in a transaction).
+// ":memory:" opens a private in-memory store on a single connection.
+//
+// # Schema
+//
+// migrations/0001_init.sql documents every table. In short: incidents and
+// alerts hold the current version of each record; an alert's techniques and
+// entities are JSON columns of its row (a row per technique and entity would
+// cost more than the alert itself to insert; the views alert_techniques,
+// alert_entities and entities give them as tables); incident_alerts links
+// incidents and alerts from either side, whichever arrives first; versions
+// keeps the tracked state of every distinct version; history holds the
+// changes the source reported and those derived from the versions;
+// comments and incident_tags hang off incidents; raw_records keeps the
+// source bytes of every version. Times are unix nanoseconds in UTC (NULL,
+// or 0 in keys, for unknown), and come back as UTC time.Time values equal
+// to what was written.
+//
+// # Writes
+//
+// One Write is one transaction: all its records or, on any error or a
+// cancelled context, none (a process killed half-way leaves the last
+// committed state: that is what SQLite's WAL guarantees). A record's content
+// hash (every field but the raw bytes) decides what it is:
+//
+//   - new: stored.
+//   - the current version, or any version seen before: unchanged, nothing
+//     is written.
+//   - another version: kept in versions. It becomes the current state when
+//     its Updated time is not before the current version's (a version
+//     without one follows the current), otherwise it only adds history. The
+//     derived history of the incident or alert is rebuilt from all its
+//     versions in time order, so versions may arrive in any order: each
+//     change of status, assignee, verdict, severity or determination is
+//     dated by the Updated time of the version that made it and attributed
+//     to that version's assignee. Either way it counts as updated.
+//
+// An incident's tags and alert links follow its current version; comments
+// and the source's own history are the union over all versions. A partial
+// alert record (Record.Partial) adds the entities the stored alert lacks
+// and fills its empty fields; the full record stays authoritative for the
+// fields, and entities merged from partial records survive a newer full
+// version. An alert that only partial records made is stored as far as
+// they go and is left out of UnassignedAlerts until its full record arrives.
+//
+// Writes are batched: new alerts go in multi-row INSERTs, and validation,
+// hashing and JSON encoding run on a second goroutine ahead of SQLite.
+// BenchmarkWrite measures the rate.
+package sqlite
