@@ -218,6 +218,7 @@ func TestEmbeddedAnswersAsBundles(t *testing.T) {
 		same("MitigationsOf("+id+")", e.MitigationsOf(id), b.MitigationsOf(id))
 		same("DetectionsOf("+id+")", e.DetectionsOf(id), b.DetectionsOf(id))
 		same("DataComponentsOf("+id+")", e.DataComponentsOf(id), b.DataComponentsOf(id))
+		same("LogSourcesOf("+id+")", e.LogSourcesOf(id), b.LogSourcesOf(id))
 		same("Lookup("+x.Name+")", e.Lookup(x.Name), b.Lookup(x.Name))
 	}
 	for _, g := range b.Groups() {

@@ -212,6 +212,14 @@ func TestTinyMitigationsAndDetection(t *testing.T) {
 	if !ok || dc.ID != "DC0064" || len(dc.LogSources) != 2 || !slices.Equal(dc.Techniques, []debrief.TechniqueID{"T1059.001"}) {
 		t.Errorf("DataComponent(command execution) = %+v", dc)
 	}
+	wantLS = []attack.LogSource{{DataComponent: "DC0032", Name: "WinEventLog:Security", Channel: "EventCode=4688"},
+		{DataComponent: "DC0064", Name: "WinEventLog:PowerShell", Channel: "EventCode=4104"}}
+	if got := c.LogSourcesOf("T1059.001"); !reflect.DeepEqual(got, wantLS) {
+		t.Errorf("LogSourcesOf(T1059.001) = %+v", got)
+	}
+	if got := c.LogSourcesOf("T1059"); got != nil {
+		t.Errorf("LogSourcesOf(T1059) = %+v, want nil", got)
+	}
 	if s, ok := c.DetectionStrategy("DET0455"); !ok || !slices.Equal(s.Analytics, []string{"AN0455"}) {
 		t.Errorf("DetectionStrategy(DET0455) = %+v", s)
 	}

@@ -80,22 +80,40 @@ func (c *Catalog) best(k Kind, s string) (int32, bool) {
 	return found.index, ok
 }
 
-// techIndex finds a technique by id without allocating when the id is
-// written as the bundle writes it.
+// techIndex finds a technique by id; it does not allocate when the id is
+// in canonical form.
 func (c *Catalog) techIndex(id string) (int32, bool) {
 	id = strings.TrimSpace(id)
-	if id == "" {
-		return 0, false
-	}
-	if i, ok := c.techByID[id]; ok {
+	if i, ok := c.techByID[id]; ok && id != "" {
 		return i, true
 	}
-	tid, err := debrief.ParseTechniqueID(id)
-	if err != nil {
+	tid, ok := canonical(id)
+	if !ok {
 		return 0, false
 	}
 	i, ok := c.techByID[string(tid)]
 	return i, ok
+}
+
+// canonical is debrief.ParseTechniqueID without its allocation for ids
+// that are canonical already, as most are.
+func canonical(id string) (debrief.TechniqueID, bool) {
+	s := strings.TrimSpace(id)
+	if len(s) >= 5 && s[0] == 'T' && (len(s) == 5 || len(s) == 9 && s[5] == '.') && allDigits(s[1:5]) &&
+		(len(s) == 5 || allDigits(s[6:])) {
+		return debrief.TechniqueID(s), true
+	}
+	tid, err := debrief.ParseTechniqueID(s)
+	return tid, err == nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Technique returns the technique or sub-technique with the ATT&CK id
@@ -142,8 +160,8 @@ func (l TechniqueLookup) Status() debrief.TechniqueStatus {
 // Known.
 func (c *Catalog) ResolveTechnique(id string) TechniqueLookup {
 	l := TechniqueLookup{Query: id}
-	tid, err := debrief.ParseTechniqueID(id)
-	if err != nil {
+	tid, ok := canonical(id)
+	if !ok {
 		return l
 	}
 	l.ID = tid

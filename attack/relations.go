@@ -1,6 +1,7 @@
 package attack
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -42,6 +43,25 @@ func (c *Catalog) DetectionsOf(technique string) []*DetectionStrategy {
 // (in bundles before v18) those with a detects relationship to it.
 func (c *Catalog) DataComponentsOf(technique string) []*DataComponent {
 	return reverse(c, technique, c.links.techComp, c.components)
+}
+
+// LogSourcesOf returns the log sources that the analytics of the
+// technique's detection strategies read, each with its data component;
+// ordered by data component, name and channel, without repeats.
+func (c *Catalog) LogSourcesOf(technique string) []LogSource {
+	var out []LogSource
+	for _, s := range c.DetectionsOf(technique) {
+		for _, id := range s.Analytics {
+			if a, ok := c.Analytic(id); ok {
+				out = append(out, a.LogSources...)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b LogSource) int {
+		return cmp.Or(strings.Compare(a.DataComponent, b.DataComponent), strings.Compare(a.Name, b.Name),
+			strings.Compare(a.Channel, b.Channel))
+	})
+	return slices.Compact(out)
 }
 
 func reverse[T any](c *Catalog, technique string, g graph, objs []T) []*T {
