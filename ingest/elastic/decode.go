@@ -126,7 +126,7 @@ func (w *walker) object(base int) error {
 			w.path = append(w.path, '.')
 		}
 		var err error
-		if w.path, err = unquoteName(w.path, name); err != nil {
+		if w.path, err = unquoteName(w.path, name, w.s.esc); err != nil {
 			return err
 		}
 		return w.member()
@@ -178,7 +178,7 @@ func (w *walker) str() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if bytes.IndexByte(v, '\\') < 0 {
+		if !w.s.esc {
 			return w.src[start+1 : w.s.i-1], nil
 		}
 		b, err := jsontext.AppendUnquote(nil, v)

@@ -341,3 +341,17 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzWalk feeds the document walker bytes that wire.Records would never
+// pass it (it validates JSON first): the walker must still not panic.
+func FuzzWalk(f *testing.F) {
+	f.Add([]byte(goodLine))
+	f.Add([]byte(`{"kibana":{"alert":{"rule":{"threat":[{"technique":[{"id":"T1059","subtechnique":[{"id":"\"x\\"}]}]}]}}}}`))
+	f.Add([]byte(`{"a":"\\\\\"","_source":{"host":{"name":["h",1]}},"value":{"source":{"@timestamp":17e11}}}`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var w walker
+		if w.walk(in) == nil {
+			w.d.alert()
+		}
+	})
+}

@@ -138,7 +138,7 @@ func (w *walker) fields(fn func(name []byte) error) error {
 	case '{':
 		return w.s.members(func(raw []byte) error {
 			var err error
-			if w.name, err = unquoteName(w.name[:0], raw); err != nil {
+			if w.name, err = unquoteName(w.name[:0], raw, w.s.esc); err != nil {
 				return err
 			}
 			if err := fn(w.name); err != nil {

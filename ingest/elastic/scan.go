@@ -1,9 +1,10 @@
 package elastic
 
 import (
-	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -13,8 +14,9 @@ import (
 // end: jsontext's decoder, which checks everything, costs as much as the
 // rest of the decoding together on flat documents of a hundred members.
 type scanner struct {
-	b []byte
-	i int
+	b   []byte
+	i   int
+	esc bool // whether the last string read holds escapes
 }
 
 var errSyntax = errors.New("malformed JSON")
@@ -34,24 +36,42 @@ func (s *scanner) peek() byte {
 	return 0
 }
 
-// stringEnd returns the index just past the string that opens at b[i].
-func (s *scanner) stringEnd(i int) (int, error) {
-	j := i + 1
-	for {
-		k := bytes.IndexByte(s.b[j:], '"')
-		if k < 0 {
-			return 0, errSyntax
+// stringEnd returns the index just past the string that opens at b[i], and
+// whether the string holds escapes. It looks at eight bytes at a time for
+// a quote or a backslash.
+func (s *scanner) stringEnd(i int) (int, bool, error) {
+	b := s.b
+	esc := false
+	for j := i + 1; j < len(b); {
+		if j+8 <= len(b) {
+			m := special(binary.LittleEndian.Uint64(b[j:]))
+			if m == 0 {
+				j += 8
+				continue
+			}
+			j += bits.TrailingZeros64(m) >> 3
 		}
-		j += k
-		n := 0
-		for p := j - 1; p > i && s.b[p] == '\\'; p-- {
-			n++
+		switch b[j] {
+		case '"':
+			return j + 1, esc, nil
+		case '\\':
+			esc = true
+			j += 2
+		default:
+			j++
 		}
-		if n%2 == 0 {
-			return j + 1, nil
-		}
-		j++
 	}
+	return 0, false, errSyntax
+}
+
+// special marks, in the high bit of each byte, the bytes of x that are a
+// quote or a backslash; the lowest mark is exact (higher ones may be
+// false, which stringEnd never looks at).
+func special(x uint64) uint64 {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (lo * '"')
+	bs := x ^ (lo * '\\')
+	return ((q-lo)&^q | (bs-lo)&^bs) & hi
 }
 
 // value returns the next value's raw bytes and moves past it.
@@ -62,11 +82,11 @@ func (s *scanner) value() ([]byte, error) {
 		return nil, errSyntax
 	case '"':
 		start = s.i
-		end, err := s.stringEnd(s.i)
+		end, esc, err := s.stringEnd(s.i)
 		if err != nil {
 			return nil, err
 		}
-		s.i = end
+		s.i, s.esc = end, esc
 	case '{', '[':
 		start = s.i
 		if err := s.skipNested(); err != nil {
@@ -90,7 +110,7 @@ func (s *scanner) skipNested() error {
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case '"':
-			end, err := s.stringEnd(s.i)
+			end, _, err := s.stringEnd(s.i)
 			if err != nil {
 				return err
 			}
@@ -133,12 +153,12 @@ func (s *scanner) members(fn func(name []byte) error) error {
 		if c != '"' {
 			return errSyntax
 		}
-		end, err := s.stringEnd(s.i)
+		end, esc, err := s.stringEnd(s.i)
 		if err != nil {
 			return err
 		}
 		name := s.b[s.i:end]
-		s.i = end
+		s.i, s.esc = end, esc
 		if s.peek() != ':' {
 			return errSyntax
 		}
@@ -194,9 +214,10 @@ func within(p string, err error) error {
 	return &pathError{suffix: p, reason: err.Error()}
 }
 
-// unquoteName appends a raw member name, unquoted, to dst.
-func unquoteName(dst, name []byte) ([]byte, error) {
-	if bytes.IndexByte(name, '\\') < 0 {
+// unquoteName appends a raw member name, unquoted, to dst; esc says
+// whether it holds escapes.
+func unquoteName(dst, name []byte, esc bool) ([]byte, error) {
+	if !esc {
 		return append(dst, name[1:len(name)-1]...), nil
 	}
 	return jsontext.AppendUnquote(dst, name)
