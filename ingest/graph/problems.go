@@ -16,9 +16,9 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// unmarshalOptions: the splitter already allows duplicate names, and not
-// tracking names is faster.
-var unmarshalOptions = jsontext.AllowDuplicateNames(true)
+// unmarshalOptions: the splitter has checked UTF-8 and allows duplicate
+// names; not checking either again is faster.
+var unmarshalOptions = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
 // problems collects what is wrong with one record: fatal is set when the
 // record is rejected; kept lists the fields dropped from a kept record.

@@ -1,0 +1,526 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/internal/testutil"
+)
+
+var _ ingest.Decoder = (*Decoder)(nil)
+
+// decodeAll decodes r and splits what comes out; an error that is not a
+// *debrief.RecordError fails the test, and so does a record that does not
+// validate.
+func decodeAll(t testing.TB, r io.Reader, file string) ([]debrief.Record, []*debrief.RecordError) {
+	t.Helper()
+	var recs []debrief.Record
+	var errs []*debrief.RecordError
+	for rec, err := range New().Decode(context.Background(), r, file) {
+		if err != nil {
+			var re *debrief.RecordError
+			if !errors.As(err, &re) {
+				t.Fatalf("%s: error is not a *debrief.RecordError: %v", file, err)
+			}
+			errs = append(errs, re)
+			continue
+		}
+		if err := rec.Validate(); err != nil {
+			t.Errorf("%s: record %d does not validate: %v", file, rec.Index, err)
+		}
+		recs = append(recs, rec)
+	}
+	return recs, errs
+}
+
+func decodeFile(t testing.TB, path string) ([]debrief.Record, []*debrief.RecordError) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return decodeAll(t, f, filepath.Base(path))
+}
+
+func golden(t *testing.T, recs []debrief.Record) {
+	t.Helper()
+	got, err := json.MarshalIndent(recs, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testutil.Golden(t, t.Name(), append(got, '\n'))
+}
+
+func findIncident(t *testing.T, recs []debrief.Record, id string) *debrief.Incident {
+	t.Helper()
+	for _, r := range recs {
+		if r.Incident != nil && r.Incident.ID == id {
+			return r.Incident
+		}
+	}
+	t.Fatalf("incident %s not decoded", id)
+	return nil
+}
+
+func hasEntity(es []debrief.Entity, kind debrief.EntityKind, id string) bool {
+	return slices.ContainsFunc(es, func(e debrief.Entity) bool { return e.Kind == kind && e.ID == id })
+}
+
+func findAlert(t *testing.T, recs []debrief.Record, id string) *debrief.Alert {
+	t.Helper()
+	for _, r := range recs {
+		for _, a := range r.Alerts() {
+			if a.ID == id {
+				return a
+			}
+		}
+	}
+	t.Fatalf("alert %s not decoded", id)
+	return nil
+}
+
+func TestDecodeSamples(t *testing.T) {
+	dir := testutil.SharedData(t, "samples/graph_security")
+	t.Run("list_incidents_expand_alerts.json", func(t *testing.T) {
+		recs, errs := decodeFile(t, filepath.Join(dir, "list_incidents_expand_alerts.json"))
+		for _, e := range errs {
+			t.Errorf("unexpected error: %v", e)
+		}
+		golden(t, recs)
+		if len(recs) != 1 || recs[0].Incident == nil || len(recs[0].Incident.Alerts) != 1 {
+			t.Fatalf("want 1 incident with 1 alert, got %d records", len(recs))
+		}
+		in := findIncident(t, recs, "defender:2972395")
+		if in.Verdict != debrief.VerdictTruePositive || in.Determination != "multiStagedAttack" || in.Assignee != "KaiC@contoso.onmicrosoft.com" {
+			t.Errorf("verdict %q, determination %q, assignee %q", in.Verdict, in.Determination, in.Assignee)
+		}
+		if !slices.Equal(in.Tags, []string{"Demo", "Defender Experts"}) || len(in.Comments) != 1 || in.Comments[0].Author != "DavidS@contoso.onmicrosoft.com" {
+			t.Errorf("tags %v, comments %+v", in.Tags, in.Comments)
+		}
+		if want := time.Date(2021, 4, 26, 7, 45, 50, 116000000, time.UTC); !in.Times.FirstActivity.Equal(want) {
+			t.Errorf("first activity %v, want %v", in.Times.FirstActivity, want)
+		}
+		a := &in.Alerts[0]
+		if a.ID != "defender:da637551227677560813_-961444813" || a.IncidentID != in.ID {
+			t.Errorf("alert id %q, incident id %q", a.ID, a.IncidentID)
+		}
+		checkHiddenFileAlert(t, a)
+	})
+	t.Run("alert_v2_get_mde_hidden_file.json", func(t *testing.T) {
+		recs, errs := decodeFile(t, filepath.Join(dir, "alert_v2_get_mde_hidden_file.json"))
+		for _, e := range errs {
+			t.Errorf("unexpected error: %v", e)
+		}
+		golden(t, recs)
+		if len(recs) != 1 || recs[0].Alert == nil {
+			t.Fatalf("want 1 lone alert, got %+v", recs)
+		}
+		a := recs[0].Alert
+		if a.IncidentID != "defender:28282" || a.ProviderID != "da637578995287051192_756343937" || len(a.Raw) == 0 {
+			t.Errorf("incident id %q, provider id %q, raw %d bytes", a.IncidentID, a.ProviderID, len(a.Raw))
+		}
+		checkHiddenFileAlert(t, a)
+	})
+}
+
+// checkHiddenFileAlert checks the facts both samples share about the
+// "Suspicious execution of hidden file" alert.
+func checkHiddenFileAlert(t *testing.T, a *debrief.Alert) {
+	t.Helper()
+	if len(a.Techniques) != 1 || a.Techniques[0].ID != "T1564.001" || len(a.Tactics) != 0 {
+		t.Errorf("techniques %v, tactics %v; want T1564.001 and no tactics", a.Techniques, a.Tactics)
+	}
+	if a.Category != "DefenseEvasion" || a.Product != "Microsoft Defender for Endpoint" || a.DetectionSource != "antivirus" {
+		t.Errorf("category %q, product %q, detection source %q", a.Category, a.Product, a.DetectionSource)
+	}
+	if want := time.Date(2021, 4, 27, 12, 19, 27, 721130500, time.UTC); !a.Created.Equal(want) {
+		t.Errorf("created %v, want %v", a.Created, want)
+	}
+	for _, want := range []struct {
+		kind debrief.EntityKind
+		id   string
+	}{
+		{debrief.EntityDevice, "tempdns"},
+		{debrief.EntityFile, "8963a19fb992ad9a76576c5638fd68292cffb9aaac29eb8285f9abf6196a7dec"},
+		{debrief.EntityProcess, "tempdns:4780:2021-08-12T12:43:19.0772577Z"},
+		{debrief.EntityRegistry, `HKEY_LOCAL_MACHINE\SYSTEM\CONTROLSET001\CONTROL\WMI\AUTOLOGGER\SENSEAUDITLOGGER`},
+	} {
+		if !hasEntity(a.Entities, want.kind, want.id) {
+			t.Errorf("entity %s:%s missing from %+v", want.kind, want.id, a.Entities)
+		}
+	}
+	if a.Entities[0].Role != "compromised" {
+		t.Errorf("device role %q, want compromised", a.Entities[0].Role)
+	}
+}
+
+func TestDecodeFixtures(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.good.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			recs, errs := decodeFile(t, path)
+			for _, e := range errs {
+				t.Errorf("unexpected error: %v", e)
+			}
+			golden(t, recs)
+		})
+	}
+}
+
+// TestDecodeFixtureFacts checks by hand what the goldens of the fixtures
+// hold, so that a wrongly regenerated golden fails.
+func TestDecodeFixtureFacts(t *testing.T) {
+	recs, _ := decodeFile(t, "testdata/incidents.good.json")
+	if len(recs) != 3 {
+		t.Fatalf("got %d incidents from two concatenated pages, want 3", len(recs))
+	}
+	bec := findIncident(t, recs, "defender:41001")
+	if bec.Verdict != debrief.VerdictTruePositive || bec.Status != debrief.StatusResolved || !bec.Times.Resolved.Equal(bec.Times.Updated) {
+		t.Errorf("verdict %q (from PascalCase TruePositive), status %q, resolved %v", bec.Verdict, bec.Status, bec.Times.Resolved)
+	}
+	if !slices.Equal(bec.Tags, []string{"BEC", "finance", "Defender Experts"}) || bec.URL == "" {
+		t.Errorf("tags %v, url %q", bec.Tags, bec.URL)
+	}
+	if want := time.Date(2024, 2, 20, 8, 15, 0, 0, time.UTC); !bec.Times.FirstTriage.Equal(want) || bec.Comments[0].Author != "SOC Lead" {
+		t.Errorf("first triage %v, comments %+v", bec.Times.FirstTriage, bec.Comments)
+	}
+	signin := findAlert(t, recs, "defender:ad41001-1")
+	if signin.Product != "Microsoft Entra ID Protection" || signin.Status != debrief.StatusResolved || signin.Resolved.IsZero() {
+		t.Errorf("product %q, status %q, resolved %v", signin.Product, signin.Status, signin.Resolved)
+	}
+	user := entity(t, signin.Entities, debrief.EntityUser, "mrossi@fabrikam.example")
+	if user.Role != "compromised" || user.Attributes["roles"] != "compromised,source" || user.Name != "Maria Rossi" || user.Attributes["remediation_status"] != "remediated" {
+		t.Errorf("user entity %+v", user)
+	}
+	if ip := entity(t, signin.Entities, debrief.EntityIP, "203.0.113.77"); ip.Role != "attacker" || ip.Verdict != "malicious" {
+		t.Errorf("ip entity %+v", ip)
+	}
+	entity(t, signin.Entities, debrief.EntityCloudApp, "20893")
+	entity(t, signin.Entities, debrief.EntityCloudApp, "1b2c3d4e-0000-4000-8000-00000000abcd")
+	mail := findAlert(t, recs, "defender:fa41001-2")
+	if want := time.Date(2024, 2, 20, 7, 10, 0, 0, time.UTC); !mail.Created.Equal(want) {
+		t.Errorf("alert with null createdDateTime: created %v, want first activity %v", mail.Created, want)
+	}
+	entity(t, mail.Entities, debrief.EntityMailbox, "mrossi@fabrikam.example")
+	if msg := entity(t, mail.Entities, debrief.EntityMailMessage, "5c6d7e8f-1111-4222-8333-08dc31aa0002"); msg.Attributes["sender"] != "mrossi@fabrikam.example" {
+		t.Errorf("message entity %+v", msg)
+	}
+	entity(t, mail.Entities, debrief.EntityURL, "https://pay-portal.example/x")
+	entity(t, mail.Entities, debrief.EntityOther, "Subject;SenderIp:Updated bank details;198.51.100.9")
+	if n := len(mail.Entities); n != 4 {
+		t.Errorf("got %d entities, want 4 (duplicate mail cluster dropped)", n)
+	}
+	if r := findIncident(t, recs, "defender:41002"); r.RedirectTo != "defender:41001" || r.Status != debrief.StatusRedirected {
+		t.Errorf("redirect %q, status %q", r.RedirectTo, r.Status)
+	}
+	cloud := findIncident(t, recs, "defender:41003")
+	if cloud.Status != debrief.StatusActive || cloud.Verdict != debrief.VerdictBenignPositive || cloud.Description == "" {
+		t.Errorf("awaitingAction incident: status %q, verdict %q, description %q", cloud.Status, cloud.Verdict, cloud.Description)
+	}
+	res := cloud.Alerts[0]
+	entity(t, res.Entities, debrief.EntityCloudResource, "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/stfabrikam")
+	if g := entity(t, res.Entities, debrief.EntityOther, "5a6b7c8d-0000-4000-8000-00000000beef"); g.Attributes["type"] != "securityGroupEvidence" {
+		t.Errorf("security group %+v", g)
+	}
+	if pod := entity(t, res.Entities, debrief.EntityOther, "frontend-7d9f8-abcde"); pod.Attributes["type"] != "kubernetesPodEvidence" {
+		t.Errorf("unknown evidence type: %+v", pod)
+	}
+	entity(t, res.Entities, debrief.EntityOther, "somethingNewEvidence:dc41003-1#3")
+	entity(t, res.Entities, debrief.EntityRegistry, `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\svc1\ImagePath`)
+
+	lone, _ := decodeFile(t, "testdata/alerts_v2.good.json")
+	if len(lone) != 3 || lone[0].Alert == nil || lone[0].Line != 1 || lone[2].Line != 2 {
+		t.Fatalf("want 3 lone alerts over 2 lines, got %+v", lone)
+	}
+	ransom := lone[0].Alert
+	if ransom.IncidentID != "defender:52001" || !slices.Equal(ransom.ThreatNames, []string{"Storm-0000", "Ransom:Win32/Example", "Example"}) {
+		t.Errorf("incident id %q, threat names %v", ransom.IncidentID, ransom.ThreatNames)
+	}
+	entity(t, ransom.Entities, debrief.EntityDevice, "srv-file01")
+	if p := entity(t, ransom.Entities, debrief.EntityProcess, "srv-file01:9120:2024-01-15T02:58:30.25Z"); p.Attributes["user"] != `FABRIKAM\svc-backup` {
+		t.Errorf("process %+v", p)
+	}
+	entity(t, ransom.Entities, debrief.EntityFile, "abcdef0123456789abcdef0123456789abcdef01")
+	if fp := lone[1].Alert; fp.Verdict != debrief.VerdictFalsePositive || fp.Determination != "notMalicious" {
+		t.Errorf("verdict %q, determination %q", fp.Verdict, fp.Determination)
+	}
+	entity(t, lone[2].Alert.Entities, debrief.EntityIP, "::ffff:192.0.2.10")
+
+	single, _ := decodeFile(t, "testdata/incident.good.json")
+	if len(single) != 1 || single[0].Incident == nil || single[0].Incident.Alerts != nil {
+		t.Errorf("incident without @odata.type and alerts: %+v", single)
+	}
+}
+
+func entity(t *testing.T, es []debrief.Entity, kind debrief.EntityKind, id string) debrief.Entity {
+	t.Helper()
+	for _, e := range es {
+		if e.Kind == kind && e.ID == id {
+			return e
+		}
+	}
+	t.Errorf("entity %s:%s missing from %+v", kind, id, es)
+	return debrief.Entity{}
+}
+
+type wantErr struct {
+	line, record int
+	field        string
+	kept         bool
+	reason       string // a part of the reason
+}
+
+func TestDecodeBad(t *testing.T) {
+	huge := `[{"id": "h1", "title": "Huge", "createdDateTime": "2024-01-01T00:00:00Z", "description": "` +
+		strings.Repeat("A", 10<<20) + `"}, {"id": "h2", "title": "Small", "createdDateTime": "2024-01-01T00:00:00Z"}]`
+	tests := []struct {
+		name    string
+		file    string // in testdata, or
+		input   string // inline
+		records int    // good records still yielded
+		errs    []wantErr
+	}{
+		{name: "truncated", file: "truncated.bad.json", records: 1,
+			errs: []wantErr{{record: 2, reason: "truncated"}}},
+		{name: "wrong types", file: "wrong_types.bad.json", records: 2, errs: []wantErr{
+			{line: 2, record: 2, field: "mitreTechniques", reason: "want an array of strings, got a string"},
+			{line: 3, record: 3, field: "id", reason: "want a string, got a number"},
+			{line: 4, record: 4, field: "evidence", reason: "want an array of objects, got an object"},
+			{line: 5, record: 5, field: "evidence[0].processId", reason: "want an integer, got a boolean"},
+			{line: 6, record: 6, field: "alerts", reason: "want an array of objects, got a string"},
+			{line: 7, record: 7, field: "evidence[0].ipAddress", kept: true, reason: `want an IP address, got "10.0.0.300"`},
+		}},
+		{name: "missing ids", file: "missing_id.bad.json", records: 1, errs: []wantErr{
+			{line: 1, record: 1, field: "id", reason: "want the alert id"},
+			{line: 2, record: 2, field: "alerts[1].id", kept: true, reason: "left out"},
+			{line: 3, record: 3, field: "createdDateTime", reason: "creation time"},
+			{line: 4, record: 4, field: "id", reason: "want the incident id"},
+		}},
+		{name: "invalid UTF-8", input: "{\"id\": \"u1\", \"title\": \"ok\", \"createdDateTime\": \"2024-01-01T00:00:00Z\"}\n{\"id\": \"u2\", \"title\": \"bad \xff\xfe\"}\n{\"id\": \"u3\", \"title\": \"ok\", \"createdDateTime\": \"2024-01-01T00:00:00Z\"}\n",
+			records: 2, errs: []wantErr{{line: 2, record: 2, reason: "UTF-8"}}},
+		{name: "absurd timestamps", file: "absurd_time.bad.json", records: 2, errs: []wantErr{
+			{record: 1, field: "lastUpdateDateTime", kept: true, reason: "outside 1990–2200"},
+			{record: 1, field: "createdDateTime", kept: true, reason: "outside 1990–2200"},
+		}},
+		{name: "10 MB string", input: huge, records: 1, errs: []wantErr{{record: 1, reason: "MiB limit"}}},
+		{name: "technique ids", file: "techniques.bad.json", records: 1, errs: []wantErr{
+			{line: 1, record: 1, field: "mitreTechniques[0]", kept: true, reason: `want T#### or T####.###, got "T1059.1"`},
+			{line: 1, record: 1, field: "mitreTechniques[1]", kept: true, reason: `want T#### or T####.###, got "CST0001"`},
+		}},
+		{name: "enums", file: "enums.bad.json", records: 1, errs: []wantErr{
+			{record: 1, field: "severity", kept: true, reason: `got "Severe"`},
+			{record: 1, field: "status", kept: true, reason: `got "Closedish"`},
+			{record: 1, field: "classification", kept: true, reason: `got "Maybe"`},
+			{record: 1, field: "alerts[0].status", kept: true, reason: `got "sleeping"`},
+		}},
+		{name: "not JSON", file: "not_json.bad.json", errs: []wantErr{{record: 1, reason: "invalid character"}}},
+		{name: "empty file", file: "empty.bad.json", errs: []wantErr{{reason: "empty"}}},
+		{name: "not an object", file: "not_object.bad.json", records: 1, errs: []wantErr{{record: 1, reason: "want a JSON object, got a number"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var recs []debrief.Record
+			var errs []*debrief.RecordError
+			if tc.file != "" {
+				recs, errs = decodeFile(t, filepath.Join("testdata", tc.file))
+			} else {
+				recs, errs = decodeAll(t, strings.NewReader(tc.input), "inline.json")
+			}
+			if len(recs) != tc.records {
+				t.Errorf("got %d records, want %d", len(recs), tc.records)
+			}
+			if len(errs) != len(tc.errs) {
+				t.Fatalf("got %d errors, want %d: %v", len(errs), len(tc.errs), errs)
+			}
+			for i, want := range tc.errs {
+				got := errs[i]
+				if got.Line != want.line || got.Record != want.record || got.Field != want.field || got.Kept != want.kept ||
+					!strings.Contains(got.Reason, want.reason) {
+					t.Errorf("error %d = %#v\nwant line %d, record %d, field %q, kept %v, reason containing %q",
+						i, got, want.line, want.record, want.field, want.kept, want.reason)
+				}
+			}
+		})
+	}
+}
+
+// TestDecodeKeptErrorsFollowRecord checks that a dropped field's error
+// comes right after the record it was dropped from.
+func TestDecodeKeptErrorsFollowRecord(t *testing.T) {
+	f, err := os.Open("testdata/techniques.bad.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var order []string
+	for rec, err := range New().Decode(context.Background(), f, "techniques.bad.json") {
+		if err != nil {
+			order = append(order, "error")
+			continue
+		}
+		order = append(order, "record "+rec.Alert.ID)
+		if got := rec.Alert.Techniques; len(got) != 1 || got[0].ID != "T1059.001" {
+			t.Errorf("kept techniques %v, want T1059.001 only", got)
+		}
+	}
+	if want := []string{"record defender:x1", "error", "error"}; !slices.Equal(order, want) {
+		t.Errorf("order %v, want %v", order, want)
+	}
+}
+
+func TestDecodeCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	n := 0
+	for rec, err := range New().Decode(ctx, strings.NewReader(`{"value":[{"id":"a"},{"id":"b"}]}`), "cancelled.json") {
+		n++
+		if rec.Alert != nil || !errors.Is(err, context.Canceled) {
+			t.Errorf("got %+v, %v; want only context.Canceled", rec, err)
+		}
+	}
+	if n != 1 {
+		t.Errorf("got %d items, want 1", n)
+	}
+}
+
+func TestSniff(t *testing.T) {
+	d := New()
+	own, _ := filepath.Glob("testdata/*.good.json")
+	for _, path := range own {
+		if !d.Sniff(head(t, path)) {
+			t.Errorf("Sniff(%s) = false, want true", path)
+		}
+	}
+	root := testutil.SharedData(t, "samples")
+	others, _ := filepath.Glob(filepath.Join(root, "*", "*"))
+	for _, path := range others {
+		if strings.HasSuffix(path, ".md") {
+			continue
+		}
+		mine := filepath.Base(filepath.Dir(path)) == "graph_security"
+		if got := d.Sniff(head(t, path)); got != mine {
+			t.Errorf("Sniff(%s) = %v, want %v", path, got, mine)
+		}
+	}
+}
+
+func head(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b[:min(len(b), 64<<10)]
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for rec, err := range New().Decode(context.Background(), bytes.NewReader(data), "fuzz.json") {
+			if err != nil {
+				var re *debrief.RecordError
+				if !errors.As(err, &re) {
+					t.Fatalf("error is not a *debrief.RecordError: %v", err)
+				}
+				continue
+			}
+			if err := rec.Validate(); err != nil {
+				t.Fatalf("record does not validate: %v", err)
+			}
+		}
+	})
+}
+
+// alertJSON writes one alerts_v2 alert shaped like the Graph reference's
+// example: every documented member, a device, process, file and IP
+// evidence, compact as the API sends it.
+func alertJSON(b *bytes.Buffer, i int) {
+	dev := fmt.Sprintf("%040x", 7000+i%500)
+	fmt.Fprintf(b, `{"@odata.type":"#microsoft.graph.security.alert","id":"da63857899528%07d_%d","providerAlertId":"da63857899528%07d_%d","incidentId":"%d","status":"new","severity":"medium","classification":"unknown","determination":"unknown","serviceSource":"microsoftDefenderForEndpoint","detectionSource":"microsoftDefenderForEndpoint","detectorId":"e0da400f-affd-43ef-b1d5-afc2eb6f2756","tenantId":"b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c",`, i, -i, i, -i, 60000+i/5)
+	b.WriteString(`"title":"Suspicious PowerShell command line","description":"A suspicious PowerShell activity was observed on the machine. This behavior may indicate that PowerShell was used during installation, exploration, or in some cases in lateral movement activities.","recommendedActions":"Examine the PowerShell command line to understand what commands were executed. Check the parent process and the user account that launched it. Review the machine timeline for related activity and isolate the device if the activity is confirmed malicious.","category":"Execution","assignedTo":null,`)
+	fmt.Fprintf(b, `"alertWebUrl":"https://security.microsoft.com/alerts/da63857899528%07d_%d?tid=b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c","incidentWebUrl":"https://security.microsoft.com/incidents/%d?tid=b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c","actorDisplayName":null,"threatDisplayName":null,"threatFamilyName":null,"mitreTechniques":["T1059.001","T1027"],"createdDateTime":"2024-04-27T12:19:27.7211305Z","lastUpdateDateTime":"2024-05-02T14:19:01.3266667Z","resolvedDateTime":null,"firstActivityDateTime":"2024-04-26T07:45:50.116Z","lastActivityDateTime":"2024-05-02T07:56:58.222Z","comments":[],"evidence":[`, i, -i, 60000+i/5)
+	fmt.Fprintf(b, `{"@odata.type":"#microsoft.graph.security.deviceEvidence","createdDateTime":"2024-04-27T12:19:27.7211305Z","verdict":"unknown","remediationStatus":"none","remediationStatusDetails":null,"firstSeenDateTime":"2023-09-12T07:28:32.4321753Z","mdeDeviceId":"%s","azureAdDeviceId":null,"deviceDnsName":"wks-%04d.corp.fabrikam.example","osPlatform":"Windows11","osBuild":22631,"version":"23H2","healthStatus":"active","riskScore":"medium","rbacGroupId":75,"rbacGroupName":"Workstations","onboardingStatus":"onboarded","defenderAvStatus":"updated","ipInterfaces":["10.1.%d.%d"],"loggedOnUsers":[],"roles":["compromised"],"detailedRoles":["Main device"],"tags":[]},`, dev, i%500, i%250, i%200)
+	fmt.Fprintf(b, `{"@odata.type":"#microsoft.graph.security.processEvidence","createdDateTime":"2024-04-27T12:19:27.7211305Z","verdict":"suspicious","remediationStatus":"none","remediationStatusDetails":null,"processId":%d,"parentProcessId":668,"processCommandLine":"powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA","processCreationDateTime":"2024-04-26T07:45:50.1234567Z","parentProcessCreationDateTime":"2024-04-26T07:39:09.0909239Z","detectionStatus":"detected","mdeDeviceId":"%s","roles":[],"detailedRoles":[],"tags":[],"imageFile":{"sha1":"04c5d2b4da9a0f3fa8a45702d4256cee42d8c48d","sha256":"9785001b0dcf755eddb8af294a373c0b87b2498660f724e76c4d53f9c217c7a3","fileName":"powershell.exe","filePath":"C:\\Windows\\System32\\WindowsPowerShell\\v1.0","fileSize":450560,"filePublisher":"Microsoft Corporation","signer":null,"issuer":null},"parentProcessImageFile":{"sha1":null,"sha256":null,"fileName":"explorer.exe","filePath":"C:\\Windows","fileSize":4825136,"filePublisher":"Microsoft Corporation","signer":null,"issuer":null},"userAccount":{"accountName":"user%d","domainName":"FABRIKAM","userSid":"S-1-5-21-1111111111-2222222222-3333333333-%d","azureAdUserId":null,"userPrincipalName":"user%d@fabrikam.example","displayName":"User %d"}},`, 4000+i%3000, dev, i%800, 1000+i%800, i%800, i%800)
+	fmt.Fprintf(b, `{"@odata.type":"#microsoft.graph.security.fileEvidence","createdDateTime":"2024-04-27T12:19:27.7211305Z","verdict":"unknown","remediationStatus":"none","remediationStatusDetails":null,"detectionStatus":"detected","mdeDeviceId":"%s","roles":[],"detailedRoles":["Referred in command line"],"tags":[],"fileDetails":{"sha1":"5f1e8acedc065031aad553b710838eb366cfee9a","sha256":"%064x","fileName":"payload%d.ps1","filePath":"C:\\Users\\user%d\\AppData\\Local\\Temp","fileSize":6136,"filePublisher":null,"signer":null,"issuer":null}},`, dev, i%2000, i%2000, i%800)
+	fmt.Fprintf(b, `{"@odata.type":"#microsoft.graph.security.ipEvidence","createdDateTime":"2024-04-27T12:19:27.7211305Z","verdict":"suspicious","remediationStatus":"none","remediationStatusDetails":null,"ipAddress":"203.0.113.%d","countryLetterCode":"ZZ","roles":["destination"],"detailedRoles":[],"tags":[]}],"systemTags":[]}`, i%250)
+}
+
+// generateAlerts writes an alerts_v2 response of n alerts.
+func generateAlerts(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#security/alerts_v2","value":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		alertJSON(&b, i)
+	}
+	b.WriteString("]}\n")
+	return b.Bytes()
+}
+
+// generateIncidents writes an incidents?$expand=alerts response of n
+// incidents with perIncident alerts each.
+func generateIncidents(n, perIncident int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#security/incidents(alerts())","value":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"@odata.type":"#microsoft.graph.security.incident","id":"%d","incidentWebUrl":"https://security.microsoft.com/incidents/%d?tid=b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c","redirectIncidentId":null,"tenantId":"b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c","displayName":"Multi-stage incident involving Execution on one endpoint","createdDateTime":"2024-04-27T12:20:00.5533333Z","lastUpdateDateTime":"2024-05-02T14:20:00.1133333Z","assignedTo":"analyst%d@fabrikam.example","classification":"truePositive","determination":"multiStagedAttack","status":"active","severity":"medium","tags":[],"customTags":["t%d"],"systemTags":[],"comments":[{"comment":"Looking into it","createdByDisplayName":"Analyst","createdDateTime":"2024-04-27T13:00:00Z"}],"description":"","alerts":[`, 60000+i, 60000+i, i%7, i%5)
+		for j := range perIncident {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			alertJSON(&b, i*perIncident+j)
+		}
+		b.WriteString(`]}`)
+	}
+	b.WriteString("]}\n")
+	return b.Bytes()
+}
+
+func BenchmarkDecode(b *testing.B) {
+	const alerts = 10000
+	for _, bc := range []struct {
+		name string
+		data []byte
+	}{
+		{"alerts_v2", generateAlerts(alerts)},
+		{"incidents", generateIncidents(alerts/5, 5)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.data)))
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				for rec, err := range New().Decode(context.Background(), bytes.NewReader(bc.data), "bench.json") {
+					if err != nil {
+						b.Fatal(err)
+					}
+					n += len(rec.Alerts())
+				}
+			}
+			if n != alerts*b.N {
+				b.Fatalf("decoded %d alerts, want %d", n, alerts*b.N)
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "alerts/s")
+		})
+	}
+}
