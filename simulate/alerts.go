@@ -236,12 +236,14 @@ func (g *gen) emailEntities(p *plan, ap *alertPlan, es []debrief.Entity) []debri
 func (g *gen) endpointEntities(p *plan, ap *alertPlan, dev int, a *debrief.Alert, es []debrief.Entity) []debrief.Entity {
 	o, r := g.org, g.r
 	t := ap.techs[0]
-	image, path, sha := t.image, `C:\Windows\System32\`, lolbinHash(t.image)
+	image, path, sha := t.image, `C:\Windows\System32`, lolbinHash(t.image)
 	var f *artefact
-	if p.noise != nil && p.noise.Process != "" {
+	switch {
+	case p.noise != nil && p.noise.Process != "":
 		image = p.noise.Process
-	}
-	if p.cl != nil && (ap.soft != nil || r.prob(0.3)) {
+	case ap.soft != nil && systemBinary(ap.soft.file):
+		image, sha = ap.soft.file, lolbinHash(ap.soft.file)
+	case p.cl != nil && (ap.soft != nil || r.prob(0.3)):
 		f = p.cl.file(ap.soft, ap.activity)
 		image, path, sha = f.name, f.path, f.sha256
 		if f.threatFamily != "" && len(a.ThreatNames) == 0 {
@@ -253,7 +255,7 @@ func (g *gen) endpointEntities(p *plan, ap *alertPlan, dev int, a *debrief.Alert
 	created := ap.activity.Add(-time.Duration(r.IntN(120)) * time.Second).UTC().Format(time.RFC3339Nano)
 	es = append(es, debrief.Entity{Kind: debrief.EntityProcess, ID: host + ":" + pid + ":" + created, Name: image,
 		Attributes: map[string]string{"command_line": g.commandLine(p, t, image, path), "pid": pid,
-			"parent_pid": strconv.Itoa(500 + r.IntN(9000)), "parent_image": parentImage(t), "image": path + image,
+			"parent_pid": strconv.Itoa(500 + r.IntN(9000)), "parent_image": parentImage(t), "image": path + `\` + image,
 			"device_id": o.devices[dev].entity.Attributes["device_id"], "created": created, "sha256": sha}})
 	if f != nil {
 		es = append(es, f.entity)
@@ -262,12 +264,26 @@ func (g *gen) endpointEntities(p *plan, ap *alertPlan, dev int, a *debrief.Alert
 		es = append(es, debrief.Entity{Kind: debrief.EntityRegistry,
 			ID: `HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Run\Updater`,
 			Attributes: map[string]string{"key": `HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Run`,
-				"hive": "HKEY_CURRENT_USER", "value_name": "Updater", "value": path + image, "value_type": "String"}})
+				"hive": "HKEY_CURRENT_USER", "value_name": "Updater", "value": path + `\` + image, "value_type": "String"}})
 	}
 	if p.cl != nil && (t.tactics[0].short == "command-and-control" || t.tactics[0].short == "exfiltration" || t.id == "T1105") {
 		es = append(es, ipEntity(pick(r, p.cl.ips), "attacker"))
 	}
 	return es
+}
+
+// systemBinary reports whether an ATT&CK tool is a program Windows ships
+// (certutil, net, PowerShell …): alerts show it in System32, not dropped.
+func systemBinary(file string) bool {
+	switch file {
+	case "certutil.exe", "net.exe", "cmd.exe", "powershell.exe", "netsh.exe", "reg.exe", "schtasks.exe", "wmic.exe",
+		"ipconfig.exe", "systeminfo.exe", "tasklist.exe", "whoami.exe", "nltest.exe", "netstat.exe", "ping.exe",
+		"bitsadmin.exe", "at.exe", "route.exe", "arp.exe", "ftp.exe", "findstr.exe", "esentutl.exe", "expand.exe",
+		"forfiles.exe", "vssadmin.exe", "wevtutil.exe", "mshta.exe", "regsvr32.exe", "rundll32.exe", "msiexec.exe",
+		"nbtstat.exe", "query.exe", "dsquery.exe", "taskkill.exe", "sc.exe", "xcopy.exe", "robocopy.exe":
+		return true
+	}
+	return false
 }
 
 func parentImage(t *technique) string {
@@ -316,5 +332,5 @@ func (g *gen) commandLine(p *plan, t *technique, image, path string) string {
 	case "wmic.exe":
 		return `wmic.exe /node:` + g.org.devices[p.server].host + ` process call create "cmd.exe /c whoami"`
 	}
-	return `"` + path + image + `" ` + strings.ToLower(strings.ReplaceAll(t.name, " ", "-"))
+	return `"` + path + `\` + image + `" ` + strings.ToLower(strings.ReplaceAll(t.name, " ", "-"))
 }

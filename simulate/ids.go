@@ -97,7 +97,8 @@ func alertIDs(seed uint64, seq int64, a *debrief.Alert, formats []string) map[st
 		case FormatElastic:
 			out[f] = debrief.QualifiedID(debrief.SourceElastic, elasticAlertID(seed, seq))
 		case FormatWazuh:
-			out[f] = debrief.QualifiedID(debrief.SourceWazuh, wazuhAlertID(seq, a.Created))
+			agent, _, _ := wazuhAgent(a)
+			out[f] = debrief.QualifiedID(debrief.SourceWazuh, agent+":"+wazuhAlertID(seq, a.Created))
 		case FormatOCSF:
 			out[f] = debrief.QualifiedID(debrief.SourceOCSF, ocsfFindingID(seed, seq))
 		}

@@ -35,7 +35,7 @@ type artefact struct {
 	sha256, sha1, md5   string
 	size                int
 	software            *software
-	path                string
+	path                string // folder
 	entity              debrief.Entity
 	threatFamily        string
 	firstUsed, lastUsed time.Time
@@ -142,10 +142,10 @@ func (c *cluster) file(sw *software, at time.Time) *artefact {
 		f.name = pick(r, []string{"update", "invoice", "setup", "report", "helper", "svc"}) + fmt.Sprintf("%d", r.IntN(100)) +
 			pick(r, []string{".exe", ".dll", ".js", ".docm", ".iso"})
 	}
-	f.path = pick(r, []string{`C:\Users\Public\`, `C:\ProgramData\`, `C:\Windows\Temp\`, `C:\Users\Public\Downloads\`})
+	f.path = pick(r, []string{`C:\Users\Public`, `C:\ProgramData`, `C:\Windows\Temp`, `C:\Users\Public\Downloads`})
 	f.entity = debrief.Entity{Kind: debrief.EntityFile, ID: f.sha256, Name: f.name,
 		Attributes: map[string]string{"sha256": f.sha256, "sha1": f.sha1, "md5": f.md5, "name": f.name,
-			"path": f.path + f.name, "dir": f.path, "size": fmt.Sprint(f.size)}}
+			"path": f.path + `\` + f.name, "dir": f.path, "size": fmt.Sprint(f.size)}}
 	c.files = append(c.files, f)
 	return f
 }

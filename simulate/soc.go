@@ -260,3 +260,13 @@ func (h *timeHeap) Pop() any {
 	*h = old[:len(old)-1]
 	return x
 }
+
+// analystByEmail finds an analyst by email; nil when none has it.
+func (g *gen) analystByEmail(email string) *analyst {
+	for _, a := range g.soc.analysts {
+		if a.Email == email {
+			return a
+		}
+	}
+	return nil
+}

@@ -1,0 +1,303 @@
+package simulate
+
+import (
+	"strings"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// elasticWriter writes Elastic Security alert documents (the _source of
+// .alerts-security.alerts-*), one per line: kibana.alert.* fields flat,
+// the source event's ECS fields nested. An alert is written on the day it
+// is raised and again on each day its workflow status changes, as an
+// export of the alerts index would show it.
+type elasticWriter struct{ seed uint64 }
+
+func (*elasticWriter) ext() string              { return "ndjson" }
+func (*elasticWriter) head(_ *enc, _ time.Time) {}
+func (*elasticWriter) tail(_ *enc)              {}
+
+func (w *elasticWriter) event(e *enc, ev *Event) (int, int) {
+	return forDayAlerts(ev, func(a *debrief.Alert, seq int64) {
+		w.doc(e, ev, a, seq)
+		e.b = append(e.b, '\n')
+		e.comma = false
+	})
+}
+
+// forDayAlerts calls fn for each alert of the event's incident that was
+// created or changed on the event's day.
+func forDayAlerts(ev *Event, fn func(a *debrief.Alert, seq int64)) (int, int) {
+	end := ev.Day.Add(24 * time.Hour)
+	n := 0
+	for i := range ev.Incident.Alerts {
+		a := &ev.Incident.Alerts[i]
+		if inDay(a.Created, ev.Day, end) || inDay(a.Updated, ev.Day, end) {
+			fn(a, ev.plan.alertSeq+int64(i))
+			n++
+		}
+	}
+	return n, n
+}
+
+// elasticRules are the rule types and categories of Elastic's detection
+// engine, picked per product for variety.
+var elasticRules = map[string][2]string{
+	productEndpoint:  {"eql", "Event Correlation Rule"},
+	productEmail:     {"query", "Custom Query Rule"},
+	productIdentity:  {"threshold", "Threshold Rule"},
+	productDirectory: {"query", "Custom Query Rule"},
+	productCloudApp:  {"new_terms", "New Terms Rule"},
+}
+
+func (w *elasticWriter) doc(e *enc, ev *Event, a *debrief.Alert, seq int64) {
+	pr := productOfAlert(a)
+	rule := elasticRules[pr.key]
+	uuid := elasticAlertID(w.seed, seq)
+	e.obj("")
+	e.time("@timestamp", a.Created, layoutMillis)
+	e.str("kibana.alert.uuid", uuid)
+	e.time("kibana.alert.start", a.Created, layoutMillis)
+	e.time("kibana.alert.last_detected", a.Created, layoutMillis)
+	e.time("kibana.alert.original_time", a.FirstActivity, layoutMillis)
+	e.str("kibana.alert.status", "active")
+	e.str("kibana.alert.workflow_status", elasticStatus(a.Status))
+	if a.Status != debrief.StatusNew {
+		e.time("kibana.alert.workflow_status_updated_at", a.Updated, layoutMillis)
+		e.str("kibana.alert.workflow_user", ev.Incident.Assignee)
+	}
+	if a.Verdict != "" {
+		e.str("kibana.alert.workflow_reason", string(a.Verdict))
+	}
+	e.str("kibana.alert.severity", elasticSeverity(a.Severity))
+	e.int("kibana.alert.risk_score", riskScore(a.Severity))
+	e.str("kibana.alert.reason", a.Description)
+	e.str("kibana.alert.rule.name", a.Title)
+	e.str("kibana.alert.rule.uuid", a.RuleID)
+	e.str("kibana.alert.rule.rule_id", formatGUID(hashString(a.RuleID), hashString(a.Title)))
+	e.str("kibana.alert.rule.type", rule[0])
+	e.str("kibana.alert.rule.category", rule[1])
+	e.str("kibana.alert.rule.description", "Detects "+strings.ToLower(a.Title[:1])+a.Title[1:]+".")
+	e.str("kibana.alert.rule.severity", elasticSeverity(a.Severity))
+	e.int("kibana.alert.rule.risk_score", riskScore(a.Severity))
+	w.threat(e, ev, a)
+	e.strs("kibana.space_ids", []string{"default"})
+	e.str("kibana.version", "8.15.0")
+	e.str("kibana.alert.url", "https://kibana.contoso.internal/app/security/alerts/redirect/"+uuid+"?index=.alerts-security.alerts-default")
+	e.obj("event")
+	e.str("kind", "signal")
+	e.str("module", strings.ReplaceAll(pr.key, "_", ""))
+	e.str("dataset", "microsoft."+pr.key)
+	e.end()
+	elasticECS(e, a)
+	e.end()
+}
+
+// threat writes kibana.alert.rule.threat: per tactic, its techniques with
+// their sub-techniques nested.
+func (w *elasticWriter) threat(e *enc, ev *Event, a *debrief.Alert) {
+	ts := ev.gen.ts
+	e.arr("kibana.alert.rule.threat")
+	for _, short := range a.Tactics {
+		tt := ts.byShort[short]
+		if tt == nil {
+			continue
+		}
+		e.obj("")
+		e.str("framework", "MITRE ATT&CK")
+		e.obj("tactic")
+		e.str("id", string(tt.id))
+		e.str("name", tt.name)
+		e.str("reference", "https://attack.mitre.org/tactics/"+string(tt.id)+"/")
+		e.end()
+		e.arr("technique")
+		for _, t := range a.Techniques {
+			parent := t.ID.Parent()
+			e.obj("")
+			e.str("id", string(parent))
+			e.str("name", techniqueName(ts, parent))
+			e.str("reference", attackURL(parent))
+			if t.ID.IsSub() {
+				e.arr("subtechnique")
+				e.obj("")
+				e.str("id", string(t.ID))
+				e.str("name", t.Name)
+				e.str("reference", attackURL(t.ID))
+				e.end()
+				e.endArr()
+			}
+			e.end()
+		}
+		e.endArr()
+		e.end()
+	}
+	e.endArr()
+}
+
+func techniqueName(ts *techniques, id debrief.TechniqueID) string {
+	if t, ok := ts.get(id); ok {
+		return t.name
+	}
+	if t, ok := ts.cat.Technique(string(id)); ok {
+		return t.Name
+	}
+	return string(id)
+}
+
+// attackURL is the technique's ATT&CK page: T1566.002 → …/T1566/002/.
+func attackURL(id debrief.TechniqueID) string {
+	return "https://attack.mitre.org/techniques/" + strings.ReplaceAll(string(id), ".", "/") + "/"
+}
+
+// elasticECS writes the source event's ECS fields from the entities.
+func elasticECS(e *enc, a *debrief.Alert) {
+	var dev, user, proc, file, mail *debrief.Entity
+	var ips, urls []string
+	for i := range a.Entities {
+		en := &a.Entities[i]
+		switch en.Kind {
+		case debrief.EntityDevice:
+			dev = pickFirst(dev, en)
+		case debrief.EntityUser:
+			user = pickFirst(user, en)
+		case debrief.EntityProcess:
+			proc = pickFirst(proc, en)
+		case debrief.EntityFile:
+			file = pickFirst(file, en)
+		case debrief.EntityMailMessage:
+			mail = pickFirst(mail, en)
+		case debrief.EntityIP:
+			ips = append(ips, en.ID)
+		case debrief.EntityURL:
+			urls = append(urls, en.ID)
+		}
+	}
+	if dev != nil {
+		e.obj("host")
+		e.str("name", dev.ID)
+		e.str("hostname", dev.ID)
+		e.str("id", dev.Attributes["device_id"])
+		e.strs("ip", []string{dev.Attributes["ip"]})
+		e.obj("os")
+		e.str("family", "windows")
+		e.str("name", dev.Attributes["os"])
+		e.end()
+		e.end()
+	}
+	if user != nil {
+		e.obj("user")
+		e.str("name", user.Attributes["name"])
+		e.str("domain", user.Attributes["domain"])
+		if upn := user.Attributes["upn"]; upn != "" {
+			e.str("email", upn)
+			e.str("id", user.Attributes["sid"])
+		}
+		e.end()
+	}
+	if len(ips) > 0 {
+		e.obj("source")
+		e.str("ip", ips[0])
+		e.end()
+	}
+	if proc != nil {
+		elasticProcess(e, proc)
+	}
+	if file != nil {
+		e.obj("file")
+		e.str("name", file.Attributes["name"])
+		e.str("path", file.Attributes["path"])
+		e.int("size", atoi(file.Attributes["size"]))
+		e.obj("hash")
+		e.str("sha256", file.Attributes["sha256"])
+		e.str("sha1", file.Attributes["sha1"])
+		e.str("md5", file.Attributes["md5"])
+		e.end()
+		e.end()
+	}
+	if len(urls) > 0 {
+		e.obj("url")
+		e.str("full", urls[0])
+		e.end()
+	}
+	if mail != nil {
+		e.obj("email")
+		e.obj("from")
+		e.strs("address", []string{mail.Attributes["sender"]})
+		e.end()
+		e.obj("to")
+		e.strs("address", []string{mail.Attributes["recipient"]})
+		e.end()
+		e.str("subject", mail.Attributes["subject"])
+		e.str("message_id", mail.ID)
+		e.end()
+	}
+	if len(a.ThreatNames) > 0 {
+		e.obj("threat")
+		e.obj("software")
+		e.str("name", a.ThreatNames[0])
+		e.end()
+		e.end()
+	}
+}
+
+func elasticProcess(e *enc, p *debrief.Entity) {
+	at := p.Attributes
+	e.obj("process")
+	e.int("pid", atoi(at["pid"]))
+	e.str("name", p.Name)
+	e.str("executable", at["image"])
+	e.str("command_line", at["command_line"])
+	e.str("entity_id", p.ID)
+	if t, err := time.Parse(time.RFC3339Nano, at["created"]); err == nil {
+		e.time("start", t, layoutMillis)
+	}
+	e.obj("hash")
+	e.str("sha256", at["sha256"])
+	e.end()
+	e.obj("parent")
+	e.int("pid", atoi(at["parent_pid"]))
+	e.str("name", at["parent_image"])
+	e.end()
+	e.end()
+}
+
+func pickFirst(cur, en *debrief.Entity) *debrief.Entity {
+	if cur != nil {
+		return cur
+	}
+	return en
+}
+
+func elasticStatus(s debrief.Status) string {
+	switch s {
+	case debrief.StatusResolved:
+		return "closed"
+	case debrief.StatusInProgress:
+		return "acknowledged"
+	}
+	return "open"
+}
+
+// elasticSeverity spells severities as Elastic rules do (no
+// informational: low).
+func elasticSeverity(s debrief.Severity) string {
+	switch s {
+	case debrief.SeverityMedium, debrief.SeverityHigh, debrief.SeverityCritical:
+		return string(s)
+	}
+	return "low"
+}
+
+// riskScore is the default risk score Elastic pairs with a severity.
+func riskScore(s debrief.Severity) int64 {
+	switch s {
+	case debrief.SeverityMedium:
+		return 47
+	case debrief.SeverityHigh:
+		return 73
+	case debrief.SeverityCritical:
+		return 99
+	}
+	return 21
+}
