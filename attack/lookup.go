@@ -41,8 +41,8 @@ type Hit struct {
 	Object any   // *Technique, *Tactic, *Group, *Campaign, *Software, *Mitigation, *DetectionStrategy, *Analytic or *DataComponent
 }
 
-// better orders two entries: better match, kind, active before revoked
-// or deprecated, Enterprise before other domains, id order.
+// compare orders two entries, best first: match, kind, current before
+// revoked or deprecated, Enterprise before other domains, id order.
 func (c *Catalog) compare(a, b entry) int {
 	va, vb := c.view(a.kind, a.index), c.view(b.kind, b.index)
 	return cmp.Or(

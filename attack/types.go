@@ -211,7 +211,7 @@ type DetectionStrategy struct {
 	Name       string
 	Domains    []string
 	Techniques []debrief.TechniqueID // techniques it detects
-	Analytics  []string              // its analytics, by id, in the bundle's order
+	Analytics  []string              // its analytics, by id
 	Deprecated bool
 	Revoked    bool
 	URL        string
