@@ -16,7 +16,7 @@ func (b *builder) techniques() []Technique {
 	for _, acc := range b.techs {
 		t := acc.t
 		t.FirstSeen, t.LastSeen = t.FirstSeen.UTC(), t.LastSeen.UTC()
-		t.Tactics = b.inMatrixOrder(acc.tactics.list)
+		t.Tactics = b.inMatrixOrder(b.validTactics(t.ID, acc.tactics.list))
 		t.Sources = nonNil(acc.sources.list)
 		t.Entities = nonNil(acc.entities.list)
 		slices.Sort(t.Sources)
@@ -38,7 +38,27 @@ func nonNil(s []string) []string {
 	return slices.Clone(s)
 }
 
-// TacticOrder is a tactic shortname's position in the Enterprise matrix,
+// validTactics keeps the tactics the catalog lists for a known technique,
+// or gives the catalog's when the alerts named none of them, as ingest
+// normalisation does; an unknown technique keeps what the alerts said.
+func (b *builder) validTactics(id debrief.TechniqueID, tactics []string) []string {
+	ct, ok := b.cat.Technique(string(id))
+	if !ok || len(ct.Tactics) == 0 {
+		return tactics
+	}
+	var out []string
+	for _, s := range tactics {
+		if slices.Contains(ct.Tactics, s) {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return ct.Tactics
+	}
+	return out
+}
+
+// tacticOrder is a tactic shortname's position in the Enterprise matrix,
 // or len(matrix) when it is not there.
 func (b *builder) tacticOrder(shortname string) int {
 	for i, t := range b.matrix {

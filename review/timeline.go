@@ -164,7 +164,7 @@ func (b *builder) killChain() []Stage {
 func (b *builder) stageTechniques(shortname string) []debrief.TechniqueID {
 	var out []debrief.TechniqueID
 	for id, acc := range b.techs {
-		if acc.tactics.m[shortname] {
+		if slices.Contains(b.validTactics(id, acc.tactics.list), shortname) {
 			out = append(out, id)
 		}
 	}
