@@ -406,6 +406,7 @@ func BenchmarkDecode(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	alerts := 0
+	cpu0 := cpuTime()
 	for b.Loop() {
 		for rec, err := range New().Decode(context.Background(), bytes.NewReader(data), "bench.json") {
 			if err != nil {
@@ -414,5 +415,9 @@ func BenchmarkDecode(b *testing.B) {
 			alerts += len(rec.Incident.Alerts)
 		}
 	}
+	b.ReportMetric(float64(len(data))/(incidents*perIncident), "B/alert")
 	b.ReportMetric(float64(alerts)/b.Elapsed().Seconds(), "alerts/s")
+	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+		b.ReportMetric(float64(alerts)/cpu, "alerts/cpu-s")
+	}
 }

@@ -509,6 +509,7 @@ func BenchmarkDecode(b *testing.B) {
 			b.SetBytes(int64(len(bc.data)))
 			b.ReportAllocs()
 			n := 0
+			cpu0 := cpuTime()
 			for b.Loop() {
 				for rec, err := range New().Decode(context.Background(), bytes.NewReader(bc.data), "bench.json") {
 					if err != nil {
@@ -520,7 +521,11 @@ func BenchmarkDecode(b *testing.B) {
 			if n != alerts*b.N {
 				b.Fatalf("decoded %d alerts, want %d", n, alerts*b.N)
 			}
+			b.ReportMetric(float64(len(bc.data))/alerts, "B/alert")
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "alerts/s")
+			if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+				b.ReportMetric(float64(n)/cpu, "alerts/cpu-s")
+			}
 		})
 	}
 }
