@@ -136,22 +136,20 @@ func (w *walker) object(base int) error {
 // member reads the value at w.path: it descends into objects that may hold
 // known fields, hands known fields to their handler and skips the rest.
 func (w *walker) member() error {
-	if w.s.peek() == '{' {
-		if isSource(w.path) {
-			// The document's _source: its members are at the root.
-			w.path = w.path[:0]
-			return w.object(0)
-		}
-		if prefixes[string(w.path)] {
-			return w.object(len(w.path))
-		}
+	if w.s.peek() == '{' && isSource(w.path) {
+		// The document's _source: its members are at the root.
+		w.path = w.path[:0]
+		return w.object(0)
 	}
-	h, ok := handlers[string(w.path)]
-	if !ok {
+	f := lookup(w.path)
+	if f.parent && w.s.peek() == '{' {
+		return w.object(len(w.path))
+	}
+	if f.h == nil {
 		_, err := w.s.value()
 		return err
 	}
-	if err := h(w, &w.d); err != nil {
+	if err := f.h(w, &w.d); err != nil {
 		var pe *pathError
 		if errors.As(err, &pe) {
 			return &fieldError{field: string(w.path) + pe.suffix, reason: pe.reason}

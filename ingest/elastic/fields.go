@@ -2,7 +2,6 @@ package elastic
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -301,22 +300,54 @@ var handlers = map[string]handler{
 	"email.message_id":   func(w *walker, d *doc) error { return w.setStr(&d.mailMessageID) },
 }
 
-// prefixes holds every proper prefix of a handled path ("kibana",
-// "kibana.alert" …): the objects the walker descends into.
-var prefixes = func() map[string]bool {
-	m := map[string]bool{"value": true}
-	for p := range handlers {
-		for i := strings.IndexByte(p, '.'); i > 0; i = next(p, i) {
-			m[p[:i]] = true
+// field is what the walker knows of a path: the handler of a field debrief
+// reads, and whether objects at the path hold such fields below them.
+type field struct {
+	h      handler
+	parent bool
+}
+
+// known indexes the handled paths and their proper prefixes ("kibana",
+// "kibana.alert" …); knownBits is a filter over the same paths that turns
+// most unknown members away before they are hashed (see mayBeKnown).
+var known, knownBits = index(handlers)
+
+func index(hs map[string]handler) (map[string]field, *[64]uint64) {
+	m := map[string]field{"value": {parent: true}}
+	for p, h := range hs {
+		f := m[p]
+		f.h = h
+		m[p] = f
+		for i := 1; i < len(p); i++ {
+			if p[i] == '.' {
+				f := m[p[:i]]
+				f.parent = true
+				m[p[:i]] = f
+			}
 		}
 	}
-	return m
-}()
-
-func next(p string, i int) int {
-	j := strings.IndexByte(p[i+1:], '.')
-	if j < 0 {
-		return -1
+	var bits [64]uint64
+	for p := range m {
+		i := filterBit(p)
+		bits[i>>6] |= 1 << (i & 63)
 	}
-	return i + 1 + j
+	return m, &bits
+}
+
+// filterBit hashes a path's length, middle byte and last byte to one of
+// 4096 bits.
+func filterBit[S ~string | ~[]byte](p S) uint {
+	n := len(p)
+	return (uint(n)*131 + uint(p[n-1])*31 + uint(p[n/2])) & 4095
+}
+
+// lookup returns what is known of a path.
+func lookup(p []byte) field {
+	if len(p) == 0 {
+		return field{}
+	}
+	if i := filterBit(p); knownBits[i>>6]&(1<<(i&63)) == 0 {
+		return field{}
+	}
+	return known[string(p)]
 }
