@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/debrief-dev/debrief"
@@ -276,14 +276,21 @@ const unassignedPage = 500
 // UnassignedAlerts calls fn with every alert linked to no incident, oldest
 // first (by created time, then id), with techniques and entities. Alerts
 // that only partial records made are left out until their full record
-// arrives. Alerts are read a page at a time and fn runs between reads, so fn
-// may use the store (for example Assign).
+// arrives. It lists the alerts first, then reads them a page at a time and
+// runs fn between reads, so fn may use the store; an alert that fn (or
+// anyone) assigns before its page is read is skipped.
 func (s *Store) UnassignedAlerts(ctx context.Context, fn func(debrief.Alert) error) error {
-	after, afterID := int64(math.MinInt64), ""
-	for {
+	pks, err := s.unassignedPKs(ctx)
+	if err != nil {
+		return fmt.Errorf("unassigned alerts: %w", err)
+	}
+	for len(pks) > 0 {
+		page := pks[:min(unassignedPage, len(pks))]
+		pks = pks[len(page):]
 		alerts, err := queryAlerts(ctx, s.db, `SELECT `+alertSelect+` FROM alerts a
-			WHERE a.partial = 0 AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.alert_id = a.id)
-			AND (a.created, a.id) > (?, ?) ORDER BY a.created, a.id LIMIT ?`, after, afterID, unassignedPage)
+			WHERE a.pk IN (SELECT value FROM json_each(?))
+			AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.alert_id = a.id)
+			ORDER BY a.created, a.id`, pkList(page))
 		if err != nil {
 			return fmt.Errorf("unassigned alerts: %w", err)
 		}
@@ -292,12 +299,39 @@ func (s *Store) UnassignedAlerts(ctx context.Context, fn func(debrief.Alert) err
 				return err
 			}
 		}
-		if len(alerts) < unassignedPage {
-			return nil
-		}
-		last := alerts[len(alerts)-1]
-		after, afterID = last.Created.UnixNano(), last.ID
 	}
+	return nil
+}
+
+// unassignedPKs lists the keys of the unassigned alerts, oldest first.
+func (s *Store) unassignedPKs(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT a.pk FROM alerts a WHERE a.partial = 0
+		AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.alert_id = a.id) ORDER BY a.created, a.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var pks []int64
+	for rows.Next() {
+		var pk int64
+		if err := rows.Scan(&pk); err != nil {
+			return nil, err
+		}
+		pks = append(pks, pk)
+	}
+	return pks, rows.Err()
+}
+
+func pkList(pks []int64) string {
+	b := make([]byte, 0, 8*len(pks))
+	b = append(b, '[')
+	for i, pk := range pks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, pk, 10)
+	}
+	return string(append(b, ']'))
 }
 
 // Assign links alerts to an incident. The incident and every alert must

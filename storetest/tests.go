@@ -186,6 +186,13 @@ func testAlertVersions(t *testing.T, open func() debrief.Store) {
 	v3.Status, v3.Updated = debrief.StatusActive, at(3*time.Hour) // reopened
 	wantResult(t, "v3", write(t, s, alertRec(v3)), debrief.WriteResult{AlertsUpdated: 1})
 	same(t, "after v3", alert(t, s, v1.ID), v3)
+
+	for _, order := range [][]debrief.Alert{{v1, v3, v2}, {v3, v2, v1}} {
+		s := open()
+		res := write(t, s, alertRec(order[0]), alertRec(order[1]), alertRec(order[2]))
+		wantResult(t, "three versions in one write", res, debrief.WriteResult{AlertsNew: 1, AlertsUpdated: 2})
+		same(t, "three versions in one write", alert(t, s, v1.ID), v3)
+	}
 }
 
 func simpleIncident(n int, created time.Time) debrief.Incident {
