@@ -243,7 +243,11 @@ func TestDecodeFixtureFacts(t *testing.T) {
 	}
 	entity(t, res.Entities, debrief.EntityOther, "somethingNewEvidence:dc41003-1#3")
 	entity(t, res.Entities, debrief.EntityRegistry, `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\svc1\ImagePath`)
+}
 
+// TestDecodeLoneAlertFacts does the same for the alerts_v2 and single
+// object fixtures.
+func TestDecodeLoneAlertFacts(t *testing.T) {
 	lone, _ := decodeFile(t, "testdata/alerts_v2.good.json")
 	if len(lone) != 3 || lone[0].Alert == nil || lone[0].Line != 1 || lone[2].Line != 2 {
 		t.Fatalf("want 3 lone alerts over 2 lines, got %+v", lone)
@@ -251,6 +255,9 @@ func TestDecodeFixtureFacts(t *testing.T) {
 	ransom := lone[0].Alert
 	if ransom.IncidentID != "defender:52001" || !slices.Equal(ransom.ThreatNames, []string{"Storm-0000", "Ransom:Win32/Example", "Example"}) {
 		t.Errorf("incident id %q, threat names %v", ransom.IncidentID, ransom.ThreatNames)
+	}
+	if got := ransom.Techniques; len(got) != 2 || got[0].ID != "T1486" || got[1].ID != "T1490" {
+		t.Errorf("techniques %v, want T1486 (once, canonical case) and T1490", got)
 	}
 	entity(t, ransom.Entities, debrief.EntityDevice, "srv-file01")
 	if p := entity(t, ransom.Entities, debrief.EntityProcess, "srv-file01:9120:2024-01-15T02:58:30.25Z"); p.Attributes["user"] != `FABRIKAM\svc-backup` {
