@@ -67,6 +67,10 @@ type Summary struct {
 	Unknown          map[debrief.TechniqueID]int    `json:"unknown_techniques"`
 	Revoked          map[debrief.TechniqueID]string `json:"revoked_techniques"`
 	Formats          map[string]int                 `json:"formats"` // inputs per format
+	// Skipped lists files found in folders that no decoder recognises
+	// (a README beside the exports); a file named on the command line
+	// that no decoder recognises is a reject instead.
+	Skipped []string `json:"skipped,omitempty"`
 }
 
 // Rejects reports whether any record was rejected (the CLI exits 3).
@@ -110,7 +114,8 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		if err := ctx.Err(); err != nil {
 			return r.sum, err
 		}
-		if err := r.input(ctx, in); err != nil {
+		r.walked = in.walked
+		if err := r.input(ctx, in.path); err != nil {
 			return r.finish(), err
 		}
 	}
@@ -121,6 +126,13 @@ type runner struct {
 	opts   Options
 	sum    *Summary
 	counts Counts
+	walked bool // the current input was found by walking a folder
+}
+
+// input is one file to read, or "-".
+type input struct {
+	path   string
+	walked bool
 }
 
 func (r *runner) finish() *Summary {
@@ -130,10 +142,10 @@ func (r *runner) finish() *Summary {
 
 // expand turns paths into inputs: "-" stays, folders are walked, globs are
 // matched. It fails on a path that does not exist.
-func expand(paths []string) (inputs []string, total int64, err error) {
+func expand(paths []string) (inputs []input, total int64, err error) {
 	for _, p := range paths {
 		if p == "-" {
-			inputs, total = append(inputs, p), -1
+			inputs, total = append(inputs, input{path: p}), -1
 			continue
 		}
 		matches := []string{p}
@@ -159,7 +171,7 @@ func expand(paths []string) (inputs []string, total int64, err error) {
 				if info, err := d.Info(); err == nil && total >= 0 {
 					total += info.Size()
 				}
-				inputs = append(inputs, path)
+				inputs = append(inputs, input{path: path, walked: path != m})
 				return nil
 			})
 			if err != nil {
@@ -308,6 +320,12 @@ func (r *runner) pass(ctx context.Context, path, label string, store bool) error
 	if err != nil {
 		if debrief.ErrorCode(err) == debrief.EINVALID && r.opts.Format != "" && r.opts.Format != "auto" {
 			return err
+		}
+		if r.walked {
+			if store {
+				r.sum.Skipped = append(r.sum.Skipped, label)
+			}
+			return nil
 		}
 		re := &debrief.RecordError{File: label, Reason: err.Error()}
 		if !store {

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/sqlite"
+)
+
+// importedBundle is where "attack import" keeps a user's bundle.
+const importedBundle = "attack-bundle.json.gz"
+
+// catalog returns the ATT&CK catalog in use: --attack FILE, else a bundle
+// imported with "attack import", else the embedded snapshot.
+func (a *app) catalog() (*attack.Catalog, error) {
+	if a.cat != nil {
+		return a.cat, nil
+	}
+	path := a.attackFile
+	if path == "" {
+		if dir, err := dataDir(); err == nil {
+			if p := filepath.Join(dir, importedBundle); fileExists(p) {
+				path = p
+			}
+		}
+	}
+	var err error
+	if path == "" {
+		a.cat, err = attack.Embedded()
+	} else {
+		a.cat, err = attack.LoadFile(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ATT&CK data: %w", err)
+	}
+	return a.cat, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// store opens the store once per command.
+func (a *app) store(ctx context.Context) (debrief.Store, error) {
+	if a.st != nil {
+		return a.st, nil
+	}
+	dsn, err := a.dsn()
+	if err != nil {
+		return nil, err
+	}
+	if isPostgres(dsn) {
+		return nil, debrief.Errorf(debrief.EINVALID, "--db %s: PostgreSQL is not supported yet; use a SQLite file path", "postgres://…")
+	}
+	st, err := sqlite.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w (choose another with --db)", dsn, err)
+	}
+	a.st = st
+	a.closers = append(a.closers, st.Close)
+	return st, nil
+}
+
+// knowledge adapts the catalog to what ingest normalisation needs.
+type knowledge struct{ c *attack.Catalog }
+
+func (k knowledge) Technique(id debrief.TechniqueID) (ingest.TechniqueInfo, bool, bool) {
+	l := k.c.ResolveTechnique(string(id))
+	if !l.Known() {
+		return ingest.TechniqueInfo{}, false, false
+	}
+	t := l.Technique
+	return ingest.TechniqueInfo{ID: t.ID, Name: t.Name, Tactics: t.Tactics}, l.Revoked, true
+}
+
+func (k knowledge) Tactic(s string) (string, int, bool) {
+	t, ok := k.c.Tactic(s)
+	if !ok {
+		return "", 0, false
+	}
+	return t.Shortname, t.Order, true
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/debrief-dev/debrief"
+)
+
+func (a *app) incidentCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "incident",
+		Short: "Inspect one incident",
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "show ID",
+		Short: "Show an incident with its alerts, techniques, entities and history",
+		Long: `Show an incident with its alerts, techniques, entities and history.
+
+ID is source-qualified (defender:924565, sentinel:<guid>); a bare id is looked
+up in every source.`,
+		Example: `  debrief incident show defender:924565
+  debrief incident show 924565 --json`,
+		Args: args(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, as []string) error {
+			st, err := a.store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			in, err := findIncident(cmd, st, as[0])
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return a.printJSON(in)
+			}
+			printIncident(a.stdout, in)
+			return nil
+		},
+	})
+	return cmd
+}
+
+// findIncident looks id up as given, then in each source when it has no
+// source prefix.
+func findIncident(cmd *cobra.Command, st debrief.Store, id string) (*debrief.Incident, error) {
+	in, err := st.Incident(cmd.Context(), id)
+	if err == nil || debrief.ErrorCode(err) != debrief.ENOTFOUND || strings.Contains(id, ":") {
+		return in, err
+	}
+	for _, src := range []debrief.Source{debrief.SourceDefender, debrief.SourceSentinel, debrief.SourceCorrelate,
+		debrief.SourceElastic, debrief.SourceWazuh, debrief.SourceOCSF} {
+		if in, err := st.Incident(cmd.Context(), debrief.QualifiedID(src, id)); err == nil {
+			return in, nil
+		}
+	}
+	return nil, debrief.Errorf(debrief.ENOTFOUND, "incident %q not found (list them with 'debrief incidents')", id)
+}
+
+func printIncident(w io.Writer, in *debrief.Incident) {
+	fmt.Fprintf(w, "%s  %s\n", in.ID, in.Title)
+	fmt.Fprintf(w, "  severity %s  status %s  verdict %s", dash(string(in.Severity)), dash(string(in.Status)), dash(string(in.Verdict)))
+	if in.Determination != "" {
+		fmt.Fprintf(w, " (%s)", in.Determination)
+	}
+	fmt.Fprintln(w)
+	if in.Assignee != "" {
+		fmt.Fprintf(w, "  assigned to %s\n", in.Assignee)
+	}
+	times := []struct {
+		label string
+		t     time.Time
+	}{{"first activity", in.Times.FirstActivity}, {"first alert", in.Times.FirstAlert}, {"created", in.Times.Created},
+		{"first triage", in.Times.FirstTriage}, {"contained", in.Times.Contained}, {"resolved", in.Times.Resolved}}
+	for _, t := range times {
+		if !t.t.IsZero() {
+			fmt.Fprintf(w, "  %-15s %s\n", t.label, t.t.Format(time.RFC3339))
+		}
+	}
+	if len(in.Tactics) > 0 {
+		fmt.Fprintf(w, "  tactics  %s\n", strings.Join(in.Tactics, " → "))
+	}
+	fmt.Fprintf(w, "\nalerts (%d)\n", len(in.Alerts))
+	for _, al := range in.Alerts {
+		fmt.Fprintf(w, "  %s  %s  %s  %s\n", al.Created.Format("2006-01-02 15:04:05"), dash(string(al.Severity)), al.ID, al.Title)
+		for _, t := range al.Techniques {
+			note := ""
+			switch t.Status {
+			case debrief.TechniqueRevoked:
+				note = " (was " + t.Original + ", revoked)"
+			case debrief.TechniqueUnknown:
+				note = " (unknown to the ATT&CK release in use)"
+			}
+			fmt.Fprintf(w, "      %s %s [%s]%s\n", t.ID, t.Name, strings.Join(t.Tactics, ", "), note)
+		}
+		for _, e := range al.Entities {
+			name := e.Name
+			if name == "" || name == e.ID {
+				name = ""
+			} else {
+				name = " (" + name + ")"
+			}
+			fmt.Fprintf(w, "      %s %s%s\n", e.Kind, e.ID, name)
+		}
+	}
+	if len(in.History) > 0 {
+		fmt.Fprintf(w, "\nhistory\n")
+		for _, c := range in.History {
+			by := ""
+			if c.By != "" {
+				by = " by " + c.By
+			}
+			fmt.Fprintf(w, "  %s  %s: %s → %s%s\n", c.At.Format(time.RFC3339), c.Field, dash(c.From), dash(c.To), by)
+		}
+	}
+	if len(in.Comments) > 0 {
+		fmt.Fprintf(w, "\ncomments\n")
+		for _, c := range in.Comments {
+			fmt.Fprintf(w, "  %s  %s: %s\n", c.At.Format(time.RFC3339), dash(c.Author), c.Text)
+		}
+	}
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/debrief-dev/debrief"
+)
+
+type incidentsOptions struct {
+	since, until string
+	severity     []string
+	status       []string
+	verdict      []string
+	source       []string
+	technique    string
+	tactic       string
+	limit        int
+}
+
+// incidentRow is one incident in "incidents --json".
+type incidentRow struct {
+	ID         string                `json:"id"`
+	Title      string                `json:"title"`
+	Severity   debrief.Severity      `json:"severity"`
+	Status     debrief.Status        `json:"status"`
+	Verdict    debrief.Verdict       `json:"verdict"`
+	Created    time.Time             `json:"created"`
+	Techniques []debrief.TechniqueID `json:"techniques"`
+	Tactics    []string              `json:"tactics"`
+}
+
+func (a *app) incidentsCmd() *cobra.Command {
+	var o incidentsOptions
+	cmd := &cobra.Command{
+		Use:   "incidents",
+		Short: "List incidents in the store",
+		Example: `  debrief incidents --since 30d
+  debrief incidents --severity high --severity critical --status active
+  debrief incidents --technique T1566 --tactic initial-access --json`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := o.filter(time.Now())
+			if err != nil {
+				return err
+			}
+			st, err := a.store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ins, err := st.Incidents(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			if a.json {
+				rows := make([]incidentRow, 0, len(ins))
+				for _, in := range ins {
+					rows = append(rows, incidentRow{in.ID, in.Title, in.Severity, in.Status, in.Verdict, in.Times.Created,
+						nonNil(in.Techniques), nonNil(in.Tactics)})
+				}
+				return a.printJSON(rows)
+			}
+			printIncidents(a.stdout, ins)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.since, "since", "", "created at or after: a duration back from now (30d, 12h, 2w) or a date (2026-01-31)")
+	fl.StringVar(&o.until, "until", "", "created before: a duration back from now or a date")
+	fl.StringSliceVar(&o.severity, "severity", nil, "informational, low, medium, high or critical (repeat or comma-separate)")
+	fl.StringSliceVar(&o.status, "status", nil, "new, active, in_progress, resolved or redirected")
+	fl.StringSliceVar(&o.verdict, "verdict", nil, "true_positive, benign_positive, false_positive")
+	fl.StringSliceVar(&o.source, "source", nil, "defender, sentinel, elastic, wazuh, ocsf or debrief (correlated)")
+	fl.StringVar(&o.technique, "technique", "", "an ATT&CK technique id; a technique also matches its sub-techniques")
+	fl.StringVar(&o.tactic, "tactic", "", "an ATT&CK tactic in any spelling: initial-access, \"Initial Access\", TA0001")
+	fl.IntVar(&o.limit, "limit", 0, "at most this many incidents (0: all)")
+	return cmd
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (o incidentsOptions) filter(now time.Time) (debrief.IncidentFilter, error) {
+	var f debrief.IncidentFilter
+	var err error
+	if f.Since, err = parseWhen(o.since, now); err != nil {
+		return f, usagef("--since: %v", err)
+	}
+	if f.Until, err = parseWhen(o.until, now); err != nil {
+		return f, usagef("--until: %v", err)
+	}
+	for _, s := range o.severity {
+		v, ok := debrief.ParseSeverity(s)
+		if !ok || v == debrief.SeverityUnknown {
+			return f, usagef("--severity %q: want one of %v", s, debrief.Severities)
+		}
+		f.Severity = append(f.Severity, v)
+	}
+	for _, s := range o.status {
+		v, ok := debrief.ParseStatus(s)
+		if !ok || v == debrief.StatusUnknown {
+			return f, usagef("--status %q: want one of %v", s, debrief.Statuses)
+		}
+		f.Status = append(f.Status, v)
+	}
+	for _, s := range o.verdict {
+		v, ok := debrief.ParseVerdict(s)
+		if !ok || v == debrief.VerdictUndetermined {
+			return f, usagef("--verdict %q: want one of %v", s, debrief.Verdicts)
+		}
+		f.Verdict = append(f.Verdict, v)
+	}
+	for _, s := range o.source {
+		f.Source = append(f.Source, debrief.Source(strings.ToLower(s)))
+	}
+	if o.technique != "" {
+		if f.Technique, err = debrief.ParseTechniqueID(o.technique); err != nil {
+			return f, usagef("--technique: %v", err)
+		}
+	}
+	f.Tactic = o.tactic
+	f.Limit = o.limit
+	return f, nil
+}
+
+// parseWhen reads "30d", "12h", "2w", "90m" (back from now) or a date.
+func parseWhen(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if len(s) > 1 {
+		unit := s[len(s)-1]
+		if n, err := strconv.Atoi(s[:len(s)-1]); err == nil && n >= 0 {
+			switch unit {
+			case 'd':
+				return now.AddDate(0, 0, -n), nil
+			case 'w':
+				return now.AddDate(0, 0, -7*n), nil
+			}
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return now.Add(-d), nil
+	}
+	for _, l := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q: want a duration such as 30d, 12h, 2w or a date such as 2026-01-31", s)
+}
+
+func printIncidents(w io.Writer, ins []debrief.Incident) {
+	if len(ins) == 0 {
+		fmt.Fprintln(w, "no incidents match")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCREATED\tSEVERITY\tSTATUS\tVERDICT\tTECHNIQUES\tTITLE")
+	for _, in := range ins {
+		techs := make([]string, 0, len(in.Techniques))
+		for _, t := range in.Techniques {
+			techs = append(techs, string(t))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", in.ID, in.Times.Created.Format("2006-01-02 15:04"), dash(string(in.Severity)),
+			dash(string(in.Status)), dash(string(in.Verdict)), dash(clip(strings.Join(techs, ","), 40)), clip(in.Title, 70))
+	}
+	tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/debrief-dev/debrief/correlate"
+	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/ingest/formats"
+	"github.com/debrief-dev/debrief/internal/progress"
+)
+
+type ingestOptions struct {
+	format    string
+	strict    bool
+	window    time.Duration
+	noCorrel  bool
+	batchSize int
+}
+
+// ingestSummary is the JSON printed by "ingest --json".
+type ingestSummary struct {
+	*ingest.Summary
+	Correlated ingest.Tally `json:"correlated"`
+}
+
+func (a *app) ingestCmd() *cobra.Command {
+	var o ingestOptions
+	cmd := &cobra.Command{
+		Use:   "ingest PATH...",
+		Short: "Read vendor exports of incidents and alerts into the store",
+		Long: `Ingest reads incidents and alerts exported from security products into the store.
+
+PATH is a file, a folder (read recursively), a glob, or - for stdin; .gz files are
+decompressed. Each input's format is identified from its first bytes unless
+--format names it. Formats: ` + strings.Join(formatNames(), ", ") + `.
+
+A bad record is reported (file, line or record, field, what was expected) and
+the others are stored; the exit code is then 3. With --strict the first bad
+record stops the run and nothing of that input is stored. Ingesting the same
+export again changes nothing; a newer version of a record updates it and adds
+the change to the incident's history.
+
+Alerts that arrive without an incident (Elastic, Wazuh, OCSF, advanced hunting)
+are grouped into incidents when they share a device, user, mailbox, IP address
+or file hash within --window.`,
+		Example: `  debrief ingest defender-incidents.json
+  debrief ingest exports/ --json
+  zcat alerts.ndjson.gz | debrief ingest - --format elastic
+  debrief ingest 'sentinel/*.json' --strict`,
+		Args: args(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			return a.runIngest(cmd, paths, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.format, "format", "auto", "input format: auto or one of "+strings.Join(formatNames(), ", "))
+	f.BoolVar(&o.strict, "strict", false, "stop at the first bad record; store nothing of that input")
+	f.DurationVar(&o.window, "window", 24*time.Hour, "correlation window for alerts without an incident")
+	f.BoolVar(&o.noCorrel, "no-correlate", false, "leave alerts without an incident ungrouped")
+	f.IntVar(&o.batchSize, "batch", 1000, "records per store transaction")
+	return cmd
+}
+
+func formatNames() []string {
+	var out []string
+	for _, d := range formats.All() {
+		out = append(out, d.Name())
+	}
+	return out
+}
+
+func (a *app) runIngest(cmd *cobra.Command, paths []string, o ingestOptions) error {
+	ctx := cmd.Context()
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	cat, err := a.catalog()
+	if err != nil {
+		return err
+	}
+	bar := progress.New(a.stderr, "ingest", a.quiet)
+	sum, runErr := ingest.Run(ctx, ingest.Options{
+		Paths: paths, Format: o.format, Decoders: formats.All(), Strict: o.strict,
+		Stdin: a.stdin, Store: st, Knowledge: knowledge{cat}, BatchSize: o.batchSize, Progress: bar,
+	})
+	out := ingestSummary{Summary: sum}
+	if sum != nil && !o.noCorrel && (runErr == nil || errors.Is(runErr, ingest.ErrStrict)) {
+		out.Correlated, err = ingest.Correlate(ctx, st, correlate.Options{Window: o.window})
+		if err != nil {
+			return err
+		}
+	}
+	if sum != nil {
+		if a.json {
+			if err := a.printJSON(out); err != nil {
+				return err
+			}
+		} else {
+			printIngestSummary(a.stdout, out)
+		}
+		if sum.Rejects() {
+			a.exit = exitRejected
+		}
+	}
+	if runErr != nil {
+		if errors.Is(runErr, ingest.ErrStrict) {
+			a.exit = exitRejected
+			return fmt.Errorf("%w (nothing of that input was stored; fix it or run without --strict)", runErr)
+		}
+		return runErr
+	}
+	return nil
+}
+
+func printIngestSummary(w io.Writer, s ingestSummary) {
+	fmt.Fprintf(w, "read %d records from %d inputs", s.Read, s.Files)
+	if len(s.Formats) > 0 {
+		var fs []string
+		for f, n := range s.Formats {
+			fs = append(fs, fmt.Sprintf("%s %d", f, n))
+		}
+		sort.Strings(fs)
+		fmt.Fprintf(w, " (%s)", strings.Join(fs, ", "))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  incidents  new %d  updated %d  unchanged %d\n", s.New.Incidents, s.Updated.Incidents, s.Unchanged.Incidents)
+	fmt.Fprintf(w, "  alerts     new %d  updated %d  unchanged %d\n", s.New.Alerts, s.Updated.Alerts, s.Unchanged.Alerts)
+	if s.Correlated.Incidents > 0 {
+		fmt.Fprintf(w, "  correlated %d alerts into %d incidents\n", s.Correlated.Alerts, s.Correlated.Incidents)
+	}
+	if len(s.Revoked) > 0 {
+		var rs []string
+		for from, to := range s.Revoked {
+			rs = append(rs, string(from)+"→"+to)
+		}
+		sort.Strings(rs)
+		fmt.Fprintf(w, "  revoked technique ids replaced: %s\n", strings.Join(rs, ", "))
+	}
+	if len(s.Unknown) > 0 {
+		var us []string
+		for _, id := range s.SortedUnknown() {
+			us = append(us, fmt.Sprintf("%s (%d)", id, s.Unknown[id]))
+		}
+		fmt.Fprintf(w, "  technique ids unknown to ATT&CK %s, kept: %s\n", "in use", strings.Join(us, ", "))
+	}
+	if len(s.Skipped) > 0 {
+		fmt.Fprintf(w, "  skipped %d files in folders that are not in a format debrief reads: %s\n", len(s.Skipped), strings.Join(clipList(s.Skipped, 5), ", "))
+	}
+	if s.RejectedTotal == 0 {
+		return
+	}
+	fmt.Fprintf(w, "rejected %d:\n", s.RejectedTotal)
+	var reasons []string
+	for r := range s.RejectedByReason {
+		reasons = append(reasons, r)
+	}
+	sort.Slice(reasons, func(i, j int) bool { return s.RejectedByReason[reasons[i]] > s.RejectedByReason[reasons[j]] })
+	for _, r := range reasons {
+		fmt.Fprintf(w, "  %6d  %s\n", s.RejectedByReason[r], r)
+	}
+	const show = 10
+	for i, r := range s.Rejected {
+		if i == show {
+			fmt.Fprintf(w, "  … and %d more (use --json for the list)\n", s.RejectedTotal-show)
+			break
+		}
+		loc := r.File
+		if r.Location != "" {
+			loc += ":" + r.Location
+		}
+		if r.Field != "" {
+			loc += ": " + r.Field
+		}
+		kept := ""
+		if r.Kept {
+			kept = " (record kept)"
+		}
+		fmt.Fprintf(w, "  %s: %s%s\n", loc, r.Reason, kept)
+	}
+}
+
+func clipList(s []string, n int) []string {
+	if len(s) <= n {
+		return s
+	}
+	return append(slices.Clip(s[:n]), fmt.Sprintf("… %d more", len(s)-n))
+}
