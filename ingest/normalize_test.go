@@ -68,7 +68,7 @@ func TestNormalise(t *testing.T) {
 		{name: "alert tactics in many spellings, matrix order", tactics: []string{"command_and_control", "Execution", "TA-bogus", "Unknown"},
 			wantTechs: "", wantTactics: "execution command-and-control"},
 		{name: "no tactic stated takes the catalog's", techniques: []debrief.Technique{{ID: "T1078"}},
-			wantTechs: "T1078[initial-access persistence privilege-escalation defense-evasion]",
+			wantTechs:   "T1078[initial-access persistence privilege-escalation defense-evasion]",
 			wantTactics: "initial-access persistence privilege-escalation defense-evasion"},
 	}
 	for _, tc := range tests {
