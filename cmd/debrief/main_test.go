@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/debrief-dev/debrief/internal/testutil"
+)
+
+// cli runs the CLI in-process with its own data directory and store.
+func cli(t *testing.T, home string, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	t.Setenv("DEBRIEF_HOME", home)
+	t.Setenv("DEBRIEF_DB", "")
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestExitCodes(t *testing.T) {
+	home := t.TempDir()
+	bad := filepath.Join(t.TempDir(), "bad.ndjson")
+	good := `{"AlertId":"da1","Timestamp":"2026-01-02T03:04:05Z","Title":"t","Category":"Execution","Severity":"High","ServiceSource":"Microsoft Defender for Endpoint","DetectionSource":"EDR","AttackTechniques":"[\"PowerShell (T1059.001)\"]"}`
+	if err := os.WriteFile(bad, []byte(good+"\n{\"AlertId\":\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want int
+		out  string // substring of stdout or stderr
+	}{
+		{"version", []string{"version"}, 0, "ATT&CK enterprise-attack v18.1"},
+		{"unknown command", []string{"frobnicate"}, 1, "unknown command"},
+		{"unknown flag", []string{"attack", "show", "--frob"}, 2, "unknown flag"},
+		{"missing argument", []string{"attack", "show"}, 2, "requires at least 1 arg"},
+		{"not found", []string{"attack", "show", "T9999"}, 1, "nothing in ATT&CK is called"},
+		{"bad filter", []string{"incidents", "--severity", "extreme"}, 2, "--severity"},
+		{"rejected records", []string{"ingest", bad}, 3, "rejected 1"},
+		{"strict", []string{"ingest", "--strict", bad}, 3, "strict"},
+		{"missing file", []string{"ingest", "/nonexistent/x.json"}, 1, "no such file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := cli(t, home, "", tc.args...)
+			if code != tc.want {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.want, out, errOut)
+			}
+			if !strings.Contains(out+errOut, tc.out) {
+				t.Errorf("output lacks %q\nstdout: %s\nstderr: %s", tc.out, out, errOut)
+			}
+		})
+	}
+}
+
+func TestAttackShowJSON(t *testing.T) {
+	out, errOut, code := cli(t, t.TempDir(), "", "attack", "show", "T1086", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var v struct {
+		ID, Type, Name string
+		RevokedBy      string `json:"revoked_by"`
+		Revoked        bool
+		Replacement    struct {
+			ID      string
+			Tactics []string
+			Parent  string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.ID != "T1086" || v.Type != "technique" || !v.Revoked || v.RevokedBy != "T1059.001" ||
+		v.Replacement.ID != "T1059.001" || v.Replacement.Parent != "T1059" || strings.Join(v.Replacement.Tactics, ",") != "execution" {
+		t.Errorf("got %+v", v)
+	}
+}
+
+func TestAttackVersionJSON(t *testing.T) {
+	out, _, code := cli(t, t.TempDir(), "", "attack", "version", "--json")
+	var v struct {
+		Domains []struct{ Name, Version string }
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || code != 0 {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	var got []string
+	for _, d := range v.Domains {
+		got = append(got, d.Name+"@"+d.Version)
+	}
+	if strings.Join(got, " ") != "enterprise-attack@18.1 mobile-attack@18.1 ics-attack@18.1" {
+		t.Errorf("domains %v", got)
+	}
+}
+
+func TestAttackLayer(t *testing.T) {
+	out, errOut, code := cli(t, t.TempDir(), "", "attack", "layer", "--group", "G0016", "--group", "APT28")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var l struct {
+		Versions   struct{ Layer, Navigator, Attack string }
+		Domain     string
+		Techniques []struct {
+			TechniqueID string
+			Score       float64
+		}
+		Gradient struct{ MinValue, MaxValue float64 }
+	}
+	if err := json.Unmarshal([]byte(out), &l); err != nil {
+		t.Fatal(err)
+	}
+	if l.Versions.Layer != "4.5" || l.Domain != "enterprise-attack" || l.Versions.Attack != "18.1" {
+		t.Errorf("header %+v %s", l.Versions, l.Domain)
+	}
+	shared := 0
+	for _, tq := range l.Techniques {
+		if tq.Score == 2 {
+			shared++
+		}
+		if tq.Score < 1 || tq.Score > 2 {
+			t.Errorf("%s score %v outside 1..2", tq.TechniqueID, tq.Score)
+		}
+	}
+	// APT29 and APT28 share many techniques (e.g. T1566.001 and T1078).
+	if shared < 20 || len(l.Techniques) < 100 {
+		t.Errorf("%d techniques, %d shared: too few", len(l.Techniques), shared)
+	}
+}
+
+func TestEveryCommandHasHelpAndExamples(t *testing.T) {
+	a := &app{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Runnable() && !c.Hidden && c.Name() != "help" && c.Name() != "completion" {
+			if strings.TrimSpace(c.Example) == "" {
+				t.Errorf("%q has no examples", c.CommandPath())
+			}
+			if c.Short == "" {
+				t.Errorf("%q has no short help", c.CommandPath())
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(a.rootCmd())
+}
+
+func TestIngestSamplesTwice(t *testing.T) {
+	samples := testutil.SharedData(t, "samples")
+	home := t.TempDir()
+	out, errOut, code := cli(t, home, "", "ingest", samples, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	var first, second struct {
+		Read      int
+		New       struct{ Incidents, Alerts int }
+		Unchanged struct{ Incidents, Alerts int }
+		Rejected  []any
+	}
+	if err := json.Unmarshal([]byte(out), &first); err != nil {
+		t.Fatal(err)
+	}
+	if first.New.Incidents == 0 || first.New.Alerts == 0 || len(first.Rejected) != 0 {
+		t.Errorf("first ingest: %+v", first)
+	}
+	out, _, code = cli(t, home, "", "ingest", samples, "--json")
+	if err := json.Unmarshal([]byte(out), &second); err != nil || code != 0 {
+		t.Fatal(code, err)
+	}
+	if second.New.Incidents != 0 || second.New.Alerts != 0 || second.Unchanged.Incidents != first.New.Incidents {
+		t.Errorf("second ingest changed things: %+v (first %+v)", second, first)
+	}
+	out, _, _ = cli(t, home, "", "incidents", "--technique", "T1564", "--json")
+	var rows []struct {
+		ID         string
+		Techniques []string
+		Tactics    []string
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].ID != "defender:2972395" || strings.Join(rows[0].Tactics, ",") != "defense-evasion" {
+		t.Errorf("incidents --technique T1564: %+v", rows)
+	}
+	out, _, code = cli(t, home, "", "incident", "show", "2972395", "--json")
+	if code != 0 || !strings.Contains(out, `"T1564.001"`) || !strings.Contains(out, `"history"`) && !strings.Contains(out, `"comments"`) {
+		t.Errorf("incident show: exit %d\n%s", code, out)
+	}
+}
