@@ -28,13 +28,22 @@ var (
 	markType        = []byte(`#microsoft.graph.security.`)
 	markIncidentURL = []byte(`"incidentWebUrl"`)
 	markProviderID  = []byte(`"providerAlertId"`)
+	markSentinel    = []byte(`Microsoft.SecurityInsights`)
+	markSystemAlert = []byte(`"systemAlertId"`)
 )
 
 // Sniff reports whether head looks like a Graph security export: an
-// @odata.type in the microsoft.graph.security namespace, or members only
-// Graph writes (incidentWebUrl, providerAlertId).
+// @odata.type in the microsoft.graph.security namespace, or the members
+// Graph writes (incidentWebUrl, providerAlertId) without the marks of a
+// Sentinel REST alert, which has a providerAlertId too.
 func (*Decoder) Sniff(head []byte) bool {
-	return bytes.Contains(head, markType) || bytes.Contains(head, markIncidentURL) || bytes.Contains(head, markProviderID)
+	if bytes.Contains(head, markType) {
+		return true
+	}
+	if bytes.Contains(head, markSentinel) || bytes.Contains(head, markSystemAlert) {
+		return false
+	}
+	return bytes.Contains(head, markIncidentURL) || bytes.Contains(head, markProviderID)
 }
 
 // Decode streams the incidents and alerts of r. file names r in errors.

@@ -414,6 +414,12 @@ func TestSniff(t *testing.T) {
 			t.Errorf("Sniff(%s) = false, want true", path)
 		}
 	}
+	// A Sentinel REST alert carries a providerAlertId as well.
+	sentinelAlert := `{"value":[{"type":"Microsoft.SecurityInsights/Entities","kind":"SecurityAlert",` +
+		`"properties":{"systemAlertId":"1f2e","providerAlertId":"ca1f","alertDisplayName":"Impossible travel activity"}}]}`
+	if d.Sniff([]byte(sentinelAlert)) {
+		t.Errorf("Sniff claims a Sentinel REST alert list")
+	}
 	root := testutil.SharedData(t, "samples")
 	others, _ := filepath.Glob(filepath.Join(root, "*", "*"))
 	for _, path := range others {
