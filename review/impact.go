@@ -10,13 +10,13 @@ import (
 )
 
 func (b *builder) header() Header {
-	h := Header{Alerts: b.alerts, Start: or(b.combined.FirstActivity, b.combined.FirstAlert)}
+	h := Header{Alerts: b.alerts, Start: or(b.combined.FirstActivity, b.combined.FirstAlert).UTC()}
 	var sources, assignees, tags set
 	closed := true
 	for _, x := range b.in {
 		h.Incidents = append(h.Incidents, IncidentRef{
 			ID: x.ID, Title: x.Title, Severity: x.Severity, Status: x.Status, Verdict: x.Verdict,
-			Assignee: x.Assignee, Created: x.Times.Created, Alerts: len(x.Alerts), URL: x.URL,
+			Assignee: x.Assignee, Created: x.Times.Created.UTC(), Alerts: len(x.Alerts), URL: x.URL,
 		})
 		sources.add(string(x.Source))
 		assignees.add(x.Assignee)
@@ -87,7 +87,9 @@ func (b *builder) impact() Impact {
 	im := Impact{Counts: []EntityCount{}, Entities: make([]Entity, 0, len(b.entities))}
 	counts := map[debrief.EntityKind]int{}
 	for _, acc := range b.entities {
-		im.Entities = append(im.Entities, acc.e)
+		e := acc.e
+		e.First, e.Last = e.First.UTC(), e.Last.UTC()
+		im.Entities = append(im.Entities, e)
 		counts[acc.e.Kind]++
 	}
 	slices.SortFunc(im.Entities, func(x, y Entity) int {

@@ -197,7 +197,7 @@ func median(ds []time.Duration) time.Duration {
 }
 
 func (b Baseline) window() BaselineWindow {
-	return BaselineWindow{Since: b.Since, Until: b.Until, Incidents: b.Incidents}
+	return BaselineWindow{Since: b.Since.UTC(), Until: b.Until.UTC(), Incidents: b.Incidents}
 }
 
 // metrics measures each metric over the review's incidents: the median of

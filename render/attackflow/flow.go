@@ -41,6 +41,7 @@ func (Renderer) Ext() string { return ".flow.json" }
 func (Renderer) Render(w io.Writer, r *review.Review) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	if err := enc.Encode(FromReview(r)); err != nil {
 		return fmt.Errorf("render attack flow: %w", err)
 	}

@@ -53,16 +53,18 @@ func (Renderer) Render(w io.Writer, r *review.Review) error {
 
 func funcs() template.FuncMap {
 	return template.FuncMap{
-		"stamp":   review.Stamp,
-		"inc":     func(i int) int { return i + 1 },
-		"words":   func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
-		"join":    func(sep string, xs any) string { return join(sep, xs) },
-		"web":     web,
-		"pct":     func(sc *review.Scores, v float64) string { return fmt.Sprintf("%.0f", sc.Fraction(v)*100) },
-		"sevcol":  severityColor,
-		"f1":      func(f float64) string { return fmt.Sprintf("%.1f", f) },
-		"groupcm": groupCountermeasures,
-		"heat":    heat,
+		"stamp":        review.Stamp,
+		"inc":          func(i int) int { return i + 1 },
+		"words":        func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
+		"join":         func(sep string, xs any) string { return join(sep, xs) },
+		"web":          web,
+		"pct":          func(sc *review.Scores, v float64) string { return fmt.Sprintf("%.0f", sc.Fraction(v)*100) },
+		"sevcol":       severityColor,
+		"f1":           func(f float64) string { return fmt.Sprintf("%.1f", f) },
+		"groupcm":      groupCountermeasures,
+		"heat":         heat,
+		"timelineRows": timelineRows,
+		"entityRows":   entityRows,
 	}
 }
 

@@ -79,15 +79,10 @@ func (p *printer) impact(r *review.Review) {
 	p.table([]string{"Kind", "Count"}, counts)
 	var rows [][]string
 	for _, e := range r.Impact.Entities {
-		rows = append(rows, []string{Text(string(e.Kind)), Text(e.Label()), "`" + code(e.ID) + "`", orDash(Text(e.Role)),
+		rows = append(rows, []string{Text(string(e.Kind)), Text(e.Label()), Text(e.ID), orDash(Text(e.Role)),
 			strconv.Itoa(e.Alerts), review.Stamp(e.First), review.Stamp(e.Last)})
 	}
 	p.table([]string{"Kind", "Name", "ID", "Role", "Alerts", "First seen", "Last seen"}, rows)
-}
-
-// code makes s safe inside a one-backtick code span in a table.
-func code(s string) string {
-	return strings.NewReplacer("`", "'", "|", "\\|", "\n", " ", "\r", " ").Replace(s)
 }
 
 func (p *printer) timeline(r *review.Review) {

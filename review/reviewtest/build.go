@@ -50,3 +50,6 @@ func Sections() []review.Section {
 		}},
 	}, {ID: "attribution", Title: "Attribution", Summary: "No confident match."}}
 }
+
+// Slice lists incidents, for review.Build.
+func Slice(in ...*debrief.Incident) []*debrief.Incident { return in }

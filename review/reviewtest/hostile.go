@@ -48,7 +48,7 @@ func Hostile() *debrief.Incident {
 		a.Entities = append(a.Entities, debrief.Entity{Kind: debrief.EntityURL, ID: pick(i + 4), Name: pick(i + 5)})
 	}
 	in.Alerts[0].Techniques = append(in.Alerts[0].Techniques,
-		debrief.Technique{ID: "T1999", Name: pick(0), Tactics: []string{pick(1)}, Status: debrief.TechniqueUnknown})
+		debrief.Technique{ID: "T1999", Name: pick(0) + pick(1), Tactics: []string{"initial-access", pick(1)}, Status: debrief.TechniqueUnknown})
 	for i := range in.History {
 		in.History[i].By = pick(i)
 		in.History[i].To = pick(i + 1)
