@@ -4,8 +4,8 @@
 // attack-flow object, an attack-action for each technique seen (technique
 // and tactic ids, execution start and end) chained in the order the
 // techniques were first seen through effect_refs, and an attack-asset for
-// each entity the actions involve, linked through asset_refs. It opens in
-// the Attack Flow Builder and in any STIX 2.1 tool.
+// each entity the actions involve, linked through asset_refs. Attack Flow
+// tools and any STIX 2.1 tool read it.
 //
 // Object ids are UUIDv5-style, derived from the review's incident ids, so
 // the same review gives the same ids.

@@ -116,7 +116,7 @@ func TestMatrixAndChart(t *testing.T) {
 		`<b>T1003.001</b> OS Credential Dumping: LSASS Memory`,
 		`<title>1 high alert</title>`,
 		`>First triage</text>`,
-		`<div class="answer"></div>`,
+		`<div class="answer" contenteditable="true"></div>`,
 		`<strong>RS.MA-02</strong>`,
 	} {
 		if !strings.Contains(out, want) {
