@@ -47,8 +47,8 @@ func SeverityColor(s debrief.Severity) string {
 // under each of its tactics, scored by its number of alerts and coloured
 // by the severity of its most severe alert, with a comment, metadata
 // (first and last seen, detection sources, mitigations) and a link to its
-// ATT&CK page. Techniques the catalog does not know are left out and
-// counted in the layer's metadata.
+// ATT&CK page. Techniques the catalog does not know, and techniques with
+// no Enterprise tactic, are left out and counted in the layer's metadata.
 func FromReview(r *review.Review) *Layer {
 	l := New(layerName(r), "enterprise-attack", major(r.Data.ATTACK))
 	l.Description = r.Summary.What
@@ -61,15 +61,22 @@ func FromReview(r *review.Review) *Layer {
 			subs[t.ID.Parent()] = true
 		}
 	}
+	matrix := map[string]bool{}
+	for _, st := range r.KillChain {
+		matrix[st.Tactic] = true
+	}
 	for _, t := range r.Techniques {
-		if t.Status == debrief.TechniqueUnknown {
+		n := len(l.Techniques)
+		for _, tactic := range t.Tactics {
+			if t.Status != debrief.TechniqueUnknown && matrix[tactic] {
+				l.Techniques = append(l.Techniques, technique(t, tactic, sev[t.ID], subs[t.ID]))
+			}
+		}
+		if len(l.Techniques) == n {
 			unknown++
 			continue
 		}
 		maxAlerts = max(maxAlerts, t.Alerts)
-		for _, tactic := range t.Tactics {
-			l.Techniques = append(l.Techniques, technique(t, tactic, sev[t.ID], subs[t.ID]))
-		}
 	}
 	l.Gradient = &Gradient{Colors: []string{"#fff7ec", "#fc8d59", "#b30000"}, MinValue: 0, MaxValue: float64(maxAlerts)}
 	for _, s := range []debrief.Severity{debrief.SeverityCritical, debrief.SeverityHigh, debrief.SeverityMedium,
@@ -161,7 +168,7 @@ func layerMetadata(r *review.Review, unknown int) []Metadata {
 		md = append(md, Metadata{Name: "kill-chain gaps", Value: strings.Join(gaps, ", ")})
 	}
 	if unknown > 0 {
-		md = append(md, Metadata{Name: "techniques not in ATT&CK", Value: fmt.Sprint(unknown)})
+		md = append(md, Metadata{Name: "techniques left out (not in Enterprise ATT&CK)", Value: fmt.Sprint(unknown)})
 	}
 	return md
 }
