@@ -249,9 +249,13 @@ func parseList(s string) ([]string, error) {
 	if s == "" {
 		return nil, nil
 	}
-	var out []string
-	if err := json.Unmarshal([]byte(s), &out); err != nil {
-		return nil, fmt.Errorf("list column %.40q: %w", s, err)
+	out, ok := readStrings(s)
+	if !ok {
+		out = nil
+		err := json.Unmarshal([]byte(s), &out)
+		if err != nil {
+			return nil, fmt.Errorf("list column %.40q: %w", s, err)
+		}
 	}
 	if len(out) == 0 {
 		return nil, nil
@@ -259,9 +263,13 @@ func parseList(s string) ([]string, error) {
 	return out, nil
 }
 
+
 func parseTechniques(s string) ([]debrief.Technique, error) {
 	if s == "" {
 		return nil, nil
+	}
+	if ts, ok := readTechniques(s); ok {
+		return ts, nil
 	}
 	var ts []techniqueJSON
 	if err := json.Unmarshal([]byte(s), &ts); err != nil {
@@ -278,6 +286,9 @@ func parseTechniques(s string) ([]debrief.Technique, error) {
 func parseEntities(s string) ([]debrief.Entity, error) {
 	if s == "" {
 		return nil, nil
+	}
+	if es, ok := readEntities(s); ok {
+		return es, nil
 	}
 	var es []entityJSON
 	if err := json.Unmarshal([]byte(s), &es); err != nil {
