@@ -263,7 +263,6 @@ func parseList(s string) ([]string, error) {
 	return out, nil
 }
 
-
 func parseTechniques(s string) ([]debrief.Technique, error) {
 	if s == "" {
 		return nil, nil
