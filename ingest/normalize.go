@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
 )
 
 // TechniqueInfo is what normalisation needs to know of one technique.
@@ -139,4 +140,26 @@ func sortedTactics(order map[string]int) []string {
 		return nil
 	}
 	return out
+}
+
+// Catalog adapts an ATT&CK catalog to Knowledge.
+func Catalog(c *attack.Catalog) Knowledge { return catalogKnowledge{c} }
+
+type catalogKnowledge struct{ c *attack.Catalog }
+
+func (k catalogKnowledge) Technique(id debrief.TechniqueID) (TechniqueInfo, bool, bool) {
+	l := k.c.ResolveTechnique(string(id))
+	if !l.Known() {
+		return TechniqueInfo{}, false, false
+	}
+	t := l.Technique
+	return TechniqueInfo{ID: t.ID, Name: t.Name, Tactics: t.Tactics}, l.Revoked, true
+}
+
+func (k catalogKnowledge) Tactic(s string) (string, int, bool) {
+	t, ok := k.c.Tactic(s)
+	if !ok {
+		return "", 0, false
+	}
+	return t.Shortname, t.Order, true
 }

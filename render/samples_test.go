@@ -11,43 +11,13 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/ingest"
-	"github.com/debrief-dev/debrief/ingest/defender"
-	"github.com/debrief-dev/debrief/ingest/elastic"
-	"github.com/debrief-dev/debrief/ingest/graph"
-	"github.com/debrief-dev/debrief/ingest/hunting"
-	"github.com/debrief-dev/debrief/ingest/sentinel"
-	"github.com/debrief-dev/debrief/ingest/wazuh"
+	"github.com/debrief-dev/debrief/ingest/formats"
 	"github.com/debrief-dev/debrief/internal/testutil"
 	"github.com/debrief-dev/debrief/render"
 	"github.com/debrief-dev/debrief/render/navigator"
 	"github.com/debrief-dev/debrief/review"
 	"github.com/debrief-dev/debrief/review/reviewtest"
 )
-
-// decoders are the vendor decoders written so far; an OCSF one is still
-// to come, and its sample is skipped until then.
-func decoders() []ingest.Decoder {
-	return []ingest.Decoder{defender.New(), graph.New(), hunting.New(), sentinel.New(), elastic.New(), wazuh.New()}
-}
-
-// knowledge adapts the ATT&CK catalog to what ingest.Normalise needs.
-type knowledge struct{ c *attack.Catalog }
-
-func (k knowledge) Technique(id debrief.TechniqueID) (ingest.TechniqueInfo, bool, bool) {
-	l := k.c.ResolveTechnique(string(id))
-	if !l.Known() {
-		return ingest.TechniqueInfo{}, false, false
-	}
-	return ingest.TechniqueInfo{ID: l.Technique.ID, Name: l.Technique.Name, Tactics: l.Technique.Tactics}, l.Revoked, true
-}
-
-func (k knowledge) Tactic(s string) (string, int, bool) {
-	t, ok := k.c.Tactic(s)
-	if !ok {
-		return "", 0, false
-	}
-	return t.Shortname, t.Order, true
-}
 
 // TestSamplesRenderInEveryFormat decodes every vendor sample in
 // ../shared/data/samples, normalises it, reviews its incidents (lone
@@ -95,7 +65,7 @@ func decodeSample(t *testing.T, file string, cat *attack.Catalog) []*debrief.Inc
 		t.Fatal(err)
 	}
 	var dec ingest.Decoder
-	for _, d := range decoders() {
+	for _, d := range formats.All() {
 		if d.Sniff(data[:min(len(data), 64<<10)]) {
 			dec = d
 			break
@@ -130,7 +100,7 @@ func decodeSample(t *testing.T, file string, cat *attack.Catalog) []*debrief.Inc
 	counts := ingest.Counts{Unknown: map[debrief.TechniqueID]int{}, Revoked: map[debrief.TechniqueID]string{}}
 	for _, in := range ins {
 		for i := range in.Alerts {
-			ingest.Normalise(knowledge{cat}, &in.Alerts[i], &counts)
+			ingest.Normalise(ingest.Catalog(cat), &in.Alerts[i], &counts)
 		}
 	}
 	t.Logf("%s: %s, %d incidents, %s", filepath.Base(file), dec.Name(), len(ins), describe(ins))

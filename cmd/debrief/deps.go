@@ -8,7 +8,6 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
-	"github.com/debrief-dev/debrief/ingest"
 	"github.com/debrief-dev/debrief/sqlite"
 )
 
@@ -65,24 +64,4 @@ func (a *app) store(ctx context.Context) (debrief.Store, error) {
 	a.st = st
 	a.closers = append(a.closers, st.Close)
 	return st, nil
-}
-
-// knowledge adapts the catalog to what ingest normalisation needs.
-type knowledge struct{ c *attack.Catalog }
-
-func (k knowledge) Technique(id debrief.TechniqueID) (ingest.TechniqueInfo, bool, bool) {
-	l := k.c.ResolveTechnique(string(id))
-	if !l.Known() {
-		return ingest.TechniqueInfo{}, false, false
-	}
-	t := l.Technique
-	return ingest.TechniqueInfo{ID: t.ID, Name: t.Name, Tactics: t.Tactics}, l.Revoked, true
-}
-
-func (k knowledge) Tactic(s string) (string, int, bool) {
-	t, ok := k.c.Tactic(s)
-	if !ok {
-		return "", 0, false
-	}
-	return t.Shortname, t.Order, true
 }

@@ -90,7 +90,7 @@ func (a *app) runIngest(cmd *cobra.Command, paths []string, o ingestOptions) err
 	bar := progress.New(a.stderr, "ingest", a.quiet)
 	sum, runErr := ingest.Run(ctx, ingest.Options{
 		Paths: paths, Format: o.format, Decoders: formats.All(), Strict: o.strict,
-		Stdin: a.stdin, Store: st, Knowledge: knowledge{cat}, BatchSize: o.batchSize, Progress: bar,
+		Stdin: a.stdin, Store: st, Knowledge: ingest.Catalog(cat), BatchSize: o.batchSize, Progress: bar,
 	})
 	out := ingestSummary{Summary: sum}
 	if sum != nil && !o.noCorrel && (runErr == nil || errors.Is(runErr, ingest.ErrStrict)) {
