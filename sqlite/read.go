@@ -367,5 +367,6 @@ func (s *Store) Assign(ctx context.Context, incidentID string, alertIDs []string
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("assign: commit: %w", err)
 	}
+	s.written()
 	return nil
 }

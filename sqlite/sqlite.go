@@ -29,6 +29,12 @@ type Store struct {
 	// wmu serialises the writers of this Store, so that they queue here
 	// rather than spin on SQLite's busy handler.
 	wmu sync.Mutex
+	// checkpoint wakes the checkpointer after a write; nil for ":memory:".
+	checkpoint chan struct{}
+	quit       chan struct{} // closed by Close
+	stopped    chan struct{} // closed when the checkpointer has returned
+	closeOnce  sync.Once
+	closeErr   error
 }
 
 var _ debrief.Store = (*Store)(nil)
@@ -70,6 +76,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	if !mem {
+		s.checkpoint, s.quit, s.stopped = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+		go s.checkpointer()
+	}
 	return s, nil
 }
 
@@ -78,7 +88,35 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // keys, a larger page cache, and BEGIN IMMEDIATE so that a write transaction
 // never fails half-way to upgrade its lock.
 const pragmas = "_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)" +
-	"&_pragma=cache_size(-32768)&_pragma=temp_store(MEMORY)&_txlock=immediate"
+	"&_pragma=cache_size(-32768)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)&_txlock=immediate"
+
+// checkpointer copies committed pages from the WAL file into the database
+// file after writes, on its own connection, so that a Write does not do it
+// (SQLite's automatic checkpoints, off in pragmas, run in the committing
+// connection). A passive checkpoint never blocks readers or the writer.
+func (s *Store) checkpointer() {
+	defer close(s.stopped)
+	for {
+		select {
+		case <-s.quit:
+			return
+		case <-s.checkpoint:
+			// An error (say, a busy database) leaves the pages for the next try.
+			s.db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
+}
+
+// written wakes the checkpointer, unless it is awake already.
+func (s *Store) written() {
+	if s.checkpoint == nil {
+		return
+	}
+	select {
+	case s.checkpoint <- struct{}{}:
+	default:
+	}
+}
 
 // pageSize is the page size of new files. Larger pages than SQLite's 4 KiB
 // mean fewer write calls per batch, which is most of a write's system time.
@@ -110,13 +148,20 @@ func (s *Store) setup(ctx context.Context, mem bool) error {
 	return nil
 }
 
-// Close releases the store. A file store is checkpointed so that the WAL
-// file does not outlive it.
+// Close releases the store; closing it again does nothing. SQLite copies
+// what is left in the WAL file into the database file when the last
+// connection closes.
 func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("close store: %w", err)
-	}
-	return nil
+	s.closeOnce.Do(func() {
+		if s.quit != nil {
+			close(s.quit)
+			<-s.stopped
+		}
+		if err := s.db.Close(); err != nil {
+			s.closeErr = fmt.Errorf("close store: %w", err)
+		}
+	})
+	return s.closeErr
 }
 
 // migrate applies, in name order, every embedded migration not yet recorded

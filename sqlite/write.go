@@ -49,11 +49,11 @@ func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.Write
 		if err == nil {
 			err = ctx.Err()
 		}
-		if err != nil {
-			return debrief.WriteResult{}, fmt.Errorf("write record %d: %w", i+1, err)
+		if err == nil {
+			err = w.record(r, &p)
 		}
-		if err := w.record(r, &p); err != nil {
-			return debrief.WriteResult{}, fmt.Errorf("write record %d: %w", i+1, err)
+		if err != nil {
+			return debrief.WriteResult{}, fmt.Errorf("write %s: %w", where(i, r), err)
 		}
 	}
 	if err := w.flush(); err != nil {
@@ -65,7 +65,20 @@ func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.Write
 	if err := tx.Commit(); err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: commit: %w", err)
 	}
+	s.written()
 	return w.res, nil
+}
+
+// where names the i'th record of a batch, and where its input had it.
+func where(i int, r debrief.Record) string {
+	s := fmt.Sprintf("record %d", i+1)
+	switch {
+	case r.Line > 0:
+		s += fmt.Sprintf(" (input line %d)", r.Line)
+	case r.Index > 0:
+		s += fmt.Sprintf(" (input record %d)", r.Index)
+	}
+	return s
 }
 
 // checkRecord validates r and checks that its times can be stored.
