@@ -52,9 +52,14 @@ type version struct {
 // rebuildHistory replaces the subject's derived history with the changes
 // between its consecutive versions in time order. Each change is dated by
 // the later version's Updated time (or its place in time when it has none)
-// and attributed to that version's assignee.
+// and attributed to that version's assignee. A change the source itself
+// reported between the two versions is not repeated.
 func (w *writer) rebuildHistory(kind, id string) error {
 	vs, err := w.versions(kind, id)
+	if err != nil {
+		return err
+	}
+	reported, err := w.sourceHistory(kind, id)
 	if err != nil {
 		return err
 	}
@@ -69,7 +74,7 @@ func (w *writer) rebuildHistory(kind, id string) error {
 		}
 		from, to := vs[i-1].values(), vs[i].values()
 		for f := range from {
-			if from[f] == to[f] {
+			if from[f] == to[f] || reported.has(trackedFields[f], from[f], to[f], vs[i-1].sortAt, at) {
 				continue
 			}
 			if _, err := w.exec(`INSERT INTO history (kind, subject_id, at, field, from_value, to_value,
@@ -103,4 +108,44 @@ func (w *writer) versions(kind, id string) ([]version, error) {
 		vs = append(vs, v)
 	}
 	return vs, rows.Err()
+}
+
+// sourceChange is a change the source reported.
+type sourceChange struct {
+	at              int64
+	field, from, to string
+}
+
+type sourceChanges []sourceChange
+
+// has reports whether the source reported the change in (after, until].
+func (cs sourceChanges) has(field, from, to string, after, until int64) bool {
+	for _, c := range cs {
+		if c.field == field && c.from == from && c.to == to && c.at > after && c.at <= until {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *writer) sourceHistory(kind, id string) (sourceChanges, error) {
+	st, err := w.st.get(w.ctx, `SELECT at, field, from_value, to_value FROM history
+		WHERE kind = ? AND subject_id = ? AND origin = 'source'`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(w.ctx, kind, id)
+	if err != nil {
+		return nil, fmt.Errorf("load source history: %w", err)
+	}
+	defer rows.Close()
+	var cs sourceChanges
+	for rows.Next() {
+		var c sourceChange
+		if err := rows.Scan(&c.at, &c.field, &c.from, &c.to); err != nil {
+			return nil, fmt.Errorf("load source history: %w", err)
+		}
+		cs = append(cs, c)
+	}
+	return cs, rows.Err()
 }

@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) debrief.Store) {
 		{"NewerVersion", testNewerVersion},
 		{"OlderVersion", testOlderVersion},
 		{"VersionsInAnyOrder", testVersionsInAnyOrder},
+		{"SourceHistory", testSourceHistory},
 		{"AlertVersions", testAlertVersions},
 		{"AlertMovesIncident", testAlertMoves},
 		{"PartialAfterFull", testPartialAfterFull},

@@ -131,6 +131,29 @@ func testNewerVersion(t *testing.T, open func() debrief.Store) {
 	same(t, "after v3", incident(t, s, want.ID), expect(want))
 }
 
+func testSourceHistory(t *testing.T, open func() debrief.Store) {
+	s := open()
+	vs := sentinelVersions()
+	by := "raj.patel@contoso.com"
+	// The source reports when the status changed; the versions show it too.
+	reported := debrief.Change{At: at(3*time.Hour + 15*time.Minute), By: by, Field: "status", From: "new", To: "active"}
+	v2, v3 := vs[1], vs[2]
+	v2.History = []debrief.Change{reported}
+	v3.History = []debrief.Change{reported}
+	for _, v := range []debrief.Incident{v3, vs[0], v2, v3} {
+		write(t, s, incRec(v))
+	}
+	want := v3
+	want.History = nil
+	for _, c := range sentinelHistory() {
+		if c.Field == "status" && c.To == "active" {
+			c = reported // once, as the source reported it
+		}
+		want.History = append(want.History, c)
+	}
+	same(t, "history with a reported change", incident(t, s, want.ID), expect(want))
+}
+
 func testOlderVersion(t *testing.T, open func() debrief.Store) {
 	s := open()
 	vs := sentinelVersions()
