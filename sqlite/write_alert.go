@@ -78,7 +78,7 @@ func (w *writer) insertAlert(a *debrief.Alert, p *alertPrep, next *state, partia
 	}
 	vals := p.vals
 	vals[0] = pk
-	isPartial, hash := 0, p.hash
+	isPartial, hash := int64(0), p.hash
 	if next.partial {
 		isPartial, hash = 1, ""
 		vals[2+18] = nil // entities: a partial record's go to partial_entities
