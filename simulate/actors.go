@@ -18,6 +18,7 @@ const (
 type software struct {
 	id, name, kind string // kind: malware or tool
 	file           string // the file name alerts show, e.g. "mimikatz.exe"
+	fileSHA        string // its stand-in hash when it is a system binary
 }
 
 // candidate is a technique an actor may use for a tactic, and the
@@ -141,6 +142,7 @@ func (b *actorBuilder) software(id string) *software {
 		return nil
 	}
 	s := &software{id: sw.ID, name: sw.Name, kind: sw.Type, file: fileName(sw.Name)}
+	s.fileSHA = lolbinHash(s.file)
 	b.soft[id] = s
 	return s
 }

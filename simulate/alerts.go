@@ -87,9 +87,9 @@ func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string) debrie
 	a.Title, a.RuleName = title, title
 	a.RuleID = formatGUID(hashString(pr.key+"\x00"+title), hashString(title+"\x00rule"))
 	for _, t := range ap.techs {
-		a.Techniques = append(a.Techniques, debrief.Technique{ID: t.id, Name: t.name, Tactics: shortnames(t.tactics)})
+		a.Techniques = append(a.Techniques, debrief.Technique{ID: t.id, Name: t.name, Tactics: t.shorts})
 	}
-	a.Tactics = []string{ap.tactic.short}
+	a.Tactics = ap.tactic.only
 	a.Entities = g.entities(p, ap, key, &a)
 	a.Description = describe(&a, ap)
 	return a
@@ -236,13 +236,13 @@ func (g *gen) emailEntities(p *plan, ap *alertPlan, es []debrief.Entity) []debri
 func (g *gen) endpointEntities(p *plan, ap *alertPlan, dev int, a *debrief.Alert, es []debrief.Entity) []debrief.Entity {
 	o, r := g.org, g.r
 	t := ap.techs[0]
-	image, path, sha := t.image, `C:\Windows\System32`, lolbinHash(t.image)
+	image, path, sha := t.image, `C:\Windows\System32`, t.imageSHA
 	var f *artefact
 	switch {
 	case p.noise != nil && p.noise.Process != "":
-		image = p.noise.Process
+		image, sha = p.noise.Process, p.noise.processSHA
 	case ap.soft != nil && systemBinary(ap.soft.file):
-		image, sha = ap.soft.file, lolbinHash(ap.soft.file)
+		image, sha = ap.soft.file, ap.soft.fileSHA
 	case p.cl != nil && (ap.soft != nil || r.prob(0.3)):
 		f = p.cl.file(ap.soft, ap.activity)
 		image, path, sha = f.name, f.path, f.sha256

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -52,7 +53,12 @@ type Event struct {
 // Versions returns the incident after each change it had on the event's
 // day, oldest first; the last is Incident. Sentinel writes one
 // SecurityIncident row for each.
-func (e Event) Versions() []*debrief.Incident {
+func (e Event) Versions() []*debrief.Incident { return e.versions(true) }
+
+// versions makes the versions; without alertState their alerts are the
+// plan's own (shared, in the state they were raised in), which is all a
+// SecurityIncident row needs.
+func (e Event) versions(alertState bool) []*debrief.Incident {
 	if e.plan == nil {
 		return nil
 	}
@@ -60,7 +66,7 @@ func (e Event) Versions() []*debrief.Incident {
 	var out []*debrief.Incident
 	for _, t := range e.plan.changes {
 		if !t.Before(e.Day) && t.Before(end) {
-			out = append(out, e.gen.snapshot(e.plan, t))
+			out = append(out, e.gen.snapshotAt(e.plan, t, alertState))
 		}
 	}
 	return out
@@ -220,7 +226,7 @@ func (g *gen) waves(s *script) {
 
 func (g *gen) buildNoise() error {
 	for i, n := range g.sc.Noise {
-		nz := &noise{Noise: n}
+		nz := &noise{Noise: n, processSHA: lolbinHash(n.Process)}
 		nz.severity, _ = debrief.ParseSeverity(n.Severity)
 		for j, id := range n.Techniques {
 			t, err := g.ts.must(id, fmt.Sprintf("$.noise[%d].techniques[%d]", i, j))
@@ -319,7 +325,7 @@ func (g *gen) runDay(d int, yield func(Event, error) bool) bool {
 	for g.pending.Len() > 0 && g.pending[0].created.Before(dayEnd) {
 		g.process(heap.Pop(&g.pending).(*plan))
 	}
-	for g.live.Len() > 0 && g.live[0].changes[g.live[0].next].Before(dayEnd) {
+	for g.live.Len() > 0 && g.live[0].key < dayEnd.UnixNano() {
 		p := heap.Pop(&g.live).(*plan)
 		ev := Event{Day: day, Incident: g.snapshot(p, dayEnd.Add(-time.Nanosecond)), Seq: p.seq, First: p.next == 0, plan: p, gen: g}
 		if ev.First {
@@ -329,6 +335,7 @@ func (g *gen) runDay(d int, yield func(Event, error) bool) bool {
 			p.next++
 		}
 		if p.next < len(p.changes) {
+			p.key = p.changes[p.next].UnixNano()
 			heap.Push(&g.live, p)
 		}
 		g.counts.Snapshots++
@@ -373,6 +380,7 @@ func (g *gen) process(p *plan) {
 	}
 	sortTimes(&p.changes)
 	g.count(p)
+	p.key = p.changes[0].UnixNano()
 	heap.Push(&g.live, p)
 }
 
@@ -391,7 +399,7 @@ func (g *gen) count(p *plan) {
 
 // clip drops what would happen after the end of the simulation.
 func (g *gen) clip(p *plan) {
-	sortByTime(p.events, func(e *event) time.Time { return e.at })
+	sortByTime(p.events, func(e event) time.Time { return e.at })
 	n := 0
 	for n < len(p.events) && p.events[n].at.Before(g.end) {
 		n++
@@ -414,7 +422,7 @@ func (g *gen) clip(p *plan) {
 }
 
 func sortTimes(ts *[]time.Time) {
-	sortByTime(*ts, func(t *time.Time) time.Time { return *t })
+	slices.SortFunc(*ts, time.Time.Compare)
 	out := (*ts)[:0]
 	for i, t := range *ts {
 		if i == 0 || !t.Equal(out[len(out)-1]) {
@@ -449,9 +457,8 @@ type liveHeap []*plan
 
 func (h liveHeap) Len() int { return len(h) }
 func (h liveHeap) Less(i, j int) bool {
-	a, b := h[i].changes[h[i].next], h[j].changes[h[j].next]
-	if !a.Equal(b) {
-		return a.Before(b)
+	if h[i].key != h[j].key {
+		return h[i].key < h[j].key
 	}
 	return h[i].seq < h[j].seq
 }

@@ -72,35 +72,39 @@ func appendHex64(b []byte, v uint64) []byte {
 
 // incidentIDs returns the source-qualified incident id per format (alert
 // formats have none: their incidents are correlated by debrief).
-func incidentIDs(seed uint64, seq int64, formats []string) map[string]string {
-	out := make(map[string]string, len(formats))
+func incidentIDs(seed uint64, seq int64, formats []string) *FormatIDs {
+	var out FormatIDs
 	for _, f := range formats {
 		switch f {
-		case FormatDefender, FormatGraph:
-			out[f] = debrief.QualifiedID(debrief.SourceDefender, defenderIncidentID(seq))
+		case FormatDefender:
+			out.Defender = debrief.QualifiedID(debrief.SourceDefender, defenderIncidentID(seq))
+		case FormatGraph:
+			out.Graph = debrief.QualifiedID(debrief.SourceDefender, defenderIncidentID(seq))
 		case FormatSentinel:
-			out[f] = debrief.QualifiedID(debrief.SourceSentinel, sentinelIncidentName(seed, seq))
+			out.Sentinel = debrief.QualifiedID(debrief.SourceSentinel, sentinelIncidentName(seed, seq))
 		}
 	}
-	return out
+	return &out
 }
 
 // alertIDs returns the source-qualified alert id per format.
-func alertIDs(seed uint64, seq int64, a *debrief.Alert, formats []string) map[string]string {
-	out := make(map[string]string, len(formats))
+func alertIDs(seed uint64, seq int64, a *debrief.Alert, formats []string) FormatIDs {
+	var out FormatIDs
 	for _, f := range formats {
 		switch f {
-		case FormatDefender, FormatGraph:
-			out[f] = a.ID
+		case FormatDefender:
+			out.Defender = a.ID
+		case FormatGraph:
+			out.Graph = a.ID
 		case FormatSentinel:
-			out[f] = debrief.QualifiedID(debrief.SourceSentinel, sentinelAlertID(seed, seq))
+			out.Sentinel = debrief.QualifiedID(debrief.SourceSentinel, sentinelAlertID(seed, seq))
 		case FormatElastic:
-			out[f] = debrief.QualifiedID(debrief.SourceElastic, elasticAlertID(seed, seq))
+			out.Elastic = debrief.QualifiedID(debrief.SourceElastic, elasticAlertID(seed, seq))
 		case FormatWazuh:
 			agent, _, _ := wazuhAgent(a)
-			out[f] = debrief.QualifiedID(debrief.SourceWazuh, agent+":"+wazuhAlertID(seq, a.Created))
+			out.Wazuh = debrief.QualifiedID(debrief.SourceWazuh, agent+":"+wazuhAlertID(seq, a.Created))
 		case FormatOCSF:
-			out[f] = debrief.QualifiedID(debrief.SourceOCSF, ocsfFindingID(seed, seq))
+			out.OCSF = debrief.QualifiedID(debrief.SourceOCSF, ocsfFindingID(seed, seq))
 		}
 	}
 	return out

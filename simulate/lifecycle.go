@@ -41,6 +41,9 @@ type handling struct {
 	load        int
 }
 
+// maxOverload caps how much a full queue slows an analyst down.
+const maxOverload = 3
+
 // handle decides how the SOC handles the incident: who, when, with what
 // verdict, whether it is escalated, contained, reopened. Containment cuts
 // the intrusion short: steps and alerts after it do not happen.
@@ -51,7 +54,7 @@ func (g *gen) handle(p *plan) {
 	h := handling{analyst: a.idx, escalatedTo: -1}
 	h.load = a.load(p.created)
 	eff := g.soc.effect(a, techs)
-	loadF := 1 + c.Overload*float64(max(0, h.load-c.Capacity))
+	loadF := min(maxOverload, 1+c.Overload*float64(max(0, h.load-c.Capacity)))
 	triage := avail.Add(r.lognormal(c.Acknowledge, eff.ack*a.Speed*loadF*weekend(avail, c.WeekendFactor)))
 	h.firstTriage = triage
 	p.events = append(p.events, event{at: triage, kind: evTriage, who: a.idx})

@@ -40,9 +40,10 @@ type scriptStep struct {
 // noise is a scenario noise kind resolved against the catalog.
 type noise struct {
 	Noise
-	techs    []*technique
-	tactic   *tactic
-	severity debrief.Severity
+	processSHA string
+	techs      []*technique
+	tactic     *tactic
+	severity   debrief.Severity
 }
 
 // step is one thing an adversary did.
@@ -94,6 +95,7 @@ type plan struct {
 	events    []event
 	changes   []time.Time // every moment its export changes, sorted
 	next      int         // index into changes of the next not yet emitted
+	key       int64       // changes[next] in Unix nanoseconds, the live heap's key
 	handling  handling
 	contained time.Time // effective containment (zero: none)
 }
@@ -104,7 +106,7 @@ func (p *plan) finishAlerts(r *rng) bool {
 	if len(p.alerts) == 0 {
 		return false
 	}
-	sortByTime(p.alerts, func(a *alertPlan) time.Time { return a.created })
+	sortByTime(p.alerts, func(a alertPlan) time.Time { return a.created })
 	p.created = p.alerts[0].created.Add(time.Duration(5+r.IntN(180)) * time.Second)
 	return true
 }

@@ -1,7 +1,6 @@
 package simulate
 
 import (
-	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -154,6 +153,6 @@ func sortedKeys[V any](m map[string]V) []string {
 func clamp(x, lo, hi float64) float64 { return min(max(x, lo), hi) }
 
 // sortByTime sorts s by the time key gives, stably.
-func sortByTime[T any](s []T, key func(*T) time.Time) {
-	slices.SortStableFunc(s, func(a, b T) int { return cmp.Compare(key(&a).UnixNano(), key(&b).UnixNano()) })
+func sortByTime[T any](s []T, key func(T) time.Time) {
+	slices.SortStableFunc(s, func(a, b T) int { return key(a).Compare(key(b)) })
 }

@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -128,29 +129,104 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	return sum, nil
 }
 
-// pump feeds the generator's events to the writers and the truth.
+// pump runs the generator, the writers and the ground truth on three
+// goroutines, passing events in batches: the cores of a small machine
+// share the work, and every output keeps the generator's order.
 func pump(ctx context.Context, gn *Generator, outs []*output, tw *truthWriter) error {
-	for ev, err := range gn.Events(ctx) {
-		if err != nil {
-			return err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	toWriters, toTruth := make(chan []Event, 4), make(chan []Event, 4)
+	errs := make(chan error, 2)
+	go func() { errs <- drain(toWriters, cancel, func(b []Event) error { return consume(b, outs) }) }()
+	go func() { errs <- drain(toTruth, cancel, func(b []Event) error { return truths(b, tw) }) }()
+	err := produce(ctx, gn, toWriters, toTruth)
+	close(toWriters)
+	close(toTruth)
+	for range 2 {
+		if werr := <-errs; err == nil || errors.Is(err, context.Canceled) && werr != nil {
+			err = werr
 		}
-		if ev.Truth != nil {
-			if err := tw.incident(ev.Truth); err != nil {
-				return fmt.Errorf("write ground truth: %w", err)
-			}
-		}
-		if ev.Incident == nil {
-			continue
-		}
-		for _, o := range outs {
-			if err := o.write(&ev); err != nil {
-				return err
-			}
-		}
+	}
+	if err != nil {
+		return err
 	}
 	for _, o := range outs {
 		if err := o.finishDay(); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+const batchSize = 512
+
+// produce sends the generator's events in batches to both consumers.
+func produce(ctx context.Context, gn *Generator, outs ...chan<- []Event) error {
+	b := make([]Event, 0, batchSize)
+	send := func() bool {
+		for _, ch := range outs {
+			select {
+			case ch <- b:
+			case <-ctx.Done():
+				return false
+			}
+		}
+		b = make([]Event, 0, batchSize)
+		return true
+	}
+	for ev, err := range gn.Events(ctx) {
+		if err != nil {
+			return err
+		}
+		if b = append(b, ev); len(b) == batchSize && !send() {
+			return ctx.Err()
+		}
+	}
+	if len(b) > 0 && !send() {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// drain applies fn to every batch; after an error it cancels the run and
+// only empties the channel.
+func drain(in <-chan []Event, cancel func(), fn func([]Event) error) error {
+	var err error
+	for b := range in {
+		if err == nil {
+			if err = fn(b); err != nil {
+				cancel()
+			}
+		}
+	}
+	return err
+}
+
+func consume(b []Event, outs []*output) error {
+	for i := range b {
+		if b[i].Incident == nil {
+			continue
+		}
+		for _, o := range outs {
+			if err := o.write(&b[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func truths(b []Event, tw *truthWriter) error {
+	for i := range b {
+		if b[i].Truth == nil {
+			continue
+		}
+		data, err := marshalTruth(b[i].Truth)
+		if err != nil {
+			return err
+		}
+		if err := tw.incident(data); err != nil {
+			return fmt.Errorf("write ground truth: %w", err)
 		}
 	}
 	return nil

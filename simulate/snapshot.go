@@ -48,7 +48,11 @@ func detKey(defender string) string {
 
 // snapshot is the incident as its export shows it at asOf: the alerts
 // raised so far, the workflow state, comments and history.
-func (g *gen) snapshot(p *plan, asOf time.Time) *debrief.Incident {
+func (g *gen) snapshot(p *plan, asOf time.Time) *debrief.Incident { return g.snapshotAt(p, asOf, true) }
+
+// snapshotAt is snapshot; without alertState the alerts are not copied
+// and keep the state they were raised in.
+func (g *gen) snapshotAt(p *plan, asOf time.Time, alertState bool) *debrief.Incident {
 	id := defenderIncidentID(p.seq)
 	in := &debrief.Incident{ID: debrief.QualifiedID(debrief.SourceDefender, id), Source: debrief.SourceDefender,
 		SourceID: id, Status: debrief.StatusNew, URL: "https://security.microsoft.com/incidents/" + id}
@@ -56,8 +60,11 @@ func (g *gen) snapshot(p *plan, asOf time.Time) *debrief.Incident {
 	for n < len(p.built) && !p.built[n].Created.After(asOf) {
 		n++
 	}
-	in.Alerts = make([]debrief.Alert, n)
-	copy(in.Alerts, p.built[:n])
+	in.Alerts = p.built[:n:n]
+	if alertState {
+		in.Alerts = make([]debrief.Alert, n)
+		copy(in.Alerts, p.built[:n])
+	}
 	in.AlertIDs = make([]string, n)
 	t := &in.Times
 	t.Created, t.Updated = p.created, p.created
@@ -78,7 +85,9 @@ func (g *gen) snapshot(p *plan, asOf time.Time) *debrief.Incident {
 	}
 	work := g.applyEvents(p, in, asOf)
 	in.History = mergeHistory(in.History, sevHist)
-	g.alertStates(in, work)
+	if alertState {
+		g.alertStates(in, work)
+	}
 	in.Title = incidentTitle(in.Alerts)
 	if d := determinationOf(in.Determination); d != nil {
 		in.Determination = d.defender
@@ -90,6 +99,8 @@ func (g *gen) snapshot(p *plan, asOf time.Time) *debrief.Incident {
 // returns the time work last (re)started on it.
 func (g *gen) applyEvents(p *plan, in *debrief.Incident, asOf time.Time) time.Time {
 	t := &in.Times
+	in.History = make([]debrief.Change, 0, 2*len(p.events))
+	in.Comments = make([]debrief.Comment, 0, len(p.events))
 	var work time.Time
 	change := func(at time.Time, by, field, from, to string) {
 		if from != to {

@@ -115,17 +115,18 @@ func (a *analyst) nextOnShift(t time.Time) time.Time {
 // shiftAround finds the shift that is running at t or starts next: its
 // start, and false when the analyst has no working day at all.
 func (a *analyst) shiftAround(t time.Time) (time.Time, bool) {
-	day := t.Truncate(24 * time.Hour)
+	const day = 24 * time.Hour
+	d := t.Truncate(day).Add(-day)
+	wd := int(d.Weekday())
 	length := time.Duration(a.shift.Hours * float64(time.Hour))
-	for off := -1; off <= 7; off++ {
-		d := day.AddDate(0, 0, off)
-		if !a.days[d.Weekday()] {
-			continue
+	for range 9 {
+		if a.days[wd] {
+			start := d.Add(time.Duration(a.shift.Start))
+			if t.Before(start.Add(length)) {
+				return start, true
+			}
 		}
-		start := d.Add(time.Duration(a.shift.Start))
-		if t.Before(start.Add(length)) {
-			return start, true
-		}
+		d, wd = d.Add(day), (wd+1)%7
 	}
 	return time.Time{}, false
 }
@@ -151,7 +152,7 @@ func (a *analyst) load(t time.Time) int {
 func (s *soc) assign(t time.Time, tier int, r *rng, except int) (*analyst, time.Time) {
 	var best []*analyst
 	var when time.Time
-	for _, tr := range []int{tier, tier + 1, tier - 1, 1, 2, 3} {
+	for _, tr := range [...]int{tier, tier + 1, tier - 1, 1, 2, 3} {
 		for _, a := range s.analysts {
 			if a.Tier != tr || a.idx == except {
 				continue

@@ -17,6 +17,7 @@ type tactic struct {
 	name  string // "Credential Access"
 	camel string // "CredentialAccess", as Defender's category writes it
 	order int
+	only  []string // []string{short}, shared by the alerts of the tactic
 }
 
 // technique is what the simulation knows of one ATT&CK technique.
@@ -26,8 +27,10 @@ type technique struct {
 	tactics  []*tactic // in matrix order
 	coverage float64   // chance that a step with it raises an alert
 	product  string
-	title    string // the alert title a product shows for it
-	image    string // the process an endpoint alert shows
+	title    string   // the alert title a product shows for it
+	image    string   // the process an endpoint alert shows
+	shorts   []string // tactic shortnames, shared by its alerts
+	imageSHA string   // the stand-in hash of image
 }
 
 // techniques resolves technique ids against the catalog, once each.
@@ -47,7 +50,7 @@ func newTechniques(cat *attack.Catalog, sc *Scenario, seed uint64) (*techniques,
 		if !t.Active() || t.Order < 0 {
 			continue
 		}
-		tt := &tactic{id: t.ID, short: t.Shortname, name: t.Name, camel: camel(t.Name), order: t.Order}
+		tt := &tactic{id: t.ID, short: t.Shortname, name: t.Name, camel: camel(t.Name), order: t.Order, only: []string{t.Shortname}}
 		ts.tactics = append(ts.tactics, tt)
 		ts.byShort[t.Shortname] = tt
 	}
@@ -97,6 +100,8 @@ func (ts *techniques) get(id debrief.TechniqueID) (*technique, bool) {
 	t.product = productOf(t.id)
 	t.title = titleOf(t)
 	t.image = imageOf(t.id)
+	t.imageSHA = lolbinHash(t.image)
+	t.shorts = shortnames(t.tactics)
 	ts.byID[id] = t
 	ts.seenList = append(ts.seenList, t)
 	return t, true

@@ -119,21 +119,21 @@ type TruthCoverage struct {
 
 // TruthIncident is one incident (or one intrusion nobody detected).
 type TruthIncident struct {
-	N             int64             `json:"n"` // incident sequence number; 0 when undetected
-	Kind          string            `json:"kind"`
-	Source        string            `json:"source"` // the actor's id, the script's or the noise's name
-	Detected      bool              `json:"detected"`
-	IDs           map[string]string `json:"ids,omitempty"` // format → source-qualified incident id
-	Actor         *TruthActorRef    `json:"actor,omitempty"`
-	Cluster       string            `json:"cluster,omitempty"`
-	Verdict       debrief.Verdict   `json:"true_verdict"`
-	Determination string            `json:"true_determination"`
-	FirstActivity time.Time         `json:"first_activity"`
-	LastActivity  time.Time         `json:"last_activity"`
-	Techniques    []string          `json:"techniques"` // the true technique set, undetected ones included, sorted
-	Steps         []TruthStep       `json:"steps"`
-	Alerts        []TruthAlert      `json:"alerts,omitempty"`
-	Handling      *TruthHandling    `json:"handling,omitempty"`
+	N             int64           `json:"n"` // incident sequence number; 0 when undetected
+	Kind          string          `json:"kind"`
+	Source        string          `json:"source"` // the actor's id, the script's or the noise's name
+	Detected      bool            `json:"detected"`
+	IDs           *FormatIDs      `json:"ids,omitempty"` // source-qualified incident id per format
+	Actor         *TruthActorRef  `json:"actor,omitempty"`
+	Cluster       string          `json:"cluster,omitempty"`
+	Verdict       debrief.Verdict `json:"true_verdict"`
+	Determination string          `json:"true_determination"`
+	FirstActivity time.Time       `json:"first_activity"`
+	LastActivity  time.Time       `json:"last_activity"`
+	Techniques    []string        `json:"techniques"` // the true technique set, undetected ones included, sorted
+	Steps         []TruthStep     `json:"steps"`
+	Alerts        []TruthAlert    `json:"alerts,omitempty"`
+	Handling      *TruthHandling  `json:"handling,omitempty"`
 }
 
 // TruthStep is one thing the adversary (or the benign actor) did.
@@ -151,7 +151,41 @@ type TruthAlert struct {
 	N          int64                 `json:"n"` // alert sequence number
 	Created    time.Time             `json:"created"`
 	Techniques []debrief.TechniqueID `json:"techniques"`
-	IDs        map[string]string     `json:"ids"` // format → source-qualified alert id
+	IDs        FormatIDs             `json:"ids"` // source-qualified alert id per format
+}
+
+// FormatIDs are the source-qualified ids of an incident or an alert in
+// each format written, as the decoders make them. Formats not written, and
+// incidents in formats that have none (Elastic, Wazuh, OCSF), are empty.
+type FormatIDs struct {
+	Defender string `json:"defender,omitempty"`
+	Graph    string `json:"graph,omitempty"`
+	Sentinel string `json:"sentinel,omitempty"`
+	Elastic  string `json:"elastic,omitempty"`
+	Wazuh    string `json:"wazuh,omitempty"`
+	OCSF     string `json:"ocsf,omitempty"`
+}
+
+// Get returns the id in a format (FormatGraph …), "" when there is none.
+func (f *FormatIDs) Get(format string) string {
+	if f == nil {
+		return ""
+	}
+	switch format {
+	case FormatDefender:
+		return f.Defender
+	case FormatGraph:
+		return f.Graph
+	case FormatSentinel:
+		return f.Sentinel
+	case FormatElastic:
+		return f.Elastic
+	case FormatWazuh:
+		return f.Wazuh
+	case FormatOCSF:
+		return f.OCSF
+	}
+	return ""
 }
 
 // TruthHandling is what the SOC did.
@@ -228,7 +262,6 @@ func ReadGroundTruth(path string) (*GroundTruth, error) {
 type truthWriter struct {
 	w     *bufio.Writer
 	first bool
-	buf   []byte
 }
 
 func newTruthWriter(w io.Writer, head *GroundTruth) (*truthWriter, error) {
@@ -250,17 +283,22 @@ func newTruthWriter(w io.Writer, head *GroundTruth) (*truthWriter, error) {
 	return tw, err
 }
 
-func (tw *truthWriter) incident(ti *TruthIncident) error {
-	var err error
-	tw.buf, err = json.Marshal(ti, truthOptions)
+// marshalTruth renders one incident of the ground truth.
+func marshalTruth(ti *TruthIncident) ([]byte, error) {
+	b, err := json.Marshal(ti, truthOptions)
 	if err != nil {
-		return fmt.Errorf("ground truth: %w", err)
+		return nil, fmt.Errorf("ground truth: %w", err)
 	}
+	return b, nil
+}
+
+// incident appends one rendered incident.
+func (tw *truthWriter) incident(b []byte) error {
 	if !tw.first {
 		tw.w.WriteString(",\n")
 	}
 	tw.first = false
-	_, err = tw.w.Write(tw.buf)
+	_, err := tw.w.Write(b)
 	return err
 }
 

@@ -19,6 +19,13 @@ const (
 
 var products = []string{productEndpoint, productEmail, productIdentity, productDirectory, productCloudApp}
 
+// noiseDeterminations are the determinations each noise verdict allows,
+// as Defender pairs them.
+var noiseDeterminations = map[string][]string{
+	string(debrief.VerdictBenignPositive): {"security_testing", "confirmed_activity", "line_of_business"},
+	string(debrief.VerdictFalsePositive):  {"clean", "insufficient_data"},
+}
+
 var weekdays = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
 // validate checks what can be checked without the ATT&CK catalog; the
@@ -162,6 +169,9 @@ func (s *Scenario) validateNoise() error {
 			return s.errorf(p+".who", "want user, admin, tester or service, got %q", n.Who)
 		case n.Alerts.Min < 1:
 			return s.errorf(p+".alerts", "want at least 1")
+		}
+		if want := noiseDeterminations[n.Verdict]; !slices.Contains(want, n.Determination) {
+			return s.errorf(p+".determination", "for %s want one of %s, got %q", n.Verdict, strings.Join(want, ", "), n.Determination)
 		}
 		if sev, ok := debrief.ParseSeverity(n.Severity); !ok || sev == debrief.SeverityUnknown {
 			return s.errorf(p+".severity", "want informational, low, medium, high or critical, got %q", n.Severity)

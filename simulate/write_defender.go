@@ -268,7 +268,7 @@ func defenderTime(s string) string {
 	if err != nil {
 		return s
 	}
-	return t.UTC().Format(layoutMicrosoft)
+	return string(appendTime(nil, t, layoutMicrosoft))
 }
 
 // title capitalises the first letter: "medium" → "Medium".

@@ -135,10 +135,10 @@ func (w *elasticWriter) threat(e *enc, ev *Event, a *debrief.Alert) {
 	e.endArr()
 }
 
+// techniqueName names a technique. Writers run beside the generator, so
+// they read the catalog (safe for concurrent use), not the generator's
+// caches.
 func techniqueName(ts *techniques, id debrief.TechniqueID) string {
-	if t, ok := ts.get(id); ok {
-		return t.name
-	}
 	if t, ok := ts.cat.Technique(string(id)); ok {
 		return t.Name
 	}

@@ -9,7 +9,10 @@ import (
 // graphWriter writes Microsoft Graph GET /security/incidents?$expand=alerts:
 // {"@odata.context": …, "value": [incident, …]}, alerts with evidence[]
 // typed by @odata.type.
-type graphWriter struct{ tenant string }
+type graphWriter struct {
+	tenant  string
+	created []byte // the current alert's creation time, rendered once for its evidence
+}
 
 func (*graphWriter) ext() string { return "json" }
 
@@ -74,6 +77,7 @@ func graphComments(e *enc, cs []debrief.Comment) {
 
 func (w *graphWriter) alert(e *enc, in *debrief.Incident, a *debrief.Alert) {
 	pr := productOfAlert(a)
+	w.created = appendTime(w.created[:0], a.Created, layoutMicrosoft)
 	e.obj("")
 	e.str("@odata.type", "#microsoft.graph.security.alert")
 	e.str("id", a.SourceID)
@@ -110,20 +114,20 @@ func (w *graphWriter) alert(e *enc, in *debrief.Incident, a *debrief.Alert) {
 	e.endArr()
 	e.arr("evidence")
 	for i := range a.Entities {
-		graphEvidence(e, &a.Entities[i], a)
+		w.evidence(e, &a.Entities[i], a)
 	}
 	e.endArr()
 	e.end()
 }
 
-// graphEvidence writes one entity as Graph evidence.
-func graphEvidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
+// evidence writes one entity as Graph evidence.
+func (w *graphWriter) evidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
 	at := en.Attributes
 	e.obj("")
 	switch en.Kind {
 	case debrief.EntityDevice:
 		e.str("@odata.type", "#microsoft.graph.security.deviceEvidence")
-		evidenceCommon(e, a, en, "compromised")
+		w.common(e, en, "compromised")
 		e.str("mdeDeviceId", at["device_id"])
 		e.str("azureAdDeviceId", at["aad_device_id"])
 		e.str("deviceDnsName", at["fqdn"])
@@ -133,25 +137,25 @@ func graphEvidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
 		e.strs("ipInterfaces", []string{at["ip"]})
 	case debrief.EntityUser:
 		e.str("@odata.type", "#microsoft.graph.security.userEvidence")
-		evidenceCommon(e, a, en, "compromised")
+		w.common(e, en, "compromised")
 		graphAccount(e, en)
 	case debrief.EntityIP:
 		e.str("@odata.type", "#microsoft.graph.security.ipEvidence")
-		evidenceCommon(e, a, en, "")
+		w.common(e, en, "")
 		e.str("ipAddress", en.ID)
 	case debrief.EntityURL:
 		e.str("@odata.type", "#microsoft.graph.security.urlEvidence")
-		evidenceCommon(e, a, en, "")
+		w.common(e, en, "")
 		e.str("url", en.ID)
 	case debrief.EntityFile:
 		e.str("@odata.type", "#microsoft.graph.security.fileEvidence")
-		evidenceCommon(e, a, en, "")
+		w.common(e, en, "")
 		e.str("detectionStatus", "detected")
 		e.str("mdeDeviceId", alertDeviceID(a))
 		graphFile(e, "fileDetails", at["name"], at["dir"], at["sha1"], at["sha256"], at["size"])
 	case debrief.EntityProcess:
 		e.str("@odata.type", "#microsoft.graph.security.processEvidence")
-		evidenceCommon(e, a, en, "")
+		w.common(e, en, "")
 		e.int("processId", atoi(at["pid"]))
 		e.int("parentProcessId", atoi(at["parent_pid"]))
 		e.str("processCommandLine", at["command_line"])
@@ -162,13 +166,13 @@ func graphEvidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
 		graphFile(e, "parentProcessImageFile", at["parent_image"], `C:\Windows\System32`, "", "", "")
 	case debrief.EntityMailbox:
 		e.str("@odata.type", "#microsoft.graph.security.mailboxEvidence")
-		evidenceCommon(e, a, en, "")
+		w.common(e, en, "")
 		e.str("primaryAddress", en.ID)
 		e.str("displayName", en.Name)
 		e.str("upn", at["upn"])
 	case debrief.EntityMailMessage:
 		e.str("@odata.type", "#microsoft.graph.security.analyzedMessageEvidence")
-		evidenceCommon(e, a, en, "")
+		w.common(e, en, "")
 		e.str("networkMessageId", en.ID)
 		e.str("subject", at["subject"])
 		e.strOrNull("senderIp", at["sender_ip"])
@@ -180,7 +184,7 @@ func graphEvidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
 		e.end()
 	case debrief.EntityRegistry:
 		e.str("@odata.type", "#microsoft.graph.security.registryValueEvidence")
-		evidenceCommon(e, a, en, "")
+		w.common(e, en, "")
 		e.str("registryHive", at["hive"])
 		e.str("registryKey", at["key"])
 		e.str("registryValueName", at["value_name"])
@@ -189,15 +193,15 @@ func graphEvidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
 		e.str("mdeDeviceId", alertDeviceID(a))
 	case debrief.EntityCloudApp:
 		e.str("@odata.type", "#microsoft.graph.security.cloudApplicationEvidence")
-		evidenceCommon(e, a, en, "")
+		w.common(e, en, "")
 		e.int("appId", atoi(en.ID))
 		e.str("displayName", en.Name)
 	}
 	e.end()
 }
 
-func evidenceCommon(e *enc, a *debrief.Alert, en *debrief.Entity, role string) {
-	e.time("createdDateTime", a.Created, layoutMicrosoft)
+func (w *graphWriter) common(e *enc, en *debrief.Entity, role string) {
+	e.quotedBytes("createdDateTime", w.created)
 	verdict := "unknown"
 	if en.Role == "attacker" {
 		verdict = "malicious"

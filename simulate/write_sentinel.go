@@ -36,7 +36,7 @@ func (w *sentinelWriter) event(e *enc, ev *Event) (int, int) {
 			alerts++
 		}
 	}
-	for _, v := range ev.Versions() {
+	for _, v := range ev.versions(false) {
 		w.incidentRow(e, v, ev)
 		rows++
 	}
@@ -62,7 +62,8 @@ func (w *sentinelWriter) incidentRow(e *enc, in *debrief.Incident, ev *Event) {
 	e.str("Classification", sentinelClassification(in.Verdict))
 	e.str("ClassificationComment", "")
 	e.str("ClassificationReason", sentinelReason(in.Determination))
-	e.str("Owner", w.owner(in.Assignee, ev))
+	w.owner(in.Assignee, ev)
+	e.strBytes("Owner", w.inner.b)
 	e.str("ProviderName", "Microsoft XDR")
 	e.str("ProviderIncidentId", in.SourceID)
 	e.time("FirstActivityTime", in.Times.FirstActivity, layoutMicrosoft)
@@ -73,14 +74,17 @@ func (w *sentinelWriter) incidentRow(e *enc, in *debrief.Incident, ev *Event) {
 	e.time("ClosedTime", in.Times.Resolved, layoutMicrosoft)
 	e.int("IncidentNumber", ev.Seq)
 	e.str("RelatedAnalyticRuleIds", "[]")
-	e.str("AlertIds", w.alertIDs(in, ev))
+	w.alertIDs(in, ev)
+	e.strBytes("AlertIds", w.inner.b)
 	e.str("BookmarkIds", "[]")
-	e.str("Comments", w.comments(in, ev))
+	w.comments(in, ev)
+	e.strBytes("Comments", w.inner.b)
 	e.str("Tasks", "[]")
 	e.str("Labels", "[]")
 	e.str("IncidentUrl", "https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident"+w.workspace()+
 		"/providers/Microsoft.SecurityInsights/Incidents/"+name)
-	e.str("AdditionalData", w.additional(in))
+	w.additional(in)
+	e.strBytes("AdditionalData", w.inner.b)
 	e.str("ModifiedBy", modifiedBy(in))
 	e.str("SourceSystem", "Azure")
 	e.str("Type", "SecurityIncident")
@@ -89,8 +93,10 @@ func (w *sentinelWriter) incidentRow(e *enc, in *debrief.Incident, ev *Event) {
 	e.comma = false
 }
 
+// The helpers below render a dynamic column's JSON into w.inner.
+
 // owner renders the Owner column for an analyst's email.
-func (w *sentinelWriter) owner(email string, ev *Event) string {
+func (w *sentinelWriter) owner(email string, ev *Event) {
 	i := &w.inner
 	i.reset()
 	i.obj("")
@@ -106,10 +112,9 @@ func (w *sentinelWriter) owner(email string, ev *Event) string {
 		i.null("userPrincipalName")
 	}
 	i.end()
-	return string(i.b)
 }
 
-func (w *sentinelWriter) alertIDs(in *debrief.Incident, ev *Event) string {
+func (w *sentinelWriter) alertIDs(in *debrief.Incident, ev *Event) {
 	i := &w.inner
 	i.reset()
 	i.arr("")
@@ -117,10 +122,9 @@ func (w *sentinelWriter) alertIDs(in *debrief.Incident, ev *Event) string {
 		i.str("", sentinelAlertID(w.seed, ev.plan.alertSeq+int64(n)))
 	}
 	i.endArr()
-	return string(i.b)
 }
 
-func (w *sentinelWriter) comments(in *debrief.Incident, ev *Event) string {
+func (w *sentinelWriter) comments(in *debrief.Incident, ev *Event) {
 	i := &w.inner
 	i.reset()
 	i.arr("")
@@ -138,10 +142,9 @@ func (w *sentinelWriter) comments(in *debrief.Incident, ev *Event) string {
 		i.end()
 	}
 	i.endArr()
-	return string(i.b)
 }
 
-func (w *sentinelWriter) additional(in *debrief.Incident) string {
+func (w *sentinelWriter) additional(in *debrief.Incident) {
 	i := &w.inner
 	i.reset()
 	i.obj("")
@@ -164,7 +167,6 @@ func (w *sentinelWriter) additional(in *debrief.Incident) string {
 	i.strs("techniques", techniques)
 	i.str("providerIncidentUrl", in.URL)
 	i.end()
-	return string(i.b)
 }
 
 func modifiedBy(in *debrief.Incident) string {
@@ -210,8 +212,10 @@ func (w *sentinelWriter) alertRow(e *enc, a *debrief.Alert, seq int64) {
 	e.time("EndTime", a.LastActivity, layoutMicrosoft)
 	e.time("ProcessingEndTime", a.Created, layoutMicrosoft)
 	e.str("RemediationSteps", "[]")
-	e.str("ExtendedProperties", w.extended(a))
-	e.str("Entities", w.entities(a))
+	w.extended(a)
+	e.strBytes("ExtendedProperties", w.inner.b)
+	w.entities(a)
+	e.strBytes("Entities", w.inner.b)
 	e.str("SourceSystem", "Detection")
 	e.str("WorkspaceSubscriptionId", w.subscription)
 	e.str("WorkspaceResourceGroup", "soc")
@@ -221,15 +225,17 @@ func (w *sentinelWriter) alertRow(e *enc, a *debrief.Alert, seq int64) {
 	e.str("Status", sentinelAlertStatus(a.Status))
 	e.str("CompromisedEntity", compromised(a))
 	e.str("Tactics", sentinelTactics(a))
-	e.str("Techniques", w.techniqueList(a, false))
-	e.str("SubTechniques", w.techniqueList(a, true))
+	w.techniqueList(a, false)
+	e.strBytes("Techniques", w.inner.b)
+	w.techniqueList(a, true)
+	e.strBytes("SubTechniques", w.inner.b)
 	e.str("Type", "SecurityAlert")
 	e.end()
 	e.b = append(e.b, '\n')
 	e.comma = false
 }
 
-func (w *sentinelWriter) extended(a *debrief.Alert) string {
+func (w *sentinelWriter) extended(a *debrief.Alert) {
 	i := &w.inner
 	i.reset()
 	i.obj("")
@@ -239,7 +245,6 @@ func (w *sentinelWriter) extended(a *debrief.Alert) string {
 		i.str("ThreatName", a.ThreatNames[0])
 	}
 	i.end()
-	return string(i.b)
 }
 
 func sentinelTactics(a *debrief.Alert) string {
@@ -255,7 +260,7 @@ func sentinelTactics(a *debrief.Alert) string {
 
 // techniqueList renders the Techniques column (parents) or the
 // SubTechniques column as JSON text.
-func (w *sentinelWriter) techniqueList(a *debrief.Alert, subs bool) string {
+func (w *sentinelWriter) techniqueList(a *debrief.Alert, subs bool) {
 	i := &w.inner
 	i.reset()
 	i.arr("")
@@ -274,7 +279,6 @@ func (w *sentinelWriter) techniqueList(a *debrief.Alert, subs bool) string {
 		}
 	}
 	i.endArr()
-	return string(i.b)
 }
 
 func compromised(a *debrief.Alert) string {
@@ -290,7 +294,7 @@ func compromised(a *debrief.Alert) string {
 
 // entities renders the Entities column: entities with $id, files and
 // hosts referenced by $ref from processes.
-func (w *sentinelWriter) entities(a *debrief.Alert) string {
+func (w *sentinelWriter) entities(a *debrief.Alert) {
 	i := &w.inner
 	i.reset()
 	i.arr("")
@@ -319,7 +323,6 @@ func (w *sentinelWriter) entities(a *debrief.Alert) string {
 		i.end()
 	}
 	i.endArr()
-	return string(i.b)
 }
 
 func sentinelHost(i *enc, ref string, en *debrief.Entity) {
