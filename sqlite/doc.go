@@ -17,8 +17,9 @@
 // incidents and alerts from either side, whichever arrives first; versions
 // keeps the tracked state of every distinct version; history holds the
 // changes the source reported and those derived from the versions;
-// comments and incident_tags hang off incidents; raw_records keeps the
-// source bytes of every version. Times are unix nanoseconds in UTC (NULL,
+// comments and incident_tags hang off incidents. The source bytes of the
+// current version are in the incident's or alert's row, those of every other
+// version in raw_records. Times are unix nanoseconds in UTC (NULL,
 // or 0 in keys, for unknown), and come back as UTC time.Time values equal
 // to what was written.
 //

@@ -170,9 +170,7 @@ func incidentDetails(ctx context.Context, tx *sql.Tx, in *debrief.Incident) erro
 	if err := loadHistory(ctx, tx, in); err != nil {
 		return err
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT r.raw FROM raw_records r JOIN incidents i ON r.id = i.raw_id
-		WHERE i.id = ?`, in.ID).Scan(&in.Raw); err != nil &&
-		!errors.Is(err, sql.ErrNoRows) {
+	if err := tx.QueryRowContext(ctx, `SELECT raw FROM incidents WHERE id = ?`, in.ID).Scan(&in.Raw); err != nil {
 		return fmt.Errorf("raw record: %w", err)
 	}
 	alerts, err := queryAlerts(ctx, tx, `SELECT `+alertSelect+` FROM incident_alerts ia JOIN alerts a
@@ -254,9 +252,7 @@ func (s *Store) Alert(ctx context.Context, id string) (*debrief.Alert, error) {
 			}
 			a.IncidentID = inc.String
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT r.raw FROM raw_records r JOIN alerts a ON r.id = a.raw_id
-			WHERE a.id = ?`, id).Scan(&a.Raw); err != nil &&
-			!errors.Is(err, sql.ErrNoRows) {
+		if err := tx.QueryRowContext(ctx, `SELECT raw FROM alerts WHERE id = ?`, id).Scan(&a.Raw); err != nil {
 			return fmt.Errorf("raw record: %w", err)
 		}
 		return nil

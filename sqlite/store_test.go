@@ -189,6 +189,7 @@ func TestAlertHistory(t *testing.T) {
 	v1.Updated = v1.Created
 	v2 := v1
 	v2.Status, v2.Verdict, v2.Updated = debrief.StatusResolved, debrief.VerdictBenignPositive, v1.Created.Add(time.Hour)
+	v2.Raw = []byte(`{"v":2}`)
 	writeAlerts(t, s, v2)
 	writeAlerts(t, s, v1) // older: history only
 	got := query[string](t, s, `SELECT field || ' ' || from_value || '→' || to_value || ' ' || origin FROM history
@@ -197,8 +198,12 @@ func TestAlertHistory(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("alert history %v, want %v", got, want)
 	}
-	if n := query[int](t, s, `SELECT count(*) FROM raw_records WHERE subject_id = ?`, v1.ID); n[0] != 2 {
-		t.Errorf("raw records of two versions: %d, want 2", n[0])
+	v3 := v2
+	v3.Status, v3.Updated, v3.Raw = debrief.StatusActive, v2.Updated.Add(time.Hour), []byte(`{"v":3}`)
+	writeAlerts(t, s, v3) // newer: v2's raw record moves to raw_records
+	if got := query[string](t, s, `SELECT raw FROM raw_records WHERE subject_id = ? ORDER BY id`, v1.ID); !slices.Equal(got,
+		[]string{string(v1.Raw), string(v2.Raw)}) {
+		t.Errorf("raw records of the versions not current: %q, want v1's and v2's", got)
 	}
 }
 

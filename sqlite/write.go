@@ -200,17 +200,37 @@ func (w *writer) next(last *int64, table, column string) (int64, error) {
 
 func (w *writer) nextAlertPK() (int64, error) { return w.next(&w.alertPK, "alerts", "pk") }
 
-// raw queues a raw record and returns its id to bind, or NULL when there is
-// no raw record.
-func (w *writer) raw(kind, id, hash string, raw []byte) (any, error) {
+// raw queues the raw record of a version that is not current.
+func (w *writer) raw(kind, id, hash string, raw []byte) error {
 	if len(raw) == 0 {
-		return nil, nil
+		return nil
 	}
 	rid, err := w.next(&w.rawID, "raw_records", "id")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return rid, w.rawRows.add(w.ctx, w.st, rid, kind, id, hash, raw)
+	return w.rawRows.add(w.ctx, w.st, rid, kind, id, hash, raw)
+}
+
+// keepRaw moves the raw record of the current version of a stored incident
+// or alert (table incidents or alerts) to raw_records, before a newer
+// version replaces it.
+func (w *writer) keepRaw(table, kind, id string) error {
+	rid, err := w.next(&w.rawID, "raw_records", "id")
+	if err != nil {
+		return err
+	}
+	_, err = w.exec(`INSERT INTO raw_records (id, kind, subject_id, hash, raw)
+		SELECT ?, ?, id, hash, raw FROM `+table+` WHERE id = ? AND raw IS NOT NULL`, rid, kind, id)
+	return err
+}
+
+// rawValue binds a raw record, or NULL.
+func rawValue(raw []byte) any {
+	if len(raw) == 0 {
+		return nil
+	}
+	return raw
 }
 
 // record writes one record: its incident, then its alerts.

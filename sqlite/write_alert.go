@@ -17,7 +17,7 @@ const contentColumns = "source, source_id, provider_id, incident_id, product, de
 	"techniques, entities, technique_ids, all_tactics, first_activity, last_activity, created, updated, " +
 	"resolved, url"
 
-const alertInsertColumns = "pk, id, " + contentColumns + ", partial_entities, hash, sort_at, partial, raw_id"
+const alertInsertColumns = "pk, id, " + contentColumns + ", partial_entities, hash, sort_at, partial, raw"
 
 func alertState(a *debrief.Alert, hash string) *state {
 	u := nanos0(a.Updated)
@@ -56,7 +56,7 @@ func (w *writer) alert(a *debrief.Alert, p *alertPrep) error {
 	if newer {
 		err = w.replaceAlert(a, p, cur, next)
 	} else {
-		_, err = w.raw(kindAlert, a.ID, hash, a.Raw)
+		err = w.raw(kindAlert, a.ID, hash, a.Raw)
 	}
 	if err != nil {
 		return err
@@ -72,10 +72,6 @@ func (w *writer) insertAlert(a *debrief.Alert, p *alertPrep, next *state, partia
 	if err != nil {
 		return err
 	}
-	rawID, err := w.raw(kindAlert, a.ID, p.hash, a.Raw)
-	if err != nil {
-		return err
-	}
 	vals := p.vals
 	vals[0] = pk
 	isPartial, hash := int64(0), p.hash
@@ -83,7 +79,7 @@ func (w *writer) insertAlert(a *debrief.Alert, p *alertPrep, next *state, partia
 		isPartial, hash = 1, ""
 		vals[2+18] = nil // entities: a partial record's go to partial_entities
 	}
-	vals = append(vals, w.enc.entities(partial), hash, next.sortAt, isPartial, rawID)
+	vals = append(vals, w.enc.entities(partial), hash, next.sortAt, isPartial, rawValue(a.Raw))
 	if err := w.alertRows.add(w.ctx, w.st, vals...); err != nil {
 		return err
 	}
@@ -98,12 +94,11 @@ func (w *writer) insertAlert(a *debrief.Alert, p *alertPrep, next *state, partia
 // replaceAlert makes a the current version of a stored alert. Entities that
 // partial records merged in stay.
 func (w *writer) replaceAlert(a *debrief.Alert, p *alertPrep, cur, next *state) error {
-	rawID, err := w.raw(kindAlert, a.ID, next.hash, a.Raw)
-	if err != nil {
+	if err := w.keepRaw("alerts", kindAlert, a.ID); err != nil {
 		return err
 	}
-	args := append(slices.Clip(p.content()), next.hash, next.sortAt, rawID, a.ID)
-	if _, err := w.exec(`UPDATE alerts SET (`+contentColumns+`, hash, sort_at, partial, raw_id) = (`+
+	args := append(slices.Clip(p.content()), next.hash, next.sortAt, rawValue(a.Raw), a.ID)
+	if _, err := w.exec(`UPDATE alerts SET (`+contentColumns+`, hash, sort_at, partial, raw) = (`+
 		params(27)+`, ?, ?, 0, ?) WHERE id = ?`, args...); err != nil {
 		return err
 	}
@@ -151,7 +146,7 @@ func (w *writer) partial(a *debrief.Alert, p *alertPrep) error {
 		cur.incidentID = a.IncidentID
 		w.link(a.IncidentID, a.ID, linkByAlert)
 	}
-	if _, err := w.raw(kindAlert, a.ID, p.hash, a.Raw); err != nil {
+	if err := w.raw(kindAlert, a.ID, p.hash, a.Raw); err != nil {
 		return err
 	}
 	w.res.AlertsUpdated++

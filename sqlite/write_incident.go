@@ -4,15 +4,15 @@ import "github.com/debrief-dev/debrief"
 
 const incidentColumns = "id, source, source_id, title, description, severity, status, verdict, determination, " +
 	"assignee, redirect_to, url, first_activity, first_alert, created, first_triage, contained, resolved, " +
-	"last_activity, updated, hash, sort_at, raw_id"
+	"last_activity, updated, hash, sort_at, raw"
 
-func incidentValues(in *debrief.Incident, hash string, sortAt int64, rawID any) []any {
+func incidentValues(in *debrief.Incident, hash string, sortAt int64) []any {
 	t := in.Times
 	return []any{in.ID, string(in.Source), in.SourceID, text(in.Title), text(in.Description),
 		text(string(in.Severity)), text(string(in.Status)), text(string(in.Verdict)), text(in.Determination),
 		text(in.Assignee), text(in.RedirectTo), text(in.URL), nanos(t.FirstActivity), nanos(t.FirstAlert),
 		nanos(t.Created), nanos(t.FirstTriage), nanos(t.Contained), nanos(t.Resolved), nanos(t.LastActivity),
-		nanos(t.Updated), hash, sortAt, rawID}
+		nanos(t.Updated), hash, sortAt, rawValue(in.Raw)}
 }
 
 func incidentTracked(in *debrief.Incident) tracked {
@@ -28,12 +28,8 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 	}
 	if cur == nil {
 		sortAt := nanos0(in.Times.Updated)
-		rawID, err := w.raw(kindIncident, in.ID, hash, in.Raw)
-		if err != nil {
-			return err
-		}
 		if _, err := w.exec(`INSERT INTO incidents (`+incidentColumns+`) VALUES (`+params(23)+`)`,
-			incidentValues(in, hash, sortAt, rawID)...); err != nil {
+			incidentValues(in, hash, sortAt)...); err != nil {
 			return err
 		}
 		if err := w.incidentParts(in, true, true); err != nil {
@@ -56,16 +52,17 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 	if err != nil {
 		return err
 	}
-	rawID, err := w.raw(kindIncident, in.ID, hash, in.Raw)
-	if err != nil {
-		return err
-	}
 	if newer {
+		if err := w.keepRaw("incidents", kindIncident, in.ID); err != nil {
+			return err
+		}
 		if _, err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(23)+`) WHERE id = ?`,
-			append(incidentValues(in, hash, next.sortAt, rawID), in.ID)...); err != nil {
+			append(incidentValues(in, hash, next.sortAt), in.ID)...); err != nil {
 			return err
 		}
 		w.inc[in.ID] = next
+	} else if err := w.raw(kindIncident, in.ID, hash, in.Raw); err != nil {
+		return err
 	}
 	if err := w.incidentParts(in, newer, false); err != nil {
 		return err

@@ -42,7 +42,7 @@ CREATE TABLE incidents (
 	updated        INTEGER,
 	hash           TEXT NOT NULL,    -- content hash of the current version
 	sort_at        INTEGER NOT NULL, -- the current version's place in time (see versions)
-	raw_id         INTEGER           -- raw_records.id of the current version's source record
+	raw            BLOB              -- the current version's source record
 );
 CREATE INDEX incidents_created ON incidents (created, id);
 
@@ -101,7 +101,7 @@ CREATE TABLE alerts (
 	hash             TEXT NOT NULL,              -- content hash of the current version; '' while only partial records arrived
 	sort_at          INTEGER NOT NULL,           -- the current version's place in time (see versions)
 	partial          INTEGER NOT NULL DEFAULT 0, -- 1: only partial records so far
-	raw_id           INTEGER                     -- raw_records.id of the current version's source record
+	raw              BLOB                        -- the current version's source record (last: reads of other columns skip it)
 );
 
 CREATE VIEW alert_techniques AS
@@ -171,11 +171,12 @@ CREATE TABLE history (
 	PRIMARY KEY (kind, subject_id, at, field, from_value, to_value)
 ) WITHOUT ROWID;
 
--- raw_records keeps the source bytes of every distinct version, so that a
--- better decoder can re-normalise old data. Rows are only added (once per
--- version: the content hash decides), so there is no key but the id the
--- writer allocates; incidents.raw_id and alerts.raw_id point at the current
--- version's.
+-- raw_records keeps the source bytes of the versions that are not current
+-- (incidents.raw and alerts.raw hold the current one's), so that a better
+-- decoder can re-normalise old data. Rows are only added, once per version
+-- (the content hash decides; '' for the partial records that began an
+-- alert, "partial:<hash>" for those merged later), so there is no key but
+-- the id the writer allocates.
 CREATE TABLE raw_records (
 	id         INTEGER PRIMARY KEY,
 	kind       TEXT NOT NULL,
