@@ -51,6 +51,16 @@
 // they go and is left out of UnassignedAlerts until its full record arrives.
 //
 // Writes are batched: new alerts go in multi-row INSERTs, and validation,
-// hashing and JSON encoding run on a second goroutine ahead of SQLite.
-// BenchmarkWrite measures the rate.
+// hashing and JSON encoding run on a second goroutine ahead of SQLite; WAL
+// checkpoints run on a connection of their own. BenchmarkWrite measures the
+// rate.
+//
+// # Mirroring in another database
+//
+// The SQL is plain where it can be (ON CONFLICT … DO UPDATE/NOTHING,
+// row-value UPDATE, integer bit operations). What is SQLite's own: lists of
+// ids are bound as one JSON array and expanded with json_each (= ANY($1)
+// elsewhere); the views use json_each and ->>; filters use instr on JSON
+// array columns; ORDER BY created DESC relies on NULLs sorting last (NULLS
+// LAST elsewhere); LIMIT -1 means no limit.
 package sqlite
