@@ -71,6 +71,7 @@ func (g *gen) handle(p *plan) {
 		t = g.contain(p, &h, t, owner.idx)
 	}
 	g.resolve(p, &h, owner, eff, loadF, t)
+	g.reopenOnAlerts(p, &h, owner, eff.resolve*owner.Speed*loadF)
 	g.soc.analysts[owner.idx].open.pushOpen(h, p.created)
 	h.skills = eff.skills
 	p.handling = h
@@ -144,6 +145,54 @@ func (g *gen) reopen(p *plan, h *handling, owner *analyst, eff effect, factor fl
 	end := t.Add(r.lognormal(c.Resolve, factor))
 	p.events = append(p.events, event{at: end, kind: evResolve, who: owner.idx, verdict: p.truth, det: p.det})
 	h.final, h.resolved = p.truth, end
+}
+
+// reopenOnAlerts reopens the incident whenever an alert joins it while it
+// is closed (a detection that came late, or activity before containment
+// found afterwards): the owner looks at it and closes it again with the
+// verdict it had.
+func (g *gen) reopenOnAlerts(p *plan, h *handling, owner *analyst, factor float64) {
+	sortByTime(p.events, func(e event) time.Time { return e.at })
+	for i := range p.alerts {
+		a := &p.alerts[i]
+		last := p.stateAt(a.created)
+		if last == nil || last.kind != evResolve || p.reopenedSoonAfter(a.created) {
+			continue
+		}
+		at := a.created.Add(time.Duration(1+g.r.IntN(20)) * time.Minute)
+		end := at.Add(g.r.lognormal(g.sc.SOC.Resolve, factor/4))
+		p.events = append(p.events, event{at: at, kind: evReopen, who: owner.idx},
+			event{at: end, kind: evResolve, who: owner.idx, verdict: last.verdict, det: last.det})
+		h.reopened, h.resolved = true, end
+		sortByTime(p.events, func(e event) time.Time { return e.at })
+	}
+}
+
+// stateAt returns the last resolution or reopening at or before t, nil
+// when there is none.
+func (p *plan) stateAt(t time.Time) *event {
+	var last *event
+	for j := range p.events {
+		ev := &p.events[j]
+		if ev.at.After(t) {
+			break
+		}
+		if ev.kind == evResolve || ev.kind == evReopen {
+			last = ev
+		}
+	}
+	return last
+}
+
+// reopenedSoonAfter reports whether a reopening follows t within the
+// time an analyst takes to notice a new alert.
+func (p *plan) reopenedSoonAfter(t time.Time) bool {
+	for _, ev := range p.events {
+		if ev.kind == evReopen && ev.at.After(t) && ev.at.Sub(t) <= 30*time.Minute {
+			return true
+		}
+	}
+	return false
 }
 
 // wrongVerdict is the verdict of a mistake: a true positive closed as a
