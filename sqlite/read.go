@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -173,11 +174,15 @@ func incidentDetails(ctx context.Context, tx *sql.Tx, in *debrief.Incident) erro
 	if err := tx.QueryRowContext(ctx, `SELECT raw FROM incidents WHERE id = ?`, in.ID).Scan(&in.Raw); err != nil {
 		return fmt.Errorf("raw record: %w", err)
 	}
+	// Sorted here: SQLite would sort whole rows.
 	alerts, err := queryAlerts(ctx, tx, `SELECT `+alertSelect+` FROM incident_alerts ia JOIN alerts a
-		ON a.id = ia.alert_id WHERE ia.incident_id = ? ORDER BY a.created, a.id`, in.ID)
+		ON a.id = ia.alert_id WHERE ia.incident_id = ?`, in.ID)
 	if err != nil {
 		return err
 	}
+	slices.SortFunc(alerts, func(a, b debrief.Alert) int {
+		return cmp.Or(a.Created.Compare(b.Created), strings.Compare(a.ID, b.ID))
+	})
 	for i := range alerts {
 		if alerts[i].IncidentID == "" {
 			alerts[i].IncidentID = in.ID
