@@ -370,6 +370,7 @@ func (g *gen) process(p *plan) {
 	p.alertSeq = g.alerts + 1
 	g.alerts += int64(len(p.alerts))
 	g.buildAlerts(p)
+	g.record(p)
 	p.changes = p.changes[:0]
 	p.changes = append(p.changes, p.created)
 	for _, a := range p.built {

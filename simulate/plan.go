@@ -93,9 +93,11 @@ type plan struct {
 	alertSeq  int64 // sequence number of its first alert
 	built     []debrief.Alert
 	events    []event
-	changes   []time.Time // every moment its export changes, sorted
-	next      int         // index into changes of the next not yet emitted
-	key       int64       // changes[next] in Unix nanoseconds, the live heap's key
+	history   []debrief.Change  // the whole history, by time
+	comments  []debrief.Comment // every comment, by time
+	changes   []time.Time       // every moment its export changes, sorted
+	next      int               // index into changes of the next not yet emitted
+	key       int64             // changes[next] in Unix nanoseconds, the live heap's key
 	handling  handling
 	contained time.Time // effective containment (zero: none)
 }

@@ -68,7 +68,6 @@ func (g *gen) snapshotAt(p *plan, asOf time.Time, alertState bool) *debrief.Inci
 	in.AlertIDs = make([]string, n)
 	t := &in.Times
 	t.Created, t.Updated = p.created, p.created
-	var sevHist []debrief.Change
 	for i := range in.Alerts {
 		a := &in.Alerts[i]
 		in.AlertIDs[i] = a.ID
@@ -77,14 +76,12 @@ func (g *gen) snapshotAt(p *plan, asOf time.Time, alertState bool) *debrief.Inci
 		t.LastActivity = latestOf(t.LastActivity, a.LastActivity)
 		t.Updated = latestOf(t.Updated, a.Created)
 		if a.Severity.Rank() > in.Severity.Rank() {
-			if in.Severity != "" && a.Created.After(p.created) {
-				sevHist = append(sevHist, debrief.Change{At: a.Created, Field: "severity", From: string(in.Severity), To: string(a.Severity)})
-			}
 			in.Severity = a.Severity
 		}
 	}
-	work := g.applyEvents(p, in, asOf)
-	in.History = mergeHistory(in.History, sevHist)
+	work := g.applyEvents(p, in, asOf, false)
+	in.History = prefix(p.history, asOf, func(c debrief.Change) time.Time { return c.At })
+	in.Comments = prefix(p.comments, asOf, func(c debrief.Comment) time.Time { return c.At })
 	if alertState {
 		g.alertStates(in, work)
 	}
@@ -95,15 +92,47 @@ func (g *gen) snapshotAt(p *plan, asOf time.Time, alertState bool) *debrief.Inci
 	return in
 }
 
+// record writes down the plan's whole history and comments once; each
+// snapshot shows the part up to its time.
+func (g *gen) record(p *plan) {
+	in := &debrief.Incident{Status: debrief.StatusNew}
+	g.applyEvents(p, in, g.end, true)
+	var sev debrief.Severity
+	var sevHist []debrief.Change
+	for i := range p.built {
+		a := &p.built[i]
+		if a.Severity.Rank() > sev.Rank() {
+			if sev != "" && a.Created.After(p.created) {
+				sevHist = append(sevHist, debrief.Change{At: a.Created, Field: "severity", From: string(sev), To: string(a.Severity)})
+			}
+			sev = a.Severity
+		}
+	}
+	p.history, p.comments = mergeHistory(in.History, sevHist), in.Comments
+}
+
+// prefix returns the leading elements of a time-ordered list up to t,
+// capped so that appending to it cannot touch the rest.
+func prefix[T any](s []T, t time.Time, at func(T) time.Time) []T {
+	n := 0
+	for n < len(s) && !at(s[n]).After(t) {
+		n++
+	}
+	return s[:n:n]
+}
+
 // applyEvents plays the SOC's actions up to asOf onto the incident and
-// returns the time work last (re)started on it.
-func (g *gen) applyEvents(p *plan, in *debrief.Incident, asOf time.Time) time.Time {
+// returns the time work last (re)started on it. With record it also
+// writes the history and comments.
+func (g *gen) applyEvents(p *plan, in *debrief.Incident, asOf time.Time, record bool) time.Time {
 	t := &in.Times
-	in.History = make([]debrief.Change, 0, 2*len(p.events))
-	in.Comments = make([]debrief.Comment, 0, len(p.events))
+	if record {
+		in.History = make([]debrief.Change, 0, 2*len(p.events))
+		in.Comments = make([]debrief.Comment, 0, len(p.events))
+	}
 	var work time.Time
 	change := func(at time.Time, by, field, from, to string) {
-		if from != to {
+		if record && from != to {
 			in.History = append(in.History, debrief.Change{At: at, By: by, Field: field, From: from, To: to})
 		}
 	}
@@ -113,7 +142,6 @@ func (g *gen) applyEvents(p *plan, in *debrief.Incident, asOf time.Time) time.Ti
 		}
 		who := g.soc.analysts[ev.who]
 		by := who.Email
-		comment := ""
 		switch ev.kind {
 		case evTriage, evReopen:
 			change(ev.at, by, "status", string(in.Status), string(debrief.StatusInProgress))
@@ -121,29 +149,41 @@ func (g *gen) applyEvents(p *plan, in *debrief.Incident, asOf time.Time) time.Ti
 			if ev.kind == evReopen {
 				change(ev.at, by, "verdict", string(in.Verdict), "")
 				in.Verdict, in.Determination, t.Resolved = "", "", time.Time{}
-				comment = "Reopened: new evidence links this incident to ongoing activity."
 			} else {
 				t.FirstTriage = earliest(t.FirstTriage, ev.at)
-				comment = "Triage started by " + who.Name + "."
 			}
 			in.Status, in.Assignee, work = debrief.StatusInProgress, by, ev.at
 		case evEscalate:
 			change(ev.at, by, "assignee", in.Assignee, by)
 			in.Assignee, work = by, ev.at
-			comment = "Escalated to tier " + itoa(who.Tier) + " (" + who.Name + ")."
 		case evContain:
 			t.Contained = earliest(t.Contained, ev.at)
-			comment = g.containNote(p)
 		case evResolve:
 			change(ev.at, by, "status", string(in.Status), string(debrief.StatusResolved))
 			change(ev.at, by, "verdict", string(in.Verdict), string(ev.verdict))
 			in.Status, in.Verdict, in.Determination, t.Resolved = debrief.StatusResolved, ev.verdict, ev.det, ev.at
-			comment = "Closed as " + strings.ReplaceAll(string(ev.verdict), "_", " ") + " (" + strings.ReplaceAll(ev.det, "_", " ") + ")."
 		}
-		in.Comments = append(in.Comments, debrief.Comment{At: ev.at, Author: by, Text: comment})
+		if record {
+			in.Comments = append(in.Comments, debrief.Comment{At: ev.at, Author: by, Text: g.note(p, &ev, who)})
+		}
 		t.Updated = latestOf(t.Updated, ev.at)
 	}
 	return work
+}
+
+// note is the comment an analyst leaves with an action.
+func (g *gen) note(p *plan, ev *event, who *analyst) string {
+	switch ev.kind {
+	case evTriage:
+		return "Triage started by " + who.Name + "."
+	case evReopen:
+		return "Reopened: new evidence links this incident to ongoing activity."
+	case evEscalate:
+		return "Escalated to tier " + itoa(who.Tier) + " (" + who.Name + ")."
+	case evContain:
+		return g.containNote(p)
+	}
+	return "Closed as " + strings.ReplaceAll(string(ev.verdict), "_", " ") + " (" + strings.ReplaceAll(ev.det, "_", " ") + ")."
 }
 
 func (g *gen) containNote(p *plan) string {
@@ -203,30 +243,34 @@ func incidentTitle(alerts []debrief.Alert) string {
 	if len(alerts) == 0 {
 		return "Incident"
 	}
-	var tactics []string
-	products, devices := map[string]bool{}, map[string]bool{}
+	if len(alerts) == 1 {
+		return alerts[0].Title
+	}
+	var tactics [2]string
+	nt, devices, products := 0, 0, 0
+	var device, product string
 	for i := range alerts {
 		a := &alerts[i]
-		products[a.Product] = true
+		if a.Product != product {
+			products, product = products+1, a.Product
+		}
 		for _, e := range a.Entities {
-			if e.Kind == debrief.EntityDevice {
-				devices[e.ID] = true
+			if e.Kind == debrief.EntityDevice && e.ID != device {
+				devices, device = devices+1, e.ID
 			}
 		}
 		for _, t := range a.Tactics {
-			if name := tacticTitle(t); !contains(tactics, name) {
-				tactics = append(tactics, name)
+			if nt < 2 && (nt == 0 || tactics[0] != t) {
+				tactics[nt] = t
+				nt++
 			}
 		}
 	}
-	if len(alerts) == 1 || len(tactics) < 2 {
-		if len(alerts) == 1 {
-			return alerts[0].Title
-		}
+	if nt < 2 {
 		return alerts[0].Title + " involving multiple alerts"
 	}
-	title := "Multi-stage incident involving " + tactics[0] + " & " + tactics[1]
-	switch len(devices) {
+	title := "Multi-stage incident involving " + tacticTitle(tactics[0]) + " & " + tacticTitle(tactics[1])
+	switch devices {
 	case 0:
 		title += " involving one user"
 	case 1:
@@ -234,7 +278,7 @@ func incidentTitle(alerts []debrief.Alert) string {
 	default:
 		title += " on multiple endpoints"
 	}
-	if len(products) > 1 {
+	if products > 1 {
 		title += " reported by multiple sources"
 	}
 	return title

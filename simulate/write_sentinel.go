@@ -17,7 +17,9 @@ import (
 type sentinelWriter struct {
 	seed                 uint64
 	tenant, subscription string
-	inner                enc // builds the JSON held in text columns
+	inner                enc               // builds the JSON held in text columns
+	urlBase              string            // incident URLs up to the incident name
+	objectIDs            map[string]string // analysts' object ids by email, made once
 }
 
 func (*sentinelWriter) ext() string              { return "ndjson" }
@@ -45,8 +47,26 @@ func (w *sentinelWriter) event(e *enc, ev *Event) (int, int) {
 
 func inDay(t, day, end time.Time) bool { return !t.Before(day) && t.Before(end) }
 
-func (w *sentinelWriter) workspace() string {
-	return "/subscriptions/" + w.subscription + "/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/soc-sentinel"
+// incidentURL is the portal link of an incident.
+func (w *sentinelWriter) incidentURL(name string) string {
+	if w.urlBase == "" {
+		w.urlBase = "https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident/subscriptions/" + w.subscription +
+			"/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/soc-sentinel/providers/Microsoft.SecurityInsights/Incidents/"
+	}
+	return w.urlBase + name
+}
+
+// objectID is an analyst's Entra object id.
+func (w *sentinelWriter) objectID(a *analyst) string {
+	if w.objectIDs == nil {
+		w.objectIDs = map[string]string{}
+	}
+	id, ok := w.objectIDs[a.Email]
+	if !ok {
+		id = formatGUID(hashString(a.Email), hashString(a.Name))
+		w.objectIDs[a.Email] = id
+	}
+	return id
 }
 
 func (w *sentinelWriter) incidentRow(e *enc, in *debrief.Incident, ev *Event) {
@@ -81,8 +101,7 @@ func (w *sentinelWriter) incidentRow(e *enc, in *debrief.Incident, ev *Event) {
 	e.strBytes("Comments", w.inner.b)
 	e.str("Tasks", "[]")
 	e.str("Labels", "[]")
-	e.str("IncidentUrl", "https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident"+w.workspace()+
-		"/providers/Microsoft.SecurityInsights/Incidents/"+name)
+	e.str("IncidentUrl", w.incidentURL(name))
 	w.additional(in)
 	e.strBytes("AdditionalData", w.inner.b)
 	e.str("ModifiedBy", modifiedBy(in))
@@ -101,7 +120,7 @@ func (w *sentinelWriter) owner(email string, ev *Event) {
 	i.reset()
 	i.obj("")
 	if a := ev.gen.analystByEmail(email); a != nil {
-		i.str("objectId", formatGUID(hashString(a.Email), hashString(a.Name)))
+		i.str("objectId", w.objectID(a))
 		i.str("email", a.Email)
 		i.str("assignedTo", a.Name)
 		i.str("userPrincipalName", a.Email)
