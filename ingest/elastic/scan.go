@@ -76,24 +76,22 @@ func special(x uint64) uint64 {
 
 // value returns the next value's raw bytes and moves past it.
 func (s *scanner) value() ([]byte, error) {
+	c := s.peek() // skips space: the value starts at s.i
 	start := s.i
-	switch s.peek() {
+	switch c {
 	case 0:
 		return nil, errSyntax
 	case '"':
-		start = s.i
 		end, esc, err := s.stringEnd(s.i)
 		if err != nil {
 			return nil, err
 		}
 		s.i, s.esc = end, esc
 	case '{', '[':
-		start = s.i
 		if err := s.skipNested(); err != nil {
 			return nil, err
 		}
 	default:
-		start = s.i
 		for s.i < len(s.b) {
 			switch s.b[s.i] {
 			case ',', '}', ']', ' ', '\t', '\r', '\n':
