@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/debrief-dev/debrief/d3fend"
+	"github.com/debrief-dev/debrief/render"
+	"github.com/debrief-dev/debrief/review"
+)
+
+func (a *app) reviewCmd() *cobra.Command {
+	var format, out string
+	cmd := &cobra.Command{
+		Use:   "review ID...",
+		Short: "Write the post-incident review of one or more incidents",
+		Long: `Review writes the post-incident review NIST SP 800-61 asks for: summary, impact
+and entities, timeline and kill-chain progression, metrics against the team's
+baseline (median and p90 of the last 90 days in the store), techniques with
+ATT&CK mitigations and D3FEND countermeasures, the lessons-learned questions
+with the known facts filled in, and action items.
+
+Several IDs make one review of them all (e.g. one campaign). Formats:
+` + strings.Join(render.Names(), ", ") + ` (Markdown by default).`,
+		Example: `  debrief review defender:924565
+  debrief review 2972395 --format html -o review.html
+  debrief review sentinel:73e01a99-5cd7-4139-a149-9f2736ff2ab5 --format navigator -o layer.json
+  debrief review debrief:80b2eb72bb447cf1 debrief:a33ee2584bb4f267 --format json`,
+		Args: args(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, ids []string) error {
+			if a.json {
+				format = "json"
+			}
+			rd, err := render.ByName(format)
+			if err != nil {
+				return usageError{err}
+			}
+			st, err := a.store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			for i, id := range ids {
+				in, err := findIncident(cmd, st, id)
+				if err != nil {
+					return err
+				}
+				ids[i] = in.ID
+			}
+			opts, err := a.reviewOptions()
+			if err != nil {
+				return err
+			}
+			r, err := review.Load(cmd.Context(), st, ids, opts)
+			if err != nil {
+				return err
+			}
+			return writeOut(a.stdout, out, func(w io.Writer) error { return rd.Render(w, r) })
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "md", "output format: "+strings.Join(render.Names(), ", "))
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of stdout")
+	return cmd
+}
+
+func (a *app) reviewOptions() (review.Options, error) {
+	cat, err := a.catalog()
+	if err != nil {
+		return review.Options{}, err
+	}
+	d3, err := d3fend.Embedded()
+	if err != nil {
+		return review.Options{}, fmt.Errorf("D3FEND data: %w", err)
+	}
+	return review.Options{Catalog: cat, D3FEND: d3}, nil
+}
+
+// writeOut writes with fn to the file path, or to stdout when path is ""
+// or "-". A file is written whole or not at all.
+func writeOut(stdout io.Writer, path string, fn func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return fn(stdout)
+	}
+	tmp, err := os.CreateTemp(dirOf(path), ".debrief-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := fn(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
