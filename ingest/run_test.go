@@ -1,0 +1,136 @@
+package ingest_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/ingest/formats"
+	"github.com/debrief-dev/debrief/sqlite"
+)
+
+func open(t *testing.T) debrief.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func options(t *testing.T, st debrief.Store, paths ...string) ingest.Options {
+	t.Helper()
+	cat, err := attack.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ingest.Options{Paths: paths, Decoders: formats.All(), Store: st, Knowledge: ingest.Catalog(cat)}
+}
+
+func TestRunRejectsAndKeepsTheRest(t *testing.T) {
+	st := open(t)
+	sum, err := ingest.Run(context.Background(), options(t, st, "testdata/mixed.bad.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.New.Alerts != 2 || sum.RejectedTotal != 2 || sum.Read != 4 {
+		t.Fatalf("summary %+v", sum)
+	}
+	locs := []string{}
+	for _, r := range sum.Rejected {
+		locs = append(locs, r.Location+" "+r.Field)
+	}
+	if got := strings.Join(locs, "|"); !strings.Contains(got, "2: record 2") || !strings.Contains(got, "4: record 4") {
+		t.Errorf("reject locations %q, want lines 2 and 4", got)
+	}
+	if sum.Revoked["T1086"] != "T1059.001" || sum.Unknown["T1685"] != 1 {
+		t.Errorf("revoked %v unknown %v", sum.Revoked, sum.Unknown)
+	}
+	a, err := st.Alert(context.Background(), "defender:da102")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tq := range a.Techniques {
+		got = append(got, string(tq.ID)+"/"+string(tq.Status)+"/"+tq.Original)
+	}
+	if strings.Join(got, " ") != "T1059/revoked/T1086 T1059.001/revoked/T1086 T1685/unknown/" &&
+		strings.Join(got, " ") != "T1059// T1059.001/revoked/T1086 T1685/unknown/" {
+		t.Errorf("techniques %v", got)
+	}
+	if strings.Join(a.Tactics, ",") != "execution" {
+		t.Errorf("tactics %v", a.Tactics)
+	}
+}
+
+func TestRunStrictStoresNothingOfABadFile(t *testing.T) {
+	st := open(t)
+	opts := options(t, st, "testdata/mixed.bad.ndjson")
+	opts.Strict = true
+	_, err := ingest.Run(context.Background(), opts)
+	var re *debrief.RecordError
+	if !errors.Is(err, ingest.ErrStrict) || !errors.As(err, &re) || re.Line != 2 {
+		t.Fatalf("err = %v, want a strict stop at line 2", err)
+	}
+	if _, err := st.Alert(context.Background(), "defender:da100"); debrief.ErrorCode(err) != debrief.ENOTFOUND {
+		t.Errorf("the good record before the bad one was stored: %v", err)
+	}
+}
+
+func TestRunIsIdempotentAcrossGzipStdinAndFolders(t *testing.T) {
+	data, err := os.ReadFile("testdata/mixed.bad.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(data)
+	zw.Close()
+	if err := os.MkdirAll(filepath.Join(dir, "day1"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "day1", "alerts.json.gz"), gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte("# exports\n"), 0o644)
+	st := open(t)
+	first, err := ingest.Run(context.Background(), options(t, st, dir))
+	if err != nil || first.New.Alerts != 2 || len(first.Skipped) != 1 {
+		t.Fatalf("folder: %+v %v", first, err)
+	}
+	opts := options(t, st, "-")
+	opts.Stdin = bytes.NewReader(data)
+	second, err := ingest.Run(context.Background(), opts)
+	if err != nil || second.New.Alerts != 0 || second.Unchanged.Alerts != 2 {
+		t.Fatalf("stdin again: %+v %v", second, err)
+	}
+	third, err := ingest.Run(context.Background(), options(t, st, filepath.Join(dir, "*", "*.gz")))
+	if err != nil || third.Unchanged.Alerts != 2 || third.Files != 1 {
+		t.Fatalf("glob again: %+v %v", third, err)
+	}
+}
+
+func TestRunUnknownFormat(t *testing.T) {
+	st := open(t)
+	path := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(path, []byte("hello\n"), 0o644)
+	sum, err := ingest.Run(context.Background(), options(t, st, path))
+	if err != nil || sum.RejectedTotal != 1 || !strings.Contains(sum.Rejected[0].Reason, "tried defender, graph") {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	opts := options(t, st, path)
+	opts.Format = "splunk"
+	if _, err := ingest.Run(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "unknown format") {
+		t.Errorf("--format splunk: %v", err)
+	}
+}
