@@ -137,28 +137,67 @@ func defenderDevice(e *enc, d *debrief.Entity) {
 
 // defenderEntity writes one entity; devices are listed under devices.
 func defenderEntity(e *enc, en *debrief.Entity, a *debrief.Alert) {
+	if en.Kind == debrief.EntityDevice {
+		return
+	}
+	mark, comma, depth := len(e.b), e.comma, len(e.stack)
+	e.obj("")
+	if !defenderAccount(e, en) && !defenderArtefact(e, en, a) {
+		e.b, e.comma, e.stack = e.b[:mark], comma, e.stack[:depth]
+		return
+	}
+	if en.Role == "attacker" {
+		e.str("verdict", "Malicious")
+	}
+	e.end()
+}
+
+// defenderAccount writes the members of accounts, mail and network
+// entities; false for other kinds.
+func defenderAccount(e *enc, en *debrief.Entity) bool {
 	at := en.Attributes
 	switch en.Kind {
-	case debrief.EntityDevice:
-		return
 	case debrief.EntityUser:
-		e.obj("")
 		e.str("entityType", "User")
 		e.str("accountName", at["name"])
 		e.str("domainName", at["domain"])
 		e.strOrNull("userSid", at["sid"])
 		e.strOrNull("aadUserId", at["object_id"])
 		e.strOrNull("userPrincipalName", at["upn"])
+	case debrief.EntityMailbox:
+		e.str("entityType", "Mailbox")
+		e.str("mailboxDisplayName", en.Name)
+		e.str("mailboxAddress", en.ID)
+		e.str("userPrincipalName", at["upn"])
+	case debrief.EntityMailMessage:
+		e.str("entityType", "MailMessage")
+		e.str("networkMessageId", en.ID)
+		e.str("sender", at["sender"])
+		e.str("recipient", at["recipient"])
+		e.str("subject", at["subject"])
+		e.str("deliveryAction", at["delivery_action"])
 	case debrief.EntityIP:
-		e.obj("")
 		e.str("entityType", "Ip")
 		e.str("ipAddress", en.ID)
 	case debrief.EntityURL:
-		e.obj("")
 		e.str("entityType", "Url")
 		e.str("url", en.ID)
+	case debrief.EntityCloudApp:
+		e.str("entityType", "CloudApplication")
+		e.int("applicationId", atoi(en.ID))
+		e.str("applicationName", en.Name)
+	default:
+		return false
+	}
+	return true
+}
+
+// defenderArtefact writes the members of files, processes and registry
+// values; false for other kinds.
+func defenderArtefact(e *enc, en *debrief.Entity, a *debrief.Alert) bool {
+	at := en.Attributes
+	switch en.Kind {
 	case debrief.EntityFile:
-		e.obj("")
 		e.str("entityType", "File")
 		e.str("sha1", at["sha1"])
 		e.str("sha256", at["sha256"])
@@ -166,7 +205,6 @@ func defenderEntity(e *enc, en *debrief.Entity, a *debrief.Alert) {
 		e.str("filePath", at["dir"])
 		e.str("deviceId", alertDeviceID(a))
 	case debrief.EntityProcess:
-		e.obj("")
 		e.str("entityType", "Process")
 		e.str("sha256", at["sha256"])
 		e.str("fileName", en.Name)
@@ -177,40 +215,17 @@ func defenderEntity(e *enc, en *debrief.Entity, a *debrief.Alert) {
 		e.int("parentProcessId", atoi(at["parent_pid"]))
 		e.str("parentProcessFileName", at["parent_image"])
 		e.str("deviceId", at["device_id"])
-	case debrief.EntityMailbox:
-		e.obj("")
-		e.str("entityType", "Mailbox")
-		e.str("mailboxDisplayName", en.Name)
-		e.str("mailboxAddress", en.ID)
-		e.str("userPrincipalName", at["upn"])
-	case debrief.EntityMailMessage:
-		e.obj("")
-		e.str("entityType", "MailMessage")
-		e.str("networkMessageId", en.ID)
-		e.str("sender", at["sender"])
-		e.str("recipient", at["recipient"])
-		e.str("subject", at["subject"])
-		e.str("deliveryAction", at["delivery_action"])
 	case debrief.EntityRegistry:
-		e.obj("")
 		e.str("entityType", "Registry")
 		e.str("registryHive", at["hive"])
 		e.str("registryKey", at["key"])
 		e.str("registryValueName", at["value_name"])
 		e.str("registryValueType", at["value_type"])
 		e.str("registryValue", at["value"])
-	case debrief.EntityCloudApp:
-		e.obj("")
-		e.str("entityType", "CloudApplication")
-		e.int("applicationId", atoi(en.ID))
-		e.str("applicationName", en.Name)
 	default:
-		return
+		return false
 	}
-	if en.Role == "attacker" {
-		e.str("verdict", "Malicious")
-	}
-	e.end()
+	return true
 }
 
 // alertDeviceID is the Defender id of the alert's first device.

@@ -150,87 +150,71 @@ func attackURL(id debrief.TechniqueID) string {
 	return "https://attack.mitre.org/techniques/" + strings.ReplaceAll(string(id), ".", "/") + "/"
 }
 
-// elasticECS writes the source event's ECS fields from the entities.
-func elasticECS(e *enc, a *debrief.Alert) {
-	var dev, user, proc, file, mail *debrief.Entity
-	var ips, urls []string
+// ecsEntities are the entities of an alert that ECS fields show: the
+// first of each kind, and every address and URL.
+type ecsEntities struct {
+	dev, user, proc, file, mail *debrief.Entity
+	ips, urls                   []string
+}
+
+func collectECS(a *debrief.Alert) ecsEntities {
+	var x ecsEntities
 	for i := range a.Entities {
 		en := &a.Entities[i]
 		switch en.Kind {
 		case debrief.EntityDevice:
-			dev = pickFirst(dev, en)
+			x.dev = pickFirst(x.dev, en)
 		case debrief.EntityUser:
-			user = pickFirst(user, en)
+			x.user = pickFirst(x.user, en)
 		case debrief.EntityProcess:
-			proc = pickFirst(proc, en)
+			x.proc = pickFirst(x.proc, en)
 		case debrief.EntityFile:
-			file = pickFirst(file, en)
+			x.file = pickFirst(x.file, en)
 		case debrief.EntityMailMessage:
-			mail = pickFirst(mail, en)
+			x.mail = pickFirst(x.mail, en)
 		case debrief.EntityIP:
-			ips = append(ips, en.ID)
+			x.ips = append(x.ips, en.ID)
 		case debrief.EntityURL:
-			urls = append(urls, en.ID)
+			x.urls = append(x.urls, en.ID)
 		}
 	}
-	if dev != nil {
-		e.obj("host")
-		e.str("name", dev.ID)
-		e.str("hostname", dev.ID)
-		e.str("id", dev.Attributes["device_id"])
-		e.strs("ip", []string{dev.Attributes["ip"]})
-		e.obj("os")
-		e.str("family", "windows")
-		e.str("name", dev.Attributes["os"])
-		e.end()
-		e.end()
+	return x
+}
+
+// elasticECS writes the source event's ECS fields from the entities.
+func elasticECS(e *enc, a *debrief.Alert) {
+	x := collectECS(a)
+	if x.dev != nil {
+		elasticHost(e, x.dev)
 	}
-	if user != nil {
+	if x.user != nil {
 		e.obj("user")
-		e.str("name", user.Attributes["name"])
-		e.str("domain", user.Attributes["domain"])
-		if upn := user.Attributes["upn"]; upn != "" {
+		e.str("name", x.user.Attributes["name"])
+		e.str("domain", x.user.Attributes["domain"])
+		if upn := x.user.Attributes["upn"]; upn != "" {
 			e.str("email", upn)
-			e.str("id", user.Attributes["sid"])
+			e.str("id", x.user.Attributes["sid"])
 		}
 		e.end()
 	}
-	if len(ips) > 0 {
+	if len(x.ips) > 0 {
 		e.obj("source")
-		e.str("ip", ips[0])
+		e.str("ip", x.ips[0])
 		e.end()
 	}
-	if proc != nil {
-		elasticProcess(e, proc)
+	if x.proc != nil {
+		elasticProcess(e, x.proc)
 	}
-	if file != nil {
-		e.obj("file")
-		e.str("name", file.Attributes["name"])
-		e.str("path", file.Attributes["path"])
-		e.int("size", atoi(file.Attributes["size"]))
-		e.obj("hash")
-		e.str("sha256", file.Attributes["sha256"])
-		e.str("sha1", file.Attributes["sha1"])
-		e.str("md5", file.Attributes["md5"])
-		e.end()
-		e.end()
+	if x.file != nil {
+		elasticFile(e, x.file)
 	}
-	if len(urls) > 0 {
+	if len(x.urls) > 0 {
 		e.obj("url")
-		e.str("full", urls[0])
+		e.str("full", x.urls[0])
 		e.end()
 	}
-	if mail != nil {
-		e.obj("email")
-		e.obj("from")
-		e.strs("address", []string{mail.Attributes["sender"]})
-		e.end()
-		e.obj("to")
-		e.strs("address", []string{mail.Attributes["recipient"]})
-		e.end()
-		e.str("subject", mail.Attributes["subject"])
-		e.str("message_id", mail.ID)
-		e.end()
+	if x.mail != nil {
+		elasticEmail(e, x.mail)
 	}
 	if len(a.ThreatNames) > 0 {
 		e.obj("threat")
@@ -239,6 +223,45 @@ func elasticECS(e *enc, a *debrief.Alert) {
 		e.end()
 		e.end()
 	}
+}
+
+func elasticHost(e *enc, dev *debrief.Entity) {
+	e.obj("host")
+	e.str("name", dev.ID)
+	e.str("hostname", dev.ID)
+	e.str("id", dev.Attributes["device_id"])
+	e.strs("ip", []string{dev.Attributes["ip"]})
+	e.obj("os")
+	e.str("family", "windows")
+	e.str("name", dev.Attributes["os"])
+	e.end()
+	e.end()
+}
+
+func elasticFile(e *enc, f *debrief.Entity) {
+	e.obj("file")
+	e.str("name", f.Attributes["name"])
+	e.str("path", f.Attributes["path"])
+	e.int("size", atoi(f.Attributes["size"]))
+	e.obj("hash")
+	e.str("sha256", f.Attributes["sha256"])
+	e.str("sha1", f.Attributes["sha1"])
+	e.str("md5", f.Attributes["md5"])
+	e.end()
+	e.end()
+}
+
+func elasticEmail(e *enc, m *debrief.Entity) {
+	e.obj("email")
+	e.obj("from")
+	e.strs("address", []string{m.Attributes["sender"]})
+	e.end()
+	e.obj("to")
+	e.strs("address", []string{m.Attributes["recipient"]})
+	e.end()
+	e.str("subject", m.Attributes["subject"])
+	e.str("message_id", m.ID)
+	e.end()
 }
 
 func elasticProcess(e *enc, p *debrief.Entity) {

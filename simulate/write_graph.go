@@ -122,8 +122,17 @@ func (w *graphWriter) alert(e *enc, in *debrief.Incident, a *debrief.Alert) {
 
 // evidence writes one entity as Graph evidence.
 func (w *graphWriter) evidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
-	at := en.Attributes
 	e.obj("")
+	if !w.accountEvidence(e, en) {
+		w.artefactEvidence(e, en, a)
+	}
+	e.end()
+}
+
+// accountEvidence writes devices, accounts, mail and network evidence;
+// false for other kinds.
+func (w *graphWriter) accountEvidence(e *enc, en *debrief.Entity) bool {
+	at := en.Attributes
 	switch en.Kind {
 	case debrief.EntityDevice:
 		e.str("@odata.type", "#microsoft.graph.security.deviceEvidence")
@@ -139,31 +148,6 @@ func (w *graphWriter) evidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
 		e.str("@odata.type", "#microsoft.graph.security.userEvidence")
 		w.common(e, en, "compromised")
 		graphAccount(e, en)
-	case debrief.EntityIP:
-		e.str("@odata.type", "#microsoft.graph.security.ipEvidence")
-		w.common(e, en, "")
-		e.str("ipAddress", en.ID)
-	case debrief.EntityURL:
-		e.str("@odata.type", "#microsoft.graph.security.urlEvidence")
-		w.common(e, en, "")
-		e.str("url", en.ID)
-	case debrief.EntityFile:
-		e.str("@odata.type", "#microsoft.graph.security.fileEvidence")
-		w.common(e, en, "")
-		e.str("detectionStatus", "detected")
-		e.str("mdeDeviceId", alertDeviceID(a))
-		graphFile(e, "fileDetails", at["name"], at["dir"], at["sha1"], at["sha256"], at["size"])
-	case debrief.EntityProcess:
-		e.str("@odata.type", "#microsoft.graph.security.processEvidence")
-		w.common(e, en, "")
-		e.int("processId", atoi(at["pid"]))
-		e.int("parentProcessId", atoi(at["parent_pid"]))
-		e.str("processCommandLine", at["command_line"])
-		e.str("processCreationDateTime", defenderTime(at["created"]))
-		e.str("detectionStatus", "detected")
-		e.str("mdeDeviceId", at["device_id"])
-		graphFile(e, "imageFile", en.Name, dirOf(at["image"]), "", at["sha256"], "")
-		graphFile(e, "parentProcessImageFile", at["parent_image"], `C:\Windows\System32`, "", "", "")
 	case debrief.EntityMailbox:
 		e.str("@odata.type", "#microsoft.graph.security.mailboxEvidence")
 		w.common(e, en, "")
@@ -182,6 +166,47 @@ func (w *graphWriter) evidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
 		e.str("emailAddress", at["sender"])
 		e.str("domainName", domainOf(at["sender"]))
 		e.end()
+	case debrief.EntityIP:
+		e.str("@odata.type", "#microsoft.graph.security.ipEvidence")
+		w.common(e, en, "")
+		e.str("ipAddress", en.ID)
+	case debrief.EntityURL:
+		e.str("@odata.type", "#microsoft.graph.security.urlEvidence")
+		w.common(e, en, "")
+		e.str("url", en.ID)
+	case debrief.EntityCloudApp:
+		e.str("@odata.type", "#microsoft.graph.security.cloudApplicationEvidence")
+		w.common(e, en, "")
+		e.int("appId", atoi(en.ID))
+		e.str("displayName", en.Name)
+	default:
+		return false
+	}
+	return true
+}
+
+// artefactEvidence writes file, process and registry evidence; false for
+// other kinds.
+func (w *graphWriter) artefactEvidence(e *enc, en *debrief.Entity, a *debrief.Alert) bool {
+	at := en.Attributes
+	switch en.Kind {
+	case debrief.EntityFile:
+		e.str("@odata.type", "#microsoft.graph.security.fileEvidence")
+		w.common(e, en, "")
+		e.str("detectionStatus", "detected")
+		e.str("mdeDeviceId", alertDeviceID(a))
+		graphFile(e, "fileDetails", at["name"], at["dir"], at["sha1"], at["sha256"], at["size"])
+	case debrief.EntityProcess:
+		e.str("@odata.type", "#microsoft.graph.security.processEvidence")
+		w.common(e, en, "")
+		e.int("processId", atoi(at["pid"]))
+		e.int("parentProcessId", atoi(at["parent_pid"]))
+		e.str("processCommandLine", at["command_line"])
+		e.str("processCreationDateTime", defenderTime(at["created"]))
+		e.str("detectionStatus", "detected")
+		e.str("mdeDeviceId", at["device_id"])
+		graphFile(e, "imageFile", en.Name, dirOf(at["image"]), "", at["sha256"], "")
+		graphFile(e, "parentProcessImageFile", at["parent_image"], `C:\Windows\System32`, "", "", "")
 	case debrief.EntityRegistry:
 		e.str("@odata.type", "#microsoft.graph.security.registryValueEvidence")
 		w.common(e, en, "")
@@ -191,13 +216,10 @@ func (w *graphWriter) evidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
 		e.str("registryValue", at["value"])
 		e.str("registryValueType", at["value_type"])
 		e.str("mdeDeviceId", alertDeviceID(a))
-	case debrief.EntityCloudApp:
-		e.str("@odata.type", "#microsoft.graph.security.cloudApplicationEvidence")
-		w.common(e, en, "")
-		e.int("appId", atoi(en.ID))
-		e.str("displayName", en.Name)
+	default:
+		return false
 	}
-	e.end()
+	return true
 }
 
 func (w *graphWriter) common(e *enc, en *debrief.Entity, role string) {

@@ -357,7 +357,15 @@ func sentinelHost(i *enc, ref string, en *debrief.Entity) {
 	i.end()
 }
 
+// sentinelEntity writes an entity (and the files and keys it refers to)
+// as Entities nodes.
 func sentinelEntity(i *enc, en *debrief.Entity, host string, next func() string) {
+	sentinelAccount(i, en, next)
+	sentinelArtefact(i, en, host, next)
+}
+
+// sentinelAccount writes accounts, mail and network entities.
+func sentinelAccount(i *enc, en *debrief.Entity, next func() string) {
 	at := en.Attributes
 	switch en.Kind {
 	case debrief.EntityUser:
@@ -384,6 +392,39 @@ func sentinelEntity(i *enc, en *debrief.Entity, host string, next func() string)
 		i.str("Type", "url")
 		i.str("Url", en.ID)
 		i.end()
+	case debrief.EntityMailbox:
+		i.obj("")
+		i.str("$id", next())
+		i.str("Type", "mailbox")
+		i.str("MailboxPrimaryAddress", en.ID)
+		i.str("DisplayName", en.Name)
+		i.str("Upn", at["upn"])
+		i.end()
+	case debrief.EntityMailMessage:
+		i.obj("")
+		i.str("$id", next())
+		i.str("Type", "mailMessage")
+		i.str("NetworkMessageId", en.ID)
+		i.str("Recipient", at["recipient"])
+		i.str("P1Sender", at["sender"])
+		i.str("Subject", at["subject"])
+		i.str("DeliveryAction", at["delivery_action"])
+		i.end()
+	case debrief.EntityCloudApp:
+		i.obj("")
+		i.str("$id", next())
+		i.str("Type", "cloud-application")
+		i.int("AppId", atoi(en.ID))
+		i.str("Name", en.Name)
+		i.end()
+	}
+}
+
+// sentinelArtefact writes files, processes (with their image file and
+// host) and registry values (with their key).
+func sentinelArtefact(i *enc, en *debrief.Entity, host string, next func() string) {
+	at := en.Attributes
+	switch en.Kind {
 	case debrief.EntityFile:
 		sentinelFile(i, next(), at["name"], at["dir"], at["sha256"], next)
 	case debrief.EntityProcess:
@@ -404,24 +445,6 @@ func sentinelEntity(i *enc, en *debrief.Entity, host string, next func() string)
 			i.end()
 		}
 		i.end()
-	case debrief.EntityMailbox:
-		i.obj("")
-		i.str("$id", next())
-		i.str("Type", "mailbox")
-		i.str("MailboxPrimaryAddress", en.ID)
-		i.str("DisplayName", en.Name)
-		i.str("Upn", at["upn"])
-		i.end()
-	case debrief.EntityMailMessage:
-		i.obj("")
-		i.str("$id", next())
-		i.str("Type", "mailMessage")
-		i.str("NetworkMessageId", en.ID)
-		i.str("Recipient", at["recipient"])
-		i.str("P1Sender", at["sender"])
-		i.str("Subject", at["subject"])
-		i.str("DeliveryAction", at["delivery_action"])
-		i.end()
 	case debrief.EntityRegistry:
 		key := next()
 		i.obj("")
@@ -439,13 +462,6 @@ func sentinelEntity(i *enc, en *debrief.Entity, host string, next func() string)
 		i.str("Name", at["value_name"])
 		i.str("Value", at["value"])
 		i.str("ValueType", at["value_type"])
-		i.end()
-	case debrief.EntityCloudApp:
-		i.obj("")
-		i.str("$id", next())
-		i.str("Type", "cloud-application")
-		i.int("AppId", atoi(en.ID))
-		i.str("Name", en.Name)
 		i.end()
 	}
 }

@@ -34,25 +34,33 @@ func (w *wazuhWriter) event(e *enc, ev *Event) (int, int) {
 }
 
 func (w *wazuhWriter) alert(e *enc, ev *Event, a *debrief.Alert, seq int64) {
-	var dev, user *debrief.Entity
-	var src, cmd string
-	for i := range a.Entities {
-		en := &a.Entities[i]
-		switch en.Kind {
-		case debrief.EntityDevice:
-			dev = pickFirst(dev, en)
-		case debrief.EntityUser:
-			user = pickFirst(user, en)
-		case debrief.EntityIP:
-			if src == "" {
-				src = en.ID
-			}
-		case debrief.EntityProcess:
-			cmd = en.Attributes["command_line"]
-		}
-	}
 	e.obj("")
 	e.time("timestamp", a.Created, layoutWazuh)
+	wazuhRule(e, ev, a)
+	e.obj("agent")
+	id, name, ip := wazuhAgent(a)
+	e.str("id", id)
+	e.str("name", name)
+	if ip != "" {
+		e.str("ip", ip)
+	}
+	e.end()
+	e.obj("manager")
+	e.str("name", "wazuh-manager")
+	e.end()
+	e.str("id", wazuhAlertID(seq, a.Created))
+	e.str("full_log", a.Description)
+	e.obj("decoder")
+	e.str("name", "windows_eventchannel")
+	e.end()
+	wazuhData(e, a)
+	e.str("location", "EventChannel")
+	e.end()
+}
+
+// wazuhRule writes the rule that fired, with rule.mitre: ids, names, and
+// the tactics of all of them.
+func wazuhRule(e *enc, ev *Event, a *debrief.Alert) {
 	e.obj("rule")
 	e.int("level", wazuhLevel(a.Severity))
 	e.str("description", a.Title)
@@ -76,22 +84,24 @@ func (w *wazuhWriter) alert(e *enc, ev *Event, a *debrief.Alert, seq int64) {
 	e.strs("technique", names)
 	e.end()
 	e.end()
-	e.obj("agent")
-	id, name, ip := wazuhAgent(a)
-	e.str("id", id)
-	e.str("name", name)
-	if ip != "" {
-		e.str("ip", ip)
+}
+
+// wazuhData writes the decoded event fields: source address, user,
+// command line.
+func wazuhData(e *enc, a *debrief.Alert) {
+	var user *debrief.Entity
+	var src, cmd string
+	for i := range a.Entities {
+		en := &a.Entities[i]
+		switch {
+		case en.Kind == debrief.EntityUser:
+			user = pickFirst(user, en)
+		case en.Kind == debrief.EntityIP && src == "":
+			src = en.ID
+		case en.Kind == debrief.EntityProcess:
+			cmd = en.Attributes["command_line"]
+		}
 	}
-	e.end()
-	e.obj("manager")
-	e.str("name", "wazuh-manager")
-	e.end()
-	e.str("id", wazuhAlertID(seq, a.Created))
-	e.str("full_log", a.Description)
-	e.obj("decoder")
-	e.str("name", "windows_eventchannel")
-	e.end()
 	e.obj("data")
 	if src != "" {
 		e.str("srcip", src)
@@ -106,8 +116,6 @@ func (w *wazuhWriter) alert(e *enc, ev *Event, a *debrief.Alert, seq int64) {
 		e.end()
 		e.end()
 	}
-	e.end()
-	e.str("location", "EventChannel")
 	e.end()
 }
 
