@@ -339,6 +339,12 @@ func (r *runner) pass(ctx context.Context, path, label string, store bool) error
 		r.sum.Formats[dec.Name()]++
 	}
 	b := batch{r: r}
+	defer func() {
+		if b.w != nil { // an early return: stop the writer, keep its counts
+			res, _ := b.w.wait()
+			r.sum.add(res)
+		}
+	}()
 	for rec, err := range dec.Decode(ctx, br, label) {
 		if err != nil {
 			var re *debrief.RecordError
@@ -414,32 +420,90 @@ func (r *runner) reject(re *debrief.RecordError) {
 	}
 }
 
-// batch gathers records into store transactions.
+// batch gathers records into store transactions, which a second goroutine
+// writes while decoding goes on: decoding and SQLite's work then overlap.
 type batch struct {
 	r    *runner
 	recs []debrief.Record
+	w    *writer
 }
 
 func (b *batch) add(ctx context.Context, rec debrief.Record) error {
 	b.recs = append(b.recs, rec)
 	if len(b.recs) >= b.r.opts.BatchSize {
-		return b.flush(ctx)
+		return b.send(ctx)
 	}
 	return nil
 }
 
-func (b *batch) flush(ctx context.Context) error {
+func (b *batch) send(ctx context.Context) error {
 	if len(b.recs) == 0 {
 		return nil
 	}
-	res, err := b.r.opts.Store.Write(ctx, b.recs)
-	if err != nil {
-		return fmt.Errorf("store: %w", err)
+	if b.w == nil {
+		b.w = startWriter(ctx, b.r.opts.Store)
 	}
-	b.r.sum.add(res)
-	clear(b.recs)
-	b.recs = b.recs[:0]
+	recs := b.recs
+	b.recs = make([]debrief.Record, 0, b.r.opts.BatchSize)
+	return b.w.send(recs)
+}
+
+// flush sends what is left and waits until everything is stored.
+func (b *batch) flush(ctx context.Context) error {
+	err := b.send(ctx)
+	if b.w != nil {
+		res, werr := b.w.wait()
+		b.r.sum.add(res)
+		b.w = nil
+		if err == nil {
+			err = werr
+		}
+	}
+	return err
+}
+
+// writer stores batches on its own goroutine, one at a time, in order.
+type writer struct {
+	in   chan []debrief.Record
+	done chan struct{}
+	res  debrief.WriteResult
+	err  error
+}
+
+func startWriter(ctx context.Context, st debrief.Store) *writer {
+	w := &writer{in: make(chan []debrief.Record, 1), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for recs := range w.in {
+			if w.err != nil {
+				continue // drain; the first error stands
+			}
+			res, err := st.Write(ctx, recs)
+			if err != nil {
+				w.err = fmt.Errorf("store: %w", err)
+				continue
+			}
+			w.res.Add(res)
+		}
+	}()
+	return w
+}
+
+// send queues a batch; it fails fast once a write has failed.
+func (w *writer) send(recs []debrief.Record) error {
+	select {
+	case <-w.done:
+		return w.err
+	default:
+	}
+	w.in <- recs
 	return nil
+}
+
+func (w *writer) wait() (debrief.WriteResult, error) {
+	close(w.in)
+	<-w.done
+	return w.res, w.err
 }
 
 // SortedUnknown returns the unknown technique ids, most frequent first.

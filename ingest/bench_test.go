@@ -1,0 +1,110 @@
+package ingest_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/ingest/elastic"
+	"github.com/debrief-dev/debrief/sqlite"
+)
+
+// elasticLines makes n realistic Elastic Security alert documents, one per
+// line, spread over 50 hosts and 20 rules.
+func elasticLines(n int) []byte {
+	var b bytes.Buffer
+	rules := []struct{ tactic, tacticName, tech, techName, sub string }{
+		{"TA0002", "Execution", "T1059", "Command and Scripting Interpreter", "T1059.001"},
+		{"TA0006", "Credential Access", "T1003", "OS Credential Dumping", "T1003.001"},
+		{"TA0005", "Defense Evasion", "T1562", "Impair Defenses", "T1562.001"},
+		{"TA0001", "Initial Access", "T1566", "Phishing", "T1566.001"},
+		{"TA0008", "Lateral Movement", "T1021", "Remote Services", "T1021.002"},
+	}
+	for i := range n {
+		r := rules[i%len(rules)]
+		day, hour, minute := 1+i%28, i%24, i%60
+		host := fmt.Sprintf("host-%d", i%50)
+		fmt.Fprintf(&b, `{"_index":".internal.alerts-security.alerts-default-000001","_id":"%064x","_source":{"@timestamp":"2026-03-%02dT%02d:%02d:%02d.%03dZ",`,
+			i+1, day, hour, minute, i%60, i%1000)
+		fmt.Fprintf(&b, `"kibana.alert.uuid":"%064x","kibana.alert.rule.name":"Rule %d","kibana.alert.rule.uuid":"%08x-0000-4000-8000-000000000000",`,
+			i+1, i%20, i%20)
+		fmt.Fprintf(&b, `"kibana.alert.severity":"high","kibana.alert.risk_score":73,"kibana.alert.workflow_status":"open","kibana.alert.reason":"process event on %s created high alert Rule %d.",`,
+			host, i%20)
+		fmt.Fprintf(&b, `"kibana.alert.original_time":"2026-03-%02dT%02d:%02d:00.000Z","kibana.alert.rule.threat":[{"framework":"MITRE ATT&CK","tactic":{"id":"%s","name":"%s","reference":"https://attack.mitre.org/tactics/%s/"},`,
+			day, hour, minute, r.tactic, r.tacticName, r.tactic)
+		fmt.Fprintf(&b, `"technique":[{"id":"%s","name":"%s","reference":"https://attack.mitre.org/techniques/%s/","subtechnique":[{"id":"%s","name":"sub","reference":"https://attack.mitre.org/techniques/%s/"}]}]}],`,
+			r.tech, r.techName, r.tech, r.sub, r.sub)
+		fmt.Fprintf(&b, `"host":{"name":"%s","hostname":"%s","id":"%032x","os":{"family":"windows"}},"user":{"name":"user%d","domain":"CORP"},`,
+			host, host, i%50, i%50)
+		fmt.Fprintf(&b, `"process":{"pid":%d,"executable":"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe","command_line":"powershell.exe -nop -w hidden -enc SQBFAFgA","entity_id":"%016x","hash":{"sha256":"%064x"}},`,
+			1000+i%9000, i, i%7919)
+		fmt.Fprintf(&b, `"source":{"ip":"10.1.%d.%d"},"event":{"kind":"signal","category":["process"]}}}`+"\n", i%250, 1+i%250)
+	}
+	return b.Bytes()
+}
+
+// BenchmarkDecodeNormalise measures the ingest path without a store:
+// Elastic decoding plus ATT&CK normalisation, on one goroutine.
+func BenchmarkDecodeNormalise(b *testing.B) {
+	const n = 10000
+	data := elasticLines(n)
+	cat, err := attack.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	k := ingest.Catalog(cat)
+	dec := elastic.New()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		counts := ingest.Counts{Unknown: map[debrief.TechniqueID]int{}, Revoked: map[debrief.TechniqueID]string{}}
+		got := 0
+		for rec, err := range dec.Decode(context.Background(), bytes.NewReader(data), "bench") {
+			if err != nil {
+				b.Fatal(err)
+			}
+			ingest.Normalise(k, rec.Alert, &counts)
+			got++
+		}
+		if got != n {
+			b.Fatalf("decoded %d alerts, want %d", got, n)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "alerts/s")
+}
+
+// BenchmarkIngestSQLite measures the whole run into a SQLite file:
+// decode, normalise, validate and persist, in batches of 1000.
+func BenchmarkIngestSQLite(b *testing.B) {
+	const n = 20000
+	data := elasticLines(n)
+	cat, err := attack.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		sum, err := ingest.Run(context.Background(), ingest.Options{Paths: []string{"-"}, Stdin: bytes.NewReader(data),
+			Decoders: []ingest.Decoder{elastic.New()}, Store: st, Knowledge: ingest.Catalog(cat), BatchSize: 1000})
+		if err != nil || sum.New.Alerts != n {
+			b.Fatalf("%+v %v", sum, err)
+		}
+		b.StopTimer()
+		st.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "alerts/s")
+}
