@@ -8,6 +8,7 @@
 //
 //	go run ./bench                 # every package with benchmarks
 //	go run ./bench -count 3 ./attack
+//	go run ./bench -ingest-rss 2   # peak RSS of ingesting a 2 GiB file vs 1/16 of it
 package main
 
 import (
@@ -32,7 +33,15 @@ type result struct {
 func main() {
 	count := flag.Int("count", 1, "runs per benchmark (the median is shown)")
 	benchtime := flag.String("benchtime", "", "passed to go test -benchtime")
+	rssGiB := flag.Float64("ingest-rss", 0, "instead of the benchmarks, measure the peak RSS of ingesting a generated file of this many GiB")
 	flag.Parse()
+	if *rssGiB > 0 {
+		if err := ingestRSS(int64(*rssGiB * (1 << 30))); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 	pkgs := flag.Args()
 	if len(pkgs) == 0 {
 		pkgs = []string{"./..."}
