@@ -69,6 +69,20 @@ func TestRunIsDeterministic(t *testing.T) {
 	}
 }
 
+// TestEveryAlertIsWrittenOnce checks the alert formats: Wazuh writes each
+// alert once, the others at least once, however late in the day it came.
+func TestEveryAlertIsWrittenOnce(t *testing.T) {
+	_, sum := run(t, 7, 30, 40)
+	if got := sum.Formats[simulate.FormatWazuh].Records; got != sum.Alerts {
+		t.Errorf("wazuh wrote %d alerts, the simulation raised %d", got, sum.Alerts)
+	}
+	for _, f := range []string{simulate.FormatElastic, simulate.FormatOCSF, simulate.FormatSentinel} {
+		if got := sum.Formats[f].Alerts; got < sum.Alerts {
+			t.Errorf("%s wrote %d alert records, fewer than the %d alerts raised", f, got, sum.Alerts)
+		}
+	}
+}
+
 func TestRunRemovesOldDayFiles(t *testing.T) {
 	dir := t.TempDir()
 	opts := simulate.RunOptions{Options: simulate.Options{Seed: 1, Days: 6, IncidentsPerDay: 20}, Out: dir,

@@ -27,13 +27,13 @@ func (w *elasticWriter) event(e *enc, ev *Event) (int, int) {
 }
 
 // forDayAlerts calls fn for each alert of the event's incident that was
-// created or changed on the event's day.
+// raised or changed on the event's day.
 func forDayAlerts(ev *Event, fn func(a *debrief.Alert, seq int64)) (int, int) {
 	end := ev.Day.Add(24 * time.Hour)
 	n := 0
 	for i := range ev.Incident.Alerts {
 		a := &ev.Incident.Alerts[i]
-		if inDay(a.Created, ev.Day, end) || inDay(a.Updated, ev.Day, end) {
+		if raised(ev, a, end) || inDay(a.Updated, ev.Day, end) {
 			fn(a, ev.plan.alertSeq+int64(i))
 			n++
 		}

@@ -32,7 +32,7 @@ func (w *sentinelWriter) event(e *enc, ev *Event) (int, int) {
 	rows, alerts := 0, 0
 	for i := range in.Alerts {
 		a := &in.Alerts[i]
-		if inDay(a.Created, ev.Day, end) || inDay(a.Updated, ev.Day, end) {
+		if raised(ev, a, end) || inDay(a.Updated, ev.Day, end) {
 			w.alertRow(e, a, ev.plan.alertSeq+int64(i))
 			rows++
 			alerts++
@@ -46,6 +46,13 @@ func (w *sentinelWriter) event(e *enc, ev *Event) (int, int) {
 }
 
 func inDay(t, day, end time.Time) bool { return !t.Before(day) && t.Before(end) }
+
+// raised reports whether an alert first shows in the event's day: raised
+// that day, or raised late the day before when its incident was created
+// only after midnight (the export shows it with its incident).
+func raised(ev *Event, a *debrief.Alert, end time.Time) bool {
+	return inDay(a.Created, ev.Day, end) || ev.First && a.Created.Before(ev.Day)
+}
 
 // incidentURL is the portal link of an incident.
 func (w *sentinelWriter) incidentURL(name string) string {

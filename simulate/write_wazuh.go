@@ -23,7 +23,7 @@ func (w *wazuhWriter) event(e *enc, ev *Event) (int, int) {
 	n := 0
 	for i := range ev.Incident.Alerts {
 		a := &ev.Incident.Alerts[i]
-		if inDay(a.Created, ev.Day, end) {
+		if raised(ev, a, end) {
 			w.alert(e, ev, a, ev.plan.alertSeq+int64(i))
 			e.b = append(e.b, '\n')
 			e.comma = false
