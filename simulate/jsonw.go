@@ -80,20 +80,9 @@ func (e *enc) int(k string, v int64) {
 	e.b = strconv.AppendInt(e.b, v, 10)
 }
 
-func (e *enc) float(k string, v float64) {
-	e.key(k)
-	e.b = strconv.AppendFloat(e.b, v, 'f', -1, 64)
-}
-
 func (e *enc) bool(k string, v bool) {
 	e.key(k)
 	e.b = strconv.AppendBool(e.b, v)
-}
-
-// raw writes v, which must be JSON.
-func (e *enc) raw(k string, v []byte) {
-	e.key(k)
-	e.b = append(e.b, v...)
 }
 
 // time writes t in the layout, or null when t is zero.

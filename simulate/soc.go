@@ -97,12 +97,6 @@ func (s *soc) resolveSkill(k Skill, gap bool, ts *techniques, path string, i int
 	return sk, nil
 }
 
-// onShift reports whether the analyst works at t.
-func (a *analyst) onShift(t time.Time) bool {
-	start, ok := a.shiftAround(t)
-	return ok && !t.Before(start)
-}
-
 // nextOnShift returns the first moment at or after t when the analyst
 // works.
 func (a *analyst) nextOnShift(t time.Time) time.Time {
