@@ -198,3 +198,42 @@ func TestIngestSamplesTwice(t *testing.T) {
 		t.Errorf("incident show: exit %d\n%s", code, out)
 	}
 }
+
+func TestDemo(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "demo")
+	stdout, errOut, code := cli(t, t.TempDir(), "", "demo", "--out", out, "--days", "30", "-q", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, stdout, errOut)
+	}
+	var res struct {
+		Incident string
+		Reviews  map[string]string
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(res.Incident, "defender:") || len(res.Reviews) != 5 {
+		t.Fatalf("result %+v", res)
+	}
+	for format, path := range res.Reviews {
+		data, err := os.ReadFile(path)
+		if err != nil || len(data) < 500 {
+			t.Errorf("%s review %s: %d bytes, %v", format, path, len(data), err)
+		}
+	}
+	md, _ := os.ReadFile(res.Reviews["md"])
+	for _, want := range []string{"## Timeline", "## Lessons learned", "Time to resolve", "attack.mitre.org"} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("markdown review lacks %q", want)
+		}
+	}
+	// A second demo into the same folder starts afresh; a foreign folder is refused.
+	if _, errOut, code := cli(t, t.TempDir(), "", "demo", "--out", out, "--days", "30", "-q"); code != 0 {
+		t.Errorf("second demo: exit %d: %s", code, errOut)
+	}
+	foreign := t.TempDir()
+	os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("mine"), 0o644)
+	if _, errOut, code := cli(t, t.TempDir(), "", "demo", "--out", foreign, "-q"); code == 0 || !strings.Contains(errOut, "not an earlier demo") {
+		t.Errorf("demo into a foreign folder: exit %d: %s", code, errOut)
+	}
+}
