@@ -85,7 +85,7 @@ func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string) debrie
 		}
 	}
 	a.Title, a.RuleName = title, title
-	a.RuleID = formatGUID(hashString(pr.key+"\x00"+title), hashString(title+"\x00rule"))
+	a.RuleID = g.ruleID(pr.key, title)
 	for _, t := range ap.techs {
 		a.Techniques = append(a.Techniques, debrief.Technique{ID: t.id, Name: t.name, Tactics: t.shorts})
 	}
@@ -93,6 +93,18 @@ func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string) debrie
 	a.Entities = g.entities(p, ap, key, &a)
 	a.Description = describe(&a, ap)
 	return a
+}
+
+// ruleID is the detector id of a product's rule with the title, the same
+// for every alert it raises.
+func (g *gen) ruleID(product, title string) string {
+	key := product + "\x00" + title
+	id, ok := g.rules[key]
+	if !ok {
+		id = formatGUID(hashString(key), hashString(title+"\x00rule"))
+		g.rules[key] = id
+	}
+	return id
 }
 
 func shortnames(ts []*tactic) []string {
@@ -252,7 +264,7 @@ func (g *gen) endpointEntities(p *plan, ap *alertPlan, dev int, a *debrief.Alert
 	}
 	host := o.devices[dev].host
 	pid := strconv.Itoa(1000 + r.IntN(30000))
-	created := ap.activity.Add(-time.Duration(r.IntN(120)) * time.Second).UTC().Format(time.RFC3339Nano)
+	created := string(appendTime(nil, ap.activity.Add(-time.Duration(r.IntN(120))*time.Second), layoutMicrosoft))
 	es = append(es, debrief.Entity{Kind: debrief.EntityProcess, ID: host + ":" + pid + ":" + created, Name: image,
 		Attributes: map[string]string{"command_line": g.commandLine(p, t, image, path), "pid": pid,
 			"parent_pid": strconv.Itoa(500 + r.IntN(9000)), "parent_image": parentImage(t), "image": path + `\` + image,

@@ -89,6 +89,7 @@ type gen struct {
 	clusters  []*cluster
 	benignIPs []string
 	emerge    map[*technique]int
+	rules     map[string]string // detector ids by product and title
 	start     time.Time
 	end       time.Time
 	days      int
@@ -125,7 +126,7 @@ func newGen(opts Options) (*gen, error) {
 		cat = c
 	}
 	g := &gen{sc: sc, cat: cat, seed: opts.Seed, r: newRNG(opts.Seed, 1), days: sc.Days, start: sc.Start.Time,
-		perDay: sc.IncidentsPerDay, formats: opts.Formats, emerge: map[*technique]int{}}
+		perDay: sc.IncidentsPerDay, formats: opts.Formats, emerge: map[*technique]int{}, rules: map[string]string{}}
 	if opts.Days != 0 {
 		g.days = opts.Days
 	}

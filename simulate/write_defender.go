@@ -211,7 +211,7 @@ func defenderArtefact(e *enc, en *debrief.Entity, a *debrief.Alert) bool {
 		e.str("filePath", dirOf(at["image"]))
 		e.int("processId", atoi(at["pid"]))
 		e.str("processCommandLine", at["command_line"])
-		e.str("processCreationTime", defenderTime(at["created"]))
+		e.str("processCreationTime", at["created"])
 		e.int("parentProcessId", atoi(at["parent_pid"]))
 		e.str("parentProcessFileName", at["parent_image"])
 		e.str("deviceId", at["device_id"])
@@ -275,15 +275,6 @@ func defenderAlertStatus(s debrief.Status) string {
 		return "InProgress"
 	}
 	return "New"
-}
-
-// defenderTime rewrites an RFC 3339 time in the exports' layout.
-func defenderTime(s string) string {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return s
-	}
-	return string(appendTime(nil, t, layoutMicrosoft))
 }
 
 // title capitalises the first letter: "medium" → "Medium".

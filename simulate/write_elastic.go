@@ -272,8 +272,8 @@ func elasticProcess(e *enc, p *debrief.Entity) {
 	e.str("executable", at["image"])
 	e.str("command_line", at["command_line"])
 	e.str("entity_id", p.ID)
-	if t, err := time.Parse(time.RFC3339Nano, at["created"]); err == nil {
-		e.time("start", t, layoutMillis)
+	if c := at["created"]; len(c) == len("2006-01-02T15:04:05.0000000Z") {
+		e.str("start", c[:23]+"Z") // to the millisecond, as Elastic writes
 	}
 	e.obj("hash")
 	e.str("sha256", at["sha256"])

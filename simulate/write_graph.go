@@ -202,7 +202,7 @@ func (w *graphWriter) artefactEvidence(e *enc, en *debrief.Entity, a *debrief.Al
 		e.int("processId", atoi(at["pid"]))
 		e.int("parentProcessId", atoi(at["parent_pid"]))
 		e.str("processCommandLine", at["command_line"])
-		e.str("processCreationDateTime", defenderTime(at["created"]))
+		e.str("processCreationDateTime", at["created"])
 		e.str("detectionStatus", "detected")
 		e.str("mdeDeviceId", at["device_id"])
 		graphFile(e, "imageFile", en.Name, dirOf(at["image"]), "", at["sha256"], "")

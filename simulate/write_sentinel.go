@@ -442,7 +442,7 @@ func sentinelArtefact(i *enc, en *debrief.Entity, host string, next func() strin
 		i.str("Type", "process")
 		i.str("ProcessId", at["pid"])
 		i.str("CommandLine", at["command_line"])
-		i.str("CreationTimeUtc", defenderTime(at["created"]))
+		i.str("CreationTimeUtc", at["created"])
 		i.obj("ImageFile")
 		i.str("$ref", img)
 		i.end()
