@@ -237,3 +237,36 @@ func TestDemo(t *testing.T) {
 		t.Errorf("demo into a foreign folder: exit %d: %s", code, errOut)
 	}
 }
+
+// TestUsersBundle runs commands on a newer ATT&CK release than the embedded
+// one (a tiny v19-shaped bundle: TA0005 renamed Stealth, TA0112 Defense
+// Impairment and T1685 new), given with --attack and kept with attack import.
+func TestUsersBundle(t *testing.T) {
+	home := t.TempDir()
+	bundle := filepath.Join("testdata", "attack-v19-tiny.json")
+	out, errOut, code := cli(t, home, "", "attack", "show", "TA0112", "--attack", bundle, "--json")
+	if code != 0 || !strings.Contains(out, `"name": "Defense Impairment"`) {
+		t.Fatalf("--attack: exit %d: %s %s", code, out, errOut)
+	}
+	if _, _, code := cli(t, home, "", "attack", "show", "TA0112"); code != 1 {
+		t.Errorf("the embedded v18.1 knows TA0112: exit %d", code)
+	}
+	if out, errOut, code := cli(t, home, "", "attack", "import", bundle); code != 0 {
+		t.Fatalf("import: exit %d: %s %s", code, out, errOut)
+	}
+	out, _, _ = cli(t, home, "", "attack", "version", "--json")
+	if !strings.Contains(out, `"version": "19.0"`) {
+		t.Errorf("after import, attack version: %s", out)
+	}
+	out, _, _ = cli(t, home, "", "attack", "show", "TA0005", "--json")
+	if !strings.Contains(out, `"name": "Stealth"`) || !strings.Contains(out, `"id": "TA0005"`) {
+		t.Errorf("TA0005 under v19: %s", out)
+	}
+	if _, errOut, code := cli(t, home, "", "attack", "import", "--reset"); code != 0 {
+		t.Fatalf("reset: %s", errOut)
+	}
+	out, _, _ = cli(t, home, "", "attack", "version", "--json")
+	if !strings.Contains(out, `"version": "18.1"`) {
+		t.Errorf("after reset: %s", out)
+	}
+}
