@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/recerr"
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
 	"github.com/go-json-experiment/json"
 )
@@ -39,7 +40,7 @@ func (*Decoder) Sniff(head []byte) bool {
 // Decode streams the incidents of r. file names r in errors.
 func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[debrief.Record, error] {
 	return func(yield func(debrief.Record, error) bool) {
-		in := &watchReader{r: r}
+		in := &recerr.WatchReader{R: r}
 		seen := 0
 		var w incident // reused: its slices keep their capacity
 		for it := range wire.Records(in, "value") {
@@ -60,7 +61,7 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 				return
 			}
 		}
-		if seen == 0 && !in.data {
+		if seen == 0 && !in.Data {
 			yield(debrief.Record{}, &debrief.RecordError{File: file, Reason: "input is empty: want Defender incidents JSON"})
 		}
 	}
@@ -69,20 +70,20 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 // decodeItem decodes one record into w and yields it with the problems
 // found in it; it reports whether the consumer wants more.
 func decodeItem(it wire.Item, w *incident, file string, yield func(debrief.Record, error) bool) bool {
-	p := &problems{file: file, line: it.Line, index: it.Index}
+	p := &problems{recerr.Collector{File: file, Line: it.Line, Index: it.Index}}
 	if err := json.Unmarshal(it.Raw, w, unmarshalOptions); err != nil {
-		field, reason := describe(err)
-		return yield(debrief.Record{}, p.reject(field, reason))
+		field, reason := recerr.Describe(err)
+		return yield(debrief.Record{}, p.Reject(field, reason))
 	}
 	in := mapIncident(w, p)
 	if in == nil {
-		return yield(debrief.Record{}, p.fatal)
+		return yield(debrief.Record{}, p.Fatal)
 	}
 	in.Raw = bytes.Clone(it.Raw)
 	if !yield(debrief.Record{Incident: in, Line: it.Line, Index: it.Index}, nil) {
 		return false
 	}
-	for _, e := range p.kept {
+	for _, e := range p.Kept {
 		if !yield(debrief.Record{}, e) {
 			return false
 		}
@@ -199,7 +200,7 @@ type entity struct {
 // nil after recording why it cannot.
 func mapIncident(w *incident, p *problems) *debrief.Incident {
 	if w.IncidentID == "" {
-		p.reject("incidentId", "want an integer incident id, got none")
+		p.Reject("incidentId", "want an integer incident id, got none")
 		return nil
 	}
 	in := &debrief.Incident{
@@ -217,17 +218,17 @@ func mapIncident(w *incident, p *problems) *debrief.Incident {
 	in.Severity = p.severity("severity", w.Severity)
 	in.Status = p.status("status", w.Status)
 	in.Verdict = p.verdict("classification", w.Classification)
-	in.Times.Created = p.time("createdTime", w.CreatedTime)
-	in.Times.Updated = p.time("lastUpdateTime", w.LastUpdateTime)
+	in.Times.Created = p.Time("createdTime", w.CreatedTime)
+	in.Times.Updated = p.Time("lastUpdateTime", w.LastUpdateTime)
 	in.Comments = mapComments(w.Comments, p)
 	if len(w.Alerts) > 0 {
 		in.Alerts = make([]debrief.Alert, 0, len(w.Alerts))
 		in.AlertIDs = make([]string, 0, len(w.Alerts))
 	}
 	for i := range w.Alerts {
-		p.prefix = "alerts[" + strconv.Itoa(i) + "]."
+		p.Prefix = "alerts[" + strconv.Itoa(i) + "]."
 		a, ok := mapAlert(&w.Alerts[i], p)
-		p.prefix = ""
+		p.Prefix = ""
 		if !ok {
 			continue
 		}
@@ -245,7 +246,7 @@ func mapComments(ws []comment, p *problems) []debrief.Comment {
 		if strings.TrimSpace(c.Comment) == "" {
 			continue
 		}
-		at := p.time("comments["+strconv.Itoa(i)+"].createdTime", c.CreatedTime)
+		at := p.Time("comments["+strconv.Itoa(i)+"].createdTime", c.CreatedTime)
 		out = append(out, debrief.Comment{At: at, Author: c.CreatedBy, Text: c.Comment})
 	}
 	return out
@@ -295,16 +296,16 @@ func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
 	a.Severity = p.severity("severity", w.Severity)
 	a.Status = p.status("status", w.Status)
 	a.Verdict = p.verdict("classification", w.Classification)
-	a.Updated = p.time("lastUpdatedTime", w.LastUpdatedTime)
-	a.Resolved = p.time("resolvedTime", w.ResolvedTime)
-	a.FirstActivity = p.time("firstActivity", w.FirstActivity)
-	a.LastActivity = p.time("lastActivity", w.LastActivity)
-	a.Created = p.time("creationTime", w.CreationTime)
+	a.Updated = p.Time("lastUpdatedTime", w.LastUpdatedTime)
+	a.Resolved = p.Time("resolvedTime", w.ResolvedTime)
+	a.FirstActivity = p.Time("firstActivity", w.FirstActivity)
+	a.LastActivity = p.Time("lastActivity", w.LastActivity)
+	a.Created = p.Time("creationTime", w.CreationTime)
 	if a.Created = firstSet(a.Created, a.FirstActivity, a.LastActivity, a.Updated); a.Created.IsZero() {
 		p.drop("creationTime", "want the alert's creation time (or its first activity), got none")
 		return debrief.Alert{}, false
 	}
-	a.Techniques = p.techniques("mitreTechniques", w.MitreTechniques)
+	a.Techniques = p.Techniques("mitreTechniques", w.MitreTechniques)
 	a.Entities = mapEntities(w, p)
 	return a, true
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/recerr"
 )
 
 // mapEntities gathers an alert's devices and entities, without exact
@@ -54,7 +55,7 @@ func mapEntity(w *entity, devices []device, p *problems, i int) (debrief.Entity,
 	case "ip":
 		addr, err := netip.ParseAddr(strings.TrimSpace(w.IPAddress))
 		if err != nil {
-			p.add(entityField(i, "ipAddress"), fmt.Sprintf("want an IP address, got %q", clip(w.IPAddress)))
+			p.Add(entityField(i, "ipAddress"), fmt.Sprintf("want an IP address, got %q", recerr.Clip(w.IPAddress)))
 			return e, false
 		}
 		e = debrief.Entity{Kind: debrief.EntityIP, ID: addr.String()}
@@ -173,7 +174,7 @@ func fullPath(dir, name string) string {
 
 func processEntity(w *entity, devices []device, p *problems, i int) debrief.Entity {
 	host := deviceKey(w.DeviceID, devices)
-	created := p.time(entityField(i, "processCreationTime"), w.ProcessCreationTime)
+	created := p.Time(entityField(i, "processCreationTime"), w.ProcessCreationTime)
 	cmd := strings.TrimSpace(w.ProcessCommandLine)
 	return debrief.Entity{Kind: debrief.EntityProcess, ID: processID(host, string(w.ProcessID), created, cmd),
 		Name: strings.TrimSpace(w.FileName),

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/recerr"
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
 	"github.com/go-json-experiment/json"
 )
@@ -49,7 +50,7 @@ func (*Decoder) Sniff(head []byte) bool {
 // Decode streams the incidents and alerts of r. file names r in errors.
 func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[debrief.Record, error] {
 	return func(yield func(debrief.Record, error) bool) {
-		in := &watchReader{r: r}
+		in := &recerr.WatchReader{R: r}
 		seen := 0
 		var w record // reused: its slices keep their capacity
 		for it := range wire.Records(in, "value") {
@@ -70,7 +71,7 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 				return
 			}
 		}
-		if seen == 0 && !in.data {
+		if seen == 0 && !in.Data {
 			yield(debrief.Record{}, &debrief.RecordError{File: file, Reason: "input is empty: want Microsoft Graph security JSON"})
 		}
 	}
@@ -79,22 +80,22 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 // decodeItem decodes one record into w and yields it with the problems
 // found in it; it reports whether the consumer wants more.
 func decodeItem(it wire.Item, w *record, file string, yield func(debrief.Record, error) bool) bool {
-	p := &problems{file: file, line: it.Line, index: it.Index}
+	p := &problems{recerr.Collector{File: file, Line: it.Line, Index: it.Index}}
 	if err := json.Unmarshal(it.Raw, w, unmarshalOptions); err != nil {
-		field, reason := describe(err)
-		return yield(debrief.Record{}, p.reject(field, reason))
+		field, reason := recerr.Describe(err)
+		return yield(debrief.Record{}, p.Reject(field, reason))
 	}
 	rec := debrief.Record{Line: it.Line, Index: it.Index}
 	if w.isIncident() {
 		rec.Incident = mapIncident(w, p)
 		if rec.Incident == nil {
-			return yield(debrief.Record{}, p.fatal)
+			return yield(debrief.Record{}, p.Fatal)
 		}
 		rec.Incident.Raw = bytes.Clone(it.Raw)
 	} else {
 		a, ok := mapAlert(&w.alert, p)
 		if !ok {
-			return yield(debrief.Record{}, p.fatal)
+			return yield(debrief.Record{}, p.Fatal)
 		}
 		a.Raw = bytes.Clone(it.Raw)
 		rec.Alert = &a
@@ -102,7 +103,7 @@ func decodeItem(it wire.Item, w *record, file string, yield func(debrief.Record,
 	if !yield(rec, nil) {
 		return false
 	}
-	for _, e := range p.kept {
+	for _, e := range p.Kept {
 		if !yield(debrief.Record{}, e) {
 			return false
 		}
@@ -196,7 +197,7 @@ type comment struct {
 func mapIncident(w *record, p *problems) *debrief.Incident {
 	id := strings.TrimSpace(w.ID)
 	if id == "" {
-		p.reject("id", "want the incident id, got none")
+		p.Reject("id", "want the incident id, got none")
 		return nil
 	}
 	in := &debrief.Incident{
@@ -216,17 +217,17 @@ func mapIncident(w *record, p *problems) *debrief.Incident {
 	in.Severity = p.severity("severity", w.Severity)
 	in.Status = p.status("status", w.Status)
 	in.Verdict = p.verdict("classification", w.Classification)
-	in.Times.Created = p.time("createdDateTime", w.CreatedDateTime)
-	in.Times.Updated = p.time("lastUpdateDateTime", w.LastUpdateDateTime)
+	in.Times.Created = p.Time("createdDateTime", w.CreatedDateTime)
+	in.Times.Updated = p.Time("lastUpdateDateTime", w.LastUpdateDateTime)
 	in.Comments = mapComments(w.Comments, p)
 	if len(w.Alerts) > 0 {
 		in.Alerts = make([]debrief.Alert, 0, len(w.Alerts))
 		in.AlertIDs = make([]string, 0, len(w.Alerts))
 	}
 	for i := range w.Alerts {
-		p.prefix = "alerts[" + strconv.Itoa(i) + "]."
+		p.Prefix = "alerts[" + strconv.Itoa(i) + "]."
 		a, ok := mapAlert(&w.Alerts[i], p)
-		p.prefix = ""
+		p.Prefix = ""
 		if !ok {
 			continue
 		}
@@ -248,7 +249,7 @@ func mapComments(ws []comment, p *problems) []debrief.Comment {
 		if at == "" {
 			field, at = "createdTime", c.CreatedTime
 		}
-		t := p.time("comments["+strconv.Itoa(i)+"]."+field, at)
+		t := p.Time("comments["+strconv.Itoa(i)+"]."+field, at)
 		out = append(out, debrief.Comment{At: t, Author: firstOf(c.CreatedByDisplayName, c.CreatedBy), Text: c.Comment})
 	}
 	return out
@@ -301,16 +302,16 @@ func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
 	a.Severity = p.severity("severity", w.Severity)
 	a.Status = p.status("status", w.Status)
 	a.Verdict = p.verdict("classification", w.Classification)
-	a.Updated = p.time("lastUpdateDateTime", w.LastUpdateDateTime)
-	a.Resolved = p.time("resolvedDateTime", w.ResolvedDateTime)
-	a.FirstActivity = p.time("firstActivityDateTime", w.FirstActivityDateTime)
-	a.LastActivity = p.time("lastActivityDateTime", w.LastActivityDateTime)
-	a.Created = p.time("createdDateTime", w.CreatedDateTime)
+	a.Updated = p.Time("lastUpdateDateTime", w.LastUpdateDateTime)
+	a.Resolved = p.Time("resolvedDateTime", w.ResolvedDateTime)
+	a.FirstActivity = p.Time("firstActivityDateTime", w.FirstActivityDateTime)
+	a.LastActivity = p.Time("lastActivityDateTime", w.LastActivityDateTime)
+	a.Created = p.Time("createdDateTime", w.CreatedDateTime)
 	if a.Created = firstSet(a.Created, a.FirstActivity, a.LastActivity, a.Updated); a.Created.IsZero() {
 		p.drop("createdDateTime", "want the alert's creation time (or its first activity), got none")
 		return debrief.Alert{}, false
 	}
-	a.Techniques = p.techniques("mitreTechniques", w.MitreTechniques)
+	a.Techniques = p.Techniques("mitreTechniques", w.MitreTechniques)
 	a.Entities = mapEvidence(w.Evidence, id, p)
 	return a, true
 }

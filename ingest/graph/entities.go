@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/recerr"
 )
 
 // evidence is any alertEvidence: the members of the derived types debrief
@@ -169,7 +170,7 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 	case "ipEvidence":
 		addr, err := netip.ParseAddr(strings.TrimSpace(w.IPAddress))
 		if err != nil {
-			p.add(evidenceField(i, "ipAddress"), fmt.Sprintf("want an IP address, got %q", clip(w.IPAddress)))
+			p.Add(evidenceField(i, "ipAddress"), fmt.Sprintf("want an IP address, got %q", recerr.Clip(w.IPAddress)))
 			return e, false
 		}
 		e = debrief.Entity{Kind: debrief.EntityIP, ID: addr.String()}
@@ -345,7 +346,7 @@ func fullPath(dir, name string) string {
 
 func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Entity {
 	host := deviceKey(w.MdeDeviceID, all)
-	created := p.time(evidenceField(i, "processCreationDateTime"), w.ProcessCreationDateTime)
+	created := p.Time(evidenceField(i, "processCreationDateTime"), w.ProcessCreationDateTime)
 	cmd := strings.TrimSpace(w.ProcessCommandLine)
 	image, name := "", ""
 	if w.ImageFile != nil {

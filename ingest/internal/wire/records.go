@@ -159,7 +159,7 @@ func (s *splitter) stream(dec *jsontext.Decoder, line int) {
 				s.fatal(err, line)
 				return
 			}
-			s.emit(Item{Err: fmt.Errorf("want a JSON object, got %s", kindName(v.Kind())), Line: line})
+			s.emit(Item{Err: fmt.Errorf("want a JSON object, got %s", KindName(v.Kind())), Line: line})
 		}
 	}
 }
@@ -173,7 +173,7 @@ func (s *splitter) elements(dec *jsontext.Decoder, line int) bool {
 			return false
 		}
 		if v.Kind() != '{' {
-			if !s.emit(Item{Err: fmt.Errorf("want a JSON object, got %s", kindName(v.Kind())), Line: line}) {
+			if !s.emit(Item{Err: fmt.Errorf("want a JSON object, got %s", KindName(v.Kind())), Line: line}) {
 				return false
 			}
 			continue
@@ -261,7 +261,7 @@ func (s *splitter) inner(dec *jsontext.Decoder, sub string, line int) bool {
 				s.fatal(err, line)
 				return false
 			}
-			return s.emit(Item{Err: fmt.Errorf("want an array of records, got %s", kindName(v.Kind())), Line: line})
+			return s.emit(Item{Err: fmt.Errorf("want an array of records, got %s", KindName(v.Kind())), Line: line})
 		}
 		if _, err := dec.ReadToken(); err != nil {
 			s.fatal(err, line)
@@ -391,7 +391,9 @@ func unquote(name jsontext.Value) string {
 	return s
 }
 
-func kindName(k jsontext.Kind) string {
+// KindName names a kind of JSON value for an error message, e.g. "a
+// string"; an unknown kind is "nothing".
+func KindName(k jsontext.Kind) string {
 	switch k {
 	case '"':
 		return "a string"
