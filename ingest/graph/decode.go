@@ -51,26 +51,11 @@ func (*Decoder) Sniff(head []byte) bool {
 func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[debrief.Record, error] {
 	return func(yield func(debrief.Record, error) bool) {
 		in := &recerr.WatchReader{R: r}
-		seen := 0
 		var w record // reused: its slices keep their capacity
-		for it := range wire.Records(in, "value") {
-			seen++
-			if err := ctx.Err(); err != nil {
-				yield(debrief.Record{}, err)
-				return
-			}
-			if it.Err != nil {
-				re := &debrief.RecordError{File: file, Line: it.Line, Record: it.Index, Reason: it.Err.Error()}
-				if !yield(debrief.Record{}, re) || it.Fatal {
-					return
-				}
-				continue
-			}
+		seen := wire.Each(ctx, in, file, yield, func(it wire.Item) bool {
 			w.reset()
-			if !decodeItem(it, &w, file, yield) {
-				return
-			}
-		}
+			return decodeItem(it, &w, file, yield)
+		}, "value")
 		if seen == 0 && !in.Data {
 			yield(debrief.Record{}, &debrief.RecordError{File: file, Reason: "input is empty: want Microsoft Graph security JSON"})
 		}

@@ -42,31 +42,21 @@ func (*Decoder) Sniff(head []byte) bool {
 func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[debrief.Record, error] {
 	return func(yield func(debrief.Record, error) bool) {
 		env := new(envelope) // reused: records keep nothing of it but strings
-		for it := range wire.Records(r, "records", "results", "Results", "value") {
-			if err := ctx.Err(); err != nil {
-				yield(debrief.Record{}, err)
-				return
-			}
-			at := location{file: file, line: it.Line, index: it.Index}
-			if it.Err != nil {
-				if !yield(debrief.Record{}, at.fail("", it.Err.Error())) || it.Fatal {
-					return
-				}
-				continue
-			}
+		wire.Each(ctx, r, file, yield, func(it wire.Item) bool {
 			*env = envelope{}
-			recs, errs := decodeItem(env, it.Raw, at)
+			recs, errs := decodeItem(env, it.Raw, location{file: file, line: it.Line, index: it.Index})
 			for _, rec := range recs {
 				if !yield(rec, nil) {
-					return
+					return false
 				}
 			}
 			for _, err := range errs {
 				if !yield(debrief.Record{}, err) {
-					return
+					return false
 				}
 			}
-		}
+			return true
+		}, "records", "results", "Results", "value")
 	}
 }
 

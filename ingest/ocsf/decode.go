@@ -39,22 +39,9 @@ func (*Decoder) Sniff(head []byte) bool {
 // Decode streams the findings of r, one alert each.
 func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[debrief.Record, error] {
 	return func(yield func(debrief.Record, error) bool) {
-		for it := range wire.Records(r, "events", "findings", "hits.hits") {
-			if err := ctx.Err(); err != nil {
-				yield(debrief.Record{}, err)
-				return
-			}
-			if it.Err != nil {
-				re := &debrief.RecordError{File: file, Line: it.Line, Record: it.Index, Reason: it.Err.Error()}
-				if !yield(debrief.Record{}, re) || it.Fatal {
-					return
-				}
-				continue
-			}
-			if !emit(it, file, yield) {
-				return
-			}
-		}
+		wire.Each(ctx, r, file, yield, func(it wire.Item) bool {
+			return emit(it, file, yield)
+		}, "events", "findings", "hits.hits")
 	}
 }
 

@@ -49,39 +49,26 @@ func (*Decoder) Sniff(head []byte) bool {
 func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[debrief.Record, error] {
 	return func(yield func(debrief.Record, error) bool) {
 		row := new(record) // reused: records keep nothing of it but strings
-		for it := range wire.Records(r, "value", "records") {
-			if err := ctx.Err(); err != nil {
-				yield(debrief.Record{}, err)
-				return
-			}
-			at := location{file: file, line: it.Line, index: it.Index}
-			if it.Err != nil {
-				if !yield(debrief.Record{}, at.fail("", it.Err.Error())) || it.Fatal {
-					return
-				}
-				continue
-			}
+		wire.Each(ctx, r, file, yield, func(it wire.Item) bool {
 			*row = record{}
-			d := &itemDecoder{at: at}
+			d := &itemDecoder{at: location{file: file, line: it.Line, index: it.Index}}
 			rec, err := d.decode(row, it.Raw)
 			if err != nil {
-				if !yield(debrief.Record{}, err) {
-					return
-				}
-				continue
+				return yield(debrief.Record{}, err)
 			}
 			if rec.Incident != nil || rec.Alert != nil {
-				rec.Line, rec.Index = at.line, at.index
+				rec.Line, rec.Index = it.Line, it.Index
 				if !yield(rec, nil) {
-					return
+					return false
 				}
 			}
 			for _, err := range d.kept {
 				if !yield(debrief.Record{}, err) {
-					return
+					return false
 				}
 			}
-		}
+			return true
+		}, "value", "records")
 	}
 }
 

@@ -1,0 +1,35 @@
+package wire
+
+import (
+	"context"
+	"io"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// Each is the record loop of a decoder: it hands each good record of r to
+// one, and yields each bad one as a *debrief.RecordError of file. It stops
+// when ctx is done (yielding ctx's error), when the input cannot be read
+// further, or when one or yield returns false. It returns how many
+// records, good or bad, it found.
+func Each(ctx context.Context, r io.Reader, file string, yield func(debrief.Record, error) bool, one func(Item) bool, containers ...Container) int {
+	seen := 0
+	for it := range Records(r, containers...) {
+		seen++
+		if err := ctx.Err(); err != nil {
+			yield(debrief.Record{}, err)
+			return seen
+		}
+		if it.Err != nil {
+			re := &debrief.RecordError{File: file, Line: it.Line, Record: it.Index, Reason: it.Err.Error()}
+			if !yield(debrief.Record{}, re) || it.Fatal {
+				return seen
+			}
+			continue
+		}
+		if !one(it) {
+			return seen
+		}
+	}
+	return seen
+}
