@@ -167,13 +167,7 @@ func newChart(r *review.Review) chart {
 	}
 	c.Empty = total == 0
 	c.Bars = bars(counts)
-	for i, e := range milestones(r) {
-		m := mark{X: x(e.At), LabelY: 10 + float64(i%3)*10, Anchor: "start", Label: review.MilestoneTitle(e.Milestone)}
-		if m.X > chartWidth*0.8 {
-			m.Anchor = "end"
-		}
-		c.Marks = append(c.Marks, m)
-	}
+	c.Marks = placeMarks(milestones(r), x)
 	for i := range 5 {
 		t := start.Add(length * time.Duration(i) / 4)
 		c.Ticks = append(c.Ticks, tick{X: chartWidth * float64(i) / 4, Label: review.Stamp(t)})
@@ -182,6 +176,52 @@ func newChart(r *review.Review) chart {
 		c.Legend = append(c.Legend, swatch{X: float64(i) * 130, Fill: severityColor(s), Label: cmp.Or(string(s), "unknown")})
 	}
 	return c
+}
+
+// labelRows is how many lines of milestone labels fit above the plot.
+const labelRows = 3
+
+// placeMarks lays the milestone labels out so that none overlaps another:
+// each goes on the first of the label rows where it fits; when none has
+// room, it joins the label of the mark drawn at (nearly) the same place.
+func placeMarks(evs []review.Event, x func(time.Time) float64) []mark {
+	const charWidth = 6.5 // px per character at the chart's label size
+	var marks []mark
+	var ends [labelRows]float64 // right edge of the last label in each row
+	labelled, lastRow := -1, 0 // the last mark with a label, and its row
+	for i := range ends {
+		ends[i] = -chartWidth // empty: anything fits
+	}
+	for _, e := range evs {
+		m := mark{X: x(e.At), Anchor: "start", Label: review.MilestoneTitle(e.Milestone)}
+		w := float64(len(m.Label)) * charWidth
+		left, right := m.X, m.X+w
+		if m.X > chartWidth*0.8 {
+			m.Anchor, left, right = "end", m.X-w, m.X
+		}
+		row := -1
+		for i, end := range ends {
+			if left > end+4 {
+				row = i
+				break
+			}
+		}
+		if row < 0 && labelled >= 0 {
+			// Draw the line, and name it in the nearest label.
+			last := &marks[labelled]
+			last.Label += " · " + m.Label
+			ends[lastRow] += (float64(len(m.Label)) + 3) * charWidth
+			m.Label, m.LabelY = "", last.LabelY
+			marks = append(marks, m)
+			continue
+		}
+		row = max(row, 0)
+		ends[row] = right
+		m.LabelY = 10 + float64(row)*10
+		labelled, lastRow = len(marks), row
+		marks = append(marks, m)
+	}
+	return marks
 }
 
 func milestones(r *review.Review) []review.Event {
