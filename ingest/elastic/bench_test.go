@@ -2,9 +2,10 @@ package elastic
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"testing"
+
+	"github.com/debrief-dev/debrief/ingest/internal/decodertest"
 
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
 )
@@ -43,33 +44,6 @@ func genAlerts(n int, lean bool) []byte {
 	return b.Bytes()
 }
 
-func benchDecode(b *testing.B, in []byte, n int) {
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	ctx := context.Background()
-	dec := New()
-	cpu0 := cpuTime()
-	for b.Loop() {
-		got := 0
-		for rec, err := range dec.Decode(ctx, bytes.NewReader(in), "bench") {
-			if err != nil {
-				b.Fatal(err)
-			}
-			if rec.Alert != nil {
-				got++
-			}
-		}
-		if got != n {
-			b.Fatalf("decoded %d alerts, want %d", got, n)
-		}
-	}
-	b.ReportMetric(float64(len(in))/float64(n), "B/alert")
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "alerts/s")
-	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
-		b.ReportMetric(float64(n)*float64(b.N)/cpu, "alerts/cpu-s")
-	}
-}
-
 // BenchmarkDecode decodes 10,000 alerts in memory: "full" documents as an
 // 8.x deployment stores them, and "lean" ones without the fields debrief
 // skips.
@@ -81,7 +55,7 @@ func BenchmarkDecode(b *testing.B) {
 			name = "lean"
 		}
 		in := genAlerts(n, lean)
-		b.Run(name, func(b *testing.B) { benchDecode(b, in, n) })
+		b.Run(name, func(b *testing.B) { decodertest.Bench(b, New(), in, "alerts", n, decodertest.Alerts) })
 	}
 }
 
@@ -92,7 +66,7 @@ func BenchmarkSplit(b *testing.B) {
 	in := genAlerts(n, false)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := decodertest.CPUTime()
 	for b.Loop() {
 		got := 0
 		for it := range wire.Records(bytes.NewReader(in), "hits.hits") {
@@ -106,7 +80,7 @@ func BenchmarkSplit(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
-	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+	if cpu := (decodertest.CPUTime() - cpu0).Seconds(); cpu > 0 {
 		b.ReportMetric(float64(n)*float64(b.N)/cpu, "records/cpu-s")
 	}
 }

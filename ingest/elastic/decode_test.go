@@ -2,10 +2,7 @@ package elastic
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/ingest/internal/decodertest"
 	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
@@ -21,32 +19,8 @@ var _ ingest.Decoder = (*Decoder)(nil)
 // decodeAll collects what Decode yields: the records, and the errors.
 func decodeAll(t testing.TB, in []byte, file string) ([]debrief.Record, []*debrief.RecordError) {
 	t.Helper()
-	var recs []debrief.Record
-	var errs []*debrief.RecordError
-	for rec, err := range New().Decode(context.Background(), bytes.NewReader(in), file) {
-		if err != nil {
-			var re *debrief.RecordError
-			if !errors.As(err, &re) {
-				t.Fatalf("%s: non-record error: %v", file, err)
-			}
-			errs = append(errs, re)
-			continue
-		}
-		if err := rec.Validate(); err != nil {
-			t.Errorf("%s: record %d does not validate: %v", file, rec.Index, err)
-		}
-		recs = append(recs, rec)
-	}
-	return recs, errs
-}
-
-func marshal(t *testing.T, recs []debrief.Record) []byte {
-	t.Helper()
-	b, err := json.MarshalIndent(recs, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(b, '\n')
+	res := decodertest.Decode(t, New(), bytes.NewReader(in), file)
+	return res.Recs, res.Errs
 }
 
 func TestDecodeSamples(t *testing.T) {
@@ -79,27 +53,11 @@ func TestDecodeSamples(t *testing.T) {
 	if len(a.Techniques) != 0 {
 		t.Errorf("techniques = %v, want none (the rule has no threat mapping)", a.Techniques)
 	}
-	testutil.Golden(t, "TestDecodeSamples/"+name, marshal(t, recs))
+	decodertest.Golden(t, "TestDecodeSamples/"+name, recs)
 }
 
 func TestDecodeFixtures(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.good.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			in, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, errs := decodeAll(t, in, filepath.Base(f))
-			for _, e := range errs {
-				t.Errorf("unexpected error: %v", e)
-			}
-			testutil.Golden(t, "TestDecodeFixtures/"+filepath.Base(f), marshal(t, recs))
-		})
-	}
+	decodertest.Fixtures(t, New(), "testdata/*.good.json")
 }
 
 // TestDecodeFixtureFacts checks by hand what the goldens hold, so that a
@@ -186,12 +144,7 @@ func sameJSON(a, b any) bool {
 }
 
 // wantErr is a record error a bad input must yield.
-type wantErr struct {
-	line, record int
-	field        string
-	kept         bool
-	reason       string // a part of the reason
-}
+type wantErr = decodertest.WantErr
 
 const goodLine = `{"@timestamp":"2024-01-01T00:00:00Z","kibana.alert.uuid":"good-1","kibana.alert.rule.name":"r"}`
 
@@ -204,40 +157,40 @@ func TestDecodeBad(t *testing.T) {
 		errs   []wantErr
 	}{
 		{"empty file", "", 0, nil},
-		{"not JSON", "this is not JSON at all\n", 0, []wantErr{{record: 1, reason: "invalid character"}}},
-		{"a line not JSON", goodLine + "\nnot JSON\n" + goodLine + "\n", 2, []wantErr{{line: 2, record: 2, reason: "not a complete JSON object"}}},
+		{"not JSON", "this is not JSON at all\n", 0, []wantErr{{Record: 1, Reason: "invalid character"}}},
+		{"a line not JSON", goodLine + "\nnot JSON\n" + goodLine + "\n", 2, []wantErr{{Line: 2, Record: 2, Reason: "not a complete JSON object"}}},
 		{"truncated archive", "{\n \"type\": \"doc\",\n \"value\": {\"id\": \"x\", \"source\": {\"@timestamp\": \"2024-", 0,
-			[]wantErr{{record: 1, reason: "truncated"}}},
-		{"truncated line", goodLine + "\n" + `{"kibana.alert.uuid":"cut","@timesta` + "\n", 1, []wantErr{{line: 2, record: 2}}},
+			[]wantErr{{Record: 1, Reason: "truncated"}}},
+		{"truncated line", goodLine + "\n" + `{"kibana.alert.uuid":"cut","@timesta` + "\n", 1, []wantErr{{Line: 2, Record: 2}}},
 		{"invalid UTF-8", goodLine + "\n" + "{\"kibana.alert.uuid\":\"u\",\"kibana.alert.rule.name\":\"bad \xff\xfe\",\"@timestamp\":\"2024-01-01T00:00:00Z\"}\n", 1,
-			[]wantErr{{line: 2, record: 2, reason: "UTF-8"}}},
-		{"10 MB field", huge + "\n" + goodLine + "\n", 1, []wantErr{{line: 1, record: 1, reason: "limit"}}},
+			[]wantErr{{Line: 2, Record: 2, Reason: "UTF-8"}}},
+		{"10 MB field", huge + "\n" + goodLine + "\n", 1, []wantErr{{Line: 1, Record: 1, Reason: "limit"}}},
 		{"missing id", `{"@timestamp":"2024-01-01T00:00:00Z","kibana.alert.rule.name":"no id"}` + "\n" + goodLine + "\n", 1,
-			[]wantErr{{line: 1, record: 1, field: "kibana.alert.uuid"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "kibana.alert.uuid"}}},
 		{"missing time", `{"kibana.alert.uuid":"t0","kibana.alert.rule.name":"no time"}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "@timestamp"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "@timestamp"}}},
 		{"year 0001", `{"@timestamp":"0001-01-01T00:00:00Z","kibana.alert.uuid":"old"}` + "\n" + goodLine + "\n", 1,
-			[]wantErr{{line: 1, record: 1, field: "@timestamp", reason: "1990"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "@timestamp", Reason: "1990"}}},
 		{"year 9999", goodLine + "\n" + `{"kibana":{"alert":{"uuid":"late","original_time":"9999-12-31T23:59:59Z"}},"@timestamp":"2024-01-01T00:00:00Z"}` + "\n", 1,
-			[]wantErr{{line: 2, record: 2, field: "kibana.alert.original_time"}}},
+			[]wantErr{{Line: 2, Record: 2, Field: "kibana.alert.original_time"}}},
 		{"name is an object", `{"@timestamp":"2024-01-01T00:00:00Z","kibana.alert.uuid":"o","kibana.alert.rule.name":{"x":1}}` + "\n" + goodLine + "\n", 1,
-			[]wantErr{{line: 1, record: 1, field: "kibana.alert.rule.name", reason: "want a string, got an object"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "kibana.alert.rule.name", Reason: "want a string, got an object"}}},
 		{"threat is a string", `{"@timestamp":"2024-01-01T00:00:00Z","kibana.alert.uuid":"s","kibana":{"alert":{"rule":{"threat":"T1059"}}}}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "kibana.alert.rule.threat", reason: "want an array"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "kibana.alert.rule.threat", Reason: "want an array"}}},
 		{"technique id is a boolean", `{"@timestamp":"2024-01-01T00:00:00Z","kibana.alert.uuid":"b","kibana.alert.rule.threat":[{"tactic":{"name":"Execution"},"technique":[{"id":"T1059"},{"id":true}]}]}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "kibana.alert.rule.threat[0].technique[1].id", reason: "want a string, got a boolean"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "kibana.alert.rule.threat[0].technique[1].id", Reason: "want a string, got a boolean"}}},
 		{"enrichments of the wrong shape", `{"@timestamp":"2024-01-01T00:00:00Z","kibana.alert.uuid":"e","threat":{"enrichments":[{"matched":{"atomic":["a"]}}]}}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "threat.enrichments[0].matched.atomic"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "threat.enrichments[0].matched.atomic"}}},
 		{"unknown severity", `{"@timestamp":"2024-01-01T00:00:00Z","kibana.alert.uuid":"sev","kibana.alert.severity":"urgent"}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "kibana.alert.severity", reason: `"urgent"`}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "kibana.alert.severity", Reason: `"urgent"`}}},
 		{"unknown status", `{"@timestamp":"2024-01-01T00:00:00Z","kibana.alert.uuid":"st","kibana.alert.workflow_status":"pondering"}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "kibana.alert.workflow_status"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "kibana.alert.workflow_status"}}},
 		{"malformed technique ids", `{"@timestamp":"2024-01-01T00:00:00Z","kibana.alert.uuid":"ids","kibana.alert.rule.threat":[{"framework":"MITRE ATT&CK","tactic":{"name":"Execution"},"technique":[{"id":"T1059.1","subtechnique":[{"id":"CST0001"}]},{"id":"T1059"}]}]}` + "\n", 1,
 			[]wantErr{
-				{line: 1, record: 1, field: "kibana.alert.rule.threat[0].technique[0].id", kept: true, reason: `"T1059.1"`},
-				{line: 1, record: 1, field: "kibana.alert.rule.threat[0].technique[0].subtechnique[0].id", kept: true, reason: `"CST0001"`},
+				{Line: 1, Record: 1, Field: "kibana.alert.rule.threat[0].technique[0].id", Kept: true, Reason: `"T1059.1"`},
+				{Line: 1, Record: 1, Field: "kibana.alert.rule.threat[0].technique[0].subtechnique[0].id", Kept: true, Reason: `"CST0001"`},
 			}},
-		{"array element not an object", `[` + goodLine + `, 42]`, 1, []wantErr{{record: 2, reason: "want a JSON object"}}},
+		{"array element not an object", `[` + goodLine + `, 42]`, 1, []wantErr{{Record: 2, Reason: "want a JSON object"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,16 +198,7 @@ func TestDecodeBad(t *testing.T) {
 			if len(recs) != tt.alerts {
 				t.Errorf("got %d alerts, want %d", len(recs), tt.alerts)
 			}
-			if len(errs) != len(tt.errs) {
-				t.Fatalf("got errors %v, want %d", errs, len(tt.errs))
-			}
-			for i, w := range tt.errs {
-				e := errs[i]
-				if e.File != "bad.json" || e.Line != w.line || e.Record != w.record || e.Field != w.field || e.Kept != w.kept ||
-					!strings.Contains(e.Reason, w.reason) {
-					t.Errorf("error %d = %+v, want %+v", i, *e, w)
-				}
-			}
+			decodertest.CheckErrors(t, "bad.json", errs, tt.errs)
 		})
 	}
 }
@@ -274,72 +218,19 @@ func TestDecodeKeptTechniques(t *testing.T) {
 }
 
 func TestDecodeCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	var errs []error
-	for _, err := range New().Decode(ctx, strings.NewReader(goodLine+"\n"+goodLine+"\n"), "x") {
-		errs = append(errs, err)
-	}
-	if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
-		t.Errorf("got %v, want one context.Canceled", errs)
-	}
+	decodertest.Cancelled(t, New(), goodLine+"\n"+goodLine+"\n")
 }
 
 func TestSniff(t *testing.T) {
-	d := New()
-	files, _ := filepath.Glob("testdata/*.good.json")
-	for _, f := range files {
-		in, _ := os.ReadFile(f)
-		if !d.Sniff(head(in)) {
-			t.Errorf("Sniff(%s) = false, want true", f)
-		}
-	}
-	root := testutil.SharedData(t, "samples")
-	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		in, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		want := strings.HasPrefix(rel, "elastic/") && strings.HasSuffix(rel, ".json")
-		if got := d.Sniff(head(in)); got != want {
-			t.Errorf("Sniff(%s) = %v, want %v", rel, got, want)
-		}
-		return nil
+	decodertest.Sniff(t, New(), "testdata/*.good.json", func(rel string) bool {
+		return strings.HasPrefix(rel, "elastic/") && strings.HasSuffix(rel, ".json")
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func head(b []byte) []byte {
-	if len(b) > 64<<10 {
-		return b[:64<<10]
-	}
-	return b
 }
 
 // FuzzDecode feeds Decode arbitrary input (seeds in
-// testdata/fuzz/FuzzDecode): it must not panic, and what it yields must
-// validate.
+// testdata/fuzz/FuzzDecode); see decodertest.Fuzz.
 func FuzzDecode(f *testing.F) {
-	f.Fuzz(func(t *testing.T, in []byte) {
-		for rec, err := range New().Decode(context.Background(), bytes.NewReader(in), "fuzz") {
-			if err != nil {
-				var re *debrief.RecordError
-				if !errors.As(err, &re) {
-					t.Fatalf("non-record error: %v", err)
-				}
-				continue
-			}
-			if err := rec.Validate(); err != nil {
-				t.Fatalf("record %d does not validate: %v", rec.Index, err)
-			}
-		}
-	})
+	decodertest.Fuzz(f, New())
 }
 
 // FuzzWalk feeds the document walker bytes that wire.Records would never

@@ -2,9 +2,10 @@ package ocsf
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"testing"
+
+	"github.com/debrief-dev/debrief/ingest/internal/decodertest"
 )
 
 // genFindings writes n Detection Findings as NDJSON, shaped like an EDR's
@@ -29,29 +30,5 @@ func genFindings(n int) []byte {
 // BenchmarkDecode decodes 10,000 findings in memory.
 func BenchmarkDecode(b *testing.B) {
 	const n = 10000
-	in := genFindings(n)
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	ctx := context.Background()
-	dec := New()
-	cpu0 := cpuTime()
-	for b.Loop() {
-		got := 0
-		for rec, err := range dec.Decode(ctx, bytes.NewReader(in), "bench") {
-			if err != nil {
-				b.Fatal(err)
-			}
-			if rec.Alert != nil {
-				got++
-			}
-		}
-		if got != n {
-			b.Fatalf("decoded %d alerts, want %d", got, n)
-		}
-	}
-	b.ReportMetric(float64(len(in))/n, "B/alert")
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "alerts/s")
-	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
-		b.ReportMetric(float64(n)*float64(b.N)/cpu, "alerts/cpu-s")
-	}
+	decodertest.Bench(b, New(), genFindings(n), "alerts", n, decodertest.Alerts)
 }

@@ -2,10 +2,7 @@ package ocsf
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/ingest/internal/decodertest"
 	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
@@ -21,32 +19,8 @@ var _ ingest.Decoder = (*Decoder)(nil)
 // decodeAll collects what Decode yields: the records, and the errors.
 func decodeAll(t testing.TB, in []byte, file string) ([]debrief.Record, []*debrief.RecordError) {
 	t.Helper()
-	var recs []debrief.Record
-	var errs []*debrief.RecordError
-	for rec, err := range New().Decode(context.Background(), bytes.NewReader(in), file) {
-		if err != nil {
-			var re *debrief.RecordError
-			if !errors.As(err, &re) {
-				t.Fatalf("%s: non-record error: %v", file, err)
-			}
-			errs = append(errs, re)
-			continue
-		}
-		if err := rec.Validate(); err != nil {
-			t.Errorf("%s: record %d does not validate: %v", file, rec.Index, err)
-		}
-		recs = append(recs, rec)
-	}
-	return recs, errs
-}
-
-func marshal(t *testing.T, recs []debrief.Record) []byte {
-	t.Helper()
-	b, err := json.MarshalIndent(recs, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(b, '\n')
+	res := decodertest.Decode(t, New(), bytes.NewReader(in), file)
+	return res.Recs, res.Errs
 }
 
 const timeLayout = "2006-01-02T15:04:05.000Z07:00"
@@ -84,27 +58,11 @@ func TestDecodeSamples(t *testing.T) {
 			t.Errorf("lacks entity %s: has %v", k, keys)
 		}
 	}
-	testutil.Golden(t, "TestDecodeSamples/"+name, marshal(t, recs))
+	decodertest.Golden(t, "TestDecodeSamples/"+name, recs)
 }
 
 func TestDecodeFixtures(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.good.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			in, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, errs := decodeAll(t, in, filepath.Base(f))
-			for _, e := range errs {
-				t.Errorf("unexpected error: %v", e)
-			}
-			testutil.Golden(t, "TestDecodeFixtures/"+filepath.Base(f), marshal(t, recs))
-		})
-	}
+	decodertest.Fixtures(t, New(), "testdata/*.good.json")
 }
 
 // TestDecodeFixtureFacts checks by hand what the goldens hold, so that a
@@ -190,12 +148,7 @@ func sameJSON(a, b any) bool {
 }
 
 // wantErr is a record error a bad input must yield.
-type wantErr struct {
-	line, record int
-	field        string
-	kept         bool
-	reason       string // a part of the reason
-}
+type wantErr = decodertest.WantErr
 
 const goodLine = `{"class_uid":2004,"time":1718093742120,"severity_id":2,"finding_info":{"uid":"good","title":"ok"}}`
 
@@ -208,37 +161,37 @@ func TestDecodeBad(t *testing.T) {
 		errs   []wantErr
 	}{
 		{"empty file", "", 0, nil},
-		{"not JSON", "class_uid,time\n2004,1718093742120\n", 0, []wantErr{{record: 1, reason: "invalid character"}}},
-		{"a line not JSON", goodLine + "\nnot JSON\n" + goodLine + "\n", 2, []wantErr{{line: 2, record: 2, reason: "not a complete JSON object"}}},
-		{"truncated array", `[` + goodLine + `, {"class_uid": 2004, "time": 17180`, 1, []wantErr{{record: 2, reason: "truncated"}}},
+		{"not JSON", "class_uid,time\n2004,1718093742120\n", 0, []wantErr{{Record: 1, Reason: "invalid character"}}},
+		{"a line not JSON", goodLine + "\nnot JSON\n" + goodLine + "\n", 2, []wantErr{{Line: 2, Record: 2, Reason: "not a complete JSON object"}}},
+		{"truncated array", `[` + goodLine + `, {"class_uid": 2004, "time": 17180`, 1, []wantErr{{Record: 2, Reason: "truncated"}}},
 		{"invalid UTF-8", goodLine + "\n" + "{\"class_uid\":2004,\"time\":1718093742120,\"finding_info\":{\"uid\":\"u\",\"title\":\"\xff\"}}\n", 1,
-			[]wantErr{{line: 2, record: 2, reason: "UTF-8"}}},
-		{"10 MB field", huge + "\n" + goodLine + "\n", 1, []wantErr{{line: 1, record: 1, reason: "limit"}}},
+			[]wantErr{{Line: 2, Record: 2, Reason: "UTF-8"}}},
+		{"10 MB field", huge + "\n" + goodLine + "\n", 1, []wantErr{{Line: 1, Record: 1, Reason: "limit"}}},
 		{"missing id", `{"class_uid":2004,"time":1718093742120,"finding_info":{"title":"no id"}}` + "\n" + goodLine + "\n", 1,
-			[]wantErr{{line: 1, record: 1, field: "finding_info.uid"}}},
-		{"missing time", `{"class_uid":2004,"finding_info":{"uid":"t"}}` + "\n", 0, []wantErr{{line: 1, record: 1, field: "time"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "finding_info.uid"}}},
+		{"missing time", `{"class_uid":2004,"finding_info":{"uid":"t"}}` + "\n", 0, []wantErr{{Line: 1, Record: 1, Field: "time"}}},
 		{"year 0001", `{"class_uid":2004,"time_dt":"0001-01-01T00:00:00Z","finding_info":{"uid":"old"}}` + "\n" + goodLine + "\n", 1,
-			[]wantErr{{line: 1, record: 1, field: "time", reason: "1990"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "time", Reason: "1990"}}},
 		{"year 9999", goodLine + "\n" + `{"class_uid":2004,"time":1718093742120,"finding_info":{"uid":"late","last_seen_time":253402300799000}}` + "\n", 1,
-			[]wantErr{{line: 2, record: 2, field: "finding_info.last_seen_time", reason: "1990"}}},
+			[]wantErr{{Line: 2, Record: 2, Field: "finding_info.last_seen_time", Reason: "1990"}}},
 		{"other class", `{"class_uid":2002,"time":1718093742120,"finding_info":{"uid":"vuln"}}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "class_uid", reason: "got 2002"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "class_uid", Reason: "got 2002"}}},
 		{"severity_id a string", `{"class_uid":2004,"time":1718093742120,"severity_id":"High","finding_info":{"uid":"s"}}` + "\n" + goodLine + "\n", 1,
-			[]wantErr{{line: 1, record: 1, field: "severity_id", reason: "want a number, got a string"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "severity_id", Reason: "want a number, got a string"}}},
 		{"severity_id out of range", `{"class_uid":2004,"time":1718093742120,"severity_id":7,"finding_info":{"uid":"s7"}}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "severity_id", reason: "got 7"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "severity_id", Reason: "got 7"}}},
 		{"unknown severity text", `{"class_uid":2004,"time":1718093742120,"severity":"Spicy","finding_info":{"uid":"st"}}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "severity", reason: `"Spicy"`}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "severity", Reason: `"Spicy"`}}},
 		{"attacks not an array", `{"class_uid":2004,"time":1718093742120,"finding_info":{"uid":"a","attacks":{"technique":{"uid":"T1059"}}}}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "finding_info.attacks", reason: "want an array, got an object"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "finding_info.attacks", Reason: "want an array, got an object"}}},
 		{"technique uid a number", `{"class_uid":2004,"time":1718093742120,"finding_info":{"uid":"n","attacks":[{"technique":{"uid":1059}}]}}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "finding_info.attacks[0].technique.uid", reason: "want a string"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "finding_info.attacks[0].technique.uid", Reason: "want a string"}}},
 		{"malformed technique ids", `{"class_uid":2004,"time":1718093742120,"finding_info":{"uid":"ids","attacks":[{"tactic":{"name":"Execution"},"technique":{"uid":"T1059"},"sub_technique":{"uid":"T1059.1"}},{"technique":{"uid":"CST0001"}}]}}` + "\n", 1,
 			[]wantErr{
-				{line: 1, record: 1, field: "finding_info.attacks[0].sub_technique.uid", kept: true, reason: `"T1059.1"`},
-				{line: 1, record: 1, field: "finding_info.attacks[1].technique.uid", kept: true, reason: `"CST0001"`},
+				{Line: 1, Record: 1, Field: "finding_info.attacks[0].sub_technique.uid", Kept: true, Reason: `"T1059.1"`},
+				{Line: 1, Record: 1, Field: "finding_info.attacks[1].technique.uid", Kept: true, Reason: `"CST0001"`},
 			}},
-		{"array element not an object", `[` + goodLine + `, 2004]`, 1, []wantErr{{record: 2, reason: "want a JSON object"}}},
+		{"array element not an object", `[` + goodLine + `, 2004]`, 1, []wantErr{{Record: 2, Reason: "want a JSON object"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -246,16 +199,7 @@ func TestDecodeBad(t *testing.T) {
 			if len(recs) != tt.alerts {
 				t.Errorf("got %d alerts, want %d", len(recs), tt.alerts)
 			}
-			if len(errs) != len(tt.errs) {
-				t.Fatalf("got errors %v, want %d", errs, len(tt.errs))
-			}
-			for i, w := range tt.errs {
-				e := errs[i]
-				if e.File != "bad.json" || e.Line != w.line || e.Record != w.record || e.Field != w.field || e.Kept != w.kept ||
-					!strings.Contains(e.Reason, w.reason) {
-					t.Errorf("error %d = %+v, want %+v", i, *e, w)
-				}
-			}
+			decodertest.CheckErrors(t, "bad.json", errs, tt.errs)
 		})
 	}
 }
@@ -275,70 +219,15 @@ func TestDecodeKeptTechniques(t *testing.T) {
 }
 
 func TestDecodeCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	var errs []error
-	for _, err := range New().Decode(ctx, strings.NewReader(goodLine+"\n"+goodLine+"\n"), "x") {
-		errs = append(errs, err)
-	}
-	if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
-		t.Errorf("got %v, want one context.Canceled", errs)
-	}
+	decodertest.Cancelled(t, New(), goodLine+"\n"+goodLine+"\n")
 }
 
 func TestSniff(t *testing.T) {
-	d := New()
-	files, _ := filepath.Glob("testdata/*.good.json")
-	for _, f := range files {
-		in, _ := os.ReadFile(f)
-		if !d.Sniff(head(in)) {
-			t.Errorf("Sniff(%s) = false, want true", f)
-		}
-	}
-	root := testutil.SharedData(t, "samples")
-	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		in, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		want := strings.HasPrefix(rel, "ocsf/")
-		if got := d.Sniff(head(in)); got != want {
-			t.Errorf("Sniff(%s) = %v, want %v", rel, got, want)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func head(b []byte) []byte {
-	if len(b) > 64<<10 {
-		return b[:64<<10]
-	}
-	return b
+	decodertest.Sniff(t, New(), "testdata/*.good.json", decodertest.In("ocsf"))
 }
 
 // FuzzDecode feeds Decode arbitrary input (seeds in
-// testdata/fuzz/FuzzDecode): it must not panic, and what it yields must
-// validate.
+// testdata/fuzz/FuzzDecode); see decodertest.Fuzz.
 func FuzzDecode(f *testing.F) {
-	f.Fuzz(func(t *testing.T, in []byte) {
-		for rec, err := range New().Decode(context.Background(), bytes.NewReader(in), "fuzz") {
-			if err != nil {
-				var re *debrief.RecordError
-				if !errors.As(err, &re) {
-					t.Fatalf("non-record error: %v", err)
-				}
-				continue
-			}
-			if err := rec.Validate(); err != nil {
-				t.Fatalf("record %d does not validate: %v", rec.Index, err)
-			}
-		}
-	})
+	decodertest.Fuzz(f, New())
 }

@@ -2,10 +2,7 @@ package wazuh
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/ingest/internal/decodertest"
 	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
@@ -21,32 +19,8 @@ var _ ingest.Decoder = (*Decoder)(nil)
 // decodeAll collects what Decode yields: the records, and the errors.
 func decodeAll(t testing.TB, in []byte, file string) ([]debrief.Record, []*debrief.RecordError) {
 	t.Helper()
-	var recs []debrief.Record
-	var errs []*debrief.RecordError
-	for rec, err := range New().Decode(context.Background(), bytes.NewReader(in), file) {
-		if err != nil {
-			var re *debrief.RecordError
-			if !errors.As(err, &re) {
-				t.Fatalf("%s: non-record error: %v", file, err)
-			}
-			errs = append(errs, re)
-			continue
-		}
-		if err := rec.Validate(); err != nil {
-			t.Errorf("%s: record %d does not validate: %v", file, rec.Index, err)
-		}
-		recs = append(recs, rec)
-	}
-	return recs, errs
-}
-
-func marshal(t *testing.T, recs []debrief.Record) []byte {
-	t.Helper()
-	b, err := json.MarshalIndent(recs, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(b, '\n')
+	res := decodertest.Decode(t, New(), bytes.NewReader(in), file)
+	return res.Recs, res.Errs
 }
 
 func TestDecodeSamples(t *testing.T) {
@@ -64,7 +38,7 @@ func TestDecodeSamples(t *testing.T) {
 		for _, r := range recs {
 			byID[r.Alert.ID] = r.Alert
 		}
-		testutil.Golden(t, "TestDecodeSamples/"+name, marshal(t, recs))
+		decodertest.Golden(t, "TestDecodeSamples/"+name, recs)
 	}
 	if len(byID) != 4 {
 		t.Fatalf("got %d alerts, want 4", len(byID))
@@ -107,23 +81,7 @@ func keys(m map[string]*debrief.Alert) []string {
 }
 
 func TestDecodeFixtures(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.good.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			in, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, errs := decodeAll(t, in, filepath.Base(f))
-			for _, e := range errs {
-				t.Errorf("unexpected error: %v", e)
-			}
-			testutil.Golden(t, "TestDecodeFixtures/"+filepath.Base(f), marshal(t, recs))
-		})
-	}
+	decodertest.Fixtures(t, New(), "testdata/*.good.json")
 }
 
 // TestDecodeFixtureFacts checks by hand what the goldens hold, so that a
@@ -198,12 +156,7 @@ func sameJSON(a, b any) bool {
 }
 
 // wantErr is a record error a bad input must yield.
-type wantErr struct {
-	line, record int
-	field        string
-	kept         bool
-	reason       string // a part of the reason
-}
+type wantErr = decodertest.WantErr
 
 const goodLine = `{"timestamp":"2024-01-01T00:00:00.000+0000","rule":{"level":5,"id":"1","description":"ok"},"agent":{"id":"001","name":"a"},"id":"1.1"}`
 
@@ -216,38 +169,38 @@ func TestDecodeBad(t *testing.T) {
 		errs   []wantErr
 	}{
 		{"empty file", "", 0, nil},
-		{"not JSON", "Mar  4 09:12:44 wazuh-manager ossec: Alert Level: 10\n", 0, []wantErr{{record: 1, reason: "invalid character"}}},
-		{"a line not JSON", goodLine + "\n** Alert 1709543564.8812391: - windows,\n" + goodLine + "\n", 2, []wantErr{{line: 2, record: 2, reason: "not a complete JSON object"}}},
-		{"truncated pretty alert", "{\n  \"timestamp\": \"2024-01-01T00:00:00+0000\",\n  \"rule\": {\"level\": 3", 0, []wantErr{{record: 1, reason: "truncated"}}},
-		{"truncated line", goodLine + "\n" + `{"timestamp":"2024-01-01T00:00:00+0000","rule":{"le` + "\n", 1, []wantErr{{line: 2, record: 2}}},
+		{"not JSON", "Mar  4 09:12:44 wazuh-manager ossec: Alert Level: 10\n", 0, []wantErr{{Record: 1, Reason: "invalid character"}}},
+		{"a line not JSON", goodLine + "\n** Alert 1709543564.8812391: - windows,\n" + goodLine + "\n", 2, []wantErr{{Line: 2, Record: 2, Reason: "not a complete JSON object"}}},
+		{"truncated pretty alert", "{\n  \"timestamp\": \"2024-01-01T00:00:00+0000\",\n  \"rule\": {\"level\": 3", 0, []wantErr{{Record: 1, Reason: "truncated"}}},
+		{"truncated line", goodLine + "\n" + `{"timestamp":"2024-01-01T00:00:00+0000","rule":{"le` + "\n", 1, []wantErr{{Line: 2, Record: 2}}},
 		{"invalid UTF-8", "{\"timestamp\":\"2024-01-01T00:00:00+0000\",\"id\":\"u\",\"rule\":{\"description\":\"bad \xc3\x28\"}}\n" + goodLine + "\n", 1,
-			[]wantErr{{line: 1, record: 1, reason: "UTF-8"}}},
-		{"10 MB field", huge + "\n" + goodLine + "\n", 1, []wantErr{{line: 1, record: 1, reason: "limit"}}},
+			[]wantErr{{Line: 1, Record: 1, Reason: "UTF-8"}}},
+		{"10 MB field", huge + "\n" + goodLine + "\n", 1, []wantErr{{Line: 1, Record: 1, Reason: "limit"}}},
 		{"missing id", `{"timestamp":"2024-01-01T00:00:00+0000","rule":{"level":3}}` + "\n" + goodLine + "\n", 1,
-			[]wantErr{{line: 1, record: 1, field: "id"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "id"}}},
 		{"missing id in _source", `{"@version":"1","_source":{"timestamp":"2024-01-01T00:00:00+0000","rule":{"level":3}}}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "_source.id"}}},
-		{"missing time", `{"id":"9.9","rule":{"level":3}}` + "\n", 0, []wantErr{{line: 1, record: 1, field: "timestamp"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "_source.id"}}},
+		{"missing time", `{"id":"9.9","rule":{"level":3}}` + "\n", 0, []wantErr{{Line: 1, Record: 1, Field: "timestamp"}}},
 		{"year 0001", `{"timestamp":"0001-01-01T00:00:00.000+0000","id":"1.2"}` + "\n" + goodLine + "\n", 1,
-			[]wantErr{{line: 1, record: 1, field: "timestamp", reason: "1990"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "timestamp", Reason: "1990"}}},
 		{"year 9999", goodLine + "\n" + `{"@timestamp":"9999-12-31T23:59:59Z","id":"1.3"}` + "\n", 1,
-			[]wantErr{{line: 2, record: 2, field: "@timestamp", reason: "1990"}}},
+			[]wantErr{{Line: 2, Record: 2, Field: "@timestamp", Reason: "1990"}}},
 		{"level out of range", `{"timestamp":"2024-01-01T00:00:00+0000","id":"1.4","rule":{"level":16}}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "rule.level", reason: "0 to 15"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "rule.level", Reason: "0 to 15"}}},
 		{"level not a number", `{"_id":"x","_source":{"timestamp":"2024-01-01T00:00:00+0000","id":"1.5","rule":{"level":"high"}}}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "_source.rule.level", reason: `"high"`}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "_source.rule.level", Reason: `"high"`}}},
 		{"mitre ids not an array", `{"timestamp":"2024-01-01T00:00:00+0000","id":"1.6","rule":{"mitre":{"id":"T1110"}}}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "rule.mitre.id", reason: "want an array, got a string"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "rule.mitre.id", Reason: "want an array, got a string"}}},
 		{"mitre id a number", `{"timestamp":"2024-01-01T00:00:00+0000","id":"1.7","rule":{"mitre":{"id":["T1110",1110]}}}` + "\n", 0,
-			[]wantErr{{line: 1, record: 1, field: "rule.mitre.id[1]", reason: "want a string, got a number"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "rule.mitre.id[1]", Reason: "want a string, got a number"}}},
 		{"description an object", `{"timestamp":"2024-01-01T00:00:00+0000","id":"1.8","rule":{"description":{"en":"x"}}}` + "\n" + goodLine + "\n", 1,
-			[]wantErr{{line: 1, record: 1, field: "rule.description", reason: "want a string, got an object"}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "rule.description", Reason: "want a string, got an object"}}},
 		{"malformed technique ids", `{"timestamp":"2024-01-01T00:00:00+0000","id":"1.9","rule":{"level":9,"mitre":{"id":["T1059.1","T1059","CST0001"],"technique":["a","b","c"]}}}` + "\n", 1,
 			[]wantErr{
-				{line: 1, record: 1, field: "rule.mitre.id[0]", kept: true, reason: `"T1059.1"`},
-				{line: 1, record: 1, field: "rule.mitre.id[2]", kept: true, reason: `"CST0001"`},
+				{Line: 1, Record: 1, Field: "rule.mitre.id[0]", Kept: true, Reason: `"T1059.1"`},
+				{Line: 1, Record: 1, Field: "rule.mitre.id[2]", Kept: true, Reason: `"CST0001"`},
 			}},
-		{"array element not an object", `[` + goodLine + `, "x"]`, 1, []wantErr{{record: 2, reason: "want a JSON object"}}},
+		{"array element not an object", `[` + goodLine + `, "x"]`, 1, []wantErr{{Record: 2, Reason: "want a JSON object"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -255,16 +208,7 @@ func TestDecodeBad(t *testing.T) {
 			if len(recs) != tt.alerts {
 				t.Errorf("got %d alerts, want %d", len(recs), tt.alerts)
 			}
-			if len(errs) != len(tt.errs) {
-				t.Fatalf("got errors %v, want %d", errs, len(tt.errs))
-			}
-			for i, w := range tt.errs {
-				e := errs[i]
-				if e.File != "bad.json" || e.Line != w.line || e.Record != w.record || e.Field != w.field || e.Kept != w.kept ||
-					!strings.Contains(e.Reason, w.reason) {
-					t.Errorf("error %d = %+v, want %+v", i, *e, w)
-				}
-			}
+			decodertest.CheckErrors(t, "bad.json", errs, tt.errs)
 		})
 	}
 }
@@ -284,70 +228,15 @@ func TestDecodeKeptTechniques(t *testing.T) {
 }
 
 func TestDecodeCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	var errs []error
-	for _, err := range New().Decode(ctx, strings.NewReader(goodLine+"\n"+goodLine+"\n"), "x") {
-		errs = append(errs, err)
-	}
-	if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
-		t.Errorf("got %v, want one context.Canceled", errs)
-	}
+	decodertest.Cancelled(t, New(), goodLine+"\n"+goodLine+"\n")
 }
 
 func TestSniff(t *testing.T) {
-	d := New()
-	files, _ := filepath.Glob("testdata/*.good.json")
-	for _, f := range files {
-		in, _ := os.ReadFile(f)
-		if !d.Sniff(head(in)) {
-			t.Errorf("Sniff(%s) = false, want true", f)
-		}
-	}
-	root := testutil.SharedData(t, "samples")
-	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		in, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		want := strings.HasPrefix(rel, "wazuh/")
-		if got := d.Sniff(head(in)); got != want {
-			t.Errorf("Sniff(%s) = %v, want %v", rel, got, want)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func head(b []byte) []byte {
-	if len(b) > 64<<10 {
-		return b[:64<<10]
-	}
-	return b
+	decodertest.Sniff(t, New(), "testdata/*.good.json", decodertest.In("wazuh"))
 }
 
 // FuzzDecode feeds Decode arbitrary input (seeds in
-// testdata/fuzz/FuzzDecode): it must not panic, and what it yields must
-// validate.
+// testdata/fuzz/FuzzDecode); see decodertest.Fuzz.
 func FuzzDecode(f *testing.F) {
-	f.Fuzz(func(t *testing.T, in []byte) {
-		for rec, err := range New().Decode(context.Background(), bytes.NewReader(in), "fuzz") {
-			if err != nil {
-				var re *debrief.RecordError
-				if !errors.As(err, &re) {
-					t.Fatalf("non-record error: %v", err)
-				}
-				continue
-			}
-			if err := rec.Validate(); err != nil {
-				t.Fatalf("record %d does not validate: %v", rec.Index, err)
-			}
-		}
-	})
+	decodertest.Fuzz(f, New())
 }

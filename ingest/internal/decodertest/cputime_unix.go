@@ -1,15 +1,14 @@
 //go:build unix
 
-package ocsf
+package decodertest
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time (user and system) the process has used: on a
-// busy machine it measures a benchmark better than the wall clock.
-func cpuTime() time.Duration {
+// CPUTime is the CPU time (user and system) the process has used.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
