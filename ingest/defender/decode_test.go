@@ -3,8 +3,6 @@ package defender
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,52 +14,28 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/ingest/internal/decodertest"
 	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
 var _ ingest.Decoder = (*Decoder)(nil)
 
-// decodeAll decodes r and splits what comes out; an error that is not a
-// *debrief.RecordError fails the test, and so does a record that does not
-// validate.
+// decodeAll decodes r and splits what comes out; see decodertest.Decode.
 func decodeAll(t testing.TB, r io.Reader, file string) ([]debrief.Record, []*debrief.RecordError) {
 	t.Helper()
-	var recs []debrief.Record
-	var errs []*debrief.RecordError
-	for rec, err := range New().Decode(context.Background(), r, file) {
-		if err != nil {
-			var re *debrief.RecordError
-			if !errors.As(err, &re) {
-				t.Fatalf("%s: error is not a *debrief.RecordError: %v", file, err)
-			}
-			errs = append(errs, re)
-			continue
-		}
-		if err := rec.Validate(); err != nil {
-			t.Errorf("%s: record %d does not validate: %v", file, rec.Index, err)
-		}
-		recs = append(recs, rec)
-	}
-	return recs, errs
+	res := decodertest.Decode(t, New(), r, file)
+	return res.Recs, res.Errs
 }
 
 func decodeFile(t testing.TB, path string) ([]debrief.Record, []*debrief.RecordError) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	return decodeAll(t, f, filepath.Base(path))
+	res := decodertest.DecodeFile(t, New(), path)
+	return res.Recs, res.Errs
 }
 
 func golden(t *testing.T, recs []debrief.Record) {
 	t.Helper()
-	got, err := json.MarshalIndent(recs, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	testutil.Golden(t, t.Name(), append(got, '\n'))
+	decodertest.Golden(t, t.Name(), recs)
 }
 
 func findIncident(t *testing.T, recs []debrief.Record, id string) *debrief.Incident {
@@ -126,19 +100,7 @@ func hasEntity(es []debrief.Entity, kind debrief.EntityKind, id string) bool {
 }
 
 func TestDecodeFixtures(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.good.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, path := range files {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			recs, errs := decodeFile(t, path)
-			for _, e := range errs {
-				t.Errorf("unexpected error: %v", e)
-			}
-			golden(t, recs)
-		})
-	}
+	decodertest.Fixtures(t, New(), "testdata/*.good.json")
 }
 
 // TestDecodeFixtureFacts checks by hand what the goldens of the fixtures
@@ -209,12 +171,7 @@ func TestDecodeFixtureFacts(t *testing.T) {
 	}
 }
 
-type wantErr struct {
-	line, record int
-	field        string
-	kept         bool
-	reason       string // a part of the reason
-}
+type wantErr = decodertest.WantErr
 
 func TestDecodeBad(t *testing.T) {
 	huge := `[{"incidentId": 71, "incidentName": "Huge", "alerts": [{"alertId": "h", "description": "` +
@@ -227,40 +184,40 @@ func TestDecodeBad(t *testing.T) {
 		errs    []wantErr
 	}{
 		{name: "truncated", file: "truncated.bad.json", records: 1,
-			errs: []wantErr{{record: 2, reason: "truncated"}}},
+			errs: []wantErr{{Record: 2, Reason: "truncated"}}},
 		{name: "wrong types", file: "wrong_types.bad.json", records: 2, errs: []wantErr{
-			{line: 2, record: 2, field: "alerts[0].mitreTechniques", reason: "want an array of strings, got a string"},
-			{line: 3, record: 3, field: "incidentId", reason: "want an integer id, got a boolean"},
-			{line: 4, record: 4, field: "incidentName", reason: "want a string, got a number"},
-			{line: 5, record: 5, field: "incidentId", reason: "want an integer id, got 15.5"},
-			{line: 6, record: 6, field: "alerts[0].entities[0].ipAddress", kept: true, reason: `want an IP address, got "999.1.1.1"`},
+			{Line: 2, Record: 2, Field: "alerts[0].mitreTechniques", Reason: "want an array of strings, got a string"},
+			{Line: 3, Record: 3, Field: "incidentId", Reason: "want an integer id, got a boolean"},
+			{Line: 4, Record: 4, Field: "incidentName", Reason: "want a string, got a number"},
+			{Line: 5, Record: 5, Field: "incidentId", Reason: "want an integer id, got 15.5"},
+			{Line: 6, Record: 6, Field: "alerts[0].entities[0].ipAddress", Kept: true, Reason: `want an IP address, got "999.1.1.1"`},
 		}},
 		{name: "missing ids", file: "missing_id.bad.json", records: 2, errs: []wantErr{
-			{line: 1, record: 1, field: "incidentId", reason: "want an integer incident id"},
-			{line: 2, record: 2, field: "alerts[1].alertId", kept: true, reason: "left out"},
-			{line: 3, record: 3, field: "alerts[0].creationTime", kept: true, reason: "creation time"},
+			{Line: 1, Record: 1, Field: "incidentId", Reason: "want an integer incident id"},
+			{Line: 2, Record: 2, Field: "alerts[1].alertId", Kept: true, Reason: "left out"},
+			{Line: 3, Record: 3, Field: "alerts[0].creationTime", Kept: true, Reason: "creation time"},
 		}},
 		{name: "invalid UTF-8", input: "{\"incidentId\": 81, \"incidentName\": \"ok\"}\n{\"incidentId\": 82, \"incidentName\": \"bad \xff\xfe\"}\n{\"incidentId\": 83, \"incidentName\": \"ok\"}\n",
-			records: 2, errs: []wantErr{{line: 2, record: 2, reason: "UTF-8"}}},
+			records: 2, errs: []wantErr{{Line: 2, Record: 2, Reason: "UTF-8"}}},
 		{name: "absurd timestamps", file: "absurd_time.bad.json", records: 2, errs: []wantErr{
-			{record: 1, field: "createdTime", kept: true, reason: "outside 1990–2200"},
-			{record: 1, field: "alerts[0].lastUpdatedTime", kept: true, reason: "outside 1990–2200"},
-			{record: 1, field: "alerts[0].creationTime", kept: true, reason: "outside 1990–2200"},
+			{Record: 1, Field: "createdTime", Kept: true, Reason: "outside 1990–2200"},
+			{Record: 1, Field: "alerts[0].lastUpdatedTime", Kept: true, Reason: "outside 1990–2200"},
+			{Record: 1, Field: "alerts[0].creationTime", Kept: true, Reason: "outside 1990–2200"},
 		}},
-		{name: "10 MB string", input: huge, records: 1, errs: []wantErr{{record: 1, reason: "MiB limit"}}},
+		{name: "10 MB string", input: huge, records: 1, errs: []wantErr{{Record: 1, Reason: "MiB limit"}}},
 		{name: "technique ids", file: "techniques.bad.json", records: 1, errs: []wantErr{
-			{record: 1, field: "alerts[0].mitreTechniques[1]", kept: true, reason: `want T#### or T####.###, got "T1059.1"`},
-			{record: 1, field: "alerts[0].mitreTechniques[2]", kept: true, reason: `want T#### or T####.###, got "CST0001"`},
+			{Record: 1, Field: "alerts[0].mitreTechniques[1]", Kept: true, Reason: `want T#### or T####.###, got "T1059.1"`},
+			{Record: 1, Field: "alerts[0].mitreTechniques[2]", Kept: true, Reason: `want T#### or T####.###, got "CST0001"`},
 		}},
 		{name: "enums", file: "enums.bad.json", records: 1, errs: []wantErr{
-			{record: 1, field: "severity", kept: true, reason: `got "Severe"`},
-			{record: 1, field: "status", kept: true, reason: `got "Closedish"`},
-			{record: 1, field: "classification", kept: true, reason: `got "Maybe"`},
-			{record: 1, field: "alerts[0].severity", kept: true, reason: `got "Sev9"`},
+			{Record: 1, Field: "severity", Kept: true, Reason: `got "Severe"`},
+			{Record: 1, Field: "status", Kept: true, Reason: `got "Closedish"`},
+			{Record: 1, Field: "classification", Kept: true, Reason: `got "Maybe"`},
+			{Record: 1, Field: "alerts[0].severity", Kept: true, Reason: `got "Sev9"`},
 		}},
-		{name: "not JSON", file: "not_json.bad.json", errs: []wantErr{{record: 1, reason: "invalid character"}}},
-		{name: "empty file", file: "empty.bad.json", errs: []wantErr{{reason: "empty"}}},
-		{name: "not an object", file: "not_object.bad.json", records: 1, errs: []wantErr{{record: 1, reason: "want a JSON object, got a number"}}},
+		{name: "not JSON", file: "not_json.bad.json", errs: []wantErr{{Record: 1, Reason: "invalid character"}}},
+		{name: "empty file", file: "empty.bad.json", errs: []wantErr{{Reason: "empty"}}},
+		{name: "not an object", file: "not_object.bad.json", records: 1, errs: []wantErr{{Record: 1, Reason: "want a JSON object, got a number"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -274,17 +231,7 @@ func TestDecodeBad(t *testing.T) {
 			if len(recs) != tc.records {
 				t.Errorf("got %d records, want %d", len(recs), tc.records)
 			}
-			if len(errs) != len(tc.errs) {
-				t.Fatalf("got %d errors, want %d: %v", len(errs), len(tc.errs), errs)
-			}
-			for i, want := range tc.errs {
-				got := errs[i]
-				if got.Line != want.line || got.Record != want.record || got.Field != want.field || got.Kept != want.kept ||
-					!strings.Contains(got.Reason, want.reason) {
-					t.Errorf("error %d = %#v\nwant line %d, record %d, field %q, kept %v, reason containing %q",
-						i, got, want.line, want.record, want.field, want.kept, want.reason)
-				}
-			}
+			decodertest.CheckErrors(t, "", errs, tc.errs)
 		})
 	}
 }
@@ -311,70 +258,21 @@ func TestDecodeKeptErrorsFollowRecord(t *testing.T) {
 }
 
 func TestDecodeCancelled(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	f, err := os.Open("testdata/incidents.good.json")
+	in, err := os.ReadFile("testdata/incidents.good.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	n := 0
-	for rec, err := range New().Decode(ctx, f, "incidents.good.json") {
-		n++
-		if rec.Incident != nil || !errors.Is(err, context.Canceled) {
-			t.Errorf("got %+v, %v; want only context.Canceled", rec, err)
-		}
-	}
-	if n != 1 {
-		t.Errorf("got %d items, want 1", n)
-	}
+	decodertest.Cancelled(t, New(), string(in))
 }
 
 func TestSniff(t *testing.T) {
-	d := New()
-	own, _ := filepath.Glob("testdata/*.good.json")
-	for _, path := range own {
-		if !d.Sniff(head(t, path)) {
-			t.Errorf("Sniff(%s) = false, want true", path)
-		}
-	}
-	root := testutil.SharedData(t, "samples")
-	others, _ := filepath.Glob(filepath.Join(root, "*", "*"))
-	for _, path := range others {
-		mine := filepath.Base(filepath.Dir(path)) == "m365d_incidents_api"
-		if strings.HasSuffix(path, ".md") {
-			continue
-		}
-		if got := d.Sniff(head(t, path)); got != mine {
-			t.Errorf("Sniff(%s) = %v, want %v", path, got, mine)
-		}
-	}
+	decodertest.Sniff(t, New(), "testdata/*.good.json", decodertest.In("m365d_incidents_api"))
 }
 
-func head(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b[:min(len(b), 64<<10)]
-}
-
+// FuzzDecode feeds Decode arbitrary input (seeds in
+// testdata/fuzz/FuzzDecode); see decodertest.Fuzz.
 func FuzzDecode(f *testing.F) {
-	f.Fuzz(func(t *testing.T, data []byte) {
-		for rec, err := range New().Decode(context.Background(), bytes.NewReader(data), "fuzz.json") {
-			if err != nil {
-				var re *debrief.RecordError
-				if !errors.As(err, &re) {
-					t.Fatalf("error is not a *debrief.RecordError: %v", err)
-				}
-				continue
-			}
-			if err := rec.Validate(); err != nil {
-				t.Fatalf("record does not validate: %v", err)
-			}
-		}
-	})
+	decodertest.Fuzz(f, New())
 }
 
 // generate writes an incidents API response of n incidents with
@@ -402,22 +300,5 @@ func generate(n, perIncident int) []byte {
 
 func BenchmarkDecode(b *testing.B) {
 	const incidents, perIncident = 2000, 5
-	data := generate(incidents, perIncident)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	alerts := 0
-	cpu0 := cpuTime()
-	for b.Loop() {
-		for rec, err := range New().Decode(context.Background(), bytes.NewReader(data), "bench.json") {
-			if err != nil {
-				b.Fatal(err)
-			}
-			alerts += len(rec.Incident.Alerts)
-		}
-	}
-	b.ReportMetric(float64(len(data))/(incidents*perIncident), "B/alert")
-	b.ReportMetric(float64(alerts)/b.Elapsed().Seconds(), "alerts/s")
-	if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
-		b.ReportMetric(float64(alerts)/cpu, "alerts/cpu-s")
-	}
+	decodertest.Bench(b, New(), generate(incidents, perIncident), "alerts", incidents*perIncident, decodertest.Alerts)
 }

@@ -3,8 +3,6 @@ package graph
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,52 +14,28 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/ingest/internal/decodertest"
 	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
 var _ ingest.Decoder = (*Decoder)(nil)
 
-// decodeAll decodes r and splits what comes out; an error that is not a
-// *debrief.RecordError fails the test, and so does a record that does not
-// validate.
+// decodeAll decodes r and splits what comes out; see decodertest.Decode.
 func decodeAll(t testing.TB, r io.Reader, file string) ([]debrief.Record, []*debrief.RecordError) {
 	t.Helper()
-	var recs []debrief.Record
-	var errs []*debrief.RecordError
-	for rec, err := range New().Decode(context.Background(), r, file) {
-		if err != nil {
-			var re *debrief.RecordError
-			if !errors.As(err, &re) {
-				t.Fatalf("%s: error is not a *debrief.RecordError: %v", file, err)
-			}
-			errs = append(errs, re)
-			continue
-		}
-		if err := rec.Validate(); err != nil {
-			t.Errorf("%s: record %d does not validate: %v", file, rec.Index, err)
-		}
-		recs = append(recs, rec)
-	}
-	return recs, errs
+	res := decodertest.Decode(t, New(), r, file)
+	return res.Recs, res.Errs
 }
 
 func decodeFile(t testing.TB, path string) ([]debrief.Record, []*debrief.RecordError) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	return decodeAll(t, f, filepath.Base(path))
+	res := decodertest.DecodeFile(t, New(), path)
+	return res.Recs, res.Errs
 }
 
 func golden(t *testing.T, recs []debrief.Record) {
 	t.Helper()
-	got, err := json.MarshalIndent(recs, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	testutil.Golden(t, t.Name(), append(got, '\n'))
+	decodertest.Golden(t, t.Name(), recs)
 }
 
 func findIncident(t *testing.T, recs []debrief.Record, id string) *debrief.Incident {
@@ -168,19 +142,7 @@ func checkHiddenFileAlert(t *testing.T, a *debrief.Alert) {
 }
 
 func TestDecodeFixtures(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.good.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, path := range files {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			recs, errs := decodeFile(t, path)
-			for _, e := range errs {
-				t.Errorf("unexpected error: %v", e)
-			}
-			golden(t, recs)
-		})
-	}
+	decodertest.Fixtures(t, New(), "testdata/*.good.json")
 }
 
 // TestDecodeFixtureFacts checks by hand what the goldens of the fixtures
@@ -286,12 +248,7 @@ func entity(t *testing.T, es []debrief.Entity, kind debrief.EntityKind, id strin
 	return debrief.Entity{}
 }
 
-type wantErr struct {
-	line, record int
-	field        string
-	kept         bool
-	reason       string // a part of the reason
-}
+type wantErr = decodertest.WantErr
 
 func TestDecodeBad(t *testing.T) {
 	huge := `[{"id": "h1", "title": "Huge", "createdDateTime": "2024-01-01T00:00:00Z", "description": "` +
@@ -304,41 +261,41 @@ func TestDecodeBad(t *testing.T) {
 		errs    []wantErr
 	}{
 		{name: "truncated", file: "truncated.bad.json", records: 1,
-			errs: []wantErr{{record: 2, reason: "truncated"}}},
+			errs: []wantErr{{Record: 2, Reason: "truncated"}}},
 		{name: "wrong types", file: "wrong_types.bad.json", records: 2, errs: []wantErr{
-			{line: 2, record: 2, field: "mitreTechniques", reason: "want an array of strings, got a string"},
-			{line: 3, record: 3, field: "id", reason: "want a string, got a number"},
-			{line: 4, record: 4, field: "evidence", reason: "want an array of objects, got an object"},
-			{line: 5, record: 5, field: "evidence[0].processId", reason: "want an integer, got a boolean"},
-			{line: 6, record: 6, field: "alerts", reason: "want an array of objects, got a string"},
-			{line: 7, record: 7, field: "evidence[0].ipAddress", kept: true, reason: `want an IP address, got "10.0.0.300"`},
+			{Line: 2, Record: 2, Field: "mitreTechniques", Reason: "want an array of strings, got a string"},
+			{Line: 3, Record: 3, Field: "id", Reason: "want a string, got a number"},
+			{Line: 4, Record: 4, Field: "evidence", Reason: "want an array of objects, got an object"},
+			{Line: 5, Record: 5, Field: "evidence[0].processId", Reason: "want an integer, got a boolean"},
+			{Line: 6, Record: 6, Field: "alerts", Reason: "want an array of objects, got a string"},
+			{Line: 7, Record: 7, Field: "evidence[0].ipAddress", Kept: true, Reason: `want an IP address, got "10.0.0.300"`},
 		}},
 		{name: "missing ids", file: "missing_id.bad.json", records: 1, errs: []wantErr{
-			{line: 1, record: 1, field: "id", reason: "want the alert id"},
-			{line: 2, record: 2, field: "alerts[1].id", kept: true, reason: "left out"},
-			{line: 3, record: 3, field: "createdDateTime", reason: "creation time"},
-			{line: 4, record: 4, field: "id", reason: "want the incident id"},
+			{Line: 1, Record: 1, Field: "id", Reason: "want the alert id"},
+			{Line: 2, Record: 2, Field: "alerts[1].id", Kept: true, Reason: "left out"},
+			{Line: 3, Record: 3, Field: "createdDateTime", Reason: "creation time"},
+			{Line: 4, Record: 4, Field: "id", Reason: "want the incident id"},
 		}},
 		{name: "invalid UTF-8", input: "{\"id\": \"u1\", \"title\": \"ok\", \"createdDateTime\": \"2024-01-01T00:00:00Z\"}\n{\"id\": \"u2\", \"title\": \"bad \xff\xfe\"}\n{\"id\": \"u3\", \"title\": \"ok\", \"createdDateTime\": \"2024-01-01T00:00:00Z\"}\n",
-			records: 2, errs: []wantErr{{line: 2, record: 2, reason: "UTF-8"}}},
+			records: 2, errs: []wantErr{{Line: 2, Record: 2, Reason: "UTF-8"}}},
 		{name: "absurd timestamps", file: "absurd_time.bad.json", records: 2, errs: []wantErr{
-			{record: 1, field: "lastUpdateDateTime", kept: true, reason: "outside 1990–2200"},
-			{record: 1, field: "createdDateTime", kept: true, reason: "outside 1990–2200"},
+			{Record: 1, Field: "lastUpdateDateTime", Kept: true, Reason: "outside 1990–2200"},
+			{Record: 1, Field: "createdDateTime", Kept: true, Reason: "outside 1990–2200"},
 		}},
-		{name: "10 MB string", input: huge, records: 1, errs: []wantErr{{record: 1, reason: "MiB limit"}}},
+		{name: "10 MB string", input: huge, records: 1, errs: []wantErr{{Record: 1, Reason: "MiB limit"}}},
 		{name: "technique ids", file: "techniques.bad.json", records: 1, errs: []wantErr{
-			{line: 1, record: 1, field: "mitreTechniques[0]", kept: true, reason: `want T#### or T####.###, got "T1059.1"`},
-			{line: 1, record: 1, field: "mitreTechniques[1]", kept: true, reason: `want T#### or T####.###, got "CST0001"`},
+			{Line: 1, Record: 1, Field: "mitreTechniques[0]", Kept: true, Reason: `want T#### or T####.###, got "T1059.1"`},
+			{Line: 1, Record: 1, Field: "mitreTechniques[1]", Kept: true, Reason: `want T#### or T####.###, got "CST0001"`},
 		}},
 		{name: "enums", file: "enums.bad.json", records: 1, errs: []wantErr{
-			{record: 1, field: "severity", kept: true, reason: `got "Severe"`},
-			{record: 1, field: "status", kept: true, reason: `got "Closedish"`},
-			{record: 1, field: "classification", kept: true, reason: `got "Maybe"`},
-			{record: 1, field: "alerts[0].status", kept: true, reason: `got "sleeping"`},
+			{Record: 1, Field: "severity", Kept: true, Reason: `got "Severe"`},
+			{Record: 1, Field: "status", Kept: true, Reason: `got "Closedish"`},
+			{Record: 1, Field: "classification", Kept: true, Reason: `got "Maybe"`},
+			{Record: 1, Field: "alerts[0].status", Kept: true, Reason: `got "sleeping"`},
 		}},
-		{name: "not JSON", file: "not_json.bad.json", errs: []wantErr{{record: 1, reason: "invalid character"}}},
-		{name: "empty file", file: "empty.bad.json", errs: []wantErr{{reason: "empty"}}},
-		{name: "not an object", file: "not_object.bad.json", records: 1, errs: []wantErr{{record: 1, reason: "want a JSON object, got a number"}}},
+		{name: "not JSON", file: "not_json.bad.json", errs: []wantErr{{Record: 1, Reason: "invalid character"}}},
+		{name: "empty file", file: "empty.bad.json", errs: []wantErr{{Reason: "empty"}}},
+		{name: "not an object", file: "not_object.bad.json", records: 1, errs: []wantErr{{Record: 1, Reason: "want a JSON object, got a number"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -352,17 +309,7 @@ func TestDecodeBad(t *testing.T) {
 			if len(recs) != tc.records {
 				t.Errorf("got %d records, want %d", len(recs), tc.records)
 			}
-			if len(errs) != len(tc.errs) {
-				t.Fatalf("got %d errors, want %d: %v", len(errs), len(tc.errs), errs)
-			}
-			for i, want := range tc.errs {
-				got := errs[i]
-				if got.Line != want.line || got.Record != want.record || got.Field != want.field || got.Kept != want.kept ||
-					!strings.Contains(got.Reason, want.reason) {
-					t.Errorf("error %d = %#v\nwant line %d, record %d, field %q, kept %v, reason containing %q",
-						i, got, want.line, want.record, want.field, want.kept, want.reason)
-				}
-			}
+			decodertest.CheckErrors(t, "", errs, tc.errs)
 		})
 	}
 }
@@ -392,71 +339,23 @@ func TestDecodeKeptErrorsFollowRecord(t *testing.T) {
 }
 
 func TestDecodeCancelled(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	n := 0
-	for rec, err := range New().Decode(ctx, strings.NewReader(`{"value":[{"id":"a"},{"id":"b"}]}`), "cancelled.json") {
-		n++
-		if rec.Alert != nil || !errors.Is(err, context.Canceled) {
-			t.Errorf("got %+v, %v; want only context.Canceled", rec, err)
-		}
-	}
-	if n != 1 {
-		t.Errorf("got %d items, want 1", n)
-	}
+	decodertest.Cancelled(t, New(), `{"value":[{"id":"a"},{"id":"b"}]}`)
 }
 
 func TestSniff(t *testing.T) {
-	d := New()
-	own, _ := filepath.Glob("testdata/*.good.json")
-	for _, path := range own {
-		if !d.Sniff(head(t, path)) {
-			t.Errorf("Sniff(%s) = false, want true", path)
-		}
-	}
 	// A Sentinel REST alert carries a providerAlertId as well.
 	sentinelAlert := `{"value":[{"type":"Microsoft.SecurityInsights/Entities","kind":"SecurityAlert",` +
 		`"properties":{"systemAlertId":"1f2e","providerAlertId":"ca1f","alertDisplayName":"Impossible travel activity"}}]}`
-	if d.Sniff([]byte(sentinelAlert)) {
+	if New().Sniff([]byte(sentinelAlert)) {
 		t.Errorf("Sniff claims a Sentinel REST alert list")
 	}
-	root := testutil.SharedData(t, "samples")
-	others, _ := filepath.Glob(filepath.Join(root, "*", "*"))
-	for _, path := range others {
-		if strings.HasSuffix(path, ".md") {
-			continue
-		}
-		mine := filepath.Base(filepath.Dir(path)) == "graph_security"
-		if got := d.Sniff(head(t, path)); got != mine {
-			t.Errorf("Sniff(%s) = %v, want %v", path, got, mine)
-		}
-	}
+	decodertest.Sniff(t, New(), "testdata/*.good.json", decodertest.In("graph_security"))
 }
 
-func head(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b[:min(len(b), 64<<10)]
-}
-
+// FuzzDecode feeds Decode arbitrary input (seeds in
+// testdata/fuzz/FuzzDecode); see decodertest.Fuzz.
 func FuzzDecode(f *testing.F) {
-	f.Fuzz(func(t *testing.T, data []byte) {
-		for rec, err := range New().Decode(context.Background(), bytes.NewReader(data), "fuzz.json") {
-			if err != nil {
-				var re *debrief.RecordError
-				if !errors.As(err, &re) {
-					t.Fatalf("error is not a *debrief.RecordError: %v", err)
-				}
-				continue
-			}
-			if err := rec.Validate(); err != nil {
-				t.Fatalf("record does not validate: %v", err)
-			}
-		}
-	})
+	decodertest.Fuzz(f, New())
 }
 
 // alertJSON writes one alerts_v2 alert shaped like the Graph reference's
@@ -519,26 +418,7 @@ func BenchmarkDecode(b *testing.B) {
 		{"incidents", generateIncidents(alerts/5, 5)},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			b.SetBytes(int64(len(bc.data)))
-			b.ReportAllocs()
-			n := 0
-			cpu0 := cpuTime()
-			for b.Loop() {
-				for rec, err := range New().Decode(context.Background(), bytes.NewReader(bc.data), "bench.json") {
-					if err != nil {
-						b.Fatal(err)
-					}
-					n += len(rec.Alerts())
-				}
-			}
-			if n != alerts*b.N {
-				b.Fatalf("decoded %d alerts, want %d", n, alerts*b.N)
-			}
-			b.ReportMetric(float64(len(bc.data))/alerts, "B/alert")
-			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "alerts/s")
-			if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
-				b.ReportMetric(float64(n)/cpu, "alerts/cpu-s")
-			}
+			decodertest.Bench(b, New(), bc.data, "alerts", alerts, decodertest.Alerts)
 		})
 	}
 }
