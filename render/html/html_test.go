@@ -59,7 +59,7 @@ func TestHostileTextIsEscaped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := render(t, r)
+	out := strings.Replace(render(t, r), `<link rel="icon" href="data:,">`, "", 1) // the page's own icon
 	for _, m := range tagPattern.FindAllStringSubmatch(out, -1) {
 		if !allowed()[strings.ToLower(m[1])] {
 			t.Errorf("injected element: %s", m[0])
@@ -95,6 +95,16 @@ func TestHostileTextIsEscaped(t *testing.T) {
 
 func TestSelfContained(t *testing.T) {
 	out := render(t, reviewtest.Build(t, reviewtest.Hostile()))
+	// The one link allowed: an empty inline icon, so browsers do not ask
+	// the server for /favicon.ico.
+	const icon = `<link rel="icon" href="data:,">`
+	if strings.Count(out, icon) != 1 {
+		t.Errorf("page lacks %s", icon)
+	}
+	out = strings.Replace(out, icon, "", 1)
+	if !strings.Contains(out, "Content-Security-Policy\" content=\"default-src 'none'") {
+		t.Error("page lacks its Content-Security-Policy")
+	}
 	external := regexp.MustCompile(`(?i)<(script|link|img|iframe|object|embed|source|video|audio)\b[^>]*`)
 	for _, m := range external.FindAllString(out, -1) {
 		t.Errorf("page loads or embeds something: %s", m)
