@@ -2,9 +2,6 @@ package hunting
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,47 +10,23 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/ingest/internal/decodertest"
 	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
 var _ ingest.Decoder = (*Decoder)(nil)
 
 // result is what one decoding yielded.
-type result struct {
-	recs []debrief.Record
-	errs []*debrief.RecordError
-	out  []any // records and errors in order, for goldens
-}
+type result = decodertest.Result
 
 func decode(t testing.TB, data []byte, file string) result {
 	t.Helper()
-	var res result
-	for rec, err := range New().Decode(context.Background(), bytes.NewReader(data), file) {
-		if err != nil {
-			var re *debrief.RecordError
-			if !errors.As(err, &re) {
-				t.Fatalf("%s: non-record error: %v", file, err)
-			}
-			res.errs = append(res.errs, re)
-			res.out = append(res.out, map[string]string{"error": re.Error()})
-			continue
-		}
-		if err := rec.Validate(); err != nil {
-			t.Errorf("%s: record %d does not validate: %v", file, rec.Index, err)
-		}
-		res.recs = append(res.recs, rec)
-		res.out = append(res.out, rec)
-	}
-	return res
+	return decodertest.Decode(t, New(), bytes.NewReader(data), file)
 }
 
 func golden(t *testing.T, name string, out []any) {
 	t.Helper()
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	testutil.Golden(t, filepath.Join(t.Name(), name), append(b, '\n'))
+	decodertest.Golden(t, filepath.Join(t.Name(), name), out)
 }
 
 func TestDecodeSamples(t *testing.T) {
@@ -64,15 +37,15 @@ func TestDecodeSamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := decode(t, data, name)
-	if len(res.errs) > 0 {
-		t.Fatalf("sample yields errors: %v", res.errs)
+	if len(res.Errs) > 0 {
+		t.Fatalf("sample yields errors: %v", res.Errs)
 	}
-	golden(t, name, res.out)
+	golden(t, name, res.Out)
 
-	if len(res.recs) != 3 {
-		t.Fatalf("got %d records, want 3 (1 evidence, 2 info)", len(res.recs))
+	if len(res.Recs) != 3 {
+		t.Fatalf("got %d records, want 3 (1 evidence, 2 info)", len(res.Recs))
 	}
-	ev, info := res.recs[0], res.recs[1]
+	ev, info := res.Recs[0], res.Recs[1]
 	if !ev.Partial || ev.Alert.ID != "defender:da638034938542195558_2006612345" {
 		t.Errorf("record 1 = partial %v id %q, want the evidence partial", ev.Partial, ev.Alert.ID)
 	}
@@ -90,8 +63,8 @@ func TestDecodeSamples(t *testing.T) {
 	if want := time.Date(2022, 11, 8, 8, 42, 17, 295405100, time.UTC); !a.Created.Equal(want) {
 		t.Errorf("created = %v, want %v", a.Created, want)
 	}
-	if len(res.recs[2].Alert.Techniques) != 0 {
-		t.Errorf("empty AttackTechniques gave %v", res.recs[2].Alert.Techniques)
+	if len(res.Recs[2].Alert.Techniques) != 0 {
+		t.Errorf("empty AttackTechniques gave %v", res.Recs[2].Alert.Techniques)
 	}
 	if !bytes.Contains(a.Raw, []byte(`"AdvancedHunting-AlertInfo"`)) {
 		t.Errorf("raw is not the record: %s", a.Raw)
@@ -99,27 +72,7 @@ func TestDecodeSamples(t *testing.T) {
 }
 
 func TestDecodeFixtures(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.good.*")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, path := range files {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res := decode(t, data, filepath.Base(path))
-			if len(res.errs) > 0 {
-				t.Errorf("good fixture yields errors: %v", res.errs)
-			}
-			b, err := json.MarshalIndent(res.out, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			testutil.Golden(t, "TestDecodeFixtures/"+filepath.Base(path), append(b, '\n'))
-		})
-	}
+	decodertest.Fixtures(t, New(), "testdata/*.good.*")
 }
 
 // entityOfKind finds the entity of a kind among partial records of an alert.
@@ -142,13 +95,13 @@ func TestDecodeFixtureFacts(t *testing.T) {
 	}
 	res := decode(t, data, "rows.good.ndjson")
 	full := 0
-	for _, r := range res.recs {
+	for _, r := range res.Recs {
 		if !r.Partial {
 			full++
 		}
 	}
-	if full != 3 || len(res.recs) != 18 {
-		t.Errorf("got %d records, %d full; want 18 and 3", len(res.recs), full)
+	if full != 3 || len(res.Recs) != 18 {
+		t.Errorf("got %d records, %d full; want 18 and 3", len(res.Recs), full)
 	}
 	checks := []struct {
 		kind debrief.EntityKind
@@ -169,7 +122,7 @@ func TestDecodeFixtureFacts(t *testing.T) {
 	}
 	for _, c := range checks {
 		found := false
-		for _, e := range entityOfKind(res.recs, c.kind) {
+		for _, e := range entityOfKind(res.Recs, c.kind) {
 			found = found || e.ID == c.id
 		}
 		if !found {
@@ -177,7 +130,7 @@ func TestDecodeFixtureFacts(t *testing.T) {
 		}
 	}
 	var threats []string
-	for _, r := range res.recs {
+	for _, r := range res.Recs {
 		threats = append(threats, r.Alert.ThreatNames...)
 	}
 	if strings.Join(threats, "|") != "Downloader:PowerShell/Mocdow|Trojan:Win32/Mocdow.A" {
@@ -191,13 +144,13 @@ func TestDecodeJoinedRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := decode(t, data, "results.good.json")
-	if len(res.recs) != 4 {
-		t.Fatalf("got %d records, want a full alert and a partial per joined row", len(res.recs))
+	if len(res.Recs) != 4 {
+		t.Fatalf("got %d records, want a full alert and a partial per joined row", len(res.Recs))
 	}
-	if res.recs[0].Partial || !res.recs[1].Partial || res.recs[0].Alert.Category != "Impact" {
-		t.Errorf("joined row gave %+v, %+v", res.recs[0].Alert, res.recs[1].Alert)
+	if res.Recs[0].Partial || !res.Recs[1].Partial || res.Recs[0].Alert.Category != "Impact" {
+		t.Errorf("joined row gave %+v, %+v", res.Recs[0].Alert, res.Recs[1].Alert)
 	}
-	if got := res.recs[1].Alert.Entities[0].ID; got != "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" {
+	if got := res.Recs[1].Alert.Entities[0].ID; got != "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" {
 		t.Errorf("file id = %q", got)
 	}
 }
@@ -208,23 +161,19 @@ func TestDecodeStreamSkipsOtherTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := decode(t, data, "eventhubs.good.json")
-	if len(res.recs) != 4 || len(res.errs) != 0 {
-		t.Fatalf("got %d records and %v, want 4 and no errors", len(res.recs), res.errs)
+	if len(res.Recs) != 4 || len(res.Errs) != 0 {
+		t.Fatalf("got %d records and %v, want 4 and no errors", len(res.Recs), res.Errs)
 	}
-	if got := res.recs[2].Alert.Entities[0].ID; got != "2001:db8::42" {
+	if got := res.Recs[2].Alert.Entities[0].ID; got != "2001:db8::42" {
 		t.Errorf("ip = %q, want netip form", got)
 	}
-	if got := res.recs[3].Index; got != 5 {
+	if got := res.Recs[3].Index; got != 5 {
 		t.Errorf("last record index = %d, want 5 (the DeviceEvents row counts)", got)
 	}
 }
 
 // wantErr is one expected record error: where and which field.
-type wantErr struct {
-	line, record int
-	field        string // prefix of RecordError.Field
-	kept         bool
-}
+type wantErr = decodertest.WantErr
 
 const (
 	goodInfo = `{"Timestamp":"2025-01-02T03:04:05Z","AlertId":"da1_1","Title":"t","Category":"Execution","Severity":"Low","AttackTechniques":"[\"PowerShell (T1059.001)\"]"}`
@@ -240,44 +189,36 @@ func TestDecodeBad(t *testing.T) {
 		errs  []wantErr
 	}{
 		{"empty file", "", 0, nil},
-		{"not JSON", "Timestamp,AlertId,Title\n2025-01-02,da1,x\n", 0, []wantErr{{0, 1, "", false}}},
-		{"truncated array", "[" + goodInfo + `,{"AlertId":"da1_2","Title":"cut`, 1, []wantErr{{0, 2, "", false}}},
-		{"truncated line", goodInfo + "\n" + `{"AlertId":"da1_2","Ti` + "\n" + goodEv, 2, []wantErr{{2, 2, "", false}}},
+		{"not JSON", "Timestamp,AlertId,Title\n2025-01-02,da1,x\n", 0, []wantErr{{Record: 1}}},
+		{"truncated array", "[" + goodInfo + `,{"AlertId":"da1_2","Title":"cut`, 1, []wantErr{{Record: 2}}},
+		{"truncated line", goodInfo + "\n" + `{"AlertId":"da1_2","Ti` + "\n" + goodEv, 2, []wantErr{{Line: 2, Record: 2}}},
 		{"title is a number", goodInfo + "\n" + `{"Timestamp":"2025-01-02T03:04:05Z","AlertId":"da1_2","Title":42}` + "\n" + goodEv, 2,
-			[]wantErr{{2, 2, "Title", false}}},
+			[]wantErr{{Line: 2, Record: 2, Field: "Title"}}},
 		{"alert id is an object", `{"category":"AdvancedHunting-AlertInfo","properties":{"AlertId":{"id":1},"Timestamp":"2025-01-02T03:04:05Z"}}` + "\n" + goodEv, 1,
-			[]wantErr{{1, 1, "properties.AlertId", false}}},
-		{"missing alert id", `{"Timestamp":"2025-01-02T03:04:05Z","Title":"no id"}` + "\n" + goodInfo, 1, []wantErr{{1, 1, "AlertId", false}}},
-		{"evidence without alert id", `{"EntityType":"Ip","RemoteIP":"192.0.2.1"}` + "\n" + goodInfo, 1, []wantErr{{1, 1, "AlertId", false}}},
-		{"invalid UTF-8", goodInfo + "\n" + "{\"AlertId\":\"da1_2\",\"Title\":\"\xff\xfe\"}" + "\n" + goodEv, 2, []wantErr{{2, 2, "", false}}},
-		{"year 0001", `{"Timestamp":"0001-01-01T00:00:00Z","AlertId":"da1_2","Title":"old"}` + "\n" + goodInfo, 1, []wantErr{{1, 1, "Timestamp", false}}},
-		{"year 9999", goodInfo + "\n" + `{"Timestamp":"9999-12-31T23:59:59Z","AlertId":"da1_2","Title":"late"}`, 1, []wantErr{{2, 2, "Timestamp", false}}},
-		{"no time at all", `{"AlertId":"da1_2","Title":"when?"}`, 0, []wantErr{{1, 1, "Timestamp", false}}},
-		{"10 MB title", goodInfo + "\n" + huge + "\n" + goodEv, 2, []wantErr{{2, 2, "", false}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "properties.AlertId"}}},
+		{"missing alert id", `{"Timestamp":"2025-01-02T03:04:05Z","Title":"no id"}` + "\n" + goodInfo, 1, []wantErr{{Line: 1, Record: 1, Field: "AlertId"}}},
+		{"evidence without alert id", `{"EntityType":"Ip","RemoteIP":"192.0.2.1"}` + "\n" + goodInfo, 1, []wantErr{{Line: 1, Record: 1, Field: "AlertId"}}},
+		{"invalid UTF-8", goodInfo + "\n" + "{\"AlertId\":\"da1_2\",\"Title\":\"\xff\xfe\"}" + "\n" + goodEv, 2, []wantErr{{Line: 2, Record: 2}}},
+		{"year 0001", `{"Timestamp":"0001-01-01T00:00:00Z","AlertId":"da1_2","Title":"old"}` + "\n" + goodInfo, 1, []wantErr{{Line: 1, Record: 1, Field: "Timestamp"}}},
+		{"year 9999", goodInfo + "\n" + `{"Timestamp":"9999-12-31T23:59:59Z","AlertId":"da1_2","Title":"late"}`, 1, []wantErr{{Line: 2, Record: 2, Field: "Timestamp"}}},
+		{"no time at all", `{"AlertId":"da1_2","Title":"when?"}`, 0, []wantErr{{Line: 1, Record: 1, Field: "Timestamp"}}},
+		{"10 MB title", goodInfo + "\n" + huge + "\n" + goodEv, 2, []wantErr{{Line: 2, Record: 2}}},
 		{"malformed technique ids", `{"Timestamp":"2025-01-02T03:04:05Z","AlertId":"da1_2","Title":"t","AttackTechniques":"[\"Command and Scripting Interpreter (T1059.1)\",\"PowerShell (T1059.001)\",\"Cloud Admin Command (CST0001)\"]"}`,
-			1, []wantErr{{1, 1, "AttackTechniques[0]", true}, {1, 1, "AttackTechniques[2]", true}}},
+			1, []wantErr{{Line: 1, Record: 1, Field: "AttackTechniques[0]", Kept: true}, {Line: 1, Record: 1, Field: "AttackTechniques[2]", Kept: true}}},
 		{"techniques not an array", `{"Timestamp":"2025-01-02T03:04:05Z","AlertId":"da1_2","AttackTechniques":"[1,2]"}`, 1,
-			[]wantErr{{1, 1, "AttackTechniques[0]", true}}},
-		{"unknown severity", `{"Timestamp":"2025-01-02T03:04:05Z","AlertId":"da1_2","Severity":"Apocalyptic"}`, 1, []wantErr{{1, 1, "Severity", true}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "AttackTechniques[0]", Kept: true}}},
+		{"unknown severity", `{"Timestamp":"2025-01-02T03:04:05Z","AlertId":"da1_2","Severity":"Apocalyptic"}`, 1, []wantErr{{Line: 1, Record: 1, Field: "Severity", Kept: true}}},
 		{"additional fields not JSON", `{"Timestamp":"2025-01-02T03:04:05Z","AlertId":"da1_2","EntityType":"Process","ProcessCommandLine":"cmd","AdditionalFields":"{oops"}`, 1,
-			[]wantErr{{1, 1, "AdditionalFields", true}}},
-		{"a number, not a record", "[" + goodInfo + ",17]", 1, []wantErr{{0, 2, "", false}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "AdditionalFields", Kept: true}}},
+		{"a number, not a record", "[" + goodInfo + ",17]", 1, []wantErr{{Record: 2}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			res := decode(t, []byte(tc.input), "bad.json")
-			if len(res.recs) != tc.recs {
-				t.Errorf("got %d records, want %d", len(res.recs), tc.recs)
+			if len(res.Recs) != tc.recs {
+				t.Errorf("got %d records, want %d", len(res.Recs), tc.recs)
 			}
-			if len(res.errs) != len(tc.errs) {
-				t.Fatalf("got errors %v, want %d", res.errs, len(tc.errs))
-			}
-			for i, w := range tc.errs {
-				e := res.errs[i]
-				if e.File != "bad.json" || e.Line != w.line || e.Record != w.record || !strings.HasPrefix(e.Field, w.field) || e.Kept != w.kept || e.Reason == "" {
-					t.Errorf("error %d = %+v, want line %d record %d field %q kept %v", i, e, w.line, w.record, w.field, w.kept)
-				}
-			}
+			decodertest.CheckErrors(t, "bad.json", res.Errs, tc.errs)
 		})
 	}
 }
@@ -294,65 +235,24 @@ func TestDecodeBadReasons(t *testing.T) {
 	}
 	for _, tc := range tests {
 		res := decode(t, []byte(tc.input), "bad.json")
-		if len(res.errs) != 1 || res.errs[0].Error() != tc.want {
-			t.Errorf("errors = %v, want %q", res.errs, tc.want)
+		if len(res.Errs) != 1 || res.Errs[0].Error() != tc.want {
+			t.Errorf("errors = %v, want %q", res.Errs, tc.want)
 		}
 	}
 }
 
 func TestDecodeStopsOnCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	for _, err := range New().Decode(ctx, strings.NewReader(goodInfo+"\n"+goodEv), "x") {
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("got %v, want context.Canceled", err)
-		}
-	}
+	decodertest.Cancelled(t, New(), goodInfo+"\n"+goodEv)
 }
 
 func TestSniff(t *testing.T) {
-	own, _ := filepath.Glob("testdata/*.good.*")
-	for _, path := range own {
-		if !New().Sniff(head(t, path)) {
-			t.Errorf("Sniff(%s) = false, want true", path)
-		}
-	}
-	if !New().Sniff(head(t, filepath.Join(testutil.SharedData(t, "samples/defender_advanced_hunting"), "streaming_api_alertinfo_alertevidence.ndjson"))) {
-		t.Error("Sniff(streaming sample) = false")
-	}
-	samples := testutil.SharedData(t, "samples")
-	others, _ := filepath.Glob(filepath.Join(samples, "*", "*"))
-	for _, path := range others {
-		if filepath.Base(filepath.Dir(path)) == "defender_advanced_hunting" {
-			continue
-		}
-		if New().Sniff(head(t, path)) {
-			t.Errorf("Sniff(%s) = true, want false", path)
-		}
-	}
+	decodertest.Sniff(t, New(), "testdata/*.good.*", decodertest.In("defender_advanced_hunting"))
 }
 
-func head(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b[:min(len(b), 64<<10)]
-}
-
+// FuzzDecode feeds Decode arbitrary input; see decodertest.Fuzz.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{goodInfo, goodEv} {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		for rec, err := range New().Decode(context.Background(), bytes.NewReader(data), "fuzz") {
-			if err != nil {
-				continue
-			}
-			if err := rec.Validate(); err != nil {
-				t.Fatalf("record does not validate: %v", err)
-			}
-		}
-	})
+	decodertest.Fuzz(f, New())
 }

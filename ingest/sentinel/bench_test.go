@@ -2,9 +2,10 @@ package sentinel
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"testing"
+
+	"github.com/debrief-dev/debrief/ingest/internal/decodertest"
 )
 
 // alertRows generates n SecurityAlert rows as Log Analytics exports them,
@@ -49,25 +50,7 @@ func BenchmarkDecode(b *testing.B) {
 		{"SecurityIncident", "incident-rows", incidentRows(10000)},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			b.SetBytes(int64(len(bc.data)))
-			b.ReportAllocs()
-			n, cpu0 := 0, cpuTime()
-			for b.Loop() {
-				n = 0
-				for _, err := range New().Decode(context.Background(), bytes.NewReader(bc.data), "bench") {
-					if err != nil {
-						b.Fatal(err)
-					}
-					n++
-				}
-			}
-			if n != 10000 {
-				b.Fatalf("decoded %d records, want 10000", n)
-			}
-			b.ReportMetric(float64(n)/(b.Elapsed().Seconds()/float64(b.N)), bc.unit+"/s")
-			if cpu := (cpuTime() - cpu0).Seconds() / float64(b.N); cpu > 0 {
-				b.ReportMetric(float64(n)/cpu, bc.unit+"/cpu-s")
-			}
+			decodertest.Bench(b, New(), bc.data, bc.unit, 10000, decodertest.Records)
 		})
 	}
 }

@@ -2,10 +2,6 @@ package sentinel
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
-	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,56 +10,28 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/ingest/internal/decodertest"
 	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
 var _ ingest.Decoder = (*Decoder)(nil)
 
 // result is what one decoding yielded.
-type result struct {
-	recs []debrief.Record
-	errs []*debrief.RecordError
-	out  []any // records and errors in order, for goldens
-}
+type result = decodertest.Result
 
 func decode(t testing.TB, data []byte, file string) result {
 	t.Helper()
-	var res result
-	for rec, err := range New().Decode(context.Background(), bytes.NewReader(data), file) {
-		if err != nil {
-			var re *debrief.RecordError
-			if !errors.As(err, &re) {
-				t.Fatalf("%s: non-record error: %v", file, err)
-			}
-			res.errs = append(res.errs, re)
-			res.out = append(res.out, map[string]string{"error": re.Error()})
-			continue
-		}
-		if err := rec.Validate(); err != nil {
-			t.Errorf("%s: record %d does not validate: %v", file, rec.Index, err)
-		}
-		res.recs = append(res.recs, rec)
-		res.out = append(res.out, rec)
-	}
-	return res
+	return decodertest.Decode(t, New(), bytes.NewReader(data), file)
 }
 
 func decodeFile(t *testing.T, path string) result {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return decode(t, data, filepath.Base(path))
+	return decodertest.DecodeFile(t, New(), path)
 }
 
 func golden(t *testing.T, name string, out []any) {
 	t.Helper()
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	testutil.Golden(t, name, append(b, '\n'))
+	decodertest.Golden(t, name, out)
 }
 
 func TestDecodeSamples(t *testing.T) {
@@ -75,14 +43,14 @@ func TestDecodeSamples(t *testing.T) {
 	got := map[string]result{}
 	for _, path := range files {
 		res := decodeFile(t, path)
-		if len(res.errs) > 0 {
-			t.Errorf("%s yields errors: %v", path, res.errs)
+		if len(res.Errs) > 0 {
+			t.Errorf("%s yields errors: %v", path, res.Errs)
 		}
-		golden(t, "TestDecodeSamples/"+filepath.Base(path), res.out)
+		golden(t, "TestDecodeSamples/"+filepath.Base(path), res.Out)
 		got[filepath.Base(path)] = res
 	}
 
-	inc := got["rest_incident_get_2024-03-01.json"].recs[0].Incident
+	inc := got["rest_incident_get_2024-03-01.json"].Recs[0].Incident
 	if inc.ID != "sentinel:73e01a99-5cd7-4139-a149-9f2736ff2ab5" || inc.Status != debrief.StatusResolved ||
 		inc.Verdict != debrief.VerdictFalsePositive || inc.Determination != "InaccurateData" || inc.Assignee != "john doe" {
 		t.Errorf("REST incident = %+v", inc)
@@ -91,12 +59,12 @@ func TestDecodeSamples(t *testing.T) {
 		t.Errorf("REST incident times = %+v", inc.Times)
 	}
 
-	a := got["rest_incident_alerts_2024-03-01.json"].recs[0].Alert
+	a := got["rest_incident_alerts_2024-03-01.json"].Recs[0].Alert
 	if a.ID != "sentinel:baa8a239-6fde-4ab7-a093-d09f7b75c58c" || a.Severity != debrief.SeverityLow || a.Product != "Azure Security Center" {
 		t.Errorf("REST alert = %+v", a)
 	}
 
-	row := got["securityalert_row_eventhub_export.json"].recs[0].Alert
+	row := got["securityalert_row_eventhub_export.json"].Recs[0].Alert
 	if row.Severity != debrief.SeverityHigh || len(row.Tactics) != 0 || row.DetectionSource != "Scheduled Alerts" {
 		t.Errorf("SecurityAlert row = %+v (Tactics \"Unknown\" must give none)", row)
 	}
@@ -110,19 +78,7 @@ func TestDecodeSamples(t *testing.T) {
 }
 
 func TestDecodeFixtures(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.good.*")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, path := range files {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			res := decodeFile(t, path)
-			if len(res.errs) > 0 {
-				t.Errorf("good fixture yields errors: %v", res.errs)
-			}
-			golden(t, "TestDecodeFixtures/"+filepath.Base(path), res.out)
-		})
-	}
+	decodertest.Fixtures(t, New(), "testdata/*.good.*")
 }
 
 // TestIncidentUpdates reads one incident written three times (New, then
@@ -130,8 +86,8 @@ func TestDecodeFixtures(t *testing.T) {
 // full incident, so the store can keep the latest and the history.
 func TestIncidentUpdates(t *testing.T) {
 	res := decodeFile(t, "testdata/securityincident_updates.good.ndjson")
-	if len(res.recs) != 3 {
-		t.Fatalf("got %d records, want 3", len(res.recs))
+	if len(res.Recs) != 3 {
+		t.Fatalf("got %d records, want 3", len(res.Recs))
 	}
 	type state struct {
 		status   debrief.Status
@@ -156,7 +112,7 @@ func TestIncidentUpdates(t *testing.T) {
 		}
 		return t.Format(time.RFC3339Nano)
 	}
-	for i, rec := range res.recs {
+	for i, rec := range res.Recs {
 		in := rec.Incident
 		if in.ID != "sentinel:3c9a1f52-7d4e-4b8a-9e21-5f6a7b8c9d01" || rec.Line != i+1 {
 			t.Errorf("row %d: id %q line %d", i+1, in.ID, rec.Line)
@@ -167,7 +123,7 @@ func TestIncidentUpdates(t *testing.T) {
 			t.Errorf("row %d:\n got  %+v\n want %+v", i+1, got, want[i])
 		}
 	}
-	last := res.recs[2].Incident
+	last := res.Recs[2].Incident
 	if last.Determination != "SuspiciousActivity" || last.AlertIDs[1] != "sentinel:e0f1a2b3-c4d5-4e6f-8a9b-0c1d2e3f4a5b" {
 		t.Errorf("closed row = %+v", last)
 	}
@@ -192,10 +148,10 @@ func findEntity(es []debrief.Entity, kind debrief.EntityKind, id string) *debrie
 // with that $id wherever it was defined, nested ones included.
 func TestEntityReferences(t *testing.T) {
 	res := decodeFile(t, "testdata/securityalert_entities.good.json")
-	if len(res.recs) != 2 || len(res.errs) != 0 {
-		t.Fatalf("got %d records and %v", len(res.recs), res.errs)
+	if len(res.Recs) != 2 || len(res.Errs) != 0 {
+		t.Fatalf("got %d records and %v", len(res.Recs), res.Errs)
 	}
-	a := res.recs[0].Alert
+	a := res.Recs[0].Alert
 	checks := []struct {
 		kind debrief.EntityKind
 		id   string
@@ -238,7 +194,7 @@ func TestEntityReferences(t *testing.T) {
 		t.Errorf("rule = %q %q", a.RuleID, a.RuleName)
 	}
 
-	mail := res.recs[1].Alert
+	mail := res.Recs[1].Alert
 	for _, c := range []struct {
 		kind debrief.EntityKind
 		id   string
@@ -261,49 +217,45 @@ func TestEntityReferences(t *testing.T) {
 
 func TestDecodeMixedTables(t *testing.T) {
 	res := decodeFile(t, "testdata/mixed_export.good.json")
-	if len(res.recs) != 2 || res.recs[0].Incident == nil || res.recs[1].Alert == nil {
-		t.Fatalf("got %d records, want the incident and the alert (the OfficeActivity row skipped)", len(res.recs))
+	if len(res.Recs) != 2 || res.Recs[0].Incident == nil || res.Recs[1].Alert == nil {
+		t.Fatalf("got %d records, want the incident and the alert (the OfficeActivity row skipped)", len(res.Recs))
 	}
-	in := res.recs[0].Incident
+	in := res.Recs[0].Incident
 	if in.Assignee != "SOC Tier 1" || in.Verdict != debrief.VerdictBenignPositive || !in.Times.Resolved.Equal(in.Times.Updated) ||
-		in.AlertIDs[0] != res.recs[1].Alert.ID || in.Times.FirstTriage.Format(time.RFC3339) != "2025-07-02T19:04:30Z" {
+		in.AlertIDs[0] != res.Recs[1].Alert.ID || in.Times.FirstTriage.Format(time.RFC3339) != "2025-07-02T19:04:30Z" {
 		t.Errorf("incident with JSON dynamic columns = %+v", in)
 	}
-	if a := res.recs[1].Alert; a.Category != "Exfiltration" || a.RuleID != "OfficeATP_ForwardingRule" || a.DetectionSource != "OATP" {
+	if a := res.Recs[1].Alert; a.Category != "Exfiltration" || a.RuleID != "OfficeATP_ForwardingRule" || a.DetectionSource != "OATP" {
 		t.Errorf("alert = %+v", a)
 	}
 }
 
 func TestDecodeREST(t *testing.T) {
 	list := decodeFile(t, "testdata/rest_incidents_list.good.json")
-	if len(list.recs) != 2 {
-		t.Fatalf("got %d incidents, want 2", len(list.recs))
+	if len(list.Recs) != 2 {
+		t.Fatalf("got %d incidents, want 2", len(list.Recs))
 	}
-	if in := list.recs[0].Incident; in.Assignee != "Priya.Nair@contoso.com" || !slices.Equal(in.Tags, []string{"travel", "VIP"}) || !in.Times.Resolved.IsZero() {
+	if in := list.Recs[0].Incident; in.Assignee != "Priya.Nair@contoso.com" || !slices.Equal(in.Tags, []string{"travel", "VIP"}) || !in.Times.Resolved.IsZero() {
 		t.Errorf("active incident = %+v", in)
 	}
-	if in := list.recs[1].Incident; in.Verdict != debrief.VerdictFalsePositive || in.Assignee != "" || len(in.Comments) != 1 {
+	if in := list.Recs[1].Incident; in.Verdict != debrief.VerdictFalsePositive || in.Assignee != "" || len(in.Comments) != 1 {
 		t.Errorf("closed incident = %+v", in)
 	}
 	alerts := decodeFile(t, "testdata/rest_incident_alerts.good.json")
-	if len(alerts.recs) != 2 {
-		t.Fatalf("got %d alerts, want 2", len(alerts.recs))
+	if len(alerts.Recs) != 2 {
+		t.Fatalf("got %d alerts, want 2", len(alerts.Recs))
 	}
-	a := alerts.recs[0].Alert
+	a := alerts.Recs[0].Alert
 	if a.ProviderID != "ca1f0e9d8c7b6a5948372615" || len(a.Techniques) != 2 || a.Techniques[1].ID != "T1078.004" || a.Status != debrief.StatusInProgress {
 		t.Errorf("REST alert = %+v", a)
 	}
-	if b := alerts.recs[1].Alert; !slices.Equal(b.Tactics, []string{"Persistence", "DefenseEvasion"}) || b.Created.IsZero() {
+	if b := alerts.Recs[1].Alert; !slices.Equal(b.Tactics, []string{"Persistence", "DefenseEvasion"}) || b.Created.IsZero() {
 		t.Errorf("REST alert 2 = %+v", b)
 	}
 }
 
 // wantErr is one expected record error: where and which field.
-type wantErr struct {
-	line, record int
-	field        string // prefix of RecordError.Field
-	kept         bool
-}
+type wantErr = decodertest.WantErr
 
 const (
 	goodIncident = `{"Type":"SecurityIncident","IncidentName":"11111111-2222-4333-8444-555555555555","Title":"t","Severity":"Low","Status":"New","LastModifiedTime":"2025-01-02T03:04:05Z"}`
@@ -319,49 +271,41 @@ func TestDecodeBad(t *testing.T) {
 		errs  []wantErr
 	}{
 		{"empty file", "", 0, nil},
-		{"not JSON", "IncidentName,Title\nabc,def\n", 0, []wantErr{{0, 1, "", false}}},
-		{"truncated array", "[" + goodIncident + `,{"IncidentName":"x","Tit`, 1, []wantErr{{0, 2, "", false}}},
-		{"truncated line", goodIncident + "\n" + `{"Type":"SecurityAlert","SystemAl` + "\n" + goodAlert, 2, []wantErr{{2, 2, "", false}}},
-		{"title is a number", goodAlert + "\n" + `{"Type":"SecurityIncident","IncidentName":"x","Title":7}`, 1, []wantErr{{2, 2, "Title", false}}},
+		{"not JSON", "IncidentName,Title\nabc,def\n", 0, []wantErr{{Record: 1}}},
+		{"truncated array", "[" + goodIncident + `,{"IncidentName":"x","Tit`, 1, []wantErr{{Record: 2}}},
+		{"truncated line", goodIncident + "\n" + `{"Type":"SecurityAlert","SystemAl` + "\n" + goodAlert, 2, []wantErr{{Line: 2, Record: 2}}},
+		{"title is a number", goodAlert + "\n" + `{"Type":"SecurityIncident","IncidentName":"x","Title":7}`, 1, []wantErr{{Line: 2, Record: 2, Field: "Title"}}},
 		{"properties.tactics is a number", `{"kind":"SecurityAlert","properties":{"systemAlertId":"x","timeGenerated":"2025-01-02T03:04:05Z","tactics":42}}` + "\n" + goodAlert, 1,
-			[]wantErr{{1, 1, "properties.tactics", false}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "properties.tactics"}}},
 		{"REST title is an array", `{"name":"x","type":"Microsoft.SecurityInsights/incidents","properties":{"title":["a"]}}` + "\n" + goodIncident, 1,
-			[]wantErr{{1, 1, "properties.title", false}}},
-		{"missing incident name", `{"Type":"SecurityIncident","Title":"no id"}` + "\n" + goodAlert, 1, []wantErr{{1, 1, "IncidentName", false}}},
-		{"missing alert id", `{"Type":"SecurityAlert","DisplayName":"no id","TimeGenerated":"2025-01-02T03:04:05Z"}`, 0, []wantErr{{1, 1, "SystemAlertId", false}}},
-		{"neither table", `{"foo":"bar"}` + "\n" + goodIncident, 1, []wantErr{{1, 1, "", false}}},
-		{"invalid UTF-8", goodIncident + "\n{\"Type\":\"SecurityAlert\",\"SystemAlertId\":\"\xff\"}\n" + goodAlert, 2, []wantErr{{2, 2, "", false}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "properties.title"}}},
+		{"missing incident name", `{"Type":"SecurityIncident","Title":"no id"}` + "\n" + goodAlert, 1, []wantErr{{Line: 1, Record: 1, Field: "IncidentName"}}},
+		{"missing alert id", `{"Type":"SecurityAlert","DisplayName":"no id","TimeGenerated":"2025-01-02T03:04:05Z"}`, 0, []wantErr{{Line: 1, Record: 1, Field: "SystemAlertId"}}},
+		{"neither table", `{"foo":"bar"}` + "\n" + goodIncident, 1, []wantErr{{Line: 1, Record: 1}}},
+		{"invalid UTF-8", goodIncident + "\n{\"Type\":\"SecurityAlert\",\"SystemAlertId\":\"\xff\"}\n" + goodAlert, 2, []wantErr{{Line: 2, Record: 2}}},
 		{"year 0001 on an alert", `{"Type":"SecurityAlert","SystemAlertId":"b","TimeGenerated":"0001-01-01T00:00:00Z"}` + "\n" + goodAlert, 1,
-			[]wantErr{{1, 1, "TimeGenerated", false}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "TimeGenerated"}}},
 		{"year 9999 on an incident", `{"Type":"SecurityIncident","IncidentName":"x","ClosedTime":"9999-12-31T23:59:59Z","Status":"Closed"}`, 1,
-			[]wantErr{{1, 1, "ClosedTime", true}}},
-		{"alert without any time", `{"Type":"SecurityAlert","SystemAlertId":"b"}`, 0, []wantErr{{1, 1, "TimeGenerated", false}}},
-		{"10 MB description", goodIncident + "\n" + huge + "\n" + goodAlert, 2, []wantErr{{2, 2, "", false}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "ClosedTime", Kept: true}}},
+		{"alert without any time", `{"Type":"SecurityAlert","SystemAlertId":"b"}`, 0, []wantErr{{Line: 1, Record: 1, Field: "TimeGenerated"}}},
+		{"10 MB description", goodIncident + "\n" + huge + "\n" + goodAlert, 2, []wantErr{{Line: 2, Record: 2}}},
 		{"malformed technique ids", `{"Type":"SecurityAlert","SystemAlertId":"b","TimeGenerated":"2025-01-02T03:04:05Z","Techniques":"[\"T1059.1\",\"T1059\",\"CST0001\"]"}`, 1,
-			[]wantErr{{1, 1, "Techniques[0]", true}, {1, 1, "Techniques[2]", true}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "Techniques[0]", Kept: true}, {Line: 1, Record: 1, Field: "Techniques[2]", Kept: true}}},
 		{"entities not JSON", `{"Type":"SecurityAlert","SystemAlertId":"b","TimeGenerated":"2025-01-02T03:04:05Z","Entities":"[{\"$id\":\"1\",\"Type\":\"ip\""}`, 1,
-			[]wantErr{{1, 1, "Entities", true}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "Entities[0]", Kept: true, Reason: "not valid JSON"}}},
 		{"entity host is a string", `{"Type":"SecurityAlert","SystemAlertId":"b","TimeGenerated":"2025-01-02T03:04:05Z","Entities":"[{\"Type\":\"process\",\"Host\":\"h\"}]"}`, 1,
-			[]wantErr{{1, 1, "Entities[0].Host", true}}},
-		{"owner not an object", `{"Type":"SecurityIncident","IncidentName":"x","Owner":"[1]"}`, 1, []wantErr{{1, 1, "Owner", true}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "Entities[0].Host", Kept: true}}},
+		{"owner not an object", `{"Type":"SecurityIncident","IncidentName":"x","Owner":"[1]"}`, 1, []wantErr{{Line: 1, Record: 1, Field: "Owner", Kept: true}}},
 		{"unknown status and classification", `{"Type":"SecurityIncident","IncidentName":"x","Status":"Pondering","Classification":"Maybe"}`, 1,
-			[]wantErr{{1, 1, "Status", true}, {1, 1, "Classification", true}}},
+			[]wantErr{{Line: 1, Record: 1, Field: "Status", Kept: true}, {Line: 1, Record: 1, Field: "Classification", Kept: true}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			res := decode(t, []byte(tc.input), "bad.json")
-			if len(res.recs) != tc.recs {
-				t.Errorf("got %d records, want %d", len(res.recs), tc.recs)
+			if len(res.Recs) != tc.recs {
+				t.Errorf("got %d records, want %d", len(res.Recs), tc.recs)
 			}
-			if len(res.errs) != len(tc.errs) {
-				t.Fatalf("got errors %v, want %d", res.errs, len(tc.errs))
-			}
-			for i, w := range tc.errs {
-				e := res.errs[i]
-				if e.File != "bad.json" || e.Line != w.line || e.Record != w.record || !strings.HasPrefix(e.Field, w.field) || e.Kept != w.kept || e.Reason == "" {
-					t.Errorf("error %d = %+v, want line %d record %d field %q kept %v", i, e, w.line, w.record, w.field, w.kept)
-				}
-			}
+			decodertest.CheckErrors(t, "bad.json", res.Errs, tc.errs)
 		})
 	}
 }
@@ -378,63 +322,24 @@ func TestDecodeBadReasons(t *testing.T) {
 	}
 	for _, tc := range tests {
 		res := decode(t, []byte(tc.input), "bad.json")
-		if len(res.errs) != 1 || res.errs[0].Error() != tc.want {
-			t.Errorf("errors = %v, want %q", res.errs, tc.want)
+		if len(res.Errs) != 1 || res.Errs[0].Error() != tc.want {
+			t.Errorf("errors = %v, want %q", res.Errs, tc.want)
 		}
 	}
 }
 
 func TestDecodeStopsOnCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	for _, err := range New().Decode(ctx, strings.NewReader(goodIncident+"\n"+goodAlert), "x") {
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("got %v, want context.Canceled", err)
-		}
-	}
+	decodertest.Cancelled(t, New(), goodIncident+"\n"+goodAlert)
 }
 
 func TestSniff(t *testing.T) {
-	own, _ := filepath.Glob("testdata/*.good.*")
-	samples := testutil.SharedData(t, "samples")
-	mine, _ := filepath.Glob(filepath.Join(samples, "sentinel", "*"))
-	for _, path := range append(own, mine...) {
-		if !New().Sniff(head(t, path)) {
-			t.Errorf("Sniff(%s) = false, want true", path)
-		}
-	}
-	others, _ := filepath.Glob(filepath.Join(samples, "*", "*"))
-	for _, path := range others {
-		if filepath.Base(filepath.Dir(path)) == "sentinel" {
-			continue
-		}
-		if New().Sniff(head(t, path)) {
-			t.Errorf("Sniff(%s) = true, want false", path)
-		}
-	}
+	decodertest.Sniff(t, New(), "testdata/*.good.*", decodertest.In("sentinel"))
 }
 
-func head(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b[:min(len(b), 64<<10)]
-}
-
+// FuzzDecode feeds Decode arbitrary input; see decodertest.Fuzz.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{goodIncident, goodAlert} {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		for rec, err := range New().Decode(context.Background(), bytes.NewReader(data), "fuzz") {
-			if err != nil {
-				continue
-			}
-			if err := rec.Validate(); err != nil {
-				t.Fatalf("record does not validate: %v", err)
-			}
-		}
-	})
+	decodertest.Fuzz(f, New())
 }
