@@ -9,51 +9,8 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/entity"
 )
-
-// entities collects an alert's entities, merging those with the same key.
-type entities []debrief.Entity
-
-func (es *entities) add(e debrief.Entity) {
-	if e.ID == "" {
-		return
-	}
-	for i := range *es {
-		o := &(*es)[i]
-		if o.Kind != e.Kind || o.ID != e.ID {
-			continue
-		}
-		if o.Name == "" {
-			o.Name = e.Name
-		}
-		for k, v := range e.Attributes {
-			if _, ok := o.Attributes[k]; !ok {
-				if o.Attributes == nil {
-					o.Attributes = map[string]string{}
-				}
-				o.Attributes[k] = v
-			}
-		}
-		return
-	}
-	*es = append(*es, e)
-}
-
-// attrs builds an attribute map from key, value pairs, leaving out empty
-// values; it returns nil when all are empty.
-func attrs(kv ...string) map[string]string {
-	var m map[string]string
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] == "" {
-			continue
-		}
-		if m == nil {
-			m = make(map[string]string, len(kv)/2)
-		}
-		m[kv[i]] = kv[i+1]
-	}
-	return m
-}
 
 func addAttr(m map[string]string, k, v string) map[string]string {
 	if v == "" {
@@ -68,7 +25,7 @@ func addAttr(m map[string]string, k, v string) map[string]string {
 
 // entities builds the alert's entities from the ECS fields of the document.
 func (d *doc) entities() []debrief.Entity {
-	es := make(entities, 0, 8)
+	es := make(entity.Set, 0, 8)
 	name := d.hostName
 	if name == "" {
 		name = d.hostHostname
@@ -77,26 +34,26 @@ func (d *doc) entities() []debrief.Entity {
 	if len(d.hostIPs) > 0 && dev.ID != "" {
 		dev.Attributes = addAttr(dev.Attributes, "ip", d.hostIPs[0])
 	}
-	es.add(dev)
-	es.add(user(d.userEmail, d.userDomain, d.userName, d.userID))
+	es.Merge(dev)
+	es.Merge(user(d.userEmail, d.userDomain, d.userName, d.userID))
 	for _, s := range d.srcIPs {
-		es.add(ip(s))
+		es.Merge(entity.IP(s))
 	}
 	for _, s := range d.dstIPs {
-		es.add(ip(s))
+		es.Merge(entity.IP(s))
 	}
-	es.add(d.process(dev.ID))
-	es.add(file(d.fileSHA256, d.fileSHA1, d.fileMD5, d.filePath, d.fileName, d.fileSize))
+	es.Merge(d.process(dev.ID))
+	es.Merge(file(d.fileSHA256, d.fileSHA1, d.fileMD5, d.filePath, d.fileName, d.fileSize))
 	if d.urlFull != "" {
-		es.add(debrief.Entity{Kind: debrief.EntityURL, ID: d.urlFull})
+		es.Merge(debrief.Entity{Kind: debrief.EntityURL, ID: d.urlFull})
 	}
-	es.add(domain(d.dnsName))
+	es.Merge(entity.Domain(d.dnsName))
 	d.mail(&es)
 	for _, e := range d.enrichments {
-		es.add(matchedEntity(e.Matched, e.Feed.Name))
+		es.Merge(matchedEntity(e.Matched, e.Feed.Name))
 	}
 	for _, in := range d.indicators {
-		es.add(matchedEntity(in.Matched, in.Provider))
+		es.Merge(matchedEntity(in.Matched, in.Provider))
 	}
 	return es
 }
@@ -116,7 +73,7 @@ func device(name, vendorID string) debrief.Entity {
 	if e.ID == "" {
 		e.ID = vendorID
 	}
-	e.Attributes = attrs("device_id", vendorID, "fqdn", fqdn)
+	e.Attributes = entity.Attrs("device_id", vendorID, "fqdn", fqdn)
 	return e
 }
 
@@ -137,23 +94,8 @@ func user(email, domain, name, id string) debrief.Entity {
 	if strings.HasPrefix(id, "S-1-") {
 		idKey = "sid"
 	}
-	e.Attributes = attrs("upn", strings.ToLower(email), "name", name, "domain", domain, idKey, id)
+	e.Attributes = entity.Attrs("upn", strings.ToLower(email), "name", name, "domain", domain, idKey, id)
 	return e
-}
-
-// ip keys an address as net/netip prints it; text that is no address
-// gives no entity.
-func ip(s string) debrief.Entity {
-	a, err := netip.ParseAddr(strings.TrimSpace(s))
-	if err != nil {
-		return debrief.Entity{}
-	}
-	return debrief.Entity{Kind: debrief.EntityIP, ID: a.String()}
-}
-
-func domain(s string) debrief.Entity {
-	s = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
-	return debrief.Entity{Kind: debrief.EntityDomain, ID: s}
 }
 
 // file keys a file by its SHA-256, else SHA-1, else MD5, else path.
@@ -168,7 +110,7 @@ func file(sha256, sha1, md5, path, name, size string) debrief.Entity {
 	if e.ID != path {
 		e.ID = strings.ToLower(e.ID)
 	}
-	e.Attributes = attrs("sha256", strings.ToLower(sha256), "sha1", strings.ToLower(sha1),
+	e.Attributes = entity.Attrs("sha256", strings.ToLower(sha256), "sha1", strings.ToLower(sha1),
 		"md5", strings.ToLower(md5), "name", name, "path", path, "size", size)
 	return e
 }
@@ -194,21 +136,21 @@ func (d *doc) process(dev string) debrief.Entity {
 	default:
 		return debrief.Entity{}
 	}
-	e.Attributes = attrs("command_line", d.procCmd, "pid", d.procPID, "image", d.procExe,
+	e.Attributes = entity.Attrs("command_line", d.procCmd, "pid", d.procPID, "image", d.procExe,
 		"entity_id", d.procEntity, "sha256", strings.ToLower(d.procSHA256))
 	return e
 }
 
 // mail adds the message and the sender and recipient mailboxes.
-func (d *doc) mail(es *entities) {
+func (d *doc) mail(es *entity.Set) {
 	from := strings.Join(d.mailFrom, ", ")
 	to := strings.Join(d.mailTo, ", ")
 	if d.mailMessageID != "" {
-		es.add(debrief.Entity{Kind: debrief.EntityMailMessage, ID: d.mailMessageID, Name: d.mailSubject,
-			Attributes: attrs("sender", from, "recipient", to, "subject", d.mailSubject)})
+		es.Merge(debrief.Entity{Kind: debrief.EntityMailMessage, ID: d.mailMessageID, Name: d.mailSubject,
+			Attributes: entity.Attrs("sender", from, "recipient", to, "subject", d.mailSubject)})
 	}
 	for _, a := range append(d.mailFrom[:len(d.mailFrom):len(d.mailFrom)], d.mailTo...) {
-		es.add(debrief.Entity{Kind: debrief.EntityMailbox, ID: strings.ToLower(strings.TrimSpace(a))})
+		es.Merge(debrief.Entity{Kind: debrief.EntityMailbox, ID: strings.ToLower(strings.TrimSpace(a))})
 	}
 }
 
@@ -224,14 +166,14 @@ func matchedEntity(m matched, feed string) debrief.Entity {
 	case f == "host.name" || f == "host.hostname":
 		e = device(m.Atomic, "")
 	case strings.HasSuffix(f, ".ip") || f == "ip":
-		e = ip(m.Atomic)
+		e = entity.IP(m.Atomic)
 	case strings.HasPrefix(f, "url.") || strings.HasSuffix(f, ".url"):
 		e = debrief.Entity{Kind: debrief.EntityURL, ID: m.Atomic}
 	case strings.HasSuffix(f, ".domain") || f == "dns.question.name" || strings.HasSuffix(f, ".registered_domain"):
-		e = domain(m.Atomic)
+		e = entity.Domain(m.Atomic)
 	case strings.Contains(f, ".hash."):
 		e = debrief.Entity{Kind: debrief.EntityFile, ID: strings.ToLower(m.Atomic),
-			Attributes: attrs(f[strings.LastIndexByte(f, '.')+1:], strings.ToLower(m.Atomic))}
+			Attributes: entity.Attrs(f[strings.LastIndexByte(f, '.')+1:], strings.ToLower(m.Atomic))}
 	case strings.HasPrefix(f, "user."):
 		e = debrief.Entity{Kind: debrief.EntityUser, ID: strings.ToLower(m.Atomic)}
 	case strings.HasPrefix(f, "email.") && strings.HasSuffix(f, ".address"):

@@ -9,117 +9,74 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/entity"
 )
-
-// entities collects an alert's entities, merging those with the same key.
-type entities []debrief.Entity
-
-func (es *entities) add(e debrief.Entity) {
-	if e.ID == "" {
-		return
-	}
-	for i := range *es {
-		o := &(*es)[i]
-		if o.Kind != e.Kind || o.ID != e.ID {
-			continue
-		}
-		if o.Name == "" {
-			o.Name = e.Name
-		}
-		for k, v := range e.Attributes {
-			if _, ok := o.Attributes[k]; !ok {
-				if o.Attributes == nil {
-					o.Attributes = map[string]string{}
-				}
-				o.Attributes[k] = v
-			}
-		}
-		return
-	}
-	*es = append(*es, e)
-}
-
-// attrs builds an attribute map from key, value pairs, leaving out empty
-// values; it returns nil when all are empty.
-func attrs(kv ...string) map[string]string {
-	var m map[string]string
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] == "" {
-			continue
-		}
-		if m == nil {
-			m = make(map[string]string, len(kv)/2)
-		}
-		m[kv[i]] = kv[i+1]
-	}
-	return m
-}
 
 // entities builds the alert's entities from the finding's device, actor,
 // resources, evidences and observables.
 func (f *finding) entities() []debrief.Entity {
-	var es entities
+	var es entity.Set
 	dev := f.Device.entity()
-	es.add(dev)
+	es.Merge(dev)
 	if f.Actor != nil {
-		es.add(f.Actor.User.entity())
+		es.Merge(f.Actor.User.entity())
 		f.Actor.Process.entities(&es, dev.ID)
 	}
 	f.Process.entities(&es, dev.ID)
 	for _, r := range f.Resources {
-		es.add(r.entity(f.Cloud.Account.UID, f.Cloud.Provider))
+		es.Merge(r.entity(f.Cloud.Account.UID, f.Cloud.Provider))
 	}
 	for _, ev := range f.Evidences {
 		ev.entities(&es, dev.ID, f)
 	}
 	for _, o := range f.Observables {
-		es.add(o.entity())
+		es.Merge(o.entity())
 	}
 	return es
 }
 
-func (ev *evidence) entities(es *entities, dev string, f *finding) {
+func (ev *evidence) entities(es *entity.Set, dev string, f *finding) {
 	for _, ep := range []*endpoint{ev.SrcEndpoint, ev.DstEndpoint} {
 		if ep == nil {
 			continue
 		}
-		es.add(ip(ep.IP))
+		es.Merge(entity.IP(ep.IP))
 		name := ep.Hostname
 		if name == "" {
 			name = ep.Name
 		}
 		if name != "" {
-			es.add(deviceEntity(name, ep.UID))
+			es.Merge(deviceEntity(name, ep.UID))
 		}
 	}
 	if d := ev.Device.entity(); d.ID != "" {
-		es.add(d)
+		es.Merge(d)
 		dev = d.ID
 	}
 	ev.Process.entities(es, dev)
-	es.add(ev.File.entity())
+	es.Merge(ev.File.entity())
 	if ev.Actor != nil {
-		es.add(ev.Actor.User.entity())
+		es.Merge(ev.Actor.User.entity())
 		ev.Actor.Process.entities(es, dev)
 	}
-	es.add(ev.User.entity())
+	es.Merge(ev.User.entity())
 	if ev.API != nil {
 		svc := ev.API.Service.Name
 		if svc == "" {
 			svc = ev.API.Service.UID
 		}
-		es.add(debrief.Entity{Kind: debrief.EntityCloudApp, ID: svc, Name: ev.API.Service.Name,
-			Attributes: attrs("operation", ev.API.Operation)})
+		es.Merge(debrief.Entity{Kind: debrief.EntityCloudApp, ID: svc, Name: ev.API.Service.Name,
+			Attributes: entity.Attrs("operation", ev.API.Operation)})
 	}
 	if ev.URL != nil && ev.URL.URLString != "" {
-		es.add(debrief.Entity{Kind: debrief.EntityURL, ID: ev.URL.URLString})
+		es.Merge(debrief.Entity{Kind: debrief.EntityURL, ID: ev.URL.URLString})
 	}
 	if ev.Query != nil {
-		es.add(domain(ev.Query.Hostname))
+		es.Merge(entity.Domain(ev.Query.Hostname))
 	}
 	ev.Email.entities(es)
 	for _, r := range ev.Resources {
-		es.add(r.entity(f.Cloud.Account.UID, f.Cloud.Provider))
+		es.Merge(r.entity(f.Cloud.Account.UID, f.Cloud.Provider))
 	}
 }
 
@@ -135,7 +92,7 @@ func (d *device) entity() debrief.Entity {
 	if e.ID == "" {
 		e.ID = d.InstanceUID
 	}
-	for k, v := range attrs("ip", d.IP, "instance_uid", d.InstanceUID) {
+	for k, v := range entity.Attrs("ip", d.IP, "instance_uid", d.InstanceUID) {
 		if e.Attributes == nil {
 			e.Attributes = map[string]string{}
 		}
@@ -159,7 +116,7 @@ func deviceEntity(name, vendorID string) debrief.Entity {
 	if e.ID == "" {
 		e.ID = vendorID
 	}
-	e.Attributes = attrs("device_id", vendorID, "fqdn", fqdn)
+	e.Attributes = entity.Attrs("device_id", vendorID, "fqdn", fqdn)
 	return e
 }
 
@@ -184,17 +141,17 @@ func (u *user) entity() debrief.Entity {
 	if strings.HasPrefix(u.UID, "S-1-") {
 		idKey = "sid"
 	}
-	e.Attributes = attrs("upn", strings.ToLower(u.EmailAddr), "name", u.Name, "domain", u.Domain, idKey, u.UID)
+	e.Attributes = entity.Attrs("upn", strings.ToLower(u.EmailAddr), "name", u.Name, "domain", u.Domain, idKey, u.UID)
 	return e
 }
 
 // entities adds the process and the file it runs.
-func (p *process) entities(es *entities, dev string) {
+func (p *process) entities(es *entity.Set, dev string) {
 	if p == nil {
 		return
 	}
-	es.add(p.entity(dev))
-	es.add(p.File.entity())
+	es.Merge(p.entity(dev))
+	es.Merge(p.File.entity())
 }
 
 // entity keys a process by device, pid and creation time, else by its
@@ -227,7 +184,7 @@ func (p *process) entity(dev string) debrief.Entity {
 	if p.File != nil {
 		image = p.File.Path
 	}
-	e.Attributes = attrs("command_line", p.CmdLine, "pid", pid, "image", image, "uid", p.UID)
+	e.Attributes = entity.Attrs("command_line", p.CmdLine, "pid", pid, "image", image, "uid", p.UID)
 	return e
 }
 
@@ -253,7 +210,7 @@ func (f *file) entity() debrief.Entity {
 	if f.Size > 0 {
 		size = strconv.FormatInt(f.Size, 10)
 	}
-	e.Attributes = attrs("sha256", sums[3], "sha1", sums[2], "md5", sums[1], "name", f.Name, "path", f.Path, "size", size)
+	e.Attributes = entity.Attrs("sha256", sums[3], "sha1", sums[2], "md5", sums[1], "name", f.Name, "path", f.Path, "size", size)
 	return e
 }
 
@@ -263,10 +220,10 @@ func (r resource) entity(account, provider string) debrief.Entity {
 		id = r.Name
 	}
 	return debrief.Entity{Kind: debrief.EntityCloudResource, ID: id, Name: r.Name,
-		Attributes: attrs("type", r.Type, "region", r.Region, "account", account, "provider", provider)}
+		Attributes: entity.Attrs("type", r.Type, "region", r.Region, "account", account, "provider", provider)}
 }
 
-func (m *email) entities(es *entities) {
+func (m *email) entities(es *entity.Set) {
 	if m == nil {
 		return
 	}
@@ -275,10 +232,10 @@ func (m *email) entities(es *entities) {
 		id = m.UID
 	}
 	to := strings.Join(m.To, ", ")
-	es.add(debrief.Entity{Kind: debrief.EntityMailMessage, ID: id, Name: m.Subject,
-		Attributes: attrs("sender", m.From, "recipient", to, "subject", m.Subject)})
+	es.Merge(debrief.Entity{Kind: debrief.EntityMailMessage, ID: id, Name: m.Subject,
+		Attributes: entity.Attrs("sender", m.From, "recipient", to, "subject", m.Subject)})
 	for _, a := range append([]string{m.From}, m.To...) {
-		es.add(debrief.Entity{Kind: debrief.EntityMailbox, ID: strings.ToLower(strings.TrimSpace(a))})
+		es.Merge(debrief.Entity{Kind: debrief.EntityMailbox, ID: strings.ToLower(strings.TrimSpace(a))})
 	}
 }
 
@@ -293,7 +250,7 @@ func (o observable) entity() debrief.Entity {
 	case 1:
 		return deviceEntity(v, "")
 	case 2:
-		return ip(v)
+		return entity.IP(v)
 	case 4:
 		return debrief.Entity{Kind: debrief.EntityUser, ID: strings.ToLower(v), Name: v}
 	case 5:
@@ -318,20 +275,5 @@ func hashEntity(v string) debrief.Entity {
 	if alg == "" {
 		return debrief.Entity{}
 	}
-	return debrief.Entity{Kind: debrief.EntityFile, ID: v, Attributes: attrs(alg, v)}
-}
-
-// ip keys an address as net/netip prints it; text that is no address
-// gives no entity.
-func ip(s string) debrief.Entity {
-	a, err := netip.ParseAddr(strings.TrimSpace(s))
-	if err != nil {
-		return debrief.Entity{}
-	}
-	return debrief.Entity{Kind: debrief.EntityIP, ID: a.String()}
-}
-
-func domain(s string) debrief.Entity {
-	s = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
-	return debrief.Entity{Kind: debrief.EntityDomain, ID: s}
+	return debrief.Entity{Kind: debrief.EntityFile, ID: v, Attributes: entity.Attrs(alg, v)}
 }

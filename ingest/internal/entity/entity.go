@@ -1,0 +1,256 @@
+package entity
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
+)
+
+// Set collects an alert's entities, merging those with the same kind and
+// id: the first name wins, and attributes are added where missing.
+type Set []debrief.Entity
+
+// Merge adds e to the set, or merges it into the entity with its key. An
+// entity without id is left out.
+func (es *Set) Merge(e debrief.Entity) {
+	if e.ID == "" {
+		return
+	}
+	for i := range *es {
+		o := &(*es)[i]
+		if o.Kind != e.Kind || o.ID != e.ID {
+			continue
+		}
+		if o.Name == "" {
+			o.Name = e.Name
+		}
+		for k, v := range e.Attributes {
+			if _, ok := o.Attributes[k]; !ok {
+				if o.Attributes == nil {
+					o.Attributes = map[string]string{}
+				}
+				o.Attributes[k] = v
+			}
+		}
+		return
+	}
+	*es = append(*es, e)
+}
+
+// AppendNew appends e to es unless es holds an equal entity.
+func AppendNew(es []debrief.Entity, e debrief.Entity) []debrief.Entity {
+	for _, o := range es {
+		if o.Kind == e.Kind && o.ID == e.ID && o.Name == e.Name && o.Role == e.Role && o.Verdict == e.Verdict &&
+			maps.Equal(o.Attributes, e.Attributes) {
+			return es
+		}
+	}
+	return append(es, e)
+}
+
+// Attrs builds an attribute map from key, value pairs, leaving out empty
+// values; it returns nil when all are empty.
+func Attrs(kv ...string) map[string]string {
+	var m map[string]string
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			continue
+		}
+		if m == nil {
+			m = make(map[string]string, len(kv)/2)
+		}
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+// TrimmedAttrs is Attrs with each value trimmed of white space first.
+func TrimmedAttrs(kv ...string) map[string]string {
+	var m map[string]string
+	for i := 0; i+1 < len(kv); i += 2 {
+		m = With(m, kv[i], kv[i+1])
+	}
+	return m
+}
+
+// With sets m[k] to v trimmed, unless that is empty; it makes m when nil.
+func With(m map[string]string, k, v string) map[string]string {
+	if v = strings.TrimSpace(v); v == "" {
+		return m
+	}
+	if m == nil {
+		m = make(map[string]string, 4)
+	}
+	m[k] = v
+	return m
+}
+
+// SetAttr sets the attribute key of e to value trimmed, unless that is
+// empty.
+func SetAttr(e *debrief.Entity, key, value string) {
+	e.Attributes = With(e.Attributes, key, value)
+}
+
+// FirstOf returns the first of ss that is not blank, trimmed.
+func FirstOf(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// JoinNonEmpty joins the non-blank ss, trimmed, with sep.
+func JoinNonEmpty(sep string, ss ...string) string {
+	var b strings.Builder
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// Hash is the hex SHA-256 of s: the id of what has no better key, e.g. a
+// process known only by its command line.
+func Hash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// HostID is the id of a device from its DNS name: lower case, without the
+// domain; an IP address is kept whole.
+func HostID(dns string) string {
+	dns = strings.ToLower(strings.TrimSpace(dns))
+	if _, err := netip.ParseAddr(dns); err == nil {
+		return dns
+	}
+	host, _, _ := strings.Cut(dns, ".")
+	return host
+}
+
+// ProcessID is the id of a process: host, pid and start time when all are
+// known, else the hash of its command line, else host and pid.
+func ProcessID(host, pid string, created time.Time, cmd string) string {
+	switch {
+	case host != "" && pid != "" && !created.IsZero():
+		return host + ":" + pid + ":" + created.Format(time.RFC3339Nano)
+	case cmd != "":
+		return Hash(cmd)
+	case host != "" && pid != "":
+		return host + ":" + pid + ":"
+	}
+	return ""
+}
+
+// JoinPath joins a folder and a file name with the folder's separator (\
+// unless it holds /); a folder that already ends with the name is the
+// path.
+func JoinPath(folder, name string) string {
+	folder, name = strings.TrimSpace(folder), strings.TrimSpace(name)
+	switch {
+	case folder == "":
+		return name
+	case name == "" || strings.HasSuffix(strings.ToLower(folder), strings.ToLower(name)):
+		return folder
+	}
+	sep := `\`
+	if strings.Contains(folder, "/") {
+		sep = "/"
+	}
+	return strings.TrimRight(folder, sep) + sep + name
+}
+
+// IP is the entity of an IP address in canonical form; it has no id when
+// s is not an address.
+func IP(s string) debrief.Entity {
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	if err != nil {
+		return debrief.Entity{}
+	}
+	return debrief.Entity{Kind: debrief.EntityIP, ID: a.String()}
+}
+
+// LooseIP is the entity of an IP address, canonical when s parses, else
+// the trimmed text as the vendor wrote it; ok is false when s is blank.
+func LooseIP(s string) (debrief.Entity, bool) {
+	s = strings.TrimSpace(s)
+	if a, err := netip.ParseAddr(s); err == nil {
+		s = a.String()
+	}
+	return debrief.Entity{Kind: debrief.EntityIP, ID: s}, s != ""
+}
+
+// IsIP reports whether s is an IP address.
+func IsIP(s string) bool {
+	_, err := netip.ParseAddr(s)
+	return err == nil
+}
+
+// Domain is the entity of a DNS name: lower case, without the final dot.
+func Domain(s string) debrief.Entity {
+	s = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
+	return debrief.Entity{Kind: debrief.EntityDomain, ID: s}
+}
+
+// Simple is an entity of kind whose id is id trimmed; ok is false when
+// that is empty.
+func Simple(kind debrief.EntityKind, id, name string) (debrief.Entity, bool) {
+	id = strings.TrimSpace(id)
+	return debrief.Entity{Kind: kind, ID: id, Name: name}, id != ""
+}
+
+// User is the entity of a user account, keyed by lower-case UPN, else
+// domain\name, else SID, else object id; ok is false without any.
+func User(upn, domain, name, sid, oid string) (debrief.Entity, bool) {
+	upn, domain, name = strings.ToLower(strings.TrimSpace(upn)), strings.TrimSpace(domain), strings.TrimSpace(name)
+	dn := name
+	if domain != "" && name != "" {
+		dn = domain + `\` + name
+	}
+	e := debrief.Entity{Kind: debrief.EntityUser, ID: FirstOf(upn, dn, sid, oid), Name: FirstOf(name, upn)}
+	SetAttr(&e, "upn", upn)
+	SetAttr(&e, "sid", sid)
+	SetAttr(&e, "object_id", oid)
+	SetAttr(&e, "name", name)
+	SetAttr(&e, "domain", domain)
+	return e, e.ID != ""
+}
+
+// NormTime writes a timestamp in RFC 3339 with nanoseconds, for ids; text
+// that is not a time is kept, trimmed.
+func NormTime(s string) string {
+	t, err := wire.ParseTime(s)
+	if err != nil || t.IsZero() {
+		return strings.TrimSpace(s)
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+// Fold lower-cases ASCII letters and drops '-', '_' and ' ', to compare
+// vendor spellings of a name.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		case c == '-' || c == '_' || c == ' ':
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}

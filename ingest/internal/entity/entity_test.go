@@ -1,0 +1,60 @@
+package entity
+
+import (
+	"testing"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+)
+
+func TestKeys(t *testing.T) {
+	start := time.Date(2024, 3, 11, 9, 2, 11, 12345600, time.UTC)
+	tests := []struct {
+		name, got, want string
+	}{
+		{"host without domain", HostID(" WKS-0042.Fabrikam.example "), "wks-0042"},
+		{"host that is an address", HostID("10.0.0.7"), "10.0.0.7"},
+		{"process by host, pid, start", ProcessID("wks", "7312", start, "cmd"), "wks:7312:2024-03-11T09:02:11.0123456Z"},
+		{"process by command line", ProcessID("wks", "7312", time.Time{}, "a"), "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"},
+		{"process by host and pid", ProcessID("wks", "7312", time.Time{}, ""), "wks:7312:"},
+		{"path with backslash", JoinPath(`C:\Tools\`, "x.exe"), `C:\Tools\x.exe`},
+		{"path with slash", JoinPath("/usr/bin", "sh"), "/usr/bin/sh"},
+		{"folder holds the name", JoinPath(`C:\Tools\X.EXE`, "x.exe"), `C:\Tools\X.EXE`},
+		{"canonical IPv6", IP("2001:DB8:0::1").ID, "2001:db8::1"},
+		{"not an IP", IP("999.1.1.1").ID, ""},
+		{"loose IP keeps text", first(LooseIP(" not-an-ip ")).ID, "not-an-ip"},
+		{"domain", Domain("Evil.Example.").ID, "evil.example"},
+		{"user by UPN", first(User("JDoe@Fabrikam.example", "FAB", "jdoe", "S-1", "")).ID, "jdoe@fabrikam.example"},
+		{"user by domain and name", first(User("", "FAB", "jdoe", "S-1", "")).ID, `FAB\jdoe`},
+		{"fold", Fold("Registry-Value_Name x"), "registryvaluenamex"},
+		{"first not blank", FirstOf(" ", " b ", "c"), "b"},
+		{"join not blank", JoinNonEmpty(", ", "a", " ", "b"), "a, b"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+func first(e debrief.Entity, _ bool) debrief.Entity { return e }
+
+func TestSetMerge(t *testing.T) {
+	var es Set
+	es.Merge(debrief.Entity{Kind: debrief.EntityDevice, ID: "wks"})
+	es.Merge(debrief.Entity{Kind: debrief.EntityDevice, ID: "wks", Name: "WKS", Attributes: Attrs("os", "Windows", "ip", "")})
+	es.Merge(debrief.Entity{Kind: debrief.EntityUser})
+	if len(es) != 1 || es[0].Name != "WKS" || len(es[0].Attributes) != 1 || es[0].Attributes["os"] != "Windows" {
+		t.Errorf("got %+v, want one device named WKS with os Windows", es)
+	}
+}
+
+func TestAppendNew(t *testing.T) {
+	e := debrief.Entity{Kind: debrief.EntityIP, ID: "10.0.0.1", Attributes: TrimmedAttrs("port", " 443 ")}
+	es := AppendNew(nil, e)
+	es = AppendNew(es, debrief.Entity{Kind: debrief.EntityIP, ID: "10.0.0.1", Attributes: map[string]string{"port": "443"}})
+	es = AppendNew(es, debrief.Entity{Kind: debrief.EntityIP, ID: "10.0.0.1", Role: "attacker"})
+	if len(es) != 2 {
+		t.Errorf("got %+v, want the equal entity dropped and the other role kept", es)
+	}
+}
