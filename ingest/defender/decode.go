@@ -102,30 +102,30 @@ type comment struct {
 }
 
 type alert struct {
-	AlertID          string   `json:"alertId"`
-	IncidentID       intID    `json:"incidentId"`
-	ServiceSource    string   `json:"serviceSource"`
-	DetectionSource  string   `json:"detectionSource"`
-	DetectorID       string   `json:"detectorId"`
-	CreationTime     string   `json:"creationTime"`
-	LastUpdatedTime  string   `json:"lastUpdatedTime"`
-	ResolvedTime     string   `json:"resolvedTime"`
-	FirstActivity    string   `json:"firstActivity"`
-	LastActivity     string   `json:"lastActivity"`
-	Title            string   `json:"title"`
-	Description      string   `json:"description"`
-	Category         string   `json:"category"`
-	Status           string   `json:"status"`
-	Severity         string   `json:"severity"`
-	Classification   string   `json:"classification"`
-	Determination    string   `json:"determination"`
-	AssignedTo       string   `json:"assignedTo"`
-	ActorName        string   `json:"actorName"`
-	ThreatFamilyName string   `json:"threatFamilyName"`
-	ThreatName       string   `json:"threatName"`
-	MitreTechniques  []string `json:"mitreTechniques"`
-	Devices          []device `json:"devices"`
-	Entities         []entity `json:"entities"`
+	AlertID          string        `json:"alertId"`
+	IncidentID       intID         `json:"incidentId"`
+	ServiceSource    string        `json:"serviceSource"`
+	DetectionSource  string        `json:"detectionSource"`
+	DetectorID       string        `json:"detectorId"`
+	CreationTime     string        `json:"creationTime"`
+	LastUpdatedTime  string        `json:"lastUpdatedTime"`
+	ResolvedTime     string        `json:"resolvedTime"`
+	FirstActivity    string        `json:"firstActivity"`
+	LastActivity     string        `json:"lastActivity"`
+	Title            string        `json:"title"`
+	Description      string        `json:"description"`
+	Category         string        `json:"category"`
+	Status           string        `json:"status"`
+	Severity         string        `json:"severity"`
+	Classification   string        `json:"classification"`
+	Determination    string        `json:"determination"`
+	AssignedTo       string        `json:"assignedTo"`
+	ActorName        string        `json:"actorName"`
+	ThreatFamilyName string        `json:"threatFamilyName"`
+	ThreatName       string        `json:"threatName"`
+	MitreTechniques  []string      `json:"mitreTechniques"`
+	Devices          []device      `json:"devices"`
+	Entities         []alertEntity `json:"entities"`
 }
 
 type device struct {
@@ -136,7 +136,7 @@ type device struct {
 	OsPlatform    string `json:"osPlatform"`
 }
 
-type entity struct {
+type alertEntity struct {
 	EntityType                string `json:"entityType"`
 	EvidenceCreationTime      string `json:"evidenceCreationTime"`
 	Verdict                   string `json:"verdict"`

@@ -1,16 +1,13 @@
 package defender
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"maps"
 	"net/netip"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/entity"
 	"github.com/debrief-dev/debrief/ingest/internal/recerr"
 )
 
@@ -23,31 +20,31 @@ func mapEntities(w *alert, p *problems) []debrief.Entity {
 	out := make([]debrief.Entity, 0, len(w.Devices)+len(w.Entities))
 	for _, d := range w.Devices {
 		if e, ok := deviceEntity(d); ok {
-			out = addEntity(out, e)
+			out = entity.AppendNew(out, e)
 		}
 	}
 	for i := range w.Entities {
 		if e, ok := mapEntity(&w.Entities[i], w.Devices, p, i); ok {
-			out = addEntity(out, e)
+			out = entity.AppendNew(out, e)
 		}
 	}
 	return out
 }
 
 func deviceEntity(d device) (debrief.Entity, bool) {
-	vendorID := firstOf(d.MdatpDeviceID, d.DeviceID)
-	e := debrief.Entity{Kind: debrief.EntityDevice, ID: hostID(d.DeviceDNSName), Name: strings.TrimSpace(d.DeviceDNSName)}
+	vendorID := entity.FirstOf(d.MdatpDeviceID, d.DeviceID)
+	e := debrief.Entity{Kind: debrief.EntityDevice, ID: entity.HostID(d.DeviceDNSName), Name: strings.TrimSpace(d.DeviceDNSName)}
 	if e.ID == "" {
-		e.ID = firstOf(vendorID, d.AadDeviceID)
+		e.ID = entity.FirstOf(vendorID, d.AadDeviceID)
 	}
-	e.Attributes = attrs("device_id", vendorID, "aad_device_id", d.AadDeviceID,
+	e.Attributes = entity.TrimmedAttrs("device_id", vendorID, "aad_device_id", d.AadDeviceID,
 		"fqdn", strings.ToLower(strings.TrimSpace(d.DeviceDNSName)), "os", d.OsPlatform)
 	return e, e.ID != ""
 }
 
 // mapEntity maps one entity by its entityType; ok is false when it names
 // nothing debrief can key.
-func mapEntity(w *entity, devices []device, p *problems, i int) (debrief.Entity, bool) {
+func mapEntity(w *alertEntity, devices []device, p *problems, i int) (debrief.Entity, bool) {
 	var e debrief.Entity
 	switch strings.ToLower(strings.TrimSpace(w.EntityType)) {
 	case "user", "account":
@@ -63,7 +60,7 @@ func mapEntity(w *entity, devices []device, p *problems, i int) (debrief.Entity,
 		e = debrief.Entity{Kind: debrief.EntityURL, ID: strings.TrimSpace(w.URL)}
 	case "file":
 		e = fileEntity(w.Sha256, w.Sha1, w.Md5, w.FileName, w.FilePath, "")
-		e.Attributes = with(e.Attributes, "device_id", w.DeviceID)
+		e.Attributes = entity.With(e.Attributes, "device_id", w.DeviceID)
 	case "process":
 		e = processEntity(w, devices, p, i)
 	case "mailbox":
@@ -71,17 +68,17 @@ func mapEntity(w *entity, devices []device, p *problems, i int) (debrief.Entity,
 	case "mailmessage":
 		e = messageEntity(w.NetworkMessageID, w.Sender, w.Recipient, w.Subject, w.DeliveryAction)
 	case "mailcluster":
-		e = debrief.Entity{Kind: debrief.EntityOther, ID: joinNonEmpty(":", w.ClusterBy, w.ClusterByValue),
-			Attributes: attrs("type", "MailCluster")}
+		e = debrief.Entity{Kind: debrief.EntityOther, ID: entity.JoinNonEmpty(":", w.ClusterBy, w.ClusterByValue),
+			Attributes: entity.TrimmedAttrs("type", "MailCluster")}
 	case "registry", "registrykey", "registryvalue":
 		e = registryEntity(w.RegistryHive, w.RegistryKey, w.RegistryValueName, w.RegistryValue, w.RegistryValueType)
 	case "securitygroup":
 		e = debrief.Entity{Kind: debrief.EntityOther, ID: strings.TrimSpace(w.SecurityGroupID), Name: w.SecurityGroupName,
-			Attributes: attrs("type", "SecurityGroup")}
+			Attributes: entity.TrimmedAttrs("type", "SecurityGroup")}
 	case "cloudapplication":
-		e = debrief.Entity{Kind: debrief.EntityCloudApp, ID: firstOf(string(w.ApplicationID), w.ApplicationName), Name: w.ApplicationName}
+		e = debrief.Entity{Kind: debrief.EntityCloudApp, ID: entity.FirstOf(string(w.ApplicationID), w.ApplicationName), Name: w.ApplicationName}
 	case "machine", "device":
-		e = debrief.Entity{Kind: debrief.EntityDevice, ID: deviceKey(w.DeviceID, devices), Attributes: attrs("device_id", w.DeviceID)}
+		e = debrief.Entity{Kind: debrief.EntityDevice, ID: deviceKey(w.DeviceID, devices), Attributes: entity.TrimmedAttrs("device_id", w.DeviceID)}
 	case "azureresource":
 		e = debrief.Entity{Kind: debrief.EntityCloudResource, ID: strings.TrimSpace(w.ResourceID)}
 	default:
@@ -92,31 +89,21 @@ func mapEntity(w *entity, devices []device, p *problems, i int) (debrief.Entity,
 	}
 	e.Verdict = strings.ToLower(strings.TrimSpace(w.Verdict))
 	if rs := strings.ToLower(strings.TrimSpace(w.RemediationStatus)); rs != "" && rs != "none" && rs != "unknown" {
-		e.Attributes = with(e.Attributes, "remediation_status", rs)
+		e.Attributes = entity.With(e.Attributes, "remediation_status", rs)
 	}
 	return e, true
 }
 
 // otherEntity keeps an entity of a type debrief has no kind for, keyed by
 // the first identifying field it has.
-func otherEntity(w *entity) debrief.Entity {
-	id := firstOf(w.ResourceID, w.SecurityGroupID, string(w.ApplicationID), w.URL, w.IPAddress, w.UserPrincipalName,
+func otherEntity(w *alertEntity) debrief.Entity {
+	id := entity.FirstOf(w.ResourceID, w.SecurityGroupID, string(w.ApplicationID), w.URL, w.IPAddress, w.UserPrincipalName,
 		w.MailboxAddress, w.NetworkMessageID, w.Sha256, w.Sha1, w.FileName, w.DeviceID)
-	return debrief.Entity{Kind: debrief.EntityOther, ID: id, Attributes: attrs("type", strings.TrimSpace(w.EntityType))}
+	return debrief.Entity{Kind: debrief.EntityOther, ID: id, Attributes: entity.TrimmedAttrs("type", strings.TrimSpace(w.EntityType))}
 }
 
 func entityField(i int, name string) string {
 	return "entities[" + strconv.Itoa(i) + "]." + name
-}
-
-// hostID is a device's key: its lower-case host name without domain.
-func hostID(dns string) string {
-	dns = strings.ToLower(strings.TrimSpace(dns))
-	if _, err := netip.ParseAddr(dns); err == nil {
-		return dns
-	}
-	host, _, _ := strings.Cut(dns, ".")
-	return host
 }
 
 // deviceKey finds the key of the device with the given Defender id among
@@ -126,13 +113,13 @@ func deviceKey(id string, devices []device) string {
 	id = strings.TrimSpace(id)
 	for _, d := range devices {
 		if id != "" && (strings.EqualFold(d.MdatpDeviceID, id) || strings.EqualFold(d.DeviceID, id)) {
-			if h := hostID(d.DeviceDNSName); h != "" {
+			if h := entity.HostID(d.DeviceDNSName); h != "" {
 				return h
 			}
 		}
 	}
 	if id == "" && len(devices) == 1 {
-		return hostID(devices[0].DeviceDNSName)
+		return entity.HostID(devices[0].DeviceDNSName)
 	}
 	return id
 }
@@ -141,65 +128,34 @@ func userEntity(upn, domain, name, sid, objectID string) debrief.Entity {
 	upn, domain, name = strings.TrimSpace(upn), strings.TrimSpace(domain), strings.TrimSpace(name)
 	id := strings.ToLower(upn)
 	if id == "" && name != "" {
-		id = joinNonEmpty(`\`, domain, name)
+		id = entity.JoinNonEmpty(`\`, domain, name)
 	}
-	id = firstOf(id, sid, objectID)
+	id = entity.FirstOf(id, sid, objectID)
 	return debrief.Entity{Kind: debrief.EntityUser, ID: id, Name: name,
-		Attributes: attrs("upn", upn, "name", name, "domain", domain, "sid", sid, "object_id", objectID)}
+		Attributes: entity.TrimmedAttrs("upn", upn, "name", name, "domain", domain, "sid", sid, "object_id", objectID)}
 }
 
 func fileEntity(sha256, sha1, md5, name, dir, size string) debrief.Entity {
 	sha256, sha1, md5 = strings.ToLower(strings.TrimSpace(sha256)), strings.ToLower(strings.TrimSpace(sha1)), strings.ToLower(strings.TrimSpace(md5))
-	full := fullPath(dir, name)
-	return debrief.Entity{Kind: debrief.EntityFile, ID: firstOf(sha256, sha1, md5, full), Name: strings.TrimSpace(name),
-		Attributes: attrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", name, "path", full, "size", size)}
+	full := entity.JoinPath(dir, name)
+	return debrief.Entity{Kind: debrief.EntityFile, ID: entity.FirstOf(sha256, sha1, md5, full), Name: strings.TrimSpace(name),
+		Attributes: entity.TrimmedAttrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", name, "path", full, "size", size)}
 }
 
-// fullPath joins a folder and a file name with the folder's separator,
-// unless the folder already ends with the name.
-func fullPath(dir, name string) string {
-	dir, name = strings.TrimSpace(dir), strings.TrimSpace(name)
-	switch {
-	case dir == "":
-		return name
-	case name == "" || strings.HasSuffix(strings.ToLower(dir), strings.ToLower(name)):
-		return dir
-	}
-	sep := `\`
-	if strings.Contains(dir, "/") {
-		sep = "/"
-	}
-	return strings.TrimRight(dir, sep) + sep + name
-}
-
-func processEntity(w *entity, devices []device, p *problems, i int) debrief.Entity {
+func processEntity(w *alertEntity, devices []device, p *problems, i int) debrief.Entity {
 	host := deviceKey(w.DeviceID, devices)
 	created := p.Time(entityField(i, "processCreationTime"), w.ProcessCreationTime)
 	cmd := strings.TrimSpace(w.ProcessCommandLine)
-	return debrief.Entity{Kind: debrief.EntityProcess, ID: processID(host, string(w.ProcessID), created, cmd),
+	return debrief.Entity{Kind: debrief.EntityProcess, ID: entity.ProcessID(host, string(w.ProcessID), created, cmd),
 		Name: strings.TrimSpace(w.FileName),
-		Attributes: attrs("command_line", cmd, "pid", string(w.ProcessID), "parent_pid", string(w.ParentProcessID),
-			"image", fullPath(w.FilePath, w.FileName), "device_id", w.DeviceID)}
-}
-
-// processID keys a process by device, pid and creation time, or by its
-// command line when those are not all known.
-func processID(host, pid string, created time.Time, cmd string) string {
-	switch {
-	case host != "" && pid != "" && !created.IsZero():
-		return host + ":" + pid + ":" + created.Format(time.RFC3339Nano)
-	case cmd != "":
-		return hash(cmd)
-	case host != "" && pid != "":
-		return host + ":" + pid + ":"
-	}
-	return ""
+		Attributes: entity.TrimmedAttrs("command_line", cmd, "pid", string(w.ProcessID), "parent_pid", string(w.ParentProcessID),
+			"image", entity.JoinPath(w.FilePath, w.FileName), "device_id", w.DeviceID)}
 }
 
 func mailboxEntity(address, upn, display string) debrief.Entity {
 	address, upn = strings.TrimSpace(address), strings.TrimSpace(upn)
-	return debrief.Entity{Kind: debrief.EntityMailbox, ID: strings.ToLower(firstOf(address, upn)), Name: strings.TrimSpace(display),
-		Attributes: attrs("upn", upn)}
+	return debrief.Entity{Kind: debrief.EntityMailbox, ID: strings.ToLower(entity.FirstOf(address, upn)), Name: strings.TrimSpace(display),
+		Attributes: entity.TrimmedAttrs("upn", upn)}
 }
 
 // messageEntity keys a message by its network message id; without one, by
@@ -207,82 +163,22 @@ func mailboxEntity(address, upn, display string) debrief.Entity {
 func messageEntity(networkID, sender, recipient, subject, delivery string) debrief.Entity {
 	id := strings.TrimSpace(networkID)
 	if id == "" && (sender != "" || recipient != "" || subject != "") {
-		id = hash(strings.ToLower(sender) + "\n" + strings.ToLower(recipient) + "\n" + subject)
+		id = entity.Hash(strings.ToLower(sender) + "\n" + strings.ToLower(recipient) + "\n" + subject)
 	}
 	return debrief.Entity{Kind: debrief.EntityMailMessage, ID: id, Name: subject,
-		Attributes: attrs("sender", sender, "recipient", recipient, "subject", subject, "delivery_action", delivery)}
+		Attributes: entity.TrimmedAttrs("sender", sender, "recipient", recipient, "subject", subject, "delivery_action", delivery)}
 }
 
 // registryEntity keys a registry entry as hive\key\value name.
 func registryEntity(hive, key, valueName, value, valueType string) debrief.Entity {
 	hive, key = strings.TrimSpace(hive), strings.Trim(strings.TrimSpace(key), `\`)
 	if hive != "" && !strings.HasPrefix(strings.ToUpper(key), strings.ToUpper(hive)) {
-		key = joinNonEmpty(`\`, hive, key)
+		key = entity.JoinNonEmpty(`\`, hive, key)
 	}
 	id := key
 	if key != "" {
-		id = joinNonEmpty(`\`, key, strings.TrimSpace(valueName))
+		id = entity.JoinNonEmpty(`\`, key, strings.TrimSpace(valueName))
 	}
 	return debrief.Entity{Kind: debrief.EntityRegistry, ID: id,
-		Attributes: attrs("key", key, "value_name", valueName, "value", value, "value_type", valueType)}
-}
-
-func hash(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
-}
-
-// addEntity appends e unless an identical entity is already there.
-func addEntity(es []debrief.Entity, e debrief.Entity) []debrief.Entity {
-	for _, o := range es {
-		if o.Kind == e.Kind && o.ID == e.ID && o.Name == e.Name && o.Role == e.Role && o.Verdict == e.Verdict &&
-			maps.Equal(o.Attributes, e.Attributes) {
-			return es
-		}
-	}
-	return append(es, e)
-}
-
-// attrs builds an attribute map from key, value pairs, leaving out empty
-// values; nil when all are empty.
-func attrs(kv ...string) map[string]string {
-	var m map[string]string
-	for i := 0; i+1 < len(kv); i += 2 {
-		m = with(m, kv[i], kv[i+1])
-	}
-	return m
-}
-
-func with(m map[string]string, k, v string) map[string]string {
-	if v = strings.TrimSpace(v); v == "" {
-		return m
-	}
-	if m == nil {
-		m = make(map[string]string, 4)
-	}
-	m[k] = v
-	return m
-}
-
-func firstOf(ss ...string) string {
-	for _, s := range ss {
-		if s = strings.TrimSpace(s); s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-func joinNonEmpty(sep string, ss ...string) string {
-	var b strings.Builder
-	for _, s := range ss {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString(sep)
-		}
-		b.WriteString(s)
-	}
-	return b.String()
+		Attributes: entity.TrimmedAttrs("key", key, "value_name", valueName, "value", value, "value_type", valueType)}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/entity"
 	"github.com/debrief-dev/debrief/ingest/internal/recerr"
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
 	"github.com/go-json-experiment/json"
@@ -190,7 +191,7 @@ func mapIncident(w *record, p *problems) *debrief.Incident {
 		Source:        debrief.SourceDefender,
 		SourceID:      id,
 		Title:         w.DisplayName,
-		Description:   firstOf(w.Description, w.Summary),
+		Description:   entity.FirstOf(w.Description, w.Summary),
 		Assignee:      strings.TrimSpace(w.AssignedTo),
 		Determination: determination(w.Determination),
 		Tags:          tags(w.Tags, w.CustomTags, w.SystemTags),
@@ -235,7 +236,7 @@ func mapComments(ws []comment, p *problems) []debrief.Comment {
 			field, at = "createdTime", c.CreatedTime
 		}
 		t := p.Time("comments["+strconv.Itoa(i)+"]."+field, at)
-		out = append(out, debrief.Comment{At: t, Author: firstOf(c.CreatedByDisplayName, c.CreatedBy), Text: c.Comment})
+		out = append(out, debrief.Comment{At: t, Author: entity.FirstOf(c.CreatedByDisplayName, c.CreatedBy), Text: c.Comment})
 	}
 	return out
 }

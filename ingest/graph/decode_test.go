@@ -166,25 +166,25 @@ func TestDecodeFixtureFacts(t *testing.T) {
 	if signin.Product != "Microsoft Entra ID Protection" || signin.Status != debrief.StatusResolved || signin.Resolved.IsZero() {
 		t.Errorf("product %q, status %q, resolved %v", signin.Product, signin.Status, signin.Resolved)
 	}
-	user := entity(t, signin.Entities, debrief.EntityUser, "mrossi@fabrikam.example")
+	user := entityOf(t, signin.Entities, debrief.EntityUser, "mrossi@fabrikam.example")
 	if user.Role != "compromised" || user.Attributes["roles"] != "compromised,source" || user.Name != "Maria Rossi" || user.Attributes["remediation_status"] != "remediated" {
 		t.Errorf("user entity %+v", user)
 	}
-	if ip := entity(t, signin.Entities, debrief.EntityIP, "203.0.113.77"); ip.Role != "attacker" || ip.Verdict != "malicious" {
+	if ip := entityOf(t, signin.Entities, debrief.EntityIP, "203.0.113.77"); ip.Role != "attacker" || ip.Verdict != "malicious" {
 		t.Errorf("ip entity %+v", ip)
 	}
-	entity(t, signin.Entities, debrief.EntityCloudApp, "20893")
-	entity(t, signin.Entities, debrief.EntityCloudApp, "1b2c3d4e-0000-4000-8000-00000000abcd")
+	entityOf(t, signin.Entities, debrief.EntityCloudApp, "20893")
+	entityOf(t, signin.Entities, debrief.EntityCloudApp, "1b2c3d4e-0000-4000-8000-00000000abcd")
 	mail := findAlert(t, recs, "defender:fa41001-2")
 	if want := time.Date(2024, 2, 20, 7, 10, 0, 0, time.UTC); !mail.Created.Equal(want) {
 		t.Errorf("alert with null createdDateTime: created %v, want first activity %v", mail.Created, want)
 	}
-	entity(t, mail.Entities, debrief.EntityMailbox, "mrossi@fabrikam.example")
-	if msg := entity(t, mail.Entities, debrief.EntityMailMessage, "5c6d7e8f-1111-4222-8333-08dc31aa0002"); msg.Attributes["sender"] != "mrossi@fabrikam.example" {
+	entityOf(t, mail.Entities, debrief.EntityMailbox, "mrossi@fabrikam.example")
+	if msg := entityOf(t, mail.Entities, debrief.EntityMailMessage, "5c6d7e8f-1111-4222-8333-08dc31aa0002"); msg.Attributes["sender"] != "mrossi@fabrikam.example" {
 		t.Errorf("message entity %+v", msg)
 	}
-	entity(t, mail.Entities, debrief.EntityURL, "https://pay-portal.example/x")
-	entity(t, mail.Entities, debrief.EntityOther, "Subject;SenderIp:Updated bank details;198.51.100.9")
+	entityOf(t, mail.Entities, debrief.EntityURL, "https://pay-portal.example/x")
+	entityOf(t, mail.Entities, debrief.EntityOther, "Subject;SenderIp:Updated bank details;198.51.100.9")
 	if n := len(mail.Entities); n != 4 {
 		t.Errorf("got %d entities, want 4 (duplicate mail cluster dropped)", n)
 	}
@@ -196,15 +196,15 @@ func TestDecodeFixtureFacts(t *testing.T) {
 		t.Errorf("awaitingAction incident: status %q, verdict %q, description %q", cloud.Status, cloud.Verdict, cloud.Description)
 	}
 	res := cloud.Alerts[0]
-	entity(t, res.Entities, debrief.EntityCloudResource, "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/stfabrikam")
-	if g := entity(t, res.Entities, debrief.EntityOther, "5a6b7c8d-0000-4000-8000-00000000beef"); g.Attributes["type"] != "securityGroupEvidence" {
+	entityOf(t, res.Entities, debrief.EntityCloudResource, "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/stfabrikam")
+	if g := entityOf(t, res.Entities, debrief.EntityOther, "5a6b7c8d-0000-4000-8000-00000000beef"); g.Attributes["type"] != "securityGroupEvidence" {
 		t.Errorf("security group %+v", g)
 	}
-	if pod := entity(t, res.Entities, debrief.EntityOther, "frontend-7d9f8-abcde"); pod.Attributes["type"] != "kubernetesPodEvidence" {
+	if pod := entityOf(t, res.Entities, debrief.EntityOther, "frontend-7d9f8-abcde"); pod.Attributes["type"] != "kubernetesPodEvidence" {
 		t.Errorf("unknown evidence type: %+v", pod)
 	}
-	entity(t, res.Entities, debrief.EntityOther, "somethingNewEvidence:dc41003-1#3")
-	entity(t, res.Entities, debrief.EntityRegistry, `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\svc1\ImagePath`)
+	entityOf(t, res.Entities, debrief.EntityOther, "somethingNewEvidence:dc41003-1#3")
+	entityOf(t, res.Entities, debrief.EntityRegistry, `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\svc1\ImagePath`)
 }
 
 // TestDecodeLoneAlertFacts does the same for the alerts_v2 and single
@@ -221,15 +221,15 @@ func TestDecodeLoneAlertFacts(t *testing.T) {
 	if got := ransom.Techniques; len(got) != 2 || got[0].ID != "T1486" || got[1].ID != "T1490" {
 		t.Errorf("techniques %v, want T1486 (once, canonical case) and T1490", got)
 	}
-	entity(t, ransom.Entities, debrief.EntityDevice, "srv-file01")
-	if p := entity(t, ransom.Entities, debrief.EntityProcess, "srv-file01:9120:2024-01-15T02:58:30.25Z"); p.Attributes["user"] != `FABRIKAM\svc-backup` {
+	entityOf(t, ransom.Entities, debrief.EntityDevice, "srv-file01")
+	if p := entityOf(t, ransom.Entities, debrief.EntityProcess, "srv-file01:9120:2024-01-15T02:58:30.25Z"); p.Attributes["user"] != `FABRIKAM\svc-backup` {
 		t.Errorf("process %+v", p)
 	}
-	entity(t, ransom.Entities, debrief.EntityFile, "abcdef0123456789abcdef0123456789abcdef01")
+	entityOf(t, ransom.Entities, debrief.EntityFile, "abcdef0123456789abcdef0123456789abcdef01")
 	if fp := lone[1].Alert; fp.Verdict != debrief.VerdictFalsePositive || fp.Determination != "notMalicious" {
 		t.Errorf("verdict %q, determination %q", fp.Verdict, fp.Determination)
 	}
-	entity(t, lone[2].Alert.Entities, debrief.EntityIP, "::ffff:192.0.2.10")
+	entityOf(t, lone[2].Alert.Entities, debrief.EntityIP, "::ffff:192.0.2.10")
 
 	single, _ := decodeFile(t, "testdata/incident.good.json")
 	if len(single) != 1 || single[0].Incident == nil || single[0].Incident.Alerts != nil {
@@ -237,7 +237,7 @@ func TestDecodeLoneAlertFacts(t *testing.T) {
 	}
 }
 
-func entity(t *testing.T, es []debrief.Entity, kind debrief.EntityKind, id string) debrief.Entity {
+func entityOf(t *testing.T, es []debrief.Entity, kind debrief.EntityKind, id string) debrief.Entity {
 	t.Helper()
 	for _, e := range es {
 		if e.Kind == kind && e.ID == id {

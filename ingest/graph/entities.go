@@ -1,16 +1,13 @@
 package graph
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"maps"
 	"net/netip"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/entity"
 	"github.com/debrief-dev/debrief/ingest/internal/recerr"
 )
 
@@ -146,9 +143,9 @@ func mapEvidence(ws []evidence, alertID string, p *problems) []debrief.Entity {
 		roles(&e, ws[i].Roles)
 		e.Verdict = lowerTrim(ws[i].Verdict)
 		if rs := lowerTrim(ws[i].RemediationStatus); rs != "" && rs != "none" && rs != "unknown" {
-			e.Attributes = with(e.Attributes, "remediation_status", rs)
+			e.Attributes = entity.With(e.Attributes, "remediation_status", rs)
 		}
-		out = addEntity(out, e)
+		out = entity.AppendNew(out, e)
 	}
 	return out
 }
@@ -178,26 +175,26 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 		e = debrief.Entity{Kind: debrief.EntityURL, ID: strings.TrimSpace(w.URL)}
 	case "fileEvidence":
 		e = fileEntity(w.FileDetails)
-		e.Attributes = with(e.Attributes, "device_id", w.MdeDeviceID)
+		e.Attributes = entity.With(e.Attributes, "device_id", w.MdeDeviceID)
 	case "processEvidence":
 		e = processEntity(w, all, p, i)
 	case "registryKeyEvidence", "registryValueEvidence":
 		e = registryEntity(w)
 	case "cloudApplicationEvidence", "oauthApplicationEvidence":
-		e = debrief.Entity{Kind: debrief.EntityCloudApp, ID: firstOf(string(w.AppID), w.DisplayName), Name: strings.TrimSpace(w.DisplayName),
-			Attributes: attrs("instance_name", w.InstanceName, "object_id", w.ObjectID, "publisher", w.Publisher)}
+		e = debrief.Entity{Kind: debrief.EntityCloudApp, ID: entity.FirstOf(string(w.AppID), w.DisplayName), Name: strings.TrimSpace(w.DisplayName),
+			Attributes: entity.TrimmedAttrs("instance_name", w.InstanceName, "object_id", w.ObjectID, "publisher", w.Publisher)}
 	case "azureResourceEvidence":
 		e = debrief.Entity{Kind: debrief.EntityCloudResource, ID: strings.TrimSpace(w.ResourceID), Name: strings.TrimSpace(w.ResourceName),
-			Attributes: attrs("resource_type", w.ResourceType)}
+			Attributes: entity.TrimmedAttrs("resource_type", w.ResourceType)}
 	case "securityGroupEvidence":
-		e = debrief.Entity{Kind: debrief.EntityOther, ID: firstOf(w.SecurityGroupID, w.ActiveDirectoryObjectGUID, w.Sid),
-			Name: strings.TrimSpace(w.DisplayName), Attributes: attrs("type", t, "sid", w.Sid)}
+		e = debrief.Entity{Kind: debrief.EntityOther, ID: entity.FirstOf(w.SecurityGroupID, w.ActiveDirectoryObjectGUID, w.Sid),
+			Name: strings.TrimSpace(w.DisplayName), Attributes: entity.TrimmedAttrs("type", t, "sid", w.Sid)}
 	case "mailClusterEvidence":
-		e = debrief.Entity{Kind: debrief.EntityOther, ID: firstOf(joinNonEmpty(":", w.ClusterBy, w.ClusterByValue), w.Urn),
-			Attributes: attrs("type", t)}
+		e = debrief.Entity{Kind: debrief.EntityOther, ID: entity.FirstOf(entity.JoinNonEmpty(":", w.ClusterBy, w.ClusterByValue), w.Urn),
+			Attributes: entity.TrimmedAttrs("type", t)}
 	default:
-		e = debrief.Entity{Kind: debrief.EntityOther, ID: otherID(w), Name: strings.TrimSpace(firstOf(w.DisplayName, w.Name)),
-			Attributes: attrs("type", t)}
+		e = debrief.Entity{Kind: debrief.EntityOther, ID: otherID(w), Name: strings.TrimSpace(entity.FirstOf(w.DisplayName, w.Name)),
+			Attributes: entity.TrimmedAttrs("type", t)}
 		return e, true
 	}
 	return e, e.ID != ""
@@ -206,7 +203,7 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 // otherID keys evidence of a type debrief has no kind for by the first
 // identifying member it has.
 func otherID(w *evidence) string {
-	return firstOf(w.ResourceID, w.AmazonResourceID, w.FullResourceName, w.URL, w.IPAddress, w.DomainName,
+	return entity.FirstOf(w.ResourceID, w.AmazonResourceID, w.FullResourceName, w.URL, w.IPAddress, w.DomainName,
 		w.HostName, w.DeviceDNSName, w.MdeDeviceID, w.NetworkMessageID, w.Name, w.DisplayName)
 }
 
@@ -228,28 +225,18 @@ func roles(e *debrief.Entity, rs []string) {
 				all = append(all, r)
 			}
 		}
-		e.Attributes = with(e.Attributes, "roles", strings.Join(all, ","))
+		e.Attributes = entity.With(e.Attributes, "roles", strings.Join(all, ","))
 	}
 }
 
 func deviceEntity(w *evidence) debrief.Entity {
-	dns := firstOf(w.DeviceDNSName, w.HostName)
-	e := debrief.Entity{Kind: debrief.EntityDevice, ID: hostID(dns), Name: dns}
+	dns := entity.FirstOf(w.DeviceDNSName, w.HostName)
+	e := debrief.Entity{Kind: debrief.EntityDevice, ID: entity.HostID(dns), Name: dns}
 	if e.ID == "" {
-		e.ID = firstOf(w.MdeDeviceID, w.AzureAdDeviceID)
+		e.ID = entity.FirstOf(w.MdeDeviceID, w.AzureAdDeviceID)
 	}
-	e.Attributes = attrs("device_id", w.MdeDeviceID, "aad_device_id", w.AzureAdDeviceID, "fqdn", strings.ToLower(dns), "os", w.OsPlatform)
+	e.Attributes = entity.TrimmedAttrs("device_id", w.MdeDeviceID, "aad_device_id", w.AzureAdDeviceID, "fqdn", strings.ToLower(dns), "os", w.OsPlatform)
 	return e
-}
-
-// hostID is a device's key: its lower-case host name without domain.
-func hostID(dns string) string {
-	dns = lowerTrim(dns)
-	if _, err := netip.ParseAddr(dns); err == nil {
-		return dns
-	}
-	host, _, _ := strings.Cut(dns, ".")
-	return host
 }
 
 // deviceKey finds the key of the device with the given Defender id among
@@ -264,7 +251,7 @@ func deviceKey(id string, all []evidence) string {
 			continue
 		}
 		devices++
-		host := hostID(firstOf(d.DeviceDNSName, d.HostName))
+		host := entity.HostID(entity.FirstOf(d.DeviceDNSName, d.HostName))
 		if id != "" && strings.EqualFold(d.MdeDeviceID, id) && host != "" {
 			return host
 		}
@@ -283,11 +270,11 @@ func userEntity(u *userAccount) debrief.Entity {
 	upn, domain, name := strings.TrimSpace(u.UserPrincipalName), strings.TrimSpace(u.DomainName), strings.TrimSpace(u.AccountName)
 	id := strings.ToLower(upn)
 	if id == "" && name != "" {
-		id = joinNonEmpty(`\`, domain, name)
+		id = entity.JoinNonEmpty(`\`, domain, name)
 	}
-	id = firstOf(id, u.UserSid, u.AzureAdUserID)
-	return debrief.Entity{Kind: debrief.EntityUser, ID: id, Name: firstOf(u.DisplayName, name),
-		Attributes: attrs("upn", upn, "name", name, "domain", domain, "sid", u.UserSid, "object_id", u.AzureAdUserID)}
+	id = entity.FirstOf(id, u.UserSid, u.AzureAdUserID)
+	return debrief.Entity{Kind: debrief.EntityUser, ID: id, Name: entity.FirstOf(u.DisplayName, name),
+		Attributes: entity.TrimmedAttrs("upn", upn, "name", name, "domain", domain, "sid", u.UserSid, "object_id", u.AzureAdUserID)}
 }
 
 func mailboxEntity(w *evidence) debrief.Entity {
@@ -295,8 +282,8 @@ func mailboxEntity(w *evidence) debrief.Entity {
 	if upn == "" && w.UserAccount != nil {
 		upn = w.UserAccount.UserPrincipalName
 	}
-	return debrief.Entity{Kind: debrief.EntityMailbox, ID: lowerTrim(firstOf(w.PrimaryAddress, upn)), Name: strings.TrimSpace(w.DisplayName),
-		Attributes: attrs("upn", upn)}
+	return debrief.Entity{Kind: debrief.EntityMailbox, ID: lowerTrim(entity.FirstOf(w.PrimaryAddress, upn)), Name: strings.TrimSpace(w.DisplayName),
+		Attributes: entity.TrimmedAttrs("upn", upn)}
 }
 
 // messageEntity keys a message by its network message id; without one, by
@@ -311,10 +298,10 @@ func messageEntity(w *evidence) debrief.Entity {
 	recipient, subject := strings.TrimSpace(w.RecipientEmailAddress), w.Subject
 	id := strings.TrimSpace(w.NetworkMessageID)
 	if id == "" && (sender != "" || recipient != "" || subject != "") {
-		id = hash(strings.ToLower(sender) + "\n" + strings.ToLower(recipient) + "\n" + subject)
+		id = entity.Hash(strings.ToLower(sender) + "\n" + strings.ToLower(recipient) + "\n" + subject)
 	}
 	return debrief.Entity{Kind: debrief.EntityMailMessage, ID: id, Name: subject,
-		Attributes: attrs("sender", sender, "recipient", recipient, "subject", subject, "sender_ip", w.SenderIP, "delivery_action", w.DeliveryAction)}
+		Attributes: entity.TrimmedAttrs("sender", sender, "recipient", recipient, "subject", subject, "sender_ip", w.SenderIP, "delivery_action", w.DeliveryAction)}
 }
 
 func fileEntity(f *fileDetails) debrief.Entity {
@@ -323,8 +310,8 @@ func fileEntity(f *fileDetails) debrief.Entity {
 	}
 	sha256, sha1, md5 := lowerTrim(f.Sha256), lowerTrim(f.Sha1), lowerTrim(f.Md5)
 	full := fullPath(f.FilePath, f.FileName)
-	return debrief.Entity{Kind: debrief.EntityFile, ID: firstOf(sha256, sha1, md5, full), Name: strings.TrimSpace(f.FileName),
-		Attributes: attrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", f.FileName, "path", full, "size", string(f.FileSize))}
+	return debrief.Entity{Kind: debrief.EntityFile, ID: entity.FirstOf(sha256, sha1, md5, full), Name: strings.TrimSpace(f.FileName),
+		Attributes: entity.TrimmedAttrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", f.FileName, "path", full, "size", string(f.FileSize))}
 }
 
 // fullPath joins a folder and a file name with the folder's separator,
@@ -354,102 +341,28 @@ func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Enti
 	}
 	user := ""
 	if u := w.UserAccount; u != nil {
-		user = firstOf(u.UserPrincipalName, joinNonEmpty(`\`, u.DomainName, u.AccountName))
+		user = entity.FirstOf(u.UserPrincipalName, entity.JoinNonEmpty(`\`, u.DomainName, u.AccountName))
 	}
-	return debrief.Entity{Kind: debrief.EntityProcess, ID: processID(host, string(w.ProcessID), created, cmd), Name: name,
-		Attributes: attrs("command_line", cmd, "pid", string(w.ProcessID), "parent_pid", string(w.ParentProcessID),
+	return debrief.Entity{Kind: debrief.EntityProcess, ID: entity.ProcessID(host, string(w.ProcessID), created, cmd), Name: name,
+		Attributes: entity.TrimmedAttrs("command_line", cmd, "pid", string(w.ProcessID), "parent_pid", string(w.ParentProcessID),
 			"image", image, "user", user, "device_id", w.MdeDeviceID)}
-}
-
-// processID keys a process by device, pid and creation time, or by its
-// command line when those are not all known.
-func processID(host, pid string, created time.Time, cmd string) string {
-	switch {
-	case host != "" && pid != "" && !created.IsZero():
-		return host + ":" + pid + ":" + created.Format(time.RFC3339Nano)
-	case cmd != "":
-		return hash(cmd)
-	case host != "" && pid != "":
-		return host + ":" + pid + ":"
-	}
-	return ""
 }
 
 // registryEntity keys a registry entry as hive\key\value name.
 func registryEntity(w *evidence) debrief.Entity {
 	hive, key := strings.TrimSpace(w.RegistryHive), strings.Trim(strings.TrimSpace(w.RegistryKey), `\`)
 	if hive != "" && !(len(key) >= len(hive) && strings.EqualFold(key[:len(hive)], hive)) {
-		key = joinNonEmpty(`\`, hive, key)
+		key = entity.JoinNonEmpty(`\`, hive, key)
 	}
 	id := key
 	if key != "" {
-		id = joinNonEmpty(`\`, key, strings.TrimSpace(w.RegistryValueName))
+		id = entity.JoinNonEmpty(`\`, key, strings.TrimSpace(w.RegistryValueName))
 	}
 	return debrief.Entity{Kind: debrief.EntityRegistry, ID: id,
-		Attributes: attrs("key", key, "value_name", w.RegistryValueName, "value", w.RegistryValue, "value_type", w.RegistryValueType,
+		Attributes: entity.TrimmedAttrs("key", key, "value_name", w.RegistryValueName, "value", w.RegistryValue, "value_type", w.RegistryValueType,
 			"device_id", w.MdeDeviceID)}
-}
-
-func hash(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
-}
-
-// addEntity appends e unless an identical entity is already there.
-func addEntity(es []debrief.Entity, e debrief.Entity) []debrief.Entity {
-	for _, o := range es {
-		if o.Kind == e.Kind && o.ID == e.ID && o.Name == e.Name && o.Role == e.Role && o.Verdict == e.Verdict &&
-			maps.Equal(o.Attributes, e.Attributes) {
-			return es
-		}
-	}
-	return append(es, e)
-}
-
-// attrs builds an attribute map from key, value pairs, leaving out empty
-// values; nil when all are empty.
-func attrs(kv ...string) map[string]string {
-	var m map[string]string
-	for i := 0; i+1 < len(kv); i += 2 {
-		m = with(m, kv[i], kv[i+1])
-	}
-	return m
-}
-
-func with(m map[string]string, k, v string) map[string]string {
-	if v = strings.TrimSpace(v); v == "" {
-		return m
-	}
-	if m == nil {
-		m = make(map[string]string, 8)
-	}
-	m[k] = v
-	return m
-}
-
-func firstOf(ss ...string) string {
-	for _, s := range ss {
-		if s = strings.TrimSpace(s); s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 func lowerTrim(s string) string {
 	return strings.ToLower(strings.TrimSpace(s))
-}
-
-func joinNonEmpty(sep string, ss ...string) string {
-	var b strings.Builder
-	for _, s := range ss {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString(sep)
-		}
-		b.WriteString(s)
-	}
-	return b.String()
 }
