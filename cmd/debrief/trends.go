@@ -1,0 +1,254 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/render/navigator"
+	"github.com/debrief-dev/debrief/trend"
+)
+
+type trendsOptions struct {
+	since, until, window, by, period, format, out string
+	minCount                                      int
+	fdr                                           float64
+}
+
+func (a *app) trendsCmd() *cobra.Command {
+	o := trendsOptions{since: "180d", window: "4w", by: "technique", period: "week", format: "table"}
+	cmd := &cobra.Command{
+		Use:   "trends",
+		Short: "Count incidents over time and find emerging, fading and new techniques",
+		Long: `Trends counts the incidents in the store per week (or day, month) by technique,
+sub-technique, tactic, source, severity or verdict, and compares the last window
+(4 weeks by default, ending with the latest incident) with the baseline before
+it: keys with at least --min-count incidents are tested for a change of rate
+(conditional binomial test widened by the data's dispersion), with the false
+discovery rate held at --fdr (Benjamini–Hochberg). Keys seen in the window and
+never before it are listed as new.
+
+--since and --until take a duration back from now (180d, 26w) or a date.
+Formats: table, json (also --json), csv (the series), navigator (a layer
+scored by the log2 rate ratio).`,
+		Example: `  debrief trends
+  debrief trends --since 2026-01-01 --by tactic --window 2w
+  debrief trends --by source --period day --format csv -o series.csv
+  debrief trends --format navigator -o trends-layer.json`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.json {
+				o.format = "json"
+			}
+			opts, f, err := o.options(time.Now())
+			if err != nil {
+				return err
+			}
+			st, err := a.store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if opts.Catalog, err = a.catalog(); err != nil {
+				return err
+			}
+			ins, err := st.Incidents(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			if len(ins) == 0 {
+				return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
+			}
+			res, err := trend.Analyse(ins, opts)
+			if err != nil {
+				return err
+			}
+			return writeOut(a.stdout, o.out, func(w io.Writer) error { return writeTrends(w, o.format, res, opts.Catalog) })
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.since, "since", o.since, "incidents created at or after: a duration back from now (180d, 26w) or a date")
+	fl.StringVar(&o.until, "until", "", "incidents created before: a duration back from now or a date (default: now)")
+	fl.StringVar(&o.window, "window", o.window, "the recent window compared with the baseline before it: 28d, 4w")
+	fl.StringVar(&o.by, "by", o.by, "technique, subtechnique, tactic, source, severity or verdict")
+	fl.StringVar(&o.period, "period", o.period, "bucket of the series: day, week or month")
+	fl.IntVar(&o.minCount, "min-count", 10, "test a key only when window and baseline hold at least this many incidents")
+	fl.Float64Var(&o.fdr, "fdr", 0.05, "false discovery rate across the keys tested")
+	fl.StringVarP(&o.format, "format", "f", o.format, "table, json, csv or navigator")
+	fl.StringVarP(&o.out, "output", "o", "", "write to this file instead of stdout")
+	return cmd
+}
+
+func (o trendsOptions) options(now time.Time) (trend.Options, debrief.IncidentFilter, error) {
+	var opts trend.Options
+	var f debrief.IncidentFilter
+	var err error
+	if f.Since, err = parseWhen(o.since, now); err != nil {
+		return opts, f, usagef("--since: %v", err)
+	}
+	if f.Until, err = parseWhen(o.until, now); err != nil {
+		return opts, f, usagef("--until: %v", err)
+	}
+	if opts.Window, err = parseSpan(o.window); err != nil {
+		return opts, f, usagef("--window: %v", err)
+	}
+	if opts.By, err = trend.ParseDimension(o.by); err != nil {
+		return opts, f, usagef("--by: %v", err)
+	}
+	if opts.Period, err = trend.ParsePeriod(o.period); err != nil {
+		return opts, f, usagef("--period: %v", err)
+	}
+	if o.fdr <= 0 || o.fdr >= 1 {
+		return opts, f, usagef("--fdr %v: want a number between 0 and 1", o.fdr)
+	}
+	switch o.format {
+	case "table", "json", "csv", "navigator":
+	default:
+		return opts, f, usagef("--format %q: want table, json, csv or navigator", o.format)
+	}
+	opts.MinCount, opts.FDR = o.minCount, o.fdr
+	if !f.Until.IsZero() {
+		opts.Now = f.Until
+	}
+	if !f.Since.IsZero() {
+		opts.Baseline = opts.Now.Sub(f.Since) - opts.Window // Analyse cuts it to the first incident
+		if opts.Now.IsZero() {
+			opts.Baseline = now.Sub(f.Since) - opts.Window
+		}
+	}
+	return opts, f, nil
+}
+
+// parseSpan reads a positive duration written 28d, 4w or any Go duration.
+func parseSpan(s string) (time.Duration, error) {
+	var d time.Duration
+	if n, err := strconv.Atoi(strings.TrimRight(s, "dw")); err == nil && len(s) > 1 {
+		switch s[len(s)-1] {
+		case 'd':
+			d = time.Duration(n) * 24 * time.Hour
+		case 'w':
+			d = time.Duration(n) * 7 * 24 * time.Hour
+		}
+	} else if v, err := time.ParseDuration(s); err == nil {
+		d = v
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q: want a positive duration such as 28d, 4w or 72h", s)
+	}
+	return d, nil
+}
+
+func writeTrends(w io.Writer, format string, res *trend.Result, cat *attack.Catalog) error {
+	switch format {
+	case "json":
+		return encodeJSON(w, res)
+	case "csv":
+		return trendsCSV(w, res.Series)
+	case "navigator":
+		return navigator.Encode(w, trendsLayer(res, cat))
+	}
+	trendsTable(w, res)
+	return nil
+}
+
+func encodeJSON(w io.Writer, v any) error {
+	a := &app{stdout: w}
+	return a.printJSON(v)
+}
+
+func trendsCSV(w io.Writer, tb *trend.Table) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"period_start", string(tb.By), "name", "count"})
+	for _, s := range tb.Series {
+		for i, n := range s.Counts {
+			cw.Write([]string{tb.Starts[i].Format(time.DateOnly), s.Key, s.Name, strconv.Itoa(n)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func trendsTable(w io.Writer, res *trend.Result) {
+	fmt.Fprintf(w, "Window %s – %s against the baseline %s – %s, by %s: %d tested (at least %d incidents), dispersion %.2f, FDR %.2f\n",
+		res.Window.From.Format(time.DateOnly), res.Window.To.Format(time.DateOnly),
+		res.Baseline.From.Format(time.DateOnly), res.Baseline.To.Format(time.DateOnly),
+		res.By, res.Tested, res.MinCount, res.Dispersion, res.FDR)
+	for _, part := range []struct {
+		title string
+		cs    []trend.Change
+	}{{"Emerging", res.Emerging}, {"Fading", res.Fading}, {"New (never seen before the window)", res.New}} {
+		fmt.Fprintf(w, "\n%s: %d\n", part.title, len(part.cs))
+		if len(part.cs) == 0 {
+			continue
+		}
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  ID\tNAME\tWINDOW\tBASELINE\tPER WEEK\tRATIO\tQ")
+		for _, c := range part.cs {
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%.1f → %.1f\t%s\t%s\n", c.ID, truncate(c.Name, 40), c.Recent, c.Baseline,
+				c.BaselineRate, c.RecentRate, ratio(c), qText(c))
+		}
+		tw.Flush()
+	}
+}
+
+func ratio(c trend.Change) string {
+	if c.Baseline == 0 {
+		return "new"
+	}
+	return strconv.FormatFloat(c.RateRatio, 'f', 2, 64)
+}
+
+func qText(c trend.Change) string {
+	if c.Q == 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(c.Q, 'g', 2, 64)
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// trendsLayer scores changed techniques by log2 of their rate ratio.
+func trendsLayer(res *trend.Result, cat *attack.Catalog) *navigator.Layer {
+	l := navigator.New(fmt.Sprintf("Trends %s – %s", res.Window.From.Format(time.DateOnly), res.Window.To.Format(time.DateOnly)),
+		"enterprise-attack", attackVersion(cat))
+	l.Description = "Techniques whose rate changed in the window against the baseline, scored by log2 of the rate ratio (q ≤ FDR). Made by debrief."
+	l.Gradient = &navigator.Gradient{Colors: []string{"#4a90d9", "#ffffff", "#e63946"}, MinValue: -4, MaxValue: 4}
+	l.Legend = []navigator.LegendItem{{Label: "fading", Color: "#4a90d9"}, {Label: "emerging", Color: "#e63946"}}
+	if res.By != trend.ByTechnique && res.By != trend.BySubTechnique {
+		return l
+	}
+	add := func(c trend.Change, comment string) {
+		s := math.Log2(c.RateRatio)
+		l.Techniques = append(l.Techniques, navigator.Technique{TechniqueID: c.ID, Score: navigator.Score(math.Round(s*100) / 100),
+			Comment: fmt.Sprintf("%s: %d in the window, %d in the baseline, q %.2g", comment, c.Recent, c.Baseline, c.Q)})
+	}
+	for _, c := range res.Emerging {
+		add(c, "emerging")
+	}
+	for _, c := range res.Fading {
+		add(c, "fading")
+	}
+	return l
+}
+
+func attackVersion(cat *attack.Catalog) string {
+	for _, d := range cat.Domains() {
+		if d.Name == "enterprise-attack" {
+			return d.Version
+		}
+	}
+	return ""
+}
