@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/entity"
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
 )
 
@@ -56,15 +57,15 @@ func (d *itemDecoder) tableAlert(r *record, raw []byte) (*debrief.Alert, error) 
 	a := newAlert(r.SystemAlertID, raw)
 	a.ProviderID = r.VendorOriginalID
 	a.Product = r.ProductName
-	a.DetectionSource = first(r.ProductComponentName, r.ProviderName)
-	a.Title = first(r.DisplayName, r.AlertName)
+	a.DetectionSource = entity.FirstOf(r.ProductComponentName, r.ProviderName)
+	a.Title = entity.FirstOf(r.DisplayName, r.AlertName)
 	a.Description = r.Description
 	a.URL = r.AlertLink
 	a.Severity = d.severity("AlertSeverity", r.AlertSeverity)
 	a.Status = d.status("Status", r.Status)
 	var x extended
 	d.dynamic("ExtendedProperties", r.ExtendedProperties, &x)
-	a.RuleID = first(firstOf(d.list("ExtendedProperties.Analytic Rule Ids", x.RuleIDs)), r.AlertType)
+	a.RuleID = entity.FirstOf(firstOf(d.list("ExtendedProperties.Analytic Rule Ids", x.RuleIDs)), r.AlertType)
 	a.RuleName = string(x.RuleName)
 	a.Category = string(x.Category)
 	a.Tactics = tactics(d.list("Tactics", r.Tactics))
@@ -84,7 +85,7 @@ func (d *itemDecoder) restAlert(r *record, raw []byte) (*debrief.Alert, error) {
 	if err := d.unmarshal("", r.Properties, &p); err != nil {
 		return nil, err
 	}
-	id := first(p.SystemAlertID, r.Name)
+	id := entity.FirstOf(p.SystemAlertID, r.Name)
 	if id == "" {
 		return nil, d.fail("systemAlertId", "want the alert id, got nothing")
 	}
@@ -93,7 +94,7 @@ func (d *itemDecoder) restAlert(r *record, raw []byte) (*debrief.Alert, error) {
 	a.Product = p.ProductName
 	a.DetectionSource = p.ProductComponentName
 	a.RuleID = p.AlertType
-	a.Title = first(p.AlertDisplayName, p.FriendlyName)
+	a.Title = entity.FirstOf(p.AlertDisplayName, p.FriendlyName)
 	a.Description = p.Description
 	a.URL = p.AlertLink
 	a.Severity = d.severity("severity", p.Severity)

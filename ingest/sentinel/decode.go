@@ -294,12 +294,3 @@ func (d *itemDecoder) list(field string, raw embedded) []string {
 	}
 	return out
 }
-
-func first(vals ...string) string {
-	for _, v := range vals {
-		if v = strings.TrimSpace(v); v != "" {
-			return v
-		}
-	}
-	return ""
-}

@@ -1,14 +1,10 @@
 package sentinel
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"net/netip"
 	"strings"
-	"time"
 
 	"github.com/debrief-dev/debrief"
-	"github.com/debrief-dev/debrief/ingest/internal/wire"
+	"github.com/debrief-dev/debrief/ingest/internal/entity"
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -170,7 +166,7 @@ func (m *mapper) visit(n *node) {
 		return
 	}
 	m.seen[n] = true
-	if fold(n.Type) == "malware" {
+	if entity.Fold(n.Type) == "malware" {
 		if name := string(n.Name); name != "" && !contains(m.threats, name) {
 			m.threats = append(m.threats, name)
 		}
@@ -186,15 +182,15 @@ func (m *mapper) visit(n *node) {
 }
 
 func (m *mapper) entity(n *node) (debrief.Entity, bool) {
-	switch fold(n.Type) {
+	switch entity.Fold(n.Type) {
 	case "account":
 		return account(n)
 	case "host":
 		return host(n)
 	case "ip":
-		return ip(string(n.Address))
+		return entity.LooseIP(string(n.Address))
 	case "url":
-		return simple(debrief.EntityURL, string(n.URL), "")
+		return entity.Simple(debrief.EntityURL, string(n.URL), "")
 	case "file":
 		return m.file(n)
 	case "filehash":
@@ -202,26 +198,26 @@ func (m *mapper) entity(n *node) (debrief.Entity, bool) {
 	case "process":
 		return m.process(n)
 	case "registrykey":
-		return simple(debrief.EntityRegistry, registryKey(n), "")
+		return entity.Simple(debrief.EntityRegistry, registryKey(n), "")
 	case "registryvalue":
 		return m.registryValue(n)
 	case "mailbox":
-		e, ok := simple(debrief.EntityMailbox, strings.ToLower(string(n.MailboxPrimaryAddress)), string(n.DisplayName))
-		setAttr(&e, "upn", strings.ToLower(string(n.Upn)))
+		e, ok := entity.Simple(debrief.EntityMailbox, strings.ToLower(string(n.MailboxPrimaryAddress)), string(n.DisplayName))
+		entity.SetAttr(&e, "upn", strings.ToLower(string(n.Upn)))
 		return e, ok
 	case "mailmessage", "submissionmail":
 		return mailMessage(n)
 	case "cloudapplication":
-		return simple(debrief.EntityCloudApp, first(nonZero(string(n.AppID)), nonZero(string(n.SaasID)), string(n.Name)), string(n.Name))
+		return entity.Simple(debrief.EntityCloudApp, entity.FirstOf(nonZero(string(n.AppID)), nonZero(string(n.SaasID)), string(n.Name)), string(n.Name))
 	case "azureresource":
-		return simple(debrief.EntityCloudResource, string(n.ResourceID), "")
+		return entity.Simple(debrief.EntityCloudResource, string(n.ResourceID), "")
 	case "dns":
-		return simple(debrief.EntityDomain, strings.ToLower(string(n.DomainName)), "")
+		return entity.Simple(debrief.EntityDomain, strings.ToLower(string(n.DomainName)), "")
 	case "iotdevice":
-		return device(string(n.DeviceID), first(string(n.DeviceName)), "")
+		return device(string(n.DeviceID), entity.FirstOf(string(n.DeviceName)), "")
 	}
-	e, ok := simple(debrief.EntityOther, first(string(n.ObjectGUID), string(n.GroupSID), string(n.DistinguishedName), string(n.Query), string(n.Name)), string(n.Name))
-	setAttr(&e, "type", n.Type)
+	e, ok := entity.Simple(debrief.EntityOther, entity.FirstOf(string(n.ObjectGUID), string(n.GroupSID), string(n.DistinguishedName), string(n.Query), string(n.Name)), string(n.Name))
+	entity.SetAttr(&e, "type", n.Type)
 	return e, ok
 }
 
@@ -234,17 +230,17 @@ func account(n *node) (debrief.Entity, bool) {
 	case name != "" && n.UPNSuffix != "":
 		upn = name + "@" + string(n.UPNSuffix)
 	}
-	return user(upn, first(string(n.NTDomain), string(n.DNSDomain)), name, string(n.Sid), first(string(n.AadUserID), string(n.ObjectGUID)))
+	return entity.User(upn, entity.FirstOf(string(n.NTDomain), string(n.DNSDomain)), name, string(n.Sid), entity.FirstOf(string(n.AadUserID), string(n.ObjectGUID)))
 }
 
 func host(n *node) (debrief.Entity, bool) {
-	name := first(string(n.HostName), string(n.NetBiosName))
+	name := entity.FirstOf(string(n.HostName), string(n.NetBiosName))
 	fqdn := ""
 	if name != "" && n.DNSDomain != "" && !strings.Contains(name, ".") {
 		fqdn = name + "." + string(n.DNSDomain)
 	}
-	e, ok := device(first(string(n.MdatpDeviceID), string(n.AzureID), string(n.OMSAgentID)), name, fqdn)
-	setAttr(&e, "os", string(n.OSFamily))
+	e, ok := device(entity.FirstOf(string(n.MdatpDeviceID), string(n.AzureID), string(n.OMSAgentID)), name, fqdn)
+	entity.SetAttr(&e, "os", string(n.OSFamily))
 	return e, ok
 }
 
@@ -252,14 +248,14 @@ func (m *mapper) file(n *node) (debrief.Entity, bool) {
 	hashes := map[string]string{}
 	for _, h := range n.FileHashes {
 		if h = m.g.resolve(h); h != nil && h.Value != "" {
-			hashes[fold(string(h.Algorithm))] = strings.ToLower(string(h.Value))
+			hashes[entity.Fold(string(h.Algorithm))] = strings.ToLower(string(h.Value))
 		}
 	}
 	return file(hashes, string(n.Directory), string(n.Name), string(n.SizeInBytes))
 }
 
 func fileHash(n *node) (debrief.Entity, bool) {
-	return file(map[string]string{fold(string(n.Algorithm)): strings.ToLower(string(n.Value))}, "", "", "")
+	return file(map[string]string{entity.Fold(string(n.Algorithm)): strings.ToLower(string(n.Value))}, "", "", "")
 }
 
 // process keys a process by device, pid and creation time, else by the
@@ -270,13 +266,13 @@ func (m *mapper) process(n *node) (debrief.Entity, bool) {
 		e, _ := host(h)
 		hostKey = e.ID
 	}
-	pid, created, cmd := string(n.ProcessID), normTime(string(n.CreationTimeUtc)), string(n.CommandLine)
+	pid, created, cmd := string(n.ProcessID), entity.NormTime(string(n.CreationTimeUtc)), string(n.CommandLine)
 	e := debrief.Entity{Kind: debrief.EntityProcess}
 	switch {
 	case hostKey != "" && pid != "" && created != "":
 		e.ID = hostKey + ":" + pid + ":" + created
 	case cmd != "":
-		e.ID = hashText(cmd)
+		e.ID = entity.Hash(cmd)
 	case hostKey != "" && pid != "":
 		e.ID = hostKey + ":" + pid + ":"
 	default:
@@ -284,17 +280,17 @@ func (m *mapper) process(n *node) (debrief.Entity, bool) {
 	}
 	if img := m.g.resolve(n.ImageFile); img != nil {
 		e.Name = string(img.Name)
-		setAttr(&e, "image", joinPath(string(img.Directory), string(img.Name)))
+		entity.SetAttr(&e, "image", entity.JoinPath(string(img.Directory), string(img.Name)))
 	}
-	setAttr(&e, "command_line", cmd)
-	setAttr(&e, "pid", pid)
+	entity.SetAttr(&e, "command_line", cmd)
+	entity.SetAttr(&e, "pid", pid)
 	return e, true
 }
 
 func registryKey(n *node) string {
 	hive, key := strings.TrimSpace(string(n.Hive)), strings.TrimSpace(n.Key.text)
 	if hive == "" || key == "" || strings.HasPrefix(strings.ToUpper(key), strings.ToUpper(hive)) {
-		return first(key, hive)
+		return entity.FirstOf(key, hive)
 	}
 	return hive + `\` + key
 }
@@ -311,22 +307,17 @@ func (m *mapper) registryValue(n *node) (debrief.Entity, bool) {
 	if n.Name != "" {
 		id += `\` + string(n.Name)
 	}
-	e, ok := simple(debrief.EntityRegistry, id, string(n.Name))
-	setAttr(&e, "value_data", string(n.Value))
+	e, ok := entity.Simple(debrief.EntityRegistry, id, string(n.Name))
+	entity.SetAttr(&e, "value_data", string(n.Value))
 	return e, ok
 }
 
 func mailMessage(n *node) (debrief.Entity, bool) {
-	e, ok := simple(debrief.EntityMailMessage, strings.ToLower(string(n.NetworkMessageID)), string(n.Subject))
-	setAttr(&e, "subject", string(n.Subject))
-	setAttr(&e, "sender", strings.ToLower(first(string(n.Sender), string(n.P1Sender))))
-	setAttr(&e, "recipient", strings.ToLower(string(n.Recipient)))
+	e, ok := entity.Simple(debrief.EntityMailMessage, strings.ToLower(string(n.NetworkMessageID)), string(n.Subject))
+	entity.SetAttr(&e, "subject", string(n.Subject))
+	entity.SetAttr(&e, "sender", strings.ToLower(entity.FirstOf(string(n.Sender), string(n.P1Sender))))
+	entity.SetAttr(&e, "recipient", strings.ToLower(string(n.Recipient)))
 	return e, ok
-}
-
-func simple(kind debrief.EntityKind, id, name string) (debrief.Entity, bool) {
-	id = strings.TrimSpace(id)
-	return debrief.Entity{Kind: kind, ID: id, Name: name}, id != ""
 }
 
 // device keys a device by its lower-case host name without domain, else
@@ -334,92 +325,30 @@ func simple(kind debrief.EntityKind, id, name string) (debrief.Entity, bool) {
 func device(id, name, fqdn string) (debrief.Entity, bool) {
 	lower := strings.ToLower(strings.TrimSpace(name))
 	short := lower
-	if !isIP(lower) {
+	if !entity.IsIP(lower) {
 		short, _, _ = strings.Cut(lower, ".")
 	}
-	e := debrief.Entity{Kind: debrief.EntityDevice, ID: first(short, id), Name: name}
-	setAttr(&e, "device_id", id)
-	if fqdn == "" && strings.Contains(lower, ".") && !isIP(lower) {
+	e := debrief.Entity{Kind: debrief.EntityDevice, ID: entity.FirstOf(short, id), Name: name}
+	entity.SetAttr(&e, "device_id", id)
+	if fqdn == "" && strings.Contains(lower, ".") && !entity.IsIP(lower) {
 		fqdn = lower
 	}
-	setAttr(&e, "fqdn", strings.ToLower(fqdn))
-	return e, e.ID != ""
-}
-
-// user keys an account by lower-case UPN, else domain\name as written
-// (the name alone without a domain), else SID, else object id: the keys
-// the Defender and Graph decoders use, so that the same account matches.
-func user(upn, domain, name, sid, oid string) (debrief.Entity, bool) {
-	upn, domain, name = strings.ToLower(strings.TrimSpace(upn)), strings.TrimSpace(domain), strings.TrimSpace(name)
-	dn := name
-	if domain != "" && name != "" {
-		dn = domain + `\` + name
-	}
-	e := debrief.Entity{Kind: debrief.EntityUser, ID: first(upn, dn, sid, oid), Name: first(name, upn)}
-	setAttr(&e, "upn", upn)
-	setAttr(&e, "sid", sid)
-	setAttr(&e, "object_id", oid)
-	setAttr(&e, "name", name)
-	setAttr(&e, "domain", domain)
+	entity.SetAttr(&e, "fqdn", strings.ToLower(fqdn))
 	return e, e.ID != ""
 }
 
 // file keys a file by SHA-256, else SHA-1, else MD5, else its path;
 // hashes is keyed by folded algorithm name.
 func file(hashes map[string]string, dir, name, size string) (debrief.Entity, bool) {
-	path := joinPath(dir, name)
-	e := debrief.Entity{Kind: debrief.EntityFile, ID: first(hashes["sha256"], hashes["sha1"], hashes["md5"], path), Name: name}
+	path := entity.JoinPath(dir, name)
+	e := debrief.Entity{Kind: debrief.EntityFile, ID: entity.FirstOf(hashes["sha256"], hashes["sha1"], hashes["md5"], path), Name: name}
 	for _, alg := range []string{"sha256", "sha1", "md5"} {
-		setAttr(&e, alg, hashes[alg])
+		entity.SetAttr(&e, alg, hashes[alg])
 	}
-	setAttr(&e, "name", name)
-	setAttr(&e, "path", path)
-	setAttr(&e, "size", nonZero(size))
+	entity.SetAttr(&e, "name", name)
+	entity.SetAttr(&e, "path", path)
+	entity.SetAttr(&e, "size", nonZero(size))
 	return e, e.ID != ""
-}
-
-// joinPath joins a directory and a file name, unless the directory
-// already ends with the name.
-func joinPath(folder, name string) string {
-	folder, name = strings.TrimSpace(folder), strings.TrimSpace(name)
-	switch {
-	case folder == "":
-		return name
-	case name == "" || strings.HasSuffix(strings.ToLower(folder), strings.ToLower(name)):
-		return folder
-	}
-	sep := `\`
-	if strings.Contains(folder, "/") {
-		sep = "/"
-	}
-	return strings.TrimRight(folder, sep) + sep + name
-}
-
-// ip keys an address as net/netip prints it.
-func ip(s string) (debrief.Entity, bool) {
-	s = strings.TrimSpace(s)
-	if a, err := netip.ParseAddr(s); err == nil {
-		s = a.String()
-	}
-	return debrief.Entity{Kind: debrief.EntityIP, ID: s}, s != ""
-}
-
-func isIP(s string) bool {
-	_, err := netip.ParseAddr(s)
-	return err == nil
-}
-
-func hashText(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
-}
-
-func normTime(s string) string {
-	t, err := wire.ParseTime(s)
-	if err != nil || t.IsZero() {
-		return strings.TrimSpace(s)
-	}
-	return t.Format(time.RFC3339Nano)
 }
 
 func nonZero(s string) string {
@@ -427,31 +356,4 @@ func nonZero(s string) string {
 		return ""
 	}
 	return s
-}
-
-func setAttr(e *debrief.Entity, key, value string) {
-	if value = strings.TrimSpace(value); value == "" {
-		return
-	}
-	if e.Attributes == nil {
-		e.Attributes = make(map[string]string, 4)
-	}
-	e.Attributes[key] = value
-}
-
-// fold lower-cases an entity type and drops separators: "mail-message",
-// "mailMessage" and "MailMessage" all give "mailmessage".
-func fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= 'A' && c <= 'Z':
-			b.WriteByte(c + 'a' - 'A')
-		case c == '-' || c == '_' || c == ' ':
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/entity"
 )
 
 // owner is the user an incident is assigned to (the Owner column, the
@@ -18,7 +19,7 @@ type owner struct {
 	UserPrincipalName string `json:"userPrincipalName"`
 }
 
-func (o owner) name() string { return first(o.AssignedTo, o.Email, o.UserPrincipalName) }
+func (o owner) name() string { return entity.FirstOf(o.AssignedTo, o.Email, o.UserPrincipalName) }
 
 type label struct {
 	LabelName string `json:"labelName"`
@@ -94,7 +95,7 @@ func (d *itemDecoder) restIncident(r *record, raw []byte) (*debrief.Incident, er
 	if err := d.unmarshal("", r.Properties, &p); err != nil {
 		return nil, err
 	}
-	id := first(r.Name, lastSegment(r.ResourceID))
+	id := entity.FirstOf(r.Name, lastSegment(r.ResourceID))
 	if id == "" {
 		return nil, d.at.fail("name", "want the incident name (a GUID), got nothing")
 	}
@@ -146,7 +147,7 @@ func (d *itemDecoder) comments(data embedded) []debrief.Comment {
 			continue
 		}
 		at := d.time("Comments["+strconv.Itoa(i)+"].createdTimeUtc", c.CreatedTimeUtc)
-		out = append(out, debrief.Comment{At: at, Author: first(c.Author.Email, c.Author.UserPrincipalName, c.Author.Name), Text: c.Message})
+		out = append(out, debrief.Comment{At: at, Author: entity.FirstOf(c.Author.Email, c.Author.UserPrincipalName, c.Author.Name), Text: c.Message})
 	}
 	return out
 }
