@@ -1,0 +1,181 @@
+package attribution
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
+)
+
+// EvalOptions configure Evaluate.
+type EvalOptions struct {
+	Draws *Draws // saved partial observations; nil draws them with Seed
+	Seed  uint64 // for drawing; 0 means DefaultSeed
+	N     int    // draws per campaign and fraction when drawing; 0 means 20
+}
+
+// DefaultSeed seeds the partial observations when no saved draws are given.
+const DefaultSeed = 20251113
+
+// Report is the outcome of Evaluate.
+type Report struct {
+	Catalog     string   `json:"catalog"`
+	Protocol    string   `json:"protocol"`
+	Campaigns   []string `json:"campaigns"` // evaluated, by id
+	Skipped     []string `json:"skipped,omitempty"`
+	Groups      int      `json:"groups"` // candidates
+	Draws       string   `json:"draws"`  // where the partial observations came from
+	Temperature float64  `json:"temperature"`
+	Calibration string   `json:"calibration"`
+	Rows        []Row    `json:"rows"`
+	Reliability []Bin    `json:"reliability"` // debrief, techniques and software, every observation level
+	Abstention  Abstain  `json:"abstention"`
+}
+
+// Row is one method at one observation level.
+type Row struct {
+	Method   string   `json:"method"`   // debrief, naive-bayes, jaccard
+	Evidence string   `json:"evidence"` // T (techniques) or T+S (and software names)
+	Obs      string   `json:"obs"`      // full, 0.5, 0.3
+	N        int      `json:"n"`        // queries
+	Top1     float64  `json:"top1"`
+	Top3     float64  `json:"top3"`
+	Top5     float64  `json:"top5"`
+	Top10    float64  `json:"top10"`
+	MRR      float64  `json:"mrr"`
+	MeanRank float64  `json:"mean_rank"`
+	ECE      *float64 `json:"ece,omitempty"` // of the top-1 confidence, debrief only
+}
+
+// Bin is one row of the reliability table: queries whose top-1
+// confidence fell in [Lo, Hi), their mean confidence and how often the
+// top-1 group was right.
+type Bin struct {
+	Lo        float64 `json:"lo"`
+	Hi        float64 `json:"hi"`
+	N         int     `json:"n"`
+	Predicted float64 `json:"predicted"`
+	Observed  float64 `json:"observed"`
+}
+
+// Abstain says how often the method declined to attribute.
+type Abstain struct {
+	Unattributed          int `json:"unattributed"`           // ATT&CK campaigns without attribution (≥ 3 techniques)
+	UnattributedAbstained int `json:"unattributed_abstained"` // of them, "no confident attribution"
+	AttributedConfident   int `json:"attributed_confident"`   // attributed campaigns (full) with a confident answer
+	ConfidentCorrect      int `json:"confident_correct"`      // of them, right at top-1
+	Attributed            int `json:"attributed"`
+}
+
+// method is one ranker of the evaluation.
+type method struct {
+	name, evidence string
+	opts           func(base Options) Options
+	score          func(m *Model, q query, s []float64)
+	software       bool
+}
+
+func methods() []method {
+	nb := func(m *Model, q query, s []float64) { m.score(q, s) }
+	techOnly := func(o Options) Options { o.SoftwareWeight, o.ParentWeight = 0, 0; return o }
+	nbSW := func(o Options) Options { o.ParentWeight = 0; return o }
+	same := func(o Options) Options { return o }
+	return []method{
+		{"jaccard", "T", techOnly, jaccard, false},
+		{"naive-bayes", "T", techOnly, nb, false},
+		{"naive-bayes", "T+S", nbSW, nb, true},
+		{"debrief", "T", same, nb, false},
+		{"debrief", "T+S", same, nb, true},
+	}
+}
+
+// jaccard is the weighted Jaccard similarity of the observed techniques
+// and a group's technique profile.
+func jaccard(m *Model, q query, s []float64) {
+	nq := 0.0
+	for _, f := range q.feats {
+		if m.keys[f][0] == 'T' {
+			nq++
+			for _, p := range m.post[f] {
+				s[p.cand] += m.cands[p.cand].prof[f]
+			}
+		}
+	}
+	for ci := range m.cands {
+		tot := 0.0
+		for f, w := range m.cands[ci].prof {
+			if m.keys[f][0] == 'T' {
+				tot += w
+			}
+		}
+		if d := nq + tot - s[ci]; d > 0 {
+			s[ci] /= d
+		}
+	}
+}
+
+// benchCampaign is a campaign of the evaluation.
+type benchCampaign struct {
+	drawSet
+	groups []string
+}
+
+// attributed returns the current Enterprise campaigns attributed to a
+// current group, with at least 3 techniques (evaluated), and those with
+// fewer (skipped).
+func attributed(cat *attack.Catalog) (eval []benchCampaign, skipped []string) {
+	for _, c := range cat.Campaigns() {
+		if !c.Active() || !slices.Contains(c.Domains, enterprise) {
+			continue
+		}
+		var gs []string
+		for _, g := range c.Groups {
+			if gg, ok := cat.Group(g); ok && gg.Active() {
+				gs = append(gs, gg.ID)
+			}
+		}
+		if len(gs) == 0 {
+			continue
+		}
+		techs := enterpriseTechniques(cat, c.Techniques)
+		if len(techs) < 3 {
+			skipped = append(skipped, c.ID)
+			continue
+		}
+		eval = append(eval, benchCampaign{drawSet{c.ID, techs, slices.Clone(c.Software)}, gs})
+	}
+	return eval, skipped
+}
+
+const enterprise = "enterprise-attack"
+
+// enterpriseTechniques keeps the current Enterprise techniques of ts.
+func enterpriseTechniques(cat *attack.Catalog, ts []debrief.TechniqueID) []string {
+	var out []string
+	for _, id := range ts {
+		if t, ok := cat.Technique(string(id)); ok && t.Domain == enterprise && t.Active() {
+			out = append(out, string(id))
+		}
+	}
+	return out
+}
+
+// ProtocolText describes the evaluation.
+const ProtocolText = "leave-campaign-out on ATT&CK's attributed Enterprise campaigns (≥ 3 techniques): " +
+	"the campaign's techniques (T), optionally with its software (T+S), are the evidence; the candidates are " +
+	"all current Enterprise groups; the campaign's own techniques and software are removed from every group's " +
+	"profile (relationships that only the campaign's reports support stay, as the embedded catalog has no " +
+	"citations); ties count at their expected rank; partial observation draws 30% and 50% of the techniques " +
+	"(at least 3) and of the software, 20 times per campaign"
+
+func checkDraws(d *Draws, cs []benchCampaign) error {
+	for _, fs := range fractions() {
+		for _, c := range cs {
+			if len(d.Techniques[fs][c.id]) == 0 {
+				return fmt.Errorf("draws %s: no %s draws for campaign %s", d.Source, fs, c.id)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,279 @@
+package attribution
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/debrief-dev/debrief/attack"
+)
+
+var ks = [4]int{1, 3, 5, 10}
+
+type rowAcc struct {
+	n        int
+	hits     [4]float64
+	rr, rank float64
+	conf     []float64 // top-1 confidence per query (debrief only)
+	right    []bool    // top-1 correct
+}
+
+func (a *rowAcc) row(method, evidence, obs string) Row {
+	n := float64(a.n)
+	r := Row{Method: method, Evidence: evidence, Obs: obs, N: a.n, Top1: round(a.hits[0]/n, 3), Top3: round(a.hits[1]/n, 3),
+		Top5: round(a.hits[2]/n, 3), Top10: round(a.hits[3]/n, 3), MRR: round(a.rr/n, 3), MeanRank: round(a.rank/n, 1)}
+	if len(a.conf) > 0 {
+		e := round(ece(reliability(a.conf, a.right)), 3)
+		r.ECE = &e
+	}
+	return r
+}
+
+// rankStats is where the best-scoring true group ranks among the others
+// (other true groups left out), ties at their expected rank: the expected
+// top-k hits, reciprocal rank and rank.
+func rankStats(s []float64, truth []int) (hits [4]float64, rr, rank float64) {
+	best := truth[0]
+	for _, t := range truth {
+		if s[t] > s[best] {
+			best = t
+		}
+	}
+	greater, ties := 0, 1
+	for i, v := range s {
+		switch {
+		case slices.Contains(truth, i):
+		case v > s[best]:
+			greater++
+		case v == s[best]:
+			ties++
+		}
+	}
+	for i, k := range ks {
+		hits[i] = float64(max(0, min(k, greater+ties)-greater)) / float64(ties)
+	}
+	for i := 1; i <= ties; i++ {
+		rr += 1 / float64(greater+i)
+	}
+	return hits, rr / float64(ties), float64(greater) + float64(ties+1)/2
+}
+
+// reliability bins top-1 confidences in tenths.
+func reliability(conf []float64, right []bool) []Bin {
+	bins := make([]Bin, 10)
+	for i := range bins {
+		bins[i].Lo, bins[i].Hi = float64(i)/10, float64(i+1)/10
+	}
+	for i, p := range conf {
+		b := &bins[min(int(p*10), 9)]
+		b.N++
+		b.Predicted += p
+		if right[i] {
+			b.Observed++
+		}
+	}
+	for i := range bins {
+		if n := float64(bins[i].N); n > 0 {
+			bins[i].Predicted, bins[i].Observed = round(bins[i].Predicted/n, 3), round(bins[i].Observed/n, 3)
+		}
+	}
+	return bins
+}
+
+// ece is the expected calibration error of a reliability table.
+func ece(bins []Bin) float64 {
+	n, e := 0, 0.0
+	for _, b := range bins {
+		n += b.N
+		d := b.Predicted - b.Observed
+		e += float64(b.N) * max(d, -d)
+	}
+	if n == 0 {
+		return 0
+	}
+	return e / float64(n)
+}
+
+// Evaluate runs the leave-campaign-out evaluation (see ProtocolText) for
+// debrief's ranking and the baselines, with the embedded or given
+// catalog only.
+func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
+	cs, skipped := attributed(cat)
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("evaluate: the catalog has no attributed Enterprise campaigns")
+	}
+	d, err := evalDraws(cs, o)
+	if err != nil {
+		return nil, err
+	}
+	base := DefaultOptions()
+	base.Domain, base.NoCampaigns = enterprise, true
+	calOpts := base
+	for _, c := range cs {
+		calOpts.Exclude = append(calOpts.Exclude, c.id)
+	}
+	cal, err := New(cat, calOpts)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
+	base.Temperature = cal.Temperature()
+	rep := &Report{Catalog: catalogName(cat), Protocol: ProtocolText, Skipped: skipped, Draws: d.Source,
+		Temperature: round(base.Temperature, 3), Groups: cal.Groups(),
+		Calibration: fmt.Sprintf("temperature fitted on %d simulated partial observations of groups' own techniques, all evaluated campaigns left out", cal.Calibrate(calibrationSeed).Queries)}
+	acc := map[[3]string]*rowAcc{}
+	var relConf []float64
+	var relRight []bool
+	for _, c := range cs {
+		rep.Campaigns = append(rep.Campaigns, c.id)
+		if err := evalCampaign(cat, base, c, d, acc, &rep.Abstention); err != nil {
+			return nil, err
+		}
+	}
+	for _, mt := range methods() {
+		for _, obs := range []string{"full", "0.5", "0.3"} {
+			a := acc[[3]string{mt.name, mt.evidence, obs}]
+			rep.Rows = append(rep.Rows, a.row(mt.name, mt.evidence, obs))
+			if mt.name == "debrief" && mt.evidence == "T+S" {
+				relConf, relRight = append(relConf, a.conf...), append(relRight, a.right...)
+			}
+		}
+	}
+	rep.Reliability = reliability(relConf, relRight)
+	if err := abstention(cat, base, &rep.Abstention); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+func evalDraws(cs []benchCampaign, o EvalOptions) (*Draws, error) {
+	if o.Draws != nil {
+		return o.Draws, checkDraws(o.Draws, cs)
+	}
+	seed, n := o.Seed, o.N
+	if seed == 0 {
+		seed = DefaultSeed
+	}
+	if n <= 0 {
+		n = 20
+	}
+	sets := make([]drawSet, len(cs))
+	for i, c := range cs {
+		sets[i] = c.drawSet
+	}
+	return newDraws(sets, seed, n), nil
+}
+
+func catalogName(cat *attack.Catalog) string {
+	for _, d := range cat.Domains() {
+		if d.Name == enterprise {
+			return "ATT&CK Enterprise v" + d.Version
+		}
+	}
+	return "ATT&CK"
+}
+
+type observation struct {
+	obs        string
+	techniques [][]string
+	software   [][]string
+}
+
+func evalCampaign(cat *attack.Catalog, base Options, c benchCampaign, d *Draws, acc map[[3]string]*rowAcc, ab *Abstain) error {
+	models := map[string]*Model{}
+	obs := []observation{{"full", [][]string{c.techniques}, [][]string{c.software}}}
+	for _, fs := range fractions() {
+		obs = append(obs, observation{fs, d.Techniques[fs][c.id], d.Software[fs][c.id]})
+	}
+	for _, mt := range methods() {
+		o := mt.opts(base)
+		o.Exclude = []string{c.id}
+		key := fmt.Sprint(o.SoftwareWeight, o.ParentWeight)
+		m := models[key]
+		if m == nil {
+			var err error
+			if m, err = New(cat, o); err != nil {
+				return fmt.Errorf("evaluate %s: %w", c.id, err)
+			}
+			models[key] = m
+		}
+		var truth []int
+		for i := range m.nGroups {
+			if slices.Contains(c.groups, m.cands[i].id) {
+				truth = append(truth, i)
+			}
+		}
+		for _, ob := range obs {
+			k := [3]string{mt.name, mt.evidence, ob.obs}
+			if acc[k] == nil {
+				acc[k] = &rowAcc{}
+			}
+			for i, ts := range ob.techniques {
+				ev := Evidence{Techniques: toTechniqueIDs(ts)}
+				if mt.software && i < len(ob.software) {
+					ev.Software = ob.software[i]
+				}
+				evalQuery(m, mt, ev, truth, acc[k], ab, ob.obs == "full" && mt.name == "debrief" && mt.software)
+			}
+		}
+	}
+	return nil
+}
+
+func evalQuery(m *Model, mt method, ev Evidence, truth []int, a *rowAcc, ab *Abstain, count bool) {
+	q := m.compile(ev)
+	s := make([]float64, len(m.cands))
+	mt.score(m, q, s)
+	h, rr, rank := rankStats(s[:m.nGroups], truth)
+	a.n++
+	a.rr += rr
+	a.rank += rank
+	for i := range h {
+		a.hits[i] += h[i]
+	}
+	if mt.name != "debrief" {
+		return
+	}
+	conf := m.confidences(s)
+	top := 0
+	for i := range m.nGroups {
+		if s[i] > s[top] {
+			top = i
+		}
+	}
+	right := slices.Contains(truth, top)
+	a.conf = append(a.conf, conf[top])
+	a.right = append(a.right, right)
+	if count {
+		ab.Attributed++
+		if ok, _ := m.verdict(q, s, conf); ok {
+			ab.AttributedConfident++
+			if right {
+				ab.ConfidentCorrect++
+			}
+		}
+	}
+}
+
+// abstention ranks ATT&CK's unattributed Enterprise campaigns (≥ 3
+// techniques, with their software), each left out of the profiles.
+func abstention(cat *attack.Catalog, base Options, ab *Abstain) error {
+	for _, c := range cat.Campaigns() {
+		if !c.Active() || !slices.Contains(c.Domains, enterprise) || len(c.Groups) > 0 {
+			continue
+		}
+		techs := enterpriseTechniques(cat, c.Techniques)
+		if len(techs) < 3 {
+			continue
+		}
+		o := base
+		o.Exclude = []string{c.ID}
+		m, err := New(cat, o)
+		if err != nil {
+			return fmt.Errorf("evaluate %s: %w", c.ID, err)
+		}
+		ab.Unattributed++
+		if !m.Rank(Evidence{Techniques: toTechniqueIDs(techs), Software: c.Software}, 1).Confident {
+			ab.UnattributedAbstained++
+		}
+	}
+	return nil
+}

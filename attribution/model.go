@@ -1,0 +1,229 @@
+package attribution
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/debrief-dev/debrief/attack"
+)
+
+// Kind is what a candidate is: an ATT&CK group or campaign.
+type Kind string
+
+// Candidate kinds.
+const (
+	KindGroup    Kind = "group"
+	KindCampaign Kind = "campaign"
+)
+
+// Options set how profiles are built and scored. DefaultOptions gives
+// the values debrief uses; they were fixed before the evaluation and are
+// not fitted on ATT&CK's campaigns.
+type Options struct {
+	SoftwareWeight float64  // weight of a technique a candidate reaches only through its software
+	CampaignWeight float64  // weight of a technique a group reaches only through its campaigns
+	ParentWeight   float64  // weight of the parent-technique match of an observed technique
+	NameWeight     float64  // weight of a matched software or actor name in the evidence
+	Smoothing      float64  // m of the naive-Bayes smoothing, in pseudo-groups (> 0)
+	Domain         string   // only groups and campaigns of this domain ("enterprise-attack"); "" all
+	Exclude        []string // campaign ids left out of every profile and of the candidates (leave-campaign-out)
+	NoCampaigns    bool     // rank groups only
+	NoSoftwareIDs  bool     // profiles without software ids: names in the evidence match nothing
+	Temperature    float64  // softmax temperature; 0 fits it (see Calibrate)
+}
+
+// DefaultOptions returns debrief's settings.
+func DefaultOptions() Options {
+	return Options{SoftwareWeight: 0.25, CampaignWeight: 1, ParentWeight: 0.3, NameWeight: 1, Smoothing: 10}
+}
+
+// Model is a set of candidate profiles ready to rank evidence against. It
+// is safe for concurrent use.
+type Model struct {
+	cat     *attack.Catalog
+	opts    Options
+	feat    map[string]int32 // feature key → index
+	keys    []string         // index → key: "T1059.001", "^T1059" (parent), "S0154", "G0016"
+	df      []int            // groups whose profile holds the feature
+	q       []float64        // share of groups whose profile holds the feature (smoothed)
+	cands   []cand
+	post    [][]posting // feature → candidates holding it
+	nGroups int
+	names   map[string]int32 // normalised software and group names and aliases → feature
+	temp    float64
+}
+
+type cand struct {
+	kind   Kind
+	id     string
+	name   string
+	groups []string // a campaign's groups
+	prof   map[int32]float64
+}
+
+type posting struct {
+	cand  int32
+	delta float64 // log((w + m·q) / (m·q))
+}
+
+// New builds the profiles of the catalog's current groups and campaigns.
+func New(cat *attack.Catalog, opts Options) (*Model, error) {
+	if cat == nil {
+		return nil, fmt.Errorf("attribution: no ATT&CK catalog")
+	}
+	if opts.Smoothing <= 0 {
+		return nil, fmt.Errorf("attribution: smoothing %g: want > 0", opts.Smoothing)
+	}
+	m := &Model{cat: cat, opts: opts, feat: map[string]int32{}, names: map[string]int32{}}
+	excl := map[string]bool{}
+	for _, id := range opts.Exclude {
+		excl[id] = true
+	}
+	for _, g := range cat.Groups() {
+		if g.Active() && m.inDomain(g.Domains) {
+			m.cands = append(m.cands, m.groupCand(g, excl))
+		}
+	}
+	m.nGroups = len(m.cands)
+	if m.nGroups == 0 {
+		return nil, fmt.Errorf("attribution: the catalog has no current groups")
+	}
+	if !opts.NoCampaigns {
+		for _, c := range cat.Campaigns() {
+			if c.Active() && !excl[c.ID] && m.inDomain(c.Domains) {
+				m.cands = append(m.cands, m.campaignCand(c))
+			}
+		}
+	}
+	m.index()
+	m.indexNames()
+	m.temp = opts.Temperature
+	if m.temp <= 0 {
+		m.temp = m.Calibrate(calibrationSeed).Temperature
+	}
+	return m, nil
+}
+
+func (m *Model) inDomain(ds []string) bool {
+	return m.opts.Domain == "" || slices.Contains(ds, m.opts.Domain)
+}
+
+func (m *Model) id(key string) int32 {
+	if i, ok := m.feat[key]; ok {
+		return i
+	}
+	i := int32(len(m.keys))
+	m.feat[key] = i
+	m.keys = append(m.keys, key)
+	return i
+}
+
+// put raises the weight of key in p to w (profiles keep the strongest way
+// a candidate uses a technique), and of its parent feature.
+func (m *Model) put(p map[int32]float64, key string, w float64) {
+	if w <= 0 {
+		return
+	}
+	i := m.id(key)
+	p[i] = max(p[i], w)
+	if key[0] == 'T' {
+		j := m.id("^" + parentOf(key))
+		p[j] = max(p[j], w)
+	}
+}
+
+func parentOf(t string) string {
+	if i := strings.IndexByte(t, '.'); i > 0 {
+		return t[:i]
+	}
+	return t
+}
+
+func (m *Model) addSoftware(p map[int32]float64, ids []string, w float64) {
+	for _, sid := range ids {
+		if !m.opts.NoSoftwareIDs {
+			m.put(p, sid, 1)
+		}
+		s, ok := m.cat.Software(sid)
+		if !ok || !s.Active() {
+			continue
+		}
+		for _, t := range s.Techniques {
+			m.put(p, string(t), w)
+		}
+	}
+}
+
+func (m *Model) groupCand(g *attack.Group, excl map[string]bool) cand {
+	p := map[int32]float64{}
+	for _, t := range g.Techniques {
+		m.put(p, string(t), 1)
+	}
+	m.addSoftware(p, g.Software, m.opts.SoftwareWeight)
+	for _, cid := range g.Campaigns {
+		c, ok := m.cat.Campaign(cid)
+		if !ok || excl[c.ID] || !c.Active() {
+			continue
+		}
+		for _, t := range c.Techniques {
+			m.put(p, string(t), m.opts.CampaignWeight)
+		}
+		m.addSoftware(p, c.Software, min(m.opts.SoftwareWeight, m.opts.CampaignWeight))
+	}
+	m.put(p, g.ID, 1)
+	return cand{kind: KindGroup, id: g.ID, name: g.Name, prof: p}
+}
+
+func (m *Model) campaignCand(c *attack.Campaign) cand {
+	p := map[int32]float64{}
+	for _, t := range c.Techniques {
+		m.put(p, string(t), 1)
+	}
+	m.addSoftware(p, c.Software, m.opts.SoftwareWeight)
+	for _, g := range c.Groups {
+		m.put(p, g, 1)
+	}
+	return cand{kind: KindCampaign, id: c.ID, name: c.Name, groups: c.Groups, prof: p}
+}
+
+// index computes each feature's background share over the groups and the
+// postings.
+func (m *Model) index() {
+	m.df = make([]int, len(m.keys))
+	for _, c := range m.cands[:m.nGroups] {
+		for f := range c.prof {
+			m.df[f]++
+		}
+	}
+	n := float64(m.nGroups)
+	m.q = make([]float64, len(m.keys))
+	m.post = make([][]posting, len(m.keys))
+	for f := range m.keys {
+		m.q[f] = (float64(m.df[f]) + 0.5) / (n + 1)
+	}
+	for ci, c := range m.cands {
+		for f, w := range c.prof {
+			m.post[f] = append(m.post[f], posting{int32(ci), m.delta(int32(f), w)})
+		}
+	}
+	for f := range m.post {
+		slices.SortFunc(m.post[f], func(a, b posting) int { return cmp.Compare(a.cand, b.cand) })
+	}
+}
+
+func (m *Model) delta(f int32, w float64) float64 {
+	mq := m.opts.Smoothing * m.q[f]
+	return math.Log((w + mq) / mq)
+}
+
+// Groups is the number of candidate groups; Candidates the number of all.
+func (m *Model) Groups() int { return m.nGroups }
+
+// Candidates is the number of candidates, groups and campaigns.
+func (m *Model) Candidates() int { return len(m.cands) }
+
+// Temperature is the softmax temperature the confidences use.
+func (m *Model) Temperature() float64 { return m.temp }
