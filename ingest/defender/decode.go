@@ -7,9 +7,9 @@ import (
 	"iter"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/m365"
 	"github.com/debrief-dev/debrief/ingest/internal/recerr"
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
 	"github.com/go-json-experiment/json"
@@ -194,8 +194,8 @@ func mapIncident(w *incident, p *problems) *debrief.Incident {
 		SourceID:      string(w.IncidentID),
 		Title:         w.IncidentName,
 		Assignee:      strings.TrimSpace(w.AssignedTo),
-		Determination: determination(w.Determination),
-		Tags:          tags(w.Tags),
+		Determination: m365.Determination(w.Determination),
+		Tags:          m365.Tags(w.Tags),
 	}
 	if w.RedirectIncidentID != "" {
 		in.RedirectTo = debrief.QualifiedID(debrief.SourceDefender, string(w.RedirectIncidentID))
@@ -221,7 +221,7 @@ func mapIncident(w *incident, p *problems) *debrief.Incident {
 		in.Alerts = append(in.Alerts, a)
 		in.AlertIDs = append(in.AlertIDs, a.ID)
 	}
-	incidentTimes(in)
+	m365.IncidentTimes(in)
 	return in
 }
 
@@ -237,23 +237,6 @@ func mapComments(ws []comment, p *problems) []debrief.Comment {
 	return out
 }
 
-// incidentTimes fills the times an incident's alerts and comments tell.
-func incidentTimes(in *debrief.Incident) {
-	t := &in.Times
-	for i := range in.Alerts {
-		a := &in.Alerts[i]
-		t.FirstActivity = earliest(t.FirstActivity, a.FirstActivity)
-		t.FirstAlert = earliest(t.FirstAlert, a.Created)
-		t.LastActivity = latest(t.LastActivity, a.LastActivity)
-	}
-	for _, c := range in.Comments {
-		t.FirstTriage = earliest(t.FirstTriage, c.At)
-	}
-	if in.Status == debrief.StatusResolved {
-		t.Resolved = t.Updated
-	}
-}
-
 // mapAlert maps one alert; false means it was dropped (and why is
 // recorded).
 func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
@@ -266,14 +249,14 @@ func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
 		ID:              debrief.QualifiedID(debrief.SourceDefender, id),
 		Source:          debrief.SourceDefender,
 		SourceID:        id,
-		Product:         product(w.ServiceSource),
+		Product:         m365.Product(w.ServiceSource),
 		DetectionSource: w.DetectionSource,
 		RuleID:          w.DetectorID,
 		Title:           w.Title,
 		Description:     w.Description,
 		Category:        w.Category,
-		Determination:   determination(w.Determination),
-		ThreatNames:     names(w.ActorName, w.ThreatFamilyName, w.ThreatName),
+		Determination:   m365.Determination(w.Determination),
+		ThreatNames:     m365.Names(w.ActorName, w.ThreatFamilyName, w.ThreatName),
 	}
 	if w.IncidentID != "" {
 		a.IncidentID = debrief.QualifiedID(debrief.SourceDefender, string(w.IncidentID))
@@ -286,104 +269,11 @@ func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
 	a.FirstActivity = p.Time("firstActivity", w.FirstActivity)
 	a.LastActivity = p.Time("lastActivity", w.LastActivity)
 	a.Created = p.Time("creationTime", w.CreationTime)
-	if a.Created = firstSet(a.Created, a.FirstActivity, a.LastActivity, a.Updated); a.Created.IsZero() {
+	if a.Created = m365.FirstSet(a.Created, a.FirstActivity, a.LastActivity, a.Updated); a.Created.IsZero() {
 		p.drop("creationTime", "want the alert's creation time (or its first activity), got none")
 		return debrief.Alert{}, false
 	}
 	a.Techniques = p.Techniques("mitreTechniques", w.MitreTechniques)
 	a.Entities = mapEntities(w, p)
 	return a, true
-}
-
-func firstSet(ts ...time.Time) time.Time {
-	for _, t := range ts {
-		if !t.IsZero() {
-			return t
-		}
-	}
-	return time.Time{}
-}
-
-func earliest(a, b time.Time) time.Time {
-	if a.IsZero() || !b.IsZero() && b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func latest(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-// determination keeps the vendor's text, except the values that say there
-// is none.
-func determination(s string) string {
-	s = strings.TrimSpace(s)
-	switch strings.ToLower(s) {
-	case "notavailable", "unknown", "unknownfuturevalue":
-		return ""
-	}
-	return s
-}
-
-// tags drops empty tags and duplicates, keeping the order.
-func tags(groups ...[]string) []string {
-	var out []string
-	for _, g := range groups {
-		for _, t := range g {
-			t = strings.TrimSpace(t)
-			if t != "" && !contains(out, t) {
-				out = append(out, t)
-			}
-		}
-	}
-	return out
-}
-
-func names(ss ...string) []string {
-	return tags(ss)
-}
-
-func contains(ss []string, s string) bool {
-	for _, v := range ss {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// products names the products behind the serviceSource values of the
-// incidents API and of Microsoft Graph, so that both give the same name.
-var products = map[string]string{
-	"microsoftdefenderatp":          "Microsoft Defender for Endpoint",
-	"microsoftdefenderforendpoint":  "Microsoft Defender for Endpoint",
-	"microsoftcloudappsecurity":     "Microsoft Defender for Cloud Apps",
-	"microsoftdefenderforcloudapps": "Microsoft Defender for Cloud Apps",
-	"officeatp":                     "Microsoft Defender for Office 365",
-	"microsoftdefenderforoffice365": "Microsoft Defender for Office 365",
-	"azureatp":                      "Microsoft Defender for Identity",
-	"microsoftdefenderforidentity":  "Microsoft Defender for Identity",
-	"microsoft365defender":          "Microsoft 365 Defender",
-	"azureadidentityprotection":     "Microsoft Entra ID Protection",
-	"microsoftappgovernance":        "Microsoft app governance",
-	"datalossprevention":            "Microsoft Purview Data Loss Prevention",
-	"microsoftdefenderforcloud":     "Microsoft Defender for Cloud",
-	"microsoftsentinel":             "Microsoft Sentinel",
-}
-
-// product names the product of a serviceSource value; unknown values are
-// kept as written.
-func product(s string) string {
-	s = strings.TrimSpace(s)
-	if name, ok := products[strings.ToLower(s)]; ok {
-		return name
-	}
-	if strings.EqualFold(s, "unknown") || strings.EqualFold(s, "unknownFutureValue") {
-		return ""
-	}
-	return s
 }

@@ -7,10 +7,10 @@ import (
 	"iter"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest/internal/entity"
+	"github.com/debrief-dev/debrief/ingest/internal/m365"
 	"github.com/debrief-dev/debrief/ingest/internal/recerr"
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
 	"github.com/go-json-experiment/json"
@@ -193,8 +193,8 @@ func mapIncident(w *record, p *problems) *debrief.Incident {
 		Title:         w.DisplayName,
 		Description:   entity.FirstOf(w.Description, w.Summary),
 		Assignee:      strings.TrimSpace(w.AssignedTo),
-		Determination: determination(w.Determination),
-		Tags:          tags(w.Tags, w.CustomTags, w.SystemTags),
+		Determination: m365.Determination(w.Determination),
+		Tags:          m365.Tags(w.Tags, w.CustomTags, w.SystemTags),
 		URL:           strings.TrimSpace(w.IncidentWebURL),
 	}
 	if r := strings.TrimSpace(w.RedirectIncidentID); r != "" {
@@ -221,7 +221,7 @@ func mapIncident(w *record, p *problems) *debrief.Incident {
 		in.Alerts = append(in.Alerts, a)
 		in.AlertIDs = append(in.AlertIDs, a.ID)
 	}
-	incidentTimes(in)
+	m365.IncidentTimes(in)
 	return in
 }
 
@@ -241,23 +241,6 @@ func mapComments(ws []comment, p *problems) []debrief.Comment {
 	return out
 }
 
-// incidentTimes fills the times an incident's alerts and comments tell.
-func incidentTimes(in *debrief.Incident) {
-	t := &in.Times
-	for i := range in.Alerts {
-		a := &in.Alerts[i]
-		t.FirstActivity = earliest(t.FirstActivity, a.FirstActivity)
-		t.FirstAlert = earliest(t.FirstAlert, a.Created)
-		t.LastActivity = latest(t.LastActivity, a.LastActivity)
-	}
-	for _, c := range in.Comments {
-		t.FirstTriage = earliest(t.FirstTriage, c.At)
-	}
-	if in.Status == debrief.StatusResolved {
-		t.Resolved = t.Updated
-	}
-}
-
 // mapAlert maps one alert; false means it was left out (and why is
 // recorded: for an alert nested in an incident the incident is kept, a
 // lone alert is rejected).
@@ -272,14 +255,14 @@ func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
 		Source:          debrief.SourceDefender,
 		SourceID:        id,
 		ProviderID:      strings.TrimSpace(w.ProviderAlertID),
-		Product:         product(w.ServiceSource),
+		Product:         m365.Product(w.ServiceSource),
 		DetectionSource: w.DetectionSource,
 		RuleID:          w.DetectorID,
 		Title:           w.Title,
 		Description:     w.Description,
 		Category:        w.Category,
-		Determination:   determination(w.Determination),
-		ThreatNames:     names(w.ActorDisplayName, w.ThreatDisplayName, w.ThreatFamilyName),
+		Determination:   m365.Determination(w.Determination),
+		ThreatNames:     m365.Names(w.ActorDisplayName, w.ThreatDisplayName, w.ThreatFamilyName),
 		URL:             strings.TrimSpace(w.AlertWebURL),
 	}
 	if inc := strings.TrimSpace(w.IncidentID); inc != "" {
@@ -293,104 +276,11 @@ func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
 	a.FirstActivity = p.Time("firstActivityDateTime", w.FirstActivityDateTime)
 	a.LastActivity = p.Time("lastActivityDateTime", w.LastActivityDateTime)
 	a.Created = p.Time("createdDateTime", w.CreatedDateTime)
-	if a.Created = firstSet(a.Created, a.FirstActivity, a.LastActivity, a.Updated); a.Created.IsZero() {
+	if a.Created = m365.FirstSet(a.Created, a.FirstActivity, a.LastActivity, a.Updated); a.Created.IsZero() {
 		p.drop("createdDateTime", "want the alert's creation time (or its first activity), got none")
 		return debrief.Alert{}, false
 	}
 	a.Techniques = p.Techniques("mitreTechniques", w.MitreTechniques)
 	a.Entities = mapEvidence(w.Evidence, id, p)
 	return a, true
-}
-
-func firstSet(ts ...time.Time) time.Time {
-	for _, t := range ts {
-		if !t.IsZero() {
-			return t
-		}
-	}
-	return time.Time{}
-}
-
-func earliest(a, b time.Time) time.Time {
-	if a.IsZero() || !b.IsZero() && b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func latest(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-// determination keeps the vendor's text, except the values that say there
-// is none.
-func determination(s string) string {
-	s = strings.TrimSpace(s)
-	switch strings.ToLower(s) {
-	case "notavailable", "unknown", "unknownfuturevalue":
-		return ""
-	}
-	return s
-}
-
-// tags drops empty tags and duplicates, keeping the order.
-func tags(groups ...[]string) []string {
-	var out []string
-	for _, g := range groups {
-		for _, t := range g {
-			t = strings.TrimSpace(t)
-			if t != "" && !contains(out, t) {
-				out = append(out, t)
-			}
-		}
-	}
-	return out
-}
-
-func names(ss ...string) []string {
-	return tags(ss)
-}
-
-func contains(ss []string, s string) bool {
-	for _, v := range ss {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// products names the products behind the serviceSource values of Graph
-// and of the incidents API, so that both give the same name.
-var products = map[string]string{
-	"microsoftdefenderforendpoint":  "Microsoft Defender for Endpoint",
-	"microsoftdefenderatp":          "Microsoft Defender for Endpoint",
-	"microsoftdefenderforcloudapps": "Microsoft Defender for Cloud Apps",
-	"microsoftcloudappsecurity":     "Microsoft Defender for Cloud Apps",
-	"microsoftdefenderforoffice365": "Microsoft Defender for Office 365",
-	"officeatp":                     "Microsoft Defender for Office 365",
-	"microsoftdefenderforidentity":  "Microsoft Defender for Identity",
-	"azureatp":                      "Microsoft Defender for Identity",
-	"microsoft365defender":          "Microsoft 365 Defender",
-	"azureadidentityprotection":     "Microsoft Entra ID Protection",
-	"microsoftappgovernance":        "Microsoft app governance",
-	"datalossprevention":            "Microsoft Purview Data Loss Prevention",
-	"microsoftdefenderforcloud":     "Microsoft Defender for Cloud",
-	"microsoftsentinel":             "Microsoft Sentinel",
-}
-
-// product names the product of a serviceSource value; unknown values are
-// kept as written.
-func product(s string) string {
-	s = strings.TrimSpace(s)
-	if name, ok := products[strings.ToLower(s)]; ok {
-		return name
-	}
-	if strings.EqualFold(s, "unknown") || strings.EqualFold(s, "unknownFutureValue") {
-		return ""
-	}
-	return s
 }

@@ -1,0 +1,123 @@
+package m365
+
+import (
+	"strings"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// IncidentTimes sets the times of an incident that come from its alerts
+// and comments; a resolved incident was resolved at its last update.
+func IncidentTimes(in *debrief.Incident) {
+	t := &in.Times
+	for i := range in.Alerts {
+		a := &in.Alerts[i]
+		t.FirstActivity = Earliest(t.FirstActivity, a.FirstActivity)
+		t.FirstAlert = Earliest(t.FirstAlert, a.Created)
+		t.LastActivity = Latest(t.LastActivity, a.LastActivity)
+	}
+	for _, c := range in.Comments {
+		t.FirstTriage = Earliest(t.FirstTriage, c.At)
+	}
+	if in.Status == debrief.StatusResolved {
+		t.Resolved = t.Updated
+	}
+}
+
+// FirstSet returns the first of ts that is set.
+func FirstSet(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// Earliest returns the earlier of a and b, ignoring an unset one.
+func Earliest(a, b time.Time) time.Time {
+	if a.IsZero() || !b.IsZero() && b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// Latest returns the later of a and b.
+func Latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// Determination keeps the vendor's text, except the values that say there
+// is none.
+func Determination(s string) string {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "notavailable", "unknown", "unknownfuturevalue":
+		return ""
+	}
+	return s
+}
+
+// Tags drops empty tags and duplicates, keeping the order.
+func Tags(groups ...[]string) []string {
+	var out []string
+	for _, g := range groups {
+		for _, t := range g {
+			t = strings.TrimSpace(t)
+			if t != "" && !contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// Names drops empty names and duplicates, keeping the order.
+func Names(ss ...string) []string {
+	return Tags(ss)
+}
+
+func contains(ss []string, s string) bool {
+	for _, v := range ss {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// products names the products behind the serviceSource values of the
+// incidents API and of Microsoft Graph, so that both give the same name.
+var products = map[string]string{
+	"microsoftdefenderatp":          "Microsoft Defender for Endpoint",
+	"microsoftdefenderforendpoint":  "Microsoft Defender for Endpoint",
+	"microsoftcloudappsecurity":     "Microsoft Defender for Cloud Apps",
+	"microsoftdefenderforcloudapps": "Microsoft Defender for Cloud Apps",
+	"officeatp":                     "Microsoft Defender for Office 365",
+	"microsoftdefenderforoffice365": "Microsoft Defender for Office 365",
+	"azureatp":                      "Microsoft Defender for Identity",
+	"microsoftdefenderforidentity":  "Microsoft Defender for Identity",
+	"microsoft365defender":          "Microsoft 365 Defender",
+	"azureadidentityprotection":     "Microsoft Entra ID Protection",
+	"microsoftappgovernance":        "Microsoft app governance",
+	"datalossprevention":            "Microsoft Purview Data Loss Prevention",
+	"microsoftdefenderforcloud":     "Microsoft Defender for Cloud",
+	"microsoftsentinel":             "Microsoft Sentinel",
+}
+
+// Product names the product of a serviceSource value; unknown values are
+// kept as written.
+func Product(s string) string {
+	s = strings.TrimSpace(s)
+	if name, ok := products[strings.ToLower(s)]; ok {
+		return name
+	}
+	if strings.EqualFold(s, "unknown") || strings.EqualFold(s, "unknownFutureValue") {
+		return ""
+	}
+	return s
+}

@@ -1,0 +1,45 @@
+package m365
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+)
+
+func TestProductAndDetermination(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{Product(" MicrosoftDefenderATP "), "Microsoft Defender for Endpoint"},
+		{Product("microsoftDefenderForEndpoint"), "Microsoft Defender for Endpoint"},
+		{Product("unknownFutureValue"), ""},
+		{Product("SomeNewService"), "SomeNewService"},
+		{Determination("NotAvailable"), ""},
+		{Determination(" Malware "), "Malware"},
+	}
+	for i, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%d: got %q, want %q", i, tt.got, tt.want)
+		}
+	}
+	if got := Tags([]string{" a ", "", "b"}, []string{"a", "c"}); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("Tags = %q, want a b c", got)
+	}
+}
+
+func TestIncidentTimes(t *testing.T) {
+	t0 := time.Date(2024, 3, 11, 9, 0, 0, 0, time.UTC)
+	in := &debrief.Incident{Status: debrief.StatusResolved, Times: debrief.Times{Updated: t0.Add(5 * time.Hour)},
+		Alerts: []debrief.Alert{
+			{Created: t0.Add(2 * time.Hour), FirstActivity: t0.Add(time.Hour), LastActivity: t0.Add(2 * time.Hour)},
+			{Created: t0.Add(time.Hour), FirstActivity: t0, LastActivity: t0.Add(3 * time.Hour)},
+		},
+		Comments: []debrief.Comment{{At: t0.Add(4 * time.Hour)}},
+	}
+	IncidentTimes(in)
+	got := in.Times
+	if !got.FirstActivity.Equal(t0) || !got.FirstAlert.Equal(t0.Add(time.Hour)) || !got.LastActivity.Equal(t0.Add(3*time.Hour)) ||
+		!got.FirstTriage.Equal(t0.Add(4*time.Hour)) || !got.Resolved.Equal(got.Updated) {
+		t.Errorf("times = %+v", got)
+	}
+}
