@@ -1,0 +1,48 @@
+package sigma_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/rules/sigma"
+)
+
+// FuzzDecode checks that Decode never panics, that every rule it gives is
+// well formed, and that the line scanner and the YAML parser agree when
+// both read a file. Seeds: testdata/*.yml and testdata/fuzz/FuzzDecode.
+func FuzzDecode(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.yml"))
+	for _, s := range seeds {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, err := sigma.Decode(data, "fuzz.yml")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.yml") {
+				t.Errorf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, r := range rs {
+			if !strings.HasPrefix(r.ID, "sigma:") {
+				t.Errorf("id %q", r.ID)
+			}
+			for _, id := range r.Techniques {
+				if _, err := debrief.ParseTechniqueID(string(id)); err != nil {
+					t.Errorf("technique %q: %v", id, err)
+				}
+			}
+		}
+		fast, slow, scanned, err := sigma.Compare(data, "fuzz.yml")
+		if scanned && err == nil && !equalRule(fast, slow) {
+			t.Errorf("scanner %+v\nparser %+v", fast, slow)
+		}
+	})
+}
