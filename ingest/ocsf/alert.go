@@ -156,7 +156,7 @@ func when(v jsontext.Value, dt string) (time.Time, error) {
 	case 0, 'n':
 		return wire.ParseTime(dt)
 	}
-	return time.Time{}, fmt.Errorf("want a Unix time, got %s", kindName(v.Kind()))
+	return time.Time{}, fmt.Errorf("want a Unix time, got %s", wire.KindName(v.Kind()))
 }
 
 func firstSet(ts ...time.Time) time.Time {

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"strconv"
-	"strings"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -89,18 +87,7 @@ func fieldOf(err error) string {
 	if !errors.As(err, &se) {
 		return ""
 	}
-	var b strings.Builder
-	for tok := range se.JSONPointer.Tokens() {
-		if _, err := strconv.Atoi(tok); err == nil {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(tok)
-	}
-	return b.String()
+	return wire.Path(se.JSONPointer)
 }
 
 // reasonOf says what an unmarshal error expected and found.
@@ -122,27 +109,9 @@ func reasonOf(err error) string {
 	default:
 		want = se.GoType.String()
 	}
-	got := kindName(se.JSONKind)
+	got := wire.KindName(se.JSONKind)
 	if se.JSONKind == '0' && len(se.JSONValue) > 0 {
 		got = "the number " + string(se.JSONValue)
 	}
 	return fmt.Sprintf("want %s, got %s", want, got)
-}
-
-func kindName(k jsontext.Kind) string {
-	switch k {
-	case '"':
-		return "a string"
-	case '0':
-		return "a number"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	case '[':
-		return "an array"
-	case '{':
-		return "an object"
-	}
-	return "nothing"
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"strconv"
 	"strings"
 
 	"github.com/go-json-experiment/json"
@@ -137,18 +136,7 @@ func pointer(err error) jsontext.Pointer {
 // fieldOf renders the JSON pointer of an unmarshal error as a field path:
 // "/rule/mitre/id/1" gives "rule.mitre.id[1]".
 func fieldOf(err error) string {
-	var b strings.Builder
-	for tok := range pointer(err).Tokens() {
-		if _, err := strconv.Atoi(tok); err == nil {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(tok)
-	}
-	return b.String()
+	return wire.Path(pointer(err))
 }
 
 // reasonOf says what an unmarshal error expected and found.
@@ -172,23 +160,5 @@ func reasonOf(err error) string {
 	case "struct", "map":
 		want = "an object"
 	}
-	return fmt.Sprintf("want %s, got %s", want, kindName(se.JSONKind))
-}
-
-func kindName(k jsontext.Kind) string {
-	switch k {
-	case '"':
-		return "a string"
-	case '0':
-		return "a number"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	case '[':
-		return "an array"
-	case '{':
-		return "an object"
-	}
-	return "nothing"
+	return fmt.Sprintf("want %s, got %s", want, wire.KindName(se.JSONKind))
 }

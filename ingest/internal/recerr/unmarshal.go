@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"strconv"
 	"strings"
 
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
@@ -21,7 +20,7 @@ func Describe(err error) (field, reason string) {
 	if !errors.As(err, &se) {
 		return "", err.Error()
 	}
-	field = dotted(se.JSONPointer)
+	field = wire.Path(se.JSONPointer)
 	var we WantError
 	if errors.As(se.Err, &we) {
 		return field, string(we)
@@ -30,23 +29,6 @@ func Describe(err error) (field, reason string) {
 		return field, err.Error()
 	}
 	return field, "want " + goKind(se.GoType) + ", got " + wire.KindName(se.JSONKind)
-}
-
-// dotted writes a JSON pointer as a dotted path: /alerts/2/title gives
-// alerts[2].title.
-func dotted(ptr jsontext.Pointer) string {
-	var b strings.Builder
-	for tok := range ptr.Tokens() {
-		if _, err := strconv.Atoi(tok); err == nil && tok != "" {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(tok)
-	}
-	return b.String()
 }
 
 func goKind(t reflect.Type) string {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -409,4 +410,21 @@ func KindName(k jsontext.Kind) string {
 		return "an object"
 	}
 	return "nothing"
+}
+
+// Path writes a JSON pointer as a dotted field path, the way record errors
+// name fields: /alerts/2/title gives alerts[2].title.
+func Path(ptr jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range ptr.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
 }
