@@ -1,0 +1,291 @@
+package skill
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
+)
+
+// Dimension is what incidents are grouped by.
+type Dimension string
+
+// Dimensions.
+const (
+	ByTechnique Dimension = "technique" // parent techniques: a sub-technique counts for its parent
+	ByTactic    Dimension = "tactic"
+	ByAnalyst   Dimension = "analyst" // the first owner; only on request
+)
+
+// ParseDimension reads technique, tactic or analyst.
+func ParseDimension(s string) (Dimension, error) {
+	switch d := Dimension(strings.ToLower(strings.TrimSpace(s))); d {
+	case ByTechnique, ByTactic, ByAnalyst:
+		return d, nil
+	}
+	return "", fmt.Errorf("dimension %q: want technique, tactic or analyst", s)
+}
+
+// Metric names.
+const (
+	MetricTTA           = "time_to_acknowledge"
+	MetricTTR           = "time_to_resolve"
+	MetricMisclassified = "misclassified" // true positives first closed benign or false positive
+	MetricUndetermined  = "undetermined"  // closed without a verdict
+	MetricReopened      = "reopened"      // of closed
+	MetricHandedOver    = "escalated"     // handed to another analyst
+)
+
+// Options configure Analyse. Zero fields take the defaults.
+type Options struct {
+	By        Dimension       // ByTechnique
+	MinSample int             // a group is tested on a metric with at least this many values: 20
+	FDR       float64         // false discovery rate across groups and metrics: 0.05
+	MinRatio  float64         // a gap is at least this many times the team's value (or 1/MinRatio for a strength): 1.25
+	Catalog   *attack.Catalog // names, ATT&CK pages, detection strategies and data components
+	Examples  int             // past incidents listed per gap: 5
+}
+
+func (o *Options) defaults() {
+	o.By = cmp.Or(o.By, ByTechnique)
+	o.MinSample = cmp.Or(o.MinSample, 20)
+	o.FDR = cmp.Or(o.FDR, 0.05)
+	o.MinRatio = cmp.Or(o.MinRatio, 1.25)
+	o.Examples = cmp.Or(o.Examples, 5)
+}
+
+// Times summarises durations in hours.
+type Times struct {
+	N      int     `json:"n"`
+	Median float64 `json:"median_hours"`
+	P90    float64 `json:"p90_hours"`
+}
+
+// Rate is Count of Of.
+type Rate struct {
+	Count int     `json:"count"`
+	Of    int     `json:"of"`
+	Value float64 `json:"value"`
+}
+
+// Metrics describe the handling of a set of incidents.
+type Metrics struct {
+	Incidents     int   `json:"incidents"`
+	Acknowledge   Times `json:"time_to_acknowledge"`
+	Resolve       Times `json:"time_to_resolve"`
+	Misclassified Rate  `json:"misclassified"` // of final true positives
+	Undetermined  Rate  `json:"undetermined"`  // of closed
+	Reopened      Rate  `json:"reopened"`      // of closed
+	Escalated     Rate  `json:"escalated"`     // of all
+}
+
+// Group is one technique, tactic or analyst.
+type Group struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	Metrics
+}
+
+// Ref names an ATT&CK object.
+type Ref struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+// Practice is what to practise to close a gap.
+type Practice struct {
+	URL                 string   `json:"url,omitempty"` // the ATT&CK page
+	DetectionStrategies []Ref    `json:"detection_strategies,omitempty"`
+	DataComponents      []Ref    `json:"data_components,omitempty"`
+	Incidents           []string `json:"incidents,omitempty"` // the team's own past incidents of it, newest first
+}
+
+// Gap is a metric on which a group differs significantly from the team.
+type Gap struct {
+	ID       string     `json:"id"`
+	Name     string     `json:"name,omitempty"`
+	Metric   string     `json:"metric"`
+	Team     float64    `json:"team"`     // hours for times, a share for rates
+	Group    float64    `json:"group"`    // the same for the group
+	Ratio    float64    `json:"ratio"`    // group ÷ team; for times, within the same final verdict
+	Interval [2]float64 `json:"interval"` // about 95%, of Group
+	N        int        `json:"n"`
+	P        float64    `json:"p"`
+	Q        float64    `json:"q"`
+	Practise *Practice  `json:"practise,omitempty"`
+}
+
+// Result is what Analyse found.
+type Result struct {
+	By        Dimension `json:"by"`
+	MinSample int       `json:"min_sample"`
+	FDR       float64   `json:"fdr"`
+	Team      Metrics   `json:"team"`
+	Groups    []Group   `json:"groups"`    // by incidents, descending
+	Gaps      []Gap     `json:"gaps"`      // worse than the team, by q
+	Strengths []Gap     `json:"strengths"` // better than the team, by q
+}
+
+// Analyse groups ins by opts.By and compares each group with the team.
+func Analyse(ins []debrief.Incident, opts Options) (*Result, error) {
+	opts.defaults()
+	if len(ins) == 0 {
+		return nil, fmt.Errorf("skill: no incidents")
+	}
+	fs := make([]facts, len(ins))
+	all := make([]int32, len(ins))
+	for i := range ins {
+		fs[i] = factsOf(&ins[i])
+		all[i] = int32(i)
+	}
+	groups := groupBy(ins, fs, opts.By)
+	res := &Result{By: opts.By, MinSample: opts.MinSample, FDR: opts.FDR, Team: metrics(fs, all)}
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		res.Groups = append(res.Groups, Group{ID: k, Name: name(opts.Catalog, opts.By, k), Metrics: metrics(fs, groups[k])})
+	}
+	slices.SortStableFunc(res.Groups, func(a, b Group) int { return b.Incidents - a.Incidents })
+	c := newComparer(fs)
+	var cands []Gap
+	for _, g := range res.Groups {
+		cands = append(cands, c.compare(g, groups[g.ID], res.Team, opts)...)
+	}
+	res.flag(cands, opts)
+	for i := range res.Gaps {
+		res.Gaps[i].Practise = practise(opts, ins, res.Gaps[i].ID, groups[res.Gaps[i].ID])
+	}
+	return res, nil
+}
+
+func groupBy(ins []debrief.Incident, fs []facts, d Dimension) map[string][]int32 {
+	groups := map[string][]int32{}
+	var keys []string
+	for i := range ins {
+		keys = keys[:0]
+		switch d {
+		case ByTactic:
+			for _, t := range ins[i].Tactics {
+				keys = appendUnique(keys, t)
+			}
+		case ByAnalyst:
+			if fs[i].owner != "" {
+				keys = append(keys, fs[i].owner)
+			}
+		default:
+			for _, t := range ins[i].Techniques {
+				keys = appendUnique(keys, string(t.Parent()))
+			}
+		}
+		for _, k := range keys {
+			groups[k] = append(groups[k], int32(i))
+		}
+	}
+	return groups
+}
+
+func appendUnique(s []string, v string) []string {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
+
+func metrics(fs []facts, idx []int32) Metrics {
+	m := Metrics{Incidents: len(idx)}
+	var tta, ttr []float64
+	for _, i := range idx {
+		f := &fs[i]
+		if !math.IsNaN(f.tta) {
+			tta = append(tta, f.tta)
+		}
+		if !math.IsNaN(f.ttr) {
+			ttr = append(ttr, f.ttr)
+		}
+		if f.tp {
+			m.Misclassified.Of++
+			m.Misclassified.Count += b2i(f.misclassified)
+		}
+		if f.closed {
+			m.Undetermined.Of++
+			m.Undetermined.Count += b2i(f.undetermined)
+			m.Reopened.Of++
+			m.Reopened.Count += b2i(f.reopened)
+		}
+		m.Escalated.Of++
+		m.Escalated.Count += b2i(f.handedOver)
+	}
+	m.Acknowledge, m.Resolve = summarise(tta), summarise(ttr)
+	for _, r := range []*Rate{&m.Misclassified, &m.Undetermined, &m.Reopened, &m.Escalated} {
+		if r.Of > 0 {
+			r.Value = float64(r.Count) / float64(r.Of)
+		}
+	}
+	return m
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func summarise(xs []float64) Times {
+	if len(xs) == 0 {
+		return Times{}
+	}
+	slices.Sort(xs)
+	return Times{N: len(xs), Median: quantile(xs, 0.5), P90: quantile(xs, 0.9)}
+}
+
+func (r *Result) flag(cands []Gap, opts Options) {
+	ps := make([]float64, len(cands))
+	for i, g := range cands {
+		ps[i] = g.P
+	}
+	q := bhAdjust(ps)
+	r.Gaps, r.Strengths = []Gap{}, []Gap{}
+	for i, g := range cands {
+		g.Q = q[i]
+		if g.Q > opts.FDR {
+			continue
+		}
+		switch {
+		case g.Ratio >= opts.MinRatio:
+			r.Gaps = append(r.Gaps, g)
+		case g.Ratio <= 1/opts.MinRatio:
+			r.Strengths = append(r.Strengths, g)
+		}
+	}
+	byQ := func(a, b Gap) int {
+		return cmp.Or(cmp.Compare(a.Q, b.Q), cmp.Compare(b.Ratio, a.Ratio), strings.Compare(a.ID, b.ID))
+	}
+	slices.SortFunc(r.Gaps, byQ)
+	slices.SortFunc(r.Strengths, byQ)
+}
+
+func name(cat *attack.Catalog, d Dimension, key string) string {
+	if cat == nil {
+		return ""
+	}
+	switch d {
+	case ByTechnique:
+		if t, ok := cat.Technique(key); ok {
+			return t.Name
+		}
+	case ByTactic:
+		if t, ok := cat.Tactic(key); ok {
+			return t.Name
+		}
+	}
+	return ""
+}

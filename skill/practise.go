@@ -1,0 +1,43 @@
+package skill
+
+import (
+	"slices"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// practise says what to practise for a group: its ATT&CK page, detection
+// strategies and data components, and the team's own latest incidents.
+func practise(opts Options, ins []debrief.Incident, id string, idx []int32) *Practice {
+	if len(idx) == 0 {
+		return nil
+	}
+	p := &Practice{}
+	latest := slices.Clone(idx)
+	slices.SortFunc(latest, func(a, b int32) int { return ins[b].Times.Created.Compare(ins[a].Times.Created) })
+	for _, i := range latest[:min(len(latest), opts.Examples)] {
+		p.Incidents = append(p.Incidents, ins[i].ID)
+	}
+	cat := opts.Catalog
+	if cat == nil {
+		return p
+	}
+	switch opts.By {
+	case ByTactic:
+		if t, ok := cat.Tactic(id); ok {
+			p.URL = t.URL
+		}
+	case ByTechnique:
+		if t, ok := cat.Technique(id); ok {
+			p.URL = t.URL
+		}
+		for _, s := range cat.DetectionsOf(id)[:min(5, len(cat.DetectionsOf(id)))] {
+			p.DetectionStrategies = append(p.DetectionStrategies, Ref{s.ID, s.Name, s.URL})
+		}
+		dcs := cat.DataComponentsOf(id)
+		for _, d := range dcs[:min(8, len(dcs))] {
+			p.DataComponents = append(p.DataComponents, Ref{d.ID, d.Name, d.URL})
+		}
+	}
+	return p
+}
