@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/render/navigator"
+	"github.com/debrief-dev/debrief/skill"
+)
+
+type skillsOptions struct {
+	since, until, by, format, out string
+	minSample                     int
+	fdr                           float64
+}
+
+func (a *app) skillsCmd() *cobra.Command {
+	o := skillsOptions{since: "180d", by: "technique", format: "table"}
+	cmd := &cobra.Command{
+		Use:   "skills",
+		Short: "Measure how the team handles each technique or tactic and flag significant gaps",
+		Long: `Skills reports, per ATT&CK technique or tactic (or per analyst with --by analyst),
+the incidents, median and p90 time to acknowledge and to resolve, the true
+positives first closed as benign or false positive, the closed incidents left
+undetermined, and the reopen and escalation rates, each against the team's.
+A gap is flagged only when it is significant (rank-sum test on times within the
+same verdict, Fisher's exact test on rates; false discovery rate --fdr) with at
+least --min-sample incidents; each says what to practise.
+
+Formats: table, json (also --json), csv (per-group metrics), navigator (a
+layer scored by the worst gap ratio of each technique).`,
+		Example: `  debrief skills
+  debrief skills --since 2026-01-01 --by tactic
+  debrief skills --by analyst --json
+  debrief skills --format navigator -o skills-layer.json`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.json {
+				o.format = "json"
+			}
+			opts, f, err := o.options(time.Now())
+			if err != nil {
+				return err
+			}
+			st, err := a.store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if opts.Catalog, err = a.catalog(); err != nil {
+				return err
+			}
+			ins, err := st.Incidents(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			if len(ins) == 0 {
+				return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
+			}
+			if err := withHistory(cmd.Context(), st, ins); err != nil {
+				return err
+			}
+			res, err := skill.Analyse(ins, opts)
+			if err != nil {
+				return err
+			}
+			return writeOut(a.stdout, o.out, func(w io.Writer) error { return writeSkills(w, o.format, res, opts.Catalog) })
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.since, "since", o.since, "incidents created at or after: a duration back from now (180d, 26w) or a date")
+	fl.StringVar(&o.until, "until", "", "incidents created before: a duration back from now or a date")
+	fl.StringVar(&o.by, "by", o.by, "technique, tactic or analyst")
+	fl.IntVar(&o.minSample, "min-sample", 20, "test a group on a metric only with at least this many incidents")
+	fl.Float64Var(&o.fdr, "fdr", 0.05, "false discovery rate across groups and metrics")
+	fl.StringVarP(&o.format, "format", "f", o.format, "table, json, csv or navigator")
+	fl.StringVarP(&o.out, "output", "o", "", "write to this file instead of stdout")
+	return cmd
+}
+
+// withHistory fills the history and comments of incidents listed without
+// them, one incident at a time. (A store method that lists them with their
+// history would make this one query.)
+func withHistory(ctx context.Context, st debrief.Store, ins []debrief.Incident) error {
+	for i := range ins {
+		if ins[i].History != nil || ins[i].Comments != nil {
+			continue
+		}
+		full, err := st.Incident(ctx, ins[i].ID)
+		if err != nil {
+			return fmt.Errorf("history of %s: %w", ins[i].ID, err)
+		}
+		ins[i].History, ins[i].Comments = full.History, full.Comments
+	}
+	return nil
+}
+
+func (o skillsOptions) options(now time.Time) (skill.Options, debrief.IncidentFilter, error) {
+	var opts skill.Options
+	var f debrief.IncidentFilter
+	var err error
+	if f.Since, err = parseWhen(o.since, now); err != nil {
+		return opts, f, usagef("--since: %v", err)
+	}
+	if f.Until, err = parseWhen(o.until, now); err != nil {
+		return opts, f, usagef("--until: %v", err)
+	}
+	if opts.By, err = skill.ParseDimension(o.by); err != nil {
+		return opts, f, usagef("--by: %v", err)
+	}
+	if o.fdr <= 0 || o.fdr >= 1 {
+		return opts, f, usagef("--fdr %v: want a number between 0 and 1", o.fdr)
+	}
+	if o.minSample < 1 {
+		return opts, f, usagef("--min-sample %d: want at least 1", o.minSample)
+	}
+	switch o.format {
+	case "table", "json", "csv", "navigator":
+	default:
+		return opts, f, usagef("--format %q: want table, json, csv or navigator", o.format)
+	}
+	opts.MinSample, opts.FDR = o.minSample, o.fdr
+	return opts, f, nil
+}
+
+func writeSkills(w io.Writer, format string, res *skill.Result, cat *attack.Catalog) error {
+	switch format {
+	case "json":
+		return encodeJSON(w, res)
+	case "csv":
+		return skillsCSV(w, res)
+	case "navigator":
+		return navigator.Encode(w, skillsLayer(res, cat))
+	}
+	skillsTable(w, res)
+	return nil
+}
+
+func skillsCSV(w io.Writer, res *skill.Result) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{string(res.By), "name", "incidents", "tta_median_h", "tta_p90_h", "ttr_median_h", "ttr_p90_h",
+		"misclassified", "undetermined", "reopened", "escalated"})
+	ff := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+	for _, g := range res.Groups {
+		cw.Write([]string{g.ID, g.Name, strconv.Itoa(g.Incidents), ff(g.Acknowledge.Median), ff(g.Acknowledge.P90),
+			ff(g.Resolve.Median), ff(g.Resolve.P90), ff(g.Misclassified.Value), ff(g.Undetermined.Value), ff(g.Reopened.Value), ff(g.Escalated.Value)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func skillsTable(w io.Writer, res *skill.Result) {
+	t := res.Team
+	fmt.Fprintf(w, "Team: %d incidents; acknowledge median %s (p90 %s); resolve median %s (p90 %s); misclassified %.1f%%, undetermined %.1f%%, reopened %.1f%%, escalated %.1f%%\n",
+		t.Incidents, hours(t.Acknowledge.Median), hours(t.Acknowledge.P90), hours(t.Resolve.Median), hours(t.Resolve.P90),
+		100*t.Misclassified.Value, 100*t.Undetermined.Value, 100*t.Reopened.Value, 100*t.Escalated.Value)
+	for _, part := range []struct {
+		title string
+		gs    []skill.Gap
+	}{{"Gaps", res.Gaps}, {"Strengths", res.Strengths}} {
+		fmt.Fprintf(w, "\n%s by %s (at least %d incidents, FDR %.2f): %d\n", part.title, res.By, res.MinSample, res.FDR, len(part.gs))
+		if len(part.gs) == 0 {
+			continue
+		}
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  ID\tNAME\tMETRIC\tTEAM\tGROUP\tRATIO\tN\tQ\tPRACTISE")
+		for _, g := range part.gs {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%.2f\t%d\t%.2g\t%s\n", g.ID, truncate(g.Name, 32), g.Metric,
+				value(g.Metric, g.Team), value(g.Metric, g.Group), g.Ratio, g.N, g.Q, practiseText(g.Practise))
+		}
+		tw.Flush()
+	}
+}
+
+func value(metric string, v float64) string {
+	if metric == skill.MetricTTA || metric == skill.MetricTTR {
+		return hours(v)
+	}
+	return strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
+}
+
+func hours(h float64) string {
+	if math.IsNaN(h) {
+		return "-"
+	}
+	return (time.Duration(h * float64(time.Hour))).Round(time.Minute).String()
+}
+
+func practiseText(p *skill.Practice) string {
+	if p == nil {
+		return ""
+	}
+	s := p.URL
+	if len(p.DetectionStrategies) > 0 {
+		s += " " + p.DetectionStrategies[0].ID
+	}
+	return s
+}
+
+// skillsLayer scores each technique with a gap by its largest ratio.
+func skillsLayer(res *skill.Result, cat *attack.Catalog) *navigator.Layer {
+	l := navigator.New("Skill gaps by technique", "enterprise-attack", attackVersion(cat))
+	l.Description = "Techniques the team handles significantly worse than its own median, scored by the gap ratio (group ÷ team). Made by debrief."
+	l.Gradient = &navigator.Gradient{Colors: []string{"#fff3b0", "#e63946"}, MinValue: 1, MaxValue: 4}
+	if res.By != skill.ByTechnique {
+		return l
+	}
+	best := map[string]skill.Gap{}
+	var order []string
+	for _, g := range res.Gaps {
+		if b, ok := best[g.ID]; !ok || g.Ratio > b.Ratio {
+			if !ok {
+				order = append(order, g.ID)
+			}
+			best[g.ID] = g
+		}
+	}
+	for _, id := range order {
+		g := best[id]
+		l.Techniques = append(l.Techniques, navigator.Technique{TechniqueID: id, Score: navigator.Score(math.Round(g.Ratio*100) / 100),
+			Comment: fmt.Sprintf("%s: %s against the team's %s (q %.2g)", g.Metric, value(g.Metric, g.Group), value(g.Metric, g.Team), g.Q)})
+	}
+	return l
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestSkillsJSON(t *testing.T) {
+	home := simulatedHome(t, "120")
+	stdout, errOut, code := cli(t, home, "", "skills", "--since", "2026-01-01", "--by", "tactic", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var res struct {
+		Team   struct{ Incidents int }
+		Groups []struct{ ID string }
+		Gaps   []struct {
+			ID, Metric  string
+			Team, Group float64
+			Interval    []float64
+			Practise    struct{ URL string }
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, g := range res.Gaps {
+		if g.ID == "credential-access" && g.Metric == "time_to_resolve" && g.Group > g.Team && len(g.Interval) == 2 &&
+			strings.Contains(g.Practise.URL, "attack.mitre.org") {
+			found = true
+		}
+	}
+	if res.Team.Incidents == 0 || len(res.Groups) == 0 || !found {
+		t.Errorf("planted slow credential access not flagged: %+v", res.Gaps)
+	}
+	if _, errOut, code := cli(t, home, "", "skills", "--by", "shoe-size"); code != exitUsage || !strings.Contains(errOut, "--by") {
+		t.Errorf("--by shoe-size: exit %d: %s", code, errOut)
+	}
+}
