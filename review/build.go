@@ -27,13 +27,29 @@ type Options struct {
 	// Sections are the analyses that join the review, drawn in this order
 	// after the techniques.
 	Sections []Section
+	// Analyses make more sections from the incidents under review (the
+	// attribution of their techniques, say); their sections follow
+	// Sections, in this order. One that returns nil adds nothing.
+	Analyses []Analysis
 }
+
+// Analysis makes a section of a review from the incidents it covers.
+type Analysis func(in []*debrief.Incident) (*Section, error)
 
 // Build makes the review of one incident or a set of them (a campaign).
 // The incidents should carry their alerts, history and comments; technique
 // ids are looked up in the catalog when the alerts were not normalised.
 // Build is pure: it changes nothing it is given.
 func Build(in []*debrief.Incident, opts Options) (*Review, error) {
+	for _, a := range opts.Analyses {
+		sec, err := a(in)
+		if err != nil {
+			return nil, fmt.Errorf("review: %w", err)
+		}
+		if sec != nil {
+			opts.Sections = append(slices.Clip(opts.Sections), *sec)
+		}
+	}
 	if err := check(in, opts); err != nil {
 		return nil, err
 	}

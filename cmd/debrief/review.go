@@ -8,6 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/attribution"
 	"github.com/debrief-dev/debrief/d3fend"
 	"github.com/debrief-dev/debrief/render"
 	"github.com/debrief-dev/debrief/review"
@@ -75,7 +78,19 @@ func (a *app) reviewOptions() (review.Options, error) {
 	if err != nil {
 		return review.Options{}, fmt.Errorf("D3FEND data: %w", err)
 	}
-	return review.Options{Catalog: cat, D3FEND: d3}, nil
+	return review.Options{Catalog: cat, D3FEND: d3, Analyses: []review.Analysis{attributionAnalysis(cat)}}, nil
+}
+
+// attributionAnalysis adds "who it resembles" to a review.
+func attributionAnalysis(cat *attack.Catalog) review.Analysis {
+	return func(in []*debrief.Incident) (*review.Section, error) {
+		m, err := attribution.New(cat, attribution.DefaultOptions())
+		if err != nil {
+			return nil, fmt.Errorf("attribution: %w", err)
+		}
+		sec := attribution.Section(m.Rank(attribution.EvidenceOf(in...), 5))
+		return &sec, nil
+	}
 }
 
 // writeOut writes with fn to the file path, or to stdout when path is ""
