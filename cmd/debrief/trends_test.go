@@ -25,6 +25,14 @@ func simulatedHome(t *testing.T, days string) string {
 	return home
 }
 
+// trendChange is an item of trends --json under emerging, fading or new.
+type trendChange struct {
+	ID, Name         string
+	Recent, Baseline int
+	RateRatio        float64 `json:"rate_ratio"`
+	Q                float64
+}
+
 func TestTrendsJSON(t *testing.T) {
 	home := simulatedHome(t, "180")
 	stdout, errOut, code := cli(t, home, "", "trends", "--since", "2026-01-01", "--by", "subtechnique", "--json")
@@ -39,11 +47,7 @@ func TestTrendsJSON(t *testing.T) {
 				Counts []int
 			}
 		}
-		Emerging, Fading, New []struct {
-			ID, Name         string
-			Recent, Baseline int
-			RateRatio, Q     float64 `json:"rate_ratio"`
-		}
+		Emerging, Fading, New []trendChange
 	}
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 		t.Fatal(err)
@@ -51,13 +55,7 @@ func TestTrendsJSON(t *testing.T) {
 	if len(res.Series.Starts) < 20 || len(res.Series.Series) == 0 || len(res.Series.Series[0].Counts) != len(res.Series.Starts) {
 		t.Errorf("series: %d starts, %d keys", len(res.Series.Starts), len(res.Series.Series))
 	}
-	i := slices.IndexFunc(res.Emerging, func(c struct {
-		ID, Name         string
-		Recent, Baseline int
-		RateRatio, Q     float64 `json:"rate_ratio"`
-	}) bool {
-		return c.ID == "T1621"
-	})
+	i := slices.IndexFunc(res.Emerging, func(c trendChange) bool { return c.ID == "T1621" })
 	if i < 0 || res.Emerging[i].Name == "" || res.Emerging[i].Recent <= res.Emerging[i].Baseline/5 {
 		t.Errorf("planted T1621 not emerging: %+v", res.Emerging)
 	}
