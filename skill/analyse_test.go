@@ -106,3 +106,21 @@ func TestPlantedGaps(t *testing.T) {
 		}
 	}
 }
+
+// TestSection checks that the review section lists the gaps of the
+// incident's own techniques and tactics only.
+func TestSection(t *testing.T) {
+	r := &skill.Result{Gaps: []skill.Gap{
+		{ID: "T1566", Name: "Phishing", Metric: skill.MetricMisclassified, Team: 0.05, Group: 0.2},
+		{ID: "T1003", Metric: skill.MetricTTR, Team: 8, Group: 20},
+		{ID: "credential-access", Metric: skill.MetricTTA, Team: 0.5, Group: 1},
+	}}
+	in := &debrief.Incident{Techniques: []debrief.TechniqueID{"T1566", "T1566.001"}, Tactics: []string{"credential-access"}}
+	s := skill.Section(in, r, nil)
+	if len(s.Tables) != 1 || len(s.Tables[0].Rows) != 2 || s.Tables[0].Rows[0][0] != "T1566 Phishing" || s.Tables[0].Rows[1][3] != "1.0 h" {
+		t.Errorf("section %+v", s)
+	}
+	if s := skill.Section(&debrief.Incident{Techniques: []debrief.TechniqueID{"T1059"}}, r); len(s.Tables) != 0 {
+		t.Errorf("no gap for T1059, got %+v", s.Tables)
+	}
+}
