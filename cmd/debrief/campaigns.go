@@ -1,0 +1,128 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attribution"
+)
+
+// campaignJSON is one campaign in "campaigns --json".
+type campaignJSON struct {
+	attribution.Campaign
+	Attribution *attribution.Candidate `json:"attribution,omitempty"` // the top candidate when confident
+}
+
+func (a *app) campaignsCmd() *cobra.Command {
+	var since, until string
+	var window time.Duration
+	cmd := &cobra.Command{
+		Use:   "campaigns",
+		Short: "Group the store's incidents into campaigns by shared adversary infrastructure",
+		Long: `Campaigns groups incidents that share adversary infrastructure — public IP
+addresses, domains and URL hosts, e-mail senders, file hashes — within --window
+of each other into one campaign, and says which ATT&CK group each most resembles.
+
+An indicator seen over more than 90 days, in more than 5% of all incidents, or
+mostly in incidents closed as benign or false positive belongs to the
+environment (a VPN exit, an update server), not to an adversary, and joins
+nothing.`,
+		Example: `  debrief campaigns --since 180d
+  debrief campaigns --window 30d --json`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			now := time.Now()
+			f := debrief.IncidentFilter{}
+			var err error
+			if f.Since, err = parseWhen(since, now); err != nil {
+				return usagef("--since: %v", err)
+			}
+			if f.Until, err = parseWhen(until, now); err != nil {
+				return usagef("--until: %v", err)
+			}
+			st, err := a.store(cmd.Context())
+			if err != nil {
+				return err
+			}
+			list, err := st.Incidents(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			ins := make([]*debrief.Incident, 0, len(list))
+			for _, l := range list {
+				in, err := st.Incident(cmd.Context(), l.ID)
+				if err != nil {
+					return err
+				}
+				ins = append(ins, in)
+			}
+			out, err := a.campaigns(ins, attribution.ClusterOptions{Window: window})
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return a.printJSON(out)
+			}
+			printCampaigns(a.stdout, out, len(ins))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&since, "since", "180d", "incidents created at or after: a duration back from now (180d) or a date")
+	cmd.Flags().StringVar(&until, "until", "", "incidents created before: a duration back from now or a date")
+	cmd.Flags().DurationVar(&window, "window", 60*24*time.Hour, "how far apart two incidents sharing infrastructure may be")
+	return cmd
+}
+
+// campaigns clusters incidents and attributes each campaign.
+func (a *app) campaigns(ins []*debrief.Incident, opts attribution.ClusterOptions) ([]campaignJSON, error) {
+	cat, err := a.catalog()
+	if err != nil {
+		return nil, err
+	}
+	m, err := attribution.New(cat, attribution.DefaultOptions())
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*debrief.Incident, len(ins))
+	for _, in := range ins {
+		byID[in.ID] = in
+	}
+	out := []campaignJSON{}
+	for _, c := range attribution.Cluster(ins, opts) {
+		members := make([]*debrief.Incident, 0, len(c.Incidents))
+		for _, id := range c.Incidents {
+			members = append(members, byID[id])
+		}
+		cj := campaignJSON{Campaign: c}
+		if r := m.Rank(attribution.EvidenceOf(members...), 1); r.Confident && len(r.Candidates) > 0 {
+			cj.Attribution = &r.Candidates[0]
+		}
+		out = append(out, cj)
+	}
+	return out, nil
+}
+
+func printCampaigns(w io.Writer, cs []campaignJSON, total int) {
+	if len(cs) == 0 {
+		fmt.Fprintf(w, "no campaigns: none of the %d incidents share adversary infrastructure\n", total)
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CAMPAIGN\tINCIDENTS\tFIRST\tLAST\tRESEMBLES\tSHARED INFRASTRUCTURE")
+	for _, c := range cs {
+		who := "-"
+		if c.Attribution != nil {
+			who = fmt.Sprintf("%s %s (%.0f%%)", c.Attribution.ID, c.Attribution.Name, 100*c.Attribution.Confidence)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, len(c.Incidents), c.First.Format("2006-01-02"), c.Last.Format("2006-01-02"),
+			who, clip(strings.Join(c.Indicators, " "), 80))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d campaigns over %d incidents; 'debrief review ID…' with a campaign's incidents reviews it as one.\n", len(cs), total)
+}

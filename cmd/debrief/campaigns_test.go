@@ -1,0 +1,39 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"testing"
+)
+
+func TestCampaignsJSON(t *testing.T) {
+	home, out := t.TempDir(), filepath.Join(t.TempDir(), "demo")
+	if _, errOut, code := cli(t, home, "", "demo", "--out", out, "--days", "45", "-q"); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errOut)
+	}
+	stdout, errOut, code := cli(t, home, "", "campaigns", "--db", filepath.Join(out, "debrief.db"), "--since", "2020-01-01", "--json")
+	if code != 0 {
+		t.Fatalf("campaigns: exit %d: %s", code, errOut)
+	}
+	var cs []struct {
+		ID          string
+		Incidents   []string
+		Indicators  []string
+		Attribution *struct{ ID, Name string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &cs); err != nil {
+		t.Fatal(err)
+	}
+	attributed := 0
+	for _, c := range cs {
+		if len(c.Incidents) < 2 || len(c.Indicators) == 0 {
+			t.Errorf("campaign %s: %d incidents, indicators %v", c.ID, len(c.Incidents), c.Indicators)
+		}
+		if c.Attribution != nil {
+			attributed++
+		}
+	}
+	if len(cs) < 3 || attributed == 0 {
+		t.Errorf("%d campaigns, %d attributed: want several, some attributed", len(cs), attributed)
+	}
+}
