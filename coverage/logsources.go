@@ -1,0 +1,160 @@
+package coverage
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
+)
+
+// LogSource is one entry of a team's log-sources file: an ATT&CK data
+// component (id or name), a log source as ATT&CK's analytics name it
+// (name and optional channel, e.g. WinEventLog:Security / EventCode=4688),
+// or a rule-style log source (product, category, service, as Sigma
+// writes them).
+type LogSource struct {
+	DataComponent string `yaml:"data_component" json:"data_component,omitempty"`
+	Name          string `yaml:"name" json:"name,omitempty"`
+	Channel       string `yaml:"channel" json:"channel,omitempty"`
+	Product       string `yaml:"product" json:"product,omitempty"`
+	Category      string `yaml:"category" json:"category,omitempty"`
+	Service       string `yaml:"service" json:"service,omitempty"`
+}
+
+// LogSources is what a team collects, resolved to data components.
+type LogSources struct {
+	Entries    []LogSource
+	Components map[string]bool // data component ids
+}
+
+// ParseLogSources reads a YAML list whose items are strings (a data
+// component id or name, else a log source name) or mappings with the
+// fields of LogSource.
+func ParseLogSources(data []byte, file string, cat *attack.Catalog) (*LogSources, error) {
+	var items []any
+	if err := yaml.Unmarshal(data, &items); err != nil {
+		return nil, fmt.Errorf("%s: want a YAML list of log sources or data components: %w", file, err)
+	}
+	var es []LogSource
+	for i, it := range items {
+		switch v := it.(type) {
+		case string:
+			if dc, ok := cat.DataComponent(v); ok {
+				es = append(es, LogSource{DataComponent: dc.ID})
+			} else {
+				es = append(es, LogSource{Name: v})
+			}
+		case map[string]any:
+			var e LogSource
+			b, _ := yaml.Marshal(v)
+			if err := yaml.UnmarshalWithOptions(b, &e, yaml.Strict()); err != nil {
+				return nil, fmt.Errorf("%s: item %d: want data_component, name, channel, product, category or service: %w", file, i, err)
+			}
+			es = append(es, e)
+		default:
+			return nil, fmt.Errorf("%s: item %d: want a string or a mapping, got %T", file, i, it)
+		}
+	}
+	return NewLogSources(cat, es)
+}
+
+// NewLogSources resolves entries to data components. A data component the
+// catalog does not know is an error.
+func NewLogSources(cat *attack.Catalog, es []LogSource) (*LogSources, error) {
+	ls := &LogSources{Entries: es, Components: map[string]bool{}}
+	for i, e := range es {
+		if e.DataComponent != "" {
+			dc, ok := cat.DataComponent(e.DataComponent)
+			if !ok {
+				return nil, fmt.Errorf("log source %d: data component %q: not in ATT&CK", i, e.DataComponent)
+			}
+			ls.Components[dc.ID] = true
+		}
+	}
+	for _, dc := range cat.DataComponents() {
+		if ls.Components[dc.ID] {
+			continue
+		}
+		for _, e := range es {
+			if e.Category != "" && debrief.TacticKey(e.Category) == debrief.TacticKey(dc.Name) || e.Name != "" && namesSource(dc.LogSources, e) {
+				ls.Components[dc.ID] = true
+			}
+		}
+	}
+	for _, a := range cat.Analytics() {
+		for _, s := range a.LogSources {
+			for _, e := range es {
+				if e.Name != "" && namesSource([]attack.LogSource{s}, e) {
+					ls.Components[s.DataComponent] = true
+				}
+			}
+		}
+	}
+	return ls, nil
+}
+
+func namesSource(ss []attack.LogSource, e LogSource) bool {
+	for _, s := range ss {
+		if strings.EqualFold(s.Name, e.Name) && (e.Channel == "" || strings.EqualFold(s.Channel, e.Channel)) {
+			return true
+		}
+	}
+	return false
+}
+
+// visibility is the share of the data components ATT&CK uses for id
+// (or its parent) that the team collects; nil when unassessed.
+func (ls *LogSources) visibility(cat *attack.Catalog, id debrief.TechniqueID) *float64 {
+	if ls == nil {
+		return nil
+	}
+	dcs := cat.DataComponentsOf(string(id))
+	if len(dcs) == 0 && id.IsSub() {
+		dcs = cat.DataComponentsOf(string(id.Parent()))
+	}
+	if len(dcs) == 0 {
+		return nil
+	}
+	n := 0
+	for _, dc := range dcs {
+		if ls.Components[dc.ID] {
+			n++
+		}
+	}
+	v := float64(n) / float64(len(dcs))
+	return &v
+}
+
+// Has reports whether the team collects what rule r reads: one of its log
+// sources matches an entry on every field the entry sets, or names (as a
+// category) a data component the team collects. With no entries, or a
+// rule that names no log source, it is true.
+func (ls *LogSources) Has(cat *attack.Catalog, r *debrief.Rule) bool {
+	if ls == nil || len(r.LogSources) == 0 {
+		return true
+	}
+	for _, rs := range r.LogSources {
+		for _, e := range ls.Entries {
+			if matches(e, rs) {
+				return true
+			}
+		}
+		if rs.Category != "" {
+			if dc, ok := cat.DataComponent(strings.ReplaceAll(rs.Category, "_", " ")); ok && ls.Components[dc.ID] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func matches(e LogSource, rs debrief.LogSource) bool {
+	if e.Product == "" && e.Category == "" && e.Service == "" && e.Name == "" {
+		return false
+	}
+	eq := func(want, got string) bool { return want == "" || strings.EqualFold(want, got) }
+	return eq(e.Product, rs.Product) && eq(e.Category, rs.Category) && eq(e.Service, rs.Service) && eq(e.Name, rs.Name)
+}
