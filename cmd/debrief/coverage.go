@@ -1,0 +1,290 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/coverage"
+	"github.com/debrief-dev/debrief/render/navigator"
+	"github.com/debrief-dev/debrief/rules"
+	"github.com/debrief-dev/debrief/rules/auto"
+	navrules "github.com/debrief-dev/debrief/rules/navigator"
+)
+
+type coverageOptions struct {
+	rules, suggest          []string
+	threat, logSources, out string
+	format                  string
+	deprecated              bool
+	window                  time.Duration
+}
+
+// coverageReport is "coverage --format json".
+type coverageReport struct {
+	Profile    string               `json:"profile"`
+	Before     float64              `json:"coverage_before"`
+	After      float64              `json:"coverage_after"`
+	Added      int                  `json:"suggested_rules_added"`
+	Rules      int                  `json:"rules"`
+	Invalid    []string             `json:"invalid_files"`
+	Unknown    map[string]int       `json:"unknown_ids"`
+	Techniques []coverage.Technique `json:"techniques"`
+	Gaps       []coverage.Gap       `json:"gaps"`
+	profile    coverage.Profile
+	cat        *attack.Catalog
+	res        *coverage.Result
+}
+
+func (a *app) coverageCmd() *cobra.Command {
+	var o coverageOptions
+	cmd := &cobra.Command{
+		Use:   "coverage --rules PATH...",
+		Short: "Score detection coverage of ATT&CK techniques and rank the gaps of a threat",
+		Long: `Coverage reads detection rules (Sigma, Elastic TOML, Sentinel and Splunk YAML,
+Navigator layers; the corpus of each file is recognised), gives every ATT&CK
+technique a detection score from 0 to 5 (see the coverage package for the
+formula), a visibility from the data components the team collects
+(--log-sources), and ranks the gaps of a threat profile by weight × missing
+coverage, suggesting rules from a reference corpus (--suggest-from).
+
+Threat profiles: all (default), observed (incidents in the store over --window),
+group:G0016,APT29, campaign:C0024, layer:FILE.
+Invalid rule files are reported on stderr and skipped (exit code 3).`,
+		Example: `  debrief coverage --rules detections/
+  debrief coverage --rules sigma/rules --threat group:APT29 --log-sources sources.yaml
+  debrief coverage --rules mine/ --threat observed --suggest-from sigma/rules --format json
+  debrief coverage --rules mine/ --threat campaign:C0024 --format navigator -o layers.json`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.json {
+				o.format = "json"
+			}
+			return a.runCoverage(cmd.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&o.rules, "rules", nil, "rule files or folders (repeatable)")
+	f.StringVar(&o.threat, "threat", "all", "threat profile: all, observed, group:ID|NAME,…, campaign:ID,…, layer:FILE")
+	f.StringVar(&o.logSources, "log-sources", "", "YAML list of the log sources or ATT&CK data components the team collects")
+	f.StringSliceVar(&o.suggest, "suggest-from", nil, "reference rule corpus to suggest rules from (repeatable)")
+	f.StringVarP(&o.format, "format", "f", "table", "output format: table, json, navigator, csv")
+	f.StringVarP(&o.out, "output", "o", "", "write to this file instead of stdout")
+	f.BoolVar(&o.deprecated, "include-deprecated", false, "count deprecated and unsupported rules")
+	f.DurationVar(&o.window, "window", 90*24*time.Hour, "how far back the observed profile looks")
+	return cmd
+}
+
+func (a *app) runCoverage(ctx context.Context, o coverageOptions) error {
+	switch o.format {
+	case "table", "json", "navigator", "csv":
+	default:
+		return usagef("--format %q: want table, json, navigator or csv", o.format)
+	}
+	if len(o.rules) == 0 {
+		return usagef("--rules: at least one rule file or folder is required")
+	}
+	cat, err := a.catalog()
+	if err != nil {
+		return err
+	}
+	team, invalid, err := loadRules(ctx, o.rules, cat)
+	if err != nil {
+		return err
+	}
+	opts := coverage.Options{Catalog: cat, IncludeDeprecated: o.deprecated}
+	if o.logSources != "" {
+		data, err := os.ReadFile(o.logSources)
+		if err != nil {
+			return fmt.Errorf("--log-sources: %w", err)
+		}
+		if opts.LogSources, err = coverage.ParseLogSources(data, o.logSources, cat); err != nil {
+			return err
+		}
+	}
+	prof, err := a.profile(ctx, o, cat)
+	if err != nil {
+		return err
+	}
+	var ref []debrief.Rule
+	if len(o.suggest) > 0 {
+		var bad []string
+		if ref, bad, err = loadRules(ctx, o.suggest, cat); err != nil {
+			return err
+		}
+		invalid = append(invalid, bad...)
+	}
+	res := coverage.Compute(team, opts)
+	gaps := res.Gaps(prof, team, opts, coverage.GapOptions{Reference: ref})
+	rep := &coverageReport{Profile: prof.Name, Before: gaps.Before, After: gaps.After, Added: gaps.Added, Rules: res.Rules,
+		Invalid: invalid, Unknown: res.Unknown, Techniques: res.Techniques, Gaps: gaps.Gaps, profile: prof, cat: cat, res: res}
+	for _, bad := range invalid {
+		fmt.Fprintln(a.stderr, "debrief: skipped", bad)
+	}
+	if len(invalid) > 0 {
+		a.exit = exitRejected
+	}
+	return writeOut(a.stdout, o.out, func(w io.Writer) error { return rep.write(w, o.format) })
+}
+
+// loadRules reads rules of any corpus; invalid files come back as text.
+func loadRules(ctx context.Context, paths []string, cat *attack.Catalog) ([]debrief.Rule, []string, error) {
+	set, err := rules.Collect(auto.Load(ctx, paths, rules.Options{Catalog: cat}))
+	if err != nil {
+		return nil, nil, err
+	}
+	var bad []string
+	for _, e := range set.Invalid {
+		bad = append(bad, e.Error())
+	}
+	return set.Rules, bad, nil
+}
+
+func (a *app) profile(ctx context.Context, o coverageOptions, cat *attack.Catalog) (coverage.Profile, error) {
+	kind, arg, _ := strings.Cut(o.threat, ":")
+	switch kind {
+	case "all":
+		return coverage.All(cat, ""), nil
+	case "group":
+		return coverage.Groups(cat, strings.Split(arg, ","))
+	case "campaign":
+		return coverage.Campaigns(cat, strings.Split(arg, ","))
+	case "layer":
+		data, err := os.ReadFile(arg)
+		if err != nil {
+			return coverage.Profile{}, fmt.Errorf("--threat layer: %w", err)
+		}
+		rs, err := navrules.Decode(data, arg)
+		if err != nil {
+			return coverage.Profile{}, err
+		}
+		for i := range rs {
+			rules.Normalise(&rs[i], cat)
+		}
+		return coverage.Layer(arg, rs), nil
+	case "observed":
+		st, err := a.store(ctx)
+		if err != nil {
+			return coverage.Profile{}, err
+		}
+		ins, err := st.Incidents(ctx, debrief.IncidentFilter{Since: time.Now().Add(-o.window)})
+		if err != nil {
+			return coverage.Profile{}, err
+		}
+		return coverage.Observed(ins), nil
+	}
+	return coverage.Profile{}, usagef("--threat %q: want all, observed, group:…, campaign:… or layer:FILE", o.threat)
+}
+
+func (rep *coverageReport) write(w io.Writer, format string) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(rep)
+	case "csv":
+		return rep.csv(w)
+	case "navigator":
+		return rep.navigator(w)
+	}
+	return rep.table(w)
+}
+
+func (rep *coverageReport) table(w io.Writer) error {
+	covered := 0
+	for _, t := range rep.Techniques {
+		if t.Score > 0 {
+			covered++
+		}
+	}
+	fmt.Fprintf(w, "%d rules cover %d of %d techniques; %d invalid files skipped; %d unknown ids\n",
+		rep.Rules, covered, len(rep.Techniques), len(rep.Invalid), len(rep.Unknown))
+	fmt.Fprintf(w, "threat %s: coverage %.0f%%", rep.Profile, 100*rep.Before)
+	if rep.Added > 0 {
+		fmt.Fprintf(w, "; adding the %d suggested rules raises it to %.0f%%", rep.Added, 100*rep.After)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nGAP\tNAME\tWEIGHT\tCOVERAGE\tPRIORITY\tSUGGESTED")
+	for i, g := range rep.Gaps {
+		if i == 25 {
+			fmt.Fprintf(tw, "… %d more (--format json for all)\n", len(rep.Gaps)-i)
+			break
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%.2f\t%s\n", g.ID, g.Name, g.Weight, g.Coverage, g.Priority, strings.Join(g.Suggested, " "))
+	}
+	return tw.Flush()
+}
+
+func (rep *coverageReport) csv(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"id", "name", "score", "visibility", "coverage", "rules", "weight"})
+	for _, t := range rep.Techniques {
+		vis := ""
+		if t.Visibility != nil {
+			vis = strconv.FormatFloat(*t.Visibility, 'f', 3, 64)
+		}
+		_ = cw.Write([]string{string(t.ID), t.Name, strconv.FormatFloat(t.Score, 'f', 1, 64), vis,
+			strconv.FormatFloat(t.Coverage, 'f', 3, 64), strconv.Itoa(len(t.Rules)), strconv.FormatFloat(rep.profile.Weights[t.ID], 'f', 3, 64)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// navigator writes one file with three layers: coverage, threat, gaps.
+func (rep *coverageReport) navigator(w io.Writer) error {
+	version := ""
+	for _, d := range rep.cat.Domains() {
+		if d.Name == "enterprise-attack" {
+			version = d.Version
+		}
+	}
+	cov := navigator.New("Detection coverage", "enterprise-attack", version)
+	cov.Gradient = &navigator.Gradient{Colors: []string{"#ffffff", "#66b1ff"}, MinValue: 0, MaxValue: 5}
+	for _, t := range rep.Techniques {
+		if t.Score > 0 {
+			cov.Techniques = append(cov.Techniques, navigator.Technique{TechniqueID: string(t.ID), Score: navigator.Score(t.Score),
+				Comment: fmt.Sprintf("%d rules", len(t.Rules))})
+		}
+	}
+	threat := navigator.New("Threat: "+rep.Profile, "enterprise-attack", version)
+	threat.Gradient = &navigator.Gradient{Colors: []string{"#ffffff", "#ff6666"}, MinValue: 0, MaxValue: 1}
+	for id, wt := range rep.profile.Weights {
+		if _, ok := rep.res.Technique(id); ok {
+			threat.Techniques = append(threat.Techniques, navigator.Technique{TechniqueID: string(id), Score: navigator.Score(wt)})
+		}
+	}
+	sortTechniques(threat.Techniques)
+	gaps := navigator.New("Gaps: "+rep.Profile, "enterprise-attack", version)
+	gaps.Gradient = &navigator.Gradient{Colors: []string{"#ffffff", "#ff9933"}, MinValue: 0, MaxValue: 1}
+	for _, g := range rep.Gaps {
+		gaps.Techniques = append(gaps.Techniques, navigator.Technique{TechniqueID: string(g.ID), Score: navigator.Score(g.Priority),
+			Comment: strings.Join(g.Suggested, ", ")})
+	}
+	for _, l := range []*navigator.Layer{cov, threat, gaps} {
+		if l.Techniques == nil {
+			l.Techniques = []navigator.Technique{}
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode([]*navigator.Layer{cov, threat, gaps})
+}
+
+func sortTechniques(ts []navigator.Technique) {
+	slices.SortFunc(ts, func(a, b navigator.Technique) int { return strings.Compare(a.TechniqueID, b.TechniqueID) })
+}

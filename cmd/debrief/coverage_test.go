@@ -1,0 +1,111 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/render/navigator"
+)
+
+func TestCoverageCommand(t *testing.T) {
+	sigmaDir := filepath.Join("..", "..", "rules", "sigma", "testdata")
+	good := []string{filepath.Join(sigmaDir, "plain.yml"), filepath.Join(sigmaDir, "revoked.yml"), filepath.Join(sigmaDir, "v19.yml")}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // substring of stdout+stderr
+	}{
+		{"table", append([]string{"coverage", "--threat", "group:APT29", "--rules"}, strings.Join(good, ",")), 0, "threat group:APT29: coverage"},
+		{"invalid files exit 3", []string{"coverage", "--rules", sigmaDir}, 3, "skipped"},
+		{"no rules", []string{"coverage"}, 2, "--rules"},
+		{"bad format", []string{"coverage", "--rules", sigmaDir, "--format", "xml"}, 2, "--format"},
+		{"bad threat", []string{"coverage", "--rules", good[0], "--threat", "martians"}, 2, "--threat"},
+		{"unknown group", []string{"coverage", "--rules", good[0], "--threat", "group:NoSuchGroup"}, 1, "NoSuchGroup"},
+		{"csv", []string{"coverage", "--rules", good[0], "--format", "csv"}, 0, "T1548.002,Bypass User Account Control,1.6"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := cli(t, t.TempDir(), "", tc.args...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+				t.Errorf("exit %d (want %d), output lacks %q\nstdout: %.2000s\nstderr: %s", code, tc.code, tc.want, out, errOut)
+			}
+		})
+	}
+}
+
+func TestCoverageJSON(t *testing.T) {
+	sigmaDir := filepath.Join("..", "..", "rules", "sigma", "testdata")
+	out, errOut, code := cli(t, t.TempDir(), "", "coverage", "--rules", filepath.Join(sigmaDir, "plain.yml"),
+		"--threat", "campaign:C0024", "--suggest-from", filepath.Join(sigmaDir, "flow.yml"), "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep struct {
+		Techniques []struct {
+			ID         string
+			Score      float64
+			Visibility *float64
+			Rules      []string
+		}
+		Gaps []struct {
+			ID             string
+			Weight         float64
+			SuggestedRules []string `json:"suggested_rules"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := attack.Embedded()
+	active := 0
+	for _, tt := range cat.Techniques("enterprise-attack") {
+		if tt.Active() {
+			active++
+		}
+	}
+	if len(rep.Techniques) != active {
+		t.Errorf("%d techniques, want every active one (%d)", len(rep.Techniques), active)
+	}
+	for _, tt := range rep.Techniques {
+		if tt.ID == "T1548.002" && (tt.Score != 1.6 || len(tt.Rules) != 1) {
+			t.Errorf("T1548.002: %+v", tt)
+		}
+	}
+	if len(rep.Gaps) == 0 || rep.Gaps[0].Weight <= 0 {
+		t.Errorf("gaps %+v", rep.Gaps)
+	}
+}
+
+func TestCoverageNavigator(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "layers.json")
+	rulesPath := filepath.Join("..", "..", "rules", "sigma", "testdata", "plain.yml")
+	_, errOut, code := cli(t, t.TempDir(), "", "coverage", "--rules", rulesPath, "--threat", "group:G0016", "--format", "navigator", "-o", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var layers []*navigator.Layer
+	if err := json.Unmarshal(data, &layers); err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := attack.Embedded()
+	if len(layers) != 3 {
+		t.Fatalf("%d layers, want coverage, threat and gaps", len(layers))
+	}
+	for _, l := range layers {
+		if err := navigator.Validate(l, cat); err != nil {
+			t.Errorf("layer %q: %v", l.Name, err)
+		}
+		if len(l.Techniques) == 0 {
+			t.Errorf("layer %q is empty", l.Name)
+		}
+	}
+}
