@@ -3,7 +3,10 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
 func TestCampaignsJSON(t *testing.T) {
@@ -35,5 +38,28 @@ func TestCampaignsJSON(t *testing.T) {
 	}
 	if len(cs) < 3 || attributed == 0 {
 		t.Errorf("%d campaigns, %d attributed: want several, some attributed", len(cs), attributed)
+	}
+}
+
+func TestCoverageAttributedProfile(t *testing.T) {
+	sigma := testutil.SharedData(t, "rules/sigma/rules/windows/process_creation")
+	home, out := t.TempDir(), filepath.Join(t.TempDir(), "demo")
+	if _, errOut, code := cli(t, home, "", "demo", "--out", out, "--days", "45", "-q"); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errOut)
+	}
+	stdout, errOut, code := cli(t, home, "", "coverage", "--db", filepath.Join(out, "debrief.db"), "--rules", sigma,
+		"--threat", "attributed", "--window", "100000h", "--format", "json")
+	if code != 0 && code != 3 {
+		t.Fatalf("coverage: exit %d: %s", code, errOut)
+	}
+	var rep struct {
+		Profile string
+		Gaps    []struct{ ID string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("%v\n%.500s", err, stdout)
+	}
+	if !strings.HasPrefix(rep.Profile, "attributed:G") || len(rep.Gaps) == 0 {
+		t.Errorf("profile %q, %d gaps", rep.Profile, len(rep.Gaps))
 	}
 }

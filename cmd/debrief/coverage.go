@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/attribution"
 	"github.com/debrief-dev/debrief/coverage"
 	"github.com/debrief-dev/debrief/render/navigator"
 	"github.com/debrief-dev/debrief/rules"
@@ -61,6 +63,7 @@ formula), a visibility from the data components the team collects
 coverage, suggesting rules from a reference corpus (--suggest-from).
 
 Threat profiles: all (default), observed (incidents in the store over --window),
+attributed (the ATT&CK groups those incidents were confidently attributed to),
 group:G0016,APT29, campaign:C0024, layer:FILE.
 Invalid rule files are reported on stderr and skipped (exit code 3).`,
 		Example: `  debrief coverage --rules detections/
@@ -77,7 +80,7 @@ Invalid rule files are reported on stderr and skipped (exit code 3).`,
 	}
 	f := cmd.Flags()
 	f.StringSliceVar(&o.rules, "rules", nil, "rule files or folders (repeatable)")
-	f.StringVar(&o.threat, "threat", "all", "threat profile: all, observed, group:ID|NAME,…, campaign:ID,…, layer:FILE")
+	f.StringVar(&o.threat, "threat", "all", "threat profile: all, observed, attributed, group:ID|NAME,…, campaign:ID,…, layer:FILE")
 	f.StringVar(&o.logSources, "log-sources", "", "YAML list of the log sources or ATT&CK data components the team collects")
 	f.StringSliceVar(&o.suggest, "suggest-from", nil, "reference rule corpus to suggest rules from (repeatable)")
 	f.StringVarP(&o.format, "format", "f", "table", "output format: table, json, navigator, csv")
@@ -184,8 +187,57 @@ func (a *app) profile(ctx context.Context, o coverageOptions, cat *attack.Catalo
 			return coverage.Profile{}, err
 		}
 		return coverage.Observed(ins), nil
+	case "attributed":
+		groups, err := a.attributedGroups(ctx, time.Now().Add(-o.window), cat)
+		if err != nil {
+			return coverage.Profile{}, err
+		}
+		if len(groups) == 0 {
+			return coverage.Profile{}, debrief.Errorf(debrief.ENOTFOUND,
+				"--threat attributed: no incident of the last %s was confidently attributed to an ATT&CK group", o.window)
+		}
+		p, err := coverage.Groups(cat, groups)
+		p.Name = "attributed:" + strings.Join(groups, ",")
+		return p, err
 	}
-	return coverage.Profile{}, usagef("--threat %q: want all, observed, group:…, campaign:… or layer:FILE", o.threat)
+	return coverage.Profile{}, usagef("--threat %q: want all, observed, attributed, group:…, campaign:… or layer:FILE", o.threat)
+}
+
+// attributedGroups ranks every true-positive incident created since then
+// and returns the ATT&CK groups confidently named (a campaign's groups for
+// a campaign), sorted.
+func (a *app) attributedGroups(ctx context.Context, since time.Time, cat *attack.Catalog) ([]string, error) {
+	st, err := a.store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := st.Incidents(ctx, debrief.IncidentFilter{Since: since, Verdict: []debrief.Verdict{debrief.VerdictTruePositive}})
+	if err != nil {
+		return nil, err
+	}
+	m, err := attribution.New(cat, attribution.DefaultOptions())
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, l := range list {
+		in, err := st.Incident(ctx, l.ID)
+		if err != nil {
+			return nil, err
+		}
+		r := m.Rank(attribution.EvidenceOf(in), 1)
+		if !r.Confident || len(r.Candidates) == 0 {
+			continue
+		}
+		c := r.Candidates[0]
+		if c.Kind == attribution.KindGroup {
+			seen[c.ID] = true
+		}
+		for _, g := range c.Groups {
+			seen[g.ID] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(seen)), nil
 }
 
 func (rep *coverageReport) write(w io.Writer, format string) error {
