@@ -62,4 +62,14 @@ func TestCoverageAttributedProfile(t *testing.T) {
 	if !strings.HasPrefix(rep.Profile, "attributed:G") || len(rep.Gaps) == 0 {
 		t.Errorf("profile %q, %d gaps", rep.Profile, len(rep.Gaps))
 	}
+	// The review of an incident with the team's rules gains the coverage section.
+	var demo struct{ Incident string }
+	demoOut, _, _ := cli(t, home, "", "demo", "--out", out, "--days", "45", "-q", "--json")
+	if err := json.Unmarshal([]byte(demoOut), &demo); err != nil {
+		t.Fatal(err)
+	}
+	md, errOut, code := cli(t, home, "", "review", demo.Incident, "--db", filepath.Join(out, "debrief.db"), "--rules", sigma)
+	if code != 0 || !strings.Contains(md, "## Detection coverage") || !strings.Contains(md, "## Who it resembles") {
+		t.Errorf("review --rules: exit %d: %s\n%.300s", code, errOut, md)
+	}
 }

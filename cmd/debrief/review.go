@@ -11,6 +11,7 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/attribution"
+	"github.com/debrief-dev/debrief/coverage"
 	"github.com/debrief-dev/debrief/d3fend"
 	"github.com/debrief-dev/debrief/render"
 	"github.com/debrief-dev/debrief/review"
@@ -18,6 +19,7 @@ import (
 
 func (a *app) reviewCmd() *cobra.Command {
 	var format, out string
+	var ruleDirs []string
 	cmd := &cobra.Command{
 		Use:   "review ID...",
 		Short: "Write the post-incident review of one or more incidents",
@@ -32,7 +34,8 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 		Example: `  debrief review defender:924565
   debrief review 2972395 --format html -o review.html
   debrief review sentinel:73e01a99-5cd7-4139-a149-9f2736ff2ab5 --format navigator -o layer.json
-  debrief review debrief:80b2eb72bb447cf1 debrief:a33ee2584bb4f267 --format json`,
+  debrief review debrief:80b2eb72bb447cf1 debrief:a33ee2584bb4f267 --format json
+  debrief review defender:924565 --rules detections/sigma --format html -o review.html`,
 		Args: args(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, ids []string) error {
 			if a.json {
@@ -57,6 +60,16 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 			if err != nil {
 				return err
 			}
+			if len(ruleDirs) > 0 {
+				team, bad, err := loadRules(cmd.Context(), ruleDirs, opts.Catalog)
+				if err != nil {
+					return err
+				}
+				for _, b := range bad {
+					fmt.Fprintln(a.stderr, "debrief: skipped", b)
+				}
+				opts.Analyses = append(opts.Analyses, coverageAnalysis(opts.Catalog, team))
+			}
 			r, err := review.Load(cmd.Context(), st, ids, opts)
 			if err != nil {
 				return err
@@ -66,7 +79,34 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "md", "output format: "+strings.Join(render.Names(), ", "))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of stdout")
+	cmd.Flags().StringSliceVar(&ruleDirs, "rules", nil, "the team's detection rules (Sigma, Elastic, Sentinel, Splunk, Navigator layers): adds detection coverage for this adversary")
 	return cmd
+}
+
+// coverageAnalysis adds "detection coverage" to a review: for each
+// technique of the incidents, whether one of the team's rules fired, only a
+// product's analytics saw it, or nobody did; and, against the profile of the
+// group the incidents most resemble, what the rules cannot see.
+func coverageAnalysis(cat *attack.Catalog, team []debrief.Rule) review.Analysis {
+	return func(in []*debrief.Incident) (*review.Section, error) {
+		res := coverage.Compute(team, coverage.Options{Catalog: cat})
+		var obs []coverage.Observation
+		for _, i := range in {
+			obs = append(obs, coverage.Incident(i, team)...)
+		}
+		var actor *coverage.Profile
+		m, err := attribution.New(cat, attribution.DefaultOptions())
+		if err != nil {
+			return nil, err
+		}
+		if r := m.Rank(attribution.EvidenceOf(in...), 1); r.Confident && r.Candidates[0].Kind == attribution.KindGroup {
+			if p, err := coverage.Groups(cat, []string{r.Candidates[0].ID}); err == nil {
+				actor = &p
+			}
+		}
+		sec := coverage.Section(obs, res, actor)
+		return &sec, nil
+	}
 }
 
 func (a *app) reviewOptions() (review.Options, error) {
