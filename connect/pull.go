@@ -1,0 +1,199 @@
+package connect
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest"
+	"github.com/go-json-experiment/json"
+)
+
+// Feed is one paged collection of a source API, such as Graph's
+// /security/incidents.
+type Feed interface {
+	// Name names the feed's checkpoint, e.g. "graph/incidents".
+	Name() string
+	// Decoder reads the feed's pages.
+	Decoder() ingest.Decoder
+	// First returns the cursor of the first page of the records changed
+	// at or after since (all records when since is zero).
+	First(since time.Time) (string, error)
+	// Fetch returns the page at cursor.
+	Fetch(ctx context.Context, cursor string) (Page, error)
+}
+
+// Page is one fetched page of a feed.
+type Page struct {
+	Body []byte // what the feed's decoder reads
+	Next string // the cursor of the next page; "" after the last
+}
+
+// Options configure Pull.
+type Options struct {
+	Sink        *Sink
+	Checkpoints debrief.CheckpointStore
+	// Since bounds the first run of a feed (no checkpoint yet); zero
+	// reads everything the source keeps.
+	Since time.Time
+	// Overlap is how far before a run's start the next run looks again,
+	// for records that changed while the run paged and for clock skew
+	// between source and here; 0 means 5 minutes.
+	Overlap  time.Duration
+	Now      func() time.Time // nil: time.Now
+	Progress func(Stats)      // called after each stored page; optional
+}
+
+// Stats is what a pull of one feed did.
+type Stats struct {
+	Feed     string              `json:"feed"`
+	Pages    int                 `json:"pages"`
+	Records  int                 `json:"records"`
+	Alerts   int                 `json:"alerts"`
+	Written  debrief.WriteResult `json:"written"`
+	Rejected int                 `json:"rejected"`
+	Rejects  []string            `json:"rejects,omitempty"` // the first 100
+	Resumed  bool                `json:"resumed"`           // continued an interrupted run
+	Since    time.Time           `json:"since"`             // where the next run starts
+}
+
+// state is the checkpoint of a feed, stored as JSON.
+type state struct {
+	Since   time.Time `json:"since,omitzero"`   // the run reads records changed at or after
+	Cursor  string    `json:"cursor,omitempty"` // the next page of an unfinished run
+	Started time.Time `json:"started,omitzero"` // when the unfinished run began
+	Latest  time.Time `json:"latest,omitzero"`  // the latest change stored by the run
+}
+
+// Pull reads feed from its checkpoint to its last page, storing each page
+// before advancing the checkpoint past it.
+func Pull(ctx context.Context, feed Feed, o Options) (Stats, error) {
+	st := Stats{Feed: feed.Name()}
+	s, err := loadState(ctx, o.Checkpoints, feed.Name(), o.Since)
+	if err != nil {
+		return st, err
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	st.Resumed = s.Cursor != ""
+	if !st.Resumed {
+		s.Started, s.Latest = now().UTC(), time.Time{}
+		if s.Cursor, err = feed.First(s.Since); err != nil {
+			return st, err
+		}
+	}
+	for s.Cursor != "" {
+		page, err := fetch(ctx, feed, &s, st.Resumed && st.Pages == 0)
+		if err != nil {
+			return st, err
+		}
+		res, err := o.Sink.Write(ctx, feed.Decoder(), bytes.NewReader(page.Body), fmt.Sprintf("%s page %d", feed.Name(), st.Pages+1))
+		if err != nil {
+			return st, err
+		}
+		st.add(res)
+		s.Cursor, s.Latest = page.Next, later(s.Latest, res.Latest)
+		if s.Cursor == "" {
+			s = s.finished(o.overlap())
+		}
+		if err := saveState(ctx, o.Checkpoints, feed.Name(), s); err != nil {
+			return st, err
+		}
+		st.Since = s.Since
+		if o.Progress != nil {
+			o.Progress(st)
+		}
+	}
+	return st, nil
+}
+
+// fetch gets the page at s.Cursor. A resumed run whose saved cursor the
+// source no longer honours (an expired skip token) starts the run again
+// from its since: nothing is lost, and the store absorbs the repeats.
+func fetch(ctx context.Context, feed Feed, s *state, resumed bool) (Page, error) {
+	page, err := feed.Fetch(ctx, s.Cursor)
+	var se *StatusError
+	if err != nil && resumed && errors.As(err, &se) && se.Status >= 400 && se.Status < 500 &&
+		se.Status != http.StatusUnauthorized && se.Status != http.StatusForbidden {
+		if s.Cursor, err = feed.First(s.Since); err != nil {
+			return Page{}, err
+		}
+		page, err = feed.Fetch(ctx, s.Cursor)
+	}
+	if err != nil {
+		return Page{}, fmt.Errorf("%s: %w", feed.Name(), err)
+	}
+	return page, nil
+}
+
+// finished is the state after a run's last page: the next run reads what
+// changed since the run began (less the overlap), or since the latest
+// change it stored if that is earlier (a source clock behind ours).
+func (s state) finished(overlap time.Duration) state {
+	next := s.Started.Add(-overlap)
+	if !s.Latest.IsZero() && s.Latest.Before(next) {
+		next = s.Latest
+	}
+	if next.Before(s.Since) {
+		next = s.Since
+	}
+	return state{Since: next}
+}
+
+func (o Options) overlap() time.Duration {
+	if o.Overlap <= 0 {
+		return 5 * time.Minute
+	}
+	return o.Overlap
+}
+
+func (st *Stats) add(r PageResult) {
+	st.Pages++
+	st.Records += r.Records
+	st.Alerts += r.Alerts
+	st.Written.Add(r.Written)
+	for _, re := range r.Rejected {
+		if !re.Kept {
+			st.Rejected++
+		}
+		if len(st.Rejects) < 100 {
+			st.Rejects = append(st.Rejects, re.Error())
+		}
+	}
+}
+
+func loadState(ctx context.Context, cs debrief.CheckpointStore, name string, since time.Time) (state, error) {
+	v, ok, err := cs.Checkpoint(ctx, name)
+	if err != nil || !ok {
+		return state{Since: since.UTC()}, err
+	}
+	var s state
+	if err := json.Unmarshal([]byte(v), &s); err != nil {
+		return s, debrief.Errorf(debrief.EINVALID, "checkpoint %s: %v (delete it to start again)", name, err)
+	}
+	return s, nil
+}
+
+func saveState(ctx context.Context, cs debrief.CheckpointStore, name string, s state) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("checkpoint %s: %w", name, err)
+	}
+	return cs.SetCheckpoint(ctx, name, string(b))
+}
+
+// CheckpointsOf returns the checkpoint capability of a store, or an
+// error saying the store lacks it.
+func CheckpointsOf(st debrief.Store) (debrief.CheckpointStore, error) {
+	cs, ok := st.(debrief.CheckpointStore)
+	if !ok {
+		return nil, debrief.Errorf(debrief.EINVALID, "this store keeps no checkpoints, which live sources need: use a SQLite store")
+	}
+	return cs, nil
+}
