@@ -13,7 +13,6 @@ import (
 	"github.com/debrief-dev/debrief/ingest/internal/m365"
 	"github.com/debrief-dev/debrief/ingest/internal/recerr"
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
-	"github.com/go-json-experiment/json"
 )
 
 // Decoder reads Microsoft Graph security API exports. The zero value is
@@ -53,9 +52,10 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 	return func(yield func(debrief.Record, error) bool) {
 		in := &recerr.WatchReader{R: r}
 		var w record // reused: its slices keep their capacity
+		var s scanner
 		seen := wire.Each(ctx, in, file, yield, func(it wire.Item) bool {
 			w.reset()
-			return decodeItem(it, &w, file, yield)
+			return decodeItem(it, &w, &s, file, yield)
 		}, "value")
 		if seen == 0 && !in.Data {
 			yield(debrief.Record{}, &debrief.RecordError{File: file, Reason: "input is empty: want Microsoft Graph security JSON"})
@@ -65,9 +65,9 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 
 // decodeItem decodes one record into w and yields it with the problems
 // found in it; it reports whether the consumer wants more.
-func decodeItem(it wire.Item, w *record, file string, yield func(debrief.Record, error) bool) bool {
+func decodeItem(it wire.Item, w *record, s *scanner, file string, yield func(debrief.Record, error) bool) bool {
 	p := &problems{recerr.Collector{File: file, Line: it.Line, Index: it.Index}}
-	if err := json.Unmarshal(it.Raw, w, unmarshalOptions); err != nil {
+	if err := s.unmarshal(it.Raw, w); err != nil {
 		field, reason := recerr.Describe(err)
 		return yield(debrief.Record{}, p.Reject(field, reason))
 	}

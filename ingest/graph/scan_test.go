@@ -1,0 +1,115 @@
+package graph
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
+	"github.com/go-json-experiment/json"
+)
+
+// checkScan decodes raw with the scanner alone and with json.Unmarshal,
+// each into a record reused from earlier calls, and fails unless the
+// scanner either gives up or decodes exactly what json.Unmarshal does. It
+// reports whether the scanner decoded raw.
+func checkScan(t testing.TB, raw []byte, s *scanner, fast, slow *record) bool {
+	t.Helper()
+	fast.reset()
+	slow.reset()
+	fastErr := s.fast(raw, fast)
+	slowErr := json.Unmarshal(raw, slow, unmarshalOptions)
+	if fastErr != nil {
+		return false
+	}
+	if slowErr != nil {
+		t.Fatalf("scanner decoded what json.Unmarshal rejects (%v): %s", slowErr, raw)
+	}
+	if !reflect.DeepEqual(fast, slow) {
+		t.Fatalf("scanner and json.Unmarshal differ on %s:\nscanner %+v\nunmarshal %+v", raw, fast, slow)
+	}
+	return true
+}
+
+// scanAll runs checkScan on every record of data and returns how many the
+// scanner decoded and how many records there were.
+func scanAll(t testing.TB, data []byte) (decoded, records int) {
+	t.Helper()
+	var s scanner
+	var fast, slow record
+	for it := range wire.Records(bytes.NewReader(data), "value") {
+		if it.Err != nil {
+			continue
+		}
+		records++
+		if checkScan(t, it.Raw, &s, &fast, &slow) {
+			decoded++
+		}
+	}
+	return decoded, records
+}
+
+func TestScanMatchesUnmarshal(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.json")
+	corpus, _ := filepath.Glob("testdata/fuzz/FuzzDecode/*")
+	for _, f := range append(files, corpus...) {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			decoded, records := scanAll(t, data)
+			if filepath.Ext(filepath.Base(f[:len(f)-len(".json")])) == ".good" && decoded != records {
+				t.Errorf("scanner decoded %d of %d records of a good fixture", decoded, records)
+			}
+		})
+	}
+	for name, data := range map[string][]byte{"alerts_v2": generateAlerts(50), "incidents": generateIncidents(10, 5)} {
+		if decoded, records := scanAll(t, data); decoded != records || records == 0 {
+			t.Errorf("%s: scanner decoded %d of %d records", name, decoded, records)
+		}
+	}
+}
+
+// TestScanGivesUp checks that the scanner leaves to json.Unmarshal what
+// it cannot decode as json.Unmarshal would.
+func TestScanGivesUp(t *testing.T) {
+	for _, raw := range []string{
+		`{"id": 7}`,
+		`{"mitreTechniques": "T1059"}`,
+		`{"evidence": {"@odata.type": "x"}}`,
+		`{"evidence": [{"processId": true}]}`,
+		`{"evidence": [{"processId": 1.5}]}`,
+		`{"evidence": [{"processId": -1}]}`,
+		`{"evidence": [{"userAccount": "me"}]}`,
+		`{"alerts": "none"}`,
+		`{"title": "\ud800"}`,
+	} {
+		var s scanner
+		var w record
+		if s.fast([]byte(raw), &w) == nil {
+			t.Errorf("scanner decoded %s", raw)
+		}
+	}
+}
+
+// FuzzScan checks the scanner against json.Unmarshal on any object
+// wire.Records accepts (seeds: the FuzzDecode corpus and fixtures).
+func FuzzScan(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.json")
+	for _, name := range files {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(`{"id":"a","evidence":[{"userAccount":{"upn":"x"},"userAccount":{"domainName":"d"}}],"evidence":[null,{}],"alerts":[]}`))
+	f.Add([]byte(`{"\u0069d":"a\n\"b","tags":null,"customTags":[],"mitreTechniques":[null,"T1"],"evidence":[{"processId":"  12 ","appId":null,"fileDetails":null}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<16 {
+			return
+		}
+		scanAll(t, data)
+	})
+}
