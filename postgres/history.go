@@ -1,0 +1,142 @@
+package postgres
+
+import "fmt"
+
+// versionSeen reports whether hash is a stored version of the subject.
+func (w *writer) versionSeen(kind, id, hash string) (bool, error) {
+	var n int
+	if err := w.tx.QueryRow(w.ctx, `SELECT count(*) FROM versions WHERE tenant = $1 AND kind = $2 AND subject_id = $3
+		AND hash = $4`, w.tenant, kind, id, hash).Scan(&n); err != nil {
+		return false, fmt.Errorf("look up version: %w", err)
+	}
+	return n > 0, nil
+}
+
+// addVersion stores next as a version of the subject whose current state is
+// cur, sets next.sortAt, and reports whether next is newer than cur and so
+// becomes the current state. A version is older only when it has an Updated
+// time and that time is before cur's place in time; a version without one
+// follows cur.
+func (w *writer) addVersion(kind, id string, cur, next *state) (bool, error) {
+	newer := next.updated == 0 || next.updated >= cur.sortAt
+	next.sortAt = next.updated
+	if next.updated == 0 {
+		next.sortAt = cur.sortAt
+	}
+	// The first version is stored when a second one arrives.
+	if _, err := w.exec(`INSERT INTO versions (tenant, kind, subject_id, hash, seq, sort_at, updated, status,
+		assignee, verdict, severity, determination) VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT DO NOTHING`,
+		kind, id, cur.hash, cur.sortAt, cur.updated,
+		cur.status, cur.assignee, cur.verdict, cur.severity, cur.determination); err != nil {
+		return false, err
+	}
+	if _, err := w.exec(`INSERT INTO versions (tenant, kind, subject_id, hash, seq, sort_at, updated, status,
+		assignee, verdict, severity, determination)
+		SELECT $1, $2::text, $3::text, $4::text, max(seq) + 1, $5::bigint, $6::bigint, $7::text, $8::text, $9::text,
+		$10::text, $11::text FROM versions WHERE tenant = $1 AND kind = $2 AND subject_id = $3`,
+		kind, id, next.hash, next.sortAt, next.updated,
+		next.status, next.assignee, next.verdict, next.severity, next.determination); err != nil {
+		return false, err
+	}
+	return newer, nil
+}
+
+// version is one row of versions, as rebuildHistory reads it.
+type version struct {
+	sortAt, updated int64
+	tracked
+}
+
+// rebuildHistory replaces the subject's derived history with the changes
+// between its consecutive versions in time order. Each change is dated by
+// the later version's Updated time (or its place in time when it has none)
+// and attributed to that version's assignee. A change the source itself
+// reported between the two versions is not repeated.
+func (w *writer) rebuildHistory(kind, id string) error {
+	vs, err := w.versions(kind, id)
+	if err != nil {
+		return err
+	}
+	reported, err := w.sourceHistory(kind, id)
+	if err != nil {
+		return err
+	}
+	if _, err := w.exec(`DELETE FROM history WHERE tenant = $1 AND kind = $2 AND subject_id = $3 AND origin = 'derived'`,
+		kind, id); err != nil {
+		return err
+	}
+	for i := 1; i < len(vs); i++ {
+		at := vs[i].updated
+		if at == 0 {
+			at = vs[i].sortAt
+		}
+		from, to := vs[i-1].values(), vs[i].values()
+		for f := range from {
+			if from[f] == to[f] || reported.has(trackedFields[f], from[f], to[f], vs[i-1].sortAt, at) {
+				continue
+			}
+			if _, err := w.exec(`INSERT INTO history (tenant, kind, subject_id, at, field, from_value,
+				to_value, changed_by, origin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'derived') ON CONFLICT DO NOTHING`,
+				kind, id, at, trackedFields[f], from[f], to[f], vs[i].assignee); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (w *writer) versions(kind, id string) ([]version, error) {
+	rows, err := w.tx.Query(w.ctx, `SELECT sort_at, updated, status, assignee, verdict, severity, determination
+		FROM versions WHERE tenant = $1 AND kind = $2 AND subject_id = $3 ORDER BY sort_at, seq`, w.tenant, kind, id)
+	if err != nil {
+		return nil, fmt.Errorf("load versions: %w", err)
+	}
+	defer rows.Close()
+	var vs []version
+	for rows.Next() {
+		var v version
+		if err := rows.Scan(&v.sortAt, &v.updated, &v.status, &v.assignee, &v.verdict, &v.severity,
+			&v.determination); err != nil {
+			return nil, fmt.Errorf("load versions: %w", err)
+		}
+		vs = append(vs, v)
+	}
+	return vs, rows.Err()
+}
+
+// sourceChange is a change the source reported.
+type sourceChange struct {
+	at              int64
+	field, from, to string
+}
+
+type sourceChanges []sourceChange
+
+// has reports whether the source reported the change in (after, until].
+func (cs sourceChanges) has(field, from, to string, after, until int64) bool {
+	for _, c := range cs {
+		if c.field == field && c.from == from && c.to == to && c.at > after && c.at <= until {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *writer) sourceHistory(kind, id string) (sourceChanges, error) {
+	rows, err := w.tx.Query(w.ctx, `SELECT at, field, from_value, to_value FROM history
+		WHERE tenant = $1 AND kind = $2 AND subject_id = $3 AND origin = 'source'`, w.tenant, kind, id)
+	if err != nil {
+		return nil, fmt.Errorf("load source history: %w", err)
+	}
+	defer rows.Close()
+	var cs sourceChanges
+	for rows.Next() {
+		var c sourceChange
+		if err := rows.Scan(&c.at, &c.field, &c.from, &c.to); err != nil {
+			return nil, fmt.Errorf("load source history: %w", err)
+		}
+		cs = append(cs, c)
+	}
+	return cs, rows.Err()
+}

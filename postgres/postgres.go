@@ -1,0 +1,145 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/jackc/pgx/v5"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DefaultTenant is the tenant of a store opened with Open.
+const DefaultTenant = "default"
+
+// Store is a debrief.Store in a PostgreSQL database, holding one tenant's
+// data. Stores of several tenants may share a database.
+type Store struct {
+	pool      *pool
+	tenant    string
+	closeOnce sync.Once
+}
+
+var _ debrief.Store = (*Store)(nil)
+
+// Open connects to the database at dsn (a postgres:// URL or a key=value
+// string, as libpq takes them), brings its schema up to date, and returns
+// the store of the default tenant.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	return OpenTenant(ctx, dsn, DefaultTenant)
+}
+
+// OpenTenant is Open for the given tenant: an organisation whose data the
+// store keeps apart from every other tenant's in the same database.
+func OpenTenant(ctx context.Context, dsn, tenant string) (*Store, error) {
+	if tenant == "" {
+		return nil, debrief.Errorf(debrief.EINVALID, "open store: empty tenant")
+	}
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, debrief.Errorf(debrief.EINVALID, "open store: %v", err)
+	}
+	s := &Store{pool: newPool(cfg, maxConns), tenant: tenant}
+	if err := s.migrate(ctx); err != nil {
+		s.pool.close()
+		return nil, fmt.Errorf("open store %s: %w", redact(cfg), err)
+	}
+	return s, nil
+}
+
+// redact names the database without its password.
+func redact(cfg *pgx.ConnConfig) string {
+	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
+}
+
+// Tenant is the tenant whose data the store keeps.
+func (s *Store) Tenant() string { return s.tenant }
+
+// Close releases the store; closing it again does nothing. Connections in
+// use close when the call using them returns.
+func (s *Store) Close() error {
+	s.closeOnce.Do(s.pool.close)
+	return nil
+}
+
+// maxConns is how many connections a Store opens at most.
+const maxConns = 8
+
+// conn runs fn on a pooled connection.
+func (s *Store) conn(ctx context.Context, fn func(c *pgx.Conn) error) error {
+	c, err := s.pool.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.pool.release(c)
+	return fn(c)
+}
+
+// migrationLock is the advisory lock that serialises migrations.
+const migrationLock = 0x64656272 // "debr"
+
+// migrate applies, in name order, every embedded migration not yet recorded
+// in schema_migrations, each in its own transaction, under an advisory lock
+// so that stores opening at once do not race.
+func (s *Store) migrate(ctx context.Context) error {
+	return s.conn(ctx, func(c *pgx.Conn) error {
+		if _, err := c.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+			return fmt.Errorf("lock migrations: %w", err)
+		}
+		defer c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
+		if _, err := c.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    text PRIMARY KEY,
+			applied_at bigint NOT NULL
+		)`); err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+		names, err := fs.Glob(migrations, "migrations/*.sql")
+		if err != nil {
+			return fmt.Errorf("list migrations: %w", err)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if err := applyMigration(ctx, c, name); err != nil {
+				return fmt.Errorf("migration %s: %w", filepath.Base(name), err)
+			}
+		}
+		return nil
+	})
+}
+
+func applyMigration(ctx context.Context, c *pgx.Conn, name string) error {
+	version := strings.TrimSuffix(filepath.Base(name), ".sql")
+	tx, err := c.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`,
+		version, time.Now().UTC().UnixNano()); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}

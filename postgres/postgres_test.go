@@ -1,0 +1,94 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/postgres"
+	"github.com/debrief-dev/debrief/storetest"
+	"github.com/jackc/pgx/v5"
+)
+
+// testDSN returns the server the tests use, or skips the test.
+func testDSN(tb testing.TB) string {
+	tb.Helper()
+	dsn := os.Getenv("DEBRIEF_TEST_POSTGRES")
+	if dsn == "" {
+		tb.Skip("DEBRIEF_TEST_POSTGRES is unset: set it to a PostgreSQL DSN (e.g. postgres://postgres@localhost:5432/postgres) to run the PostgreSQL store tests; .ci/run starts a throwaway server")
+	}
+	return dsn
+}
+
+var schemas atomic.Int64
+
+// freshSchema creates an empty schema, dropped when the test ends, and
+// returns a DSN whose search_path is that schema.
+func freshSchema(tb testing.TB) string {
+	tb.Helper()
+	dsn := testDSN(tb)
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		tb.Fatalf("connect to DEBRIEF_TEST_POSTGRES: %v", err)
+	}
+	defer c.Close(ctx)
+	name := fmt.Sprintf("debrief_test_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6, schemas.Add(1))
+	if _, err := c.Exec(ctx, `CREATE SCHEMA `+name); err != nil {
+		tb.Fatalf("create schema: %v", err)
+	}
+	tb.Cleanup(func() {
+		c, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			tb.Errorf("connect to drop schema %s: %v", name, err)
+			return
+		}
+		defer c.Close(ctx)
+		if _, err := c.Exec(ctx, `DROP SCHEMA `+name+` CASCADE`); err != nil {
+			tb.Errorf("drop schema %s: %v", name, err)
+		}
+	})
+	return withParam(dsn, "search_path", name)
+}
+
+// withParam adds a run-time parameter to a URL or key=value DSN.
+func withParam(dsn, key, value string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		return dsn + sep + key + "=" + value
+	}
+	return dsn + " " + key + "=" + value
+}
+
+func openStore(tb testing.TB, dsn, tenant string) *postgres.Store {
+	tb.Helper()
+	s, err := postgres.OpenTenant(context.Background(), dsn, tenant)
+	if err != nil {
+		tb.Fatalf("open: %v", err)
+	}
+	return s
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) debrief.Store {
+		return openStore(t, freshSchema(t), postgres.DefaultTenant)
+	})
+}
+
+// TestStoreTenants runs the suite with every store a tenant of its own in
+// one schema: tenants must not see each other's data.
+func TestStoreTenants(t *testing.T) {
+	dsn := freshSchema(t)
+	var n atomic.Int64
+	storetest.Run(t, func(t *testing.T) debrief.Store {
+		return openStore(t, dsn, fmt.Sprintf("customer-%d", n.Add(1)))
+	})
+}

@@ -1,0 +1,335 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Subject kinds in the versions, history and raw_records tables.
+const (
+	kindIncident = "incident"
+	kindAlert    = "alert"
+)
+
+// Link origins in incident_alerts (a bit set).
+const (
+	linkByAlert    = 1 // Alert.IncidentID
+	linkByIncident = 2 // Incident.AlertIDs or Incident.Alerts
+	linkByAssign   = 4 // Store.Assign
+)
+
+// Write stores recs in one transaction: all of them or, on any error
+// (including ctx being cancelled half-way), none of them. See the package
+// documentation for how new, unchanged, newer, older and partial records are
+// told apart.
+func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.WriteResult, error) {
+	if len(recs) == 0 {
+		return debrief.WriteResult{}, nil
+	}
+	var res debrief.WriteResult
+	err := s.writeTx(ctx, func(tx pgx.Tx) error {
+		w := newWriter(ctx, tx, s.tenant)
+		if err := w.prefetch(recs); err != nil {
+			return err
+		}
+		preps, stop := runPrepare(ctx, recs)
+		defer stop()
+		for i, r := range recs {
+			p := <-preps // prepare stops after sending an error, so p is never missing
+			err := p.err
+			if err == nil {
+				err = ctx.Err()
+			}
+			if err == nil {
+				err = w.record(r, &p)
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", where(i, r), err)
+			}
+		}
+		if err := w.flush(); err != nil {
+			return err
+		}
+		res = w.res
+		return ctx.Err()
+	})
+	if err != nil {
+		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
+	}
+	return res, nil
+}
+
+// writeTx runs fn in a transaction that holds the tenant's write lock: the
+// writers of one tenant take turns (as SQLite's do), so that what a writer
+// read at the start of its batch stays true until it commits.
+func (s *Store) writeTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return s.conn(ctx, func(c *pgx.Conn) error {
+		tx, err := c.Begin(ctx)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "debrief.write:"+s.tenant); err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		return nil
+	})
+}
+
+// where names the i'th record of a batch, and where its input had it.
+func where(i int, r debrief.Record) string {
+	s := fmt.Sprintf("record %d", i+1)
+	switch {
+	case r.Line > 0:
+		s += fmt.Sprintf(" (input line %d)", r.Line)
+	case r.Index > 0:
+		s += fmt.Sprintf(" (input record %d)", r.Index)
+	}
+	return s
+}
+
+// checkRecord validates r and checks that its times can be stored.
+func checkRecord(r debrief.Record) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	var ts []time.Time
+	if in := r.Incident; in != nil {
+		t := in.Times
+		ts = append(ts, t.FirstActivity, t.FirstAlert, t.Created, t.FirstTriage, t.Contained, t.Resolved,
+			t.LastActivity, t.Updated)
+		for _, c := range in.Comments {
+			ts = append(ts, c.At)
+		}
+		for _, c := range in.History {
+			ts = append(ts, c.At)
+		}
+	}
+	for _, a := range r.Alerts() {
+		ts = append(ts, a.FirstActivity, a.LastActivity, a.Created, a.Updated, a.Resolved)
+	}
+	for _, t := range ts {
+		if !storable(t) {
+			return debrief.Errorf(debrief.EINVALID, "time %s: want a time between 1678 and 2262", t.Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
+// tracked is the state whose changes enter the history.
+type tracked struct {
+	status, assignee, verdict, severity, determination string
+}
+
+var trackedFields = [...]string{"status", "assignee", "verdict", "severity", "determination"}
+
+func (t tracked) values() [5]string {
+	return [5]string{t.status, t.assignee, t.verdict, t.severity, t.determination}
+}
+
+// state is what the writer knows of a stored incident or alert.
+type state struct {
+	hash       string
+	sortAt     int64
+	updated    int64
+	partial    bool   // alerts: only partial records so far
+	incidentID string // alerts: Alert.IncidentID as stored
+	tracked
+}
+
+// writer carries one Write's transaction. Every statement's $1 is the
+// tenant.
+type writer struct {
+	ctx    context.Context
+	tx     pgx.Tx
+	tenant string
+	enc    encoder // for values the writer builds itself
+	res    debrief.WriteResult
+	inc    map[string]*state // stored incidents touched by this batch; nil: absent
+	alerts map[string]*state
+
+	alertRows, rawRows [][]any           // queued for COPY
+	links              map[[2]string]int // (incident, alert) → origin bits, queued
+}
+
+func newWriter(ctx context.Context, tx pgx.Tx, tenant string) *writer {
+	return &writer{ctx: ctx, tx: tx, tenant: tenant, inc: map[string]*state{}, alerts: map[string]*state{},
+		links: map[[2]string]int{}}
+}
+
+// exec runs query with the tenant as $1 and args from $2 on.
+func (w *writer) exec(query string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := w.tx.Exec(w.ctx, query, append([]any{w.tenant}, args...)...)
+	if err != nil {
+		return tag, fmt.Errorf("%.60q: %w", oneLine(query), err)
+	}
+	return tag, nil
+}
+
+func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
+
+// alertCopyColumns are the columns of a queued alert row.
+var alertCopyColumns = append(append([]string{"tenant", "id"}, strings.Split(contentColumns, ", ")...),
+	"partial_entities", "hash", "sort_at", "partial", "raw")
+
+// flush sends every queued row: alerts and raw records by COPY, links in
+// one INSERT of arrays. Paths that read or change stored rows flush first,
+// so that they see everything written before them.
+func (w *writer) flush() error {
+	if len(w.alertRows) > 0 {
+		if _, err := w.tx.CopyFrom(w.ctx, pgx.Identifier{"alerts"}, alertCopyColumns,
+			pgx.CopyFromRows(w.alertRows)); err != nil {
+			return fmt.Errorf("copy alerts: %w", err)
+		}
+		w.alertRows = w.alertRows[:0]
+	}
+	if len(w.rawRows) > 0 {
+		if _, err := w.tx.CopyFrom(w.ctx, pgx.Identifier{"raw_records"},
+			[]string{"tenant", "kind", "subject_id", "hash", "raw"}, pgx.CopyFromRows(w.rawRows)); err != nil {
+			return fmt.Errorf("copy raw records: %w", err)
+		}
+		w.rawRows = w.rawRows[:0]
+	}
+	if len(w.links) == 0 {
+		return nil
+	}
+	incs, alerts, origins := make([]string, 0, len(w.links)), make([]string, 0, len(w.links)), make([]int32, 0, len(w.links))
+	for k, o := range w.links {
+		incs, alerts, origins = append(incs, k[0]), append(alerts, k[1]), append(origins, int32(o))
+	}
+	clear(w.links)
+	_, err := w.exec(`INSERT INTO incident_alerts (tenant, incident_id, alert_id, origin)
+		SELECT $1, l.i, l.a, l.o FROM unnest($2::text[], $3::text[], $4::int[]) AS l (i, a, o)
+		ON CONFLICT (tenant, incident_id, alert_id) DO UPDATE SET origin = incident_alerts.origin | excluded.origin
+		WHERE incident_alerts.origin | excluded.origin <> incident_alerts.origin`, incs, alerts, origins)
+	return err
+}
+
+func (w *writer) link(incidentID, alertID string, origin int) {
+	w.links[[2]string{incidentID, alertID}] |= origin
+}
+
+// raw queues the raw record of a version that is not current.
+func (w *writer) raw(kind, id, hash string, raw []byte) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	w.rawRows = append(w.rawRows, []any{w.tenant, kind, id, hash, raw})
+	return nil
+}
+
+// keepRaw moves the raw record of the current version of a stored incident
+// or alert (table incidents or alerts) to raw_records, before a newer
+// version replaces it.
+func (w *writer) keepRaw(table, kind, id string) error {
+	_, err := w.exec(`INSERT INTO raw_records (tenant, kind, subject_id, hash, raw)
+		SELECT tenant, $2, id, hash, raw FROM `+table+` WHERE tenant = $1 AND id = $3 AND raw IS NOT NULL`, kind, id)
+	return err
+}
+
+// rawValue binds a raw record, or NULL.
+func rawValue(raw []byte) any {
+	if len(raw) == 0 {
+		return nil
+	}
+	return raw
+}
+
+// record writes one record: its incident, then its alerts.
+func (w *writer) record(r debrief.Record, p *prep) error {
+	if in := r.Incident; in != nil {
+		if err := w.incident(in, p.incHash); err != nil {
+			return fmt.Errorf("incident %s: %w", in.ID, err)
+		}
+		for i := range in.Alerts {
+			if err := w.alert(&in.Alerts[i], &p.alerts[i]); err != nil {
+				return fmt.Errorf("incident %s: alert %s: %w", in.ID, in.Alerts[i].ID, err)
+			}
+		}
+		return nil
+	}
+	if r.Partial {
+		if err := w.partial(r.Alert, &p.alerts[0]); err != nil {
+			return fmt.Errorf("partial alert %s: %w", r.Alert.ID, err)
+		}
+		return nil
+	}
+	if err := w.alert(r.Alert, &p.alerts[0]); err != nil {
+		return fmt.Errorf("alert %s: %w", r.Alert.ID, err)
+	}
+	return nil
+}
+
+// prefetch loads the state of every stored incident and alert the batch
+// names, in two queries.
+func (w *writer) prefetch(recs []debrief.Record) error {
+	var incIDs, alertIDs []string
+	for _, r := range recs {
+		if r.Incident != nil {
+			incIDs = append(incIDs, r.Incident.ID)
+		}
+		for _, a := range r.Alerts() {
+			alertIDs = append(alertIDs, a.ID)
+		}
+	}
+	if err := w.load(w.inc, incIDs, `SELECT id, hash, sort_at, coalesce(updated, 0), false, '',
+		coalesce(status, ''), coalesce(assignee, ''), coalesce(verdict, ''), coalesce(severity, ''),
+		coalesce(determination, '')
+		FROM incidents WHERE tenant = $1 AND id = ANY($2)`); err != nil {
+		return fmt.Errorf("load incidents: %w", err)
+	}
+	if err := w.load(w.alerts, alertIDs, `SELECT id, hash, sort_at, coalesce(updated, 0), partial,
+		coalesce(incident_id, ''), coalesce(status, ''), '', coalesce(verdict, ''), coalesce(severity, ''),
+		coalesce(determination, '')
+		FROM alerts WHERE tenant = $1 AND id = ANY($2)`); err != nil {
+		return fmt.Errorf("load alerts: %w", err)
+	}
+	return nil
+}
+
+func (w *writer) load(into map[string]*state, ids []string, query string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := w.tx.Query(w.ctx, query, w.tenant, ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		s := &state{}
+		if err := rows.Scan(&id, &s.hash, &s.sortAt, &s.updated, &s.partial, &s.incidentID,
+			&s.status, &s.assignee, &s.verdict, &s.severity, &s.determination); err != nil {
+			return err
+		}
+		into[id] = s
+	}
+	return rows.Err()
+}
+
+// params is n comma-separated placeholders from $from on.
+func params(from, n int) string {
+	b := make([]byte, 0, 4*n)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, '$')
+		b = strconv.AppendInt(b, int64(from+i), 10)
+	}
+	return string(b)
+}

@@ -1,0 +1,214 @@
+package postgres
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/jackc/pgx/v5"
+)
+
+// contentColumns are an alert's columns that hold the record's content, in
+// the order of encoder.content.
+const contentColumns = "source, source_id, provider_id, incident_id, product, detection_source, rule_id, " +
+	"rule_name, title, description, category, severity, status, verdict, determination, tactics, threat_names, " +
+	"techniques, entities, technique_ids, all_tactics, first_activity, last_activity, created, updated, " +
+	"resolved, url"
+
+func alertState(a *debrief.Alert, hash string) *state {
+	u := nanos0(a.Updated)
+	return &state{hash: hash, sortAt: u, updated: u, incidentID: a.IncidentID,
+		tracked: tracked{string(a.Status), "", string(a.Verdict), string(a.Severity), a.Determination}}
+}
+
+// alert writes one full alert record.
+func (w *writer) alert(a *debrief.Alert, p *alertPrep) error {
+	hash := p.hash
+	cur := w.alerts[a.ID]
+	if cur == nil {
+		return w.insertAlert(a, p, alertState(a, hash), nil)
+	}
+	if cur.hash == hash {
+		w.res.AlertsUnchanged++
+		return nil
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
+	if cur.partial { // the first full record after partial ones
+		w.res.AlertsUpdated++
+		return w.replaceAlert(a, p, cur, alertState(a, hash))
+	}
+	seen, err := w.versionSeen(kindAlert, a.ID, hash)
+	if err != nil || seen {
+		w.res.AlertsUnchanged++
+		return err
+	}
+	next := alertState(a, hash)
+	newer, err := w.addVersion(kindAlert, a.ID, cur, next)
+	if err != nil {
+		return err
+	}
+	if newer {
+		err = w.replaceAlert(a, p, cur, next)
+	} else {
+		err = w.raw(kindAlert, a.ID, hash, a.Raw)
+	}
+	if err != nil {
+		return err
+	}
+	w.res.AlertsUpdated++
+	return w.rebuildHistory(kindAlert, a.ID)
+}
+
+// insertAlert queues a new alert row. A partial record's entities go to
+// partial (and a.Entities is then ignored).
+func (w *writer) insertAlert(a *debrief.Alert, p *alertPrep, next *state, partial []debrief.Entity) error {
+	vals := p.vals
+	vals[0] = w.tenant
+	hash := p.hash
+	if next.partial {
+		hash = ""
+		vals[2+18] = nil // entities: a partial record's go to partial_entities
+	}
+	w.alertRows = append(w.alertRows, append(vals, w.enc.entities(partial), hash, next.sortAt, next.partial, rawValue(a.Raw)))
+	if a.IncidentID != "" {
+		w.link(a.IncidentID, a.ID, linkByAlert)
+	}
+	w.alerts[a.ID] = next
+	w.res.AlertsNew++
+	return nil
+}
+
+// replaceAlert makes a the current version of a stored alert. Entities that
+// partial records merged in stay.
+func (w *writer) replaceAlert(a *debrief.Alert, p *alertPrep, cur, next *state) error {
+	if err := w.keepRaw("alerts", kindAlert, a.ID); err != nil {
+		return err
+	}
+	args := append(slices.Clip(p.content()), next.hash, next.sortAt, rawValue(a.Raw), a.ID)
+	if _, err := w.exec(`UPDATE alerts SET (`+contentColumns+`, hash, sort_at, partial, raw) = (`+
+		params(2, 27)+`, $29, $30, false, $31) WHERE tenant = $1 AND id = $32`, args...); err != nil {
+		return err
+	}
+	if cur.incidentID != "" && cur.incidentID != a.IncidentID {
+		if err := w.unlink("", a.ID, linkByAlert, []string{a.IncidentID}); err != nil {
+			return err
+		}
+	}
+	if a.IncidentID != "" {
+		w.link(a.IncidentID, a.ID, linkByAlert)
+	}
+	w.alerts[a.ID] = next
+	return nil
+}
+
+// partial merges a partial alert record: its entities join the stored
+// alert's, and its non-empty fields fill the stored alert's empty ones (a
+// full record stays authoritative). An alert not stored yet is stored as far
+// as the record goes, to be completed by its full record.
+func (w *writer) partial(a *debrief.Alert, p *alertPrep) error {
+	cur := w.alerts[a.ID]
+	if cur == nil {
+		return w.insertAlert(a, p, &state{partial: true, incidentID: a.IncidentID}, uniqueEntities(a.Entities, nil))
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
+	stored, err := w.storedAlert(a.ID)
+	if err != nil {
+		return err
+	}
+	filled := fill(&stored.Alert, a)
+	added := uniqueEntities(a.Entities, append(slices.Clip(stored.Entities), stored.partial...))
+	if !filled && len(added) == 0 {
+		w.res.AlertsUnchanged++
+		return nil
+	}
+	merged := append(stored.partial, added...)
+	args := w.enc.content(nil, &stored.Alert)
+	if _, err := w.exec(`UPDATE alerts SET (`+contentColumns+`, partial_entities) = (`+params(2, 28)+
+		`) WHERE tenant = $1 AND id = $30`,
+		append(args, w.enc.entities(merged), a.ID)...); err != nil {
+		return err
+	}
+	if cur.incidentID == "" && a.IncidentID != "" {
+		cur.incidentID = a.IncidentID
+		w.link(a.IncidentID, a.ID, linkByAlert)
+	}
+	if err := w.raw(kindAlert, a.ID, p.hash, a.Raw); err != nil {
+		return err
+	}
+	w.res.AlertsUpdated++
+	return nil
+}
+
+// storedAlert reads an alert row within the transaction.
+func (w *writer) storedAlert(id string) (*alertRow, error) {
+	r, err := scanAlert(w.tx.QueryRow(w.ctx, `SELECT `+alertSelect+` FROM alerts a WHERE a.tenant = $1 AND a.id = $2`,
+		w.tenant, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("alert %s vanished", id)
+	}
+	return r, err
+}
+
+// uniqueEntities returns the entities of es whose keys are neither in have
+// nor earlier in es.
+func uniqueEntities(es, have []debrief.Entity) []debrief.Entity {
+	seen := make(map[string]bool, len(es)+len(have))
+	for _, e := range have {
+		seen[e.Key()] = true
+	}
+	var out []debrief.Entity
+	for _, e := range es {
+		if !seen[e.Key()] {
+			seen[e.Key()] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// fill sets the empty fields of dst that src has, and dst's techniques when
+// it has none; it reports whether anything changed.
+func fill(dst, src *debrief.Alert) bool {
+	changed := false
+	for _, f := range [...]struct{ d, s *string }{
+		{&dst.ProviderID, &src.ProviderID}, {&dst.IncidentID, &src.IncidentID}, {&dst.Product, &src.Product},
+		{&dst.DetectionSource, &src.DetectionSource}, {&dst.RuleID, &src.RuleID}, {&dst.RuleName, &src.RuleName},
+		{&dst.Title, &src.Title}, {&dst.Description, &src.Description}, {&dst.Category, &src.Category},
+		{&dst.Determination, &src.Determination}, {&dst.URL, &src.URL},
+	} {
+		changed = fillOne(f.d, *f.s) || changed
+	}
+	changed = fillOne(&dst.Severity, src.Severity) || changed
+	changed = fillOne(&dst.Status, src.Status) || changed
+	changed = fillOne(&dst.Verdict, src.Verdict) || changed
+	for _, f := range [...]struct{ d, s *[]string }{{&dst.Tactics, &src.Tactics}, {&dst.ThreatNames, &src.ThreatNames}} {
+		if len(*f.d) == 0 && len(*f.s) > 0 {
+			*f.d, changed = *f.s, true
+		}
+	}
+	if len(dst.Techniques) == 0 && len(src.Techniques) > 0 {
+		dst.Techniques, changed = src.Techniques, true
+	}
+	for _, f := range [...]struct{ d, s *time.Time }{{&dst.FirstActivity, &src.FirstActivity},
+		{&dst.LastActivity, &src.LastActivity}, {&dst.Created, &src.Created}, {&dst.Updated, &src.Updated},
+		{&dst.Resolved, &src.Resolved}} {
+		if f.d.IsZero() && !f.s.IsZero() {
+			*f.d, changed = *f.s, true
+		}
+	}
+	return changed
+}
+
+func fillOne[S ~string](dst *S, src S) bool {
+	if *dst == "" && src != "" {
+		*dst = src
+		return true
+	}
+	return false
+}

@@ -1,0 +1,147 @@
+package postgres
+
+import "github.com/debrief-dev/debrief"
+
+const incidentColumns = "id, source, source_id, title, description, severity, status, verdict, determination, " +
+	"assignee, redirect_to, url, first_activity, first_alert, created, first_triage, contained, resolved, " +
+	"last_activity, updated, hash, sort_at, raw"
+
+func incidentValues(in *debrief.Incident, hash string, sortAt int64) []any {
+	t := in.Times
+	return []any{in.ID, string(in.Source), in.SourceID, text(in.Title), text(in.Description),
+		text(string(in.Severity)), text(string(in.Status)), text(string(in.Verdict)), text(in.Determination),
+		text(in.Assignee), text(in.RedirectTo), text(in.URL), nanos(t.FirstActivity), nanos(t.FirstAlert),
+		nanos(t.Created), nanos(t.FirstTriage), nanos(t.Contained), nanos(t.Resolved), nanos(t.LastActivity),
+		nanos(t.Updated), hash, sortAt, rawValue(in.Raw)}
+}
+
+func incidentTracked(in *debrief.Incident) tracked {
+	return tracked{string(in.Status), in.Assignee, string(in.Verdict), string(in.Severity), in.Determination}
+}
+
+// incident writes one incident (not its nested alerts).
+func (w *writer) incident(in *debrief.Incident, hash string) error {
+	cur := w.inc[in.ID]
+	if cur != nil && cur.hash == hash {
+		w.res.IncidentsUnchanged++
+		return nil
+	}
+	if cur == nil {
+		sortAt := nanos0(in.Times.Updated)
+		if _, err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`) VALUES ($1, `+params(2, 23)+`)`,
+			incidentValues(in, hash, sortAt)...); err != nil {
+			return err
+		}
+		if err := w.incidentParts(in, true, true); err != nil {
+			return err
+		}
+		w.inc[in.ID] = &state{hash: hash, sortAt: sortAt, updated: nanos0(in.Times.Updated), tracked: incidentTracked(in)}
+		w.res.IncidentsNew++
+		return nil
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
+	seen, err := w.versionSeen(kindIncident, in.ID, hash)
+	if err != nil || seen {
+		w.res.IncidentsUnchanged++
+		return err
+	}
+	next := &state{hash: hash, updated: nanos0(in.Times.Updated), tracked: incidentTracked(in)}
+	newer, err := w.addVersion(kindIncident, in.ID, cur, next)
+	if err != nil {
+		return err
+	}
+	if newer {
+		if err := w.keepRaw("incidents", kindIncident, in.ID); err != nil {
+			return err
+		}
+		if _, err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 23)+`) WHERE tenant = $1 AND id = $25`,
+			append(incidentValues(in, hash, next.sortAt), in.ID)...); err != nil {
+			return err
+		}
+		w.inc[in.ID] = next
+	} else if err := w.raw(kindIncident, in.ID, hash, in.Raw); err != nil {
+		return err
+	}
+	if err := w.incidentParts(in, newer, false); err != nil {
+		return err
+	}
+	if err := w.rebuildHistory(kindIncident, in.ID); err != nil {
+		return err
+	}
+	w.res.IncidentsUpdated++
+	return nil
+}
+
+// incidentParts writes what hangs off an incident row. current says whether
+// in is (now) the current version: then its tags replace the stored ones
+// and its alert links replace the ones the incident made before; fresh says
+// that there is nothing stored to replace. Comments and source history of
+// every version are kept.
+func (w *writer) incidentParts(in *debrief.Incident, current, fresh bool) error {
+	ids := incidentAlertIDs(in)
+	if current && !fresh {
+		if _, err := w.exec(`DELETE FROM incident_tags WHERE tenant = $1 AND incident_id = $2`, in.ID); err != nil {
+			return err
+		}
+		if err := w.unlink(in.ID, "", linkByIncident, ids); err != nil {
+			return err
+		}
+	}
+	if current {
+		seen := make(map[string]bool, len(in.Tags))
+		for _, tag := range in.Tags {
+			if seen[tag] {
+				continue
+			}
+			if _, err := w.exec(`INSERT INTO incident_tags (tenant, incident_id, ord, tag) VALUES ($1, $2, $3, $4)`,
+				in.ID, len(seen), tag); err != nil {
+				return err
+			}
+			seen[tag] = true
+		}
+	}
+	for _, id := range ids {
+		w.link(in.ID, id, linkByIncident)
+	}
+	for _, c := range in.Comments {
+		if _, err := w.exec(`INSERT INTO comments (tenant, incident_id, at, author, body) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT DO NOTHING`, in.ID, nanos0(c.At), c.Author, c.Text); err != nil {
+			return err
+		}
+	}
+	for _, c := range in.History {
+		if _, err := w.exec(`INSERT INTO history (tenant, kind, subject_id, at, field, from_value, to_value, changed_by,
+			origin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'source') ON CONFLICT DO NOTHING`,
+			kindIncident, in.ID, nanos0(c.At), c.Field, c.From, c.To, c.By); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unlink withdraws origin from the links of incidentID (or, with
+// incidentID "", of alertID) except those to keep, and drops links nobody
+// makes any more. Queued links are flushed first.
+func (w *writer) unlink(incidentID, alertID string, origin int, keep []string) error {
+	if len(w.links) > 0 {
+		if err := w.flush(); err != nil {
+			return err
+		}
+	}
+	col, id := "incident_id", incidentID
+	other := "alert_id"
+	if incidentID == "" {
+		col, id, other = "alert_id", alertID, "incident_id"
+	}
+	if keep == nil {
+		keep = []string{} // <> ALL (NULL) would match nothing
+	}
+	if _, err := w.exec(`UPDATE incident_alerts SET origin = origin & ~$2::int WHERE tenant = $1 AND `+col+` = $3
+		AND origin & $2::int <> 0 AND `+other+` <> ALL ($4::text[])`, origin, id, keep); err != nil {
+		return err
+	}
+	_, err := w.exec(`DELETE FROM incident_alerts WHERE tenant = $1 AND `+col+` = $2 AND origin = 0`, id)
+	return err
+}
