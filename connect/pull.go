@@ -43,9 +43,12 @@ type Options struct {
 	// Overlap is how far before a run's start the next run looks again,
 	// for records that changed while the run paged and for clock skew
 	// between source and here; 0 means 5 minutes.
-	Overlap  time.Duration
-	Now      func() time.Time // nil: time.Now
-	Progress func(Stats)      // called after each stored page; optional
+	Overlap time.Duration
+	// GroupAlerts bounds the alerts of pages stored together in one
+	// transaction when the fetching runs ahead of the store; 0 means 2000.
+	GroupAlerts int
+	Now         func() time.Time // nil: time.Now
+	Progress    func(Stats)      // called after each stored page; optional
 }
 
 // Stats is what a pull of one feed did.
@@ -70,7 +73,8 @@ type state struct {
 }
 
 // Pull reads feed from its checkpoint to its last page, storing each page
-// before advancing the checkpoint past it.
+// before advancing the checkpoint past it. The next page is fetched and
+// decoded while the current one is stored.
 func Pull(ctx context.Context, feed Feed, o Options) (Stats, error) {
 	st := Stats{Feed: feed.Name()}
 	s, err := loadState(ctx, o.Checkpoints, feed.Name(), o.Since)
@@ -88,17 +92,22 @@ func Pull(ctx context.Context, feed Feed, o Options) (Stats, error) {
 			return st, err
 		}
 	}
-	for s.Cursor != "" {
-		page, err := fetch(ctx, feed, &s, st.Resumed && st.Pages == 0)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan fetched, 8)
+	go produce(ctx, feed, o.Sink, s, st.Resumed, pages)
+	q := &queue{pages: pages}
+	for {
+		group, err := q.gather(o.groupAlerts())
+		if err != nil || len(group) == 0 {
+			return st, errors.Join(err, ctx.Err())
+		}
+		res, err := o.Sink.Commit(ctx, merge(group), group[0].label)
 		if err != nil {
 			return st, err
 		}
-		res, err := o.Sink.Write(ctx, feed.Decoder(), bytes.NewReader(page.Body), fmt.Sprintf("%s page %d", feed.Name(), st.Pages+1))
-		if err != nil {
-			return st, err
-		}
-		st.add(res)
-		s.Cursor, s.Latest = page.Next, later(s.Latest, res.Latest)
+		st.add(res, len(group))
+		s.Cursor, s.Latest = group[len(group)-1].next, later(s.Latest, res.Latest)
 		if s.Cursor == "" {
 			s = s.finished(o.overlap())
 		}
@@ -110,7 +119,92 @@ func Pull(ctx context.Context, feed Feed, o Options) (Stats, error) {
 			o.Progress(st)
 		}
 	}
-	return st, nil
+}
+
+// queue hands the fetched pages to the store in groups.
+type queue struct {
+	pages <-chan fetched
+	held  *fetched // an error held back until the pages before it are stored
+}
+
+// gather takes the next page, and the pages already fetched after it up
+// to about limit alerts, to store them in one transaction. An error comes
+// alone, after the pages before it.
+func (q *queue) gather(limit int) ([]fetched, error) {
+	if q.held != nil {
+		return nil, q.held.err
+	}
+	p, ok := <-q.pages
+	if !ok {
+		return nil, nil
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	group, n := []fetched{p}, p.batch.Result.Alerts
+	for n < limit {
+		select {
+		case next, ok := <-q.pages:
+			if !ok {
+				return group, nil
+			}
+			if next.err != nil {
+				q.held = &next
+				return group, nil
+			}
+			group, n = append(group, next), n+next.batch.Result.Alerts
+		default:
+			return group, nil
+		}
+	}
+	return group, nil
+}
+
+// merge joins the batches of a group of pages.
+func merge(group []fetched) Batch {
+	if len(group) == 1 {
+		return group[0].batch
+	}
+	var b Batch
+	for _, p := range group {
+		b.Records = append(b.Records, p.batch.Records...)
+		r := p.batch.Result
+		b.Result.Records += r.Records
+		b.Result.Alerts += r.Alerts
+		b.Result.Rejected = append(b.Result.Rejected, r.Rejected...)
+		b.Result.Latest = later(b.Result.Latest, r.Latest)
+	}
+	return b
+}
+
+// fetched is a page fetched and decoded, or the error that ended the feed.
+type fetched struct {
+	batch Batch
+	label string
+	next  string
+	err   error
+}
+
+// produce fetches and decodes the pages of feed from s.Cursor on, until
+// the last page, an error, or ctx ends; it closes out.
+func produce(ctx context.Context, feed Feed, sink *Sink, s state, resumed bool, out chan<- fetched) {
+	defer close(out)
+	for n := 1; s.Cursor != ""; n++ {
+		f := fetched{label: fmt.Sprintf("%s page %d", feed.Name(), n)}
+		page, err := fetch(ctx, feed, &s, resumed && n == 1)
+		if err == nil {
+			f.batch, err = sink.Decode(ctx, feed.Decoder(), bytes.NewReader(page.Body), f.label)
+		}
+		f.next, f.err, s.Cursor = page.Next, err, page.Next
+		select {
+		case out <- f:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // fetch gets the page at s.Cursor. A resumed run whose saved cursor the
@@ -146,6 +240,13 @@ func (s state) finished(overlap time.Duration) state {
 	return state{Since: next}
 }
 
+func (o Options) groupAlerts() int {
+	if o.GroupAlerts <= 0 {
+		return 2000
+	}
+	return o.GroupAlerts
+}
+
 func (o Options) overlap() time.Duration {
 	if o.Overlap <= 0 {
 		return 5 * time.Minute
@@ -153,8 +254,8 @@ func (o Options) overlap() time.Duration {
 	return o.Overlap
 }
 
-func (st *Stats) add(r PageResult) {
-	st.Pages++
+func (st *Stats) add(r PageResult, pages int) {
+	st.Pages += pages
 	st.Records += r.Records
 	st.Alerts += r.Alerts
 	st.Written.Add(r.Written)

@@ -29,19 +29,38 @@ type PageResult struct {
 	Latest   time.Time              // the latest Updated (or Created) time of the stored records
 }
 
+// Batch is a decoded page waiting to be stored.
+type Batch struct {
+	Records []debrief.Record
+	Result  PageResult // what decoding found; Written is filled by Store
+}
+
 // Write decodes r with dec and stores its records; label names the page
 // in record errors. It fails, storing nothing, when the page cannot be
 // decoded at all or the store fails; bad records are in the result.
 func (s *Sink) Write(ctx context.Context, dec ingest.Decoder, r io.Reader, label string) (PageResult, error) {
-	var res PageResult
-	recs, err := s.decode(ctx, dec, r, label, &res)
+	b, err := s.Decode(ctx, dec, r, label)
 	if err != nil {
-		return res, err
+		return b.Result, err
 	}
-	if len(recs) == 0 {
+	return s.Commit(ctx, b, label)
+}
+
+// Decode reads a page into a batch, normalised and validated.
+func (s *Sink) Decode(ctx context.Context, dec ingest.Decoder, r io.Reader, label string) (Batch, error) {
+	var b Batch
+	recs, err := s.decode(ctx, dec, r, label, &b.Result)
+	b.Records = recs
+	return b, err
+}
+
+// Commit writes a batch in one store transaction.
+func (s *Sink) Commit(ctx context.Context, b Batch, label string) (PageResult, error) {
+	res := b.Result
+	if len(b.Records) == 0 {
 		return res, nil
 	}
-	w, err := s.Store.Write(ctx, recs)
+	w, err := s.Store.Write(ctx, b.Records)
 	if err != nil {
 		return res, fmt.Errorf("store %s: %w", label, err)
 	}
