@@ -182,6 +182,7 @@ func TestPullKilled(t *testing.T) {
 		h := newHarness(t, f.srv.URL, f.srv.URL+"/token")
 		ctx, cancel := context.WithCancel(context.Background())
 		o := h.opts
+		o.GroupAlerts = 1 // a transaction per page, so the kill falls between pages
 		o.Progress = func(s connect.Stats) {
 			if s.Pages >= kill {
 				cancel()
