@@ -1,0 +1,161 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/server"
+)
+
+// errorOf decodes a JSON error body.
+func errorOf(t *testing.T, b []byte) string {
+	t.Helper()
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	if err := json.Unmarshal(b, &e); err != nil || e.Error.Code == "" || e.Error.Message == "" {
+		t.Fatalf("not a JSON error body (%v): %s", err, b)
+	}
+	return e.Error.Code
+}
+
+func TestAccess(t *testing.T) {
+	e := newEnv(t, nil)
+	tests := []struct {
+		method, path string
+		role         debrief.Role
+		want         int
+		code         string // error code, when an error
+	}{
+		{"GET", "/api/v1/incidents", "", 401, "unauthorized"},
+		{"GET", "/api/v1/incidents", "bad", 401, "unauthorized"},
+		{"GET", "/api/v1/incidents", debrief.RoleViewer, 200, ""},
+		{"POST", "/api/v1/ingest", debrief.RoleViewer, 403, "forbidden"},
+		{"GET", "/api/v1/tokens", debrief.RoleAnalyst, 403, "forbidden"},
+		{"GET", "/api/v1/tokens", debrief.RoleAdmin, 200, ""},
+		{"GET", "/api/v1/incidents/defender:1", debrief.RoleViewer, 404, "not_found"},
+		{"GET", "/api/v1/incidents?severity=extreme", debrief.RoleViewer, 400, "invalid"},
+		{"GET", "/api/v1/incidents?limit=0", debrief.RoleViewer, 400, "invalid"},
+		{"DELETE", "/api/v1/incidents", debrief.RoleAdmin, 405, "method_not_allowed"},
+		{"GET", "/api/v1/nothing", debrief.RoleViewer, 404, "not_found"},
+		{"GET", "/api/v1/openapi.json", "", 200, ""},
+		{"GET", "/healthz", "", 200, ""},
+		{"GET", "/readyz", "", 200, ""},
+		{"GET", "/incidents", "", 303, ""}, // the UI sends a browser to log in
+	}
+	e.srv.Client().CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	for _, tc := range tests {
+		t.Run(tc.method+" "+tc.path+" "+string(tc.role), func(t *testing.T) {
+			resp, b := e.do(t, tc.method, tc.path, tc.role, nil)
+			if resp.StatusCode != tc.want {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.want, b)
+			}
+			if tc.code != "" {
+				if got := errorOf(t, b); got != tc.code {
+					t.Errorf("code %q, want %q", got, tc.code)
+				}
+			}
+			if resp.StatusCode == 401 && resp.Header.Get("WWW-Authenticate") == "" {
+				t.Error("401 without WWW-Authenticate")
+			}
+		})
+	}
+	if logs := e.log.String(); !strings.Contains(logs, "path=/api/v1/tokens") || !strings.Contains(logs, "status=403") ||
+		strings.Contains(logs, e.tokens[debrief.RoleAdmin]) {
+		t.Errorf("access log lacks requests or holds a secret:\n%s", logs)
+	}
+}
+
+func TestTokensAPI(t *testing.T) {
+	e := newEnv(t, nil)
+	resp, b := e.do(t, "POST", "/api/v1/tokens", debrief.RoleAdmin, strings.NewReader(`{"role":"viewer","name":"dash"}`))
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d %s", resp.StatusCode, b)
+	}
+	var issued server.IssuedToken
+	if err := json.Unmarshal(b, &issued); err != nil || !strings.HasPrefix(issued.Secret, "dbf_") || issued.Role != debrief.RoleViewer {
+		t.Fatalf("issued %+v (%v)", issued, err)
+	}
+	e.tokens["new"] = issued.Secret
+	if resp, b := e.do(t, "GET", "/api/v1/incidents", "new", nil); resp.StatusCode != 200 {
+		t.Fatalf("new token: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := e.do(t, "POST", "/api/v1/tokens", debrief.RoleAdmin, strings.NewReader(`{"role":"root"}`)); resp.StatusCode != 400 {
+		t.Errorf("bad role: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := e.do(t, "DELETE", "/api/v1/tokens/"+issued.ID, debrief.RoleAdmin, nil); resp.StatusCode != 204 {
+		t.Fatalf("revoke: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := e.do(t, "GET", "/api/v1/incidents", "new", nil); resp.StatusCode != 401 {
+		t.Errorf("revoked token: %d %s", resp.StatusCode, b)
+	}
+	var list []debrief.Token
+	resp, b = e.do(t, "GET", "/api/v1/tokens", debrief.RoleAdmin, nil)
+	if err := json.Unmarshal(b, &list); err != nil || len(list) != 4 || strings.Contains(string(b), issued.Secret) || strings.Contains(string(b), "hash") {
+		t.Errorf("tokens: %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.Rate, c.Burst, c.MaxIngest, c.MaxBody = 0.001, 3, 100, 10 })
+	big := bytes.Repeat([]byte(good+"\n"), 3)
+	if resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, bytes.NewReader(big)); resp.StatusCode != 413 || errorOf(t, b) != "too_large" {
+		t.Errorf("large ingest: %d %s", resp.StatusCode, b)
+	}
+	// Without a length, the limit stops the read.
+	if resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, io.MultiReader(bytes.NewReader(big))); resp.StatusCode != 413 || errorOf(t, b) != "too_large" {
+		t.Errorf("large chunked ingest: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := e.do(t, "POST", "/api/v1/tokens", debrief.RoleAdmin, strings.NewReader(`{"role":"viewer","name":"long name"}`)); resp.StatusCode != 413 {
+		t.Errorf("large body: %d %s", resp.StatusCode, b)
+	}
+	var codes []int
+	for range 4 {
+		resp, _ := e.do(t, "GET", "/api/v1/incidents", debrief.RoleViewer, nil)
+		codes = append(codes, resp.StatusCode)
+	}
+	if want := []int{200, 200, 200, 429}; !equal(codes, want) {
+		t.Errorf("statuses %v, want %v", codes, want)
+	}
+	if resp, _ := e.do(t, "GET", "/api/v1/incidents", debrief.RoleAdmin, nil); resp.StatusCode != 200 {
+		t.Errorf("another token was limited too: %d", resp.StatusCode)
+	}
+}
+
+func equal(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+const good = `{"AlertId":"da1","Timestamp":"2026-01-02T03:04:05Z","Title":"t","Category":"Execution","Severity":"High","ServiceSource":"Microsoft Defender for Endpoint","DetectionSource":"EDR","AttackTechniques":"[\"PowerShell (T1059.001)\"]"}`
+
+func TestIngestRejects(t *testing.T) {
+	e := newEnv(t, nil)
+	resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good+"\n{\"AlertId\":\n"))
+	if resp.StatusCode != 200 {
+		t.Fatalf("ingest: %d %s", resp.StatusCode, b)
+	}
+	var r server.IngestResult
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.New.Alerts != 1 || r.RejectedTotal != 1 || len(r.Rejected) != 1 || r.Rejected[0].File != "-" {
+		t.Errorf("summary %s", b)
+	}
+	resp, b = e.do(t, "POST", "/api/v1/ingest?strict=true", debrief.RoleAnalyst, strings.NewReader(good+"\n{\"AlertId\":\n"))
+	if resp.StatusCode != 422 || !strings.Contains(string(b), `"error": "strict`) {
+		t.Errorf("strict: %d %s", resp.StatusCode, b)
+	}
+}
