@@ -1,5 +1,7 @@
 package graph
 
+import "github.com/debrief-dev/debrief/ingest/internal/wire"
+
 // The members of each wire type, for the scanner: one case per json tag
 // of the struct, the same name and the same kind of value. Members not
 // listed are skipped unread.
@@ -8,17 +10,17 @@ package graph
 func (s *scanner) recordMember(w *record, name []byte) error {
 	switch string(name) {
 	case "redirectIncidentId":
-		return s.str(&w.RedirectIncidentID)
+		return s.String(&w.RedirectIncidentID)
 	case "displayName":
-		return s.str(&w.DisplayName)
+		return s.String(&w.DisplayName)
 	case "summary":
-		return s.str(&w.Summary)
+		return s.String(&w.Summary)
 	case "tags":
-		return s.strs(&w.Tags)
+		return s.Strings(&w.Tags)
 	case "customTags":
-		return s.strs(&w.CustomTags)
+		return s.Strings(&w.CustomTags)
 	case "alerts":
-		return elems(s, &w.Alerts, func(a *alert) error { return members(s, a, s.alertMember) })
+		return wire.Elems(&s.Scanner, &w.Alerts, func(a *alert) error { return wire.Members(&s.Scanner, a, s.alertMember) })
 	}
 	return s.alertMember(&w.alert, name)
 }
@@ -28,238 +30,238 @@ func (s *scanner) recordMember(w *record, name []byte) error {
 func (s *scanner) alertMember(a *alert, name []byte) error {
 	switch string(name) {
 	case "@odata.type":
-		return s.str(&a.ODataType)
+		return s.String(&a.ODataType)
 	case "id":
-		return s.str(&a.ID)
+		return s.String(&a.ID)
 	case "providerAlertId":
-		return s.str(&a.ProviderAlertID)
+		return s.String(&a.ProviderAlertID)
 	case "incidentId":
-		return s.str(&a.IncidentID)
+		return s.String(&a.IncidentID)
 	case "status":
-		return s.str(&a.Status)
+		return s.String(&a.Status)
 	case "severity":
-		return s.str(&a.Severity)
+		return s.String(&a.Severity)
 	case "classification":
-		return s.str(&a.Classification)
+		return s.String(&a.Classification)
 	case "determination":
-		return s.str(&a.Determination)
+		return s.String(&a.Determination)
 	case "serviceSource":
-		return s.str(&a.ServiceSource)
+		return s.String(&a.ServiceSource)
 	case "detectionSource":
-		return s.str(&a.DetectionSource)
+		return s.String(&a.DetectionSource)
 	case "detectorId":
-		return s.str(&a.DetectorID)
+		return s.String(&a.DetectorID)
 	case "title":
-		return s.str(&a.Title)
+		return s.String(&a.Title)
 	case "description":
-		return s.str(&a.Description)
+		return s.String(&a.Description)
 	case "category":
-		return s.str(&a.Category)
+		return s.String(&a.Category)
 	case "assignedTo":
-		return s.str(&a.AssignedTo)
+		return s.String(&a.AssignedTo)
 	case "alertWebUrl":
-		return s.str(&a.AlertWebURL)
+		return s.String(&a.AlertWebURL)
 	case "incidentWebUrl":
-		return s.str(&a.IncidentWebURL)
+		return s.String(&a.IncidentWebURL)
 	case "actorDisplayName":
-		return s.str(&a.ActorDisplayName)
+		return s.String(&a.ActorDisplayName)
 	case "threatDisplayName":
-		return s.str(&a.ThreatDisplayName)
+		return s.String(&a.ThreatDisplayName)
 	case "threatFamilyName":
-		return s.str(&a.ThreatFamilyName)
+		return s.String(&a.ThreatFamilyName)
 	case "mitreTechniques":
-		return s.strs(&a.MitreTechniques)
+		return s.Strings(&a.MitreTechniques)
 	case "createdDateTime":
-		return s.str(&a.CreatedDateTime)
+		return s.String(&a.CreatedDateTime)
 	case "lastUpdateDateTime":
-		return s.str(&a.LastUpdateDateTime)
+		return s.String(&a.LastUpdateDateTime)
 	case "resolvedDateTime":
-		return s.str(&a.ResolvedDateTime)
+		return s.String(&a.ResolvedDateTime)
 	case "firstActivityDateTime":
-		return s.str(&a.FirstActivityDateTime)
+		return s.String(&a.FirstActivityDateTime)
 	case "lastActivityDateTime":
-		return s.str(&a.LastActivityDateTime)
+		return s.String(&a.LastActivityDateTime)
 	case "comments":
-		return elems(s, &a.Comments, func(c *comment) error { return members(s, c, s.commentMember) })
+		return wire.Elems(&s.Scanner, &a.Comments, func(c *comment) error { return wire.Members(&s.Scanner, c, s.commentMember) })
 	case "evidence":
-		return elems(s, &a.Evidence, func(e *evidence) error { return members(s, e, s.evidenceMember) })
+		return wire.Elems(&s.Scanner, &a.Evidence, func(e *evidence) error { return wire.Members(&s.Scanner, e, s.evidenceMember) })
 	case "systemTags":
-		return s.strs(&a.SystemTags)
+		return s.Strings(&a.SystemTags)
 	}
-	return s.skip()
+	return s.Skip()
 }
 
 // commentMember decodes one member of a comment.
 func (s *scanner) commentMember(c *comment, name []byte) error {
 	switch string(name) {
 	case "comment":
-		return s.str(&c.Comment)
+		return s.String(&c.Comment)
 	case "createdByDisplayName":
-		return s.str(&c.CreatedByDisplayName)
+		return s.String(&c.CreatedByDisplayName)
 	case "createdDateTime":
-		return s.str(&c.CreatedDateTime)
+		return s.String(&c.CreatedDateTime)
 	case "createdBy":
-		return s.str(&c.CreatedBy)
+		return s.String(&c.CreatedBy)
 	case "createdTime":
-		return s.str(&c.CreatedTime)
+		return s.String(&c.CreatedTime)
 	}
-	return s.skip()
+	return s.Skip()
 }
 
 // evidenceMember decodes one member of an alertEvidence.
 func (s *scanner) evidenceMember(e *evidence, name []byte) error {
 	switch string(name) {
 	case "@odata.type":
-		return s.str(&e.ODataType)
+		return s.String(&e.ODataType)
 	case "roles":
-		return s.strs(&e.Roles)
+		return s.Strings(&e.Roles)
 	case "verdict":
-		return s.str(&e.Verdict)
+		return s.String(&e.Verdict)
 	case "remediationStatus":
-		return s.str(&e.RemediationStatus)
+		return s.String(&e.RemediationStatus)
 	case "deviceDnsName":
-		return s.str(&e.DeviceDNSName)
+		return s.String(&e.DeviceDNSName)
 	case "hostName":
-		return s.str(&e.HostName)
+		return s.String(&e.HostName)
 	case "mdeDeviceId":
-		return s.str(&e.MdeDeviceID)
+		return s.String(&e.MdeDeviceID)
 	case "azureAdDeviceId":
-		return s.str(&e.AzureAdDeviceID)
+		return s.String(&e.AzureAdDeviceID)
 	case "osPlatform":
-		return s.str(&e.OsPlatform)
+		return s.String(&e.OsPlatform)
 	case "userAccount":
-		return pointer(s, &e.UserAccount, s.userAccountMember)
+		return wire.Pointer(&s.Scanner, &e.UserAccount, s.userAccountMember)
 	case "primaryAddress":
-		return s.str(&e.PrimaryAddress)
+		return s.String(&e.PrimaryAddress)
 	case "upn":
-		return s.str(&e.Upn)
+		return s.String(&e.Upn)
 	case "displayName":
-		return s.str(&e.DisplayName)
+		return s.String(&e.DisplayName)
 	case "networkMessageId":
-		return s.str(&e.NetworkMessageID)
+		return s.String(&e.NetworkMessageID)
 	case "subject":
-		return s.str(&e.Subject)
+		return s.String(&e.Subject)
 	case "senderIp":
-		return s.str(&e.SenderIP)
+		return s.String(&e.SenderIP)
 	case "recipientEmailAddress":
-		return s.str(&e.RecipientEmailAddress)
+		return s.String(&e.RecipientEmailAddress)
 	case "deliveryAction":
-		return s.str(&e.DeliveryAction)
+		return s.String(&e.DeliveryAction)
 	case "p1Sender":
-		return pointer(s, &e.P1Sender, s.emailSenderMember)
+		return wire.Pointer(&s.Scanner, &e.P1Sender, s.emailSenderMember)
 	case "p2Sender":
-		return pointer(s, &e.P2Sender, s.emailSenderMember)
+		return wire.Pointer(&s.Scanner, &e.P2Sender, s.emailSenderMember)
 	case "ipAddress":
-		return s.str(&e.IPAddress)
+		return s.String(&e.IPAddress)
 	case "url":
-		return s.str(&e.URL)
+		return s.String(&e.URL)
 	case "fileDetails":
-		return pointer(s, &e.FileDetails, s.fileDetailsMember)
+		return wire.Pointer(&s.Scanner, &e.FileDetails, s.fileDetailsMember)
 	case "imageFile":
-		return pointer(s, &e.ImageFile, s.fileDetailsMember)
+		return wire.Pointer(&s.Scanner, &e.ImageFile, s.fileDetailsMember)
 	case "processId":
-		return s.num(&e.ProcessID)
+		return wire.Integer(&s.Scanner, &e.ProcessID)
 	case "parentProcessId":
-		return s.num(&e.ParentProcessID)
+		return wire.Integer(&s.Scanner, &e.ParentProcessID)
 	case "processCommandLine":
-		return s.str(&e.ProcessCommandLine)
+		return s.String(&e.ProcessCommandLine)
 	case "processCreationDateTime":
-		return s.str(&e.ProcessCreationDateTime)
+		return s.String(&e.ProcessCreationDateTime)
 	case "registryKey":
-		return s.str(&e.RegistryKey)
+		return s.String(&e.RegistryKey)
 	case "registryHive":
-		return s.str(&e.RegistryHive)
+		return s.String(&e.RegistryHive)
 	case "registryValueName":
-		return s.str(&e.RegistryValueName)
+		return s.String(&e.RegistryValueName)
 	case "registryValue":
-		return s.str(&e.RegistryValue)
+		return s.String(&e.RegistryValue)
 	case "registryValueType":
-		return s.str(&e.RegistryValueType)
+		return s.String(&e.RegistryValueType)
 	case "appId":
-		return s.num(&e.AppID)
+		return wire.Integer(&s.Scanner, &e.AppID)
 	case "instanceName":
-		return s.str(&e.InstanceName)
+		return s.String(&e.InstanceName)
 	case "objectId":
-		return s.str(&e.ObjectID)
+		return s.String(&e.ObjectID)
 	case "publisher":
-		return s.str(&e.Publisher)
+		return s.String(&e.Publisher)
 	case "resourceId":
-		return s.str(&e.ResourceID)
+		return s.String(&e.ResourceID)
 	case "resourceName":
-		return s.str(&e.ResourceName)
+		return s.String(&e.ResourceName)
 	case "resourceType":
-		return s.str(&e.ResourceType)
+		return s.String(&e.ResourceType)
 	case "securityGroupId":
-		return s.str(&e.SecurityGroupID)
+		return s.String(&e.SecurityGroupID)
 	case "activeDirectoryObjectGuid":
-		return s.str(&e.ActiveDirectoryObjectGUID)
+		return s.String(&e.ActiveDirectoryObjectGUID)
 	case "sid":
-		return s.str(&e.Sid)
+		return s.String(&e.Sid)
 	case "clusterBy":
-		return s.str(&e.ClusterBy)
+		return s.String(&e.ClusterBy)
 	case "clusterByValue":
-		return s.str(&e.ClusterByValue)
+		return s.String(&e.ClusterByValue)
 	case "urn":
-		return s.str(&e.Urn)
+		return s.String(&e.Urn)
 	case "name":
-		return s.str(&e.Name)
+		return s.String(&e.Name)
 	case "fullResourceName":
-		return s.str(&e.FullResourceName)
+		return s.String(&e.FullResourceName)
 	case "amazonResourceId":
-		return s.str(&e.AmazonResourceID)
+		return s.String(&e.AmazonResourceID)
 	case "domainName":
-		return s.str(&e.DomainName)
+		return s.String(&e.DomainName)
 	}
-	return s.skip()
+	return s.Skip()
 }
 
 // userAccountMember decodes one member of a userAccount.
 func (s *scanner) userAccountMember(u *userAccount, name []byte) error {
 	switch string(name) {
 	case "accountName":
-		return s.str(&u.AccountName)
+		return s.String(&u.AccountName)
 	case "azureAdUserId":
-		return s.str(&u.AzureAdUserID)
+		return s.String(&u.AzureAdUserID)
 	case "displayName":
-		return s.str(&u.DisplayName)
+		return s.String(&u.DisplayName)
 	case "domainName":
-		return s.str(&u.DomainName)
+		return s.String(&u.DomainName)
 	case "userPrincipalName":
-		return s.str(&u.UserPrincipalName)
+		return s.String(&u.UserPrincipalName)
 	case "userSid":
-		return s.str(&u.UserSid)
+		return s.String(&u.UserSid)
 	}
-	return s.skip()
+	return s.Skip()
 }
 
 // emailSenderMember decodes one member of an emailSender.
 func (s *scanner) emailSenderMember(e *emailSender, name []byte) error {
 	switch string(name) {
 	case "emailAddress":
-		return s.str(&e.EmailAddress)
+		return s.String(&e.EmailAddress)
 	case "displayName":
-		return s.str(&e.DisplayName)
+		return s.String(&e.DisplayName)
 	case "domainName":
-		return s.str(&e.DomainName)
+		return s.String(&e.DomainName)
 	}
-	return s.skip()
+	return s.Skip()
 }
 
 // fileDetailsMember decodes one member of a fileDetails.
 func (s *scanner) fileDetailsMember(f *fileDetails, name []byte) error {
 	switch string(name) {
 	case "fileName":
-		return s.str(&f.FileName)
+		return s.String(&f.FileName)
 	case "filePath":
-		return s.str(&f.FilePath)
+		return s.String(&f.FilePath)
 	case "sha1":
-		return s.str(&f.Sha1)
+		return s.String(&f.Sha1)
 	case "sha256":
-		return s.str(&f.Sha256)
+		return s.String(&f.Sha256)
 	case "md5":
-		return s.str(&f.Md5)
+		return s.String(&f.Md5)
 	case "fileSize":
-		return s.num(&f.FileSize)
+		return wire.Integer(&s.Scanner, &f.FileSize)
 	}
-	return s.skip()
+	return s.Skip()
 }

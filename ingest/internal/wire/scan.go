@@ -1,0 +1,367 @@
+package wire
+
+import (
+	"encoding/binary"
+	"errors"
+	"math/bits"
+	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// ErrSlow is what a Scanner gives up with: it met something it does not
+// decode itself (a value of the wrong type, an escape it does not unquote).
+// The caller then decodes the record with json.Unmarshal, which both
+// decodes it and words the error.
+var ErrSlow = errors.New("record needs the full decoder")
+
+// Scanner fills a decoder's wire structs from a record that Records has
+// already validated, without reflection: json.Unmarshal costs more than
+// everything else a decoder does. It checks only what it needs not to run
+// off the end, and gives up (ErrSlow) rather than guess: what it decodes,
+// it decodes as json.Unmarshal does (default options, duplicate names
+// allowed): exact, case-sensitive member names, null as the zero value,
+// arrays into the slice's capacity, objects merged into a non-nil pointer.
+// The decoder writes the member switch of each wire type; the zero value
+// is ready to use.
+type Scanner struct {
+	b     []byte
+	i     int
+	buf   []byte // scratch for unquoting
+	cache strings256
+}
+
+// strings256 remembers recent strings, so that the values records repeat
+// (enums, types, timestamps of one batch, hostnames) are allocated once:
+// a slot per hash of the length and the outer bytes, the last one wins.
+type strings256 [256]string
+
+// get returns b as a string, from the cache when it holds it.
+func (c *strings256) get(b []byte) string {
+	n := len(b)
+	if n < 2 || n > 256 {
+		return string(b)
+	}
+	h := uint(n)*31 + uint(b[0])*7 + uint(b[n-1])*131 + uint(b[n/2])*17 + uint(b[n-2])
+	slot := &c[h%uint(len(c))]
+	if *slot == string(b) {
+		return *slot
+	}
+	*slot = string(b)
+	return *slot
+}
+
+// peek skips white space and returns the next byte, or 0 at the end.
+func (s *Scanner) peek() byte {
+	for s.i < len(s.b) {
+		switch c := s.b[s.i]; c {
+		case ' ', '\t', '\r', '\n':
+			s.i++
+		default:
+			return c
+		}
+	}
+	return 0
+}
+
+// stringEnd returns the index just past the string that opens at b[i], and
+// whether it holds escapes; it looks at eight bytes at a time for a quote
+// or a backslash.
+func (s *Scanner) stringEnd(i int) (int, bool, error) {
+	b := s.b
+	esc := false
+	for j := i + 1; j < len(b); {
+		if j+8 <= len(b) {
+			m := special(binary.LittleEndian.Uint64(b[j:]))
+			if m == 0 {
+				j += 8
+				continue
+			}
+			j += bits.TrailingZeros64(m) >> 3
+		}
+		switch b[j] {
+		case '"':
+			return j + 1, esc, nil
+		case '\\':
+			esc = true
+			j += 2
+		default:
+			j++
+		}
+	}
+	return 0, false, ErrSlow
+}
+
+// special marks, in the high bit of each byte, the bytes of x that are a
+// quote or a backslash; the lowest mark is exact.
+func special(x uint64) uint64 {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (lo * '"')
+	bs := x ^ (lo * '\\')
+	return ((q-lo)&^q | (bs-lo)&^bs) & hi
+}
+
+// Reset starts scanning raw, a record.
+func (s *Scanner) Reset(raw []byte) { s.b, s.i = raw, 0 }
+
+// Skip moves past the next value.
+func (s *Scanner) Skip() error {
+	switch s.peek() {
+	case 0:
+		return ErrSlow
+	case '"':
+		end, _, err := s.stringEnd(s.i)
+		s.i = end
+		return err
+	case '{', '[':
+		return s.skipNested()
+	}
+	s.literal()
+	return nil
+}
+
+// literal moves past a number, true, false or null and returns it.
+func (s *Scanner) literal() []byte {
+	start := s.i
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ',', '}', ']', ' ', '\t', '\r', '\n':
+			return s.b[start:s.i]
+		}
+		s.i++
+	}
+	return s.b[start:s.i]
+}
+
+func (s *Scanner) skipNested() error {
+	depth := 0
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case '"':
+			end, _, err := s.stringEnd(s.i)
+			if err != nil {
+				return err
+			}
+			s.i = end
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				s.i++
+				return nil
+			}
+		}
+		s.i++
+	}
+	return ErrSlow
+}
+
+// Object calls fn with the unquoted name of each member of the object
+// that comes next; fn must consume the member's value (Skip it, at least).
+// The name is valid only during the call.
+func (s *Scanner) Object(fn func(name []byte) error) error {
+	if s.peek() != '{' {
+		return ErrSlow
+	}
+	s.i++
+	for n := 0; ; n++ {
+		c := s.peek()
+		if c == '}' {
+			s.i++
+			return nil
+		}
+		if n > 0 {
+			if c != ',' {
+				return ErrSlow
+			}
+			s.i++
+			c = s.peek()
+		}
+		if c != '"' {
+			return ErrSlow
+		}
+		end, esc, err := s.stringEnd(s.i)
+		if err != nil {
+			return err
+		}
+		name := s.b[s.i+1 : end-1]
+		if esc {
+			if s.buf, err = jsontext.AppendUnquote(s.buf[:0], s.b[s.i:end]); err != nil {
+				return ErrSlow
+			}
+			name = s.buf
+		}
+		s.i = end
+		if s.peek() != ':' {
+			return ErrSlow
+		}
+		s.i++
+		s.peek()
+		if err := fn(name); err != nil {
+			return err
+		}
+	}
+}
+
+// array calls fn for each element of the array that opens at the current
+// byte; fn must consume the element.
+func (s *Scanner) array(fn func() error) error {
+	s.i++ // '['
+	for n := 0; ; n++ {
+		c := s.peek()
+		if c == ']' {
+			s.i++
+			return nil
+		}
+		if n > 0 {
+			if c != ',' {
+				return ErrSlow
+			}
+			s.i++
+			s.peek()
+		}
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+}
+
+// String reads a string; null is "".
+func (s *Scanner) String(dst *string) error {
+	switch s.peek() {
+	case 'n':
+		s.literal()
+		*dst = ""
+		return nil
+	case '"':
+	default:
+		return ErrSlow
+	}
+	end, esc, err := s.stringEnd(s.i)
+	if err != nil {
+		return err
+	}
+	if !esc {
+		*dst = s.cache.get(s.b[s.i+1 : end-1])
+	} else {
+		if s.buf, err = jsontext.AppendUnquote(s.buf[:0], s.b[s.i:end]); err != nil {
+			return ErrSlow
+		}
+		*dst = s.cache.get(s.buf)
+	}
+	s.i = end
+	return nil
+}
+
+// Integer reads what recerr.ReadInteger reads: a JSON integer as its
+// text, a string trimmed; null is "". Anything else gives up.
+func Integer[T ~string](s *Scanner, dst *T) error {
+	switch c := s.peek(); {
+	case c == '"':
+		var t string
+		if err := s.String(&t); err != nil {
+			return err
+		}
+		*dst = T(strings.TrimSpace(t))
+		return nil
+	case c == 'n':
+		s.literal()
+		*dst = ""
+		return nil
+	case c >= '0' && c <= '9':
+		lit := s.literal()
+		for _, d := range lit {
+			if d < '0' || d > '9' {
+				return ErrSlow
+			}
+		}
+		*dst = T(lit)
+		return nil
+	}
+	return ErrSlow
+}
+
+// Strings reads an array of strings into *dst, reusing its capacity; null
+// is nil, [] an empty slice.
+func (s *Scanner) Strings(dst *[]string) error {
+	switch s.peek() {
+	case 'n':
+		s.literal()
+		*dst = nil
+		return nil
+	case '[':
+	default:
+		return ErrSlow
+	}
+	out := (*dst)[:0]
+	err := s.array(func() error {
+		out = append(out, "")
+		return s.String(&out[len(out)-1])
+	})
+	if out == nil {
+		out = []string{}
+	}
+	*dst = out
+	return err
+}
+
+// Elems reads an array into *dst the way json.Unmarshal does: null gives
+// nil, [] an empty slice, elements are decoded by one into zeroed values
+// in *dst's capacity.
+func Elems[T any](s *Scanner, dst *[]T, one func(*T) error) error {
+	switch s.peek() {
+	case 'n':
+		s.literal()
+		*dst = nil
+		return nil
+	case '[':
+	default:
+		return ErrSlow
+	}
+	out := (*dst)[:0]
+	err := s.array(func() error {
+		var zero T
+		out = append(out, zero)
+		return one(&out[len(out)-1])
+	})
+	if out == nil {
+		out = make([]T, 0)
+	}
+	*dst = out
+	return err
+}
+
+// Members decodes an object into *dst, calling field for each member;
+// null sets *dst to its zero value.
+func Members[T any](s *Scanner, dst *T, field func(*T, []byte) error) error {
+	switch s.peek() {
+	case 'n':
+		s.literal()
+		var zero T
+		*dst = zero
+		return nil
+	case '{':
+		return s.Object(func(name []byte) error { return field(dst, name) })
+	}
+	return ErrSlow
+}
+
+// Pointer decodes an object into **dst, allocating it when nil (and
+// merging into it when not); null sets it to nil.
+func Pointer[T any](s *Scanner, dst **T, field func(*T, []byte) error) error {
+	switch s.peek() {
+	case 'n':
+		s.literal()
+		*dst = nil
+		return nil
+	case '{':
+		if *dst == nil {
+			*dst = new(T)
+		}
+		p := *dst
+		return s.Object(func(name []byte) error { return field(p, name) })
+	}
+	return ErrSlow
+}

@@ -1,0 +1,88 @@
+package wire_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
+)
+
+type scanUser struct {
+	Name string
+}
+
+type scanRec struct {
+	ID    string
+	PID   string
+	Tags  []string
+	Users []scanUser
+	Owner *scanUser
+}
+
+// scanRecord decodes the members of scanRec by hand, the way decoders use
+// a Scanner.
+func scanRecord(s *wire.Scanner, r *scanRec) error {
+	user := func(u *scanUser, name []byte) error {
+		if string(name) == "name" {
+			return s.String(&u.Name)
+		}
+		return s.Skip()
+	}
+	return s.Object(func(name []byte) error {
+		switch string(name) {
+		case "id":
+			return s.String(&r.ID)
+		case "pid":
+			return wire.Integer(s, &r.PID)
+		case "tags":
+			return s.Strings(&r.Tags)
+		case "users":
+			return wire.Elems(s, &r.Users, func(u *scanUser) error { return wire.Members(s, u, user) })
+		case "owner":
+			return wire.Pointer(s, &r.Owner, user)
+		}
+		return s.Skip()
+	})
+}
+
+func TestScanner(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     scanRec
+		slow     bool // the scanner must give up
+	}{
+		{name: "members", in: ` { "id" : "a\"b\\c\u00e9", "pid": 42, "tags": ["x", null], "other": {"id": [1, "]"]}, "users": [{"name": "u"}, null], "owner": {"name": "o"} } `,
+			want: scanRec{ID: `a"b\cé`, PID: "42", Tags: []string{"x", ""}, Users: []scanUser{{Name: "u"}, {}}, Owner: &scanUser{Name: "o"}}},
+		{name: "nulls and empties", in: `{"id": null, "pid": null, "tags": [], "users": null, "owner": null}`,
+			want: scanRec{Tags: []string{}}},
+		{name: "integer as string", in: `{"pid": " 7 "}`, want: scanRec{PID: "7"}},
+		{name: "escaped name", in: `{"\u0069d": "x"}`, want: scanRec{ID: "x"}},
+		{name: "duplicate pointer merges", in: `{"owner": {"name": "a"}, "owner": {"other": 1}}`, want: scanRec{Owner: &scanUser{Name: "a"}}},
+		{name: "number for string", in: `{"id": 1}`, slow: true},
+		{name: "fraction for integer", in: `{"pid": 1.5}`, slow: true},
+		{name: "negative integer", in: `{"pid": -1}`, slow: true},
+		{name: "string for array", in: `{"tags": "x"}`, slow: true},
+		{name: "array for object", in: `{"owner": []}`, slow: true},
+		{name: "lone surrogate", in: `{"id": "\ud800"}`, slow: true},
+		{name: "not an object", in: `[1]`, slow: true},
+		{name: "truncated", in: `{"id": "abc`, slow: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var s wire.Scanner
+			s.Reset([]byte(tc.in))
+			var got scanRec
+			err := scanRecord(&s, &got)
+			if tc.slow {
+				if !errors.Is(err, wire.ErrSlow) {
+					t.Errorf("got %v, %+v; want wire.ErrSlow", err, got)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %+v, %v; want %+v", got, err, tc.want)
+			}
+		})
+	}
+}
