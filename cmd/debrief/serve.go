@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/d3fend"
+	"github.com/debrief-dev/debrief/server"
+)
+
+type serveOptions struct {
+	addr      string
+	maxIngest int64
+	rate      float64
+	burst     int
+	timeout   time.Duration
+}
+
+func (a *app) serveCmd() *cobra.Command {
+	o := serveOptions{addr: "127.0.0.1:8080"}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the JSON API and the web UI",
+		Long: `Serve answers the JSON API under /api/v1 (described at /api/v1/openapi.json)
+and the web UI (incident list, incident reviews, the ATT&CK matrix) until it is
+interrupted. Every API request needs a bearer token and the UI a login with one:
+create them with 'debrief token create --role viewer|analyst|admin'.
+
+It listens on the loopback interface unless --addr names another; put it
+behind a TLS-terminating proxy before exposing it. Requests are logged as JSON
+lines on stderr.`,
+		Example: `  debrief token create --role admin --name me
+  debrief serve
+  debrief serve --addr 0.0.0.0:8443 --rate 20
+  curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/incidents?since=30d`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.runServe(cmd, o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.addr, "addr", o.addr, "host:port to listen on (loopback by default)")
+	f.Int64Var(&o.maxIngest, "max-ingest", 256<<20, "largest ingest body in bytes")
+	f.Float64Var(&o.rate, "rate", 50, "requests per second allowed to each token")
+	f.IntVar(&o.burst, "burst", 100, "requests a token may make at once")
+	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "longest a request may take")
+	return cmd
+}
+
+func (a *app) runServe(cmd *cobra.Command, o serveOptions) error {
+	if o.maxIngest < 1 || o.rate <= 0 || o.burst < 1 || o.timeout <= 0 {
+		return usagef("--max-ingest, --rate, --burst and --timeout must be positive")
+	}
+	ctx := cmd.Context()
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	cat, err := a.catalog()
+	if err != nil {
+		return err
+	}
+	d3, err := d3fend.Embedded()
+	if err != nil {
+		return fmt.Errorf("D3FEND data: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(a.stderr, nil))
+	srv, err := server.New(server.Config{Store: st, Catalog: cat, D3FEND: d3, Log: log,
+		MaxIngest: o.maxIngest, Rate: o.rate, Burst: o.burst, Timeout: o.timeout})
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return debrief.Errorf(debrief.EINVALID, "--addr %s: %v", o.addr, err)
+	}
+	if host, _, _ := net.SplitHostPort(l.Addr().String()); !net.ParseIP(host).IsLoopback() {
+		log.Warn("listening beyond loopback; serve it behind TLS", "addr", l.Addr().String())
+	}
+	log.Info("listening", "url", "http://"+l.Addr().String())
+	return srv.Serve(ctx, l)
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestTokenCommands(t *testing.T) {
+	home := t.TempDir()
+	out, errOut, code := cli(t, home, "", "token", "create", "--role", "analyst", "--name", "forwarder")
+	secret := strings.TrimSpace(out)
+	if code != 0 || !strings.HasPrefix(secret, "dbf_") || !strings.Contains(errOut, "shown only now") {
+		t.Fatalf("create: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	out, _, code = cli(t, home, "", "token", "list", "--json")
+	var list []struct{ ID, Name, Role string }
+	if err := json.Unmarshal([]byte(out), &list); err != nil || code != 0 || len(list) != 1 || list[0].Role != "analyst" ||
+		list[0].Name != "forwarder" || strings.Contains(out, secret) {
+		t.Fatalf("list: exit %d, %v: %s", code, err, out)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"revoke", []string{"token", "revoke", list[0].ID}, 0},
+		{"revoke unknown", []string{"token", "revoke", "nope"}, 1},
+		{"bad role", []string{"token", "create", "--role", "root"}, 2},
+		{"no role", []string{"token", "create"}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, errOut, code := cli(t, home, "", tc.args...); code != tc.want {
+				t.Errorf("exit %d, want %d: %s", code, tc.want, errOut)
+			}
+		})
+	}
+	out, _, _ = cli(t, home, "", "token", "list")
+	if !strings.Contains(out, "forwarder") || strings.Count(out, "\n") != 2 || !strings.Contains(out, "  20") {
+		t.Errorf("list after revoke:\n%s", out)
+	}
+}
