@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"sync"
 
@@ -66,10 +67,13 @@ func (a *OAuth2) Apply(_ context.Context, h http.Header) error {
 	if err != nil {
 		err = fmt.Errorf("get token from %s: %w", redact(a.config.TokenURL), err)
 		var re *oauth2.RetrieveError
-		if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 && re.Response.StatusCode != http.StatusTooManyRequests {
-			return err // wrong tenant, client id or secret: retrying will not help
+		var ne net.Error
+		switch {
+		case errors.As(err, &re) && re.Response != nil && (re.Response.StatusCode >= 500 || re.Response.StatusCode == http.StatusTooManyRequests),
+			errors.As(err, &ne):
+			return transient{err} // the token endpoint is down or busy
 		}
-		return transient{err}
+		return err // wrong tenant, client id or secret, or not a token endpoint: retrying will not help
 	}
 	tok.SetAuthHeader(&http.Request{Header: h})
 	return nil

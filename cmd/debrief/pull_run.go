@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/debrief-dev/debrief/connect"
+	"github.com/debrief-dev/debrief/ingest"
+	"github.com/debrief-dev/debrief/internal/progress"
+)
+
+// pullFeeds pulls each feed once, or every interval with watch, and
+// prints what each pull stored.
+func (a *app) pullFeeds(ctx context.Context, feeds []connect.Feed, since time.Time, watch time.Duration) error {
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	cs, err := connect.CheckpointsOf(st)
+	if err != nil {
+		return err
+	}
+	cat, err := a.catalog()
+	if err != nil {
+		return err
+	}
+	sink := &connect.Sink{Store: st, Knowledge: ingest.Catalog(cat)}
+	for {
+		var all []connect.Stats
+		for _, f := range feeds {
+			s, err := connect.Pull(ctx, f, connect.Options{Sink: sink, Checkpoints: cs, Since: since, Progress: a.pullProgress()})
+			a.endProgress()
+			all = append(all, s)
+			if err != nil {
+				a.printPull(all)
+				return err
+			}
+		}
+		if err := a.printPull(all); err != nil {
+			return err
+		}
+		if watch <= 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(watch):
+		}
+	}
+}
+
+// pullProgress returns the progress line's callback: one line on stderr,
+// rewritten after each stored page, when stderr is a terminal.
+func (a *app) pullProgress() func(connect.Stats) {
+	if a.quiet || !progress.IsTerminal(a.stderr) {
+		return nil
+	}
+	return func(s connect.Stats) {
+		fmt.Fprintf(a.stderr, "\r%s: %d pages, %d alerts (new %d, updated %d)   ", s.Feed, s.Pages, s.Alerts, s.Written.AlertsNew, s.Written.AlertsUpdated)
+	}
+}
+
+func (a *app) endProgress() {
+	if !a.quiet && progress.IsTerminal(a.stderr) {
+		fmt.Fprintln(a.stderr)
+	}
+}
+
+func (a *app) printPull(all []connect.Stats) error {
+	if a.json {
+		return a.printJSON(all)
+	}
+	for _, s := range all {
+		printPullStats(a.stdout, s)
+	}
+	for _, s := range all {
+		if s.Rejected > 0 {
+			a.exit = exitRejected
+		}
+	}
+	return nil
+}
+
+func printPullStats(w io.Writer, s connect.Stats) {
+	resumed := ""
+	if s.Resumed {
+		resumed = " (resumed)"
+	}
+	fmt.Fprintf(w, "%s: %d pages, %d records%s\n", s.Feed, s.Pages, s.Records, resumed)
+	fmt.Fprintf(w, "  incidents  new %d  updated %d  unchanged %d\n", s.Written.IncidentsNew, s.Written.IncidentsUpdated, s.Written.IncidentsUnchanged)
+	fmt.Fprintf(w, "  alerts     new %d  updated %d  unchanged %d\n", s.Written.AlertsNew, s.Written.AlertsUpdated, s.Written.AlertsUnchanged)
+	if s.Rejected > 0 {
+		fmt.Fprintf(w, "  rejected %d\n", s.Rejected)
+		for _, r := range s.Rejects {
+			fmt.Fprintf(w, "    %s\n", r)
+		}
+	}
+	if !s.Since.IsZero() {
+		fmt.Fprintf(w, "  next pull from %s\n", s.Since.Format(time.RFC3339))
+	}
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// fakeGraphAPI serves two pages of one Graph incident each, and a token.
+func fakeGraphAPI(t *testing.T) (*httptest.Server, *[]string) {
+	var mu sync.Mutex
+	var filters []string
+	incident := func(id string) string {
+		return fmt.Sprintf(`{"@odata.type":"#microsoft.graph.security.incident","id":%q,"displayName":"Phish","createdDateTime":"2026-02-01T10:00:00Z",`+
+			`"lastUpdateDateTime":"2026-02-01T11:00:00Z","status":"active","severity":"high","alerts":[{"@odata.type":"#microsoft.graph.security.alert",`+
+			`"id":"da%s","incidentId":%q,"title":"Phishing link clicked","severity":"high","status":"new","category":"InitialAccess",`+
+			`"mitreTechniques":["T1566.002"],"createdDateTime":"2026-02-01T10:00:00Z","lastUpdateDateTime":"2026-02-01T11:00:00Z"}]}`, id, id, id)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+		if r.FormValue("client_secret") != "s3cret" {
+			http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"access_token":"tok","token_type":"Bearer","expires_in":3600}`)
+	})
+	var srv *httptest.Server
+	mux.HandleFunc("GET /v1.0/security/incidents", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer tok" {
+			http.Error(w, "no", http.StatusUnauthorized)
+			return
+		}
+		mu.Lock()
+		filters = append(filters, r.URL.Query().Get("$filter"))
+		mu.Unlock()
+		if r.URL.Query().Get("$skiptoken") == "" {
+			fmt.Fprintf(w, `{"value":[%s],"@odata.nextLink":%q}`, incident("7"), srv.URL+"/v1.0/security/incidents?$skiptoken=1")
+			return
+		}
+		fmt.Fprintf(w, `{"value":[%s]}`, incident("8"))
+	})
+	srv = httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv, &filters
+}
+
+func TestPullGraph(t *testing.T) {
+	srv, filters := fakeGraphAPI(t)
+	home := t.TempDir()
+	secret := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secret, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AZURE_CLIENT_SECRET", "")
+	base := []string{"pull", "graph", "--tenant", "contoso", "--client-id", "app", "--client-secret-file", secret,
+		"--base-url", srv.URL + "/v1.0", "--token-url", srv.URL + "/token"}
+	out, errOut, code := cli(t, home, "", append(base, "--json", "--since", "2026-01-01")...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	var stats []struct {
+		Pages   int            `json:"pages"`
+		Written map[string]int `json:"written"`
+	}
+	if err := json.Unmarshal([]byte(out), &stats); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(stats) != 1 || stats[0].Pages != 2 || stats[0].Written["incidents_new"] != 2 || stats[0].Written["alerts_new"] != 2 {
+		t.Errorf("first pull: %s", out)
+	}
+	if (*filters)[0] != "lastUpdateDateTime ge 2026-01-01T00:00:00Z" {
+		t.Errorf("first filter %q", (*filters)[0])
+	}
+	out, errOut, code = cli(t, home, "", base...)
+	if code != 0 || !strings.Contains(out, "incidents  new 0  updated 0  unchanged 2") {
+		t.Errorf("second pull: exit %d\n%s%s", code, out, errOut)
+	}
+	if f := (*filters)[2]; f == (*filters)[0] || !strings.HasPrefix(f, "lastUpdateDateTime ge 2026-02-01T11:00:00") {
+		t.Errorf("second filter %q, want from the latest change stored", f)
+	}
+	out, _, _ = cli(t, home, "", "incidents", "--json")
+	if !strings.Contains(out, "defender:7") || !strings.Contains(out, "defender:8") {
+		t.Errorf("incidents after pull: %s", out)
+	}
+}
+
+func TestPullUsage(t *testing.T) {
+	t.Setenv("AZURE_TENANT_ID", "")
+	t.Setenv("AZURE_CLIENT_ID", "")
+	t.Setenv("AZURE_CLIENT_SECRET", "")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no tenant", []string{"pull", "graph"}, "--tenant"},
+		{"no client id", []string{"pull", "graph", "--tenant", "t"}, "--client-id"},
+		{"no secret", []string{"pull", "graph", "--tenant", "t", "--client-id", "c"}, "--client-secret"},
+		{"bad since", []string{"pull", "graph", "--tenant", "t", "--client-id", "c", "--client-secret", "s", "--since", "soon"}, "--since"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errOut, code := cli(t, t.TempDir(), "", tc.args...)
+			if code != exitUsage || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q; want 2 naming %s", code, errOut, tc.want)
+			}
+		})
+	}
+}
