@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"encoding/base64"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -52,12 +53,48 @@ func productByKey(key string) *product {
 // buildAlerts turns the plan's alert plans into debrief alerts with
 // Defender ids; the writers of other formats derive theirs from the same
 // sequence numbers.
+// It notes the random generators' states first: rebuildAlerts makes the
+// same alerts again from them.
 func (g *gen) buildAlerts(p *plan) {
-	p.built = make([]debrief.Alert, len(p.alerts))
-	incID := debrief.QualifiedID(debrief.SourceDefender, defenderIncidentID(p.seq))
-	for i := range p.alerts {
-		p.built[i] = g.buildAlert(p, &p.alerts[i], p.alertSeq+int64(i), incID)
+	p.replay.r = g.r.state()
+	if p.cl != nil {
+		p.replay.cl, p.replay.files = p.cl.r.state(), len(p.cl.files)
 	}
+	p.built = g.makeAlerts(p, len(p.alerts))
+}
+
+// makeAlerts builds the plan's first n alerts.
+func (g *gen) makeAlerts(p *plan, n int) []debrief.Alert {
+	out := make([]debrief.Alert, n)
+	incID := debrief.QualifiedID(debrief.SourceDefender, defenderIncidentID(p.seq))
+	for i := range out {
+		out[i] = g.buildAlert(p, &p.alerts[i], p.alertSeq+int64(i), incID)
+	}
+	return out
+}
+
+// alertReplay is what rebuildAlerts needs to make a plan's alerts again:
+// the states of the generator's and the cluster's random generators and
+// the number of files the cluster had before they were first built.
+type alertReplay struct {
+	r, cl rand.PCG
+	files int
+}
+
+// rebuildAlerts makes the plan's first n alerts again, the same as
+// buildAlerts made them: it draws from copies of the noted states, sees
+// the cluster's files as they were then and changes nothing shared. A
+// plan waiting for its next change keeps no alerts, so memory does not
+// grow with the number of alerts open at once.
+func (g *gen) rebuildAlerts(p *plan, n int) []debrief.Alert {
+	rg, rp := *g, *p
+	rg.r = forkRNG(p.replay.r)
+	if p.cl != nil {
+		rc := *p.cl
+		rc.r, rc.files, rc.replay = forkRNG(p.replay.cl), p.cl.files[:p.replay.files:p.replay.files], true
+		rp.cl = &rc
+	}
+	return rg.makeAlerts(&rp, n)
 }
 
 func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string) debrief.Alert {

@@ -46,8 +46,9 @@ type Event struct {
 	// First reports the incident's first appearance.
 	First bool
 
-	plan *plan
-	gen  *gen
+	plan  *plan
+	gen   *gen
+	built []debrief.Alert // the plan's alerts raised by the end of the day
 }
 
 // Versions returns the incident after each change it had on the event's
@@ -66,7 +67,7 @@ func (e Event) versions(alertState bool) []*debrief.Incident {
 	var out []*debrief.Incident
 	for _, t := range e.plan.changes {
 		if !t.Before(e.Day) && t.Before(end) {
-			out = append(out, e.gen.snapshotAt(e.plan, t, alertState))
+			out = append(out, e.gen.snapshotAt(e.plan, e.built, t, alertState))
 		}
 	}
 	return out
@@ -328,10 +329,15 @@ func (g *gen) runDay(d int, yield func(Event, error) bool) bool {
 	}
 	for g.live.Len() > 0 && g.live[0].key < dayEnd.UnixNano() {
 		p := heap.Pop(&g.live).(*plan)
-		ev := Event{Day: day, Incident: g.snapshot(p, dayEnd.Add(-time.Nanosecond)), Seq: p.seq, First: p.next == 0, plan: p, gen: g}
+		asOf := dayEnd.Add(-time.Nanosecond)
+		if p.built == nil {
+			p.built = g.rebuildAlerts(p, raisedBy(p, asOf))
+		}
+		ev := Event{Day: day, Incident: g.snapshot(p, p.built, asOf), Seq: p.seq, First: p.next == 0, plan: p, gen: g, built: p.built}
 		if ev.First {
 			ev.Truth = g.truth(p)
 		}
+		p.built = nil
 		for p.next < len(p.changes) && p.changes[p.next].Before(dayEnd) {
 			p.next++
 		}
@@ -345,6 +351,15 @@ func (g *gen) runDay(d int, yield func(Event, error) bool) bool {
 		}
 	}
 	return true
+}
+
+// raisedBy counts the plan's alerts raised by t.
+func raisedBy(p *plan, t time.Time) int {
+	n := 0
+	for n < len(p.alerts) && !p.alerts[n].created.After(t) {
+		n++
+	}
+	return n
 }
 
 // flushPending reports the intrusions whose first alert would have come

@@ -26,6 +26,7 @@ type cluster struct {
 	appID    string
 	files    []*artefact // by order of first use
 	r        *rng
+	replay   bool // a copy rebuilding alerts: files' last use stays
 }
 
 // artefact is a file the actor drops, with hashes fixed within the
@@ -125,7 +126,9 @@ func (in *infra) domain(r *rng) string {
 func (c *cluster) file(sw *software, at time.Time) *artefact {
 	for _, f := range c.files {
 		if f.software == sw {
-			f.lastUsed = at
+			if !c.replay {
+				f.lastUsed = at
+			}
 			return f
 		}
 	}

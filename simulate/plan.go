@@ -91,7 +91,8 @@ type plan struct {
 	// Set when the plan becomes an incident.
 	seq       int64
 	alertSeq  int64 // sequence number of its first alert
-	built     []debrief.Alert
+	built     []debrief.Alert // nil while waiting for the next change
+	replay    alertReplay
 	events    []event
 	history   []debrief.Change  // the whole history, by time
 	comments  []debrief.Comment // every comment, by time

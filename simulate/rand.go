@@ -9,10 +9,23 @@ import (
 
 // rng wraps a seeded PCG source with the draws the simulation needs. The
 // simulation never uses the global source, so a seed fixes every output.
-type rng struct{ *rand.Rand }
+type rng struct {
+	*rand.Rand
+	src *rand.PCG
+}
 
 func newRNG(seed, stream uint64) *rng {
-	return &rng{rand.New(rand.NewPCG(seed, stream))}
+	src := rand.NewPCG(seed, stream)
+	return &rng{rand.New(src), src}
+}
+
+// state returns the generator's state; forkRNG(state) draws what r
+// draws from now on, without advancing r.
+func (r *rng) state() rand.PCG { return *r.src }
+
+func forkRNG(state rand.PCG) *rng {
+	src := state
+	return &rng{rand.New(&src), &src}
 }
 
 // prob reports true with probability p.

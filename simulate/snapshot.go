@@ -48,22 +48,25 @@ func detKey(defender string) string {
 
 // snapshot is the incident as its export shows it at asOf: the alerts
 // raised so far, the workflow state, comments and history.
-func (g *gen) snapshot(p *plan, asOf time.Time) *debrief.Incident { return g.snapshotAt(p, asOf, true) }
+// built holds the plan's alerts raised by then, or more.
+func (g *gen) snapshot(p *plan, built []debrief.Alert, asOf time.Time) *debrief.Incident {
+	return g.snapshotAt(p, built, asOf, true)
+}
 
 // snapshotAt is snapshot; without alertState the alerts are not copied
 // and keep the state they were raised in.
-func (g *gen) snapshotAt(p *plan, asOf time.Time, alertState bool) *debrief.Incident {
+func (g *gen) snapshotAt(p *plan, built []debrief.Alert, asOf time.Time, alertState bool) *debrief.Incident {
 	id := defenderIncidentID(p.seq)
 	in := &debrief.Incident{ID: debrief.QualifiedID(debrief.SourceDefender, id), Source: debrief.SourceDefender,
 		SourceID: id, Status: debrief.StatusNew, URL: "https://security.microsoft.com/incidents/" + id}
 	n := 0
-	for n < len(p.built) && !p.built[n].Created.After(asOf) {
+	for n < len(built) && !built[n].Created.After(asOf) {
 		n++
 	}
-	in.Alerts = p.built[:n:n]
+	in.Alerts = built[:n:n]
 	if alertState {
 		in.Alerts = make([]debrief.Alert, n)
-		copy(in.Alerts, p.built[:n])
+		copy(in.Alerts, built[:n])
 	}
 	in.AlertIDs = make([]string, n)
 	t := &in.Times
