@@ -90,7 +90,7 @@ type plan struct {
 
 	// Set when the plan becomes an incident.
 	seq       int64
-	alertSeq  int64 // sequence number of its first alert
+	alertSeq  int64           // sequence number of its first alert
 	built     []debrief.Alert // nil while waiting for the next change
 	replay    alertReplay
 	events    []event
