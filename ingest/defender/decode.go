@@ -12,7 +12,6 @@ import (
 	"github.com/debrief-dev/debrief/ingest/internal/m365"
 	"github.com/debrief-dev/debrief/ingest/internal/recerr"
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
-	"github.com/go-json-experiment/json"
 )
 
 // Decoder reads Defender XDR incidents API exports. The zero value is ready
@@ -42,9 +41,10 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 	return func(yield func(debrief.Record, error) bool) {
 		in := &recerr.WatchReader{R: r}
 		var w incident // reused: its slices keep their capacity
+		var s scanner
 		seen := wire.Each(ctx, in, file, yield, func(it wire.Item) bool {
-			w = incident{Alerts: w.Alerts[:0], Comments: w.Comments[:0]}
-			return decodeItem(it, &w, file, yield)
+			w.reset()
+			return decodeItem(it, &w, &s, file, yield)
 		}, "value")
 		if seen == 0 && !in.Data {
 			yield(debrief.Record{}, &debrief.RecordError{File: file, Reason: "input is empty: want Defender incidents JSON"})
@@ -54,9 +54,9 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 
 // decodeItem decodes one record into w and yields it with the problems
 // found in it; it reports whether the consumer wants more.
-func decodeItem(it wire.Item, w *incident, file string, yield func(debrief.Record, error) bool) bool {
+func decodeItem(it wire.Item, w *incident, s *scanner, file string, yield func(debrief.Record, error) bool) bool {
 	p := &problems{recerr.Collector{File: file, Line: it.Line, Index: it.Index}}
-	if err := json.Unmarshal(it.Raw, w, unmarshalOptions); err != nil {
+	if err := s.unmarshal(it.Raw, w); err != nil {
 		field, reason := recerr.Describe(err)
 		return yield(debrief.Record{}, p.Reject(field, reason))
 	}
@@ -93,6 +93,11 @@ type incident struct {
 	Tags               []string  `json:"tags"`
 	Comments           []comment `json:"comments"`
 	Alerts             []alert   `json:"alerts"`
+}
+
+// reset clears w for the next record, keeping the capacity of its slices.
+func (w *incident) reset() {
+	*w = incident{Alerts: w.Alerts[:0], Comments: w.Comments[:0]}
 }
 
 type comment struct {
