@@ -164,21 +164,65 @@ func Load(r io.Reader, name string, opts Options) (*Playbook, error) {
 
 // Parse checks a playbook held in memory.
 func Parse(data []byte, name string, opts Options) (*Playbook, error) {
-	var f File
-	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
-		return nil, Problems{yamlProblem(name, err)}
+	f, tree, err := decode(data, name)
+	if err != nil {
+		return nil, err
 	}
 	sum := sha256.Sum256(data)
 	pb := &Playbook{File: f, Path: name, Digest: hex.EncodeToString(sum[:])}
-	c := &checker{file: name, opts: opts}
-	if ast, err := parser.ParseBytes(data, 0); err == nil {
-		c.ast = ast
-	}
+	c := &checker{file: name, opts: opts, ast: tree}
 	c.check(pb)
 	if len(c.problems) > 0 {
 		return nil, c.problems
 	}
 	return pb, nil
+}
+
+// decode parses the YAML, refuses anchors and aliases (a playbook needs
+// none, and they let a small file expand without bound) and decodes it
+// strictly. A panic inside the YAML library becomes a Problem.
+func decode(data []byte, name string) (f File, tree *ast.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = Problems{{File: name, Reason: fmt.Sprintf("malformed YAML (%v)", r)}}
+		}
+	}()
+	tree, err = parser.ParseBytes(data, 0)
+	if err != nil {
+		return f, nil, Problems{yamlProblem(name, err)}
+	}
+	var alias ast.Node
+	for _, doc := range tree.Docs {
+		ast.Walk(visitor(func(n ast.Node) bool {
+			if alias != nil {
+				return false
+			}
+			if t := n.Type(); t == ast.AliasType || t == ast.AnchorType {
+				alias = n
+			}
+			return alias == nil
+		}), doc)
+	}
+	if alias != nil {
+		p := Problem{File: name, Reason: "anchors and aliases are not allowed in playbooks"}
+		if tk := alias.GetToken(); tk != nil && tk.Position != nil {
+			p.Line = tk.Position.Line
+		}
+		return f, nil, Problems{p}
+	}
+	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
+		return f, nil, Problems{yamlProblem(name, err)}
+	}
+	return f, tree, nil
+}
+
+type visitor func(ast.Node) bool
+
+func (v visitor) Visit(n ast.Node) ast.Visitor {
+	if n == nil || !v(n) {
+		return nil
+	}
+	return v
 }
 
 func yamlProblem(name string, err error) Problem {

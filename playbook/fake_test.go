@@ -1,0 +1,89 @@
+package playbook_test
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/debrief-dev/debrief"
+)
+
+// memStore is an in-memory debrief.PlaybookStore.
+type memStore struct {
+	mu       sync.Mutex
+	runs     map[string]debrief.PlaybookRun
+	steps    map[string][]debrief.PlaybookStep
+	comments map[string][]debrief.Comment
+}
+
+var _ debrief.PlaybookStore = (*memStore)(nil)
+
+func newMemStore() *memStore {
+	return &memStore{runs: map[string]debrief.PlaybookRun{}, steps: map[string][]debrief.PlaybookStep{},
+		comments: map[string][]debrief.Comment{}}
+}
+
+func (m *memStore) SaveRun(_ context.Context, r debrief.PlaybookRun) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r.Steps = nil
+	m.runs[r.ID] = r
+	return nil
+}
+
+func (m *memStore) SaveStep(_ context.Context, s debrief.PlaybookStep) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ss := m.steps[s.RunID]
+	for i := range ss {
+		if ss[i].Key == s.Key {
+			ss[i] = s
+			return nil
+		}
+	}
+	m.steps[s.RunID] = append(ss, s)
+	return nil
+}
+
+func (m *memStore) Run(_ context.Context, id string) (*debrief.PlaybookRun, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.runs[id]
+	if !ok {
+		return nil, debrief.Errorf(debrief.ENOTFOUND, "no run %s", id)
+	}
+	r.Steps = slices.Clone(m.steps[id])
+	return &r, nil
+}
+
+func (m *memStore) Runs(_ context.Context, incidentID string) ([]debrief.PlaybookRun, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []debrief.PlaybookRun
+	for _, r := range m.runs {
+		if incidentID == "" || r.IncidentID == incidentID {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (m *memStore) SucceededKey(_ context.Context, key string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, ss := range m.steps {
+		for _, s := range ss {
+			if s.IdempotencyKey == key && s.Status == debrief.RunSucceeded {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+func (m *memStore) AddComment(_ context.Context, id string, c debrief.Comment) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.comments[id] = append(m.comments[id], c)
+	return nil
+}
