@@ -25,8 +25,8 @@ type AuditEntry struct {
 	Step     string          `json:"step,omitempty"`
 	Live     bool            `json:"live"`
 	Detail   json.RawMessage `json:"detail,omitempty"` // secrets masked
-	Prev     string          `json:"prev"`           // hash of the previous entry, "" for the first
-	Hash     string          `json:"hash,omitempty"` // SHA-256 of this line without its hash member
+	Prev     string          `json:"prev"`             // hash of the previous entry, "" for the first
+	Hash     string          `json:"hash,omitempty"`   // SHA-256 of this line without its hash member
 }
 
 // Audit is an append-only, hash-chained log: a JSON Lines file where each

@@ -65,7 +65,9 @@ func LoadConfig(path string) (Config, error) {
 	return c, nil
 }
 
-func (g GraphConfig) graphURL() string { return strings.TrimRight(or(g.GraphURL, "https://graph.microsoft.com"), "/") }
+func (g GraphConfig) graphURL() string {
+	return strings.TrimRight(or(g.GraphURL, "https://graph.microsoft.com"), "/")
+}
 func (g GraphConfig) defenderURL() string {
 	return strings.TrimRight(or(g.DefenderURL, "https://api.security.microsoft.com"), "/")
 }

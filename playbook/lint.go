@@ -136,7 +136,7 @@ type step struct {
 
 func (c *checker) step(path string, sp *Spec) *step {
 	s := &step{Spec: sp, path: path, tpl: map[string]template{},
-		retry: RetryPolicy{Attempts: 3, Backoff: time.Second, MaxBackoff: 30 * time.Second},
+		retry:   RetryPolicy{Attempts: 3, Backoff: time.Second, MaxBackoff: 30 * time.Second},
 		timeout: 30 * time.Second, approvalWait: 24 * time.Hour}
 	if !validName(sp.ID) {
 		c.addf(path+".id", "want an id of letters, digits, '-', '_' or '.', got %q", sp.ID)

@@ -99,9 +99,28 @@ type compiled struct {
 
 type cmatcher struct {
 	Matcher
-	keys []string // values normalised for the field
-	rank int      // severity rank for at_least / at_most
+	field int      // fieldSeverity …
+	keys  []string // values normalised for the field
+	alt   []string // techniques: "T1234.*" for a parent value, so a sub-technique matches; else ""
+	rank  int      // severity rank for at_least / at_most
 }
+
+// Fields, as numbers for the hot path.
+const (
+	fieldSeverity = iota
+	fieldStatus
+	fieldVerdict
+	fieldSources
+	fieldTechniques
+	fieldTactics
+	fieldEntities
+	fieldTags
+	fieldTitle
+)
+
+var fieldNums = map[string]int{"severity": fieldSeverity, "status": fieldStatus, "verdict": fieldVerdict,
+	"sources": fieldSources, "techniques": fieldTechniques, "tactics": fieldTactics, "entities": fieldEntities,
+	"tags": fieldTags, "title": fieldTitle}
 
 // compileMatcher checks and normalises one matcher.
 func compileMatcher(m Matcher) (cmatcher, error) {
@@ -115,13 +134,18 @@ func compileMatcher(m Matcher) (cmatcher, error) {
 	if len(m.Values) == 0 {
 		return cmatcher{}, fmt.Errorf("field %s: values: want at least one value", m.Field)
 	}
-	c := cmatcher{Matcher: m}
+	c := cmatcher{Matcher: m, field: fieldNums[m.Field]}
 	for _, v := range m.Values {
 		k, err := matchKey(m.Field, v)
 		if err != nil {
 			return cmatcher{}, fmt.Errorf("field %s: %w", m.Field, err)
 		}
+		alt := ""
+		if p, ok := strings.CutSuffix(k, "+"); ok {
+			k, alt = p, p+".*"
+		}
 		c.keys = append(c.keys, k)
+		c.alt = append(c.alt, alt)
 	}
 	if m.Op == "at_least" || m.Op == "at_most" {
 		if len(m.Values) != 1 {
@@ -177,29 +201,26 @@ func matchKey(field, v string) (string, error) {
 	return strings.ToLower(v), nil
 }
 
-// has reports whether the incident holds one normalised value.
-func (f *Facts) has(field, key string) bool {
+// has reports whether the incident holds one normalised value (or alt).
+func (f *Facts) has(field int, key, alt string) bool {
 	switch field {
-	case "severity":
+	case fieldSeverity:
 		return string(f.inc.Severity) == key
-	case "status":
+	case fieldStatus:
 		return f.status == key
-	case "verdict":
+	case fieldVerdict:
 		return f.verdict == key
-	case "sources":
+	case fieldSources:
 		return f.source == key
-	case "techniques":
-		if p, ok := strings.CutSuffix(key, "+"); ok {
-			return f.techniques[p] || f.techniques[p+".*"]
-		}
-		return f.techniques[key]
-	case "tactics":
+	case fieldTechniques:
+		return f.techniques[key] || alt != "" && f.techniques[alt]
+	case fieldTactics:
 		return f.tactics[key]
-	case "entities":
+	case fieldEntities:
 		return f.entities[key]
-	case "tags":
+	case fieldTags:
 		return f.tags[key]
-	case "title":
+	case fieldTitle:
 		return strings.Contains(f.title, key)
 	}
 	return false
@@ -213,8 +234,8 @@ func (m *cmatcher) eval(f *Facts) bool {
 	case "at_most":
 		return f.severity > 0 && f.severity <= m.rank
 	case "all":
-		for _, k := range m.keys {
-			if !f.has(m.Field, k) {
+		for i, k := range m.keys {
+			if !f.has(m.field, k, m.alt[i]) {
 				return false
 			}
 		}
@@ -226,8 +247,8 @@ func (m *cmatcher) eval(f *Facts) bool {
 }
 
 func (m *cmatcher) anyOf(f *Facts) bool {
-	for _, k := range m.keys {
-		if f.has(m.Field, k) {
+	for i, k := range m.keys {
+		if f.has(m.field, k, m.alt[i]) {
 			return true
 		}
 	}
@@ -263,24 +284,30 @@ func (p *Playbook) Explain(f *Facts, event string) Result {
 }
 
 func (c *compiled) eval(f *Facts, event string, why *[]string) (bool, error) {
-	note := func(ok bool, s string) {
-		if why != nil {
-			mark := "✗ "
-			if ok {
-				mark = "✓ "
-			}
-			*why = append(*why, mark+s)
+	note := func(ok bool, what string, m *cmatcher) {
+		if why == nil {
+			return
 		}
+		mark := "✗ "
+		if ok {
+			mark = "✓ "
+		}
+		if m != nil {
+			what += m.String()
+		}
+		*why = append(*why, mark+what)
 	}
 	ok := event == "" || len(c.events) == 0 || c.events[event]
-	note(ok, "event "+event)
+	if why != nil {
+		note(ok, "event "+event, nil)
+	}
 	if !ok && why == nil {
 		return false, nil
 	}
 	for i := range c.all {
 		m := &c.all[i]
 		r := m.eval(f)
-		note(r, "all: "+m.String())
+		note(r, "all: ", m)
 		if !r {
 			ok = false
 			if why == nil {
@@ -293,7 +320,7 @@ func (c *compiled) eval(f *Facts, event string, why *[]string) (bool, error) {
 		for i := range c.any {
 			m := &c.any[i]
 			r := m.eval(f)
-			note(r, "any: "+m.String())
+			note(r, "any: ", m)
 			if hit = hit || r; hit && why == nil {
 				break
 			}
@@ -305,7 +332,7 @@ func (c *compiled) eval(f *Facts, event string, why *[]string) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		note(r, "expr")
+		note(r, "expr", nil)
 		ok = ok && r
 	}
 	return ok, nil
