@@ -54,12 +54,17 @@ func (a *app) store(ctx context.Context) (debrief.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	var st debrief.Store
 	if isPostgres(dsn) {
-		return nil, debrief.Errorf(debrief.EINVALID, "--db %s: PostgreSQL is not supported yet; use a SQLite file path", "postgres://…")
+		st, err = openPostgres(ctx, dsn)
+	} else {
+		st, err = sqlite.Open(ctx, dsn)
+		if err != nil {
+			err = fmt.Errorf("open store %s: %w", dsn, err)
+		}
 	}
-	st, err := sqlite.Open(ctx, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w (choose another with --db)", dsn, err)
+		return nil, fmt.Errorf("%w (choose another with --db)", err)
 	}
 	a.st = st
 	a.closers = append(a.closers, st.Close)
