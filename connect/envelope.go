@@ -13,25 +13,32 @@ import (
 // string member link ("@odata.nextLink", "nextLink"), "" when absent or
 // null. It is a Request.Check for paged APIs: a truncated page fails it.
 func Envelope(page []byte, list, link string) (next string, err error) {
+	next, _, err = EnvelopeLen(page, list, link)
+	return next, err
+}
+
+// EnvelopeLen is Envelope that also counts the elements of list, for
+// APIs that page by offset ($skip) and end with a short page.
+func EnvelopeLen(page []byte, list, link string) (next string, n int, err error) {
 	dec := jsontext.NewDecoder(bytes.NewReader(page))
 	tok, err := dec.ReadToken()
 	if err != nil {
-		return "", fmt.Errorf("want a JSON object: %w", err)
+		return "", 0, fmt.Errorf("want a JSON object: %w", err)
 	}
 	if tok.Kind() != '{' {
-		return "", fmt.Errorf("want a JSON object, got %s", tok.Kind())
+		return "", 0, fmt.Errorf("want a JSON object, got %s", tok.Kind())
 	}
 	hasList := false
 	for dec.PeekKind() != '}' {
 		tok, err := dec.ReadToken()
 		if err != nil {
-			return "", err
+			return "", 0, err
 		}
 		name := tok.String()
 		switch name {
 		case list:
 			hasList = dec.PeekKind() == '['
-			err = dec.SkipValue()
+			n, err = count(dec, hasList)
 		case link:
 			var v jsontext.Token
 			if v, err = dec.ReadToken(); err == nil && v.Kind() == '"' {
@@ -41,16 +48,16 @@ func Envelope(page []byte, list, link string) (next string, err error) {
 			err = dec.SkipValue()
 		}
 		if err != nil {
-			return "", fmt.Errorf("member %q: %w", name, err)
+			return "", 0, fmt.Errorf("member %q: %w", name, err)
 		}
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if !hasList {
-		return "", fmt.Errorf("want an array member %q", list)
+		return "", 0, fmt.Errorf("want an array member %q", list)
 	}
-	return next, nil
+	return next, n, nil
 }
 
 // SameOrigin checks that a link a page names (a next link) points at
@@ -68,4 +75,23 @@ func SameOrigin(base, link string) error {
 		return fmt.Errorf("next link %s://%s is not the API's %s://%s", l.Scheme, l.Host, b.Scheme, b.Host)
 	}
 	return nil
+}
+
+// count reads the array (or other value) at dec and counts its elements.
+func count(dec *jsontext.Decoder, array bool) (int, error) {
+	if !array {
+		return 0, dec.SkipValue()
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for dec.PeekKind() != ']' {
+		if err := dec.SkipValue(); err != nil {
+			return n, err
+		}
+		n++
+	}
+	_, err := dec.ReadToken()
+	return n, err
 }

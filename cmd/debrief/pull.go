@@ -32,11 +32,11 @@ func (a *app) pullCmd() *cobra.Command {
 last pull stopped (a checkpoint kept in the store, advanced after each stored page),
 so a pull killed at any moment resumes without losing or repeating records.
 Throttling (429 and Retry-After), server errors and hung requests are retried with
-backoff. Sources: graph.`,
+backoff. Sources: graph, defender, sentinel, elastic.`,
 		Example: `  debrief pull graph --tenant contoso.onmicrosoft.com --client-id $ID --client-secret-file secret.txt --since 30d
   debrief pull graph --watch 5m`,
 	}
-	cmd.AddCommand(a.pullGraphCmd())
+	cmd.AddCommand(a.pullGraphCmd(), a.pullDefenderCmd())
 	return cmd
 }
 
@@ -110,7 +110,7 @@ func (a *app) runPullGraph(ctx context.Context, o pullOptions) error {
 	if err != nil {
 		return usagef("--since: %v", err)
 	}
-	hc := &http.Client{Timeout: o.timeout + 10*time.Second}
+	hc := o.httpClient()
 	client := &connect.Client{
 		HTTP: hc, Timeout: o.timeout,
 		Auth: connect.NewOAuth2(connect.AzureCredentials(o.tenant, o.clientID, o.secret, o.tokenURL, scopeOf(o.baseURL)), hc),
@@ -121,6 +121,12 @@ func (a *app) runPullGraph(ctx context.Context, o pullOptions) error {
 		feeds = append(feeds, graph.Alerts(gopts))
 	}
 	return a.pullFeeds(ctx, feeds, since, o.watch)
+}
+
+// httpClient is the HTTP client of a pull: its timeout backs up the
+// per-attempt one.
+func (o *pullOptions) httpClient() *http.Client {
+	return &http.Client{Timeout: o.timeout + 10*time.Second}
 }
 
 // scopeOf is the client credentials scope of a Graph endpoint: its origin
