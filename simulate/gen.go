@@ -330,18 +330,22 @@ func (g *gen) runDay(d int, yield func(Event, error) bool) bool {
 	for g.live.Len() > 0 && g.live[0].key < dayEnd.UnixNano() {
 		p := heap.Pop(&g.live).(*plan)
 		asOf := dayEnd.Add(-time.Nanosecond)
-		if p.built == nil {
-			p.built = g.rebuildAlerts(p, raisedBy(p, asOf))
+		if n := raisedBy(p, asOf); len(p.built) < n {
+			p.built = g.rebuildAlerts(p, n)
 		}
 		ev := Event{Day: day, Incident: g.snapshot(p, p.built, asOf), Seq: p.seq, First: p.next == 0, plan: p, gen: g, built: p.built}
 		if ev.First {
 			ev.Truth = g.truth(p)
 		}
-		p.built = nil
 		for p.next < len(p.changes) && p.changes[p.next].Before(dayEnd) {
 			p.next++
 		}
 		if p.next < len(p.changes) {
+			// Keep the alerts for a change tomorrow; a plan waiting
+			// longer rebuilds them.
+			if !p.changes[p.next].Before(dayEnd.Add(24 * time.Hour)) {
+				p.built = nil
+			}
 			p.key = p.changes[p.next].UnixNano()
 			heap.Push(&g.live, p)
 		}

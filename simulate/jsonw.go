@@ -189,6 +189,11 @@ func appendQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && plain8(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+			i += 8
+			continue
+		}
 		c := s[i]
 		if plain[c] {
 			i++
@@ -224,4 +229,13 @@ func appendQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// plain8 reports whether the eight bytes packed in v are all plain: none
+// is a control character, a quote, a backslash or above ASCII. With no
+// byte above 0x7f, subtracting 0x20 (or 1 from a byte xored with '"' or
+// '\\') sets a byte's top bit only where the byte is below 0x20 (or zero).
+func plain8(v uint64) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	return ((v-0x20*ones)|((v^'"'*ones)-ones)|((v^'\\'*ones)-ones)|v)&high == 0
 }

@@ -91,7 +91,7 @@ type plan struct {
 	// Set when the plan becomes an incident.
 	seq       int64
 	alertSeq  int64           // sequence number of its first alert
-	built     []debrief.Alert // nil while waiting for the next change
+	built     []debrief.Alert // nil (or fewer) while waiting past tomorrow
 	replay    alertReplay
 	events    []event
 	history   []debrief.Change  // the whole history, by time

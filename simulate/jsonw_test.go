@@ -1,0 +1,58 @@
+package simulate
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestAppendQuoted(t *testing.T) {
+	tests := []struct{ name, in string }{
+		{"empty", ""},
+		{"plain", "Suspicious PowerShell command line"},
+		{"quote late", `C:\Windows\System32\cmd.exe /c "whoami"`},
+		{"controls", "a\tb\nc\rd\x01e\x1ff"},
+		{"utf8", "Prüfung – Übersicht 数据"},
+		{"invalid utf8", "abcdefgh\xffijklmnop\xc3"},
+		{"json in text", `[{"$id":"1","Type":"host","HostName":"ws-0042"}]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(tt.in); err != nil {
+				t.Fatal(err)
+			}
+			want.Truncate(want.Len() - 1)
+			if got := appendQuoted(nil, tt.in); string(got) != want.String() {
+				t.Errorf("appendQuoted(%q) = %s, want %s", tt.in, got, want.String())
+			}
+			if got := appendQuoted(nil, []byte(tt.in)); string(got) != want.String() {
+				t.Errorf("appendQuoted([]byte %q) = %s, want %s", tt.in, got, want.String())
+			}
+		})
+	}
+}
+
+// TestPlain8 checks the eight-byte test against the table byte by byte.
+func TestPlain8(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte{0, 1, 0x1f, 0x20, '!', '"', '#', '[', '\\', ']', 'a', 0x7e, 0x7f, 0x80, 0xc3, 0xff}
+	for range 200000 {
+		var v uint64
+		want := true
+		for k := range 8 {
+			c := alphabet[r.IntN(len(alphabet))]
+			if r.IntN(4) > 0 {
+				c = byte(0x20 + r.IntN(0x60))
+			}
+			want = want && plain[c]
+			v |= uint64(c) << (8 * k)
+		}
+		if got := plain8(v); got != want {
+			t.Fatalf("plain8(%#016x) = %v, want %v", v, got, want)
+		}
+	}
+}
