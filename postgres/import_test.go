@@ -1,0 +1,111 @@
+package postgres_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/postgres"
+	"github.com/debrief-dev/debrief/sqlite"
+)
+
+// importFixtures are records that fill every table: an incident in three
+// versions (the oldest last), with a tag, comments and reported history;
+// its alert, then evidence for it in a partial record; and an unassigned
+// alert with a raw record.
+func importFixtures() [][]debrief.Record {
+	t0 := time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)
+	a := debrief.Alert{ID: "defender:da1", Source: debrief.SourceDefender, SourceID: "da1", IncidentID: "defender:7",
+		Title: "Suspicious inbox rule", Severity: debrief.SeverityMedium, Status: debrief.StatusNew, Created: t0,
+		Techniques: []debrief.Technique{{ID: "T1114.003", Name: "Email Forwarding Rule", Tactics: []string{"collection"}}},
+		Entities:   []debrief.Entity{{Kind: debrief.EntityUser, ID: "ann@contoso.com", Role: "impacted"}},
+		Raw:        []byte(`{"AlertId":"da1"}`)}
+	evidence := debrief.Alert{ID: a.ID, Source: a.Source, SourceID: a.SourceID,
+		Entities: []debrief.Entity{{Kind: debrief.EntityIP, ID: "203.0.113.9", Attributes: map[string]string{"country": "NL"}}}}
+	lone := debrief.Alert{ID: "defender:da2", Source: debrief.SourceDefender, SourceID: "da2", Title: "Impossible travel",
+		Severity: debrief.SeverityLow, Created: t0.Add(time.Hour), Raw: []byte(`{"AlertId":"da2"}`)}
+	version := func(n int, st debrief.Status, assignee string) *debrief.Incident {
+		return &debrief.Incident{ID: "defender:7", Source: debrief.SourceDefender, SourceID: "7", Title: "BEC attempt",
+			Severity: debrief.SeverityHigh, Status: st, Assignee: assignee, Tags: []string{"bec"},
+			AlertIDs: []string{a.ID}, Raw: []byte(`{"incidentId":7,"v":` + string(rune('0'+n)) + `}`),
+			Times:    debrief.Times{Created: t0, Updated: t0.Add(time.Duration(n) * time.Hour)},
+			Comments: []debrief.Comment{{At: t0.Add(time.Duration(n) * time.Hour), Author: assignee, Text: "looked"}},
+			History:  []debrief.Change{{At: t0.Add(time.Duration(n) * time.Minute), By: "soc", Field: "status", From: "new", To: string(st)}}}
+	}
+	return [][]debrief.Record{
+		{{Incident: version(2, debrief.StatusActive, "bob")}, {Alert: &a}, {Alert: &lone}},
+		{{Incident: version(3, debrief.StatusResolved, "cy")}},
+		{{Incident: version(1, debrief.StatusNew, "")}, {Alert: &evidence, Partial: true}},
+	}
+}
+
+func TestImportSQLite(t *testing.T) {
+	dsn := freshSchema(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "debrief.db")
+	from, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer from.Close()
+	for _, batch := range importFixtures() {
+		if _, err := from.Write(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	to := openStore(t, dsn, "acme")
+	defer to.Close()
+	src, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	copied, err := to.ImportSQLite(ctx, src)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	target, err := to.Count(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range postgres.ImportTables() {
+		var n int64
+		if err := src.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 || copied[table] != n || target[table] != n {
+			t.Errorf("%s: %d rows in sqlite, %d copied, %d in postgres; want equal and more than 0", table, n, copied[table], target[table])
+		}
+	}
+	for _, id := range []string{"defender:7"} {
+		want, _ := from.Incident(ctx, id)
+		got, err := to.Incident(ctx, id)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("incident %s after import (error %v):\n got %+v\nwant %+v", id, err, got, want)
+		}
+	}
+	for _, id := range []string{"defender:da1", "defender:da2"} {
+		want, _ := from.Alert(ctx, id)
+		got, err := to.Alert(ctx, id)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("alert %s after import (error %v):\n got %+v\nwant %+v", id, err, got, want)
+		}
+	}
+	// Hashes and versions came along: every record is now known.
+	for _, batch := range importFixtures() {
+		res, err := to.Write(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.IncidentsNew+res.IncidentsUpdated+res.AlertsNew+res.AlertsUpdated != 0 {
+			t.Errorf("writing the records again after import: %+v, want all unchanged", res)
+		}
+	}
+	if _, err := to.ImportSQLite(ctx, src); debrief.ErrorCode(err) != debrief.EINVALID {
+		t.Errorf("import into a tenant with data: error %v, want EINVALID", err)
+	}
+}
