@@ -112,6 +112,10 @@ func (s *Server) uiRoutes() []route {
 		ui("GET", "/incidents/{id}/review.html", v, s.reviewDoc),
 		ui("GET", "/matrix", v, s.matrixPage),
 		ui("GET", "/static/{file}", "", s.static),
+		ui("GET", "/favicon.ico", "", func(w http.ResponseWriter, _ *http.Request) error {
+			w.WriteHeader(http.StatusNoContent) // browsers ask; there is none
+			return nil
+		}),
 	}
 }
 
