@@ -160,7 +160,7 @@ func (s *Scanner) skipNested() error {
 
 // Object calls fn with the unquoted name of each member of the object
 // that comes next; fn must consume the member's value (Skip it, at least).
-// The name is valid only during the call.
+// The name is valid only until fn reads the value.
 func (s *Scanner) Object(fn func(name []byte) error) error {
 	if s.peek() != '{' {
 		return ErrSlow
