@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -28,7 +29,26 @@ func text(s string) any {
 	if s == "" {
 		return nil
 	}
-	return s
+	return noNUL(s)
+}
+
+// noNUL replaces NUL characters, which PostgreSQL's text and jsonb cannot
+// hold, with U+FFFD.
+func noNUL(s string) string {
+	if strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
+}
+
+// noNULs applies noNUL to the strings among vals, in place.
+func noNULs(vals []any) []any {
+	for i, v := range vals {
+		if s, ok := v.(string); ok && strings.IndexByte(s, 0) >= 0 {
+			vals[i] = noNUL(s)
+		}
+	}
+	return vals
 }
 
 // nanos binds t as unix nanoseconds, or NULL for the zero time.
@@ -77,6 +97,7 @@ func appendStrings(b []byte, ss []string) []byte {
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			s = noNUL(s)
 			q, err := json.Marshal(s)
 			if err != nil { // invalid UTF-8: replaced, as the encoder does on output
 				q, _ = json.Marshal(s, jsontext.AllowInvalidUTF8(true))

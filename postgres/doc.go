@@ -1,5 +1,5 @@
 // Package postgres is debrief's store for teams: a debrief.Store in a
-// PostgreSQL database (11 or later; tested on 15), through
+// PostgreSQL database (tested on PostgreSQL 15), through
 // github.com/jackc/pgx/v5. It behaves as the sqlite store does (the same
 // storetest conformance suite runs against both), and shares its content
 // hashes and column encodings, so a store moves between the two without
@@ -41,7 +41,10 @@
 // filters use containment (technique_ids @> '["T1566"]') and the views
 // (alert_techniques, alert_entities, entities) use jsonb_array_elements;
 // alerts.pk and raw_records.id are identity columns; comments are unique by
-// md5(body), as a btree key cannot hold a long body.
+// md5(body), as a btree key cannot hold a long body. PostgreSQL's text and
+// jsonb cannot hold NUL characters: they are stored as U+FFFD (the content
+// hash is of the record as written, so re-ingest still finds it unchanged;
+// debrief migrate would report such a record as differing).
 //
 // # Scaling out on Citus
 //

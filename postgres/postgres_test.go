@@ -92,3 +92,67 @@ func TestStoreTenants(t *testing.T) {
 		return openStore(t, dsn, fmt.Sprintf("customer-%d", n.Add(1)))
 	})
 }
+
+// TestNUL writes strings with NUL characters, which PostgreSQL cannot hold:
+// they are stored as U+FFFD, and the record stays unchanged on re-ingest.
+func TestNUL(t *testing.T) {
+	s := openStore(t, freshSchema(t), postgres.DefaultTenant)
+	defer s.Close()
+	ctx := context.Background()
+	a := debrief.Alert{ID: "wazuh:1", Source: debrief.SourceWazuh, SourceID: "1", Title: "bad\x00title",
+		Created:  time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		Entities: []debrief.Entity{{Kind: debrief.EntityFile, ID: "c:\\x\x00.exe"}}}
+	for i, want := range []debrief.WriteResult{{AlertsNew: 1}, {AlertsUnchanged: 1}} {
+		res, err := s.Write(ctx, []debrief.Record{{Alert: &a}})
+		if err != nil {
+			t.Fatalf("write %d: %v", i+1, err)
+		}
+		if res != want {
+			t.Errorf("write %d: %+v, want %+v", i+1, res, want)
+		}
+	}
+	got, err := s.Alert(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "bad\uFFFDtitle" || len(got.Entities) != 1 || got.Entities[0].ID != "c:\\x\uFFFD.exe" {
+		t.Errorf("read back title %q, entities %+v", got.Title, got.Entities)
+	}
+}
+
+// TestConcurrentWriters writes overlapping batches from several stores on
+// one tenant at once: each alert is new exactly once.
+func TestConcurrentWriters(t *testing.T) {
+	dsn := freshSchema(t)
+	const writers, perBatch = 4, 300
+	errs := make(chan error, writers)
+	results := make(chan debrief.WriteResult, writers)
+	for w := range writers {
+		go func() {
+			s, err := postgres.Open(context.Background(), dsn)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer s.Close()
+			recs := make([]debrief.Record, perBatch)
+			for i := range recs {
+				a := benchAlert(w*perBatch/2 + i) // half of each batch is also the next writer's
+				recs[i] = debrief.Record{Alert: &a}
+			}
+			res, err := s.Write(context.Background(), recs)
+			errs <- err
+			results <- res
+		}()
+	}
+	var sum debrief.WriteResult
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Fatalf("write: %v", err)
+		}
+		sum.Add(<-results)
+	}
+	if distinct := (writers + 1) * perBatch / 2; sum.AlertsNew != distinct || sum.AlertsUnchanged != writers*perBatch-distinct {
+		t.Errorf("results %+v, want %d new and the rest unchanged", sum, distinct)
+	}
+}

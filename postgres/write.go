@@ -172,7 +172,7 @@ func newWriter(ctx context.Context, tx pgx.Tx, tenant string) *writer {
 
 // exec runs query with the tenant as $1 and args from $2 on.
 func (w *writer) exec(query string, args ...any) (pgconn.CommandTag, error) {
-	tag, err := w.tx.Exec(w.ctx, query, append([]any{w.tenant}, args...)...)
+	tag, err := w.tx.Exec(w.ctx, query, noNULs(append([]any{w.tenant}, args...))...)
 	if err != nil {
 		return tag, fmt.Errorf("%.60q: %w", oneLine(query), err)
 	}

@@ -73,7 +73,8 @@ func (w *writer) insertAlert(a *debrief.Alert, p *alertPrep, next *state, partia
 		hash = ""
 		vals[2+18] = nil // entities: a partial record's go to partial_entities
 	}
-	w.alertRows = append(w.alertRows, append(vals, w.enc.entities(partial), hash, next.sortAt, next.partial, rawValue(a.Raw)))
+	w.alertRows = append(w.alertRows, noNULs(append(vals, w.enc.entities(partial), hash, next.sortAt, next.partial,
+		rawValue(a.Raw))))
 	if a.IncidentID != "" {
 		w.link(a.IncidentID, a.ID, linkByAlert)
 	}
