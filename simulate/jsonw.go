@@ -13,6 +13,10 @@ type enc struct {
 	b     []byte
 	comma bool   // the next member or element needs a comma
 	stack []bool // comma state of the enclosing containers
+	// nested: the JSON written is the text of a string member (text), so
+	// its quotes and backslashes are escaped once more.
+	nested bool
+	tmp    []byte // a value quoted once, while nested
 }
 
 func (e *enc) reset() {
@@ -31,10 +35,36 @@ func (e *enc) sep() {
 func (e *enc) key(k string) {
 	e.sep()
 	if k != "" {
-		e.b = append(e.b, '"')
+		e.quote()
 		e.b = append(e.b, k...)
-		e.b = append(e.b, '"', ':')
+		e.quote()
+		e.b = append(e.b, ':')
 	}
+}
+
+// quote writes a quote mark, escaped while nested.
+func (e *enc) quote() {
+	if e.nested {
+		e.b = append(e.b, '\\')
+	}
+	e.b = append(e.b, '"')
+}
+
+// text opens member k, a string whose text is the JSON written until
+// endText: the same bytes as rendering that JSON alone and writing it
+// with strBytes, without the second pass.
+func (e *enc) text(k string) {
+	e.key(k)
+	e.b = append(e.b, '"')
+	e.stack = append(e.stack, e.comma)
+	e.comma, e.nested = false, true
+}
+
+func (e *enc) endText() {
+	e.b = append(e.b, '"')
+	e.nested = false
+	e.comma = e.stack[len(e.stack)-1]
+	e.stack = e.stack[:len(e.stack)-1]
 }
 
 func (e *enc) open(k string, c byte) {
@@ -58,6 +88,11 @@ func (e *enc) endArr()      { e.close(']') }
 
 func (e *enc) str(k, v string) {
 	e.key(k)
+	if e.nested {
+		e.tmp = appendQuoted(e.tmp[:0], v)
+		e.b = appendEscaped(e.b, e.tmp)
+		return
+	}
 	e.b = appendQuoted(e.b, v)
 }
 
@@ -92,18 +127,18 @@ func (e *enc) time(k string, t time.Time, layout timeLayout) {
 		return
 	}
 	e.key(k)
-	e.b = append(e.b, '"')
+	e.quote()
 	e.b = appendTime(e.b, t, layout)
-	e.b = append(e.b, '"')
+	e.quote()
 }
 
 // quotedBytes writes v, bytes that need no escaping (a rendered time),
 // as a JSON string.
 func (e *enc) quotedBytes(k string, v []byte) {
 	e.key(k)
-	e.b = append(e.b, '"')
+	e.quote()
 	e.b = append(e.b, v...)
-	e.b = append(e.b, '"')
+	e.quote()
 }
 
 // strs writes an array of strings.
@@ -167,12 +202,6 @@ func appendDigits(b []byte, v, n int) []byte {
 	return append(b, buf[:n]...)
 }
 
-// strBytes writes v, a string's bytes, as a JSON string.
-func (e *enc) strBytes(k string, v []byte) {
-	e.key(k)
-	e.b = appendQuoted(e.b, v)
-}
-
 // plain marks the bytes a JSON string holds as they are.
 var plain = func() (t [256]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
@@ -185,8 +214,14 @@ var plain = func() (t [256]bool) {
 // at once, control characters, quotes and backslashes escaped, invalid
 // UTF-8 replaced.
 func appendQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
-	const hex = "0123456789abcdef"
 	b = append(b, '"')
+	b = appendEscaped(b, s)
+	return append(b, '"')
+}
+
+// appendEscaped appends s escaped as the text of a JSON string.
+func appendEscaped[S ~string | ~[]byte](b []byte, s S) []byte {
+	const hex = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(s); {
 		if i+8 <= len(s) && plain8(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
@@ -227,8 +262,7 @@ func appendQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
 		i++
 		start = i
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }
 
 // plain8 reports whether the eight bytes packed in v are all plain: none

@@ -17,7 +17,6 @@ import (
 type sentinelWriter struct {
 	seed                 uint64
 	tenant, subscription string
-	inner                enc               // builds the JSON held in text columns
 	urlBase              string            // incident URLs up to the incident name
 	objectIDs            map[string]string // analysts' object ids by email, made once
 }
@@ -89,8 +88,9 @@ func (w *sentinelWriter) incidentRow(e *enc, in *debrief.Incident, ev *Event) {
 	e.str("Classification", sentinelClassification(in.Verdict))
 	e.str("ClassificationComment", "")
 	e.str("ClassificationReason", sentinelReason(in.Determination))
-	w.owner(in.Assignee, ev)
-	e.strBytes("Owner", w.inner.b)
+	e.text("Owner")
+	w.owner(e, in.Assignee, ev)
+	e.endText()
 	e.str("ProviderName", "Microsoft XDR")
 	e.str("ProviderIncidentId", in.SourceID)
 	e.time("FirstActivityTime", in.Times.FirstActivity, layoutMicrosoft)
@@ -101,16 +101,19 @@ func (w *sentinelWriter) incidentRow(e *enc, in *debrief.Incident, ev *Event) {
 	e.time("ClosedTime", in.Times.Resolved, layoutMicrosoft)
 	e.int("IncidentNumber", ev.Seq)
 	e.str("RelatedAnalyticRuleIds", "[]")
-	w.alertIDs(in, ev)
-	e.strBytes("AlertIds", w.inner.b)
+	e.text("AlertIds")
+	w.alertIDs(e, in, ev)
+	e.endText()
 	e.str("BookmarkIds", "[]")
-	w.comments(in, ev)
-	e.strBytes("Comments", w.inner.b)
+	e.text("Comments")
+	w.comments(e, in, ev)
+	e.endText()
 	e.str("Tasks", "[]")
 	e.str("Labels", "[]")
 	e.str("IncidentUrl", w.incidentURL(name))
-	w.additional(in)
-	e.strBytes("AdditionalData", w.inner.b)
+	e.text("AdditionalData")
+	w.additional(e, in)
+	e.endText()
 	e.str("ModifiedBy", modifiedBy(in))
 	e.str("SourceSystem", "Azure")
 	e.str("Type", "SecurityIncident")
@@ -119,12 +122,11 @@ func (w *sentinelWriter) incidentRow(e *enc, in *debrief.Incident, ev *Event) {
 	e.comma = false
 }
 
-// The helpers below render a dynamic column's JSON into w.inner.
+// The helpers below render a dynamic column's JSON into the text column
+// e.text opened.
 
 // owner renders the Owner column for an analyst's email.
-func (w *sentinelWriter) owner(email string, ev *Event) {
-	i := &w.inner
-	i.reset()
+func (w *sentinelWriter) owner(i *enc, email string, ev *Event) {
 	i.obj("")
 	if a := ev.gen.analystByEmail(email); a != nil {
 		i.str("objectId", w.objectID(a))
@@ -140,9 +142,7 @@ func (w *sentinelWriter) owner(email string, ev *Event) {
 	i.end()
 }
 
-func (w *sentinelWriter) alertIDs(in *debrief.Incident, ev *Event) {
-	i := &w.inner
-	i.reset()
+func (w *sentinelWriter) alertIDs(i *enc, in *debrief.Incident, ev *Event) {
 	i.arr("")
 	for n := range in.Alerts {
 		i.str("", sentinelAlertID(w.seed, ev.plan.alertSeq+int64(n)))
@@ -150,9 +150,7 @@ func (w *sentinelWriter) alertIDs(in *debrief.Incident, ev *Event) {
 	i.endArr()
 }
 
-func (w *sentinelWriter) comments(in *debrief.Incident, ev *Event) {
-	i := &w.inner
-	i.reset()
+func (w *sentinelWriter) comments(i *enc, in *debrief.Incident, ev *Event) {
 	i.arr("")
 	for _, c := range in.Comments {
 		i.obj("")
@@ -170,9 +168,7 @@ func (w *sentinelWriter) comments(in *debrief.Incident, ev *Event) {
 	i.endArr()
 }
 
-func (w *sentinelWriter) additional(in *debrief.Incident) {
-	i := &w.inner
-	i.reset()
+func (w *sentinelWriter) additional(i *enc, in *debrief.Incident) {
 	i.obj("")
 	i.int("alertsCount", int64(len(in.Alerts)))
 	i.int("bookmarksCount", 0)
@@ -238,10 +234,12 @@ func (w *sentinelWriter) alertRow(e *enc, a *debrief.Alert, seq int64) {
 	e.time("EndTime", a.LastActivity, layoutMicrosoft)
 	e.time("ProcessingEndTime", a.Created, layoutMicrosoft)
 	e.str("RemediationSteps", "[]")
-	w.extended(a)
-	e.strBytes("ExtendedProperties", w.inner.b)
-	w.entities(a)
-	e.strBytes("Entities", w.inner.b)
+	e.text("ExtendedProperties")
+	w.extended(e, a)
+	e.endText()
+	e.text("Entities")
+	w.entities(e, a)
+	e.endText()
 	e.str("SourceSystem", "Detection")
 	e.str("WorkspaceSubscriptionId", w.subscription)
 	e.str("WorkspaceResourceGroup", "soc")
@@ -251,19 +249,19 @@ func (w *sentinelWriter) alertRow(e *enc, a *debrief.Alert, seq int64) {
 	e.str("Status", sentinelAlertStatus(a.Status))
 	e.str("CompromisedEntity", compromised(a))
 	e.str("Tactics", sentinelTactics(a))
-	w.techniqueList(a, false)
-	e.strBytes("Techniques", w.inner.b)
-	w.techniqueList(a, true)
-	e.strBytes("SubTechniques", w.inner.b)
+	e.text("Techniques")
+	w.techniqueList(e, a, false)
+	e.endText()
+	e.text("SubTechniques")
+	w.techniqueList(e, a, true)
+	e.endText()
 	e.str("Type", "SecurityAlert")
 	e.end()
 	e.b = append(e.b, '\n')
 	e.comma = false
 }
 
-func (w *sentinelWriter) extended(a *debrief.Alert) {
-	i := &w.inner
-	i.reset()
+func (w *sentinelWriter) extended(i *enc, a *debrief.Alert) {
 	i.obj("")
 	i.str("Category", a.Category)
 	i.str("DetectionSource", a.DetectionSource)
@@ -286,9 +284,7 @@ func sentinelTactics(a *debrief.Alert) string {
 
 // techniqueList renders the Techniques column (parents) or the
 // SubTechniques column as JSON text.
-func (w *sentinelWriter) techniqueList(a *debrief.Alert, subs bool) {
-	i := &w.inner
-	i.reset()
+func (w *sentinelWriter) techniqueList(i *enc, a *debrief.Alert, subs bool) {
 	i.arr("")
 	var seen []string
 	for _, t := range a.Techniques {
@@ -320,9 +316,7 @@ func compromised(a *debrief.Alert) string {
 
 // entities renders the Entities column: entities with $id, files and
 // hosts referenced by $ref from processes.
-func (w *sentinelWriter) entities(a *debrief.Alert) {
-	i := &w.inner
-	i.reset()
+func (w *sentinelWriter) entities(i *enc, a *debrief.Alert) {
 	i.arr("")
 	id := 0
 	next := func() string { id++; return strconv.Itoa(id) }
