@@ -100,9 +100,15 @@ func (s *scanner) alertMember(a *alert, name []byte) error {
 	case "mitreTechniques":
 		return s.Strings(&a.MitreTechniques)
 	case "devices":
+		if a.Devices == nil { // reuse an array of the last record
+			a.Devices = s.devices.Get()
+		}
 		return wire.Elems(&s.Scanner, &a.Devices, func(d *device) error { return wire.Members(&s.Scanner, d, s.deviceMember) })
 	case "entities":
-		return wire.Elems(&s.Scanner, &a.Entities, func(a *alertEntity) error { return wire.Members(&s.Scanner, a, s.alertEntityMember) })
+		if a.Entities == nil {
+			a.Entities = s.entities.Get()
+		}
+		return wire.Elems(&s.Scanner, &a.Entities, func(e *alertEntity) error { return wire.Members(&s.Scanner, e, s.alertEntityMember) })
 	}
 	return s.Skip()
 }

@@ -9,6 +9,9 @@ import (
 // wire.Scanner. Its member methods are in members.go.
 type scanner struct {
 	wire.Scanner
+	// arrays of the last record's alerts, for reuse
+	devices  wire.Spares[device]
+	entities wire.Spares[alertEntity]
 }
 
 // unmarshal decodes raw into w, which must be reset: with the scanner,
@@ -24,6 +27,17 @@ func (s *scanner) unmarshal(raw []byte, w *incident) error {
 // fast decodes raw into w with the scanner alone, or fails with
 // wire.ErrSlow.
 func (s *scanner) fast(raw []byte, w *incident) error {
+	s.harvest(w.Alerts[:cap(w.Alerts)])
 	s.Reset(raw)
 	return s.Object(func(name []byte) error { return s.incidentMember(w, name) })
+}
+
+// harvest takes the device and entity arrays of old alerts (json.Unmarshal
+// zeroes the alerts it reuses, dropping them) for the next alerts to fill.
+func (s *scanner) harvest(old []alert) {
+	for i := range old {
+		s.devices.Put(old[i].Devices)
+		s.entities.Put(old[i].Entities)
+		old[i].Devices, old[i].Entities = nil, nil
+	}
 }

@@ -85,7 +85,7 @@ func (s *scanner) alertMember(a *alert, name []byte) error {
 		return wire.Elems(&s.Scanner, &a.Comments, func(c *comment) error { return wire.Members(&s.Scanner, c, s.commentMember) })
 	case "evidence":
 		if a.Evidence == nil { // a nested alert: reuse an array of the last record
-			a.Evidence = s.evidence()
+			a.Evidence = s.spare.Get()
 		}
 		return wire.Elems(&s.Scanner, &a.Evidence, func(e *evidence) error { return wire.Members(&s.Scanner, e, s.evidenceMember) })
 	case "systemTags":

@@ -9,7 +9,7 @@ import (
 // wire.Scanner. Its member methods are in members.go.
 type scanner struct {
 	wire.Scanner
-	spare [][]evidence // evidence arrays of the last record's nested alerts, for reuse
+	spare wire.Spares[evidence] // evidence arrays of the last record's nested alerts
 }
 
 // unmarshal decodes raw into w, which must be reset: with the scanner,
@@ -34,20 +34,7 @@ func (s *scanner) fast(raw []byte, w *record) error {
 // the alerts it reuses, dropping them) for the next alerts to fill.
 func (s *scanner) harvest(old []alert) {
 	for i := range old {
-		if e := old[i].Evidence; cap(e) > 0 {
-			s.spare = append(s.spare, e[:0])
-		}
+		s.spare.Put(old[i].Evidence)
 		old[i].Evidence = nil
 	}
-}
-
-// evidence returns an empty evidence array with room, when there is one.
-func (s *scanner) evidence() []evidence {
-	n := len(s.spare)
-	if n == 0 {
-		return nil
-	}
-	e := s.spare[n-1]
-	s.spare = s.spare[:n-1]
-	return e
 }

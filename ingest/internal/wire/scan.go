@@ -365,3 +365,28 @@ func Pointer[T any](s *Scanner, dst **T, field func(*T, []byte) error) error {
 	}
 	return ErrSlow
 }
+
+// Spares keeps the arrays of slices that a decoder's reused wire structs
+// would drop (json.Unmarshal zeroes the elements it reuses, with their
+// slices), to fill again with the next record's values.
+type Spares[T any] struct {
+	free [][]T
+}
+
+// Put keeps s's array, if it has room.
+func (p *Spares[T]) Put(s []T) {
+	if cap(s) > 0 {
+		p.free = append(p.free, s[:0])
+	}
+}
+
+// Get returns an empty slice with room, or nil when none is kept.
+func (p *Spares[T]) Get() []T {
+	n := len(p.free)
+	if n == 0 {
+		return nil
+	}
+	s := p.free[n-1]
+	p.free = p.free[:n-1]
+	return s
+}

@@ -86,3 +86,19 @@ func TestScanner(t *testing.T) {
 		})
 	}
 }
+
+func TestSpares(t *testing.T) {
+	var p wire.Spares[int]
+	if p.Get() != nil {
+		t.Fatal("Get on an empty Spares returned a slice")
+	}
+	p.Put(nil)
+	p.Put(make([]int, 3, 8))
+	got := p.Get()
+	if len(got) != 0 || cap(got) != 8 {
+		t.Errorf("got len %d cap %d, want an empty slice with room for 8", len(got), cap(got))
+	}
+	if p.Get() != nil {
+		t.Error("Spares kept a nil slice or gave one array twice")
+	}
+}
