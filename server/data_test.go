@@ -13,7 +13,7 @@ import (
 // TestAPIOnSimulatedHistory posts a simulated history through the ingest
 // endpoint and reads it back through every read endpoint.
 func TestAPIOnSimulatedHistory(t *testing.T) {
-	e, sum := ingested(t)
+	e, sum := ingested(t, nil)
 	if sum.New.Incidents < 100 || sum.New.Alerts < 100 || sum.RejectedTotal != 0 {
 		t.Fatalf("ingest summary: %+v", sum)
 	}

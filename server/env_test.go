@@ -52,7 +52,7 @@ type env struct {
 	log    *syncBuffer
 }
 
-func newEnv(t *testing.T, tune func(*server.Config)) *env {
+func newEnv(t testing.TB, tune func(*server.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "debrief.db"))
@@ -88,7 +88,7 @@ func newEnv(t *testing.T, tune func(*server.Config)) *env {
 
 // do sends a request with the token of role ("" for none, "bad" for a
 // wrong one) and returns the response with its body read.
-func (e *env) do(t *testing.T, method, path string, role debrief.Role, body io.Reader) (*http.Response, []byte) {
+func (e *env) do(t testing.TB, method, path string, role debrief.Role, body io.Reader) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, body)
 	if err != nil {
@@ -114,7 +114,7 @@ func (e *env) do(t *testing.T, method, path string, role debrief.Role, body io.R
 }
 
 // getJSON GETs path as a viewer, wants 200 and decodes the body into v.
-func (e *env) getJSON(t *testing.T, path string, v any) {
+func (e *env) getJSON(t testing.TB, path string, v any) {
 	t.Helper()
 	resp, b := e.do(t, "GET", path, debrief.RoleViewer, nil)
 	if resp.StatusCode != http.StatusOK {
@@ -126,7 +126,7 @@ func (e *env) getJSON(t *testing.T, path string, v any) {
 }
 
 // simulated writes a simulated Graph history and returns its files.
-func simulated(t *testing.T) []string {
+func simulated(t testing.TB) []string {
 	t.Helper()
 	out := t.TempDir()
 	_, err := simulate.Run(context.Background(), simulate.RunOptions{
@@ -143,12 +143,12 @@ func simulated(t *testing.T) []string {
 
 // ingested is an env whose store holds a simulated history, posted
 // through the API; it returns the summed summary too.
-func ingested(t *testing.T) (*env, server.IngestResult) {
+func ingested(t testing.TB, tune func(*server.Config)) (*env, server.IngestResult) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("simulates and ingests a history")
 	}
-	e := newEnv(t, nil)
+	e := newEnv(t, tune)
 	var total server.IngestResult
 	total.Summary = new(ingest.Summary)
 	for _, f := range simulated(t) {
