@@ -132,14 +132,16 @@ func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string) debrie
 	return a
 }
 
+// ruleKey names a rule: its product and title.
+type ruleKey struct{ product, title string }
+
 // ruleID is the detector id of a product's rule with the title, the same
 // for every alert it raises.
 func (g *gen) ruleID(product, title string) string {
-	key := product + "\x00" + title
-	id, ok := g.rules[key]
+	id, ok := g.rules[ruleKey{product, title}]
 	if !ok {
-		id = formatGUID(hashString(key), hashString(title+"\x00rule"))
-		g.rules[key] = id
+		id = formatGUID(hashString(product+"\x00"+title), hashString(title+"\x00rule"))
+		g.rules[ruleKey{product, title}] = id
 	}
 	return id
 }

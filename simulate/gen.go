@@ -90,7 +90,7 @@ type gen struct {
 	clusters  []*cluster
 	benignIPs []string
 	emerge    map[*technique]int
-	rules     map[string]string // detector ids by product and title
+	rules     map[ruleKey]string // detector ids
 	start     time.Time
 	end       time.Time
 	days      int
@@ -127,7 +127,7 @@ func newGen(opts Options) (*gen, error) {
 		cat = c
 	}
 	g := &gen{sc: sc, cat: cat, seed: opts.Seed, r: newRNG(opts.Seed, 1), days: sc.Days, start: sc.Start.Time,
-		perDay: sc.IncidentsPerDay, formats: opts.Formats, emerge: map[*technique]int{}, rules: map[string]string{}}
+		perDay: sc.IncidentsPerDay, formats: opts.Formats, emerge: map[*technique]int{}, rules: map[ruleKey]string{}}
 	if opts.Days != 0 {
 		g.days = opts.Days
 	}
