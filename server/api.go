@@ -205,23 +205,33 @@ func (s *Server) attributionAnalysis(in []*debrief.Incident) (*review.Section, e
 	return &sec, nil
 }
 
-// renderReview renders the review of incident id in format.
-func (s *Server) renderReview(r *http.Request, id, format string) ([]byte, render.Renderer, error) {
+// maxReviewIDs bounds the incidents of one review.
+const maxReviewIDs = 100
+
+// renderReview renders one review of the incidents ids in format.
+func (s *Server) renderReview(r *http.Request, ids []string, format string) ([]byte, render.Renderer, error) {
 	rd, err := render.ByName(format)
 	if err != nil {
 		return nil, nil, err
 	}
-	in, err := s.findIncident(r, id)
-	if err != nil {
-		return nil, nil, err
+	if len(ids) == 0 || len(ids) > maxReviewIDs {
+		return nil, nil, invalid("id", "want 1 to %d incident ids, got %d", maxReviewIDs, len(ids))
 	}
-	rv, err := review.Load(r.Context(), s.cfg.Store, []string{in.ID}, s.reviewOptions())
+	full := make([]string, len(ids))
+	for i, id := range ids {
+		in, err := s.findIncident(r, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		full[i] = in.ID
+	}
+	rv, err := review.Load(r.Context(), s.cfg.Store, full, s.reviewOptions())
 	if err != nil {
 		return nil, nil, err
 	}
 	var buf bytes.Buffer
 	if err := rd.Render(&buf, rv); err != nil {
-		return nil, nil, fmt.Errorf("render review of %s: %w", in.ID, err)
+		return nil, nil, fmt.Errorf("render review of %s: %w", strings.Join(full, ", "), err)
 	}
 	return buf.Bytes(), rd, nil
 }
@@ -230,8 +240,14 @@ func (s *Server) renderReview(r *http.Request, id, format string) ([]byte, rende
 // script, no request, framed only by the UI.
 const reviewCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox"
 
+// review answers the review of one incident, or with /api/v1/review of
+// the incidents named by id parameters (one intrusion, e.g. a campaign).
 func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
-	body, rd, err := s.renderReview(r, r.PathValue("id"), or(r.URL.Query().Get("format"), "json"))
+	ids := list(r.URL.Query(), "id")
+	if id := r.PathValue("id"); id != "" {
+		ids = []string{id}
+	}
+	body, rd, err := s.renderReview(r, ids, or(r.URL.Query().Get("format"), "json"))
 	if err != nil {
 		return err
 	}

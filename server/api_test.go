@@ -159,3 +159,18 @@ func TestIngestRejects(t *testing.T) {
 		t.Errorf("strict: %d %s", resp.StatusCode, b)
 	}
 }
+
+func TestReadyWhenStoreCloses(t *testing.T) {
+	e := newEnv(t, nil)
+	if resp, _ := e.do(t, "GET", "/readyz", "", nil); resp.StatusCode != 200 {
+		t.Fatalf("readyz: %d", resp.StatusCode)
+	}
+	e.st.Close()
+	resp, b := e.do(t, "GET", "/readyz", "", nil)
+	if resp.StatusCode != http.StatusServiceUnavailable || errorOf(t, b) != "unavailable" {
+		t.Errorf("readyz on a closed store: %d %s", resp.StatusCode, b)
+	}
+	if resp, _ := e.do(t, "GET", "/healthz", "", nil); resp.StatusCode != 200 {
+		t.Errorf("healthz: %d", resp.StatusCode)
+	}
+}

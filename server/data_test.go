@@ -53,6 +53,18 @@ func TestAPIOnSimulatedHistory(t *testing.T) {
 	if len(attr.Candidates) != 3 {
 		t.Errorf("attribution: %+v", attr)
 	}
+	var joint struct {
+		Header struct {
+			Incidents []struct{ ID string }
+		}
+	}
+	e.getJSON(t, "/api/v1/review?id="+url.QueryEscape(id)+"&id="+url.QueryEscape(all.Incidents[0].ID), &joint)
+	if len(joint.Header.Incidents) != 2 && id != all.Incidents[0].ID {
+		t.Errorf("joint review of 2 incidents: %.300v", joint)
+	}
+	if resp, b := e.do(t, "GET", "/api/v1/review", debrief.RoleViewer, nil); resp.StatusCode != 400 {
+		t.Errorf("review without ids: %d %s", resp.StatusCode, b)
+	}
 	var camps []server.Campaign
 	e.getJSON(t, "/api/v1/campaigns?since=2026-01-01", &camps)
 	var trends struct {

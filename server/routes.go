@@ -23,6 +23,7 @@ func (s *Server) routes() []route {
 		api("GET", "/incidents/{id}", v, s.incident),
 		api("GET", "/incidents/{id}/review", v, s.review),
 		api("GET", "/incidents/{id}/attribution", v, s.attribution),
+		api("GET", "/review", v, s.review),
 		api("GET", "/campaigns", v, s.campaigns),
 		api("GET", "/trends", v, s.trends),
 		api("GET", "/skills", v, s.skills),

@@ -54,7 +54,7 @@ func (s *Server) incidentView(w http.ResponseWriter, r *http.Request) error {
 
 // reviewDoc serves the HTML review that the incident page frames.
 func (s *Server) reviewDoc(w http.ResponseWriter, r *http.Request) error {
-	body, rd, err := s.renderReview(r, r.PathValue("id"), "html")
+	body, rd, err := s.renderReview(r, []string{r.PathValue("id")}, "html")
 	if err != nil {
 		return err
 	}
