@@ -108,28 +108,33 @@ func (s *Server) history(r *http.Request) (debrief.IncidentFilter, time.Time, er
 }
 
 func (s *Server) trends(w http.ResponseWriter, r *http.Request) error {
-	f, now, err := s.history(r)
-	if err != nil {
-		return err
-	}
-	opts, err := trendOptions(r, f, now)
-	if err != nil {
-		return err
-	}
-	opts.Catalog = s.cfg.Catalog
-	ins, err := s.cfg.Store.Incidents(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	if len(ins) == 0 {
-		return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
-	}
-	res, err := trend.Analyse(ins, opts)
+	res, err := s.trendResult(r)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// trendResult runs the trend analysis the query asks for.
+func (s *Server) trendResult(r *http.Request) (*trend.Result, error) {
+	f, now, err := s.history(r)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := trendOptions(r, f, now)
+	if err != nil {
+		return nil, err
+	}
+	opts.Catalog = s.cfg.Catalog
+	ins, err := s.cfg.Store.Incidents(r.Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	if len(ins) == 0 {
+		return nil, debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
+	}
+	return trend.Analyse(ins, opts)
 }
 
 // trendOptions mirrors the CLI's trends flags.
@@ -161,39 +166,44 @@ func trendOptions(r *http.Request, f debrief.IncidentFilter, now time.Time) (tre
 }
 
 func (s *Server) skills(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := s.history(r)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	opts := skill.Options{Catalog: s.cfg.Catalog}
-	if opts.By, err = skill.ParseDimension(or(q.Get("by"), "technique")); err != nil {
-		return invalid("by", "%v", err)
-	}
-	if opts.MinSample, err = intParam(q, "min_sample", 20, 1, 1<<31-1); err != nil {
-		return err
-	}
-	if opts.FDR, err = floatParam(q, "fdr", 0.05, 0, 1); err != nil {
-		return err
-	}
-	ins, err := s.cfg.Store.Incidents(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	if len(ins) == 0 {
-		return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
-	}
-	for i := range ins {
-		full, err := s.cfg.Store.Incident(r.Context(), ins[i].ID)
-		if err != nil {
-			return fmt.Errorf("history of %s: %w", ins[i].ID, err)
-		}
-		ins[i].History, ins[i].Comments = full.History, full.Comments
-	}
-	res, err := skill.Analyse(ins, opts)
+	res, err := s.skillResult(r)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// skillResult runs the skill analysis the query asks for.
+func (s *Server) skillResult(r *http.Request) (*skill.Result, error) {
+	f, _, err := s.history(r)
+	if err != nil {
+		return nil, err
+	}
+	q := r.URL.Query()
+	opts := skill.Options{Catalog: s.cfg.Catalog}
+	if opts.By, err = skill.ParseDimension(or(q.Get("by"), "technique")); err != nil {
+		return nil, invalid("by", "%v", err)
+	}
+	if opts.MinSample, err = intParam(q, "min_sample", 20, 1, 1<<31-1); err != nil {
+		return nil, err
+	}
+	if opts.FDR, err = floatParam(q, "fdr", 0.05, 0, 1); err != nil {
+		return nil, err
+	}
+	ins, err := s.cfg.Store.Incidents(r.Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	if len(ins) == 0 {
+		return nil, debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
+	}
+	for i := range ins {
+		full, err := s.cfg.Store.Incident(r.Context(), ins[i].ID)
+		if err != nil {
+			return nil, fmt.Errorf("history of %s: %w", ins[i].ID, err)
+		}
+		ins[i].History, ins[i].Comments = full.History, full.Comments
+	}
+	return skill.Analyse(ins, opts)
 }

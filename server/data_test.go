@@ -85,6 +85,28 @@ func TestAPIOnSimulatedHistory(t *testing.T) {
 	if resp, b := e.do(t, "GET", "/api/v1/trends?by=planet", debrief.RoleViewer, nil); resp.StatusCode != 400 {
 		t.Errorf("bad trends parameter: %d %s", resp.StatusCode, b)
 	}
+	testPages(t, e)
+}
+
+// testPages reads the UI's analysis pages over the simulated history.
+func testPages(t *testing.T, e *env) {
+	c := browser(t)
+	login(t, c, e.srv.URL, e.tokens[debrief.RoleViewer])
+	pages := []struct{ path, has string }{
+		{"/trends?since=2026-01-01&window=1w&period=day", "<polyline points="},
+		{"/skills?since=2026-01-01&min_sample=5", `id="team">Team: `},
+		{"/incidents?severity=high&limit=5", `id="next"`},
+		{"/matrix?since=2026-01-01", `class="cell heat5"`},
+	}
+	for _, p := range pages {
+		resp, body := fetch(t, c, e.srv.URL+p.path, nil)
+		if resp.StatusCode != 200 || !strings.Contains(body, p.has) {
+			t.Errorf("%s: %d, want %q in the page", p.path, resp.StatusCode, p.has)
+		}
+	}
+	if resp, _ := fetch(t, c, e.srv.URL+"/trends?by=planet", nil); resp.StatusCode != 400 {
+		t.Errorf("bad trends parameter in the UI: %d", resp.StatusCode)
+	}
 }
 
 func pickWithTechniques(t *testing.T, p server.IncidentPage) string {

@@ -26,7 +26,8 @@ func parsePages() (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"path": url.PathEscape, "ts": ago}
+	funcs := template.FuncMap{"path": url.PathEscape, "ts": ago, "day": day, "value": metricValue,
+		"list": func(xs ...string) []string { return xs }}
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		base := strings.TrimSuffix(n[len("ui/templates/"):], ".tmpl")
@@ -111,6 +112,8 @@ func (s *Server) uiRoutes() []route {
 		ui("GET", "/incidents/{id}", v, s.incidentView),
 		ui("GET", "/incidents/{id}/review.html", v, s.reviewDoc),
 		ui("GET", "/matrix", v, s.matrixPage),
+		ui("GET", "/trends", v, s.trendsPage),
+		ui("GET", "/skills", v, s.skillsPage),
 		ui("GET", "/static/{file}", "", s.static),
 		ui("GET", "/favicon.ico", "", func(w http.ResponseWriter, _ *http.Request) error {
 			w.WriteHeader(http.StatusNoContent) // browsers ask; there is none
