@@ -4,12 +4,7 @@ import "fmt"
 
 // versionSeen reports whether hash is a stored version of the subject.
 func (w *writer) versionSeen(kind, id, hash string) (bool, error) {
-	var n int
-	if err := w.tx.QueryRow(w.ctx, `SELECT count(*) FROM versions WHERE tenant = $1 AND kind = $2 AND subject_id = $3
-		AND hash = $4`, w.tenant, kind, id, hash).Scan(&n); err != nil {
-		return false, fmt.Errorf("look up version: %w", err)
-	}
-	return n > 0, nil
+	return w.known[versionKey{kind, id, hash}], nil
 }
 
 // addVersion stores next as a version of the subject whose current state is
@@ -23,15 +18,17 @@ func (w *writer) addVersion(kind, id string, cur, next *state) (bool, error) {
 	if next.updated == 0 {
 		next.sortAt = cur.sortAt
 	}
+	w.known[versionKey{kind, id, cur.hash}] = true
+	w.known[versionKey{kind, id, next.hash}] = true
 	// The first version is stored when a second one arrives.
-	if _, err := w.exec(`INSERT INTO versions (tenant, kind, subject_id, hash, seq, sort_at, updated, status,
+	if err := w.exec(`INSERT INTO versions (tenant, kind, subject_id, hash, seq, sort_at, updated, status,
 		assignee, verdict, severity, determination) VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT DO NOTHING`,
 		kind, id, cur.hash, cur.sortAt, cur.updated,
 		cur.status, cur.assignee, cur.verdict, cur.severity, cur.determination); err != nil {
 		return false, err
 	}
-	if _, err := w.exec(`INSERT INTO versions (tenant, kind, subject_id, hash, seq, sort_at, updated, status,
+	if err := w.exec(`INSERT INTO versions (tenant, kind, subject_id, hash, seq, sort_at, updated, status,
 		assignee, verdict, severity, determination)
 		SELECT $1, $2::text, $3::text, $4::text, max(seq) + 1, $5::bigint, $6::bigint, $7::text, $8::text, $9::text,
 		$10::text, $11::text FROM versions WHERE tenant = $1 AND kind = $2 AND subject_id = $3`,
@@ -62,7 +59,7 @@ func (w *writer) rebuildHistory(kind, id string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := w.exec(`DELETE FROM history WHERE tenant = $1 AND kind = $2 AND subject_id = $3 AND origin = 'derived'`,
+	if err := w.exec(`DELETE FROM history WHERE tenant = $1 AND kind = $2 AND subject_id = $3 AND origin = 'derived'`,
 		kind, id); err != nil {
 		return err
 	}
@@ -76,7 +73,7 @@ func (w *writer) rebuildHistory(kind, id string) error {
 			if from[f] == to[f] || reported.has(trackedFields[f], from[f], to[f], vs[i-1].sortAt, at) {
 				continue
 			}
-			if _, err := w.exec(`INSERT INTO history (tenant, kind, subject_id, at, field, from_value,
+			if err := w.exec(`INSERT INTO history (tenant, kind, subject_id, at, field, from_value,
 				to_value, changed_by, origin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'derived') ON CONFLICT DO NOTHING`,
 				kind, id, at, trackedFields[f], from[f], to[f], vs[i].assignee); err != nil {
 				return err
@@ -87,6 +84,9 @@ func (w *writer) rebuildHistory(kind, id string) error {
 }
 
 func (w *writer) versions(kind, id string) ([]version, error) {
+	if err := w.send(); err != nil {
+		return nil, err
+	}
 	rows, err := w.tx.Query(w.ctx, `SELECT sort_at, updated, status, assignee, verdict, severity, determination
 		FROM versions WHERE tenant = $1 AND kind = $2 AND subject_id = $3 ORDER BY sort_at, seq`, w.tenant, kind, id)
 	if err != nil {
@@ -124,6 +124,9 @@ func (cs sourceChanges) has(field, from, to string, after, until int64) bool {
 }
 
 func (w *writer) sourceHistory(kind, id string) (sourceChanges, error) {
+	if err := w.send(); err != nil {
+		return nil, err
+	}
 	rows, err := w.tx.Query(w.ctx, `SELECT at, field, from_value, to_value FROM history
 		WHERE tenant = $1 AND kind = $2 AND subject_id = $3 AND origin = 'source'`, w.tenant, kind, id)
 	if err != nil {

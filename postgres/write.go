@@ -9,7 +9,6 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Subject kinds in the versions, history and raw_records tables.
@@ -161,22 +160,50 @@ type writer struct {
 	inc    map[string]*state // stored incidents touched by this batch; nil: absent
 	alerts map[string]*state
 
-	alertRows, rawRows [][]any           // queued for COPY
-	links              map[[2]string]int // (incident, alert) → origin bits, queued
+	alertRows, rawRows [][]any             // queued for COPY
+	links              map[[2]string]int   // (incident, alert) → origin bits, queued
+	batch              *pgx.Batch          // statements queued by exec
+	known              map[versionKey]bool // the stored versions of the subjects of this batch
 }
+
+// versionKey names a version: kind, subject id, content hash.
+type versionKey struct{ kind, id, hash string }
 
 func newWriter(ctx context.Context, tx pgx.Tx, tenant string) *writer {
 	return &writer{ctx: ctx, tx: tx, tenant: tenant, inc: map[string]*state{}, alerts: map[string]*state{},
-		links: map[[2]string]int{}}
+		links: map[[2]string]int{}, batch: &pgx.Batch{}, known: map[versionKey]bool{}}
 }
 
-// exec runs query with the tenant as $1 and args from $2 on.
-func (w *writer) exec(query string, args ...any) (pgconn.CommandTag, error) {
-	tag, err := w.tx.Exec(w.ctx, query, noNULs(append([]any{w.tenant}, args...))...)
-	if err != nil {
-		return tag, fmt.Errorf("%.60q: %w", oneLine(query), err)
+// exec queues query, with the tenant as $1 and args from $2 on, to be sent
+// with others in one round trip: before the writer next reads (send), at
+// flush, or when batchStatements are queued. Its error, if any, surfaces
+// then.
+func (w *writer) exec(query string, args ...any) error {
+	w.batch.Queue(query, noNULs(append([]any{w.tenant}, args...))...)
+	if w.batch.Len() >= batchStatements {
+		return w.send()
 	}
-	return tag, nil
+	return nil
+}
+
+// batchStatements is how many queued statements are sent at most at once.
+const batchStatements = 512
+
+// send runs the queued statements, in order.
+func (w *writer) send() error {
+	if w.batch.Len() == 0 {
+		return nil
+	}
+	b := w.batch
+	w.batch = &pgx.Batch{}
+	br := w.tx.SendBatch(w.ctx, b)
+	for _, q := range b.QueuedQueries {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return fmt.Errorf("%.60q: %w", oneLine(q.SQL), err)
+		}
+	}
+	return br.Close()
 }
 
 func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
@@ -185,10 +212,14 @@ func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
 var alertCopyColumns = append(append([]string{"tenant", "id"}, strings.Split(contentColumns, ", ")...),
 	"partial_entities", "hash", "sort_at", "partial", "raw")
 
-// flush sends every queued row: alerts and raw records by COPY, links in
-// one INSERT of arrays. Paths that read or change stored rows flush first,
-// so that they see everything written before them.
+// flush sends every queued statement and row: statements in a batch, then
+// alerts and raw records by COPY, then links in one INSERT of arrays. Paths
+// that read or change stored rows flush first, so that they see everything
+// written before them.
 func (w *writer) flush() error {
+	if err := w.send(); err != nil {
+		return err
+	}
 	if len(w.alertRows) > 0 {
 		if _, err := w.tx.CopyFrom(w.ctx, pgx.Identifier{"alerts"}, alertCopyColumns,
 			pgx.CopyFromRows(w.alertRows)); err != nil {
@@ -211,11 +242,13 @@ func (w *writer) flush() error {
 		incs, alerts, origins = append(incs, k[0]), append(alerts, k[1]), append(origins, int32(o))
 	}
 	clear(w.links)
-	_, err := w.exec(`INSERT INTO incident_alerts (tenant, incident_id, alert_id, origin)
+	if err := w.exec(`INSERT INTO incident_alerts (tenant, incident_id, alert_id, origin)
 		SELECT $1, l.i, l.a, l.o FROM unnest($2::text[], $3::text[], $4::int[]) AS l (i, a, o)
 		ON CONFLICT (tenant, incident_id, alert_id) DO UPDATE SET origin = incident_alerts.origin | excluded.origin
-		WHERE incident_alerts.origin | excluded.origin <> incident_alerts.origin`, incs, alerts, origins)
-	return err
+		WHERE incident_alerts.origin | excluded.origin <> incident_alerts.origin`, incs, alerts, origins); err != nil {
+		return err
+	}
+	return w.send()
 }
 
 func (w *writer) link(incidentID, alertID string, origin int) {
@@ -235,9 +268,8 @@ func (w *writer) raw(kind, id, hash string, raw []byte) error {
 // or alert (table incidents or alerts) to raw_records, before a newer
 // version replaces it.
 func (w *writer) keepRaw(table, kind, id string) error {
-	_, err := w.exec(`INSERT INTO raw_records (tenant, kind, subject_id, hash, raw)
+	return w.exec(`INSERT INTO raw_records (tenant, kind, subject_id, hash, raw)
 		SELECT tenant, $2, id, hash, raw FROM `+table+` WHERE tenant = $1 AND id = $3 AND raw IS NOT NULL`, kind, id)
-	return err
 }
 
 // rawValue binds a raw record, or NULL.
@@ -297,7 +329,45 @@ func (w *writer) prefetch(recs []debrief.Record) error {
 		FROM alerts WHERE tenant = $1 AND id = ANY($2)`); err != nil {
 		return fmt.Errorf("load alerts: %w", err)
 	}
+	if err := w.loadVersions(incIDs, alertIDs); err != nil {
+		return fmt.Errorf("load versions: %w", err)
+	}
 	return nil
+}
+
+// loadVersions loads the known versions of the stored incidents and alerts
+// of the batch.
+func (w *writer) loadVersions(incIDs, alertIDs []string) error {
+	var stored [2][]string
+	for i, ids := range [2][]string{incIDs, alertIDs} {
+		m := w.inc
+		if i == 1 {
+			m = w.alerts
+		}
+		for _, id := range ids {
+			if m[id] != nil {
+				stored[i] = append(stored[i], id)
+			}
+		}
+	}
+	if len(stored[0])+len(stored[1]) == 0 {
+		return nil
+	}
+	rows, err := w.tx.Query(w.ctx, `SELECT kind, subject_id, hash FROM versions WHERE tenant = $1
+		AND (kind = 'incident' AND subject_id = ANY($2) OR kind = 'alert' AND subject_id = ANY($3))`,
+		w.tenant, stored[0], stored[1])
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k versionKey
+		if err := rows.Scan(&k.kind, &k.id, &k.hash); err != nil {
+			return err
+		}
+		w.known[k] = true
+	}
+	return rows.Err()
 }
 
 func (w *writer) load(into map[string]*state, ids []string, query string) error {

@@ -90,7 +90,7 @@ func (w *writer) replaceAlert(a *debrief.Alert, p *alertPrep, cur, next *state) 
 		return err
 	}
 	args := append(slices.Clip(p.content()), next.hash, next.sortAt, rawValue(a.Raw), a.ID)
-	if _, err := w.exec(`UPDATE alerts SET (`+contentColumns+`, hash, sort_at, partial, raw) = (`+
+	if err := w.exec(`UPDATE alerts SET (`+contentColumns+`, hash, sort_at, partial, raw) = (`+
 		params(2, 27)+`, $29, $30, false, $31) WHERE tenant = $1 AND id = $32`, args...); err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (w *writer) partial(a *debrief.Alert, p *alertPrep) error {
 	}
 	merged := append(stored.partial, added...)
 	args := w.enc.content(nil, &stored.Alert)
-	if _, err := w.exec(`UPDATE alerts SET (`+contentColumns+`, partial_entities) = (`+params(2, 28)+
+	if err := w.exec(`UPDATE alerts SET (`+contentColumns+`, partial_entities) = (`+params(2, 28)+
 		`) WHERE tenant = $1 AND id = $30`,
 		append(args, w.enc.entities(merged), a.ID)...); err != nil {
 		return err

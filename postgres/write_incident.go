@@ -28,7 +28,7 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 	}
 	if cur == nil {
 		sortAt := nanos0(in.Times.Updated)
-		if _, err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`) VALUES ($1, `+params(2, 23)+`)`,
+		if err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`) VALUES ($1, `+params(2, 23)+`)`,
 			incidentValues(in, hash, sortAt)...); err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 		if err := w.keepRaw("incidents", kindIncident, in.ID); err != nil {
 			return err
 		}
-		if _, err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 23)+`) WHERE tenant = $1 AND id = $25`,
+		if err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 23)+`) WHERE tenant = $1 AND id = $25`,
 			append(incidentValues(in, hash, next.sortAt), in.ID)...); err != nil {
 			return err
 		}
@@ -82,7 +82,7 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 func (w *writer) incidentParts(in *debrief.Incident, current, fresh bool) error {
 	ids := incidentAlertIDs(in)
 	if current && !fresh {
-		if _, err := w.exec(`DELETE FROM incident_tags WHERE tenant = $1 AND incident_id = $2`, in.ID); err != nil {
+		if err := w.exec(`DELETE FROM incident_tags WHERE tenant = $1 AND incident_id = $2`, in.ID); err != nil {
 			return err
 		}
 		if err := w.unlink(in.ID, "", linkByIncident, ids); err != nil {
@@ -95,7 +95,7 @@ func (w *writer) incidentParts(in *debrief.Incident, current, fresh bool) error 
 			if seen[tag] {
 				continue
 			}
-			if _, err := w.exec(`INSERT INTO incident_tags (tenant, incident_id, ord, tag) VALUES ($1, $2, $3, $4)`,
+			if err := w.exec(`INSERT INTO incident_tags (tenant, incident_id, ord, tag) VALUES ($1, $2, $3, $4)`,
 				in.ID, len(seen), tag); err != nil {
 				return err
 			}
@@ -106,13 +106,13 @@ func (w *writer) incidentParts(in *debrief.Incident, current, fresh bool) error 
 		w.link(in.ID, id, linkByIncident)
 	}
 	for _, c := range in.Comments {
-		if _, err := w.exec(`INSERT INTO comments (tenant, incident_id, at, author, body) VALUES ($1, $2, $3, $4, $5)
+		if err := w.exec(`INSERT INTO comments (tenant, incident_id, at, author, body) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT DO NOTHING`, in.ID, nanos0(c.At), c.Author, c.Text); err != nil {
 			return err
 		}
 	}
 	for _, c := range in.History {
-		if _, err := w.exec(`INSERT INTO history (tenant, kind, subject_id, at, field, from_value, to_value, changed_by,
+		if err := w.exec(`INSERT INTO history (tenant, kind, subject_id, at, field, from_value, to_value, changed_by,
 			origin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'source') ON CONFLICT DO NOTHING`,
 			kindIncident, in.ID, nanos0(c.At), c.Field, c.From, c.To, c.By); err != nil {
 			return err
@@ -138,10 +138,10 @@ func (w *writer) unlink(incidentID, alertID string, origin int, keep []string) e
 	if keep == nil {
 		keep = []string{} // <> ALL (NULL) would match nothing
 	}
-	if _, err := w.exec(`UPDATE incident_alerts SET origin = origin & ~$2::int WHERE tenant = $1 AND `+col+` = $3
+	if err := w.exec(`UPDATE incident_alerts SET origin = origin & ~$2::int WHERE tenant = $1 AND `+col+` = $3
 		AND origin & $2::int <> 0 AND `+other+` <> ALL ($4::text[])`, origin, id, keep); err != nil {
 		return err
 	}
-	_, err := w.exec(`DELETE FROM incident_alerts WHERE tenant = $1 AND `+col+` = $2 AND origin = 0`, id)
+	err := w.exec(`DELETE FROM incident_alerts WHERE tenant = $1 AND `+col+` = $2 AND origin = 0`, id)
 	return err
 }
