@@ -73,6 +73,15 @@ func (e Event) versions(alertState bool) []*debrief.Incident {
 	return out
 }
 
+// truth returns the event's Truth, making it when the generator left it
+// to the consumer.
+func (e *Event) truth() *TruthIncident {
+	if e.Truth == nil && e.First && e.plan != nil && e.gen.lateTruth {
+		return e.gen.truth(e.plan, e.built)
+	}
+	return e.Truth
+}
+
 // gen is the generator's state.
 type gen struct {
 	sc        *Scenario
@@ -96,6 +105,10 @@ type gen struct {
 	days      int
 	perDay    float64
 	formats   []string
+
+	// lateTruth leaves an incident's Truth to its consumer (Event.truth):
+	// Run makes it on another goroutine.
+	lateTruth bool
 
 	pending planHeap // planned incidents by creation time
 	live    liveHeap // incidents with changes to come, by next change
@@ -334,8 +347,8 @@ func (g *gen) runDay(d int, yield func(Event, error) bool) bool {
 			p.built = g.rebuildAlerts(p, n)
 		}
 		ev := Event{Day: day, Incident: g.snapshot(p, p.built, asOf), Seq: p.seq, First: p.next == 0, plan: p, gen: g, built: p.built}
-		if ev.First {
-			ev.Truth = g.truth(p)
+		if ev.First && !g.lateTruth {
+			ev.Truth = g.truth(p, p.built)
 		}
 		for p.next < len(p.changes) && p.changes[p.next].Before(dayEnd) {
 			p.next++

@@ -86,6 +86,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	gn.g.lateTruth = true
 	org := gn.g.sc.Organisation
 	for _, o := range outs {
 		o.w = newWriter(o.name, gn.g.seed, org.TenantID, org.Subscription)
@@ -218,10 +219,11 @@ func consume(b []Event, outs []*output) error {
 
 func truths(b []Event, tw *truthWriter) error {
 	for i := range b {
-		if b[i].Truth == nil {
+		ti := b[i].truth()
+		if ti == nil {
 			continue
 		}
-		data, err := marshalTruth(b[i].Truth)
+		data, err := marshalTruth(ti)
 		if err != nil {
 			return err
 		}

@@ -131,14 +131,16 @@ func actorRef(a *actor) *TruthActorRef {
 	return &TruthActorRef{Group: a.group, Campaign: a.campaign, Name: a.name}
 }
 
-// truth describes an incident for the ground truth.
-func (g *gen) truth(p *plan) *TruthIncident {
+// truth describes an incident for the ground truth; built holds all its
+// alerts. It reads only what stays fixed once the plan is an incident,
+// so Run makes it on the ground truth's goroutine.
+func (g *gen) truth(p *plan, built []debrief.Alert) *TruthIncident {
 	ti := g.truthBase(p)
 	ti.N, ti.Detected = p.seq, true
 	ti.IDs = incidentIDs(g.seed, p.seq, g.formats)
 	alertOf := map[int]int{}
-	for i := range p.built {
-		a := &p.built[i]
+	for i := range built {
+		a := &built[i]
 		ta := TruthAlert{N: p.alertSeq + int64(i), Created: a.Created, IDs: alertIDs(g.seed, p.alertSeq+int64(i), a, g.formats)}
 		for _, t := range a.Techniques {
 			ta.Techniques = append(ta.Techniques, t.ID)
