@@ -35,6 +35,9 @@ type Config struct {
 	Burst     int           // requests a token may make at once; 0: 100
 	Timeout   time.Duration // per request; 0: 2 minutes
 	Session   time.Duration // UI session lifetime; 0: 12 hours
+	// SecureCookies marks the UI's cookies Secure also on plain HTTP, for
+	// a server behind a TLS-terminating proxy (they always are under TLS).
+	SecureCookies bool
 }
 
 func (c *Config) defaults() error {

@@ -124,10 +124,10 @@ func (s *Server) session(r *http.Request) (*principal, error) {
 }
 
 // cookie returns a cookie for the UI: HttpOnly, SameSite=Strict, Secure
-// behind TLS.
-func cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
+// under TLS or when configured so.
+func (s *Server) cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil}
+		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || s.cfg.SecureCookies}
 }
 
 // sameOrigin rejects a form post whose Origin (or Referer) is another site.

@@ -154,7 +154,7 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, st int, msg s
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, cookie(r, loginCookie, csrf, 3600))
+	http.SetCookie(w, s.cookie(r, loginCookie, csrf, 3600))
 	return s.page(w, r, st, "login", "Log in", loginView{Next: localPath(r.FormValue("next")), CSRF: csrf, Error: msg})
 }
 
@@ -181,8 +181,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	info(r).token = t.ID
-	http.SetCookie(w, cookie(r, loginCookie, "", -1))
-	http.SetCookie(w, cookie(r, sessionCookie, sid, int(s.cfg.Session.Seconds())))
+	http.SetCookie(w, s.cookie(r, loginCookie, "", -1))
+	http.SetCookie(w, s.cookie(r, sessionCookie, sid, int(s.cfg.Session.Seconds())))
 	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }
@@ -198,7 +198,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		s.sessions.drop(c.Value)
 	}
-	http.SetCookie(w, cookie(r, sessionCookie, "", -1))
+	http.SetCookie(w, s.cookie(r, sessionCookie, "", -1))
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }

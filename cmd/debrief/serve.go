@@ -19,6 +19,7 @@ type serveOptions struct {
 	rate      float64
 	burst     int
 	timeout   time.Duration
+	secure    bool
 }
 
 func (a *app) serveCmd() *cobra.Command {
@@ -47,6 +48,7 @@ lines on stderr.`,
 	f.Float64Var(&o.rate, "rate", 50, "requests per second allowed to each token")
 	f.IntVar(&o.burst, "burst", 100, "requests a token may make at once")
 	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "longest a request may take")
+	f.BoolVar(&o.secure, "secure-cookies", false, "mark the UI's cookies Secure (behind a TLS-terminating proxy)")
 	return cmd
 }
 
@@ -69,7 +71,7 @@ func (a *app) runServe(cmd *cobra.Command, o serveOptions) error {
 	}
 	log := slog.New(slog.NewJSONHandler(a.stderr, nil))
 	srv, err := server.New(server.Config{Store: st, Catalog: cat, D3FEND: d3, Log: log,
-		MaxIngest: o.maxIngest, Rate: o.rate, Burst: o.burst, Timeout: o.timeout})
+		MaxIngest: o.maxIngest, Rate: o.rate, Burst: o.burst, Timeout: o.timeout, SecureCookies: o.secure})
 	if err != nil {
 		return err
 	}
