@@ -29,10 +29,14 @@
 // it commits; readers run in repeatable-read snapshots and never wait.
 // Writes of different tenants run in parallel.
 //
-// New alerts and raw records go to the server by COPY, links as one INSERT
-// of arrays (unnest) with ON CONFLICT; validation, hashing and JSON
-// encoding run on a second goroutine ahead of the database. BenchmarkWrite
-// measures the rate.
+// Round trips are what a PostgreSQL writer pays for, so a Write makes few:
+// it loads the state and known versions of every incident and alert the
+// batch names in three queries; new alerts and raw records go by COPY,
+// links as one INSERT of arrays (unnest) with ON CONFLICT; every other
+// statement is queued and sent in pgx batches, together with the reads
+// that need its effects (a version's history is rebuilt in one round trip).
+// Validation, hashing and JSON encoding run on a second goroutine ahead of
+// the database. BenchmarkWrite measures the rate.
 //
 // # Differences from the SQLite schema
 //

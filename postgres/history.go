@@ -1,6 +1,10 @@
 package postgres
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
 
 // versionSeen reports whether hash is a stored version of the subject.
 func (w *writer) versionSeen(kind, id, hash string) (bool, error) {
@@ -51,11 +55,23 @@ type version struct {
 // and attributed to that version's assignee. A change the source itself
 // reported between the two versions is not repeated.
 func (w *writer) rebuildHistory(kind, id string) error {
-	vs, err := w.versions(kind, id)
-	if err != nil {
-		return err
-	}
-	reported, err := w.sourceHistory(kind, id)
+	var vs []version
+	var reported sourceChanges
+	err := w.sendAndRead([]read{
+		{`SELECT sort_at, updated, status, assignee, verdict, severity, determination
+			FROM versions WHERE tenant = $1 AND kind = $2 AND subject_id = $3 ORDER BY sort_at, seq`, []any{kind, id}},
+		{`SELECT at, field, from_value, to_value FROM history
+			WHERE tenant = $1 AND kind = $2 AND subject_id = $3 AND origin = 'source'`, []any{kind, id}},
+	}, func(br pgx.BatchResults) error {
+		var err error
+		if vs, err = scanVersions(br.Query()); err != nil {
+			return fmt.Errorf("load versions: %w", err)
+		}
+		if reported, err = scanSourceChanges(br.Query()); err != nil {
+			return fmt.Errorf("load source history: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -83,14 +99,9 @@ func (w *writer) rebuildHistory(kind, id string) error {
 	return nil
 }
 
-func (w *writer) versions(kind, id string) ([]version, error) {
-	if err := w.send(); err != nil {
-		return nil, err
-	}
-	rows, err := w.tx.Query(w.ctx, `SELECT sort_at, updated, status, assignee, verdict, severity, determination
-		FROM versions WHERE tenant = $1 AND kind = $2 AND subject_id = $3 ORDER BY sort_at, seq`, w.tenant, kind, id)
+func scanVersions(rows pgx.Rows, err error) ([]version, error) {
 	if err != nil {
-		return nil, fmt.Errorf("load versions: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var vs []version
@@ -98,7 +109,7 @@ func (w *writer) versions(kind, id string) ([]version, error) {
 		var v version
 		if err := rows.Scan(&v.sortAt, &v.updated, &v.status, &v.assignee, &v.verdict, &v.severity,
 			&v.determination); err != nil {
-			return nil, fmt.Errorf("load versions: %w", err)
+			return nil, err
 		}
 		vs = append(vs, v)
 	}
@@ -123,21 +134,16 @@ func (cs sourceChanges) has(field, from, to string, after, until int64) bool {
 	return false
 }
 
-func (w *writer) sourceHistory(kind, id string) (sourceChanges, error) {
-	if err := w.send(); err != nil {
-		return nil, err
-	}
-	rows, err := w.tx.Query(w.ctx, `SELECT at, field, from_value, to_value FROM history
-		WHERE tenant = $1 AND kind = $2 AND subject_id = $3 AND origin = 'source'`, w.tenant, kind, id)
+func scanSourceChanges(rows pgx.Rows, err error) (sourceChanges, error) {
 	if err != nil {
-		return nil, fmt.Errorf("load source history: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var cs sourceChanges
 	for rows.Next() {
 		var c sourceChange
 		if err := rows.Scan(&c.at, &c.field, &c.from, &c.to); err != nil {
-			return nil, fmt.Errorf("load source history: %w", err)
+			return nil, err
 		}
 		cs = append(cs, c)
 	}

@@ -194,13 +194,35 @@ func (w *writer) send() error {
 	if w.batch.Len() == 0 {
 		return nil
 	}
+	return w.sendAndRead(nil, nil)
+}
+
+// read is a query whose rows a writer reads.
+type read struct {
+	query string
+	args  []any // from $2 on; $1 is the tenant
+}
+
+// sendAndRead runs the queued statements, then reads, in one round trip;
+// fn gets the results of the reads (one br.Query each, in order).
+func (w *writer) sendAndRead(reads []read, fn func(br pgx.BatchResults) error) error {
 	b := w.batch
 	w.batch = &pgx.Batch{}
+	n := b.Len()
+	for _, r := range reads {
+		b.Queue(r.query, append([]any{w.tenant}, r.args...)...)
+	}
 	br := w.tx.SendBatch(w.ctx, b)
-	for _, q := range b.QueuedQueries {
+	for _, q := range b.QueuedQueries[:n] {
 		if _, err := br.Exec(); err != nil {
 			br.Close()
 			return fmt.Errorf("%.60q: %w", oneLine(q.SQL), err)
+		}
+	}
+	if fn != nil {
+		if err := fn(br); err != nil {
+			br.Close()
+			return err
 		}
 	}
 	return br.Close()

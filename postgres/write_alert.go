@@ -34,8 +34,10 @@ func (w *writer) alert(a *debrief.Alert, p *alertPrep) error {
 		w.res.AlertsUnchanged++
 		return nil
 	}
-	if err := w.flush(); err != nil {
-		return err
+	if len(w.alertRows) > 0 { // the alert may be among them
+		if err := w.flush(); err != nil {
+			return err
+		}
 	}
 	if cur.partial { // the first full record after partial ones
 		w.res.AlertsUpdated++

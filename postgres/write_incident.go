@@ -39,9 +39,6 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 		w.res.IncidentsNew++
 		return nil
 	}
-	if err := w.flush(); err != nil {
-		return err
-	}
 	seen, err := w.versionSeen(kindIncident, in.ID, hash)
 	if err != nil || seen {
 		w.res.IncidentsUnchanged++
