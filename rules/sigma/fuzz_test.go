@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/rules/sigma"
@@ -23,6 +24,26 @@ func FuzzDecode(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			check(t, data)
+		}()
+		select {
+		case <-done:
+		case <-time.After(perInput):
+			t.Fatalf("no answer in %v for %q", perInput, data)
+		}
+	})
+}
+
+// perInput bounds one input's decoding, so that a hang shows as a
+// failure naming the input rather than a fuzzer that stops making
+// progress.
+const perInput = 10 * time.Second
+
+func check(t *testing.T, data []byte) {
+	{
 		rs, err := sigma.Decode(data, "fuzz.yml")
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.yml") {
@@ -44,5 +65,5 @@ func FuzzDecode(f *testing.F) {
 		if scanned && err == nil && !equalRule(fast, slow) {
 			t.Errorf("scanner %+v\nparser %+v", fast, slow)
 		}
-	})
+	}
 }

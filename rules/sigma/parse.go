@@ -27,6 +27,9 @@ type doc struct {
 // the rule and the others adding tags and log sources.
 func parse(data []byte, file string) (raw, error) {
 	var r raw
+	if err := rules.GuardYAML(data, file); err != nil {
+		return r, err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for n := 0; ; n++ {
 		var d doc

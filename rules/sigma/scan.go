@@ -47,6 +47,8 @@ func (s *scanner) line(line string) bool {
 		return false
 	case body == "" || body[0] == '#':
 		return true
+	case indent > 0 && s.key == "":
+		return false // an indented first key: the whole mapping is indented
 	case indent > 0 && s.scalarKey():
 		return false // a multi-line scalar
 	case indent == 0 && body[0] != '-':
@@ -77,7 +79,7 @@ func (s *scanner) topKey(body string) bool {
 		return false
 	}
 	s.key = key
-	rest = strings.TrimSpace(rest)
+	rest = strings.Trim(rest, " ")
 	switch key {
 	case "title", "id", "status", "level":
 		v, ok := scalar(rest)
@@ -112,7 +114,7 @@ func (s *scanner) tag(body string) bool {
 	if !ok {
 		return false
 	}
-	v, ok := scalar(strings.TrimSpace(item))
+	v, ok := scalar(strings.Trim(item, " "))
 	if !ok {
 		return false
 	}
@@ -137,7 +139,7 @@ func (s *scanner) logsource(body string, indent int) bool {
 	if !found || !plainKey(key) {
 		return false
 	}
-	rest = strings.TrimSpace(rest)
+	rest = strings.Trim(rest, " ")
 	s.nested = rest == "" || rest[0] == '#' || rest[0] == '|' || rest[0] == '>'
 	switch key {
 	case "product", "category", "service":
@@ -206,6 +208,9 @@ func typed(s string) bool {
 	}
 	if c := s[0]; c != '-' && c != '+' && c != '.' && (c < '0' || c > '9') {
 		return false
+	}
+	if c := s[0]; (c == '-' || c == '+' || c == '.') && len(s) > 1 && strings.IndexByte("+-.0123456789", s[1]) >= 0 {
+		return true // a signed or dotted number in some spelling ("+-0"): left to the parser
 	}
 	if _, err := strconv.ParseFloat(s, 64); err == nil {
 		return true
