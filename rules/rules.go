@@ -64,8 +64,11 @@ type Corpus struct {
 }
 
 // Normalise checks r's techniques against cat: revoked ids are replaced
-// by the current technique and recorded in Remapped, ids cat does not
-// know move to Unknown. Tactics become shortnames ("defense-evasion");
+// by the current technique and recorded in Remapped; ATT&CK v19 ids cat
+// does not know but attack.V19ToV18 translates (T1685 → T1562.001) are
+// replaced by their v18 technique and recorded in Remapped too (Set.
+// Translated tells them apart); other ids cat does not know move to
+// Unknown. Tactics become shortnames ("defense-evasion");
 // spellings cat does not know are folded to lower case with hyphens. The
 // lists end sorted and without repeats. A nil cat only sorts.
 func Normalise(r *debrief.Rule, cat *attack.Catalog) {
@@ -76,13 +79,13 @@ func Normalise(r *debrief.Rule, cat *attack.Catalog) {
 			l := cat.ResolveTechnique(string(id))
 			switch {
 			case !l.Known():
-				r.Unknown = append(r.Unknown, string(id))
-			case l.Revoked:
-				if r.Remapped == nil {
-					r.Remapped = map[string]string{}
+				if old, ok := v18(cat, id); ok {
+					remap(r, id, old)
+				} else {
+					r.Unknown = append(r.Unknown, string(id))
 				}
-				r.Remapped[string(id)] = string(l.Technique.ID)
-				r.Techniques = append(r.Techniques, l.Technique.ID)
+			case l.Revoked:
+				remap(r, id, l.Technique.ID)
 			default:
 				r.Techniques = append(r.Techniques, l.Technique.ID)
 			}
@@ -94,6 +97,28 @@ func Normalise(r *debrief.Rule, cat *attack.Catalog) {
 	r.Techniques = sortedSet(r.Techniques)
 	r.Tactics = sortedSet(r.Tactics)
 	r.Unknown = sortedSet(r.Unknown)
+}
+
+// v18 translates an ATT&CK v19 id that cat does not know to the v18
+// technique it stands for, when cat knows that one.
+func v18(cat *attack.Catalog, id debrief.TechniqueID) (debrief.TechniqueID, bool) {
+	old, ok := attack.V19ToV18(id)
+	if !ok {
+		return "", false
+	}
+	l := cat.ResolveTechnique(string(old))
+	if !l.Known() {
+		return "", false
+	}
+	return l.Technique.ID, true
+}
+
+func remap(r *debrief.Rule, from, to debrief.TechniqueID) {
+	if r.Remapped == nil {
+		r.Remapped = map[string]string{}
+	}
+	r.Remapped[string(from)] = string(to)
+	r.Techniques = append(r.Techniques, to)
 }
 
 func tacticName(s string, cat *attack.Catalog) string {
@@ -156,11 +181,25 @@ func (s *Set) Unknown() map[string]int {
 	return m
 }
 
-// Remapped gathers the revoked ids the rules used and their replacements.
+// Remapped gathers the revoked ids the rules used and their replacements,
+// and the v19 ids translated to v18 (see Translated).
 func (s *Set) Remapped() map[string]string {
 	m := map[string]string{}
 	for i := range s.Rules {
 		for o, n := range s.Rules[i].Remapped {
+			m[o] = n
+		}
+	}
+	return m
+}
+
+// Translated gathers the ATT&CK v19 ids the rules used that the catalog
+// did not know and Normalise read as their v18 technique (a subset of
+// Remapped).
+func (s *Set) Translated() map[string]string {
+	m := map[string]string{}
+	for o, n := range s.Remapped() {
+		if _, ok := attack.V19ToV18(debrief.TechniqueID(o)); ok {
 			m[o] = n
 		}
 	}

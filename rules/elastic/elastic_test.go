@@ -39,7 +39,9 @@ func TestDecode(t *testing.T) {
 	}{
 		{file: "plain.toml", techniques: []debrief.TechniqueID{"T1548", "T1548.002"}, tactics: []string{"defense-evasion", "privilege-escalation"},
 			status: debrief.RuleStable, enabled: true},
-		{file: "revoked.toml", techniques: []debrief.TechniqueID{"T1059.001"}, tactics: []string{"execution"}, unknown: []string{"T1685"},
+		// T1685 (ATT&CK v19) reads as v18's T1562.001 through attack.V19ToV18;
+		// T1690 has no listed v18 equivalent and stays unknown.
+		{file: "revoked.toml", techniques: []debrief.TechniqueID{"T1059.001", "T1562.001"}, tactics: []string{"execution"}, unknown: []string{"T1690"},
 			remapped: "T1059.001", status: debrief.RuleStable, building: true, enabled: true},
 		{file: "deprecated.toml", techniques: []debrief.TechniqueID{"T1003", "T1003.001"}, tactics: []string{"credential-access"},
 			status: debrief.RuleDeprecated},

@@ -48,7 +48,8 @@ func TestDecode(t *testing.T) {
 	want := []row{
 		{[]debrief.TechniqueID{"T1059.001"}, nil, []string{"execution"}, 3},
 		{[]debrief.TechniqueID{"T1059.001"}, nil, []string{"execution"}, 1}, // T1086, revoked
-		{nil, []string{"T1685"}, []string{"defense-evasion"}, -1},
+		// T1685 (ATT&CK v19) reads as v18's T1562.001 (attack.V19ToV18).
+		{[]debrief.TechniqueID{"T1562.001"}, nil, []string{"defense-evasion"}, -1},
 		{[]debrief.TechniqueID{"T1548.002"}, nil, []string{"defense-evasion", "privilege-escalation"}, 5},
 	}
 	if len(got) != len(want) {

@@ -2,6 +2,7 @@ package sigma_test
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -42,8 +43,12 @@ func TestDecode(t *testing.T) {
 			status: debrief.RuleTest, level: debrief.SeverityHigh},
 		{file: "revoked.yml", techniques: []debrief.TechniqueID{"T1059.001"}, remapped: map[string]string{"T1086": "T1059.001"},
 			status: debrief.RuleStable, level: debrief.SeverityMedium},
-		{file: "v19.yml", techniques: []debrief.TechniqueID{"T1562"}, unknown: []string{"T1685", "T1685.001"},
-			tactics: []string{"defense-impairment", "stealth"}, status: debrief.RuleExperimental, level: debrief.SeverityLow},
+		// ATT&CK v19 ids under the v18.1 catalog: those attack.V19ToV18
+		// lists are read as their v18 technique and recorded in Remapped;
+		// T1690 has no v18 equivalent listed and stays unknown.
+		{file: "v19.yml", techniques: []debrief.TechniqueID{"T1562", "T1562.001", "T1562.002"}, unknown: []string{"T1690"},
+			remapped: map[string]string{"T1685": "T1562.001", "T1685.001": "T1562.002"},
+			tactics:  []string{"defense-impairment", "stealth"}, status: debrief.RuleExperimental, level: debrief.SeverityLow},
 		{file: "deprecated.yml", techniques: []debrief.TechniqueID{"T1003.001"}, tactics: []string{"credential-access"},
 			status: debrief.RuleDeprecated, level: debrief.SeverityCritical},
 		{file: "flow.yml", techniques: []debrief.TechniqueID{"T1003", "T1003.001"}, tactics: []string{"credential-access"},
@@ -75,7 +80,7 @@ func TestDecode(t *testing.T) {
 			if !slices.Equal(r.Techniques, tc.techniques) || !slices.Equal(r.Tactics, tc.tactics) || !slices.Equal(r.Unknown, tc.unknown) {
 				t.Errorf("techniques %v tactics %v unknown %v, want %v %v %v", r.Techniques, r.Tactics, r.Unknown, tc.techniques, tc.tactics, tc.unknown)
 			}
-			if len(r.Remapped) != len(tc.remapped) || r.Remapped["T1086"] != tc.remapped["T1086"] {
+			if !maps.Equal(r.Remapped, tc.remapped) {
 				t.Errorf("remapped %v, want %v", r.Remapped, tc.remapped)
 			}
 			if r.Status != tc.status || r.Level != tc.level {
@@ -147,8 +152,17 @@ func TestCorpusTechniques(t *testing.T) {
 			t.Errorf("%s decoded but not tagged", id)
 		}
 	}
-	if n := set.Unknown()["T1685"]; n == 0 {
-		t.Errorf("T1685 (ATT&CK v19) not counted as unknown")
+	// Sigma tags ATT&CK v19: T1685 (164 files) is read as v18's
+	// T1562.001 and reported as translated; T1690 has no v18 equivalent
+	// and is counted as unknown.
+	if tr := set.Translated(); tr["T1685"] != "T1562.001" {
+		t.Errorf("T1685 (ATT&CK v19) translated to %q, want T1562.001", tr["T1685"])
+	}
+	if n := set.Unknown()["T1690"]; n == 0 {
+		t.Errorf("T1690 (ATT&CK v19) not counted as unknown")
+	}
+	if n := set.Unknown()["T1685"]; n != 0 {
+		t.Errorf("T1685 counted as unknown by %d rules, want translated", n)
 	}
 }
 

@@ -32,8 +32,10 @@ func TestDecode(t *testing.T) {
 		t.Fatalf("%d rules", len(set.Rules))
 	}
 	r := set.Rules[0]
-	want := []debrief.TechniqueID{"T1547.001", "T1574.001"}
-	if !slices.Equal(r.Techniques, want) || r.Remapped["T1574.002"] != "T1574.001" || !slices.Equal(r.Unknown, []string{"T1685"}) {
+	// T1685 (ATT&CK v19) reads as v18's T1562.001 through
+	// attack.V19ToV18; T1690 has no listed v18 equivalent.
+	want := []debrief.TechniqueID{"T1547.001", "T1562.001", "T1574.001"}
+	if !slices.Equal(r.Techniques, want) || r.Remapped["T1574.002"] != "T1574.001" || r.Remapped["T1685"] != "T1562.001" || !slices.Equal(r.Unknown, []string{"T1690"}) {
 		t.Errorf("techniques %v remapped %v unknown %v", r.Techniques, r.Remapped, r.Unknown)
 	}
 	if r.Active() || set.Deprecated() != 1 || r.LogSources[0].Name != "Sysmon EventID 13" {
