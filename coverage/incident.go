@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/review"
 )
 
@@ -26,14 +27,28 @@ type Observation struct {
 	Fired     []string            `json:"fired,omitempty"`      // team rules whose alerts carry it
 	Products  []string            `json:"products,omitempty"`   // products whose own alerts carry it
 	CoveredBy []string            `json:"covered_by,omitempty"` // team rules mapped to it, fired or not
+	// Late is set when the first alert carrying the technique came after
+	// alerts carrying techniques of later kill-chain stages (After).
+	Late  bool                  `json:"late,omitempty"`
+	After []debrief.TechniqueID `json:"after,omitempty"`
 }
 
 // Incident tells, for each technique of the incident (its own list and
 // its alerts'), whether one of the team's rules detected it, only a
-// product's built-in analytics did, or no alert did. An alert is the
-// team's when its rule id or rule name equals a team rule's id (with or
-// without the corpus prefix) or title, ignoring case.
+// product's built-in analytics did, or no alert did, and whether it was
+// seen late (see Late). An alert is the team's when its rule id or rule
+// name equals a team rule's id (with or without the corpus prefix) or
+// title, ignoring case. Kill-chain stages come from the tactics the
+// alerts give, in Enterprise matrix order; IncidentIn also asks a
+// catalog.
 func Incident(in *debrief.Incident, team []debrief.Rule) []Observation {
+	return IncidentIn(nil, in, team)
+}
+
+// IncidentIn is Incident with tactic spellings folded by cat ("TA0002")
+// and cat's tactics for a technique whose alerts name none. A nil cat is
+// Incident.
+func IncidentIn(cat *attack.Catalog, in *debrief.Incident, team []debrief.Rule) []Observation {
 	byKey := map[string]*debrief.Rule{}
 	for i := range team {
 		r := &team[i]
@@ -72,6 +87,7 @@ func Incident(in *debrief.Incident, team []debrief.Rule) []Observation {
 		out = append(out, o)
 	}
 	slices.SortFunc(out, func(a, b Observation) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	markLate(out, in, cat)
 	return out
 }
 
@@ -99,19 +115,28 @@ func Section(obs []Observation, res *Result, actor *Profile) review.Section {
 	n := map[Seen]int{}
 	t := review.Table{Title: "Techniques of this incident", Columns: []string{"technique", "seen", "our rules that fired", "our rules mapped", "score"}}
 	sc := &review.Scores{Label: "detection score (0–5)", Min: 0, Max: 5}
+	late := 0
 	for _, o := range obs {
 		n[o.Seen]++
+		seen := string(o.Seen)
+		if o.Late {
+			late++
+			seen += ", late (after " + joinIDs(o.After) + ")"
+		}
 		score := 0.0
 		if res != nil {
 			if ct, ok := res.Technique(o.ID); ok {
 				score = ct.Score
 			}
 		}
-		t.Rows = append(t.Rows, []string{string(o.ID), string(o.Seen), strings.Join(o.Fired, ", "), fmt.Sprint(len(o.CoveredBy)), fmt.Sprintf("%.1f", score)})
-		sc.Items = append(sc.Items, review.TechniqueScore{Technique: o.ID, Score: score, Comment: string(o.Seen)})
+		t.Rows = append(t.Rows, []string{string(o.ID), seen, strings.Join(o.Fired, ", "), fmt.Sprint(len(o.CoveredBy)), fmt.Sprintf("%.1f", score)})
+		sc.Items = append(sc.Items, review.TechniqueScore{Technique: o.ID, Score: score, Comment: seen})
 	}
 	s.Summary = fmt.Sprintf("Of %d techniques, our rules detected %d, products' own analytics alone %d, and %d were found only by investigation.",
 		len(obs), n[Detected], n[ProductOnly], n[Unseen])
+	if late > 0 {
+		s.Summary += fmt.Sprintf(" %d were seen late, after techniques of later stages.", late)
+	}
 	s.Tables = append(s.Tables, t)
 	if res != nil && actor != nil {
 		s.Tables = append(s.Tables, blind(res, *actor))
