@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 )
@@ -31,7 +32,7 @@ func transient(err error, code int) bool {
 }
 
 // send makes the request, retrying transient failures with exponential
-// backoff and full jitter, or as long as Retry-After asks (capped at
+// backoff and jitter, or as long as Retry-After asks (capped at
 // MaxBackoff). Each try has the step's timeout.
 func (r *Runner) send(ctx context.Context, s Step, client *http.Client) (Outcome, []byte, error) {
 	var out Outcome
@@ -44,7 +45,7 @@ func (r *Runner) send(ctx context.Context, s Step, client *http.Client) (Outcome
 			return out, body, nil
 		}
 		if !transient(err, code) || attempt >= s.Retry.Attempts {
-			return out, body, fmt.Errorf("%s %s: attempt %d: %w", req.Method, maskURL(req.URL), attempt, err)
+			return out, body, fmt.Errorf("%s %s: attempt %d: %w", req.Method, s.Request.URL, attempt, err)
 		}
 		if wait <= 0 {
 			wait = r.backoff(s.Retry, attempt)
@@ -78,6 +79,10 @@ func (r *Runner) try(ctx context.Context, s Step, req *Request, client *http.Cli
 	}
 	resp, err := client.Do(hr)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) && s.Request != nil {
+			ue.URL = s.Request.URL // the masked URL: the real one may carry a signature
+		}
 		return 0, nil, 0, err
 	}
 	defer resp.Body.Close()
