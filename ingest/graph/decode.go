@@ -110,17 +110,26 @@ type record struct {
 	Tags               []string `json:"tags"`
 	CustomTags         []string `json:"customTags"`
 	Alerts             []alert  `json:"alerts"`
+
+	// spareAlerts keeps the capacity of the last record's Alerts while
+	// Alerts itself starts nil: whether a record has an alerts member is
+	// what tells an incident from an alert without @odata.type.
+	spareAlerts []alert
 }
 
 // reset clears w for the next record, keeping the capacity of its slices.
 func (w *record) reset() {
+	spare := w.spareAlerts
+	if w.Alerts != nil {
+		spare = w.Alerts[:0]
+	}
 	*w = record{
 		alert: alert{
 			Evidence:        w.Evidence[:0],
 			MitreTechniques: w.MitreTechniques[:0],
 			Comments:        w.Comments[:0],
 		},
-		Alerts: w.Alerts[:0],
+		spareAlerts: spare,
 	}
 }
 

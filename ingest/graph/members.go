@@ -20,6 +20,9 @@ func (s *scanner) recordMember(w *record, name []byte) error {
 	case "customTags":
 		return s.Strings(&w.CustomTags)
 	case "alerts":
+		if w.Alerts == nil {
+			w.Alerts = w.spareAlerts[:0]
+		}
 		return wire.Elems(&s.Scanner, &w.Alerts, func(a *alert) error { return wire.Members(&s.Scanner, a, s.alertMember) })
 	}
 	return s.alertMember(&w.alert, name)

@@ -2,9 +2,11 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
@@ -112,4 +114,26 @@ func FuzzScan(f *testing.F) {
 		}
 		scanAll(t, data)
 	})
+}
+
+// TestLoneAlertAfterIncident: an alert without @odata.type that follows an
+// incident in the same input is an alert, not an incident.
+func TestLoneAlertAfterIncident(t *testing.T) {
+	in := `{"id":"7","displayName":"Incident 7","createdDateTime":"2026-01-02T03:04:05Z","alerts":[{"id":"a1","title":"first","createdDateTime":"2026-01-02T03:04:05Z"}]}
+{"id":"a2","title":"lone","incidentId":"8","createdDateTime":"2026-01-02T04:04:05Z"}
+`
+	var kinds []string
+	for rec, err := range New().Decode(context.Background(), strings.NewReader(in), "mixed.ndjson") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Incident != nil {
+			kinds = append(kinds, "incident "+rec.Incident.ID)
+		} else {
+			kinds = append(kinds, "alert "+rec.Alert.ID)
+		}
+	}
+	if got := strings.Join(kinds, ", "); got != "incident defender:7, alert defender:a2" {
+		t.Errorf("records: %s", got)
+	}
 }
