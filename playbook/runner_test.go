@@ -2,13 +2,11 @@ package playbook_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +43,7 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/token" {
 		_, pw, _ := r.BasicAuth()
 		if r.FormValue("client_secret") != "s3cret" && pw != "s3cret" {
-			http.Error(w, `{"error":"invalid_client"}`, 401)
+			http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -54,7 +52,7 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/v1.0/") {
 		if r.Header.Get("Authorization") != "Bearer tok" {
-			http.Error(w, "no token", 401)
+			http.Error(w, "no token", http.StatusUnauthorized)
 			return
 		}
 	}
@@ -386,5 +384,3 @@ func TestAuditVerify(t *testing.T) {
 	}
 }
 
-var _ = url.Parse
-var _ = json.Marshal
