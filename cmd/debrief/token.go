@@ -81,7 +81,9 @@ func (a *app) tokenListCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List tokens (never their secrets)",
-		Args:  args(cobra.NoArgs),
+		Example: `  debrief token list
+  debrief token list --json`,
+		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ts, err := a.tokenStore(cmd)
 			if err != nil {
