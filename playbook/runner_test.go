@@ -383,4 +383,3 @@ func TestAuditVerify(t *testing.T) {
 		t.Errorf("after reopen: %d entries, %v", m, err)
 	}
 }
-
