@@ -305,7 +305,7 @@ func (s *Store) UnassignedAlerts(ctx context.Context, fn func(debrief.Alert) err
 			alerts, err = queryAlerts(ctx, c, `SELECT `+alertSelect+` FROM alerts a
 				WHERE a.tenant = $1 AND a.pk = ANY($2)
 				AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.tenant = a.tenant AND ia.alert_id = a.id)
-				ORDER BY a.created, a.id`, s.tenant, page)
+				ORDER BY a.created NULLS FIRST, a.id`, s.tenant, page)
 			return err
 		})
 		if err != nil {
@@ -326,7 +326,7 @@ func (s *Store) unassignedPKs(ctx context.Context) ([]int64, error) {
 	err := s.conn(ctx, func(c *pgx.Conn) error {
 		rows, err := c.Query(ctx, `SELECT a.pk FROM alerts a WHERE a.tenant = $1 AND NOT a.partial
 			AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.tenant = a.tenant AND ia.alert_id = a.id)
-			ORDER BY a.created, a.id`, s.tenant)
+			ORDER BY a.created NULLS FIRST, a.id`, s.tenant)
 		if err != nil {
 			return err
 		}

@@ -189,7 +189,7 @@ func loadSummaries(ctx context.Context, q querier, tenant string, ins []debrief.
 	idx, ids := incidentIndex(ins)
 	rows, err := q.Query(ctx, `SELECT ia.incident_id, a.id, coalesce(a.technique_ids::text, ''),
 		coalesce(a.all_tactics::text, '') FROM incident_alerts ia JOIN alerts a ON a.tenant = ia.tenant AND a.id = ia.alert_id
-		WHERE ia.tenant = $1 AND ia.incident_id = ANY($2) ORDER BY ia.incident_id, a.created, a.id`, tenant, ids)
+		WHERE ia.tenant = $1 AND ia.incident_id = ANY($2) ORDER BY ia.incident_id, a.created NULLS FIRST, a.id`, tenant, ids)
 	if err != nil {
 		return fmt.Errorf("summaries: %w", err)
 	}
