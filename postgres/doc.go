@@ -6,10 +6,13 @@
 // loss (debrief migrate).
 //
 // Open connects, and applies the embedded migrations (migrations/*.sql,
-// recorded in schema_migrations, each in a transaction, under an advisory
-// lock so that processes opening at once do not race). The DSN is libpq's:
-// a postgres:// URL or key=value pairs; other parameters, such as
-// search_path, are sent to the server as settings.
+// recorded in schema_migrations, each in a transaction under an advisory
+// lock, so that processes opening at once do not race). The DSN is libpq's:
+// a postgres:// URL or key=value pairs, with pgx's own parameters (behind
+// PgBouncer in transaction mode, add default_query_exec_mode=exec: pgx
+// otherwise keeps prepared statements per connection); other parameters,
+// such as search_path, are sent to the server as settings. A Store keeps
+// up to 8 connections.
 //
 // # Tenants
 //

@@ -88,25 +88,16 @@ func (s *Store) conn(ctx context.Context, fn func(c *pgx.Conn) error) error {
 const migrationLock = 0x64656272 // "debr"
 
 // migrate applies, in name order, every embedded migration not yet recorded
-// in schema_migrations, each in its own transaction, under an advisory lock
-// so that stores opening at once do not race.
+// in schema_migrations, each in its own transaction under an advisory
+// lock, so that stores opening at once do not race (a transaction-level
+// lock works behind a pooler in transaction mode, too).
 func (s *Store) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	sort.Strings(names)
 	return s.conn(ctx, func(c *pgx.Conn) error {
-		if _, err := c.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
-			return fmt.Errorf("lock migrations: %w", err)
-		}
-		defer c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
-		if _, err := c.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-			version    text PRIMARY KEY,
-			applied_at bigint NOT NULL
-		)`); err != nil {
-			return fmt.Errorf("create schema_migrations: %w", err)
-		}
-		names, err := fs.Glob(migrations, "migrations/*.sql")
-		if err != nil {
-			return fmt.Errorf("list migrations: %w", err)
-		}
-		sort.Strings(names)
 		for _, name := range names {
 			if err := applyMigration(ctx, c, name); err != nil {
 				return fmt.Errorf("migration %s: %w", filepath.Base(name), err)
@@ -123,6 +114,15 @@ func applyMigration(ctx context.Context, c *pgx.Conn, name string) error {
 		return err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+		return fmt.Errorf("lock: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    text PRIMARY KEY,
+		applied_at bigint NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
 	var n int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
 		return err
