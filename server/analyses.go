@@ -134,7 +134,13 @@ func (s *Server) trendResult(r *http.Request) (*trend.Result, error) {
 	if len(ins) == 0 {
 		return nil, debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
 	}
-	return trend.Analyse(ins, opts)
+	res, err := trend.Analyse(ins, opts)
+	if err != nil {
+		// A pure function of the incidents and the query: its errors
+		// are about them ("no baseline before the window").
+		return nil, debrief.Errorf(debrief.EINVALID, "%v", err)
+	}
+	return res, nil
 }
 
 // trendOptions mirrors the CLI's trends flags.
@@ -205,5 +211,9 @@ func (s *Server) skillResult(r *http.Request) (*skill.Result, error) {
 		}
 		ins[i].History, ins[i].Comments = full.History, full.Comments
 	}
-	return skill.Analyse(ins, opts)
+	res, err := skill.Analyse(ins, opts)
+	if err != nil {
+		return nil, debrief.Errorf(debrief.EINVALID, "%v", err) // about the incidents and the query, as in trendResult
+	}
+	return res, nil
 }

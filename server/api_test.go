@@ -154,6 +154,11 @@ func TestIngestRejects(t *testing.T) {
 	if r.New.Alerts != 1 || r.RejectedTotal != 1 || len(r.Rejected) != 1 || r.Rejected[0].File != "-" {
 		t.Errorf("summary %s", b)
 	}
+	resp, b = e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good))
+	var again server.IngestResult
+	if err := json.Unmarshal(b, &again); err != nil || resp.StatusCode != 200 || again.New.Alerts != 0 || again.Unchanged.Alerts != 1 {
+		t.Errorf("a retried payload: %d %s", resp.StatusCode, b)
+	}
 	resp, b = e.do(t, "POST", "/api/v1/ingest?strict=true", debrief.RoleAnalyst, strings.NewReader(good+"\n{\"AlertId\":\n"))
 	if resp.StatusCode != 422 || !strings.Contains(string(b), `"error": "strict`) {
 		t.Errorf("strict: %d %s", resp.StatusCode, b)

@@ -72,7 +72,8 @@ func (w *watch) event(ev any) {
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
 	e := newEnv(t, nil)
-	if resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good)); resp.StatusCode != http.StatusOK {
+	older := strings.NewReplacer(`"da1"`, `"da0"`, "2026-01-02", "2025-10-01").Replace(good) // a baseline for the trends
+	if resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good+"\n"+older)); resp.StatusCode != http.StatusOK {
 		t.Fatalf("ingest: %d %s", resp.StatusCode, b)
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
@@ -105,12 +106,19 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS("#review")), chromedp.Sleep(time.Second)}},
 		{"matrix", []chromedp.Action[chromedp.Void]{chromedp.Click(chromedp.CSS(`nav a[href="/matrix"]`)),
 			chromedp.WaitVisible(chromedp.CSS("#matrix .heat1, #matrix .heat5")), chromedp.Sleep(300 * time.Millisecond)}},
+		{"trends", []chromedp.Action[chromedp.Void]{chromedp.Navigate(base + "/trends?since=2025-06-01&min_count=1"),
+			chromedp.WaitVisible(chromedp.CSS("main h1"))}},
+		{"skills", []chromedp.Action[chromedp.Void]{chromedp.Navigate(base + "/skills?since=2025-06-01&min_sample=1"),
+			chromedp.WaitVisible(chromedp.CSS("#team"))}},
 	}
 	for _, st := range steps {
 		if err := chromedp.Do(ctx, st.actions...); err != nil {
 			t.Fatalf("%s: %v", st.name, err)
 		}
 		screenshot(t, ctx, st.name)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/matrix")); err != nil {
+		t.Fatal(err)
 	}
 	hot, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`#matrix .heat1`), "title"))
 	if err != nil || !strings.HasPrefix(hot.Value, "T1059 ") {
