@@ -2,6 +2,7 @@ package debrief
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -45,18 +46,18 @@ type PlaybookRun struct {
 // PlaybookStep is the state of one planned step of a run. A step with
 // for_each has one PlaybookStep per entity; Key tells them apart.
 type PlaybookStep struct {
-	RunID          string    `json:"run_id"`
-	Key            string    `json:"key"` // step id, plus "#" and the entity key under for_each
-	Kind           string    `json:"kind"`
-	Status         RunStatus `json:"status"`
-	IdempotencyKey string    `json:"idempotency_key"`
-	Attempts       int       `json:"attempts"`
-	Plan           []byte    `json:"plan,omitempty"` // the planned step as JSON, secrets masked
-	Result         string    `json:"result,omitempty"`
-	Error          string    `json:"error,omitempty"`
-	ApprovedBy     string    `json:"approved_by,omitempty"`
-	ApprovedAt     time.Time `json:"approved_at,omitzero"`
-	Updated        time.Time `json:"updated"`
+	RunID          string          `json:"run_id"`
+	Key            string          `json:"key"` // step id, plus "#" and the entity key under for_each
+	Kind           string          `json:"kind"`
+	Status         RunStatus       `json:"status"`
+	IdempotencyKey string          `json:"idempotency_key"`
+	Attempts       int             `json:"attempts"`
+	Plan           json.RawMessage `json:"plan,omitempty"` // the planned step as JSON, secrets masked
+	Result         string          `json:"result,omitempty"`
+	Error          string          `json:"error,omitempty"`
+	ApprovedBy     string          `json:"approved_by,omitempty"`
+	ApprovedAt     time.Time       `json:"approved_at,omitzero"`
+	Updated        time.Time       `json:"updated"`
 }
 
 // PlaybookStore keeps playbook runs and their step states, so that a run

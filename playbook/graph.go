@@ -116,7 +116,7 @@ func (g graphAction) Plan(_ context.Context, in *debrief.Incident, runID string)
 		st.Action = g.s.Action
 		path := op.path
 		if v.entity != nil {
-			path = strings.ReplaceAll(path, "{id}", url.PathEscape(v.entity.ID))
+			path = strings.ReplaceAll(path, "{id}", url.PathEscape(apiID(v.entity)))
 		}
 		if strings.Contains(path, "{incident}") {
 			if in.Source != debrief.SourceDefender {
@@ -157,4 +157,13 @@ func (g graphAction) Execute(ctx context.Context, s Step) (Outcome, error) {
 	}
 	out.Result, out.Note = replyID(body)
 	return out, nil
+}
+
+// apiID is the id the API knows an entity by: for a device, the Defender
+// machine id (attribute device_id) when the source gave one, else its key.
+func apiID(e *debrief.Entity) string {
+	if e.Kind == debrief.EntityDevice && e.Attributes["device_id"] != "" {
+		return e.Attributes["device_id"]
+	}
+	return e.ID
 }

@@ -45,7 +45,7 @@ func (s *Store) SaveStep(ctx context.Context, st debrief.PlaybookStep) error {
 		ON CONFLICT (run_id, key) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
 			plan = coalesce(excluded.plan, plan), result = excluded.result, error = excluded.error,
 			approved_by = excluded.approved_by, approved_at = excluded.approved_at, updated = excluded.updated`,
-		st.RunID, st.Key, st.RunID, st.Kind, string(st.Status), st.IdempotencyKey, st.Attempts, st.Plan, st.Result,
+		st.RunID, st.Key, st.RunID, st.Kind, string(st.Status), st.IdempotencyKey, st.Attempts, []byte(st.Plan), st.Result,
 		st.Error, st.ApprovedBy, nanos0(st.ApprovedAt), nanos0(st.Updated))
 	if err != nil {
 		return fmt.Errorf("save playbook step %s/%s: %w", st.RunID, st.Key, err)
@@ -84,11 +84,13 @@ func (s *Store) Run(ctx context.Context, id string) (*debrief.PlaybookRun, error
 		st := debrief.PlaybookStep{RunID: id}
 		var status string
 		var approved, updated int64
-		if err := rows.Scan(&st.Key, &st.Kind, &status, &st.IdempotencyKey, &st.Attempts, &st.Plan, &st.Result, &st.Error,
+		var plan []byte
+		if err := rows.Scan(&st.Key, &st.Kind, &status, &st.IdempotencyKey, &st.Attempts, &plan, &st.Result, &st.Error,
 			&st.ApprovedBy, &approved, &updated); err != nil {
 			return nil, fmt.Errorf("playbook run %s steps: %w", id, err)
 		}
 		st.Status, st.ApprovedAt, st.Updated = debrief.RunStatus(status), unixNanos(approved), unixNanos(updated)
+		st.Plan = plan
 		r.Steps = append(r.Steps, st)
 	}
 	if err := rows.Err(); err != nil {

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const playbookIncident = `{"value":[{"incidentId":924565,"incidentName":"Ransomware on ws-07; rm -rf /","createdTime":"2026-03-01T10:00:00Z",
+"lastUpdateTime":"2026-03-01T12:00:00Z","status":"Active","severity":"High","classification":"Unknown","determination":"NotAvailable",
+"alerts":[{"alertId":"da924565_1","incidentId":924565,"title":"Files encrypted","severity":"High","status":"New",
+"creationTime":"2026-03-01T10:00:00Z","lastUpdatedTime":"2026-03-01T10:00:00Z","category":"Impact","mitreTechniques":["T1486"],
+"devices":[{"mdatpDeviceId":"dev-7","deviceDnsName":"ws-07"}],"entities":[]}]}]}`
+
+const playbookFile = `apiVersion: debrief/v1
+kind: Playbook
+metadata: {name: contain}
+trigger:
+  all: [{field: severity, op: at_least, values: [high]}, {field: techniques, op: in, values: [T1486]}]
+steps:
+  - {id: isolate, kind: graph, action: isolate_device, for_each: device, approval: required}
+  - {id: note, kind: comment, text: "planned {{ incident.title }}"}
+`
+
+func TestPlaybookCLI(t *testing.T) {
+	home := t.TempDir()
+	dir := t.TempDir()
+	inc := filepath.Join(dir, "incidents.json")
+	pb := filepath.Join(dir, "contain.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	for p, s := range map[string]string{inc: playbookIncident, pb: playbookFile, bad: strings.Replace(playbookFile, "kind: graph", "kind: shell", 1)} {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, errOut, code := cli(t, home, "", "ingest", inc, "-q"); code != 0 {
+		t.Fatalf("ingest: %d %s", code, errOut)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"lint ok", []string{"playbook", "lint", pb}, 0, "contain.yaml: ok"},
+		{"lint bad", []string{"playbook", "lint", pb, bad}, 1, `bad.yaml:7: steps[0].kind: kind "shell"`},
+		{"test", []string{"playbook", "test", pb, "--incident", "924565"}, 0, "✓ all: techniques in [T1486]"},
+		{"replay", []string{"playbook", "replay", pb, "--since", "2026-01-01"}, 0, "1 of 1 incidents"},
+		{"suggest", []string{"playbook", "suggest", "defender:924565"}, 0, "action: isolate_device"},
+		{"dry run", []string{"playbook", "run", pb, "--incident", "defender:924565"}, 0, "isolate device device:ws-07"},
+		{"live refused", []string{"playbook", "run", pb, "--incident", "defender:924565", "--live"}, 1, "live runs are off"},
+		{"audit", []string{"playbook", "audit", "verify"}, 0, "chain intact"},
+		{"missing incident flag", []string{"playbook", "run", pb}, 2, "--incident"},
+	}
+	for _, tc := range tests {
+		if tc.name == "dry run" {
+			// The request goes to the Defender machine id, not the host name.
+			out, _, _ := cli(t, home, "", append(tc.args, "--json")...)
+			if !strings.Contains(out, "/api/machines/dev-7/isolate") {
+				t.Errorf("dry-run plan does not isolate machine dev-7:\n%s", out)
+			}
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := cli(t, home, "", tc.args...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+				t.Errorf("exit %d (want %d), output lacks %q:\n%s%s", code, tc.code, tc.want, out, errOut)
+			}
+		})
+	}
+}
