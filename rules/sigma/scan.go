@@ -49,6 +49,8 @@ func (s *scanner) line(line string) bool {
 		return true
 	case indent > 0 && s.key == "":
 		return false // an indented first key: the whole mapping is indented
+	case body[0] == '-' && len(body) > 1 && body[1] != ' ':
+		return false // a key or scalar starting with '-' ("-0:"), not a sequence item
 	case indent > 0 && s.scalarKey():
 		return false // a multi-line scalar
 	case indent == 0 && body[0] != '-':
@@ -93,6 +95,30 @@ func (s *scanner) topKey(body string) bool {
 	case "logsource":
 		s.inLS, s.indent = true, -1
 		return rest == "" || rest[0] == '#'
+	}
+	return oneLine(rest)
+}
+
+// oneLine reports whether the value of a key the scanner does not read
+// leaves the structure alone: not a tag, anchor or alias, and a quoted
+// scalar or flow collection ends on its line.
+func oneLine(v string) bool {
+	if v == "" {
+		return true
+	}
+	switch v[0] {
+	case '!', '&', '*':
+		return false
+	case '\'':
+		_, ok := singleQuoted(v)
+		return ok
+	case '"':
+		end := strings.LastIndexByte(v, '"')
+		tail := strings.Trim(v[end+1:], " ")
+		return end > 0 && v[end-1] != '\\' && (tail == "" || tail[0] == '#')
+	case '[', '{':
+		v = strings.TrimRight(v, " ")
+		return v[len(v)-1] == ']' || v[len(v)-1] == '}'
 	}
 	return true
 }
@@ -211,6 +237,9 @@ func typed(s string) bool {
 	}
 	if c := s[0]; (c == '-' || c == '+' || c == '.') && len(s) > 1 && strings.IndexByte("+-.0123456789", s[1]) >= 0 {
 		return true // a signed or dotted number in some spelling ("+-0"): left to the parser
+	}
+	if strings.Contains(s, "_") {
+		return true // digits with separators ("0_"), which the parser may read as a number
 	}
 	if _, err := strconv.ParseFloat(s, 64); err == nil {
 		return true
