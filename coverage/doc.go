@@ -33,4 +33,10 @@
 // for each the rules of a reference corpus that would close it and whose
 // log sources the team has, with the profile's coverage before and after
 // adding them.
+//
+// Per incident, Incident tells for each technique whether the team's
+// rules detected it, only products' analytics did, or no alert did
+// (found by investigation), and marks it late when its first alert came
+// after alerts carrying techniques of later kill-chain stages (by the
+// earliest tactic of each technique, in Enterprise matrix order).
 package coverage
