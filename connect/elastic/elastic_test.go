@@ -117,8 +117,11 @@ func TestPullFaults(t *testing.T) {
 			if st.Written.AlertsNew != n || st.Written.AlertsUpdated != 0 {
 				t.Errorf("stats %+v, want %d new alerts, none updated", st, n)
 			}
-			if f.opened != tc.pits || len(f.pits) != 0 {
-				t.Errorf("%d PITs opened, %d left open; want %d, none", f.opened, len(f.pits), tc.pits)
+			if f.opened != tc.pits {
+				t.Errorf("%d PITs opened, want %d", f.opened, tc.pits)
+			}
+			if tc.faults == nil && len(f.pits) != 0 { // closing is best effort: checked only without faults
+				t.Errorf("%d PITs left open after a clean run", len(f.pits))
 			}
 			if tc.minSleep > 0 && !slices.ContainsFunc(h.sleeps, func(d time.Duration) bool { return d >= tc.minSleep }) {
 				t.Errorf("waits %v, want one of at least %v", h.sleeps, tc.minSleep)
