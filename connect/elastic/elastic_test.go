@@ -163,8 +163,10 @@ func TestPullKilled(t *testing.T) {
 				t.Errorf("expire %v, kill after page %d: %d + %d new alerts (resumed %v), want %d", expire, kill,
 					first.Written.AlertsNew, second.Written.AlertsNew, second.Resumed, n)
 			}
-			if wantPITs := 1 + map[bool]int{true: 1}[expire]; f.opened != wantPITs {
-				t.Errorf("expire %v: %d PITs opened, want %d", expire, f.opened, wantPITs)
+			// Without expiry the fetching may have run ahead to the last
+			// page and closed the PIT before the kill: then one more.
+			if expire && f.opened != 2 || f.opened > 2 {
+				t.Errorf("expire %v: %d PITs opened, want 2 (1 or 2 without expiry)", expire, f.opened)
 			}
 			assertStored(t, h.store, n)
 		}
