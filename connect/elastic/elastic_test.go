@@ -41,7 +41,7 @@ func newHarness(t testing.TB, baseURL string) *harness {
 	h := &harness{store: st}
 	h.client = &connect.Client{
 		Auth:    connect.APIKey("a2V5aWQ6c2VjcmV0"),
-		Timeout: 200 * time.Millisecond,
+		Timeout: 2 * time.Second, // generous: a loaded CI machine must not time out a good request
 		Sleep: func(_ context.Context, d time.Duration) error {
 			h.mu.Lock()
 			h.sleeps = append(h.sleeps, d)

@@ -40,7 +40,7 @@ func newHarness(t testing.TB, baseURL, tokenURL string) *harness {
 	h := &harness{store: st}
 	h.client = &connect.Client{
 		Auth:    connect.NewOAuth2(connect.AzureCredentials("contoso", "app", "s3cret", tokenURL, graph.Scope), nil),
-		Timeout: 200 * time.Millisecond,
+		Timeout: 2 * time.Second, // generous: a loaded CI machine must not time out a good request
 		Sleep: func(_ context.Context, d time.Duration) error {
 			h.mu.Lock()
 			h.sleeps = append(h.sleeps, d)
