@@ -92,7 +92,7 @@ func coverageAnalysis(cat *attack.Catalog, team []debrief.Rule) review.Analysis 
 		res := coverage.Compute(team, coverage.Options{Catalog: cat})
 		var obs []coverage.Observation
 		for _, i := range in {
-			obs = append(obs, coverage.Incident(i, team)...)
+			obs = append(obs, coverage.IncidentIn(cat, i, team)...)
 		}
 		var actor *coverage.Profile
 		m, err := attribution.New(cat, attribution.DefaultOptions())
