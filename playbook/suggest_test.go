@@ -50,3 +50,22 @@ func TestReplay(t *testing.T) {
 		t.Errorf("replay %+v", rep)
 	}
 }
+
+func TestSection(t *testing.T) {
+	in := incident()
+	runs := []debrief.PlaybookRun{{ID: "run-1", Playbook: "contain", IncidentID: in.ID, Live: true, Status: debrief.RunSucceeded}}
+	s := playbook.Section([]*debrief.Incident{in}, runs)
+	if len(s.Tables) != 2 || len(s.Tables[1].Rows) != 1 {
+		t.Fatalf("section %+v", s)
+	}
+	var isolate bool
+	for _, r := range s.Tables[0].Rows {
+		if len(r) != len(s.Tables[0].Columns) {
+			t.Errorf("row %v has %d cells", r, len(r))
+		}
+		isolate = isolate || r[1] == "isolate_device" && r[3] == "fin-ws-07"
+	}
+	if !isolate {
+		t.Errorf("no isolation of fin-ws-07 suggested: %v", s.Tables[0].Rows)
+	}
+}
