@@ -18,9 +18,9 @@ import (
 	"github.com/debrief-dev/debrief"
 )
 
-// Runner plans and executes playbooks. Zero function fields get real
-// defaults (time.Now, os.Getenv is NOT a default: Getenv nil reads no
-// secrets); tests inject fakes.
+// Runner plans and executes playbooks. Nil function fields get real
+// defaults (time.Now, a timer, math/rand, net/smtp), except Getenv: when it
+// is nil no secret is read from the environment. Tests inject fakes.
 type Runner struct {
 	Store  debrief.PlaybookStore // run and step states; required
 	Audit  *Audit                // every plan, approval, request and outcome; nil: none

@@ -335,6 +335,9 @@ func (a *app) printRun(run *debrief.PlaybookRun) {
 			line += "  → " + s.Result
 		}
 		fmt.Fprintln(a.stdout, line)
+		if s.Status == debrief.RunWaiting {
+			fmt.Fprintf(a.stdout, "    approve with: debrief playbook approve %s '%s' --playbook FILE --incident %s\n", run.ID, s.Key, run.IncidentID)
+		}
 	}
 }
 

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -67,5 +71,55 @@ func TestPlaybookCLI(t *testing.T) {
 				t.Errorf("exit %d (want %d), output lacks %q:\n%s%s", code, tc.code, tc.want, out, errOut)
 			}
 		})
+	}
+}
+
+func TestPlaybookLiveApproval(t *testing.T) {
+	home := t.TempDir()
+	dir := t.TempDir()
+	var isolated atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/token":
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"access_token":"tok","token_type":"Bearer","expires_in":3600}`)
+		case "/api/machines/dev-7/isolate":
+			if r.Header.Get("Authorization") == "Bearer tok" {
+				isolated.Add(1)
+			}
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, `{"id":"ma-9"}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	t.Setenv("PB_SECRET", "s")
+	cfg := "live: true\ngraph:\n  client_id: app\n  client_secret_env: PB_SECRET\n  token_url: " + srv.URL + "/token\n  graph_url: " + srv.URL + "\n  defender_url: " + srv.URL + "\n"
+	inc, pb := filepath.Join(dir, "incidents.json"), filepath.Join(dir, "contain.yaml")
+	for p, s := range map[string]string{inc: playbookIncident, pb: playbookFile, filepath.Join(home, "playbooks.yaml"): cfg} {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, errOut, code := cli(t, home, "", "ingest", inc, "-q"); code != 0 {
+		t.Fatalf("ingest: %d %s", code, errOut)
+	}
+	out, errOut, code := cli(t, home, "", "playbook", "run", pb, "--incident", "defender:924565", "--live")
+	if code != 0 || !strings.Contains(out, "waiting") || isolated.Load() != 0 {
+		t.Fatalf("live run: exit %d\n%s%s", code, out, errOut)
+	}
+	runID := strings.Fields(out)[0]
+	out, errOut, code = cli(t, home, "", "playbook", "approve", runID, "isolate#device:ws-07", "--by", "lead",
+		"--playbook", pb, "--incident", "defender:924565")
+	if code != 0 || !strings.Contains(out, "succeeded") || isolated.Load() != 1 {
+		t.Fatalf("approve: exit %d, %d isolations\n%s%s", code, isolated.Load(), out, errOut)
+	}
+	out, _, _ = cli(t, home, "", "incident", "show", "defender:924565")
+	if !strings.Contains(out, "planned Ransomware on ws-07; rm -rf /") {
+		t.Errorf("comment step left no comment:\n%s", out)
+	}
+	if out, errOut, code := cli(t, home, "", "playbook", "audit", "verify"); code != 0 {
+		t.Errorf("audit: %d %s%s", code, out, errOut)
 	}
 }
