@@ -60,6 +60,12 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/flow/429" && n == 1:
 		w.Header().Set("Retry-After", "7")
 		w.WriteHeader(429)
+	case r.URL.Path == "/flow/429date" && n == 1:
+		w.Header().Set("Retry-After", "Sun, 01 Mar 2026 12:00:09 GMT") // the rig's clock is 12:00:00
+		w.WriteHeader(http.StatusTooManyRequests)
+	case r.URL.Path == "/flow/429long" && n == 1:
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
 	case r.URL.Path == "/flow/5xx" && n < 3:
 		w.WriteHeader(503)
 	case r.URL.Path == "/flow/slow":
@@ -150,6 +156,8 @@ func TestWebhookReplies(t *testing.T) {
 	}{
 		{"success", "/flow/ok", debrief.RunSucceeded, 1, "[]", "accepted"},
 		{"429 honours Retry-After", "/flow/429", debrief.RunSucceeded, 2, "[7s]", "accepted"},
+		{"429 with an HTTP date", "/flow/429date", debrief.RunSucceeded, 2, "[9s]", "accepted"},
+		{"Retry-After capped at max_backoff", "/flow/429long", debrief.RunSucceeded, 2, "[10s]", "accepted"},
 		{"5xx then success", "/flow/5xx", debrief.RunSucceeded, 3, "[750ms 1.5s]", "accepted"},
 		{"timeout every try", "/flow/slow", debrief.RunFailed, 3, "[750ms 1.5s]", ""},
 		{"malformed JSON reply", "/flow/badjson", debrief.RunSucceeded, 1, "[]", "accepted (reply is not JSON)"},
