@@ -188,7 +188,7 @@ func placeMarks(evs []review.Event, x func(time.Time) float64) []mark {
 	const charWidth = 6.5 // px per character at the chart's label size
 	var marks []mark
 	var ends [labelRows]float64 // right edge of the last label in each row
-	labelled, lastRow := -1, 0 // the last mark with a label, and its row
+	labelled, lastRow := -1, 0  // the last mark with a label, and its row
 	for i := range ends {
 		ends[i] = -chartWidth // empty: anything fits
 	}
