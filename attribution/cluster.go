@@ -108,8 +108,7 @@ func Cluster(incidents []*debrief.Incident, opts ClusterOptions) []Campaign {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]

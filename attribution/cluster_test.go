@@ -23,7 +23,7 @@ func TestAdjustedRandIndex(t *testing.T) {
 		{[]string{"x", "x", "y", "y"}, []string{"p", "p", "q", "q"}, 1},
 		{[]string{"x", "x", "", ""}, []string{"p", "p", "", ""}, 1},
 		{[]string{"x", "x", "x", "x"}, []string{"p", "p", "q", "q"}, 0},
-		{[]string{"x", "x", "y", "y", "z", "z"}, []string{"p", "q", "p", "q", "r", "r"}, -0.0},
+		{[]string{"x", "x", "y", "y", "z", "z"}, []string{"p", "q", "p", "q", "r", "r"}, 0},
 	}
 	for _, tc := range tests {
 		got := attribution.AdjustedRandIndex(tc.a, tc.b)
