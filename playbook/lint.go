@@ -15,8 +15,7 @@ import (
 
 // Options changes how playbooks are read.
 type Options struct {
-	// Expr compiles trigger expressions. Nil: a playbook with an expr is
-	// an error.
+	// Expr compiles trigger expressions. Nil: CEL.
 	Expr ExprCompiler
 }
 
@@ -108,9 +107,11 @@ func (c *checker) trigger(t Trigger) *compiled {
 	}
 	m.all, m.any = group("all", t.All), group("any", t.Any)
 	if t.Expr != "" {
-		if c.opts.Expr == nil {
-			c.addf("$.trigger.expr", "CEL expressions are not available in this build; use all/any matchers")
-		} else if e, err := c.opts.Expr(t.Expr); err != nil {
+		compile := c.opts.Expr
+		if compile == nil {
+			compile = CEL
+		}
+		if e, err := compile(t.Expr); err != nil {
 			c.addf("$.trigger.expr", "%v", err)
 		} else {
 			m.expr = e
