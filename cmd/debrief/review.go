@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/debrief-dev/debrief/attribution"
 	"github.com/debrief-dev/debrief/coverage"
 	"github.com/debrief-dev/debrief/d3fend"
+	"github.com/debrief-dev/debrief/playbook"
 	"github.com/debrief-dev/debrief/render"
 	"github.com/debrief-dev/debrief/review"
 )
@@ -60,6 +62,9 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 			if err != nil {
 				return err
 			}
+			if ps, ok := st.(debrief.PlaybookStore); ok {
+				opts.Analyses = append(opts.Analyses, playbookAnalysis(cmd.Context(), ps))
+			}
 			if len(ruleDirs) > 0 {
 				team, bad, err := loadRules(cmd.Context(), ruleDirs, opts.Catalog)
 				if err != nil {
@@ -81,6 +86,22 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of stdout")
 	cmd.Flags().StringSliceVar(&ruleDirs, "rules", nil, "the team's detection rules (Sigma, Elastic, Sentinel, Splunk, Navigator layers): adds detection coverage for this adversary")
 	return cmd
+}
+
+// playbookAnalysis adds the suggested automated responses and the
+// playbook runs of the incidents to a review.
+func playbookAnalysis(ctx context.Context, ps debrief.PlaybookStore) review.Analysis {
+	return func(in []*debrief.Incident) (*review.Section, error) {
+		var runs []debrief.PlaybookRun
+		for _, i := range in {
+			rs, err := ps.Runs(ctx, i.ID)
+			if err != nil {
+				return nil, fmt.Errorf("playbook runs of %s: %w", i.ID, err)
+			}
+			runs = append(runs, rs...)
+		}
+		return playbook.Section(in, runs), nil
+	}
 }
 
 // coverageAnalysis adds "detection coverage" to a review: for each
