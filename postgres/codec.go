@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -263,7 +264,7 @@ func parseList(s string) ([]string, error) {
 	if s == "" {
 		return nil, nil
 	}
-	out, ok := readStrings(s)
+	out, ok := storecodec.ReadStrings(s)
 	if !ok {
 		out = nil
 		err := json.Unmarshal([]byte(s), &out)
@@ -281,7 +282,7 @@ func parseTechniques(s string) ([]debrief.Technique, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if ts, ok := readTechniques(s); ok {
+	if ts, ok := storecodec.ReadTechniques(s); ok {
 		return ts, nil
 	}
 	var ts []techniqueJSON
@@ -300,7 +301,7 @@ func parseEntities(s string) ([]debrief.Entity, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if es, ok := readEntities(s); ok {
+	if es, ok := storecodec.ReadEntities(s); ok {
 		return es, nil
 	}
 	var es []entityJSON

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
 )
 
 // prep is the work on one record that needs no database: validation, the
@@ -29,7 +30,7 @@ func (p *alertPrep) content() []any { return p.vals[2:] }
 // records or stop is closed; then it closes out.
 func prepare(recs []debrief.Record, out chan<- prep, stop <-chan struct{}) {
 	defer close(out)
-	h := newHasher()
+	h := storecodec.NewHasher()
 	var enc encoder
 	for _, r := range recs {
 		p := prepareOne(r, h, &enc)
@@ -44,18 +45,18 @@ func prepare(recs []debrief.Record, out chan<- prep, stop <-chan struct{}) {
 	}
 }
 
-func prepareOne(r debrief.Record, h *hasher, enc *encoder) prep {
+func prepareOne(r debrief.Record, h *storecodec.Hasher, enc *encoder) prep {
 	if err := checkRecord(r); err != nil {
 		return prep{err: err}
 	}
 	var p prep
 	if r.Incident != nil {
-		p.incHash = h.incident(r.Incident)
+		p.incHash = h.Incident(r.Incident)
 	}
 	as := r.Alerts()
 	p.alerts = make([]alertPrep, len(as))
 	for i, a := range as {
-		hash := h.alert(a)
+		hash := h.Alert(a)
 		if r.Partial {
 			hash = "partial:" + hash
 		}

@@ -1,6 +1,9 @@
 package postgres
 
-import "github.com/debrief-dev/debrief"
+import (
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
+)
 
 const incidentColumns = "id, source, source_id, title, description, severity, status, verdict, determination, " +
 	"assignee, redirect_to, url, first_activity, first_alert, created, first_triage, contained, resolved, " +
@@ -77,7 +80,7 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 // that there is nothing stored to replace. Comments and source history of
 // every version are kept.
 func (w *writer) incidentParts(in *debrief.Incident, current, fresh bool) error {
-	ids := incidentAlertIDs(in)
+	ids := storecodec.IncidentAlertIDs(in)
 	if current && !fresh {
 		if err := w.exec(`DELETE FROM incident_tags WHERE tenant = $1 AND incident_id = $2`, in.ID); err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -249,7 +250,7 @@ func parseList(s string) ([]string, error) {
 	if s == "" {
 		return nil, nil
 	}
-	out, ok := readStrings(s)
+	out, ok := storecodec.ReadStrings(s)
 	if !ok {
 		out = nil
 		err := json.Unmarshal([]byte(s), &out)
@@ -267,7 +268,7 @@ func parseTechniques(s string) ([]debrief.Technique, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if ts, ok := readTechniques(s); ok {
+	if ts, ok := storecodec.ReadTechniques(s); ok {
 		return ts, nil
 	}
 	var ts []techniqueJSON
@@ -286,7 +287,7 @@ func parseEntities(s string) ([]debrief.Entity, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if es, ok := readEntities(s); ok {
+	if es, ok := storecodec.ReadEntities(s); ok {
 		return es, nil
 	}
 	var es []entityJSON

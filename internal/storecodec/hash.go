@@ -1,4 +1,4 @@
-package postgres
+package storecodec
 
 import (
 	"crypto/sha256"
@@ -12,34 +12,35 @@ import (
 	"github.com/debrief-dev/debrief"
 )
 
-// hasher computes content hashes of normalised records: every field but the
+// Hasher computes content hashes of normalised records: every field but the
 // raw bytes, in a fixed order, each length-prefixed so that no two records
 // encode alike. Two records with the same hash are the same version.
-type hasher struct {
+type Hasher struct {
 	h   hash.Hash
 	buf []byte
 	sum [sha256.Size]byte
 }
 
-func newHasher() *hasher { return &hasher{h: sha256.New(), buf: make([]byte, 0, 4096)} }
+// NewHasher returns a Hasher; it is not safe for concurrent use.
+func NewHasher() *Hasher { return &Hasher{h: sha256.New(), buf: make([]byte, 0, 4096)} }
 
-func (h *hasher) str(s string) {
+func (h *Hasher) str(s string) {
 	h.buf = binary.AppendUvarint(h.buf, uint64(len(s)))
 	h.buf = append(h.buf, s...)
 }
 
-func (h *hasher) strs(ss []string) {
+func (h *Hasher) strs(ss []string) {
 	h.buf = binary.AppendUvarint(h.buf, uint64(len(ss)))
 	for _, s := range ss {
 		h.str(s)
 	}
 }
 
-func (h *hasher) time(t time.Time) {
-	h.buf = binary.AppendVarint(h.buf, nanos0(t))
+func (h *Hasher) time(t time.Time) {
+	h.buf = binary.AppendVarint(h.buf, unixNanos(t))
 }
 
-func (h *hasher) done() string {
+func (h *Hasher) done() string {
 	h.h.Reset()
 	h.h.Write(h.buf)
 	h.h.Sum(h.sum[:0])
@@ -47,8 +48,8 @@ func (h *hasher) done() string {
 	return hex.EncodeToString(h.sum[:16])
 }
 
-// alert returns the content hash of a.
-func (h *hasher) alert(a *debrief.Alert) string {
+// Alert returns the content hash of a.
+func (h *Hasher) Alert(a *debrief.Alert) string {
 	for _, s := range []string{a.ID, string(a.Source), a.SourceID, a.ProviderID, a.IncidentID, a.Product,
 		a.DetectionSource, a.RuleID, a.RuleName, a.Title, a.Description, a.Category, string(a.Severity),
 		string(a.Status), string(a.Verdict), a.Determination, a.URL} {
@@ -71,7 +72,7 @@ func (h *hasher) alert(a *debrief.Alert) string {
 	return h.done()
 }
 
-func (h *hasher) entities(es []debrief.Entity) {
+func (h *Hasher) entities(es []debrief.Entity) {
 	h.buf = binary.AppendUvarint(h.buf, uint64(len(es)))
 	for _, e := range es {
 		h.str(string(e.Kind))
@@ -87,9 +88,9 @@ func (h *hasher) entities(es []debrief.Entity) {
 	}
 }
 
-// incident returns the content hash of in without its alerts' content (the
+// Incident returns the content hash of in without its alerts' content (the
 // alerts are versions of their own) but with the ids of every alert it links.
-func (h *hasher) incident(in *debrief.Incident) string {
+func (h *Hasher) Incident(in *debrief.Incident) string {
 	for _, s := range []string{in.ID, string(in.Source), in.SourceID, in.Title, in.Description,
 		string(in.Severity), string(in.Status), string(in.Verdict), in.Determination, in.Assignee,
 		in.RedirectTo, in.URL} {
@@ -107,7 +108,7 @@ func (h *hasher) incident(in *debrief.Incident) string {
 		t.Resolved, t.LastActivity, t.Updated} {
 		h.time(v)
 	}
-	h.strs(incidentAlertIDs(in))
+	h.strs(IncidentAlertIDs(in))
 	h.buf = binary.AppendUvarint(h.buf, uint64(len(in.History)))
 	for _, c := range in.History {
 		h.time(c.At)
@@ -119,9 +120,9 @@ func (h *hasher) incident(in *debrief.Incident) string {
 	return h.done()
 }
 
-// incidentAlertIDs is the sorted union of in.AlertIDs and the ids of the
+// IncidentAlertIDs is the sorted union of in.AlertIDs and the ids of the
 // alerts nested in it.
-func incidentAlertIDs(in *debrief.Incident) []string {
+func IncidentAlertIDs(in *debrief.Incident) []string {
 	ids := make([]string, 0, len(in.AlertIDs)+len(in.Alerts))
 	ids = append(ids, in.AlertIDs...)
 	for i := range in.Alerts {
@@ -129,4 +130,13 @@ func incidentAlertIDs(in *debrief.Incident) []string {
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids)
+}
+
+// unixNanos is t in Unix nanoseconds, 0 for the zero time (as the stores
+// keep times).
+func unixNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
 }

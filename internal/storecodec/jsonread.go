@@ -1,4 +1,4 @@
-package sqlite
+package storecodec
 
 import (
 	"strconv"
@@ -118,15 +118,15 @@ func (r *jsonReader) strings() []string {
 	return out
 }
 
-// readStrings parses a list column; ok is false when it needs the general
+// ReadStrings parses a list column; ok is false when it needs the general
 // decoder.
-func readStrings(s string) ([]string, bool) {
+func ReadStrings(s string) ([]string, bool) {
 	r := newJSONReader(s)
 	out := r.strings()
 	return out, r.end()
 }
 
-func readTechniques(s string) ([]debrief.Technique, bool) {
+func ReadTechniques(s string) ([]debrief.Technique, bool) {
 	r := newJSONReader(s)
 	out := make([]debrief.Technique, 0, strings.Count(s, `"id"`))
 	r.each(func() {
@@ -152,7 +152,7 @@ func readTechniques(s string) ([]debrief.Technique, bool) {
 	return out, r.end()
 }
 
-func readEntities(s string) ([]debrief.Entity, bool) {
+func ReadEntities(s string) ([]debrief.Entity, bool) {
 	r := newJSONReader(s)
 	out := make([]debrief.Entity, 0, strings.Count(s, `"kind"`))
 	r.each(func() {
