@@ -1,0 +1,249 @@
+package kafka_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/connect"
+	"github.com/debrief-dev/debrief/connect/kafka"
+	"github.com/debrief-dev/debrief/sqlite"
+)
+
+const topic = "defender-alerts"
+
+// broker starts an in-process Kafka cluster with topic.
+func broker(t testing.TB) []string {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, topic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c.ListenAddrs()
+}
+
+// infoRow is an AlertInfo row of alert i.
+func infoRow(i int) string {
+	return fmt.Sprintf(`{"Timestamp":"2026-03-01T08:%02d:00.0000000Z","AlertId":"da%06d","Title":"Suspicious PowerShell command line",`+
+		`"Category":"Execution","Severity":"Medium","ServiceSource":"Microsoft Defender for Endpoint","DetectionSource":"EDR",`+
+		`"AttackTechniques":"[\"PowerShell (T1059.001)\"]"}`, i%60, i)
+}
+
+// envelope wraps rows as Event Hubs delivers them.
+func envelope(rows ...string) string {
+	var recs []string
+	for _, r := range rows {
+		recs = append(recs, `{"time":"2026-03-01T08:00:01Z","tenantId":"t","operationName":"Publish","category":"AdvancedHunting-AlertInfo","properties":`+r+`}`)
+	}
+	return `{"records":[` + strings.Join(recs, ",") + `]}`
+}
+
+// produce writes n alerts to the topic: envelopes of up to per rows, and
+// every seventh alert as a single row.
+func produce(t testing.TB, brokers []string, n, per int) int {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic(topic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var msgs []*kgo.Record
+	var rows []string
+	flush := func() {
+		if len(rows) > 0 {
+			msgs = append(msgs, &kgo.Record{Value: []byte(envelope(rows...))})
+			rows = nil
+		}
+	}
+	for i := range n {
+		if i%7 == 0 {
+			msgs = append(msgs, &kgo.Record{Value: []byte(infoRow(i))})
+			continue
+		}
+		if rows = append(rows, infoRow(i)); len(rows) == per {
+			flush()
+		}
+	}
+	flush()
+	if err := cl.ProduceSync(context.Background(), msgs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	return len(msgs)
+}
+
+func newStore(t testing.TB) *sqlite.Store {
+	st, err := sqlite.Open(context.Background(), sqlite.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func options(brokers []string, st debrief.Store) kafka.Options {
+	return kafka.Options{
+		Brokers: brokers, Topic: topic, Group: "g1",
+		Sink: &connect.Sink{Store: st}, Idle: 2 * time.Second,
+	}
+}
+
+// alertIDs lists the stored alerts, which belong to no incident.
+func alertIDs(t *testing.T, st debrief.Store) map[string]int {
+	t.Helper()
+	ids := map[string]int{}
+	err := st.UnassignedAlerts(context.Background(), func(a debrief.Alert) error {
+		ids[a.ID]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func assertAlerts(t *testing.T, st debrief.Store, n int) {
+	t.Helper()
+	ids := alertIDs(t, st)
+	if len(ids) != n {
+		t.Errorf("store holds %d alerts, want %d", len(ids), n)
+	}
+	for i := range n {
+		if id := fmt.Sprintf("defender:da%06d", i); ids[id] != 1 {
+			t.Errorf("alert %s stored %d times, want once", id, ids[id])
+		}
+	}
+}
+
+func TestConsume(t *testing.T) {
+	const n = 200
+	brokers := broker(t)
+	msgs := produce(t, brokers, n, 5)
+	st := newStore(t)
+	s, err := kafka.Consume(context.Background(), options(brokers, st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Messages != msgs || s.Records != n || s.Written.AlertsNew != n || s.Rejected != 0 {
+		t.Errorf("stats %+v, want %d messages, %d records, %d new alerts", s, msgs, n, n)
+	}
+	assertAlerts(t, st, n)
+	again, err := kafka.Consume(context.Background(), options(brokers, st))
+	if err != nil || again.Messages != 0 {
+		t.Errorf("second run read %d messages (err %v), want 0: offsets were committed", again.Messages, err)
+	}
+}
+
+// TestKilledBeforeCommit ends the run after its first poll is stored and
+// before its offsets are committed: the next run reads the poll again,
+// and the store ends with every alert once.
+func TestKilledBeforeCommit(t *testing.T) {
+	const n = 300
+	brokers := broker(t)
+	produce(t, brokers, n, 4)
+	st := newStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	o := options(brokers, st)
+	o.MaxPoll = 20
+	o.Stored = func(kafka.Stats) { cancel() }
+	first, err := kafka.Consume(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Polls != 1 || first.Written.AlertsNew == 0 || first.Written.AlertsNew >= n {
+		t.Fatalf("first run %+v, want one stored poll of some alerts", first)
+	}
+	second, err := kafka.Consume(context.Background(), options(brokers, st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := first.Written.AlertsNew + second.Written.AlertsNew; got != n {
+		t.Errorf("%d + %d new alerts, want %d", first.Written.AlertsNew, second.Written.AlertsNew, n)
+	}
+	if second.Written.AlertsUnchanged != first.Written.AlertsNew {
+		t.Errorf("second run saw %d unchanged alerts, want the %d stored but not committed", second.Written.AlertsUnchanged, first.Written.AlertsNew)
+	}
+	assertAlerts(t, st, n)
+}
+
+// TestKilledAfterCommit ends the run after its first committed poll: the
+// next run reads only what follows.
+func TestKilledAfterCommit(t *testing.T) {
+	const n = 300
+	brokers := broker(t)
+	produce(t, brokers, n, 4)
+	st := newStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	o := options(brokers, st)
+	o.MaxPoll = 20
+	o.Progress = func(kafka.Stats) { cancel() }
+	first, err := kafka.Consume(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := kafka.Consume(context.Background(), options(brokers, st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Written.AlertsUnchanged != 0 || first.Written.AlertsNew+second.Written.AlertsNew != n {
+		t.Errorf("first %+v, second %+v: want %d new alerts in all and no repeats", first.Written, second.Written, n)
+	}
+	assertAlerts(t, st, n)
+}
+
+func TestBadMessages(t *testing.T) {
+	brokers := broker(t)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic(topic), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := []string{infoRow(1), `{"records":[{"category":"AdvancedHunting-AlertInfo","properties":{"AlertId":`, "", infoRow(2)}
+	var recs []*kgo.Record
+	for _, v := range values {
+		recs = append(recs, &kgo.Record{Value: []byte(v)})
+	}
+	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	cl.Close()
+	st := newStore(t)
+	s, err := kafka.Consume(context.Background(), options(brokers, st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Messages != 4 || s.Written.AlertsNew != 2 || s.Rejected != 1 || !strings.Contains(strings.Join(s.Rejects, "\n"), topic+"[0]@1") {
+		t.Errorf("stats %+v, want 4 messages, 2 alerts, 1 rejected at %s[0]@1", s, topic)
+	}
+}
+
+func BenchmarkConsume(b *testing.B) {
+	const n = 20000
+	brokers := broker(b)
+	produce(b, brokers, n, 50)
+	b.ReportAllocs()
+	for i := range b.N {
+		st, err := sqlite.Open(context.Background(), sqlite.Memory)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		o := options(brokers, st)
+		o.Group, o.Idle = fmt.Sprintf("bench%d", i), 0
+		o.Progress = func(s kafka.Stats) {
+			if s.Records >= n {
+				cancel()
+			}
+		}
+		s, err := kafka.Consume(ctx, o)
+		cancel()
+		st.Close()
+		if err != nil || s.Records != n {
+			b.Fatalf("read %d records (err %v), want %d", s.Records, err, n)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
+}
