@@ -35,6 +35,11 @@ type Config struct {
 	Burst     int           // requests a token may make at once; 0: 100
 	Timeout   time.Duration // per request; 0: 2 minutes
 	Session   time.Duration // UI session lifetime; 0: 12 hours
+	// Rules are the team's detection rule files or folders (any corpus),
+	// read once on first use, for coverage; none: coverage answers 409.
+	Rules []string
+	// Playbooks, when set, keeps playbook runs: their list and approvals.
+	Playbooks *Playbooks
 	// SecureCookies marks the UI's cookies Secure also on plain HTTP, for
 	// a server behind a TLS-terminating proxy (they always are under TLS).
 	SecureCookies bool
@@ -87,6 +92,7 @@ type Server struct {
 	pages    map[string]*template.Template
 	ingestMu sync.Mutex // one ingest (and its correlation) at a time
 	model    func() (*attribution.Model, error)
+	rules    func() (*ruleSet, error)
 }
 
 // New returns a server for cfg.
@@ -107,6 +113,7 @@ func New(cfg Config) (*Server, error) {
 			return attribution.New(cfg.Catalog, attribution.DefaultOptions())
 		}),
 	}
+	s.rules = sync.OnceValues(s.loadRules)
 	mux := http.NewServeMux()
 	s.probe = http.NewServeMux()
 	probed := map[string]bool{}

@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/d3fend"
+	"github.com/debrief-dev/debrief/playbook"
 	"github.com/debrief-dev/debrief/server"
 )
 
@@ -20,6 +23,8 @@ type serveOptions struct {
 	burst     int
 	timeout   time.Duration
 	secure    bool
+	rules     []string
+	playbooks string
 }
 
 func (a *app) serveCmd() *cobra.Command {
@@ -34,10 +39,19 @@ create them with 'debrief token create --role viewer|analyst|admin'.
 
 It listens on the loopback interface unless --addr names another; put it
 behind a TLS-terminating proxy before exposing it. Requests are logged as JSON
-lines on stderr.`,
+lines on stderr.
+
+--rules gives the detection rules (files or folders, any corpus 'debrief
+coverage' reads) behind /api/v1/coverage and the matrix's coverage layer.
+--playbooks names the folder of playbook files: analysts approve or deny the
+steps of playbook runs that wait for approval, and an approved run continues
+at once when its playbook file is there. The playbook config is playbooks.yaml
+in that folder, else in the data directory; approvals go to the same audit
+log as the CLI's.`,
 		Example: `  debrief token create --role admin --name me
   debrief serve
   debrief serve --addr 0.0.0.0:8443 --rate 20
+  debrief serve --rules detections/ --playbooks playbooks/
   curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/incidents?since=30d`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runServe(cmd, o) },
@@ -48,6 +62,8 @@ lines on stderr.`,
 	f.Float64Var(&o.rate, "rate", 50, "requests per second allowed to each token")
 	f.IntVar(&o.burst, "burst", 100, "requests a token may make at once")
 	f.DurationVar(&o.timeout, "timeout", 2*time.Minute, "longest a request may take")
+	f.StringSliceVar(&o.rules, "rules", nil, "detection rule files or folders for coverage (repeatable)")
+	f.StringVar(&o.playbooks, "playbooks", "", "folder of playbook files, to approve and continue runs")
 	f.BoolVar(&o.secure, "secure-cookies", false, "mark the UI's cookies Secure (behind a TLS-terminating proxy)")
 	return cmd
 }
@@ -69,12 +85,23 @@ func (a *app) runServe(cmd *cobra.Command, o serveOptions) error {
 	if err != nil {
 		return fmt.Errorf("D3FEND data: %w", err)
 	}
-	log := slog.New(slog.NewJSONHandler(a.stderr, nil))
-	srv, err := server.New(server.Config{Store: st, Catalog: cat, D3FEND: d3, Log: log,
-		MaxIngest: o.maxIngest, Rate: o.rate, Burst: o.burst, Timeout: o.timeout, SecureCookies: o.secure})
+	for _, p := range o.rules {
+		if _, err := os.Stat(p); err != nil {
+			return usagef("--rules: %v", err)
+		}
+	}
+	pbs, err := a.servePlaybooks(o.playbooks)
 	if err != nil {
 		return err
 	}
+	log := slog.New(slog.NewJSONHandler(a.stderr, nil))
+	srv, err := server.New(server.Config{Store: st, Catalog: cat, D3FEND: d3, Log: log,
+		MaxIngest: o.maxIngest, Rate: o.rate, Burst: o.burst, Timeout: o.timeout, SecureCookies: o.secure,
+		Rules: o.rules, Playbooks: pbs})
+	if err != nil {
+		return err
+	}
+
 	l, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return debrief.Errorf(debrief.EINVALID, "--addr %s: %v", o.addr, err)
@@ -84,4 +111,34 @@ func (a *app) runServe(cmd *cobra.Command, o serveOptions) error {
 	}
 	log.Info("listening", "url", "http://"+l.Addr().String())
 	return srv.Serve(ctx, l)
+}
+
+// servePlaybooks reads the playbook setup of --playbooks DIR: the config
+// (DIR/playbooks.yaml, else the data directory's) and the audit log of the
+// data directory. No folder: nil.
+func (a *app) servePlaybooks(dir string) (*server.Playbooks, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, usagef("--playbooks %s: want a folder of playbook files", dir)
+	}
+	data, err := dataDir()
+	if err != nil {
+		return nil, err
+	}
+	pbs := &server.Playbooks{Dir: dir}
+	for _, c := range []string{filepath.Join(dir, playbookConfigFile), filepath.Join(data, playbookConfigFile)} {
+		if fileExists(c) {
+			if pbs.Config, err = playbook.LoadConfig(c); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
+	if pbs.Audit, err = playbook.OpenAudit(filepath.Join(data, playbookAuditFile)); err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, pbs.Audit.Close)
+	return pbs, nil
 }

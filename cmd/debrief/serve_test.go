@@ -25,7 +25,8 @@ func TestServe(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), io.Discard, pw)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--rules", "../../server/testdata/rules", "--playbooks", t.TempDir()},
+			strings.NewReader(""), io.Discard, pw)
 		pw.Close()
 	}()
 	lines := bufio.NewScanner(pr)
@@ -47,6 +48,8 @@ func TestServe(t *testing.T) {
 		{"/healthz", "", 200},
 		{"/api/v1/incidents", "", 401},
 		{"/api/v1/incidents", secret, 200},
+		{"/api/v1/coverage?threat=group:APT29", secret, 200},
+		{"/api/v1/playbooks/runs", secret, 200},
 	}
 	for _, tc := range tests {
 		req, _ := http.NewRequest("GET", url+tc.path, nil)
@@ -70,5 +73,15 @@ func TestServe(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// TestServeBadFlags checks that serve refuses paths that do not exist.
+func TestServeBadFlags(t *testing.T) {
+	for _, flags := range [][]string{{"--rules", "/nonexistent/rules"}, {"--playbooks", "/nonexistent/playbooks"}} {
+		_, errOut, code := cli(t, t.TempDir(), "", append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...)...)
+		if code != 2 || !strings.Contains(errOut, flags[0]) {
+			t.Errorf("serve %v: exit %d %q, want 2 naming the flag", flags, code, errOut)
+		}
 	}
 }

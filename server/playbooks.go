@@ -1,0 +1,166 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/playbook"
+)
+
+// Playbooks is how the server approves playbook steps: approvals go
+// through a playbook.Runner with Config and Audit, and a run whose
+// playbook file is in Dir continues at once after an approval.
+type Playbooks struct {
+	Dir    string          // playbook files (*.yaml, *.yml); "": runs continue from the CLI
+	Config playbook.Config // the runner's config (live mode, endpoints, secrets)
+	Audit  *playbook.Audit // nil: approvals are not audited
+}
+
+// Approval is the answer to an approve or deny: the run as it stands
+// after it, and whether the server continued it.
+type Approval struct {
+	Run     *debrief.PlaybookRun `json:"run"`
+	Resumed bool                 `json:"resumed"`
+	Note    string               `json:"note,omitempty"` // why it was not continued
+}
+
+// playbookStore is the store's run keeping, or a conflict.
+func (s *Server) playbookStore() (debrief.PlaybookStore, error) {
+	ps, ok := s.cfg.Store.(debrief.PlaybookStore)
+	if !ok {
+		return nil, debrief.Errorf(debrief.ECONFLICT, "the store (%T) does not keep playbook runs", s.cfg.Store)
+	}
+	return ps, nil
+}
+
+// runner returns the playbook runner, or a conflict when the server was
+// started without playbooks.
+func (s *Server) runner() (*playbook.Runner, error) {
+	if s.cfg.Playbooks == nil {
+		return nil, debrief.Errorf(debrief.ECONFLICT, "playbooks are not configured: start the server with 'debrief serve --playbooks DIR'")
+	}
+	ps, err := s.playbookStore()
+	if err != nil {
+		return nil, err
+	}
+	return &playbook.Runner{Store: ps, Audit: s.cfg.Playbooks.Audit, Config: s.cfg.Playbooks.Config,
+		Getenv: os.Getenv, Now: s.cfg.Now}, nil
+}
+
+// runs lists the runs on an incident ("" for all), newest first, with
+// their steps.
+func (s *Server) runs(ctx context.Context, incident string) ([]debrief.PlaybookRun, error) {
+	ps, err := s.playbookStore()
+	if err != nil {
+		return nil, err
+	}
+	list, err := ps.Runs(ctx, incident)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]debrief.PlaybookRun, 0, len(list))
+	for _, l := range list {
+		run, err := ps.Run(ctx, l.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *run)
+	}
+	return out, nil
+}
+
+func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) error {
+	runs, err := s.runs(r.Context(), r.URL.Query().Get("incident"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, runs)
+	return nil
+}
+
+func (s *Server) approveStep(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.decide(r, false)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+func (s *Server) denyStep(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.decide(r, true)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+// decide approves or denies the step of the request's path in the name of
+// its token, then continues an approved run when its playbook is at hand.
+func (s *Server) decide(r *http.Request, deny bool) (*Approval, error) {
+	rn, err := s.runner()
+	if err != nil {
+		return nil, err
+	}
+	ctx, runID := r.Context(), r.PathValue("run")
+	p := principalOf(r)
+	by := p.token.Name + " (token " + p.token.ID + ")"
+	if p.token.Name == "" {
+		by = "token " + p.token.ID
+	}
+	if err := rn.Approve(ctx, runID, r.PathValue("step"), by, deny); err != nil {
+		return nil, err
+	}
+	run, err := rn.Store.Run(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	a := &Approval{Run: run}
+	if deny {
+		return a, nil
+	}
+	pb, note := s.playbookOf(run)
+	if pb == nil {
+		a.Note = note
+		return a, nil
+	}
+	in, err := s.cfg.Store.Incident(ctx, run.IncidentID)
+	if err != nil {
+		return nil, err
+	}
+	resumed, err := rn.Resume(ctx, runID, pb, in)
+	if resumed != nil {
+		a.Run, a.Resumed = resumed, true
+	}
+	return a, err
+}
+
+// playbookOf finds the file of a run's playbook in the playbook folder by
+// its digest, or says why it cannot.
+func (s *Server) playbookOf(run *debrief.PlaybookRun) (*playbook.Playbook, string) {
+	const resume = "; continue it with 'debrief playbook run FILE --incident ID --resume RUN'"
+	dir := s.cfg.Playbooks.Dir
+	if dir == "" {
+		return nil, "recorded; the server has no playbook folder" + resume
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, "recorded; the playbook folder cannot be read" + resume
+	}
+	for _, e := range entries {
+		ext := strings.ToLower(filepath.Ext(e.Name()))
+		if e.IsDir() || (ext != ".yaml" && ext != ".yml") {
+			continue
+		}
+		pb, err := playbook.LoadFile(filepath.Join(dir, e.Name()), playbook.Options{})
+		if err == nil && pb.Digest == run.Digest {
+			return pb, ""
+		}
+	}
+	return nil, "recorded; no file in the playbook folder has this run's playbook (digest " + run.Digest + ")" + resume
+}

@@ -1,0 +1,196 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/playbook"
+	"github.com/debrief-dev/debrief/server"
+)
+
+// notePlaybook comments on an incident after an approval.
+const notePlaybook = `apiVersion: debrief/v1
+kind: Playbook
+metadata:
+  name: note-after-approval
+  description: Comment on the incident once an analyst approves.
+trigger:
+  events: [incident.created]
+  all: [{field: severity, op: at_least, values: [informational]}]
+steps:
+  - id: note
+    kind: comment
+    approval: required
+    text: "Reviewed by playbook {{ playbook.name }}"
+`
+
+// withRuns is an env whose store holds the good incident and n live runs
+// of notePlaybook on it, each waiting for approval of step "note".
+func withRuns(t *testing.T, n int) (*env, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "note.yaml")
+	if err := os.WriteFile(file, []byte(notePlaybook), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := playbook.Config{Live: true}
+	e := newEnv(t, func(c *server.Config) { c.Playbooks = &server.Playbooks{Dir: dir, Config: cfg} })
+	if resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good)); resp.StatusCode != http.StatusOK {
+		t.Fatalf("ingest: %d %s", resp.StatusCode, b)
+	}
+	var page server.IncidentPage
+	e.getJSON(t, "/api/v1/incidents", &page)
+	if len(page.Incidents) != 1 {
+		t.Fatalf("%d incidents, want 1", len(page.Incidents))
+	}
+	ctx := context.Background()
+	in, err := e.st.Incident(ctx, page.Incidents[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := playbook.LoadFile(file, playbook.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rn := &playbook.Runner{Store: e.st, Config: cfg}
+	var ids []string
+	for range n {
+		run, err := rn.Run(ctx, pb, in, true)
+		if err != nil || run.Status != debrief.RunWaiting {
+			t.Fatalf("run: %v %v", run, err)
+		}
+		ids = append(ids, run.ID)
+	}
+	return e, ids
+}
+
+func TestPlaybookRunsAPI(t *testing.T) {
+	e, ids := withRuns(t, 2)
+	var runs []debrief.PlaybookRun
+	e.getJSON(t, "/api/v1/playbooks/runs", &runs)
+	if len(runs) != 2 || len(runs[0].Steps) != 1 || runs[0].Steps[0].Status != debrief.RunWaiting {
+		t.Fatalf("runs: %+v", runs)
+	}
+	incident := runs[0].IncidentID
+	e.getJSON(t, "/api/v1/playbooks/runs?incident="+url.QueryEscape(incident), &runs)
+	if len(runs) != 2 {
+		t.Errorf("runs of %s: %d, want 2", incident, len(runs))
+	}
+	e.getJSON(t, "/api/v1/playbooks/runs?incident=nosuch:1", &runs)
+	if len(runs) != 0 {
+		t.Errorf("runs of an unknown incident: %d", len(runs))
+	}
+	step := func(id, verb string) string { return "/api/v1/playbooks/runs/" + id + "/steps/note/" + verb }
+	tests := []struct {
+		name, path string
+		role       debrief.Role
+		want       int
+		status     debrief.RunStatus // of the run afterwards, when 200
+	}{
+		{"viewer may not approve", step(ids[0], "approve"), debrief.RoleViewer, 403, ""},
+		{"no token", step(ids[0], "approve"), "", 401, ""},
+		{"unknown step", "/api/v1/playbooks/runs/" + ids[0] + "/steps/nosuch/approve", debrief.RoleAnalyst, 404, ""},
+		{"unknown run", step("run-nosuch", "approve"), debrief.RoleAnalyst, 404, ""},
+		{"approve resumes", step(ids[0], "approve"), debrief.RoleAnalyst, 200, debrief.RunSucceeded},
+		{"twice", step(ids[0], "approve"), debrief.RoleAnalyst, 409, ""},
+		{"deny", step(ids[1], "deny"), debrief.RoleAnalyst, 200, debrief.RunDenied},
+	}
+	for _, tc := range tests {
+		resp, b := e.do(t, "POST", tc.path, tc.role, nil)
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.name, resp.StatusCode, b, tc.want)
+			continue
+		}
+		if tc.want != 200 {
+			continue
+		}
+		var a server.Approval
+		if err := json.Unmarshal(b, &a); err != nil {
+			t.Fatal(err)
+		}
+		if a.Run.Status != tc.status || a.Resumed != (tc.status == debrief.RunSucceeded) {
+			t.Errorf("%s: run %s resumed %v (%s), want %s", tc.name, a.Run.Status, a.Resumed, a.Note, tc.status)
+		}
+		if !strings.Contains(a.Run.Steps[0].ApprovedBy+a.Run.Steps[0].Error, "test analyst") {
+			t.Errorf("%s: the decision does not name the token: %+v", tc.name, a.Run.Steps[0])
+		}
+	}
+	in, err := e.st.Incident(context.Background(), incident)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Comments) != 1 {
+		t.Errorf("comments after the approved run: %+v", in.Comments)
+	}
+}
+
+func TestPlaybooksUnconfigured(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, tc := range []struct {
+		method, path string
+		role         debrief.Role
+		want         int
+	}{
+		{"GET", "/api/v1/playbooks/runs", debrief.RoleViewer, 200},
+		{"POST", "/api/v1/playbooks/runs/run-1/steps/note/approve", debrief.RoleAnalyst, 409},
+		{"GET", "/api/v1/coverage", debrief.RoleViewer, 409},
+	} {
+		resp, b := e.do(t, tc.method, tc.path, tc.role, nil)
+		if resp.StatusCode != tc.want || (tc.want == 409 && !strings.Contains(string(b), "debrief serve --")) {
+			t.Errorf("%s %s: %d %s, want %d with how to configure it", tc.method, tc.path, resp.StatusCode, b, tc.want)
+		}
+	}
+}
+
+func TestCoverageAPI(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.Rules = []string{"testdata/rules"} })
+	if resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good)); resp.StatusCode != http.StatusOK {
+		t.Fatalf("ingest: %d %s", resp.StatusCode, b)
+	}
+	tests := []struct {
+		query   string
+		want    int
+		profile string
+	}{
+		{"", 200, "all"},
+		{"?threat=observed&window=365d", 200, "observed"},
+		{"?threat=group:APT29", 200, "group"},
+		{"?threat=nonsense", 400, ""},
+		{"?threat=group:G9999", 400, ""},
+		{"?window=-1d", 400, ""},
+	}
+	for _, tc := range tests {
+		resp, b := e.do(t, "GET", "/api/v1/coverage"+tc.query, debrief.RoleViewer, nil)
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.query, resp.StatusCode, b, tc.want)
+			continue
+		}
+		if tc.want != 200 {
+			continue
+		}
+		var rep server.CoverageReport
+		if err := json.Unmarshal(b, &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Rules != 1 || len(rep.Invalid) != 1 || !strings.HasPrefix(rep.Profile, tc.profile) {
+			t.Errorf("%s: rules %d invalid %q profile %q", tc.query, rep.Rules, rep.Invalid, rep.Profile)
+		}
+		covered := map[debrief.TechniqueID]float64{}
+		for _, te := range rep.Techniques {
+			covered[te.ID] = te.Score
+		}
+		if covered["T1059.001"] == 0 || covered["T1486"] != 0 {
+			t.Errorf("%s: scores T1059.001=%v T1486=%v", tc.query, covered["T1059.001"], covered["T1486"])
+		}
+		if tc.profile == "observed" && (len(rep.Gaps) > 0 && rep.Gaps[0].ID == "T1059.001" && rep.Before == 0) {
+			t.Errorf("observed: the covered technique is the top gap: %+v", rep.Gaps[0])
+		}
+	}
+}
