@@ -105,20 +105,17 @@ func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := DefaultOptions()
-	base.Domain, base.NoCampaigns = enterprise, true
-	calOpts := base
-	for _, c := range cs {
-		calOpts.Exclude = append(calOpts.Exclude, c.id)
-	}
-	cal, err := New(cat, calOpts)
+	base := evalOptions()
+	cal, err := New(cat, calibrationOptions(cs))
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
-	base.Temperature = cal.Temperature()
+	cb := cal.Calibration()
+	base.Calibration = &cb
 	rep := &Report{Catalog: catalogName(cat), Protocol: ProtocolText, Skipped: skipped, Draws: d.Source,
-		Temperature: round(base.Temperature, 3), Groups: cal.Groups(),
-		Calibration: fmt.Sprintf("temperature fitted on %d simulated partial observations of groups' own techniques, all evaluated campaigns left out", cal.Calibrate(calibrationSeed).Queries)}
+		Temperature: round(cb.Temperature, 3), Groups: cal.Groups(),
+		Calibration: fmt.Sprintf("fitted on %d simulated partial observations of groups' own techniques (with parent substitution and noise techniques), all evaluated campaigns left out: temperature %.3f at 10 items, exponent %.3f, floor %.3f",
+			cb.Queries, cb.Temperature, cb.Exponent, cb.Floor)}
 	acc := map[[3]string]*rowAcc{}
 	var relConf []float64
 	var relRight []bool
@@ -142,6 +139,24 @@ func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
 		return nil, err
 	}
 	return rep, nil
+}
+
+// evalOptions are the options of the evaluated models: Enterprise groups
+// only.
+func evalOptions() Options {
+	o := DefaultOptions()
+	o.Domain, o.NoCampaigns = enterprise, true
+	return o
+}
+
+// calibrationOptions are those of the model the evaluation's calibration
+// is fitted on: every evaluated campaign left out.
+func calibrationOptions(cs []benchCampaign) Options {
+	o := evalOptions()
+	for _, c := range cs {
+		o.Exclude = append(o.Exclude, c.id)
+	}
+	return o
 }
 
 func evalDraws(cs []benchCampaign, o EvalOptions) (*Draws, error) {
@@ -232,7 +247,7 @@ func evalQuery(m *Model, mt method, ev Evidence, truth []int, a *rowAcc, ab *Abs
 	if mt.name != "debrief" {
 		return
 	}
-	conf := m.confidences(s)
+	conf := m.confidences(q, s)
 	top := 0
 	for i := range m.nGroups {
 		if s[i] > s[top] {

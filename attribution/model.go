@@ -32,7 +32,11 @@ type Options struct {
 	Exclude        []string // campaign ids left out of every profile and of the candidates (leave-campaign-out)
 	NoCampaigns    bool     // rank groups only
 	NoSoftwareIDs  bool     // profiles without software ids: names in the evidence match nothing
-	Temperature    float64  // softmax temperature; 0 fits it (see Calibrate)
+	Temperature    float64  // a fixed softmax temperature (no other adjustment); 0 uses Calibration
+	// Calibration to use; nil uses the one precomputed for the embedded
+	// catalog and DefaultOptions when it applies, or else fits one (see
+	// Calibrate).
+	Calibration *Calibration
 }
 
 // DefaultOptions returns debrief's settings.
@@ -53,7 +57,7 @@ type Model struct {
 	post    [][]posting // feature → candidates holding it
 	nGroups int
 	names   map[string]int32 // normalised software and group names and aliases → feature
-	temp    float64
+	cal     Calibration
 }
 
 type cand struct {
@@ -100,9 +104,16 @@ func New(cat *attack.Catalog, opts Options) (*Model, error) {
 	}
 	m.index()
 	m.indexNames()
-	m.temp = opts.Temperature
-	if m.temp <= 0 {
-		m.temp = m.Calibrate(calibrationSeed).Temperature
+	switch {
+	case opts.Temperature > 0:
+		m.cal = Calibration{Temperature: opts.Temperature}
+	case opts.Calibration != nil:
+		m.cal = *opts.Calibration
+	default:
+		var ok bool
+		if m.cal, ok = precomputedCalibration(m.fingerprint()); !ok {
+			m.cal = m.Calibrate(calibrationSeed)
+		}
 	}
 	return m, nil
 }
@@ -225,5 +236,9 @@ func (m *Model) Groups() int { return m.nGroups }
 // Candidates is the number of candidates, groups and campaigns.
 func (m *Model) Candidates() int { return len(m.cands) }
 
-// Temperature is the softmax temperature the confidences use.
-func (m *Model) Temperature() float64 { return m.temp }
+// Temperature is the softmax temperature the confidences use for
+// evidence of 10 items.
+func (m *Model) Temperature() float64 { return m.cal.Temperature }
+
+// Calibration is how the model turns scores into confidences.
+func (m *Model) Calibration() Calibration { return m.cal }

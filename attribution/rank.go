@@ -124,7 +124,7 @@ func (m *Model) Rank(ev Evidence, top int) Result {
 	q := m.compile(ev)
 	s := make([]float64, len(m.cands))
 	m.score(q, s)
-	conf := m.confidences(s)
+	conf := m.confidences(q, s)
 	order := make([]int32, len(m.cands))
 	for i := range order {
 		order[i] = int32(i)
@@ -149,16 +149,22 @@ func (m *Model) Rank(ev Evidence, top int) Result {
 	return r
 }
 
-// confidences is a softmax of the scores at the model's temperature,
-// separately over groups and over campaigns.
-func (m *Model) confidences(s []float64) []float64 {
+// size is the number of items of the evidence: known techniques and
+// matched names.
+func (q *query) size() int { return len(q.techs) + len(q.sw) + len(q.grp) }
+
+// confidences applies the model's calibration to the scores, separately
+// over groups and over campaigns.
+func (m *Model) confidences(q query, s []float64) []float64 {
 	c := make([]float64, len(s))
-	softmax(s[:m.nGroups], c[:m.nGroups], m.temp)
-	softmax(s[m.nGroups:], c[m.nGroups:], m.temp)
+	t := m.cal.temp(q.size())
+	softmax(s[:m.nGroups], c[:m.nGroups], t, m.cal.Floor)
+	softmax(s[m.nGroups:], c[m.nGroups:], t, m.cal.Floor)
 	return c
 }
 
-func softmax(s, out []float64, temp float64) {
+// softmax writes (1 − floor) · softmax(s / temp) + floor / len(s) to out.
+func softmax(s, out []float64, temp, floor float64) {
 	if len(s) == 0 {
 		return
 	}
@@ -169,7 +175,7 @@ func softmax(s, out []float64, temp float64) {
 		z += out[i]
 	}
 	for i := range out {
-		out[i] /= z
+		out[i] = (1-floor)*out[i]/z + floor/float64(len(out))
 	}
 }
 
