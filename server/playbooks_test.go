@@ -33,7 +33,7 @@ steps:
 
 // withRuns is an env whose store holds the good incident and n live runs
 // of notePlaybook on it, each waiting for approval of step "note".
-func withRuns(t *testing.T, n int) (*env, []string) {
+func withRuns(t *testing.T, n int, tune func(*server.Config)) (*env, []string) {
 	t.Helper()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "note.yaml")
@@ -41,7 +41,12 @@ func withRuns(t *testing.T, n int) (*env, []string) {
 		t.Fatal(err)
 	}
 	cfg := playbook.Config{Live: true}
-	e := newEnv(t, func(c *server.Config) { c.Playbooks = &server.Playbooks{Dir: dir, Config: cfg} })
+	e := newEnv(t, func(c *server.Config) {
+		c.Playbooks = &server.Playbooks{Dir: dir, Config: cfg}
+		if tune != nil {
+			tune(c)
+		}
+	})
 	if resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good)); resp.StatusCode != http.StatusOK {
 		t.Fatalf("ingest: %d %s", resp.StatusCode, b)
 	}
@@ -72,7 +77,7 @@ func withRuns(t *testing.T, n int) (*env, []string) {
 }
 
 func TestPlaybookRunsAPI(t *testing.T) {
-	e, ids := withRuns(t, 2)
+	e, ids := withRuns(t, 2, nil)
 	var runs []debrief.PlaybookRun
 	e.getJSON(t, "/api/v1/playbooks/runs", &runs)
 	if len(runs) != 2 || len(runs[0].Steps) != 1 || runs[0].Steps[0].Status != debrief.RunWaiting {

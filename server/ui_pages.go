@@ -2,6 +2,7 @@ package server
 
 import (
 	"cmp"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -71,6 +72,9 @@ type matrixView struct {
 	Since     string
 	Incidents int
 	Columns   []matrixColumn
+	Coverage  bool // a coverage layer from the configured rules
+	Rules     int  // rules that counted
+	Invalid   int  // rule files skipped
 }
 
 type matrixColumn struct {
@@ -83,6 +87,9 @@ type matrixCell struct {
 	Name  string
 	Count int // incidents with the technique or one of its sub-techniques
 	Heat  int // 0 (none) to 5
+	Score float64 // detection score 0–5 of the configured rules (sub-techniques' included)
+	Cov   int     // Score rounded, the cell's coverage class
+	Rules int     // rules tagged with it or a sub-technique
 }
 
 func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) error {
@@ -100,6 +107,22 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := matrixView{Since: q.Get("since"), Incidents: len(ins), Columns: s.matrix(observed(ins))}
+	if len(s.cfg.Rules) > 0 {
+		rs, err := s.rules()
+		if err != nil {
+			return err
+		}
+		v.Coverage, v.Rules, v.Invalid = true, rs.result.Rules, len(rs.invalid)
+		for _, col := range v.Columns {
+			for i := range col.Cells {
+				c := &col.Cells[i]
+				if t, ok := rs.result.Technique(c.ID); ok {
+					c.Score, c.Rules = t.Score, len(t.Rules)+len(t.SubRules)
+					c.Cov = int(math.Round(t.Score))
+				}
+			}
+		}
+	}
 	return s.page(w, r, http.StatusOK, "matrix", "ATT&CK matrix", v)
 }
 

@@ -1,0 +1,133 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/playbook"
+)
+
+// runsView is the playbook runs page.
+type runsView struct {
+	Runs       []runView
+	Incident   string
+	Configured bool // approvals are possible
+	CanApprove bool // … and this user may give them
+	Message    string
+}
+
+type runView struct {
+	debrief.PlaybookRun
+	Steps []stepView
+}
+
+type stepView struct {
+	debrief.PlaybookStep
+	Summary string
+	Waiting bool
+}
+
+func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) error {
+	incident := r.URL.Query().Get("incident")
+	runs, err := s.runs(r.Context(), incident)
+	if err != nil {
+		return err
+	}
+	v := runsView{Incident: incident, Configured: s.cfg.Playbooks != nil, Message: r.URL.Query().Get("msg")}
+	if p := principalOf(r); p != nil {
+		v.CanApprove = v.Configured && p.token.Role.Allows(debrief.RoleAnalyst)
+	}
+	for _, run := range runs {
+		rv := runView{PlaybookRun: run}
+		for _, st := range run.Steps {
+			var plan playbook.Step
+			_ = json.Unmarshal(st.Plan, &plan) // a plan that does not decode shows no summary
+			rv.Steps = append(rv.Steps, stepView{PlaybookStep: st, Summary: plan.Summary, Waiting: st.Status == debrief.RunWaiting})
+		}
+		v.Runs = append(v.Runs, rv)
+	}
+	return s.page(w, r, http.StatusOK, "playbooks", "Playbook runs", v)
+}
+
+// decideForm approves or denies a step from the runs page's form, then
+// goes back to the page with what happened.
+func (s *Server) decideForm(deny bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := sameOrigin(r); err != nil {
+			return err
+		}
+		if !equalSecret(principalOf(r).session.csrf, r.PostFormValue("csrf")) {
+			return debrief.Errorf(EFORBIDDEN, "missing or wrong CSRF token")
+		}
+		a, err := s.decide(r, deny)
+		if err != nil && (a == nil || a.Run == nil) {
+			return err
+		}
+		msg := "Step " + r.PathValue("step") + " of " + r.PathValue("run")
+		switch {
+		case err != nil:
+			msg += " approved; continuing the run failed: " + err.Error()
+		case deny:
+			msg += " denied; the run ended."
+		case a.Resumed:
+			msg += " approved; the run is now " + string(a.Run.Status) + "."
+		default:
+			msg += " approved. " + a.Note
+		}
+		http.Redirect(w, r, "/playbooks?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+		return nil
+	}
+}
+
+// techniqueView is the page of a matrix cell: the incidents with the
+// technique and the rules that cover it.
+type techniqueView struct {
+	ID        debrief.TechniqueID
+	Name      string
+	Since     string
+	Incidents []debrief.Incident
+	Coverage  bool // rules are configured
+	Score     float64
+	Rules     []debrief.Rule
+}
+
+func (s *Server) techniquePage(w http.ResponseWriter, r *http.Request) error {
+	id, err := debrief.ParseTechniqueID(r.PathValue("id"))
+	if err != nil {
+		return debrief.Errorf(debrief.EINVALID, "technique %q: want an ATT&CK id such as T1059 or T1059.001", r.PathValue("id"))
+	}
+	q := r.URL.Query()
+	if !q.Has("since") {
+		q.Set("since", "90d")
+	}
+	since, err := when(q, "since", s.cfg.Now())
+	if err != nil {
+		return err
+	}
+	v := techniqueView{ID: id, Since: q.Get("since")}
+	if t, ok := s.cfg.Catalog.Technique(string(id)); ok {
+		v.Name = t.Name
+	}
+	if v.Incidents, err = s.cfg.Store.Incidents(r.Context(), debrief.IncidentFilter{Since: since, Technique: id, Limit: 200}); err != nil {
+		return err
+	}
+	if len(s.cfg.Rules) > 0 {
+		rs, err := s.rules()
+		if err != nil {
+			return err
+		}
+		v.Coverage = true
+		if t, ok := rs.result.Technique(id); ok {
+			v.Score = t.Score
+			for _, rid := range slices.Concat(t.Rules, t.SubRules) {
+				if ru := rs.byID[rid]; ru != nil {
+					v.Rules = append(v.Rules, *ru)
+				}
+			}
+		}
+	}
+	return s.page(w, r, http.StatusOK, "technique", string(id)+" "+v.Name, v)
+}
