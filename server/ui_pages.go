@@ -85,8 +85,8 @@ type matrixColumn struct {
 type matrixCell struct {
 	ID    debrief.TechniqueID
 	Name  string
-	Count int // incidents with the technique or one of its sub-techniques
-	Heat  int // 0 (none) to 5
+	Count int     // incidents with the technique or one of its sub-techniques
+	Heat  int     // 0 (none) to 5
 	Score float64 // detection score 0–5 of the configured rules (sub-techniques' included)
 	Cov   int     // Score rounded, the cell's coverage class
 	Rules int     // rules tagged with it or a sub-technique
