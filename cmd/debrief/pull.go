@@ -36,7 +36,7 @@ backoff. Sources: graph, defender, elastic.`,
 		Example: `  debrief pull graph --tenant contoso.onmicrosoft.com --client-id $ID --client-secret-file secret.txt --since 30d
   debrief pull graph --watch 5m`,
 	}
-	cmd.AddCommand(a.pullGraphCmd(), a.pullDefenderCmd(), a.pullElasticCmd())
+	cmd.AddCommand(a.pullGraphCmd(), a.pullDefenderCmd(), a.pullElasticCmd(), a.pullSentinelCmd())
 	return cmd
 }
 
