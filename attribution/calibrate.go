@@ -16,19 +16,23 @@ const calibrationDraws = 8
 // refSize is the evidence size at which the temperature is Temperature.
 const refSize = 10
 
-// Calibration turns scores into confidences. A candidate's confidence is
-// (1 − Floor) · softmax(score / T)  +  Floor / N over the N candidates of
-// its kind, with T = Temperature · (n / 10)^Exponent for evidence of n
-// items (known techniques and matched names): naive Bayes counts
-// correlated techniques as independent, so larger evidence needs a
-// higher temperature, and Floor is the chance that the evidence does not
-// single out the right actor at all (its profile lacks what was seen).
+// Calibration turns scores into confidences, in two steps. First a
+// softmax over the candidates of a kind at temperature T = Temperature ·
+// (n / 10)^Exponent for evidence of n items (known techniques and matched
+// names): naive Bayes counts correlated techniques as independent, so
+// larger evidence needs a higher temperature. Then the best candidate's
+// share p is mapped to σ(Slope · logit p + Offset) (Platt scaling of the
+// top label), with one slope and offset for evidence of techniques only
+// and one for evidence with matched names, and the others are rescaled
+// to keep the sum 1: a softmax alone is too sure when one candidate
+// stands out and too unsure when none does.
 type Calibration struct {
-	Temperature float64 // at evidence of 10 items
-	Exponent    float64 // growth of the temperature with the evidence size
-	Floor       float64 // share of the confidence spread over all candidates
-	Queries     int     // simulated observations it was fitted on (0: not fitted)
-	NLL         float64 // mean negative log-likelihood of the true group
+	Temperature float64    // at evidence of 10 items
+	Exponent    float64    // growth of the temperature with the evidence size
+	Slope       [2]float64 // of the top candidate's logit, [techniques only, with names]; 0 means no Platt step
+	Offset      [2]float64 // added to the top candidate's scaled logit
+	Queries     int        // simulated observations it was fitted on (0: not fitted)
+	NLL         float64    // mean negative log-likelihood of the true group, softmax step
 }
 
 func (c Calibration) temp(n int) float64 {
@@ -67,11 +71,11 @@ func (m *Model) Calibrate(seed uint64) Calibration {
 	nll := func(c Calibration) float64 {
 		v := 0.0
 		for i, s := range scores {
-			v -= logConfAt(s, int(sims[i].group), c.temp(sizes[i]), c.Floor)
+			v -= logSoftmaxAt(s, int(sims[i].group), c.temp(sizes[i]))
 		}
 		return v / float64(len(scores))
 	}
-	c := Calibration{Temperature: 1, Exponent: 0, Floor: 0.05}
+	c := Calibration{Temperature: 1}
 	for range 3 {
 		lt := goldenMin(math.Log(0.05), math.Log(50), 24, func(x float64) float64 {
 			d := c
@@ -84,14 +88,69 @@ func (m *Model) Calibrate(seed uint64) Calibration {
 			d.Exponent = x
 			return nll(d)
 		})
-		c.Floor = goldenMin(0, 0.5, 20, func(x float64) float64 {
-			d := c
-			d.Floor = x
-			return nll(d)
-		})
 	}
 	c.Queries, c.NLL = len(sims), nll(c)
+	var x [2][]float64
+	var y [2][]bool
+	for i, s := range scores {
+		top, k := topOf(s), sims[i].q.named()
+		x[k] = append(x[k], logit(softmaxAt(s, top, c.temp(sizes[i]))))
+		y[k] = append(y[k], top == int(sims[i].group))
+	}
+	for k := range x {
+		c.Slope[k], c.Offset[k] = platt(x[k], y[k])
+	}
 	return c
+}
+
+// platt fits P(y) = σ(a·x + b) by Newton's method on the log-loss.
+func platt(x []float64, y []bool) (a, b float64) {
+	a = 1
+	for range 50 {
+		var ga, gb, haa, hab, hbb float64
+		for i, xi := range x {
+			p := sigmoid(a*xi + b)
+			r := p
+			if y[i] {
+				r = p - 1
+			}
+			w := max(p*(1-p), 1e-12)
+			ga, gb = ga+r*xi, gb+r
+			haa, hab, hbb = haa+w*xi*xi, hab+w*xi, hbb+w
+		}
+		det := haa*hbb - hab*hab
+		if det <= 0 {
+			break
+		}
+		da, db := (hbb*ga-hab*gb)/det, (haa*gb-hab*ga)/det
+		a, b = a-da, b-db
+		if math.Abs(da)+math.Abs(db) < 1e-9 {
+			break
+		}
+	}
+	return a, b
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// logit is clamped so that certainties stay finite.
+func logit(p float64) float64 {
+	p = min(max(p, 1e-9), 1-1e-9)
+	return math.Log(p / (1 - p))
+}
+
+func topOf(s []float64) int {
+	top := 0
+	for i, v := range s {
+		if v > s[top] {
+			top = i
+		}
+	}
+	return top
+}
+
+func softmaxAt(s []float64, i int, t float64) float64 {
+	return math.Exp(logSoftmaxAt(s, i, t))
 }
 
 // goldenMin minimises a unimodal f on [lo, hi] by golden-section search.
@@ -113,15 +172,14 @@ func goldenMin(lo, hi float64, iters int, f func(float64) float64) float64 {
 	return (lo + hi) / 2
 }
 
-// logConfAt is the log of candidate i's confidence.
-func logConfAt(s []float64, i int, t, floor float64) float64 {
+// logSoftmaxAt is the log of candidate i's softmax share at t.
+func logSoftmaxAt(s []float64, i int, t float64) float64 {
 	mx := slices.Max(s)
 	z := 0.0
 	for _, v := range s {
 		z += math.Exp((v - mx) / t)
 	}
-	p := math.Exp((s[i]-mx)/t) / z
-	return math.Log((1-floor)*p + floor/float64(len(s)))
+	return (s[i]-mx)/t - math.Log(z)
 }
 
 // scoreProfile scores q against one profile that is not in the index.

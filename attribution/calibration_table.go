@@ -7,10 +7,10 @@ package attribution
 // the embedded catalog.
 func precomputedCalibration(fp string) (Calibration, bool) {
 	switch fp {
-	case "9132ea9ef3f3008e43db002aab1c75e9": // default options, embedded catalog
-		return Calibration{Temperature: 0.926007557684666, Exponent: 0.324499415663809, Floor: 1.652674033797397e-05, Queries: 1144, NLL: 3.467557522999598}, true
-	case "c15609a558e280c45f6d90a6652f0fad": // evaluation options, embedded catalog
-		return Calibration{Temperature: 0.8018576030435741, Exponent: 0.29758725715780565, Floor: 1.652674033797397e-05, Queries: 1144, NLL: 3.2417593838422385}, true
+	case "8acf64ec2b004b15a419a791b14a617d": // default options, embedded catalog
+		return Calibration{Temperature: 0.9308714173222618, Exponent: 0.3210164436319126, Slope: [2]float64{0.867394284260212, 0.8783231922753115}, Offset: [2]float64{-1.2885540763038594, 0.5254963422934129}, Queries: 1144, NLL: 3.467950072577625}, true
+	case "6a9059ef369e210721f425bc9e116193": // evaluation options, embedded catalog
+		return Calibration{Temperature: 0.8054203362853306, Exponent: 0.2948686340350967, Slope: [2]float64{0.8487393367308915, 0.8054364807395441}, Offset: [2]float64{-1.1839756048468697, 0.5164582313149271}, Queries: 1144, NLL: 3.2419325280218847}, true
 	}
 	return Calibration{}, false
 }

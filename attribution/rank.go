@@ -158,13 +158,42 @@ func (q *query) size() int { return len(q.techs) + len(q.sw) + len(q.grp) }
 func (m *Model) confidences(q query, s []float64) []float64 {
 	c := make([]float64, len(s))
 	t := m.cal.temp(q.size())
-	softmax(s[:m.nGroups], c[:m.nGroups], t, m.cal.Floor)
-	softmax(s[m.nGroups:], c[m.nGroups:], t, m.cal.Floor)
+	k := q.named()
+	m.cal.apply(s[:m.nGroups], c[:m.nGroups], t, k)
+	m.cal.apply(s[m.nGroups:], c[m.nGroups:], t, k)
 	return c
 }
 
-// softmax writes (1 − floor) · softmax(s / temp) + floor / len(s) to out.
-func softmax(s, out []float64, temp, floor float64) {
+// named is 1 when the evidence has matched software or actor names, else 0.
+func (q *query) named() int {
+	if len(q.sw)+len(q.grp) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// apply writes the calibrated confidences of scores s to out.
+func (c Calibration) apply(s, out []float64, t float64, k int) {
+	softmax(s, out, t)
+	if c.Slope[k] == 0 || len(s) < 2 {
+		return
+	}
+	top := topOf(out)
+	p := out[top]
+	q := sigmoid(c.Slope[k]*logit(p) + c.Offset[k])
+	for i := range out {
+		if i == top {
+			out[i] = q
+		} else if p < 1 {
+			out[i] *= (1 - q) / (1 - p)
+		} else {
+			out[i] = (1 - q) / float64(len(out)-1)
+		}
+	}
+}
+
+// softmax writes softmax(s / temp) to out.
+func softmax(s, out []float64, temp float64) {
 	if len(s) == 0 {
 		return
 	}
@@ -175,7 +204,7 @@ func softmax(s, out []float64, temp, floor float64) {
 		z += out[i]
 	}
 	for i := range out {
-		out[i] = (1-floor)*out[i]/z + floor/float64(len(out))
+		out[i] /= z
 	}
 }
 
