@@ -9,6 +9,7 @@
 //	go run ./bench                 # every package with benchmarks
 //	go run ./bench -count 3 ./attack
 //	go run ./bench -ingest-rss 2   # peak RSS of ingesting a 2 GiB file vs 1/16 of it
+//	go run ./bench -serve-load -clients 8   # req/s and p50/p99 of debrief serve (loopback)
 package main
 
 import (
@@ -22,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 type result struct {
@@ -34,7 +36,22 @@ func main() {
 	count := flag.Int("count", 1, "runs per benchmark (the median is shown)")
 	benchtime := flag.String("benchtime", "", "passed to go test -benchtime")
 	rssGiB := flag.Float64("ingest-rss", 0, "instead of the benchmarks, measure the peak RSS of ingesting a generated file of this many GiB")
+	load := flag.Bool("serve-load", false, "instead of the benchmarks, load-test 'debrief serve' on loopback over a simulated store")
+	var lo loadOptions
+	flag.IntVar(&lo.Clients, "clients", 8, "-serve-load: concurrent clients")
+	flag.IntVar(&lo.Requests, "requests", 5000, "-serve-load: most requests per endpoint")
+	flag.DurationVar(&lo.Duration, "duration", 10*time.Second, "-serve-load: longest an endpoint is loaded")
+	flag.IntVar(&lo.Days, "days", 60, "-serve-load: simulated days in the store")
+	flag.Float64Var(&lo.PerDay, "per-day", 40, "-serve-load: simulated incidents per day")
+	flag.IntVar(&lo.IngestAlerts, "ingest-alerts", 1000, "-serve-load: alerts per ingest request")
 	flag.Parse()
+	if *load {
+		if err := serveLoad(lo); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *rssGiB > 0 {
 		if err := ingestRSS(int64(*rssGiB * (1 << 30))); err != nil {
 			fmt.Fprintf(os.Stderr, "bench: %v\n", err)

@@ -1,0 +1,353 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"text/tabwriter"
+	"time"
+)
+
+// loadOptions bound the load run: every workload stops at Requests
+// requests or after Duration, whichever comes first.
+type loadOptions struct {
+	Clients      int           // concurrent clients
+	Requests     int           // most requests per workload
+	Duration     time.Duration // longest a workload runs
+	Days         int           // simulated days in the store
+	PerDay       float64       // simulated incidents per day
+	IngestAlerts int           // alerts per ingest request
+}
+
+// workload is one endpoint under load: req builds the i-th request.
+type workload struct {
+	name   string
+	alerts int // per request, for alerts/s; 0 when not an ingest
+	req    func(i int) (*http.Request, error)
+}
+
+// loadResult is what a workload measured.
+type loadResult struct {
+	name      string
+	requests  int
+	errors    int
+	firstErr  string
+	elapsed   time.Duration
+	latencies []time.Duration
+	alerts    int
+}
+
+// serveLoad builds debrief, fills a store with a simulated history, starts
+// "debrief serve" on a free loopback port and puts each workload under
+// load with o.Clients clients, then prints req/s and latency percentiles.
+func serveLoad(o loadOptions) error {
+	if o.Clients < 1 || o.Requests < 1 || o.Duration <= 0 || o.IngestAlerts < 1 {
+		return errors.New("-clients, -requests, -duration and -ingest-alerts must be positive")
+	}
+	dir, err := os.MkdirTemp("", "debrief-load-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	d := &debriefCLI{bin: filepath.Join(dir, "debrief"), home: dir}
+	if err := run(exec.Command("go", "build", "-o", d.bin, "./cmd/debrief")); err != nil {
+		return fmt.Errorf("build debrief: %w", err)
+	}
+	n, err := d.fill(o)
+	if err != nil {
+		return err
+	}
+	secret, err := d.output("token", "create", "--role", "analyst", "--name", "load", "-q")
+	if err != nil {
+		return err
+	}
+	base, stop, err := d.serve()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	c := &client{base: base, token: strings.TrimSpace(secret),
+		http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.Clients}}}
+	ids, err := c.incidentIDs(200)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "store: %d incidents; %d clients, at most %d requests or %s per workload\n", n, o.Clients, o.Requests, o.Duration)
+	var results []loadResult
+	for _, w := range c.workloads(ids, o.IngestAlerts) {
+		fmt.Fprintf(os.Stderr, "load: %s…\n", w.name)
+		results = append(results, c.hammer(w, o))
+	}
+	printLoad(results, o)
+	return nil
+}
+
+func run(cmd *exec.Cmd) error {
+	cmd.Stderr = os.Stderr
+	return cmd.Run()
+}
+
+// debriefCLI runs the built debrief with its own data directory.
+type debriefCLI struct {
+	bin, home string
+}
+
+func (d *debriefCLI) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(d.bin, args...)
+	cmd.Env = append(os.Environ(), "DEBRIEF_HOME="+d.home, "DEBRIEF_DB=")
+	return cmd
+}
+
+func (d *debriefCLI) output(args ...string) (string, error) {
+	cmd := d.command(args...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("debrief %s: %w", strings.Join(args, " "), err)
+	}
+	return string(out), nil
+}
+
+// fill simulates a history and ingests it; it returns the incidents stored.
+func (d *debriefCLI) fill(o loadOptions) (int, error) {
+	sim := filepath.Join(d.home, "sim")
+	fmt.Fprintf(os.Stderr, "simulating %d days of %.0f incidents a day…\n", o.Days, o.PerDay)
+	if _, err := d.output("simulate", "-q", "--days", fmt.Sprint(o.Days), "--incidents-per-day", fmt.Sprint(o.PerDay), "--out", sim); err != nil {
+		return 0, err
+	}
+	if _, err := d.output("ingest", "-q", sim); err != nil {
+		return 0, err
+	}
+	out, err := d.output("incidents", "--json", "--since", "3650d")
+	if err != nil {
+		return 0, err
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		return 0, fmt.Errorf("incidents --json: %w", err)
+	}
+	return len(list), nil
+}
+
+// serve starts "debrief serve" on a free loopback port, without a rate
+// limit that would measure itself, and returns its URL and how to stop it.
+func (d *debriefCLI) serve() (string, func(), error) {
+	cmd := d.command("serve", "--addr", "127.0.0.1:0", "--rate", "1e9", "--burst", "1000000000")
+	logs, err := cmd.StderrPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, fmt.Errorf("debrief serve: %w", err)
+	}
+	stop := func() {
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+	}
+	lines := bufio.NewScanner(logs)
+	for lines.Scan() {
+		var rec struct{ Msg, URL string }
+		if json.Unmarshal(lines.Bytes(), &rec) == nil && rec.Msg == "listening" {
+			go io.Copy(io.Discard, logs) // the access log
+			u, err := url.Parse(rec.URL)
+			if err != nil || !net.ParseIP(u.Hostname()).IsLoopback() {
+				stop()
+				return "", nil, fmt.Errorf("debrief serve listens on %q, want loopback", rec.URL)
+			}
+			return rec.URL, stop, nil
+		}
+		fmt.Fprintln(os.Stderr, lines.Text())
+	}
+	stop()
+	return "", nil, errors.New("debrief serve exited before it listened")
+}
+
+// client calls the API with one token.
+type client struct {
+	base, token string
+	http        *http.Client
+}
+
+func (c *client) request(method, path string, body []byte) (*http.Request, error) {
+	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	return req, nil
+}
+
+// do sends req and drains the answer; a status other than 200 is an error.
+func (c *client) do(req *http.Request) error {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s %s: %d %.200s", req.Method, req.URL.Path, resp.StatusCode, b)
+	}
+	return nil
+}
+
+// incidentIDs returns the ids of up to n incidents, newest first.
+func (c *client) incidentIDs(n int) ([]string, error) {
+	req, err := c.request("GET", fmt.Sprintf("/api/v1/incidents?limit=%d", n), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var page struct {
+		Incidents []struct{ ID string } `json:"incidents"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+		return nil, fmt.Errorf("incident list: %w", err)
+	}
+	if len(page.Incidents) == 0 {
+		return nil, errors.New("the store has no incidents to review")
+	}
+	var ids []string
+	for _, in := range page.Incidents {
+		ids = append(ids, in.ID)
+	}
+	return ids, nil
+}
+
+func (c *client) workloads(ids []string, alerts int) []workload {
+	return []workload{
+		{name: "GET /api/v1/incidents?limit=50", req: func(i int) (*http.Request, error) {
+			return c.request("GET", "/api/v1/incidents?limit=50", nil)
+		}},
+		{name: "GET /api/v1/incidents/{id}/review", req: func(i int) (*http.Request, error) {
+			return c.request("GET", "/api/v1/incidents/"+url.PathEscape(ids[i%len(ids)])+"/review?format=json", nil)
+		}},
+		{name: fmt.Sprintf("POST /api/v1/ingest (%d alerts)", alerts), alerts: alerts, req: func(i int) (*http.Request, error) {
+			return c.request("POST", "/api/v1/ingest", alertBatch(i, alerts))
+		}},
+	}
+}
+
+// hammer runs w with o.Clients clients until o.Requests requests were
+// sent or o.Duration passed.
+func (c *client) hammer(w workload, o loadOptions) loadResult {
+	var next atomic.Int64
+	var mu sync.Mutex
+	res := loadResult{name: w.name}
+	deadline := time.Now().Add(o.Duration)
+	ctx, cancel := context.WithDeadline(context.Background(), deadline.Add(30*time.Second))
+	defer cancel()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range o.Clients {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= o.Requests || time.Now().After(deadline) {
+					return
+				}
+				req, err := w.req(i)
+				var took time.Duration
+				if err == nil {
+					t0 := time.Now()
+					err = c.do(req.WithContext(ctx))
+					took = time.Since(t0)
+				}
+				mu.Lock()
+				res.requests++
+				if err != nil {
+					res.errors++
+					res.firstErr = cmpOr(res.firstErr, err.Error())
+				} else {
+					res.latencies = append(res.latencies, took)
+					res.alerts += w.alerts
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	return res
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// alertBatch is the i-th ingest payload: n Elastic alerts with ids of
+// their own, so that every batch stores new alerts.
+func alertBatch(i, n int) []byte {
+	var b bytes.Buffer
+	hosts := []string{"ws-0142", "ws-0388", "srv-dc01", "srv-sql02", "lt-0917"}
+	for k := range n {
+		id := fmt.Sprintf("load-%06d-%05d", i, k)
+		host := hosts[(i+k)%len(hosts)]
+		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i*n+k) * time.Second)
+		fmt.Fprintf(&b, `{"_id":%q,"_source":{"@timestamp":%q,"kibana.alert.uuid":%q,"kibana.alert.rule.name":"Encoded PowerShell","kibana.alert.rule.uuid":"r%04d","kibana.alert.severity":"medium","kibana.alert.workflow_status":"open","kibana.alert.rule.threat":[{"framework":"MITRE ATT&CK","tactic":{"id":"TA0002","name":"Execution"},"technique":[{"id":"T1059","name":"Command and Scripting Interpreter","subtechnique":[{"id":"T1059.001","name":"PowerShell"}]}]}],"host":{"name":%q},"user":{"name":"user%d"}}}`+"\n",
+			id, at.Format(time.RFC3339), id, k%40, host, k%300)
+	}
+	return b.Bytes()
+}
+
+// percentile returns the p-th percentile (0–100) of sorted latencies.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(float64(len(sorted))*p/100))]
+}
+
+func printLoad(results []loadResult, o loadOptions) {
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "work\tclients\trequests\terrors\ttime\treq/s\tp50\tp99\talerts/s\t\n")
+	for _, r := range results {
+		slices.Sort(r.latencies)
+		ok := len(r.latencies)
+		alerts := "-"
+		if r.alerts > 0 {
+			alerts = fmt.Sprintf("%.0f", float64(r.alerts)/r.elapsed.Seconds())
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f s\t%.0f\t%s\t%s\t%s\t\n", r.name, o.Clients, r.requests, r.errors, r.elapsed.Seconds(),
+			float64(ok)/r.elapsed.Seconds(), ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 99)), alerts)
+	}
+	tw.Flush()
+	for _, r := range results {
+		if r.firstErr != "" {
+			fmt.Fprintf(os.Stderr, "%s: first error: %s\n", r.name, r.firstErr)
+		}
+	}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
