@@ -112,7 +112,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 finished but some records were rejected.`,
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "no progress output on stderr")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.versionCmd(), a.attackCmd(), a.ingestCmd(), a.incidentsCmd(), a.incidentCmd(),
-		a.reviewCmd(), a.simulateCmd(), a.demoCmd(), a.trendsCmd(), a.attributeCmd(), a.attributionCmd(), a.skillsCmd(), a.campaignsCmd(), a.coverageCmd(), a.pullCmd(), a.serveCmd(), a.tokenCmd(), a.migrateCmd(), a.playbookCmd())
+		a.reviewCmd(), a.simulateCmd(), a.demoCmd(), a.trendsCmd(), a.attributeCmd(), a.attributionCmd(), a.skillsCmd(), a.campaignsCmd(), a.coverageCmd(), a.pullCmd(), a.serveCmd(), a.tokenCmd(), a.migrateCmd(), a.playbookCmd(), a.streamCmd())
 	return root
 }
 
