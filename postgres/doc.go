@@ -21,6 +21,19 @@
 // names another. A managed-security provider keeps its customers in one
 // database, each as a tenant, and none sees another's incidents.
 //
+// # Tokens, checkpoints and playbook runs
+//
+// Besides debrief.Store, a Store is a debrief.TokenStore, a
+// debrief.CheckpointStore and a debrief.PlaybookStore, with the sqlite
+// store's semantics (storetest's RunTokens, RunCheckpoints and RunPlaybooks
+// run against both), so "debrief serve", "pull" and "playbook" work on it.
+// Tokens, checkpoints and runs belong to the store's tenant: a token opens
+// only its tenant's store, and the same token id or hash may exist in two
+// tenants. SaveStep and AddComment take the tenant's write lock (steps get
+// their planning order from the run's last step; a comment joins an
+// incident that Write may be changing); the other calls are single
+// statements.
+//
 // # Writes
 //
 // Write has the semantics documented in the sqlite package: one
@@ -65,7 +78,8 @@
 //	SELECT create_distributed_table('incidents', 'tenant');
 //	SELECT create_distributed_table(t, 'tenant', colocate_with => 'incidents')
 //	FROM unnest(ARRAY['incident_tags', 'comments', 'alerts', 'incident_alerts',
-//	                  'versions', 'history', 'raw_records']) t;
+//	                  'versions', 'history', 'raw_records', 'playbook_runs',
+//	                  'playbook_steps', 'checkpoints', 'tokens']) t;
 //
 // Colocation keeps a tenant's rows of all tables on one worker, so the
 // joins of incident_alerts and alerts, the INSERT … SELECT of versions and

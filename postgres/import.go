@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/debrief-dev/debrief"
@@ -12,22 +13,28 @@ import (
 
 // importTable is a table of the SQLite store and the columns it shares
 // with this schema (all but the tenant and the identity columns, whose
-// order the ORDER BY keeps).
+// order the ORDER BY keeps). bool names a column that is an integer there
+// and a boolean here.
 type importTable struct {
-	name, columns, order string
+	name, columns, order, bool string
 }
 
 var importTables = []importTable{
-	{"incidents", incidentColumns, "id"},
-	{"incident_tags", "incident_id, ord, tag", "incident_id, ord"},
-	{"comments", "incident_id, at, author, body", "incident_id, at, author, body"},
-	{"alerts", "id, " + contentColumns + ", partial_entities, hash, sort_at, partial, raw", "pk"},
-	{"incident_alerts", "incident_id, alert_id, origin", "incident_id, alert_id"},
+	{"incidents", incidentColumns, "id", ""},
+	{"incident_tags", "incident_id, ord, tag", "incident_id, ord", ""},
+	{"comments", "incident_id, at, author, body", "incident_id, at, author, body", ""},
+	{"alerts", "id, " + contentColumns + ", partial_entities, hash, sort_at, partial, raw", "pk", "partial"},
+	{"incident_alerts", "incident_id, alert_id, origin", "incident_id, alert_id", ""},
 	{"versions", "kind, subject_id, hash, seq, sort_at, updated, status, assignee, verdict, severity, determination",
-		"kind, subject_id, hash"},
+		"kind, subject_id, hash", ""},
 	{"history", "kind, subject_id, at, field, from_value, to_value, changed_by, origin",
-		"kind, subject_id, at, field, from_value, to_value"},
-	{"raw_records", "kind, subject_id, hash, raw", "id"},
+		"kind, subject_id, at, field, from_value, to_value", ""},
+	{"raw_records", "kind, subject_id, hash, raw", "id", ""},
+	{"playbook_runs", runColumns, "id", "live"},
+	{"playbook_steps", "run_id, key, ord, kind, status, idempotency_key, attempts, plan, result, error, approved_by, " +
+		"approved_at, updated", "run_id, key", ""},
+	{"checkpoints", "name, value, updated_at", "name", ""},
+	{"tokens", tokenColumns, "id", ""},
 }
 
 // ImportTables is the list of tables ImportSQLite copies, in order.
@@ -51,18 +58,14 @@ type Source interface {
 // sqlite package registers) after sqlite.Open brought its schema up to
 // date. The two schemas hold the same values (see migrations/0001_init.sql),
 // so nothing is re-derived: versions, derived history, raw records of old
-// versions, partial entities and link origins arrive as they were. The
-// tenant must hold no incidents or alerts yet.
+// versions, partial entities and link origins arrive as they were, and so
+// do playbook runs and steps, checkpoints and API tokens. The tenant must
+// hold none of these yet.
 func (s *Store) ImportSQLite(ctx context.Context, src Source) (map[string]int64, error) {
 	counts := map[string]int64{}
 	err := s.writeTx(ctx, func(tx pgx.Tx) error {
-		var n int64
-		if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM incidents WHERE tenant = $1)
-			+ (SELECT count(*) FROM alerts WHERE tenant = $1)`, s.tenant).Scan(&n); err != nil {
+		if err := s.wantEmpty(ctx, tx); err != nil {
 			return err
-		}
-		if n > 0 {
-			return debrief.Errorf(debrief.EINVALID, "tenant %q already holds %d incidents and alerts: import into an empty one", s.tenant, n)
 		}
 		for _, t := range importTables {
 			c, err := s.importTable(ctx, tx, src, t)
@@ -82,6 +85,22 @@ func (s *Store) ImportSQLite(ctx context.Context, src Source) (map[string]int64,
 	return counts, nil
 }
 
+// wantEmpty is an EINVALID error when the tenant holds rows in a table
+// ImportSQLite fills.
+func (s *Store) wantEmpty(ctx context.Context, tx pgx.Tx) error {
+	for _, t := range importTables {
+		var n int64
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM `+t.name+` WHERE tenant = $1`, s.tenant).Scan(&n); err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+		if n > 0 {
+			return debrief.Errorf(debrief.EINVALID, "tenant %q already holds %d rows in %s: import into an empty one",
+				s.tenant, n, t.name)
+		}
+	}
+	return nil
+}
+
 func (s *Store) importTable(ctx context.Context, tx pgx.Tx, src Source, t importTable) (int64, error) {
 	cols := strings.Split(t.columns, ", ")
 	rows, err := src.QueryContext(ctx, `SELECT `+t.columns+` FROM `+t.name+` ORDER BY `+t.order)
@@ -89,12 +108,7 @@ func (s *Store) importTable(ctx context.Context, tx pgx.Tx, src Source, t import
 		return 0, err
 	}
 	defer rows.Close()
-	partial := -1 // alerts.partial: an integer there, a boolean here
-	for i, c := range cols {
-		if t.name == "alerts" && c == "partial" {
-			partial = i
-		}
-	}
+	boolean := slices.Index(cols, t.bool) // -1 when t.bool is ""
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
@@ -111,7 +125,7 @@ func (s *Store) importTable(ctx context.Context, tx pgx.Tx, src Source, t import
 			row := make([]any, 0, len(cols)+1)
 			row = append(row, s.tenant)
 			for i, v := range vals {
-				if i == partial {
+				if i == boolean {
 					n, _ := v.(int64)
 					v = n != 0
 				}

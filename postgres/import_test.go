@@ -57,6 +57,7 @@ func TestImportSQLite(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	fillCapabilities(t, from)
 	to := openStore(t, dsn, "acme")
 	defer to.Close()
 	src, err := sql.Open("sqlite", path)
@@ -95,6 +96,7 @@ func TestImportSQLite(t *testing.T) {
 			t.Errorf("alert %s after import (error %v):\n got %+v\nwant %+v", id, err, got, want)
 		}
 	}
+	checkCapabilities(t, from, to)
 	// Hashes and versions came along: every record is now known.
 	for _, batch := range importFixtures() {
 		res, err := to.Write(ctx, batch)
@@ -107,5 +109,54 @@ func TestImportSQLite(t *testing.T) {
 	}
 	if _, err := to.ImportSQLite(ctx, src); debrief.ErrorCode(err) != debrief.EINVALID {
 		t.Errorf("import into a tenant with data: error %v, want EINVALID", err)
+	}
+}
+
+// fillCapabilities gives the SQLite store a playbook run with two steps
+// (one without a plan), a checkpoint and two tokens (one revoked).
+func fillCapabilities(t *testing.T, s *sqlite.Store) {
+	t.Helper()
+	ctx := context.Background()
+	t0 := time.Date(2026, 2, 3, 10, 0, 0, 1, time.UTC)
+	steps := []debrief.PlaybookStep{
+		{RunID: "run-1", Key: "isolate#device:ws1", Kind: "webhook", Status: debrief.RunSucceeded, IdempotencyKey: "k1",
+			Attempts: 2, Plan: []byte(`{"url":"https://soar.example"}`), Result: "202", ApprovedBy: "amy", ApprovedAt: t0, Updated: t0},
+		{RunID: "run-1", Key: "approve", Kind: "approval", Status: debrief.RunWaiting, IdempotencyKey: "k0", Updated: t0},
+	}
+	errs := []error{
+		s.SaveRun(ctx, debrief.PlaybookRun{ID: "run-1", Playbook: "p", Digest: "d", IncidentID: "defender:7", Live: true,
+			Status: debrief.RunWaiting, Created: t0, Updated: t0}),
+		s.SaveStep(ctx, steps[0]),
+		s.SaveStep(ctx, steps[1]),
+		s.SetCheckpoint(ctx, "graph/incidents", "delta-token"),
+		s.CreateToken(ctx, debrief.Token{ID: "t1", Name: "ci", Role: debrief.RoleAnalyst, Hash: []byte{1, 2}, Created: t0}),
+		s.CreateToken(ctx, debrief.Token{ID: "t2", Name: "old", Role: debrief.RoleAdmin, Hash: []byte{3}, Created: t0,
+			Revoked: t0.Add(time.Hour)}),
+	}
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// checkCapabilities compares what fillCapabilities stored with what the
+// import brought.
+func checkCapabilities(t *testing.T, from *sqlite.Store, to *postgres.Store) {
+	t.Helper()
+	ctx := context.Background()
+	wantRun, _ := from.Run(ctx, "run-1")
+	if got, err := to.Run(ctx, "run-1"); err != nil || !reflect.DeepEqual(got, wantRun) {
+		t.Errorf("run after import (error %v):\n got %+v\nwant %+v", err, got, wantRun)
+	}
+	if ok, err := to.SucceededKey(ctx, "k1"); err != nil || !ok {
+		t.Errorf("succeeded key after import: %v, %v", ok, err)
+	}
+	if v, ok, err := to.Checkpoint(ctx, "graph/incidents"); err != nil || !ok || v != "delta-token" {
+		t.Errorf("checkpoint after import: %q, %v, %v", v, ok, err)
+	}
+	wantTokens, _ := from.Tokens(ctx)
+	if got, err := to.Tokens(ctx); err != nil || !reflect.DeepEqual(got, wantTokens) {
+		t.Errorf("tokens after import (error %v):\n got %+v\nwant %+v", err, got, wantTokens)
 	}
 }

@@ -54,6 +54,8 @@ type migrateResult struct {
 	Tables            []migrateTable `json:"tables"`
 	IncidentsVerified int            `json:"incidents_verified"`
 	AlertsVerified    int            `json:"alerts_verified"`
+	RunsVerified      int            `json:"playbook_runs_verified"`
+	TokensVerified    int            `json:"tokens_verified"`
 }
 
 func (a *app) migrateCmd() *cobra.Command {
@@ -62,10 +64,11 @@ func (a *app) migrateCmd() *cobra.Command {
 		Use:   "migrate --from sqlite:PATH --to postgres://…",
 		Short: "Move a SQLite store into PostgreSQL, counted and verified",
 		Long: `Copies every table of a SQLite store (incidents, alerts, links, versions, history,
-raw records) into a PostgreSQL store's tenant in one transaction, then checks
-that each table's row count matches and that every incident and alert reads
-back the same from both stores. The tenant must be empty; the SQLite file is
-only read. Stop ingesting into the SQLite store while it runs.`,
+raw records, playbook runs and steps, checkpoints, API tokens) into a
+PostgreSQL store's tenant in one transaction, then checks that each table's
+row count matches and that every incident, alert, playbook run and token
+reads back the same from both stores. The tenant must be empty; the SQLite
+file is only read. Stop ingesting into the SQLite store while it runs.`,
 		Example: `  debrief migrate --from sqlite:$HOME/.local/share/debrief/debrief.db --to postgres://debrief@db.internal/debrief
   debrief migrate --from sqlite:acme.db --to postgres://debrief@db.internal/debrief --tenant acme --json`,
 		Args: args(cobra.NoArgs),
@@ -102,8 +105,8 @@ func printMigrate(w io.Writer, res *migrateResult) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", t.Table, t.Source, t.Copied, t.Target)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "verified: %d incidents and %d alerts read back the same from both stores\n",
-		res.IncidentsVerified, res.AlertsVerified)
+	fmt.Fprintf(w, "verified: %d incidents, %d alerts, %d playbook runs and %d tokens read back the same from both stores\n",
+		res.IncidentsVerified, res.AlertsVerified, res.RunsVerified, res.TokensVerified)
 }
 
 // migrate copies the SQLite store at path into the tenant of the
@@ -162,6 +165,9 @@ func migrate(ctx context.Context, path, dsn, tenant string) (*migrateResult, err
 		}
 	}
 	if res.IncidentsVerified, res.AlertsVerified, err = verifyMigrated(ctx, from, to, alertIDs); err != nil {
+		return res, fmt.Errorf("migrate: verify: %w", err)
+	}
+	if res.RunsVerified, res.TokensVerified, err = verifyCapabilities(ctx, from, to); err != nil {
 		return res, fmt.Errorf("migrate: verify: %w", err)
 	}
 	return res, nil
@@ -246,4 +252,45 @@ func unassignedIDs(ctx context.Context, st debrief.Store) ([]string, error) {
 		return nil
 	})
 	return ids, err
+}
+
+// verifyCapabilities checks that both stores list the same playbook runs,
+// return the same run (with steps) for every id, and list the same tokens.
+func verifyCapabilities(ctx context.Context, from *sqlite.Store, to *postgres.Store) (int, int, error) {
+	want, err := from.Runs(ctx, "")
+	if err != nil {
+		return 0, 0, err
+	}
+	got, err := to.Runs(ctx, "")
+	if err != nil {
+		return 0, 0, err
+	}
+	if !reflect.DeepEqual(got, want) {
+		return 0, 0, fmt.Errorf("the playbook run lists differ (%d runs in the source, %d in the target)", len(want), len(got))
+	}
+	for _, r := range want {
+		w, err := from.Run(ctx, r.ID)
+		if err != nil {
+			return 0, 0, err
+		}
+		g, err := to.Run(ctx, r.ID)
+		if err != nil {
+			return 0, 0, err
+		}
+		if !reflect.DeepEqual(g, w) {
+			return 0, 0, fmt.Errorf("playbook run %s differs", r.ID)
+		}
+	}
+	wt, err := from.Tokens(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	gt, err := to.Tokens(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	if !reflect.DeepEqual(gt, wt) {
+		return 0, 0, fmt.Errorf("the token lists differ (%d tokens in the source, %d in the target)", len(wt), len(gt))
+	}
+	return len(want), len(wt), nil
 }
