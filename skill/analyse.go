@@ -19,6 +19,8 @@ const (
 	ByTechnique Dimension = "technique" // parent techniques: a sub-technique counts for its parent
 	ByTactic    Dimension = "tactic"
 	ByAnalyst   Dimension = "analyst" // the first owner; only on request
+
+	bySubTechnique Dimension = "sub-technique" // only to explain effects away
 )
 
 // ParseDimension reads technique, tactic or analyst.
@@ -154,16 +156,113 @@ func Analyse(ins []debrief.Incident, opts Options) (*Result, error) {
 		res.Groups = append(res.Groups, Group{ID: k, Name: name(opts.Catalog, opts.By, k), Metrics: metrics(fs, groups[k])})
 	}
 	slices.SortStableFunc(res.Groups, func(a, b Group) int { return b.Incidents - a.Incidents })
-	c := newComparer(fs)
-	var cands []Gap
-	for _, g := range res.Groups {
-		cands = append(cands, c.compare(g, groups[g.ID], res.Team, opts)...)
+	strata := make([]int32, len(ins))
+	for i := range ins {
+		strata[i] = stratumOf(&ins[i])
 	}
-	res.flag(cands, opts)
+	c := newComparer(fs, strata)
+	var cands []cand
+	for _, g := range res.Groups {
+		for _, gp := range c.compare(g, groups[g.ID], res.Team, opts) {
+			cands = append(cands, cand{gp, opts.By, groups[g.ID]})
+		}
+	}
+	sig := significant(cands, opts.FDR)
+	explainers := slices.Clone(sig)
+	if other := otherDimension(opts.By); other != "" {
+		explainers = append(explainers, c.all(ins, fs, other, res.Team, opts)...)
+		explainers = append(explainers, c.all(ins, fs, bySubTechnique, res.Team, opts)...)
+	}
+	res.flag(c.explainAway(sig, explainers, opts), opts)
 	for i := range res.Gaps {
 		res.Gaps[i].Practise = practise(opts, ins, res.Gaps[i].ID, groups[res.Gaps[i].ID])
 	}
 	return res, nil
+}
+
+// cand is a tested metric of a group, with the group's incidents.
+type cand struct {
+	Gap
+	dim Dimension
+	idx []int32
+}
+
+// otherDimension is the dimension whose groups may explain away the
+// effects of groups of d: tactics for techniques and techniques for
+// tactics.
+func otherDimension(d Dimension) Dimension {
+	switch d {
+	case ByTechnique:
+		return ByTactic
+	case ByTactic:
+		return ByTechnique
+	}
+	return ""
+}
+
+// all tests every group of dimension d and returns the significant ones.
+func (c *comparer) all(ins []debrief.Incident, fs []facts, d Dimension, team Metrics, opts Options) []cand {
+	var cands []cand
+	for k, idx := range groupBy(ins, fs, d) {
+		g := Group{ID: k, Metrics: metrics(fs, idx)}
+		for _, gp := range c.compare(g, idx, team, opts) {
+			cands = append(cands, cand{gp, d, idx})
+		}
+	}
+	return significant(cands, opts.FDR)
+}
+
+// significant sets the Benjamini–Hochberg q value of each candidate and
+// returns those at most fdr.
+func significant(cands []cand, fdr float64) []cand {
+	ps := make([]float64, len(cands))
+	for i := range cands {
+		ps[i] = cands[i].P
+	}
+	var out []cand
+	for i, q := range bhAdjust(ps) {
+		cands[i].Q = q
+		if q <= fdr {
+			out = append(out, cands[i])
+		}
+	}
+	return out
+}
+
+// explainAway drops each significant group whose effect another group
+// (a technique, or a tactic, moving the same metric the same way)
+// explains: among incidents alike in the other group, this one no longer
+// differs, while the other still does among incidents alike in this one
+// (or neither does, and the other is of the same dimension and stronger).
+func (c *comparer) explainAway(sig, explainers []cand, opts Options) []Gap {
+	var kept []Gap
+	for _, g := range sig {
+		if !c.explained(g, explainers, opts) {
+			kept = append(kept, g.Gap)
+		}
+	}
+	return kept
+}
+
+func (c *comparer) explained(g cand, explainers []cand, opts Options) bool {
+	for _, h := range explainers {
+		if (h.ID == g.ID && h.dim == g.dim) || h.Metric != g.Metric || (h.Ratio > 1) != (g.Ratio > 1) || related(g.ID, h.ID) {
+			continue
+		}
+		if c.survives(g, h, opts) {
+			continue
+		}
+		if c.survives(h, g, opts) || (h.dim == g.dim && h.P < g.P) {
+			return true
+		}
+	}
+	return false
+}
+
+// related says whether a and b are a technique and one of its
+// sub-techniques: a sub-technique does not explain away its parent.
+func related(a, b string) bool {
+	return strings.HasPrefix(a, b+".") || strings.HasPrefix(b, a+".")
 }
 
 func groupBy(ins []debrief.Incident, fs []facts, d Dimension) map[string][]int32 {
@@ -179,6 +278,12 @@ func groupBy(ins []debrief.Incident, fs []facts, d Dimension) map[string][]int32
 		case ByAnalyst:
 			if fs[i].owner != "" {
 				keys = append(keys, fs[i].owner)
+			}
+		case bySubTechnique:
+			for _, t := range ins[i].Techniques {
+				if t.Parent() != t {
+					keys = appendUnique(keys, string(t))
+				}
 			}
 		default:
 			for _, t := range ins[i].Techniques {
@@ -247,18 +352,9 @@ func summarise(xs []float64) Times {
 	return Times{N: len(xs), Median: quantile(xs, 0.5), P90: quantile(xs, 0.9)}
 }
 
-func (r *Result) flag(cands []Gap, opts Options) {
-	ps := make([]float64, len(cands))
-	for i, g := range cands {
-		ps[i] = g.P
-	}
-	q := bhAdjust(ps)
+func (r *Result) flag(sig []Gap, opts Options) {
 	r.Gaps, r.Strengths = []Gap{}, []Gap{}
-	for i, g := range cands {
-		g.Q = q[i]
-		if g.Q > opts.FDR {
-			continue
-		}
+	for _, g := range sig {
 		switch {
 		case g.Ratio >= opts.MinRatio:
 			r.Gaps = append(r.Gaps, g)

@@ -5,48 +5,50 @@ import (
 	"slices"
 )
 
-// comparer holds what every group's tests share: each incident's times
-// relative to the team's median for the same final verdict, and their
-// ranks over the team.
+// comparer holds what every group's tests share: each incident's stratum
+// (see stratumOf), its log times, and the denominators and cases of each rate.
 type comparer struct {
-	fs   []facts
-	rel  [2][]float64 // log(time ÷ team median of its verdict class); NaN when unknown
-	rank [2][]float64
-	ties [2]float64
-	n    [2]int
+	fs     []facts
+	strata [2][]int32    // [0] without the verdict class, [1] with it
+	val    [2][]float64  // log hours of TTA, TTR; NaN when unknown
+	of     [4][]bool     // rates: whether the incident counts
+	hit    [4][]bool     // rates: whether it is a case
+	mark   []bool        // scratch: the group under test
+	cond   []int32       // scratch: strata split by an explaining group
+	rates  [4]rateMetric // the rate metrics in the order of of and hit
 }
 
-func newComparer(fs []facts) *comparer {
-	c := &comparer{fs: fs}
+type rateMetric struct {
+	name    string
+	verdict bool // stratified by verdict class too
+}
+
+func newComparer(fs []facts, strata []int32) *comparer {
+	n := len(fs)
+	c := &comparer{fs: fs, mark: make([]bool, n), cond: make([]int32, n)}
+	c.rates = [4]rateMetric{{MetricMisclassified, true}, {MetricUndetermined, false}, {MetricReopened, true}, {MetricHandedOver, true}}
+	c.strata[0], c.strata[1] = strata, make([]int32, n)
+	for i := range fs {
+		c.strata[1][i] = strata[i] + strataBase*int32(b2i(fs[i].tp))
+	}
 	for m, get := range []func(*facts) float64{func(f *facts) float64 { return f.tta }, func(f *facts) float64 { return f.ttr }} {
-		var byClass [2][]float64
+		c.val[m] = make([]float64, n)
 		for i := range fs {
+			c.val[m][i] = nan
 			if v := get(&fs[i]); !math.IsNaN(v) {
-				byClass[b2i(fs[i].tp)] = append(byClass[b2i(fs[i].tp)], logH(v))
+				c.val[m][i] = logH(v)
 			}
 		}
-		var med [2]float64
-		for k := range byClass {
-			slices.Sort(byClass[k])
-			med[k] = quantile(byClass[k], 0.5)
-		}
-		rel := make([]float64, len(fs))
-		var known []float64
-		var pos []int
-		for i := range fs {
-			rel[i] = nan
-			if v := get(&fs[i]); !math.IsNaN(v) {
-				rel[i] = logH(v) - med[b2i(fs[i].tp)]
-				known = append(known, rel[i])
-				pos = append(pos, i)
-			}
-		}
-		r, ties := ranks(known)
-		rank := make([]float64, len(fs))
-		for j, i := range pos {
-			rank[i] = r[j]
-		}
-		c.rel[m], c.rank[m], c.ties[m], c.n[m] = rel, rank, ties, len(known)
+	}
+	for r := range c.of {
+		c.of[r], c.hit[r] = make([]bool, n), make([]bool, n)
+	}
+	for i := range fs {
+		f := &fs[i]
+		c.of[0][i], c.hit[0][i] = f.tp, f.misclassified
+		c.of[1][i], c.hit[1][i] = f.closed, f.undetermined
+		c.of[2][i], c.hit[2][i] = f.closed, f.reopened
+		c.of[3][i], c.hit[3][i] = true, f.handedOver
 	}
 	return c
 }
@@ -54,52 +56,86 @@ func newComparer(fs []facts) *comparer {
 // logH is the log of hours, with times under a second counted as a second.
 func logH(h float64) float64 { return math.Log(max(h, 1.0/3600)) }
 
+func (c *comparer) set(idx []int32, v bool) {
+	for _, i := range idx {
+		c.mark[i] = v
+	}
+}
+
+// compare tests each metric of group g (incidents idx) against the rest of
+// the team within strata.
 func (c *comparer) compare(g Group, idx []int32, team Metrics, opts Options) []Gap {
+	c.set(idx, true)
+	defer c.set(idx, false)
 	var out []Gap
 	for m, tm := range []struct {
 		name        string
 		team, group Times
 	}{{MetricTTA, team.Acknowledge, g.Acknowledge}, {MetricTTR, team.Resolve, g.Resolve}} {
-		if gp, ok := c.timeGap(m, idx, opts.MinSample); ok {
-			gp.ID, gp.Name, gp.Metric, gp.Team, gp.Group = g.ID, g.Name, tm.name, tm.team.Median, tm.group.Median
-			gp.Interval = [2]float64{gp.Interval[0] * tm.team.Median, gp.Interval[1] * tm.team.Median}
-			out = append(out, gp)
-		}
-	}
-	for _, rm := range []struct {
-		name        string
-		team, group Rate
-	}{{MetricMisclassified, team.Misclassified, g.Misclassified}, {MetricUndetermined, team.Undetermined, g.Undetermined},
-		{MetricReopened, team.Reopened, g.Reopened}, {MetricHandedOver, team.Escalated, g.Escalated}} {
-		if rm.group.Of < opts.MinSample || rm.team.Of <= rm.group.Of || rm.group.Count+rm.team.Count == 0 {
+		p, n1, ok := rankTest(c.val[m], c.strata[1], c.mark, opts.MinSample)
+		if !ok {
 			continue
 		}
-		a, b := rm.group.Count, rm.group.Of-rm.group.Count
-		cc, d := rm.team.Count-a, (rm.team.Of-rm.team.Count)-b
+		rel := relativeToRest(c.val[m], c.strata[1], c.mark, idx)
+		lo, hi := medianCI(rel)
+		out = append(out, Gap{ID: g.ID, Name: g.Name, Metric: tm.name, Team: tm.team.Median, Group: tm.group.Median,
+			Ratio: math.Exp(quantile(rel, 0.5)), Interval: [2]float64{math.Exp(lo) * tm.team.Median, math.Exp(hi) * tm.team.Median}, N: n1, P: p})
+	}
+	for r, rm := range []struct{ team, group Rate }{{team.Misclassified, g.Misclassified}, {team.Undetermined, g.Undetermined},
+		{team.Reopened, g.Reopened}, {team.Escalated, g.Escalated}} {
+		if rm.group.Of < opts.MinSample || rm.team.Of-rm.group.Of < opts.MinSample || rm.team.Count == 0 {
+			continue
+		}
+		p, cases, expected := c.rateTest(r, c.strata[b2i(c.rates[r].verdict)], 2*strataBase)
 		lo, hi := wilson(rm.group.Count, rm.group.Of)
-		out = append(out, Gap{ID: g.ID, Name: g.Name, Metric: rm.name, Team: rm.team.Value, Group: rm.group.Value,
-			Ratio: (rm.group.Value + 1e-9) / (rm.team.Value + 1e-9), Interval: [2]float64{lo, hi}, N: rm.group.Of, P: fisherP(a, b, cc, d)})
+		out = append(out, Gap{ID: g.ID, Name: g.Name, Metric: c.rates[r].name, Team: rm.team.Value, Group: rm.group.Value,
+			Ratio: (cases + 0.5) / (expected + 0.5), Interval: [2]float64{lo, hi}, N: rm.group.Of, P: p})
 	}
 	return out
 }
 
-// timeGap tests metric m of the group against the rest of the team. Its
-// Ratio and Interval are relative to the team's median.
-func (c *comparer) timeGap(m int, idx []int32, minN int) (Gap, bool) {
-	var rel []float64
-	var rsum float64
-	for _, i := range idx {
-		if v := c.rel[m][i]; !math.IsNaN(v) {
-			rel = append(rel, v)
-			rsum += c.rank[m][i]
+func (c *comparer) rateTest(r int, strata []int32, nStrata int) (p, cases, expected float64) {
+	return cmhTest(c.of[r], c.hit[r], strata, c.mark, nStrata)
+}
+
+// conditional returns the p value and the ratio of metric of group g
+// (incidents gi) within the strata further split by membership of group h
+// (hi): whether g still differs among incidents alike in h, and how much.
+func (c *comparer) conditional(metric string, gi, hi []int32) (p, ratio float64) {
+	r := slices.IndexFunc(c.rates[:], func(rm rateMetric) bool { return rm.name == metric })
+	base := c.strata[1]
+	if r >= 0 && !c.rates[r].verdict {
+		base = c.strata[0]
+	}
+	copy(c.cond, base)
+	for _, i := range hi {
+		c.cond[i] += 2 * strataBase
+	}
+	c.set(gi, true)
+	defer c.set(gi, false)
+	switch metric {
+	case MetricTTA, MetricTTR:
+		m := b2i(metric == MetricTTR)
+		p, _, _ := rankTest(c.val[m], c.cond, c.mark, 1)
+		rel := relativeToRest(c.val[m], c.cond, c.mark, gi)
+		if len(rel) == 0 {
+			return 1, 1
 		}
+		return p, math.Exp(quantile(rel, 0.5))
 	}
-	n1 := len(rel)
-	if n1 < minN || c.n[m]-n1 < minN {
-		return Gap{}, false
+	p, cases, expected := c.rateTest(r, c.cond, 4*strataBase)
+	return p, (cases + 0.5) / (expected + 0.5)
+}
+
+// survives says whether group g keeps a significant effect of at least
+// MinRatio, in its own direction, among incidents alike in group h.
+func (c *comparer) survives(g, h cand, opts Options) bool {
+	p, ratio := c.conditional(g.Metric, g.idx, h.idx)
+	if p > opts.FDR {
+		return false
 	}
-	slices.Sort(rel)
-	lo, hi := medianCI(rel)
-	return Gap{N: n1, Ratio: math.Exp(quantile(rel, 0.5)), Interval: [2]float64{math.Exp(lo), math.Exp(hi)},
-		P: rankSumP(rsum, n1, c.n[m]-n1, c.ties[m])}, true
+	if g.Ratio > 1 {
+		return ratio >= opts.MinRatio
+	}
+	return ratio <= 1/opts.MinRatio
 }
