@@ -65,25 +65,30 @@ func (m *Model) Calibrate(seed uint64) Calibration {
 		s := make([]float64, len(m.cands))
 		m.score(sq.q, s)
 		s[sq.group] = m.scoreProfile(sq.q, sq.prof)
-		scores[i] = s[:m.nGroups]
+		s = s[:m.nGroups]
+		mx := slices.Max(s) // shifted once: logSoftmaxAt is then cheaper
+		for j := range s {
+			s[j] -= mx
+		}
+		scores[i] = s
 		sizes[i] = sq.q.size()
 	}
 	nll := func(c Calibration) float64 {
 		v := 0.0
 		for i, s := range scores {
-			v -= logSoftmaxAt(s, int(sims[i].group), c.temp(sizes[i]))
+			v -= logSoftmaxShifted(s, int(sims[i].group), c.temp(sizes[i]))
 		}
 		return v / float64(len(scores))
 	}
 	c := Calibration{Temperature: 1}
 	for range 3 {
-		lt := goldenMin(math.Log(0.05), math.Log(50), 24, func(x float64) float64 {
+		lt := goldenMin(math.Log(0.05), math.Log(50), 14, func(x float64) float64 {
 			d := c
 			d.Temperature = math.Exp(x)
 			return nll(d)
 		})
 		c.Temperature = math.Exp(lt)
-		c.Exponent = goldenMin(-1, 2, 20, func(x float64) float64 {
+		c.Exponent = goldenMin(-1, 2, 14, func(x float64) float64 {
 			d := c
 			d.Exponent = x
 			return nll(d)
@@ -170,6 +175,15 @@ func goldenMin(lo, hi float64, iters int, f func(float64) float64) float64 {
 		}
 	}
 	return (lo + hi) / 2
+}
+
+// logSoftmaxShifted is logSoftmaxAt for scores whose maximum is 0.
+func logSoftmaxShifted(s []float64, i int, t float64) float64 {
+	r, z := 1/t, 0.0
+	for _, v := range s {
+		z += math.Exp(v * r)
+	}
+	return s[i]*r - math.Log(z)
 }
 
 // logSoftmaxAt is the log of candidate i's softmax share at t.

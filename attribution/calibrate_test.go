@@ -63,3 +63,18 @@ func TestPrecomputedCalibration(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkCalibrate is what New pays for a catalog without a
+// precomputed calibration (a user's bundle).
+func BenchmarkCalibrate(b *testing.B) {
+	o := DefaultOptions()
+	o.Temperature = 1
+	m, err := New(embedded(b), o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Calibrate(calibrationSeed)
+	}
+}

@@ -7,10 +7,10 @@ package attribution
 // the embedded catalog.
 func precomputedCalibration(fp string) (Calibration, bool) {
 	switch fp {
-	case "8acf64ec2b004b15a419a791b14a617d": // default options, embedded catalog
-		return Calibration{Temperature: 0.9308714173222618, Exponent: 0.3210164436319126, Slope: [2]float64{0.867394284260212, 0.8783231922753115}, Offset: [2]float64{-1.2885540763038594, 0.5254963422934129}, Queries: 1144, NLL: 3.467950072577625}, true
-	case "6a9059ef369e210721f425bc9e116193": // evaluation options, embedded catalog
-		return Calibration{Temperature: 0.8054203362853306, Exponent: 0.2948686340350967, Slope: [2]float64{0.8487393367308915, 0.8054364807395441}, Offset: [2]float64{-1.1839756048468697, 0.5164582313149271}, Queries: 1144, NLL: 3.2419325280218847}, true
+	case "09a1993f7a24586bd27b068702129381": // default options, embedded catalog
+		return Calibration{Temperature: 0.9302649996855913, Exponent: 0.32061980186380123, Slope: [2]float64{0.8668067925101971, 0.8775425241586913}, Offset: [2]float64{-1.2913941538056637, 0.5223438297121309}, Queries: 1144, NLL: 3.467899385553449}, true
+	case "b2507ac2f2d712397c6ecd99d345cd16": // evaluation options, embedded catalog
+		return Calibration{Temperature: 0.8071372390632396, Exponent: 0.29402853328887896, Slope: [2]float64{0.8490639628060479, 0.8054886997300971}, Offset: [2]float64{-1.1798115180573248, 0.5203774618187927}, Queries: 1144, NLL: 3.2420292779460245}, true
 	}
 	return Calibration{}, false
 }
