@@ -12,11 +12,15 @@
 // (m·q)), where q is the share of groups whose profile holds it, so rare
 // techniques weigh more than ubiquitous ones (an IDF over groups) and a
 // large profile is not penalised. Sub-techniques also count, with a
-// smaller weight, through their parent. A softmax over the groups, with a
-// temperature fitted on simulated partial observations of the groups' own
-// technique sets (never on ATT&CK's campaigns), turns scores into
-// confidences; below MinConfidence the result is "no confident
-// attribution".
+// smaller weight, through their parent. A Calibration turns scores into
+// confidences: a softmax over the groups at a temperature that grows with
+// the evidence size, then Platt scaling of the best group's share (see
+// Calibration). It is fitted on simulated partial observations of the
+// groups' own technique sets, with parent substitution and noise
+// techniques (never on ATT&CK's campaigns); for the embedded catalog it
+// is fitted ahead of time (calibration_table.go, go generate), so New
+// only fits it for other catalogs. Below MinConfidence the result is "no
+// confident attribution".
 //
 // Evaluate runs the leave-campaign-out protocol on ATT&CK's attributed
 // campaigns, for the Model and for baselines (Jaccard, naive Bayes).
