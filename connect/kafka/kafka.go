@@ -61,44 +61,104 @@ type Stats struct {
 // Consume reads o.Topic as o.Group from the group's committed offsets
 // (the start of the topic for a new group) until ctx ends, o.Idle passes
 // without a record, or an error. It stores each poll's records in one
-// transaction and then commits their offsets. It returns nil when ctx
-// ends or the topic goes idle.
+// transaction and then commits their offsets; the next poll is fetched
+// and decoded meanwhile. It returns nil when ctx ends or the topic goes
+// idle.
 func Consume(ctx context.Context, o Options) (Stats, error) {
 	var st Stats
 	cl, err := kgo.NewClient(o.clientOpts()...)
 	if err != nil {
 		return st, fmt.Errorf("kafka client: %w", err)
 	}
-	defer cl.CloseAllowingRebalance()
-	dec := o.Decoder
-	if dec == nil {
-		dec = hunting.New()
+	defer cl.Close()
+	if o.Decoder == nil {
+		o.Decoder = hunting.New()
 	}
-	for {
-		fetches, idle := poll(ctx, cl, o)
-		if ctx.Err() != nil || idle {
-			return st, nil
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	polls := make(chan poll, 1)
+	go o.produce(ctx, cl, polls)
+	for p := range polls {
+		if p.err != nil {
+			return st, p.err
 		}
-		if err := fetchError(fetches); err != nil {
+		if ctx.Err() != nil {
+			break
+		}
+		res, err := o.Sink.Commit(ctx, p.batch, p.label)
+		if err != nil {
+			if ctx.Err() != nil {
+				break // the store's transaction was rolled back
+			}
 			return st, err
 		}
-		if err := o.store(ctx, dec, fetches, &st); err != nil {
-			return st, err
-		}
+		st.add(res, p.messages)
 		if o.Stored != nil {
 			o.Stored(st)
 		}
 		if ctx.Err() != nil {
-			return st, nil // stored, not committed: the next run re-reads the poll
+			break // stored, not committed: the next run re-reads the poll
 		}
-		if err := cl.CommitUncommittedOffsets(ctx); err != nil {
-			return st, fmt.Errorf("kafka commit: %w", err)
+		if err := commit(ctx, cl, p.last); err != nil {
+			return st, err
 		}
-		cl.AllowRebalance()
 		if o.Progress != nil {
 			o.Progress(st)
 		}
 	}
+	return st, nil
+}
+
+// poll is a poll's records, decoded, or the error that ended the stream.
+type poll struct {
+	batch    connect.Batch
+	label    string        // the last message's place, for store errors
+	messages int           // Kafka records
+	last     []*kgo.Record // the last record of each partition: what to commit
+	err      error
+}
+
+// produce polls and decodes until ctx ends, the topic goes idle or an
+// error; it closes out.
+func (o Options) produce(ctx context.Context, cl *kgo.Client, out chan<- poll) {
+	defer close(out)
+	for {
+		fetches, idle := o.poll(ctx, cl)
+		if ctx.Err() != nil || idle {
+			return
+		}
+		p := poll{err: fetchError(fetches)}
+		if p.err == nil {
+			p = o.decode(ctx, fetches)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		select {
+		case out <- p:
+		case <-ctx.Done():
+			return
+		}
+		if p.err != nil {
+			return
+		}
+	}
+}
+
+// commit commits the offsets after records. A commit refused because the
+// group is rebalancing is let pass: the records are stored, and whichever
+// member gets their partition reads them again.
+func commit(ctx context.Context, cl *kgo.Client, records []*kgo.Record) error {
+	if len(records) == 0 {
+		return nil
+	}
+	err := cl.CommitRecords(ctx, records...)
+	switch {
+	case err == nil, ctx.Err() != nil,
+		errors.Is(err, kerr.RebalanceInProgress), errors.Is(err, kerr.IllegalGeneration), errors.Is(err, kerr.UnknownMemberID):
+		return nil
+	}
+	return fmt.Errorf("kafka commit: %w", err)
 }
 
 func (o Options) clientOpts() []kgo.Opt {
@@ -107,7 +167,6 @@ func (o Options) clientOpts() []kgo.Opt {
 		kgo.ConsumeTopics(o.Topic),
 		kgo.ConsumerGroup(cmp(o.Group, DefaultGroup)),
 		kgo.DisableAutoCommit(),
-		kgo.BlockRebalanceOnPoll(),
 		kgo.ClientID("debrief"),
 	}
 	if o.User != "" {
@@ -120,7 +179,7 @@ func (o Options) clientOpts() []kgo.Opt {
 }
 
 // poll waits for records; idle reports that o.Idle passed without any.
-func poll(ctx context.Context, cl *kgo.Client, o Options) (kgo.Fetches, bool) {
+func (o Options) poll(ctx context.Context, cl *kgo.Client) (kgo.Fetches, bool) {
 	pctx := ctx
 	if o.Idle > 0 {
 		var cancel context.CancelFunc
@@ -147,34 +206,32 @@ func fetchError(f kgo.Fetches) error {
 	return nil
 }
 
-// store decodes every message of a poll and stores the good records in
-// one transaction. A message that cannot be read at all is rejected, not
-// retried: it would stop the stream for good.
-func (o Options) store(ctx context.Context, dec ingest.Decoder, f kgo.Fetches, st *Stats) error {
-	var batch connect.Batch
-	var label string
+// decode reads every message of a poll into one batch. A message that
+// cannot be read at all is rejected, not retried: it would stop the
+// stream for good.
+func (o Options) decode(ctx context.Context, f kgo.Fetches) poll {
+	var p poll
+	at := map[int32]int{} // partition → index in p.last
 	for it := f.RecordIter(); !it.Done(); {
 		r := it.Next()
-		st.Messages++
+		p.messages++
+		if i, ok := at[r.Partition]; ok {
+			p.last[i] = r
+		} else {
+			at[r.Partition] = len(p.last)
+			p.last = append(p.last, r)
+		}
 		if len(r.Value) == 0 {
 			continue // a tombstone
 		}
-		label = r.Topic + "[" + strconv.Itoa(int(r.Partition)) + "]@" + strconv.FormatInt(r.Offset, 10)
-		b, err := o.Sink.Decode(ctx, dec, bytes.NewReader(r.Value), label)
+		p.label = r.Topic + "[" + strconv.Itoa(int(r.Partition)) + "]@" + strconv.FormatInt(r.Offset, 10)
+		b, err := o.Sink.Decode(ctx, o.Decoder, bytes.NewReader(r.Value), p.label)
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			b.Result.Rejected = append(b.Result.Rejected, &debrief.RecordError{File: label, Reason: err.Error()})
+			b.Result.Rejected = append(b.Result.Rejected, &debrief.RecordError{File: p.label, Reason: err.Error()})
 		}
-		add(&batch, b)
+		add(&p.batch, b)
 	}
-	res, err := o.Sink.Commit(ctx, batch, label)
-	if err != nil {
-		return err
-	}
-	st.add(res)
-	return nil
+	return p
 }
 
 func add(into *connect.Batch, b connect.Batch) {
@@ -188,8 +245,9 @@ func add(into *connect.Batch, b connect.Batch) {
 	}
 }
 
-func (st *Stats) add(r connect.PageResult) {
+func (st *Stats) add(r connect.PageResult, messages int) {
 	st.Polls++
+	st.Messages += messages
 	st.Records += r.Records
 	st.Alerts += r.Alerts
 	st.Written.Add(r.Written)
