@@ -50,6 +50,10 @@ type Options struct {
 	MinRatio  float64         // a gap is at least this many times the team's value (or 1/MinRatio for a strength): 1.25
 	Catalog   *attack.Catalog // names, ATT&CK pages, detection strategies and data components
 	Examples  int             // past incidents listed per gap: 5
+	// Dominance: a group whose effect, among incidents alike in another
+	// group, is less than this share of the other's (log ratios) is
+	// explained away by it: 0.5. Negative: never.
+	Dominance float64
 }
 
 func (o *Options) defaults() {
@@ -58,6 +62,7 @@ func (o *Options) defaults() {
 	o.FDR = cmp.Or(o.FDR, 0.05)
 	o.MinRatio = cmp.Or(o.MinRatio, 1.25)
 	o.Examples = cmp.Or(o.Examples, 5)
+	o.Dominance = cmp.Or(o.Dominance, 0.5)
 }
 
 // Times summarises durations in hours.
@@ -230,10 +235,14 @@ func significant(cands []cand, fdr float64) []cand {
 }
 
 // explainAway drops each significant group whose effect another group
-// (a technique, or a tactic, moving the same metric the same way)
-// explains: among incidents alike in the other group, this one no longer
-// differs, while the other still does among incidents alike in this one
-// (or neither does, and the other is of the same dimension and stronger).
+// (a technique, sub-technique or tactic moving the same metric the same
+// way) explains. Among incidents alike in the other group (the strata
+// split by it), this one no longer differs significantly by at least
+// MinRatio, or its effect is less than Dominance of the other's among
+// incidents alike in this one (log ratios), while the other's effect
+// survives. When neither survives, the one of the same dimension with the
+// smaller p value stays, and across dimensions both stay. A technique and
+// its sub-technique never explain each other away.
 func (c *comparer) explainAway(sig, explainers []cand, opts Options) []Gap {
 	var kept []Gap
 	for _, g := range sig {
@@ -245,14 +254,18 @@ func (c *comparer) explainAway(sig, explainers []cand, opts Options) []Gap {
 }
 
 func (c *comparer) explained(g cand, explainers []cand, opts Options) bool {
+	minSize := math.Log(opts.MinRatio)
 	for _, h := range explainers {
 		if (h.ID == g.ID && h.dim == g.dim) || h.Metric != g.Metric || (h.Ratio > 1) != (g.Ratio > 1) || related(g.ID, h.ID) {
 			continue
 		}
-		if c.survives(g, h, opts) {
-			continue
-		}
-		if c.survives(h, g, opts) || (h.dim == g.dim && h.P < g.P) {
+		pg, sg := c.effect(g, h)
+		ph, sh := c.effect(h, g)
+		gOK, hOK := pg <= opts.FDR && sg >= minSize, ph <= opts.FDR && sh >= minSize
+		switch {
+		case gOK && hOK && sg < opts.Dominance*sh:
+			return true
+		case !gOK && hOK, !gOK && !hOK && h.dim == g.dim && h.P < g.P:
 			return true
 		}
 	}

@@ -127,15 +127,14 @@ func (c *comparer) conditional(metric string, gi, hi []int32) (p, ratio float64)
 	return p, (cases + 0.5) / (expected + 0.5)
 }
 
-// survives says whether group g keeps a significant effect of at least
-// MinRatio, in its own direction, among incidents alike in group h.
-func (c *comparer) survives(g, h cand, opts Options) bool {
+// effect returns the p value of group g among incidents alike in group h,
+// and the size of its effect there: the log of its ratio, positive in g's
+// own direction.
+func (c *comparer) effect(g, h cand) (p, size float64) {
 	p, ratio := c.conditional(g.Metric, g.idx, h.idx)
-	if p > opts.FDR {
-		return false
+	size = math.Log(ratio)
+	if g.Ratio < 1 {
+		size = -size
 	}
-	if g.Ratio > 1 {
-		return ratio >= opts.MinRatio
-	}
-	return ratio <= 1/opts.MinRatio
+	return p, size
 }

@@ -176,7 +176,7 @@ func b2i(b bool) int {
 }
 
 const (
-	minPrecision = 0.55
-	minRecall    = 0.9
+	minPrecision = 0.7
+	minRecall    = 0.95
 	maxNullSeeds = 3
 )
