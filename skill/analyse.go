@@ -161,11 +161,8 @@ func Analyse(ins []debrief.Incident, opts Options) (*Result, error) {
 		res.Groups = append(res.Groups, Group{ID: k, Name: name(opts.Catalog, opts.By, k), Metrics: metrics(fs, groups[k])})
 	}
 	slices.SortStableFunc(res.Groups, func(a, b Group) int { return b.Incidents - a.Incidents })
-	strata := make([]int32, len(ins))
-	for i := range ins {
-		strata[i] = stratumOf(&ins[i])
-	}
-	c := newComparer(fs, strata)
+	strata, width := stratify(ins, fs, opts.By)
+	c := newComparer(fs, strata, width)
 	var cands []cand
 	for _, g := range res.Groups {
 		for _, gp := range c.compare(g, groups[g.ID], res.Team, opts) {
@@ -237,8 +234,9 @@ func significant(cands []cand, fdr float64) []cand {
 // explainAway drops each significant group whose effect another group
 // (a technique, sub-technique or tactic moving the same metric the same
 // way) explains. Among incidents alike in the other group (the strata
-// split by it), this one no longer differs significantly by at least
-// MinRatio, or its effect is less than Dominance of the other's among
+// split by it), this one no longer differs significantly (at FDR divided
+// by the number of such other groups: it must hold against each) by at
+// least MinRatio, or its effect is less than Dominance of the other's among
 // incidents alike in this one (log ratios), while the other's effect
 // survives. When neither survives, the one of the same dimension with the
 // smaller p value stays, and across dimensions both stay. A technique and
@@ -255,13 +253,17 @@ func (c *comparer) explainAway(sig, explainers []cand, opts Options) []Gap {
 
 func (c *comparer) explained(g cand, explainers []cand, opts Options) bool {
 	minSize := math.Log(opts.MinRatio)
+	var rivals []cand
 	for _, h := range explainers {
-		if (h.ID == g.ID && h.dim == g.dim) || h.Metric != g.Metric || (h.Ratio > 1) != (g.Ratio > 1) || related(g.ID, h.ID) {
-			continue
+		if (h.ID != g.ID || h.dim != g.dim) && h.Metric == g.Metric && (h.Ratio > 1) == (g.Ratio > 1) && !related(g.ID, h.ID) {
+			rivals = append(rivals, h)
 		}
+	}
+	alpha := opts.FDR / float64(max(len(rivals), 1))
+	for _, h := range rivals {
 		pg, sg := c.effect(g, h)
 		ph, sh := c.effect(h, g)
-		gOK, hOK := pg <= opts.FDR && sg >= minSize, ph <= opts.FDR && sh >= minSize
+		gOK, hOK := pg <= alpha && sg >= minSize, ph <= opts.FDR && sh >= minSize
 		switch {
 		case gOK && hOK && sg < opts.Dominance*sh:
 			return true

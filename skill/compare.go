@@ -9,6 +9,7 @@ import (
 // (see stratumOf), its log times, and the denominators and cases of each rate.
 type comparer struct {
 	fs     []facts
+	width  int32         // strata without the verdict class: 0 ≤ stratum < width
 	strata [2][]int32    // [0] without the verdict class, [1] with it
 	val    [2][]float64  // log hours of TTA, TTR; NaN when unknown
 	of     [4][]bool     // rates: whether the incident counts
@@ -23,13 +24,13 @@ type rateMetric struct {
 	verdict bool // stratified by verdict class too
 }
 
-func newComparer(fs []facts, strata []int32) *comparer {
+func newComparer(fs []facts, strata []int32, width int32) *comparer {
 	n := len(fs)
-	c := &comparer{fs: fs, mark: make([]bool, n), cond: make([]int32, n)}
+	c := &comparer{fs: fs, width: width, mark: make([]bool, n), cond: make([]int32, n)}
 	c.rates = [4]rateMetric{{MetricMisclassified, true}, {MetricUndetermined, false}, {MetricReopened, true}, {MetricHandedOver, true}}
 	c.strata[0], c.strata[1] = strata, make([]int32, n)
 	for i := range fs {
-		c.strata[1][i] = strata[i] + strataBase*int32(b2i(fs[i].tp))
+		c.strata[1][i] = strata[i] + width*int32(b2i(fs[i].tp))
 	}
 	for m, get := range []func(*facts) float64{func(f *facts) float64 { return f.tta }, func(f *facts) float64 { return f.ttr }} {
 		c.val[m] = make([]float64, n)
@@ -86,7 +87,7 @@ func (c *comparer) compare(g Group, idx []int32, team Metrics, opts Options) []G
 		if rm.group.Of < opts.MinSample || rm.team.Of-rm.group.Of < opts.MinSample || rm.team.Count == 0 {
 			continue
 		}
-		p, cases, expected := c.rateTest(r, c.strata[b2i(c.rates[r].verdict)], 2*strataBase)
+		p, cases, expected := c.rateTest(r, c.strata[b2i(c.rates[r].verdict)], 2*int(c.width))
 		lo, hi := wilson(rm.group.Count, rm.group.Of)
 		out = append(out, Gap{ID: g.ID, Name: g.Name, Metric: c.rates[r].name, Team: rm.team.Value, Group: rm.group.Value,
 			Ratio: (cases + 0.5) / (expected + 0.5), Interval: [2]float64{lo, hi}, N: rm.group.Of, P: p})
@@ -109,7 +110,7 @@ func (c *comparer) conditional(metric string, gi, hi []int32) (p, ratio float64)
 	}
 	copy(c.cond, base)
 	for _, i := range hi {
-		c.cond[i] += 2 * strataBase
+		c.cond[i] += 2 * c.width
 	}
 	c.set(gi, true)
 	defer c.set(gi, false)
@@ -123,7 +124,7 @@ func (c *comparer) conditional(metric string, gi, hi []int32) (p, ratio float64)
 		}
 		return p, math.Exp(quantile(rel, 0.5))
 	}
-	p, cases, expected := c.rateTest(r, c.cond, 4*strataBase)
+	p, cases, expected := c.rateTest(r, c.cond, 4*int(c.width))
 	return p, (cases + 0.5) / (expected + 0.5)
 }
 

@@ -176,7 +176,7 @@ func b2i(b bool) int {
 }
 
 const (
-	minPrecision = 0.7
+	minPrecision = 0.75
 	minRecall    = 0.95
 	maxNullSeeds = 3
 )

@@ -21,6 +21,27 @@ const (
 	strataBase  = 2 * sizeClasses * timeClasses // strata without the verdict class
 )
 
+// stratify returns each incident's stratum without the verdict class and
+// the number of such strata. Except by analyst, the first owner is part of
+// the stratum too: analysts differ in speed and work different hours, and
+// the techniques they see differ with them.
+func stratify(ins []debrief.Incident, fs []facts, by Dimension) ([]int32, int32) {
+	owners := map[string]int32{}
+	if by != ByAnalyst {
+		for i := range fs {
+			if _, ok := owners[fs[i].owner]; !ok {
+				owners[fs[i].owner] = int32(len(owners))
+			}
+		}
+	}
+	n := max(int32(len(owners)), 1)
+	strata := make([]int32, len(ins))
+	for i := range ins {
+		strata[i] = stratumOf(&ins[i])*n + owners[fs[i].owner]
+	}
+	return strata, strataBase * n
+}
+
 // stratumOf returns the incident's stratum without the verdict class
 // (0 ≤ s < strataBase); the verdict class adds strataBase·b2i(tp).
 func stratumOf(in *debrief.Incident) int32 {
