@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -43,8 +44,6 @@ type Options struct {
 	Stored func(Stats)
 	// Progress is called after a poll's offsets are committed; optional.
 	Progress func(Stats)
-	// Extra client options (tests: short timeouts); optional.
-	Extra []kgo.Opt
 }
 
 // Stats is what a run of Consume did.
@@ -71,6 +70,16 @@ func Consume(ctx context.Context, o Options) (Stats, error) {
 		return st, fmt.Errorf("kafka client: %w", err)
 	}
 	defer cl.Close()
+	if err := cl.Ping(ctx); err != nil {
+		if ctx.Err() != nil {
+			return st, nil
+		}
+		hint := ""
+		if o.User != "" {
+			hint = " (a refused SASL login or TLS handshake ends the connection: check the user, password and TLS)"
+		}
+		return st, fmt.Errorf("kafka brokers %s: %w%s", strings.Join(o.Brokers, ","), err, hint)
+	}
 	if o.Decoder == nil {
 		o.Decoder = hunting.New()
 	}
@@ -124,10 +133,13 @@ func (o Options) produce(ctx context.Context, cl *kgo.Client, out chan<- poll) {
 	defer close(out)
 	for {
 		fetches, idle := o.poll(ctx, cl)
-		if ctx.Err() != nil || idle {
+		if ctx.Err() != nil {
 			return
 		}
 		p := poll{err: fetchError(fetches)}
+		if p.err == nil && idle {
+			return
+		}
 		if p.err == nil {
 			p = o.decode(ctx, fetches)
 		}
@@ -175,7 +187,7 @@ func (o Options) clientOpts() []kgo.Opt {
 	if o.TLS != nil {
 		opts = append(opts, kgo.DialTLSConfig(o.TLS))
 	}
-	return append(opts, o.Extra...)
+	return opts
 }
 
 // poll waits for records; idle reports that o.Idle passed without any.
