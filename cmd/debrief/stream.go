@@ -72,7 +72,7 @@ needs neither. It runs until interrupted, or until --idle passes without a recor
 	f.StringVar(&o.passwordFile, "sasl-password-file", "", "a file holding the SASL password (or env KAFKA_SASL_PASSWORD)")
 	f.BoolVar(&o.tls, "tls", false, "connect over TLS (default: when --sasl-user is given)")
 	f.DurationVar(&o.idle, "idle", 0, "stop when no record arrives for this long (default: run until interrupted)")
-	f.IntVar(&o.maxPoll, "max-poll", 0, "records stored per transaction (default 5000)")
+	f.IntVar(&o.maxPoll, "max-poll", 0, "messages per poll, stored in one transaction (default 5000)")
 	return cmd
 }
 

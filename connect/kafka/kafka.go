@@ -34,7 +34,7 @@ type Options struct {
 	TLS            *tls.Config // nil: plain TCP (a local broker)
 	Sink           *connect.Sink
 	Decoder        ingest.Decoder // nil: the advanced hunting decoder
-	MaxPoll        int            // records stored per transaction; 0 means 5000
+	MaxPoll        int            // messages per poll, stored in one transaction; 0 means 5000
 	// Idle ends Consume when no record arrives for this long; 0 consumes
 	// until ctx ends.
 	Idle time.Duration
