@@ -267,7 +267,7 @@ func (c *comparer) explained(g cand, explainers []cand, opts Options) bool {
 		switch {
 		case gOK && hOK && sg < opts.Dominance*sh:
 			return true
-		case !gOK && hOK, !gOK && !hOK && h.dim == g.dim && h.P < g.P:
+		case !gOK:
 			return true
 		}
 	}
