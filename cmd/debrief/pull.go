@@ -32,7 +32,7 @@ func (a *app) pullCmd() *cobra.Command {
 last pull stopped (a checkpoint kept in the store, advanced after each stored page),
 so a pull killed at any moment resumes without losing or repeating records.
 Throttling (429 and Retry-After), server errors and hung requests are retried with
-backoff. Sources: graph, defender, elastic.`,
+backoff. Sources: graph, defender, sentinel, elastic.`,
 		Example: `  debrief pull graph --tenant contoso.onmicrosoft.com --client-id $ID --client-secret-file secret.txt --since 30d
   debrief pull graph --watch 5m`,
 	}
