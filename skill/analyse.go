@@ -238,8 +238,8 @@ func significant(cands []cand, fdr float64) []cand {
 // by the number of such other groups: it must hold against each) by at
 // least MinRatio, or its effect is less than Dominance of the other's among
 // incidents alike in this one (log ratios), while the other's effect
-// survives. When neither survives, the one of the same dimension with the
-// smaller p value stays, and across dimensions both stay. A technique and
+// survives. When neither survives, the one with the smaller p value stays
+// (so two groups of the same incidents do not both vanish). A technique and
 // its sub-technique never explain each other away.
 func (c *comparer) explainAway(sig, explainers []cand, opts Options) []Gap {
 	var kept []Gap
@@ -267,7 +267,7 @@ func (c *comparer) explained(g cand, explainers []cand, opts Options) bool {
 		switch {
 		case gOK && hOK && sg < opts.Dominance*sh:
 			return true
-		case !gOK:
+		case !gOK && (hOK || h.P < g.P):
 			return true
 		}
 	}

@@ -176,7 +176,7 @@ func b2i(b bool) int {
 }
 
 const (
-	minPrecision = 0.75
+	minPrecision = 0.9
 	minRecall    = 0.95
-	maxNullSeeds = 3
+	maxNullSeeds = 1
 )

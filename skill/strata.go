@@ -12,12 +12,12 @@ import (
 // the incidents of the same final verdict class (true positive or not), of
 // about the same size (number of parent techniques: a many-stage intrusion
 // raises more alerts, so it is reopened more and takes longer), of high
-// severity or not, and created in the same part of the week (8-hour slot of
-// the UTC day, weekday or weekend: who is on shift). Without it a technique
+// severity or not, and created in the same hour of the UTC day on a weekday
+// or on a weekend (who is on shift, and how long until someone is). Without it a technique
 // that mostly comes in large intrusions, or at night, looks like a gap.
 const (
 	sizeClasses = 5
-	timeClasses = 6
+	timeClasses = 48
 	strataBase  = 2 * sizeClasses * timeClasses // strata without the verdict class
 )
 
@@ -66,7 +66,7 @@ func stratumOf(in *debrief.Incident) int32 {
 	sev := b2i(in.Severity == debrief.SeverityHigh || in.Severity == debrief.SeverityCritical)
 	c := in.Times.Created.UTC()
 	wk := b2i(c.Weekday() == time.Saturday || c.Weekday() == time.Sunday)
-	slot := wk*3 + c.Hour()/8
+	slot := wk*24 + c.Hour()
 	return int32((sev*sizeClasses+size)*timeClasses + slot)
 }
 
