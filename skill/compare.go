@@ -14,7 +14,10 @@ type comparer struct {
 	val    [2][]float64  // log hours of TTA, TTR; NaN when unknown
 	of     [4][]bool     // rates: whether the incident counts
 	hit    [4][]bool     // rates: whether it is a case
+	times  [2]*ranked    // val sorted by stratum (with the verdict class) and value
 	mark   []bool        // scratch: the group under test
+	split  []bool        // scratch: the group that splits the strata
+	cells  []cmhCell     // scratch
 	cond   []int32       // scratch: strata split by an explaining group
 	rates  [4]rateMetric // the rate metrics in the order of of and hit
 }
@@ -26,7 +29,7 @@ type rateMetric struct {
 
 func newComparer(fs []facts, strata []int32, width int32) *comparer {
 	n := len(fs)
-	c := &comparer{fs: fs, width: width, mark: make([]bool, n), cond: make([]int32, n)}
+	c := &comparer{fs: fs, width: width, mark: make([]bool, n), split: make([]bool, n), cond: make([]int32, n)}
 	c.rates = [4]rateMetric{{MetricMisclassified, true}, {MetricUndetermined, false}, {MetricReopened, true}, {MetricHandedOver, true}}
 	c.strata[0], c.strata[1] = strata, make([]int32, n)
 	for i := range fs {
@@ -41,6 +44,7 @@ func newComparer(fs []facts, strata []int32, width int32) *comparer {
 			}
 		}
 	}
+	c.times[0], c.times[1] = newRanked(c.val[0], c.strata[1]), newRanked(c.val[1], c.strata[1])
 	for r := range c.of {
 		c.of[r], c.hit[r] = make([]bool, n), make([]bool, n)
 	}
@@ -56,6 +60,12 @@ func newComparer(fs []facts, strata []int32, width int32) *comparer {
 
 // logH is the log of hours, with times under a second counted as a second.
 func logH(h float64) float64 { return math.Log(max(h, 1.0/3600)) }
+
+func (c *comparer) setSplit(idx []int32, v bool) {
+	for _, i := range idx {
+		c.split[i] = v
+	}
+}
 
 func (c *comparer) set(idx []int32, v bool) {
 	for _, i := range idx {
@@ -73,11 +83,11 @@ func (c *comparer) compare(g Group, idx []int32, team Metrics, opts Options) []G
 		name        string
 		team, group Times
 	}{{MetricTTA, team.Acknowledge, g.Acknowledge}, {MetricTTR, team.Resolve, g.Resolve}} {
-		p, n1, ok := rankTest(c.val[m], c.strata[1], c.mark, opts.MinSample)
+		p, n1, ok := c.times[m].test(nil, c.mark, opts.MinSample)
 		if !ok {
 			continue
 		}
-		rel := relativeToRest(c.val[m], c.strata[1], c.mark, idx)
+		rel := c.times[m].relative(nil, c.mark)
 		lo, hi := medianCI(rel)
 		out = append(out, Gap{ID: g.ID, Name: g.Name, Metric: tm.name, Team: tm.team.Median, Group: tm.group.Median,
 			Ratio: math.Exp(quantile(rel, 0.5)), Interval: [2]float64{math.Exp(lo) * tm.team.Median, math.Exp(hi) * tm.team.Median}, N: n1, P: p})
@@ -96,33 +106,33 @@ func (c *comparer) compare(g Group, idx []int32, team Metrics, opts Options) []G
 }
 
 func (c *comparer) rateTest(r int, strata []int32, nStrata int) (p, cases, expected float64) {
-	return cmhTest(c.of[r], c.hit[r], strata, c.mark, nStrata)
+	if cap(c.cells) < nStrata {
+		c.cells = make([]cmhCell, nStrata)
+	}
+	return cmhTest(c.of[r], c.hit[r], strata, c.mark, c.cells[:nStrata])
 }
 
 // conditional returns the p value and the ratio of metric of group g
 // (incidents gi) within the strata further split by membership of group h
 // (hi): whether g still differs among incidents alike in h, and how much.
 func (c *comparer) conditional(metric string, gi, hi []int32) (p, ratio float64) {
-	r := slices.IndexFunc(c.rates[:], func(rm rateMetric) bool { return rm.name == metric })
-	base := c.strata[1]
-	if r >= 0 && !c.rates[r].verdict {
-		base = c.strata[0]
-	}
-	copy(c.cond, base)
-	for _, i := range hi {
-		c.cond[i] += 2 * c.width
-	}
 	c.set(gi, true)
 	defer c.set(gi, false)
-	switch metric {
-	case MetricTTA, MetricTTR:
+	if metric == MetricTTA || metric == MetricTTR {
 		m := b2i(metric == MetricTTR)
-		p, _, _ := rankTest(c.val[m], c.cond, c.mark, 1)
-		rel := relativeToRest(c.val[m], c.cond, c.mark, gi)
+		c.setSplit(hi, true)
+		defer c.setSplit(hi, false)
+		p, _, _ := c.times[m].test(c.split, c.mark, 1)
+		rel := c.times[m].relative(c.split, c.mark)
 		if len(rel) == 0 {
 			return 1, 1
 		}
 		return p, math.Exp(quantile(rel, 0.5))
+	}
+	r := slices.IndexFunc(c.rates[:], func(rm rateMetric) bool { return rm.name == metric })
+	copy(c.cond, c.strata[b2i(c.rates[r].verdict)])
+	for _, i := range hi {
+		c.cond[i] += 2 * c.width
 	}
 	p, cases, expected := c.rateTest(r, c.cond, 4*int(c.width))
 	return p, (cases + 0.5) / (expected + 0.5)

@@ -2,7 +2,6 @@ package skill
 
 import (
 	"math"
-	"slices"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -70,85 +69,17 @@ func stratumOf(in *debrief.Incident) int32 {
 	return int32((sev*sizeClasses+size)*timeClasses + slot)
 }
 
-// rankTest is a stratified Wilcoxon rank-sum test (the sum over strata of
-// each stratum's rank sum): values ranked within their stratum, the group
-// against the rest. It returns the two-sided p value and the group's size,
-// or ok false when either side has fewer than minN values.
-func rankTest(vals []float64, strata []int32, in []bool, minN int) (p float64, n1 int, ok bool) {
-	idx := make([]int, 0, len(vals))
-	n2 := 0
-	for i, v := range vals {
-		if !math.IsNaN(v) {
-			idx = append(idx, i)
-			if in[i] {
-				n1++
-			} else {
-				n2++
-			}
-		}
-	}
-	if n1 < minN || n2 < minN {
-		return 1, n1, false
-	}
-	slices.SortFunc(idx, func(a, b int) int {
-		if strata[a] != strata[b] {
-			return int(strata[a] - strata[b])
-		}
-		return cmpF(vals[a], vals[b])
-	})
-	var dev, vari float64
-	for lo := 0; lo < len(idx); {
-		hi := lo
-		for hi < len(idx) && strata[idx[hi]] == strata[idx[lo]] {
-			hi++
-		}
-		d, v := stratumRankSum(vals, idx[lo:hi], in)
-		dev, vari = dev+d, vari+v
-		lo = hi
-	}
-	if vari <= 0 {
-		return 1, n1, true
-	}
-	z := (math.Abs(dev) - 0.5) / math.Sqrt(vari)
-	return math.Erfc(max(z, 0) / math.Sqrt2), n1, true
-}
-
-// stratumRankSum returns the group's rank sum less its expectation, and
-// its variance (with ties), for one stratum's indices sorted by value.
-func stratumRankSum(vals []float64, idx []int, in []bool) (dev, vari float64) {
-	n := float64(len(idx))
-	var a, w, ties float64
-	for i := 0; i < len(idx); {
-		j := i
-		for j+1 < len(idx) && vals[idx[j+1]] == vals[idx[i]] {
-			j++
-		}
-		mid := float64(i+j)/2 + 1
-		for k := i; k <= j; k++ {
-			if in[idx[k]] {
-				a++
-				w += mid
-			}
-		}
-		t := float64(j - i + 1)
-		ties += t*t*t - t
-		i = j + 1
-	}
-	b := n - a
-	if a == 0 || b == 0 {
-		return 0, 0
-	}
-	return w - a*(n+1)/2, a * b / 12 * ((n + 1) - ties/(n*(n-1)))
-}
+// cmhCell counts one stratum: incidents of the group (n1) and all (n),
+// cases among all (m1) and of the group (a).
+type cmhCell struct{ n1, n, m1, a float64 }
 
 // cmhTest is the Cochran–Mantel–Haenszel test of a rate: of[i] says
 // whether incident i counts, hit[i] whether it is a case. It returns the
 // two-sided p value, the group's cases and the cases expected of the group
 // were it like the rest of its strata (both over strata with incidents of
-// the group and of the rest).
-func cmhTest(of, hit []bool, strata []int32, in []bool, nStrata int) (p float64, cases, expected float64) {
-	type cell struct{ n1, n, m1, a float64 }
-	cells := make([]cell, nStrata)
+// the group and of the rest). cells is scratch, one per stratum.
+func cmhTest(of, hit []bool, strata []int32, in []bool, cells []cmhCell) (p float64, cases, expected float64) {
+	clear(cells)
 	for i := range of {
 		if !of[i] {
 			continue
@@ -190,36 +121,4 @@ func cmpF(a, b float64) int {
 		return 1
 	}
 	return 0
-}
-
-// relativeToRest returns, for each value of the group in a stratum that
-// also has other values, the value less the median of the others of its
-// stratum, sorted.
-func relativeToRest(vals []float64, strata []int32, in []bool, idx []int32) []float64 {
-	rest := map[int32][]float64{}
-	for _, i := range idx {
-		if !math.IsNaN(vals[i]) {
-			rest[strata[i]] = nil
-		}
-	}
-	for i, v := range vals {
-		if _, ok := rest[strata[i]]; ok && !in[i] && !math.IsNaN(v) {
-			rest[strata[i]] = append(rest[strata[i]], v)
-		}
-	}
-	med := make(map[int32]float64, len(rest))
-	for s, xs := range rest {
-		if len(xs) > 0 {
-			slices.Sort(xs)
-			med[s] = quantile(xs, 0.5)
-		}
-	}
-	var out []float64
-	for _, i := range idx {
-		if m, ok := med[strata[i]]; ok && !math.IsNaN(vals[i]) {
-			out = append(out, vals[i]-m)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

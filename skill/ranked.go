@@ -1,0 +1,137 @@
+package skill
+
+import (
+	"math"
+	"slices"
+)
+
+// ranked holds one time metric's known values sorted by stratum and
+// value, once, so that every group's test is a walk over them.
+type ranked struct {
+	vals   []float64 // by incident; NaN when unknown
+	order  []int32   // incidents with a value, by stratum, then value
+	blocks []int     // start of each stratum's run in order, and len(order)
+	a, b   []int32   // scratch: a stratum's run split in two
+	rest   []float64 // scratch
+}
+
+func newRanked(vals []float64, strata []int32) *ranked {
+	r := &ranked{vals: vals}
+	for i, v := range vals {
+		if !math.IsNaN(v) {
+			r.order = append(r.order, int32(i))
+		}
+	}
+	slices.SortFunc(r.order, func(x, y int32) int {
+		if strata[x] != strata[y] {
+			return int(strata[x] - strata[y])
+		}
+		return cmpF(vals[x], vals[y])
+	})
+	for k := range r.order {
+		if k == 0 || strata[r.order[k]] != strata[r.order[k-1]] {
+			r.blocks = append(r.blocks, k)
+		}
+	}
+	r.blocks = append(r.blocks, len(r.order))
+	return r
+}
+
+// runs calls f with each stratum's run of incidents, sorted by value;
+// with split, each stratum is cut in two by it.
+func (r *ranked) runs(split []bool, f func(run []int32)) {
+	for k := 0; k+1 < len(r.blocks); k++ {
+		run := r.order[r.blocks[k]:r.blocks[k+1]]
+		if split == nil {
+			f(run)
+			continue
+		}
+		r.a, r.b = r.a[:0], r.b[:0]
+		for _, i := range run {
+			if split[i] {
+				r.a = append(r.a, i)
+			} else {
+				r.b = append(r.b, i)
+			}
+		}
+		f(r.a)
+		f(r.b)
+	}
+}
+
+// test is a stratified Wilcoxon rank-sum test (the sum over strata of each
+// stratum's rank sum) of the group in against the rest. It returns the
+// two-sided p value and the group's size, or ok false when either side has
+// fewer than minN values.
+func (r *ranked) test(split, in []bool, minN int) (p float64, n1 int, ok bool) {
+	for _, i := range r.order {
+		n1 += b2i(in[i])
+	}
+	if n1 < minN || len(r.order)-n1 < minN {
+		return 1, n1, false
+	}
+	var dev, vari float64
+	r.runs(split, func(run []int32) {
+		d, v := stratumRankSum(r.vals, run, in)
+		dev, vari = dev+d, vari+v
+	})
+	if vari <= 0 {
+		return 1, n1, true
+	}
+	z := (math.Abs(dev) - 0.5) / math.Sqrt(vari)
+	return math.Erfc(max(z, 0) / math.Sqrt2), n1, true
+}
+
+// stratumRankSum returns the group's rank sum less its expectation, and
+// its variance (with ties), for one stratum's incidents sorted by value.
+func stratumRankSum(vals []float64, idx []int32, in []bool) (dev, vari float64) {
+	n := float64(len(idx))
+	var a, w, ties float64
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && vals[idx[j+1]] == vals[idx[i]] {
+			j++
+		}
+		mid := float64(i+j)/2 + 1
+		for k := i; k <= j; k++ {
+			if in[idx[k]] {
+				a++
+				w += mid
+			}
+		}
+		t := float64(j - i + 1)
+		ties += t*t*t - t
+		i = j + 1
+	}
+	b := n - a
+	if a == 0 || b == 0 {
+		return 0, 0
+	}
+	return w - a*(n+1)/2, a * b / 12 * ((n + 1) - ties/(n*(n-1)))
+}
+
+// relative returns, for each value of the group in a stratum that also
+// has other values, the value less the median of the others of its
+// stratum, sorted.
+func (r *ranked) relative(split, in []bool) []float64 {
+	var out []float64
+	r.runs(split, func(run []int32) {
+		r.rest = r.rest[:0]
+		for _, i := range run {
+			if !in[i] {
+				r.rest = append(r.rest, r.vals[i])
+			}
+		}
+		if len(r.rest) == 0 || len(r.rest) == len(run) {
+			return
+		}
+		m := quantile(r.rest, 0.5)
+		for _, i := range run {
+			if in[i] {
+				out = append(out, r.vals[i]-m)
+			}
+		}
+	})
+	slices.Sort(out)
+	return out
+}
