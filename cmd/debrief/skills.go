@@ -33,9 +33,11 @@ func (a *app) skillsCmd() *cobra.Command {
 the incidents, median and p90 time to acknowledge and to resolve, the true
 positives first closed as benign or false positive, the closed incidents left
 undetermined, and the reopen and escalation rates, each against the team's.
-A gap is flagged only when it is significant (rank-sum test on times within the
-same verdict, Fisher's exact test on rates; false discovery rate --fdr) with at
-least --min-sample incidents; each says what to practise.
+A gap is flagged only when it is significant (stratified rank-sum test on times,
+Cochran–Mantel–Haenszel test on rates, each within incidents of the same verdict,
+size, severity, hour of the week and first owner; false discovery rate --fdr)
+with at least --min-sample incidents, and only when no co-occurring technique or
+tactic explains it away; each says what to practise.
 
 Formats: table, json (also --json), csv (per-group metrics), navigator (a
 layer scored by the worst gap ratio of each technique).`,
