@@ -7,7 +7,7 @@ import (
 )
 
 func TestSkillsJSON(t *testing.T) {
-	home := simulatedHome(t, "120")
+	home := simulatedHome(t, "180")
 	stdout, errOut, code := cli(t, home, "", "skills", "--since", "2026-01-01", "--by", "tactic", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
