@@ -98,9 +98,11 @@ incident: what happened and when, how well the team did, what it could not see,
 who it was, and what to change.
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 finished but some records were rejected.`,
-		Example: `  debrief attack show T1566.001
+		Example: `  debrief demo
   debrief ingest exports/ --json
-  debrief incidents --since 30d --technique T1566`,
+  debrief incidents --since 30d --technique T1566
+  debrief review defender:924565 --format html -o review.html
+  debrief attack show T1566.001`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -111,8 +113,15 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 finished but some records were rejected.`,
 	pf.BoolVar(&a.json, "json", false, "print machine-readable JSON on stdout")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "no progress output on stderr")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.versionCmd(), a.attackCmd(), a.ingestCmd(), a.incidentsCmd(), a.incidentCmd(),
-		a.reviewCmd(), a.simulateCmd(), a.demoCmd(), a.trendsCmd(), a.attributeCmd(), a.attributionCmd(), a.skillsCmd(), a.campaignsCmd(), a.coverageCmd(), a.pullCmd(), a.serveCmd(), a.tokenCmd(), a.migrateCmd(), a.playbookCmd(), a.streamCmd())
+	root.AddCommand(
+		// the knowledge base and the store
+		a.versionCmd(), a.attackCmd(), a.ingestCmd(), a.incidentsCmd(), a.incidentCmd(), a.migrateCmd(),
+		// the review and its analyses
+		a.reviewCmd(), a.demoCmd(), a.simulateCmd(), a.coverageCmd(), a.attributeCmd(), a.attributionCmd(),
+		a.campaignsCmd(), a.trendsCmd(), a.skillsCmd(), a.playbookCmd(),
+		// live sources and the server
+		a.pullCmd(), a.streamCmd(), a.serveCmd(), a.tokenCmd(),
+	)
 	return root
 }
 
