@@ -116,7 +116,7 @@ func (a *app) runDemo(cmd *cobra.Command, o demoOptions) error {
 	}
 	end := truth.End
 	opts.Now = func() time.Time { return end }
-	opts.Analyses = append(opts.Analyses, playbookAnalysis(ctx, st))
+	opts.Analyses = append(opts.Analyses, skillAnalysis(ctx, st, cat, opts.Now), playbookAnalysis(ctx, st))
 	r, err := review.Load(ctx, st, []string{pick}, opts)
 	if err != nil {
 		return fmt.Errorf("demo: review %s: %w", pick, err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/debrief-dev/debrief/coverage"
 	"github.com/debrief-dev/debrief/d3fend"
 	"github.com/debrief-dev/debrief/playbook"
+	"github.com/debrief-dev/debrief/skill"
 	"github.com/debrief-dev/debrief/render"
 	"github.com/debrief-dev/debrief/review"
 )
@@ -62,6 +64,7 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 			if err != nil {
 				return err
 			}
+			opts.Analyses = append(opts.Analyses, skillAnalysis(cmd.Context(), st, opts.Catalog, time.Now))
 			if ps, ok := st.(debrief.PlaybookStore); ok {
 				opts.Analyses = append(opts.Analyses, playbookAnalysis(cmd.Context(), ps))
 			}
@@ -86,6 +89,34 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of stdout")
 	cmd.Flags().StringSliceVar(&ruleDirs, "rules", nil, "the team's detection rules (Sigma, Elastic, Sentinel, Splunk, Navigator layers): adds detection coverage for this adversary")
 	return cmd
+}
+
+// skillAnalysis flags, in a review, the techniques and tactics of the
+// incident that the team handles significantly slower than its others
+// (the skills analysis over the same 90 days as the baseline). Verdict
+// quality needs each incident's history, which the list does not carry, so
+// only times count here; 'debrief skills' has the rest.
+func skillAnalysis(ctx context.Context, st debrief.Store, cat *attack.Catalog, now func() time.Time) review.Analysis {
+	return func(in []*debrief.Incident) (*review.Section, error) {
+		t := now()
+		history, err := st.Incidents(ctx, debrief.IncidentFilter{Since: t.Add(-review.BaselineSpan), Until: t})
+		if err != nil {
+			return nil, fmt.Errorf("skills baseline: %w", err)
+		}
+		if len(history) == 0 {
+			return nil, nil
+		}
+		var results []*skill.Result
+		for _, by := range []skill.Dimension{skill.ByTechnique, skill.ByTactic} {
+			r, err := skill.Analyse(history, skill.Options{By: by, Catalog: cat})
+			if err != nil {
+				return nil, nil // too little history to judge: say nothing rather than guess
+			}
+			results = append(results, r)
+		}
+		sec := skill.Section(in[0], results...)
+		return &sec, nil
+	}
 }
 
 // playbookAnalysis adds the suggested automated responses and the
