@@ -16,9 +16,9 @@ import (
 	"github.com/debrief-dev/debrief/coverage"
 	"github.com/debrief-dev/debrief/d3fend"
 	"github.com/debrief-dev/debrief/playbook"
-	"github.com/debrief-dev/debrief/skill"
 	"github.com/debrief-dev/debrief/render"
 	"github.com/debrief-dev/debrief/review"
+	"github.com/debrief-dev/debrief/skill"
 )
 
 func (a *app) reviewCmd() *cobra.Command {
