@@ -10,7 +10,7 @@ type V19Pair struct {
 
 // v19Table is the v18 → v19 id changes of the mapping file that Elastic's
 // detection-rules tooling uses for its migration
-// (../shared/data/rules/elastic/attack-mapping-aids/attack_v18_to_v19.yaml),
+// (Elastic detection-rules' attack-mapping-aids/attack_v18_to_v19.yaml),
 // inverted. Where several v18 ids became one v19 id, the v18 id named
 // like the v19 technique is kept: T1685 "Disable or Modify Tools" is
 // T1562.001 (T1562 and T1562.006 Indicator Blocking were folded into it

@@ -17,8 +17,8 @@
 // nothing.
 //
 // The snapshot in package data is generated: go generate ./attack reads
-// ../shared/data/attack/*.json.gz beside the module root (see gen.go and
-// internal/attackgen).
+// the ATT&CK STIX bundles of the reference data folder that gen.go names
+// (see internal/attackgen). Nothing outside the binary is read at run time.
 //
 // ATT&CK® is © The MITRE Corporation. This work is reproduced and
 // distributed with the permission of The MITRE Corporation, under the

@@ -8,7 +8,7 @@
 // Authentication Service, a kind of Process; Process Termination
 // terminates Process), so every Match carries the links behind it.
 //
-// The snapshot is written by go generate from ../shared/data/d3fend beside
-// the module root (see internal/d3fendgen). D3FEND is © 2022 The MITRE
+// The snapshot is written by go generate from the reference data folder
+// that gen.go names (see internal/d3fendgen); nothing is read at run time. D3FEND is © 2022 The MITRE
 // Corporation under the MIT licence; License returns its text.
 package d3fend

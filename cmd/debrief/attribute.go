@@ -118,7 +118,7 @@ campaign, fixed seed, or the saved draws of --draws), with and without the
 campaign's software names; for debrief's ranking and the Jaccard and naive-Bayes
 baselines in the same run; and a reliability table of the confidence.`,
 		Example: `  debrief attribution eval
-  debrief attribution eval --draws ../shared/data/attribution/partial_draws.json --json`,
+  debrief attribution eval --draws partial_draws.json --json`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cat, err := a.catalog()

@@ -4,7 +4,7 @@
 //	go run ./internal/attackgen -out data
 //
 // It finds the module root (the directory holding go.mod), reads every
-// STIX bundle in ../shared/data/attack beside it (*.json.gz, *.json), and
+// STIX bundle in the -in directory (*.json.gz, *.json; gen.go names it), and
 // writes into the -out directory:
 //
 //	attack.bin    the facts of all bundles, merged (internal/model format)
@@ -49,16 +49,12 @@ func run(args []string, log io.Writer) error {
 	fs := flag.NewFlagSet("attackgen", flag.ContinueOnError)
 	fs.SetOutput(log)
 	out := fs.String("out", "data", "directory to write attack.bin and version_gen.go into")
-	in := fs.String("in", "", "directory holding the STIX bundles (default: ../shared/data/attack beside the module root)")
+	in := fs.String("in", "", "directory holding the STIX bundles (required; gen.go names it)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *in == "" {
-		root, err := moduleRoot()
-		if err != nil {
-			return err
-		}
-		*in = filepath.Join(root, "..", "shared", "data", "attack")
+		return errors.New("attackgen: -in DIR is required: the folder of ATT&CK STIX bundles (see attack/gen.go)")
 	}
 	srcs, err := readBundles(*in, log)
 	if err != nil {
@@ -87,24 +83,6 @@ func run(args []string, log io.Writer) error {
 	return nil
 }
 
-// moduleRoot walks up from the working directory to the one with go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod in the working directory or above it: run through go generate ./attack")
-		}
-		dir = parent
-	}
-}
-
 func readBundles(dir string, log io.Writer) ([]source, error) {
 	var files []string
 	for _, pat := range []string{"*.json.gz", "*.json"} {
@@ -113,7 +91,7 @@ func readBundles(dir string, log io.Writer) ([]source, error) {
 	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("no ATT&CK bundles (*.json.gz, *.json) in %s: the generator needs MITRE's STIX bundles "+
-			"there (see ../shared/data/attack/README.md); the committed snapshot in attack/data stays as it is", dir)
+			"there; the committed snapshot in attack/data stays as it is", dir)
 	}
 	slices.Sort(files)
 	var srcs []source

@@ -13,7 +13,7 @@ import (
 	"github.com/debrief-dev/debrief/d3fend/internal/snapshot"
 )
 
-// The input files, in the shape ../shared/data/d3fend/README.md documents.
+// The input files, in the shape the D3FEND reference data's README documents.
 // Members the snapshot does not keep (definitions, sources, "from") are
 // not decoded.
 type mappingDoc struct {

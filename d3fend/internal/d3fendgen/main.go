@@ -1,5 +1,5 @@
 // Command d3fendgen writes the embedded D3FEND snapshot of package d3fend
-// from the reference data in ../shared/data/d3fend (beside the module root):
+// from the D3FEND reference data in the -in directory (d3fend/gen.go names it):
 // attack-to-d3fend.json and d3fend-techniques.json become data/d3fend.json.gz,
 // and D3FEND's LICENSE.txt is copied unchanged beside it.
 //
@@ -40,24 +40,16 @@ const (
 func run(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("d3fendgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	in := fs.String("in", "", "directory with the D3FEND reference data (default: ../shared/data/d3fend beside the module root)")
+	in := fs.String("in", "", "directory with the D3FEND reference data (required; gen.go names it)")
 	out := fs.String("out", "", "directory to write "+snapshotFile+" and "+licenseFile+" into (required)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *out == "" || fs.NArg() > 0 {
+	if *in == "" || *out == "" || fs.NArg() > 0 {
 		fs.Usage()
-		return errors.New("usage: d3fendgen [-in DIR] -out DIR")
+		return errors.New("usage: d3fendgen -in DIR -out DIR (see d3fend/gen.go)")
 	}
-	dir := *in
-	if dir == "" {
-		root, err := moduleRoot()
-		if err != nil {
-			return err
-		}
-		dir = filepath.Join(root, "..", "shared", "data", "d3fend")
-	}
-	return generate(dir, *out)
+	return generate(*in, *out)
 }
 
 // generate reads the reference data in dir and writes the snapshot and the
@@ -89,30 +81,12 @@ func generate(dir, out string) error {
 func readInput(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%s is absent: the D3FEND reference data (../shared/data/d3fend beside the module root, or -in DIR) is needed to regenerate the snapshot", path)
+		return nil, fmt.Errorf("%s is absent: the D3FEND reference data (the -in DIR) is needed to regenerate the snapshot", path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read input: %w", err)
 	}
 	return b, nil
-}
-
-// moduleRoot walks up from the working directory to the one holding go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("module root: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return "", errors.New("module root: no go.mod in the working directory or above")
-		}
-		dir = up
-	}
 }
 
 // writeIfChanged replaces path with data through a temporary file, and
