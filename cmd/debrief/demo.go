@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,13 +13,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attribution"
 	"github.com/debrief-dev/debrief/ingest"
 	"github.com/debrief-dev/debrief/ingest/formats"
 	"github.com/debrief-dev/debrief/internal/progress"
 	"github.com/debrief-dev/debrief/render"
 	"github.com/debrief-dev/debrief/review"
 	"github.com/debrief-dev/debrief/simulate"
+	"github.com/debrief-dev/debrief/skill"
 	"github.com/debrief-dev/debrief/sqlite"
+	"github.com/debrief-dev/debrief/trend"
 )
 
 type demoOptions struct {
@@ -35,7 +40,8 @@ type demoResult struct {
 	Alerts    int64             `json:"alerts"`
 	Incident  string            `json:"incident"`
 	Why       string            `json:"why"`
-	Reviews   map[string]string `json:"reviews"` // format → file
+	Reviews   map[string]string `json:"reviews"`  // format → file
+	Analyses  map[string]string `json:"analyses"` // analysis → file (JSON, as the commands print it)
 }
 
 func (a *app) demoCmd() *cobra.Command {
@@ -121,7 +127,8 @@ func (a *app) runDemo(cmd *cobra.Command, o demoOptions) error {
 	if err != nil {
 		return fmt.Errorf("demo: review %s: %w", pick, err)
 	}
-	res := demoResult{Out: o.out, Store: dbPath, Incidents: sim.Incidents, Alerts: sim.Alerts, Incident: pick, Why: why, Reviews: map[string]string{}}
+	res := demoResult{Out: o.out, Store: dbPath, Incidents: sim.Incidents, Alerts: sim.Alerts, Incident: pick, Why: why,
+		Reviews: map[string]string{}}
 	for _, rd := range render.All() {
 		path := filepath.Join(o.out, "review"+rd.Ext())
 		if err := writeOut(nil, path, func(w io.Writer) error { return rd.Render(w, r) }); err != nil {
@@ -129,11 +136,63 @@ func (a *app) runDemo(cmd *cobra.Command, o demoOptions) error {
 		}
 		res.Reviews[rd.Name()] = path
 	}
+	if res.Analyses, err = a.demoAnalyses(ctx, st, o.out, end); err != nil {
+		return err
+	}
 	if a.json {
 		return a.printJSON(res)
 	}
 	printDemo(a.stdout, res)
 	return nil
+}
+
+// demoAnalyses writes the trends, skills and campaigns of the whole
+// simulated history, as of its end, next to the review.
+func (a *app) demoAnalyses(ctx context.Context, st debrief.Store, dir string, end time.Time) (map[string]string, error) {
+	cat, err := a.catalog()
+	if err != nil {
+		return nil, err
+	}
+	ins, err := st.Incidents(ctx, debrief.IncidentFilter{Until: end})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	write := func(name string, v any) error {
+		path := filepath.Join(dir, name+".json")
+		out[name] = path
+		return writeOut(nil, path, func(w io.Writer) error { return encodeJSON(w, v) })
+	}
+	tr, err := trend.Analyse(ins, trend.Options{By: trend.ByTechnique, Now: end, Catalog: cat})
+	if err != nil {
+		return nil, fmt.Errorf("demo: trends: %w", err)
+	}
+	if err := write("trends", tr); err != nil {
+		return nil, err
+	}
+	if err := withHistory(ctx, st, ins); err != nil {
+		return nil, err
+	}
+	sk, err := skill.Analyse(ins, skill.Options{By: skill.ByTechnique, Catalog: cat})
+	if err != nil {
+		return nil, fmt.Errorf("demo: skills: %w", err)
+	}
+	if err := write("skills", sk); err != nil {
+		return nil, err
+	}
+	full := make([]*debrief.Incident, 0, len(ins))
+	for _, l := range ins {
+		in, err := st.Incident(ctx, l.ID)
+		if err != nil {
+			return nil, err
+		}
+		full = append(full, in)
+	}
+	cs, err := a.campaigns(full, attribution.ClusterOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return out, write("campaigns", cs)
 }
 
 // note prints a progress line on stderr unless quiet.
@@ -216,6 +275,11 @@ func printDemo(w io.Writer, r demoResult) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-12s %s\n", n, r.Reviews[n])
 	}
+	fmt.Fprintf(w, "\nThe history's analyses (JSON, as 'debrief trends|skills|campaigns --json' print them):\n")
+	for _, n := range slices.Sorted(maps.Keys(r.Analyses)) {
+		fmt.Fprintf(w, "  %-12s %s\n", n, r.Analyses[n])
+	}
+	fmt.Fprintf(w, "Coverage needs the team's rules: debrief --db %s coverage --rules PATH --threat attributed\n", r.Store)
 	fmt.Fprintf(w, "\nExplore the store: debrief --db %s incidents --since %s\n", r.Store, "365d")
 	fmt.Fprintf(w, "Open the HTML review in a browser; load the Navigator layer at https://mitre-attack.github.io/attack-navigator/.\n")
 }

@@ -208,6 +208,7 @@ func TestDemo(t *testing.T) {
 	var res struct {
 		Incident string
 		Reviews  map[string]string
+		Analyses map[string]string
 	}
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 		t.Fatal(err)
@@ -219,6 +220,20 @@ func TestDemo(t *testing.T) {
 		data, err := os.ReadFile(path)
 		if err != nil || len(data) < 500 {
 			t.Errorf("%s review %s: %d bytes, %v", format, path, len(data), err)
+		}
+	}
+	if len(res.Analyses) != 3 {
+		t.Errorf("analyses %v: want trends, skills and campaigns", res.Analyses)
+	}
+	for name, path := range res.Analyses {
+		var v map[string]any
+		var list []any
+		data, err := os.ReadFile(path)
+		if err != nil || json.Unmarshal(data, &v) != nil && json.Unmarshal(data, &list) != nil {
+			t.Errorf("%s analysis %s: not JSON (%v)", name, path, err)
+		}
+		if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v, want 0644", path, info.Mode())
 		}
 	}
 	md, _ := os.ReadFile(res.Reviews["md"])

@@ -203,5 +203,8 @@ func writeOut(stdout io.Writer, path string, fn func(io.Writer) error) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes 0600
+		return err
+	}
 	return os.Rename(tmp.Name(), path)
 }
