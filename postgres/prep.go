@@ -31,7 +31,7 @@ func (p *alertPrep) content() []any { return p.vals[2:] }
 func prepare(recs []debrief.Record, out chan<- prep, stop <-chan struct{}) {
 	defer close(out)
 	h := storecodec.NewHasher()
-	var enc encoder
+	enc := newEncoder()
 	for _, r := range recs {
 		p := prepareOne(r, h, &enc)
 		select {
@@ -72,8 +72,8 @@ func (e *encoder) content(vals []any, a *debrief.Alert) []any {
 	return append(vals, string(a.Source), a.SourceID, text(a.ProviderID), text(a.IncidentID), text(a.Product),
 		text(a.DetectionSource), text(a.RuleID), text(a.RuleName), text(a.Title), text(a.Description),
 		text(a.Category), text(string(a.Severity)), text(string(a.Status)), text(string(a.Verdict)),
-		text(a.Determination), e.strings(a.Tactics), e.strings(a.ThreatNames), e.techniques(a.Techniques),
-		e.entities(a.Entities), e.techniqueIDs(a.Techniques), e.allTactics(a), nanos(a.FirstActivity),
+		text(a.Determination), e.Strings(a.Tactics), e.Strings(a.ThreatNames), e.Techniques(a.Techniques),
+		e.Entities(a.Entities), e.TechniqueIDs(a.Techniques), e.AllTactics(a), nanos(a.FirstActivity),
 		nanos(a.LastActivity), nanos(a.Created), nanos(a.Updated), nanos(a.Resolved), text(a.URL))
 }
 

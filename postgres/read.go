@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -122,11 +123,11 @@ func (q *query) incidentWhere(f debrief.IncidentFilter) (string, error) {
 			return "", debrief.Errorf(debrief.EINVALID, "incident filter: %v", err)
 		}
 		// The id, or a sub-technique of it: jsonb's text has each id quoted.
-		conds = append(conds, linked+`(a.technique_ids @> `+q.arg(string(appendStrings(nil, []string{string(id)})))+
+		conds = append(conds, linked+`(a.technique_ids @> `+q.arg(string(storecodec.AppendStrings(nil, []string{string(id)}, noNUL)))+
 			`::jsonb OR strpos(a.technique_ids::text, `+q.arg(`"`+string(id)+`.`)+`) > 0))`)
 	}
 	if f.Tactic != "" {
-		conds = append(conds, linked+`a.all_tactics @> `+q.arg(string(appendStrings(nil, []string{f.Tactic})))+`::jsonb)`)
+		conds = append(conds, linked+`a.all_tactics @> `+q.arg(string(storecodec.AppendStrings(nil, []string{f.Tactic}, noNUL)))+`::jsonb)`)
 	}
 	if len(conds) == 0 {
 		return "", nil

@@ -171,7 +171,7 @@ type versionKey struct{ kind, id, hash string }
 
 func newWriter(ctx context.Context, tx pgx.Tx, tenant string) *writer {
 	return &writer{ctx: ctx, tx: tx, tenant: tenant, inc: map[string]*state{}, alerts: map[string]*state{},
-		links: map[[2]string]int{}, batch: &pgx.Batch{}, known: map[versionKey]bool{}}
+		links: map[[2]string]int{}, batch: &pgx.Batch{}, known: map[versionKey]bool{}, enc: newEncoder()}
 }
 
 // exec queues query, with the tenant as $1 and args from $2 on, to be sent

@@ -75,7 +75,7 @@ func (w *writer) insertAlert(a *debrief.Alert, p *alertPrep, next *state, partia
 		hash = ""
 		vals[2+18] = nil // entities: a partial record's go to partial_entities
 	}
-	w.alertRows = append(w.alertRows, noNULs(append(vals, w.enc.entities(partial), hash, next.sortAt, next.partial,
+	w.alertRows = append(w.alertRows, noNULs(append(vals, w.enc.Entities(partial), hash, next.sortAt, next.partial,
 		rawValue(a.Raw))))
 	if a.IncidentID != "" {
 		w.link(a.IncidentID, a.ID, linkByAlert)
@@ -134,7 +134,7 @@ func (w *writer) partial(a *debrief.Alert, p *alertPrep) error {
 	args := w.enc.content(nil, &stored.Alert)
 	if err := w.exec(`UPDATE alerts SET (`+contentColumns+`, partial_entities) = (`+params(2, 28)+
 		`) WHERE tenant = $1 AND id = $30`,
-		append(args, w.enc.entities(merged), a.ID)...); err != nil {
+		append(args, w.enc.Entities(merged), a.ID)...); err != nil {
 		return err
 	}
 	if cur.incidentID == "" && a.IncidentID != "" {

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
 )
 
 var awkward = []string{"", "plain", `quote " inside`, `back\slash`, "tab\tnew\nline", "\x00\x1f control",
@@ -39,15 +40,15 @@ func checkRoundTrip(t *testing.T, s string) {
 		Attributes: map[string]string{s: s, "path": s + "/x"}}, {Kind: debrief.EntityIP, ID: "192.0.2.1"}}
 	list := []string{s, "x", s}
 
-	gotT, err := parseTechniques(e.techniques(ts).(string))
+	gotT, err := storecodec.ParseTechniques(e.Techniques(ts).(string))
 	if err != nil || !reflect.DeepEqual(gotT, ts) {
 		t.Errorf("techniques with %q: got %+v, %v; want %+v", s, gotT, err, ts)
 	}
-	gotE, err := parseEntities(e.entities(es).(string))
+	gotE, err := storecodec.ParseEntities(e.Entities(es).(string))
 	if err != nil || !reflect.DeepEqual(gotE, es) {
 		t.Errorf("entities with %q: got %+v, %v; want %+v", s, gotE, err, es)
 	}
-	gotL, err := parseList(e.strings(list).(string))
+	gotL, err := storecodec.ParseList(e.Strings(list).(string))
 	if err != nil || !reflect.DeepEqual(gotL, list) {
 		t.Errorf("list with %q: got %q, %v; want %q", s, gotL, err, list)
 	}
@@ -63,12 +64,12 @@ func TestReaderFallback(t *testing.T) {
 		{"surrogate pair", `["\ud83d\udee1"]`, []string{"🛡"}},
 		{"empty", `[]`, nil},
 	} {
-		got, err := parseList(c.in)
+		got, err := storecodec.ParseList(c.in)
 		if err != nil || !reflect.DeepEqual(got, c.want) {
-			t.Errorf("%s: parseList(%s) = %q, %v; want %q", c.name, c.in, got, err, c.want)
+			t.Errorf("%s: storecodec.ParseList(%s) = %q, %v; want %q", c.name, c.in, got, err, c.want)
 		}
 	}
-	if _, err := parseList(`["unterminated`); err == nil {
+	if _, err := storecodec.ParseList(`["unterminated`); err == nil {
 		t.Error("parseList of broken JSON: no error")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
 )
 
 // querier is what reads need of *sql.DB and *sql.Tx.
@@ -113,7 +114,7 @@ func incidentWhere(f debrief.IncidentFilter) (string, []any, error) {
 	}
 	if f.Tactic != "" {
 		// The tactic as it appears inside a JSON array column.
-		needle := string(appendJSONString(nil, f.Tactic))
+		needle := string(storecodec.AppendJSONString(nil, f.Tactic, nil))
 		conds = append(conds, `EXISTS (SELECT 1 FROM incident_alerts ia JOIN alerts a ON a.id = ia.alert_id
 			WHERE ia.incident_id = i.id AND instr(a.all_tactics, ?) > 0)`)
 		args = append(args, needle)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
 )
 
 // scanner is *sql.Row or *sql.Rows.
@@ -74,19 +75,19 @@ func scanAlert(sc scanner) (*alertRow, error) {
 	}
 	a.Source, a.Severity, a.Status, a.Verdict = debrief.Source(src), debrief.Severity(sev), debrief.Status(st), debrief.Verdict(v)
 	var err error
-	if a.Tactics, err = parseList(tactics); err != nil {
+	if a.Tactics, err = storecodec.ParseList(tactics); err != nil {
 		return nil, fmt.Errorf("alert %s: %w", a.ID, err)
 	}
-	if a.ThreatNames, err = parseList(threats); err != nil {
+	if a.ThreatNames, err = storecodec.ParseList(threats); err != nil {
 		return nil, fmt.Errorf("alert %s: %w", a.ID, err)
 	}
-	if a.Techniques, err = parseTechniques(techs); err != nil {
+	if a.Techniques, err = storecodec.ParseTechniques(techs); err != nil {
 		return nil, fmt.Errorf("alert %s: %w", a.ID, err)
 	}
-	if a.Entities, err = parseEntities(ents); err != nil {
+	if a.Entities, err = storecodec.ParseEntities(ents); err != nil {
 		return nil, fmt.Errorf("alert %s: %w", a.ID, err)
 	}
-	if r.partial, err = parseEntities(partial); err != nil {
+	if r.partial, err = storecodec.ParseEntities(partial); err != nil {
 		return nil, fmt.Errorf("alert %s: %w", a.ID, err)
 	}
 	for i, p := range []*time.Time{&a.FirstActivity, &a.LastActivity, &a.Created, &a.Updated, &a.Resolved} {
@@ -200,11 +201,11 @@ func loadSummaries(ctx context.Context, q querier, ins []debrief.Incident) error
 		if err := rows.Scan(&inc, &alert, &techs, &tactics); err != nil {
 			return fmt.Errorf("summaries: %w", err)
 		}
-		tids, err := parseList(techs)
+		tids, err := storecodec.ParseList(techs)
 		if err != nil {
 			return fmt.Errorf("alert %s: %w", alert, err)
 		}
-		tas, err := parseList(tactics)
+		tas, err := storecodec.ParseList(tactics)
 		if err != nil {
 			return fmt.Errorf("alert %s: %w", alert, err)
 		}

@@ -149,6 +149,7 @@ type writer struct {
 func newWriter(ctx context.Context, tx *sql.Tx) *writer {
 	return &writer{
 		ctx:       ctx,
+		enc:       newEncoder(),
 		st:        &stmts{tx: tx, cache: map[string]*sql.Stmt{}},
 		inc:       map[string]*state{},
 		alerts:    map[string]*state{},
@@ -289,7 +290,7 @@ func (w *writer) load(into map[string]*state, ids []string, query string) error 
 	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := w.st.tx.QueryContext(w.ctx, query, w.enc.strings(ids))
+	rows, err := w.st.tx.QueryContext(w.ctx, query, w.enc.Strings(ids))
 	if err != nil {
 		return err
 	}

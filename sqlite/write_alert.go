@@ -79,7 +79,7 @@ func (w *writer) insertAlert(a *debrief.Alert, p *alertPrep, next *state, partia
 		isPartial, hash = 1, ""
 		vals[2+18] = nil // entities: a partial record's go to partial_entities
 	}
-	vals = append(vals, w.enc.entities(partial), hash, next.sortAt, isPartial, rawValue(a.Raw))
+	vals = append(vals, w.enc.Entities(partial), hash, next.sortAt, isPartial, rawValue(a.Raw))
 	if err := w.alertRows.add(w.ctx, w.st, vals...); err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (w *writer) partial(a *debrief.Alert, p *alertPrep) error {
 	merged := append(stored.partial, added...)
 	args := w.enc.content(nil, &stored.Alert)
 	if _, err := w.exec(`UPDATE alerts SET (`+contentColumns+`, partial_entities) = (`+params(28)+`) WHERE id = ?`,
-		append(args, w.enc.entities(merged), a.ID)...); err != nil {
+		append(args, w.enc.Entities(merged), a.ID)...); err != nil {
 		return err
 	}
 	if cur.incidentID == "" && a.IncidentID != "" {

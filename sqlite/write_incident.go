@@ -138,7 +138,7 @@ func (w *writer) unlink(incidentID, alertID string, origin int, keep []string) e
 	if incidentID == "" {
 		col, id, other = "alert_id", alertID, "incident_id"
 	}
-	keepList := w.enc.strings(keep)
+	keepList := w.enc.Strings(keep)
 	if keepList == nil {
 		keepList = "[]"
 	}
