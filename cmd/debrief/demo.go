@@ -163,21 +163,19 @@ func (a *app) demoAnalyses(ctx context.Context, st debrief.Store, dir string, en
 		out[name] = path
 		return writeOut(nil, path, func(w io.Writer) error { return encodeJSON(w, v) })
 	}
-	tr, err := trend.Analyse(ins, trend.Options{By: trend.ByTechnique, Now: end, Catalog: cat})
-	if err != nil {
-		return nil, fmt.Errorf("demo: trends: %w", err)
-	}
-	if err := write("trends", tr); err != nil {
+	// A short history may be too short to judge: the analysis says so and
+	// the demo goes on without it.
+	if tr, err := trend.Analyse(ins, trend.Options{By: trend.ByTechnique, Now: end, Catalog: cat}); err != nil {
+		a.note("demo: no trends: %v", err)
+	} else if err := write("trends", tr); err != nil {
 		return nil, err
 	}
 	if err := withHistory(ctx, st, ins); err != nil {
 		return nil, err
 	}
-	sk, err := skill.Analyse(ins, skill.Options{By: skill.ByTechnique, Catalog: cat})
-	if err != nil {
-		return nil, fmt.Errorf("demo: skills: %w", err)
-	}
-	if err := write("skills", sk); err != nil {
+	if sk, err := skill.Analyse(ins, skill.Options{By: skill.ByTechnique, Catalog: cat}); err != nil {
+		a.note("demo: no skills: %v", err)
+	} else if err := write("skills", sk); err != nil {
 		return nil, err
 	}
 	full := make([]*debrief.Incident, 0, len(ins))
