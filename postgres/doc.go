@@ -12,13 +12,15 @@
 // PgBouncer in transaction mode, add default_query_exec_mode=exec: pgx
 // otherwise keeps prepared statements per connection); other parameters,
 // such as search_path, are sent to the server as settings. A Store keeps
-// up to 8 connections.
+// up to 8 connections in a pgxpool pool (pool_max_conns=N in the DSN sets
+// another number, and the other pool_* parameters of pgxpool apply).
 //
 // # Tenants
 //
 // Every table has a tenant column that leads every key and index. A Store
 // reads and writes one tenant's rows: Open's is "default", OpenTenant
-// names another. A managed-security provider keeps its customers in one
+// names another, and ForTenant gives another tenant's store over the same
+// connections. A managed-security provider keeps its customers in one
 // database, each as a tenant, and none sees another's incidents.
 //
 // # Tokens, checkpoints and playbook runs

@@ -13,6 +13,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 //go:embed migrations/*.sql
@@ -24,8 +25,9 @@ const DefaultTenant = "default"
 // Store is a debrief.Store in a PostgreSQL database, holding one tenant's
 // data. Stores of several tenants may share a database.
 type Store struct {
-	pool      *pool
+	pool      *pgxpool.Pool
 	tenant    string
+	shared    bool // the pool belongs to the store ForTenant was called on
 	closeOnce sync.Once
 }
 
@@ -44,16 +46,31 @@ func OpenTenant(ctx context.Context, dsn, tenant string) (*Store, error) {
 	if tenant == "" {
 		return nil, debrief.Errorf(debrief.EINVALID, "open store: empty tenant")
 	}
-	cfg, err := pgx.ParseConfig(dsn)
+	cfg, err := poolConfig(dsn)
 	if err != nil {
 		return nil, debrief.Errorf(debrief.EINVALID, "open store: %v", err)
 	}
-	s := &Store{pool: newPool(cfg, maxConns), tenant: tenant}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", redact(cfg.ConnConfig), err)
+	}
+	s := &Store{pool: pool, tenant: tenant}
 	if err := s.migrate(ctx); err != nil {
-		s.pool.close()
-		return nil, fmt.Errorf("open store %s: %w", redact(cfg), err)
+		pool.Close()
+		return nil, fmt.Errorf("open store %s: %w", redact(cfg.ConnConfig), err)
 	}
 	return s, nil
+}
+
+// ForTenant returns the store of another tenant in the same database,
+// sharing s's connections: closing it does nothing, closing s closes both.
+// A server that holds many tenants opens one Store and serves each
+// request from the store of its token's tenant.
+func (s *Store) ForTenant(tenant string) (*Store, error) {
+	if tenant == "" {
+		return nil, debrief.Errorf(debrief.EINVALID, "open store: empty tenant")
+	}
+	return &Store{pool: s.pool, tenant: tenant, shared: true}, nil
 }
 
 // redact names the database without its password.
@@ -64,24 +81,14 @@ func redact(cfg *pgx.ConnConfig) string {
 // Tenant is the tenant whose data the store keeps.
 func (s *Store) Tenant() string { return s.tenant }
 
-// Close releases the store; closing it again does nothing. Connections in
-// use close when the call using them returns.
+// Close releases the store; closing it again does nothing. It waits for
+// the calls in progress to give their connections back. A store of
+// ForTenant leaves the shared connections open.
 func (s *Store) Close() error {
-	s.closeOnce.Do(s.pool.close)
-	return nil
-}
-
-// maxConns is how many connections a Store opens at most.
-const maxConns = 8
-
-// conn runs fn on a pooled connection.
-func (s *Store) conn(ctx context.Context, fn func(c *pgx.Conn) error) error {
-	c, err := s.pool.acquire(ctx)
-	if err != nil {
-		return err
+	if !s.shared {
+		s.closeOnce.Do(s.pool.Close)
 	}
-	defer s.pool.release(c)
-	return fn(c)
+	return nil
 }
 
 // migrationLock is the advisory lock that serialises migrations.
