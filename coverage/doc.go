@@ -23,9 +23,13 @@
 // Visibility (0–1) is the share of the data components that ATT&CK's v18
 // detection strategies use for T (through their analytics; a
 // sub-technique without its own falls back to its parent's) which the
-// team collects, as declared in a log-sources file. It is nil when no
-// log sources were declared or ATT&CK names none for T. Coverage, the
-// combination, is score/5 × visibility, or score/5 when visibility is nil.
+// team collects, as declared in a log-sources file. Entries of that file
+// may name data components, ATT&CK log source names, or Sigma log
+// sources (product/category/service), which an embedded, reviewed table
+// (sigma_logsources.yaml, see SigmaComponents) maps to data components.
+// It is nil when no log sources were declared or ATT&CK names none for T.
+// Coverage, the combination, is score/5 × visibility, or score/5 when
+// visibility is nil.
 //
 // A Profile weighs the techniques of a threat: observed in incidents,
 // used by groups or campaigns, declared in a Navigator layer, or all.

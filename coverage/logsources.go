@@ -30,9 +30,13 @@ type LogSources struct {
 	Components map[string]bool // data component ids
 }
 
-// ParseLogSources reads a YAML list whose items are strings (a data
-// component id or name, else a log source name) or mappings with the
-// fields of LogSource.
+// ParseLogSources reads a YAML list whose items are strings or mappings
+// with the fields of LogSource. A string is a data component id or name,
+// else a Sigma log source path ("process_creation",
+// "windows/process_creation", "windows/security": the part after the
+// product is a category when the Sigma table knows it, else a service),
+// else a log source name as ATT&CK's analytics write them
+// ("WinEventLog:Security").
 func ParseLogSources(data []byte, file string, cat *attack.Catalog) (*LogSources, error) {
 	var items []any
 	if err := yaml.Unmarshal(data, &items); err != nil {
@@ -44,6 +48,8 @@ func ParseLogSources(data []byte, file string, cat *attack.Catalog) (*LogSources
 		case string:
 			if dc, ok := cat.DataComponent(v); ok {
 				es = append(es, LogSource{DataComponent: dc.ID})
+			} else if e, ok := sigmaPath(v); ok {
+				es = append(es, e)
 			} else {
 				es = append(es, LogSource{Name: v})
 			}
@@ -61,8 +67,11 @@ func ParseLogSources(data []byte, file string, cat *attack.Catalog) (*LogSources
 	return NewLogSources(cat, es)
 }
 
-// NewLogSources resolves entries to data components. A data component the
-// catalog does not know is an error.
+// NewLogSources resolves entries to data components: by id or name, by
+// the Sigma table for entries with a product, category or service (see
+// SigmaComponents), by a category spelled as a component's name, and by
+// log source names and channels as ATT&CK's data components and analytics
+// list them. A data component the catalog does not know is an error.
 func NewLogSources(cat *attack.Catalog, es []LogSource) (*LogSources, error) {
 	ls := &LogSources{Entries: es, Components: map[string]bool{}}
 	for i, e := range es {
@@ -72,6 +81,11 @@ func NewLogSources(cat *attack.Catalog, es []LogSource) (*LogSources, error) {
 				return nil, fmt.Errorf("log source %d: data component %q: not in ATT&CK", i, e.DataComponent)
 			}
 			ls.Components[dc.ID] = true
+		}
+		if e.Product != "" || e.Category != "" || e.Service != "" {
+			for _, id := range SigmaComponents(debrief.LogSource{Product: e.Product, Category: e.Category, Service: e.Service}) {
+				ls.Components[id] = true
+			}
 		}
 	}
 	for _, dc := range cat.DataComponents() {
@@ -129,9 +143,12 @@ func (ls *LogSources) visibility(cat *attack.Catalog, id debrief.TechniqueID) *f
 }
 
 // Has reports whether the team collects what rule r reads: one of its log
-// sources matches an entry on every field the entry sets, or names (as a
-// category) a data component the team collects. With no entries, or a
-// rule that names no log source, it is true.
+// sources matches an entry on every field the entry sets, names (as a
+// category) a data component the team collects, or is had by the Sigma
+// table: a row matching it names a category (one kind of event) and the
+// team collects every data component of that row, or the row names only a
+// product and service (a whole log) and the team collects at least one of
+// them. With no entries, or a rule that names no log source, it is true.
 func (ls *LogSources) Has(cat *attack.Catalog, r *debrief.Rule) bool {
 	if ls == nil || len(r.LogSources) == 0 {
 		return true
@@ -147,6 +164,9 @@ func (ls *LogSources) Has(cat *attack.Catalog, r *debrief.Rule) bool {
 				return true
 			}
 		}
+		if ls.hasSigma(rs) {
+			return true
+		}
 	}
 	return false
 }
@@ -157,4 +177,22 @@ func matches(e LogSource, rs debrief.LogSource) bool {
 	}
 	eq := func(want, got string) bool { return want == "" || strings.EqualFold(want, got) }
 	return eq(e.Product, rs.Product) && eq(e.Category, rs.Category) && eq(e.Service, rs.Service) && eq(e.Name, rs.Name)
+}
+
+func (ls *LogSources) hasSigma(rs debrief.LogSource) bool {
+	for _, row := range table() {
+		if !row.matches(rs) {
+			continue
+		}
+		n := 0
+		for _, id := range row.DataComponents {
+			if ls.Components[id] {
+				n++
+			}
+		}
+		if n > 0 && (row.Category == "" || n == len(row.DataComponents)) {
+			return true
+		}
+	}
+	return false
 }
