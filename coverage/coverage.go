@@ -105,6 +105,9 @@ func Weight(r *debrief.Rule, includeDeprecated bool) float64 {
 		return 0
 	}
 	if r.Corpus == "navigator" {
+		if r.Score != nil {
+			return max(*r.Score, 0)
+		}
 		return 1
 	}
 	var w float64

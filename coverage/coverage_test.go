@@ -32,6 +32,10 @@ func TestScore(t *testing.T) {
 	building.Building = true
 	disabled := stableHigh("off", "T1059")
 	disabled.Enabled = false
+	declared := func(score *float64) debrief.Rule {
+		return debrief.Rule{ID: "navigator:team#0:T1059", Corpus: "navigator", Techniques: []debrief.TechniqueID{"T1059"}, Enabled: true, Score: score}
+	}
+	half, zero := 0.5, 0.0
 	tests := []struct {
 		name  string
 		rules []debrief.Rule
@@ -50,6 +54,9 @@ func TestScore(t *testing.T) {
 		{"deprecated does not count", []debrief.Rule{rule("a", debrief.RuleDeprecated, debrief.SeverityHigh, "T1059")}, "T1059", 0},
 		{"building block counts half", []debrief.Rule{building}, "T1059", 1.1},
 		{"disabled does not count", []debrief.Rule{disabled}, "T1059", 0},
+		{"layer entry without score weighs 1", []debrief.Rule{declared(nil)}, "T1059", 2.0},
+		{"layer entry at half its gradient weighs 0.5", []debrief.Rule{declared(&half)}, "T1059", 1.1},
+		{"layer entry weighing 0 does not count", []debrief.Rule{declared(&zero)}, "T1059", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -176,5 +183,27 @@ func TestIncident(t *testing.T) {
 	s := coverage.Section(got, coverage.Compute(team, coverage.Options{Catalog: catalog(t)}), nil)
 	if s.ID != "coverage" || len(s.Tables[0].Rows) != 3 || s.Scores == nil {
 		t.Errorf("section %+v", s)
+	}
+}
+
+func TestLayerProfile(t *testing.T) {
+	w := func(v float64) *float64 { return &v }
+	decl := func(score *float64, ids ...debrief.TechniqueID) debrief.Rule {
+		return debrief.Rule{Corpus: "navigator", Techniques: ids, Enabled: true, Score: score}
+	}
+	p := coverage.Layer("team.json", []debrief.Rule{
+		decl(w(0.25), "T1059.001"),
+		decl(nil, "T1566"),
+		decl(w(0), "T1190"),
+		decl(w(0.4), "T1021"), decl(w(0.8), "T1021"), // listed twice: the higher
+	})
+	want := map[debrief.TechniqueID]float64{"T1059.001": 0.25, "T1566": 1, "T1021": 0.8}
+	if p.Name != "layer:team.json" || len(p.Weights) != len(want) {
+		t.Fatalf("profile %+v", p)
+	}
+	for id, v := range want {
+		if p.Weights[id] != v {
+			t.Errorf("%s weighs %v, want %v", id, p.Weights[id], v)
+		}
 	}
 }

@@ -8,7 +8,13 @@
 //	        (deprecated and unsupported rules count only with
 //	        Options.IncludeDeprecated, at 0.3; disabled rules never)
 //	level:  critical and high 1, medium 0.8, low 0.6, informational 0.3,
-//	        unknown 0.8; Navigator layer entries weigh 1
+//	        unknown 0.8
+//
+// Coverage declared in a Navigator layer (rules/navigator) weighs what the
+// layer declares instead: the entry's score placed on the layer's
+// gradient, (score − minValue)/(maxValue − minValue) clamped to 0–1, or 1
+// for an enabled entry without a score; disabled entries do not count.
+// A layer:FILE threat profile weighs its techniques the same way.
 //
 // For a technique T, D is the sum of the weights of the rules tagged with
 // T and P half the sum over the rules tagged with one of T's

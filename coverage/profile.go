@@ -106,19 +106,24 @@ func used(cat *attack.Catalog, kind string, names []string, of func(string) []at
 }
 
 // Layer weighs the techniques of declared rules (a Navigator layer read
-// by rules/navigator) by their score, or 1 when they have none.
+// by rules/navigator) by the weight the layer declares, as is: Score, the
+// entry's score placed on the layer's gradient (0–1), or 1 when the rule
+// has none. A technique listed several times weighs its highest.
 func Layer(name string, rs []debrief.Rule) Profile {
 	p := Profile{Name: "layer:" + name, Weights: map[debrief.TechniqueID]float64{}}
 	for _, r := range rs {
 		w := 1.0
 		if r.Score != nil {
-			w = *r.Score
+			w = min(max(*r.Score, 0), 1)
+		}
+		if w == 0 {
+			continue
 		}
 		for _, id := range r.Techniques {
-			p.Weights[id] = max(p.Weights[id], w)
+			p.Weights[id] = max(p.Weights[id], roundTo(w, 1000))
 		}
 	}
-	return p.normalise()
+	return p
 }
 
 // All weighs every active technique and sub-technique of the domain 1.

@@ -64,7 +64,10 @@ coverage, suggesting rules from a reference corpus (--suggest-from).
 
 Threat profiles: all (default), observed (incidents in the store over --window),
 attributed (the ATT&CK groups those incidents were confidently attributed to),
-group:G0016,APT29, campaign:C0024, layer:FILE.
+group:G0016,APT29, campaign:C0024, layer:FILE. A Navigator layer (as
+layer:FILE or among --rules) weighs each enabled technique by its score placed
+on the layer's gradient (minValue 0, maxValue 1; 0–100 without a gradient),
+or 1 without a score; disabled techniques are left out.
 Invalid rule files are reported on stderr and skipped (exit code 3).`,
 		Example: `  debrief coverage --rules detections/
   debrief coverage --rules sigma/rules --threat group:APT29 --log-sources sources.yaml

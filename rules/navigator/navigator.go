@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -46,9 +47,10 @@ func Layers(data []byte, file string) ([]*navigator.Layer, error) {
 }
 
 // Decode reads a layer file: one rule per technique (a technique listed
-// under several tactics is one rule with those tactics). Entries that are
-// disabled or scored 0 or less declare no coverage and are left out; an
-// entry without a score counts, with a nil Score.
+// under several tactics is one rule with those tactics, and its highest
+// weight). Each rule's Score is the weight the layer declares for its
+// technique, 0–1 (see Weight); entries that are disabled, or whose weight
+// is 0, declare nothing and are left out.
 func Decode(data []byte, file string) ([]debrief.Rule, error) {
 	ls, err := Layers(data, file)
 	if err != nil {
@@ -72,7 +74,8 @@ func layerRules(l *navigator.Layer, file string, n int) ([]debrief.Rule, error) 
 	var out []debrief.Rule
 	at := map[debrief.TechniqueID]int{}
 	for i, t := range l.Techniques {
-		if t.Enabled != nil && !*t.Enabled || t.Score != nil && *t.Score <= 0 {
+		w := Weight(l, t)
+		if w == 0 {
 			continue
 		}
 		id, ok := rules.TechniqueTag(t.TechniqueID)
@@ -90,11 +93,39 @@ func layerRules(l *navigator.Layer, file string, n int) ([]debrief.Rule, error) 
 		if t.Tactic != "" {
 			r.Tactics = append(r.Tactics, t.Tactic)
 		}
-		if t.Score != nil && (r.Score == nil || *t.Score > *r.Score) {
-			r.Score = navigator.Score(*t.Score)
+		if r.Score == nil || w > *r.Score {
+			r.Score = navigator.Score(w)
 		}
 	}
 	return out, nil
+}
+
+// DefaultGradient is the score range the Navigator colours a layer by
+// when the layer names none.
+var DefaultGradient = navigator.Gradient{MinValue: 0, MaxValue: 100}
+
+// Weight is what a layer declares for one of its entries, 0–1: 0 for a
+// disabled entry; 1 for an enabled entry without a score; else the score
+// placed on the layer's gradient, (score − minValue) / (maxValue −
+// minValue), clamped to 0–1 (a score at or below minValue weighs 0, one at
+// or above maxValue 1). A layer without a gradient, or with an empty
+// range, uses the Navigator's default range 0–100.
+func Weight(l *navigator.Layer, t navigator.Technique) float64 {
+	if t.Enabled != nil && !*t.Enabled {
+		return 0
+	}
+	if t.Score == nil {
+		return 1
+	}
+	g := DefaultGradient
+	if l.Gradient != nil && l.Gradient.MaxValue > l.Gradient.MinValue {
+		g = *l.Gradient
+	}
+	w := (*t.Score - g.MinValue) / (g.MaxValue - g.MinValue)
+	if math.IsNaN(w) {
+		return 0
+	}
+	return math.Round(min(max(w, 0), 1)*1000) / 1000
 }
 
 func cmpOr(a, b string) string {

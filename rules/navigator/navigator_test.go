@@ -10,6 +10,7 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/internal/testutil"
+	nav "github.com/debrief-dev/debrief/render/navigator"
 	"github.com/debrief-dev/debrief/rules"
 	"github.com/debrief-dev/debrief/rules/navigator"
 	"github.com/debrief-dev/debrief/rules/sigma"
@@ -46,11 +47,17 @@ func TestDecode(t *testing.T) {
 		got = append(got, row{r.Techniques, r.Unknown, r.Tactics, s})
 	}
 	want := []row{
-		{[]debrief.TechniqueID{"T1059.001"}, nil, []string{"execution"}, 3},
-		{[]debrief.TechniqueID{"T1059.001"}, nil, []string{"execution"}, 1}, // T1086, revoked
-		// T1685 (ATT&CK v19) reads as v18's T1562.001 (attack.V19ToV18).
-		{[]debrief.TechniqueID{"T1562.001"}, nil, []string{"defense-evasion"}, -1},
-		{[]debrief.TechniqueID{"T1548.002"}, nil, []string{"defense-evasion", "privilege-escalation"}, 5},
+		// Scores on the gradient 1–5: 3 → 0.5, 2 → 0.25; disabled T1003 and
+		// T1566 and T1190 (at or below minValue) are left out; 9 is
+		// clamped to 1.
+		{[]debrief.TechniqueID{"T1059.001"}, nil, []string{"execution"}, 0.5},
+		{[]debrief.TechniqueID{"T1059.001"}, nil, []string{"execution"}, 0.25}, // T1086, revoked
+		{[]debrief.TechniqueID{"T1021"}, nil, []string{"lateral-movement"}, 1},
+		// T1685 (ATT&CK v19) reads as v18's T1562.001 (attack.V19ToV18);
+		// no score: 1.
+		{[]debrief.TechniqueID{"T1562.001"}, nil, []string{"defense-evasion"}, 1},
+		// No gradient: the Navigator's 0–100; the higher of its two entries.
+		{[]debrief.TechniqueID{"T1548.002"}, nil, []string{"defense-evasion", "privilege-escalation"}, 0.5},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %+v", got)
@@ -104,5 +111,35 @@ func TestSigmaPublishedLayer(t *testing.T) {
 	// Fortinet rules newer than the layer.
 	if len(onlyTheirs) > 0 || !slices.Equal(onlyMine, []debrief.TechniqueID{"T1686.002"}) {
 		t.Errorf("layer %d techniques, ours %d; only in the layer %v; only ours %v", len(theirs), len(mine), onlyTheirs, onlyMine)
+	}
+}
+
+func TestWeight(t *testing.T) {
+	on, off := true, false
+	f := func(v float64) *float64 { return &v }
+	grad := &nav.Gradient{MinValue: 10, MaxValue: 20}
+	tests := []struct {
+		name     string
+		gradient *nav.Gradient
+		tech     nav.Technique
+		want     float64
+	}{
+		{"no score", grad, nav.Technique{}, 1},
+		{"no score, enabled", grad, nav.Technique{Enabled: &on}, 1},
+		{"disabled", grad, nav.Technique{Enabled: &off, Score: f(20)}, 0},
+		{"mid gradient", grad, nav.Technique{Score: f(15)}, 0.5},
+		{"at minValue", grad, nav.Technique{Score: f(10)}, 0},
+		{"below minValue", grad, nav.Technique{Score: f(3)}, 0},
+		{"above maxValue", grad, nav.Technique{Score: f(146)}, 1},
+		{"no gradient: 0–100", nil, nav.Technique{Score: f(25)}, 0.25},
+		{"empty range: 0–100", &nav.Gradient{MinValue: 5, MaxValue: 5}, nav.Technique{Score: f(50)}, 0.5},
+		{"negative score", nil, nav.Technique{Score: f(-4)}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := navigator.Weight(&nav.Layer{Gradient: tc.gradient}, tc.tech); got != tc.want {
+				t.Errorf("weight %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
