@@ -61,15 +61,12 @@ layer scored by the worst gap ratio of each technique).`,
 			if opts.Catalog, err = a.catalog(); err != nil {
 				return err
 			}
-			ins, err := st.Incidents(cmd.Context(), f)
+			ins, err := incidentsWithHistory(cmd.Context(), st, f)
 			if err != nil {
 				return err
 			}
 			if len(ins) == 0 {
 				return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
-			}
-			if err := withHistory(cmd.Context(), st, ins); err != nil {
-				return err
 			}
 			res, err := skill.Analyse(ins, opts)
 			if err != nil {
@@ -89,9 +86,27 @@ layer scored by the worst gap ratio of each technique).`,
 	return cmd
 }
 
+// incidentsWithHistory lists the incidents matching f with their history
+// and comments: in a few queries per chunk of incidents when the store is a
+// debrief.IncidentScanner, else one Store.Incident per incident.
+func incidentsWithHistory(ctx context.Context, st debrief.Store, f debrief.IncidentFilter) ([]debrief.Incident, error) {
+	if sc, ok := st.(debrief.IncidentScanner); ok {
+		var ins []debrief.Incident
+		err := sc.ScanIncidents(ctx, f, debrief.ScanOptions{History: true}, func(in *debrief.Incident) error {
+			ins = append(ins, *in)
+			return nil
+		})
+		return ins, err
+	}
+	ins, err := st.Incidents(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return ins, withHistory(ctx, st, ins)
+}
+
 // withHistory fills the history and comments of incidents listed without
-// them, one incident at a time. (A store method that lists them with their
-// history would make this one query.)
+// them, one incident at a time.
 func withHistory(ctx context.Context, st debrief.Store, ins []debrief.Incident) error {
 	for i := range ins {
 		if ins[i].History != nil || ins[i].Comments != nil {
