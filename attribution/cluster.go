@@ -48,6 +48,8 @@ type Campaign struct {
 	Last       time.Time             `json:"last"`
 	Indicators []string              `json:"indicators"` // the shared infrastructure that joined them, kind:value
 	Techniques []debrief.TechniqueID `json:"techniques"` // the union of the incidents' techniques
+	// Evidence is what the incidents show together, for Model.Rank.
+	Evidence Evidence `json:"-"`
 }
 
 // indicators returns an incident's adversary-side infrastructure: public
@@ -91,61 +93,116 @@ func indicators(in *debrief.Incident) []string {
 // Cluster groups incidents (with their alerts) into campaigns: incidents
 // that share an indicator and lie within the window of each other join, and
 // joining is transitive. Incidents that share nothing stay alone and are
-// not returned. Campaigns come oldest first.
+// not returned. Campaigns come oldest first. It is NewClusterer, Add for
+// each incident, then Campaigns.
 func Cluster(incidents []*debrief.Incident, opts ClusterOptions) []Campaign {
-	opts = opts.withDefaults()
-	n := len(incidents)
-	keys := make([][]string, n)
-	seen := map[string][]int{}
-	for i, in := range incidents {
-		keys[i] = indicators(in)
-		for _, k := range keys[i] {
-			seen[k] = append(seen[k], i)
+	c := NewClusterer(opts)
+	for _, in := range incidents {
+		c.Add(in)
+	}
+	return c.Campaigns()
+}
+
+// Clusterer clusters incidents added one at a time, as a store streams
+// them: it keeps of each only what clustering and attribution need (its
+// id, creation time, verdict and indicators, and the evidence of those
+// with indicators), never the incident itself. Indicators are interned
+// and indexed by the incidents that show them, so clustering only
+// compares incidents that share one (blocking), never all pairs.
+type Clusterer struct {
+	opts  ClusterOptions
+	recs  []clusterRec
+	ind   map[string]int32 // indicator → index
+	names []string         // index → indicator
+	post  [][]int32        // indicator → incidents showing it, in the order added
+}
+
+type clusterRec struct {
+	id      string
+	created time.Time
+	benign  bool
+	ev      *Evidence // nil without indicators: it can join nothing
+}
+
+// NewClusterer returns an empty Clusterer.
+func NewClusterer(opts ClusterOptions) *Clusterer {
+	return &Clusterer{opts: opts.withDefaults(), ind: map[string]int32{}}
+}
+
+// Add adds an incident with its alerts. It does not keep in.
+func (c *Clusterer) Add(in *debrief.Incident) {
+	i := int32(len(c.recs))
+	r := clusterRec{id: in.ID, created: in.Times.Created,
+		benign: in.Verdict == debrief.VerdictBenignPositive || in.Verdict == debrief.VerdictFalsePositive}
+	keys := indicators(in)
+	if len(keys) > 0 {
+		ev := EvidenceOf(in)
+		r.ev = &ev
+	}
+	for _, k := range keys {
+		f, ok := c.ind[k]
+		if !ok {
+			f = int32(len(c.names))
+			c.ind[k] = f
+			c.names = append(c.names, k)
+			c.post = append(c.post, nil)
 		}
+		c.post[f] = append(c.post[f], i)
 	}
-	limit := max(10, int(opts.MaxShare*float64(n)))
-	parent := make([]int, n)
+	c.recs = append(c.recs, r)
+}
+
+// Len is the number of incidents added.
+func (c *Clusterer) Len() int { return len(c.recs) }
+
+// Campaigns clusters the incidents added so far.
+func (c *Clusterer) Campaigns() []Campaign {
+	n := len(c.recs)
+	limit := max(10, int(c.opts.MaxShare*float64(n)))
+	parent := make([]int32, n)
 	for i := range parent {
-		parent[i] = i
+		parent[i] = int32(i)
 	}
-	find := func(i int) int {
+	find := func(i int32) int32 {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
 		}
 		return i
 	}
-	shared := map[int][]string{}
-	for k, idx := range seen {
+	shared := map[int32][]int32{} // incident → indicators that joined it to an earlier one
+	for k, idx := range c.post {
 		if len(idx) < 2 || len(idx) > limit {
 			continue
 		}
-		slices.SortFunc(idx, func(a, b int) int { return incidents[a].Times.Created.Compare(incidents[b].Times.Created) })
-		if !adversarial(incidents, idx, opts) {
+		idx = slices.Clone(idx)
+		slices.SortFunc(idx, func(a, b int32) int { return c.recs[a].created.Compare(c.recs[b].created) })
+		if !c.adversarial(idx) {
 			continue
 		}
 		for j := 1; j < len(idx); j++ {
-			a, b := incidents[idx[j-1]], incidents[idx[j]]
-			if b.Times.Created.Sub(a.Times.Created) > opts.Window {
+			if c.recs[idx[j]].created.Sub(c.recs[idx[j-1]].created) > c.opts.Window {
 				continue
 			}
 			ra, rb := find(idx[j-1]), find(idx[j])
 			if ra != rb {
 				parent[rb] = ra
 			}
-			shared[idx[j]] = append(shared[idx[j]], k)
+			shared[idx[j]] = append(shared[idx[j]], int32(k))
 		}
 	}
-	groups := map[int][]int{}
-	for i := range incidents {
-		groups[find(i)] = append(groups[find(i)], i)
+	groups := map[int32][]int32{}
+	for i := range c.recs {
+		if c.recs[i].ev != nil {
+			r := find(int32(i))
+			groups[r] = append(groups[r], int32(i))
+		}
 	}
 	var out []Campaign
 	for _, members := range groups {
-		if len(members) < 2 {
-			continue
+		if len(members) > 1 {
+			out = append(out, c.campaign(members, shared))
 		}
-		out = append(out, campaign(incidents, members, shared))
 	}
 	slices.SortFunc(out, func(a, b Campaign) int { return cmp.Or(a.First.Compare(b.First), strings.Compare(a.ID, b.ID)) })
 	return out
@@ -154,47 +211,48 @@ func Cluster(incidents []*debrief.Incident, opts ClusterOptions) []Campaign {
 // adversarial reports whether an indicator shared by the incidents idx
 // (sorted by time) looks like an adversary's: seen over at most MaxSpan,
 // and not mostly in incidents the team closed as benign or false positive.
-func adversarial(incidents []*debrief.Incident, idx []int, opts ClusterOptions) bool {
-	first, last := incidents[idx[0]].Times.Created, incidents[idx[len(idx)-1]].Times.Created
-	if last.Sub(first) > opts.MaxSpan {
+func (c *Clusterer) adversarial(idx []int32) bool {
+	first, last := c.recs[idx[0]].created, c.recs[idx[len(idx)-1]].created
+	if last.Sub(first) > c.opts.MaxSpan {
 		return false
 	}
 	benign := 0
 	for _, i := range idx {
-		if v := incidents[i].Verdict; v == debrief.VerdictBenignPositive || v == debrief.VerdictFalsePositive {
+		if c.recs[i].benign {
 			benign++
 		}
 	}
 	return 2*benign <= len(idx)
 }
 
-func campaign(incidents []*debrief.Incident, members []int, shared map[int][]string) Campaign {
-	slices.SortFunc(members, func(a, b int) int {
-		return cmp.Or(incidents[a].Times.Created.Compare(incidents[b].Times.Created), strings.Compare(incidents[a].ID, incidents[b].ID))
+func (c *Clusterer) campaign(members []int32, shared map[int32][]int32) Campaign {
+	slices.SortFunc(members, func(a, b int32) int {
+		return cmp.Or(c.recs[a].created.Compare(c.recs[b].created), strings.Compare(c.recs[a].id, c.recs[b].id))
 	})
-	c := Campaign{ID: "campaign:" + incidents[members[0]].ID}
+	cp := Campaign{ID: "campaign:" + c.recs[members[0]].id}
 	var inds []string
-	var techs []debrief.TechniqueID
+	var ev Evidence
 	for _, i := range members {
-		in := incidents[i]
-		c.Incidents = append(c.Incidents, in.ID)
-		if c.First.IsZero() || in.Times.Created.Before(c.First) {
-			c.First = in.Times.Created
+		r := &c.recs[i]
+		cp.Incidents = append(cp.Incidents, r.id)
+		if cp.First.IsZero() || r.created.Before(cp.First) {
+			cp.First = r.created
 		}
-		if in.Times.Created.After(c.Last) {
-			c.Last = in.Times.Created
+		if r.created.After(cp.Last) {
+			cp.Last = r.created
 		}
-		inds = append(inds, shared[i]...)
-		for _, a := range in.Alerts {
-			for _, t := range a.Techniques {
-				techs = append(techs, t.ID)
-			}
+		for _, k := range shared[i] {
+			inds = append(inds, c.names[k])
 		}
+		ev.Techniques = append(ev.Techniques, r.ev.Techniques...)
+		ev.Names = append(ev.Names, r.ev.Names...)
+		ev.FileNames = append(ev.FileNames, r.ev.FileNames...)
 	}
 	slices.Sort(inds)
-	slices.Sort(techs)
-	c.Indicators, c.Techniques = slices.Compact(inds), slices.Compact(techs)
-	return c
+	cp.Indicators = slices.Compact(inds)
+	cp.Evidence = ev.compact()
+	cp.Techniques = cp.Evidence.Techniques
+	return cp
 }
 
 // AdjustedRandIndex compares two labellings of the same items (label per

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
@@ -112,5 +114,44 @@ func clusterSeed(t *testing.T, seed uint64) {
 	}
 	if ari < 0.9 {
 		t.Errorf("adjusted Rand index %.3f, want ≥ 0.9", ari)
+	}
+}
+
+// TestClustererKeepsNoIncident adds incidents that are changed right
+// after, as a store's scan reuses them, and wants the campaigns of the
+// incidents as added.
+func TestClustererKeepsNoIncident(t *testing.T) {
+	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	mk := func(id string, d int, ip, hash string) *debrief.Incident {
+		return &debrief.Incident{ID: id, Times: debrief.Times{Created: day.AddDate(0, 0, d)}, Alerts: []debrief.Alert{{
+			Techniques: []debrief.Technique{{ID: "T1566.001"}},
+			Entities: []debrief.Entity{{Kind: debrief.EntityIP, ID: ip},
+				{Kind: debrief.EntityFile, ID: "f", Attributes: map[string]string{"sha256": hash}}},
+		}}}
+	}
+	ins := []*debrief.Incident{
+		mk("a", 0, "203.0.113.7", "aa"), mk("b", 3, "203.0.113.7", "bb"), mk("c", 5, "198.51.100.1", "bb"),
+		mk("d", 70, "192.0.2.9", "aa"), mk("e", 1, "10.0.0.1", "ee"), mk("f", 2, "10.0.0.1", "ff"),
+	}
+	want := attribution.Cluster(ins, attribution.ClusterOptions{})
+	cl := attribution.NewClusterer(attribution.ClusterOptions{})
+	scratch := &debrief.Incident{}
+	for _, in := range ins {
+		*scratch = *in
+		cl.Add(scratch)
+		scratch.Alerts = nil
+		scratch.ID = "changed"
+	}
+	got := cl.Campaigns()
+	if len(got) != 1 || !slices.Equal(got[0].Incidents, []string{"a", "b", "c"}) ||
+		!slices.Equal(got[0].Indicators, []string{"ip:203.0.113.7", "sha256:bb"}) ||
+		!slices.Equal(got[0].Techniques, []debrief.TechniqueID{"T1566.001"}) {
+		t.Fatalf("campaigns %+v: want a, b, c joined by the public IP and the hash (d shares a hash with a 70 days later, out of the window; e and f share a private IP)", got)
+	}
+	if !slices.EqualFunc(got, want, func(a, b attribution.Campaign) bool { return slices.Equal(a.Incidents, b.Incidents) }) {
+		t.Errorf("Clusterer %v, Cluster %v", got, want)
+	}
+	if cl.Len() != len(ins) {
+		t.Errorf("Len %d, want %d", cl.Len(), len(ins))
 	}
 }

@@ -151,7 +151,12 @@ func EvidenceOf(incidents ...*debrief.Incident) Evidence {
 			}
 		}
 	}
-	for _, s := range []*[]string{&ev.Names, &ev.FileNames} {
+	return ev.compact()
+}
+
+// compact sorts the evidence's lists and drops repeats.
+func (ev Evidence) compact() Evidence {
+	for _, s := range []*[]string{&ev.Software, &ev.Groups, &ev.Names, &ev.FileNames} {
 		slices.Sort(*s)
 		*s = slices.Compact(*s)
 	}

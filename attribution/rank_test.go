@@ -1,6 +1,7 @@
 package attribution
 
 import (
+	"cmp"
 	"slices"
 	"testing"
 
@@ -117,10 +118,30 @@ func BenchmarkRank(b *testing.B) {
 	c, _ := cat.Campaign("C0024")
 	ev := Evidence{Techniques: c.Techniques[:len(c.Techniques)/2], Software: c.Software}
 	b.ReportAllocs()
-	b.ReportMetric(float64(m.Candidates()), "candidates")
 	for b.Loop() {
 		m.Rank(ev, 10)
 	}
+	b.ReportMetric(float64(m.Candidates()), "candidates")
+}
+
+// BenchmarkRankBaseline ranks the same evidence by plain weighted
+// Jaccard similarity, the simplest ranker of the evaluation.
+func BenchmarkRankBaseline(b *testing.B) {
+	m := model(b)
+	c, _ := embedded(b).Campaign("C0024")
+	ev := Evidence{Techniques: c.Techniques[:len(c.Techniques)/2], Software: c.Software}
+	b.ReportAllocs()
+	for b.Loop() {
+		q := m.compile(ev)
+		s := make([]float64, len(m.cands))
+		jaccard(m, q, s)
+		order := make([]int, len(s))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(x, y int) int { return cmp.Compare(s[y], s[x]) })
+	}
+	b.ReportMetric(float64(m.Candidates()), "candidates")
 }
 
 func BenchmarkNew(b *testing.B) {
