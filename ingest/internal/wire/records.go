@@ -104,7 +104,10 @@ type splitter struct {
 	stopped    bool
 }
 
-func (s *splitter) emit(it Item) bool {
+func (s *splitter) emit(it Item) bool { return s.emitChecked(it, false) }
+
+// emitChecked emits it; utf8ok says validEnd has checked its UTF-8.
+func (s *splitter) emitChecked(it Item, utf8ok bool) bool {
 	if s.stopped {
 		return false
 	}
@@ -112,7 +115,7 @@ func (s *splitter) emit(it Item) bool {
 	it.Index = s.index
 	if it.Err == nil && len(it.Raw) > MaxRecord {
 		it.Err, it.Raw = fmt.Errorf("record is %d bytes, more than the %d MiB limit", len(it.Raw), MaxRecord>>20), nil
-	} else if it.Err == nil && !utf8.Valid(it.Raw) {
+	} else if it.Err == nil && !utf8ok && !utf8.Valid(it.Raw) {
 		it.Err, it.Raw = errors.New("record is not valid UTF-8"), nil
 	}
 	if !s.yield(it) {
@@ -324,12 +327,19 @@ func lines(br *bufio.Reader, containers []Container, yield func(Item) bool) {
 }
 
 func (s *splitter) line(dec *jsontext.Decoder, t []byte, n int) {
+	if t[0] == '{' {
+		// Fast path: a well-formed object that names no container is
+		// one record; validEnd checks it in one pass, UTF-8 included.
+		if end, ok, _ := validEnd(t, 0); ok && end == len(t) && !s.mayContain(t) {
+			s.emitChecked(Item{Raw: t, Line: n}, true)
+			return
+		}
+	}
 	if t[0] != '{' && t[0] != '[' || !jsontext.Value(t).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)) {
 		s.emit(Item{Err: fmt.Errorf("line is not a complete JSON object (truncated or not JSON)"), Line: n})
 		return
 	}
 	if t[0] == '{' && !s.mayContain(t) {
-		// Fast path: an object that names no container is one record.
 		s.emit(Item{Raw: t, Line: n})
 		return
 	}

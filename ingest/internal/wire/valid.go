@@ -1,0 +1,274 @@
+package wire
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"unicode/utf8"
+)
+
+// validEnd checks the JSON value that starts at b[i] (after white space)
+// and returns the index just past it. ok is true only for a value that
+// jsontext accepts too and whose strings are valid UTF-8, so that the
+// splitter can trust it without asking jsontext. Anything else (a syntax
+// error, a value that runs off the end of b, invalid UTF-8, an escaped
+// surrogate, nesting deeper than 64) gives ok false, and the caller lets
+// jsontext read the value, which both decides and words the error: this is
+// the fast path of well-formed input, not a second judge.
+//
+// incomplete reports that b ended inside the value: more input may make
+// it whole.
+func validEnd(b []byte, i int) (end int, ok, incomplete bool) {
+	var stack [64]byte
+	depth := 0
+	var good bool
+value:
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return 0, false, true
+	}
+	switch c := b[i]; {
+	case c == '{':
+		i = skipSpace(b, i+1)
+		if i < len(b) && b[i] == '}' {
+			i++
+			goto after
+		}
+		if depth == len(stack) {
+			return 0, false, false
+		}
+		stack[depth] = '{'
+		depth++
+		goto name
+	case c == '[':
+		i = skipSpace(b, i+1)
+		if i < len(b) && b[i] == ']' {
+			i++
+			goto after
+		}
+		if depth == len(stack) {
+			return 0, false, false
+		}
+		stack[depth] = '['
+		depth++
+		goto value
+	case c == '"':
+		if i, good = validString(b, i); !good {
+			return 0, false, i < 0
+		}
+		goto after
+	case c == 't':
+		i, good = literal(b, i, "true")
+	case c == 'f':
+		i, good = literal(b, i, "false")
+	case c == 'n':
+		i, good = literal(b, i, "null")
+	case c == '-' || c >= '0' && c <= '9':
+		i, good = validNumber(b, i)
+	default:
+		return 0, false, false
+	}
+	if !good {
+		return 0, false, i < 0
+	}
+	goto after
+name:
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return 0, false, true
+	}
+	if b[i] != '"' {
+		return 0, false, false
+	}
+	if i, good = validString(b, i); !good {
+		return 0, false, i < 0
+	}
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return 0, false, true
+	}
+	if b[i] != ':' {
+		return 0, false, false
+	}
+	i++
+	goto value
+after:
+	if depth == 0 {
+		return i, true, false
+	}
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return 0, false, true
+	}
+	switch b[i] {
+	case ',':
+		i++
+		if stack[depth-1] == '{' {
+			goto name
+		}
+		goto value
+	case '}', ']':
+		if b[i] != stack[depth-1]+2 { // '{'+2 is '}', '['+2 is ']'
+			return 0, false, false
+		}
+		depth--
+		i++
+		goto after
+	}
+	return 0, false, false
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// literal checks that b[i:] starts with want. A negative index means b
+// ended first.
+func literal(b []byte, i int, want string) (int, bool) {
+	n := len(want)
+	if len(b)-i < n {
+		if string(b[i:]) == want[:len(b)-i] {
+			return -1, false
+		}
+		return 0, false
+	}
+	if string(b[i:i+n]) != want {
+		return 0, false
+	}
+	return i + n, true
+}
+
+// validNumber checks the JSON number at b[i]; a negative index means b
+// ended inside it (or right after it: the next byte decides).
+func validNumber(b []byte, i int) (int, bool) {
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(b):
+		return -1, false
+	case b[i] == '0':
+		i++
+	case b[i] >= '1' && b[i] <= '9':
+		i = digits(b, i+1)
+	default:
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		j := digits(b, i+1)
+		if j == i+1 {
+			if j >= len(b) {
+				return -1, false
+			}
+			return 0, false
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digits(b, i)
+		if j == i {
+			if j >= len(b) {
+				return -1, false
+			}
+			return 0, false
+		}
+		i = j
+	}
+	if i >= len(b) {
+		return -1, false // "12" at the end of b may go on with "34"
+	}
+	return i, true
+}
+
+func digits(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// validString checks the string that opens at b[i] (a quote): escapes,
+// no control characters, valid UTF-8. It looks at eight bytes at a time
+// for a byte that needs a look: a quote, a backslash, a control character
+// or a non-ASCII byte. A negative index means b ended inside the string.
+func validString(b []byte, i int) (int, bool) {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	j := i + 1
+	for j < len(b) {
+		if j+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[j:])
+			m := (special(x) | (x-lo*0x20)&^x | x) & hi
+			if m == 0 {
+				j += 8
+				continue
+			}
+			j += bits.TrailingZeros64(m) >> 3
+		}
+		switch c := b[j]; {
+		case c == '"':
+			return j + 1, true
+		case c == '\\':
+			if j+1 >= len(b) {
+				return -1, false
+			}
+			switch b[j+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				j += 2
+			case 'u':
+				if j+6 > len(b) {
+					return -1, false
+				}
+				r, ok := hex4(b[j+2 : j+6])
+				if !ok || r >= 0xd800 && r <= 0xdfff {
+					return 0, false // surrogates: jsontext decides
+				}
+				j += 6
+			default:
+				return 0, false
+			}
+		case c < 0x20:
+			return 0, false
+		case c < utf8.RuneSelf:
+			j++
+		default:
+			r, n := utf8.DecodeRune(b[j:])
+			if r == utf8.RuneError && n <= 1 {
+				if !utf8.FullRune(b[j:]) {
+					return -1, false
+				}
+				return 0, false
+			}
+			j += n
+		}
+	}
+	return -1, false
+}
+
+func hex4(b []byte) (rune, bool) {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}

@@ -1,0 +1,88 @@
+package wire
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// validEnd must never accept what jsontext (with the splitter's options)
+// rejects, nor invalid UTF-8; it may give up on what jsontext accepts.
+func checkValidEnd(t *testing.T, in string) (ok, incomplete bool) {
+	t.Helper()
+	end, ok, incomplete := validEnd([]byte(in), 0)
+	if ok {
+		v := jsontext.Value(in[:end])
+		if !v.IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)) || !utf8.ValidString(in[:end]) {
+			t.Errorf("validEnd(%q) accepts %q, which jsontext or UTF-8 rejects", in, in[:end])
+		}
+		if ok && incomplete {
+			t.Errorf("validEnd(%q): ok and incomplete", in)
+		}
+	}
+	return ok, incomplete
+}
+
+func TestValidEnd(t *testing.T) {
+	tests := []struct {
+		in             string
+		ok, incomplete bool
+	}{
+		{`{}`, true, false},
+		{` {"a" : [1, -2.5e+3, 0, true, false, null, "x\"\\\/\b\f\n\r\t\u00e9"], "b":{}} `, true, false},
+		{`{"a":"é日本"}`, true, false},
+		{`[]`, true, false},
+		{`{"a":1}{"b":2}`, true, false}, // the first value
+		{`{"a":01}`, false, false},
+		{`{"a":1.}`, false, false},
+		{`{"a":1e}`, false, false},
+		{`{"a":-}`, false, false},
+		{`{"a":tru}`, false, false},
+		{`{"a":nulll}`, false, false},
+		{`{"a" 1}`, false, false},
+		{`{a:1}`, false, false},
+		{`{"a":1,}`, false, false},
+		{`[1,]`, false, false},
+		{`[1}`, false, false},
+		{`{"a":1]`, false, false},
+		{"{\"a\":\"\x01\"}", false, false},
+		{"{\"a\":\"\xff\"}", false, false},
+		{`{"a":"\x"}`, false, false},
+		{`{"a":"\u12G4"}`, false, false},
+		{`{"a":"\ud83d\ude00"}`, false, false}, // surrogates: jsontext decides
+		{`{"a":`, false, true},
+		{`{"a":"abc`, false, true},
+		{`{"a":"\u00`, false, true},
+		{`{"a":12`, false, true},
+		{`{"a":tr`, false, true},
+		{"{\"a\":\"\xe6\x97", false, true},
+		{`{"a":[1,2`, false, true},
+		{strings.Repeat("[", 66) + strings.Repeat("]", 66), false, false},
+	}
+	for _, tc := range tests {
+		ok, incomplete := checkValidEnd(t, tc.in)
+		if ok != tc.ok || incomplete != tc.incomplete {
+			t.Errorf("validEnd(%q) = ok %v incomplete %v, want %v %v", tc.in, ok, incomplete, tc.ok, tc.incomplete)
+		}
+	}
+}
+
+func FuzzValidEnd(f *testing.F) {
+	for _, s := range []string{`{"a":[1,-2.5e+3,true,null,"x\u00e9"]}`, `[{"b":{}}, "\\"]`, "{\"a\":\"\xe6\x97\xa5\"}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		ok, incomplete := checkValidEnd(t, in)
+		if incomplete && !ok {
+			// Cutting a valid value short must say incomplete, not bad.
+			return
+		}
+		if !ok && jsontext.Value(in).IsValid(jsontext.AllowDuplicateNames(true)) && strings.TrimSpace(in) != "" &&
+			!strings.Contains(in, `\u`) && !strings.Contains(in, strings.Repeat("[", 64)) && !strings.Contains(in, strings.Repeat("{", 64)) {
+			// Not wrong, but every other valid input should take the fast path.
+			t.Logf("validEnd gives up on valid %q", in)
+		}
+	})
+}
