@@ -86,80 +86,52 @@ type Result struct {
 // Analyse counts ins by opts.By and reports emerging, fading and new keys.
 func Analyse(ins []debrief.Incident, opts Options) (*Result, error) {
 	opts.defaults()
-	first, last := createdRange(ins)
-	if first.IsZero() {
+	return AnalyseDaily(Daily(ins, opts.By), opts)
+}
+
+// AnalyseDaily is Analyse over the daily counts of a history by opts.By,
+// from Daily or from a store's debrief.AggregateStore.DailyCounts (which
+// count in the database). The window and the baseline are whole UTC days:
+// opts.Now is taken up to the next midnight, and Window and Baseline up to
+// whole days.
+func AnalyseDaily(rows []debrief.DayCount, opts Options) (*Result, error) {
+	opts.defaults()
+	d := newDaily(rows)
+	if d.first.IsZero() {
 		return nil, fmt.Errorf("trend: no incident has a created time")
 	}
 	now := opts.Now
 	if now.IsZero() {
-		now = Day.Next(Day.Start(last))
+		now = Day.Next(d.lastDay)
+	} else if s := Day.Start(now); !s.Equal(now) {
+		now = Day.Next(s)
 	}
-	win := Span{now.Add(-opts.Window), now}
-	base := Span{win.From.Add(-opts.Baseline), win.From}
-	if f := Day.Start(first); base.From.Before(f) {
+	win := Span{now.AddDate(0, 0, -wholeDays(opts.Window)), now}
+	base := Span{win.From.AddDate(0, 0, -wholeDays(opts.Baseline)), win.From}
+	if f := Day.Start(d.first); base.From.Before(f) {
 		base.From = f
 	}
 	if !base.To.After(base.From) {
-		return nil, fmt.Errorf("trend: no baseline: the incidents start %s, the window %s", first.Format(time.DateOnly), win.From.Format(time.DateOnly))
+		return nil, fmt.Errorf("trend: no baseline: the incidents start %s, the window %s", d.first.Format(time.DateOnly), win.From.Format(time.DateOnly))
 	}
-	tb, err := Count(ins, opts.By, opts.Period, base.From, win.To)
-	if err != nil {
-		return nil, err
-	}
+	tb := d.count(opts.By, opts.Period, base.From, win.To)
 	res := &Result{By: opts.By, Window: win, Baseline: base, MinCount: opts.MinCount, FDR: opts.FDR, Series: tb}
-	cnt := countSpans(ins, opts.By, base, win)
-	own, pooled := dispersion(ins, opts.By, base)
+	cnt := d.spans(base, win)
+	own, pooled := dispersion(d, base)
 	res.Dispersion = pooled
 	res.test(cnt, own, opts)
-	res.New = newKeys(ins, opts.By, win, cnt)
+	res.New = d.newKeys(win, cnt)
 	res.name(opts.Catalog)
 	return res, nil
 }
 
-func createdRange(ins []debrief.Incident) (first, last time.Time) {
-	for i := range ins {
-		c := ins[i].Times.Created
-		if c.IsZero() {
-			continue
-		}
-		if first.IsZero() || c.Before(first) {
-			first = c
-		}
-		if c.After(last) {
-			last = c
-		}
-	}
-	return first, last
+// wholeDays is d in days, rounded up.
+func wholeDays(d time.Duration) int {
+	const day = 24 * time.Hour
+	return int((d + day - 1) / day)
 }
 
 type pair struct{ base, recent int }
-
-func countSpans(ins []debrief.Incident, d Dimension, base, win Span) map[string]*pair {
-	cnt := map[string]*pair{}
-	var keys []string
-	for i := range ins {
-		c := ins[i].Times.Created
-		inBase := !c.Before(base.From) && c.Before(base.To)
-		inWin := !c.Before(win.From) && c.Before(win.To)
-		if !inBase && !inWin {
-			continue
-		}
-		keys = d.Keys(keys[:0], &ins[i])
-		for _, k := range keys {
-			p := cnt[k]
-			if p == nil {
-				p = &pair{}
-				cnt[k] = p
-			}
-			if inWin {
-				p.recent++
-			} else {
-				p.base++
-			}
-		}
-	}
-	return cnt
-}
 
 // dispersion returns the quasi-Poisson factor of each key and the pooled
 // one. A key's own factor is the variance-to-mean ratio of its weekly
@@ -167,17 +139,14 @@ func countSpans(ins []debrief.Incident, d Dimension, base, win Span) map[string]
 // fall does not count as noise, while a seasonal swing does); the pooled
 // factor is the median of those of keys with a weekly mean of at least 2.
 // A key's tests use the larger of its own and the pooled factor, at least 1.
-func dispersion(ins []debrief.Incident, d Dimension, base Span) (map[string]float64, float64) {
+func dispersion(d *daily, base Span) (map[string]float64, float64) {
 	weeks := int(base.Days() / 7)
 	own := map[string]float64{}
 	if weeks < 6 {
 		return own, 1
 	}
 	from := base.To.AddDate(0, 0, -7*weeks)
-	tb, err := Count(ins, d, Day, from, base.To)
-	if err != nil {
-		return own, 1
-	}
+	tb := d.count("", Day, from, base.To)
 	var ratios []float64
 	w := make([]float64, weeks)
 	for _, s := range tb.Series {
@@ -303,43 +272,6 @@ func sortChanges(cs []Change) {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-}
-
-// newKeys lists the keys seen in the window and in no incident before it.
-func newKeys(ins []debrief.Incident, d Dimension, win Span, cnt map[string]*pair) []Change {
-	seenBefore := map[string]bool{}
-	firstIn := map[string]time.Time{}
-	var keys []string
-	for i := range ins {
-		c := ins[i].Times.Created
-		if c.IsZero() || !c.Before(win.To) {
-			continue
-		}
-		before := c.Before(win.From)
-		keys = d.Keys(keys[:0], &ins[i])
-		for _, k := range keys {
-			if before {
-				seenBefore[k] = true
-			} else if f, ok := firstIn[k]; !ok || c.Before(f) {
-				firstIn[k] = c
-			}
-		}
-	}
-	out := []Change{}
-	for k, f := range firstIn {
-		if seenBefore[k] {
-			continue
-		}
-		n := cnt[k].recent
-		out = append(out, Change{ID: k, Recent: n, RecentRate: float64(n) / win.Days() * 7, FirstSeen: f})
-	}
-	slices.SortFunc(out, func(a, b Change) int {
-		if a.Recent != b.Recent {
-			return b.Recent - a.Recent
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	return out
 }
 
 func (r *Result) name(cat *attack.Catalog) {
