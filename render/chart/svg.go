@@ -125,7 +125,7 @@ func niceTicks(top float64, n int) []float64 {
 	raw := top / float64(n)
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
 	step := mag
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+	for _, m := range []float64{1, 2, 5, 10} {
 		if m*mag >= raw {
 			step = m * mag
 			break

@@ -187,13 +187,18 @@ func (c *Time) drawXAxis(s *svgWriter, l *timeLayout) {
 	s.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s"/>`+"\n", num(l.left), num(base), num(l.w-l.right), num(base), frame)
 	n := len(c.Starts)
 	step := max(1, int(math.Ceil(float64(n)*90/(l.w-l.left-l.right))))
+	lastEnd := -l.w // right edge of the last date label
 	for i := 0; i < n; i += step {
 		x := l.x(c.Starts[i])
 		s.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s"/>`+"\n", num(x), num(base), num(x), num(base+4), frame)
-		anchor := "start"
-		if x+textWidth(day(c.Starts[i])) > l.w {
-			anchor = "end"
+		anchor, left, right := "start", x, x+textWidth(day(c.Starts[i]))
+		if right > l.w {
+			anchor, left, right = "end", x-textWidth(day(c.Starts[i])), x
 		}
+		if left < lastEnd+6 {
+			continue
+		}
+		lastEnd = right
 		s.printf(`<text x="%s" y="%s" text-anchor="%s" fill="%s">%s</text>`+"\n", num(x), num(base+16), anchor, muted, day(c.Starts[i]))
 	}
 	if c.XLabel != "" {
