@@ -31,15 +31,15 @@ func csp(style string) string {
 
 var templates = sync.OnceValues(func() (*template.Template, error) {
 	return template.New("pages").Funcs(template.FuncMap{
-		"hours": hours,
-		"pct":   pct,
-		"value": value,
+		"hours":  hours,
+		"pct":    pct,
+		"value":  value,
 		"metric": metricTitle,
-		"f1":    func(f float64) string { return fmt.Sprintf("%.1f", f) },
-		"f2":    func(f float64) string { return fmt.Sprintf("%.2f", f) },
-		"g2":    func(f float64) string { return fmt.Sprintf("%.2g", f) },
-		"day":   func(t interface{ Format(string) string }) string { return t.Format("2006-01-02") },
-		"words": func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
+		"f1":     func(f float64) string { return fmt.Sprintf("%.1f", f) },
+		"f2":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
+		"g2":     func(f float64) string { return fmt.Sprintf("%.2g", f) },
+		"day":    func(t interface{ Format(string) string }) string { return t.Format("2006-01-02") },
+		"words":  func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
 	}).ParseFS(files, "*.html.tmpl")
 })
 
