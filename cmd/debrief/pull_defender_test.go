@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -26,7 +27,8 @@ func fakeDefenderAPI(t *testing.T) (*httptest.Server, *[]string) {
 			return
 		}
 		q := r.URL.Query()
-		queries = append(queries, q.Get("$filter")+" top="+q.Get("$top")+" skip="+q.Get("$skip"))
+		flt, _, _ := strings.Cut(q.Get("$filter"), " and lastUpdateTime lt ") // the run's start: now
+		queries = append(queries, flt+" top="+q.Get("$top")+" skip="+q.Get("$skip"))
 		var items []string
 		for id := 1; id <= 3; id++ {
 			items = append(items, fmt.Sprintf(`{"incidentId":%d,"incidentName":"Phish","createdTime":"2026-02-01T10:00:00Z",`+
@@ -34,13 +36,9 @@ func fakeDefenderAPI(t *testing.T) (*httptest.Server, *[]string) {
 				`"title":"Phishing link clicked","severity":"High","status":"New","category":"InitialAccess","mitreTechniques":["T1566.002"],`+
 				`"creationTime":"2026-02-01T10:00:00Z","lastUpdatedTime":"2026-02-01T11:00:00Z"}]}`, id, id, id))
 		}
-		var page []string
-		switch q.Get("$skip") {
-		case "0":
-			page = items[:2]
-		case "2":
-			page = items[2:]
-		}
+		skip, _ := strconv.Atoi(q.Get("$skip"))
+		top, _ := strconv.Atoi(q.Get("$top"))
+		page := items[min(skip, len(items)):min(skip+top, len(items))]
 		fmt.Fprintf(w, `{"@odata.context":"x","value":[%s]}`, strings.Join(page, ","))
 	})
 	srv := httptest.NewServer(mux)
@@ -56,10 +54,13 @@ func TestPullDefender(t *testing.T) {
 	t.Setenv("AZURE_CLIENT_SECRET", "s3cret")
 	out, errOut, code := cli(t, home, "", "pull", "defender", "--base-url", srv.URL, "--token-url", srv.URL+"/token",
 		"--page-size", "2", "--since", "2026-01-01")
-	if code != 0 || !strings.Contains(out, "defender/incidents: 2 pages, 3 records") || !strings.Contains(out, "incidents  new 3") {
+	if code != 0 || !strings.Contains(out, "defender/incidents: 3 pages, 5 records") || !strings.Contains(out, "incidents  new 3") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	want := "lastUpdateTime ge 2026-01-01T00:00:00Z top=2 skip=0|lastUpdateTime ge 2026-01-01T00:00:00Z top=2 skip=2"
+	// Each page after the first starts at the last incident of the one
+	// before, which shows that the listing did not shift.
+	want := "lastUpdateTime ge 2026-01-01T00:00:00Z top=2 skip=0|lastUpdateTime ge 2026-01-01T00:00:00Z top=2 skip=1|" +
+		"lastUpdateTime ge 2026-01-01T00:00:00Z top=2 skip=2"
 	if got := strings.Join(*queries, "|"); got != want {
 		t.Errorf("queries %s, want %s", got, want)
 	}

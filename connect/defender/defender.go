@@ -4,9 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/debrief-dev/debrief/connect"
 	"github.com/debrief-dev/debrief/ingest"
@@ -27,12 +31,18 @@ type Options struct {
 	Client   *connect.Client // with OAuth2 auth (connect.NewOAuth2)
 	BaseURL  string          // "" means DefaultBaseURL
 	PageSize int             // $top; 0 or more than MaxPageSize means MaxPageSize
+	// Now is the clock that bounds a run's listing (nil: time.Now); give
+	// it the clock of connect.Options.
+	Now func() time.Time
 }
 
 // Incidents is the /api/incidents feed, alerts included.
 func Incidents(o Options) connect.Feed {
 	if o.PageSize <= 0 || o.PageSize > MaxPageSize {
 		o.PageSize = MaxPageSize
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	o.BaseURL = strings.TrimRight(cmp(o.BaseURL, DefaultBaseURL), "/")
 	return &feed{o: o}
@@ -45,12 +55,20 @@ func (f *feed) Name() string { return "defender/incidents" }
 func (f *feed) Decoder() ingest.Decoder { return defender.New() }
 
 // First builds the first page's URL: incidents whose lastUpdateTime is
-// at or after since, from $skip=0.
+// at or after since and before now, from $skip=0.
+//
+// The upper bound freezes the run's listing: an incident updated while
+// the run pages leaves it (the next run, which starts before this one
+// began, reads it), and no incident moves within it. Leaving shifts the
+// incidents after it back by one, so an offset can jump over one; Fetch
+// finds that out from the incidents it read last (see overlap).
 func (f *feed) First(since time.Time) (string, error) {
-	q := url.Values{}
+	flt := "lastUpdateTime lt " + f.o.Now().UTC().Format(time.RFC3339Nano)
 	if !since.IsZero() {
-		q.Set("$filter", "lastUpdateTime ge "+since.UTC().Format(time.RFC3339Nano))
+		flt = "lastUpdateTime ge " + since.UTC().Format(time.RFC3339Nano) + " and " + flt
 	}
+	q := url.Values{}
+	q.Set("$filter", flt)
 	q.Set("$top", strconv.Itoa(f.o.PageSize))
 	q.Set("$skip", "0")
 	u := f.o.BaseURL + "/api/incidents?" + q.Encode()
@@ -60,8 +78,23 @@ func (f *feed) First(since time.Time) (string, error) {
 	return u, nil
 }
 
-// Fetch gets the page at cursor, a URL whose $skip is the offset. A full
-// page is followed by the page at $skip+$top; a short one ends the feed.
+// overlap is how many incidents of a full page the next page asks for
+// again: their ids, kept in the cursor, show whether the listing shifted.
+func overlap(top int) int {
+	if top < 2 {
+		return 0
+	}
+	return max(1, min(5, top/10))
+}
+
+// Fetch gets the page at cursor: a URL whose $skip is the offset, and
+// whose fragment "seen=…" lists the ids of the last incidents read. The
+// page must list one of those again, which proves that no incident
+// slipped past the offset; if none is there, incidents before it left
+// the listing, and Fetch steps back a page at a time until it finds one
+// (or reaches the start). A full page is followed by the page that
+// starts overlap(top) incidents before its end; a short one ends the
+// feed.
 func (f *feed) Fetch(ctx context.Context, cursor string) (connect.Page, error) {
 	u, err := url.Parse(cursor)
 	if err != nil {
@@ -70,26 +103,78 @@ func (f *feed) Fetch(ctx context.Context, cursor string) (connect.Page, error) {
 	if err := connect.SameOrigin(f.o.BaseURL, cursor); err != nil {
 		return connect.Page{}, fmt.Errorf("%s: %w", f.Name(), err)
 	}
-	var n int
+	seen := seenIDs(u.Fragment)
+	u.Fragment = ""
+	q := u.Query()
+	top, _ := strconv.Atoi(q.Get("$top"))
+	skip, _ := strconv.Atoi(q.Get("$skip"))
+	k := overlap(top)
+	var body []byte
+	var ids []string
+	for {
+		q.Set("$skip", strconv.Itoa(skip))
+		u.RawQuery = q.Encode()
+		if body, ids, err = f.get(ctx, u.String()); err != nil {
+			return connect.Page{}, err
+		}
+		if len(seen) == 0 || skip == 0 || slices.ContainsFunc(ids, func(id string) bool { return slices.Contains(seen, id) }) {
+			break
+		}
+		skip = max(0, skip-max(1, top-k))
+	}
+	if len(ids) == 0 || len(ids) < top {
+		return connect.Page{Body: body}, nil
+	}
+	q.Set("$skip", strconv.Itoa(skip+len(ids)-k))
+	u.RawQuery = q.Encode()
+	if k > 0 {
+		u.Fragment = "seen=" + strings.Join(ids[len(ids)-k:], ",")
+	}
+	return connect.Page{Body: body, Next: u.String()}, nil
+}
+
+// get fetches one page and reads its incidents' ids.
+func (f *feed) get(ctx context.Context, u string) ([]byte, []string, error) {
+	var ids []string
 	body, err := f.o.Client.Do(ctx, connect.Request{
-		URL: cursor, Header: map[string][]string{"Accept": {"application/json"}},
+		URL: u, Header: map[string][]string{"Accept": {"application/json"}},
 		Check: func(b []byte) (err error) {
-			_, n, err = connect.EnvelopeLen(b, "value", "@odata.nextLink")
+			if _, _, err = connect.EnvelopeLen(b, "value", "@odata.nextLink"); err != nil {
+				return err
+			}
+			ids, err = incidentIDs(b)
 			return err
 		},
 	})
-	if err != nil {
-		return connect.Page{}, err
+	return body, ids, err
+}
+
+// incidentIDs lists the incidentId of each incident of a page, "" for one
+// without.
+func incidentIDs(page []byte) ([]string, error) {
+	var p struct {
+		Value []struct {
+			ID jsontext.Value `json:"incidentId"`
+		} `json:"value"`
 	}
-	q := u.Query()
-	top, _ := strconv.Atoi(q.Get("$top"))
-	if n == 0 || n < top {
-		return connect.Page{Body: body}, nil
+	if err := json.Unmarshal(page, &p); err != nil {
+		return nil, err
 	}
-	skip, _ := strconv.Atoi(q.Get("$skip"))
-	q.Set("$skip", strconv.Itoa(skip+top))
-	u.RawQuery = q.Encode()
-	return connect.Page{Body: body, Next: u.String()}, nil
+	ids := make([]string, len(p.Value))
+	for i, v := range p.Value {
+		ids[i] = strings.Trim(string(v.ID), `"`)
+	}
+	return ids, nil
+}
+
+// seenIDs reads the "seen=id,id" fragment of a cursor; an older cursor
+// has none.
+func seenIDs(fragment string) []string {
+	v, ok := strings.CutPrefix(fragment, "seen=")
+	if !ok || v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
 }
 
 func cmp(s, def string) string {

@@ -3,125 +3,79 @@ package defender_test
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/debrief-dev/debrief/connect/internal/faketest"
 )
 
-// fault is what the fake server does to one request instead of serving it.
-type fault int
+// order is how the fake sorts the incidents it lists.
+type order int
 
 const (
-	none      fault = iota
-	throttle        // 429 with Retry-After: 7 (the per-minute quota)
-	fail500         // 500
-	hang            // no response until the client gives up
-	malformed       // a truncated page
-	repeat          // the page, plus the last record of the previous page again
-	expire          // the token expires: 401 until a new one is fetched
+	// newestFirst: the most recently created at the top, as the API's
+	// documentation says it lists them.
+	newestFirst order = iota
+	// updatedFirst: the least recently updated first, so an update moves
+	// an incident from an earlier page to the end.
+	updatedFirst
 )
 
 // fakeDefender serves /api/incidents in the Defender XDR incidents API's
-// shape, paged by $top and $skip, and a client credentials token
-// endpoint at /token.
+// shape, filtered by lastUpdateTime (ge and lt, joined by "and") and
+// paged by $top and $skip, behind a faketest.Server.
 type fakeDefender struct {
 	t       *testing.T
-	srv     *httptest.Server
+	srv     *faketest.Server
 	mu      sync.Mutex
 	items   []incident
-	faults  map[int]fault // by request number, 1-based (token requests not counted)
-	reqs    int
-	token   int
-	tokens  int
+	order   order
 	filters []string
-	scopes  []string
 }
 
 type incident struct {
-	id      int
-	updated time.Time
-	alerts  int
+	id               int
+	created, updated time.Time
+	alerts           int
 }
 
 func newFakeDefender(t *testing.T, n, alertsPer int, from time.Time) *fakeDefender {
-	f := &fakeDefender{t: t, faults: map[int]fault{}}
+	f := &fakeDefender{t: t, srv: faketest.NewServer(t)}
 	for i := range n {
-		f.items = append(f.items, incident{id: 1000 + i, updated: from.Add(time.Duration(i) * time.Minute), alerts: alertsPer})
+		ts := from.Add(time.Duration(i) * time.Minute)
+		f.items = append(f.items, incident{id: 1000 + i, created: ts, updated: ts, alerts: alertsPer})
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /token", f.serveToken)
-	mux.HandleFunc("GET /api/incidents", f.serveIncidents)
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
+	f.srv.ThrottleBody = `{"error":{"code":"TooManyRequests","message":"API calls quota exceeded! Maximum allowed 50 per 1 minutes."}}`
+	f.srv.ExpiredBody = `{"error":{"code":"Unauthorized","message":"Authorization token has expired"}}`
+	f.srv.Handle("GET /api/incidents", f.page)
 	return f
 }
 
-func (f *fakeDefender) serveToken(w http.ResponseWriter, r *http.Request) {
-	if r.FormValue("client_secret") != "s3cret" || r.FormValue("grant_type") != "client_credentials" {
-		http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
-		return
-	}
+// update sets an incident's lastUpdateTime.
+func (f *fakeDefender) update(id int, at time.Time) {
 	f.mu.Lock()
-	f.token++
-	f.tokens++
-	f.scopes = append(f.scopes, r.FormValue("scope"))
-	tok := "tok-" + strconv.Itoa(f.token)
-	f.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, tok)
-}
-
-func (f *fakeDefender) serveIncidents(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	f.reqs++
-	flt := f.faults[f.reqs]
-	if flt == expire {
-		f.token++
+	defer f.mu.Unlock()
+	for i := range f.items {
+		if f.items[i].id == id {
+			f.items[i].updated = at
+		}
 	}
-	valid := "Bearer tok-" + strconv.Itoa(f.token)
-	f.mu.Unlock()
-	if r.Header.Get("Authorization") != valid {
-		http.Error(w, `{"error":{"code":"Unauthorized","message":"Authorization token has expired"}}`, http.StatusUnauthorized)
-		return
-	}
-	switch flt {
-	case throttle:
-		w.Header().Set("Retry-After", "7")
-		http.Error(w, `{"error":{"code":"TooManyRequests","message":"API calls quota exceeded! Maximum allowed 50 per 1 minutes."}}`, http.StatusTooManyRequests)
-		return
-	case fail500:
-		http.Error(w, `{"error":{"code":"InternalServerError"}}`, http.StatusInternalServerError)
-		return
-	case hang:
-		<-r.Context().Done()
-		return
-	}
-	body, status := f.page(r.URL.Query(), flt == repeat)
-	if flt == malformed {
-		body = body[:len(body)/2]
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write([]byte(body))
 }
 
 // page renders the page a query asks for.
-func (f *fakeDefender) page(q url.Values, again bool) (string, int) {
+func (f *fakeDefender) page(r *http.Request, flt faketest.Fault) (string, int) {
+	q := r.URL.Query()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.filters = append(f.filters, q.Get("$filter"))
-	var since time.Time
-	if flt := q.Get("$filter"); flt != "" {
-		v, ok := strings.CutPrefix(flt, "lastUpdateTime ge ")
-		t, err := time.Parse(time.RFC3339Nano, v)
-		if !ok || err != nil {
-			f.t.Errorf("$filter = %q, want lastUpdateTime ge <time>", flt)
-		}
-		since = t
+	keep, err := parseFilter(q.Get("$filter"))
+	if err != nil {
+		f.t.Error(err)
+		return `{"error":{"code":"InvalidRequest","message":"Invalid filter clause"}}`, http.StatusBadRequest
 	}
 	top, err1 := strconv.Atoi(q.Get("$top"))
 	skip, err2 := strconv.Atoi(q.Get("$skip"))
@@ -130,25 +84,54 @@ func (f *fakeDefender) page(q url.Values, again bool) (string, int) {
 	}
 	var match []incident
 	for _, it := range f.items {
-		if !it.updated.Before(since) {
+		if keep(it.updated) {
 			match = append(match, it)
 		}
 	}
-	skip = min(skip, len(match))
-	end := min(skip+top, len(match))
+	slices.SortStableFunc(match, func(a, b incident) int {
+		if f.order == updatedFirst {
+			return a.updated.Compare(b.updated)
+		}
+		return b.created.Compare(a.created)
+	})
 	var parts []string
-	if again && skip > 0 {
-		parts = append(parts, incidentJSON(match[skip-1]))
-	}
-	for _, it := range match[skip:end] {
+	for _, it := range faketest.Window(match, skip, top, flt == faketest.Repeat) {
 		parts = append(parts, incidentJSON(it))
 	}
 	return `{"@odata.context":"` + f.srv.URL + `/api/$metadata#Incidents","value":[` + strings.Join(parts, ",") + `]}`, http.StatusOK
 }
 
+// parseFilter reads "lastUpdateTime ge T", "lastUpdateTime lt T" or both
+// joined by "and".
+func parseFilter(s string) (func(time.Time) bool, error) {
+	var ge, lt time.Time
+	if s == "" {
+		return func(time.Time) bool { return true }, nil
+	}
+	for _, clause := range strings.Split(s, " and ") {
+		f := strings.Fields(clause)
+		if len(f) != 3 || f[0] != "lastUpdateTime" {
+			return nil, fmt.Errorf("$filter = %q, want lastUpdateTime ge|lt <time> [and …]", s)
+		}
+		t, err := time.Parse(time.RFC3339Nano, f[2])
+		if err != nil {
+			return nil, fmt.Errorf("$filter = %q: %v", s, err)
+		}
+		switch f[1] {
+		case "ge":
+			ge = t
+		case "lt":
+			lt = t
+		default:
+			return nil, fmt.Errorf("$filter = %q: operator %s", s, f[1])
+		}
+	}
+	return func(t time.Time) bool { return !t.Before(ge) && (lt.IsZero() || t.Before(lt)) }, nil
+}
+
 // incidentJSON writes one incident with its alerts in the incidents API's shape.
 func incidentJSON(it incident) string {
-	ts := it.updated.UTC().Format(time.RFC3339Nano)
+	cr, up := it.created.UTC().Format(time.RFC3339Nano), it.updated.UTC().Format(time.RFC3339Nano)
 	var alerts []string
 	for j := range it.alerts {
 		alerts = append(alerts, fmt.Sprintf(`{"alertId":"da%d_%d","providerAlertId":"da%d_%d","incidentId":%d,"serviceSource":"MicrosoftDefenderForEndpoint",`+
@@ -156,10 +139,10 @@ func incidentJSON(it incident) string {
 			`"description":"A suspicious PowerShell command line was run.","category":"Execution","status":"New","severity":"Medium",`+
 			`"classification":null,"determination":null,"detectionSource":"EDR","mitreTechniques":["T1059.001"],"devices":[],`+
 			`"entities":[{"entityType":"Process","processId":4242,"processCommandLine":"powershell -enc AAAA","fileName":"powershell.exe"}]}`,
-			it.id, j, it.id, j, it.id, ts, ts, ts, ts))
+			it.id, j, it.id, j, it.id, cr, up, cr, cr))
 	}
 	return fmt.Sprintf(`{"incidentId":%d,"incidentUri":"https://security.microsoft.com/incidents/%d","redirectIncidentId":null,`+
 		`"incidentName":"Execution on one endpoint","createdTime":%q,"lastUpdateTime":%q,"assignedTo":null,"classification":"Unknown",`+
 		`"determination":"NotAvailable","status":"Active","severity":"Medium","tags":[],"comments":[],"alerts":[%s]}`,
-		it.id, it.id, ts, ts, strings.Join(alerts, ","))
+		it.id, it.id, cr, up, strings.Join(alerts, ","))
 }
