@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -235,4 +237,71 @@ func Status(s string) debrief.RuleStatus {
 		return debrief.RuleUnsupported
 	}
 	return debrief.RuleUnknown
+}
+
+// IDUse is a tagged technique id that was not read as is, and the files
+// of the rules tagged with it.
+type IDUse struct {
+	ID    string   `json:"id"`           // as tagged, e.g. "T1685"
+	As    string   `json:"as,omitempty"` // the technique it was read as; "" for an unknown id
+	Rules int      `json:"rules"`        // how many rules carry it
+	Files []string `json:"files"`        // their files (the rule id when it has none), sorted
+}
+
+// IDUses sorts the ids of rs that were not read as tagged: Translated are
+// ATT&CK v19 ids read as their v18 technique (attack.V19ToV18), Revoked
+// the revoked ids replaced by their successor, Unknown the ids the catalog
+// did not know.
+type IDUses struct {
+	Translated []IDUse `json:"translated"`
+	Revoked    []IDUse `json:"revoked"`
+	Unknown    []IDUse `json:"unknown"`
+}
+
+// Uses gathers the translated, revoked and unknown ids of rs (as
+// Normalise recorded them) with the files of the rules that carry them,
+// each list sorted by id.
+func Uses(rs []debrief.Rule) IDUses {
+	type key struct{ id, as string }
+	files := map[key]map[string]bool{}
+	count := map[key]int{}
+	add := func(k key, r *debrief.Rule) {
+		if files[k] == nil {
+			files[k] = map[string]bool{}
+		}
+		f := r.File
+		if f == "" {
+			f = r.ID
+		}
+		files[k][f] = true
+		count[k]++
+	}
+	for i := range rs {
+		for o, n := range rs[i].Remapped {
+			add(key{o, n}, &rs[i])
+		}
+		for _, id := range rs[i].Unknown {
+			add(key{id, ""}, &rs[i])
+		}
+	}
+	var u IDUses
+	for k, fs := range files {
+		use := IDUse{ID: k.id, As: k.as, Rules: count[k], Files: slices.Sorted(maps.Keys(fs))}
+		_, v19 := attack.V19ToV18(debrief.TechniqueID(k.id))
+		switch {
+		case k.as == "":
+			u.Unknown = append(u.Unknown, use)
+		case v19:
+			u.Translated = append(u.Translated, use)
+		default:
+			u.Revoked = append(u.Revoked, use)
+		}
+	}
+	for _, l := range []*[]IDUse{&u.Translated, &u.Revoked, &u.Unknown} {
+		if *l == nil {
+			*l = []IDUse{}
+		}
+		slices.SortFunc(*l, func(a, b IDUse) int { return cmp.Or(strings.Compare(a.ID, b.ID), strings.Compare(a.As, b.As)) })
+	}
+	return u
 }

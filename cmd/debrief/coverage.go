@@ -43,6 +43,7 @@ type coverageReport struct {
 	Rules      int                  `json:"rules"`
 	Invalid    []string             `json:"invalid_files"`
 	Unknown    map[string]int       `json:"unknown_ids"`
+	IDs        rules.IDUses         `json:"ids"` // the --rules ids not read as tagged, with their files
 	Techniques []coverage.Technique `json:"techniques"`
 	Gaps       []coverage.Gap       `json:"gaps"`
 	profile    coverage.Profile
@@ -135,7 +136,7 @@ func (a *app) runCoverage(ctx context.Context, o coverageOptions) error {
 	res := coverage.Compute(team, opts)
 	gaps := res.Gaps(prof, team, opts, coverage.GapOptions{Reference: ref})
 	rep := &coverageReport{Profile: prof.Name, Before: gaps.Before, After: gaps.After, Added: gaps.Added, Rules: res.Rules,
-		Invalid: invalid, Unknown: res.Unknown, Techniques: res.Techniques, Gaps: gaps.Gaps, profile: prof, cat: cat, res: res}
+		Invalid: invalid, Unknown: res.Unknown, IDs: rules.Uses(team), Techniques: res.Techniques, Gaps: gaps.Gaps, profile: prof, cat: cat, res: res}
 	for _, bad := range invalid {
 		fmt.Fprintln(a.stderr, "debrief: skipped", bad)
 	}
@@ -272,6 +273,9 @@ func (rep *coverageReport) table(w io.Writer) error {
 		fmt.Fprintf(w, "; adding the %d suggested rules raises it to %.0f%%", rep.Added, 100*rep.After)
 	}
 	fmt.Fprintln(w)
+	writeUses(w, "ATT&CK v19 ids read as their v18 technique", rep.IDs.Translated)
+	writeUses(w, "Revoked ids read as their successor", rep.IDs.Revoked)
+	writeUses(w, "Ids unknown to ATT&CK "+rep.attackVersion()+", not scored", rep.IDs.Unknown)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "\nGAP\tNAME\tWEIGHT\tCOVERAGE\tPRIORITY\tSUGGESTED")
 	for i, g := range rep.Gaps {
@@ -282,6 +286,39 @@ func (rep *coverageReport) table(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%.2f\t%s\n", g.ID, g.Name, g.Weight, g.Coverage, g.Priority, strings.Join(g.Suggested, " "))
 	}
 	return tw.Flush()
+}
+
+// writeUses lists ids with up to three of their files.
+func writeUses(w io.Writer, title string, us []rules.IDUse) {
+	if len(us) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s (%d):\n", title, len(us))
+	for _, u := range us {
+		id := u.ID
+		if u.As != "" {
+			id += " → " + u.As
+		}
+		files := u.Files[:min(3, len(u.Files))]
+		more := ""
+		if n := len(u.Files) - len(files); n > 0 {
+			more = fmt.Sprintf(" … %d more files", n)
+		}
+		noun := "rules"
+		if u.Rules == 1 {
+			noun = "rule"
+		}
+		fmt.Fprintf(w, "  %s  %d %s: %s%s\n", id, u.Rules, noun, strings.Join(files, ", "), more)
+	}
+}
+
+func (rep *coverageReport) attackVersion() string {
+	for _, d := range rep.cat.Domains() {
+		if d.Name == "enterprise-attack" {
+			return "v" + d.Version
+		}
+	}
+	return ""
 }
 
 func (rep *coverageReport) csv(w io.Writer) error {
@@ -301,12 +338,7 @@ func (rep *coverageReport) csv(w io.Writer) error {
 
 // navigator writes one file with three layers: coverage, threat, gaps.
 func (rep *coverageReport) navigator(w io.Writer) error {
-	version := ""
-	for _, d := range rep.cat.Domains() {
-		if d.Name == "enterprise-attack" {
-			version = d.Version
-		}
-	}
+	version := strings.TrimPrefix(rep.attackVersion(), "v")
 	cov := navigator.New("Detection coverage", "enterprise-attack", version)
 	cov.Gradient = &navigator.Gradient{Colors: []string{"#ffffff", "#66b1ff"}, MinValue: 0, MaxValue: 5}
 	for _, t := range rep.Techniques {

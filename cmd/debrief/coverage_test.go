@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,6 +28,12 @@ func TestCoverageCommand(t *testing.T) {
 		{"bad threat", []string{"coverage", "--rules", good[0], "--threat", "martians"}, 2, "--threat"},
 		{"unknown group", []string{"coverage", "--rules", good[0], "--threat", "group:NoSuchGroup"}, 1, "NoSuchGroup"},
 		{"csv", []string{"coverage", "--rules", good[0], "--format", "csv"}, 0, "T1548.002,Bypass User Account Control,1.6"},
+		{"v19 ids with their files", append([]string{"coverage", "--rules"}, strings.Join(good, ",")), 0,
+			"ATT&CK v19 ids read as their v18 technique (2):\n  T1685 → T1562.001  1 rule: " + good[2]},
+		{"revoked ids with their files", append([]string{"coverage", "--rules"}, strings.Join(good, ",")), 0,
+			"Revoked ids read as their successor (1):\n  T1086 → T1059.001  1 rule: " + good[1]},
+		{"unknown ids with their files", append([]string{"coverage", "--rules"}, strings.Join(good, ",")), 0,
+			", not scored (1):\n  T1690  1 rule: " + good[2]},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -40,12 +47,18 @@ func TestCoverageCommand(t *testing.T) {
 
 func TestCoverageJSON(t *testing.T) {
 	sigmaDir := filepath.Join("..", "..", "rules", "sigma", "testdata")
-	out, errOut, code := cli(t, t.TempDir(), "", "coverage", "--rules", filepath.Join(sigmaDir, "plain.yml"),
+	out, errOut, code := cli(t, t.TempDir(), "", "coverage", "--rules", filepath.Join(sigmaDir, "plain.yml")+","+filepath.Join(sigmaDir, "v19.yml"),
 		"--threat", "campaign:C0024", "--suggest-from", filepath.Join(sigmaDir, "flow.yml"), "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var rep struct {
+		IDs struct {
+			Translated, Unknown []struct {
+				ID, As string
+				Files  []string
+			}
+		}
 		Techniques []struct {
 			ID         string
 			Score      float64
@@ -75,6 +88,13 @@ func TestCoverageJSON(t *testing.T) {
 		if tt.ID == "T1548.002" && (tt.Score != 1.6 || len(tt.Rules) != 1) {
 			t.Errorf("T1548.002: %+v", tt)
 		}
+	}
+	v19 := filepath.Join(sigmaDir, "v19.yml")
+	if tr := rep.IDs.Translated; len(tr) != 2 || tr[0].ID != "T1685" || tr[0].As != "T1562.001" || !slices.Equal(tr[0].Files, []string{v19}) {
+		t.Errorf("translated ids %+v", tr)
+	}
+	if un := rep.IDs.Unknown; len(un) != 1 || un[0].ID != "T1690" || !slices.Equal(un[0].Files, []string{v19}) {
+		t.Errorf("unknown ids %+v", un)
 	}
 	if len(rep.Gaps) == 0 || rep.Gaps[0].Weight <= 0 {
 		t.Errorf("gaps %+v", rep.Gaps)
