@@ -120,6 +120,7 @@ func AnalyseDaily(rows []debrief.DayCount, opts Options) (*Result, error) {
 	own, pooled := dispersion(d, base)
 	res.Dispersion = pooled
 	res.test(cnt, own, opts)
+	res.findChangePoints(own, opts)
 	res.New = d.newKeys(win, cnt)
 	res.name(opts.Catalog)
 	return res, nil

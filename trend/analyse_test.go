@@ -90,7 +90,7 @@ func TestNothingPlanted(t *testing.T) {
 	}
 	sc := scenario(t, noTrends)
 	const seeds = 10
-	runs := 0
+	runs, cpRuns := 0, 0
 	for seed := uint64(1); seed <= seeds; seed++ {
 		ins, _ := history(t, simulate.Options{Seed: seed, Scenario: sc, Days: 120})
 		res, err := trend.Analyse(ins, trend.Options{By: trend.BySubTechnique})
@@ -101,10 +101,28 @@ func TestNothingPlanted(t *testing.T) {
 			runs++
 			t.Logf("seed %d: emerging %v fading %v", seed, ids(res.Emerging), ids(res.Fading))
 		}
+		if cps := changed(res); len(cps) > 0 {
+			cpRuns++
+			t.Logf("seed %d: change points in %v", seed, cps)
+		}
 	}
 	if runs > 1 {
 		t.Errorf("%d of %d seeds flagged something, want at most 1", runs, seeds)
 	}
+	if cpRuns > 1 {
+		t.Errorf("%d of %d seeds have a series with a change point, want at most 1", cpRuns, seeds)
+	}
+}
+
+// changed lists the series with change points, and where.
+func changed(res *trend.Result) []string {
+	var out []string
+	for _, s := range res.Series.Series {
+		for _, cp := range s.ChangePoints {
+			out = append(out, fmt.Sprintf("%s@%s(%.1f→%.1f/wk)", s.Key, cp.At.Format(time.DateOnly), cp.Before, cp.After))
+		}
+	}
+	return out
 }
 
 // TestEmergesOnDay plants a technique that appears on day 80 and checks
@@ -132,6 +150,27 @@ strengths: []
 	}
 	if first := firstSeen(res.New, "T1621"); first.Before(gt.Start.AddDate(0, 0, 80)) {
 		t.Errorf("T1621 first seen %s, before day 80", first)
+	}
+	day80 := gt.Start.AddDate(0, 0, 80)
+	for _, s := range res.Series.Series {
+		if s.Key != "T1621" {
+			continue
+		}
+		if len(s.ChangePoints) != 1 || s.ChangePoints[0].At.Sub(day80).Abs() > 7*24*time.Hour || s.ChangePoints[0].After <= s.ChangePoints[0].Before {
+			t.Errorf("T1621 change points %+v, want one rise within a week of day 80 (%s)", s.ChangePoints, day80.Format(time.DateOnly))
+		}
+	}
+	// Every change point is in a technique of the planted source.
+	planted := map[string]bool{}
+	for _, tr := range gt.Trends {
+		for _, id := range tr.Techniques {
+			planted[string(id)] = true
+		}
+	}
+	for _, s := range res.Series.Series {
+		if len(s.ChangePoints) > 0 && !planted[s.Key] {
+			t.Errorf("change points in %s, not a technique of the planted source: %v", s.Key, changed(res))
+		}
 	}
 }
 

@@ -147,6 +147,9 @@ type Series struct {
 	Name   string `json:"name,omitempty"`
 	Total  int    `json:"total"`
 	Counts []int  `json:"counts"` // one per Table.Starts
+	// ChangePoints are where the rate shifts (Analyse only; for series
+	// with at least MinCount incidents).
+	ChangePoints []ChangePoint `json:"change_points,omitempty"`
 }
 
 // Table holds the series of every key over the same buckets.

@@ -11,6 +11,17 @@
 // discovery rate with the Benjamini–Hochberg procedure. Keys that occur in
 // the recent window and never before it are reported as new.
 //
+// Each series with at least MinCount incidents is searched for change
+// points by binary segmentation on a Poisson likelihood with each bucket's
+// days as exposure (a partial first bucket is no change); a split is kept
+// when twice its log-likelihood gain, over the key's dispersion, exceeds
+// 2 log n + 2 log m + 3 for n buckets and m series searched (on flat
+// simulated series fewer than 5% of runs show any change).
+//
+// Everything is computed from daily counts per key (Daily, or a store's
+// debrief.AggregateStore, which counts in SQL), so the window and baseline
+// are whole UTC days.
+//
 // The package is pure: it reads incidents handed to it and an optional
 // ATT&CK catalog for names; it touches no database.
 package trend
