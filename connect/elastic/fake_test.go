@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,32 +11,22 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json"
+
+	"github.com/debrief-dev/debrief/connect/internal/faketest"
 )
 
-// fault is what the fake server does to one search request instead of
-// serving it.
-type fault int
-
-const (
-	none      fault = iota
-	throttle        // 429 with Retry-After: 7
-	fail500         // 503
-	hang            // no response until the client gives up
-	malformed       // a truncated page
-	repeat          // the page, plus the last hit of the previous page again
-	expirePIT       // every PIT open so far expires: 404
-)
+// expirePIT is the fault that expires every PIT open so far (404).
+const expirePIT = faketest.Custom
 
 // fakeES serves an alerts index the way Elasticsearch does: points in
 // time (POST /<index>/_pit, DELETE /_pit) and POST /_search with pit,
 // sort [@timestamp, _shard_doc] and search_after. It wants an API key.
+// Only search requests count for faults.
 type fakeES struct {
 	t      *testing.T
-	srv    *httptest.Server
+	srv    *faketest.Server
 	mu     sync.Mutex
 	docs   []doc
-	faults map[int]fault // by search request number, 1-based
-	search int
 	pits   map[string]bool // open PITs
 	opened int
 	closed int
@@ -50,23 +39,23 @@ type doc struct {
 }
 
 func newFakeES(t *testing.T, n int, from time.Time) *fakeES {
-	f := &fakeES{t: t, faults: map[int]fault{}, pits: map[string]bool{}}
+	f := &fakeES{t: t, srv: faketest.NewServer(t), pits: map[string]bool{}}
 	for i := range n {
 		f.docs = append(f.docs, doc{uuid: fmt.Sprintf("a1e7%04d-0000-4000-8000-000000000000", i), ts: from.Add(time.Duration(i) * time.Minute)})
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /{index}/_pit", f.servePIT)
-	mux.HandleFunc("DELETE /_pit", f.serveClose)
-	mux.HandleFunc("POST /_search", f.serveSearch)
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
+	f.srv.Authorize = func(r *http.Request) bool { return r.Header.Get("Authorization") == "ApiKey a2V5aWQ6c2VjcmV0" }
+	f.srv.ExpiredBody = `{"error":{"type":"security_exception","reason":"missing authentication credentials"},"status":401}`
+	f.srv.ThrottleBody = `{"error":{"type":"es_rejected_execution_exception"},"status":429}`
+	f.srv.FailStatus, f.srv.FailBody = http.StatusServiceUnavailable, `{"error":{"type":"unavailable_shards_exception"},"status":503}`
+	f.srv.Mux.HandleFunc("POST /{index}/_pit", f.servePIT)
+	f.srv.Mux.HandleFunc("DELETE /_pit", f.serveClose)
+	f.srv.Handle("POST /_search", f.serveSearch)
 	return f
 }
 
 func (f *fakeES) authorised(w http.ResponseWriter, r *http.Request) bool {
-	if r.Header.Get("Authorization") != "ApiKey a2V5aWQ6c2VjcmV0" {
-		w.Header().Set("WWW-Authenticate", `ApiKey`)
-		http.Error(w, `{"error":{"type":"security_exception","reason":"missing authentication credentials"},"status":401}`, http.StatusUnauthorized)
+	if !f.srv.Authorize(r) {
+		http.Error(w, f.srv.ExpiredBody, http.StatusUnauthorized)
 		return false
 	}
 	return true
@@ -115,41 +104,18 @@ type searchRequest struct {
 	After []int64 `json:"search_after"`
 }
 
-func (f *fakeES) serveSearch(w http.ResponseWriter, r *http.Request) {
-	if !f.authorised(w, r) {
-		return
-	}
-	body, _ := io.ReadAll(r.Body) // before hanging: the server notices a closed connection only once the body is read
-	f.mu.Lock()
-	f.search++
-	flt := f.faults[f.search]
+func (f *fakeES) serveSearch(r *http.Request, flt faketest.Fault) (string, int) {
+	body, _ := io.ReadAll(r.Body)
 	if flt == expirePIT {
+		f.mu.Lock()
 		clear(f.pits)
-	}
-	f.mu.Unlock()
-	switch flt {
-	case throttle:
-		w.Header().Set("Retry-After", "7")
-		http.Error(w, `{"error":{"type":"es_rejected_execution_exception"},"status":429}`, http.StatusTooManyRequests)
-		return
-	case fail500:
-		http.Error(w, `{"error":{"type":"unavailable_shards_exception"},"status":503}`, http.StatusServiceUnavailable)
-		return
-	case hang:
-		<-r.Context().Done()
-		return
+		f.mu.Unlock()
 	}
 	var req searchRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		f.t.Errorf("search body %s: %v", body, err)
 	}
-	page, status := f.page(req, flt == repeat)
-	if flt == malformed {
-		page = page[:len(page)/2]
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write([]byte(page))
+	return f.page(req, flt == faketest.Repeat)
 }
 
 // page answers a search: the docs at or after the range's since, sorted

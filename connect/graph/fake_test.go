@@ -3,39 +3,23 @@ package graph_test
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-)
 
-// fault is what the fake server does to one request instead of serving it.
-type fault int
-
-const (
-	none      fault = iota
-	throttle        // 429 with Retry-After: 7
-	fail500         // 500
-	hang            // no response until the client gives up
-	malformed       // a truncated page
-	repeat          // the page, plus the first record of the previous page again
-	expire          // the token expires: 401 until a new one is fetched
+	"github.com/debrief-dev/debrief/connect/internal/faketest"
 )
 
 // fakeGraph serves /security/incidents in Graph's shape, paged by a
-// $skiptoken, and a client credentials token endpoint at /token.
+// $skiptoken, behind a faketest.Server.
 type fakeGraph struct {
 	t       *testing.T
-	srv     *httptest.Server
+	srv     *faketest.Server
 	mu      sync.Mutex
 	items   []incident
-	faults  map[int]fault // by request number, 1-based (token requests not counted)
-	reqs    int
-	token   int // the valid token is "tok-<token>"; 0: none issued
-	tokens  int // token requests
 	filters []string
 }
 
@@ -46,64 +30,14 @@ type incident struct {
 }
 
 func newFakeGraph(t *testing.T, n, alertsPer int, from time.Time) *fakeGraph {
-	f := &fakeGraph{t: t, faults: map[int]fault{}}
+	f := &fakeGraph{t: t, srv: faketest.NewServer(t)}
 	for i := range n {
 		f.items = append(f.items, incident{id: strconv.Itoa(1000 + i), updated: from.Add(time.Duration(i) * time.Minute), alerts: alertsPer})
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /token", f.serveToken)
-	mux.HandleFunc("GET /v1.0/security/incidents", f.serveIncidents)
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
+	f.srv.Handle("GET /v1.0/security/incidents", func(r *http.Request, flt faketest.Fault) (string, int) {
+		return f.page(r.URL.Query(), flt == faketest.Repeat), http.StatusOK
+	})
 	return f
-}
-
-func (f *fakeGraph) serveToken(w http.ResponseWriter, r *http.Request) {
-	if r.FormValue("client_secret") != "s3cret" || r.FormValue("grant_type") != "client_credentials" {
-		http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
-		return
-	}
-	f.mu.Lock()
-	f.token++
-	f.tokens++
-	tok := "tok-" + strconv.Itoa(f.token)
-	f.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, tok)
-}
-
-func (f *fakeGraph) serveIncidents(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	f.reqs++
-	flt := f.faults[f.reqs]
-	if flt == expire {
-		f.token++ // the client's token is no longer the valid one
-	}
-	valid := "Bearer tok-" + strconv.Itoa(f.token)
-	f.mu.Unlock()
-	if r.Header.Get("Authorization") != valid {
-		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-		http.Error(w, `{"error":{"code":"InvalidAuthenticationToken","message":"Access token has expired or is not yet valid."}}`, http.StatusUnauthorized)
-		return
-	}
-	switch flt {
-	case throttle:
-		w.Header().Set("Retry-After", "7")
-		http.Error(w, `{"error":{"code":"TooManyRequests"}}`, http.StatusTooManyRequests)
-		return
-	case fail500:
-		http.Error(w, `{"error":{"code":"InternalServerError"}}`, http.StatusInternalServerError)
-		return
-	case hang:
-		<-r.Context().Done()
-		return
-	}
-	body := f.page(r.URL.Query(), flt == repeat)
-	if flt == malformed {
-		body = body[:len(body)/2]
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Write([]byte(body))
 }
 
 // page renders the page a query asks for.
@@ -133,10 +67,7 @@ func (f *fakeGraph) page(q url.Values, again bool) string {
 	}
 	end := min(skip+top, len(match))
 	var parts []string
-	if again && skip > 0 {
-		parts = append(parts, incidentJSON(match[skip-1]))
-	}
-	for _, it := range match[skip:end] {
+	for _, it := range faketest.Window(match, skip, top, again) {
 		parts = append(parts, incidentJSON(it))
 	}
 	next := ""

@@ -3,44 +3,27 @@ package sentinel_test
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-)
 
-// fault is what the fake server does to one request instead of serving it.
-type fault int
-
-const (
-	none      fault = iota
-	throttle        // 429 with Retry-After: 9
-	fail500         // 500
-	hang            // no response until the client gives up
-	malformed       // a truncated page
-	repeat          // the page, plus the last incident of the previous page again
-	expire          // the token expires: 401 until a new one is fetched
+	"github.com/debrief-dev/debrief/connect/internal/faketest"
 )
 
 const wsPath = "/subscriptions/sub-1/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc/providers/Microsoft.SecurityInsights"
 
 // fakeSentinel serves the SecurityInsights incidents list (paged by a
-// $skipToken in nextLink) and list alerts operations, and a client
-// credentials token endpoint at /token.
+// $skipToken in nextLink) and list alerts operations behind a
+// faketest.Server, whose request count takes in both.
 type fakeSentinel struct {
 	t        *testing.T
-	srv      *httptest.Server
+	srv      *faketest.Server
 	mu       sync.Mutex
 	items    []incident
-	faults   map[int]fault // by request number, 1-based, list and alerts requests counted
-	reqs     int
 	lists    int
-	token    int
-	tokens   int
 	filters  []string
-	scopes   []string
 	alertReq map[string]int
 }
 
@@ -51,68 +34,25 @@ type incident struct {
 }
 
 func newFakeSentinel(t *testing.T, n, alertsPer int, from time.Time) *fakeSentinel {
-	f := &fakeSentinel{t: t, faults: map[int]fault{}, alertReq: map[string]int{}}
+	f := &fakeSentinel{t: t, srv: faketest.NewServer(t), alertReq: map[string]int{}}
 	for i := range n {
 		f.items = append(f.items, incident{name: fmt.Sprintf("inc-%04d", i), updated: from.Add(time.Duration(i) * time.Minute), alerts: alertsPer})
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /token", f.serveToken)
-	mux.HandleFunc("GET "+wsPath+"/incidents", f.serve(f.list))
-	mux.HandleFunc("POST "+wsPath+"/incidents/{name}/alerts", f.serve(f.alerts))
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
+	f.srv.RetryAfter = "9"
+	f.srv.ThrottleBody = `{"error":{"code":"TooManyRequests","message":"Rate limit exceeded."}}`
+	f.srv.ExpiredBody = `{"error":{"code":"AuthenticationFailed","message":"The access token expiry has passed."}}`
+	f.srv.Handle("GET "+wsPath+"/incidents", f.versioned(f.list))
+	f.srv.Handle("POST "+wsPath+"/incidents/{name}/alerts", f.versioned(f.alerts))
 	return f
 }
 
-func (f *fakeSentinel) serveToken(w http.ResponseWriter, r *http.Request) {
-	if r.FormValue("client_secret") != "s3cret" || r.FormValue("grant_type") != "client_credentials" {
-		http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
-		return
-	}
-	f.mu.Lock()
-	f.token++
-	f.tokens++
-	f.scopes = append(f.scopes, r.FormValue("scope"))
-	tok := "tok-" + strconv.Itoa(f.token)
-	f.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, tok)
-}
-
-// serve applies the fault of the request, then answers with page.
-func (f *fakeSentinel) serve(page func(r *http.Request, again bool) (string, int)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		f.mu.Lock()
-		f.reqs++
-		flt := f.faults[f.reqs]
-		if flt == expire {
-			f.token++
+// versioned refuses a request without the API version the feed asks for.
+func (f *fakeSentinel) versioned(page func(r *http.Request, again bool) (string, int)) faketest.Page {
+	return func(r *http.Request, flt faketest.Fault) (string, int) {
+		if v := r.URL.Query().Get("api-version"); v != "2024-03-01" {
+			return `{"error":{"code":"InvalidApiVersionParameter","message":"The api-version '` + v + `' is invalid."}}`, http.StatusBadRequest
 		}
-		valid := "Bearer tok-" + strconv.Itoa(f.token)
-		f.mu.Unlock()
-		if r.Header.Get("Authorization") != valid || r.URL.Query().Get("api-version") != "2024-03-01" {
-			http.Error(w, `{"error":{"code":"AuthenticationFailed","message":"The access token expiry has passed."}}`, http.StatusUnauthorized)
-			return
-		}
-		switch flt {
-		case throttle:
-			w.Header().Set("Retry-After", "9")
-			http.Error(w, `{"error":{"code":"TooManyRequests","message":"Rate limit exceeded."}}`, http.StatusTooManyRequests)
-			return
-		case fail500:
-			http.Error(w, `{"error":{"code":"InternalServerError"}}`, http.StatusInternalServerError)
-			return
-		case hang:
-			<-r.Context().Done()
-			return
-		}
-		body, status := page(r, flt == repeat)
-		if flt == malformed {
-			body = body[:len(body)/2]
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		w.Write([]byte(body))
+		return page(r, flt == faketest.Repeat)
 	}
 }
 
@@ -143,13 +83,9 @@ func (f *fakeSentinel) list(r *http.Request, again bool) (string, int) {
 			match = append(match, it)
 		}
 	}
-	skip = min(skip, len(match))
 	end := min(skip+top, len(match))
 	var parts []string
-	if again && skip > 0 {
-		parts = append(parts, incidentJSON(match[skip-1]))
-	}
-	for _, it := range match[skip:end] {
+	for _, it := range faketest.Window(match, skip, top, again) {
 		parts = append(parts, incidentJSON(it))
 	}
 	next := ""
