@@ -41,3 +41,44 @@ func (s *Store) SetCheckpoint(ctx context.Context, name, value string) error {
 	s.written()
 	return nil
 }
+
+// Checkpoints lists the checkpoints by name.
+func (s *Store) Checkpoints(ctx context.Context) ([]debrief.Checkpoint, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name, value, updated_at FROM checkpoints ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list checkpoints: %w", err)
+	}
+	defer rows.Close()
+	out := []debrief.Checkpoint{}
+	for rows.Next() {
+		var c debrief.Checkpoint
+		var updated int64
+		if err := rows.Scan(&c.Name, &c.Value, &updated); err != nil {
+			return nil, fmt.Errorf("list checkpoints: %w", err)
+		}
+		c.Updated = time.Unix(0, updated).UTC()
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list checkpoints: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteCheckpoint removes the checkpoint under name.
+func (s *Store) DeleteCheckpoint(ctx context.Context, name string) (bool, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	res, err := s.db.ExecContext(ctx, `DELETE FROM checkpoints WHERE name = ?`, name)
+	if err != nil {
+		return false, fmt.Errorf("delete checkpoint %s: %w", name, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("delete checkpoint %s: %w", name, err)
+	}
+	if n > 0 {
+		s.written()
+	}
+	return n > 0, nil
+}
