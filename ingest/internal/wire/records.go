@@ -50,7 +50,7 @@ func Records(r io.Reader, containers ...Container) iter.Seq[Item] {
 			lines(br, containers, yield)
 			return
 		}
-		s := splitter{containers: containers, yield: yield}
+		s := splitter{containers: containers, yield: yield, rd: br}
 		dec := jsontext.NewDecoder(br, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 		s.stream(dec, 0)
 	}
@@ -102,6 +102,12 @@ type splitter struct {
 	yield      func(Item) bool
 	index      int
 	stopped    bool
+
+	// rd is what the decoder reads from, and base the offset in the
+	// input of rd's first byte: fastElements reads arrays of records
+	// itself and hands the rest back to the decoder (see handBack).
+	rd   io.Reader
+	base int64
 }
 
 func (s *splitter) emit(it Item) bool { return s.emitChecked(it, false) }
@@ -125,6 +131,10 @@ func (s *splitter) emitChecked(it Item, utf8ok bool) bool {
 }
 
 func (s *splitter) fatal(err error, line int) {
+	var se *jsontext.SyntacticError
+	if s.base != 0 && errors.As(err, &se) {
+		se.ByteOffset += s.base
+	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		err = fmt.Errorf("input ends in the middle of a record (truncated?): %w", err)
 	}
@@ -170,6 +180,9 @@ func (s *splitter) stream(dec *jsontext.Decoder, line int) {
 
 // elements emits each element of an array whose '[' was read.
 func (s *splitter) elements(dec *jsontext.Decoder, line int) bool {
+	if !s.fastElements(dec, line) {
+		return false
+	}
 	for dec.PeekKind() != ']' {
 		v, err := dec.ReadValue()
 		if err != nil {
@@ -343,8 +356,9 @@ func (s *splitter) line(dec *jsontext.Decoder, t []byte, n int) {
 		s.emit(Item{Raw: t, Line: n})
 		return
 	}
-	dec.Reset(bytes.NewReader(t), jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
-	inner := splitter{containers: s.containers, index: s.index, yield: s.yield}
+	rd := bytes.NewReader(t)
+	dec.Reset(rd, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+	inner := splitter{containers: s.containers, index: s.index, yield: s.yield, rd: rd}
 	inner.stream(dec, n)
 	s.index, s.stopped = inner.index, inner.stopped
 }
