@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -118,10 +119,14 @@ func readFile(file string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFile+1))
-	if err != nil {
+	var b bytes.Buffer
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() <= MaxFile {
+		b.Grow(int(st.Size()) + bytes.MinRead) // one allocation: ReadFrom wants MinRead free at EOF
+	}
+	if _, err := b.ReadFrom(io.LimitReader(f, MaxFile+1)); err != nil {
 		return nil, err
 	}
+	data := b.Bytes()
 	if len(data) > MaxFile {
 		return nil, fmt.Errorf("larger than %d MiB, not a rule file", MaxFile>>20)
 	}
