@@ -41,6 +41,10 @@ type PlaybookRun struct {
 	Created    time.Time      `json:"created"`
 	Updated    time.Time      `json:"updated"`
 	Steps      []PlaybookStep `json:"steps,omitempty"`
+	// Source is the playbook file the run started with, byte for byte
+	// (Digest is its SHA-256), so that a resume needs no file. Run returns
+	// it; Runs does not. Runs stored before it was kept have none.
+	Source []byte `json:"-"`
 }
 
 // PlaybookStep is the state of one planned step of a run. A step with
@@ -57,7 +61,11 @@ type PlaybookStep struct {
 	Error          string          `json:"error,omitempty"`
 	ApprovedBy     string          `json:"approved_by,omitempty"`
 	ApprovedAt     time.Time       `json:"approved_at,omitzero"`
-	Updated        time.Time       `json:"updated"`
+	// Deadline is when a step waiting for approval times out and becomes
+	// denied; zero when it does not wait (or was stored before deadlines
+	// were kept: then its plan's approval_timeout from Updated counts).
+	Deadline time.Time `json:"deadline,omitzero"`
+	Updated  time.Time `json:"updated"`
 }
 
 // PlaybookStore keeps playbook runs and their step states, so that a run
@@ -65,7 +73,8 @@ type PlaybookStep struct {
 // Stores that support playbooks implement it next to Store; callers get it
 // by type assertion.
 type PlaybookStore interface {
-	// SaveRun inserts or replaces a run (without its steps).
+	// SaveRun inserts a run (without its steps), or updates the status and
+	// updated time of the stored one; Source is kept from the insert.
 	SaveRun(ctx context.Context, r PlaybookRun) error
 	// SaveStep inserts or replaces the state of one step of a run.
 	SaveStep(ctx context.Context, s PlaybookStep) error
@@ -75,6 +84,9 @@ type PlaybookStore interface {
 	// Runs lists the runs on an incident ("" for all), newest first,
 	// without their steps.
 	Runs(ctx context.Context, incidentID string) ([]PlaybookRun, error)
+	// Waiting lists the steps waiting for approval, in every run, oldest
+	// deadline first, so that overdue ones can be denied.
+	Waiting(ctx context.Context) ([]PlaybookStep, error)
 	// SucceededKey reports whether any step with this idempotency key
 	// succeeded, in any run.
 	SucceededKey(ctx context.Context, key string) (bool, error)

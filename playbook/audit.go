@@ -18,7 +18,7 @@ import (
 type AuditEntry struct {
 	Seq      int64           `json:"seq"`
 	At       time.Time       `json:"at"`
-	Event    string          `json:"event"` // run.start, plan, approval.wait, approve, deny, execute, outcome, skip, run.resume, run.end
+	Event    string          `json:"event"` // run.start, plan, approval.wait, approve, deny, approval.timeout, execute, outcome, skip, run.resume, run.end
 	Run      string          `json:"run"`
 	Playbook string          `json:"playbook,omitempty"`
 	Incident string          `json:"incident,omitempty"`

@@ -21,8 +21,9 @@ import (
 
 // TestCrashResumeSQLite kills the runner after the first step succeeded,
 // while the second is in flight, closes the store as a dying process would,
-// reopens it and resumes: the first step is not repeated, and the second
-// is sent again with the same idempotency key (at least once).
+// reopens it and resumes from the playbook the run keeps (no file): the
+// first step is not repeated, and the second is sent again with the same
+// idempotency key (at least once).
 func TestCrashResumeSQLite(t *testing.T) {
 	ctx := context.Background()
 	var first, second atomic.Int32
@@ -65,7 +66,7 @@ func TestCrashResumeSQLite(t *testing.T) {
 	st.Close()
 	st, rg = open()
 	defer st.Close()
-	run, err = rg.Resume(ctx, run.ID, pb, incident())
+	run, err = rg.Resume(ctx, run.ID, playbook.ResumeOptions{Incident: incident()})
 	if err != nil || run.Status != debrief.RunSucceeded {
 		t.Fatalf("resume: %v %v", run.Status, err)
 	}

@@ -27,8 +27,26 @@ func (m *memStore) SaveRun(_ context.Context, r debrief.PlaybookRun) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r.Steps = nil
+	if old, ok := m.runs[r.ID]; ok {
+		r.Source = old.Source // kept from the insert, as the stores do
+	}
 	m.runs[r.ID] = r
 	return nil
+}
+
+func (m *memStore) Waiting(_ context.Context) ([]debrief.PlaybookStep, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []debrief.PlaybookStep
+	for _, ss := range m.steps {
+		for _, s := range ss {
+			if s.Status == debrief.RunWaiting {
+				out = append(out, s)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b debrief.PlaybookStep) int { return a.Deadline.Compare(b.Deadline) })
+	return out, nil
 }
 
 func (m *memStore) SaveStep(_ context.Context, s debrief.PlaybookStep) error {
@@ -62,6 +80,7 @@ func (m *memStore) Runs(_ context.Context, incidentID string) ([]debrief.Playboo
 	var out []debrief.PlaybookRun
 	for _, r := range m.runs {
 		if incidentID == "" || r.IncidentID == incidentID {
+			r.Source = nil
 			out = append(out, r)
 		}
 	}

@@ -96,6 +96,7 @@ type Playbook struct {
 	File
 	Path   string // where it was read
 	Digest string // hex SHA-256 of the file's bytes
+	Source []byte // the file's bytes: a run keeps them, so that resuming it needs no file
 	match  *compiled
 	steps  []*step
 }
@@ -169,7 +170,7 @@ func Parse(data []byte, name string, opts Options) (*Playbook, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	pb := &Playbook{File: f, Path: name, Digest: hex.EncodeToString(sum[:])}
+	pb := &Playbook{File: f, Path: name, Digest: hex.EncodeToString(sum[:]), Source: bytes.Clone(data)}
 	c := &checker{file: name, opts: opts, ast: tree}
 	c.check(pb)
 	if len(c.problems) > 0 {

@@ -83,3 +83,93 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// hostsPlaybook has one webhook per line 8 onwards, so that each problem's
+// line names its step.
+const hostsPlaybook = `apiVersion: debrief/v1
+kind: Playbook
+metadata: {name: hosts}
+trigger:
+  all: [{field: severity, op: at_least, values: [high]}]
+steps:
+  # one webhook a line, from line 7
+  - {id: ok, kind: webhook, url: "https://prod-12.westeurope.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=S"}
+  - {id: flow, kind: webhook, preset: power_automate, url: "https://evil.example.net/{{ incident.id }}"}
+  - {id: teams, kind: webhook, preset: teams, text: hi, url: "https://contoso.webhook.office.com.evil.example/x"}
+  - {id: slack, kind: webhook, preset: slack, text: hi, url_env: SLACK_URL}
+  - {id: unset, kind: webhook, preset: slack, text: hi, url_env: UNSET_URL}
+  - {id: file, kind: webhook, preset: logic_apps, url_file: FILE}
+  - {id: sub, kind: webhook, url: "https://contoso.webhook.office.com/webhookb2/x"}
+  - {id: port, kind: webhook, url: "https://hooks.slack.com:8443/services/x"}
+`
+
+// TestLintWebhookHosts: with a config, every webhook target whose host can
+// be known (a literal URL, or a url_env/url_file secret that can be read)
+// must be in webhook_hosts; problems name the line and only the host.
+func TestLintWebhookHosts(t *testing.T) {
+	dir := t.TempDir()
+	secretFile := filepath.Join(dir, "flow.url")
+	if err := os.WriteFile(secretFile, []byte("https://attacker.example/flow?sig=TOPSECRET\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(hostsPlaybook, "FILE", secretFile, 1)
+	env := map[string]string{"SLACK_URL": "https://hooks.slack.com.attacker.example/services/T0/B0/TOPSECRET"}
+	cfg := &playbook.Config{WebhookHosts: []string{"*.logic.azure.com", "*.webhook.office.com", "hooks.slack.com"}}
+	_, err := playbook.Parse([]byte(src), "hosts.yaml", playbook.Options{Hosts: cfg, Getenv: func(k string) string { return env[k] }})
+	var ps playbook.Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("want Problems, got %v", err)
+	}
+	want := []string{
+		`hosts.yaml:9: steps[1].url: host "evil.example.net" is not in the config's webhook_hosts (it allows *.logic.azure.com, *.webhook.office.com, hooks.slack.com)`,
+		`hosts.yaml:10: steps[2].url: host "contoso.webhook.office.com.evil.example" is not in`,
+		`hosts.yaml:11: steps[3].url_env: host "hooks.slack.com.attacker.example" (from $SLACK_URL) is not in`,
+		`hosts.yaml:13: steps[5].url_file: host "attacker.example" (from ` + secretFile + `) is not in`,
+	}
+	if len(ps) != len(want) {
+		t.Fatalf("%d problems, want %d:\n%v", len(ps), len(want), ps)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(ps[i].Error(), w) {
+			t.Errorf("problem %d:\n got %s\nwant %s…", i, ps[i].Error(), w)
+		}
+		if strings.Contains(ps[i].Error(), "TOPSECRET") {
+			t.Errorf("problem %d shows a secret: %s", i, ps[i].Error())
+		}
+	}
+	// An empty allow-list refuses every webhook and says why.
+	_, err = playbook.Parse([]byte(src), "hosts.yaml", playbook.Options{Hosts: &playbook.Config{}})
+	if !errors.As(err, &ps) || !strings.Contains(ps[0].Error(), "it is empty, so no webhook may be called live") {
+		t.Errorf("empty allow-list: %v", err)
+	}
+	// Without a config, hosts are checked only when a live run calls them.
+	if _, err := playbook.Parse([]byte(src), "hosts.yaml", playbook.Options{}); err != nil {
+		t.Errorf("without a config: %v", err)
+	}
+}
+
+// TestTemplatedHostsImpossible: no template in a webhook URL can reach its
+// scheme, user, host or port; it may only follow the host's first '/'.
+func TestTemplatedHostsImpossible(t *testing.T) {
+	for _, u := range []string{
+		"https://{{ incident.title }}/x",
+		"https://{{ incident.title }}.example.com/x",
+		"https://hooks.example.com{{ incident.title }}/x",
+		"https://hooks.{{ incident.title }}.com/x",
+		"https://hooks.example.com:{{ incident.title }}/x",
+		"https://{{ incident.title }}@hooks.example.com/x",
+		"https://hooks.example.com?x={{ incident.title }}",
+		"https://hooks.example.com#{{ incident.title }}",
+		"{{ incident.url }}",
+		"http{{ incident.title }}://hooks.example.com/x",
+		"https://user@hooks.example.com/{{ incident.title }}",
+		"ftp://hooks.example.com/{{ incident.title }}",
+	} {
+		src := hostsPlaybook[:strings.Index(hostsPlaybook, "  # one")] + "  - {id: w, kind: webhook, url: \"" + u + "\"}\n"
+		_, err := playbook.Parse([]byte(src), "t.yaml", playbook.Options{})
+		var ps playbook.Problems
+		if !errors.As(err, &ps) || !strings.Contains(ps[0].Error(), "steps[0].url") {
+			t.Errorf("url %q: got %v, want a problem at steps[0].url", u, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package playbook
 import (
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,6 +18,14 @@ import (
 type Options struct {
 	// Expr compiles trigger expressions. Nil: CEL.
 	Expr ExprCompiler
+	// Hosts, when set, also checks that every webhook goes to a host of
+	// this configuration's webhook_hosts (as "debrief playbook lint"
+	// does); nil: hosts are checked only when a live run calls them.
+	Hosts *Config
+	// Getenv reads the url_env targets of webhooks for the Hosts check;
+	// nil: they are not read. url_file targets are read when Hosts is set.
+	// Only their host is ever reported.
+	Getenv func(string) string
 }
 
 // Step kinds.
@@ -270,6 +279,7 @@ func (c *checker) target(s *step) {
 		return
 	}
 	if sp.URL == "" {
+		c.secretHost(s)
 		return
 	}
 	t := c.tmpl(s, "url", sp.URL)
@@ -284,7 +294,51 @@ func (c *checker) target(s *step) {
 	}
 	if len(t.parts) > 1 && !strings.Contains(lit[len(u.Scheme)+3:], "/") {
 		c.addf(s.path+".url", "templates may only appear after the host's first '/'")
+		return
 	}
+	c.allowed(s.path+".url", "", u.Hostname())
+}
+
+// allowed reports a webhook host that is not in the Hosts allow-list.
+func (c *checker) allowed(path, from, host string) {
+	h := c.opts.Hosts
+	if h == nil || h.hostAllowed(host) {
+		return
+	}
+	list := "it is empty, so no webhook may be called live"
+	if len(h.WebhookHosts) > 0 {
+		list = "it allows " + strings.Join(h.WebhookHosts, ", ")
+	}
+	c.addf(path, "host %q%s is not in the config's webhook_hosts (%s)", host, from, list)
+}
+
+// secretHost checks the host of a url_env or url_file target when it can
+// be read, naming only the host: the rest of such a URL is a secret.
+func (c *checker) secretHost(s *step) {
+	if c.opts.Hosts == nil {
+		return
+	}
+	sp := s.Spec
+	var v, from, field string
+	switch {
+	case sp.URLEnv != "" && c.opts.Getenv != nil:
+		v, from, field = c.opts.Getenv(sp.URLEnv), " (from $"+sp.URLEnv+")", ".url_env"
+	case sp.URLFile != "":
+		b, err := os.ReadFile(sp.URLFile)
+		if err != nil {
+			return // the file may be only on the machine that runs it
+		}
+		v, from, field = strings.TrimSpace(string(b)), " (from "+sp.URLFile+")", ".url_file"
+	}
+	if v == "" {
+		return
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		c.addf(s.path+field, "the URL%s is not an http(s) URL with a host", from)
+		return
+	}
+	c.allowed(s.path+field, from, u.Hostname())
 }
 
 func validHeaderName(k string) bool {

@@ -3,6 +3,7 @@ package playbook
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -168,7 +169,7 @@ func (r *Runner) Run(ctx context.Context, pb *Playbook, in *debrief.Incident, li
 	}
 	now := r.now()
 	run := &debrief.PlaybookRun{ID: r.newID(), Playbook: pb.Name(), Digest: pb.Digest, IncidentID: in.ID, Live: live,
-		Status: debrief.RunPlanned, Created: now, Updated: now}
+		Status: debrief.RunPlanned, Created: now, Updated: now, Source: pb.Source}
 	if live {
 		run.Status = debrief.RunPending
 	}
@@ -200,10 +201,25 @@ func (r *Runner) Run(ctx context.Context, pb *Playbook, in *debrief.Incident, li
 	return r.execute(ctx, run, steps)
 }
 
+// ResumeOptions are what Resume may be given besides the run.
+type ResumeOptions struct {
+	// Playbook is a playbook file the user named. Nil: the copy the run
+	// keeps (runs stored before debrief kept one need the file). A file
+	// that is not the one the run started with is refused unless Force.
+	Playbook *Playbook
+	// Force runs the rest of the run with Playbook even though its digest
+	// differs from the run's; the audit log records both digests.
+	Force bool
+	// Incident is the run's incident. Nil: read from the Store, which must
+	// then also be a debrief.Store (or have its Incident method).
+	Incident *debrief.Incident
+}
+
 // Resume continues a live run: steps that succeeded are not repeated; a
-// step left running by a crash runs again with the same idempotency key.
-// The playbook must be the file the run started with.
-func (r *Runner) Resume(ctx context.Context, runID string, pb *Playbook, in *debrief.Incident) (*debrief.PlaybookRun, error) {
+// step left running by a crash runs again with the same idempotency key; a
+// step whose approval is overdue is denied. It plans the rest from the
+// playbook the run keeps, unless o names another.
+func (r *Runner) Resume(ctx context.Context, runID string, o ResumeOptions) (*debrief.PlaybookRun, error) {
 	run, err := r.Store.Run(ctx, runID)
 	if err != nil {
 		return nil, err
@@ -213,21 +229,79 @@ func (r *Runner) Resume(ctx context.Context, runID string, pb *Playbook, in *deb
 		return run, debrief.Errorf(debrief.EINVALID, "run %s is a dry run; start a live run instead", runID)
 	case !r.Config.Live:
 		return nil, debrief.Errorf(debrief.EINVALID, "live runs are off: set live: true in the playbook config")
-	case run.Digest != pb.Digest:
-		return run, debrief.Errorf(debrief.ECONFLICT, "run %s started with another version of playbook %s", runID, run.Playbook)
-	case run.IncidentID != in.ID:
-		return run, debrief.Errorf(debrief.EINVALID, "run %s is on incident %s, not %s", runID, run.IncidentID, in.ID)
 	case run.Status.Final():
 		return run, nil
+	}
+	pb, forced, err := r.resumePlaybook(run, o)
+	if err != nil {
+		return run, err
+	}
+	in := o.Incident
+	if in == nil {
+		if in, err = r.incident(ctx, run.IncidentID); err != nil {
+			return run, err
+		}
+	}
+	if run.IncidentID != in.ID {
+		return run, debrief.Errorf(debrief.EINVALID, "run %s is on incident %s, not %s", runID, run.IncidentID, in.ID)
 	}
 	steps, err := r.Plan(ctx, pb, in, run.ID)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s on %s: %w", pb.Name(), in.ID, err)
 	}
-	if err := r.audit(run, "", "run.resume", nil); err != nil {
+	detail := map[string]any{"digest": pb.Digest}
+	if forced {
+		detail["forced"], detail["run_digest"] = true, run.Digest
+	}
+	if err := r.audit(run, "", "run.resume", detail); err != nil {
 		return nil, err
 	}
 	return r.execute(ctx, run, steps)
+}
+
+// resumePlaybook picks the playbook a resume plans from: the run's own
+// copy, or the user's file when it is the same or forced.
+func (r *Runner) resumePlaybook(run *debrief.PlaybookRun, o ResumeOptions) (pb *Playbook, forced bool, err error) {
+	if o.Playbook != nil {
+		switch {
+		case o.Playbook.Digest == run.Digest:
+			return o.Playbook, false, nil
+		case !o.Force:
+			return nil, false, debrief.Errorf(debrief.ECONFLICT,
+				"%s (sha256 %.12s…) is not the playbook run %s started with (%s, sha256 %.12s…): it changed since; "+
+					"resume without the file to use the run's own copy, or pass --force to run the rest with this file",
+				o.Playbook.Path, o.Playbook.Digest, run.ID, run.Playbook, run.Digest)
+		}
+		return o.Playbook, true, nil
+	}
+	if len(run.Source) == 0 {
+		return nil, false, debrief.Errorf(debrief.EINVALID,
+			"run %s was stored without its playbook (by an older debrief): name the playbook file of %s to resume it", run.ID, run.Playbook)
+	}
+	sum := sha256.Sum256(run.Source)
+	if hex.EncodeToString(sum[:]) != run.Digest {
+		return nil, false, debrief.Errorf(debrief.ECONFLICT, "run %s: the stored playbook does not match the run's digest %s (the store was changed)", run.ID, run.Digest)
+	}
+	pb, err = Parse(run.Source, "run "+run.ID+" playbook "+run.Playbook, Options{})
+	if err != nil {
+		return nil, false, fmt.Errorf("run %s: stored playbook: %w", run.ID, err)
+	}
+	return pb, false, nil
+}
+
+// incident reads a run's incident from the store.
+func (r *Runner) incident(ctx context.Context, id string) (*debrief.Incident, error) {
+	st, ok := r.Store.(interface {
+		Incident(ctx context.Context, id string) (*debrief.Incident, error)
+	})
+	if !ok {
+		return nil, debrief.Errorf(debrief.EINVALID, "resume: name the run's incident %s (the store cannot read incidents)", id)
+	}
+	in, err := st.Incident(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("run's incident %s: %w", id, err)
+	}
+	return in, nil
 }
 
 // execute runs the steps in order, from their stored states.
@@ -237,6 +311,9 @@ func (r *Runner) execute(ctx context.Context, run *debrief.PlaybookRun, steps []
 		states[run.Steps[i].Key] = &run.Steps[i]
 	}
 	run.Status = debrief.RunRunning
+	if err := r.saveRun(ctx, run); err != nil { // a crash from here on leaves it running
+		return run, err
+	}
 	for _, s := range steps {
 		st := states[s.Key]
 		if st == nil {
@@ -320,47 +397,6 @@ func (r *Runner) step(ctx context.Context, run *debrief.PlaybookRun, s Step, st 
 		st.Result += " (" + out.Note + ")"
 	}
 	return debrief.RunSucceeded, r.saveStep(context.WithoutCancel(ctx), run, st, "outcome", map[string]any{"outcome": out})
-}
-
-func (r *Runner) awaitApproval(ctx context.Context, run *debrief.PlaybookRun, s Step, st *debrief.PlaybookStep) (debrief.RunStatus, error) {
-	if st.Status == debrief.RunWaiting {
-		if r.now().Sub(st.Updated) > s.ApprovalTimeout {
-			st.Status, st.Error = debrief.RunDenied, "approval timed out"
-			return debrief.RunDenied, r.saveStep(ctx, run, st, "deny", map[string]string{"reason": st.Error})
-		}
-		return debrief.RunWaiting, nil
-	}
-	st.Status = debrief.RunWaiting
-	return debrief.RunWaiting, r.saveStep(ctx, run, st, "approval.wait", map[string]any{"timeout": s.ApprovalTimeout.String()})
-}
-
-// Approve records that a person approved a waiting step; Resume then runs
-// it. Deny instead ends the run.
-func (r *Runner) Approve(ctx context.Context, runID, key, by string, deny bool) error {
-	run, err := r.Store.Run(ctx, runID)
-	if err != nil {
-		return err
-	}
-	for i := range run.Steps {
-		st := &run.Steps[i]
-		if st.Key != key {
-			continue
-		}
-		if st.Status != debrief.RunWaiting {
-			return debrief.Errorf(debrief.ECONFLICT, "step %s of run %s is %s, not waiting for approval", key, runID, st.Status)
-		}
-		if deny {
-			st.Status, st.Error = debrief.RunDenied, "denied by "+by
-			if err := r.saveStep(ctx, run, st, "deny", map[string]string{"by": by}); err != nil {
-				return err
-			}
-			run.Status = debrief.RunDenied
-			return r.saveRun(ctx, run)
-		}
-		st.ApprovedBy, st.ApprovedAt = by, r.now()
-		return r.saveStep(ctx, run, st, "approve", map[string]string{"by": by})
-	}
-	return debrief.Errorf(debrief.ENOTFOUND, "run %s has no step %s", runID, key)
 }
 
 func (r *Runner) audit(run *debrief.PlaybookRun, step, event string, detail any) error {

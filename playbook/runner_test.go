@@ -103,13 +103,14 @@ func (f *fake) body(path string, i int) string {
 // rig is a runner wired to the fake, with recorded sleeps.
 type rig struct {
 	*playbook.Runner
-	store  *memStore
-	sleeps []time.Duration
+	store     *memStore
+	sleeps    []time.Duration
+	auditPath string
 }
 
 func newRig(t *testing.T, f *fake) *rig {
-	rg := &rig{store: newMemStore()}
-	audit, err := playbook.OpenAudit(filepath.Join(t.TempDir(), "audit.jsonl"))
+	rg := &rig{store: newMemStore(), auditPath: filepath.Join(t.TempDir(), "audit.jsonl")}
+	audit, err := playbook.OpenAudit(rg.auditPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,14 +273,14 @@ func TestApproval(t *testing.T) {
 	if err := rg.Approve(ctx, run.ID, key, "lead", false); err != nil {
 		t.Fatal(err)
 	}
-	run, err = rg.Resume(ctx, run.ID, pb, incident())
+	run, err = rg.Resume(ctx, run.ID, playbook.ResumeOptions{Playbook: pb, Incident: incident()})
 	if err != nil || run.Status != debrief.RunSucceeded || f.count("/api/machines/dev-1/isolate") != 1 {
 		t.Fatalf("after approval: %v %v", run.Status, err)
 	}
 	// A second run waits; an hour and a bit later it is denied.
 	run2, _ := rg.Run(ctx, pb, incident(), true)
 	rg.Now = func() time.Time { return time.Date(2026, 3, 1, 13, 1, 0, 0, time.UTC) }
-	run2, err = rg.Resume(ctx, run2.ID, pb, incident())
+	run2, err = rg.Resume(ctx, run2.ID, playbook.ResumeOptions{Playbook: pb, Incident: incident()})
 	if err != nil || run2.Status != debrief.RunDenied {
 		t.Fatalf("want denied on timeout, got %v %v", run2.Status, err)
 	}
@@ -318,7 +319,7 @@ func TestCrashResume(t *testing.T) {
 	if stored.Steps[0].Status != debrief.RunSucceeded || stored.Steps[1].Status != debrief.RunRunning {
 		t.Fatalf("stored states %s %s", stored.Steps[0].Status, stored.Steps[1].Status)
 	}
-	run, err = rg.Resume(context.Background(), run.ID, pb, incident())
+	run, err = rg.Resume(context.Background(), run.ID, playbook.ResumeOptions{Playbook: pb, Incident: incident()})
 	if err != nil || run.Status != debrief.RunSucceeded {
 		t.Fatalf("resume: %v %v", run.Status, err)
 	}

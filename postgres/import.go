@@ -30,9 +30,9 @@ var importTables = []importTable{
 	{"history", "kind, subject_id, at, field, from_value, to_value, changed_by, origin",
 		"kind, subject_id, at, field, from_value, to_value", ""},
 	{"raw_records", "kind, subject_id, hash, raw", "id", ""},
-	{"playbook_runs", runColumns, "id", "live"},
+	{"playbook_runs", runColumns + ", source", "id", "live"},
 	{"playbook_steps", "run_id, key, ord, kind, status, idempotency_key, attempts, plan, result, error, approved_by, " +
-		"approved_at, updated", "run_id, key", ""},
+		"approved_at, deadline, updated", "run_id, key", ""},
 	{"checkpoints", "name, value, updated_at", "name", ""},
 	{"tokens", tokenColumns, "id", ""},
 }

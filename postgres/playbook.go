@@ -14,10 +14,15 @@ var _ debrief.PlaybookStore = (*Store)(nil)
 // SaveRun inserts a playbook run (without its steps), or updates the
 // status and updated time of the stored one with its ID.
 func (s *Store) SaveRun(ctx context.Context, r debrief.PlaybookRun) error {
-	_, err := s.exec(ctx, `INSERT INTO playbook_runs (tenant, id, playbook, digest, incident_id, live, status, created, updated)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+	var src []byte // nil binds NULL
+	if len(r.Source) > 0 {
+		src = r.Source
+	}
+	_, err := s.exec(ctx, `INSERT INTO playbook_runs (tenant, id, playbook, digest, incident_id, live, status, created, updated, source)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (tenant, id) DO UPDATE SET status = excluded.status, updated = excluded.updated`,
-		s.tenant, r.ID, r.Playbook, r.Digest, r.IncidentID, r.Live, string(r.Status), nanos0(r.Created), nanos0(r.Updated))
+		noNULs([]any{s.tenant, r.ID, r.Playbook, r.Digest, r.IncidentID, r.Live, string(r.Status), nanos0(r.Created),
+			nanos0(r.Updated), src})...)
 	if err != nil {
 		return fmt.Errorf("save playbook run %s: %w", r.ID, err)
 	}
@@ -35,14 +40,15 @@ func (s *Store) SaveStep(ctx context.Context, st debrief.PlaybookStep) error {
 	}
 	err := s.writeTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO playbook_steps (tenant, run_id, key, ord, kind, status, idempotency_key,
-				attempts, plan, result, error, approved_by, approved_at, updated)
+				attempts, plan, result, error, approved_by, approved_at, deadline, updated)
 			VALUES ($1, $2, $3, (SELECT coalesce(max(ord), 0) + 1 FROM playbook_steps WHERE tenant = $1 AND run_id = $2),
-				$4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+				$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			ON CONFLICT (tenant, run_id, key) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
 				plan = coalesce(excluded.plan, playbook_steps.plan), result = excluded.result, error = excluded.error,
-				approved_by = excluded.approved_by, approved_at = excluded.approved_at, updated = excluded.updated`,
+				approved_by = excluded.approved_by, approved_at = excluded.approved_at, deadline = excluded.deadline,
+				updated = excluded.updated`,
 			noNULs([]any{s.tenant, st.RunID, st.Key, st.Kind, string(st.Status), st.IdempotencyKey, st.Attempts, plan,
-				st.Result, st.Error, st.ApprovedBy, nanos0(st.ApprovedAt), nanos0(st.Updated)})...)
+				st.Result, st.Error, st.ApprovedBy, nanos0(st.ApprovedAt), nanos0(st.Deadline), nanos0(st.Updated)})...)
 		return err
 	})
 	if err != nil {
@@ -53,11 +59,12 @@ func (s *Store) SaveStep(ctx context.Context, st debrief.PlaybookStep) error {
 
 const runColumns = `id, playbook, digest, incident_id, live, status, created, updated`
 
-func scanRun(row pgx.Row) (debrief.PlaybookRun, error) {
+// scanRun reads runColumns and then into more.
+func scanRun(row pgx.Row, more ...any) (debrief.PlaybookRun, error) {
 	var r debrief.PlaybookRun
 	var status string
 	var created, updated int64
-	err := row.Scan(&r.ID, &r.Playbook, &r.Digest, &r.IncidentID, &r.Live, &status, &created, &updated)
+	err := row.Scan(append([]any{&r.ID, &r.Playbook, &r.Digest, &r.IncidentID, &r.Live, &status, &created, &updated}, more...)...)
 	r.Status, r.Created, r.Updated = debrief.RunStatus(status), unixNanos(created), unixNanos(updated)
 	return r, err
 }
@@ -68,8 +75,8 @@ func (s *Store) Run(ctx context.Context, id string) (*debrief.PlaybookRun, error
 	var r debrief.PlaybookRun
 	err := s.readTx(ctx, func(tx pgx.Tx) error {
 		var err error
-		r, err = scanRun(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM playbook_runs WHERE tenant = $1 AND id = $2`,
-			s.tenant, id))
+		r, err = scanRun(tx.QueryRow(ctx, `SELECT `+runColumns+`, source FROM playbook_runs WHERE tenant = $1 AND id = $2`,
+			s.tenant, id), &r.Source)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return debrief.Errorf(debrief.ENOTFOUND, "playbook run %s not found", id)
 		}
@@ -89,31 +96,58 @@ func (s *Store) Run(ctx context.Context, id string) (*debrief.PlaybookRun, error
 }
 
 func runSteps(ctx context.Context, tx pgx.Tx, tenant, id string) ([]debrief.PlaybookStep, error) {
-	rows, err := tx.Query(ctx, `SELECT key, kind, status, idempotency_key, attempts, plan, result, error,
-		approved_by, approved_at, updated FROM playbook_steps WHERE tenant = $1 AND run_id = $2 ORDER BY ord, key`,
-		tenant, id)
+	rows, err := tx.Query(ctx, `SELECT `+stepColumns+` FROM playbook_steps WHERE tenant = $1 AND run_id = $2
+		ORDER BY ord, key`, tenant, id)
 	if err != nil {
 		return nil, fmt.Errorf("steps: %w", err)
 	}
-	defer rows.Close()
-	var steps []debrief.PlaybookStep
-	for rows.Next() {
-		st := debrief.PlaybookStep{RunID: id}
-		var status string
-		var approved, updated int64
-		var plan []byte
-		if err := rows.Scan(&st.Key, &st.Kind, &status, &st.IdempotencyKey, &st.Attempts, &plan, &st.Result, &st.Error,
-			&st.ApprovedBy, &approved, &updated); err != nil {
-			return nil, fmt.Errorf("steps: %w", err)
-		}
-		st.Status, st.ApprovedAt, st.Updated = debrief.RunStatus(status), unixNanos(approved), unixNanos(updated)
-		st.Plan = plan
-		steps = append(steps, st)
-	}
-	if err := rows.Err(); err != nil {
+	steps, err := scanSteps(rows)
+	if err != nil {
 		return nil, fmt.Errorf("steps: %w", err)
 	}
 	return steps, nil
+}
+
+const stepColumns = `run_id, key, kind, status, idempotency_key, attempts, plan, result, error, approved_by, approved_at,
+	deadline, updated`
+
+// scanSteps reads the rows of a query of stepColumns, and closes them.
+func scanSteps(rows pgx.Rows) ([]debrief.PlaybookStep, error) {
+	defer rows.Close()
+	var steps []debrief.PlaybookStep
+	for rows.Next() {
+		var st debrief.PlaybookStep
+		var status string
+		var approved, deadline, updated int64
+		var plan []byte
+		if err := rows.Scan(&st.RunID, &st.Key, &st.Kind, &status, &st.IdempotencyKey, &st.Attempts, &plan, &st.Result,
+			&st.Error, &st.ApprovedBy, &approved, &deadline, &updated); err != nil {
+			return nil, err
+		}
+		st.Status, st.ApprovedAt, st.Updated = debrief.RunStatus(status), unixNanos(approved), unixNanos(updated)
+		st.Deadline, st.Plan = unixNanos(deadline), plan
+		steps = append(steps, st)
+	}
+	return steps, rows.Err()
+}
+
+// Waiting lists the tenant's steps waiting for approval, oldest deadline
+// first.
+func (s *Store) Waiting(ctx context.Context) ([]debrief.PlaybookStep, error) {
+	var out []debrief.PlaybookStep
+	err := s.conn(ctx, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, `SELECT `+stepColumns+` FROM playbook_steps WHERE tenant = $1 AND status = 'waiting'
+			ORDER BY deadline, run_id, ord`, s.tenant)
+		if err != nil {
+			return err
+		}
+		out, err = scanSteps(rows)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("playbook steps waiting: %w", err)
+	}
+	return out, nil
 }
 
 // Runs lists the runs on an incident ("" for all), newest first.

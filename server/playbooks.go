@@ -6,18 +6,23 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/playbook"
 )
 
 // Playbooks is how the server approves playbook steps: approvals go
-// through a playbook.Runner with Config and Audit, and a run whose
-// playbook file is in Dir continues at once after an approval.
+// through a playbook.Runner with Config and Audit, and an approved run
+// continues at once from the playbook it keeps (or, for a run stored
+// without one, from its file in Dir). Steps waiting for approval past
+// their deadline are denied when runs are listed, and by a sweep every
+// Sweep while the server runs.
 type Playbooks struct {
-	Dir    string          // playbook files (*.yaml, *.yml); "": runs continue from the CLI
+	Dir    string          // playbook files (*.yaml, *.yml) for runs stored without their playbook; "": none
 	Config playbook.Config // the runner's config (live mode, endpoints, secrets)
 	Audit  *playbook.Audit // nil: approvals are not audited
+	Sweep  time.Duration   // how often overdue approvals are denied; 0: every minute
 }
 
 // Approval is the answer to an approve or deny: the run as it stands
@@ -52,8 +57,16 @@ func (s *Server) runner() (*playbook.Runner, error) {
 }
 
 // runs lists the runs on an incident ("" for all), newest first, with
-// their steps.
+// their steps. With playbooks configured, overdue approvals are denied
+// first (and audited); without, runs are only read.
 func (s *Server) runs(ctx context.Context, incident string) ([]debrief.PlaybookRun, error) {
+	if s.cfg.Playbooks != nil {
+		rn, err := s.runner()
+		if err != nil {
+			return nil, err
+		}
+		return rn.Runs(ctx, incident)
+	}
 	ps, err := s.playbookStore()
 	if err != nil {
 		return nil, err
@@ -124,24 +137,27 @@ func (s *Server) decide(r *http.Request, deny bool) (*Approval, error) {
 	if deny {
 		return a, nil
 	}
-	pb, note := s.playbookOf(run)
-	if pb == nil {
-		a.Note = note
-		return a, nil
+	var pb *playbook.Playbook // nil: the run's own copy
+	if len(run.Source) == 0 {
+		var note string
+		if pb, note = s.playbookOf(run); pb == nil {
+			a.Note = note
+			return a, nil
+		}
 	}
 	in, err := s.cfg.Store.Incident(ctx, run.IncidentID)
 	if err != nil {
 		return nil, err
 	}
-	resumed, err := rn.Resume(ctx, runID, pb, in)
+	resumed, err := rn.Resume(ctx, runID, playbook.ResumeOptions{Playbook: pb, Incident: in})
 	if resumed != nil {
 		a.Run, a.Resumed = resumed, true
 	}
 	return a, err
 }
 
-// playbookOf finds the file of a run's playbook in the playbook folder by
-// its digest, or says why it cannot.
+// playbookOf finds the file of a run stored without its playbook in the
+// playbook folder by its digest, or says why it cannot.
 func (s *Server) playbookOf(run *debrief.PlaybookRun) (*playbook.Playbook, string) {
 	const resume = "; continue it with 'debrief playbook run FILE --incident ID --resume RUN'"
 	dir := s.cfg.Playbooks.Dir
@@ -163,4 +179,41 @@ func (s *Server) playbookOf(run *debrief.PlaybookRun) (*playbook.Playbook, strin
 		}
 	}
 	return nil, "recorded; no file in the playbook folder has this run's playbook (digest " + run.Digest + ")" + resume
+}
+
+// sweepApprovals denies overdue approvals every Playbooks.Sweep until ctx
+// ends; Serve runs it. A failed sweep is logged and tried again next time.
+func (s *Server) sweepApprovals(ctx context.Context) {
+	if s.cfg.Playbooks == nil {
+		return
+	}
+	if _, ok := s.cfg.Store.(debrief.PlaybookStore); !ok {
+		return
+	}
+	t := time.NewTicker(or(s.cfg.Playbooks.Sweep, time.Minute))
+	defer t.Stop()
+	for {
+		s.expireApprovals(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// expireApprovals runs one sweep and logs what it denied.
+func (s *Server) expireApprovals(ctx context.Context) {
+	rn, err := s.runner()
+	if err != nil {
+		return
+	}
+	ex, err := rn.ExpireApprovals(ctx)
+	for _, e := range ex {
+		s.cfg.Log.Info("playbook approval timed out", "run", e.Run, "step", e.Step, "playbook", e.Playbook,
+			"incident", e.Incident, "deadline", e.Deadline)
+	}
+	if err != nil && ctx.Err() == nil {
+		s.cfg.Log.Warn("playbook approval sweep", "err", err)
+	}
 }

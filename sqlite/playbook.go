@@ -23,10 +23,14 @@ func unixNanos(n int64) time.Time {
 func (s *Store) SaveRun(ctx context.Context, r debrief.PlaybookRun) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	_, err := s.db.ExecContext(ctx, `INSERT INTO playbook_runs (id, playbook, digest, incident_id, live, status, created, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	var src []byte // nil binds NULL
+	if len(r.Source) > 0 {
+		src = r.Source
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO playbook_runs (id, playbook, digest, incident_id, live, status, created, updated, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated = excluded.updated`,
-		r.ID, r.Playbook, r.Digest, r.IncidentID, r.Live, string(r.Status), nanos0(r.Created), nanos0(r.Updated))
+		r.ID, r.Playbook, r.Digest, r.IncidentID, r.Live, string(r.Status), nanos0(r.Created), nanos0(r.Updated), src)
 	if err != nil {
 		return fmt.Errorf("save playbook run %s: %w", r.ID, err)
 	}
@@ -40,13 +44,14 @@ func (s *Store) SaveStep(ctx context.Context, st debrief.PlaybookStep) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO playbook_steps (run_id, key, ord, kind, status, idempotency_key, attempts,
-			plan, result, error, approved_by, approved_at, updated)
-		VALUES (?, ?, (SELECT coalesce(max(ord), 0) + 1 FROM playbook_steps WHERE run_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			plan, result, error, approved_by, approved_at, deadline, updated)
+		VALUES (?, ?, (SELECT coalesce(max(ord), 0) + 1 FROM playbook_steps WHERE run_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (run_id, key) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
 			plan = coalesce(excluded.plan, plan), result = excluded.result, error = excluded.error,
-			approved_by = excluded.approved_by, approved_at = excluded.approved_at, updated = excluded.updated`,
+			approved_by = excluded.approved_by, approved_at = excluded.approved_at, deadline = excluded.deadline,
+			updated = excluded.updated`,
 		st.RunID, st.Key, st.RunID, st.Kind, string(st.Status), st.IdempotencyKey, st.Attempts, []byte(st.Plan), st.Result,
-		st.Error, st.ApprovedBy, nanos0(st.ApprovedAt), nanos0(st.Updated))
+		st.Error, st.ApprovedBy, nanos0(st.ApprovedAt), nanos0(st.Deadline), nanos0(st.Updated))
 	if err != nil {
 		return fmt.Errorf("save playbook step %s/%s: %w", st.RunID, st.Key, err)
 	}
@@ -56,47 +61,70 @@ func (s *Store) SaveStep(ctx context.Context, st debrief.PlaybookStep) error {
 
 const runColumns = `id, playbook, digest, incident_id, live, status, created, updated`
 
-func scanRun(sc interface{ Scan(...any) error }) (debrief.PlaybookRun, error) {
+// scanRun reads runColumns and then into more.
+func scanRun(sc interface{ Scan(...any) error }, more ...any) (debrief.PlaybookRun, error) {
 	var r debrief.PlaybookRun
 	var status string
 	var created, updated int64
-	err := sc.Scan(&r.ID, &r.Playbook, &r.Digest, &r.IncidentID, &r.Live, &status, &created, &updated)
+	err := sc.Scan(append([]any{&r.ID, &r.Playbook, &r.Digest, &r.IncidentID, &r.Live, &status, &created, &updated}, more...)...)
 	r.Status, r.Created, r.Updated = debrief.RunStatus(status), unixNanos(created), unixNanos(updated)
 	return r, err
 }
 
-// Run returns a playbook run with its steps in planning order.
+// Run returns a playbook run with its source and its steps in planning
+// order.
 func (s *Store) Run(ctx context.Context, id string) (*debrief.PlaybookRun, error) {
-	r, err := scanRun(s.db.QueryRowContext(ctx, `SELECT `+runColumns+` FROM playbook_runs WHERE id = ?`, id))
+	var src []byte
+	r, err := scanRun(s.db.QueryRowContext(ctx, `SELECT `+runColumns+`, source FROM playbook_runs WHERE id = ?`, id), &src)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, debrief.Errorf(debrief.ENOTFOUND, "playbook run %s not found", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("playbook run %s: %w", id, err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT key, kind, status, idempotency_key, attempts, plan, result, error,
-		approved_by, approved_at, updated FROM playbook_steps WHERE run_id = ? ORDER BY ord`, id)
+	r.Source = src
+	r.Steps, err = s.steps(ctx, `SELECT `+stepColumns+` FROM playbook_steps WHERE run_id = ? ORDER BY ord`, id)
 	if err != nil {
 		return nil, fmt.Errorf("playbook run %s steps: %w", id, err)
 	}
+	return &r, nil
+}
+
+const stepColumns = `run_id, key, kind, status, idempotency_key, attempts, plan, result, error, approved_by, approved_at,
+	deadline, updated`
+
+// steps reads the steps a query selects (stepColumns).
+func (s *Store) steps(ctx context.Context, query string, args ...any) ([]debrief.PlaybookStep, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
+	var out []debrief.PlaybookStep
 	for rows.Next() {
-		st := debrief.PlaybookStep{RunID: id}
+		var st debrief.PlaybookStep
 		var status string
-		var approved, updated int64
+		var approved, deadline, updated int64
 		var plan []byte
-		if err := rows.Scan(&st.Key, &st.Kind, &status, &st.IdempotencyKey, &st.Attempts, &plan, &st.Result, &st.Error,
-			&st.ApprovedBy, &approved, &updated); err != nil {
-			return nil, fmt.Errorf("playbook run %s steps: %w", id, err)
+		if err := rows.Scan(&st.RunID, &st.Key, &st.Kind, &status, &st.IdempotencyKey, &st.Attempts, &plan, &st.Result,
+			&st.Error, &st.ApprovedBy, &approved, &deadline, &updated); err != nil {
+			return nil, err
 		}
 		st.Status, st.ApprovedAt, st.Updated = debrief.RunStatus(status), unixNanos(approved), unixNanos(updated)
-		st.Plan = plan
-		r.Steps = append(r.Steps, st)
+		st.Deadline, st.Plan = unixNanos(deadline), plan
+		out = append(out, st)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("playbook run %s steps: %w", id, err)
+	return out, rows.Err()
+}
+
+// Waiting lists the steps waiting for approval, oldest deadline first.
+func (s *Store) Waiting(ctx context.Context) ([]debrief.PlaybookStep, error) {
+	out, err := s.steps(ctx, `SELECT `+stepColumns+` FROM playbook_steps WHERE status = 'waiting'
+		ORDER BY deadline, run_id, ord`)
+	if err != nil {
+		return nil, fmt.Errorf("playbook steps waiting: %w", err)
 	}
-	return &r, nil
+	return out, nil
 }
 
 // Runs lists the runs on an incident ("" for all), newest first.

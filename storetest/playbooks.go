@@ -22,16 +22,20 @@ type playbookStore interface {
 // steps come back in the order first saved, and saving a step again keeps
 // its place and, when saved without a plan, its plan; saving a run again
 // updates its status and updated time; Runs lists newest first (then by
-// ID descending), all or one incident's, without steps; SucceededKey looks
-// across runs at succeeded steps only; AddComment adds a comment once, and
-// is debrief.ENOTFOUND for an incident not stored; a missing run is
-// debrief.ENOTFOUND.
+// ID descending), all or one incident's, without steps or source; a run's
+// source round-trips byte for byte and a second save keeps it; a step's
+// deadline round-trips; Waiting lists the waiting steps of every run,
+// oldest deadline first; SucceededKey looks across runs at succeeded steps
+// only; AddComment adds a comment once, and is debrief.ENOTFOUND for an
+// incident not stored; a missing run is debrief.ENOTFOUND.
 func RunPlaybooks(t *testing.T, open func(t *testing.T) debrief.Store) {
 	runCapability(t, "debrief.PlaybookStore", open, []capTest[playbookStore]{
 		{"RoundTrip", testPlaybookRoundTrip},
 		{"StepUpdates", testPlaybookStepUpdates},
 		{"RunUpdates", testPlaybookRunUpdates},
 		{"Runs", testPlaybookRuns},
+		{"Source", testPlaybookSource},
+		{"Waiting", testPlaybookWaiting},
 		{"SucceededKey", testPlaybookSucceededKey},
 		{"AddComment", testPlaybookComment},
 		{"StoresApart", testPlaybookStoresApart},
@@ -74,14 +78,15 @@ func readRun(t *testing.T, s debrief.PlaybookStore, id string) debrief.PlaybookR
 func sameRun(got, want debrief.PlaybookRun) bool {
 	return got.ID == want.ID && got.Playbook == want.Playbook && got.Digest == want.Digest &&
 		got.IncidentID == want.IncidentID && got.Live == want.Live && got.Status == want.Status &&
-		got.Created.Equal(want.Created) && got.Updated.Equal(want.Updated)
+		got.Created.Equal(want.Created) && got.Updated.Equal(want.Updated) && string(got.Source) == string(want.Source)
 }
 
 func sameStep(got, want debrief.PlaybookStep) bool {
 	return got.RunID == want.RunID && got.Key == want.Key && got.Kind == want.Kind && got.Status == want.Status &&
 		got.IdempotencyKey == want.IdempotencyKey && got.Attempts == want.Attempts &&
 		string(got.Plan) == string(want.Plan) && got.Result == want.Result && got.Error == want.Error &&
-		got.ApprovedBy == want.ApprovedBy && got.ApprovedAt.Equal(want.ApprovedAt) && got.Updated.Equal(want.Updated)
+		got.ApprovedBy == want.ApprovedBy && got.ApprovedAt.Equal(want.ApprovedAt) && got.Deadline.Equal(want.Deadline) &&
+		got.Updated.Equal(want.Updated)
 }
 
 func wantRun(t *testing.T, what string, got, want debrief.PlaybookRun) {
@@ -104,7 +109,7 @@ func testPlaybookRoundTrip(t *testing.T, open func() playbookStore) {
 	run := sampleRun("run-1", "defender:924565", t0)
 	saveRun(t, s, run)
 	approve := sampleStep("run-1", "approve", debrief.RunWaiting)
-	approve.Kind, approve.Plan = "approval", nil
+	approve.Kind, approve.Plan, approve.Deadline = "approval", nil, at(24*time.Hour)
 	isolate := sampleStep("run-1", "isolate#device:ws-0042", debrief.RunSucceeded)
 	isolate.Attempts, isolate.Result = 2, `{"status":202}`
 	isolate.ApprovedBy, isolate.ApprovedAt = "amy.lee@contoso.com", at(30*time.Second)
@@ -169,6 +174,9 @@ func runIDs(t *testing.T, s debrief.PlaybookStore, incident string) []string {
 		if len(r.Steps) != 0 {
 			t.Errorf("runs of %q: run %s has steps %+v, want none", incident, r.ID, r.Steps)
 		}
+		if r.Source != nil {
+			t.Errorf("runs of %q: run %s has its source, want none in a list", incident, r.ID)
+		}
 		ids = append(ids, r.ID)
 	}
 	return ids
@@ -185,6 +193,7 @@ func testPlaybookRuns(t *testing.T, open func() playbookStore) {
 		sampleRun("r3", "defender:1", at(2*time.Hour)),
 		sampleRun("r4", "defender:1", at(2*time.Hour)),
 	} {
+		r.Source = []byte("apiVersion: debrief/v1\n")
 		saveRun(t, s, r)
 		saveStep(t, s, sampleStep(r.ID, "a", debrief.RunPending))
 	}
@@ -279,5 +288,61 @@ func testPlaybookStoresApart(t *testing.T, open func() playbookStore) {
 	wantSucceeded(t, b, "run-1/reset", false)
 	if ids := runIDs(t, b, ""); len(ids) != 0 {
 		t.Errorf("other store lists runs %v", ids)
+	}
+}
+
+// playbookSource is a playbook file as a run keeps it: line ends, a BOM,
+// non-ASCII text and a trailing space are all part of its digest.
+const playbookSource = "\ufeffapiVersion: debrief/v1\r\nkind: Playbook\r\nmetadata: {name: isolate-and-reset, " +
+	"description: \"Gerät isolieren — 隔離\"}\r\n# trailing space \n"
+
+func testPlaybookSource(t *testing.T, open func() playbookStore) {
+	s := open()
+	run := sampleRun("run-1", "defender:1", t0)
+	run.Source = []byte(playbookSource)
+	saveRun(t, s, run)
+	wantRun(t, "with source", readRun(t, s, "run-1"), run)
+	// Saving the run again (as a runner does, with or without the source)
+	// keeps the source.
+	again := run
+	again.Source, again.Status, again.Updated = nil, debrief.RunWaiting, at(time.Minute)
+	saveRun(t, s, again)
+	again.Source = run.Source
+	wantRun(t, "saved again without source", readRun(t, s, "run-1"), again)
+	old := sampleRun("run-2", "defender:1", t0) // a run stored before sources were kept
+	saveRun(t, s, old)
+	if got := readRun(t, s, "run-2"); got.Source != nil {
+		t.Errorf("run without source reads back %q, want nil", got.Source)
+	}
+}
+
+func testPlaybookWaiting(t *testing.T, open func() playbookStore) {
+	s := open()
+	got, err := s.Waiting(t.Context())
+	if err != nil || len(got) != 0 {
+		t.Fatalf("empty store: waiting %+v, %v; want none", got, err)
+	}
+	saveRun(t, s, sampleRun("run-1", "defender:1", t0))
+	saveRun(t, s, sampleRun("run-2", "defender:2", at(time.Hour)))
+	late := sampleStep("run-1", "isolate", debrief.RunWaiting)
+	late.Deadline = at(48 * time.Hour)
+	soon := sampleStep("run-2", "disable", debrief.RunWaiting)
+	soon.Deadline = at(2 * time.Hour)
+	legacy := sampleStep("run-2", "revoke", debrief.RunWaiting) // no deadline stored: first
+	for _, st := range []debrief.PlaybookStep{late, sampleStep("run-1", "notify", debrief.RunSucceeded), soon,
+		legacy, sampleStep("run-2", "reset", debrief.RunDenied)} {
+		saveStep(t, s, st)
+	}
+	want := []debrief.PlaybookStep{legacy, soon, late}
+	if got, err = s.Waiting(t.Context()); err != nil {
+		t.Fatalf("waiting: %v", err)
+	}
+	if !slices.EqualFunc(got, want, sameStep) {
+		t.Errorf("waiting %+v, want %+v", got, want)
+	}
+	soon.Status, soon.Error = debrief.RunDenied, "approval timed out"
+	saveStep(t, s, soon)
+	if got, _ = s.Waiting(t.Context()); !slices.EqualFunc(got, []debrief.PlaybookStep{legacy, late}, sameStep) {
+		t.Errorf("after a denial, waiting %+v, want %+v", got, []debrief.PlaybookStep{legacy, late})
 	}
 }

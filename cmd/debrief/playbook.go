@@ -31,51 +31,49 @@ incidents and steps that call Power Automate / Logic Apps HTTP triggers, Teams a
 Slack webhooks, Microsoft Graph and Defender, email, or debrief's own store.
 
 Runs are dry runs unless --live is given AND the playbook config (playbooks.yaml in
-the data directory, or --config) says live: true. Every plan, approval, request and
-outcome goes to a hash-chained audit log (playbook-audit.jsonl in the data directory).`,
+the data directory, or --config) says live: true. A run keeps its playbook file, so it
+resumes without it. A step waiting for approval past its approval_timeout is denied
+(approval timed out) when runs are listed, approved or resumed. Every plan, approval,
+timeout, request and outcome goes to a hash-chained audit log (playbook-audit.jsonl in
+the data directory).`,
 		Example: `  debrief playbook lint playbooks/*.yaml
   debrief playbook test contain.yaml --incident defender:924565
   debrief playbook replay contain.yaml --since 90d
   debrief playbook suggest defender:924565 -o respond.yaml
   debrief playbook run contain.yaml --incident defender:924565 --live
-  debrief playbook approve run-20260301T120000Z-1a2b3c4d isolate#device:abc --playbook contain.yaml
+  debrief playbook runs --incident defender:924565
+  debrief playbook approve run-20260301T120000Z-1a2b3c4d isolate#device:abc
   debrief playbook audit verify`,
 	}
 	cmd.AddCommand(a.playbookLintCmd(), a.playbookTestCmd(), a.playbookReplayCmd(), a.playbookSuggestCmd(),
-		a.playbookRunCmd(), a.playbookApproveCmd(), a.playbookAuditCmd())
+		a.playbookRunCmd(), a.playbookRunsCmd(), a.playbookApproveCmd(), a.playbookAuditCmd())
 	return cmd
 }
 
 func (a *app) playbookLintCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "lint FILE...",
-		Short:   "Check playbook files and report every problem with its line",
-		Example: `  debrief playbook lint playbooks/*.yaml`,
-		Args:    args(cobra.MinimumNArgs(1)),
+	var config string
+	cmd := &cobra.Command{
+		Use:   "lint FILE... [--config FILE]",
+		Short: "Check playbook files and report every problem with its line",
+		Long: `Lint reads each playbook and reports every problem as FILE:LINE: FIELD: REASON.
+With a playbook config (--config, or playbooks.yaml in the data directory) it also
+checks that every webhook goes to a host in the config's webhook_hosts: literal URLs,
+and url_env / url_file targets when they can be read here (only their host is shown).`,
+		Example: `  debrief playbook lint playbooks/*.yaml
+  debrief playbook lint contain.yaml --config /etc/debrief/playbooks.yaml --json`,
+		Args: args(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, files []string) error {
-			type result struct {
-				File     string   `json:"file"`
-				OK       bool     `json:"ok"`
-				Problems []string `json:"problems,omitempty"`
+			cfg, path, err := a.playbookConfig(config)
+			if err != nil {
+				return err
 			}
-			var out []result
-			bad := 0
-			for _, f := range files {
-				r := result{File: f, OK: true}
-				if _, err := playbook.LoadFile(f, playbook.Options{}); err != nil {
-					r.OK = false
-					bad++
-					var ps playbook.Problems
-					if errors.As(err, &ps) {
-						for _, p := range ps {
-							r.Problems = append(r.Problems, p.Error())
-						}
-					} else {
-						r.Problems = []string{err.Error()}
-					}
-				}
-				out = append(out, r)
+			opts := playbook.Options{}
+			if path != "" {
+				opts.Hosts, opts.Getenv = &cfg, os.Getenv
+			} else {
+				fmt.Fprintln(a.stderr, "note: no playbook config (playbooks.yaml in the data directory, or --config): webhook hosts are not checked")
 			}
+			out, bad := lintFiles(files, opts)
 			if a.json {
 				if err := a.printJSON(out); err != nil {
 					return err
@@ -96,6 +94,37 @@ func (a *app) playbookLintCmd() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&config, "config", "", "playbook config whose webhook_hosts to check (default playbooks.yaml in the data directory)")
+	return cmd
+}
+
+// lintResult is one file's lint.
+type lintResult struct {
+	File     string   `json:"file"`
+	OK       bool     `json:"ok"`
+	Problems []string `json:"problems,omitempty"`
+}
+
+func lintFiles(files []string, opts playbook.Options) ([]lintResult, int) {
+	var out []lintResult
+	bad := 0
+	for _, f := range files {
+		r := lintResult{File: f, OK: true}
+		if _, err := playbook.LoadFile(f, opts); err != nil {
+			r.OK = false
+			bad++
+			var ps playbook.Problems
+			if errors.As(err, &ps) {
+				for _, p := range ps {
+					r.Problems = append(r.Problems, p.Error())
+				}
+			} else {
+				r.Problems = []string{err.Error()}
+			}
+		}
+		out = append(out, r)
+	}
+	return out, bad
 }
 
 func (a *app) playbookTestCmd() *cobra.Command {
@@ -235,6 +264,26 @@ D3FEND countermeasures of each technique as comments.`,
 	return cmd
 }
 
+// playbookConfig reads the playbook config: the file named, else
+// playbooks.yaml in the data directory when there is one. It returns the
+// path read ("" when none: the zero Config, with live runs off).
+func (a *app) playbookConfig(config string) (playbook.Config, string, error) {
+	if config == "" {
+		dir, err := dataDir()
+		if err != nil {
+			return playbook.Config{}, "", err
+		}
+		if p := filepath.Join(dir, playbookConfigFile); fileExists(p) {
+			config = p
+		}
+	}
+	if config == "" {
+		return playbook.Config{}, "", nil
+	}
+	cfg, err := playbook.LoadConfig(config)
+	return cfg, config, err
+}
+
 // runner builds a playbook runner on the store, the config and the audit log.
 func (a *app) runner(cmd *cobra.Command, config string) (*playbook.Runner, error) {
 	st, err := a.store(cmd.Context())
@@ -245,18 +294,13 @@ func (a *app) runner(cmd *cobra.Command, config string) (*playbook.Runner, error
 	if !ok {
 		return nil, debrief.Errorf(debrief.EINVALID, "this store does not keep playbook runs (use a SQLite store)")
 	}
-	dir, err := dataDir()
+	cfg, _, err := a.playbookConfig(config)
 	if err != nil {
 		return nil, err
 	}
-	var cfg playbook.Config
-	if config == "" && fileExists(filepath.Join(dir, playbookConfigFile)) {
-		config = filepath.Join(dir, playbookConfigFile)
-	}
-	if config != "" {
-		if cfg, err = playbook.LoadConfig(config); err != nil {
-			return nil, err
-		}
+	dir, err := dataDir()
+	if err != nil {
+		return nil, err
 	}
 	audit, err := playbook.OpenAudit(filepath.Join(dir, playbookAuditFile))
 	if err != nil {
@@ -268,33 +312,48 @@ func (a *app) runner(cmd *cobra.Command, config string) (*playbook.Runner, error
 
 func (a *app) playbookRunCmd() *cobra.Command {
 	var id, config, resume string
-	var live bool
+	var live, force bool
 	cmd := &cobra.Command{
-		Use:   "run FILE --incident ID [--live]",
-		Short: "Plan a playbook on an incident (dry run), or run it with --live",
+		Use:   "run FILE --incident ID [--live] | run --resume RUN [FILE [--force]]",
+		Short: "Plan a playbook on an incident (dry run), run it with --live, or resume a run",
+		Long: `Run plans the playbook on the incident and records the plan; with --live (and
+live: true in the config) it acts. --resume continues a live run after a crash or an
+approval, from the playbook the run keeps: no file is needed. A FILE given with
+--resume must be the same playbook; a changed one is refused unless --force.`,
 		Example: `  debrief playbook run contain.yaml --incident defender:924565
   debrief playbook run contain.yaml --incident defender:924565 --live --config playbooks.yaml
-  debrief playbook run contain.yaml --incident defender:924565 --resume run-20260301T120000Z-1a2b3c4d`,
-		Args: args(cobra.ExactArgs(1)),
+  debrief playbook run --resume run-20260301T120000Z-1a2b3c4d
+  debrief playbook run --resume run-20260301T120000Z-1a2b3c4d contain-v2.yaml --force`,
+		Args: args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, files []string) error {
-			if id == "" {
+			switch {
+			case resume == "" && len(files) == 0:
+				return usagef("name the playbook FILE, or --resume RUN")
+			case resume == "" && id == "":
 				return usagef("--incident is required")
+			case resume == "" && force:
+				return usagef("--force goes with --resume")
 			}
-			pb, err := playbook.LoadFile(files[0], playbook.Options{})
-			if err != nil {
-				return err
+			var pb *playbook.Playbook
+			if len(files) == 1 {
+				var err error
+				if pb, err = playbook.LoadFile(files[0], playbook.Options{}); err != nil {
+					return err
+				}
 			}
 			r, err := a.runner(cmd, config)
 			if err != nil {
 				return err
 			}
-			in, err := findIncident(cmd, a.st, id)
-			if err != nil {
-				return err
+			var in *debrief.Incident
+			if id != "" {
+				if in, err = findIncident(cmd, a.st, id); err != nil {
+					return err
+				}
 			}
 			var run *debrief.PlaybookRun
 			if resume != "" {
-				run, err = r.Resume(cmd.Context(), resume, pb, in)
+				run, err = r.Resume(cmd.Context(), resume, playbook.ResumeOptions{Playbook: pb, Force: force, Incident: in})
 			} else {
 				run, err = r.Run(cmd.Context(), pb, in, live)
 			}
@@ -311,7 +370,52 @@ func (a *app) playbookRunCmd() *cobra.Command {
 	fl.StringVar(&id, "incident", "", "the incident to run on")
 	fl.BoolVar(&live, "live", false, "act, not just plan (the config must also say live: true)")
 	fl.StringVar(&config, "config", "", "playbook config (default playbooks.yaml in the data directory)")
-	fl.StringVar(&resume, "resume", "", "continue this run (after a crash or an approval)")
+	fl.StringVar(&resume, "resume", "", "continue this run (after a crash or an approval) from the playbook it keeps")
+	fl.BoolVar(&force, "force", false, "with --resume and FILE: run the rest with FILE although it differs from the run's playbook")
+	return cmd
+}
+
+func (a *app) playbookRunsCmd() *cobra.Command {
+	var id, config string
+	cmd := &cobra.Command{
+		Use:   "runs [--incident ID]",
+		Short: "List playbook runs and their steps, newest first",
+		Long: `Runs lists the recorded playbook runs with the state of each step. Steps that wait
+for an approval past their deadline are denied first (approval timed out), and each
+such denial goes to the audit log.`,
+		Example: `  debrief playbook runs
+  debrief playbook runs --incident defender:924565 --json`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r, err := a.runner(cmd, config)
+			if err != nil {
+				return err
+			}
+			if id != "" {
+				in, err := findIncident(cmd, a.st, id)
+				if err != nil {
+					return err
+				}
+				id = in.ID
+			}
+			runs, err := r.Runs(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return a.printJSON(runs)
+			}
+			if len(runs) == 0 {
+				fmt.Fprintln(a.stdout, "no playbook runs")
+			}
+			for i := range runs {
+				a.printRun(&runs[i])
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&id, "incident", "", "only the runs on this incident")
+	cmd.Flags().StringVar(&config, "config", "", "playbook config (default playbooks.yaml in the data directory)")
 	return cmd
 }
 
@@ -335,22 +439,33 @@ func (a *app) printRun(run *debrief.PlaybookRun) {
 			line += "  → " + s.Result
 		}
 		fmt.Fprintln(a.stdout, line)
-		if s.Status == debrief.RunWaiting {
-			fmt.Fprintf(a.stdout, "    approve with: debrief playbook approve %s '%s' --playbook FILE --incident %s\n", run.ID, s.Key, run.IncidentID)
+		if s.Status == debrief.RunWaiting && s.ApprovedBy == "" {
+			fmt.Fprintf(a.stdout, "    approve by %s with: debrief playbook approve %s '%s'\n",
+				playbook.Deadline(&s).Format("2006-01-02 15:04 MST"), run.ID, s.Key)
 		}
 	}
 }
 
 func (a *app) playbookApproveCmd() *cobra.Command {
-	var by, file, id, config string
-	var deny bool
+	var by, file, config string
+	var deny, force, hold bool
 	cmd := &cobra.Command{
-		Use:   "approve RUN STEP",
+		Use:   "approve RUN STEP [--deny]",
 		Short: "Approve (or --deny) a step that waits for approval, and continue the run",
-		Example: `  debrief playbook approve run-20260301T120000Z-1a2b3c4d isolate#device:abc --playbook contain.yaml --incident defender:924565
-  debrief playbook approve run-20260301T120000Z-1a2b3c4d isolate#device:abc --deny`,
+		Long: `Approve records who approved the step and continues the run at once from the
+playbook the run keeps (--hold only records it). A step whose approval_timeout passed
+is denied instead (approval timed out), and approve fails: start a new run.`,
+		Example: `  debrief playbook approve run-20260301T120000Z-1a2b3c4d isolate#device:abc
+  debrief playbook approve run-20260301T120000Z-1a2b3c4d isolate#device:abc --deny --by amy`,
 		Args: args(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, as []string) error {
+			var pb *playbook.Playbook
+			if file != "" {
+				var err error
+				if pb, err = playbook.LoadFile(file, playbook.Options{}); err != nil {
+					return err
+				}
+			}
 			r, err := a.runner(cmd, config)
 			if err != nil {
 				return err
@@ -361,30 +476,33 @@ func (a *app) playbookApproveCmd() *cobra.Command {
 			if err := r.Approve(cmd.Context(), as[0], as[1], by, deny); err != nil {
 				return err
 			}
-			if deny || file == "" || id == "" {
-				fmt.Fprintf(a.stdout, "recorded; continue with: debrief playbook run FILE --incident ID --resume %s\n", as[0])
+			if deny || hold {
+				what := "approved"
+				if deny {
+					what = "denied; the run ended"
+				}
+				fmt.Fprintf(a.stdout, "%s %s: %s\n", as[0], as[1], what)
+				if hold {
+					fmt.Fprintf(a.stdout, "continue with: debrief playbook run --resume %s\n", as[0])
+				}
 				return nil
 			}
-			pb, err := playbook.LoadFile(file, playbook.Options{})
-			if err != nil {
-				return err
-			}
-			in, err := findIncident(cmd, a.st, id)
-			if err != nil {
-				return err
-			}
-			run, err := r.Resume(cmd.Context(), as[0], pb, in)
+			run, err := r.Resume(cmd.Context(), as[0], playbook.ResumeOptions{Playbook: pb, Force: force})
 			if run != nil {
 				a.printRun(run)
 			}
-			return err
+			if err != nil {
+				return fmt.Errorf("approved, but continuing failed (continue with: debrief playbook run --resume %s): %w", as[0], err)
+			}
+			return nil
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&by, "by", "", "who approves (default $USER)")
 	fl.BoolVar(&deny, "deny", false, "deny the step; the run ends")
-	fl.StringVar(&file, "playbook", "", "the run's playbook file, to continue the run at once")
-	fl.StringVar(&id, "incident", "", "the run's incident, to continue the run at once")
+	fl.BoolVar(&hold, "hold", false, "only record the approval; continue later with run --resume")
+	fl.StringVar(&file, "playbook", "", "continue with this playbook file (it must be the run's, unless --force)")
+	fl.BoolVar(&force, "force", false, "continue with --playbook although it differs from the run's playbook")
 	fl.StringVar(&config, "config", "", "playbook config (default playbooks.yaml in the data directory)")
 	return cmd
 }

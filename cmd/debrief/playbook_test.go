@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 const playbookIncident = `{"value":[{"incidentId":924565,"incidentName":"Ransomware on ws-07; rm -rf /","createdTime":"2026-03-01T10:00:00Z",
@@ -110,8 +111,11 @@ func TestPlaybookLiveApproval(t *testing.T) {
 		t.Fatalf("live run: exit %d\n%s%s", code, out, errOut)
 	}
 	runID := strings.Fields(out)[0]
-	out, errOut, code = cli(t, home, "", "playbook", "approve", runID, "isolate#device:ws-07", "--by", "lead",
-		"--playbook", pb, "--incident", "defender:924565")
+	// The run keeps its playbook: approving continues it without the file.
+	if err := os.Remove(pb); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = cli(t, home, "", "playbook", "approve", runID, "isolate#device:ws-07", "--by", "lead")
 	if code != 0 || !strings.Contains(out, "succeeded") || isolated.Load() != 1 {
 		t.Fatalf("approve: exit %d, %d isolations\n%s%s", code, isolated.Load(), out, errOut)
 	}
@@ -121,5 +125,77 @@ func TestPlaybookLiveApproval(t *testing.T) {
 	}
 	if out, errOut, code := cli(t, home, "", "playbook", "audit", "verify"); code != 0 {
 		t.Errorf("audit: %d %s%s", code, out, errOut)
+	}
+}
+
+// TestPlaybookLintHosts: with a config, lint names every webhook whose host
+// is not in webhook_hosts, with its line; exit 1.
+func TestPlaybookLintHosts(t *testing.T) {
+	home, dir := t.TempDir(), t.TempDir()
+	pb := filepath.Join(dir, "notify.yaml")
+	cfg := filepath.Join(dir, "cfg.yaml")
+	src := `apiVersion: debrief/v1
+kind: Playbook
+metadata: {name: notify}
+trigger:
+  all: [{field: severity, op: at_least, values: [high]}]
+steps:
+  - {id: flow, kind: webhook, preset: power_automate, url: "https://prod-01.westus.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=X"}
+  - {id: chat, kind: webhook, preset: teams, text: hi, url: "https://chat.example.org/hook"}
+  - {id: env, kind: webhook, preset: slack, text: hi, url_env: PB_LINT_SLACK}
+`
+	t.Setenv("PB_LINT_SLACK", "https://hooks.slack.example/services/T/B/SECRETPART")
+	for p, s := range map[string]string{pb: src, cfg: "webhook_hosts: ['*.logic.azure.com', hooks.slack.com]\n"} {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, code := cli(t, home, "", "playbook", "lint", pb, "--config", cfg)
+	for _, want := range []string{`notify.yaml:8: steps[1].url: host "chat.example.org" is not in the config's webhook_hosts`,
+		`notify.yaml:9: steps[2].url_env: host "hooks.slack.example" (from $PB_LINT_SLACK)`} {
+		if code != 1 || !strings.Contains(out, want) {
+			t.Errorf("exit %d (want 1), output lacks %q:\n%s%s", code, want, out, errOut)
+		}
+	}
+	if strings.Contains(out+errOut, "SECRETPART") || strings.Contains(out, "flow") {
+		t.Errorf("lint shows a secret or flags the allowed host:\n%s", out)
+	}
+	// Without a config, lint says the hosts were not checked.
+	if out, errOut, code := cli(t, home, "", "playbook", "lint", pb); code != 0 || !strings.Contains(errOut, "webhook hosts are not checked") {
+		t.Errorf("no config: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestPlaybookApprovalTimeoutCLI: a step whose approval_timeout passed is
+// denied by "playbook runs", and approving it afterwards is refused.
+func TestPlaybookApprovalTimeoutCLI(t *testing.T) {
+	home, dir := t.TempDir(), t.TempDir()
+	inc, pb := filepath.Join(dir, "incidents.json"), filepath.Join(dir, "contain.yaml")
+	src := strings.Replace(playbookFile, "approval: required}", "approval: required, approval_timeout: 1ms}", 1)
+	for p, s := range map[string]string{inc: playbookIncident, pb: src, filepath.Join(home, "playbooks.yaml"): "live: true\n"} {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, errOut, code := cli(t, home, "", "ingest", inc, "-q"); code != 0 {
+		t.Fatalf("ingest: %d %s", code, errOut)
+	}
+	out, errOut, code := cli(t, home, "", "playbook", "run", pb, "--incident", "defender:924565", "--live")
+	if code != 0 || !strings.Contains(out, "waiting") {
+		t.Fatalf("live run: exit %d\n%s%s", code, out, errOut)
+	}
+	runID := strings.Fields(out)[0]
+	time.Sleep(2 * time.Millisecond) // past the 1ms deadline (the wait only needs to be long enough)
+	out, errOut, code = cli(t, home, "", "playbook", "runs", "--incident", "924565")
+	if code != 0 || !strings.Contains(out, runID) || !strings.Contains(out, "approval timed out") || strings.Contains(out, "waiting") {
+		t.Fatalf("runs: exit %d, want the step denied (approval timed out)\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = cli(t, home, "", "playbook", "approve", runID, "isolate#device:ws-07")
+	if code != 1 || !strings.Contains(errOut, "approval timed out") {
+		t.Errorf("approve after the deadline: exit %d, want 1 and why\n%s%s", code, out, errOut)
+	}
+	audit, err := os.ReadFile(filepath.Join(home, "playbook-audit.jsonl"))
+	if err != nil || strings.Count(string(audit), `"event":"approval.timeout"`) != 1 {
+		t.Errorf("audit log wants one approval.timeout entry: %v\n%s", err, audit)
 	}
 }
