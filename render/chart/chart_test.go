@@ -241,7 +241,7 @@ func TestNumber(t *testing.T) {
 	for _, tc := range []struct {
 		v    float64
 		want string
-	}{{0, "0"}, {12, "12"}, {3.75, "3.75"}, {12.34, "12.3"}, {123.4, "123"}, {0.051, "0.05"}} {
+	}{{0, "0"}, {12, "12"}, {3.75, "3.75"}, {12.34, "12.3"}, {123.4, "123"}, {0.051, "0.05"}, {0.5, "0.5"}, {10.04, "10"}} {
 		if got := chart.Number(tc.v); got != tc.want {
 			t.Errorf("Number(%v) = %q, want %q", tc.v, got, tc.want)
 		}

@@ -100,9 +100,9 @@ func Number(v float64) string {
 	case a >= 100:
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	case a >= 10:
-		return strconv.FormatFloat(v, 'f', 1, 64)
+		return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
 	}
-	return strconv.FormatFloat(v, 'f', 2, 64)
+	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 }
 
 // clip shortens s to at most n characters, ending it with "…" when cut.
