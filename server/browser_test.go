@@ -115,9 +115,9 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS("#runs button.approve")), chromedp.Click(chromedp.CSS("#runs button.approve")),
 			chromedp.WaitVisible(chromedp.CSS("#message"))}},
 		{"trends", []chromedp.Action[chromedp.Void]{chromedp.Navigate(base + "/trends?since=2025-06-01&min_count=1"),
-			chromedp.WaitVisible(chromedp.CSS("main h1"))}},
+			chromedp.WaitVisible(chromedp.CSS("main h1")), chromedp.WaitVisible(chromedp.CSS("#trend-overview-chart svg.chart polyline"))}},
 		{"skills", []chromedp.Action[chromedp.Void]{chromedp.Navigate(base + "/skills?since=2025-06-01&min_sample=1"),
-			chromedp.WaitVisible(chromedp.CSS("#team"))}},
+			chromedp.WaitVisible(chromedp.CSS("#team")), chromedp.WaitVisible(chromedp.CSS("#skill-charts svg.chart text"))}},
 	}
 	for _, st := range steps {
 		if err := chromedp.Do(ctx, st.actions...); err != nil {

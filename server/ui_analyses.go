@@ -2,31 +2,40 @@ package server
 
 import (
 	"fmt"
+	"html/template"
 	"math"
 	"net/http"
 	"strings"
 
+	"github.com/debrief-dev/debrief/render/analysishtml"
+	"github.com/debrief-dev/debrief/render/chart"
 	"github.com/debrief-dev/debrief/skill"
 	"github.com/debrief-dev/debrief/trend"
 )
 
-// trendsView is the trends page: each changed key with a sparkline of
-// its series.
+// trendsView is the trends page: a chart of the most frequent keys, then
+// each changed key with a sparkline of its series and, for the first
+// ones, a chart of it over the baseline and the window.
 type trendsView struct {
-	Result *trend.Result
-	Query  map[string]string
-	Parts  []trendPart
+	Result   *trend.Result
+	Query    map[string]string
+	Overview template.HTML // inline SVG from render/chart, which escapes every label
+	Parts    []trendPart
 }
 
 type trendPart struct {
-	Title string
-	Rows  []trendRow
+	ID, Title string
+	Rows      []trendRow
 }
 
 type trendRow struct {
 	trend.Change
-	Points string // SVG polyline points of the key's series
+	Points string        // SVG polyline points of the key's series
+	Chart  template.HTML // inline SVG; empty past pageCharts
 }
+
+// pageCharts is how many changed keys of each part get a chart.
+const pageCharts = 12
 
 // Sparkline size in SVG user units.
 const sparkW, sparkH = 160.0, 28.0
@@ -58,17 +67,41 @@ func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	v := trendsView{Result: res, Query: queryMap(r, "since", "window", "by", "period")}
+	if v.Overview, err = inline(analysishtml.TrendOverview(res, analysishtml.OverviewSeries)); err != nil {
+		return err
+	}
 	for _, part := range []struct {
-		title string
-		cs    []trend.Change
-	}{{"Emerging", res.Emerging}, {"Fading", res.Fading}, {"New", res.New}} {
-		p := trendPart{Title: part.title}
-		for _, c := range part.cs {
-			p.Rows = append(p.Rows, trendRow{Change: c, Points: sparkline(series[c.ID])})
+		id, title string
+		cs        []trend.Change
+	}{{"emerging", "Emerging", res.Emerging}, {"fading", "Fading", res.Fading}, {"new", "New", res.New}} {
+		p := trendPart{ID: part.id, Title: part.title}
+		for i, c := range part.cs {
+			row := trendRow{Change: c, Points: sparkline(series[c.ID])}
+			if i < pageCharts {
+				if row.Chart, err = inline(analysishtml.TrendChange(res, c, part.id)); err != nil {
+					return err
+				}
+			}
+			p.Rows = append(p.Rows, row)
 		}
 		v.Parts = append(v.Parts, p)
 	}
 	return s.page(w, r, http.StatusOK, "trends", "Trends", v)
+}
+
+// inline renders a chart for a page; a nil chart draws nothing.
+func inline[C interface {
+	*chart.Time | *chart.Bars
+	chart.Renderer
+}](c C) (template.HTML, error) {
+	if c == nil {
+		return "", nil
+	}
+	h, err := chart.Inline(c)
+	if err != nil {
+		return "", fmt.Errorf("chart: %w", err)
+	}
+	return h, nil
 }
 
 func queryMap(r *http.Request, names ...string) map[string]string {
@@ -83,6 +116,14 @@ func queryMap(r *http.Request, names ...string) map[string]string {
 type skillsView struct {
 	Result *skill.Result
 	Query  map[string]string
+	Charts []metricCharts
+}
+
+// metricCharts are the charts of one metric: its flagged groups with their
+// intervals and the groups with the most incidents, against the team.
+type metricCharts struct {
+	Title           string
+	Flagged, Groups template.HTML // inline SVG from render/chart
 }
 
 func (s *Server) skillsPage(w http.ResponseWriter, r *http.Request) error {
@@ -90,7 +131,18 @@ func (s *Server) skillsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, http.StatusOK, "skills", "Skills", skillsView{Result: res, Query: queryMap(r, "since", "by", "min_sample")})
+	v := skillsView{Result: res, Query: queryMap(r, "since", "by", "min_sample")}
+	for _, mc := range analysishtml.SkillCharts(res) {
+		c := metricCharts{Title: mc.Metric.Title}
+		if c.Flagged, err = inline(mc.Flagged); err != nil {
+			return err
+		}
+		if c.Groups, err = inline(mc.Groups); err != nil {
+			return err
+		}
+		v.Charts = append(v.Charts, c)
+	}
+	return s.page(w, r, http.StatusOK, "skills", "Skills", v)
 }
 
 // metricValue formats a gap's value: hours for times, a percentage for rates.
