@@ -298,3 +298,13 @@ func CheckpointsOf(st debrief.Store) (debrief.CheckpointStore, error) {
 	}
 	return cs, nil
 }
+
+// Describe reads the checkpoint value of a feed for people: where its
+// next run reads from, and whether that run resumes an unfinished one.
+func Describe(value string) (since time.Time, resumes bool, err error) {
+	var s state
+	if err := json.Unmarshal([]byte(value), &s); err != nil {
+		return time.Time{}, false, fmt.Errorf("not a pull checkpoint: %w", err)
+	}
+	return s.Since, s.Cursor != "", nil
+}

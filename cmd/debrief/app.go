@@ -120,7 +120,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 finished but some records were rejected.`,
 		a.reviewCmd(), a.demoCmd(), a.simulateCmd(), a.coverageCmd(), a.attributeCmd(), a.attributionCmd(),
 		a.campaignsCmd(), a.trendsCmd(), a.skillsCmd(), a.playbookCmd(),
 		// live sources and the server
-		a.pullCmd(), a.streamCmd(), a.serveCmd(), a.tokenCmd(),
+		a.pullCmd(), a.streamCmd(), a.checkpointCmd(), a.serveCmd(), a.tokenCmd(),
 	)
 	return root
 }
