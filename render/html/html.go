@@ -42,6 +42,9 @@ func (Renderer) Render(w io.Writer, r *review.Review) error {
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	p := page{R: r, Matrix: matrix(r), Chart: newChart(r)}
+	if p.MetricsChart, err = metricsChart(r); err != nil {
+		return fmt.Errorf("render html: metrics chart: %w", err)
+	}
 	if err := t.Execute(bw, p); err != nil {
 		return fmt.Errorf("render html: %w", err)
 	}

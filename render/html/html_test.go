@@ -37,7 +37,8 @@ func TestRender(t *testing.T) {
 func allowed() map[string]bool {
 	m := map[string]bool{}
 	for _, t := range strings.Fields(`html head meta title style body header main footer section h1 h2 h3 p ul ol li
-		dl dt dd table thead tbody tr th td a span div strong b small code details summary svg rect line text i`) {
+		dl dt dd table thead tbody tr th td a span div strong b small code details summary svg rect line text i
+		figure desc g path polyline polygon circle`) {
 		m[t] = true
 	}
 	return m

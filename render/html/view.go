@@ -3,6 +3,7 @@ package html
 import (
 	"cmp"
 	"fmt"
+	"html/template"
 	"slices"
 	"strings"
 	"time"
@@ -14,10 +15,11 @@ import (
 // page is what the template draws: the review and the figures computed
 // from it.
 type page struct {
-	R       *review.Review
-	Matrix  []column
-	Chart   chart
-	Verdict string
+	R            *review.Review
+	Matrix       []column
+	Chart        chart
+	MetricsChart template.HTML // inline SVG from render/chart; empty without a baseline
+	Verdict      string
 }
 
 // column is one tactic of the matrix heatmap.
