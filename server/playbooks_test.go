@@ -3,12 +3,14 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/playbook"
@@ -64,7 +66,7 @@ func withRuns(t *testing.T, n int, tune func(*server.Config)) (*env, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rn := &playbook.Runner{Store: e.st, Config: cfg}
+	rn := &playbook.Runner{Store: e.st, Config: cfg, Now: func() time.Time { return now }} // the server's clock
 	var ids []string
 	for range n {
 		run, err := rn.Run(ctx, pb, in, true)
@@ -133,6 +135,83 @@ func TestPlaybookRunsAPI(t *testing.T) {
 	}
 	if len(in.Comments) != 1 {
 		t.Errorf("comments after the approved run: %+v", in.Comments)
+	}
+}
+
+// TestPlaybookApprovalTimeout: a day and an hour after the runs began to
+// wait (the default approval_timeout is a day), approving one is refused
+// and denies it, listing runs (API and page) denies the rest, and each
+// denial is in the audit log.
+func TestPlaybookApprovalTimeout(t *testing.T) {
+	auditPath := filepath.Join(t.TempDir(), "audit.jsonl")
+	audit, err := playbook.OpenAudit(auditPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer audit.Close()
+	later := now.Add(25 * time.Hour)
+	e, ids := withRuns(t, 3, func(c *server.Config) {
+		c.Now = func() time.Time { return later }
+		c.Playbooks.Audit = audit
+	})
+	resp, b := e.do(t, "POST", "/api/v1/playbooks/runs/"+ids[0]+"/steps/note/approve", debrief.RoleAnalyst, nil)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(string(b), "timed out") {
+		t.Fatalf("approve after the deadline: %d %s, want 409 saying it timed out", resp.StatusCode, b)
+	}
+	var runs []debrief.PlaybookRun
+	e.getJSON(t, "/api/v1/playbooks/runs", &runs)
+	for _, r := range runs {
+		if r.Status != debrief.RunDenied || r.Steps[0].Status != debrief.RunDenied || r.Steps[0].Error != "approval timed out" {
+			t.Errorf("run %s: %s, step %s %q; want denied, approval timed out", r.ID, r.Status, r.Steps[0].Status, r.Steps[0].Error)
+		}
+	}
+	if len(runs) != 3 {
+		t.Fatalf("%d runs, want 3", len(runs))
+	}
+	in, _ := e.st.Incident(context.Background(), runs[0].IncidentID)
+	if len(in.Comments) != 0 {
+		t.Errorf("a timed-out step ran: comments %+v", in.Comments)
+	}
+	audit.Close()
+	log, _ := os.ReadFile(auditPath)
+	if n := strings.Count(string(log), `"event":"approval.timeout"`); n != 3 {
+		t.Errorf("%d approval.timeout entries in the audit log, want 3:\n%s", n, log)
+	}
+}
+
+// TestPlaybookApprovalSweep: while the server runs, overdue approvals are
+// denied without anyone listing runs.
+func TestPlaybookApprovalSweep(t *testing.T) {
+	later := now.Add(25 * time.Hour)
+	var srv *server.Server
+	e, ids := withRuns(t, 1, func(c *server.Config) {
+		c.Now = func() time.Time { return later }
+		c.Playbooks.Sweep = 10 * time.Millisecond
+		s, err := server.New(*c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv = s
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, l) }()
+	defer func() { cancel(); <-done }()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		run, err := e.st.Run(ctx, ids[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.Status == debrief.RunDenied && run.Steps[0].Error == "approval timed out" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the sweep never denied the overdue step: run %s, step %s", run.Status, run.Steps[0].Status)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/playbook"
@@ -26,8 +27,9 @@ type runView struct {
 
 type stepView struct {
 	debrief.PlaybookStep
-	Summary string
-	Waiting bool
+	Summary  string
+	Waiting  bool      // for an approval nobody gave yet
+	Deadline time.Time // … until then
 }
 
 func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) error {
@@ -45,7 +47,8 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) error {
 		for _, st := range run.Steps {
 			var plan playbook.Step
 			_ = json.Unmarshal(st.Plan, &plan) // a plan that does not decode shows no summary
-			rv.Steps = append(rv.Steps, stepView{PlaybookStep: st, Summary: plan.Summary, Waiting: st.Status == debrief.RunWaiting})
+			rv.Steps = append(rv.Steps, stepView{PlaybookStep: st, Summary: plan.Summary,
+				Waiting: st.Status == debrief.RunWaiting && st.ApprovedBy == "", Deadline: playbook.Deadline(&st)})
 		}
 		v.Runs = append(v.Runs, rv)
 	}
@@ -111,7 +114,7 @@ func (s *Server) techniquePage(w http.ResponseWriter, r *http.Request) error {
 	if t, ok := s.cfg.Catalog.Technique(string(id)); ok {
 		v.Name = t.Name
 	}
-	if v.Incidents, err = s.cfg.Store.Incidents(r.Context(), debrief.IncidentFilter{Since: since, Technique: id, Limit: 200}); err != nil {
+	if v.Incidents, err = s.store(r.Context()).Incidents(r.Context(), debrief.IncidentFilter{Since: since, Technique: id, Limit: 200}); err != nil {
 		return err
 	}
 	if len(s.cfg.Rules) > 0 {

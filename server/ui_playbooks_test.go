@@ -31,6 +31,9 @@ func TestUIPlaybookApproval(t *testing.T) {
 	if resp.StatusCode != 200 || m == nil {
 		t.Fatalf("analyst's runs page: %d, no approve form:\n%s", resp.StatusCode, page)
 	}
+	if !strings.Contains(page, "by 2026-02-02 00:00 UTC") {
+		t.Errorf("analyst's runs page does not show the approval deadline (a day after the run began to wait):\n%s", page)
+	}
 	tests := []struct {
 		name   string
 		c      *http.Client
