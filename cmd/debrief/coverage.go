@@ -268,11 +268,10 @@ func (rep *coverageReport) table(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "%d rules cover %d of %d techniques; %d invalid files skipped; %d unknown ids\n",
 		rep.Rules, covered, len(rep.Techniques), len(rep.Invalid), len(rep.Unknown))
-	fmt.Fprintf(w, "threat %s: coverage %.0f%%", rep.Profile, 100*rep.Before)
+	fmt.Fprintf(w, "threat %s: coverage %.0f%%\n", rep.Profile, 100*rep.Before)
 	if rep.Added > 0 {
-		fmt.Fprintf(w, "; adding the %d suggested rules raises it to %.0f%%", rep.Added, 100*rep.After)
+		fmt.Fprintf(w, "adding these %d rules raises coverage of this threat from %.0f%% to %.0f%%\n", rep.Added, 100*rep.Before, 100*rep.After)
 	}
-	fmt.Fprintln(w)
 	writeUses(w, "ATT&CK v19 ids read as their v18 technique", rep.IDs.Translated)
 	writeUses(w, "Revoked ids read as their successor", rep.IDs.Revoked)
 	writeUses(w, "Ids unknown to ATT&CK "+rep.attackVersion()+", not scored", rep.IDs.Unknown)

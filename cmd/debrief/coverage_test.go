@@ -28,6 +28,10 @@ func TestCoverageCommand(t *testing.T) {
 		{"bad threat", []string{"coverage", "--rules", good[0], "--threat", "martians"}, 2, "--threat"},
 		{"unknown group", []string{"coverage", "--rules", good[0], "--threat", "group:NoSuchGroup"}, 1, "NoSuchGroup"},
 		{"csv", []string{"coverage", "--rules", good[0], "--format", "csv"}, 0, "T1548.002,Bypass User Account Control,1.6"},
+		{"layer profile weighs by declared score", []string{"coverage", "--rules", good[0], "--format", "csv", "--threat",
+			"layer:" + filepath.Join("..", "..", "rules", "navigator", "testdata", "layers.json")}, 0, "\nT1059.001,PowerShell,0.0,,0.000,0,0.500\n"},
+		{"suggestions sentence", []string{"coverage", "--rules", good[0], "--threat", "campaign:C0024", "--suggest-from", filepath.Join(sigmaDir, "flow.yml")}, 0,
+			"adding these 1 rules raises coverage of this threat from "},
 		{"v19 ids with their files", append([]string{"coverage", "--rules"}, strings.Join(good, ",")), 0,
 			"ATT&CK v19 ids read as their v18 technique (2):\n  T1685 → T1562.001  1 rule: " + good[2]},
 		{"revoked ids with their files", append([]string{"coverage", "--rules"}, strings.Join(good, ",")), 0,
@@ -126,6 +130,39 @@ func TestCoverageNavigator(t *testing.T) {
 		}
 		if len(l.Techniques) == 0 {
 			t.Errorf("layer %q is empty", l.Name)
+		}
+	}
+}
+
+// TestCoverageLogSources declares Sigma log sources: visibility comes
+// through the Sigma table, and a suggested rule must read one of them.
+func TestCoverageLogSources(t *testing.T) {
+	sigmaDir := filepath.Join("..", "..", "rules", "sigma", "testdata")
+	sources := filepath.Join(t.TempDir(), "sources.yaml")
+	if err := os.WriteFile(sources, []byte("- windows/process_creation\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := cli(t, t.TempDir(), "", "coverage", "--rules", filepath.Join(sigmaDir, "plain.yml"), "--log-sources", sources, "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	// T1548.002 is detected through process creation (among its data
+	// components); without log sources the visibility column is empty.
+	if !strings.Contains(out, "\nT1548.002,Bypass User Account Control,1.6,0.") {
+		t.Errorf("no visibility for T1548.002:\n%.3000s", out)
+	}
+	// flow.yml (T1003.001, G0016 uses it) reads process_creation: it is
+	// suggested to a team that collects that, not to one that only has the
+	// Windows security log.
+	security := filepath.Join(t.TempDir(), "security.yaml")
+	if err := os.WriteFile(security, []byte("- product: windows\n  service: security\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{sources: `"suggested_rules_added": 1`, security: `"suggested_rules_added": 0`} {
+		out, errOut, code = cli(t, t.TempDir(), "", "coverage", "--rules", filepath.Join(sigmaDir, "plain.yml"), "--log-sources", file,
+			"--threat", "group:G0016", "--suggest-from", filepath.Join(sigmaDir, "flow.yml"), "--json")
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("%s: exit %d, output lacks %s: %s", filepath.Base(file), code, want, errOut)
 		}
 	}
 }
