@@ -68,3 +68,16 @@ type TokenStore interface {
 	// code ENOTFOUND when no token has that ID.
 	RevokeToken(ctx context.Context, id string, at time.Time) error
 }
+
+// TenantStores is a store that keeps several tenants' data apart in one
+// database (the postgres store). A server given one serves every tenant:
+// each request from the store of its token's tenant, so that a token sees
+// only its tenant's data.
+type TenantStores interface {
+	// TenantToken returns the token, revoked or not, with that hash and
+	// the tenant that holds it, or an *Error with code ENOTFOUND.
+	TenantToken(ctx context.Context, hash []byte) (tenant string, t *Token, err error)
+	// TenantStore returns the tenant's store; it shares this store's
+	// connections, and closing it leaves them open.
+	TenantStore(tenant string) (Store, error)
+}

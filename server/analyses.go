@@ -51,13 +51,13 @@ func (s *Server) campaigns(w http.ResponseWriter, r *http.Request) error {
 
 // fullIncidents lists the incidents of f with their alerts and history.
 func (s *Server) fullIncidents(ctx context.Context, f debrief.IncidentFilter) ([]*debrief.Incident, error) {
-	list, err := s.cfg.Store.Incidents(ctx, f)
+	list, err := s.store(ctx).Incidents(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	ins := make([]*debrief.Incident, 0, len(list))
 	for _, l := range list {
-		in, err := s.cfg.Store.Incident(ctx, l.ID)
+		in, err := s.store(ctx).Incident(ctx, l.ID)
 		if err != nil {
 			return nil, fmt.Errorf("incident %s: %w", l.ID, err)
 		}
@@ -127,7 +127,7 @@ func (s *Server) trendResult(r *http.Request) (*trend.Result, error) {
 		return nil, err
 	}
 	opts.Catalog = s.cfg.Catalog
-	ins, err := s.cfg.Store.Incidents(r.Context(), f)
+	ins, err := s.store(r.Context()).Incidents(r.Context(), f)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ func (s *Server) skillResult(r *http.Request) (*skill.Result, error) {
 	if opts.FDR, err = floatParam(q, "fdr", 0.05, 0, 1); err != nil {
 		return nil, err
 	}
-	ins, err := s.cfg.Store.Incidents(r.Context(), f)
+	ins, err := s.store(r.Context()).Incidents(r.Context(), f)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func (s *Server) skillResult(r *http.Request) (*skill.Result, error) {
 		return nil, debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
 	}
 	for i := range ins {
-		full, err := s.cfg.Store.Incident(r.Context(), ins[i].ID)
+		full, err := s.store(r.Context()).Incident(r.Context(), ins[i].ID)
 		if err != nil {
 			return nil, fmt.Errorf("history of %s: %w", ins[i].ID, err)
 		}

@@ -45,7 +45,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
 	defer s.ingestMu.Unlock()
 	sum, runErr := ingest.Run(r.Context(), ingest.Options{
 		Paths: []string{"-"}, Format: q.Get("format"), Decoders: formats.All(), Strict: strict,
-		Stdin: body, Store: s.cfg.Store, Knowledge: ingest.Catalog(s.cfg.Catalog),
+		Stdin: body, Store: s.store(r.Context()), Knowledge: ingest.Catalog(s.cfg.Catalog),
 	})
 	if codeOf(body.err) == ETOOLARGE {
 		// Records before the limit may be stored; a retry of a smaller
@@ -57,7 +57,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := IngestResult{Summary: sum}
 	if q.Get("correlate") != "false" {
-		if out.Correlated, err = ingest.Correlate(r.Context(), s.cfg.Store, correlate.Options{Window: window}); err != nil {
+		if out.Correlated, err = ingest.Correlate(r.Context(), s.store(r.Context()), correlate.Options{Window: window}); err != nil {
 			return err
 		}
 	}
@@ -133,7 +133,7 @@ func (s *Server) incidentPage(r *http.Request) (IncidentPage, error) {
 	}
 	page := IncidentPage{Offset: f.Offset, Limit: f.Limit, Incidents: []IncidentRow{}}
 	f.Limit++ // one more tells whether a next page exists
-	ins, err := s.cfg.Store.Incidents(r.Context(), f)
+	ins, err := s.store(r.Context()).Incidents(r.Context(), f)
 	if err != nil {
 		return page, err
 	}
@@ -168,13 +168,13 @@ func (s *Server) incidents(w http.ResponseWriter, r *http.Request) error {
 // findIncident looks id up as given, then in each source when it has no
 // source prefix (as the CLI does).
 func (s *Server) findIncident(r *http.Request, id string) (*debrief.Incident, error) {
-	in, err := s.cfg.Store.Incident(r.Context(), id)
+	in, err := s.store(r.Context()).Incident(r.Context(), id)
 	if err == nil || debrief.ErrorCode(err) != debrief.ENOTFOUND || strings.Contains(id, ":") {
 		return in, err
 	}
 	for _, src := range []debrief.Source{debrief.SourceDefender, debrief.SourceSentinel, debrief.SourceCorrelate,
 		debrief.SourceElastic, debrief.SourceWazuh, debrief.SourceOCSF} {
-		if in, err := s.cfg.Store.Incident(r.Context(), debrief.QualifiedID(src, id)); err == nil {
+		if in, err := s.store(r.Context()).Incident(r.Context(), debrief.QualifiedID(src, id)); err == nil {
 			return in, nil
 		}
 	}
@@ -225,7 +225,7 @@ func (s *Server) renderReview(r *http.Request, ids []string, format string) ([]b
 		}
 		full[i] = in.ID
 	}
-	rv, err := review.Load(r.Context(), s.cfg.Store, full, s.reviewOptions())
+	rv, err := review.Load(r.Context(), s.store(r.Context()), full, s.reviewOptions())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -283,7 +283,7 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) error {
 
 // readyz answers 200 when the store answers a query.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.cfg.Store.Incidents(r.Context(), debrief.IncidentFilter{Limit: 1}); err != nil {
+	if _, err := s.base.Incidents(r.Context(), debrief.IncidentFilter{Limit: 1}); err != nil {
 		return debrief.Errorf(EUNAVAILABLE, "store not ready: %v", err)
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})

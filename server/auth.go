@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -47,7 +48,8 @@ func IssueToken(ctx context.Context, ts debrief.TokenStore, rnd io.Reader, role 
 // principal is who makes a request.
 type principal struct {
 	token   debrief.Token
-	session *sessionData // nil for bearer tokens
+	session *sessionData  // nil for bearer tokens
+	store   debrief.Store // the token's tenant's, when the server serves every tenant; else nil
 }
 
 type principalKey struct{}
@@ -57,22 +59,76 @@ func principalOf(r *http.Request) *principal {
 	return p
 }
 
-// lookup finds the valid token with secret.
-func (s *Server) lookup(ctx context.Context, secret string) (*debrief.Token, error) {
-	if !strings.HasPrefix(secret, tokenPrefix) {
-		return nil, debrief.Errorf(EUNAUTHORIZED, "unknown token")
+// store is the store a request reads and writes: its token's tenant's
+// when the server serves every tenant, else the configured one.
+func (s *Server) store(ctx context.Context) debrief.Store {
+	if p, _ := ctx.Value(principalKey{}).(*principal); p != nil && p.store != nil {
+		return p.store
 	}
-	t, err := s.cfg.Tokens.TokenByHash(ctx, HashToken(secret))
-	if debrief.ErrorCode(err) == debrief.ENOTFOUND {
-		return nil, debrief.Errorf(EUNAUTHORIZED, "unknown token")
+	return s.cfg.Store
+}
+
+// tokens is the token store of the request's tenant.
+func (s *Server) tokens(ctx context.Context) (debrief.TokenStore, error) {
+	if p, _ := ctx.Value(principalKey{}).(*principal); p != nil && p.store != nil {
+		ts, ok := p.store.(debrief.TokenStore)
+		if !ok {
+			return nil, debrief.Errorf(debrief.EINVALID, "the store (%T) cannot hold API tokens", p.store)
+		}
+		return ts, nil
 	}
+	return s.cfg.Tokens, nil
+}
+
+// tokenByHash finds the token with hash and the store it opens: with
+// Config.Tenants in the tenant that holds it, else in Config.Tokens (and
+// the store is nil: the configured one).
+func (s *Server) tokenByHash(ctx context.Context, hash []byte) (*debrief.Token, debrief.Store, error) {
+	if s.cfg.Tenants == nil {
+		t, err := s.cfg.Tokens.TokenByHash(ctx, hash)
+		return t, nil, err
+	}
+	tenant, t, err := s.cfg.Tenants.TenantToken(ctx, hash)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := s.tenantStore(tenant)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, st, nil
+}
+
+// tenantStore returns the tenant's store, opened once.
+func (s *Server) tenantStore(tenant string) (debrief.Store, error) {
+	if st, ok := s.tenants.Load(tenant); ok {
+		return st.(debrief.Store), nil
+	}
+	st, err := s.cfg.Tenants.TenantStore(tenant)
 	if err != nil {
 		return nil, err
 	}
-	if !t.Revoked.IsZero() {
-		return nil, debrief.Errorf(EUNAUTHORIZED, "token %s was revoked", t.ID)
+	got, _ := s.tenants.LoadOrStore(tenant, st)
+	return got.(debrief.Store), nil
+}
+
+// lookup finds the valid token with secret and the store it opens (nil:
+// the configured one).
+func (s *Server) lookup(ctx context.Context, secret string) (*debrief.Token, debrief.Store, error) {
+	if !strings.HasPrefix(secret, tokenPrefix) {
+		return nil, nil, debrief.Errorf(EUNAUTHORIZED, "unknown token")
 	}
-	return t, nil
+	t, st, err := s.tokenByHash(ctx, HashToken(secret))
+	if debrief.ErrorCode(err) == debrief.ENOTFOUND {
+		return nil, nil, debrief.Errorf(EUNAUTHORIZED, "unknown token")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if !t.Revoked.IsZero() {
+		return nil, nil, debrief.Errorf(EUNAUTHORIZED, "token %s was revoked", t.ID)
+	}
+	return t, st, nil
 }
 
 // bearer authenticates an API request by its Authorization header.
@@ -85,9 +141,30 @@ func (s *Server) bearer(r *http.Request) (*principal, error) {
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return nil, debrief.Errorf(EUNAUTHORIZED, "want an Authorization header of the form 'Bearer <token>'")
 	}
-	t, err := s.lookup(r.Context(), strings.TrimSpace(secret))
+	t, st, err := s.lookup(r.Context(), strings.TrimSpace(secret))
 	if err != nil {
 		return nil, err
 	}
-	return &principal{token: *t}, nil
+	return &principal{token: *t, store: st}, nil
 }
+
+// noTenant stands for the configured store when the server serves every
+// tenant: each request has its tenant's store, and one that reaches for
+// no tenant's gets an error instead of another tenant's data.
+type noTenant struct{}
+
+var errNoTenant = errors.New("server: this request has no tenant's store (a bug: it should use Server.store)")
+
+func (noTenant) Write(context.Context, []debrief.Record) (debrief.WriteResult, error) {
+	return debrief.WriteResult{}, errNoTenant
+}
+func (noTenant) Incidents(context.Context, debrief.IncidentFilter) ([]debrief.Incident, error) {
+	return nil, errNoTenant
+}
+func (noTenant) Incident(context.Context, string) (*debrief.Incident, error) { return nil, errNoTenant }
+func (noTenant) Alert(context.Context, string) (*debrief.Alert, error)       { return nil, errNoTenant }
+func (noTenant) UnassignedAlerts(context.Context, func(debrief.Alert) error) error {
+	return errNoTenant
+}
+func (noTenant) Assign(context.Context, string, []string) error { return errNoTenant }
+func (noTenant) Close() error                                   { return nil }

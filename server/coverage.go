@@ -100,7 +100,7 @@ func (s *Server) profile(ctx context.Context, threat string, since time.Time) (c
 	case "campaign":
 		p, err = coverage.Campaigns(cat, strings.Split(arg, ","))
 	case "observed":
-		ins, err := s.cfg.Store.Incidents(ctx, debrief.IncidentFilter{Since: since})
+		ins, err := s.store(ctx).Incidents(ctx, debrief.IncidentFilter{Since: since})
 		if err != nil {
 			return p, err
 		}

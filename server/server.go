@@ -21,8 +21,13 @@ import (
 
 // Config is what a Server needs. Store, Tokens and Catalog are required.
 type Config struct {
-	Store   debrief.Store
-	Tokens  debrief.TokenStore // nil: the Store's, when it is one
+	Store  debrief.Store
+	Tokens debrief.TokenStore // nil: the Store's, when it is one
+	// Tenants, when set, serves every tenant of a multi-tenant store: a
+	// token of any tenant is accepted, and each request reads and writes
+	// its token's tenant's store (Store and Tokens then only answer
+	// /readyz). Nil serves Store's data to Tokens' tokens.
+	Tenants debrief.TenantStores
 	Catalog *attack.Catalog
 	D3FEND  *d3fend.Catalog // nil leaves countermeasures out of reviews
 	Log     *slog.Logger    // nil discards
@@ -90,7 +95,9 @@ type Server struct {
 	limiter  *limiter
 	sessions *sessions
 	pages    map[string]*template.Template
-	ingestMu sync.Mutex // one ingest (and its correlation) at a time
+	ingestMu sync.Mutex    // one ingest (and its correlation) at a time
+	tenants  sync.Map      // tenant → debrief.Store, with Config.Tenants
+	base     debrief.Store // Config.Store, for /readyz
 	model    func() (*attribution.Model, error)
 	rules    func() (*ruleSet, error)
 }
@@ -114,6 +121,13 @@ func New(cfg Config) (*Server, error) {
 		}),
 	}
 	s.rules = sync.OnceValues(s.loadRules)
+	s.base = cfg.Store
+	if cfg.Tenants != nil {
+		// Requests read their token's tenant's store (Server.store); a
+		// path that reached for the configured one instead fails rather
+		// than show the wrong tenant's data.
+		s.cfg.Store = noTenant{}
+	}
 	mux := http.NewServeMux()
 	s.probe = http.NewServeMux()
 	probed := map[string]bool{}

@@ -112,7 +112,7 @@ func (s *Server) session(r *http.Request) (*principal, error) {
 	if sd == nil {
 		return nil, debrief.Errorf(EUNAUTHORIZED, "the session ended; log in again")
 	}
-	t, err := s.cfg.Tokens.TokenByHash(r.Context(), sd.tokenHash)
+	t, st, err := s.tokenByHash(r.Context(), sd.tokenHash)
 	if debrief.ErrorCode(err) == debrief.ENOTFOUND || err == nil && !t.Revoked.IsZero() {
 		s.sessions.drop(c.Value)
 		return nil, debrief.Errorf(EUNAUTHORIZED, "the token of this session was revoked")
@@ -120,7 +120,7 @@ func (s *Server) session(r *http.Request) (*principal, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &principal{token: *t, session: sd}, nil
+	return &principal{token: *t, session: sd, store: st}, nil
 }
 
 // cookie returns a cookie for the UI: HttpOnly, SameSite=Strict, Secure

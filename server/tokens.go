@@ -21,7 +21,11 @@ type IssuedToken struct {
 }
 
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
-	ts, err := s.cfg.Tokens.Tokens(r.Context())
+	tokens, err := s.tokens(r.Context())
+	if err != nil {
+		return err
+	}
+	ts, err := tokens.Tokens(r.Context())
 	if err != nil {
 		return err
 	}
@@ -37,7 +41,11 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 		}
 		return debrief.Errorf(debrief.EINVALID, "body: want {\"role\": \"viewer|analyst|admin\", \"name\": \"…\"}: %v", err)
 	}
-	secret, t, err := IssueToken(r.Context(), s.cfg.Tokens, s.cfg.Random, nt.Role, nt.Name, s.cfg.Now())
+	tokens, err := s.tokens(r.Context())
+	if err != nil {
+		return err
+	}
+	secret, t, err := IssueToken(r.Context(), tokens, s.cfg.Random, nt.Role, nt.Name, s.cfg.Now())
 	if err != nil {
 		return err
 	}
@@ -46,7 +54,11 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
-	if err := s.cfg.Tokens.RevokeToken(r.Context(), r.PathValue("id"), s.cfg.Now()); err != nil {
+	tokens, err := s.tokens(r.Context())
+	if err != nil {
+		return err
+	}
+	if err := tokens.RevokeToken(r.Context(), r.PathValue("id"), s.cfg.Now()); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -173,7 +173,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || !equalSecret(c.Value, r.PostFormValue("csrf")) {
 		return s.showLogin(w, r, http.StatusForbidden, "The form expired; try again.")
 	}
-	t, err := s.lookup(r.Context(), strings.TrimSpace(r.PostFormValue("token")))
+	t, _, err := s.lookup(r.Context(), strings.TrimSpace(r.PostFormValue("token")))
 	if codeOf(err) == EUNAUTHORIZED {
 		return s.showLogin(w, r, http.StatusUnauthorized, "Unknown or revoked token.")
 	}

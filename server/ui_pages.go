@@ -102,7 +102,7 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) error {
 	if f.Since, err = when(q, "since", s.cfg.Now()); err != nil {
 		return err
 	}
-	ins, err := s.cfg.Store.Incidents(r.Context(), f)
+	ins, err := s.store(r.Context()).Incidents(r.Context(), f)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/postgres"
 )
 
 // Exit codes.
@@ -32,6 +33,7 @@ type app struct {
 	stdout, stderr io.Writer
 
 	db         string
+	tenant     string
 	attackFile string
 	json       bool
 	quiet      bool
@@ -109,6 +111,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 finished but some records were rejected.`,
 	root.CompletionOptions.HiddenDefaultCmd = true
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.db, "db", "", "store: a SQLite file or postgres://… DSN (env DEBRIEF_DB; default debrief.db in the user data directory)")
+	pf.StringVar(&a.tenant, "tenant", "", "PostgreSQL store: the tenant (organisation) whose data to use (env DEBRIEF_TENANT; default \"default\")")
 	pf.StringVar(&a.attackFile, "attack", "", "an ATT&CK STIX bundle (.json or .json.gz) to use instead of the embedded v18.1 snapshot")
 	pf.BoolVar(&a.json, "json", false, "print machine-readable JSON on stdout")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "no progress output on stderr")
@@ -173,6 +176,20 @@ func (a *app) dsn() (string, error) {
 		return "", err
 	}
 	return filepath.Join(dir, "debrief.db"), nil
+}
+
+// storeTenant returns the tenant of a PostgreSQL store: --tenant,
+// $DEBRIEF_TENANT, or "default"; and whether one was asked for. (The pull
+// commands' own --tenant is the Entra ID tenant: there only
+// DEBRIEF_TENANT names the store's.)
+func (a *app) storeTenant() (string, bool) {
+	if a.tenant != "" {
+		return a.tenant, true
+	}
+	if t := os.Getenv("DEBRIEF_TENANT"); t != "" {
+		return t, true
+	}
+	return postgres.DefaultTenant, false
 }
 
 // printJSON writes v as indented JSON on stdout.

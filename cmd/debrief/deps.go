@@ -8,6 +8,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/postgres"
 	"github.com/debrief-dev/debrief/sqlite"
 )
 
@@ -55,8 +56,11 @@ func (a *app) store(ctx context.Context) (debrief.Store, error) {
 		return nil, err
 	}
 	var st debrief.Store
+	tenant, asked := a.storeTenant()
 	if isPostgres(dsn) {
-		st, err = openPostgres(ctx, dsn)
+		st, err = openPostgres(ctx, dsn, tenant)
+	} else if asked && tenant != postgres.DefaultTenant {
+		return nil, usagef("--tenant %s: tenants need a PostgreSQL store (--db postgres://…)", tenant)
 	} else {
 		st, err = sqlite.Open(ctx, dsn)
 		if err != nil {

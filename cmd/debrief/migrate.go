@@ -19,9 +19,9 @@ import (
 	"github.com/debrief-dev/debrief/sqlite"
 )
 
-// openPostgres opens the PostgreSQL store at a postgres:// URL.
-func openPostgres(ctx context.Context, dsn string) (*postgres.Store, error) {
-	st, err := postgres.Open(ctx, dsn)
+// openPostgres opens the tenant's PostgreSQL store at a postgres:// URL.
+func openPostgres(ctx context.Context, dsn, tenant string) (*postgres.Store, error) {
+	st, err := postgres.OpenTenant(ctx, dsn, tenant)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", redactDSN(dsn), err)
 	}

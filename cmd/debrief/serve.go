@@ -17,14 +17,15 @@ import (
 )
 
 type serveOptions struct {
-	addr      string
-	maxIngest int64
-	rate      float64
-	burst     int
-	timeout   time.Duration
-	secure    bool
-	rules     []string
-	playbooks string
+	addr       string
+	maxIngest  int64
+	rate       float64
+	burst      int
+	timeout    time.Duration
+	secure     bool
+	rules      []string
+	playbooks  string
+	allTenants bool
 }
 
 func (a *app) serveCmd() *cobra.Command {
@@ -47,12 +48,20 @@ coverage' reads) behind /api/v1/coverage and the matrix's coverage layer.
 steps of playbook runs that wait for approval, and an approved run continues
 at once when its playbook file is there. The playbook config is playbooks.yaml
 in that folder, else in the data directory; approvals go to the same audit
-log as the CLI's.`,
+log as the CLI's.
+
+On PostgreSQL it serves the data of one tenant (--tenant, or DEBRIEF_TENANT)
+to that tenant's tokens; --all-tenants serves every tenant of the database,
+each request from the tenant of its token, so one server holds many
+customers and none sees another's data (playbook approvals need a server per
+tenant for now).`,
 		Example: `  debrief token create --role admin --name me
   debrief serve
   debrief serve --addr 0.0.0.0:8443 --rate 20
   debrief serve --rules detections/ --playbooks playbooks/
-  curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/incidents?since=30d`,
+  curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/incidents?since=30d
+  debrief token create --db postgres://debrief@db/debrief --tenant acme --role analyst
+  debrief serve --db postgres://debrief@db/debrief --all-tenants`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runServe(cmd, o) },
 	}
@@ -65,6 +74,7 @@ log as the CLI's.`,
 	f.StringSliceVar(&o.rules, "rules", nil, "detection rule files or folders for coverage (repeatable)")
 	f.StringVar(&o.playbooks, "playbooks", "", "folder of playbook files, to approve and continue runs")
 	f.BoolVar(&o.secure, "secure-cookies", false, "mark the UI's cookies Secure (behind a TLS-terminating proxy)")
+	f.BoolVar(&o.allTenants, "all-tenants", false, "PostgreSQL: serve every tenant, each token its own tenant's data")
 	return cmd
 }
 
@@ -90,12 +100,21 @@ func (a *app) runServe(cmd *cobra.Command, o serveOptions) error {
 			return usagef("--rules: %v", err)
 		}
 	}
+	var tenants debrief.TenantStores
+	if o.allTenants {
+		if tenants, _ = st.(debrief.TenantStores); tenants == nil {
+			return usagef("--all-tenants needs a PostgreSQL store (--db postgres://…)")
+		}
+		if o.playbooks != "" {
+			return usagef("--playbooks cannot be used with --all-tenants yet: serve each tenant with --tenant")
+		}
+	}
 	pbs, err := a.servePlaybooks(o.playbooks)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(a.stderr, nil))
-	srv, err := server.New(server.Config{Store: st, Catalog: cat, D3FEND: d3, Log: log,
+	srv, err := server.New(server.Config{Store: st, Tenants: tenants, Catalog: cat, D3FEND: d3, Log: log,
 		MaxIngest: o.maxIngest, Rate: o.rate, Burst: o.burst, Timeout: o.timeout, SecureCookies: o.secure,
 		Rules: o.rules, Playbooks: pbs})
 	if err != nil {
