@@ -10,6 +10,7 @@
 //	go run ./bench -count 3 ./attack
 //	go run ./bench -ingest-rss 2   # peak RSS of ingesting a 2 GiB file vs 1/16 of it
 //	go run ./bench -serve-load -clients 8   # req/s and p50/p99 of debrief serve (loopback)
+//	go run ./bench -serve-load -db postgres://postgres@/postgres?host=/tmp/pg -incidents 1000000
 package main
 
 import (
@@ -44,6 +45,10 @@ func main() {
 	flag.IntVar(&lo.Days, "days", 60, "-serve-load: simulated days in the store")
 	flag.Float64Var(&lo.PerDay, "per-day", 40, "-serve-load: simulated incidents per day")
 	flag.IntVar(&lo.IngestAlerts, "ingest-alerts", 1000, "-serve-load: alerts per ingest request")
+	flag.StringVar(&lo.DB, "db", "", "-serve-load: the store, a SQLite path or postgres:// URL (default: a SQLite file in a temporary folder)")
+	flag.StringVar(&lo.Tenant, "tenant", "load", "-serve-load: the PostgreSQL tenant to fill and serve")
+	flag.IntVar(&lo.Incidents, "incidents", 0, "-serve-load: PostgreSQL: multiply the simulated history in the database to about this many incidents")
+	flag.BoolVar(&lo.Fill, "fill", true, "-serve-load: fill the store (it must be empty); false loads it as an earlier run left it")
 	flag.Parse()
 	if *load {
 		if err := serveLoad(lo); err != nil {

@@ -15,12 +15,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"github.com/debrief-dev/debrief/postgres"
 )
 
 // loadOptions bound the load run: every workload stops at Requests
@@ -32,6 +35,10 @@ type loadOptions struct {
 	Days         int           // simulated days in the store
 	PerDay       float64       // simulated incidents per day
 	IngestAlerts int           // alerts per ingest request
+	DB           string        // "": a SQLite file in a temporary folder; else a SQLite path or postgres:// URL
+	Tenant       string        // PostgreSQL: the tenant to fill and serve
+	Incidents    int           // PostgreSQL: multiply the simulated history to about this many incidents
+	Fill         bool          // false: load the store as it is (filled by an earlier run)
 }
 
 // workload is one endpoint under load: req builds the i-th request.
@@ -50,6 +57,7 @@ type loadResult struct {
 	elapsed   time.Duration
 	latencies []time.Duration
 	alerts    int
+	cpu       cpuUse
 }
 
 // serveLoad builds debrief, fills a store with a simulated history, starts
@@ -64,19 +72,26 @@ func serveLoad(o loadOptions) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	d := &debriefCLI{bin: filepath.Join(dir, "debrief"), home: dir}
+	d := &debriefCLI{bin: filepath.Join(dir, "debrief"), home: dir, db: o.DB}
+	if isPostgres(o.DB) {
+		d.tenant = o.Tenant
+	}
 	if err := run(exec.Command("go", "build", "-o", d.bin, "./cmd/debrief")); err != nil {
 		return fmt.Errorf("build debrief: %w", err)
 	}
-	n, err := d.fill(o)
-	if err != nil {
-		return err
+	n := "as it was"
+	if o.Fill {
+		stored, err := d.fill(o)
+		if err != nil {
+			return err
+		}
+		n = fmt.Sprint(stored)
 	}
 	secret, err := d.output("token", "create", "--role", "analyst", "--name", "load", "-q")
 	if err != nil {
 		return err
 	}
-	base, stop, err := d.serve()
+	base, srv, stop, err := d.serve()
 	if err != nil {
 		return err
 	}
@@ -87,11 +102,15 @@ func serveLoad(o loadOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "store: %d incidents; %d clients, at most %d requests or %s per workload\n", n, o.Clients, o.Requests, o.Duration)
+	fmt.Fprintf(os.Stderr, "store %s: %s incidents; %d clients, at most %d requests or %s per workload\n",
+		d.where(), n, o.Clients, o.Requests, o.Duration)
 	var results []loadResult
 	for _, w := range c.workloads(ids, o.IngestAlerts) {
 		fmt.Fprintf(os.Stderr, "load: %s…\n", w.name)
-		results = append(results, c.hammer(w, o))
+		before := sampleCPU(srv)
+		r := c.hammer(w, o)
+		r.cpu = sampleCPU(srv).since(before)
+		results = append(results, r)
 	}
 	printLoad(results, o)
 	return nil
@@ -102,15 +121,35 @@ func run(cmd *exec.Cmd) error {
 	return cmd.Run()
 }
 
-// debriefCLI runs the built debrief with its own data directory.
+// debriefCLI runs the built debrief with its own data directory, on the
+// store db (a file in it when empty) and tenant.
 type debriefCLI struct {
-	bin, home string
+	bin, home, db, tenant string
 }
 
 func (d *debriefCLI) command(args ...string) *exec.Cmd {
 	cmd := exec.Command(d.bin, args...)
-	cmd.Env = append(os.Environ(), "DEBRIEF_HOME="+d.home, "DEBRIEF_DB=")
+	cmd.Env = append(os.Environ(), "DEBRIEF_HOME="+d.home, "DEBRIEF_DB="+d.db, "DEBRIEF_TENANT="+d.tenant)
 	return cmd
+}
+
+// where names the store without a password.
+func (d *debriefCLI) where() string {
+	if d.db == "" {
+		return "sqlite (temporary)"
+	}
+	if isPostgres(d.db) {
+		u, err := url.Parse(d.db)
+		if err != nil {
+			return "postgres"
+		}
+		return u.Redacted() + " tenant " + d.tenant
+	}
+	return "sqlite " + d.db
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
 func (d *debriefCLI) output(args ...string) (string, error) {
@@ -123,13 +162,20 @@ func (d *debriefCLI) output(args ...string) (string, error) {
 	return string(out), nil
 }
 
-// fill simulates a history and ingests it; it returns the incidents stored.
-func (d *debriefCLI) fill(o loadOptions) (int, error) {
+// fill simulates a history and ingests it, through "debrief ingest"; on
+// PostgreSQL it then multiplies it inside the database to about
+// o.Incidents incidents (postgres.Replicate). It returns the incidents
+// stored.
+func (d *debriefCLI) fill(o loadOptions) (int64, error) {
+	if err := d.mustBeEmpty(); err != nil {
+		return 0, err
+	}
 	sim := filepath.Join(d.home, "sim")
 	fmt.Fprintf(os.Stderr, "simulating %d days of %.0f incidents a day…\n", o.Days, o.PerDay)
 	if _, err := d.output("simulate", "-q", "--days", fmt.Sprint(o.Days), "--incidents-per-day", fmt.Sprint(o.PerDay), "--out", sim); err != nil {
 		return 0, err
 	}
+	start := time.Now()
 	if _, err := d.output("ingest", "-q", sim); err != nil {
 		return 0, err
 	}
@@ -141,19 +187,57 @@ func (d *debriefCLI) fill(o loadOptions) (int, error) {
 	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		return 0, fmt.Errorf("incidents --json: %w", err)
 	}
-	return len(list), nil
+	base := int64(len(list))
+	fmt.Fprintf(os.Stderr, "ingested %d incidents in %.1f s\n", base, time.Since(start).Seconds())
+	if o.Incidents <= int(base) || base == 0 {
+		return base, nil
+	}
+	if !isPostgres(d.db) {
+		return 0, errors.New("-incidents beyond the simulated history needs a PostgreSQL store (-db postgres://…)")
+	}
+	copies := (int64(o.Incidents)+base-1)/base - 1
+	ctx := context.Background()
+	st, err := postgres.OpenTenant(ctx, d.db, d.tenant)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	fmt.Fprintf(os.Stderr, "replicating %d incidents %d times in the database…\n", base, copies)
+	start = time.Now()
+	n, err := st.Replicate(ctx, int(copies), time.Duration(o.Days)*24*time.Hour)
+	if err != nil {
+		return 0, err
+	}
+	fmt.Fprintf(os.Stderr, "%d incidents in %.1f s\n", n, time.Since(start).Seconds())
+	return n, nil
+}
+
+// mustBeEmpty refuses to fill a store that holds incidents: a load run
+// fills a fresh store or tenant, or loads an earlier run's with -fill=false.
+func (d *debriefCLI) mustBeEmpty() error {
+	if d.db == "" {
+		return nil
+	}
+	out, err := d.output("incidents", "--json", "--limit", "1")
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(out) != "[]" {
+		return fmt.Errorf("store %s already holds incidents: load it as it is with -fill=false, or name another -db or -tenant", d.where())
+	}
+	return nil
 }
 
 // serve starts "debrief serve" on a free loopback port, without a rate
 // limit that would measure itself, and returns its URL and how to stop it.
-func (d *debriefCLI) serve() (string, func(), error) {
+func (d *debriefCLI) serve() (string, int, func(), error) {
 	cmd := d.command("serve", "--addr", "127.0.0.1:0", "--rate", "1e9", "--burst", "1000000000")
 	logs, err := cmd.StderrPipe()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("debrief serve: %w", err)
+		return "", 0, nil, fmt.Errorf("debrief serve: %w", err)
 	}
 	stop := func() {
 		_ = cmd.Process.Signal(syscall.SIGINT)
@@ -173,14 +257,14 @@ func (d *debriefCLI) serve() (string, func(), error) {
 			u, err := url.Parse(rec.URL)
 			if err != nil || !net.ParseIP(u.Hostname()).IsLoopback() {
 				stop()
-				return "", nil, fmt.Errorf("debrief serve listens on %q, want loopback", rec.URL)
+				return "", 0, nil, fmt.Errorf("debrief serve listens on %q, want loopback", rec.URL)
 			}
-			return rec.URL, stop, nil
+			return rec.URL, cmd.Process.Pid, stop, nil
 		}
 		fmt.Fprintln(os.Stderr, lines.Text())
 	}
 	stop()
-	return "", nil, errors.New("debrief serve exited before it listened")
+	return "", 0, nil, errors.New("debrief serve exited before it listened")
 }
 
 // client calls the API with one token.
@@ -331,7 +415,7 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 func printLoad(results []loadResult, o loadOptions) {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "work\tclients\trequests\terrors\ttime\treq/s\tp50\tp99\talerts/s\t\n")
+	fmt.Fprintf(tw, "work\tclients\trequests\terrors\ttime\treq/s\tp50\tp99\talerts/s\tserver cpu\tload cpu\tother cpu\tidle\t\n")
 	for _, r := range results {
 		slices.Sort(r.latencies)
 		ok := len(r.latencies)
@@ -339,10 +423,14 @@ func printLoad(results []loadResult, o loadOptions) {
 		if r.alerts > 0 {
 			alerts = fmt.Sprintf("%.0f", float64(r.alerts)/r.elapsed.Seconds())
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f s\t%.0f\t%s\t%s\t%s\t\n", r.name, o.Clients, r.requests, r.errors, r.elapsed.Seconds(),
-			float64(ok)/r.elapsed.Seconds(), ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 99)), alerts)
+		c := r.cpu
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.name, o.Clients, r.requests, r.errors, r.elapsed.Seconds(),
+			float64(ok)/r.elapsed.Seconds(), ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 99)), alerts,
+			c.share(c.server), c.share(c.load), c.share(c.total-c.server-c.load), c.share(c.idle))
 	}
 	tw.Flush()
+	fmt.Println("cpu: share of the machine's cores while the work ran; server is debrief serve, load this program,")
+	fmt.Println("other everything else (PostgreSQL, and whatever else runs on the machine).")
 	for _, r := range results {
 		if r.firstErr != "" {
 			fmt.Fprintf(os.Stderr, "%s: first error: %s\n", r.name, r.firstErr)
@@ -351,3 +439,59 @@ func printLoad(results []loadResult, o loadOptions) {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+// cpuUse is CPU time over a workload, in seconds: the machine's (all
+// cores, busy and idle), the server's and this program's. The load
+// generator shares the cores with the server and the database, so its
+// share says how much of the machine the numbers had.
+type cpuUse struct {
+	total, idle, server, load float64
+}
+
+// clockTick is the unit of /proc's CPU times (USER_HZ, 100 on Linux).
+const clockTick = 0.01
+
+// sampleCPU reads the CPU times so far; what /proc does not give stays 0.
+func sampleCPU(serverPID int) cpuUse {
+	var c cpuUse
+	if b, err := os.ReadFile("/proc/stat"); err == nil {
+		line, _, _ := strings.Cut(string(b), "\n")
+		for i, f := range strings.Fields(line)[1:] {
+			v, _ := strconv.ParseFloat(f, 64)
+			if i < 8 { // user nice system idle iowait irq softirq steal
+				c.total += v * clockTick
+			}
+			if i == 3 || i == 4 {
+				c.idle += v * clockTick
+			}
+		}
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", serverPID)); err == nil {
+		// Fields after the command's closing parenthesis: utime and stime
+		// are the 12th and 13th.
+		if i := strings.LastIndexByte(string(b), ')'); i > 0 {
+			if f := strings.Fields(string(b[i+1:])); len(f) > 12 {
+				u, _ := strconv.ParseFloat(f[11], 64)
+				s, _ := strconv.ParseFloat(f[12], 64)
+				c.server = (u + s) * clockTick
+			}
+		}
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		c.load = time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+	}
+	return c
+}
+
+func (c cpuUse) since(before cpuUse) cpuUse {
+	return cpuUse{c.total - before.total, c.idle - before.idle, c.server - before.server, c.load - before.load}
+}
+
+// share formats v as a share of the machine's CPU time.
+func (c cpuUse) share(v float64) string {
+	if c.total <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*v/c.total)
+}
