@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/pelletier/go-toml/v2"
 	"go.yaml.in/yaml/v3"
@@ -65,6 +66,7 @@ func benchLayer(b *testing.B, folders []string) {
 	cat := catalog(b)
 	opts := coverage.Options{Catalog: cat}
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		set, err := rules.Collect(auto.Load(context.Background(), paths, rules.Options{Catalog: cat}))
 		if err != nil || len(set.Rules) < 2000 {
@@ -91,6 +93,7 @@ func layer(res *coverage.Result, cat *attack.Catalog) *navigator.Layer {
 func benchParse(b *testing.B, folders []string, ext string, parse func([]byte) error) {
 	paths := corpusPaths(b, folders)
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		n := 0
 		for _, p := range paths {
@@ -112,6 +115,17 @@ func benchParse(b *testing.B, folders []string, ext string, parse func([]byte) e
 		}
 		if n < 2000 {
 			b.Fatalf("%d files", n)
+		}
+	}
+}
+
+// reportCPU adds the metric cpu-ms/op, the process's CPU time per
+// iteration: on a shared machine wall time also counts waiting for a core.
+func reportCPU(b *testing.B) func() {
+	start, ok := cpuTime()
+	return func() {
+		if end, ok2 := cpuTime(); ok && ok2 && b.N > 0 {
+			b.ReportMetric(float64(end-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 		}
 	}
 }
