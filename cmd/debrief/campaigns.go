@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -50,26 +51,18 @@ nothing.`,
 			if err != nil {
 				return err
 			}
-			list, err := st.Incidents(cmd.Context(), f)
-			if err != nil {
+			cl := attribution.NewClusterer(attribution.ClusterOptions{Window: window})
+			if err := scanIncidents(cmd.Context(), st, f, cl.Add); err != nil {
 				return err
 			}
-			ins := make([]*debrief.Incident, 0, len(list))
-			for _, l := range list {
-				in, err := st.Incident(cmd.Context(), l.ID)
-				if err != nil {
-					return err
-				}
-				ins = append(ins, in)
-			}
-			out, err := a.campaigns(ins, attribution.ClusterOptions{Window: window})
+			out, err := a.attributeCampaigns(cl.Campaigns())
 			if err != nil {
 				return err
 			}
 			if a.json {
 				return a.printJSON(out)
 			}
-			printCampaigns(a.stdout, out, len(ins))
+			printCampaigns(a.stdout, out, cl.Len())
 			return nil
 		},
 	}
@@ -79,8 +72,38 @@ nothing.`,
 	return cmd
 }
 
+// scanIncidents calls fn for each incident matching f with its alerts:
+// in a few bulk queries when the store is a debrief.IncidentScanner, else
+// one Store.Incident call per incident. fn must not keep the pointer.
+func scanIncidents(ctx context.Context, st debrief.Store, f debrief.IncidentFilter, fn func(*debrief.Incident)) error {
+	if sc, ok := st.(debrief.IncidentScanner); ok {
+		return sc.ScanIncidents(ctx, f, debrief.ScanOptions{Alerts: true}, func(in *debrief.Incident) error {
+			fn(in)
+			return nil
+		})
+	}
+	list, err := st.Incidents(ctx, f)
+	if err != nil {
+		return err
+	}
+	for _, l := range list {
+		in, err := st.Incident(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		fn(in)
+	}
+	return nil
+}
+
 // campaigns clusters incidents and attributes each campaign.
 func (a *app) campaigns(ins []*debrief.Incident, opts attribution.ClusterOptions) ([]campaignJSON, error) {
+	return a.attributeCampaigns(attribution.Cluster(ins, opts))
+}
+
+// attributeCampaigns ranks each campaign's evidence and keeps the top
+// candidate when the attribution is confident.
+func (a *app) attributeCampaigns(cs []attribution.Campaign) ([]campaignJSON, error) {
 	cat, err := a.catalog()
 	if err != nil {
 		return nil, err
@@ -89,18 +112,10 @@ func (a *app) campaigns(ins []*debrief.Incident, opts attribution.ClusterOptions
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*debrief.Incident, len(ins))
-	for _, in := range ins {
-		byID[in.ID] = in
-	}
 	out := []campaignJSON{}
-	for _, c := range attribution.Cluster(ins, opts) {
-		members := make([]*debrief.Incident, 0, len(c.Incidents))
-		for _, id := range c.Incidents {
-			members = append(members, byID[id])
-		}
+	for _, c := range cs {
 		cj := campaignJSON{Campaign: c}
-		if r := m.Rank(attribution.EvidenceOf(members...), 1); r.Confident && len(r.Candidates) > 0 {
+		if r := m.Rank(c.Evidence, 1); r.Confident && len(r.Candidates) > 0 {
 			cj.Attribution = &r.Candidates[0]
 		}
 		out = append(out, cj)

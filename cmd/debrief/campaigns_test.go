@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attribution"
 	"github.com/debrief-dev/debrief/internal/testutil"
+	"github.com/debrief-dev/debrief/sqlite"
 )
 
 func TestCampaignsJSON(t *testing.T) {
@@ -38,6 +43,32 @@ func TestCampaignsJSON(t *testing.T) {
 	}
 	if len(cs) < 3 || attributed == 0 {
 		t.Errorf("%d campaigns, %d attributed: want several, some attributed", len(cs), attributed)
+	}
+	checkScanPaths(t, filepath.Join(out, "debrief.db"))
+}
+
+// checkScanPaths clusters a store's incidents read through the store's
+// bulk scan (when it has one) and through one Store.Incident call per
+// incident, and wants the same campaigns.
+func checkScanPaths(t *testing.T, db string) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var got [2][]attribution.Campaign
+	for i, s := range []debrief.Store{st, struct{ debrief.Store }{st}} { // the second hides any ScanIncidents
+		cl := attribution.NewClusterer(attribution.ClusterOptions{})
+		if err := scanIncidents(ctx, s, debrief.IncidentFilter{}, cl.Add); err != nil {
+			t.Fatal(err)
+		}
+		got[i] = cl.Campaigns()
+	}
+	if len(got[0]) == 0 || !slices.EqualFunc(got[0], got[1], func(a, b attribution.Campaign) bool {
+		return slices.Equal(a.Incidents, b.Incidents) && slices.Equal(a.Indicators, b.Indicators)
+	}) {
+		t.Errorf("campaigns by scan and by incident differ or are empty: %d vs %d", len(got[0]), len(got[1]))
 	}
 }
 
