@@ -13,7 +13,7 @@ import (
 
 // pullFeeds pulls each feed once, or every interval with watch, and
 // prints what each pull stored.
-func (a *app) pullFeeds(ctx context.Context, feeds []connect.Feed, since time.Time, watch time.Duration) error {
+func (a *app) pullFeeds(ctx context.Context, feeds []connect.Feed, since time.Time, every time.Duration) error {
 	st, err := a.store(ctx)
 	if err != nil {
 		return err
@@ -27,7 +27,7 @@ func (a *app) pullFeeds(ctx context.Context, feeds []connect.Feed, since time.Ti
 		return err
 	}
 	sink := &connect.Sink{Store: st, Knowledge: ingest.Catalog(cat)}
-	for {
+	poll := func(ctx context.Context) error {
 		var all []connect.Stats
 		for _, f := range feeds {
 			s, err := connect.Pull(ctx, f, connect.Options{Sink: sink, Checkpoints: cs, Since: since, Progress: a.pullProgress()})
@@ -38,16 +38,31 @@ func (a *app) pullFeeds(ctx context.Context, feeds []connect.Feed, since time.Ti
 				return err
 			}
 		}
-		if err := a.printPull(all); err != nil {
-			return err
-		}
-		if watch <= 0 {
-			return nil
+		return a.printPull(all)
+	}
+	if every <= 0 {
+		return poll(ctx)
+	}
+	return watch(ctx, every, poll, func(err error) {
+		fmt.Fprintf(a.stderr, "debrief: %v (pulling again in %s)\n", err, every)
+	})
+}
+
+// watch calls poll now and then every interval, until ctx ends, which
+// is how a watch stops: it returns nil then. A poll that fails is
+// reported to failed and the watch goes on, for the next poll resumes
+// from the checkpoint of the failed one.
+func watch(ctx context.Context, every time.Duration, poll func(context.Context) error, failed func(error)) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := poll(ctx); err != nil && ctx.Err() == nil {
+			failed(err)
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(watch):
+			return nil
+		case <-t.C:
 		}
 	}
 }
