@@ -126,16 +126,7 @@ func BenchmarkReplay(b *testing.B) {
 		pbs = append(pbs, trigger(b, fmt.Sprintf(`  all: [{field: severity, op: at_least, values: [medium]}]
   any: [{field: techniques, op: in, values: [T%04d, T1059]}, {field: tags, op: in, values: [t%d]}]`, 1000+i, i)))
 	}
-	ins := make([]debrief.Incident, 100_000)
-	base := incident()
-	for i := range ins {
-		in := *base
-		in.ID = fmt.Sprintf("defender:%d", i)
-		in.Alerts = nil
-		in.Severity = debrief.Severities[i%5]
-		in.Times.Contained = in.Times.Created.Add(time.Duration(i%90) * time.Minute)
-		ins[i] = in
-	}
+	ins := replayIncidents()
 	b.ReportAllocs()
 	for b.Loop() {
 		rep := playbook.Replay(pbs, ins)

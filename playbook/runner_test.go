@@ -210,6 +210,8 @@ func TestGraphAndTeams(t *testing.T) {
   - {id: revoke, kind: graph, action: revoke_sessions, for_each: user}
   - {id: block, kind: graph, action: add_indicator, for_each: ip}
   - {id: note, kind: graph, action: comment_incident, inputs: {comment: "seen {{ incident.id }}"}}
+  - {id: release, kind: graph, action: release_device, for_each: device}
+  - {id: close, kind: graph, action: update_incident, inputs: {status: resolved, classification: truePositive, determination: ransomware}}
 `)
 	run, err := rg.Run(context.Background(), pb, incident(), true)
 	if err != nil {
@@ -219,13 +221,20 @@ func TestGraphAndTeams(t *testing.T) {
 		t.Fatalf("run %s: %+v", run.Status, run.Steps)
 	}
 	for path, want := range map[string]int{"/teams/hook": 1, "/api/machines/dev-1/isolate": 1, "/v1.0/users/ana@contoso.com": 1,
-		"/v1.0/users/ana@contoso.com/revokeSignInSessions": 1, "/api/indicators": 1, "/v1.0/security/incidents/42/comments": 1, "/token": 2} {
+		"/v1.0/users/ana@contoso.com/revokeSignInSessions": 1, "/api/indicators": 1, "/v1.0/security/incidents/42/comments": 1,
+		"/api/machines/dev-1/unisolate": 1, "/v1.0/security/incidents/42": 1, "/token": 2} {
 		if got := f.count(path); got != want {
 			t.Errorf("%s: %d requests, want %d", path, got, want)
 		}
 	}
 	if b := f.body("/api/indicators", 0); !strings.Contains(b, `"indicatorValue":"203.0.113.9"`) || !strings.Contains(b, `"IpAddress"`) {
 		t.Errorf("indicator body %s", b)
+	}
+	if b := f.body("/v1.0/security/incidents/42", 0); b != `{"classification":"truePositive","determination":"ransomware","status":"resolved"}` {
+		t.Errorf("update incident body %s", b)
+	}
+	if b := f.body("/api/machines/dev-1/unisolate", 0); !strings.Contains(b, `"Comment":"released by debrief playbook t"`) {
+		t.Errorf("release body %s", b)
 	}
 	if b := f.body("/v1.0/users/ana@contoso.com", 0); b != `{"accountEnabled":false}` {
 		t.Errorf("disable body %s", b)
