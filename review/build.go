@@ -72,6 +72,7 @@ func Build(in []*debrief.Incident, opts Options) (*Review, error) {
 		Techniques:    b.techniques(),
 		Sections:      sections(opts.Sections),
 	}
+	r.Baseline.Weeks, r.Baseline.Techniques = opts.Baseline.weeklyOf(r.Techniques)
 	if n := len(r.Timeline); n > 0 {
 		r.Header.End = r.Timeline[n-1].At
 	}

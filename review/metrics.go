@@ -134,6 +134,10 @@ type Baseline struct {
 	Until     time.Time          `json:"until"`
 	Incidents int                `json:"incidents"`
 	Stats     map[MetricKey]Stat `json:"stats"`
+	// weeks and weekly are the week starts and, per technique, the
+	// incidents in each (countWeeks).
+	weeks  []time.Time
+	weekly map[debrief.TechniqueID][]int
 }
 
 // BaselineWindow is the part of a Baseline a review carries; each metric
@@ -142,6 +146,11 @@ type BaselineWindow struct {
 	Since     time.Time `json:"since,omitzero"`
 	Until     time.Time `json:"until,omitzero"`
 	Incidents int       `json:"incidents"`
+	// Weeks are the starts (Monday 00:00 UTC) of the weeks the window
+	// covers, and Techniques the weekly counts of the review's techniques
+	// in it: how often the team met them before.
+	Weeks      []time.Time   `json:"weeks,omitempty"`
+	Techniques []WeeklyCount `json:"techniques,omitempty"`
 }
 
 // Stat is the distribution of one metric over the baseline's incidents.
@@ -174,6 +183,7 @@ func NewBaseline(history []debrief.Incident, now time.Time) Baseline {
 	for _, k := range MetricKeys() {
 		b.Stats[k] = newStat(values[k])
 	}
+	b.countWeeks(history)
 	return b
 }
 

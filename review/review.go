@@ -9,7 +9,7 @@ import (
 // SchemaVersion is the version of the Review JSON model, written into every
 // review as schema_version. It follows semantic versioning: a new optional
 // field is a minor change, a removed or retyped one a major change.
-const SchemaVersion = "1.0.0"
+const SchemaVersion = "1.1.0"
 
 // Review is the post-incident review of one incident or a set of incidents.
 // Every output format renders from it; its JSON form is described by

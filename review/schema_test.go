@@ -210,7 +210,7 @@ func TestSchemaValidatorFails(t *testing.T) {
 		{"below minimum", `"alerts":6`, `"alerts":-6`, "is below 0"},
 		{"bad enum", `"status":"seen"`, `"status":"sighted"`, "is not one of"},
 		{"bad pattern", `"csf":"DE.CM-09"`, `"csf":"DE-CM-9"`, "does not match"},
-		{"missing required", `"schema_version":"1.0.0",`, ``, `required "schema_version" is missing`},
+		{"missing required", `"schema_version":"` + review.SchemaVersion + `",`, ``, `required "schema_version" is missing`},
 		{"bad time", `"generated":"2024-03-06T09:00:00Z"`, `"generated":"yesterday"`, "not a date-time"},
 	}
 	for _, tc := range tests {

@@ -98,7 +98,7 @@ func History() []debrief.Incident {
 		spread := time.Duration(i%10) * time.Minute
 		out = append(out, debrief.Incident{
 			ID: fmt.Sprintf("defender:%d", 3000+i), Source: debrief.SourceDefender, SourceID: fmt.Sprint(3000 + i),
-			Status: debrief.StatusResolved,
+			Status: debrief.StatusResolved, Techniques: historyTechniques(i),
 			Times: debrief.Times{
 				FirstActivity: created.Add(-20*time.Minute - spread), FirstAlert: created.Add(-time.Minute),
 				Created: created, FirstTriage: created.Add(25*time.Minute + 4*spread),
@@ -107,4 +107,21 @@ func History() []debrief.Incident {
 		})
 	}
 	return out
+}
+
+// historyTechniques are the techniques of the i-th incident of History:
+// phishing in every other one, PowerShell in every fifth, and credential
+// dumping only in the last ten (a rise before the incident).
+func historyTechniques(i int) []debrief.TechniqueID {
+	var ts []debrief.TechniqueID
+	if i%2 == 0 {
+		ts = append(ts, "T1566", "T1566.001")
+	}
+	if i%5 == 0 {
+		ts = append(ts, "T1059.001")
+	}
+	if i >= 30 {
+		ts = append(ts, "T1003.001")
+	}
+	return ts
 }
