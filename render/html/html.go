@@ -45,6 +45,9 @@ func (Renderer) Render(w io.Writer, r *review.Review) error {
 	if p.MetricsChart, err = metricsChart(r); err != nil {
 		return fmt.Errorf("render html: metrics chart: %w", err)
 	}
+	if p.WeeklyChart, err = weeklyChart(r); err != nil {
+		return fmt.Errorf("render html: weekly chart: %w", err)
+	}
 	if err := t.Execute(bw, p); err != nil {
 		return fmt.Errorf("render html: %w", err)
 	}

@@ -3,6 +3,10 @@ package html
 import (
 	"fmt"
 	"html/template"
+	"slices"
+	"strings"
+
+	"github.com/debrief-dev/debrief"
 
 	svgchart "github.com/debrief-dev/debrief/render/chart"
 	"github.com/debrief-dev/debrief/review"
@@ -39,4 +43,54 @@ func metricsChart(r *review.Review) (template.HTML, error) {
 		return "", nil
 	}
 	return svgchart.Inline(c)
+}
+
+// maxWeeklySeries is how many techniques the weekly chart draws.
+const maxWeeklySeries = 6
+
+// weeklyChart draws how often the team met the review's techniques in
+// each week of the baseline window: the most specific of them (a parent is
+// left out when one of its sub-techniques is in the review), those seen
+// most first. It is empty when the baseline saw none of them.
+func weeklyChart(r *review.Review) (template.HTML, error) {
+	b := r.Baseline
+	if len(b.Weeks) == 0 {
+		return "", nil
+	}
+	var picked []review.WeeklyCount
+	for _, wc := range b.Techniques {
+		if wc.Total == 0 || hasSub(b.Techniques, wc.ID) {
+			continue
+		}
+		picked = append(picked, wc)
+	}
+	slices.SortStableFunc(picked, func(a, b review.WeeklyCount) int { return b.Total - a.Total })
+	if len(picked) == 0 {
+		return "", nil
+	}
+	c := &svgchart.Time{
+		ID:    "weekly-chart",
+		Title: "This review's techniques in the team's incidents, per week",
+		Desc: fmt.Sprintf("Incidents per week over the %d days before the review (%s to %s) that carried each of the review's techniques, the most frequent %d.",
+			review.BaselineDays, review.Stamp(b.Since), review.Stamp(b.Until), min(len(picked), maxWeeklySeries)),
+		XLabel: "week", YLabel: "incidents per week",
+		Starts: b.Weeks, End: b.Weeks[len(b.Weeks)-1].AddDate(0, 0, 7),
+		Spans: []svgchart.Span{{From: b.Since, To: b.Until, Label: "baseline", Tone: svgchart.Plain}},
+	}
+	for _, wc := range picked[:min(len(picked), maxWeeklySeries)] {
+		vs := make([]float64, len(wc.Counts))
+		for i, n := range wc.Counts {
+			vs[i] = float64(n)
+		}
+		c.Series = append(c.Series, svgchart.Series{Name: strings.TrimSpace(string(wc.ID) + " " + wc.Name), Values: vs})
+	}
+	return svgchart.Inline(c)
+}
+
+// hasSub reports whether a sub-technique of id is among wcs.
+func hasSub(wcs []review.WeeklyCount, id debrief.TechniqueID) bool {
+	if id.IsSub() {
+		return false
+	}
+	return slices.ContainsFunc(wcs, func(wc review.WeeklyCount) bool { return wc.ID.IsSub() && wc.ID.Parent() == id })
 }

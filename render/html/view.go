@@ -19,6 +19,7 @@ type page struct {
 	Matrix       []column
 	Chart        chart
 	MetricsChart template.HTML // inline SVG from render/chart; empty without a baseline
+	WeeklyChart  template.HTML // the same; empty when the baseline saw none of the techniques
 	Verdict      string
 }
 
