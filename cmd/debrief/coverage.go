@@ -69,6 +69,18 @@ group:G0016,APT29, campaign:C0024, layer:FILE. A Navigator layer (as
 layer:FILE or among --rules) weighs each enabled technique by its score placed
 on the layer's gradient (minValue 0, maxValue 1; 0–100 without a gradient),
 or 1 without a score; disabled techniques are left out.
+
+The --log-sources file is a YAML list of what the team collects: ATT&CK data
+components (DC0032, "Process Creation"), Sigma log sources as paths
+("windows/process_creation", "windows/security", "process_creation") or
+mappings (product:, category:, service:), or ATT&CK log source names
+("WinEventLog:Sysmon" with channel "EventCode=1"). Sigma log sources count
+through an embedded table to ATT&CK data components; rules are suggested only
+when the team collects what they read.
+
+Ids the catalog does not take as tagged are listed with their rule files: ATT&CK
+v19 ids read as their v18 technique, revoked ids read as their successor, and
+unknown ids (reported, not scored).
 Invalid rule files are reported on stderr and skipped (exit code 3).`,
 		Example: `  debrief coverage --rules detections/
   debrief coverage --rules sigma/rules --threat group:APT29 --log-sources sources.yaml
@@ -85,7 +97,7 @@ Invalid rule files are reported on stderr and skipped (exit code 3).`,
 	f := cmd.Flags()
 	f.StringSliceVar(&o.rules, "rules", nil, "rule files or folders (repeatable)")
 	f.StringVar(&o.threat, "threat", "all", "threat profile: all, observed, attributed, group:ID|NAME,…, campaign:ID,…, layer:FILE")
-	f.StringVar(&o.logSources, "log-sources", "", "YAML list of the log sources or ATT&CK data components the team collects")
+	f.StringVar(&o.logSources, "log-sources", "", "YAML list of the log sources (Sigma product/category/service, ATT&CK names) or data components the team collects")
 	f.StringSliceVar(&o.suggest, "suggest-from", nil, "reference rule corpus to suggest rules from (repeatable)")
 	f.StringVarP(&o.format, "format", "f", "table", "output format: table, json, navigator, csv")
 	f.StringVarP(&o.out, "output", "o", "", "write to this file instead of stdout")
