@@ -1,10 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -53,57 +55,156 @@ func keyedQuery(by debrief.CountKey) (string, error) {
 	return "", debrief.Errorf(debrief.EINVALID, "daily counts by %q: want technique, subtechnique, tactic, source, severity or verdict", by)
 }
 
-// DailyCounts counts the incidents matching f per key of by and UTC day,
-// in one query (see debrief.AggregateStore).
+// DailyCounts counts the incidents matching f per key of by and UTC day
+// (see debrief.AggregateStore). When f only bounds the created time, the
+// whole days come from daily_counts, which it first brings up to date
+// with the incidents written since (see migration 0006), and only the
+// partial days at the bounds are counted from the incidents; other
+// filters count from the incidents in one query. It collects the counts
+// before it calls fn, so fn may use the store.
 func (s *Store) DailyCounts(ctx context.Context, f debrief.IncidentFilter, by debrief.CountKey, fn func(debrief.DayCount) error) error {
 	f.Limit, f.Offset = 0, 0
+	if _, err := keyedQuery(by); err != nil {
+		return err
+	}
+	var rows []debrief.DayCount
+	var err error
+	if onlyTimes(f) {
+		rows, err = s.maintainedCounts(ctx, f, by)
+	} else {
+		err = s.readTx(ctx, func(tx *sql.Tx) error {
+			rows, err = countIncidents(ctx, tx, f, by, nil)
+			return err
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("daily counts by %s: %w", by, err)
+	}
+	for _, r := range rows {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// onlyTimes says whether f filters by created time alone.
+func onlyTimes(f debrief.IncidentFilter) bool {
+	return len(f.Severity)+len(f.Status)+len(f.Verdict)+len(f.Source) == 0 && f.Technique == "" && f.Tactic == ""
+}
+
+// countIncidents appends to dst the daily counts of the incidents matching
+// f, counted from the incidents and their alerts.
+func countIncidents(ctx context.Context, q querier, f debrief.IncidentFilter, by debrief.CountKey, dst []debrief.DayCount) ([]debrief.DayCount, error) {
 	where, args, err := incidentWhere(f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	keyed, err := keyedQuery(by)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if where == "" {
 		where = " WHERE "
 	} else {
 		where += " AND "
 	}
-	q := `WITH inc AS (SELECT i.id AS iid, i.created AS created, i.source AS source, i.severity AS severity,
-			i.verdict AS verdict FROM incidents i` + where + `coalesce(i.created, 0) != 0),
-		` + keyed + `
+	rows, err := q.QueryContext(ctx, `WITH inc AS (SELECT i.id AS iid, i.created AS created, i.source AS source,
+			i.severity AS severity, i.verdict AS verdict FROM incidents i`+where+`coalesce(i.created, 0) != 0),
+		`+keyed+`
 		SELECT key, day, count(*), min(created) FROM (
-			SELECT key, ` + dayOf("created") + ` AS day, created FROM keyed
+			SELECT key, `+dayOf("created")+` AS day, created FROM keyed
 			UNION ALL
-			SELECT '', ` + dayOf("created") + `, created FROM inc)
-		GROUP BY key, day ORDER BY key, day`
-	var stop error
-	err = s.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var c debrief.DayCount
-			var day, first int64
-			if err := rows.Scan(&c.Key, &day, &c.Count, &first); err != nil {
-				return err
-			}
-			c.Day, c.First = time.Unix(0, 0).UTC().AddDate(0, 0, int(day)), time.Unix(0, first).UTC()
-			if err := fn(c); err != nil {
-				stop = err
-				return err
-			}
-		}
-		return rows.Err()
-	})
-	if stop != nil && errors.Is(err, stop) {
-		return stop
-	}
+			SELECT '', `+dayOf("created")+`, created FROM inc)
+		GROUP BY key, day ORDER BY key, day`, args...)
 	if err != nil {
-		return fmt.Errorf("daily counts by %s: %w", by, err)
+		return nil, err
 	}
-	return nil
+	return scanCounts(rows, dst)
+}
+
+func scanCounts(rows *sql.Rows, dst []debrief.DayCount) ([]debrief.DayCount, error) {
+	defer rows.Close()
+	for rows.Next() {
+		var c debrief.DayCount
+		var day, first int64
+		if err := rows.Scan(&c.Key, &day, &c.Count, &first); err != nil {
+			return nil, err
+		}
+		c.Day, c.First = dayTime(day), time.Unix(0, first).UTC()
+		dst = append(dst, c)
+	}
+	return dst, rows.Err()
+}
+
+func dayTime(day int64) time.Time { return time.Unix(day*86400, 0).UTC() }
+
+// maintainedCounts brings daily_counts up to date and reads the whole
+// days in [f.Since, f.Until) from it, the partial days at the bounds from
+// the incidents, all in one transaction under the write lock.
+func (s *Store) maintainedCounts(ctx context.Context, f debrief.IncidentFilter, by debrief.CountKey) ([]debrief.DayCount, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	changed, err := refreshCounts(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("bring daily_counts up to date: %w", err)
+	}
+	lo, hi := int64(-1<<40), int64(1<<40) // whole days lo ≤ day < hi
+	var out []debrief.DayCount
+	if !f.Since.IsZero() {
+		lo = floorDiv(f.Since.UnixNano()+nanosPerDay-1, nanosPerDay)
+		if edge := dayTime(lo); edge.After(f.Since) {
+			if out, err = countIncidents(ctx, tx, debrief.IncidentFilter{Since: f.Since, Until: earliest(edge, f.Until)}, by, out); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if !f.Until.IsZero() {
+		hi = floorDiv(f.Until.UnixNano(), nanosPerDay)
+		if edge := dayTime(hi); edge.Before(f.Until) && hi >= lo {
+			if out, err = countIncidents(ctx, tx, debrief.IncidentFilter{Since: edge, Until: f.Until}, by, out); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if lo < hi {
+		rows, err := tx.QueryContext(ctx, `SELECT key, day, count, first FROM daily_counts
+			WHERE dim IN ('all', ?) AND day >= ? AND day < ?`, string(by), lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		if out, err = scanCounts(rows, out); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	if changed {
+		s.written()
+	}
+	slices.SortFunc(out, func(a, b debrief.DayCount) int {
+		return cmp.Or(strings.Compare(a.Key, b.Key), a.Day.Compare(b.Day))
+	})
+	return out, nil
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.IsZero() || a.Before(b) {
+		return a
+	}
+	return b
 }

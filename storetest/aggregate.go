@@ -13,10 +13,13 @@ import (
 
 // RunAggregates checks a store's debrief.AggregateStore on a simulated
 // history: for every count key and several filters, DailyCounts gives
-// exactly what a plain count over Store.Incidents gives.
+// exactly what a plain count over Store.Incidents gives, also after more
+// writes (new incidents, later versions, alerts linked later) to a store
+// that has counted before (stores may keep counts up to date).
 func RunAggregates(t *testing.T, open func(t *testing.T) debrief.Store) {
 	runCapability(t, "debrief.AggregateStore", open, []capTest[debrief.AggregateStore]{
 		{"SameAsIncidents", testAggregatesSameAsIncidents},
+		{"KeptUpToDate", testAggregatesIncremental},
 		{"CallbackError", testAggregatesStop},
 		{"UnknownKey", func(t *testing.T, open func() debrief.AggregateStore) {
 			err := open().DailyCounts(t.Context(), debrief.IncidentFilter{}, "colour", func(debrief.DayCount) error { return nil })
@@ -135,6 +138,36 @@ func testAggregatesSameAsIncidents(t *testing.T, open func() debrief.AggregateSt
 			same(t, "daily counts by "+string(by), got, want)
 		}
 	}
+}
+
+func testAggregatesIncremental(t *testing.T, open func() debrief.AggregateStore) {
+	st := open()
+	s := st.(debrief.Store)
+	check := func(what string) {
+		t.Helper()
+		ins, err := s.Incidents(t.Context(), debrief.IncidentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, by := range CountKeys {
+			same(t, what+": daily counts by "+string(by), dailyCounts(t, st, debrief.IncidentFilter{}, by), DailyCounts(ins, by))
+		}
+	}
+	simulated(t, s, 9, 12)
+	check("a 12-day history")
+	// The same seed over more days: later versions of the same incidents
+	// (other verdicts, more alerts) and new ones.
+	simulated(t, s, 9, 20)
+	check("its 20-day continuation")
+	in := identity()
+	write(t, s, incRec(in), alertRec(spray(in.ID)), alertRec(loneAlert(1, in.Times.Created)))
+	check("with the identity incident")
+	if err := s.Assign(t.Context(), in.ID, []string{loneAlert(1, in.Times.Created).ID}); err != nil {
+		t.Fatal(err)
+	}
+	check("after an alert of LSASS memory was assigned to it")
+	write(t, s, alertRec(token(in.ID)))
+	check("after an alert linked to it by its own incident id")
 }
 
 func testAggregatesStop(t *testing.T, open func() debrief.AggregateStore) {
