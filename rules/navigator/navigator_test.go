@@ -2,6 +2,7 @@ package navigator_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -111,6 +112,44 @@ func TestSigmaPublishedLayer(t *testing.T) {
 	// Fortinet rules newer than the layer.
 	if len(onlyTheirs) > 0 || !slices.Equal(onlyMine, []debrief.TechniqueID{"T1686.002"}) {
 		t.Errorf("layer %d techniques, ours %d; only in the layer %v; only ours %v", len(theirs), len(mine), onlyTheirs, onlyMine)
+	}
+	// The layer's scores are rule counts ("score function count"). They
+	// equal ours for 354 of its 397 techniques; the other 43 differ both
+	// ways (15 counts are higher in the layer, 28 lower, e.g. T1078 61
+	// there, 51 here), so the layer was generated from a slightly
+	// different commit of the rules than the snapshot, not by another
+	// definition.
+	data, err := os.ReadFile(filepath.Join(root, "other", "sigma_attack_nav_coverage.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := navigator.Layers(data, "sigma_attack_nav_coverage.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[debrief.TechniqueID]float64{}
+	for _, r := range ours.Rules {
+		for _, id := range r.Techniques {
+			count[id]++
+		}
+	}
+	scores := map[debrief.TechniqueID]float64{} // one entry per tactic of a technique, with the same score
+	for _, tt := range ls[0].Techniques {
+		scores[debrief.TechniqueID(tt.TechniqueID)] = *tt.Score
+	}
+	same, higher, lower := 0, 0, 0
+	for id, score := range scores {
+		switch {
+		case score == count[id]:
+			same++
+		case score > count[id]:
+			higher++
+		default:
+			lower++
+		}
+	}
+	if same != 354 || higher != 15 || lower != 28 {
+		t.Errorf("rule counts: %d equal, %d higher in the layer, %d lower; want 354, 15, 28", same, higher, lower)
 	}
 }
 
