@@ -3,6 +3,7 @@ package playbook
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/review"
@@ -15,7 +16,9 @@ func Section(ins []*debrief.Incident, runs []debrief.PlaybookRun) *review.Sectio
 	s := &review.Section{ID: "playbooks", Title: "Remediation playbooks"}
 	sug := review.Table{Title: "Suggested automated responses", Columns: []string{"technique", "action", "for each", "targets"}}
 	seen := map[string]bool{}
+	var saved time.Duration
 	for _, in := range ins {
+		contains := false
 		targets := map[string][]string{}
 		for i := range in.Alerts {
 			for _, e := range in.Alerts[i].Entities {
@@ -25,6 +28,9 @@ func Section(ins []*debrief.Incident, runs []debrief.PlaybookRun) *review.Sectio
 		for _, t := range observed(in) {
 			for _, r := range responsesFor(t) {
 				k := string(t) + r.action + r.forEach
+				if len(targets[r.forEach]) > 0 && containing[r.action] {
+					contains = true
+				}
 				if seen[k] || len(targets[r.forEach]) == 0 {
 					continue
 				}
@@ -32,6 +38,7 @@ func Section(ins []*debrief.Incident, runs []debrief.PlaybookRun) *review.Sectio
 				sug.Rows = append(sug.Rows, []string{string(t), r.action, r.forEach, strings.Join(targets[r.forEach], ", ")})
 			}
 		}
+		saved += suggestedSaving(in, contains)
 	}
 	ran := review.Table{Title: "Playbook runs", Columns: []string{"run", "playbook", "incident", "mode", "status", "when"}}
 	for _, r := range runs {
@@ -44,6 +51,11 @@ func Section(ins []*debrief.Incident, runs []debrief.PlaybookRun) *review.Sectio
 	s.Summary = fmt.Sprintf("%d automated responses fit these incidents' techniques and entities; %d playbook runs are recorded. "+
 		"Write a playbook with 'debrief playbook suggest ID' and see what it would have done with 'debrief playbook replay'.",
 		len(sug.Rows), len(ran.Rows))
+	if saved > 0 {
+		s.Summary += fmt.Sprintf(" Fired when the incident was created, the suggested playbook would have saved an estimated %s "+
+			"(created → contained when it contains, else created → first triage: what 'debrief playbook replay' counts).",
+			saved.Round(time.Minute))
+	}
 	if len(sug.Rows) > 0 {
 		s.Tables = append(s.Tables, sug)
 	}
@@ -51,6 +63,21 @@ func Section(ins []*debrief.Incident, runs []debrief.PlaybookRun) *review.Sectio
 		s.Tables = append(s.Tables, ran)
 	}
 	return s
+}
+
+// suggestedSaving estimates what the playbook "debrief playbook suggest"
+// writes for the incident would have saved, as Replay estimates it: it
+// always notifies, and contains when a containing response has targets.
+func suggestedSaving(in *debrief.Incident, contains bool) time.Duration {
+	if contains {
+		if d, ok := in.Times.TimeToContain(); ok {
+			return d
+		}
+	}
+	if d, ok := in.Times.TimeToAcknowledge(); ok {
+		return d
+	}
+	return 0
 }
 
 func appendNew(list []string, name, id string) []string {

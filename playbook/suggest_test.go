@@ -69,3 +69,56 @@ func TestSection(t *testing.T) {
 		t.Errorf("no isolation of fin-ws-07 suggested: %v", s.Tables[0].Rows)
 	}
 }
+
+// TestSectionCitesReplay: the review's estimate of the time a suggested
+// playbook would have saved is what replaying that playbook on the incident
+// counts.
+func TestSectionCitesReplay(t *testing.T) {
+	cat, err := attack.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d3, err := d3fend.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	contained, triaged, none := incident(), incident(), incident()
+	contained.Times.FirstTriage, contained.Times.Contained = created.Add(20*time.Minute), created.Add(3*time.Hour+10*time.Minute)
+	triaged.Times.FirstTriage = created.Add(45 * time.Minute)
+	notify := incident() // no entity to contain: the suggestion only notifies
+	notify.Alerts[0].Entities = nil
+	notify.Times.FirstTriage, notify.Times.Contained = created.Add(35*time.Minute), created.Add(5*time.Hour)
+	tests := []struct {
+		name string
+		in   *debrief.Incident
+		want string // in the summary; "" for no estimate
+	}{
+		{"contained", contained, "saved an estimated 3h10m0s"},
+		{"triaged only", triaged, "saved an estimated 45m0s"},
+		{"nothing to contain", notify, "saved an estimated 35m0s"},
+		{"no times", none, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := playbook.Section([]*debrief.Incident{tc.in}, nil)
+			if tc.want == "" {
+				if strings.Contains(s.Summary, "saved an estimated") {
+					t.Errorf("summary cites a saving without times: %s", s.Summary)
+				}
+				return
+			}
+			if !strings.Contains(s.Summary, tc.want) {
+				t.Errorf("summary lacks %q: %s", tc.want, s.Summary)
+			}
+			pb, err := playbook.Parse(playbook.Suggest(tc.in, cat, d3), "s.yaml", playbook.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := playbook.Replay([]*playbook.Playbook{pb}, []debrief.Incident{*tc.in})
+			if got := "saved an estimated " + rep.Saved.Round(time.Minute).String(); got != tc.want {
+				t.Errorf("replay of the suggested playbook: %s; the review says %s", got, tc.want)
+			}
+		})
+	}
+}
