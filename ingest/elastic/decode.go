@@ -90,7 +90,7 @@ func (e *fieldError) Error() string { return e.field + ": " + e.reason }
 // dotted path of each value, so that flat and nested spellings of a field
 // reach the same handler.
 type walker struct {
-	s    scanner
+	s    wire.Scanner
 	src  string // the document as a string: unescaped values are slices of it
 	path []byte
 	name []byte // scratch for member names below a handled field
@@ -100,20 +100,24 @@ type walker struct {
 func (w *walker) walk(raw []byte) error {
 	w.d = doc{}
 	w.path = w.path[:0]
-	w.s.reset(raw)
+	w.s.Reset(raw)
 	w.src = string(raw)
-	return w.object(0)
+	err := w.object(0)
+	if errors.Is(err, errSyntax) {
+		return errMalformed
+	}
+	return err
 }
 
 // object reads an object whose members have the path w.path[:base].
 func (w *walker) object(base int) error {
-	return w.s.members(func(name []byte) error {
+	return w.s.RawObject(func(name []byte, esc bool) error {
 		w.path = w.path[:base]
 		if base > 0 {
 			w.path = append(w.path, '.')
 		}
 		var err error
-		if w.path, err = unquoteName(w.path, name, w.s.esc); err != nil {
+		if w.path, err = unquoteName(w.path, name, esc); err != nil {
 			return err
 		}
 		return w.member()
@@ -123,17 +127,17 @@ func (w *walker) object(base int) error {
 // member reads the value at w.path: it descends into objects that may hold
 // known fields, hands known fields to their handler and skips the rest.
 func (w *walker) member() error {
-	if w.s.peek() == '{' && isSource(w.path) {
+	if w.s.Peek() == '{' && isSource(w.path) {
 		// The document's _source: its members are at the root.
 		w.path = w.path[:0]
 		return w.object(0)
 	}
 	f := lookup(w.path)
-	if f.parent && w.s.peek() == '{' {
+	if f.parent && w.s.Peek() == '{' {
 		return w.object(len(w.path))
 	}
 	if f.h == nil {
-		_, err := w.s.value()
+		_, err := w.value()
 		return err
 	}
 	if err := f.h(w, &w.d); err != nil {
@@ -149,6 +153,12 @@ func (w *walker) member() error {
 	return nil
 }
 
+// value moves past the next value and returns it.
+func (w *walker) value() ([]byte, error) {
+	v, _, err := w.s.Value()
+	return v, err
+}
+
 func isSource(path []byte) bool {
 	return string(path) == "_source" || string(path) == "value.source"
 }
@@ -156,21 +166,21 @@ func isSource(path []byte) bool {
 // str reads a string value; a number is taken as its text, null and an
 // empty array as "", an array as its first element.
 func (w *walker) str() (string, error) {
-	switch c := w.s.peek(); c {
+	switch c := w.s.Peek(); c {
 	case '"':
-		start := w.s.i
-		v, err := w.s.value()
+		start := w.s.Pos()
+		v, esc, err := w.s.Value()
 		if err != nil {
 			return "", err
 		}
-		if !w.s.esc {
-			return w.src[start+1 : w.s.i-1], nil
+		if !esc {
+			return w.src[start+1 : w.s.Pos()-1], nil
 		}
 		b, err := jsontext.AppendUnquote(nil, v)
 		return string(b), err
 	case '[':
 		var first string
-		err := w.s.elems(func() error {
+		err := elems(&w.s, func() error {
 			s, err := w.str()
 			if first == "" {
 				first = s
@@ -179,15 +189,15 @@ func (w *walker) str() (string, error) {
 		})
 		return first, err
 	case '{', 't', 'f', 0:
-		w.s.value()
+		w.value()
 		return "", fmt.Errorf("want a string, got %s", kindName(c))
 	case 'n':
-		_, err := w.s.value()
+		_, err := w.value()
 		return "", err
 	default:
-		start := w.s.i
-		_, err := w.s.value()
-		return w.src[start:w.s.i], err
+		start := w.s.Pos()
+		_, err := w.value()
+		return w.src[start:w.s.Pos()], err
 	}
 }
 
@@ -202,14 +212,14 @@ func (w *walker) setStr(dst *string) error {
 
 // addStrs appends a string or the strings of an array to dst.
 func (w *walker) addStrs(dst *[]string) error {
-	if w.s.peek() != '[' {
+	if w.s.Peek() != '[' {
 		s, err := w.str()
 		if s != "" {
 			*dst = append(*dst, s)
 		}
 		return err
 	}
-	return w.s.elems(func() error {
+	return elems(&w.s, func() error {
 		s, err := w.str()
 		if s != "" {
 			*dst = append(*dst, s)
@@ -221,8 +231,8 @@ func (w *walker) addStrs(dst *[]string) error {
 // setTime reads an RFC 3339 time, or a Unix time in s/ms/µs/ns.
 func (w *walker) setTime(dst *time.Time) error {
 	var t time.Time
-	if c := w.s.peek(); c == '-' || c >= '0' && c <= '9' {
-		v, err := w.s.value()
+	if c := w.s.Peek(); c == '-' || c >= '0' && c <= '9' {
+		v, err := w.value()
 		if err != nil {
 			return err
 		}
@@ -266,7 +276,7 @@ func (w *walker) setFloat(dst *float64) error {
 
 // setJSON unmarshals the value into dst, naming the inner field on error.
 func (w *walker) setJSON(dst any) error {
-	v, err := w.s.value()
+	v, err := w.value()
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ func (w *walker) threats(dst *[]threat) error {
 					return err
 				})
 			}
-			_, err := w.s.value()
+			_, err := w.value()
 			return err
 		})
 		*dst = append(*dst, t)
@@ -109,20 +109,20 @@ func (w *walker) refField(r *attackRef, name []byte) error {
 	case "name":
 		return w.setStr(&r.Name)
 	}
-	_, err := w.s.value()
+	_, err := w.value()
 	return err
 }
 
 // array calls fn for each element of an array; null is an empty array.
 func (w *walker) array(fn func() error) error {
-	switch c := w.s.peek(); c {
+	switch c := w.s.Peek(); c {
 	case '[':
-		return w.s.elems(fn)
+		return elems(&w.s, fn)
 	case 'n':
-		_, err := w.s.value()
+		_, err := w.value()
 		return err
 	default:
-		_, err := w.s.value()
+		_, err := w.value()
 		if err != nil {
 			return err
 		}
@@ -133,11 +133,11 @@ func (w *walker) array(fn func() error) error {
 // fields calls fn for each member of an object, with its unquoted name;
 // null is an empty object. Errors are prefixed with the member's name.
 func (w *walker) fields(fn func(name []byte) error) error {
-	switch c := w.s.peek(); c {
+	switch c := w.s.Peek(); c {
 	case '{':
-		return w.s.members(func(raw []byte) error {
+		return w.s.RawObject(func(raw []byte, esc bool) error {
 			var err error
-			if w.name, err = unquoteName(w.name[:0], raw, w.s.esc); err != nil {
+			if w.name, err = unquoteName(w.name[:0], raw, esc); err != nil {
 				return err
 			}
 			if err := fn(w.name); err != nil {
@@ -146,10 +146,10 @@ func (w *walker) fields(fn func(name []byte) error) error {
 			return nil
 		})
 	case 'n':
-		_, err := w.s.value()
+		_, err := w.value()
 		return err
 	default:
-		_, err := w.s.value()
+		_, err := w.value()
 		if err != nil {
 			return err
 		}
@@ -199,7 +199,7 @@ type matched struct {
 type indicators []indicator
 
 func (w *walker) setIndicators(dst *indicators) error {
-	if w.s.peek() == '{' {
+	if w.s.Peek() == '{' {
 		var one indicator
 		if err := w.setJSON(&one); err != nil {
 			return err

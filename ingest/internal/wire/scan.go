@@ -390,3 +390,92 @@ func (p *Spares[T]) Get() []T {
 	p.free = p.free[:n-1]
 	return s
 }
+
+// The primitives below serve decoders that walk a record themselves
+// rather than fill wire structs (elastic joins member names into dotted
+// paths).
+
+// Peek returns the next byte after white space, or 0 at the end.
+func (s *Scanner) Peek() byte { return s.peek() }
+
+// Pos returns the offset in the record of the next byte.
+func (s *Scanner) Pos() int { return s.i }
+
+// Value moves past the next value and returns its bytes (a string with
+// its quotes) and, for a string, whether it holds escapes.
+func (s *Scanner) Value() (raw []byte, esc bool, err error) {
+	switch s.peek() {
+	case 0:
+		return nil, false, ErrSlow
+	case '"':
+		start := s.i
+		end, esc, err := s.stringEnd(s.i)
+		if err != nil {
+			return nil, false, err
+		}
+		s.i = end
+		return s.b[start:end], esc, nil
+	case '{', '[':
+		start := s.i
+		if err := s.skipNested(); err != nil {
+			return nil, false, err
+		}
+		return s.b[start:s.i], false, nil
+	}
+	return s.literal(), false, nil
+}
+
+// Elements calls fn with the index of each element of the array that
+// comes next; fn must consume the element.
+func (s *Scanner) Elements(fn func(i int) error) error {
+	if s.peek() != '[' {
+		return ErrSlow
+	}
+	n := 0
+	return s.array(func() error {
+		err := fn(n)
+		n++
+		return err
+	})
+}
+
+// RawObject is Object for callers that unquote names themselves: fn gets
+// each member's name as the record has it, quotes included, and whether it
+// holds escapes. The name stays valid as long as the record.
+func (s *Scanner) RawObject(fn func(quoted []byte, esc bool) error) error {
+	if s.peek() != '{' {
+		return ErrSlow
+	}
+	s.i++
+	for n := 0; ; n++ {
+		c := s.peek()
+		if c == '}' {
+			s.i++
+			return nil
+		}
+		if n > 0 {
+			if c != ',' {
+				return ErrSlow
+			}
+			s.i++
+			c = s.peek()
+		}
+		if c != '"' {
+			return ErrSlow
+		}
+		end, esc, err := s.stringEnd(s.i)
+		if err != nil {
+			return err
+		}
+		name := s.b[s.i:end]
+		s.i = end
+		if s.peek() != ':' {
+			return ErrSlow
+		}
+		s.i++
+		s.peek()
+		if err := fn(name, esc); err != nil {
+			return err
+		}
+	}
+}

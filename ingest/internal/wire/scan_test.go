@@ -2,6 +2,7 @@ package wire_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -100,5 +101,38 @@ func TestSpares(t *testing.T) {
 	}
 	if p.Get() != nil {
 		t.Error("Spares kept a nil slice or gave one array twice")
+	}
+}
+
+// TestScannerWalk covers the primitives of decoders that walk records
+// themselves: RawObject, Value, Elements, Peek and Pos.
+func TestScannerWalk(t *testing.T) {
+	var s wire.Scanner
+	s.Reset([]byte(` {"a" : "x\"y", "b\u0062": [1, {"c": "]"}, -2.5e3], "d": null, "e": true} `))
+	var got []string
+	err := s.RawObject(func(name []byte, esc bool) error {
+		if string(name) == `"bb"` || string(name) == `"b\u0062"` && !esc {
+			t.Errorf("name %s: esc = %v", name, esc)
+		}
+		if s.Peek() == '[' {
+			return s.Elements(func(i int) error {
+				start := s.Pos()
+				v, _, err := s.Value()
+				got = append(got, fmt.Sprintf("%s[%d]=%s@%d", name, i, v, start))
+				return err
+			})
+		}
+		v, esc, err := s.Value()
+		got = append(got, fmt.Sprintf("%s=%s esc=%v", name, v, esc))
+		return err
+	})
+	want := []string{`"a"="x\"y" esc=true`, `"b\u0062"[0]=1@28`, `"b\u0062"[1]={"c": "]"}@31`,
+		`"b\u0062"[2]=-2.5e3@43`, `"d"=null esc=false`, `"e"=true esc=false`}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, %v\nwant %q", got, err, want)
+	}
+	s.Reset([]byte(`{"a": "unterminated`))
+	if err := s.RawObject(func([]byte, bool) error { _, _, err := s.Value(); return err }); !errors.Is(err, wire.ErrSlow) {
+		t.Errorf("unterminated string: got %v, want ErrSlow", err)
 	}
 }
