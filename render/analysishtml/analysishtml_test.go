@@ -93,7 +93,7 @@ func renderSkills(t *testing.T, r *skill.Result, cat *attack.Catalog) string {
 	return b.String()
 }
 
-func catalog(t *testing.T) *attack.Catalog {
+func catalog(t testing.TB) *attack.Catalog {
 	t.Helper()
 	cat, err := attack.Embedded()
 	if err != nil {
@@ -244,7 +244,37 @@ func TestSimulated(t *testing.T) {
 		t.Skip("simulates 120 days")
 	}
 	cat := catalog(t)
-	gn, err := simulate.NewGenerator(simulate.Options{Seed: 3, Days: 120, Catalog: cat})
+	ins := simulated(t, cat, 120)
+	tr, err := trend.Analyse(ins, trend.Options{Catalog: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := renderTrends(t, tr, cat)
+	checkPage(t, page)
+	for _, c := range slices.Concat(tr.Emerging, tr.Fading, tr.New) {
+		if !strings.Contains(page, `id="trend-`) || !strings.Contains(page, html.EscapeString(c.ID)) {
+			t.Errorf("%s is not on the trends page", c.ID)
+		}
+	}
+	sr, err := skill.Analyse(ins, skill.Options{Catalog: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = renderSkills(t, sr, cat)
+	checkPage(t, page)
+	for _, g := range sr.Gaps {
+		if !strings.Contains(page, `id="skill-flagged-`+g.Metric+`"`) {
+			t.Errorf("gap %s %s has no chart", g.ID, g.Metric)
+		}
+	}
+	t.Logf("trends: %d emerging, %d fading, %d new; skills: %d gaps, %d strengths", len(tr.Emerging), len(tr.Fading), len(tr.New), len(sr.Gaps), len(sr.Strengths))
+}
+
+// simulated returns the incidents of a simulated history of days days in
+// their final state, with techniques and tactics from their alerts.
+func simulated(t testing.TB, cat *attack.Catalog, days int) []debrief.Incident {
+	t.Helper()
+	gn, err := simulate.NewGenerator(simulate.Options{Seed: 3, Days: days, Catalog: cat})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,27 +304,5 @@ func TestSimulated(t *testing.T) {
 			ins = append(ins, in)
 		}
 	}
-	tr, err := trend.Analyse(ins, trend.Options{Catalog: cat})
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := renderTrends(t, tr, cat)
-	checkPage(t, page)
-	for _, c := range slices.Concat(tr.Emerging, tr.Fading, tr.New) {
-		if !strings.Contains(page, `id="trend-`) || !strings.Contains(page, html.EscapeString(c.ID)) {
-			t.Errorf("%s is not on the trends page", c.ID)
-		}
-	}
-	sr, err := skill.Analyse(ins, skill.Options{Catalog: cat})
-	if err != nil {
-		t.Fatal(err)
-	}
-	page = renderSkills(t, sr, cat)
-	checkPage(t, page)
-	for _, g := range sr.Gaps {
-		if !strings.Contains(page, `id="skill-flagged-`+g.Metric+`"`) {
-			t.Errorf("gap %s %s has no chart", g.ID, g.Metric)
-		}
-	}
-	t.Logf("trends: %d emerging, %d fading, %d new; skills: %d gaps, %d strengths", len(tr.Emerging), len(tr.Fading), len(tr.New), len(sr.Gaps), len(sr.Strengths))
+	return ins
 }
