@@ -59,6 +59,9 @@ type simQuery struct {
 // minimise the mean negative log-likelihood of the true group.
 func (m *Model) Calibrate(seed uint64) Calibration {
 	sims := m.simulate(seed, calibrationDraws)
+	if len(sims) == 0 { // no group with 6 techniques of its own: a plain softmax
+		return Calibration{Temperature: 1}
+	}
 	scores := make([][]float64, len(sims))
 	sizes := make([]int, len(sims))
 	for i, sq := range sims {

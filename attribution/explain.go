@@ -3,6 +3,7 @@ package attribution
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/debrief-dev/debrief"
 )
@@ -55,7 +56,7 @@ func (m *Model) techRef(f int32) TechniqueRef {
 
 func (m *Model) ref(f int32) Ref {
 	k := m.keys[f]
-	if k[0] == 'G' {
+	if k[0] == 'G' || strings.HasPrefix(k, "intrusion-set--") {
 		return m.groupRef(k)
 	}
 	r := Ref{ID: k}

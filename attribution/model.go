@@ -135,7 +135,7 @@ func (m *Model) id(key string) int32 {
 // put raises the weight of key in p to w (profiles keep the strongest way
 // a candidate uses a technique), and of its parent feature.
 func (m *Model) put(p map[int32]float64, key string, w float64) {
-	if w <= 0 {
+	if w <= 0 || key == "" { // an object of a user's bundle without an ATT&CK id, referred to by id
 		return
 	}
 	i := m.id(key)
@@ -145,6 +145,10 @@ func (m *Model) put(p map[int32]float64, key string, w float64) {
 		p[j] = max(p[j], w)
 	}
 }
+
+// groupKey is a group's ATT&CK id, or its STIX id when it has none (the
+// in-house intelligence of a user's bundle).
+func groupKey(g *attack.Group) string { return cmp.Or(g.ID, g.STIXID) }
 
 func parentOf(t string) string {
 	if i := strings.IndexByte(t, '.'); i > 0 {
@@ -184,8 +188,8 @@ func (m *Model) groupCand(g *attack.Group, excl map[string]bool) cand {
 		}
 		m.addSoftware(p, c.Software, min(m.opts.SoftwareWeight, m.opts.CampaignWeight))
 	}
-	m.put(p, g.ID, 1)
-	return cand{kind: KindGroup, id: g.ID, name: g.Name, prof: p}
+	m.put(p, groupKey(g), 1)
+	return cand{kind: KindGroup, id: groupKey(g), name: g.Name, prof: p}
 }
 
 func (m *Model) campaignCand(c *attack.Campaign) cand {
@@ -197,7 +201,7 @@ func (m *Model) campaignCand(c *attack.Campaign) cand {
 	for _, g := range c.Groups {
 		m.put(p, g, 1)
 	}
-	return cand{kind: KindCampaign, id: c.ID, name: c.Name, groups: c.Groups, prof: p}
+	return cand{kind: KindCampaign, id: cmp.Or(c.ID, c.STIXID), name: c.Name, groups: c.Groups, prof: p}
 }
 
 // index computes each feature's background share over the groups and the

@@ -25,7 +25,7 @@ func (m *Model) indexNames() {
 		}
 	}
 	for _, g := range m.cat.Groups() {
-		if f, ok := m.feat[g.ID]; ok && g.Active() {
+		if f, ok := m.feat[groupKey(g)]; ok && g.Active() {
 			m.addName(g.Name, f)
 			for _, a := range g.Aliases {
 				m.addName(a, f)
@@ -108,7 +108,7 @@ func (m *Model) lookupSoftware(s string) (int32, bool) {
 
 func (m *Model) lookupGroup(s string) (int32, bool) {
 	if g, ok := m.cat.Group(s); ok {
-		f, ok := m.feat[g.ID]
+		f, ok := m.feat[groupKey(g)]
 		return f, ok
 	}
 	return 0, false
