@@ -29,7 +29,7 @@ const (
 // shape, filtered by lastUpdateTime (ge and lt, joined by "and") and
 // paged by $top and $skip, behind a faketest.Server.
 type fakeDefender struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *faketest.Server
 	mu      sync.Mutex
 	items   []incident
@@ -43,7 +43,7 @@ type incident struct {
 	alerts           int
 }
 
-func newFakeDefender(t *testing.T, n, alertsPer int, from time.Time) *fakeDefender {
+func newFakeDefender(t testing.TB, n, alertsPer int, from time.Time) *fakeDefender {
 	f := &fakeDefender{t: t, srv: faketest.NewServer(t)}
 	for i := range n {
 		ts := from.Add(time.Duration(i) * time.Minute)

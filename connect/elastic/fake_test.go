@@ -23,7 +23,7 @@ const expirePIT = faketest.Custom
 // sort [@timestamp, _shard_doc] and search_after. It wants an API key.
 // Only search requests count for faults.
 type fakeES struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *faketest.Server
 	mu     sync.Mutex
 	docs   []doc
@@ -38,7 +38,7 @@ type doc struct {
 	ts   time.Time
 }
 
-func newFakeES(t *testing.T, n int, from time.Time) *fakeES {
+func newFakeES(t testing.TB, n int, from time.Time) *fakeES {
 	f := &fakeES{t: t, srv: faketest.NewServer(t), pits: map[string]bool{}}
 	for i := range n {
 		f.docs = append(f.docs, doc{uuid: fmt.Sprintf("a1e7%04d-0000-4000-8000-000000000000", i), ts: from.Add(time.Duration(i) * time.Minute)})

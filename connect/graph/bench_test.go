@@ -1,60 +1,43 @@
 package graph_test
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/connect"
 	"github.com/debrief-dev/debrief/connect/graph"
-	"github.com/debrief-dev/debrief/ingest"
-	"github.com/debrief-dev/debrief/sqlite"
+	"github.com/debrief-dev/debrief/connect/internal/faketest"
 )
 
-// BenchmarkPull pulls 2,000 incidents of 5 alerts (pages of 50, as Graph
-// serves them) from a local server into a SQLite file.
-func BenchmarkPull(b *testing.B) {
+// benchFeed is a feed of 2,000 incidents of 5 alerts (pages of 50, as
+// Graph serves them) from a local server of pages rendered beforehand.
+func benchFeed(b *testing.B) (connect.Feed, int) {
 	const incidents, per, top = 2000, 5, 50
-	pages, size := benchPages(incidents, per, top)
+	pages, _ := benchPages(incidents, per, top)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		i, _ := strconv.Atoi(r.URL.Query().Get("$skiptoken"))
 		body := strings.ReplaceAll(pages[i], "BASE", "http://"+r.Host)
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(body))
 	}))
-	defer srv.Close()
-	cat, err := attack.Embedded()
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.SetBytes(size)
-	var alerts int
-	for i := 0; b.Loop(); i++ {
-		st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), fmt.Sprintf("pull%d.db", i)))
-		if err != nil {
-			b.Fatal(err)
-		}
-		feed := graph.Incidents(graph.Options{Client: &connect.Client{}, BaseURL: srv.URL + "/v1.0", PageSize: top})
-		res, err := connect.Pull(ctx, feed, connect.Options{Sink: &connect.Sink{Store: st, Knowledge: ingest.Catalog(cat)}, Checkpoints: st})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.Written.AlertsNew != incidents*per {
-			b.Fatalf("stored %d alerts, want %d", res.Written.AlertsNew, incidents*per)
-		}
-		alerts += res.Alerts
-		st.Close()
-	}
-	b.ReportMetric(float64(alerts)/b.Elapsed().Seconds(), "alerts/s")
+	b.Cleanup(srv.Close)
+	return graph.Incidents(graph.Options{Client: &connect.Client{}, BaseURL: srv.URL + "/v1.0", PageSize: top}), incidents * per
+}
+
+// BenchmarkPull pulls the incidents into a SQLite file.
+func BenchmarkPull(b *testing.B) {
+	feed, alerts := benchFeed(b)
+	faketest.BenchPull(b, feed, alerts)
+}
+
+// BenchmarkPullBaseline stores the same pages from memory.
+func BenchmarkPullBaseline(b *testing.B) {
+	feed, alerts := benchFeed(b)
+	faketest.BenchPullBaseline(b, feed, alerts)
 }
 
 // benchPages renders the pages of the benchmark; BASE stands for the

@@ -16,7 +16,7 @@ import (
 // fakeGraph serves /security/incidents in Graph's shape, paged by a
 // $skiptoken, behind a faketest.Server.
 type fakeGraph struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *faketest.Server
 	mu      sync.Mutex
 	items   []incident
@@ -29,7 +29,7 @@ type incident struct {
 	alerts  int
 }
 
-func newFakeGraph(t *testing.T, n, alertsPer int, from time.Time) *fakeGraph {
+func newFakeGraph(t testing.TB, n, alertsPer int, from time.Time) *fakeGraph {
 	f := &fakeGraph{t: t, srv: faketest.NewServer(t)}
 	for i := range n {
 		f.items = append(f.items, incident{id: strconv.Itoa(1000 + i), updated: from.Add(time.Duration(i) * time.Minute), alerts: alertsPer})

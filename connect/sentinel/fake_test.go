@@ -18,7 +18,7 @@ const wsPath = "/subscriptions/sub-1/resourceGroups/rg-soc/providers/Microsoft.O
 // $skipToken in nextLink) and list alerts operations behind a
 // faketest.Server, whose request count takes in both.
 type fakeSentinel struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *faketest.Server
 	mu       sync.Mutex
 	items    []incident
@@ -33,7 +33,7 @@ type incident struct {
 	alerts  int
 }
 
-func newFakeSentinel(t *testing.T, n, alertsPer int, from time.Time) *fakeSentinel {
+func newFakeSentinel(t testing.TB, n, alertsPer int, from time.Time) *fakeSentinel {
 	f := &fakeSentinel{t: t, srv: faketest.NewServer(t), alertReq: map[string]int{}}
 	for i := range n {
 		f.items = append(f.items, incident{name: fmt.Sprintf("inc-%04d", i), updated: from.Add(time.Duration(i) * time.Minute), alerts: alertsPer})
