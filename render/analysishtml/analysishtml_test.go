@@ -44,7 +44,8 @@ func trendResult() *trend.Result {
 		Baseline: trend.Span{From: day("2026-01-05"), To: day("2026-03-30")}, MinCount: 10, FDR: 0.05, Dispersion: 1.3, Tested: 3,
 		Series: &trend.Table{By: trend.ByTechnique, Period: trend.Week, Starts: starts, Series: []trend.Series{
 			{Key: "T1110", Name: "Brute Force", Total: 70, Counts: []int{6, 5, 7, 6, 5, 6, 7, 5, 6, 6, 5, 6, 2, 1, 2, 1}},
-			{Key: "T1566", Name: "Phishing", Total: 89, Counts: []int{3, 4, 2, 5, 3, 4, 4, 3, 5, 4, 3, 4, 11, 10, 12, 12}},
+			{Key: "T1566", Name: "Phishing", Total: 89, Counts: []int{3, 4, 2, 5, 3, 4, 4, 3, 5, 4, 3, 4, 11, 10, 12, 12},
+				ChangePoints: []trend.ChangePoint{{Index: 12, At: starts[12], Before: 3.7, After: 11.25, Score: 61}}},
 			{Key: "T1059", Name: "Command and Scripting Interpreter", Total: 24, Counts: []int{2, 1, 2, 2, 1, 2, 2, 1, 2, 2, 1, 2, 1, 2, 0, 1}},
 			{Key: "T1621", Name: "Multi-Factor Authentication Request Generation", Total: 7, Counts: []int{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 4}},
 		}},
@@ -202,6 +203,9 @@ func TestTrendChange(t *testing.T) {
 	}
 	if got := c.Series[0].Values[12:]; !slices.Equal(got, []float64{11, 10, 12, 12}) {
 		t.Errorf("window values %v, want the T1566 series", got)
+	}
+	if len(c.Marks) != 1 || !c.Marks[0].At.Equal(r.Series.Series[1].ChangePoints[0].At) {
+		t.Errorf("marks %+v, want the series' change point", c.Marks)
 	}
 	if c.Levels[0].Value != r.Emerging[0].BaselineRate || c.Levels[1].Value != r.Emerging[0].RecentRate {
 		t.Errorf("levels %+v, want the baseline and recent rates per week", c.Levels)

@@ -50,8 +50,9 @@ type trendPart struct {
 
 type trendRow struct {
 	trend.Change
-	Ref   ref
-	Chart template.HTML // empty past MaxChangeCharts
+	Ref          ref
+	ChangePoints []trend.ChangePoint // of the key's series
+	Chart        template.HTML       // empty past MaxChangeCharts
 }
 
 func trendsView(r *trend.Result, cat *attack.Catalog) (*trendsPage, error) {
@@ -77,6 +78,11 @@ func trendsView(r *trend.Result, cat *attack.Catalog) (*trendsPage, error) {
 		p := trendPart{ID: part.id, Title: part.title, Explain: part.explain}
 		for i, c := range part.cs {
 			row := trendRow{Change: c, Ref: lookup(cat, c.ID, c.Name)}
+			for _, se := range r.Series.Series {
+				if se.Key == c.ID {
+					row.ChangePoints = se.ChangePoints
+				}
+			}
 			if i < MaxChangeCharts {
 				if ch := TrendChange(r, c, part.id); ch != nil {
 					ch.Title = label(row.Ref.ID, row.Ref.Name)
@@ -139,8 +145,8 @@ func TrendOverview(r *trend.Result, n int) *chart.Time {
 
 // TrendChange is the chart of one changed key: its series over the
 // baseline and the window, coloured by part ("emerging", "fading" or
-// "new"), with its rate in each as a level. It is nil when the result has
-// no series of the key.
+// "new"), with its rate in each as a level and its change points as
+// vertical lines. It is nil when the result has no series of the key.
 func TrendChange(r *trend.Result, c trend.Change, part string) *chart.Time {
 	tb := r.Series
 	if tb == nil || len(tb.Starts) == 0 {
@@ -177,6 +183,10 @@ func TrendChange(r *trend.Result, c trend.Change, part string) *chart.Time {
 		b := perBucket(tb.Period, c.BaselineRate)
 		ch.Levels = append(ch.Levels, chart.Level{From: r.Baseline.From, To: r.Baseline.To, Value: b,
 			Label: "baseline " + chart.Number(b) + unit, Colour: "#5f6368"})
+	}
+	for _, cp := range se.ChangePoints {
+		ch.Marks = append(ch.Marks, chart.Mark{At: cp.At,
+			Label: fmt.Sprintf("change point: %s → %s per week from", chart.Number(cp.Before), chart.Number(cp.After))})
 	}
 	rc := perBucket(tb.Period, c.RecentRate)
 	ch.Levels = append(ch.Levels, chart.Level{From: r.Window.From, To: r.Window.To, Value: rc,
