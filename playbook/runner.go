@@ -161,6 +161,12 @@ func (r *Runner) Plan(ctx context.Context, pb *Playbook, in *debrief.Incident, r
 // Run plans the playbook on the incident, records the plan, and when live
 // executes it. Live runs need Config.Live.
 func (r *Runner) Run(ctx context.Context, pb *Playbook, in *debrief.Incident, live bool) (*debrief.PlaybookRun, error) {
+	return r.run(ctx, pb, in, live, "", "")
+}
+
+// run is Run with the run's ID ("": a new one) and the event that fired
+// it ("": none, a person started it).
+func (r *Runner) run(ctx context.Context, pb *Playbook, in *debrief.Incident, live bool, id, event string) (*debrief.PlaybookRun, error) {
 	if live && !r.Config.Live {
 		return nil, debrief.Errorf(debrief.EINVALID, "live runs are off: set live: true in the playbook config")
 	}
@@ -168,7 +174,10 @@ func (r *Runner) Run(ctx context.Context, pb *Playbook, in *debrief.Incident, li
 		return nil, debrief.Errorf(debrief.EINVALID, "playbook runs need a store")
 	}
 	now := r.now()
-	run := &debrief.PlaybookRun{ID: r.newID(), Playbook: pb.Name(), Digest: pb.Digest, IncidentID: in.ID, Live: live,
+	if id == "" {
+		id = r.newID()
+	}
+	run := &debrief.PlaybookRun{ID: id, Playbook: pb.Name(), Digest: pb.Digest, IncidentID: in.ID, Live: live,
 		Status: debrief.RunPlanned, Created: now, Updated: now, Source: pb.Source}
 	if live {
 		run.Status = debrief.RunPending
@@ -177,7 +186,11 @@ func (r *Runner) Run(ctx context.Context, pb *Playbook, in *debrief.Incident, li
 	if err != nil {
 		return nil, fmt.Errorf("plan %s on %s: %w", pb.Name(), in.ID, err)
 	}
-	if err := r.audit(run, "", "run.start", map[string]any{"digest": pb.Digest, "steps": len(steps)}); err != nil {
+	start := map[string]any{"digest": pb.Digest, "steps": len(steps)}
+	if event != "" {
+		start["event"] = event
+	}
+	if err := r.audit(run, "", "run.start", start); err != nil {
 		return nil, err
 	}
 	if err := r.Store.SaveRun(ctx, *run); err != nil {

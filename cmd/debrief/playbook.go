@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,12 +42,13 @@ the data directory).`,
   debrief playbook replay contain.yaml --since 90d
   debrief playbook suggest defender:924565 -o respond.yaml
   debrief playbook run contain.yaml --incident defender:924565 --live
+  debrief playbook fire playbooks/ --event incident.created --since 1h
   debrief playbook runs --incident defender:924565
   debrief playbook approve run-20260301T120000Z-1a2b3c4d isolate#device:abc
   debrief playbook audit verify`,
 	}
 	cmd.AddCommand(a.playbookLintCmd(), a.playbookTestCmd(), a.playbookReplayCmd(), a.playbookSuggestCmd(),
-		a.playbookRunCmd(), a.playbookRunsCmd(), a.playbookApproveCmd(), a.playbookAuditCmd())
+		a.playbookRunCmd(), a.playbookFireCmd(), a.playbookRunsCmd(), a.playbookApproveCmd(), a.playbookAuditCmd())
 	return cmd
 }
 
@@ -375,6 +377,175 @@ approval, from the playbook the run keeps: no file is needed. A FILE given with
 	return cmd
 }
 
+func (a *app) playbookFireCmd() *cobra.Command {
+	var id, config, event, since string
+	var live bool
+	cmd := &cobra.Command{
+		Use:   "fire FILE|DIR... --event EVENT [--since 1h | --incident ID] [--live]",
+		Short: "Run the playbooks whose triggers match an event on incidents",
+		Long: `Fire plays an event on incidents and runs every playbook whose trigger matches it:
+incident.created on the incidents created since --since, incident.updated on those
+updated since --since, or any event on one --incident (review.completed needs one).
+Run it after each ingest or pull (or from cron). Each playbook fires once per event
+and version of an incident, so firing again starts nothing new. Runs are dry runs
+unless --live and the config says live: true. A folder gives its *.yaml and *.yml
+files (but not a playbooks.yaml config).`,
+		Example: `  debrief playbook fire playbooks/ --event incident.created --since 1h
+  debrief playbook fire contain.yaml notify.yaml --event incident.updated --since 15m --live
+  debrief review defender:924565 -o r.html && debrief playbook fire playbooks/ --event review.completed --incident defender:924565`,
+		Args: args(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			if event == "" {
+				return usagef("--event is required: incident.created, incident.updated or review.completed")
+			}
+			if id == "" && event == playbook.EventReviewCompleted {
+				return usagef("--event review.completed needs --incident")
+			}
+			from, err := parseWhen(since, time.Now())
+			if err != nil {
+				return usagef("--since: %v", err)
+			}
+			pbs, err := loadPlaybooks(paths)
+			if err != nil {
+				return err
+			}
+			r, err := a.runner(cmd, config)
+			if err != nil {
+				return err
+			}
+			ins, err := a.fireIncidents(cmd, id, event, from)
+			if err != nil {
+				return err
+			}
+			fired, err := fireAll(cmd, a.st, r, pbs, ins, event, live)
+			if a.json {
+				if jerr := a.printJSON(fired); jerr != nil {
+					return jerr
+				}
+			} else {
+				a.printFired(fired, len(ins))
+			}
+			return err
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&event, "event", "", "incident.created, incident.updated or review.completed")
+	fl.StringVar(&since, "since", "1h", "incidents created (or, for incident.updated, updated) at or after: a duration back from now or a date")
+	fl.StringVar(&id, "incident", "", "only this incident")
+	fl.BoolVar(&live, "live", false, "act, not just plan (the config must also say live: true)")
+	fl.StringVar(&config, "config", "", "playbook config (default playbooks.yaml in the data directory)")
+	return cmd
+}
+
+// loadPlaybooks reads playbook files, and the *.yaml and *.yml files of
+// folders (not a playbooks.yaml config), checking each.
+func loadPlaybooks(paths []string) ([]*playbook.Playbook, error) {
+	var files []string
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("playbook: %w", err)
+		}
+		if !fi.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		for _, ext := range []string{"*.yaml", "*.yml"} {
+			m, _ := filepath.Glob(filepath.Join(p, ext))
+			for _, f := range m {
+				if filepath.Base(f) != playbookConfigFile {
+					files = append(files, f)
+				}
+			}
+		}
+	}
+	if len(files) == 0 {
+		return nil, debrief.Errorf(debrief.EINVALID, "no playbook files in %v", paths)
+	}
+	var pbs []*playbook.Playbook
+	for _, f := range files {
+		pb, err := playbook.LoadFile(f, playbook.Options{})
+		if err != nil {
+			return nil, err
+		}
+		pbs = append(pbs, pb)
+	}
+	return pbs, nil
+}
+
+// fireIncidents lists the incidents an event happened to: the one named, or
+// those created (updated, for incident.updated) since from.
+func (a *app) fireIncidents(cmd *cobra.Command, id, event string, from time.Time) ([]debrief.Incident, error) {
+	if id != "" {
+		in, err := findIncident(cmd, a.st, id)
+		if err != nil {
+			return nil, err
+		}
+		return []debrief.Incident{*in}, nil
+	}
+	f := debrief.IncidentFilter{Since: from}
+	if event == playbook.EventUpdated {
+		f = debrief.IncidentFilter{} // an incident updated now may have been created long ago
+	}
+	ins, err := a.st.Incidents(cmd.Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	if event == playbook.EventUpdated {
+		ins = slices.DeleteFunc(ins, func(in debrief.Incident) bool {
+			return in.Times.Updated.Before(from) || !in.Times.Updated.After(in.Times.Created)
+		})
+	}
+	return ins, nil
+}
+
+// fireAll fires the playbooks on each incident, reading its alerts first
+// when a trigger looks at entities or a playbook matches (steps plan over
+// entities). One incident's failure does not stop the rest.
+func fireAll(cmd *cobra.Command, st debrief.Store, r *playbook.Runner, pbs []*playbook.Playbook, ins []debrief.Incident,
+	event string, live bool) ([]playbook.Fired, error) {
+	ctx := cmd.Context()
+	entities := playbook.UsesEntities(pbs)
+	var out []playbook.Fired
+	var errs []error
+	for i := range ins {
+		in := &ins[i]
+		f := playbook.NewFacts(in)
+		if !entities && !slices.ContainsFunc(pbs, func(pb *playbook.Playbook) bool { return pb.Matches(f, event) }) {
+			continue
+		}
+		if len(in.Alerts) == 0 {
+			full, err := st.Incident(ctx, in.ID)
+			if err != nil {
+				return out, err
+			}
+			in = full
+		}
+		fired, err := r.Fire(ctx, pbs, in, event, live)
+		out = append(out, fired...)
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+func (a *app) printFired(fired []playbook.Fired, incidents int) {
+	started := 0
+	for _, f := range fired {
+		switch {
+		case f.Error != "":
+			fmt.Fprintf(a.stdout, "%-28s %s  error: %s\n", f.Playbook, f.Incident, f.Error)
+		case f.Before:
+			fmt.Fprintf(a.stdout, "%-28s %s  fired before for this %s\n", f.Playbook, f.Incident, f.Event)
+		default:
+			started++
+			fmt.Fprintf(a.stdout, "%-28s %s  %s: %s\n", f.Playbook, f.Incident, f.Run.ID, f.Run.Status)
+		}
+	}
+	fmt.Fprintf(a.stdout, "%d incidents, %d runs started\n", incidents, started)
+}
+
 func (a *app) playbookRunsCmd() *cobra.Command {
 	var id, config string
 	cmd := &cobra.Command{
@@ -384,6 +555,7 @@ func (a *app) playbookRunsCmd() *cobra.Command {
 for an approval past their deadline are denied first (approval timed out), and each
 such denial goes to the audit log.`,
 		Example: `  debrief playbook runs
+  debrief playbook fire playbooks/ --event incident.created --since 1h
   debrief playbook runs --incident defender:924565 --json`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/debrief-dev/debrief"
 )
 
 const playbookIncident = `{"value":[{"incidentId":924565,"incidentName":"Ransomware on ws-07; rm -rf /","createdTime":"2026-03-01T10:00:00Z",
@@ -197,5 +200,59 @@ func TestPlaybookApprovalTimeoutCLI(t *testing.T) {
 	audit, err := os.ReadFile(filepath.Join(home, "playbook-audit.jsonl"))
 	if err != nil || strings.Count(string(audit), `"event":"approval.timeout"`) != 1 {
 		t.Errorf("audit log wants one approval.timeout entry: %v\n%s", err, audit)
+	}
+}
+
+// TestPlaybookFire: fire runs the playbooks of a folder whose triggers match
+// an event, once per event and incident version.
+func TestPlaybookFire(t *testing.T) {
+	home, dir := t.TempDir(), t.TempDir()
+	inc := filepath.Join(t.TempDir(), "incidents.json")
+	other := strings.Replace(playbookFile, "name: contain", "name: low-only", 1)
+	other = strings.Replace(other, "values: [high]", "values: [informational]}, {field: severity, op: at_most, values: [low]", 1)
+	for p, s := range map[string]string{inc: playbookIncident, filepath.Join(dir, "contain.yaml"): playbookFile,
+		filepath.Join(dir, "low.yml"): other, filepath.Join(dir, "playbooks.yaml"): "live: true\n", filepath.Join(dir, "notes.txt"): "x"} {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, errOut, code := cli(t, home, "", "ingest", inc, "-q"); code != 0 {
+		t.Fatalf("ingest: %d %s", code, errOut)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"created", []string{"--event", "incident.created", "--since", "2026-03-01"}, 0, "1 incidents, 1 runs started"},
+		{"created again", []string{"--event", "incident.created", "--since", "2026-03-01"}, 0, "fired before for this incident.created"},
+		{"none since", []string{"--event", "incident.created", "--since", "2026-03-02"}, 0, "0 incidents, 0 runs started"},
+		{"updated", []string{"--event", "incident.updated", "--since", "2026-03-01T11:00:00Z"}, 0, "1 incidents, 1 runs started"},
+		{"review", []string{"--event", "review.completed", "--incident", "924565"}, 0, "1 incidents, 1 runs started"},
+		{"review needs an incident", []string{"--event", "review.completed"}, 2, "needs --incident"},
+		{"no event", nil, 2, "--event is required"},
+		{"live refused", []string{"--event", "incident.created", "--since", "2026-03-01", "--live"}, 1, "live runs are off"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := cli(t, home, "", append([]string{"playbook", "fire", dir}, tc.args...)...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+				t.Errorf("exit %d (want %d), output lacks %q:\n%s%s", code, tc.code, tc.want, out, errOut)
+			}
+			if strings.Contains(out, "low-only") {
+				t.Errorf("a playbook whose trigger does not match fired:\n%s", out)
+			}
+		})
+	}
+	out, _, _ := cli(t, home, "", "playbook", "runs", "--json")
+	var runs []debrief.PlaybookRun
+	if err := json.Unmarshal([]byte(out), &runs); err != nil || len(runs) != 3 {
+		t.Fatalf("want 3 dry runs recorded (created, updated, review), got %d: %v\n%s", len(runs), err, out)
+	}
+	for _, r := range runs {
+		if r.Status != debrief.RunPlanned || r.Playbook != "contain" || len(r.Steps) != 2 {
+			t.Errorf("run %s: %s %s with %d steps; want a planned contain with isolate and note", r.ID, r.Playbook, r.Status, len(r.Steps))
+		}
 	}
 }
