@@ -9,6 +9,7 @@ import (
 	"errors"
 	"html"
 	"io"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -183,6 +184,24 @@ func TestHostileNames(t *testing.T) {
 				t.Error("the hostile name is not shown escaped")
 			}
 		})
+	}
+}
+
+// TestOddValues checks that values a bar cannot show (a negative median
+// from clocks that disagree, NaN) leave the bar out instead of failing
+// the page.
+func TestOddValues(t *testing.T) {
+	r := skillResult()
+	r.Groups[0].Acknowledge.Median = -0.5
+	r.Groups[1].Resolve.Median = math.NaN()
+	r.Gaps[0].Interval = [2]float64{-1, math.NaN()}
+	r.Strengths[0].Group = -2
+	page := renderSkills(t, r, nil)
+	checkPage(t, page)
+	for _, mc := range analysishtml.SkillCharts(r) {
+		if mc.Metric.Name == skill.MetricTTR && (len(mc.Flagged.Bars) != 1 || mc.Flagged.Bars[0].High != 0 || len(mc.Groups.Bars) != 2) {
+			t.Errorf("TTR charts %+v %+v: want the gap without its interval and two groups", mc.Flagged.Bars, mc.Groups.Bars)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/debrief-dev/debrief/attack"
@@ -55,6 +56,11 @@ func (m Metric) Format(v float64) string {
 	return pct(v)
 }
 
+// drawable reports whether a bar can show v: a finite value of at least 0
+// (a time can be negative when a source's clocks disagree; such a value is
+// left out of the charts and shown in the tables).
+func drawable(v float64) bool { return v >= 0 && !math.IsInf(v, 0) }
+
 // value formats v for the metric named name.
 func value(name string, v float64) string {
 	for _, m := range Metrics() {
@@ -80,6 +86,9 @@ func SkillCharts(r *skill.Result) []MetricCharts {
 	var out []MetricCharts
 	for _, m := range Metrics() {
 		team, _ := m.Of(&r.Team)
+		if !drawable(team) {
+			team = 0
+		}
 		mc := MetricCharts{Metric: m, Team: team}
 		mc.Flagged = flaggedChart(r, m, team)
 		mc.Groups = groupsChart(r, m, team)
@@ -104,9 +113,18 @@ func flaggedChart(r *skill.Result, m Metric, team float64) *chart.Bars {
 			if g.Metric != m.Name {
 				continue
 			}
-			c.Reference = g.Team
-			c.Bars = append(c.Bars, chart.Bar{Label: label(g.ID, g.Name), Value: g.Group, Low: g.Interval[0], High: g.Interval[1],
-				Tone: part.tone, Note: fmt.Sprintf("ratio %.2f, n = %d, q = %.2g", g.Ratio, g.N, g.Q)})
+			if !drawable(g.Group) {
+				continue
+			}
+			if drawable(g.Team) {
+				c.Reference = g.Team
+			}
+			bar := chart.Bar{Label: label(g.ID, g.Name), Value: g.Group, Tone: part.tone,
+				Note: fmt.Sprintf("ratio %.2f, n = %d, q = %.2g", g.Ratio, g.N, g.Q)}
+			if lo, hi := g.Interval[0], g.Interval[1]; drawable(hi) && !math.IsNaN(lo) {
+				bar.Low, bar.High = max(lo, 0), hi
+			}
+			c.Bars = append(c.Bars, bar)
 		}
 	}
 	if len(c.Bars) == 0 {
@@ -137,7 +155,7 @@ func groupsChart(r *skill.Result, m Metric, team float64) *chart.Bars {
 	for i := range r.Groups {
 		g := &r.Groups[i]
 		v, n := m.Of(&g.Metrics)
-		if n == 0 {
+		if n == 0 || !drawable(v) {
 			continue
 		}
 		c.Bars = append(c.Bars, chart.Bar{Label: label(g.ID, g.Name), Value: v, Tone: tone[g.ID],
