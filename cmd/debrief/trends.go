@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -60,14 +61,14 @@ scored by the log2 rate ratio).`,
 			if opts.Catalog, err = a.catalog(); err != nil {
 				return err
 			}
-			ins, err := st.Incidents(cmd.Context(), f)
+			rows, err := dailyCounts(cmd.Context(), st, f, opts.By)
 			if err != nil {
 				return err
 			}
-			if len(ins) == 0 {
+			if len(rows) == 0 {
 				return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
 			}
-			res, err := trend.Analyse(ins, opts)
+			res, err := trend.AnalyseDaily(rows, opts)
 			if err != nil {
 				return err
 			}
@@ -85,6 +86,25 @@ scored by the log2 rate ratio).`,
 	fl.StringVarP(&o.format, "format", "f", o.format, "table, json, csv or navigator")
 	fl.StringVarP(&o.out, "output", "o", "", "write to this file instead of stdout")
 	return cmd
+}
+
+// dailyCounts counts the incidents matching f per day by key: in the
+// database when the store is a debrief.AggregateStore, else over the listed
+// incidents.
+func dailyCounts(ctx context.Context, st debrief.Store, f debrief.IncidentFilter, by trend.Dimension) ([]debrief.DayCount, error) {
+	if ag, ok := st.(debrief.AggregateStore); ok {
+		var rows []debrief.DayCount
+		err := ag.DailyCounts(ctx, f, debrief.CountKey(by), func(c debrief.DayCount) error {
+			rows = append(rows, c)
+			return nil
+		})
+		return rows, err
+	}
+	ins, err := st.Incidents(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return trend.Daily(ins, by), nil
 }
 
 func (o trendsOptions) options(now time.Time) (trend.Options, debrief.IncidentFilter, error) {
