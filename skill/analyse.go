@@ -90,10 +90,13 @@ type Metrics struct {
 	Escalated     Rate  `json:"escalated"`     // of all
 }
 
-// Group is one technique, tactic or analyst.
+// Group is one technique, tactic or analyst, or (by analyst) one
+// analyst's incidents of one tactic or technique.
 type Group struct {
-	ID   string `json:"id"`
-	Name string `json:"name,omitempty"`
+	ID      string `json:"id"`
+	Name    string `json:"name,omitempty"`
+	Analyst string `json:"analyst,omitempty"`   // of an analyst's tactic or technique
+	Attack  string `json:"attack_id,omitempty"` // the tactic or technique of an analyst's group
 	Metrics
 }
 
@@ -116,6 +119,8 @@ type Practice struct {
 type Gap struct {
 	ID       string     `json:"id"`
 	Name     string     `json:"name,omitempty"`
+	Analyst  string     `json:"analyst,omitempty"`   // as in Group
+	Attack   string     `json:"attack_id,omitempty"` // as in Group
 	Metric   string     `json:"metric"`
 	Team     float64    `json:"team"`     // hours for times, a share for rates
 	Group    float64    `json:"group"`    // the same for the group
@@ -151,6 +156,10 @@ func Analyse(ins []debrief.Incident, opts Options) (*Result, error) {
 		all[i] = int32(i)
 	}
 	groups := groupBy(ins, fs, opts.By)
+	var combos map[string]combo
+	if opts.By == ByAnalyst {
+		combos = analystCombos(ins, fs, groups, opts.MinSample)
+	}
 	res := &Result{By: opts.By, MinSample: opts.MinSample, FDR: opts.FDR, Team: metrics(fs, all)}
 	keys := make([]string, 0, len(groups))
 	for k := range groups {
@@ -158,18 +167,31 @@ func Analyse(ins []debrief.Incident, opts Options) (*Result, error) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		res.Groups = append(res.Groups, Group{ID: k, Name: name(opts.Catalog, opts.By, k), Metrics: metrics(fs, groups[k])})
+		g := Group{ID: k, Name: name(opts.Catalog, opts.By, k), Metrics: metrics(fs, groups[k])}
+		if cb, ok := combos[k]; ok {
+			g.Analyst, g.Attack, g.Name = cb.analyst, cb.attack, name(opts.Catalog, cb.of, cb.attack)
+		}
+		res.Groups = append(res.Groups, g)
 	}
 	slices.SortStableFunc(res.Groups, func(a, b Group) int { return b.Incidents - a.Incidents })
 	strata, width := stratify(ins, fs, opts.By)
 	c := newComparer(fs, strata, width)
 	var cands []cand
 	for _, g := range res.Groups {
-		for _, gp := range c.compare(g, groups[g.ID], res.Team, opts) {
-			cands = append(cands, cand{gp, opts.By, groups[g.ID]})
+		cb, isCombo := combos[g.ID]
+		dim := opts.By
+		if isCombo {
+			dim = cb.dim()
+		}
+		for _, gp := range c.compare(g, groups[g.ID], cb.within, res.Team, opts) {
+			gp.Analyst, gp.Attack = g.Analyst, g.Attack
+			cands = append(cands, cand{gp, dim, groups[g.ID]})
 		}
 	}
 	sig := significant(cands, opts.FDR)
+	if combos != nil {
+		sig = c.beyondAnalyst(sig, groups, combos, opts)
+	}
 	explainers := slices.Clone(sig)
 	if other := otherDimension(opts.By); other != "" {
 		explainers = append(explainers, c.all(ins, fs, other, res.Team, opts)...)
@@ -177,9 +199,73 @@ func Analyse(ins []debrief.Incident, opts Options) (*Result, error) {
 	}
 	res.flag(c.explainAway(sig, explainers, opts), opts)
 	for i := range res.Gaps {
-		res.Gaps[i].Practise = practise(opts, ins, res.Gaps[i].ID, groups[res.Gaps[i].ID])
+		g := &res.Gaps[i]
+		dim, id := opts.By, g.ID
+		if cb, ok := combos[g.ID]; ok {
+			dim, id = cb.of, cb.attack
+		}
+		g.Practise = practise(opts, dim, ins, id, groups[g.ID])
 	}
 	return res, nil
+}
+
+// combo is a group of one analyst's incidents of one tactic or technique
+// (by analyst), compared with the team's incidents of it.
+type combo struct {
+	analyst, attack string
+	of              Dimension // ByTactic or ByTechnique
+	within          []int32   // the team's incidents of it
+}
+
+// dim is the dimension of the combo's candidates, distinct from the
+// analysts' own.
+func (cb combo) dim() Dimension { return ByAnalyst + "×" + cb.of }
+
+// analystCombos adds to groups, for each analyst and each tactic and
+// technique, the analyst's incidents of it when both they and the rest of
+// the team's incidents of it number at least minSample. It keys them
+// "analyst/id".
+func analystCombos(ins []debrief.Incident, fs []facts, groups map[string][]int32, minSample int) map[string]combo {
+	combos := map[string]combo{}
+	for _, of := range []Dimension{ByTactic, ByTechnique} {
+		for id, idx := range groupBy(ins, fs, of) {
+			per := map[string][]int32{}
+			for _, i := range idx {
+				if o := fs[i].owner; o != "" {
+					per[o] = append(per[o], i)
+				}
+			}
+			for o, oi := range per {
+				if len(oi) < minSample || len(idx)-len(oi) < minSample {
+					continue
+				}
+				k := o + "/" + id
+				groups[k] = oi
+				combos[k] = combo{analyst: o, attack: id, of: of, within: idx}
+			}
+		}
+	}
+	return combos
+}
+
+// beyondAnalyst drops the significant analyst's groups of a tactic or
+// technique whose effect is the analyst's own on all their incidents: a
+// combo stays only when, among the analyst's incidents alike (the strata
+// split by the analyst), it still differs significantly, by at least
+// MinRatio, the same way. (An analyst slower on everything is the
+// analyst's gap, flagged or not by its own size, not one per tactic.)
+func (c *comparer) beyondAnalyst(sig []cand, groups map[string][]int32, combos map[string]combo, opts Options) []cand {
+	var out []cand
+	for _, g := range sig {
+		if cb, ok := combos[g.ID]; ok {
+			p, size := c.effect(g, cand{idx: groups[cb.analyst]})
+			if p > opts.FDR || size < math.Log(opts.MinRatio) {
+				continue
+			}
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 // cand is a tested metric of a group, with the group's incidents.
@@ -207,7 +293,7 @@ func (c *comparer) all(ins []debrief.Incident, fs []facts, d Dimension, team Met
 	var cands []cand
 	for k, idx := range groupBy(ins, fs, d) {
 		g := Group{ID: k, Metrics: metrics(fs, idx)}
-		for _, gp := range c.compare(g, idx, team, opts) {
+		for _, gp := range c.compare(g, idx, nil, team, opts) {
 			cands = append(cands, cand{gp, d, idx})
 		}
 	}

@@ -74,20 +74,32 @@ func (c *comparer) set(idx []int32, v bool) {
 }
 
 // compare tests each metric of group g (incidents idx) against the rest of
-// the team within strata.
-func (c *comparer) compare(g Group, idx []int32, team Metrics, opts Options) []Gap {
+// the team within strata; with within (the incidents of another group),
+// the strata are split by membership of it too, so that g is compared
+// with incidents alike in it (an analyst's incidents of a tactic with the
+// team's of that tactic).
+func (c *comparer) compare(g Group, idx, within []int32, team Metrics, opts Options) []Gap {
 	c.set(idx, true)
 	defer c.set(idx, false)
+	var split []bool
+	if within != nil {
+		c.setSplit(within, true)
+		defer c.setSplit(within, false)
+		split = c.split
+	}
 	var out []Gap
 	for m, tm := range []struct {
 		name        string
 		team, group Times
 	}{{MetricTTA, team.Acknowledge, g.Acknowledge}, {MetricTTR, team.Resolve, g.Resolve}} {
-		p, n1, ok := c.times[m].test(nil, c.mark, opts.MinSample)
+		p, n1, ok := c.times[m].test(split, c.mark, opts.MinSample)
 		if !ok {
 			continue
 		}
-		rel := c.times[m].relative(nil, c.mark)
+		rel := c.times[m].relative(split, c.mark)
+		if len(rel) == 0 && within != nil {
+			continue // no incident of g has one alike in within to compare with
+		}
 		lo, hi := medianCI(rel)
 		out = append(out, Gap{ID: g.ID, Name: g.Name, Metric: tm.name, Team: tm.team.Median, Group: tm.group.Median,
 			Ratio: math.Exp(quantile(rel, 0.5)), Interval: [2]float64{math.Exp(lo) * tm.team.Median, math.Exp(hi) * tm.team.Median}, N: n1, P: p})
@@ -97,7 +109,15 @@ func (c *comparer) compare(g Group, idx []int32, team Metrics, opts Options) []G
 		if rm.group.Of < opts.MinSample || rm.team.Of-rm.group.Of < opts.MinSample || rm.team.Count == 0 {
 			continue
 		}
-		p, cases, expected := c.rateTest(r, c.strata[b2i(c.rates[r].verdict)], 2*int(c.width))
+		strata, n := c.strata[b2i(c.rates[r].verdict)], 2*int(c.width)
+		if within != nil {
+			copy(c.cond, strata)
+			for _, i := range within {
+				c.cond[i] += 2 * c.width
+			}
+			strata, n = c.cond, 4*int(c.width)
+		}
+		p, cases, expected := c.rateTest(r, strata, n)
 		lo, hi := wilson(rm.group.Count, rm.group.Of)
 		out = append(out, Gap{ID: g.ID, Name: g.Name, Metric: c.rates[r].name, Team: rm.team.Value, Group: rm.group.Value,
 			Ratio: (cases + 0.5) / (expected + 0.5), Interval: [2]float64{lo, hi}, N: rm.group.Of, P: p})

@@ -6,9 +6,11 @@ import (
 	"github.com/debrief-dev/debrief"
 )
 
-// practise says what to practise for a group: its ATT&CK page, detection
-// strategies and data components, and the team's own latest incidents.
-func practise(opts Options, ins []debrief.Incident, id string, idx []int32) *Practice {
+// practise says what to practise for a group of dimension dim (of an
+// analyst's group, the dimension of its tactic or technique id): its
+// ATT&CK page, detection strategies and data components, and the team's
+// own latest incidents.
+func practise(opts Options, dim Dimension, ins []debrief.Incident, id string, idx []int32) *Practice {
 	if len(idx) == 0 {
 		return nil
 	}
@@ -22,7 +24,7 @@ func practise(opts Options, ins []debrief.Incident, id string, idx []int32) *Pra
 	if cat == nil {
 		return p
 	}
-	switch opts.By {
+	switch dim {
 	case ByTactic:
 		if t, ok := cat.Tactic(id); ok {
 			p.URL = t.URL
