@@ -30,7 +30,11 @@ type Report struct {
 	Calibration string   `json:"calibration"`
 	Rows        []Row    `json:"rows"`
 	Reliability []Bin    `json:"reliability"` // debrief, techniques and software, every observation level
-	Abstention  Abstain  `json:"abstention"`
+	ECE         float64  `json:"ece"`         // of Reliability
+	// ReliabilityT is the table for techniques alone, every observation level.
+	ReliabilityT []Bin   `json:"reliability_techniques"`
+	ECET         float64 `json:"ece_techniques"` // of ReliabilityT
+	Abstention   Abstain `json:"abstention"`
 }
 
 // Row is one method at one observation level.

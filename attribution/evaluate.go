@@ -117,8 +117,8 @@ func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
 		Calibration: fmt.Sprintf("fitted on %d simulated partial observations of groups' own techniques (with parent substitution and noise techniques), all evaluated campaigns left out: temperature %.3f at 10 items, exponent %.3f, top-label Platt slope and offset %.3f %+.3f (techniques only), %.3f %+.3f (with names)",
 			cb.Queries, cb.Temperature, cb.Exponent, cb.Slope[0], cb.Offset[0], cb.Slope[1], cb.Offset[1])}
 	acc := map[[3]string]*rowAcc{}
-	var relConf []float64
-	var relRight []bool
+	var relConf [2][]float64
+	var relRight [2][]bool
 	for _, c := range cs {
 		rep.Campaigns = append(rep.Campaigns, c.id)
 		if err := evalCampaign(cat, base, c, d, acc, &rep.Abstention); err != nil {
@@ -129,12 +129,17 @@ func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
 		for _, obs := range []string{"full", "0.5", "0.3"} {
 			a := acc[[3]string{mt.name, mt.evidence, obs}]
 			rep.Rows = append(rep.Rows, a.row(mt.name, mt.evidence, obs))
-			if mt.name == "debrief" && mt.evidence == "T+S" {
-				relConf, relRight = append(relConf, a.conf...), append(relRight, a.right...)
+			if mt.name == "debrief" {
+				k := 0
+				if mt.software {
+					k = 1
+				}
+				relConf[k], relRight[k] = append(relConf[k], a.conf...), append(relRight[k], a.right...)
 			}
 		}
 	}
-	rep.Reliability = reliability(relConf, relRight)
+	rep.ReliabilityT, rep.Reliability = reliability(relConf[0], relRight[0]), reliability(relConf[1], relRight[1])
+	rep.ECET, rep.ECE = round(ece(rep.ReliabilityT), 3), round(ece(rep.Reliability), 3)
 	if err := abstention(cat, base, &rep.Abstention); err != nil {
 		return nil, err
 	}

@@ -164,12 +164,15 @@ func printEval(w io.Writer, rep *attribution.Report) {
 			r.Top1, r.Top3, r.Top5, r.Top10, r.MRR, r.MeanRank, ece)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "\nreliability (debrief, T+S, all observation levels): confidence of the top group vs. how often it was right")
+	fmt.Fprintln(w, "\nreliability (debrief, all observation levels): confidence of the top group vs. how often it was right")
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "confidence\tn\tpredicted\tobserved\t")
-	for _, b := range rep.Reliability {
-		fmt.Fprintf(tw, "%.1f–%.1f\t%d\t%.3f\t%.3f\t\n", b.Lo, b.Hi, b.N, b.Predicted, b.Observed)
+	fmt.Fprintln(tw, "\tT\t\t\tT+S\t\t\t")
+	fmt.Fprintln(tw, "confidence\tn\tpredicted\tobserved\tn\tpredicted\tobserved\t")
+	for i, b := range rep.Reliability {
+		t := rep.ReliabilityT[i]
+		fmt.Fprintf(tw, "%.1f–%.1f\t%d\t%.3f\t%.3f\t%d\t%.3f\t%.3f\t\n", b.Lo, b.Hi, t.N, t.Predicted, t.Observed, b.N, b.Predicted, b.Observed)
 	}
+	fmt.Fprintf(tw, "ECE\t\t%.3f\t\t\t%.3f\t\t\n", rep.ECET, rep.ECE)
 	tw.Flush()
 	ab := rep.Abstention
 	fmt.Fprintf(w, "\nabstention: %d of %d unattributed campaigns get \"no confident attribution\"; %d of %d attributed campaigns (full, T+S) get a confident answer, %d of them right\n",

@@ -67,6 +67,10 @@ func TestAttributionEval(t *testing.T) {
 			Method, Evidence, Obs        string
 			Top1, Top3, Top5, Top10, MRR float64
 		}
+		Reliability  []struct{ N int }
+		ReliabilityT []struct{ N int } `json:"reliability_techniques"`
+		ECE          *float64
+		ECET         *float64 `json:"ece_techniques"`
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
@@ -80,6 +84,9 @@ func TestAttributionEval(t *testing.T) {
 	}
 	if len(rep.Rows) != 15 || !methods["debrief"] || !methods["jaccard"] || !methods["naive-bayes"] {
 		t.Errorf("rows %+v", rep.Rows)
+	}
+	if len(rep.Reliability) != 10 || len(rep.ReliabilityT) != 10 || rep.ECE == nil || rep.ECET == nil {
+		t.Errorf("reliability tables %v %v, ECE %v %v: want 10 bins each for T+S and T, and their ECE", rep.Reliability, rep.ReliabilityT, rep.ECE, rep.ECET)
 	}
 }
 
