@@ -30,6 +30,15 @@
 // page, the detection strategies and data components of the technique, and
 // the team's own past incidents of it.
 //
+// By analyst, each analyst's incidents of a tactic or technique (with at
+// least MinSample of them and of the rest of the team's) are a group too:
+// compared with the team's incidents of that tactic or technique (the
+// strata split by it), and kept only when the effect also holds among the
+// analyst's own incidents (an analyst slower on everything has one gap,
+// not one per tactic); the analyst's overall group and these explain each
+// other away as co-occurring groups do. Their ids are "analyst/id", with
+// Analyst and Attack set.
+//
 // eval_test.go measures this on simulated histories with planted gaps:
 // precision and recall of the flagged gaps on the default scenario, and
 // the seeds that flag anything when nothing is planted.

@@ -37,7 +37,9 @@ A gap is flagged only when it is significant (stratified rank-sum test on times,
 Cochran–Mantel–Haenszel test on rates, each within incidents of the same verdict,
 size, severity, hour of the week and first owner; false discovery rate --fdr)
 with at least --min-sample incidents, and only when no co-occurring technique or
-tactic explains it away; each says what to practise.
+tactic explains it away; each says what to practise. By analyst, each
+analyst's incidents of a tactic or technique are compared with the team's of
+it too (ids "analyst/id"), and flagged only beyond the analyst's own level.
 
 Formats: table, json (also --json), csv (per-group metrics), navigator (a
 layer scored by the worst gap ratio of each technique).`,
