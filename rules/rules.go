@@ -305,3 +305,16 @@ func Uses(rs []debrief.Rule) IDUses {
 	}
 	return u
 }
+
+// Unmapped lists, sorted, the files (the rule id when a rule has none) of
+// the rules that carry no technique id at all, known or not: content a
+// coverage count cannot place.
+func Unmapped(rs []debrief.Rule) []string {
+	seen := map[string]bool{}
+	for i := range rs {
+		if len(rs[i].Techniques) == 0 && len(rs[i].Unknown) == 0 {
+			seen[cmp.Or(rs[i].File, rs[i].ID)] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
+}

@@ -33,6 +33,10 @@ func TestUses(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
+	rs = append(rs, debrief.Rule{ID: "sentinel:x", File: "x.yaml"}, debrief.Rule{ID: "splunk:y"})
+	if got := rules.Unmapped(rs); !reflect.DeepEqual(got, []string{"splunk:y", "x.yaml"}) {
+		t.Errorf("unmapped %v", got)
+	}
 	if empty := rules.Uses(nil); empty.Translated == nil || empty.Revoked == nil || empty.Unknown == nil {
 		t.Errorf("empty lists should be [] in JSON: %+v", empty)
 	}

@@ -43,7 +43,8 @@ type coverageReport struct {
 	Rules      int                  `json:"rules"`
 	Invalid    []string             `json:"invalid_files"`
 	Unknown    map[string]int       `json:"unknown_ids"`
-	IDs        rules.IDUses         `json:"ids"` // the --rules ids not read as tagged, with their files
+	IDs        rules.IDUses         `json:"ids"`            // the --rules ids not read as tagged, with their files
+	Unmapped   []string             `json:"unmapped_rules"` // files of --rules rules that carry no technique
 	Techniques []coverage.Technique `json:"techniques"`
 	Gaps       []coverage.Gap       `json:"gaps"`
 	profile    coverage.Profile
@@ -148,7 +149,7 @@ func (a *app) runCoverage(ctx context.Context, o coverageOptions) error {
 	res := coverage.Compute(team, opts)
 	gaps := res.Gaps(prof, team, opts, coverage.GapOptions{Reference: ref})
 	rep := &coverageReport{Profile: prof.Name, Before: gaps.Before, After: gaps.After, Added: gaps.Added, Rules: res.Rules,
-		Invalid: invalid, Unknown: res.Unknown, IDs: rules.Uses(team), Techniques: res.Techniques, Gaps: gaps.Gaps, profile: prof, cat: cat, res: res}
+		Invalid: invalid, Unknown: res.Unknown, IDs: rules.Uses(team), Unmapped: rules.Unmapped(team), Techniques: res.Techniques, Gaps: gaps.Gaps, profile: prof, cat: cat, res: res}
 	for _, bad := range invalid {
 		fmt.Fprintln(a.stderr, "debrief: skipped", bad)
 	}
@@ -278,8 +279,8 @@ func (rep *coverageReport) table(w io.Writer) error {
 			covered++
 		}
 	}
-	fmt.Fprintf(w, "%d rules cover %d of %d techniques; %d invalid files skipped; %d unknown ids\n",
-		rep.Rules, covered, len(rep.Techniques), len(rep.Invalid), len(rep.Unknown))
+	fmt.Fprintf(w, "%d rules cover %d of %d techniques; %d invalid files skipped; %d unknown ids; %d rules without a technique\n",
+		rep.Rules, covered, len(rep.Techniques), len(rep.Invalid), len(rep.Unknown), len(rep.Unmapped))
 	fmt.Fprintf(w, "threat %s: coverage %.0f%%\n", rep.Profile, 100*rep.Before)
 	if rep.Added > 0 {
 		fmt.Fprintf(w, "adding these %d rules raises coverage of this threat from %.0f%% to %.0f%%\n", rep.Added, 100*rep.Before, 100*rep.After)

@@ -166,3 +166,24 @@ func TestCoverageLogSources(t *testing.T) {
 		}
 	}
 }
+
+// TestCoverageUnmapped: a rule with no technique is reported, not lost.
+func TestCoverageUnmapped(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "untagged.yml")
+	rule := "title: Untagged\nid: 0d1e2f3a-0000-4000-8000-000000000009\nstatus: test\ntags:\n    - attack.execution\n" +
+		"logsource:\n    category: process_creation\n    product: windows\ndetection:\n    sel:\n        Image: x\n    condition: sel\n"
+	if err := os.WriteFile(file, []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := cli(t, t.TempDir(), "", "coverage", "--rules", file, "--json")
+	var rep struct {
+		Unmapped []string `json:"unmapped_rules"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || !slices.Equal(rep.Unmapped, []string{file}) {
+		t.Errorf("exit %d, unmapped %v: %s", code, rep.Unmapped, errOut)
+	}
+	out, _, _ = cli(t, t.TempDir(), "", "coverage", "--rules", file)
+	if !strings.Contains(out, "; 1 rules without a technique") {
+		t.Errorf("table: %.300s", out)
+	}
+}
