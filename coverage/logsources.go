@@ -28,6 +28,10 @@ type LogSource struct {
 type LogSources struct {
 	Entries    []LogSource
 	Components map[string]bool // data component ids
+	// declared are the components entries name as data components (by
+	// id or name): telemetry the team vouches for on every platform, as
+	// opposed to components derived from a log of one platform.
+	declared map[string]bool
 }
 
 // ParseLogSources reads a YAML list whose items are strings or mappings
@@ -73,7 +77,7 @@ func ParseLogSources(data []byte, file string, cat *attack.Catalog) (*LogSources
 // log source names and channels as ATT&CK's data components and analytics
 // list them. A data component the catalog does not know is an error.
 func NewLogSources(cat *attack.Catalog, es []LogSource) (*LogSources, error) {
-	ls := &LogSources{Entries: es, Components: map[string]bool{}}
+	ls := &LogSources{Entries: es, Components: map[string]bool{}, declared: map[string]bool{}}
 	for i, e := range es {
 		if e.DataComponent != "" {
 			dc, ok := cat.DataComponent(e.DataComponent)
@@ -81,6 +85,7 @@ func NewLogSources(cat *attack.Catalog, es []LogSource) (*LogSources, error) {
 				return nil, fmt.Errorf("log source %d: data component %q: not in ATT&CK", i, e.DataComponent)
 			}
 			ls.Components[dc.ID] = true
+			ls.declared[dc.ID] = true
 		}
 		if e.Product != "" || e.Category != "" || e.Service != "" {
 			for _, id := range SigmaComponents(debrief.LogSource{Product: e.Product, Category: e.Category, Service: e.Service}) {
@@ -143,12 +148,15 @@ func (ls *LogSources) visibility(cat *attack.Catalog, id debrief.TechniqueID) *f
 }
 
 // Has reports whether the team collects what rule r reads: one of its log
-// sources matches an entry on every field the entry sets, names (as a
-// category) a data component the team collects, or is had by the Sigma
-// table: a row matching it names a category (one kind of event) and the
-// team collects every data component of that row, or the row names only a
-// product and service (a whole log) and the team collects at least one of
-// them. With no entries, or a rule that names no log source, it is true.
+// sources matches an entry on every field the entry sets, or the team
+// declared (as data components, by id or name) what it provides: the
+// component its category names, or by the Sigma table, every component of
+// a matching row that names a category (one kind of event), or at least
+// one of a matching row that names only a product and service (a whole
+// log). Components derived from the team's own log sources do not count
+// here, as they say nothing of other platforms: collecting
+// windows/security does not give an Azure sign-in rule its log. With no
+// entries, or a rule that names no log source, it is true.
 func (ls *LogSources) Has(cat *attack.Catalog, r *debrief.Rule) bool {
 	if ls == nil || len(r.LogSources) == 0 {
 		return true
@@ -160,7 +168,7 @@ func (ls *LogSources) Has(cat *attack.Catalog, r *debrief.Rule) bool {
 			}
 		}
 		if rs.Category != "" {
-			if dc, ok := cat.DataComponent(strings.ReplaceAll(rs.Category, "_", " ")); ok && ls.Components[dc.ID] {
+			if dc, ok := cat.DataComponent(strings.ReplaceAll(rs.Category, "_", " ")); ok && ls.declared[dc.ID] {
 				return true
 			}
 		}
@@ -186,7 +194,7 @@ func (ls *LogSources) hasSigma(rs debrief.LogSource) bool {
 		}
 		n := 0
 		for _, id := range row.DataComponents {
-			if ls.Components[id] {
+			if ls.declared[id] {
 				n++
 			}
 		}

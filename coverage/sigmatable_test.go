@@ -134,33 +134,53 @@ func TestSigmaVisibilityAndSuggestions(t *testing.T) {
 		t.Fatalf("T1059.001 visibility %v with process creation collected", tech.Visibility)
 	}
 	ref := func(id string, src debrief.LogSource) debrief.Rule {
-		r := rule(id, debrief.RuleStable, debrief.SeverityHigh, "T1059.001")
+		r := rule(id, debrief.RuleStable, debrief.SeverityHigh, "T1078.004")
 		r.LogSources = []debrief.LogSource{src}
 		return r
 	}
 	refs := []debrief.Rule{
 		ref("proc", debrief.LogSource{Product: "windows", Category: "process_creation"}),
-		ref("ps", debrief.LogSource{Product: "windows", Category: "ps_script"}), // needs Script Execution too
-		ref("sysmon", debrief.LogSource{Product: "windows", Service: "sysmon"}),
-		ref("img", debrief.LogSource{Product: "windows", Category: "image_load"}),
+		ref("linuxproc", debrief.LogSource{Product: "linux", Category: "process_creation"}),
+		ref("ps", debrief.LogSource{Product: "windows", Category: "ps_script"}), // Script Execution and Command Execution
 		ref("sec", debrief.LogSource{Product: "windows", Service: "security"}),
+		ref("signin", debrief.LogSource{Product: "azure", Service: "signinlogs"}),
+		ref("sysmon", debrief.LogSource{Product: "windows", Service: "sysmon"}),
 	}
-	p := coverage.Profile{Name: "t", Weights: map[debrief.TechniqueID]float64{"T1059.001": 1}}
-	rep := res.Gaps(p, nil, coverage.Options{Catalog: cat, LogSources: ls}, coverage.GapOptions{Reference: refs})
-	if len(rep.Gaps) == 1 && !slices.Contains(rep.Gaps[0].Suggested, "sigma:proc") {
-		t.Errorf("rule on the team's own log source not suggested: %v", rep.Gaps[0].Suggested)
+	tests := []struct {
+		name, file string
+		want       []string
+	}{
+		{"a Sigma path: that log only", "- windows/process_creation\n", []string{"proc"}},
+		{"a category for every product", "- process_creation\n", []string{"linuxproc", "proc"}},
+		// windows/security yields User Account Authentication and Logon
+		// Session Creation, but not Azure's sign-in log.
+		{"a Windows log is not Azure's", "- windows/security\n", []string{"sec"}},
+		{"declared components: every one a category row names", "- Script Execution\n- Command Execution\n", []string{"ps"}},
+		{"declared components: one of a whole log's", "- DC0002\n- Host Status\n", []string{"sec", "signin", "sysmon"}},
+		{"no log sources: everything", "", []string{"linuxproc", "proc", "ps", "sec", "signin", "sysmon"}},
 	}
-	ls2, _ := coverage.ParseLogSources([]byte("- Host Status\n- Script Execution\n- Command Execution\n"), "ls.yaml", cat)
-	rep2 := res.Gaps(p, nil, coverage.Options{Catalog: cat, LogSources: ls2}, coverage.GapOptions{Reference: refs})
-	if got := rep2.Gaps[0].Suggested; !slices.Contains(got, "sigma:ps") || !slices.Contains(got, "sigma:sysmon") || slices.Contains(got, "sigma:proc") {
-		t.Errorf("with script and command execution and host status: suggested %v, want ps and sysmon, not proc", got)
-	}
-	if len(rep.Gaps) != 1 {
-		t.Fatalf("gaps %+v", rep.Gaps)
-	}
-	got := slices.Clone(rep.Gaps[0].Suggested)
-	slices.Sort(got)
-	if want := []string{"sigma:proc"}; !slices.Equal(got, want) {
-		t.Errorf("suggested %v, want %v", got, want)
+	p := coverage.Profile{Name: "t", Weights: map[debrief.TechniqueID]float64{"T1078.004": 1}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var opts coverage.Options
+			opts.Catalog = cat
+			if tc.file != "" {
+				if opts.LogSources, err = coverage.ParseLogSources([]byte(tc.file), "ls.yaml", cat); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rep := coverage.Compute(nil, opts).Gaps(p, nil, opts, coverage.GapOptions{Reference: refs, PerGap: 10})
+			if len(rep.Gaps) != 1 {
+				t.Fatalf("gaps %+v", rep.Gaps)
+			}
+			var got []string
+			for _, id := range rep.Gaps[0].Suggested {
+				got = append(got, strings.TrimPrefix(id, "sigma:"))
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("suggested %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
