@@ -81,7 +81,7 @@
 //	SELECT create_distributed_table(t, 'tenant', colocate_with => 'incidents')
 //	FROM unnest(ARRAY['incident_tags', 'comments', 'alerts', 'incident_alerts',
 //	                  'versions', 'history', 'raw_records', 'playbook_runs',
-//	                  'playbook_steps', 'checkpoints', 'tokens']) t;
+//	                  'playbook_steps', 'checkpoints', 'tokens', 'unlinked_alerts']) t;
 //
 // Colocation keeps a tenant's rows of all tables on one worker, so the
 // joins of incident_alerts and alerts, the INSERT … SELECT of versions and
@@ -90,5 +90,10 @@
 // coordinator, where all statements enter. A very large tenant can be
 // isolated on a worker of its own (isolate_tenant_to_new_shard), and more
 // workers added with the shard rebalancer; nothing in this package changes.
-// schema_migrations stays a local table on the coordinator.
+// schema_migrations stays a local table on the coordinator. The triggers
+// that keep unlinked_alerts (migration 0008) need
+// citus.enable_unsafe_triggers; they touch only the tenant's colocated
+// shards. A server for every tenant (serve --all-tenants) finds a token by
+// its hash alone, which asks every shard of tokens: make tokens a reference
+// table instead (create_reference_table('tokens')) when that matters.
 package postgres

@@ -325,7 +325,11 @@ func (s *Store) UnassignedAlerts(ctx context.Context, fn func(debrief.Alert) err
 func (s *Store) unassignedPKs(ctx context.Context) ([]int64, error) {
 	var pks []int64
 	err := s.conn(ctx, func(c *pgx.Conn) error {
-		rows, err := c.Query(ctx, `SELECT a.pk FROM alerts a WHERE a.tenant = $1 AND NOT a.partial
+		// unlinked_alerts (kept by triggers: migration 0008) holds the
+		// candidates; the link check stays, so the answer never depends on it
+		// being exact, only on it holding every unlinked alert.
+		rows, err := c.Query(ctx, `SELECT a.pk FROM unlinked_alerts u JOIN alerts a ON a.tenant = u.tenant AND a.id = u.alert_id
+			WHERE u.tenant = $1 AND NOT a.partial
 			AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.tenant = a.tenant AND ia.alert_id = a.id)
 			ORDER BY a.created NULLS FIRST, a.id`, s.tenant)
 		if err != nil {
