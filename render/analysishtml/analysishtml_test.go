@@ -229,6 +229,14 @@ func TestTrendChange(t *testing.T) {
 	if c.Levels[0].Value != r.Emerging[0].BaselineRate || c.Levels[1].Value != r.Emerging[0].RecentRate {
 		t.Errorf("levels %+v, want the baseline and recent rates per week", c.Levels)
 	}
+	r.Window.To = r.Window.To.AddDate(0, 0, -3) // the last week cut to its first 4 days
+	if c := analysishtml.TrendChange(r, r.Emerging[0], "emerging"); c.Series[0].Values[15] != 12*1.75 || !strings.Contains(c.Notes[15], "4 of 7 days") {
+		t.Errorf("last partial week %v (%q), want 12 incidents scaled to 7 days", c.Series[0].Values[15], c.Notes[15])
+	}
+	r.Window.To = r.Window.To.AddDate(0, 0, -2) // the last week cut to its first 2 days: left out
+	if c := analysishtml.TrendChange(r, r.Emerging[0], "emerging"); len(c.Starts) != 15 || !c.End.Equal(r.Series.Starts[15]) {
+		t.Errorf("%d buckets to %s, want the last (2 of 7 days) left out", len(c.Starts), c.End)
+	}
 	r.Series.Period = trend.Day
 	if c := analysishtml.TrendChange(r, r.Emerging[0], "emerging"); c.Levels[1].Value != r.Emerging[0].RecentRate/7 {
 		t.Errorf("daily level %v, want the weekly rate / 7", c.Levels[1].Value)

@@ -130,17 +130,59 @@ func TrendOverview(r *trend.Result, n int) *chart.Time {
 	if tb == nil || len(tb.Starts) == 0 || len(tb.Series) == 0 {
 		return nil
 	}
+	bs := bucketsOf(r)
+	if bs.empty() {
+		return nil
+	}
 	c := &chart.Time{
 		ID:     "trend-overview",
 		Title:  fmt.Sprintf("Incidents per %s of the %d most frequent %ss", tb.Period, min(n, len(tb.Series)), r.By),
-		Desc:   fmt.Sprintf("Counts per %s from %s to %s; the shaded spans are the baseline and the recent window the test compares.", tb.Period, day(r.Baseline.From), day(r.Window.To)),
+		Desc:   fmt.Sprintf("Counts per %s from %s to %s (a %s cut by either end scaled to a whole one, or left out when less than half is in); the shaded spans are the baseline and the recent window the test compares.", tb.Period, day(r.Baseline.From), day(r.Window.To), tb.Period),
 		XLabel: string(tb.Period), YLabel: "incidents per " + string(tb.Period),
-		Starts: tb.Starts, End: bucketEnd(tb), Spans: spans(r),
+		Starts: bs.starts(tb), End: bs.end(tb), Spans: spans(r), Notes: bs.notes[bs.lo:bs.hi],
 	}
 	for _, s := range tb.Series[:min(n, len(tb.Series))] {
-		c.Series = append(c.Series, chart.Series{Name: label(s.Key, s.Name), Values: floats(s.Counts)})
+		c.Series = append(c.Series, chart.Series{Name: label(s.Key, s.Name), Values: bs.scaled(s.Counts)})
 	}
 	return c
+}
+
+// buckets are the buckets of a result's series a chart draws: those at
+// least half inside the analysed span [baseline start, window end), the
+// partial ones scaled to whole ones.
+type buckets struct {
+	lo, hi  int // the range drawn
+	factors []float64
+	notes   []string
+}
+
+func bucketsOf(r *trend.Result) buckets {
+	tb := r.Series
+	b := buckets{}
+	b.factors, b.notes = chart.Scale(tb.Starts, bucketEnd(tb), r.Baseline.From, r.Window.To, string(tb.Period))
+	b.lo, b.hi = chart.Whole(b.factors)
+	return b
+}
+
+func (b buckets) empty() bool { return b.lo >= b.hi }
+
+// starts and end bound the buckets drawn.
+func (b buckets) starts(tb *trend.Table) []time.Time { return tb.Starts[b.lo:b.hi] }
+
+func (b buckets) end(tb *trend.Table) time.Time {
+	if b.hi < len(tb.Starts) {
+		return tb.Starts[b.hi]
+	}
+	return bucketEnd(tb)
+}
+
+// scaled returns the counts drawn, times their factors.
+func (b buckets) scaled(counts []int) []float64 {
+	out := make([]float64, 0, b.hi-b.lo)
+	for i := b.lo; i < b.hi; i++ {
+		out = append(out, float64(counts[i])*b.factors[i])
+	}
+	return out
 }
 
 // TrendChange is the chart of one changed key: its series over the
@@ -171,18 +213,22 @@ func TrendChange(r *trend.Result, c trend.Change, part string) *chart.Time {
 	}
 	name := label(c.ID, c.Name)
 	unit := "/" + string(tb.Period)
+	bs := bucketsOf(r)
+	if bs.empty() {
+		return nil
+	}
 	ch := &chart.Time{
 		ID:     "trend-" + part + "-" + c.ID,
 		Title:  name,
 		Desc:   fmt.Sprintf("%s: %d incidents in the window, %d in the baseline (%s to %s per week, ratio %.2f).", name, c.Recent, c.Baseline, chart.Number(c.BaselineRate), chart.Number(c.RecentRate), c.RateRatio),
 		XLabel: string(tb.Period), YLabel: "incidents",
-		Starts: tb.Starts, End: bucketEnd(tb), Spans: spans(r), Area: true, Width: 480, Height: 180,
-		Series: []chart.Series{{Name: name, Values: floats(se.Counts), Colour: col}},
+		Starts: bs.starts(tb), End: bs.end(tb), Spans: spans(r), Notes: bs.notes[bs.lo:bs.hi], Area: true, Width: 480, Height: 180,
+		Series: []chart.Series{{Name: name, Values: bs.scaled(se.Counts), Colour: col}},
 	}
 	if part != "new" {
 		b := perBucket(tb.Period, c.BaselineRate)
 		ch.Levels = append(ch.Levels, chart.Level{From: r.Baseline.From, To: r.Baseline.To, Value: b,
-			Label: "baseline " + chart.Number(b) + unit, Colour: "#5f6368"})
+			Label: chart.Number(b) + unit, Colour: "#5f6368"})
 	}
 	for _, cp := range se.ChangePoints {
 		ch.Marks = append(ch.Marks, chart.Mark{At: cp.At,
@@ -190,16 +236,8 @@ func TrendChange(r *trend.Result, c trend.Change, part string) *chart.Time {
 	}
 	rc := perBucket(tb.Period, c.RecentRate)
 	ch.Levels = append(ch.Levels, chart.Level{From: r.Window.From, To: r.Window.To, Value: rc,
-		Label: "window " + chart.Number(rc) + unit, Colour: col})
+		Label: chart.Number(rc) + unit, Colour: col})
 	return ch
-}
-
-func floats(ns []int) []float64 {
-	out := make([]float64, len(ns))
-	for i, n := range ns {
-		out[i] = float64(n)
-	}
-	return out
 }
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }

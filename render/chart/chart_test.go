@@ -247,3 +247,27 @@ func TestNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestScale(t *testing.T) {
+	starts, end := weeks(3)            // Mondays 2026-01-05, -12, -19; end -26
+	from := starts[0].AddDate(0, 0, 2) // a Wednesday: 5 of 7 days
+	to := starts[2].AddDate(0, 0, 1)   // a Tuesday: 1 of 7 days
+	f, notes := chart.Scale(starts, end, from, to, "week")
+	if want := []float64{7.0 / 5, 1, 7}; fmt.Sprint(f) != fmt.Sprint(want) {
+		t.Errorf("factors %v, want %v", f, want)
+	}
+	if notes[1] != "" || notes[2] != "partial week: 1 of 7 days, scaled ×7" {
+		t.Errorf("notes %q", notes)
+	}
+	if lo, hi := chart.Whole(f); lo != 0 || hi != 2 {
+		t.Errorf("Whole(%v) = [%d, %d), want [0, 2): the last week is 1 of 7 days", f, lo, hi)
+	}
+	if lo, hi := chart.Whole([]float64{7, 7}); lo != hi {
+		t.Errorf("Whole of two slivers = [%d, %d), want empty", lo, hi)
+	}
+	c := timeChart()
+	c.Notes = notes
+	if err := c.Render(io.Discard); err == nil || !strings.Contains(err.Error(), "3 notes, want one per bucket (16)") {
+		t.Errorf("notes of the wrong length: %v", err)
+	}
+}

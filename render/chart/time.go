@@ -25,6 +25,9 @@ type Time struct {
 	Spans  []Span
 	Levels []Level
 	Marks  []Mark
+	// Notes, when set, hold a text per bucket added to its tooltip, such
+	// as that the bucket is partial ("" for none).
+	Notes  []string
 	Area   bool    // fill under each line
 	Width  float64 // px; 720 when zero
 	Height float64 // px of the plot and axes without the legend; 220 when zero
@@ -80,6 +83,9 @@ func (c *Time) validate() error {
 	}
 	if !c.End.After(c.Starts[len(c.Starts)-1]) {
 		return fmt.Errorf("chart %q: end %s is not after the last bucket start", c.Title, c.End.Format(time.RFC3339))
+	}
+	if c.Notes != nil && len(c.Notes) != len(c.Starts) {
+		return fmt.Errorf("chart %q: %d notes, want one per bucket (%d)", c.Title, len(c.Notes), len(c.Starts))
 	}
 	for i, s := range c.Series {
 		if len(s.Values) != len(c.Starts) {
@@ -288,6 +294,9 @@ func (c *Time) drawHover(s *svgWriter, l *timeLayout) {
 			}
 			fmt.Fprintf(&tip, "\n%s: %s", name, Number(se.Values[i]))
 		}
+		if c.Notes != nil && c.Notes[i] != "" {
+			tip.WriteString("\n" + c.Notes[i])
+		}
 		x1, x2 := l.x(st), l.x(end)
 		s.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="#000000" fill-opacity="0"><title>%s</title></rect>`+"\n",
 			num(x1), num(l.top), num(x2-x1), num(l.h-l.top-l.bottom), esc(tip.String()))
@@ -326,4 +335,49 @@ func (c *Time) drawLegend(s *svgWriter, l *timeLayout) {
 		s.printf(`<text x="%s" y="%s"><title>%s</title>%s</text>`+"\n", num(x+22), num(y+10), esc(se.Name), esc(name))
 		x += w
 	}
+}
+
+// Scale returns, for the buckets that start at starts (the last ending at
+// end), the factor that turns a count over the part of a bucket inside
+// [from, to) into one over the whole bucket, and a note for each partial
+// bucket ("" for whole ones): a week cut to two days by the edge of a
+// window would otherwise look like a fall. unit names a bucket ("week").
+// Buckets less than half inside are better left out (Whole).
+func Scale(starts []time.Time, end, from, to time.Time, unit string) ([]float64, []string) {
+	factors, notes := make([]float64, len(starts)), make([]string, len(starts))
+	for i, s := range starts {
+		e := end
+		if i+1 < len(starts) {
+			e = starts[i+1]
+		}
+		factors[i] = 1
+		lo, hi := s, e
+		if from.After(lo) {
+			lo = from
+		}
+		if to.Before(hi) {
+			hi = to
+		}
+		whole, in := e.Sub(s), hi.Sub(lo)
+		if in > 0 && in < whole {
+			factors[i] = float64(whole) / float64(in)
+			notes[i] = fmt.Sprintf("partial %s: %s of %s days, scaled ×%s", unit,
+				Number(in.Hours()/24), Number(whole.Hours()/24), Number(factors[i]))
+		}
+	}
+	return factors, notes
+}
+
+// Whole returns the range [lo, hi) of buckets to draw given their Scale
+// factors: all but the leading and trailing ones less than half inside
+// (factor over 2), whose scaled counts would be mostly noise.
+func Whole(factors []float64) (lo, hi int) {
+	lo, hi = 0, len(factors)
+	for lo < hi && factors[lo] > 2 {
+		lo++
+	}
+	for hi > lo && factors[hi-1] > 2 {
+		hi--
+	}
+	return lo, hi
 }

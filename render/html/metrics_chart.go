@@ -71,16 +71,25 @@ func weeklyChart(r *review.Review) (template.HTML, error) {
 	c := &svgchart.Time{
 		ID:    "weekly-chart",
 		Title: "This review's techniques in the team's incidents, per week",
-		Desc: fmt.Sprintf("Incidents per week over the %d days before the review (%s to %s) that carried each of the review's techniques, the most frequent %d.",
+		Desc: fmt.Sprintf("Incidents per week over the %d days before the review (%s to %s) that carried each of the review's techniques, the most frequent %d; a week cut by either end is scaled to a whole one, or left out when less than half is in.",
 			review.BaselineDays, review.Stamp(b.Since), review.Stamp(b.Until), min(len(picked), maxWeeklySeries)),
 		XLabel: "week", YLabel: "incidents per week",
-		Starts: b.Weeks, End: b.Weeks[len(b.Weeks)-1].AddDate(0, 0, 7),
 		Spans: []svgchart.Span{{From: b.Since, To: b.Until, Label: "baseline", Tone: svgchart.Plain}},
 	}
+	end := b.Weeks[len(b.Weeks)-1].AddDate(0, 0, 7)
+	factors, notes := svgchart.Scale(b.Weeks, end, b.Since, b.Until, "week")
+	lo, hi := svgchart.Whole(factors)
+	if lo >= hi {
+		return "", nil
+	}
+	c.Starts, c.Notes, c.End = b.Weeks[lo:hi], notes[lo:hi], end
+	if hi < len(b.Weeks) {
+		c.End = b.Weeks[hi]
+	}
 	for _, wc := range picked[:min(len(picked), maxWeeklySeries)] {
-		vs := make([]float64, len(wc.Counts))
-		for i, n := range wc.Counts {
-			vs[i] = float64(n)
+		var vs []float64
+		for i := lo; i < hi; i++ {
+			vs = append(vs, float64(wc.Counts[i])*factors[i])
 		}
 		c.Series = append(c.Series, svgchart.Series{Name: strings.TrimSpace(string(wc.ID) + " " + wc.Name), Values: vs})
 	}
