@@ -75,8 +75,10 @@ func (s *Store) Run(ctx context.Context, id string) (*debrief.PlaybookRun, error
 	var r debrief.PlaybookRun
 	err := s.readTx(ctx, func(tx pgx.Tx) error {
 		var err error
+		var src []byte
 		r, err = scanRun(tx.QueryRow(ctx, `SELECT `+runColumns+`, source FROM playbook_runs WHERE tenant = $1 AND id = $2`,
-			s.tenant, id), &r.Source)
+			s.tenant, id), &src)
+		r.Source = src
 		if errors.Is(err, pgx.ErrNoRows) {
 			return debrief.Errorf(debrief.ENOTFOUND, "playbook run %s not found", id)
 		}
