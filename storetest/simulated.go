@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -8,39 +9,50 @@ import (
 	"github.com/debrief-dev/debrief/simulate"
 )
 
-// simulated writes a simulated history into s: every incident as its
-// export shows it at the end of each day it changed on (so the store keeps
-// its versions and history), with its alerts nested. It returns the
-// history's first day.
+// simulated writes a simulated history of days days into s (see
+// WriteSimulated) and returns its first day.
 func simulated(t *testing.T, s debrief.Store, seed uint64, days int) time.Time {
 	t.Helper()
-	gn, err := simulate.NewGenerator(simulate.Options{Seed: seed, Days: days, IncidentsPerDay: 12})
+	opts := simulate.Options{Seed: seed, Days: days, IncidentsPerDay: 12}
+	if _, err := WriteSimulated(t.Context(), s, opts); err != nil {
+		t.Fatalf("simulated history: %v", err)
+	}
+	sc := simulate.DefaultScenario()
+	return sc.Start.Time
+}
+
+// WriteSimulated writes the history a simulate.Generator with opts makes
+// into st: every incident as its export shows it at the end of each day it
+// changed on (so the store keeps its versions and history), with its
+// alerts nested, a few hundred records per Write. It returns how many
+// incidents it wrote.
+func WriteSimulated(ctx context.Context, st debrief.Store, opts simulate.Options) (int, error) {
+	gn, err := simulate.NewGenerator(opts)
 	if err != nil {
-		t.Fatalf("simulate: %v", err)
+		return 0, err
 	}
-	var first time.Time
+	seen := map[string]bool{}
 	var batch []debrief.Record
-	flush := func() {
-		if len(batch) > 0 {
-			write(t, s, batch...)
-			batch = batch[:0]
-		}
-	}
-	for ev, err := range gn.Events(t.Context()) {
+	for ev, err := range gn.Events(ctx) {
 		if err != nil {
-			t.Fatalf("simulate: %v", err)
-		}
-		if first.IsZero() {
-			first = ev.Day
+			return 0, err
 		}
 		if ev.Incident == nil {
 			continue
 		}
-		batch = append(batch, incRec(*ev.Incident))
-		if len(batch) == 200 {
-			flush()
+		seen[ev.Incident.ID] = true
+		batch = append(batch, debrief.Record{Incident: ev.Incident})
+		if len(batch) == 500 {
+			if _, err := st.Write(ctx, batch); err != nil {
+				return 0, err
+			}
+			batch = batch[:0]
 		}
 	}
-	flush()
-	return first
+	if len(batch) > 0 {
+		if _, err := st.Write(ctx, batch); err != nil {
+			return 0, err
+		}
+	}
+	return len(seen), nil
 }
