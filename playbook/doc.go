@@ -20,5 +20,16 @@
 // Every Action plans before it executes. A Runner records each plan in a
 // hash-chained audit log and in a debrief.PlaybookStore; it executes only
 // when the run is live and the configuration enables live runs, and it
-// resumes an interrupted run without repeating a step that succeeded.
+// resumes an interrupted run without repeating a step that succeeded. A
+// run keeps the playbook file it started with, so it resumes without it.
+//
+// A step marked approval: required waits until a person approves it, or
+// until its approval_timeout passes: then it is denied ("approval timed
+// out") by whatever reads or acts on the run first — Runner.Runs,
+// Approve, Resume, or the ExpireApprovals sweep a server runs.
+//
+// Runner.Fire plays an incident event (incident.created, incident.updated,
+// review.completed) and runs the playbooks whose triggers match, once per
+// event and version of the incident. Lint checks with Options.Hosts that
+// every webhook goes to a host of the configuration's allow-list.
 package playbook
