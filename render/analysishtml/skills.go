@@ -21,6 +21,7 @@ const MaxGroupBars = 15
 type Metric struct {
 	Name   string // skill.MetricTTA …
 	Title  string // "Median time to acknowledge"
+	Short  string // "Acknowledge", for table heads
 	Unit   string // axis label
 	IsTime bool   // hours, else a share
 	// Of reads the value and the number of incidents it is over.
@@ -33,17 +34,17 @@ func Metrics() []Metric {
 		return func(m *skill.Metrics) (float64, int) { x := r(m); return x.Value, x.Of }
 	}
 	return []Metric{
-		{skill.MetricTTA, "Median time to acknowledge", "hours (median)", true,
+		{skill.MetricTTA, "Median time to acknowledge", "Acknowledge", "hours (median)", true,
 			func(m *skill.Metrics) (float64, int) { return m.Acknowledge.Median, m.Acknowledge.N }},
-		{skill.MetricTTR, "Median time to resolve", "hours (median)", true,
+		{skill.MetricTTR, "Median time to resolve", "Resolve", "hours (median)", true,
 			func(m *skill.Metrics) (float64, int) { return m.Resolve.Median, m.Resolve.N }},
-		{skill.MetricMisclassified, "True positives first closed benign or false positive", "share of true positives",
+		{skill.MetricMisclassified, "True positives first closed benign or false positive", "Misclassified", "share of true positives",
 			false, rate(func(m *skill.Metrics) skill.Rate { return m.Misclassified })},
-		{skill.MetricUndetermined, "Closed without a verdict", "share of closed incidents",
+		{skill.MetricUndetermined, "Closed without a verdict", "Undetermined", "share of closed incidents",
 			false, rate(func(m *skill.Metrics) skill.Rate { return m.Undetermined })},
-		{skill.MetricReopened, "Reopened", "share of closed incidents",
+		{skill.MetricReopened, "Reopened", "Reopened", "share of closed incidents",
 			false, rate(func(m *skill.Metrics) skill.Rate { return m.Reopened })},
-		{skill.MetricHandedOver, "Escalated (handed to another analyst)", "share of incidents",
+		{skill.MetricHandedOver, "Escalated (handed to another analyst)", "Escalated", "share of incidents",
 			false, rate(func(m *skill.Metrics) skill.Rate { return m.Escalated })},
 	}
 }
