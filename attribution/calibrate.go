@@ -49,14 +49,15 @@ type simQuery struct {
 
 // Calibrate fits the calibration on simulated partial observations of
 // the groups' own technique sets, never on campaigns. For each group with
-// at least 6 techniques of its own, its techniques and software are split
-// at random in two halves and the group's profile keeps one half
-// (campaigns left out), so that about half of what is observed is new
-// for it; 30%, 50% or all of its techniques (at least 3), with or without
-// its software, are observed; a fifth of the observed sub-techniques are
-// reported as their parent; and a third as many techniques again are
-// noise, drawn from the techniques of other groups. The parameters
-// minimise the mean negative log-likelihood of the true group.
+// at least 6 techniques of its own, 30%, 50% or all of its techniques (at
+// least 3), with or without as large a share of its software, are
+// observed; half of what is observed is new for the group, so its
+// profile keeps everything else it has (campaigns left out) but not that
+// half, as a campaign shows some techniques and tools its group was not
+// known for; a fifth of the observed sub-techniques are reported as their
+// parent; and a third as many techniques again are noise, drawn from the
+// techniques of other groups. The parameters minimise the mean negative
+// log-likelihood of the true group.
 func (m *Model) Calibrate(seed uint64) Calibration {
 	sims := m.simulate(seed, calibrationDraws)
 	if len(sims) == 0 { // no group with 6 techniques of its own: a plain softmax
@@ -219,22 +220,31 @@ func (m *Model) simulate(seed uint64, draws int) []simQuery {
 		if !ok || len(g.Techniques) < 6 {
 			continue
 		}
+		techs := stringsOf(g.Techniques)
 		for d := range draws {
-			techs := shuffled(rng, stringsOf(g.Techniques))
-			sw := shuffled(rng, g.Software)
-			kept, keptSW := techs[:len(techs)/2], sw[:len(sw)/2]
 			f := fracs[d%len(fracs)]
 			seen := shuffled(rng, techs)[:take(f, len(techs), 3)]
 			ev := Evidence{Techniques: toTechniqueIDs(m.harden(rng, gi, seen))}
 			if d%2 == 1 {
-				ev.Software = shuffled(rng, sw)[:take(f, len(sw), 0)]
+				ev.Software = shuffled(rng, g.Software)[:take(f, len(g.Software), 0)]
 			}
+			// Half of what is observed is new for the group: its profile
+			// keeps everything else.
+			newT, newSW := seen[:len(seen)/2], ev.Software[:len(ev.Software)/2]
 			prof := map[int32]float64{}
-			for _, t := range kept {
-				m.put(prof, t, 1)
+			for _, t := range techs {
+				if !slices.Contains(newT, t) {
+					m.put(prof, t, 1)
+				}
 			}
-			m.addSoftware(prof, keptSW, m.opts.SoftwareWeight)
-			m.put(prof, g.ID, 1)
+			var sw []string
+			for _, s := range g.Software {
+				if !slices.Contains(newSW, s) {
+					sw = append(sw, s)
+				}
+			}
+			m.addSoftware(prof, sw, m.opts.SoftwareWeight)
+			m.put(prof, groupKey(g), 1)
 			out = append(out, simQuery{group: int32(gi), q: m.compile(ev), prof: prof})
 		}
 	}

@@ -7,10 +7,10 @@ package attribution
 // the embedded catalog.
 func precomputedCalibration(fp string) (Calibration, bool) {
 	switch fp {
-	case "09a1993f7a24586bd27b068702129381": // default options, embedded catalog
-		return Calibration{Temperature: 0.9302649996855913, Exponent: 0.32061980186380123, Slope: [2]float64{0.8668067925101971, 0.8775425241586913}, Offset: [2]float64{-1.2913941538056637, 0.5223438297121309}, Queries: 1144, NLL: 3.467899385553449}, true
-	case "b2507ac2f2d712397c6ecd99d345cd16": // evaluation options, embedded catalog
-		return Calibration{Temperature: 0.8071372390632396, Exponent: 0.29402853328887896, Slope: [2]float64{0.8490639628060479, 0.8054886997300971}, Offset: [2]float64{-1.1798115180573248, 0.5203774618187927}, Queries: 1144, NLL: 3.2420292779460245}, true
+	case "fdd634f58aad32247ff88ddcd2cf6654": // default options, embedded catalog
+		return Calibration{Temperature: 0.6875915643929674, Exponent: 0.4576540794224761, Slope: [2]float64{0.6853351518302785, 0.9345134729561704}, Offset: [2]float64{-1.4824482274747275, 0.6201396990701858}, Queries: 1144, NLL: 2.8489829710070906}, true
+	case "c6e9bef39c414584de49e99d2886c00e": // evaluation options, embedded catalog
+		return Calibration{Temperature: 0.6362412514276645, Exponent: 0.4159878146256293, Slope: [2]float64{0.6771953139087014, 0.7190555004537013}, Offset: [2]float64{-1.2091541256347755, 0.5114386295053165}, Queries: 1144, NLL: 2.61067285686849}, true
 	}
 	return Calibration{}, false
 }
