@@ -92,14 +92,14 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 }
 
 // skillAnalysis flags, in a review, the techniques and tactics of the
-// incident that the team handles significantly slower than its others
-// (the skills analysis over the same 90 days as the baseline). Verdict
-// quality needs each incident's history, which the list does not carry, so
-// only times count here; 'debrief skills' has the rest.
+// incident that the team handles significantly slower or worse than its
+// others (the skills analysis over the same 90 days as the baseline, with
+// each incident's history and comments, so that verdict quality, reopens
+// and escalations count too).
 func skillAnalysis(ctx context.Context, st debrief.Store, cat *attack.Catalog, now func() time.Time) review.Analysis {
 	return func(in []*debrief.Incident) (*review.Section, error) {
 		t := now()
-		history, err := st.Incidents(ctx, debrief.IncidentFilter{Since: t.Add(-review.BaselineSpan), Until: t})
+		history, err := incidentsWithHistory(ctx, st, debrief.IncidentFilter{Since: t.Add(-review.BaselineSpan), Until: t})
 		if err != nil {
 			return nil, fmt.Errorf("skills baseline: %w", err)
 		}
