@@ -1,7 +1,9 @@
 package trend_test
 
 import (
+	"cmp"
 	"fmt"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -15,27 +17,39 @@ import (
 const noTrends = "trends: []\ngaps: []\nstrengths: []\n"
 
 // TestPlantedTrends checks that the planted emerging and fading techniques
-// of the default scenario are found, and that what is flagged belongs to
-// a planted trend's source.
+// of the default scenario and of two others (testdata/*.yaml) are found,
+// and that what is flagged belongs to a planted trend's source.
 func TestPlantedTrends(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates 180 days")
 	}
-	var found, want, flagged, right int
-	for seed := uint64(1); seed <= 3; seed++ {
-		ins, gt := history(t, simulate.Options{Seed: seed})
-		res, err := trend.Analyse(ins, trend.Options{By: trend.BySubTechnique, Baseline: 365 * 24 * time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, w, fl, r := score(res, gt)
-		found, want, flagged, right = found+f, want+w, flagged+fl, right+r
-		t.Logf("seed %d: emerging %v fading %v", seed, ids(res.Emerging), ids(res.Fading))
-	}
-	recall, precision := float64(found)/float64(want), float64(right)/float64(max(flagged, 1))
-	t.Logf("recall %.2f (%d/%d), precision %.2f (%d/%d)", recall, found, want, precision, right, flagged)
-	if recall < 0.9 || precision < 0.9 {
-		t.Errorf("recall %.2f, precision %.2f: want both ≥ 0.9", recall, precision)
+	for _, file := range []string{"", "testdata/inverted.yaml", "testdata/noise_shift.yaml"} {
+		t.Run(cmp.Or(file, "default"), func(t *testing.T) {
+			var sc *simulate.Scenario
+			if file != "" {
+				yaml, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sc = scenario(t, string(yaml))
+			}
+			var found, want, flagged, right int
+			for seed := uint64(1); seed <= 3; seed++ {
+				ins, gt := history(t, simulate.Options{Seed: seed, Scenario: sc})
+				res, err := trend.Analyse(ins, trend.Options{By: trend.BySubTechnique, Baseline: 365 * 24 * time.Hour})
+				if err != nil {
+					t.Fatal(err)
+				}
+				f, w, fl, r := score(res, gt)
+				found, want, flagged, right = found+f, want+w, flagged+fl, right+r
+				t.Logf("seed %d: emerging %v fading %v", seed, ids(res.Emerging), ids(res.Fading))
+			}
+			recall, precision := float64(found)/float64(want), float64(right)/float64(max(flagged, 1))
+			t.Logf("recall %.2f (%d/%d), precision %.2f (%d/%d)", recall, found, want, precision, right, flagged)
+			if recall < 0.9 || precision < 0.9 {
+				t.Errorf("recall %.2f, precision %.2f: want both ≥ 0.9", recall, precision)
+			}
+		})
 	}
 }
 
