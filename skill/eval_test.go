@@ -185,3 +185,26 @@ const (
 	minRecall     = 0.9
 	maxNullSeeds  = 1
 )
+
+// TestRecoveryOtherScenario measures precision and recall on another
+// scenario's planted gaps (testdata/other_gaps.yaml).
+func TestRecoveryOtherScenario(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates 180 days per seed")
+	}
+	sc := scenarioFile(t, "testdata/other_gaps.yaml")
+	var total score
+	for seed := uint64(1); seed <= recoverySeeds; seed++ {
+		s, wrong := evaluate(t, sc, seed, skill.Options{})
+		t.Logf("seed %d: %d flagged, %d correct; found %d of %d planted", seed, s.flagged, s.correct, s.found, s.planted)
+		for _, g := range wrong {
+			t.Logf("  not planted: %s %s ratio %.2f n %d q %.2g", g.ID, g.Metric, g.Ratio, g.N, g.Q)
+		}
+		total.flagged, total.correct = total.flagged+s.flagged, total.correct+s.correct
+		total.planted, total.found = total.planted+s.planted, total.found+s.found
+	}
+	t.Logf("precision %.2f, recall %.2f", total.precision(), total.recall())
+	if p, r := total.precision(), total.recall(); p < minPrecision || r < minRecall {
+		t.Errorf("precision %.2f (want ≥ %.2f), recall %.2f (want ≥ %.2f)", p, minPrecision, r, minRecall)
+	}
+}
