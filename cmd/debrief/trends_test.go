@@ -33,6 +33,16 @@ type trendChange struct {
 	Q                float64
 }
 
+// trendSeries is a series of trends --json.
+type trendSeries struct {
+	ID           string
+	Counts       []int
+	ChangePoints []struct {
+		At            string
+		Before, After float64
+	} `json:"change_points"`
+}
+
 func TestTrendsJSON(t *testing.T) {
 	home := simulatedHome(t, "180")
 	stdout, errOut, code := cli(t, home, "", "trends", "--since", "2026-01-01", "--by", "subtechnique", "--json")
@@ -42,10 +52,7 @@ func TestTrendsJSON(t *testing.T) {
 	var res struct {
 		Series struct {
 			Starts []string
-			Series []struct {
-				ID     string
-				Counts []int
-			}
+			Series []trendSeries
 		}
 		Emerging, Fading, New []trendChange
 	}
@@ -58,6 +65,9 @@ func TestTrendsJSON(t *testing.T) {
 	i := slices.IndexFunc(res.Emerging, func(c trendChange) bool { return c.ID == "T1621" })
 	if i < 0 || res.Emerging[i].Name == "" || res.Emerging[i].Recent <= res.Emerging[i].Baseline/5 {
 		t.Errorf("planted T1621 not emerging: %+v", res.Emerging)
+	}
+	if j := slices.IndexFunc(res.Series.Series, func(s trendSeries) bool { return s.ID == "T1621" }); j < 0 || len(res.Series.Series[j].ChangePoints) == 0 || res.Series.Series[j].ChangePoints[0].After <= res.Series.Series[j].ChangePoints[0].Before {
+		t.Errorf("planted T1621 has no rising change point in its series")
 	}
 	if res.New == nil || res.Fading == nil {
 		t.Errorf("new and fading must be lists, even empty")
