@@ -48,6 +48,7 @@ func main() {
 	flag.StringVar(&lo.DB, "db", "", "-serve-load: the store, a SQLite path or postgres:// URL (default: a SQLite file in a temporary folder)")
 	flag.StringVar(&lo.Tenant, "tenant", "load", "-serve-load: the PostgreSQL tenant to fill and serve")
 	flag.IntVar(&lo.Incidents, "incidents", 0, "-serve-load: PostgreSQL: multiply the simulated history in the database to about this many incidents")
+	flag.StringVar(&lo.PGData, "pg-data", "", "-serve-load: PostgreSQL's data folder, to count its CPU time (its postmaster.pid)")
 	flag.BoolVar(&lo.Fill, "fill", true, "-serve-load: fill the store (it must be empty); false loads it as an earlier run left it")
 	flag.Parse()
 	if *load {

@@ -39,6 +39,7 @@ type loadOptions struct {
 	Tenant       string        // PostgreSQL: the tenant to fill and serve
 	Incidents    int           // PostgreSQL: multiply the simulated history to about this many incidents
 	Fill         bool          // false: load the store as it is (filled by an earlier run)
+	PGData       string        // PostgreSQL's data folder, to count its processes' CPU time; "": not counted
 }
 
 // workload is one endpoint under load: req builds the i-th request.
@@ -102,14 +103,18 @@ func serveLoad(o loadOptions) error {
 	if err != nil {
 		return err
 	}
+	pg, err := postmaster(o.PGData)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(os.Stderr, "store %s: %s incidents; %d clients, at most %d requests or %s per workload\n",
 		d.where(), n, o.Clients, o.Requests, o.Duration)
 	var results []loadResult
 	for _, w := range c.workloads(ids, o.IngestAlerts) {
 		fmt.Fprintf(os.Stderr, "load: %s…\n", w.name)
-		before := sampleCPU(srv)
+		before := sampleCPU(srv, pg)
 		r := c.hammer(w, o)
-		r.cpu = sampleCPU(srv).since(before)
+		r.cpu = sampleCPU(srv, pg).since(before)
 		results = append(results, r)
 	}
 	printLoad(results, o)
@@ -415,7 +420,7 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 func printLoad(results []loadResult, o loadOptions) {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "work\tclients\trequests\terrors\ttime\treq/s\tp50\tp99\talerts/s\tserver cpu\tload cpu\tother cpu\tidle\t\n")
+	fmt.Fprintf(tw, "work\tclients\trequests\terrors\ttime\treq/s\tp50\tp99\talerts/s\tserver cpu\tpostgres cpu\tload cpu\tother cpu\tidle\tcpu-ms/req server+pg\tload\treq/s on 2 free cores\t\n")
 	for _, r := range results {
 		slices.Sort(r.latencies)
 		ok := len(r.latencies)
@@ -424,13 +429,24 @@ func printLoad(results []loadResult, o loadOptions) {
 			alerts = fmt.Sprintf("%.0f", float64(r.alerts)/r.elapsed.Seconds())
 		}
 		c := r.cpu
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.name, o.Clients, r.requests, r.errors, r.elapsed.Seconds(),
+		busy := c.total - c.idle - c.server - c.pg - c.load
+		perReq, loadPerReq, free := "-", "-", "-"
+		if ok > 0 {
+			sp := (c.server + c.pg) / float64(ok)
+			perReq, loadPerReq = fmt.Sprintf("%.2f", 1000*sp), fmt.Sprintf("%.2f", 1000*c.load/float64(ok))
+			if sp+c.load/float64(ok) > 0 {
+				free = fmt.Sprintf("%.0f", 2/(sp+c.load/float64(ok)))
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.1f s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.name, o.Clients, r.requests, r.errors, r.elapsed.Seconds(),
 			float64(ok)/r.elapsed.Seconds(), ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 99)), alerts,
-			c.share(c.server), c.share(c.load), c.share(c.total-c.server-c.load), c.share(c.idle))
+			c.share(c.server), c.share(c.pg), c.share(c.load), c.share(busy), c.share(c.idle), perReq, loadPerReq, free)
 	}
 	tw.Flush()
-	fmt.Println("cpu: share of the machine's cores while the work ran; server is debrief serve, load this program,")
-	fmt.Println("other everything else (PostgreSQL, and whatever else runs on the machine).")
+	fmt.Println("cpu: share of the machine's cores while the work ran: debrief serve, PostgreSQL (with -pg-data), this")
+	fmt.Println("load generator, and everything else on the machine. The load generator shares the cores, and so may")
+	fmt.Println("other work: cpu-ms/req is what one request cost the server and PostgreSQL, and the load generator;")
+	fmt.Println("req/s on 2 free cores is 2 s of CPU over the three together, the rate if nothing else ran.")
 	for _, r := range results {
 		if r.firstErr != "" {
 			fmt.Fprintf(os.Stderr, "%s: first error: %s\n", r.name, r.firstErr)
@@ -445,14 +461,80 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Micros
 // generator shares the cores with the server and the database, so its
 // share says how much of the machine the numbers had.
 type cpuUse struct {
-	total, idle, server, load float64
+	total, idle, server, load, pg float64
 }
 
 // clockTick is the unit of /proc's CPU times (USER_HZ, 100 on Linux).
 const clockTick = 0.01
 
+// postmaster returns the PID of the PostgreSQL server of the data folder
+// dir, from its postmaster.pid; 0 when dir is "".
+func postmaster(dir string) (int, error) {
+	if dir == "" {
+		return 0, nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	if err != nil {
+		return 0, fmt.Errorf("-pg-data: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil {
+		return 0, fmt.Errorf("-pg-data: %s/postmaster.pid: want a PID on the first line", dir)
+	}
+	return pid, nil
+}
+
+// procCPU reads a process's CPU seconds from /proc/PID/stat: its own, and
+// with withChildren also that of its children that ended and were waited
+// for; and its parent's PID.
+func procCPU(pid int, withChildren bool) (float64, int) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0
+	}
+	// Fields after the command's closing parenthesis: ppid is the 2nd,
+	// utime, stime, cutime and cstime the 12th to 15th.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 15 {
+		return 0, 0
+	}
+	ppid, _ := strconv.Atoi(f[1])
+	n := 2
+	if withChildren {
+		n = 4
+	}
+	var ticks float64
+	for _, v := range f[11 : 11+n] {
+		x, _ := strconv.ParseFloat(v, 64)
+		ticks += x
+	}
+	return ticks * clockTick, ppid
+}
+
+// pgCPU is the CPU time of PostgreSQL: the postmaster with its ended
+// children, and its living children (backends, writers).
+func pgCPU(pm int) float64 {
+	total, _ := procCPU(pm, true)
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil || pid == pm {
+			continue
+		}
+		if cpu, ppid := procCPU(pid, false); ppid == pm {
+			total += cpu
+		}
+	}
+	return total
+}
+
 // sampleCPU reads the CPU times so far; what /proc does not give stays 0.
-func sampleCPU(serverPID int) cpuUse {
+func sampleCPU(serverPID, pgPID int) cpuUse {
 	var c cpuUse
 	if b, err := os.ReadFile("/proc/stat"); err == nil {
 		line, _, _ := strings.Cut(string(b), "\n")
@@ -466,16 +548,9 @@ func sampleCPU(serverPID int) cpuUse {
 			}
 		}
 	}
-	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", serverPID)); err == nil {
-		// Fields after the command's closing parenthesis: utime and stime
-		// are the 12th and 13th.
-		if i := strings.LastIndexByte(string(b), ')'); i > 0 {
-			if f := strings.Fields(string(b[i+1:])); len(f) > 12 {
-				u, _ := strconv.ParseFloat(f[11], 64)
-				s, _ := strconv.ParseFloat(f[12], 64)
-				c.server = (u + s) * clockTick
-			}
-		}
+	c.server, _ = procCPU(serverPID, false)
+	if pgPID > 0 {
+		c.pg = pgCPU(pgPID)
 	}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
@@ -485,7 +560,7 @@ func sampleCPU(serverPID int) cpuUse {
 }
 
 func (c cpuUse) since(before cpuUse) cpuUse {
-	return cpuUse{c.total - before.total, c.idle - before.idle, c.server - before.server, c.load - before.load}
+	return cpuUse{c.total - before.total, c.idle - before.idle, c.server - before.server, c.load - before.load, c.pg - before.pg}
 }
 
 // share formats v as a share of the machine's CPU time.
