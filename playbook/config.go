@@ -20,7 +20,19 @@ type Config struct {
 	Graph        GraphConfig `yaml:"graph,omitempty"`
 	SMTP         SMTPConfig  `yaml:"smtp,omitempty"`
 	Exec         ExecConfig  `yaml:"exec,omitempty"`
+	// Fire is what "debrief serve --playbooks DIR" does with DIR's
+	// playbooks as incidents are created and updated: "off" (the default:
+	// nothing), "dry" (records their plans) or "live" (acts; needs live:
+	// true as well).
+	Fire string `yaml:"fire,omitempty"`
 }
+
+// Fire modes.
+const (
+	FireOff  = "off"
+	FireDry  = "dry"
+	FireLive = "live"
+)
 
 // GraphConfig is how graph steps reach Microsoft Graph and the Defender
 // for Endpoint API with OAuth2 client credentials. Endpoints default to
@@ -61,6 +73,12 @@ func LoadConfig(path string) (Config, error) {
 	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
 		p := yamlProblem(path, err)
 		return c, p
+	}
+	switch {
+	case c.Fire != "" && c.Fire != FireOff && c.Fire != FireDry && c.Fire != FireLive:
+		return c, Problem{File: path, Path: "$.fire", Reason: fmt.Sprintf("want off, dry or live, got %q", c.Fire)}
+	case c.Fire == FireLive && !c.Live:
+		return c, Problem{File: path, Path: "$.fire", Reason: "fire: live needs live: true"}
 	}
 	return c, nil
 }

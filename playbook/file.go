@@ -8,11 +8,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/debrief-dev/debrief"
 )
 
 // APIVersion is the playbook file format this package reads.
@@ -261,4 +265,41 @@ func lineOf(f *ast.File, path string) (line int) {
 		return 0
 	}
 	return n.GetToken().Position.Line
+}
+
+// ConfigFileName is the playbook configuration's file name; LoadDir skips
+// it.
+const ConfigFileName = "playbooks.yaml"
+
+// LoadDir reads and checks the playbooks of a folder: its *.yaml and *.yml
+// files, except a playbooks.yaml configuration. A file with problems does
+// not stop the rest: the good playbooks come back with the errors joined.
+func LoadDir(dir string, opts Options) ([]*Playbook, error) {
+	var files []string
+	for _, ext := range []string{"*.yaml", "*.yml"} {
+		m, err := filepath.Glob(filepath.Join(dir, ext))
+		if err != nil {
+			return nil, fmt.Errorf("playbook folder %s: %w", dir, err)
+		}
+		for _, f := range m {
+			if filepath.Base(f) != ConfigFileName {
+				files = append(files, f)
+			}
+		}
+	}
+	sort.Strings(files)
+	var pbs []*Playbook
+	var errs []error
+	for _, f := range files {
+		pb, err := LoadFile(f, opts)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		pbs = append(pbs, pb)
+	}
+	if len(files) == 0 {
+		errs = append(errs, debrief.Errorf(debrief.EINVALID, "no playbook files (*.yaml, *.yml) in %s", dir))
+	}
+	return pbs, errors.Join(errs...)
 }

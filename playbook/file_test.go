@@ -173,3 +173,53 @@ func TestTemplatedHostsImpossible(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       string // in the error; "" for none
+	}{
+		{"default", "webhook_hosts: [hooks.slack.com]\n", ""},
+		{"fire dry", "fire: dry\n", ""},
+		{"fire live", "live: true\nfire: live\n", ""},
+		{"fire live without live", "fire: live\n", "fire: live needs live: true"},
+		{"fire unknown", "fire: always\n", `fire: want off, dry or live, got "always"`},
+		{"unknown key", "webhook_host: [x]\n", "unknown field"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "playbooks.yaml")
+			if err := os.WriteFile(p, []byte(tc.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := playbook.LoadConfig(p)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("unexpected error %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), p)):
+				t.Errorf("error %v, want %q naming the file", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestLoadDir: a folder gives its good playbooks, not its config, and the
+// problems of the bad ones.
+func TestLoadDir(t *testing.T) {
+	dir := t.TempDir()
+	good, _ := os.ReadFile("testdata/contain.good.yaml")
+	bad, _ := os.ReadFile("testdata/bad_kind.bad.yaml")
+	for name, data := range map[string][]byte{"a.yaml": good, "b.yml": good, "c.yaml": bad, "playbooks.yaml": []byte("live: true\n"),
+		"notes.txt": []byte("x")} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pbs, err := playbook.LoadDir(dir, playbook.Options{})
+	if len(pbs) != 2 || err == nil || !strings.Contains(err.Error(), "c.yaml:10") {
+		t.Errorf("%d playbooks, %v; want 2 and c.yaml's problem", len(pbs), err)
+	}
+	if _, err := playbook.LoadDir(t.TempDir(), playbook.Options{}); err == nil || !strings.Contains(err.Error(), "no playbook files") {
+		t.Errorf("empty folder: %v", err)
+	}
+}

@@ -17,9 +17,10 @@ import (
 // continues at once from the playbook it keeps (or, for a run stored
 // without one, from its file in Dir). Steps waiting for approval past
 // their deadline are denied when runs are listed, and by a sweep every
-// Sweep while the server runs.
+// Sweep while the server runs; when Config.Fire says so, the sweep also
+// fires Dir's playbooks on the incidents created and updated since.
 type Playbooks struct {
-	Dir    string          // playbook files (*.yaml, *.yml) for runs stored without their playbook; "": none
+	Dir    string          // playbook files (*.yaml, *.yml): fired on incident events, and for runs stored without their playbook
 	Config playbook.Config // the runner's config (live mode, endpoints, secrets)
 	Audit  *playbook.Audit // nil: approvals are not audited
 	Sweep  time.Duration   // how often overdue approvals are denied; 0: every minute
@@ -181,9 +182,11 @@ func (s *Server) playbookOf(run *debrief.PlaybookRun) (*playbook.Playbook, strin
 	return nil, "recorded; no file in the playbook folder has this run's playbook (digest " + run.Digest + ")" + resume
 }
 
-// sweepApprovals denies overdue approvals every Playbooks.Sweep until ctx
-// ends; Serve runs it. A failed sweep is logged and tried again next time.
-func (s *Server) sweepApprovals(ctx context.Context) {
+// sweepPlaybooks, every Playbooks.Sweep until ctx ends, denies overdue
+// approvals and, when the config says fire: dry or live, fires the
+// playbooks of Dir on the incidents created or updated since the sweep
+// before. Serve runs it. A failed sweep is logged and tried again.
+func (s *Server) sweepPlaybooks(ctx context.Context) {
 	if s.cfg.Playbooks == nil {
 		return
 	}
@@ -192,12 +195,79 @@ func (s *Server) sweepApprovals(ctx context.Context) {
 	}
 	t := time.NewTicker(or(s.cfg.Playbooks.Sweep, time.Minute))
 	defer t.Stop()
+	last := s.cfg.Now()
 	for {
 		s.expireApprovals(ctx)
+		now := s.cfg.Now()
+		s.firePlaybooks(ctx, last)
+		last = now
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// fireWindow is how far back incident.updated looks for incidents created
+// before: one updated since the last sweep but created earlier than this
+// does not fire.
+const fireWindow = 90 * 24 * time.Hour
+
+// firePlaybooks plays incident.created on the incidents created since
+// "since" and incident.updated on those updated since, on the playbooks of
+// Dir, as the config's fire mode says. Each playbook fires once per event
+// and incident version (playbook.Runner.Fire), so overlapping sweeps are
+// harmless.
+func (s *Server) firePlaybooks(ctx context.Context, since time.Time) {
+	pc := s.cfg.Playbooks
+	if pc.Dir == "" || (pc.Config.Fire != playbook.FireDry && pc.Config.Fire != playbook.FireLive) {
+		return
+	}
+	rn, err := s.runner()
+	if err != nil {
+		return
+	}
+	pbs, err := playbook.LoadDir(pc.Dir, playbook.Options{})
+	if err != nil {
+		s.cfg.Log.Warn("playbook folder", "dir", pc.Dir, "err", err) // the good playbooks still fire
+	}
+	if len(pbs) == 0 {
+		return
+	}
+	recent, err := s.cfg.Store.Incidents(ctx, debrief.IncidentFilter{Since: since.Add(-fireWindow)})
+	if err != nil {
+		s.cfg.Log.Warn("playbook fire: list incidents", "err", err)
+		return
+	}
+	live := pc.Config.Fire == playbook.FireLive
+	for _, in := range recent {
+		var evs []string
+		if !in.Times.Created.Before(since) {
+			evs = append(evs, playbook.EventCreated)
+		}
+		if !in.Times.Updated.Before(since) && in.Times.Updated.After(in.Times.Created) {
+			evs = append(evs, playbook.EventUpdated)
+		}
+		if len(evs) == 0 {
+			continue
+		}
+		full, err := s.cfg.Store.Incident(ctx, in.ID)
+		if err != nil {
+			s.cfg.Log.Warn("playbook fire: read incident", "incident", in.ID, "err", err)
+			continue
+		}
+		for _, ev := range evs {
+			fired, err := rn.Fire(ctx, pbs, full, ev, live)
+			for _, f := range fired {
+				if f.Run != nil {
+					s.cfg.Log.Info("playbook fired", "playbook", f.Playbook, "incident", f.Incident, "event", f.Event,
+						"run", f.Run.ID, "status", f.Run.Status)
+				}
+			}
+			if err != nil {
+				s.cfg.Log.Warn("playbook fire", "incident", in.ID, "event", ev, "err", err)
+			}
 		}
 	}
 }

@@ -215,6 +215,52 @@ func TestPlaybookApprovalSweep(t *testing.T) {
 	}
 }
 
+// TestPlaybookFireOnEvents: with fire: dry in the config, the server's
+// sweep plans the folder's playbooks on the incidents created since the
+// sweep before.
+func TestPlaybookFireOnEvents(t *testing.T) {
+	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) // the server started before the incident was created
+	var srv *server.Server
+	e, _ := withRuns(t, 0, func(c *server.Config) {
+		c.Now = func() time.Time { return start }
+		c.Playbooks.Sweep = 10 * time.Millisecond
+		c.Playbooks.Config.Fire = playbook.FireDry
+		s, err := server.New(*c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv = s
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, l) }()
+	defer func() { cancel(); <-done }()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		runs, err := e.st.Runs(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(runs) > 0 {
+			r, err := e.st.Run(ctx, runs[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(runs) != 1 || r.Playbook != "note-after-approval" || r.Live || r.Status != debrief.RunPlanned ||
+				!strings.HasPrefix(r.ID, "fire-") || len(r.Steps) != 1 {
+				t.Fatalf("fired runs %+v; want one planned run of note-after-approval", runs)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the sweep never fired the playbook on the new incident; log:\n%s", e.log.String())
+		}
+	}
+}
+
 func TestPlaybooksUnconfigured(t *testing.T) {
 	e := newEnv(t, nil)
 	for _, tc := range []struct {

@@ -161,7 +161,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(l) }()
-	go s.sweepApprovals(ctx) // deny playbook approvals past their deadline (playbooks.go)
+	go s.sweepPlaybooks(ctx) // deny overdue playbook approvals, fire playbooks on incident events (playbooks.go)
 	select {
 	case err := <-errc:
 		return err

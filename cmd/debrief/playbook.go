@@ -19,7 +19,7 @@ import (
 
 // Files in the data directory.
 const (
-	playbookConfigFile = "playbooks.yaml"
+	playbookConfigFile = playbook.ConfigFileName
 	playbookAuditFile  = "playbook-audit.jsonl"
 )
 
@@ -36,7 +36,11 @@ the data directory, or --config) says live: true. A run keeps its playbook file,
 resumes without it. A step waiting for approval past its approval_timeout is denied
 (approval timed out) when runs are listed, approved or resumed. Every plan, approval,
 timeout, request and outcome goes to a hash-chained audit log (playbook-audit.jsonl in
-the data directory).`,
+the data directory).
+
+Triggers fire on incident events with 'playbook fire' (after an ingest or pull, or from
+cron), or by themselves under 'debrief serve --playbooks DIR' when the config says
+fire: dry (plans) or fire: live (acts; needs live: true).`,
 		Example: `  debrief playbook lint playbooks/*.yaml
   debrief playbook test contain.yaml --incident defender:924565
   debrief playbook replay contain.yaml --since 90d
@@ -437,38 +441,27 @@ files (but not a playbooks.yaml config).`,
 	return cmd
 }
 
-// loadPlaybooks reads playbook files, and the *.yaml and *.yml files of
-// folders (not a playbooks.yaml config), checking each.
+// loadPlaybooks reads playbook files, and the playbooks of folders (see
+// playbook.LoadDir), checking each.
 func loadPlaybooks(paths []string) ([]*playbook.Playbook, error) {
-	var files []string
+	var pbs []*playbook.Playbook
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("playbook: %w", err)
 		}
-		if !fi.IsDir() {
-			files = append(files, p)
-			continue
+		var more []*playbook.Playbook
+		if fi.IsDir() {
+			more, err = playbook.LoadDir(p, playbook.Options{})
+		} else {
+			var pb *playbook.Playbook
+			pb, err = playbook.LoadFile(p, playbook.Options{})
+			more = []*playbook.Playbook{pb}
 		}
-		for _, ext := range []string{"*.yaml", "*.yml"} {
-			m, _ := filepath.Glob(filepath.Join(p, ext))
-			for _, f := range m {
-				if filepath.Base(f) != playbookConfigFile {
-					files = append(files, f)
-				}
-			}
-		}
-	}
-	if len(files) == 0 {
-		return nil, debrief.Errorf(debrief.EINVALID, "no playbook files in %v", paths)
-	}
-	var pbs []*playbook.Playbook
-	for _, f := range files {
-		pb, err := playbook.LoadFile(f, playbook.Options{})
 		if err != nil {
 			return nil, err
 		}
-		pbs = append(pbs, pb)
+		pbs = append(pbs, more...)
 	}
 	return pbs, nil
 }
