@@ -24,5 +24,8 @@
 //
 // Evaluate runs the leave-campaign-out protocol on ATT&CK's attributed
 // campaigns, for the Model and for baselines (Jaccard, naive Bayes).
-// Cluster groups incidents that share infrastructure, techniques and time.
+// Cluster, or a Clusterer fed one incident at a time as a store streams
+// them, groups incidents that share adversary infrastructure (public IP
+// addresses, domains, senders, file hashes) within a time window; it
+// indexes incidents by indicator and never compares all pairs.
 package attribution

@@ -101,6 +101,12 @@ func TestEvidenceOf(t *testing.T) {
 		!slices.Equal(ev.Names, []string{"Mimikatz"}) {
 		t.Errorf("EvidenceOf = %+v", ev)
 	}
+	// Several incidents are one intrusion: their evidence is the union.
+	in2 := &debrief.Incident{Alerts: []debrief.Alert{{Techniques: []debrief.Technique{{ID: "T1003.001"}}, ThreatNames: []string{"Mimikatz"}}}}
+	if both := EvidenceOf(in, in2); !slices.Equal(both.Techniques, []debrief.TechniqueID{"T1003.001", "T1059.001", "T1105"}) ||
+		!slices.Equal(both.Names, []string{"Mimikatz"}) {
+		t.Errorf("EvidenceOf(two incidents) = %+v", both)
+	}
 	r := model(t).Rank(ev, 1)
 	var ids []string
 	for _, s := range r.Software {
