@@ -669,6 +669,8 @@ is denied instead (approval timed out), and approve fails: start a new run.`,
 	fl.StringVar(&file, "playbook", "", "continue with this playbook file (it must be the run's, unless --force)")
 	fl.BoolVar(&force, "force", false, "continue with --playbook although it differs from the run's playbook")
 	fl.StringVar(&config, "config", "", "playbook config (default playbooks.yaml in the data directory)")
+	fl.String("incident", "", "")
+	_ = fl.MarkDeprecated("incident", "the run knows its incident")
 	return cmd
 }
 
