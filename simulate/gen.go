@@ -109,6 +109,9 @@ type gen struct {
 	// lateTruth leaves an incident's Truth to its consumer (Event.truth):
 	// Run makes it on another goroutine.
 	lateTruth bool
+	// free holds incidents Run's writers have finished with, for the
+	// next snapshots to reuse; nil outside Run.
+	free chan *debrief.Incident
 
 	pending planHeap // planned incidents by creation time
 	live    liveHeap // incidents with changes to come, by next change
@@ -398,6 +401,7 @@ func (g *gen) flushPending(yield func(Event, error) bool) {
 func (g *gen) process(p *plan) {
 	g.seq++
 	p.seq = g.seq
+	p.ids = newIncidentNames(p.seq)
 	g.handle(p)
 	g.clip(p)
 	p.alertSeq = g.alerts + 1

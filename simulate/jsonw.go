@@ -96,6 +96,27 @@ func (e *enc) str(k, v string) {
 	e.b = appendQuoted(e.b, v)
 }
 
+// cat writes the concatenation of parts as one string, without making
+// it: the same bytes as str(k, strings.Join(parts, "")) for parts of
+// valid UTF-8.
+func (e *enc) cat(k string, parts ...string) {
+	e.key(k)
+	if e.nested {
+		e.tmp = append(e.tmp[:0], '"')
+		for _, p := range parts {
+			e.tmp = appendEscaped(e.tmp, p)
+		}
+		e.tmp = append(e.tmp, '"')
+		e.b = appendEscaped(e.b, e.tmp)
+		return
+	}
+	e.b = append(e.b, '"')
+	for _, p := range parts {
+		e.b = appendEscaped(e.b, p)
+	}
+	e.b = append(e.b, '"')
+}
+
 // strOrNull writes null for "".
 func (e *enc) strOrNull(k, v string) {
 	if v == "" {

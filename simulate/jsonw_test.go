@@ -56,3 +56,27 @@ func TestPlain8(t *testing.T) {
 		}
 	}
 }
+
+// TestEncCat checks that cat writes what str writes for the joined
+// parts, plain and inside a text member.
+func TestEncCat(t *testing.T) {
+	parts := []string{"https://security.microsoft.com/alerts/", `da"1\2`, "?tid=", "tenant\n✓"}
+	var joined string
+	for _, p := range parts {
+		joined += p
+	}
+	for _, nested := range []bool{false, true} {
+		var got, want enc
+		for _, e := range []*enc{&got, &want} {
+			e.obj("")
+			if nested {
+				e.text("t")
+			}
+		}
+		got.cat("k", parts...)
+		want.str("k", joined)
+		if !bytes.Equal(got.b, want.b) {
+			t.Errorf("nested %v: cat wrote %s, str %s", nested, got.b, want.b)
+		}
+	}
+}

@@ -91,6 +91,7 @@ type plan struct {
 	// Set when the plan becomes an incident.
 	seq       int64
 	alertSeq  int64           // sequence number of its first alert
+	ids       incidentNames   // its ids and URL, made once for every snapshot
 	built     []debrief.Alert // nil (or fewer) while waiting past tomorrow
 	replay    alertReplay
 	events    []event

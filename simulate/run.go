@@ -87,6 +87,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 		return nil, err
 	}
 	gn.g.lateTruth = true
+	gn.g.free = make(chan *debrief.Incident, 4*batchSize)
 	org := gn.g.sc.Organisation
 	for _, o := range outs {
 		o.w = newWriter(o.name, gn.g.seed, org.TenantID, org.Subscription)
@@ -138,7 +139,9 @@ func pump(ctx context.Context, gn *Generator, outs []*output, tw *truthWriter) e
 	defer cancel()
 	toWriters, toTruth := make(chan []Event, 4), make(chan []Event, 4)
 	errs := make(chan error, 2)
-	go func() { errs <- drain(toWriters, cancel, func(b []Event) error { return consume(b, outs) }) }()
+	go func() {
+		errs <- drain(toWriters, cancel, func(b []Event) error { return consume(b, outs, gn.g.free) })
+	}()
 	go func() { errs <- drain(toTruth, cancel, func(b []Event) error { return truths(b, tw) }) }()
 	err := produce(ctx, gn, toWriters, toTruth)
 	close(toWriters)
@@ -203,7 +206,10 @@ func drain(in <-chan []Event, cancel func(), fn func([]Event) error) error {
 	return err
 }
 
-func consume(b []Event, outs []*output) error {
+// consume writes a batch in every format and then hands its incidents
+// back to the generator: nothing else reads them (the ground truth
+// comes from the plans), so the next snapshots can reuse them.
+func consume(b []Event, outs []*output, free chan<- *debrief.Incident) error {
 	for i := range b {
 		if b[i].Incident == nil {
 			continue
@@ -212,6 +218,15 @@ func consume(b []Event, outs []*output) error {
 			if err := o.write(&b[i]); err != nil {
 				return err
 			}
+		}
+	}
+	for i := range b {
+		if b[i].Incident == nil {
+			continue
+		}
+		select {
+		case free <- b[i].Incident:
+		default:
 		}
 	}
 	return nil
@@ -223,10 +238,11 @@ func truths(b []Event, tw *truthWriter) error {
 		if ti == nil {
 			continue
 		}
-		data, err := marshalTruth(ti)
+		data, err := appendTruth(tw.buf[:0], ti)
 		if err != nil {
 			return err
 		}
+		tw.buf = data
 		if err := tw.incident(data); err != nil {
 			return fmt.Errorf("write ground truth: %w", err)
 		}

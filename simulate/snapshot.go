@@ -46,29 +46,68 @@ func detKey(defender string) string {
 	return ""
 }
 
+// incidentNames are an incident's Defender ids and URL.
+type incidentNames struct{ id, sourceID, url string }
+
+func newIncidentNames(seq int64) incidentNames {
+	id := defenderIncidentID(seq)
+	return incidentNames{debrief.QualifiedID(debrief.SourceDefender, id), id, "https://security.microsoft.com/incidents/" + id}
+}
+
 // snapshot is the incident as its export shows it at asOf: the alerts
 // raised so far, the workflow state, comments and history.
 // built holds the plan's alerts raised by then, or more.
 func (g *gen) snapshot(p *plan, built []debrief.Alert, asOf time.Time) *debrief.Incident {
-	return g.snapshotAt(p, built, asOf, true)
+	return g.snapshotInto(g.recycled(), p, built, asOf, true)
 }
 
 // snapshotAt is snapshot; without alertState the alerts are not copied
 // and keep the state they were raised in.
 func (g *gen) snapshotAt(p *plan, built []debrief.Alert, asOf time.Time, alertState bool) *debrief.Incident {
-	id := defenderIncidentID(p.seq)
-	in := &debrief.Incident{ID: debrief.QualifiedID(debrief.SourceDefender, id), Source: debrief.SourceDefender,
-		SourceID: id, Status: debrief.StatusNew, URL: "https://security.microsoft.com/incidents/" + id}
+	return g.snapshotInto(nil, p, built, asOf, alertState)
+}
+
+// recycled returns an incident a consumer has finished with (Run's
+// writers hand them back), or nil.
+func (g *gen) recycled() *debrief.Incident {
+	select {
+	case in := <-g.free:
+		return in
+	default:
+		return nil
+	}
+}
+
+// snapshotInto makes the snapshot in reuse, an incident nobody uses any
+// more (its alert and id slices are reused), or in a new one when nil.
+func (g *gen) snapshotInto(reuse *debrief.Incident, p *plan, built []debrief.Alert, asOf time.Time, alertState bool) *debrief.Incident {
+	if p.ids.sourceID == "" { // a plan the generator did not process (tests)
+		p.ids = newIncidentNames(p.seq)
+	}
+	var alerts []debrief.Alert
+	var alertIDs []string
+	in := reuse
+	if in == nil {
+		in = &debrief.Incident{}
+	} else {
+		alerts, alertIDs = in.Alerts[:0], in.AlertIDs[:0]
+	}
+	*in = debrief.Incident{ID: p.ids.id, Source: debrief.SourceDefender, SourceID: p.ids.sourceID, Status: debrief.StatusNew, URL: p.ids.url}
 	n := 0
 	for n < len(built) && !built[n].Created.After(asOf) {
 		n++
 	}
 	in.Alerts = built[:n:n]
 	if alertState {
-		in.Alerts = make([]debrief.Alert, n)
-		copy(in.Alerts, built[:n])
+		if alerts == nil {
+			alerts = make([]debrief.Alert, 0, n)
+		}
+		in.Alerts = append(alerts, built[:n]...)
 	}
-	in.AlertIDs = make([]string, n)
+	if cap(alertIDs) < n {
+		alertIDs = make([]string, 0, n)
+	}
+	in.AlertIDs = alertIDs[:n]
 	t := &in.Times
 	t.Created, t.Updated = p.created, p.created
 	for i := range in.Alerts {

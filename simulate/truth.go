@@ -262,6 +262,7 @@ func ReadGroundTruth(path string) (*GroundTruth, error) {
 type truthWriter struct {
 	w     *bufio.Writer
 	first bool
+	buf   []byte // the incident being rendered
 }
 
 func newTruthWriter(w io.Writer, head *GroundTruth) (*truthWriter, error) {
@@ -281,15 +282,6 @@ func newTruthWriter(w io.Writer, head *GroundTruth) (*truthWriter, error) {
 	tw.w.Write(b)
 	_, err = tw.w.WriteString(",\n\"incidents\":[\n")
 	return tw, err
-}
-
-// marshalTruth renders one incident of the ground truth.
-func marshalTruth(ti *TruthIncident) ([]byte, error) {
-	b, err := json.Marshal(ti, truthOptions)
-	if err != nil {
-		return nil, fmt.Errorf("ground truth: %w", err)
-	}
-	return b, nil
 }
 
 // incident appends one rendered incident.
