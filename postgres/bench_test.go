@@ -143,3 +143,49 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkIncidents reads the first page (51 rows, as the API's list of
+// 50 asks) of a store of 5,000 incidents of 5 alerts each: one statement
+// (Incidents) against the former read-only transaction of four queries
+// (BenchmarkIncidentsBaseline), over the same connection pool.
+func BenchmarkIncidents(b *testing.B) { benchIncidents(b, (*postgres.Store).Incidents) }
+
+// BenchmarkIncidentsBaseline is BenchmarkIncidents on the former path.
+func BenchmarkIncidentsBaseline(b *testing.B) {
+	benchIncidents(b, (*postgres.Store).IncidentsMultiQuery)
+}
+
+func benchIncidents(b *testing.B, list func(*postgres.Store, context.Context, debrief.IncidentFilter) ([]debrief.Incident, error)) {
+	ctx := context.Background()
+	s := openStore(b, freshSchema(b), postgres.DefaultTenant)
+	defer s.Close()
+	const n, per = 5000, 5
+	recs := make([]debrief.Record, 0, 1000)
+	for i := range n * per {
+		a := benchAlert(i)
+		a.Raw = nil
+		in := &debrief.Incident{ID: a.IncidentID, Source: debrief.SourceDefender, SourceID: a.IncidentID[len("defender:"):],
+			Title: "Multi-stage incident", Severity: debrief.SeverityHigh, Tags: []string{"bench"},
+			Times: debrief.Times{Created: a.Created}}
+		recs = append(recs, debrief.Record{Alert: &a})
+		if i%per == 0 {
+			recs = append(recs, debrief.Record{Incident: in})
+		}
+		if len(recs) >= 1000 || i == n*per-1 {
+			if _, err := s.Write(ctx, recs); err != nil {
+				b.Fatal(err)
+			}
+			recs = recs[:0]
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ins, err := list(s, ctx, debrief.IncidentFilter{Limit: 51})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(ins) != 51 || len(ins[0].AlertIDs) != per || len(ins[0].Techniques) != 5 || len(ins[0].Tags) != 1 {
+			b.Fatalf("%d incidents, first %+v", len(ins), ins[0])
+		}
+	}
+}

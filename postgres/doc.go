@@ -56,6 +56,16 @@
 // Validation, hashing and JSON encoding run on a second goroutine ahead of
 // the database. BenchmarkWrite measures the rate.
 //
+// # Reads
+//
+// A page of Incidents is one statement on the incidents_created index:
+// the alert ids, techniques and tactics it shows of each incident are
+// columns of the incident's row, which statement triggers on alerts and
+// incident_alerts keep up to date (migration 0009), and correlation finds
+// the alerts that wait for an incident in unlinked_alerts (0008), also
+// kept by triggers, so that neither grows with the store.
+// BenchmarkIncidents measures the list against the former four-query read.
+//
 // # Differences from the SQLite schema
 //
 // Times are bigint unix nanoseconds, as in SQLite (timestamptz would lose
@@ -91,7 +101,7 @@
 // isolated on a worker of its own (isolate_tenant_to_new_shard), and more
 // workers added with the shard rebalancer; nothing in this package changes.
 // schema_migrations stays a local table on the coordinator. The triggers
-// that keep unlinked_alerts (migration 0008) need
+// that keep unlinked_alerts and the incidents' summaries (0008, 0009) need
 // citus.enable_unsafe_triggers; they touch only the tenant's colocated
 // shards. A server for every tenant (serve --all-tenants) finds a token by
 // its hash alone, which asks every shard of tokens: make tokens a reference

@@ -41,14 +41,19 @@ func (s *Store) readTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // incidents without a created time come last. Each carries its tags, alert
 // ids, techniques and tactics, but not its alerts, comments, history or raw
 // record: Incident has those.
+//
+// It is one statement (one round trip, and its own snapshot): a page of
+// the incidents_created index, with the summary of each incident's alerts
+// that triggers keep on its row (migration 0009) and its tags.
 func (s *Store) Incidents(ctx context.Context, f debrief.IncidentFilter) ([]debrief.Incident, error) {
 	q := &query{args: []any{s.tenant}}
 	where, err := q.incidentWhere(f)
 	if err != nil {
 		return nil, err
 	}
-	sqlText := `SELECT ` + incidentSelect + ` FROM incidents i WHERE i.tenant = $1` + where +
-		` ORDER BY i.created DESC NULLS LAST, i.id DESC`
+	sqlText := `SELECT ` + incidentSelect + `, i.alert_ids, i.technique_ids, i.tactics,
+		(SELECT array_agg(t.tag ORDER BY t.ord) FROM incident_tags t WHERE t.tenant = i.tenant AND t.incident_id = i.id)
+		FROM incidents i WHERE i.tenant = $1` + where + ` ORDER BY i.created DESC NULLS LAST, i.id DESC`
 	if f.Limit > 0 {
 		sqlText += ` LIMIT ` + q.arg(f.Limit)
 	}
@@ -56,31 +61,52 @@ func (s *Store) Incidents(ctx context.Context, f debrief.IncidentFilter) ([]debr
 		sqlText += ` OFFSET ` + q.arg(f.Offset)
 	}
 	var out []debrief.Incident
-	err = s.readTx(ctx, func(tx pgx.Tx) error {
-		out = nil
-		rows, err := tx.Query(ctx, sqlText, q.args...)
+	err = s.conn(ctx, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, sqlText, q.args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			in, err := scanIncident(rows)
+			in, err := scanListed(rows)
 			if err != nil {
 				return err
 			}
 			out = append(out, *in)
 		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
-		return summarise(ctx, tx, s.tenant, out)
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}
 	return out, nil
 }
+
+// scanListed scans a row of Incidents: the incident, then its alert ids,
+// techniques, tactics and tags.
+func scanListed(rows pgx.Rows) (*debrief.Incident, error) {
+	var ids, techs, tactics, tags []string
+	in, err := scanIncident(withColumns{rows, []any{&ids, &techs, &tactics, &tags}})
+	if err != nil {
+		return nil, err
+	}
+	in.AlertIDs, in.Tactics, in.Tags = ids, tactics, tags
+	if len(techs) > 0 {
+		in.Techniques = make([]debrief.TechniqueID, len(techs))
+		for i, t := range techs {
+			in.Techniques[i] = debrief.TechniqueID(t)
+		}
+	}
+	return in, nil
+}
+
+// withColumns scans more columns after those its caller asks for.
+type withColumns struct {
+	row   pgx.Row
+	extra []any
+}
+
+func (w withColumns) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
 
 // query gathers the arguments of a statement and numbers their
 // placeholders.

@@ -1,0 +1,45 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/jackc/pgx/v5"
+)
+
+// IncidentsMultiQuery is how Incidents read a page before it became one
+// statement: a read-only transaction, the page, then tags, alert ids and
+// summaries in a query each. BenchmarkIncidentsBaseline measures it.
+func (s *Store) IncidentsMultiQuery(ctx context.Context, f debrief.IncidentFilter) ([]debrief.Incident, error) {
+	q := &query{args: []any{s.tenant}}
+	where, err := q.incidentWhere(f)
+	if err != nil {
+		return nil, err
+	}
+	sqlText := `SELECT ` + incidentSelect + ` FROM incidents i WHERE i.tenant = $1` + where +
+		` ORDER BY i.created DESC NULLS LAST, i.id DESC`
+	if f.Limit > 0 {
+		sqlText += ` LIMIT ` + q.arg(f.Limit)
+	}
+	var out []debrief.Incident
+	err = s.readTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, sqlText, q.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			in, err := scanIncident(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, *in)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return summarise(ctx, tx, s.tenant, out)
+	})
+	return out, err
+}
