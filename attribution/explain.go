@@ -28,18 +28,33 @@ func (m *Model) explain(q query, ci int32, score, conf float64) Candidate {
 			out.MatchedSoftware = append(out.MatchedSoftware, m.ref(f))
 		}
 	}
-	for f, w := range c.prof {
-		k := m.keys[f]
-		if w >= 1 && k[0] == 'T' && !slices.Contains(q.techs, debrief.TechniqueID(k)) {
+	for _, f := range c.sig {
+		if len(out.MissingTechniques) == maxMissing {
+			break
+		}
+		if _, seen := slices.BinarySearch(q.techs, debrief.TechniqueID(m.keys[f])); !seen {
 			out.MissingTechniques = append(out.MissingTechniques, m.techRef(f))
 		}
 	}
 	byRarity(out.SharedTechniques)
-	byRarity(out.MissingTechniques)
-	if len(out.MissingTechniques) > maxMissing {
-		out.MissingTechniques = out.MissingTechniques[:maxMissing]
-	}
 	return out
+}
+
+// signatures lists each candidate's techniques of full weight, rarest
+// first (as byRarity orders them), for the missing techniques.
+func (m *Model) signatures() {
+	for i := range m.cands {
+		c := &m.cands[i]
+		c.sig = c.sig[:0]
+		for f, w := range c.prof {
+			if w >= 1 && m.keys[f][0] == 'T' {
+				c.sig = append(c.sig, f)
+			}
+		}
+		slices.SortFunc(c.sig, func(a, b int32) int {
+			return cmp.Or(cmp.Compare(m.df[a], m.df[b]), cmp.Compare(m.keys[a], m.keys[b]))
+		})
+	}
 }
 
 func byRarity(ts []TechniqueRef) {

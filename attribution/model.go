@@ -66,6 +66,7 @@ type cand struct {
 	name   string
 	groups []string // a campaign's groups
 	prof   map[int32]float64
+	sig    []int32 // techniques of weight 1, rarest first
 }
 
 type posting struct {
@@ -103,6 +104,7 @@ func New(cat *attack.Catalog, opts Options) (*Model, error) {
 		}
 	}
 	m.index()
+	m.signatures()
 	m.indexNames()
 	switch {
 	case opts.Temperature > 0:
