@@ -160,7 +160,8 @@ func TestIngestRejects(t *testing.T) {
 		t.Errorf("a retried payload: %d %s", resp.StatusCode, b)
 	}
 	resp, b = e.do(t, "POST", "/api/v1/ingest?strict=true", debrief.RoleAnalyst, strings.NewReader(good+"\n{\"AlertId\":\n"))
-	if resp.StatusCode != 422 || !strings.Contains(string(b), `"error": "strict`) {
+	var strict server.IngestResult
+	if err := json.Unmarshal(b, &strict); err != nil || resp.StatusCode != 422 || !strings.HasPrefix(strict.Error, "strict") {
 		t.Errorf("strict: %d %s", resp.StatusCode, b)
 	}
 }

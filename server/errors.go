@@ -1,10 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"sync"
 
 	"github.com/debrief-dev/debrief"
 )
@@ -98,11 +101,30 @@ func writeError(w http.ResponseWriter, err error) {
 	writeJSON(w, status(code), errorBody{errorDetail{code, message(err, code)}})
 }
 
-// writeJSON writes v as JSON with status.
+// jsonBuffers are the buffers writeJSON encodes into, reused across
+// requests; one that grew past maxPooledJSON is left to the collector.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledJSON = 1 << 20
+
+// writeJSON writes v as compact JSON with status and its length. A value
+// that does not encode is an internal error, answered as one.
 func writeJSON(w http.ResponseWriter, st int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledJSON {
+			jsonBuffers.Put(buf)
+		}
+	}()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		buf.Reset()
+		st = http.StatusInternalServerError
+		json.NewEncoder(buf).Encode(errorBody{errorDetail{debrief.EINTERNAL, "internal error (see the server log)"}})
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(st)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
+	w.Write(buf.Bytes())
 }
