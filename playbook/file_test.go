@@ -223,3 +223,26 @@ func TestLoadDir(t *testing.T) {
 		t.Errorf("empty folder: %v", err)
 	}
 }
+
+// TestDocsExamples: the playbook and the config in docs/playbooks.md load.
+func TestDocsExamples(t *testing.T) {
+	doc, err := os.ReadFile("../docs/playbooks.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(doc), "```yaml\n")
+	if len(blocks) != 3 {
+		t.Fatalf("want 2 yaml blocks in docs/playbooks.md, found %d", len(blocks)-1)
+	}
+	example := func(i int) []byte { return []byte(blocks[i][:strings.Index(blocks[i], "```")]) }
+	if _, err := playbook.Parse(example(1), "docs/playbooks.md", playbook.Options{}); err != nil {
+		t.Errorf("the documented playbook: %v", err)
+	}
+	cfg := filepath.Join(t.TempDir(), "playbooks.yaml")
+	if err := os.WriteFile(cfg, example(2), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := playbook.LoadConfig(cfg); err != nil {
+		t.Errorf("the documented config: %v", err)
+	}
+}

@@ -179,7 +179,7 @@ func (a *app) playbookTestCmd() *cobra.Command {
 func (a *app) playbookReplayCmd() *cobra.Command {
 	var since string
 	cmd := &cobra.Command{
-		Use:   "replay FILE... [--since 90d]",
+		Use:   "replay FILE|DIR... [--since 90d]",
 		Short: "Show what playbooks would have fired on past incidents, and the time they would have saved",
 		Long: `Replay matches the incidents created since --since against the playbooks, as if each
 had just been created. Time saved is estimated from each incident's time model:
@@ -192,13 +192,9 @@ one that notifies saves created → first triage.`,
 			if err != nil {
 				return usagef("--since: %v", err)
 			}
-			var pbs []*playbook.Playbook
-			for _, f := range files {
-				pb, err := playbook.LoadFile(f, playbook.Options{})
-				if err != nil {
-					return err
-				}
-				pbs = append(pbs, pb)
+			pbs, err := loadPlaybooks(files)
+			if err != nil {
+				return err
 			}
 			st, err := a.store(cmd.Context())
 			if err != nil {
