@@ -24,7 +24,7 @@ type streamOptions struct {
 	user, passwordFile string
 	tls                bool
 	idle               time.Duration
-	maxPoll            int
+	maxPoll, batch     int
 }
 
 func (a *app) streamCmd() *cobra.Command {
@@ -49,8 +49,8 @@ func (a *app) streamKafkaCmd() *cobra.Command {
 		Long: `Stream kafka consumes a topic that the Defender XDR streaming API fills with
 AlertInfo and AlertEvidence rows (Event Hubs envelopes {"records":[…]}, or one row per
 message), as a consumer group, from the group's committed offsets (the start of the
-topic for a new group). Each poll is stored in one transaction and only then are its
-offsets committed.
+topic for a new group). The rows are stored in batches, one transaction each, and a
+batch's offsets are committed only after it is stored (while the next one is).
 
 Azure Event Hubs: --brokers <namespace>.servicebus.windows.net:9093, --topic the event
 hub, --sasl-user '$ConnectionString' and --sasl-password-file holding the namespace's
@@ -72,7 +72,8 @@ needs neither. It runs until interrupted, or until --idle passes without a recor
 	f.StringVar(&o.passwordFile, "sasl-password-file", "", "a file holding the SASL password (or env KAFKA_SASL_PASSWORD)")
 	f.BoolVar(&o.tls, "tls", false, "connect over TLS (default: when --sasl-user is given)")
 	f.DurationVar(&o.idle, "idle", 0, "stop when no record arrives for this long (default: run until interrupted)")
-	f.IntVar(&o.maxPoll, "max-poll", 0, "messages per poll, stored in one transaction (default 5000)")
+	f.IntVar(&o.maxPoll, "max-poll", 0, "messages per poll (default 5000)")
+	f.IntVar(&o.batch, "batch", 0, "rows stored in one transaction, their offsets committed together (default 5000)")
 	return cmd
 }
 
@@ -84,7 +85,7 @@ func (o streamOptions) kafkaOptions(tlsSet bool) (kafka.Options, error) {
 	if len(o.brokers) == 0 || o.topic == "" {
 		return kafka.Options{}, usagef("want --brokers (or KAFKA_BROKERS) and --topic")
 	}
-	ko := kafka.Options{Brokers: o.brokers, Topic: o.topic, Group: o.group, Idle: o.idle, MaxPoll: o.maxPoll}
+	ko := kafka.Options{Brokers: o.brokers, Topic: o.topic, Group: o.group, Idle: o.idle, MaxPoll: o.maxPoll, Batch: o.batch}
 	if o.user != "" {
 		ko.User, ko.Password = o.user, os.Getenv("KAFKA_SASL_PASSWORD")
 		if o.passwordFile != "" {

@@ -5,8 +5,11 @@
 // -AlertEvidence rows) or a single row, read by the ingest/hunting decoder
 // and stored through a connect.Sink.
 //
-// Offsets are committed only after the records of a poll are stored, so a
-// consumer killed at any moment re-reads at most the records it stored but
-// had not committed; the store absorbs those repeats (they count as
-// unchanged), and nothing is lost.
+// Consume overlaps three stages: polling and decoding cut the messages
+// into batches of rows; the store writes each batch in one transaction;
+// a committer commits the offsets after each stored batch while the store
+// writes the next. Offsets are committed only after their batch is
+// stored, so a consumer killed at any moment re-reads at most the records
+// it stored but had not committed; the store absorbs those repeats (they
+// count as unchanged), and nothing is lost.
 package kafka

@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -34,21 +36,28 @@ type Options struct {
 	TLS            *tls.Config // nil: plain TCP (a local broker)
 	Sink           *connect.Sink
 	Decoder        ingest.Decoder // nil: the advanced hunting decoder
-	MaxPoll        int            // messages per poll, stored in one transaction; 0 means 5000
-	// Idle ends Consume when no record arrives for this long; 0 consumes
-	// until ctx ends.
+	MaxPoll        int            // messages per poll; 0 means 5000
+	// Batch is how many rows are stored in one transaction at most, and
+	// their offsets committed together: a poll is cut into batches as it
+	// is decoded, so that the store writes one batch while the next is
+	// decoded. 0 means 5000.
+	Batch int
+	// Idle ends Consume when no record arrives for this long once the
+	// group has assigned this consumer its partitions; 0 consumes until
+	// ctx ends.
 	Idle time.Duration
-	// Stored is called after a poll's records are stored, before their
-	// offsets are committed; optional (tests end the context here to
-	// simulate a crash).
+	// Stored is called after a batch is stored, before its offsets are
+	// committed; optional (tests end the context here to simulate a
+	// crash).
 	Stored func(Stats)
-	// Progress is called after a poll's offsets are committed; optional.
+	// Progress is called after a batch's offsets are committed, from
+	// another goroutine than Stored; optional.
 	Progress func(Stats)
 }
 
 // Stats is what a run of Consume did.
 type Stats struct {
-	Polls    int                 `json:"polls"`
+	Polls    int                 `json:"polls"`    // batches stored, each in one transaction
 	Messages int                 `json:"messages"` // Kafka records read
 	Records  int                 `json:"records"`  // rows in them, good and bad
 	Alerts   int                 `json:"alerts"`
@@ -59,13 +68,22 @@ type Stats struct {
 
 // Consume reads o.Topic as o.Group from the group's committed offsets
 // (the start of the topic for a new group) until ctx ends, o.Idle passes
-// without a record, or an error. It stores each poll's records in one
-// transaction and then commits their offsets; the next poll is fetched
-// and decoded meanwhile. It returns nil when ctx ends or the topic goes
-// idle.
+// without a record, or an error. Three stages overlap: polling and
+// decoding cut the records into batches; the store writes each batch in
+// one transaction; and the offsets after a stored batch are committed
+// while the store writes the next. A batch's offsets are committed only
+// after it is stored. When ctx ends, the offsets of the batches already
+// handed to the committer are still committed (for up to ten seconds);
+// a batch stored but not yet handed over is read again by the next run.
+// Consume returns nil when ctx ends or the topic goes idle.
 func Consume(ctx context.Context, o Options) (Stats, error) {
 	var st Stats
-	cl, err := kgo.NewClient(o.clientOpts()...)
+	assigned := make(chan struct{})
+	var once sync.Once
+	opts := append(o.clientOpts(), kgo.OnPartitionsAssigned(func(context.Context, *kgo.Client, map[string][]int32) {
+		once.Do(func() { close(assigned) })
+	}))
+	cl, err := kgo.NewClient(opts...)
 	if err != nil {
 		return st, fmt.Errorf("kafka client: %w", err)
 	}
@@ -85,76 +103,126 @@ func Consume(ctx context.Context, o Options) (Stats, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	polls := make(chan poll, 1)
-	go o.produce(ctx, cl, polls)
-	for p := range polls {
-		if p.err != nil {
-			return st, p.err
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		res, err := o.Sink.Commit(ctx, p.batch, p.label)
-		if err != nil {
-			if ctx.Err() != nil {
-				break // the store's transaction was rolled back
-			}
-			return st, err
-		}
-		st.add(res, p.messages)
-		if o.Stored != nil {
-			o.Stored(st)
-		}
-		if ctx.Err() != nil {
-			break // stored, not committed: the next run re-reads the poll
-		}
-		if err := commit(ctx, cl, p.last); err != nil {
-			return st, err
-		}
-		if o.Progress != nil {
-			o.Progress(st)
-		}
-	}
-	return st, nil
+	batches := make(chan batch, 2)
+	go o.produce(ctx, cl, assigned, batches)
+	cm := startCommitter(ctx, cl, o.Progress, cancel)
+	err = o.store(ctx, batches, cm, &st)
+	return st, errors.Join(err, cm.close())
 }
 
-// poll is a poll's records, decoded, or the error that ended the stream.
-type poll struct {
+// store writes the batches in turn and hands each one's offsets to the
+// committer.
+func (o Options) store(ctx context.Context, batches <-chan batch, cm *committer, st *Stats) error {
+	for b := range batches {
+		if b.err != nil {
+			return b.err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		res, err := o.Sink.Commit(ctx, b.batch, b.label)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // the store's transaction was rolled back
+			}
+			return err
+		}
+		st.add(res, b.messages)
+		if o.Stored != nil {
+			o.Stored(*st)
+		}
+		if ctx.Err() != nil {
+			return nil // stored, not committed: the next run re-reads the batch
+		}
+		cm.hand(b.last, *st)
+	}
+	return nil
+}
+
+// batch is decoded records and the offsets to commit after storing
+// them, or the error that ended the stream.
+type batch struct {
 	batch    connect.Batch
 	label    string        // the last message's place, for store errors
 	messages int           // Kafka records
 	last     []*kgo.Record // the last record of each partition: what to commit
+	at       map[int32]int // partition → index in last
 	err      error
 }
 
 // produce polls and decodes until ctx ends, the topic goes idle or an
 // error; it closes out.
-func (o Options) produce(ctx context.Context, cl *kgo.Client, out chan<- poll) {
+func (o Options) produce(ctx context.Context, cl *kgo.Client, assigned <-chan struct{}, out chan<- batch) {
 	defer close(out)
 	for {
-		fetches, idle := o.poll(ctx, cl)
+		fetches, idle := o.poll(ctx, cl, assigned)
 		if ctx.Err() != nil {
 			return
 		}
-		p := poll{err: fetchError(fetches)}
-		if p.err == nil && idle {
+		if err := fetchError(fetches); err != nil {
+			select {
+			case out <- batch{err: err}:
+			case <-ctx.Done():
+			}
 			return
 		}
-		if p.err == nil {
-			p = o.decode(ctx, fetches)
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		select {
-		case out <- p:
-		case <-ctx.Done():
-			return
-		}
-		if p.err != nil {
+		if idle || !o.decode(ctx, fetches, out) {
 			return
 		}
 	}
+}
+
+// committer commits offsets in its own goroutine, so that the store
+// need not wait for the broker.
+type committer struct {
+	cl       *kgo.Client
+	progress func(Stats)
+	in       chan handoff
+	done     chan struct{}
+	fail     context.CancelFunc // ends the run when a commit fails
+	err      error
+}
+
+type handoff struct {
+	last []*kgo.Record
+	st   Stats
+}
+
+func startCommitter(ctx context.Context, cl *kgo.Client, progress func(Stats), fail context.CancelFunc) *committer {
+	c := &committer{cl: cl, progress: progress, in: make(chan handoff, 1), done: make(chan struct{}), fail: fail}
+	go c.run(context.WithoutCancel(ctx))
+	return c
+}
+
+// hand queues the offsets of a stored batch; it waits while a commit
+// before the last is still under way.
+func (c *committer) hand(last []*kgo.Record, st Stats) { c.in <- handoff{last, st} }
+
+func (c *committer) run(ctx context.Context) {
+	defer close(c.done)
+	for h := range c.in {
+		if c.err != nil {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := commit(cctx, c.cl, h.last)
+		cancel()
+		if err != nil {
+			c.err = err
+			c.fail()
+			continue
+		}
+		if c.progress != nil {
+			c.progress(h.st)
+		}
+	}
+}
+
+// close commits what was handed over and returns the first commit error.
+func (c *committer) close() error {
+	close(c.in)
+	<-c.done
+	return c.err
 }
 
 // commit commits the offsets after records. A commit refused because the
@@ -190,8 +258,16 @@ func (o Options) clientOpts() []kgo.Opt {
 	return opts
 }
 
-// poll waits for records; idle reports that o.Idle passed without any.
-func (o Options) poll(ctx context.Context, cl *kgo.Client) (kgo.Fetches, bool) {
+// poll waits for records; idle reports that o.Idle passed without any
+// while the partitions were assigned (joining the group takes no idle
+// time).
+func (o Options) poll(ctx context.Context, cl *kgo.Client, assigned <-chan struct{}) (kgo.Fetches, bool) {
+	joined := false
+	select {
+	case <-assigned:
+		joined = true
+	default:
+	}
 	pctx := ctx
 	if o.Idle > 0 {
 		var cancel context.CancelFunc
@@ -203,7 +279,7 @@ func (o Options) poll(ctx context.Context, cl *kgo.Client) (kgo.Fetches, bool) {
 		n = 5000
 	}
 	f := cl.PollRecords(pctx, n)
-	idle := o.Idle > 0 && f.NumRecords() == 0 && pctx.Err() != nil
+	idle := joined && o.Idle > 0 && f.NumRecords() == 0 && pctx.Err() != nil && ctx.Err() == nil
 	return f, idle
 }
 
@@ -218,32 +294,62 @@ func fetchError(f kgo.Fetches) error {
 	return nil
 }
 
-// decode reads every message of a poll into one batch. A message that
-// cannot be read at all is rejected, not retried: it would stop the
+// decode reads the messages of a poll into batches of at most o.Batch
+// rows and sends each as it fills; it is false when ctx ended. A message
+// that cannot be read at all is rejected, not retried: it would stop the
 // stream for good.
-func (o Options) decode(ctx context.Context, f kgo.Fetches) poll {
-	var p poll
-	at := map[int32]int{} // partition → index in p.last
+func (o Options) decode(ctx context.Context, f kgo.Fetches, out chan<- batch) bool {
+	size := o.Batch
+	if size <= 0 {
+		size = 5000
+	}
+	b := batch{at: map[int32]int{}}
+	// The decoders read through a 64 KiB bufio.Reader, which they take
+	// as it is when handed one: one for all the messages of the poll
+	// rather than one allocated for each (a message is read to its end
+	// before the next, and decoders copy what they keep).
+	var msg bytes.Reader
+	br := bufio.NewReaderSize(&msg, 1<<16)
+	send := func() bool {
+		if b.messages == 0 {
+			return true
+		}
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return false
+		}
+		b = batch{at: map[int32]int{}}
+		return true
+	}
 	for it := f.RecordIter(); !it.Done(); {
 		r := it.Next()
-		p.messages++
-		if i, ok := at[r.Partition]; ok {
-			p.last[i] = r
+		b.messages++
+		if i, ok := b.at[r.Partition]; ok {
+			b.last[i] = r
 		} else {
-			at[r.Partition] = len(p.last)
-			p.last = append(p.last, r)
+			b.at[r.Partition] = len(b.last)
+			b.last = append(b.last, r)
 		}
 		if len(r.Value) == 0 {
 			continue // a tombstone
 		}
-		p.label = r.Topic + "[" + strconv.Itoa(int(r.Partition)) + "]@" + strconv.FormatInt(r.Offset, 10)
-		b, err := o.Sink.Decode(ctx, o.Decoder, bytes.NewReader(r.Value), p.label)
+		b.label = r.Topic + "[" + strconv.Itoa(int(r.Partition)) + "]@" + strconv.FormatInt(r.Offset, 10)
+		msg.Reset(r.Value)
+		br.Reset(&msg)
+		d, err := o.Sink.Decode(ctx, o.Decoder, br, b.label)
 		if err != nil {
-			b.Result.Rejected = append(b.Result.Rejected, &debrief.RecordError{File: p.label, Reason: err.Error()})
+			if ctx.Err() != nil {
+				return false
+			}
+			d.Result.Rejected = append(d.Result.Rejected, &debrief.RecordError{File: b.label, Reason: err.Error()})
 		}
-		add(&p.batch, b)
+		add(&b.batch, d)
+		if b.batch.Result.Records >= size && !send() {
+			return false
+		}
 	}
-	return p
+	return send()
 }
 
 func add(into *connect.Batch, b connect.Batch) {
