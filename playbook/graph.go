@@ -151,7 +151,12 @@ func (g graphAction) Execute(ctx context.Context, s Step) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, fmt.Errorf("step %s: %w", s.Key, err)
 	}
-	out, body, err := g.r.send(ctx, s, client)
+	host := ""
+	if u, err := url.Parse(s.live.URL); err == nil {
+		host = u.Hostname()
+	}
+	// A redirect elsewhere would take the bearer token with it.
+	out, body, err := g.r.send(ctx, s, redirects(client, func(h string) bool { return strings.EqualFold(h, host) }))
 	if err != nil {
 		return out, fmt.Errorf("step %s: %w", s.Key, err)
 	}

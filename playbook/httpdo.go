@@ -28,7 +28,27 @@ func transient(err error, code int) bool {
 	if code == http.StatusTooManyRequests || code >= 500 {
 		return true
 	}
-	return code == 0 && err != nil && !errors.Is(err, context.Canceled)
+	return code == 0 && err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, errRedirect)
+}
+
+// errRedirect is a redirect a step does not follow.
+var errRedirect = errors.New("redirect refused")
+
+// redirects returns a copy of client that follows at most 5 redirects, and
+// only to hosts allowed says yes to: a redirect must not carry a request
+// (or, through an OAuth2 transport, a token) past the allow-list.
+func redirects(client *http.Client, allowed func(host string) bool) *http.Client {
+	c := *client
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		switch {
+		case len(via) >= 5:
+			return fmt.Errorf("%w: more than 5", errRedirect)
+		case !allowed(req.URL.Hostname()):
+			return fmt.Errorf("%w: to host %s, which this step may not call", errRedirect, req.URL.Hostname())
+		}
+		return nil
+	}
+	return &c
 }
 
 // send makes the request, retrying transient failures with exponential

@@ -3,8 +3,12 @@ package playbook_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/debrief-dev/debrief"
@@ -139,5 +143,58 @@ func TestExecOffByDefault(t *testing.T) {
 	run, _ := rg.Run(context.Background(), pb, incident(), true)
 	if run.Status != debrief.RunFailed || !strings.Contains(run.Steps[0].Error, "not enabled") {
 		t.Errorf("exec ran without being enabled: %+v", run.Steps[0])
+	}
+}
+
+// TestRedirectsStayInside: a webhook does not follow a redirect to a host
+// outside webhook_hosts, nor a Graph or Defender call one to another host
+// (it would take the bearer token along); a redirect within stays allowed.
+func TestRedirectsStayInside(t *testing.T) {
+	var stolen atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		elsewhere := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1) + "/stolen"
+		switch r.URL.Path {
+		case "/token":
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"access_token":"tok","token_type":"Bearer","expires_in":3600}`)
+		case "/hook", "/api/machines/dev-1/isolate":
+			http.Redirect(w, r, elsewhere, http.StatusTemporaryRedirect)
+		case "/hop":
+			http.Redirect(w, r, "/landed", http.StatusTemporaryRedirect)
+		case "/stolen":
+			stolen.Add(1)
+		default:
+			w.WriteHeader(http.StatusAccepted)
+		}
+	}))
+	defer srv.Close()
+	tests := []struct {
+		name, step string
+		want       debrief.RunStatus
+	}{
+		{"webhook to another host", "  - {id: s, kind: webhook, url: " + srv.URL + "/hook}\n", debrief.RunFailed},
+		{"defender to another host", "  - {id: s, kind: graph, action: isolate_device, for_each: device}\n", debrief.RunFailed},
+		{"within the host", "  - {id: s, kind: webhook, url: " + srv.URL + "/hop}\n", debrief.RunSucceeded},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rg := newRig(t, &fake{srv: srv})
+			run, err := rg.Run(context.Background(), steps(t, tc.step), incident(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := run.Steps[0]
+			if st.Status != tc.want {
+				t.Fatalf("step %s (%s), want %s", st.Status, st.Error, tc.want)
+			}
+			if tc.want == debrief.RunFailed && (!strings.Contains(st.Error, "redirect refused") || st.Attempts != 1) {
+				t.Errorf("error %q after %d attempts; want the redirect refused, not retried", st.Error, st.Attempts)
+			}
+		})
+	}
+	if n := stolen.Load(); n != 0 {
+		t.Errorf("%d requests reached the other host", n)
 	}
 }

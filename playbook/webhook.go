@@ -204,7 +204,7 @@ func (w webhook) Execute(ctx context.Context, s Step) (Outcome, error) {
 	if err != nil || !w.r.Config.hostAllowed(u.Hostname()) {
 		return Outcome{}, debrief.Errorf(debrief.EINVALID, "step %s: host %s is not in webhook_hosts", s.Key, u.Hostname())
 	}
-	out, body, err := w.r.send(ctx, s, w.r.httpClient())
+	out, body, err := w.r.send(ctx, s, redirects(w.r.httpClient(), w.r.Config.hostAllowed))
 	if err != nil {
 		return out, fmt.Errorf("step %s: %w", s.Key, err)
 	}
