@@ -106,9 +106,12 @@ func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string) debrie
 		key, title, sev = p.noise.Product, p.noise.Title, p.noise.severity
 	}
 	pr := productByKey(key)
-	id := defenderAlertID(g.seed, seq, pr.idPrefix, ap.created)
+	// The qualified id and the id in one allocation: "defender:" + id.
+	var buf [80]byte
+	qid := string(appendDefenderAlertID(append(buf[:0], debrief.SourceDefender+":"...), g.seed, seq, pr.idPrefix, ap.created))
+	id := qid[len(debrief.SourceDefender)+1:]
 	a := debrief.Alert{
-		ID: debrief.QualifiedID(debrief.SourceDefender, id), Source: debrief.SourceDefender, SourceID: id, ProviderID: id,
+		ID: qid, Source: debrief.SourceDefender, SourceID: id, ProviderID: id,
 		IncidentID: incID, Product: pr.name, DetectionSource: pr.graphDetection, Severity: sev, Category: category,
 		FirstActivity: ap.activity, LastActivity: ap.activity.Add(time.Duration(g.r.IntN(300)) * time.Second),
 		Created: ap.created, Updated: ap.created,

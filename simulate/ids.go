@@ -19,16 +19,19 @@ func defenderIncidentID(seq int64) string { return strconv.FormatInt(defenderInc
 // unixTicks is 1970-01-01 in .NET ticks (100 ns since 0001-01-01).
 const unixTicks = 621355968000000000
 
-// defenderAlertID makes a Defender alert id: endpoint alerts look like
+// appendDefenderAlertID appends a Defender alert id: endpoint alerts look like
 // "da637551227677560813_-961444813" (prefix, .NET ticks of creation, a
 // number unique per alert); others like "fa" + a GUID.
-func defenderAlertID(seed uint64, seq int64, prefix string, created time.Time) string {
+func appendDefenderAlertID(b []byte, seed uint64, seq int64, prefix string, created time.Time) []byte {
+	b = append(b, prefix...)
 	if prefix != "da" {
-		return prefix + formatGUID(mix64(seed^uint64(seq)), mix64(uint64(seq)<<1|1))
+		return appendGUID(b, mix64(seed^uint64(seq)), mix64(uint64(seq)<<1|1))
 	}
 	ticks := uint64(created.UnixNano()/100) + unixTicks
 	suffix := int32(uint32(seq) * 0x9E3779B1)
-	return prefix + strconv.FormatUint(ticks, 10) + "_" + strconv.FormatInt(int64(suffix), 10)
+	b = strconv.AppendUint(b, ticks, 10)
+	b = append(b, '_')
+	return strconv.AppendInt(b, int64(suffix), 10)
 }
 
 // sentinelIncidentName is the GUID Sentinel names an incident by.

@@ -249,10 +249,12 @@ func (g *gen) planNoise(d int, n *noise) *plan {
 	}
 	p.victim, p.second, p.server = max(p.who, 0), max(p.who, 0), pick(r, o.servers)
 	at := g.day(d).Add(g.workTime(n.Who == "service"))
+	p.steps = make([]step, 0, len(n.techs))
 	for _, t := range n.techs {
 		p.steps = append(p.steps, step{at: at, tech: t, tactic: t.tactics[0], detected: true, alertAt: at})
 	}
 	k := r.between(n.Alerts)
+	p.alerts = make([]alertPlan, 0, k)
 	for i := range k {
 		act := at
 		if i > 0 {

@@ -118,6 +118,12 @@ func (r *rng) hex(n int) string {
 func (r *rng) guid() string { return formatGUID(r.Uint64(), r.Uint64()) }
 
 func formatGUID(hi, lo uint64) string {
+	var b [36]byte
+	return string(appendGUID(b[:0], hi, lo))
+}
+
+// appendGUID appends formatGUID's GUID.
+func appendGUID(dst []byte, hi, lo uint64) []byte {
 	const digits = "0123456789abcdef"
 	hi = hi&^(0xf<<12) | 4<<12
 	lo = lo&^(0x3<<62) | 2<<62
@@ -142,7 +148,7 @@ func formatGUID(hi, lo uint64) string {
 	b[pos] = '-'
 	pos++
 	put(lo, 12)
-	return string(b[:])
+	return append(dst, b[:]...)
 }
 
 // mix64 is the splitmix64 finaliser: a bijection on uint64 that spreads

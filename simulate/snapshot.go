@@ -99,13 +99,13 @@ func (g *gen) snapshotInto(reuse *debrief.Incident, p *plan, built []debrief.Ale
 	}
 	in.Alerts = built[:n:n]
 	if alertState {
-		if alerts == nil {
-			alerts = make([]debrief.Alert, 0, n)
+		if cap(alerts) < n {
+			alerts = make([]debrief.Alert, 0, max(n, 4))
 		}
 		in.Alerts = append(alerts, built[:n]...)
 	}
 	if cap(alertIDs) < n {
-		alertIDs = make([]string, 0, n)
+		alertIDs = make([]string, 0, max(n, 4))
 	}
 	in.AlertIDs = alertIDs[:n]
 	t := &in.Times

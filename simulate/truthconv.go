@@ -138,15 +138,25 @@ func (g *gen) truth(p *plan, built []debrief.Alert) *TruthIncident {
 	ti := g.truthBase(p)
 	ti.N, ti.Detected = p.seq, true
 	ti.IDs = incidentIDs(g.seed, p.seq, g.formats)
-	alertOf := map[int]int{}
+	ntech := 0
+	for i := range built {
+		ntech += len(built[i].Techniques)
+	}
+	techs := make([]debrief.TechniqueID, 0, ntech) // every alert's, in one allocation
+	ti.Alerts = make([]TruthAlert, 0, len(built))
+	alertOf := make([]int, len(ti.Steps)) // 1-based alert of each step, 0: none
 	for i := range built {
 		a := &built[i]
 		ta := TruthAlert{N: p.alertSeq + int64(i), Created: a.Created, IDs: alertIDs(g.seed, p.alertSeq+int64(i), a, g.formats)}
+		start := len(techs)
 		for _, t := range a.Techniques {
-			ta.Techniques = append(ta.Techniques, t.ID)
+			techs = append(techs, t.ID)
+		}
+		if len(techs) > start {
+			ta.Techniques = techs[start:len(techs):len(techs)]
 		}
 		ti.Alerts = append(ti.Alerts, ta)
-		if st := p.alerts[i].step; st >= 0 {
+		if st := p.alerts[i].step; st >= 0 && st < len(alertOf) {
 			alertOf[st] = i + 1
 		}
 	}
@@ -180,6 +190,8 @@ func (g *gen) truthBase(p *plan) *TruthIncident {
 	if p.cl != nil {
 		ti.Cluster = p.cl.id
 	}
+	ti.Steps = make([]TruthStep, 0, len(p.steps))
+	ti.Techniques = make([]string, 0, len(p.steps))
 	for _, s := range p.steps {
 		if s.at.After(g.end) {
 			continue
