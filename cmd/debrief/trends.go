@@ -36,7 +36,9 @@ sub-technique, tactic, source, severity or verdict, and compares the last window
 it: keys with at least --min-count incidents are tested for a change of rate
 (conditional binomial test widened by the data's dispersion), with the false
 discovery rate held at --fdr (Benjamini–Hochberg). Keys seen in the window and
-never before it are listed as new.
+never before it are listed as new. Each series with at least --min-count
+incidents also carries its change points (binary segmentation of its counts).
+Windows are whole UTC days; the store counts per day itself when it can.
 
 --since and --until take a duration back from now (180d, 26w) or a date.
 Formats: table, json (also --json), csv (the series), navigator (a layer
