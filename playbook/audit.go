@@ -115,3 +115,24 @@ func Verify(r io.Reader) (n int, head string, err error) {
 	}
 	return n, head, nil
 }
+
+// Entries reads a log's entries, keeping those keep says yes to (nil: all).
+// It does not check the chain; Verify does.
+func Entries(r io.Reader, keep func(AuditEntry) bool) ([]AuditEntry, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	var out []AuditEntry
+	for n := 1; sc.Scan(); n++ {
+		var e AuditEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			return out, fmt.Errorf("line %d: %w", n, err)
+		}
+		if keep == nil || keep(e) {
+			out = append(out, e)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return out, fmt.Errorf("read audit log: %w", err)
+	}
+	return out, nil
+}

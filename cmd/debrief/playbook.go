@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -670,8 +671,63 @@ is denied instead (approval timed out), and approve fails: start a new run.`,
 	return cmd
 }
 
+func (a *app) playbookAuditShowCmd() *cobra.Command {
+	var run, incident, config string
+	cmd := &cobra.Command{
+		Use:   "show [--run RUN] [--incident ID]",
+		Short: "Show the audit log's entries, after denying overdue approvals",
+		Long: `Show prints the entries of the playbook audit log (playbook-audit.jsonl in the data
+directory), oldest first: every plan, approval, timeout, request and outcome. Steps
+waiting for an approval past their deadline are denied first, so their timeouts show.`,
+		Example: `  debrief playbook audit show --run run-20260301T120000Z-1a2b3c4d
+  debrief playbook audit show --incident defender:924565 --json`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r, err := a.runner(cmd, config)
+			if err != nil {
+				return err
+			}
+			if _, err := r.ExpireApprovals(cmd.Context()); err != nil {
+				return err
+			}
+			dir, err := dataDir()
+			if err != nil {
+				return err
+			}
+			f, err := os.Open(filepath.Join(dir, playbookAuditFile))
+			if err != nil {
+				return fmt.Errorf("open audit log: %w", err)
+			}
+			defer f.Close()
+			es, err := playbook.Entries(f, func(e playbook.AuditEntry) bool {
+				return (run == "" || e.Run == run) && (incident == "" || e.Incident == incident)
+			})
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return a.printJSON(es)
+			}
+			for _, e := range es {
+				d := string(e.Detail)
+				if len(d) > 100 {
+					d = strings.ToValidUTF8(d[:100], "") + "…"
+				}
+				fmt.Fprintf(a.stdout, "%5d %s %-16s %s %s %s\n", e.Seq, e.At.Format(time.RFC3339), e.Event, e.Run, e.Step, d)
+			}
+			fmt.Fprintf(a.stdout, "%d entries\n", len(es))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&run, "run", "", "only this run's entries")
+	cmd.Flags().StringVar(&incident, "incident", "", "only the entries of runs on this incident (its full id)")
+	cmd.Flags().StringVar(&config, "config", "", "playbook config (default playbooks.yaml in the data directory)")
+	return cmd
+}
+
 func (a *app) playbookAuditCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "audit", Short: "Check the playbook audit log"}
+	cmd := &cobra.Command{Use: "audit", Short: "Show and check the playbook audit log"}
+	cmd.AddCommand(a.playbookAuditShowCmd())
 	cmd.AddCommand(&cobra.Command{
 		Use:     "verify [FILE]",
 		Short:   "Verify the hash chain of the audit log",

@@ -201,6 +201,17 @@ func TestPlaybookApprovalTimeoutCLI(t *testing.T) {
 	if err != nil || strings.Count(string(audit), `"event":"approval.timeout"`) != 1 {
 		t.Errorf("audit log wants one approval.timeout entry: %v\n%s", err, audit)
 	}
+	// Showing the audit log denies overdue approvals first.
+	out, errOut, code = cli(t, home, "", "playbook", "run", pb, "--incident", "defender:924565", "--live")
+	if code != 0 {
+		t.Fatalf("second live run: exit %d\n%s%s", code, out, errOut)
+	}
+	second := strings.Fields(out)[0]
+	time.Sleep(2 * time.Millisecond)
+	out, errOut, code = cli(t, home, "", "playbook", "audit", "show", "--run", second)
+	if code != 0 || !strings.Contains(out, "approval.timeout") || !strings.Contains(out, "run.start") || strings.Contains(out, runID) {
+		t.Errorf("audit show --run: exit %d, want the second run's entries with its timeout\n%s%s", code, out, errOut)
+	}
 }
 
 // TestPlaybookFire: fire runs the playbooks of a folder whose triggers match
