@@ -31,10 +31,14 @@ type Report struct {
 	Rows        []Row    `json:"rows"`
 	Reliability []Bin    `json:"reliability"` // debrief, techniques and software, every observation level
 	ECE         float64  `json:"ece"`         // of Reliability
+	// ECEInterval is the 95% interval of ECE when the campaigns are
+	// resampled (bootstrap): how much 23 campaigns can tell.
+	ECEInterval [2]float64 `json:"ece_interval"`
 	// ReliabilityT is the table for techniques alone, every observation level.
-	ReliabilityT []Bin   `json:"reliability_techniques"`
-	ECET         float64 `json:"ece_techniques"` // of ReliabilityT
-	Abstention   Abstain `json:"abstention"`
+	ReliabilityT []Bin      `json:"reliability_techniques"`
+	ECET         float64    `json:"ece_techniques"`          // of ReliabilityT
+	ECETInterval [2]float64 `json:"ece_techniques_interval"` // as ECEInterval
+	Abstention   Abstain    `json:"abstention"`
 }
 
 // Row is one method at one observation level.

@@ -61,6 +61,11 @@ func TestEvaluateSavedDraws(t *testing.T) {
 	if d, nb := get("debrief", "T", "0.5"), get("naive-bayes", "T", "0.5"); d.MRR < nb.MRR {
 		t.Errorf("debrief T 0.5 MRR %.3f below naive Bayes %.3f", d.MRR, nb.MRR)
 	}
+	for _, iv := range [][2]float64{rep.ECEInterval, rep.ECETInterval} {
+		if iv[0] <= 0 || iv[0] >= iv[1] || iv[1] >= 1 {
+			t.Errorf("ECE interval %v: want 0 < lo < hi < 1", iv)
+		}
+	}
 	if r := get("debrief", "T+S", "full"); r.Top1 < 0.6 {
 		t.Errorf("debrief T+S full top1 %.3f: want ≥ 0.6", r.Top1)
 	}

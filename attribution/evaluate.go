@@ -2,6 +2,7 @@ package attribution
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 
 	"github.com/debrief-dev/debrief/attack"
@@ -15,6 +16,8 @@ type rowAcc struct {
 	rr, rank float64
 	conf     []float64 // top-1 confidence per query (debrief only)
 	right    []bool    // top-1 correct
+	camp     []int     // the query's campaign, by index
+	cur      int       // the campaign being evaluated
 }
 
 func (a *rowAcc) row(method, evidence, obs string) Row {
@@ -93,6 +96,33 @@ func ece(bins []Bin) float64 {
 	return e / float64(n)
 }
 
+// eceInterval is the 95% bootstrap interval of the ECE when the n
+// campaigns are drawn again with replacement (1000 times, fixed seed):
+// the draws of one campaign are not independent queries, so the
+// campaigns are the unit.
+func eceInterval(conf []float64, right []bool, camp []int, n int) [2]float64 {
+	by := make([][]int, n)
+	for i, c := range camp {
+		by[c] = append(by[c], i)
+	}
+	rng := rand.New(rand.NewPCG(DefaultSeed, 3))
+	const reps = 1000
+	eces := make([]float64, reps)
+	var bc []float64
+	var br []bool
+	for r := range eces {
+		bc, br = bc[:0], br[:0]
+		for range n {
+			for _, i := range by[rng.IntN(n)] {
+				bc, br = append(bc, conf[i]), append(br, right[i])
+			}
+		}
+		eces[r] = ece(reliability(bc, br))
+	}
+	slices.Sort(eces)
+	return [2]float64{round(eces[reps/40], 3), round(eces[reps-1-reps/40], 3)}
+}
+
 // Evaluate runs the leave-campaign-out evaluation (see ProtocolText) for
 // debrief's ranking and the baselines, with the embedded or given
 // catalog only.
@@ -119,9 +149,10 @@ func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
 	acc := map[[3]string]*rowAcc{}
 	var relConf [2][]float64
 	var relRight [2][]bool
-	for _, c := range cs {
+	var relCamp [2][]int
+	for ci, c := range cs {
 		rep.Campaigns = append(rep.Campaigns, c.id)
-		if err := evalCampaign(cat, base, c, d, acc, &rep.Abstention); err != nil {
+		if err := evalCampaign(cat, base, ci, c, d, acc, &rep.Abstention); err != nil {
 			return nil, err
 		}
 	}
@@ -135,11 +166,14 @@ func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
 					k = 1
 				}
 				relConf[k], relRight[k] = append(relConf[k], a.conf...), append(relRight[k], a.right...)
+				relCamp[k] = append(relCamp[k], a.camp...)
 			}
 		}
 	}
 	rep.ReliabilityT, rep.Reliability = reliability(relConf[0], relRight[0]), reliability(relConf[1], relRight[1])
 	rep.ECET, rep.ECE = round(ece(rep.ReliabilityT), 3), round(ece(rep.Reliability), 3)
+	rep.ECETInterval = eceInterval(relConf[0], relRight[0], relCamp[0], len(cs))
+	rep.ECEInterval = eceInterval(relConf[1], relRight[1], relCamp[1], len(cs))
 	if err := abstention(cat, base, &rep.Abstention); err != nil {
 		return nil, err
 	}
@@ -197,7 +231,7 @@ type observation struct {
 	software   [][]string
 }
 
-func evalCampaign(cat *attack.Catalog, base Options, c benchCampaign, d *Draws, acc map[[3]string]*rowAcc, ab *Abstain) error {
+func evalCampaign(cat *attack.Catalog, base Options, ci int, c benchCampaign, d *Draws, acc map[[3]string]*rowAcc, ab *Abstain) error {
 	models := map[string]*Model{}
 	obs := []observation{{"full", [][]string{c.techniques}, [][]string{c.software}}}
 	for _, fs := range fractions() {
@@ -226,6 +260,7 @@ func evalCampaign(cat *attack.Catalog, base Options, c benchCampaign, d *Draws, 
 			if acc[k] == nil {
 				acc[k] = &rowAcc{}
 			}
+			acc[k].cur = ci
 			for i, ts := range ob.techniques {
 				ev := Evidence{Techniques: toTechniqueIDs(ts)}
 				if mt.software && i < len(ob.software) {
@@ -262,6 +297,7 @@ func evalQuery(m *Model, mt method, ev Evidence, truth []int, a *rowAcc, ab *Abs
 	right := slices.Contains(truth, top)
 	a.conf = append(a.conf, conf[top])
 	a.right = append(a.right, right)
+	a.camp = append(a.camp, a.cur)
 	if count {
 		ab.Attributed++
 		if ok, _ := m.verdict(q, s, conf); ok {

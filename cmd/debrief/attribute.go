@@ -173,6 +173,7 @@ func printEval(w io.Writer, rep *attribution.Report) {
 		fmt.Fprintf(tw, "%.1f–%.1f\t%d\t%.3f\t%.3f\t%d\t%.3f\t%.3f\t\n", b.Lo, b.Hi, t.N, t.Predicted, t.Observed, b.N, b.Predicted, b.Observed)
 	}
 	fmt.Fprintf(tw, "ECE\t\t%.3f\t\t\t%.3f\t\t\n", rep.ECET, rep.ECE)
+	fmt.Fprintf(tw, "95%% over campaigns\t\t%.3f–%.3f\t\t\t%.3f–%.3f\t\t\n", rep.ECETInterval[0], rep.ECETInterval[1], rep.ECEInterval[0], rep.ECEInterval[1])
 	tw.Flush()
 	ab := rep.Abstention
 	fmt.Fprintf(w, "\nabstention: %d of %d unattributed campaigns get \"no confident attribution\"; %d of %d attributed campaigns (full, T+S) get a confident answer, %d of them right\n",
