@@ -80,8 +80,10 @@ func Consume(ctx context.Context, o Options) (Stats, error) {
 	var st Stats
 	assigned := make(chan struct{})
 	var once sync.Once
-	opts := append(o.clientOpts(), kgo.OnPartitionsAssigned(func(context.Context, *kgo.Client, map[string][]int32) {
-		once.Do(func() { close(assigned) })
+	opts := append(o.clientOpts(), kgo.OnPartitionsAssigned(func(_ context.Context, _ *kgo.Client, got map[string][]int32) {
+		if len(got[o.Topic]) > 0 {
+			once.Do(func() { close(assigned) })
+		}
 	}))
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
@@ -254,6 +256,12 @@ func (o Options) clientOpts() []kgo.Opt {
 	}
 	if o.TLS != nil {
 		opts = append(opts, kgo.DialTLSConfig(o.TLS))
+	}
+	if o.Idle > 0 {
+		// A fetch waits up to FetchMaxWait (5s) for partitions without
+		// records, and a partition assigned meanwhile waits with it: keep
+		// that well inside Idle, or a short Idle ends a run with records.
+		opts = append(opts, kgo.FetchMaxWait(min(5*time.Second, max(o.Idle/4, 10*time.Millisecond))))
 	}
 	return opts
 }
