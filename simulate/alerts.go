@@ -159,6 +159,7 @@ func shortnames(ts []*tactic) []string {
 
 func describe(a *debrief.Alert, ap *alertPlan) string {
 	var b strings.Builder
+	b.Grow(len(ap.techs[0].name) + 96)
 	b.WriteString(ap.techs[0].name)
 	b.WriteString(" (")
 	b.WriteString(string(ap.techs[0].id))
@@ -305,9 +306,15 @@ func (g *gen) endpointEntities(p *plan, ap *alertPlan, dev int, a *debrief.Alert
 		}
 	}
 	host := o.devices[dev].host
-	pid := strconv.Itoa(1000 + r.IntN(30000))
-	created := string(appendTime(nil, ap.activity.Add(-time.Duration(r.IntN(120))*time.Second), layoutMicrosoft))
-	es = append(es, debrief.Entity{Kind: debrief.EntityProcess, ID: host + ":" + pid + ":" + created, Name: image,
+	// The id is host:pid:created; pid and created are parts of it.
+	var buf [96]byte
+	b := append(append(buf[:0], host...), ':')
+	b = strconv.AppendInt(b, int64(1000+r.IntN(30000)), 10)
+	pidEnd := len(b)
+	b = appendTime(append(b, ':'), ap.activity.Add(-time.Duration(r.IntN(120))*time.Second), layoutMicrosoft)
+	id := string(b)
+	pid, created := id[len(host)+1:pidEnd], id[pidEnd+1:]
+	es = append(es, debrief.Entity{Kind: debrief.EntityProcess, ID: id, Name: image,
 		Attributes: map[string]string{"command_line": g.commandLine(p, t, image, path), "pid": pid,
 			"parent_pid": strconv.Itoa(500 + r.IntN(9000)), "parent_image": parentImage(t), "image": path + `\` + image,
 			"device_id": o.devices[dev].entity.Attributes["device_id"], "created": created, "sha256": sha}})

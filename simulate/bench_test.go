@@ -140,8 +140,18 @@ func BenchmarkGenerate(b *testing.B) {
 }
 
 // BenchmarkRun is the whole command: generate and write the Graph export
-// and the ground truth to files.
+// and the ground truth to files, with the command's GC settings
+// (TuneGC).
 func BenchmarkRun(b *testing.B) {
+	defer TuneGC()()
+	benchmarkRun(b)
+}
+
+// BenchmarkRunBaseline is BenchmarkRun with the runtime's default GC
+// settings.
+func BenchmarkRunBaseline(b *testing.B) { benchmarkRun(b) }
+
+func benchmarkRun(b *testing.B) {
 	dir := b.TempDir()
 	b.ReportAllocs()
 	var alerts int64

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -129,6 +130,38 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 		sum.Formats[o.name] = o.sum
 	}
 	return sum, nil
+}
+
+// GC settings TuneGC makes for a long Run. Run allocates a few kilobytes
+// per alert, nearly all short-lived, while its live heap is the
+// incidents open at once (tens of megabytes at thousands of incidents a
+// day): collecting at 5× the live heap instead of 2× saves about a
+// quarter of the CPU, and the soft limit keeps the heap bounded when many
+// more incidents are open.
+const (
+	GCPercent   = 400
+	MemoryLimit = 1 << 30
+)
+
+// TuneGC sets GCPercent and MemoryLimit for a process that runs Run, and
+// returns a function that restores the previous settings. GOGC or
+// GOMEMLIMIT in the environment win over it.
+func TuneGC() (restore func()) {
+	gc, limit := -2, int64(-1)
+	if os.Getenv("GOGC") == "" {
+		gc = debug.SetGCPercent(GCPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		limit = debug.SetMemoryLimit(MemoryLimit)
+	}
+	return func() {
+		if gc != -2 {
+			debug.SetGCPercent(gc)
+		}
+		if limit >= 0 {
+			debug.SetMemoryLimit(limit)
+		}
+	}
 }
 
 // pump runs the generator, the writers and the ground truth on three

@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"math/bits"
 	"strings"
 	"time"
 
@@ -100,12 +101,13 @@ func (g *gen) snapshotInto(reuse *debrief.Incident, p *plan, built []debrief.Ale
 	in.Alerts = built[:n:n]
 	if alertState {
 		if cap(alerts) < n {
-			alerts = make([]debrief.Alert, 0, max(n, 4))
+			// Room to spare: the incident is reused for others.
+			alerts = make([]debrief.Alert, 0, max(8, 1<<bits.Len(uint(n-1))))
 		}
 		in.Alerts = append(alerts, built[:n]...)
 	}
 	if cap(alertIDs) < n {
-		alertIDs = make([]string, 0, max(n, 4))
+		alertIDs = make([]string, 0, max(8, 1<<bits.Len(uint(n-1))))
 	}
 	in.AlertIDs = alertIDs[:n]
 	t := &in.Times

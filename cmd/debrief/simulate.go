@@ -74,6 +74,7 @@ func (a *app) runSimulate(cmd *cobra.Command, o simulateOptions) error {
 	}
 	bar := progress.New(a.stderr, "simulate", a.quiet)
 	opts.Progress = bar
+	defer simulate.TuneGC()()
 	sum, err := simulate.Run(cmd.Context(), opts)
 	if err != nil {
 		return err
