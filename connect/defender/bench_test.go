@@ -15,7 +15,7 @@ const benchIncidents, benchAlertsPer = 2000, 5
 // of the incidents API, in pages of 100 (the API's largest).
 func benchFeed(b *testing.B) connect.Feed {
 	f := newFakeDefender(b, benchIncidents, benchAlertsPer, t0)
-	client := &connect.Client{Auth: faketest.AzureAuth(f.srv, defender.Scope)}
+	client := &connect.Client{HTTP: faketest.Loopback, Auth: faketest.AzureAuth(f.srv, defender.Scope)}
 	return defender.Incidents(defender.Options{Client: client, BaseURL: f.srv.URL, Now: func() time.Time { return t0.Add(30 * 24 * time.Hour) }})
 }
 

@@ -14,7 +14,7 @@ const benchAlerts = 10000
 // Elasticsearch, in pages of 1,000 hits (the default) through a PIT.
 func benchFeed(b *testing.B) connect.Feed {
 	f := newFakeES(b, benchAlerts, t0)
-	client := &connect.Client{Auth: connect.APIKey("a2V5aWQ6c2VjcmV0")}
+	client := &connect.Client{HTTP: faketest.Loopback, Auth: connect.APIKey("a2V5aWQ6c2VjcmV0")}
 	return elastic.Alerts(elastic.Options{Client: client, BaseURL: f.srv.URL})
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/debrief-dev/debrief/connect/internal/faketest"
 )
@@ -34,8 +35,9 @@ type fakeES struct {
 }
 
 type doc struct {
-	uuid string
-	ts   time.Time
+	uuid   string
+	ts     time.Time
+	source jsontext.Value // a real document's _source; nil: one rendered from uuid and ts
 }
 
 func newFakeES(t testing.TB, n int, from time.Time) *fakeES {
@@ -160,6 +162,10 @@ func (f *fakeES) page(req searchRequest, again bool) (string, int) {
 
 // hitJSON writes one alert document as a search hit.
 func hitJSON(d doc, sort []int64) string {
+	if d.source != nil {
+		return fmt.Sprintf(`{"_index":".internal.alerts-security.alerts-default-000001","_id":%q,"_score":null,"_source":%s,"sort":[%d,%d]}`,
+			d.uuid, d.source, sort[0], sort[1])
+	}
 	ts := d.ts.UTC().Format(time.RFC3339Nano)
 	return fmt.Sprintf(`{"_index":".internal.alerts-security.alerts-default-000001","_id":"%s","_score":null,"_source":{`+
 		`"@timestamp":%q,"kibana.alert.uuid":%q,"kibana.alert.status":"active","kibana.alert.workflow_status":"open",`+

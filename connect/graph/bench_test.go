@@ -25,7 +25,7 @@ func benchFeed(b *testing.B) (connect.Feed, int) {
 		w.Write([]byte(body))
 	}))
 	b.Cleanup(srv.Close)
-	return graph.Incidents(graph.Options{Client: &connect.Client{}, BaseURL: srv.URL + "/v1.0", PageSize: top}), incidents * per
+	return graph.Incidents(graph.Options{Client: &connect.Client{HTTP: faketest.Loopback}, BaseURL: srv.URL + "/v1.0", PageSize: top}), incidents * per
 }
 
 // BenchmarkPull pulls the incidents into a SQLite file.

@@ -15,7 +15,7 @@ const benchIncidents, benchAlertsPer = 2000, 5
 // alerts fetched 4 incidents at a time (the defaults).
 func benchFeed(b *testing.B) connect.Feed {
 	f := newFakeSentinel(b, benchIncidents, benchAlertsPer, t0)
-	client := &connect.Client{Auth: faketest.AzureAuth(f.srv, sentinel.Scope)}
+	client := &connect.Client{HTTP: faketest.Loopback, Auth: faketest.AzureAuth(f.srv, sentinel.Scope)}
 	return sentinel.Incidents(sentinel.Options{Client: client, BaseURL: f.srv.URL, Subscription: "sub-1", ResourceGroup: "rg-soc", Workspace: "law-soc"})
 }
 

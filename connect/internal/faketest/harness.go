@@ -18,9 +18,9 @@ import (
 // stands a day later.
 var T0 = time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 
-// Harness wires pulls to a fake server: a client whose backoff waits are
-// recorded, not slept, and an in-memory SQLite store that keeps the
-// checkpoints.
+// Harness wires pulls to a fake server: a client that dials loopback
+// only and whose backoff waits are recorded, not slept, and an in-memory
+// SQLite store that keeps the checkpoints.
 type Harness struct {
 	Client *connect.Client
 	Store  *sqlite.Store
@@ -42,6 +42,7 @@ func NewHarness(t testing.TB, auth connect.Auth) *Harness {
 	}
 	h := &Harness{Store: st}
 	h.Client = &connect.Client{
+		HTTP:    Loopback,
 		Auth:    auth,
 		Timeout: 2 * time.Second, // generous: a loaded CI machine must not time out a good request
 		Sleep: func(_ context.Context, d time.Duration) error {
@@ -61,7 +62,7 @@ func NewHarness(t testing.TB, auth connect.Auth) *Harness {
 
 // AzureAuth is client credentials auth against s's token endpoint.
 func AzureAuth(s *Server, scope string) connect.Auth {
-	return connect.NewOAuth2(connect.AzureCredentials("contoso", "app", Secret, s.URL+"/token", scope), nil)
+	return connect.NewOAuth2(connect.AzureCredentials("contoso", "app", Secret, s.URL+"/token", scope), Loopback)
 }
 
 // Sleeps are the backoff waits so far.

@@ -6,9 +6,17 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
 // Fault is what the server does to one request instead of serving it.
@@ -181,4 +189,37 @@ func Window[T any](match []T, skip, top int, repeat bool) []T {
 		out = append(out, match[skip-1])
 	}
 	return append(out, match[skip:end]...)
+}
+
+// Sample reads a vendor's sample payload under ../shared/data/samples
+// (the test skips when it is absent) and returns the elements of its
+// array member list, or the whole document as one element when list is
+// "".
+func Sample(t testing.TB, rel, list string) []jsontext.Value {
+	t.Helper()
+	b, err := os.ReadFile(testutil.SharedData(t, filepath.Join("samples", rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list == "" {
+		return []jsontext.Value{b}
+	}
+	var doc map[string]jsontext.Value
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("sample %s: %v", rel, err)
+	}
+	var items []jsontext.Value
+	if err := json.Unmarshal(doc[list], &items); err != nil {
+		t.Fatalf("sample %s: member %q: %v", rel, list, err)
+	}
+	return items
+}
+
+// Join writes items as a JSON array's elements.
+func Join(items []jsontext.Value) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = string(it)
+	}
+	return strings.Join(parts, ",")
 }
