@@ -73,9 +73,13 @@ func (a *app) pullProgress() func(connect.Stats) {
 	if a.quiet || !progress.IsTerminal(a.stderr) {
 		return nil
 	}
-	return func(s connect.Stats) {
-		fmt.Fprintf(a.stderr, "\r%s: %d pages, %d alerts (new %d, updated %d)   ", s.Feed, s.Pages, s.Alerts, s.Written.AlertsNew, s.Written.AlertsUpdated)
-	}
+	return func(s connect.Stats) { fmt.Fprint(a.stderr, progressLine(s)) }
+}
+
+// progressLine is the progress line after a stored page: it returns to
+// the start of the line and overwrites the one before.
+func progressLine(s connect.Stats) string {
+	return fmt.Sprintf("\r%s: %d pages, %d alerts (new %d, updated %d)   ", s.Feed, s.Pages, s.Alerts, s.Written.AlertsNew, s.Written.AlertsUpdated)
 }
 
 func (a *app) endProgress() {

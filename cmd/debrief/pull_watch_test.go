@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/debrief-dev/debrief/connect"
 )
 
 // watchAPI is a Graph incidents endpoint whose answers a test scripts
@@ -108,5 +110,23 @@ func TestPullWatch(t *testing.T) {
 		if !strings.Contains(list, id) {
 			t.Errorf("incidents after the watch lack %s: %s", id, list)
 		}
+	}
+}
+
+// TestPullProgress: the progress line rewrites itself after each stored
+// page, and goes to stderr only when it is a terminal (a test's buffer
+// is not).
+func TestPullProgress(t *testing.T) {
+	s := connect.Stats{Feed: "graph/incidents", Pages: 3, Alerts: 120}
+	s.Written.AlertsNew, s.Written.AlertsUpdated = 100, 20
+	if got, want := progressLine(s), "\rgraph/incidents: 3 pages, 120 alerts (new 100, updated 20)   "; got != want {
+		t.Errorf("progress line %q, want %q", got, want)
+	}
+	srv, _ := fakeGraphAPI(t)
+	t.Setenv("AZURE_CLIENT_SECRET", "s3cret")
+	_, errOut, code := cli(t, t.TempDir(), "", "pull", "graph", "--tenant", "contoso", "--client-id", "app",
+		"--base-url", srv.URL+"/v1.0", "--token-url", srv.URL+"/token")
+	if code != 0 || errOut != "" {
+		t.Errorf("exit %d, stderr %q; want no progress on a stderr that is not a terminal", code, errOut)
 	}
 }
