@@ -10,7 +10,13 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/internal/storecodec"
+	"github.com/jackc/pgx/v5/pgtype"
 )
+
+// fromInt8 is fromNanos for pgx's nullable bigint.
+func fromInt8(n pgtype.Int8) time.Time {
+	return fromNanos(sql.NullInt64{Int64: n.Int64, Valid: n.Valid})
+}
 
 // scanner is a pgx.Row or pgx.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -23,7 +29,7 @@ const incidentSelect = `i.id, i.source, i.source_id, coalesce(i.title, ''), coal
 func scanIncident(sc scanner) (*debrief.Incident, error) {
 	var in debrief.Incident
 	var src, sev, st, v string
-	var ts [8]sql.NullInt64
+	var ts [8]pgtype.Int8 // pgx's own type: no database/sql Scanner on the hot path
 	if err := sc.Scan(&in.ID, &src, &in.SourceID, &in.Title, &in.Description, &sev, &st, &v, &in.Determination,
 		&in.Assignee, &in.RedirectTo, &in.URL, &ts[0], &ts[1], &ts[2], &ts[3], &ts[4], &ts[5], &ts[6],
 		&ts[7]); err != nil {
@@ -33,7 +39,7 @@ func scanIncident(sc scanner) (*debrief.Incident, error) {
 	t := &in.Times
 	for i, p := range []*time.Time{&t.FirstActivity, &t.FirstAlert, &t.Created, &t.FirstTriage, &t.Contained,
 		&t.Resolved, &t.LastActivity, &t.Updated} {
-		*p = fromNanos(ts[i])
+		*p = fromInt8(ts[i])
 	}
 	return &in, nil
 }
@@ -67,7 +73,7 @@ func scanAlert(sc scanner) (*alertRow, error) {
 	var r alertRow
 	a := &r.Alert
 	var src, sev, st, v, tactics, threats, techs, ents, partial string
-	var ts [5]sql.NullInt64
+	var ts [5]pgtype.Int8
 	if err := sc.Scan(&a.ID, &src, &a.SourceID, &a.ProviderID, &a.IncidentID, &a.Product, &a.DetectionSource,
 		&a.RuleID, &a.RuleName, &a.Title, &a.Description, &a.Category, &sev, &st, &v, &a.Determination,
 		&tactics, &threats, &techs, &ents, &partial, &ts[0], &ts[1], &ts[2], &ts[3], &ts[4], &a.URL); err != nil {
@@ -91,7 +97,7 @@ func scanAlert(sc scanner) (*alertRow, error) {
 		return nil, fmt.Errorf("alert %s: %w", a.ID, err)
 	}
 	for i, p := range []*time.Time{&a.FirstActivity, &a.LastActivity, &a.Created, &a.Updated, &a.Resolved} {
-		*p = fromNanos(ts[i])
+		*p = fromInt8(ts[i])
 	}
 	return &r, nil
 }
