@@ -153,15 +153,6 @@ func (e *enc) time(k string, t time.Time, layout timeLayout) {
 	e.quote()
 }
 
-// quotedBytes writes v, bytes that need no escaping (a rendered time),
-// as a JSON string.
-func (e *enc) quotedBytes(k string, v []byte) {
-	e.key(k)
-	e.quote()
-	e.b = append(e.b, v...)
-	e.quote()
-}
-
 // strs writes an array of strings.
 func (e *enc) strs(k string, vs []string) {
 	e.arr(k)

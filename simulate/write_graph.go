@@ -1,7 +1,10 @@
 package simulate
 
 import (
+	"reflect"
+	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/debrief-dev/debrief"
 )
@@ -12,7 +15,27 @@ import (
 type graphWriter struct {
 	tenant  string
 	created []byte // the current alert's creation time, rendered once for its evidence
+	// evidence of the organisation's devices, users and mailboxes as
+	// rendered before, around its createdDateTime (the alert's);
+	// createdAt and createdEnd mark that value while rendering.
+	cache                 map[evidenceKey]cachedEvidence
+	createdAt, createdEnd int
 }
+
+// evidenceKey identifies an entity whose evidence is cached: all its
+// fields, its attributes by identity (the organisation's entities share
+// one map each, never changed). The key holds the map, so its address
+// cannot be reused by another while cached.
+type evidenceKey struct {
+	kind                    debrief.EntityKind
+	id, name, role, verdict string
+	attributes              unsafe.Pointer
+}
+
+type cachedEvidence struct{ head, tail []byte }
+
+// maxCachedEvidence bounds the cache: more than an organisation has.
+const maxCachedEvidence = 1 << 14
 
 func (*graphWriter) ext() string { return "json" }
 
@@ -123,8 +146,29 @@ func (w *graphWriter) alert(e *enc, in *debrief.Incident, a *debrief.Alert) {
 // evidence writes one entity as Graph evidence.
 func (w *graphWriter) evidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
 	e.obj("")
+	cacheable := !e.nested && (en.Kind == debrief.EntityDevice || en.Kind == debrief.EntityUser || en.Kind == debrief.EntityMailbox)
+	var key evidenceKey
+	if cacheable {
+		key = evidenceKey{en.Kind, en.ID, en.Name, en.Role, en.Verdict, reflect.ValueOf(en.Attributes).UnsafePointer()}
+		if c, ok := w.cache[key]; ok {
+			e.b = append(e.b, c.head...)
+			e.b = append(e.b, w.created...)
+			e.b = append(e.b, c.tail...)
+			e.comma = true
+			e.end()
+			return
+		}
+	}
+	start := len(e.b)
+	w.createdAt = -1
 	if !w.accountEvidence(e, en) {
 		w.artefactEvidence(e, en, a)
+	}
+	if cacheable && w.createdAt > start {
+		if w.cache == nil || len(w.cache) >= maxCachedEvidence {
+			w.cache = map[evidenceKey]cachedEvidence{}
+		}
+		w.cache[key] = cachedEvidence{head: slices.Clone(e.b[start:w.createdAt]), tail: slices.Clone(e.b[w.createdEnd:])}
 	}
 	e.end()
 }
@@ -223,7 +267,12 @@ func (w *graphWriter) artefactEvidence(e *enc, en *debrief.Entity, a *debrief.Al
 }
 
 func (w *graphWriter) common(e *enc, en *debrief.Entity, role string) {
-	e.quotedBytes("createdDateTime", w.created)
+	e.key("createdDateTime")
+	e.quote()
+	w.createdAt = len(e.b)
+	e.b = append(e.b, w.created...)
+	w.createdEnd = len(e.b)
+	e.quote()
 	verdict := "unknown"
 	if en.Role == "attacker" {
 		verdict = "malicious"
