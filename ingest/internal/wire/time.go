@@ -40,6 +40,9 @@ func ParseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
+	if t, ok := parseUTC(s); ok {
+		return t, nil
+	}
 	for _, l := range layouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return plausible(t.UTC(), s)
@@ -85,4 +88,81 @@ func clip(s string) string {
 		return s[:64] + "…"
 	}
 	return s
+}
+
+// parseUTC reads the form most exports use, "2024-05-01T10:00:00Z" with
+// up to nine fraction digits and a plausible year, in a fraction of what
+// time.Parse costs (it builds the time through Date); it gives up, for
+// ParseTime's layouts to decide, on anything else.
+func parseUTC(s string) (time.Time, bool) {
+	n := len(s)
+	if n < 20 || s[n-1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	year, ok1 := digitsAt(s, 0, 4)
+	month, ok2 := digitsAt(s, 5, 2)
+	day, ok3 := digitsAt(s, 8, 2)
+	hour, ok4 := digitsAt(s, 11, 2)
+	minute, ok5 := digitsAt(s, 14, 2)
+	sec, ok6 := digitsAt(s, 17, 2)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || year < 1990 || year >= 2200 ||
+		month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	nsec := 0
+	if n > 20 {
+		frac := s[19 : n-1]
+		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
+			return time.Time{}, false
+		}
+		v, ok := digitsAt(frac, 1, len(frac)-1)
+		if !ok {
+			return time.Time{}, false
+		}
+		for range 10 - len(frac) {
+			v *= 10
+		}
+		nsec = v
+	}
+	days := daysFromCivil(year, month, day)
+	return time.Unix(days*86400+int64(hour*3600+minute*60+sec), int64(nsec)).UTC(), true
+}
+
+// digitsAt reads s[i:i+n] as a decimal number.
+func digitsAt(s string, i, n int) (int, bool) {
+	v := 0
+	for _, c := range []byte(s[i : i+n]) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil counts the days from 1970-01-01 to a proleptic Gregorian
+// date (Howard Hinnant's algorithm, for years after 0).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era*146097 + doe - 719468)
 }

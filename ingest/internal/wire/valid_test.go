@@ -1,8 +1,10 @@
 package wire
 
 import (
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -85,4 +87,61 @@ func FuzzValidEnd(f *testing.F) {
 			t.Logf("validEnd gives up on valid %q", in)
 		}
 	})
+}
+
+// parseUTC must agree with time.Parse(RFC3339Nano) on everything it
+// accepts, to the representation.
+func checkParseUTC(t *testing.T, s string) {
+	t.Helper()
+	got, ok := parseUTC(s)
+	if !ok {
+		return
+	}
+	want, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t.Fatalf("parseUTC(%q) accepts what time.Parse rejects: %v", s, err)
+	}
+	want = want.UTC()
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("parseUTC(%q) = %#v, want %#v", s, got, want)
+	}
+}
+
+func TestParseUTC(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{"2024-05-01T10:00:00Z", true},
+		{"2020-09-06T14:46:57.0733333Z", true},
+		{"2024-02-29T23:59:59.999999999Z", true},
+		{"2000-02-29T00:00:00.1Z", true},
+		{"1990-01-01T00:00:00Z", true},
+		{"2199-12-31T23:59:59Z", true},
+		{"2023-02-29T00:00:00Z", false},
+		{"1900-02-29T00:00:00Z", false},
+		{"2024-13-01T00:00:00Z", false},
+		{"2024-04-31T00:00:00Z", false},
+		{"2024-05-01T24:00:00Z", false},
+		{"2024-05-01T10:00:60Z", false},
+		{"2024-05-01T10:00:00.Z", false},
+		{"2024-05-01T10:00:00.1234567890Z", false},
+		{"2024-05-01T10:00:00+00:00", false},
+		{"2024-05-01 10:00:00Z", false},
+		{"1989-12-31T23:59:59Z", false},
+		{"2200-01-01T00:00:00Z", false},
+		{"2024-0a-01T00:00:00Z", false},
+	} {
+		_, ok := parseUTC(tc.in)
+		if ok != tc.ok {
+			t.Errorf("parseUTC(%q) ok = %v, want %v", tc.in, ok, tc.ok)
+		}
+		checkParseUTC(t, tc.in)
+	}
+}
+
+func FuzzParseUTC(f *testing.F) {
+	f.Add("2020-09-06T14:46:57.0733333Z")
+	f.Add("2024-02-29T23:59:59Z")
+	f.Fuzz(func(t *testing.T, s string) { checkParseUTC(t, s) })
 }
