@@ -19,6 +19,8 @@ func (a *app) pullDefenderCmd() *cobra.Command {
 that still use it rather than Graph), $top at most 100 and paged by $skip, filtered by
 lastUpdateTime, with an app registration's client credentials (application permission
 Incident.Read.All). The API's quotas (50 calls a minute, 1,500 an hour) are waited out.
+A pull lists the incidents changed before it began (those changed while it runs are
+read by the next pull) and overlaps its pages, so that shifting offsets lose none.
 
 Credentials come from the flags or from AZURE_TENANT_ID, AZURE_CLIENT_ID and
 AZURE_CLIENT_SECRET. --base-url and --token-url point at a sovereign cloud.`,
