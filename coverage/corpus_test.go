@@ -2,11 +2,8 @@ package coverage_test
 
 import (
 	"context"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -66,24 +63,14 @@ func TestCorpusCoverage(t *testing.T) {
 				t.Errorf("%d invalid files, want %d: %v", len(invalid), tc.invalid, set.Invalid)
 			}
 			tagged := map[string]bool{}
-			for _, p := range paths {
-				err := filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
-					if err != nil || e.IsDir() || filepath.Ext(path) != tc.ext || invalid[path] ||
-						tc.skip != "" && slices.Contains(strings.Split(path, string(filepath.Separator)), tc.skip) {
-						return err
+			skip := func(path string) bool { return invalid[path] || tc.skip != "" && testutil.InFolder(path, tc.skip) }
+			testutil.CorpusFiles(t, paths, tc.ext, skip, func(_ string, b []byte) {
+				for _, m := range tc.pattern.FindAllStringSubmatch(string(b), -1) {
+					for _, id := range anyID.FindAllString(m[1], -1) {
+						tagged[strings.ToUpper(id)] = true
 					}
-					b, err := os.ReadFile(path)
-					for _, m := range tc.pattern.FindAllStringSubmatch(string(b), -1) {
-						for _, id := range anyID.FindAllString(m[1], -1) {
-							tagged[strings.ToUpper(id)] = true
-						}
-					}
-					return err
-				})
-				if err != nil {
-					t.Fatal(err)
 				}
-			}
+			})
 			wantDirect, wantUnknown := resolve(cat, tagged)
 			res := coverage.Compute(set.Rules, coverage.Options{Catalog: cat})
 			direct, scored := map[debrief.TechniqueID]bool{}, map[debrief.TechniqueID]bool{}
@@ -102,13 +89,13 @@ func TestCorpusCoverage(t *testing.T) {
 					wantScored[id.Parent()] = true
 				}
 			}
-			diff(t, "with rules", direct, wantDirect)
-			diff(t, "scored", scored, wantScored)
+			testutil.SetDiff(t, "with rules", direct, wantDirect)
+			testutil.SetDiff(t, "scored", scored, wantScored)
 			unknown := map[string]bool{}
 			for id := range res.Unknown {
 				unknown[id] = true
 			}
-			diff(t, "unknown", unknown, wantUnknown)
+			testutil.SetDiff(t, "unknown", unknown, wantUnknown)
 			t.Logf("%d tagged ids: %d techniques with rules, %d scored, %d unknown", len(tagged), len(direct), len(scored), len(unknown))
 		})
 	}
@@ -132,24 +119,4 @@ func resolve(cat *attack.Catalog, tagged map[string]bool) (map[debrief.Technique
 		}
 	}
 	return direct, unknown
-}
-
-func diff[K ~string](t *testing.T, what string, got, want map[K]bool) {
-	t.Helper()
-	var extra, missing []K
-	for k := range got {
-		if !want[k] {
-			extra = append(extra, k)
-		}
-	}
-	for k := range want {
-		if !got[k] {
-			missing = append(missing, k)
-		}
-	}
-	slices.Sort(extra)
-	slices.Sort(missing)
-	if len(extra)+len(missing) > 0 {
-		t.Errorf("%s: %d, independent count %d; only ours %v; missing %v", what, len(got), len(want), extra, missing)
-	}
 }

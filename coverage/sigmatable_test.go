@@ -1,8 +1,6 @@
 package coverage_test
 
 import (
-	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -47,26 +45,17 @@ func TestSigmaTableCorpus(t *testing.T) {
 	block := regexp.MustCompile(`(?m)^logsource:\s*\n((?:[ \t]+.*\n?|\s*\n)*)`)
 	category := regexp.MustCompile(`(?m)^[ \t]+category:[ \t]*['"]?([A-Za-z0-9_\-]+)`)
 	counts := map[string]int{}
+	var dirs []string
 	for _, dir := range []string{"rules", "rules-emerging-threats", "rules-threat-hunting", "rules-placeholder", "rules-compliance"} {
-		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yml") {
-				return err
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if m := block.FindSubmatch(data); m != nil {
-				if c := category.FindSubmatch(m[1]); c != nil {
-					counts[string(c[1])]++
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		dirs = append(dirs, filepath.Join(root, dir))
 	}
+	testutil.CorpusFiles(t, dirs, ".yml", nil, func(_ string, data []byte) {
+		if m := block.FindSubmatch(data); m != nil {
+			if c := category.FindSubmatch(m[1]); c != nil {
+				counts[string(c[1])]++
+			}
+		}
+	})
 	if counts["process_creation"] < 1000 {
 		t.Fatalf("process_creation in %d rules: the regex count is off", counts["process_creation"])
 	}

@@ -2,7 +2,6 @@ package elastic_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -85,18 +84,12 @@ func TestCorpusTechniques(t *testing.T) {
 	root := testutil.SharedData(t, "rules/elastic")
 	paths := []string{filepath.Join(root, "rules"), filepath.Join(root, "rules_building_block")}
 	want := map[string]bool{}
-	for _, p := range paths {
-		_ = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".toml") || strings.Contains(path, "_deprecated") {
-				return err
-			}
-			b, err := os.ReadFile(path)
-			for _, m := range mitreID.FindAllStringSubmatch(string(b), -1) {
-				want[m[1]] = true
-			}
-			return err
-		})
-	}
+	deprecated := func(path string) bool { return strings.Contains(path, "_deprecated") }
+	testutil.CorpusFiles(t, paths, ".toml", deprecated, func(_ string, b []byte) {
+		for _, m := range mitreID.FindAllStringSubmatch(string(b), -1) {
+			want[m[1]] = true
+		}
+	})
 	set, err := rules.Collect(elastic.Load(context.Background(), paths, rules.Options{Catalog: catalog(t)}))
 	if err != nil {
 		t.Fatal(err)
@@ -105,10 +98,10 @@ func TestCorpusTechniques(t *testing.T) {
 		t.Errorf("%d invalid files, e.g. %v", len(set.Invalid), set.Invalid[0])
 	}
 	got := map[string]bool{}
-	deprecated := 0
+	inactive := 0
 	for _, r := range set.Rules {
 		if !r.Active() {
-			deprecated++
+			inactive++
 			continue // the folder rules/_deprecated
 		}
 		for _, id := range r.Techniques {
@@ -129,17 +122,8 @@ func TestCorpusTechniques(t *testing.T) {
 	if len(want) != 450 {
 		t.Errorf("independent count: %d ids, the README says 450", len(want))
 	}
-	if deprecated != 124 || len(set.Rules)-deprecated != 2068 {
-		t.Errorf("%d active and %d deprecated rules, want 2,068 and 124", len(set.Rules)-deprecated, deprecated)
+	if inactive != 124 || len(set.Rules)-inactive != 2068 {
+		t.Errorf("%d active and %d deprecated rules, want 2,068 and 124", len(set.Rules)-inactive, inactive)
 	}
-	for id := range want {
-		if !got[id] {
-			t.Errorf("%s tagged but not decoded", id)
-		}
-	}
-	for id := range got {
-		if !want[id] {
-			t.Errorf("%s decoded but not tagged", id)
-		}
-	}
+	testutil.SetDiff(t, "decoded ids", got, want)
 }

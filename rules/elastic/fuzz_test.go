@@ -1,12 +1,12 @@
 package elastic_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/testutil"
 	"github.com/debrief-dev/debrief/rules/elastic"
 )
 
@@ -14,14 +14,7 @@ import (
 // errors, and gives rules with well-formed ids. Seeds: testdata/*.toml
 // and testdata/fuzz/FuzzDecode.
 func FuzzDecode(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.toml"))
-	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	testutil.Seeds(f, filepath.Join("testdata", "*.toml"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rs, err := elastic.Decode(data, "fuzz.toml")
 		if err != nil {

@@ -3,10 +3,10 @@ package navigator_test
 import (
 	"errors"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/debrief-dev/debrief/internal/testutil"
 	"github.com/debrief-dev/debrief/rules"
 	"github.com/debrief-dev/debrief/rules/navigator"
 )
@@ -15,14 +15,7 @@ import (
 // *rules.FileError, and gives each rule one technique and a weight in
 // 0–1 (exclusive of 0). Seeds: testdata/*.json.
 func FuzzDecode(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
-	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	testutil.Seeds(f, filepath.Join("testdata", "*.json"))
 	f.Add([]byte(`{"name":"g","gradient":{"minValue":5,"maxValue":-5},"techniques":[{"techniqueID":"T1059","score":1e308}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rs, err := navigator.Decode(data, "fuzz.json")

@@ -2,7 +2,6 @@ package sentinel_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -76,17 +75,13 @@ func TestCorpusTechniques(t *testing.T) {
 		t.Fatalf("invalid files %v, want the one with a broken block scalar", set.Invalid)
 	}
 	want := map[string]bool{}
-	_ = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") || path == set.Invalid[0].File {
-			return err
-		}
-		b, err := os.ReadFile(path)
+	broken := func(path string) bool { return path == set.Invalid[0].File }
+	testutil.CorpusFiles(t, []string{root}, ".yaml", broken, func(_ string, b []byte) {
 		for _, m := range relevant.FindAllStringSubmatch(string(b), -1) {
 			for _, id := range tid.FindAllString(m[1], -1) {
 				want[id] = true
 			}
 		}
-		return err
 	})
 	got := map[string]bool{}
 	for _, r := range set.Rules {
@@ -94,19 +89,8 @@ func TestCorpusTechniques(t *testing.T) {
 			got[string(id)] = true
 		}
 	}
-	if len(set.Rules) != 28 || len(got) == 0 || !mapsEqual(got, want) {
-		t.Errorf("%d rules; decoded %v\nindependent count %v", len(set.Rules), got, want)
+	if len(set.Rules) != 28 || len(got) == 0 {
+		t.Errorf("%d rules, %d ids, want 28 rules with ids", len(set.Rules), len(got))
 	}
-}
-
-func mapsEqual(a, b map[string]bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k := range a {
-		if !b[k] {
-			return false
-		}
-	}
-	return true
+	testutil.SetDiff(t, "decoded ids", got, want)
 }

@@ -1,13 +1,13 @@
 package sigma_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/testutil"
 	"github.com/debrief-dev/debrief/rules/sigma"
 )
 
@@ -15,14 +15,7 @@ import (
 // well formed, and that the line scanner and the YAML parser agree when
 // both read a file. Seeds: testdata/*.yml and testdata/fuzz/FuzzDecode.
 func FuzzDecode(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.yml"))
-	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	testutil.Seeds(f, filepath.Join("testdata", "*.yml"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		done := make(chan struct{})
 		go func() {

@@ -3,7 +3,6 @@ package sigma_test
 import (
 	"context"
 	"maps"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -102,19 +101,13 @@ func TestCorpusTechniques(t *testing.T) {
 	var paths []string
 	want := map[string]bool{}
 	for _, f := range activeFolders {
-		p := filepath.Join(root, f)
-		paths = append(paths, p)
-		_ = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yml") {
-				return err
-			}
-			b, err := os.ReadFile(path)
-			for _, m := range techniqueTag.FindAllStringSubmatch(string(b), -1) {
-				want[strings.ToUpper(m[1])] = true
-			}
-			return err
-		})
+		paths = append(paths, filepath.Join(root, f))
 	}
+	testutil.CorpusFiles(t, paths, ".yml", nil, func(_ string, b []byte) {
+		for _, m := range techniqueTag.FindAllStringSubmatch(string(b), -1) {
+			want[strings.ToUpper(m[1])] = true
+		}
+	})
 	set, err := rules.Collect(sigma.Load(context.Background(), paths, rules.Options{Catalog: catalog(t)}))
 	if err != nil {
 		t.Fatal(err)
@@ -179,14 +172,7 @@ func mapValues(m map[string]string) []string {
 func TestScanAgreesWithParser(t *testing.T) {
 	root := testutil.SharedData(t, "rules/sigma")
 	n := 0
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yml") {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
+	testutil.CorpusFiles(t, []string{root}, ".yml", nil, func(path string, b []byte) {
 		fast, slow, scanned, err := sigma.Compare(b, path)
 		if scanned && err != nil {
 			t.Errorf("%s: the scanner read a file the parser rejects: %v", path, err)
@@ -197,11 +183,7 @@ func TestScanAgreesWithParser(t *testing.T) {
 				t.Errorf("%s: scanner %+v\nparser %+v", path, fast, slow)
 			}
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if n < 3500 {
 		t.Errorf("the scanner read only %d files", n)
 	}

@@ -2,7 +2,6 @@ package splunk_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -61,17 +60,13 @@ func TestCorpusTechniques(t *testing.T) {
 	deprecated := filepath.Join(root, "deprecated") + string(filepath.Separator)
 	want, got := map[string]bool{}, map[string]bool{}
 	active := 0
-	_ = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yml") || strings.HasPrefix(path, deprecated) {
-			return err
-		}
-		b, err := os.ReadFile(path)
+	isDeprecated := func(path string) bool { return strings.HasPrefix(path, deprecated) }
+	testutil.CorpusFiles(t, []string{root}, ".yml", isDeprecated, func(_ string, b []byte) {
 		for _, m := range mitreIDs.FindAllStringSubmatch(string(b), -1) {
 			for _, id := range tid.FindAllString(m[1], -1) {
 				want[id] = true
 			}
 		}
-		return err
 	})
 	for _, r := range set.Rules {
 		if strings.HasPrefix(r.File, deprecated) {
@@ -85,12 +80,8 @@ func TestCorpusTechniques(t *testing.T) {
 	if active != 1613 {
 		t.Errorf("%d rules outside deprecated/, the README says 1,613", active)
 	}
-	if len(want) != 302 || len(got) != len(want) {
-		t.Errorf("decoded %d ids, independent count %d (README: 302)", len(got), len(want))
+	if len(want) != 302 {
+		t.Errorf("independent count %d ids, the README says 302", len(want))
 	}
-	for id := range want {
-		if !got[id] {
-			t.Errorf("%s tagged but not decoded", id)
-		}
-	}
+	testutil.SetDiff(t, "decoded ids", got, want)
 }
