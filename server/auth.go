@@ -84,6 +84,30 @@ func (s *Server) tokens(ctx context.Context) (debrief.TokenStore, error) {
 // Config.Tenants in the tenant that holds it, else in Config.Tokens (and
 // the store is nil: the configured one).
 func (s *Server) tokenByHash(ctx context.Context, hash []byte) (*debrief.Token, debrief.Store, error) {
+	if s.cfg.TokenCache <= 0 {
+		return s.readToken(ctx, hash)
+	}
+	now := s.cfg.Now()
+	if e, ok := s.tokenCache.Load(string(hash)); ok && now.Before(e.(*cachedToken).expires) {
+		c := e.(*cachedToken)
+		return c.token, c.store, nil
+	}
+	t, st, err := s.readToken(ctx, hash)
+	if err == nil {
+		s.tokenCache.Store(string(hash), &cachedToken{t, st, now.Add(s.cfg.TokenCache)})
+	}
+	return t, st, err
+}
+
+// cachedToken is a token read from the store, kept until expires.
+type cachedToken struct {
+	token   *debrief.Token
+	store   debrief.Store
+	expires time.Time
+}
+
+// readToken is tokenByHash without the cache.
+func (s *Server) readToken(ctx context.Context, hash []byte) (*debrief.Token, debrief.Store, error) {
 	if s.cfg.Tenants == nil {
 		t, err := s.cfg.Tokens.TokenByHash(ctx, hash)
 		return t, nil, err

@@ -40,6 +40,11 @@ type Config struct {
 	Burst     int           // requests a token may make at once; 0: 100
 	Timeout   time.Duration // per request; 0: 2 minutes
 	Session   time.Duration // UI session lifetime; 0: 12 hours
+	// TokenCache keeps tokens read from the store this long, so that most
+	// requests need no token query. A token revoked through this server
+	// stops working at once, one revoked elsewhere (the CLI, another
+	// server) within TokenCache. 0: every request reads its token.
+	TokenCache time.Duration
 	// Rules are the team's detection rule files or folders (any corpus),
 	// read once on first use, for coverage; none: coverage answers 409.
 	Rules []string
@@ -89,17 +94,18 @@ func or[T comparable](v, def T) T {
 
 // Server serves the API and the web UI. It is an http.Handler.
 type Server struct {
-	cfg      Config
-	handler  http.Handler
-	probe    *http.ServeMux // API paths without methods: tells 404 from 405
-	limiter  *limiter
-	sessions *sessions
-	pages    map[string]*template.Template
-	ingestMu sync.Mutex    // one ingest (and its correlation) at a time
-	tenants  sync.Map      // tenant → debrief.Store, with Config.Tenants
-	base     debrief.Store // Config.Store, for /readyz
-	model    func() (*attribution.Model, error)
-	rules    func() (*ruleSet, error)
+	cfg        Config
+	handler    http.Handler
+	probe      *http.ServeMux // API paths without methods: tells 404 from 405
+	limiter    *limiter
+	sessions   *sessions
+	pages      map[string]*template.Template
+	ingestMu   sync.Mutex    // one ingest (and its correlation) at a time
+	tenants    sync.Map      // tenant → debrief.Store, with Config.Tenants
+	tokenCache sync.Map      // string(hash) → *cachedToken, with Config.TokenCache
+	base       debrief.Store // Config.Store, for /readyz
+	model      func() (*attribution.Model, error)
+	rules      func() (*ruleSet, error)
 }
 
 // New returns a server for cfg.

@@ -61,6 +61,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err := tokens.RevokeToken(r.Context(), r.PathValue("id"), s.cfg.Now()); err != nil {
 		return err
 	}
+	s.tokenCache.Clear()
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -26,6 +26,7 @@ type serveOptions struct {
 	rules      []string
 	playbooks  string
 	allTenants bool
+	tokenCache time.Duration
 }
 
 func (a *app) serveCmd() *cobra.Command {
@@ -75,12 +76,16 @@ tenant for now).`,
 	f.StringVar(&o.playbooks, "playbooks", "", "folder of playbook files, to approve and continue runs")
 	f.BoolVar(&o.secure, "secure-cookies", false, "mark the UI's cookies Secure (behind a TLS-terminating proxy)")
 	f.BoolVar(&o.allTenants, "all-tenants", false, "PostgreSQL: serve every tenant, each token its own tenant's data")
+	f.DurationVar(&o.tokenCache, "token-cache", 2*time.Second, "keep tokens read from the store this long (a token revoked with the CLI stops working within it; 0: read on every request)")
 	return cmd
 }
 
 func (a *app) runServe(cmd *cobra.Command, o serveOptions) error {
 	if o.maxIngest < 1 || o.rate <= 0 || o.burst < 1 || o.timeout <= 0 {
 		return usagef("--max-ingest, --rate, --burst and --timeout must be positive")
+	}
+	if o.tokenCache < 0 {
+		return usagef("--token-cache must not be negative")
 	}
 	ctx := cmd.Context()
 	st, err := a.store(ctx)
@@ -115,7 +120,7 @@ func (a *app) runServe(cmd *cobra.Command, o serveOptions) error {
 	}
 	log := slog.New(slog.NewJSONHandler(a.stderr, nil))
 	srv, err := server.New(server.Config{Store: st, Tenants: tenants, Catalog: cat, D3FEND: d3, Log: log,
-		MaxIngest: o.maxIngest, Rate: o.rate, Burst: o.burst, Timeout: o.timeout, SecureCookies: o.secure,
+		MaxIngest: o.maxIngest, Rate: o.rate, Burst: o.burst, Timeout: o.timeout, SecureCookies: o.secure, TokenCache: o.tokenCache,
 		Rules: o.rules, Playbooks: pbs})
 	if err != nil {
 		return err
