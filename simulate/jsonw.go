@@ -34,11 +34,16 @@ func (e *enc) sep() {
 // need no escaping.
 func (e *enc) key(k string) {
 	e.sep()
-	if k != "" {
-		e.quote()
+	switch {
+	case k == "":
+	case e.nested:
+		e.b = append(e.b, '\\', '"')
 		e.b = append(e.b, k...)
-		e.quote()
-		e.b = append(e.b, ':')
+		e.b = append(e.b, '\\', '"', ':')
+	default:
+		e.b = append(e.b, '"')
+		e.b = append(e.b, k...)
+		e.b = append(e.b, '"', ':')
 	}
 }
 

@@ -128,8 +128,8 @@ func (w *graphWriter) alert(e *enc, in *debrief.Incident, a *debrief.Alert) {
 		e.str("", string(t.ID))
 	}
 	e.endArr()
-	e.time("createdDateTime", a.Created, layoutMicrosoft)
-	e.time("lastUpdateDateTime", a.Updated, layoutMicrosoft)
+	w.renderedTime("createdDateTime", e, a.Created, a.Created)
+	w.renderedTime("lastUpdateDateTime", e, a.Updated, a.Created)
 	e.time("resolvedDateTime", a.Resolved, layoutMicrosoft)
 	e.time("firstActivityDateTime", a.FirstActivity, layoutMicrosoft)
 	e.time("lastActivityDateTime", a.LastActivity, layoutMicrosoft)
@@ -141,6 +141,19 @@ func (w *graphWriter) alert(e *enc, in *debrief.Incident, a *debrief.Alert) {
 	}
 	e.endArr()
 	e.end()
+}
+
+// renderedTime writes t, reusing the alert's creation time rendered
+// for its evidence when t is that time.
+func (w *graphWriter) renderedTime(k string, e *enc, t, created time.Time) {
+	if t.IsZero() || !t.Equal(created) {
+		e.time(k, t, layoutMicrosoft)
+		return
+	}
+	e.key(k)
+	e.quote()
+	e.b = append(e.b, w.created...)
+	e.quote()
 }
 
 // evidence writes one entity as Graph evidence.
