@@ -65,8 +65,18 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 				return err
 			}
 			opts.Analyses = append(opts.Analyses, skillAnalysis(cmd.Context(), st, opts.Catalog, time.Now))
-			if ps, ok := st.(debrief.PlaybookStore); ok {
-				opts.Analyses = append(opts.Analyses, playbookAnalysis(cmd.Context(), ps))
+			if _, ok := st.(debrief.PlaybookStore); ok {
+				// Deny the approvals that are overdue first, as "playbook runs"
+				// does, so that a run whose approval timed out is not listed
+				// as waiting.
+				r, err := a.runner(cmd, "")
+				if err != nil {
+					return err
+				}
+				if _, err := r.ExpireApprovals(cmd.Context()); err != nil {
+					return fmt.Errorf("deny overdue playbook approvals: %w", err)
+				}
+				opts.Analyses = append(opts.Analyses, playbookAnalysis(cmd.Context(), r.Store))
 			}
 			if len(ruleDirs) > 0 {
 				team, bad, err := loadRules(cmd.Context(), ruleDirs, opts.Catalog)
@@ -120,7 +130,9 @@ func skillAnalysis(ctx context.Context, st debrief.Store, cat *attack.Catalog, n
 }
 
 // playbookAnalysis adds the suggested automated responses and the
-// playbook runs of the incidents to a review.
+// playbook runs of the incidents to a review. It lists the runs as stored:
+// a caller denies the overdue approvals first (playbook.Runner's
+// ExpireApprovals).
 func playbookAnalysis(ctx context.Context, ps debrief.PlaybookStore) review.Analysis {
 	return func(in []*debrief.Incident) (*review.Section, error) {
 		var runs []debrief.PlaybookRun

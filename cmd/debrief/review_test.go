@@ -1,0 +1,50 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestReviewExpiresApprovals: a review lists the incident's playbook runs
+// after denying the approvals that are overdue, as "playbook runs" does: a
+// run whose approval timed out shows as denied, not waiting, and the
+// timeout is in the audit log.
+func TestReviewExpiresApprovals(t *testing.T) {
+	home, dir := t.TempDir(), t.TempDir()
+	inc, pb := filepath.Join(dir, "incidents.json"), filepath.Join(dir, "contain.yaml")
+	src := strings.Replace(playbookFile, "approval: required}", "approval: required, approval_timeout: 1ms}", 1)
+	for p, s := range map[string]string{inc: playbookIncident, pb: src, filepath.Join(home, "playbooks.yaml"): "live: true\n"} {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, errOut, code := cli(t, home, "", "ingest", inc, "-q"); code != 0 {
+		t.Fatalf("ingest: %d %s", code, errOut)
+	}
+	out, errOut, code := cli(t, home, "", "playbook", "run", pb, "--incident", "defender:924565", "--live")
+	if code != 0 || !strings.Contains(out, "waiting") {
+		t.Fatalf("live run: exit %d\n%s%s", code, out, errOut)
+	}
+	runID := strings.Fields(out)[0]
+	time.Sleep(2 * time.Millisecond) // past the 1ms deadline
+	out, errOut, code = cli(t, home, "", "review", "defender:924565")
+	if code != 0 {
+		t.Fatalf("review: exit %d\n%s%s", code, out, errOut)
+	}
+	row := ""
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, runID) {
+			row = l
+		}
+	}
+	if !strings.Contains(row, "denied") || strings.Contains(row, "waiting") {
+		t.Errorf("the review lists run %s as %q, want it denied (approval timed out)\n%s", runID, row, out)
+	}
+	audit, err := os.ReadFile(filepath.Join(home, "playbook-audit.jsonl"))
+	if err != nil || strings.Count(string(audit), `"event":"approval.timeout"`) != 1 {
+		t.Errorf("audit log wants one approval.timeout entry: %v\n%s", err, audit)
+	}
+}
