@@ -126,6 +126,7 @@ func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string) debrie
 	}
 	a.Title, a.RuleName = title, title
 	a.RuleID = g.ruleID(pr.key, title)
+	a.Techniques = make([]debrief.Technique, 0, len(ap.techs))
 	for _, t := range ap.techs {
 		a.Techniques = append(a.Techniques, debrief.Technique{ID: t.id, Name: t.name, Tactics: t.shorts})
 	}
@@ -188,7 +189,7 @@ func describe(a *debrief.Alert, ap *alertPlan) string {
 func (g *gen) entities(p *plan, ap *alertPlan, key string, a *debrief.Alert) []debrief.Entity {
 	o := g.org
 	u, dev := g.subject(p, ap)
-	var es []debrief.Entity
+	es := make([]debrief.Entity, 0, 6) // room for every product's entities
 	switch key {
 	case productEndpoint:
 		es = append(es, o.devices[dev].entity, u)

@@ -87,8 +87,27 @@ func (t *truthEnc) bool(key string, v bool) {
 func (t *truthEnc) time(key string, v time.Time) {
 	t.b = append(t.b, key...)
 	t.b = append(t.b, '"')
-	t.b = v.AppendFormat(t.b, time.RFC3339Nano)
+	t.b = appendRFC3339Nano(t.b, v)
 	t.b = append(t.b, '"')
+}
+
+// appendRFC3339Nano appends v.AppendFormat(b, time.RFC3339Nano), with a
+// short way for UTC times of years 0 to 9999.
+func appendRFC3339Nano(b []byte, v time.Time) []byte {
+	if _, off := v.Zone(); off != 0 || v.Year() < 0 || v.Year() > 9999 {
+		return v.AppendFormat(b, time.RFC3339Nano)
+	}
+	b = appendTime(b, v, timeLayout{})
+	if ns := v.Nanosecond(); ns != 0 {
+		b = append(b, '.')
+		digits := 9
+		for ns%10 == 0 {
+			ns /= 10
+			digits--
+		}
+		b = appendDigits(b, ns, digits)
+	}
+	return append(b, 'Z')
 }
 
 // quote writes s as json.Marshal does: the shortest escapes ("\b", "\f",

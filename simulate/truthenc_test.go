@@ -60,6 +60,24 @@ func TestAppendTruthEdgeCases(t *testing.T) {
 	}
 }
 
+// TestAppendRFC3339Nano compares the short way with time.AppendFormat.
+func TestAppendRFC3339Nano(t *testing.T) {
+	for _, v := range []time.Time{
+		{},
+		time.Date(2026, 1, 5, 0, 46, 24, 331000000, time.UTC),
+		time.Date(2026, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2026, 2, 28, 1, 2, 3, 100, time.UTC),
+		time.Date(2026, 2, 28, 1, 2, 3, 120000000, time.FixedZone("UTC", 0)),
+		time.Date(2026, 6, 1, 12, 0, 0, 5, time.FixedZone("CEST", 2*3600)),
+		time.Date(12026, 6, 1, 12, 0, 0, 0, time.UTC),
+	} {
+		want := v.AppendFormat(nil, time.RFC3339Nano)
+		if got := appendRFC3339Nano(nil, v); !bytes.Equal(got, want) {
+			t.Errorf("appendRFC3339Nano(%v) = %s, want %s", v, got, want)
+		}
+	}
+}
+
 func checkTruthEncoding(t *testing.T, ti *TruthIncident) {
 	t.Helper()
 	want, err := json.Marshal(ti, truthOptions)
