@@ -42,17 +42,17 @@ func (s *Store) readTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // ids, techniques and tactics, but not its alerts, comments, history or raw
 // record: Incident has those.
 //
-// It is one statement (one round trip, and its own snapshot): a page of
-// the incidents_created index, with the summary of each incident's alerts
-// that triggers keep on its row (migration 0009) and its tags.
+// It is one statement (one round trip, and its own snapshot) on one table:
+// a page of the incidents_created index, with the summary of each
+// incident's alerts and its tags, which triggers keep on its row
+// (migrations 0009 and 0010).
 func (s *Store) Incidents(ctx context.Context, f debrief.IncidentFilter) ([]debrief.Incident, error) {
 	q := &query{args: []any{s.tenant}}
 	where, err := q.incidentWhere(f)
 	if err != nil {
 		return nil, err
 	}
-	sqlText := `SELECT ` + incidentSelect + `, i.alert_ids, i.technique_ids, i.tactics,
-		(SELECT array_agg(t.tag ORDER BY t.ord) FROM incident_tags t WHERE t.tenant = i.tenant AND t.incident_id = i.id)
+	sqlText := `SELECT ` + incidentSelect + `, i.alert_ids, i.technique_ids, i.tactics, i.tags
 		FROM incidents i WHERE i.tenant = $1` + where + ` ORDER BY i.created DESC NULLS LAST, i.id DESC`
 	if f.Limit > 0 {
 		sqlText += ` LIMIT ` + q.arg(f.Limit)

@@ -14,7 +14,9 @@ import (
 // incident (migration 0009) against the one Incident computes from the
 // alerts in Go, in order, through the ways an incident's alerts change:
 // alerts before and after their incident, a newer alert version with other
-// techniques, an alert dropped by a newer incident version, Assign.
+// techniques, an alert dropped by a newer incident version, Assign; and
+// the tags kept on the row (migration 0010) as the newer version changes
+// them.
 func TestListSummary(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t, freshSchema(t), postgres.DefaultTenant)
@@ -28,8 +30,9 @@ func TestListSummary(t *testing.T) {
 			Created: created, Updated: t0.Add(updated), Tactics: tactics, Techniques: techs}
 	}
 	version := func(updated time.Duration, alerts ...string) *debrief.Incident {
+		tags := []string{"bec", "vip", "bec", "t" + updated.String()} // a repeat, and tags that change
 		return &debrief.Incident{ID: "sentinel:i1", Source: debrief.SourceSentinel, SourceID: "i1", Title: "Intrusion",
-			AlertIDs: alerts, Times: debrief.Times{Created: t0, Updated: t0.Add(updated)}}
+			AlertIDs: alerts, Tags: tags, Times: debrief.Times{Created: t0, Updated: t0.Add(updated)}}
 	}
 	write := func(recs ...debrief.Record) {
 		t.Helper()
@@ -49,9 +52,9 @@ func TestListSummary(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !slices.Equal(in.Techniques, full.Techniques) || !slices.Equal(in.Tactics, full.Tactics) ||
-				!slices.Equal(in.AlertIDs, full.AlertIDs) {
-				t.Errorf("%s: %s listed with alerts %v techniques %v tactics %v; its alerts give %v %v %v", step, in.ID,
-					in.AlertIDs, in.Techniques, in.Tactics, full.AlertIDs, full.Techniques, full.Tactics)
+				!slices.Equal(in.AlertIDs, full.AlertIDs) || !slices.Equal(in.Tags, full.Tags) {
+				t.Errorf("%s: %s listed with alerts %v techniques %v tactics %v tags %v; stored %v %v %v %v", step, in.ID,
+					in.AlertIDs, in.Techniques, in.Tactics, in.Tags, full.AlertIDs, full.Techniques, full.Tactics, full.Tags)
 			}
 		}
 	}

@@ -89,17 +89,20 @@ func (w *writer) incidentParts(in *debrief.Incident, current, fresh bool) error 
 			return err
 		}
 	}
-	if current {
+	if current && len(in.Tags) > 0 {
+		// One statement for all tags: its trigger copies them to the
+		// incident's row once (migration 0010).
 		seen := make(map[string]bool, len(in.Tags))
+		var tags []string
 		for _, tag := range in.Tags {
-			if seen[tag] {
-				continue
+			if !seen[tag] {
+				seen[tag] = true
+				tags = append(tags, noNUL(tag)) // noNULs cleans only plain string arguments
 			}
-			if err := w.exec(`INSERT INTO incident_tags (tenant, incident_id, ord, tag) VALUES ($1, $2, $3, $4)`,
-				in.ID, len(seen), tag); err != nil {
-				return err
-			}
-			seen[tag] = true
+		}
+		if err := w.exec(`INSERT INTO incident_tags (tenant, incident_id, ord, tag)
+			SELECT $1, $2, t.ord - 1, t.tag FROM unnest($3::text[]) WITH ORDINALITY t (tag, ord)`, in.ID, tags); err != nil {
+			return err
 		}
 	}
 	for _, id := range ids {
