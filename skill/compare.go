@@ -9,16 +9,16 @@ import (
 // (see stratumOf), its log times, and the denominators and cases of each rate.
 type comparer struct {
 	fs     []facts
-	width  int32         // strata without the verdict class: 0 ≤ stratum < width
-	strata [2][]int32    // [0] without the verdict class, [1] with it
-	val    [2][]float64  // log hours of TTA, TTR; NaN when unknown
-	of     [4][]bool     // rates: whether the incident counts
-	hit    [4][]bool     // rates: whether it is a case
-	times  [2]*ranked    // val sorted by stratum (with the verdict class) and value
-	mark   []bool        // scratch: the group under test
-	split  []bool        // scratch: the group that splits the strata
-	cells  []cmhCell     // scratch
-	cond   []int32       // scratch: strata split by an explaining group
+	width  int32        // strata without the verdict class: 0 ≤ stratum < width
+	strata [2][]int32   // [0] without the verdict class, [1] with it
+	val    [2][]float64 // log hours of TTA, TTR; NaN when unknown
+	of     [4][]bool    // rates: whether the incident counts
+	hit    [4][]bool    // rates: whether it is a case
+	times  [2]*ranked   // val sorted by stratum (with the verdict class) and value
+	mark   []bool       // scratch: the group under test
+	cur    []int32      // scratch: the group under test, as a list
+	split  []bool       // scratch: the group that splits the strata
+	rc     rateCells
 	rates  [4]rateMetric // the rate metrics in the order of of and hit
 }
 
@@ -29,7 +29,7 @@ type rateMetric struct {
 
 func newComparer(fs []facts, strata []int32, width int32) *comparer {
 	n := len(fs)
-	c := &comparer{fs: fs, width: width, mark: make([]bool, n), split: make([]bool, n), cond: make([]int32, n)}
+	c := &comparer{fs: fs, width: width, mark: make([]bool, n), split: make([]bool, n)}
 	c.rates = [4]rateMetric{{MetricMisclassified, true}, {MetricUndetermined, false}, {MetricReopened, true}, {MetricHandedOver, true}}
 	c.strata[0], c.strata[1] = strata, make([]int32, n)
 	for i := range fs {
@@ -71,6 +71,10 @@ func (c *comparer) set(idx []int32, v bool) {
 	for _, i := range idx {
 		c.mark[i] = v
 	}
+	c.cur = nil
+	if v {
+		c.cur = idx
+	}
 }
 
 // compare tests each metric of group g (incidents idx) against the rest of
@@ -92,11 +96,11 @@ func (c *comparer) compare(g Group, idx, within []int32, team Metrics, opts Opti
 		name        string
 		team, group Times
 	}{{MetricTTA, team.Acknowledge, g.Acknowledge}, {MetricTTR, team.Resolve, g.Resolve}} {
-		p, n1, ok := c.times[m].test(split, c.mark, opts.MinSample)
+		p, n1, ok := c.times[m].test(split, c.mark, c.cur, opts.MinSample)
 		if !ok {
 			continue
 		}
-		rel := c.times[m].relative(split, c.mark)
+		rel := c.times[m].relative(split, c.mark, c.cur)
 		if len(rel) == 0 && within != nil {
 			continue // no incident of g has one alike in within to compare with
 		}
@@ -109,27 +113,12 @@ func (c *comparer) compare(g Group, idx, within []int32, team Metrics, opts Opti
 		if rm.group.Of < opts.MinSample || rm.team.Of-rm.group.Of < opts.MinSample || rm.team.Count == 0 {
 			continue
 		}
-		strata, n := c.strata[b2i(c.rates[r].verdict)], 2*int(c.width)
-		if within != nil {
-			copy(c.cond, strata)
-			for _, i := range within {
-				c.cond[i] += 2 * c.width
-			}
-			strata, n = c.cond, 4*int(c.width)
-		}
-		p, cases, expected := c.rateTest(r, strata, n)
+		p, cases, expected := c.rateTest(r, within)
 		lo, hi := wilson(rm.group.Count, rm.group.Of)
 		out = append(out, Gap{ID: g.ID, Name: g.Name, Metric: c.rates[r].name, Team: rm.team.Value, Group: rm.group.Value,
 			Ratio: (cases + 0.5) / (expected + 0.5), Interval: [2]float64{lo, hi}, N: rm.group.Of, P: p})
 	}
 	return out
-}
-
-func (c *comparer) rateTest(r int, strata []int32, nStrata int) (p, cases, expected float64) {
-	if cap(c.cells) < nStrata {
-		c.cells = make([]cmhCell, nStrata)
-	}
-	return cmhTest(c.of[r], c.hit[r], strata, c.mark, c.cells[:nStrata])
 }
 
 // conditional returns the p value and the ratio of metric of group g
@@ -142,19 +131,17 @@ func (c *comparer) conditional(metric string, gi, hi []int32) (p, ratio float64)
 		m := b2i(metric == MetricTTR)
 		c.setSplit(hi, true)
 		defer c.setSplit(hi, false)
-		p, _, _ := c.times[m].test(c.split, c.mark, 1)
-		rel := c.times[m].relative(c.split, c.mark)
+		p, _, _ := c.times[m].test(c.split, c.mark, c.cur, 1)
+		rel := c.times[m].relative(c.split, c.mark, c.cur)
 		if len(rel) == 0 {
 			return 1, 1
 		}
 		return p, math.Exp(quantile(rel, 0.5))
 	}
 	r := slices.IndexFunc(c.rates[:], func(rm rateMetric) bool { return rm.name == metric })
-	copy(c.cond, c.strata[b2i(c.rates[r].verdict)])
-	for _, i := range hi {
-		c.cond[i] += 2 * c.width
-	}
-	p, cases, expected := c.rateTest(r, c.cond, 4*int(c.width))
+	c.setSplit(hi, true)
+	defer c.setSplit(hi, false)
+	p, cases, expected := c.rateTest(r, hi)
 	return p, (cases + 0.5) / (expected + 0.5)
 }
 

@@ -8,11 +8,13 @@ import (
 // ranked holds one time metric's known values sorted by stratum and
 // value, once, so that every group's test is a walk over them.
 type ranked struct {
-	vals   []float64 // by incident; NaN when unknown
-	order  []int32   // incidents with a value, by stratum, then value
-	blocks []int     // start of each stratum's run in order, and len(order)
-	a, b   []int32   // scratch: a stratum's run split in two
-	rest   []float64 // scratch
+	vals    []float64 // by incident; NaN when unknown
+	order   []int32   // incidents with a value, by stratum, then value
+	blocks  []int     // start of each stratum's run in order, and len(order)
+	blockOf []int32   // by incident: its stratum's run (index in blocks), -1 without a value
+	a, b    []int32   // scratch: a stratum's run split in two
+	rest    []float64 // scratch
+	touched []int32   // scratch: the runs a group has values in
 }
 
 func newRanked(vals []float64, strata []int32) *ranked {
@@ -28,19 +30,42 @@ func newRanked(vals []float64, strata []int32) *ranked {
 		}
 		return cmpF(vals[x], vals[y])
 	})
-	for k := range r.order {
-		if k == 0 || strata[r.order[k]] != strata[r.order[k-1]] {
+	r.blockOf = make([]int32, len(vals))
+	for i := range r.blockOf {
+		r.blockOf[i] = -1
+	}
+	for k, i := range r.order {
+		if k == 0 || strata[i] != strata[r.order[k-1]] {
 			r.blocks = append(r.blocks, k)
 		}
+		r.blockOf[i] = int32(len(r.blocks) - 1)
 	}
 	r.blocks = append(r.blocks, len(r.order))
 	return r
 }
 
-// runs calls f with each stratum's run of incidents, sorted by value;
-// with split, each stratum is cut in two by it.
+// touch lists, ascending, the runs that the incidents cur have values in,
+// and returns how many of cur have a value.
+func (r *ranked) touch(cur []int32) int {
+	r.touched = r.touched[:0]
+	n := 0
+	for _, i := range cur {
+		if b := r.blockOf[i]; b >= 0 {
+			r.touched = append(r.touched, b)
+			n++
+		}
+	}
+	slices.Sort(r.touched)
+	r.touched = slices.Compact(r.touched)
+	return n
+}
+
+// runs calls f with the run of incidents of each stratum in r.touched
+// (those of the group under test: a run without any of its incidents adds
+// nothing to its tests), sorted by value; with split, each stratum is cut
+// in two by it.
 func (r *ranked) runs(split []bool, f func(run []int32)) {
-	for k := 0; k+1 < len(r.blocks); k++ {
+	for _, k := range r.touched {
 		run := r.order[r.blocks[k]:r.blocks[k+1]]
 		if split == nil {
 			f(run)
@@ -60,13 +85,12 @@ func (r *ranked) runs(split []bool, f func(run []int32)) {
 }
 
 // test is a stratified Wilcoxon rank-sum test (the sum over strata of each
-// stratum's rank sum) of the group in against the rest. It returns the
+// stratum's rank sum) of the group in (its incidents cur) against the
+// rest. It returns the
 // two-sided p value and the group's size, or ok false when either side has
 // fewer than minN values.
-func (r *ranked) test(split, in []bool, minN int) (p float64, n1 int, ok bool) {
-	for _, i := range r.order {
-		n1 += b2i(in[i])
-	}
+func (r *ranked) test(split, in []bool, cur []int32, minN int) (p float64, n1 int, ok bool) {
+	n1 = r.touch(cur)
 	if n1 < minN || len(r.order)-n1 < minN {
 		return 1, n1, false
 	}
@@ -113,7 +137,8 @@ func stratumRankSum(vals []float64, idx []int32, in []bool) (dev, vari float64) 
 // relative returns, for each value of the group in a stratum that also
 // has other values, the value less the median of the others of its
 // stratum, sorted.
-func (r *ranked) relative(split, in []bool) []float64 {
+func (r *ranked) relative(split, in []bool, cur []int32) []float64 {
+	r.touch(cur)
 	var out []float64
 	r.runs(split, func(run []int32) {
 		r.rest = r.rest[:0]

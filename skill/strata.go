@@ -1,7 +1,6 @@
 package skill
 
 import (
-	"math"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -67,50 +66,6 @@ func stratumOf(in *debrief.Incident) int32 {
 	wk := b2i(c.Weekday() == time.Saturday || c.Weekday() == time.Sunday)
 	slot := wk*24 + c.Hour()
 	return int32((sev*sizeClasses+size)*timeClasses + slot)
-}
-
-// cmhCell counts one stratum: incidents of the group (n1) and all (n),
-// cases among all (m1) and of the group (a).
-type cmhCell struct{ n1, n, m1, a float64 }
-
-// cmhTest is the Cochran–Mantel–Haenszel test of a rate: of[i] says
-// whether incident i counts, hit[i] whether it is a case. It returns the
-// two-sided p value, the group's cases and the cases expected of the group
-// were it like the rest of its strata (both over strata with incidents of
-// the group and of the rest). cells is scratch, one per stratum.
-func cmhTest(of, hit []bool, strata []int32, in []bool, cells []cmhCell) (p float64, cases, expected float64) {
-	clear(cells)
-	for i := range of {
-		if !of[i] {
-			continue
-		}
-		c := &cells[strata[i]]
-		c.n++
-		if hit[i] {
-			c.m1++
-		}
-		if in[i] {
-			c.n1++
-			if hit[i] {
-				c.a++
-			}
-		}
-	}
-	var vari, mean float64
-	for _, c := range cells {
-		if c.n < 2 || c.n1 == 0 || c.n1 == c.n {
-			continue
-		}
-		cases += c.a
-		mean += c.n1 * c.m1 / c.n
-		expected += c.n1 * (c.m1 - c.a) / (c.n - c.n1)
-		vari += c.n1 * (c.n - c.n1) * c.m1 * (c.n - c.m1) / (c.n * c.n * (c.n - 1))
-	}
-	if vari <= 0 {
-		return 1, cases, expected
-	}
-	z := (math.Abs(cases-mean) - 0.5) / math.Sqrt(vari)
-	return math.Erfc(max(z, 0) / math.Sqrt2), cases, expected
 }
 
 func cmpF(a, b float64) int {
