@@ -16,8 +16,8 @@ type scanner struct {
 
 // unmarshal decodes raw into w, which must be reset: with the scanner,
 // else (when it gives up) with json.Unmarshal, which words the errors.
-func (s *scanner) unmarshal(raw []byte, w *incident) error {
-	if s.fast(raw, w) == nil {
+func (s *scanner) unmarshal(raw []byte, spans []uint32, w *incident) error {
+	if s.fast(raw, spans, w) == nil {
 		return nil
 	}
 	w.reset()
@@ -25,10 +25,10 @@ func (s *scanner) unmarshal(raw []byte, w *incident) error {
 }
 
 // fast decodes raw into w with the scanner alone, or fails with
-// wire.ErrSlow.
-func (s *scanner) fast(raw []byte, w *incident) error {
+// wire.ErrSlow. spans are raw's string spans (wire.Item.Strings), or nil.
+func (s *scanner) fast(raw []byte, spans []uint32, w *incident) error {
 	s.harvest(w.Alerts[:cap(w.Alerts)])
-	s.Reset(raw)
+	s.ResetStrings(raw, spans)
 	return s.Object(func(name []byte) error { return s.incidentMember(w, name) })
 }
 

@@ -27,7 +27,7 @@ func scanAll(t testing.TB, data []byte) (decoded, records int) {
 		records++
 		fast.reset()
 		slow.reset()
-		fastErr := s.fast(it.Raw, &fast)
+		fastErr := s.fast(it.Raw, it.Strings, &fast)
 		slowErr := json.Unmarshal(it.Raw, &slow, unmarshalOptions)
 		if fastErr != nil {
 			continue

@@ -55,7 +55,7 @@ func (w *walker) emit(it wire.Item, file string, yield func(debrief.Record, erro
 	loc := func(field, reason string, kept bool) *debrief.RecordError {
 		return &debrief.RecordError{File: file, Line: it.Line, Record: it.Index, Field: field, Reason: reason, Kept: kept}
 	}
-	if err := w.walk(it.Raw); err != nil {
+	if err := w.walk(it.Raw, it.Strings); err != nil {
 		var fe *fieldError
 		if errors.As(err, &fe) {
 			return yield(debrief.Record{}, loc(fe.field, fe.reason, false))
@@ -97,10 +97,10 @@ type walker struct {
 	d    doc
 }
 
-func (w *walker) walk(raw []byte) error {
+func (w *walker) walk(raw []byte, spans []uint32) error {
 	w.d = doc{}
 	w.path = w.path[:0]
-	w.s.Reset(raw)
+	w.s.ResetStrings(raw, spans)
 	w.src = string(raw)
 	err := w.object(0)
 	if errors.Is(err, errSyntax) {

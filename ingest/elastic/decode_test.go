@@ -241,7 +241,7 @@ func FuzzWalk(f *testing.F) {
 	f.Add([]byte(`{"a":"\\\\\"","_source":{"host":{"name":["h",1]}},"value":{"source":{"@timestamp":17e11}}}`))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var w walker
-		if w.walk(in) == nil {
+		if w.walk(in, nil) == nil {
 			w.d.alert()
 		}
 	})

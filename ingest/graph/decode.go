@@ -67,7 +67,7 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 // found in it; it reports whether the consumer wants more.
 func decodeItem(it wire.Item, w *record, s *scanner, file string, yield func(debrief.Record, error) bool) bool {
 	p := &problems{recerr.Collector{File: file, Line: it.Line, Index: it.Index}}
-	if err := s.unmarshal(it.Raw, w); err != nil {
+	if err := s.unmarshal(it.Raw, it.Strings, w); err != nil {
 		field, reason := recerr.Describe(err)
 		return yield(debrief.Record{}, p.Reject(field, reason))
 	}

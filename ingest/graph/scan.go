@@ -14,8 +14,8 @@ type scanner struct {
 
 // unmarshal decodes raw into w, which must be reset: with the scanner,
 // else (when it gives up) with json.Unmarshal, which words the errors.
-func (s *scanner) unmarshal(raw []byte, w *record) error {
-	if s.fast(raw, w) == nil {
+func (s *scanner) unmarshal(raw []byte, spans []uint32, w *record) error {
+	if s.fast(raw, spans, w) == nil {
 		return nil
 	}
 	w.reset()
@@ -23,10 +23,10 @@ func (s *scanner) unmarshal(raw []byte, w *record) error {
 }
 
 // fast decodes raw into w with the scanner alone, or fails with
-// wire.ErrSlow.
-func (s *scanner) fast(raw []byte, w *record) error {
+// wire.ErrSlow. spans are raw's string spans (wire.Item.Strings), or nil.
+func (s *scanner) fast(raw []byte, spans []uint32, w *record) error {
 	s.harvest(w.Alerts[:cap(w.Alerts)])
-	s.Reset(raw)
+	s.ResetStrings(raw, spans)
 	return s.Object(func(name []byte) error { return s.recordMember(w, name) })
 }
 

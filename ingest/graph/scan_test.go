@@ -17,11 +17,11 @@ import (
 // each into a record reused from earlier calls, and fails unless the
 // scanner either gives up or decodes exactly what json.Unmarshal does. It
 // reports whether the scanner decoded raw.
-func checkScan(t testing.TB, raw []byte, s *scanner, fast, slow *record) bool {
+func checkScan(t testing.TB, raw []byte, spans []uint32, s *scanner, fast, slow *record) bool {
 	t.Helper()
 	fast.reset()
 	slow.reset()
-	fastErr := s.fast(raw, fast)
+	fastErr := s.fast(raw, spans, fast)
 	slowErr := json.Unmarshal(raw, slow, unmarshalOptions)
 	if fastErr != nil {
 		return false
@@ -46,7 +46,7 @@ func scanAll(t testing.TB, data []byte) (decoded, records int) {
 			continue
 		}
 		records++
-		if checkScan(t, it.Raw, &s, &fast, &slow) {
+		if checkScan(t, it.Raw, it.Strings, &s, &fast, &slow) {
 			decoded++
 		}
 	}
@@ -91,7 +91,7 @@ func TestScanGivesUp(t *testing.T) {
 	} {
 		var s scanner
 		var w record
-		if s.fast([]byte(raw), &w) == nil {
+		if s.fast([]byte(raw), nil, &w) == nil {
 			t.Errorf("scanner decoded %s", raw)
 		}
 	}

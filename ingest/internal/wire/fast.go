@@ -49,7 +49,7 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 			}
 			return back() // jsontext words the error
 		}
-		end, ok, incomplete := validEnd(f.b, f.pos)
+		end, ok, incomplete := validEnd(f.b, f.pos, &s.spans)
 		if !ok {
 			if incomplete && f.more() {
 				continue
@@ -64,7 +64,7 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 			s.emit(Item{Err: errNotObject(jsontext.Value(v).Kind()), Line: line})
 			continue
 		}
-		s.emitChecked(Item{Raw: v, Line: line}, true)
+		s.emitChecked(Item{Raw: v, Line: line, Strings: s.spans}, true)
 	}
 	return false
 }

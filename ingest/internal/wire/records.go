@@ -26,6 +26,10 @@ type Item struct {
 	Index int            // 1-based position of the record in the input
 	Err   error          // a bad record (Raw may be nil); see RecordError
 	Fatal bool           // the input cannot be read further
+
+	// Strings holds the spans of Raw's strings when the splitter knows
+	// them (see Scanner.ResetStrings), else nil; valid as long as Raw.
+	Strings []uint32
 }
 
 // Container names a member of a top-level object whose array holds the
@@ -102,6 +106,8 @@ type splitter struct {
 	yield      func(Item) bool
 	index      int
 	stopped    bool
+
+	spans []uint32 // string spans of the last record validEnd checked
 
 	// rd is what the decoder reads from, and base the offset in the
 	// input of rd's first byte: fastElements reads arrays of records
@@ -343,8 +349,8 @@ func (s *splitter) line(dec *jsontext.Decoder, t []byte, n int) {
 	if t[0] == '{' {
 		// Fast path: a well-formed object that names no container is
 		// one record; validEnd checks it in one pass, UTF-8 included.
-		if end, ok, _ := validEnd(t, 0); ok && end == len(t) && !s.mayContain(t) {
-			s.emitChecked(Item{Raw: t, Line: n}, true)
+		if end, ok, _ := validEnd(t, 0, &s.spans); ok && end == len(t) && !s.mayContain(t) {
+			s.emitChecked(Item{Raw: t, Line: n, Strings: s.spans}, true)
 			return
 		}
 	}

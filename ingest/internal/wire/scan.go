@@ -29,6 +29,9 @@ type Scanner struct {
 	i     int
 	buf   []byte // scratch for unquoting
 	cache strings256
+
+	spans []uint32 // the record's string spans, from the splitter; may be nil
+	k     int      // the next span to look at, times two
 }
 
 // strings256 remembers recent strings, so that the values records repeat
@@ -68,6 +71,18 @@ func (s *Scanner) peek() byte {
 // whether it holds escapes; it looks at eight bytes at a time for a quote
 // or a backslash.
 func (s *Scanner) stringEnd(i int) (int, bool, error) {
+	if s.k < len(s.spans) {
+		// The splitter found the string ends already; the scanner reads
+		// strings in the same order, skipping some.
+		for s.k < len(s.spans) && int(s.spans[s.k]) < i {
+			s.k += 2
+		}
+		if s.k < len(s.spans) && int(s.spans[s.k]) == i {
+			e := s.spans[s.k+1]
+			s.k += 2
+			return int(e &^ escBit), e&escBit != 0, nil
+		}
+	}
 	b := s.b
 	esc := false
 	for j := i + 1; j < len(b); {
@@ -102,7 +117,14 @@ func special(x uint64) uint64 {
 }
 
 // Reset starts scanning raw, a record.
-func (s *Scanner) Reset(raw []byte) { s.b, s.i = raw, 0 }
+func (s *Scanner) Reset(raw []byte) { s.b, s.i, s.spans, s.k = raw, 0, nil, 0 }
+
+// ResetStrings starts scanning raw with the spans of its strings that
+// the splitter found (Item.Strings), so that the scanner need not look
+// for their ends.
+func (s *Scanner) ResetStrings(raw []byte, spans []uint32) {
+	s.b, s.i, s.spans, s.k = raw, 0, spans, 0
+}
 
 // Skip moves past the next value.
 func (s *Scanner) Skip() error {

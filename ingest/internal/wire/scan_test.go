@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
@@ -70,21 +71,36 @@ func TestScanner(t *testing.T) {
 		{name: "truncated", in: `{"id": "abc`, slow: true},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var s wire.Scanner
-			s.Reset([]byte(tc.in))
-			var got scanRec
-			err := scanRecord(&s, &got)
-			if tc.slow {
-				if !errors.Is(err, wire.ErrSlow) {
-					t.Errorf("got %v, %+v; want wire.ErrSlow", err, got)
+		// With the string spans the splitter finds, when it takes the
+		// record, and without.
+		var spans []uint32
+		for it := range wire.Records(strings.NewReader(tc.in)) {
+			spans = it.Strings
+		}
+		for _, withSpans := range []bool{false, true} {
+			if withSpans && spans == nil {
+				continue
+			}
+			t.Run(fmt.Sprintf("%s/spans=%v", tc.name, withSpans), func(t *testing.T) {
+				var s wire.Scanner
+				if withSpans {
+					s.ResetStrings([]byte(tc.in), spans)
+				} else {
+					s.Reset([]byte(tc.in))
 				}
-				return
-			}
-			if err != nil || !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("got %+v, %v; want %+v", got, err, tc.want)
-			}
-		})
+				var got scanRec
+				err := scanRecord(&s, &got)
+				if tc.slow {
+					if !errors.Is(err, wire.ErrSlow) {
+						t.Errorf("got %v, %+v; want wire.ErrSlow", err, got)
+					}
+					return
+				}
+				if err != nil || !reflect.DeepEqual(got, tc.want) {
+					t.Errorf("got %+v, %v; want %+v", got, err, tc.want)
+				}
+			})
+		}
 	}
 }
 

@@ -17,10 +17,22 @@ import (
 //
 // incomplete reports that b ended inside the value: more input may make
 // it whole.
-func validEnd(b []byte, i int) (end int, ok, incomplete bool) {
+//
+// When spans is not nil, validEnd sets it to the spans of the value's
+// strings, names included, in order: for each its start and its end
+// (just past the closing quote, with escBit set when it holds escapes),
+// counted from b[i]. A Scanner given them need not look for string ends
+// again.
+func validEnd(b []byte, i int, spans *[]uint32) (end int, ok, incomplete bool) {
 	var stack [64]byte
 	depth := 0
-	var good bool
+	var good, esc bool
+	base, start := i, 0
+	var tape []uint32
+	if spans != nil {
+		tape = (*spans)[:0]
+		defer func() { *spans = tape }()
+	}
 value:
 	i = skipSpace(b, i)
 	if i >= len(b) {
@@ -52,8 +64,12 @@ value:
 		depth++
 		goto value
 	case c == '"':
-		if i, good = validString(b, i); !good {
+		start = i
+		if i, good, esc = validString(b, i); !good {
 			return 0, false, i < 0
+		}
+		if spans != nil {
+			tape = appendSpan(tape, start-base, i-base, esc)
 		}
 		goto after
 	case c == 't':
@@ -79,8 +95,12 @@ name:
 	if b[i] != '"' {
 		return 0, false, false
 	}
-	if i, good = validString(b, i); !good {
+	start = i
+	if i, good, esc = validString(b, i); !good {
 		return 0, false, i < 0
+	}
+	if spans != nil {
+		tape = appendSpan(tape, start-base, i-base, esc)
 	}
 	i = skipSpace(b, i)
 	if i >= len(b) {
@@ -198,11 +218,23 @@ func digits(b []byte, i int) int {
 	return i
 }
 
+// escBit marks, in a string span's end, a string with escapes.
+const escBit = 1 << 31
+
+func appendSpan(tape []uint32, start, end int, esc bool) []uint32 {
+	e := uint32(end)
+	if esc {
+		e |= escBit
+	}
+	return append(tape, uint32(start), e)
+}
+
 // validString checks the string that opens at b[i] (a quote): escapes,
 // no control characters, valid UTF-8. It looks at eight bytes at a time
 // for a byte that needs a look: a quote, a backslash, a control character
-// or a non-ASCII byte. A negative index means b ended inside the string.
-func validString(b []byte, i int) (int, bool) {
+// or a non-ASCII byte. A negative index means b ended inside the string;
+// esc reports escapes.
+func validString(b []byte, i int) (end int, ok, esc bool) {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	j := i + 1
 	for j < len(b) {
@@ -217,42 +249,43 @@ func validString(b []byte, i int) (int, bool) {
 		}
 		switch c := b[j]; {
 		case c == '"':
-			return j + 1, true
+			return j + 1, true, esc
 		case c == '\\':
+			esc = true
 			if j+1 >= len(b) {
-				return -1, false
+				return -1, false, false
 			}
 			switch b[j+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				j += 2
 			case 'u':
 				if j+6 > len(b) {
-					return -1, false
+					return -1, false, false
 				}
 				r, ok := hex4(b[j+2 : j+6])
 				if !ok || r >= 0xd800 && r <= 0xdfff {
-					return 0, false // surrogates: jsontext decides
+					return 0, false, false // surrogates: jsontext decides
 				}
 				j += 6
 			default:
-				return 0, false
+				return 0, false, false
 			}
 		case c < 0x20:
-			return 0, false
+			return 0, false, false
 		case c < utf8.RuneSelf:
 			j++
 		default:
 			r, n := utf8.DecodeRune(b[j:])
 			if r == utf8.RuneError && n <= 1 {
 				if !utf8.FullRune(b[j:]) {
-					return -1, false
+					return -1, false, false
 				}
-				return 0, false
+				return 0, false, false
 			}
 			j += n
 		}
 	}
-	return -1, false
+	return -1, false, false
 }
 
 func hex4(b []byte) (rune, bool) {

@@ -14,7 +14,7 @@ import (
 // rejects, nor invalid UTF-8; it may give up on what jsontext accepts.
 func checkValidEnd(t *testing.T, in string) (ok, incomplete bool) {
 	t.Helper()
-	end, ok, incomplete := validEnd([]byte(in), 0)
+	end, ok, incomplete := validEnd([]byte(in), 0, nil)
 	if ok {
 		v := jsontext.Value(in[:end])
 		if !v.IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)) || !utf8.ValidString(in[:end]) {
