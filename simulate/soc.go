@@ -32,6 +32,8 @@ type soc struct {
 	sc       *Scenario
 	analysts []*analyst
 	skills   []*skill
+	// scratch lists of assign, reused
+	best, pickFrom []*analyst
 }
 
 func newSOC(sc *Scenario, ts *techniques) (*soc, error) {
@@ -144,7 +146,7 @@ func (a *analyst) load(t time.Time) int {
 // one) who is on shift soonest after t, the least loaded among those on
 // shift then. It returns the analyst and when they can start.
 func (s *soc) assign(t time.Time, tier int, r *rng, except int) (*analyst, time.Time) {
-	var best []*analyst
+	best := s.best[:0]
 	var when time.Time
 	for _, tr := range [...]int{tier, tier + 1, tier - 1, 1, 2, 3} {
 		for _, a := range s.analysts {
@@ -153,27 +155,28 @@ func (s *soc) assign(t time.Time, tier int, r *rng, except int) (*analyst, time.
 			}
 			at := a.nextOnShift(t)
 			switch {
-			case best == nil || at.Before(when):
-				best, when = []*analyst{a}, at
+			case len(best) == 0 || at.Before(when):
+				best, when = append(best[:0], a), at
 			case at.Equal(when):
 				best = append(best, a)
 			}
 		}
-		if best != nil && when.Sub(t) < 3*24*time.Hour {
+		if len(best) > 0 && when.Sub(t) < 3*24*time.Hour {
 			break
 		}
 	}
 	minLoad := -1
-	var pickFrom []*analyst
+	pickFrom := s.pickFrom[:0]
 	for _, a := range best {
 		l := a.load(when)
 		switch {
 		case minLoad < 0 || l < minLoad:
-			minLoad, pickFrom = l, []*analyst{a}
+			minLoad, pickFrom = l, append(pickFrom[:0], a)
 		case l == minLoad:
 			pickFrom = append(pickFrom, a)
 		}
 	}
+	s.best, s.pickFrom = best, pickFrom
 	return pick(r, pickFrom), when
 }
 

@@ -18,21 +18,19 @@ type graphWriter struct {
 	// evidence of the organisation's devices, users and mailboxes as
 	// rendered before, around its createdDateTime (the alert's);
 	// createdAt and createdEnd mark that value while rendering.
-	cache                 map[evidenceKey]cachedEvidence
+	cache                 map[unsafe.Pointer]*cachedEvidence
 	createdAt, createdEnd int
 }
 
-// evidenceKey identifies an entity whose evidence is cached: all its
-// fields, its attributes by identity (the organisation's entities share
-// one map each, never changed). The key holds the map, so its address
-// cannot be reused by another while cached.
-type evidenceKey struct {
-	kind                    debrief.EntityKind
-	id, name, role, verdict string
-	attributes              unsafe.Pointer
+// cachedEvidence is an entity's evidence as rendered before and after
+// its createdDateTime, by the entity it was rendered for. The cache finds
+// it by the entity's attributes, a map each of the organisation's
+// entities has to itself and nobody changes (holding the map keeps its
+// address from being reused), and checks the other fields.
+type cachedEvidence struct {
+	en         debrief.Entity
+	head, tail []byte
 }
-
-type cachedEvidence struct{ head, tail []byte }
 
 // maxCachedEvidence bounds the cache: more than an organisation has.
 const maxCachedEvidence = 1 << 14
@@ -143,6 +141,12 @@ func (w *graphWriter) alert(e *enc, in *debrief.Incident, a *debrief.Alert) {
 	e.end()
 }
 
+// sameEntity reports whether two entities with the same attributes map
+// have the same fields.
+func sameEntity(a, b *debrief.Entity) bool {
+	return a.Kind == b.Kind && a.ID == b.ID && a.Name == b.Name && a.Role == b.Role && a.Verdict == b.Verdict
+}
+
 // renderedTime writes t, reusing the alert's creation time rendered
 // for its evidence when t is that time.
 func (w *graphWriter) renderedTime(k string, e *enc, t, created time.Time) {
@@ -159,11 +163,12 @@ func (w *graphWriter) renderedTime(k string, e *enc, t, created time.Time) {
 // evidence writes one entity as Graph evidence.
 func (w *graphWriter) evidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
 	e.obj("")
-	cacheable := !e.nested && (en.Kind == debrief.EntityDevice || en.Kind == debrief.EntityUser || en.Kind == debrief.EntityMailbox)
-	var key evidenceKey
-	if cacheable {
-		key = evidenceKey{en.Kind, en.ID, en.Name, en.Role, en.Verdict, reflect.ValueOf(en.Attributes).UnsafePointer()}
-		if c, ok := w.cache[key]; ok {
+	var key unsafe.Pointer
+	if !e.nested && (en.Kind == debrief.EntityDevice || en.Kind == debrief.EntityUser || en.Kind == debrief.EntityMailbox) {
+		key = reflect.ValueOf(en.Attributes).UnsafePointer()
+	}
+	if key != nil {
+		if c := w.cache[key]; c != nil && sameEntity(&c.en, en) {
 			e.b = append(e.b, c.head...)
 			e.b = append(e.b, w.created...)
 			e.b = append(e.b, c.tail...)
@@ -177,11 +182,11 @@ func (w *graphWriter) evidence(e *enc, en *debrief.Entity, a *debrief.Alert) {
 	if !w.accountEvidence(e, en) {
 		w.artefactEvidence(e, en, a)
 	}
-	if cacheable && w.createdAt > start {
+	if key != nil && w.createdAt > start {
 		if w.cache == nil || len(w.cache) >= maxCachedEvidence {
-			w.cache = map[evidenceKey]cachedEvidence{}
+			w.cache = map[unsafe.Pointer]*cachedEvidence{}
 		}
-		w.cache[key] = cachedEvidence{head: slices.Clone(e.b[start:w.createdAt]), tail: slices.Clone(e.b[w.createdEnd:])}
+		w.cache[key] = &cachedEvidence{en: *en, head: slices.Clone(e.b[start:w.createdAt]), tail: slices.Clone(e.b[w.createdEnd:])}
 	}
 	e.end()
 }
