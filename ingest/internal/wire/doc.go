@@ -4,4 +4,10 @@
 // responses; a Scanner that decodes a record it found into a decoder's
 // structs without reflection; and lenient parsers for the timestamps
 // vendors write.
+//
+// The splitter checks each record once, with its own one-pass checker
+// (syntax and UTF-8, see validEnd), and leaves to jsontext only what that
+// checker will not judge, so that errors keep jsontext's wording. It hands
+// the ends of the record's strings to the Scanner (Item.Strings), which
+// then need not look for them again.
 package wire
