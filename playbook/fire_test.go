@@ -2,6 +2,7 @@ package playbook_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -71,7 +72,7 @@ func TestFire(t *testing.T) {
 			in.Times.Updated = in.Times.Updated.Add(time.Hour)
 		}
 		ran, before := fire(tc.event, tc.live)
-		if !equal(ran, tc.ran) || !equal(before, tc.before) {
+		if !slices.Equal(ran, tc.ran) || !slices.Equal(before, tc.before) {
 			t.Errorf("%s: ran %v, before %v; want %v and %v", tc.name, ran, before, tc.ran, tc.before)
 		}
 		if n := len(rg.store.comments[in.ID]); n != tc.wantComments {
@@ -88,16 +89,4 @@ func TestFire(t *testing.T) {
 	if err == nil || len(fired) != 1 || fired[0].Error == "" {
 		t.Errorf("live without the config: %+v %v, want the error on the fired playbook", fired, err)
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -11,7 +11,9 @@ import (
 	"github.com/debrief-dev/debrief/playbook"
 )
 
-func TestSuggest(t *testing.T) {
+// catalogs loads the embedded ATT&CK and D3FEND catalogs.
+func catalogs(t *testing.T) (*attack.Catalog, *d3fend.Catalog) {
+	t.Helper()
 	cat, err := attack.Embedded()
 	if err != nil {
 		t.Fatal(err)
@@ -20,6 +22,11 @@ func TestSuggest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cat, d3
+}
+
+func TestSuggest(t *testing.T) {
+	cat, d3 := catalogs(t)
 	in := incident()
 	in.Title = "evil\n  injected: yes"
 	out := playbook.Suggest(in, cat, d3)
@@ -74,14 +81,7 @@ func TestSection(t *testing.T) {
 // playbook would have saved is what replaying that playbook on the incident
 // counts.
 func TestSectionCitesReplay(t *testing.T) {
-	cat, err := attack.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d3, err := d3fend.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, d3 := catalogs(t)
 	created := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	contained, triaged, none := incident(), incident(), incident()
 	contained.Times.FirstTriage, contained.Times.Contained = created.Add(20*time.Minute), created.Add(3*time.Hour+10*time.Minute)
