@@ -37,14 +37,8 @@ func TestPlaybookCLI(t *testing.T) {
 	inc := filepath.Join(dir, "incidents.json")
 	pb := filepath.Join(dir, "contain.yaml")
 	bad := filepath.Join(dir, "bad.yaml")
-	for p, s := range map[string]string{inc: playbookIncident, pb: playbookFile, bad: strings.Replace(playbookFile, "kind: graph", "kind: shell", 1)} {
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, errOut, code := cli(t, home, "", "ingest", inc, "-q"); code != 0 {
-		t.Fatalf("ingest: %d %s", code, errOut)
-	}
+	writeFiles(t, map[string]string{inc: playbookIncident, pb: playbookFile, bad: strings.Replace(playbookFile, "kind: graph", "kind: shell", 1)})
+	ingestFile(t, home, inc)
 	tests := []struct {
 		name string
 		args []string
@@ -101,14 +95,8 @@ func TestPlaybookLiveApproval(t *testing.T) {
 	t.Setenv("PB_SECRET", "s")
 	cfg := "live: true\ngraph:\n  client_id: app\n  client_secret_env: PB_SECRET\n  token_url: " + srv.URL + "/token\n  graph_url: " + srv.URL + "\n  defender_url: " + srv.URL + "\n"
 	inc, pb := filepath.Join(dir, "incidents.json"), filepath.Join(dir, "contain.yaml")
-	for p, s := range map[string]string{inc: playbookIncident, pb: playbookFile, filepath.Join(home, "playbooks.yaml"): cfg} {
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, errOut, code := cli(t, home, "", "ingest", inc, "-q"); code != 0 {
-		t.Fatalf("ingest: %d %s", code, errOut)
-	}
+	writeFiles(t, map[string]string{inc: playbookIncident, pb: playbookFile, filepath.Join(home, "playbooks.yaml"): cfg})
+	ingestFile(t, home, inc)
 	out, errOut, code := cli(t, home, "", "playbook", "run", pb, "--incident", "defender:924565", "--live")
 	if code != 0 || !strings.Contains(out, "waiting") || isolated.Load() != 0 {
 		t.Fatalf("live run: exit %d\n%s%s", code, out, errOut)
@@ -148,11 +136,7 @@ steps:
   - {id: env, kind: webhook, preset: slack, text: hi, url_env: PB_LINT_SLACK}
 `
 	t.Setenv("PB_LINT_SLACK", "https://hooks.slack.example/services/T/B/SECRETPART")
-	for p, s := range map[string]string{pb: src, cfg: "webhook_hosts: ['*.logic.azure.com', hooks.slack.com]\n"} {
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, map[string]string{pb: src, cfg: "webhook_hosts: ['*.logic.azure.com', hooks.slack.com]\n"})
 	out, errOut, code := cli(t, home, "", "playbook", "lint", pb, "--config", cfg)
 	for _, want := range []string{`notify.yaml:8: steps[1].url: host "chat.example.org" is not in the config's webhook_hosts`,
 		`notify.yaml:9: steps[2].url_env: host "hooks.slack.example" (from $PB_LINT_SLACK)`} {
@@ -175,14 +159,8 @@ func TestPlaybookApprovalTimeoutCLI(t *testing.T) {
 	home, dir := t.TempDir(), t.TempDir()
 	inc, pb := filepath.Join(dir, "incidents.json"), filepath.Join(dir, "contain.yaml")
 	src := strings.Replace(playbookFile, "approval: required}", "approval: required, approval_timeout: 1ms}", 1)
-	for p, s := range map[string]string{inc: playbookIncident, pb: src, filepath.Join(home, "playbooks.yaml"): "live: true\n"} {
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, errOut, code := cli(t, home, "", "ingest", inc, "-q"); code != 0 {
-		t.Fatalf("ingest: %d %s", code, errOut)
-	}
+	writeFiles(t, map[string]string{inc: playbookIncident, pb: src, filepath.Join(home, "playbooks.yaml"): "live: true\n"})
+	ingestFile(t, home, inc)
 	out, errOut, code := cli(t, home, "", "playbook", "run", pb, "--incident", "defender:924565", "--live")
 	if code != 0 || !strings.Contains(out, "waiting") {
 		t.Fatalf("live run: exit %d\n%s%s", code, out, errOut)
@@ -221,15 +199,9 @@ func TestPlaybookFire(t *testing.T) {
 	inc := filepath.Join(t.TempDir(), "incidents.json")
 	other := strings.Replace(playbookFile, "name: contain", "name: low-only", 1)
 	other = strings.Replace(other, "values: [high]", "values: [informational]}, {field: severity, op: at_most, values: [low]", 1)
-	for p, s := range map[string]string{inc: playbookIncident, filepath.Join(dir, "contain.yaml"): playbookFile,
-		filepath.Join(dir, "low.yml"): other, filepath.Join(dir, "playbooks.yaml"): "live: true\n", filepath.Join(dir, "notes.txt"): "x"} {
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, errOut, code := cli(t, home, "", "ingest", inc, "-q"); code != 0 {
-		t.Fatalf("ingest: %d %s", code, errOut)
-	}
+	writeFiles(t, map[string]string{inc: playbookIncident, filepath.Join(dir, "contain.yaml"): playbookFile,
+		filepath.Join(dir, "low.yml"): other, filepath.Join(dir, "playbooks.yaml"): "live: true\n", filepath.Join(dir, "notes.txt"): "x"})
+	ingestFile(t, home, inc)
 	tests := []struct {
 		name string
 		args []string
@@ -265,5 +237,23 @@ func TestPlaybookFire(t *testing.T) {
 		if r.Status != debrief.RunPlanned || r.Playbook != "contain" || len(r.Steps) != 2 {
 			t.Errorf("run %s: %s %s with %d steps; want a planned contain with isolate and note", r.ID, r.Playbook, r.Status, len(r.Steps))
 		}
+	}
+}
+
+// writeFiles writes each file of the map (path → contents).
+func writeFiles(t *testing.T, files map[string]string) {
+	t.Helper()
+	for p, s := range files {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// ingestFile ingests an incidents file into the store of home.
+func ingestFile(t *testing.T, home, file string) {
+	t.Helper()
+	if _, errOut, code := cli(t, home, "", "ingest", file, "-q"); code != 0 {
+		t.Fatalf("ingest %s: exit %d %s", file, code, errOut)
 	}
 }

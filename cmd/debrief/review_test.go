@@ -16,14 +16,8 @@ func TestReviewExpiresApprovals(t *testing.T) {
 	home, dir := t.TempDir(), t.TempDir()
 	inc, pb := filepath.Join(dir, "incidents.json"), filepath.Join(dir, "contain.yaml")
 	src := strings.Replace(playbookFile, "approval: required}", "approval: required, approval_timeout: 1ms}", 1)
-	for p, s := range map[string]string{inc: playbookIncident, pb: src, filepath.Join(home, "playbooks.yaml"): "live: true\n"} {
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, errOut, code := cli(t, home, "", "ingest", inc, "-q"); code != 0 {
-		t.Fatalf("ingest: %d %s", code, errOut)
-	}
+	writeFiles(t, map[string]string{inc: playbookIncident, pb: src, filepath.Join(home, "playbooks.yaml"): "live: true\n"})
+	ingestFile(t, home, inc)
 	out, errOut, code := cli(t, home, "", "playbook", "run", pb, "--incident", "defender:924565", "--live")
 	if code != 0 || !strings.Contains(out, "waiting") {
 		t.Fatalf("live run: exit %d\n%s%s", code, out, errOut)
