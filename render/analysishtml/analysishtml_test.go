@@ -77,19 +77,11 @@ func skillResult() *skill.Result {
 	}
 }
 
-func renderTrends(t *testing.T, r *trend.Result, cat *attack.Catalog) string {
+// render writes r's page with write (Trends or Skills) and returns it.
+func render[R any](t *testing.T, write func(io.Writer, R, *attack.Catalog) error, r R, cat *attack.Catalog) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := analysishtml.Trends(&b, r, cat); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
-
-func renderSkills(t *testing.T, r *skill.Result, cat *attack.Catalog) string {
-	t.Helper()
-	var b bytes.Buffer
-	if err := analysishtml.Skills(&b, r, cat); err != nil {
+	if err := write(&b, r, cat); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -106,10 +98,10 @@ func catalog(t testing.TB) *attack.Catalog {
 
 func TestGolden(t *testing.T) {
 	cat := catalog(t)
-	out := renderTrends(t, trendResult(), cat)
+	out := render(t, analysishtml.Trends, trendResult(), cat)
 	testutil.Golden(t, "TestGolden_trends", []byte(out))
 	checkPage(t, out)
-	out = renderSkills(t, skillResult(), cat)
+	out = render(t, analysishtml.Skills, skillResult(), cat)
 	testutil.Golden(t, "TestGolden_skills", []byte(out))
 	checkPage(t, out)
 }
@@ -169,7 +161,7 @@ func TestHostileNames(t *testing.T) {
 	sr.Groups[1].ID, sr.Gaps[0].ID, sr.Gaps[0].Name = x, x, x
 	sr.Gaps[0].Practise.Incidents = []string{x}
 	sr.Gaps[0].Practise.DetectionStrategies[0].URL = "javascript:alert(3)"
-	for name, page := range map[string]string{"trends": renderTrends(t, tr, nil), "skills": renderSkills(t, sr, nil)} {
+	for name, page := range map[string]string{"trends": render(t, analysishtml.Trends, tr, nil), "skills": render(t, analysishtml.Skills, sr, nil)} {
 		t.Run(name, func(t *testing.T) {
 			checkPage(t, page)
 			for _, bad := range []string{"<script>", "<img", "javascript:"} {
@@ -196,7 +188,7 @@ func TestOddValues(t *testing.T) {
 	r.Groups[1].Resolve.Median = math.NaN()
 	r.Gaps[0].Interval = [2]float64{-1, math.NaN()}
 	r.Strengths[0].Group = -2
-	page := renderSkills(t, r, nil)
+	page := render(t, analysishtml.Skills, r, nil)
 	checkPage(t, page)
 	for _, mc := range analysishtml.SkillCharts(r) {
 		if mc.Metric.Name == skill.MetricTTR && (len(mc.Flagged.Bars) != 1 || mc.Flagged.Bars[0].High != 0 || len(mc.Groups.Bars) != 2) {
@@ -280,7 +272,7 @@ func TestSimulated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := renderTrends(t, tr, cat)
+	page := render(t, analysishtml.Trends, tr, cat)
 	checkPage(t, page)
 	for _, c := range slices.Concat(tr.Emerging, tr.Fading, tr.New) {
 		if !strings.Contains(page, `id="trend-`) || !strings.Contains(page, html.EscapeString(c.ID)) {
@@ -291,7 +283,7 @@ func TestSimulated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page = renderSkills(t, sr, cat)
+	page = render(t, analysishtml.Skills, sr, cat)
 	checkPage(t, page)
 	for _, g := range sr.Gaps {
 		if !strings.Contains(page, `id="skill-flagged-`+g.Metric+`"`) {

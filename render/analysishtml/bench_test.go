@@ -3,6 +3,7 @@ package analysishtml_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"testing"
 
 	"github.com/debrief-dev/debrief/render/analysishtml"
@@ -32,56 +33,40 @@ func skillBench(b *testing.B) *skill.Result {
 	return r
 }
 
-func BenchmarkTrendsHTML(b *testing.B) {
-	r := trendBench(b)
+// benchWrite times write, which puts one page (or its JSON) in a buffer,
+// and reports the bytes written.
+func benchWrite(b *testing.B, write func(w io.Writer) error) {
 	var out bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {
 		out.Reset()
-		if err := analysishtml.Trends(&out, r, nil); err != nil {
+		if err := write(&out); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.SetBytes(int64(out.Len()))
+}
+
+func jsonOf(v any) func(io.Writer) error {
+	return func(w io.Writer) error { return json.NewEncoder(w).Encode(v) }
+}
+
+func BenchmarkTrendsHTML(b *testing.B) {
+	r := trendBench(b)
+	benchWrite(b, func(w io.Writer) error { return analysishtml.Trends(w, r, nil) })
 	b.ReportMetric(float64(len(r.Emerging)+len(r.Fading)+len(r.New)), "changes")
 }
 
 func BenchmarkTrendsHTMLBaseline(b *testing.B) {
-	r := trendBench(b)
-	var out bytes.Buffer
-	b.ReportAllocs()
-	for b.Loop() {
-		out.Reset()
-		if err := json.NewEncoder(&out).Encode(r); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.SetBytes(int64(out.Len()))
+	benchWrite(b, jsonOf(trendBench(b)))
 }
 
 func BenchmarkSkillsHTML(b *testing.B) {
 	r := skillBench(b)
-	var out bytes.Buffer
-	b.ReportAllocs()
-	for b.Loop() {
-		out.Reset()
-		if err := analysishtml.Skills(&out, r, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.SetBytes(int64(out.Len()))
+	benchWrite(b, func(w io.Writer) error { return analysishtml.Skills(w, r, nil) })
 	b.ReportMetric(float64(len(r.Groups)), "groups")
 }
 
 func BenchmarkSkillsHTMLBaseline(b *testing.B) {
-	r := skillBench(b)
-	var out bytes.Buffer
-	b.ReportAllocs()
-	for b.Loop() {
-		out.Reset()
-		if err := json.NewEncoder(&out).Encode(r); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.SetBytes(int64(out.Len()))
+	benchWrite(b, jsonOf(skillBench(b)))
 }

@@ -1,7 +1,6 @@
 package analysishtml_test
 
 import (
-	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -27,17 +26,10 @@ func TestBrowser(t *testing.T) {
 	sr := skillResult()
 	sr.By = skill.ByAnalyst
 	sr.Groups[1].ID, sr.Gaps[0].ID, sr.Gaps[0].Name = x, x, x
-	pages := map[string][]byte{}
-	var b bytes.Buffer
-	if err := analysishtml.Trends(&b, tr, nil); err != nil {
-		t.Fatal(err)
+	pages := map[string][]byte{
+		"/trends.html": []byte(render(t, analysishtml.Trends, tr, nil)),
+		"/skills.html": []byte(render(t, analysishtml.Skills, sr, nil)),
 	}
-	pages["/trends.html"] = bytes.Clone(b.Bytes())
-	b.Reset()
-	if err := analysishtml.Skills(&b, sr, nil); err != nil {
-		t.Fatal(err)
-	}
-	pages["/skills.html"] = bytes.Clone(b.Bytes())
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := pages[r.URL.Path]
 		if !ok {
