@@ -61,6 +61,9 @@ func (s *Store) Incidents(ctx context.Context, f debrief.IncidentFilter) ([]debr
 		sqlText += ` OFFSET ` + q.arg(f.Offset)
 	}
 	var out []debrief.Incident
+	if f.Limit > 0 {
+		out = make([]debrief.Incident, 0, min(f.Limit, 1000))
+	}
 	err = s.conn(ctx, func(c *pgx.Conn) error {
 		rows, err := c.Query(ctx, sqlText, q.args...)
 		if err != nil {
@@ -68,11 +71,10 @@ func (s *Store) Incidents(ctx context.Context, f debrief.IncidentFilter) ([]debr
 		}
 		defer rows.Close()
 		for rows.Next() {
-			in, err := scanListed(rows)
-			if err != nil {
+			out = append(out, debrief.Incident{})
+			if err := scanListed(rows, &out[len(out)-1]); err != nil {
 				return err
 			}
-			out = append(out, *in)
 		}
 		return rows.Err()
 	})
@@ -82,31 +84,21 @@ func (s *Store) Incidents(ctx context.Context, f debrief.IncidentFilter) ([]debr
 	return out, nil
 }
 
-// scanListed scans a row of Incidents: the incident, then its alert ids,
-// techniques, tactics and tags.
-func scanListed(rows pgx.Rows) (*debrief.Incident, error) {
-	var ids, techs, tactics, tags []string
-	in, err := scanIncident(withColumns{rows, []any{&ids, &techs, &tactics, &tags}})
-	if err != nil {
-		return nil, err
+// scanListed scans a row of Incidents into in: the incident, then its
+// alert ids, techniques, tactics and tags.
+func scanListed(rows pgx.Rows, in *debrief.Incident) error {
+	var techs []string
+	if err := scanIncidentInto(rows, in, &in.AlertIDs, &techs, &in.Tactics, &in.Tags); err != nil {
+		return err
 	}
-	in.AlertIDs, in.Tactics, in.Tags = ids, tactics, tags
 	if len(techs) > 0 {
 		in.Techniques = make([]debrief.TechniqueID, len(techs))
 		for i, t := range techs {
 			in.Techniques[i] = debrief.TechniqueID(t)
 		}
 	}
-	return in, nil
+	return nil
 }
-
-// withColumns scans more columns after those its caller asks for.
-type withColumns struct {
-	row   pgx.Row
-	extra []any
-}
-
-func (w withColumns) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
 
 // query gathers the arguments of a statement and numbers their
 // placeholders.

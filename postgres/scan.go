@@ -28,12 +28,22 @@ const incidentSelect = `i.id, i.source, i.source_id, coalesce(i.title, ''), coal
 
 func scanIncident(sc scanner) (*debrief.Incident, error) {
 	var in debrief.Incident
+	if err := scanIncidentInto(sc, &in); err != nil {
+		return nil, err
+	}
+	return &in, nil
+}
+
+// scanIncidentInto scans incidentSelect into in, then any extra columns
+// into extra.
+func scanIncidentInto(sc scanner, in *debrief.Incident, extra ...any) error {
 	var src, sev, st, v string
 	var ts [8]pgtype.Int8 // pgx's own type: no database/sql Scanner on the hot path
-	if err := sc.Scan(&in.ID, &src, &in.SourceID, &in.Title, &in.Description, &sev, &st, &v, &in.Determination,
-		&in.Assignee, &in.RedirectTo, &in.URL, &ts[0], &ts[1], &ts[2], &ts[3], &ts[4], &ts[5], &ts[6],
-		&ts[7]); err != nil {
-		return nil, err
+	dest := append(make([]any, 0, 20+len(extra)), &in.ID, &src, &in.SourceID, &in.Title, &in.Description, &sev, &st, &v,
+		&in.Determination, &in.Assignee, &in.RedirectTo, &in.URL, &ts[0], &ts[1], &ts[2], &ts[3], &ts[4], &ts[5], &ts[6],
+		&ts[7])
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return err
 	}
 	in.Source, in.Severity, in.Status, in.Verdict = debrief.Source(src), debrief.Severity(sev), debrief.Status(st), debrief.Verdict(v)
 	t := &in.Times
@@ -41,7 +51,7 @@ func scanIncident(sc scanner) (*debrief.Incident, error) {
 		&t.Resolved, &t.LastActivity, &t.Updated} {
 		*p = fromInt8(ts[i])
 	}
-	return &in, nil
+	return nil
 }
 
 const alertSelect = `a.id, a.source, a.source_id, coalesce(a.provider_id, ''), coalesce(a.incident_id, ''),
