@@ -1,8 +1,6 @@
 package coverage_test
 
 import (
-	"context"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,8 +9,6 @@ import (
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/coverage"
 	"github.com/debrief-dev/debrief/internal/testutil"
-	"github.com/debrief-dev/debrief/rules"
-	"github.com/debrief-dev/debrief/rules/auto"
 )
 
 // TestCorpusCoverage checks, corpus by corpus, that the techniques the
@@ -46,15 +42,7 @@ func TestCorpusCoverage(t *testing.T) {
 	cat := catalog(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			root := testutil.SharedData(t, "rules")
-			var paths []string
-			for _, d := range tc.dirs {
-				paths = append(paths, filepath.Join(root, d))
-			}
-			set, err := rules.Collect(auto.Load(context.Background(), paths, rules.Options{Catalog: cat}))
-			if err != nil {
-				t.Fatal(err)
-			}
+			set, paths := loadRules(t, cat, testutil.SharedData(t, "rules"), tc.dirs)
 			invalid := map[string]bool{}
 			for _, e := range set.Invalid {
 				invalid[e.File] = true

@@ -1,13 +1,17 @@
 package coverage_test
 
 import (
+	"context"
 	"math"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/coverage"
+	"github.com/debrief-dev/debrief/rules"
+	"github.com/debrief-dev/debrief/rules/auto"
 )
 
 func catalog(t testing.TB) *attack.Catalog {
@@ -17,6 +21,21 @@ func catalog(t testing.TB) *attack.Catalog {
 		t.Fatal(err)
 	}
 	return cat
+}
+
+// loadRules reads the rule files or folders names below dir, each in the
+// format rules/auto detects, and returns the set with the paths read.
+func loadRules(t testing.TB, cat *attack.Catalog, dir string, names []string) (*rules.Set, []string) {
+	t.Helper()
+	var paths []string
+	for _, n := range names {
+		paths = append(paths, filepath.Join(dir, n))
+	}
+	set, err := rules.Collect(auto.Load(context.Background(), paths, rules.Options{Catalog: cat}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set, paths
 }
 
 func rule(id string, st debrief.RuleStatus, lvl debrief.Severity, techs ...debrief.TechniqueID) debrief.Rule {

@@ -1,14 +1,11 @@
 package coverage_test
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/coverage"
-	"github.com/debrief-dev/debrief/rules"
-	"github.com/debrief-dev/debrief/rules/auto"
 )
 
 // TestFromFiles scores rule files end to end (decoder, Normalise,
@@ -46,14 +43,7 @@ func TestFromFiles(t *testing.T) {
 	cat := catalog(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var paths []string
-			for _, f := range tc.files {
-				paths = append(paths, filepath.Join(dir, f))
-			}
-			set, err := rules.Collect(auto.Load(context.Background(), paths, rules.Options{Catalog: cat}))
-			if err != nil {
-				t.Fatal(err)
-			}
+			set, _ := loadRules(t, cat, dir, tc.files)
 			if len(set.Invalid) != tc.invalid {
 				t.Errorf("%d invalid files, want %d: %v", len(set.Invalid), tc.invalid, set.Invalid)
 			}

@@ -61,23 +61,28 @@ func Seeds(f *testing.F, pattern string) {
 	}
 }
 
+// Diff returns, sorted, the keys only a has and those only b has.
+func Diff[K ~string](a, b map[K]bool) (onlyA, onlyB []K) {
+	for k := range a {
+		if !b[k] {
+			onlyA = append(onlyA, k)
+		}
+	}
+	for k := range b {
+		if !a[k] {
+			onlyB = append(onlyB, k)
+		}
+	}
+	slices.Sort(onlyA)
+	slices.Sort(onlyB)
+	return onlyA, onlyB
+}
+
 // SetDiff fails the test when got and want differ, naming (sorted) what
 // only got has and what it misses; what says which sets these are.
 func SetDiff[K ~string](t testing.TB, what string, got, want map[K]bool) {
 	t.Helper()
-	var extra, missing []K
-	for k := range got {
-		if !want[k] {
-			extra = append(extra, k)
-		}
-	}
-	for k := range want {
-		if !got[k] {
-			missing = append(missing, k)
-		}
-	}
-	slices.Sort(extra)
-	slices.Sort(missing)
+	extra, missing := Diff(got, want)
 	if len(extra)+len(missing) > 0 {
 		t.Errorf("%s: %d, independent count %d; only ours %v; missing %v", what, len(got), len(want), extra, missing)
 	}

@@ -43,3 +43,15 @@ func TestCorpusFiles(t *testing.T) {
 		t.Errorf("read %q, want %q", got, want)
 	}
 }
+
+func TestDiff(t *testing.T) {
+	a := map[string]bool{"T1": true, "T3": true, "T2": true}
+	b := map[string]bool{"T2": true, "T4": true}
+	onlyA, onlyB := Diff(a, b)
+	if !slices.Equal(onlyA, []string{"T1", "T3"}) || !slices.Equal(onlyB, []string{"T4"}) {
+		t.Errorf("Diff = %q, %q; want [T1 T3], [T4]", onlyA, onlyB)
+	}
+	if x, y := Diff(a, a); len(x)+len(y) > 0 {
+		t.Errorf("Diff of a set with itself = %q, %q", x, y)
+	}
+}

@@ -93,19 +93,7 @@ func TestSigmaPublishedLayer(t *testing.T) {
 			mine[id] = true
 		}
 	}
-	var onlyTheirs, onlyMine []debrief.TechniqueID
-	for id := range theirs {
-		if !mine[id] {
-			onlyTheirs = append(onlyTheirs, id)
-		}
-	}
-	for id := range mine {
-		if !theirs[id] {
-			onlyMine = append(onlyMine, id)
-		}
-	}
-	slices.Sort(onlyTheirs)
-	slices.Sort(onlyMine)
+	onlyTheirs, onlyMine := testutil.Diff(theirs, mine)
 	// The layer counts the rules of rules/, rules-emerging-threats/ and
 	// rules-threat-hunting/ (with only rules/ eight of its techniques are
 	// missing). The one technique only we find, T1686.002, is tagged by two
