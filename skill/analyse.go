@@ -143,22 +143,33 @@ type Result struct {
 	Strengths []Gap     `json:"strengths"` // better than the team, by q
 }
 
-// Analyse groups ins by opts.By and compares each group with the team.
+// Analyse groups ins (each with its history and comments) by opts.By and
+// compares each group with the team.
 func Analyse(ins []debrief.Incident, opts Options) (*Result, error) {
+	hs := make([]debrief.HandlingFacts, len(ins))
+	for i := range ins {
+		hs[i] = Facts(&ins[i])
+	}
+	return AnalyseFacts(hs, opts)
+}
+
+// AnalyseFacts is Analyse over the incidents' handling facts (see
+// debrief.HandlingStore).
+func AnalyseFacts(hs []debrief.HandlingFacts, opts Options) (*Result, error) {
 	opts.defaults()
-	if len(ins) == 0 {
+	if len(hs) == 0 {
 		return nil, fmt.Errorf("skill: no incidents")
 	}
-	fs := make([]facts, len(ins))
-	all := make([]int32, len(ins))
-	for i := range ins {
-		fs[i] = factsOf(&ins[i])
+	fs := make([]facts, len(hs))
+	all := make([]int32, len(hs))
+	for i := range hs {
+		fs[i] = factsOf(&hs[i])
 		all[i] = int32(i)
 	}
-	groups := groupBy(ins, fs, opts.By)
+	groups := groupBy(hs, fs, opts.By)
 	var combos map[string]combo
 	if opts.By == ByAnalyst {
-		combos = analystCombos(ins, fs, groups, opts.MinSample)
+		combos = analystCombos(hs, fs, groups, opts.MinSample)
 	}
 	res := &Result{By: opts.By, MinSample: opts.MinSample, FDR: opts.FDR, Team: metrics(fs, all)}
 	keys := make([]string, 0, len(groups))
@@ -174,7 +185,7 @@ func Analyse(ins []debrief.Incident, opts Options) (*Result, error) {
 		res.Groups = append(res.Groups, g)
 	}
 	slices.SortStableFunc(res.Groups, func(a, b Group) int { return b.Incidents - a.Incidents })
-	strata, width := stratify(ins, fs, opts.By)
+	strata, width := stratify(hs, fs, opts.By)
 	c := newComparer(fs, strata, width)
 	var cands []cand
 	for _, g := range res.Groups {
@@ -194,8 +205,8 @@ func Analyse(ins []debrief.Incident, opts Options) (*Result, error) {
 	}
 	explainers := slices.Clone(sig)
 	if other := otherDimension(opts.By); other != "" {
-		explainers = append(explainers, c.all(ins, fs, other, res.Team, opts)...)
-		explainers = append(explainers, c.all(ins, fs, bySubTechnique, res.Team, opts)...)
+		explainers = append(explainers, c.all(hs, fs, other, res.Team, opts)...)
+		explainers = append(explainers, c.all(hs, fs, bySubTechnique, res.Team, opts)...)
 	}
 	res.flag(c.explainAway(sig, explainers, opts), opts)
 	for i := range res.Gaps {
@@ -204,7 +215,7 @@ func Analyse(ins []debrief.Incident, opts Options) (*Result, error) {
 		if cb, ok := combos[g.ID]; ok {
 			dim, id = cb.of, cb.attack
 		}
-		g.Practise = practise(opts, dim, ins, id, groups[g.ID])
+		g.Practise = practise(opts, dim, hs, id, groups[g.ID])
 	}
 	return res, nil
 }
@@ -225,10 +236,10 @@ func (cb combo) dim() Dimension { return ByAnalyst + "×" + cb.of }
 // technique, the analyst's incidents of it when both they and the rest of
 // the team's incidents of it number at least minSample. It keys them
 // "analyst/id".
-func analystCombos(ins []debrief.Incident, fs []facts, groups map[string][]int32, minSample int) map[string]combo {
+func analystCombos(hs []debrief.HandlingFacts, fs []facts, groups map[string][]int32, minSample int) map[string]combo {
 	combos := map[string]combo{}
 	for _, of := range []Dimension{ByTactic, ByTechnique} {
-		for id, idx := range groupBy(ins, fs, of) {
+		for id, idx := range groupBy(hs, fs, of) {
 			per := map[string][]int32{}
 			for _, i := range idx {
 				if o := fs[i].owner; o != "" {
@@ -289,9 +300,9 @@ func otherDimension(d Dimension) Dimension {
 }
 
 // all tests every group of dimension d and returns the significant ones.
-func (c *comparer) all(ins []debrief.Incident, fs []facts, d Dimension, team Metrics, opts Options) []cand {
+func (c *comparer) all(hs []debrief.HandlingFacts, fs []facts, d Dimension, team Metrics, opts Options) []cand {
 	var cands []cand
-	for k, idx := range groupBy(ins, fs, d) {
+	for k, idx := range groupBy(hs, fs, d) {
 		g := Group{ID: k, Metrics: metrics(fs, idx)}
 		for _, gp := range c.compare(g, idx, nil, team, opts) {
 			cands = append(cands, cand{gp, d, idx})
@@ -367,14 +378,14 @@ func related(a, b string) bool {
 	return strings.HasPrefix(a, b+".") || strings.HasPrefix(b, a+".")
 }
 
-func groupBy(ins []debrief.Incident, fs []facts, d Dimension) map[string][]int32 {
+func groupBy(hs []debrief.HandlingFacts, fs []facts, d Dimension) map[string][]int32 {
 	groups := map[string][]int32{}
 	var keys []string
-	for i := range ins {
+	for i := range hs {
 		keys = keys[:0]
 		switch d {
 		case ByTactic:
-			for _, t := range ins[i].Tactics {
+			for _, t := range hs[i].Tactics {
 				keys = appendUnique(keys, t)
 			}
 		case ByAnalyst:
@@ -382,13 +393,13 @@ func groupBy(ins []debrief.Incident, fs []facts, d Dimension) map[string][]int32
 				keys = append(keys, fs[i].owner)
 			}
 		case bySubTechnique:
-			for _, t := range ins[i].Techniques {
+			for _, t := range hs[i].Techniques {
 				if t.Parent() != t {
 					keys = appendUnique(keys, string(t))
 				}
 			}
 		default:
-			for _, t := range ins[i].Techniques {
+			for _, t := range hs[i].Techniques {
 				keys = appendUnique(keys, string(t.Parent()))
 			}
 		}

@@ -10,15 +10,15 @@ import (
 // analyst's group, the dimension of its tactic or technique id): its
 // ATT&CK page, detection strategies and data components, and the team's
 // own latest incidents.
-func practise(opts Options, dim Dimension, ins []debrief.Incident, id string, idx []int32) *Practice {
+func practise(opts Options, dim Dimension, hs []debrief.HandlingFacts, id string, idx []int32) *Practice {
 	if len(idx) == 0 {
 		return nil
 	}
 	p := &Practice{}
 	latest := slices.Clone(idx)
-	slices.SortFunc(latest, func(a, b int32) int { return ins[b].Times.Created.Compare(ins[a].Times.Created) })
+	slices.SortFunc(latest, func(a, b int32) int { return hs[b].Created.Compare(hs[a].Created) })
 	for _, i := range latest[:min(len(latest), opts.Examples)] {
-		p.Incidents = append(p.Incidents, ins[i].ID)
+		p.Incidents = append(p.Incidents, hs[i].ID)
 	}
 	cat := opts.Catalog
 	if cat == nil {

@@ -23,7 +23,7 @@ const (
 // the number of such strata. Except by analyst, the first owner is part of
 // the stratum too: analysts differ in speed and work different hours, and
 // the techniques they see differ with them.
-func stratify(ins []debrief.Incident, fs []facts, by Dimension) ([]int32, int32) {
+func stratify(hs []debrief.HandlingFacts, fs []facts, by Dimension) ([]int32, int32) {
 	owners := map[string]int32{}
 	if by != ByAnalyst {
 		for i := range fs {
@@ -33,16 +33,16 @@ func stratify(ins []debrief.Incident, fs []facts, by Dimension) ([]int32, int32)
 		}
 	}
 	n := max(int32(len(owners)), 1)
-	strata := make([]int32, len(ins))
-	for i := range ins {
-		strata[i] = stratumOf(&ins[i])*n + owners[fs[i].owner]
+	strata := make([]int32, len(hs))
+	for i := range hs {
+		strata[i] = stratumOf(&hs[i])*n + owners[fs[i].owner]
 	}
 	return strata, strataBase * n
 }
 
 // stratumOf returns the incident's stratum without the verdict class
 // (0 ≤ s < strataBase); the verdict class adds strataBase·b2i(tp).
-func stratumOf(in *debrief.Incident) int32 {
+func stratumOf(in *debrief.HandlingFacts) int32 {
 	parents := 0
 	var last debrief.TechniqueID
 	for _, t := range in.Techniques {
@@ -62,7 +62,7 @@ func stratumOf(in *debrief.Incident) int32 {
 		size = 1
 	}
 	sev := b2i(in.Severity == debrief.SeverityHigh || in.Severity == debrief.SeverityCritical)
-	c := in.Times.Created.UTC()
+	c := in.Created.UTC()
 	wk := b2i(c.Weekday() == time.Saturday || c.Weekday() == time.Sunday)
 	slot := wk*24 + c.Hour()
 	return int32((sev*sizeClasses+size)*timeClasses + slot)
