@@ -61,4 +61,15 @@ func TestCheckpointReset(t *testing.T) {
 	if out, _, _ := cli(t, home, "", "checkpoint", "reset", "--all"); out != "reset graph/incidents\n" {
 		t.Errorf("reset --all: %q", out)
 	}
+	// pull --reset does the same before it pulls.
+	if out, errOut, code := cli(t, home, "", pull...); code != 0 {
+		t.Fatalf("pull: exit %d\n%s%s", code, out, errOut)
+	}
+	*filters = nil
+	if out, errOut, code := cli(t, home, "", append(pull, "--reset")...); code != 0 || !strings.Contains(out, "unchanged 2") {
+		t.Errorf("pull --reset: exit %d\n%s%s", code, out, errOut)
+	}
+	if len(*filters) == 0 || (*filters)[0] != "lastUpdateDateTime ge 2026-01-01T00:00:00Z" {
+		t.Errorf("pull --reset asked %q, want from --since again", *filters)
+	}
 }

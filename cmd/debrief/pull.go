@@ -19,6 +19,7 @@ type pullOptions struct {
 	baseURL, tokenURL                    string
 	since                                string
 	watch                                time.Duration
+	reset                                bool
 	alerts                               bool
 	pageSize                             int
 	timeout                              time.Duration
@@ -34,7 +35,8 @@ so a pull killed at any moment resumes without losing or repeating records.
 Throttling (429 and Retry-After), server errors and hung requests are retried with
 backoff. Sources: graph, defender, sentinel, elastic.`,
 		Example: `  debrief pull graph --tenant contoso.onmicrosoft.com --client-id $ID --client-secret-file secret.txt --since 30d
-  debrief pull graph --watch 5m`,
+  debrief pull graph --watch 5m
+  debrief pull defender --reset --since 7d`,
 	}
 	cmd.AddCommand(a.pullGraphCmd(), a.pullDefenderCmd(), a.pullElasticCmd(), a.pullSentinelCmd())
 	return cmd
@@ -67,6 +69,7 @@ AZURE_CLIENT_SECRET. --base-url and --token-url point at a sovereign cloud.`,
 	f.StringVar(&o.tokenURL, "token-url", "", "OAuth2 token endpoint (default: the public cloud's, for --tenant)")
 	f.StringVar(&o.since, "since", "", "first pull only: changed at or after a duration back from now (30d, 12h) or a date; default everything")
 	f.DurationVar(&o.watch, "watch", 0, "keep pulling, every INTERVAL (e.g. 5m), until interrupted")
+	f.BoolVar(&o.reset, "reset", false, "forget where the last pull stopped and start afresh (from --since, or everything)")
 	f.BoolVar(&o.alerts, "alerts", false, "also pull /security/alerts_v2")
 	f.IntVar(&o.pageSize, "page-size", 0, "$top: records per page (default 50 incidents, 500 alerts)")
 	f.DurationVar(&o.timeout, "timeout", time.Minute, "per request")
@@ -120,7 +123,7 @@ func (a *app) runPullGraph(ctx context.Context, o pullOptions) error {
 	if o.alerts {
 		feeds = append(feeds, graph.Alerts(gopts))
 	}
-	return a.pullFeeds(ctx, feeds, since, o.watch)
+	return a.pullFeeds(ctx, feeds, since, o)
 }
 
 // httpClient is the HTTP client of a pull: its timeout backs up the

@@ -51,6 +51,7 @@ func (o *pullOptions) runFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.since, "since", "", "first pull only: changed at or after a duration back from now (30d, 12h) or a date; default everything")
 	f.DurationVar(&o.watch, "watch", 0, "keep pulling, every INTERVAL (e.g. 5m), until interrupted")
+	f.BoolVar(&o.reset, "reset", false, "forget where the last pull stopped and start afresh (from --since, or everything)")
 	f.DurationVar(&o.timeout, "timeout", time.Minute, "per request")
 }
 
@@ -77,5 +78,5 @@ func (a *app) runPullDefender(ctx context.Context, o pullOptions) error {
 		return err
 	}
 	feed := defender.Incidents(defender.Options{Client: client, BaseURL: o.baseURL, PageSize: o.pageSize})
-	return a.pullFeeds(ctx, []connect.Feed{feed}, since, o.watch)
+	return a.pullFeeds(ctx, []connect.Feed{feed}, since, o)
 }

@@ -83,5 +83,5 @@ func (a *app) runPullElastic(ctx context.Context, o elasticOptions) error {
 	}
 	client := &connect.Client{HTTP: o.httpClient(), Timeout: o.timeout, Auth: auth}
 	feed := elastic.Alerts(elastic.Options{Client: client, BaseURL: o.url, Index: o.index, PageSize: o.pageSize})
-	return a.pullFeeds(ctx, []connect.Feed{feed}, since, o.watch)
+	return a.pullFeeds(ctx, []connect.Feed{feed}, since, o.pullOptions)
 }

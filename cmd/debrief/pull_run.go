@@ -11,9 +11,10 @@ import (
 	"github.com/debrief-dev/debrief/internal/progress"
 )
 
-// pullFeeds pulls each feed once, or every interval with watch, and
-// prints what each pull stored.
-func (a *app) pullFeeds(ctx context.Context, feeds []connect.Feed, since time.Time, every time.Duration) error {
+// pullFeeds pulls each feed once, or every interval with --watch, and
+// prints what each pull stored; --reset first drops the feeds'
+// checkpoints.
+func (a *app) pullFeeds(ctx context.Context, feeds []connect.Feed, since time.Time, o pullOptions) error {
 	st, err := a.store(ctx)
 	if err != nil {
 		return err
@@ -25,6 +26,13 @@ func (a *app) pullFeeds(ctx context.Context, feeds []connect.Feed, since time.Ti
 	cat, err := a.catalog()
 	if err != nil {
 		return err
+	}
+	if o.reset {
+		for _, f := range feeds {
+			if _, err := cs.DeleteCheckpoint(ctx, f.Name()); err != nil {
+				return err
+			}
+		}
 	}
 	sink := &connect.Sink{Store: st, Knowledge: ingest.Catalog(cat)}
 	poll := func(ctx context.Context) error {
@@ -40,11 +48,11 @@ func (a *app) pullFeeds(ctx context.Context, feeds []connect.Feed, since time.Ti
 		}
 		return a.printPull(all)
 	}
-	if every <= 0 {
+	if o.watch <= 0 {
 		return poll(ctx)
 	}
-	return watch(ctx, every, poll, func(err error) {
-		fmt.Fprintf(a.stderr, "debrief: %v (pulling again in %s)\n", err, every)
+	return watch(ctx, o.watch, poll, func(err error) {
+		fmt.Fprintf(a.stderr, "debrief: %v (pulling again in %s)\n", err, o.watch)
 	})
 }
 

@@ -62,5 +62,5 @@ func (a *app) runPullSentinel(ctx context.Context, o sentinelOptions) error {
 		Client: client, BaseURL: o.baseURL, PageSize: o.pageSize,
 		Subscription: o.subscription, ResourceGroup: o.resourceGroup, Workspace: o.workspace,
 	})
-	return a.pullFeeds(ctx, []connect.Feed{feed}, since, o.watch)
+	return a.pullFeeds(ctx, []connect.Feed{feed}, since, o.pullOptions)
 }
