@@ -31,6 +31,14 @@ steps:
   - {id: note, kind: comment, text: "planned {{ incident.title }}"}
 `
 
+// cliCase is a command line, its exit code and a text its output holds.
+type cliCase struct {
+	name string
+	args []string
+	code int
+	want string
+}
+
 func TestPlaybookCLI(t *testing.T) {
 	home := t.TempDir()
 	dir := t.TempDir()
@@ -39,12 +47,7 @@ func TestPlaybookCLI(t *testing.T) {
 	bad := filepath.Join(dir, "bad.yaml")
 	writeFiles(t, map[string]string{inc: playbookIncident, pb: playbookFile, bad: strings.Replace(playbookFile, "kind: graph", "kind: shell", 1)})
 	ingestFile(t, home, inc)
-	tests := []struct {
-		name string
-		args []string
-		code int
-		want string
-	}{
+	tests := []cliCase{
 		{"lint ok", []string{"playbook", "lint", pb}, 0, "contain.yaml: ok"},
 		{"lint bad", []string{"playbook", "lint", pb, bad}, 1, `bad.yaml:7: steps[0].kind: kind "shell"`},
 		{"test", []string{"playbook", "test", pb, "--incident", "924565"}, 0, "✓ all: techniques in [T1486]"},
@@ -156,18 +159,9 @@ steps:
 // TestPlaybookApprovalTimeoutCLI: a step whose approval_timeout passed is
 // denied by "playbook runs", and approving it afterwards is refused.
 func TestPlaybookApprovalTimeoutCLI(t *testing.T) {
-	home, dir := t.TempDir(), t.TempDir()
-	inc, pb := filepath.Join(dir, "incidents.json"), filepath.Join(dir, "contain.yaml")
-	src := strings.Replace(playbookFile, "approval: required}", "approval: required, approval_timeout: 1ms}", 1)
-	writeFiles(t, map[string]string{inc: playbookIncident, pb: src, filepath.Join(home, "playbooks.yaml"): "live: true\n"})
-	ingestFile(t, home, inc)
-	out, errOut, code := cli(t, home, "", "playbook", "run", pb, "--incident", "defender:924565", "--live")
-	if code != 0 || !strings.Contains(out, "waiting") {
-		t.Fatalf("live run: exit %d\n%s%s", code, out, errOut)
-	}
-	runID := strings.Fields(out)[0]
-	time.Sleep(2 * time.Millisecond) // past the 1ms deadline (the wait only needs to be long enough)
-	out, errOut, code = cli(t, home, "", "playbook", "runs", "--incident", "924565")
+	home, pb := timeoutSetup(t)
+	runID := overdueRun(t, home, pb)
+	out, errOut, code := cli(t, home, "", "playbook", "runs", "--incident", "924565")
 	if code != 0 || !strings.Contains(out, runID) || !strings.Contains(out, "approval timed out") || strings.Contains(out, "waiting") {
 		t.Fatalf("runs: exit %d, want the step denied (approval timed out)\n%s%s", code, out, errOut)
 	}
@@ -180,16 +174,36 @@ func TestPlaybookApprovalTimeoutCLI(t *testing.T) {
 		t.Errorf("audit log wants one approval.timeout entry: %v\n%s", err, audit)
 	}
 	// Showing the audit log denies overdue approvals first.
-	out, errOut, code = cli(t, home, "", "playbook", "run", pb, "--incident", "defender:924565", "--live")
-	if code != 0 {
-		t.Fatalf("second live run: exit %d\n%s%s", code, out, errOut)
-	}
-	second := strings.Fields(out)[0]
-	time.Sleep(2 * time.Millisecond)
+	second := overdueRun(t, home, pb)
 	out, errOut, code = cli(t, home, "", "playbook", "audit", "show", "--run", second)
 	if code != 0 || !strings.Contains(out, "approval.timeout") || !strings.Contains(out, "run.start") || strings.Contains(out, runID) {
 		t.Errorf("audit show --run: exit %d, want the second run's entries with its timeout\n%s%s", code, out, errOut)
 	}
+}
+
+// timeoutSetup makes a data directory holding the ingested incident and a
+// config with live runs on, and a playbook file whose isolation step
+// waits at most 1ms for its approval.
+func timeoutSetup(t *testing.T) (home, pb string) {
+	t.Helper()
+	home, dir := t.TempDir(), t.TempDir()
+	inc, pb := filepath.Join(dir, "incidents.json"), filepath.Join(dir, "contain.yaml")
+	src := strings.Replace(playbookFile, "approval: required}", "approval: required, approval_timeout: 1ms}", 1)
+	writeFiles(t, map[string]string{inc: playbookIncident, pb: src, filepath.Join(home, "playbooks.yaml"): "live: true\n"})
+	ingestFile(t, home, inc)
+	return home, pb
+}
+
+// overdueRun starts a live run of pb on the incident, which waits for an
+// approval, and returns its id once the approval's deadline has passed.
+func overdueRun(t *testing.T, home, pb string) string {
+	t.Helper()
+	out, errOut, code := cli(t, home, "", "playbook", "run", pb, "--incident", "defender:924565", "--live")
+	if code != 0 || !strings.Contains(out, "waiting") {
+		t.Fatalf("live run: exit %d\n%s%s", code, out, errOut)
+	}
+	time.Sleep(2 * time.Millisecond) // past the 1ms deadline (the wait only needs to be long enough)
+	return strings.Fields(out)[0]
 }
 
 // TestPlaybookFire: fire runs the playbooks of a folder whose triggers match
@@ -202,12 +216,7 @@ func TestPlaybookFire(t *testing.T) {
 	writeFiles(t, map[string]string{inc: playbookIncident, filepath.Join(dir, "contain.yaml"): playbookFile,
 		filepath.Join(dir, "low.yml"): other, filepath.Join(dir, "playbooks.yaml"): "live: true\n", filepath.Join(dir, "notes.txt"): "x"})
 	ingestFile(t, home, inc)
-	tests := []struct {
-		name string
-		args []string
-		code int
-		want string
-	}{
+	tests := []cliCase{
 		{"created", []string{"--event", "incident.created", "--since", "2026-03-01"}, 0, "1 incidents, 1 runs started"},
 		{"created again", []string{"--event", "incident.created", "--since", "2026-03-01"}, 0, "fired before for this incident.created"},
 		{"none since", []string{"--event", "incident.created", "--since", "2026-03-02"}, 0, "0 incidents, 0 runs started"},

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestReviewExpiresApprovals: a review lists the incident's playbook runs
@@ -13,18 +12,9 @@ import (
 // run whose approval timed out shows as denied, not waiting, and the
 // timeout is in the audit log.
 func TestReviewExpiresApprovals(t *testing.T) {
-	home, dir := t.TempDir(), t.TempDir()
-	inc, pb := filepath.Join(dir, "incidents.json"), filepath.Join(dir, "contain.yaml")
-	src := strings.Replace(playbookFile, "approval: required}", "approval: required, approval_timeout: 1ms}", 1)
-	writeFiles(t, map[string]string{inc: playbookIncident, pb: src, filepath.Join(home, "playbooks.yaml"): "live: true\n"})
-	ingestFile(t, home, inc)
-	out, errOut, code := cli(t, home, "", "playbook", "run", pb, "--incident", "defender:924565", "--live")
-	if code != 0 || !strings.Contains(out, "waiting") {
-		t.Fatalf("live run: exit %d\n%s%s", code, out, errOut)
-	}
-	runID := strings.Fields(out)[0]
-	time.Sleep(2 * time.Millisecond) // past the 1ms deadline
-	out, errOut, code = cli(t, home, "", "review", "defender:924565")
+	home, pb := timeoutSetup(t)
+	runID := overdueRun(t, home, pb)
+	out, errOut, code := cli(t, home, "", "review", "defender:924565")
 	if code != 0 {
 		t.Fatalf("review: exit %d\n%s%s", code, out, errOut)
 	}
