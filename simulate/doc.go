@@ -20,5 +20,8 @@
 // caller, and nothing depends on map order: the same seed writes the same
 // bytes. Generation, writing and the ground truth run on three goroutines;
 // memory depends on the incidents open at once, not on the length of the
-// simulation.
+// simulation. The writers hand the incidents they have written back to
+// the generator for reuse, and TuneGC sets the garbage collector for a
+// process that runs Run (the command does): most of what Run allocates
+// lives for one day's batch.
 package simulate

@@ -73,11 +73,11 @@ func (e Event) versions(alertState bool) []*debrief.Incident {
 	return out
 }
 
-// truth returns the event's Truth, making it when the generator left it
-// to the consumer.
-func (e *Event) truth() *TruthIncident {
+// truthIn returns the event's Truth, making it in tp when the generator
+// left it to the consumer.
+func (e *Event) truthIn(tp *truthParts) *TruthIncident {
 	if e.Truth == nil && e.First && e.plan != nil && e.gen.lateTruth {
-		return e.gen.truth(e.plan, e.built)
+		return e.gen.truthIn(tp, e.plan, e.built)
 	}
 	return e.Truth
 }

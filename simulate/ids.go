@@ -75,7 +75,7 @@ func appendHex64(b []byte, v uint64) []byte {
 
 // incidentIDs returns the source-qualified incident id per format (alert
 // formats have none: their incidents are correlated by debrief).
-func incidentIDs(seed uint64, seq int64, formats []string) *FormatIDs {
+func incidentIDs(seed uint64, seq int64, formats []string) FormatIDs {
 	var out FormatIDs
 	for _, f := range formats {
 		switch f {
@@ -87,7 +87,7 @@ func incidentIDs(seed uint64, seq int64, formats []string) *FormatIDs {
 			out.Sentinel = debrief.QualifiedID(debrief.SourceSentinel, sentinelIncidentName(seed, seq))
 		}
 	}
-	return &out
+	return out
 }
 
 // alertIDs returns the source-qualified alert id per format.

@@ -267,7 +267,7 @@ func consume(b []Event, outs []*output, free chan<- *debrief.Incident) error {
 
 func truths(b []Event, tw *truthWriter) error {
 	for i := range b {
-		ti := b[i].truth()
+		ti := b[i].truthIn(&tw.parts)
 		if ti == nil {
 			continue
 		}

@@ -262,7 +262,8 @@ func ReadGroundTruth(path string) (*GroundTruth, error) {
 type truthWriter struct {
 	w     *bufio.Writer
 	first bool
-	buf   []byte // the incident being rendered
+	buf   []byte     // the incident being rendered
+	parts truthParts // and what it is made of
 }
 
 func newTruthWriter(w io.Writer, head *GroundTruth) (*truthWriter, error) {

@@ -131,20 +131,43 @@ func actorRef(a *actor) *TruthActorRef {
 	return &TruthActorRef{Group: a.group, Campaign: a.campaign, Name: a.name}
 }
 
+// truthParts holds one incident of the ground truth and what it is made
+// of: new for each incident the generator yields, reused by Run's
+// ground-truth goroutine, which renders one incident before it makes
+// the next.
+type truthParts struct {
+	ti         TruthIncident
+	ids        FormatIDs
+	actor      TruthActorRef
+	handling   TruthHandling
+	steps      []TruthStep
+	techniques []string
+	alerts     []TruthAlert
+	alertTechs []debrief.TechniqueID // every alert's techniques, one after the other
+	alertOf    []int                 // 1-based alert of each step, 0: none
+}
+
 // truth describes an incident for the ground truth; built holds all its
 // alerts. It reads only what stays fixed once the plan is an incident,
 // so Run makes it on the ground truth's goroutine.
 func (g *gen) truth(p *plan, built []debrief.Alert) *TruthIncident {
-	ti := g.truthBase(p)
+	return g.truthIn(new(truthParts), p, built)
+}
+
+// truthIn is truth, made in tp.
+func (g *gen) truthIn(tp *truthParts, p *plan, built []debrief.Alert) *TruthIncident {
+	ti := g.truthBase(tp, p)
 	ti.N, ti.Detected = p.seq, true
-	ti.IDs = incidentIDs(g.seed, p.seq, g.formats)
+	tp.ids = incidentIDs(g.seed, p.seq, g.formats)
+	ti.IDs = &tp.ids
 	ntech := 0
 	for i := range built {
 		ntech += len(built[i].Techniques)
 	}
-	techs := make([]debrief.TechniqueID, 0, ntech) // every alert's, in one allocation
-	ti.Alerts = make([]TruthAlert, 0, len(built))
-	alertOf := make([]int, len(ti.Steps)) // 1-based alert of each step, 0: none
+	techs := grown(tp.alertTechs, ntech)
+	ti.Alerts = grown(tp.alerts, len(built))
+	alertOf := grown(tp.alertOf, len(ti.Steps))[:len(ti.Steps)]
+	clear(alertOf)
 	for i := range built {
 		a := &built[i]
 		ta := TruthAlert{N: p.alertSeq + int64(i), Created: a.Created, IDs: alertIDs(g.seed, p.alertSeq+int64(i), a, g.formats)}
@@ -164,18 +187,29 @@ func (g *gen) truth(p *plan, built []debrief.Alert) *TruthIncident {
 		ti.Steps[i].Alert = alertOf[i]
 		ti.Steps[i].Detected = alertOf[i] > 0 || p.noise != nil
 	}
-	ti.Handling = g.truthHandling(p)
+	tp.alertTechs, tp.alerts, tp.alertOf = techs, ti.Alerts, alertOf
+	tp.handling = g.truthHandling(p)
+	ti.Handling = &tp.handling
 	return ti
+}
+
+// grown returns s emptied, with room for n elements.
+func grown[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, 0, n)
+	}
+	return s[:0]
 }
 
 // undetected describes an attack nobody detected.
 func (g *gen) undetected(day time.Time, p *plan) Event {
-	ti := g.truthBase(p)
+	ti := g.truthBase(new(truthParts), p)
 	return Event{Day: day, Truth: ti}
 }
 
-func (g *gen) truthBase(p *plan) *TruthIncident {
-	ti := &TruthIncident{Kind: p.kind, Verdict: p.truth, Determination: p.det}
+func (g *gen) truthBase(tp *truthParts, p *plan) *TruthIncident {
+	tp.ti = TruthIncident{Kind: p.kind, Verdict: p.truth, Determination: p.det}
+	ti := &tp.ti
 	switch {
 	case p.noise != nil:
 		ti.Source = p.noise.Name
@@ -185,13 +219,14 @@ func (g *gen) truthBase(p *plan) *TruthIncident {
 		ti.Source = p.actor.id
 	}
 	if p.actor != nil {
-		ti.Actor = actorRef(p.actor)
+		tp.actor = TruthActorRef{Group: p.actor.group, Campaign: p.actor.campaign, Name: p.actor.name}
+		ti.Actor = &tp.actor
 	}
 	if p.cl != nil {
 		ti.Cluster = p.cl.id
 	}
-	ti.Steps = make([]TruthStep, 0, len(p.steps))
-	ti.Techniques = make([]string, 0, len(p.steps))
+	ti.Steps = grown(tp.steps, len(p.steps))
+	ti.Techniques = grown(tp.techniques, len(p.steps))
 	for _, s := range p.steps {
 		if s.at.After(g.end) {
 			continue
@@ -208,13 +243,14 @@ func (g *gen) truthBase(p *plan) *TruthIncident {
 		}
 	}
 	slices.Sort(ti.Techniques)
+	tp.steps, tp.techniques = ti.Steps, ti.Techniques
 	return ti
 }
 
 // truthHandling summarises the SOC's actions as exported (after clipping
 // to the simulated time).
-func (g *gen) truthHandling(p *plan) *TruthHandling {
-	h := &TruthHandling{Created: p.created, Skills: p.handling.skills, Load: p.handling.load}
+func (g *gen) truthHandling(p *plan) TruthHandling {
+	h := TruthHandling{Created: p.created, Skills: p.handling.skills, Load: p.handling.load}
 	email := func(i int) string { return g.soc.analysts[i].Email }
 	h.Analyst = email(p.handling.analyst)
 	for _, ev := range p.events {
