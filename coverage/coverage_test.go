@@ -10,17 +10,14 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/coverage"
+	"github.com/debrief-dev/debrief/internal/testutil"
 	"github.com/debrief-dev/debrief/rules"
 	"github.com/debrief-dev/debrief/rules/auto"
 )
 
 func catalog(t testing.TB) *attack.Catalog {
 	t.Helper()
-	cat, err := attack.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cat
+	return testutil.Load(t, attack.Embedded)
 }
 
 // loadRules reads the rule files or folders names below dir, each in the

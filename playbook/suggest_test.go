@@ -8,21 +8,14 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/d3fend"
+	"github.com/debrief-dev/debrief/internal/testutil"
 	"github.com/debrief-dev/debrief/playbook"
 )
 
 // catalogs loads the embedded ATT&CK and D3FEND catalogs.
 func catalogs(t *testing.T) (*attack.Catalog, *d3fend.Catalog) {
 	t.Helper()
-	cat, err := attack.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d3, err := d3fend.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cat, d3
+	return testutil.Load(t, attack.Embedded), testutil.Load(t, d3fend.Embedded)
 }
 
 func TestSuggest(t *testing.T) {

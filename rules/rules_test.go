@@ -6,14 +6,12 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/internal/testutil"
 	"github.com/debrief-dev/debrief/rules"
 )
 
 func TestUses(t *testing.T) {
-	cat, err := attack.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := testutil.Load(t, attack.Embedded)
 	rule := func(file string, ids ...debrief.TechniqueID) debrief.Rule {
 		r := debrief.Rule{ID: "sigma:" + file, File: file, Techniques: ids}
 		rules.Normalise(&r, cat)

@@ -85,3 +85,14 @@ func SharedData(t testing.TB, rel string) string {
 	}
 	return p
 }
+
+// Load returns what load returns, and fails the test on its error: for
+// loaders such as attack.Embedded and d3fend.Embedded.
+func Load[T any](t testing.TB, load func() (T, error)) T {
+	t.Helper()
+	v, err := load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

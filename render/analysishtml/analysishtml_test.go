@@ -89,11 +89,7 @@ func render[R any](t *testing.T, write func(io.Writer, R, *attack.Catalog) error
 
 func catalog(t testing.TB) *attack.Catalog {
 	t.Helper()
-	cat, err := attack.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cat
+	return testutil.Load(t, attack.Embedded)
 }
 
 func TestGolden(t *testing.T) {

@@ -18,10 +18,7 @@ import (
 )
 
 func TestDecode(t *testing.T) {
-	cat, err := attack.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := testutil.Load(t, attack.Embedded)
 	set, err := rules.Collect(navigator.Load(context.Background(), []string{"testdata"}, rules.Options{Catalog: cat}))
 	if err != nil {
 		t.Fatal(err)

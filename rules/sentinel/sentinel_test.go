@@ -16,10 +16,7 @@ import (
 )
 
 func TestDecode(t *testing.T) {
-	cat, err := attack.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := testutil.Load(t, attack.Embedded)
 	tests := []struct {
 		file       string
 		wantErr    string

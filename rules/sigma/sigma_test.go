@@ -20,11 +20,7 @@ var activeFolders = []string{"rules", "rules-emerging-threats", "rules-threat-hu
 
 func catalog(t testing.TB) *attack.Catalog {
 	t.Helper()
-	cat, err := attack.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cat
+	return testutil.Load(t, attack.Embedded)
 }
 
 func TestDecode(t *testing.T) {
