@@ -92,9 +92,11 @@ func overlap(top int) int {
 // page must list one of those again, which proves that no incident
 // slipped past the offset; if none is there, incidents before it left
 // the listing, and Fetch steps back a page at a time until it finds one
-// (or reaches the start). A full page is followed by the page that
-// starts overlap(top) incidents before its end; a short one ends the
-// feed.
+// (or reaches the start). That proof rests on the API keeping the order
+// of the incidents it lists, which holds for any order by a property
+// that does not change within the bounded listing. A full page is
+// followed by the page that starts overlap(top) incidents before its
+// end; a short one ends the feed.
 func (f *feed) Fetch(ctx context.Context, cursor string) (connect.Page, error) {
 	u, err := url.Parse(cursor)
 	if err != nil {
