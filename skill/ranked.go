@@ -15,6 +15,14 @@ type ranked struct {
 	a, b    []int32   // scratch: a stratum's run split in two
 	rest    []float64 // scratch
 	touched []int32   // scratch: the runs a group has values in
+	// Without a split, each incident's place in its stratum does not
+	// depend on the group, so a group's test walks its own incidents only:
+	pos    []int32   // by incident: its index in its run, -1 without a value
+	mid    []float64 // by incident: its midrank in its run (1-based, ties share it)
+	ties   []float64 // by run: Σ t³−t over its ties
+	cnt    []float64 // scratch, by run: the group's values in it
+	sum    []float64 // scratch, by run: the group's rank sum in it
+	member []int64   // scratch: the group's values as run<<32 | index in run
 }
 
 func newRanked(vals []float64, strata []int32) *ranked {
@@ -41,6 +49,27 @@ func newRanked(vals []float64, strata []int32) *ranked {
 		r.blockOf[i] = int32(len(r.blocks) - 1)
 	}
 	r.blocks = append(r.blocks, len(r.order))
+	r.pos, r.mid = make([]int32, len(vals)), make([]float64, len(vals))
+	for i := range r.pos {
+		r.pos[i] = -1
+	}
+	r.ties = make([]float64, len(r.blocks)-1)
+	r.cnt, r.sum = make([]float64, len(r.blocks)-1), make([]float64, len(r.blocks)-1)
+	for b := range r.ties {
+		run := r.order[r.blocks[b]:r.blocks[b+1]]
+		for i := 0; i < len(run); {
+			j := i
+			for j+1 < len(run) && vals[run[j+1]] == vals[run[i]] {
+				j++
+			}
+			t := float64(j - i + 1)
+			r.ties[b] += t*t*t - t
+			for k := i; k <= j; k++ {
+				r.pos[run[k]], r.mid[run[k]] = int32(k), float64(i+j)/2+1
+			}
+			i = j + 1
+		}
+	}
 	return r
 }
 
@@ -65,6 +94,9 @@ func (r *ranked) touch(cur []int32) int {
 // nothing to its tests), sorted by value; with split, each stratum is cut
 // in two by it.
 func (r *ranked) runs(split []bool, f func(run []int32)) {
+	if split == nil && r.pos != nil {
+		return // test and relative walk the group's own incidents
+	}
 	for _, k := range r.touched {
 		run := r.order[r.blocks[k]:r.blocks[k+1]]
 		if split == nil {
@@ -95,6 +127,23 @@ func (r *ranked) test(split, in []bool, cur []int32, minN int) (p float64, n1 in
 		return 1, n1, false
 	}
 	var dev, vari float64
+	if split == nil && r.pos != nil {
+		for _, i := range cur {
+			if b := r.blockOf[i]; b >= 0 {
+				r.cnt[b]++
+				r.sum[b] += r.mid[i]
+			}
+		}
+		for _, b := range r.touched {
+			n := float64(r.blocks[b+1] - r.blocks[b])
+			a, w := r.cnt[b], r.sum[b]
+			r.cnt[b], r.sum[b] = 0, 0
+			if bb := n - a; a > 0 && bb > 0 {
+				dev += w - a*(n+1)/2
+				vari += a * bb / 12 * ((n + 1) - r.ties[b]/(n*(n-1)))
+			}
+		}
+	}
 	r.runs(split, func(run []int32) {
 		d, v := stratumRankSum(r.vals, run, in)
 		dev, vari = dev+d, vari+v
@@ -140,6 +189,9 @@ func stratumRankSum(vals []float64, idx []int32, in []bool) (dev, vari float64) 
 func (r *ranked) relative(split, in []bool, cur []int32) []float64 {
 	r.touch(cur)
 	var out []float64
+	if split == nil && r.pos != nil {
+		out = r.relativeOwn(cur)
+	}
 	r.runs(split, func(run []int32) {
 		r.rest = r.rest[:0]
 		for _, i := range run {
@@ -158,5 +210,54 @@ func (r *ranked) relative(split, in []bool, cur []int32) []float64 {
 		}
 	})
 	slices.Sort(out)
+	return out
+}
+
+// relativeOwn is relative without a split, from the group's own incidents:
+// in a run sorted by value, the others' median is found from the places of
+// the group's values (the j-th other value is the one at j plus the number
+// of the group's values at or before it).
+func (r *ranked) relativeOwn(cur []int32) []float64 {
+	r.member = r.member[:0]
+	for _, i := range cur {
+		if b := r.blockOf[i]; b >= 0 {
+			r.member = append(r.member, int64(b)<<32|int64(r.pos[i]))
+		}
+	}
+	slices.Sort(r.member)
+	var out []float64
+	for lo := 0; lo < len(r.member); {
+		b := int32(r.member[lo] >> 32)
+		hi := lo
+		for hi < len(r.member) && int32(r.member[hi]>>32) == b {
+			hi++
+		}
+		ps := r.member[lo:hi]
+		run := r.order[r.blocks[b]:r.blocks[b+1]]
+		m := len(run) - len(ps)
+		if m > 0 {
+			other := func(j int) float64 {
+				for _, p := range ps {
+					if int(int32(p)) > j {
+						break
+					}
+					j++
+				}
+				return r.vals[run[j]]
+			}
+			// quantile(others, 0.5), as quantile computes it.
+			h := 0.5 * float64(m-1)
+			fl := math.Floor(h)
+			k := int(fl)
+			med := other(k)
+			if k+1 < m {
+				med += (h - fl) * (other(k+1) - med)
+			}
+			for _, p := range ps {
+				out = append(out, r.vals[run[int32(p)]]-med)
+			}
+		}
+		lo = hi
+	}
 	return out
 }
