@@ -88,7 +88,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 		return nil, err
 	}
 	gn.g.lateTruth = true
-	gn.g.free = make(chan *debrief.Incident, 8*batchSize) // more than the batches in flight
+	gn.g.free = make(chan *debrief.Incident, 6*batchSize) // the batches in flight
 	org := gn.g.sc.Organisation
 	for _, o := range outs {
 		o.w = newWriter(o.name, gn.g.seed, org.TenantID, org.Subscription)

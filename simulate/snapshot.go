@@ -102,12 +102,12 @@ func (g *gen) snapshotInto(reuse *debrief.Incident, p *plan, built []debrief.Ale
 	if alertState {
 		if cap(alerts) < n {
 			// Room to spare: the incident is reused for others.
-			alerts = make([]debrief.Alert, 0, max(8, 1<<bits.Len(uint(n-1))))
+			alerts = make([]debrief.Alert, 0, max(4, 1<<bits.Len(uint(n-1))))
 		}
 		in.Alerts = append(alerts, built[:n]...)
 	}
 	if cap(alertIDs) < n {
-		alertIDs = make([]string, 0, max(8, 1<<bits.Len(uint(n-1))))
+		alertIDs = make([]string, 0, max(4, 1<<bits.Len(uint(n-1))))
 	}
 	in.AlertIDs = alertIDs[:n]
 	t := &in.Times
