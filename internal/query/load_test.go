@@ -1,0 +1,115 @@
+package query_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/query"
+	"github.com/debrief-dev/debrief/simulate"
+	"github.com/debrief-dev/debrief/sqlite"
+	"github.com/debrief-dev/debrief/trend"
+)
+
+// plain hides the store's fast paths, leaving debrief.Store.
+type plain struct{ debrief.Store }
+
+// TestFastPathsSameAsPlain checks that each loader gives through the
+// store's own aggregates and scanner what it gives through Store alone.
+func TestFastPathsSameAsPlain(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), sqlite.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	gn, err := simulate.NewGenerator(simulate.Options{Seed: 5, Days: 40, IncidentsPerDay: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []debrief.Record
+	for ev, err := range gn.Events(t.Context()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Incident != nil {
+			batch = append(batch, debrief.Record{Incident: ev.Incident})
+		}
+	}
+	if _, err := st.Write(t.Context(), batch); err != nil {
+		t.Fatal(err)
+	}
+	var fast debrief.Store = st
+	if _, ok := fast.(debrief.AggregateStore); !ok {
+		t.Fatal("the SQLite store counts no aggregates")
+	}
+	if _, ok := fast.(debrief.IncidentScanner); !ok {
+		t.Fatal("the SQLite store has no scanner")
+	}
+	slow := plain{st}
+	f := debrief.IncidentFilter{Since: gn.Truth().Start.AddDate(0, 0, 10)}
+	same := func(what string, got, want any) {
+		t.Helper()
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(want)
+		if string(g) != string(w) {
+			t.Errorf("%s: the fast path gives\n%.400s\nthe plain one\n%.400s", what, g, w)
+		}
+		if len(w) < 100 {
+			t.Errorf("%s: nothing to compare (%s)", what, w)
+		}
+	}
+	for _, by := range []trend.Dimension{trend.ByTechnique, trend.ByTactic, trend.BySource} {
+		got, err := query.DailyCounts(t.Context(), fast, f, by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := query.DailyCounts(t.Context(), slow, f, by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("daily counts by "+string(by), got, want)
+	}
+	got, err := query.WithHistory(t.Context(), fast, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := query.WithHistory(t.Context(), slow, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 100 {
+		t.Fatalf("%d incidents since day 10", len(want))
+	}
+	histories := func(ins []debrief.Incident) map[string]int {
+		m := map[string]int{}
+		for _, in := range ins {
+			m[in.ID] = len(in.History)
+		}
+		return m
+	}
+	same("incidents with history", histories(got), histories(want))
+	if n := len(got[0].History) + len(got[len(got)-1].History); n == 0 {
+		t.Errorf("no history loaded: %+v", got[0])
+	}
+
+	alerts := func(st debrief.Store) map[string]int {
+		m := map[string]int{}
+		if err := query.WithAlerts(t.Context(), st, f, func(in *debrief.Incident) error {
+			m[in.ID] = len(in.Alerts)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	same("incidents with alerts", alerts(fast), alerts(slow))
+	if err := query.WithAlerts(t.Context(), slow, f, func(*debrief.Incident) error { return errStop }); err != errStop {
+		t.Errorf("an error from fn: %v, want it back", err)
+	}
+}
+
+var errStop = stopError{}
+
+type stopError struct{}
+
+func (stopError) Error() string { return "stop" }
