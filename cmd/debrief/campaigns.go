@@ -96,11 +96,6 @@ func scanIncidents(ctx context.Context, st debrief.Store, f debrief.IncidentFilt
 	return nil
 }
 
-// campaigns clusters incidents and attributes each campaign.
-func (a *app) campaigns(ins []*debrief.Incident, opts attribution.ClusterOptions) ([]campaignJSON, error) {
-	return a.attributeCampaigns(attribution.Cluster(ins, opts))
-}
-
 // attributeCampaigns ranks each campaign's evidence and keeps the top
 // candidate when the attribution is confident.
 func (a *app) attributeCampaigns(cs []attribution.Campaign) ([]campaignJSON, error) {

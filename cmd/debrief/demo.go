@@ -17,7 +17,9 @@ import (
 	"github.com/debrief-dev/debrief/ingest"
 	"github.com/debrief-dev/debrief/ingest/formats"
 	"github.com/debrief-dev/debrief/internal/progress"
+	"github.com/debrief-dev/debrief/internal/query"
 	"github.com/debrief-dev/debrief/render"
+	"github.com/debrief-dev/debrief/render/analysishtml"
 	"github.com/debrief-dev/debrief/review"
 	"github.com/debrief-dev/debrief/simulate"
 	"github.com/debrief-dev/debrief/skill"
@@ -42,6 +44,7 @@ type demoResult struct {
 	Why       string            `json:"why"`
 	Reviews   map[string]string `json:"reviews"`  // format → file
 	Analyses  map[string]string `json:"analyses"` // analysis → file (JSON, as the commands print it)
+	Pages     map[string]string `json:"pages"`    // analysis → HTML page (trends, skills)
 }
 
 func (a *app) demoCmd() *cobra.Command {
@@ -53,7 +56,9 @@ func (a *app) demoCmd() *cobra.Command {
 months of a security team's incidents in the Microsoft Graph export format,
 ingests them into a fresh store in --out, picks the most instructive incident (a
 multi-stage intrusion by an ATT&CK group or campaign with stages that no alert
-saw), and writes its review in every format.`,
+saw), and writes its review in every format next to the history's trends, skill
+gaps and campaigns (JSON, as the commands print them; trends and skills also as
+HTML pages).`,
 		Example: `  debrief demo
   debrief demo --out /tmp/debrief-demo --days 120 --seed 7
   debrief demo --json`,
@@ -136,7 +141,7 @@ func (a *app) runDemo(cmd *cobra.Command, o demoOptions) error {
 		}
 		res.Reviews[rd.Name()] = path
 	}
-	if res.Analyses, err = a.demoAnalyses(ctx, st, o.out, end); err != nil {
+	if res.Analyses, res.Pages, err = a.demoAnalyses(ctx, st, o.out, end); err != nil {
 		return err
 	}
 	if a.json {
@@ -147,50 +152,55 @@ func (a *app) runDemo(cmd *cobra.Command, o demoOptions) error {
 }
 
 // demoAnalyses writes the trends, skills and campaigns of the whole
-// simulated history, as of its end, next to the review.
-func (a *app) demoAnalyses(ctx context.Context, st debrief.Store, dir string, end time.Time) (map[string]string, error) {
+// simulated history, as of its end, next to the review: each as JSON (as
+// the commands print it) in analyses, and trends and skills also as HTML
+// pages in pages.
+func (a *app) demoAnalyses(ctx context.Context, st debrief.Store, dir string, end time.Time) (analyses, pages map[string]string, err error) {
 	cat, err := a.catalog()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	ins, err := st.Incidents(ctx, debrief.IncidentFilter{Until: end})
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	write := func(name string, v any) error {
+	f := debrief.IncidentFilter{Until: end}
+	analyses, pages = map[string]string{}, map[string]string{}
+	write := func(name string, v any, page func(io.Writer) error) error {
 		path := filepath.Join(dir, name+".json")
-		out[name] = path
-		return writeOut(nil, path, func(w io.Writer) error { return encodeJSON(w, v) })
+		analyses[name] = path
+		if err := writeOut(nil, path, func(w io.Writer) error { return encodeJSON(w, v) }); err != nil || page == nil {
+			return err
+		}
+		path = filepath.Join(dir, name+".html")
+		pages[name] = path
+		return writeOut(nil, path, page)
 	}
 	// A short history may be too short to judge: the analysis says so and
 	// the demo goes on without it.
-	if tr, err := trend.Analyse(ins, trend.Options{By: trend.ByTechnique, Now: end, Catalog: cat}); err != nil {
-		a.note("demo: no trends: %v", err)
-	} else if err := write("trends", tr); err != nil {
-		return nil, err
+	rows, err := query.DailyCounts(ctx, st, f, trend.ByTechnique)
+	if err != nil {
+		return nil, nil, err
 	}
-	if err := withHistory(ctx, st, ins); err != nil {
-		return nil, err
+	if tr, err := trend.AnalyseDaily(rows, trend.Options{By: trend.ByTechnique, Now: end, Catalog: cat}); err != nil {
+		a.note("demo: no trends: %v", err)
+	} else if err := write("trends", tr, func(w io.Writer) error { return analysishtml.Trends(w, tr, cat) }); err != nil {
+		return nil, nil, err
+	}
+	ins, err := query.WithHistory(ctx, st, f)
+	if err != nil {
+		return nil, nil, err
 	}
 	if sk, err := skill.Analyse(ins, skill.Options{By: skill.ByTechnique, Catalog: cat}); err != nil {
 		a.note("demo: no skills: %v", err)
-	} else if err := write("skills", sk); err != nil {
-		return nil, err
+	} else if err := write("skills", sk, func(w io.Writer) error { return analysishtml.Skills(w, sk, cat) }); err != nil {
+		return nil, nil, err
 	}
-	full := make([]*debrief.Incident, 0, len(ins))
-	for _, l := range ins {
-		in, err := st.Incident(ctx, l.ID)
-		if err != nil {
-			return nil, err
-		}
-		full = append(full, in)
+	cl := attribution.NewClusterer(attribution.ClusterOptions{})
+	if err := query.WithAlerts(ctx, st, f, func(in *debrief.Incident) error { cl.Add(in); return nil }); err != nil {
+		return nil, nil, err
 	}
-	cs, err := a.campaigns(full, attribution.ClusterOptions{})
+	cs, err := a.attributeCampaigns(cl.Campaigns())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, write("campaigns", cs)
+	return analyses, pages, write("campaigns", cs, nil)
 }
 
 // note prints a progress line on stderr unless quiet.
@@ -276,6 +286,10 @@ func printDemo(w io.Writer, r demoResult) {
 	fmt.Fprintf(w, "\nThe history's analyses (JSON, as 'debrief trends|skills|campaigns --json' print them):\n")
 	for _, n := range slices.Sorted(maps.Keys(r.Analyses)) {
 		fmt.Fprintf(w, "  %-12s %s\n", n, r.Analyses[n])
+	}
+	fmt.Fprintf(w, "and as pages to open in a browser ('debrief trends|skills --format html'):\n")
+	for _, n := range slices.Sorted(maps.Keys(r.Pages)) {
+		fmt.Fprintf(w, "  %-12s %s\n", n, r.Pages[n])
 	}
 	fmt.Fprintf(w, "Coverage needs the team's rules: debrief --db %s coverage --rules PATH --threat attributed\n", r.Store)
 	fmt.Fprintf(w, "\nExplore the store: debrief --db %s incidents --since %s\n", r.Store, "365d")

@@ -209,6 +209,7 @@ func TestDemo(t *testing.T) {
 		Incident string
 		Reviews  map[string]string
 		Analyses map[string]string
+		Pages    map[string]string
 	}
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 		t.Fatal(err)
@@ -235,6 +236,12 @@ func TestDemo(t *testing.T) {
 		if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o644 {
 			t.Errorf("%s: mode %v, want 0644", path, info.Mode())
 		}
+	}
+	if len(res.Pages) != 2 || res.Pages["trends"] == "" || res.Pages["skills"] == "" {
+		t.Errorf("pages %v: want trends and skills", res.Pages)
+	}
+	for _, path := range res.Pages {
+		selfContained(t, path)
 	}
 	md, _ := os.ReadFile(res.Reviews["md"])
 	for _, want := range []string{"## Timeline", "## Lessons learned", "Time to resolve", "attack.mitre.org"} {

@@ -14,18 +14,19 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/internal/query"
+	"github.com/debrief-dev/debrief/render/analysishtml"
 	"github.com/debrief-dev/debrief/render/navigator"
 	"github.com/debrief-dev/debrief/skill"
 )
 
 type skillsOptions struct {
-	since, until, by, format, out string
-	minSample                     int
-	fdr                           float64
+	q           query.Skills
+	format, out string
 }
 
 func (a *app) skillsCmd() *cobra.Command {
-	o := skillsOptions{since: "180d", by: "technique", format: "table"}
+	o := skillsOptions{q: query.DefaultSkills(), format: "table"}
 	cmd := &cobra.Command{
 		Use:   "skills",
 		Short: "Measure how the team handles each technique or tactic and flag significant gaps",
@@ -41,20 +42,25 @@ tactic explains it away; each says what to practise. By analyst, each
 analyst's incidents of a tactic or technique are compared with the team's of
 it too (ids "analyst/id"), and flagged only beyond the analyst's own level.
 
-Formats: table, json (also --json), csv (per-group metrics), navigator (a
-layer scored by the worst gap ratio of each technique).`,
+Formats: table, json (also --json), csv (per-group metrics), html (a
+self-contained page with SVG charts of each metric and the gaps), navigator
+(a layer scored by the worst gap ratio of each technique).`,
 		Example: `  debrief skills
   debrief skills --since 2026-01-01 --by tactic
   debrief skills --by analyst --json
+  debrief skills --format html -o skills.html
   debrief skills --format navigator -o skills-layer.json`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if a.json {
 				o.format = "json"
 			}
-			opts, f, err := o.options(time.Now())
-			if err != nil {
+			if err := checkFormat(o.format); err != nil {
 				return err
+			}
+			opts, f, err := o.q.Parse(time.Now())
+			if err != nil {
+				return flagError(err)
 			}
 			st, err := a.store(cmd.Context())
 			if err != nil {
@@ -63,12 +69,12 @@ layer scored by the worst gap ratio of each technique).`,
 			if opts.Catalog, err = a.catalog(); err != nil {
 				return err
 			}
-			ins, err := incidentsWithHistory(cmd.Context(), st, f)
+			ins, err := query.WithHistory(cmd.Context(), st, f)
 			if err != nil {
 				return err
 			}
 			if len(ins) == 0 {
-				return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
+				return query.NoIncidents(f)
 			}
 			res, err := skill.Analyse(ins, opts)
 			if err != nil {
@@ -78,77 +84,20 @@ layer scored by the worst gap ratio of each technique).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.since, "since", o.since, "incidents created at or after: a duration back from now (180d, 26w) or a date")
-	fl.StringVar(&o.until, "until", "", "incidents created before: a duration back from now or a date")
-	fl.StringVar(&o.by, "by", o.by, "technique, tactic or analyst")
-	fl.IntVar(&o.minSample, "min-sample", 20, "test a group on a metric only with at least this many incidents")
-	fl.Float64Var(&o.fdr, "fdr", 0.05, "false discovery rate across groups and metrics")
-	fl.StringVarP(&o.format, "format", "f", o.format, "table, json, csv or navigator")
+	fl.StringVar(&o.q.Since, "since", o.q.Since, "incidents created at or after: a duration back from now (180d, 26w) or a date")
+	fl.StringVar(&o.q.Until, "until", "", "incidents created before: a duration back from now or a date")
+	fl.StringVar(&o.q.By, "by", o.q.By, "technique, tactic or analyst")
+	fl.IntVar(&o.q.MinSample, "min-sample", o.q.MinSample, "test a group on a metric only with at least this many incidents")
+	fl.Float64Var(&o.q.FDR, "fdr", o.q.FDR, "false discovery rate across groups and metrics")
+	fl.StringVarP(&o.format, "format", "f", o.format, "table, json, csv, html or navigator")
 	fl.StringVarP(&o.out, "output", "o", "", "write to this file instead of stdout")
 	return cmd
 }
 
 // incidentsWithHistory lists the incidents matching f with their history
-// and comments: in a few queries per chunk of incidents when the store is a
-// debrief.IncidentScanner, else one Store.Incident per incident.
+// and comments (see query.WithHistory).
 func incidentsWithHistory(ctx context.Context, st debrief.Store, f debrief.IncidentFilter) ([]debrief.Incident, error) {
-	if sc, ok := st.(debrief.IncidentScanner); ok {
-		var ins []debrief.Incident
-		err := sc.ScanIncidents(ctx, f, debrief.ScanOptions{History: true}, func(in *debrief.Incident) error {
-			ins = append(ins, *in)
-			return nil
-		})
-		return ins, err
-	}
-	ins, err := st.Incidents(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	return ins, withHistory(ctx, st, ins)
-}
-
-// withHistory fills the history and comments of incidents listed without
-// them, one incident at a time.
-func withHistory(ctx context.Context, st debrief.Store, ins []debrief.Incident) error {
-	for i := range ins {
-		if ins[i].History != nil || ins[i].Comments != nil {
-			continue
-		}
-		full, err := st.Incident(ctx, ins[i].ID)
-		if err != nil {
-			return fmt.Errorf("history of %s: %w", ins[i].ID, err)
-		}
-		ins[i].History, ins[i].Comments = full.History, full.Comments
-	}
-	return nil
-}
-
-func (o skillsOptions) options(now time.Time) (skill.Options, debrief.IncidentFilter, error) {
-	var opts skill.Options
-	var f debrief.IncidentFilter
-	var err error
-	if f.Since, err = parseWhen(o.since, now); err != nil {
-		return opts, f, usagef("--since: %v", err)
-	}
-	if f.Until, err = parseWhen(o.until, now); err != nil {
-		return opts, f, usagef("--until: %v", err)
-	}
-	if opts.By, err = skill.ParseDimension(o.by); err != nil {
-		return opts, f, usagef("--by: %v", err)
-	}
-	if o.fdr <= 0 || o.fdr >= 1 {
-		return opts, f, usagef("--fdr %v: want a number between 0 and 1", o.fdr)
-	}
-	if o.minSample < 1 {
-		return opts, f, usagef("--min-sample %d: want at least 1", o.minSample)
-	}
-	switch o.format {
-	case "table", "json", "csv", "navigator":
-	default:
-		return opts, f, usagef("--format %q: want table, json, csv or navigator", o.format)
-	}
-	opts.MinSample, opts.FDR = o.minSample, o.fdr
-	return opts, f, nil
+	return query.WithHistory(ctx, st, f)
 }
 
 func writeSkills(w io.Writer, format string, res *skill.Result, cat *attack.Catalog) error {
@@ -157,6 +106,8 @@ func writeSkills(w io.Writer, format string, res *skill.Result, cat *attack.Cata
 		return encodeJSON(w, res)
 	case "csv":
 		return skillsCSV(w, res)
+	case "html":
+		return analysishtml.Skills(w, res, cat)
 	case "navigator":
 		return navigator.Encode(w, skillsLayer(res, cat))
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -35,7 +36,20 @@ func TestSkillsJSON(t *testing.T) {
 	if res.Team.Incidents == 0 || len(res.Groups) == 0 || !found {
 		t.Errorf("planted slow credential access not flagged: %+v", res.Gaps)
 	}
-	if _, errOut, code := cli(t, home, "", "skills", "--by", "shoe-size"); code != exitUsage || !strings.Contains(errOut, "--by") {
-		t.Errorf("--by shoe-size: exit %d: %s", code, errOut)
+	page := filepath.Join(t.TempDir(), "skills.html")
+	if _, errOut, code := cli(t, home, "", "skills", "--since", "2026-01-01", "--by", "tactic", "--format", "html", "-o", page); code != 0 {
+		t.Errorf("--format html: exit %d: %s", code, errOut)
+	}
+	selfContained(t, page, "credential-access", `id="team"`, "attack.mitre.org")
+	for _, tc := range []struct{ args, flag string }{
+		{"--by shoe-size", "--by"},
+		{"--min-sample 0", "--min-sample"},
+		{"--fdr 0", "--fdr"},
+		{"--since soon", "--since"},
+		{"--format pdf", "--format"},
+	} {
+		if _, errOut, code := cli(t, home, "", append([]string{"skills"}, strings.Fields(tc.args)...)...); code != exitUsage || !strings.Contains(errOut, tc.flag) {
+			t.Errorf("%s: exit %d: %s", tc.args, code, errOut)
+		}
 	}
 }

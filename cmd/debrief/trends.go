@@ -1,32 +1,31 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/internal/query"
+	"github.com/debrief-dev/debrief/render/analysishtml"
 	"github.com/debrief-dev/debrief/render/navigator"
 	"github.com/debrief-dev/debrief/trend"
 )
 
 type trendsOptions struct {
-	since, until, window, by, period, format, out string
-	minCount                                      int
-	fdr                                           float64
+	q           query.Trends
+	format, out string
 }
 
 func (a *app) trendsCmd() *cobra.Command {
-	o := trendsOptions{since: "180d", window: "4w", by: "technique", period: "week", format: "table"}
+	o := trendsOptions{q: query.DefaultTrends(), format: "table"}
 	cmd := &cobra.Command{
 		Use:   "trends",
 		Short: "Count incidents over time and find emerging, fading and new techniques",
@@ -41,20 +40,25 @@ incidents also carries its change points (binary segmentation of its counts).
 Windows are whole UTC days; the store counts per day itself when it can.
 
 --since and --until take a duration back from now (180d, 26w) or a date.
-Formats: table, json (also --json), csv (the series), navigator (a layer
+Formats: table, json (also --json), csv (the series), html (a self-contained
+page with SVG charts of the series and of each change), navigator (a layer
 scored by the log2 rate ratio).`,
 		Example: `  debrief trends
   debrief trends --since 2026-01-01 --by tactic --window 2w
   debrief trends --by source --period day --format csv -o series.csv
+  debrief trends --format html -o trends.html
   debrief trends --format navigator -o trends-layer.json`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if a.json {
 				o.format = "json"
 			}
-			opts, f, err := o.options(time.Now())
-			if err != nil {
+			if err := checkFormat(o.format); err != nil {
 				return err
+			}
+			opts, f, err := o.q.Parse(time.Now())
+			if err != nil {
+				return flagError(err)
 			}
 			st, err := a.store(cmd.Context())
 			if err != nil {
@@ -63,12 +67,12 @@ scored by the log2 rate ratio).`,
 			if opts.Catalog, err = a.catalog(); err != nil {
 				return err
 			}
-			rows, err := dailyCounts(cmd.Context(), st, f, opts.By)
+			rows, err := query.DailyCounts(cmd.Context(), st, f, opts.By)
 			if err != nil {
 				return err
 			}
 			if len(rows) == 0 {
-				return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
+				return query.NoIncidents(f)
 			}
 			res, err := trend.AnalyseDaily(rows, opts)
 			if err != nil {
@@ -78,94 +82,34 @@ scored by the log2 rate ratio).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.since, "since", o.since, "incidents created at or after: a duration back from now (180d, 26w) or a date")
-	fl.StringVar(&o.until, "until", "", "incidents created before: a duration back from now or a date (default: now)")
-	fl.StringVar(&o.window, "window", o.window, "the recent window compared with the baseline before it: 28d, 4w")
-	fl.StringVar(&o.by, "by", o.by, "technique, subtechnique, tactic, source, severity or verdict")
-	fl.StringVar(&o.period, "period", o.period, "bucket of the series: day, week or month")
-	fl.IntVar(&o.minCount, "min-count", 10, "test a key only when window and baseline hold at least this many incidents")
-	fl.Float64Var(&o.fdr, "fdr", 0.05, "false discovery rate across the keys tested")
-	fl.StringVarP(&o.format, "format", "f", o.format, "table, json, csv or navigator")
+	fl.StringVar(&o.q.Since, "since", o.q.Since, "incidents created at or after: a duration back from now (180d, 26w) or a date")
+	fl.StringVar(&o.q.Until, "until", "", "incidents created before: a duration back from now or a date (default: now)")
+	fl.StringVar(&o.q.Window, "window", o.q.Window, "the recent window compared with the baseline before it: 28d, 4w")
+	fl.StringVar(&o.q.By, "by", o.q.By, "technique, subtechnique, tactic, source, severity or verdict")
+	fl.StringVar(&o.q.Period, "period", o.q.Period, "bucket of the series: day, week or month")
+	fl.IntVar(&o.q.MinCount, "min-count", o.q.MinCount, "test a key only when window and baseline hold at least this many incidents")
+	fl.Float64Var(&o.q.FDR, "fdr", o.q.FDR, "false discovery rate across the keys tested")
+	fl.StringVarP(&o.format, "format", "f", o.format, "table, json, csv, html or navigator")
 	fl.StringVarP(&o.out, "output", "o", "", "write to this file instead of stdout")
 	return cmd
 }
 
-// dailyCounts counts the incidents matching f per day by key: in the
-// database when the store is a debrief.AggregateStore, else over the listed
-// incidents.
-func dailyCounts(ctx context.Context, st debrief.Store, f debrief.IncidentFilter, by trend.Dimension) ([]debrief.DayCount, error) {
-	if ag, ok := st.(debrief.AggregateStore); ok {
-		var rows []debrief.DayCount
-		err := ag.DailyCounts(ctx, f, debrief.CountKey(by), func(c debrief.DayCount) error {
-			rows = append(rows, c)
-			return nil
-		})
-		return rows, err
+// checkFormat accepts the output formats of trends and skills.
+func checkFormat(format string) error {
+	switch format {
+	case "table", "json", "csv", "html", "navigator":
+		return nil
 	}
-	ins, err := st.Incidents(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	return trend.Daily(ins, by), nil
+	return usagef("--format %q: want table, json, csv, html or navigator", format)
 }
 
-func (o trendsOptions) options(now time.Time) (trend.Options, debrief.IncidentFilter, error) {
-	var opts trend.Options
-	var f debrief.IncidentFilter
-	var err error
-	if f.Since, err = parseWhen(o.since, now); err != nil {
-		return opts, f, usagef("--since: %v", err)
+// flagError words a bad query parameter as a usage error naming the flag.
+func flagError(err error) error {
+	var qe *query.Error
+	if errors.As(err, &qe) {
+		return usagef("--%s: %v", qe.Param, qe.Err)
 	}
-	if f.Until, err = parseWhen(o.until, now); err != nil {
-		return opts, f, usagef("--until: %v", err)
-	}
-	if opts.Window, err = parseSpan(o.window); err != nil {
-		return opts, f, usagef("--window: %v", err)
-	}
-	if opts.By, err = trend.ParseDimension(o.by); err != nil {
-		return opts, f, usagef("--by: %v", err)
-	}
-	if opts.Period, err = trend.ParsePeriod(o.period); err != nil {
-		return opts, f, usagef("--period: %v", err)
-	}
-	if o.fdr <= 0 || o.fdr >= 1 {
-		return opts, f, usagef("--fdr %v: want a number between 0 and 1", o.fdr)
-	}
-	switch o.format {
-	case "table", "json", "csv", "navigator":
-	default:
-		return opts, f, usagef("--format %q: want table, json, csv or navigator", o.format)
-	}
-	opts.MinCount, opts.FDR = o.minCount, o.fdr
-	if !f.Until.IsZero() {
-		opts.Now = f.Until
-	}
-	if !f.Since.IsZero() {
-		opts.Baseline = opts.Now.Sub(f.Since) - opts.Window // Analyse cuts it to the first incident
-		if opts.Now.IsZero() {
-			opts.Baseline = now.Sub(f.Since) - opts.Window
-		}
-	}
-	return opts, f, nil
-}
-
-// parseSpan reads a positive duration written 28d, 4w or any Go duration.
-func parseSpan(s string) (time.Duration, error) {
-	var d time.Duration
-	if n, err := strconv.Atoi(strings.TrimRight(s, "dw")); err == nil && len(s) > 1 {
-		switch s[len(s)-1] {
-		case 'd':
-			d = time.Duration(n) * 24 * time.Hour
-		case 'w':
-			d = time.Duration(n) * 7 * 24 * time.Hour
-		}
-	} else if v, err := time.ParseDuration(s); err == nil {
-		d = v
-	}
-	if d <= 0 {
-		return 0, fmt.Errorf("%q: want a positive duration such as 28d, 4w or 72h", s)
-	}
-	return d, nil
+	return err
 }
 
 func writeTrends(w io.Writer, format string, res *trend.Result, cat *attack.Catalog) error {
@@ -174,6 +118,8 @@ func writeTrends(w io.Writer, format string, res *trend.Result, cat *attack.Cata
 		return encodeJSON(w, res)
 	case "csv":
 		return trendsCSV(w, res.Series)
+	case "html":
+		return analysishtml.Trends(w, res, cat)
 	case "navigator":
 		return navigator.Encode(w, trendsLayer(res, cat))
 	}

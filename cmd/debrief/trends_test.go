@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -78,7 +80,53 @@ func TestTrendsJSON(t *testing.T) {
 			t.Errorf("--format %s: exit %d: %s %s", f, code, errOut, stdout)
 		}
 	}
-	if _, errOut, code := cli(t, home, "", "trends", "--window", "0d"); code != exitUsage || !strings.Contains(errOut, "--window") {
-		t.Errorf("--window 0d: exit %d: %s", code, errOut)
+	page := filepath.Join(t.TempDir(), "trends.html")
+	if _, errOut, code := cli(t, home, "", "trends", "--since", "2026-01-01", "--by", "subtechnique", "--format", "html", "-o", page); code != 0 {
+		t.Errorf("--format html: exit %d: %s", code, errOut)
+	}
+	selfContained(t, page, "T1621", `id="trend-overview"`)
+	for _, tc := range []struct{ args, flag string }{
+		{"--window 0d", "--window"},
+		{"--since 10d --window 4w", "--window"},
+		{"--format pdf", "--format"},
+		{"--fdr 1", "--fdr"},
+		{"--min-count 0", "--min-count"},
+		{"--since 2026-03-01 --until 2026-01-01", "--until"},
+	} {
+		if _, errOut, code := cli(t, home, "", append([]string{"trends"}, strings.Fields(tc.args)...)...); code != exitUsage || !strings.Contains(errOut, tc.flag) {
+			t.Errorf("%s: exit %d: %s", tc.args, code, errOut)
+		}
+	}
+}
+
+// external matches what makes a page load from elsewhere: scripts, frames,
+// and src, link href or CSS url() and @import that are not data: URLs.
+var external = regexp.MustCompile(`(?i)<script|<iframe|<object|<embed|\bsrc=["']?[^d"'][^"']*|<link[^>]*href=["']?[^d"'>]|url\(["']?[^d"')]|@import`)
+
+// selfContained checks that the file at path is an HTML page that loads
+// nothing from elsewhere and shows each of has.
+func selfContained(t *testing.T, path string, has ...string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(data)
+	if !strings.HasPrefix(strings.ToLower(page), "<!doctype html>") || !strings.Contains(page, "</html>") {
+		t.Errorf("%s is not an HTML page: %.200s", path, page)
+	}
+	if m := external.FindString(page); m != "" {
+		t.Errorf("%s loads from elsewhere: %q", path, m)
+	}
+	if !strings.Contains(page, `http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;`) {
+		t.Errorf("%s carries no content security policy that forbids loading", path)
+	}
+	for _, h := range has {
+		if !strings.Contains(page, h) {
+			t.Errorf("%s lacks %q", path, h)
+		}
+	}
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o644 {
+		t.Errorf("%s: mode %v, want 0644", path, info.Mode())
 	}
 }
