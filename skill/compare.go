@@ -86,7 +86,9 @@ func (c *comparer) compare(g Group, idx, within []int32, team Metrics, opts Opti
 	c.set(idx, true)
 	defer c.set(idx, false)
 	var split []bool
+	var splitIdx []int32
 	if within != nil {
+		splitIdx = within
 		c.setSplit(within, true)
 		defer c.setSplit(within, false)
 		split = c.split
@@ -96,11 +98,11 @@ func (c *comparer) compare(g Group, idx, within []int32, team Metrics, opts Opti
 		name        string
 		team, group Times
 	}{{MetricTTA, team.Acknowledge, g.Acknowledge}, {MetricTTR, team.Resolve, g.Resolve}} {
-		p, n1, ok := c.times[m].test(split, c.mark, c.cur, opts.MinSample)
+		p, n1, ok := c.times[m].test(split, splitIdx, c.mark, c.cur, opts.MinSample)
 		if !ok {
 			continue
 		}
-		rel := c.times[m].relative(split, c.mark, c.cur)
+		rel := c.times[m].relative(split, splitIdx, c.mark, c.cur)
 		if len(rel) == 0 && within != nil {
 			continue // no incident of g has one alike in within to compare with
 		}
@@ -131,8 +133,8 @@ func (c *comparer) conditional(metric string, gi, hi []int32) (p, ratio float64)
 		m := b2i(metric == MetricTTR)
 		c.setSplit(hi, true)
 		defer c.setSplit(hi, false)
-		p, _, _ := c.times[m].test(c.split, c.mark, c.cur, 1)
-		rel := c.times[m].relative(c.split, c.mark, c.cur)
+		p, _, _ := c.times[m].test(c.split, hi, c.mark, c.cur, 1)
+		rel := c.times[m].relative(c.split, hi, c.mark, c.cur)
 		if len(rel) == 0 {
 			return 1, 1
 		}

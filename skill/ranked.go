@@ -18,11 +18,16 @@ type ranked struct {
 	// Without a split, each incident's place in its stratum does not
 	// depend on the group, so a group's test walks its own incidents only:
 	pos    []int32   // by incident: its index in its run, -1 without a value
+	tieLo  []int32   // by incident: the index in its run of the first value equal to it
 	mid    []float64 // by incident: its midrank in its run (1-based, ties share it)
 	ties   []float64 // by run: Σ t³−t over its ties
 	cnt    []float64 // scratch, by run: the group's values in it
 	sum    []float64 // scratch, by run: the group's rank sum in it
 	member []int64   // scratch: the group's values as run<<32 | index in run
+	hs     []int64   // scratch: the splitting group's values, as member
+	hFrom  []int32   // scratch, by run: the start of its values in hs
+	hTo    []int32   // scratch, by run: their end
+	excl   []int32   // scratch
 }
 
 func newRanked(vals []float64, strata []int32) *ranked {
@@ -49,12 +54,13 @@ func newRanked(vals []float64, strata []int32) *ranked {
 		r.blockOf[i] = int32(len(r.blocks) - 1)
 	}
 	r.blocks = append(r.blocks, len(r.order))
-	r.pos, r.mid = make([]int32, len(vals)), make([]float64, len(vals))
+	r.pos, r.tieLo, r.mid = make([]int32, len(vals)), make([]int32, len(vals)), make([]float64, len(vals))
 	for i := range r.pos {
 		r.pos[i] = -1
 	}
 	r.ties = make([]float64, len(r.blocks)-1)
-	r.cnt, r.sum = make([]float64, len(r.blocks)-1), make([]float64, len(r.blocks)-1)
+	r.cnt, r.sum = make([]float64, 2*(len(r.blocks)-1)), make([]float64, 2*(len(r.blocks)-1))
+	r.hFrom, r.hTo = make([]int32, len(r.blocks)-1), make([]int32, len(r.blocks)-1)
 	for b := range r.ties {
 		run := r.order[r.blocks[b]:r.blocks[b+1]]
 		for i := 0; i < len(run); {
@@ -65,7 +71,7 @@ func newRanked(vals []float64, strata []int32) *ranked {
 			t := float64(j - i + 1)
 			r.ties[b] += t*t*t - t
 			for k := i; k <= j; k++ {
-				r.pos[run[k]], r.mid[run[k]] = int32(k), float64(i+j)/2+1
+				r.pos[run[k]], r.tieLo[run[k]], r.mid[run[k]] = int32(k), int32(i), float64(i+j)/2+1
 			}
 			i = j + 1
 		}
@@ -121,13 +127,16 @@ func (r *ranked) runs(split []bool, f func(run []int32)) {
 // rest. It returns the
 // two-sided p value and the group's size, or ok false when either side has
 // fewer than minN values.
-func (r *ranked) test(split, in []bool, cur []int32, minN int) (p float64, n1 int, ok bool) {
+func (r *ranked) test(split []bool, splitIdx []int32, in []bool, cur []int32, minN int) (p float64, n1 int, ok bool) {
 	n1 = r.touch(cur)
 	if n1 < minN || len(r.order)-n1 < minN {
 		return 1, n1, false
 	}
 	var dev, vari float64
-	if split == nil && r.pos != nil {
+	if split != nil && r.pos != nil {
+		dev, vari = r.testSplit(split, splitIdx, cur)
+		split = nil // and runs below does nothing
+	} else if split == nil && r.pos != nil {
 		for _, i := range cur {
 			if b := r.blockOf[i]; b >= 0 {
 				r.cnt[b]++
@@ -186,12 +195,19 @@ func stratumRankSum(vals []float64, idx []int32, in []bool) (dev, vari float64) 
 // relative returns, for each value of the group in a stratum that also
 // has other values, the value less the median of the others of its
 // stratum, sorted.
-func (r *ranked) relative(split, in []bool, cur []int32) []float64 {
+func (r *ranked) relative(split []bool, splitIdx []int32, in []bool, cur []int32) []float64 {
+	if r.pos != nil {
+		var out []float64
+		if split == nil {
+			out = r.relativeOwn(cur)
+		} else {
+			out = r.relativeSplit(split, splitIdx, in, cur)
+		}
+		slices.Sort(out)
+		return out
+	}
 	r.touch(cur)
 	var out []float64
-	if split == nil && r.pos != nil {
-		out = r.relativeOwn(cur)
-	}
 	r.runs(split, func(run []int32) {
 		r.rest = r.rest[:0]
 		for _, i := range run {
@@ -258,6 +274,188 @@ func (r *ranked) relativeOwn(cur []int32) []float64 {
 			}
 		}
 		lo = hi
+	}
+	return out
+}
+
+// With a split, each stratum's run is cut in two: the splitting group's
+// values (side 0) and the others (side 1). A value's midrank on its side
+// follows from its tie in the whole run and the splitting group's values
+// before and in that tie, so these walk the two groups, not the runs.
+
+// loadSplit lists the splitting group's values by run and place (r.hs,
+// r.hFrom, r.hTo); unloadSplit clears them.
+func (r *ranked) loadSplit(splitIdx []int32) {
+	r.hs = r.hs[:0]
+	for _, i := range splitIdx {
+		if b := r.blockOf[i]; b >= 0 {
+			r.hs = append(r.hs, int64(b)<<32|int64(r.pos[i]))
+		}
+	}
+	slices.Sort(r.hs)
+	for k := 0; k < len(r.hs); {
+		b := int32(r.hs[k] >> 32)
+		j := k
+		for j < len(r.hs) && int32(r.hs[j]>>32) == b {
+			j++
+		}
+		r.hFrom[b], r.hTo[b] = int32(k), int32(j)
+		k = j
+	}
+}
+
+func (r *ranked) unloadSplit() {
+	for _, h := range r.hs {
+		b := int32(h >> 32)
+		r.hFrom[b], r.hTo[b] = 0, 0
+	}
+}
+
+// splitIn returns the places of the splitting group's values in run b.
+func (r *ranked) splitIn(b int32) []int64 { return r.hs[r.hFrom[b]:r.hTo[b]] }
+
+// below counts the places in hp (sorted, as in r.hs) less than k.
+func below(hp []int64, k int32) int {
+	n, _ := slices.BinarySearchFunc(hp, k, func(h int64, k int32) int { return int(int32(h) - k) })
+	return n
+}
+
+// tieOf returns the first and last place of the tie of incident i in its run.
+func (r *ranked) tieOf(i int32) (lo, hi int32) {
+	lo = r.tieLo[i]
+	return lo, int32(2*(r.mid[i]-1)) - lo
+}
+
+// testSplit is test's sum over the touched runs (r.touched), each cut in
+// two by split.
+func (r *ranked) testSplit(split []bool, splitIdx []int32, cur []int32) (dev, vari float64) {
+	r.loadSplit(splitIdx)
+	defer r.unloadSplit()
+	for _, i := range cur {
+		b := r.blockOf[i]
+		if b < 0 {
+			continue
+		}
+		hp := r.splitIn(b)
+		lo, hi := r.tieOf(i)
+		before := below(hp, lo)
+		inTie := below(hp, hi+1) - before
+		if split[i] {
+			r.cnt[2*b]++
+			r.sum[2*b] += float64(before) + float64(inTie+1)/2
+		} else {
+			r.cnt[2*b+1]++
+			r.sum[2*b+1] += float64(int(lo)-before) + float64(int(hi-lo+1)-inTie+1)/2
+		}
+	}
+	for _, b := range r.touched {
+		hp := r.splitIn(b)
+		n := float64(r.blocks[b+1] - r.blocks[b])
+		nn := [2]float64{float64(len(hp)), n - float64(len(hp))}
+		ties := [2]float64{0, r.ties[b]}
+		run := r.order[r.blocks[b]:r.blocks[b+1]]
+		for k := 0; k < len(hp); {
+			lo, hi := r.tieOf(run[int32(hp[k])])
+			j := k
+			for j < len(hp) && int32(hp[j]) <= hi {
+				j++
+			}
+			c, t := float64(j-k), float64(hi-lo+1)
+			ties[0] += c*c*c - c
+			ties[1] -= t*t*t - t - ((t-c)*(t-c)*(t-c) - (t - c))
+			k = j
+		}
+		for side := range 2 {
+			a, w := r.cnt[2*int(b)+side], r.sum[2*int(b)+side]
+			r.cnt[2*int(b)+side], r.sum[2*int(b)+side] = 0, 0
+			if m := nn[side]; a > 0 && m-a > 0 {
+				dev += w - a*(m+1)/2
+				vari += a * (m - a) / 12 * ((m + 1) - ties[side]/(m*(m-1)))
+			}
+		}
+	}
+	return dev, vari
+}
+
+// relativeSplit is relative with each run cut in two by split (unsorted).
+func (r *ranked) relativeSplit(split []bool, splitIdx []int32, in []bool, cur []int32) []float64 {
+	r.loadSplit(splitIdx)
+	defer r.unloadSplit()
+	r.member = r.member[:0]
+	for _, i := range cur {
+		if b := r.blockOf[i]; b >= 0 {
+			r.member = append(r.member, int64(b)<<32|int64(r.pos[i]))
+		}
+	}
+	slices.Sort(r.member)
+	var out []float64
+	var gA, gB []int32
+	for lo := 0; lo < len(r.member); {
+		b := int32(r.member[lo] >> 32)
+		hi := lo
+		for hi < len(r.member) && int32(r.member[hi]>>32) == b {
+			hi++
+		}
+		run := r.order[r.blocks[b]:r.blocks[b+1]]
+		gA, gB = gA[:0], gB[:0]
+		for _, p := range r.member[lo:hi] {
+			if split[run[int32(p)]] {
+				gA = append(gA, int32(p))
+			} else {
+				gB = append(gB, int32(p))
+			}
+		}
+		hp := r.splitIn(b)
+		// Side 0: the others are the splitting group's values not in the group.
+		r.excl = r.excl[:0]
+		for _, h := range hp {
+			if !in[run[int32(h)]] {
+				r.excl = append(r.excl, int32(h))
+			}
+		}
+		if len(gA) > 0 && len(r.excl) > 0 {
+			out = r.appendRelative(out, run, gA, len(r.excl), func(j int) int32 { return r.excl[j] })
+		}
+		// Side 1: the others are the run less the splitting group and the group.
+		if m := len(run) - len(hp) - len(gB); len(gB) > 0 && m > 0 {
+			r.excl = r.excl[:0]
+			k := 0
+			for _, h := range hp {
+				for k < len(gB) && gB[k] < int32(h) {
+					r.excl = append(r.excl, gB[k])
+					k++
+				}
+				r.excl = append(r.excl, int32(h))
+			}
+			r.excl = append(r.excl, gB[k:]...)
+			out = r.appendRelative(out, run, gB, m, func(j int) int32 {
+				for _, p := range r.excl {
+					if int(p) > j {
+						break
+					}
+					j++
+				}
+				return int32(j)
+			})
+		}
+		lo = hi
+	}
+	return out
+}
+
+// appendRelative appends the values at places ps of run less the median
+// of the m others, the j-th of which is at place other(j), as quantile
+// computes it.
+func (r *ranked) appendRelative(out []float64, run []int32, ps []int32, m int, other func(j int) int32) []float64 {
+	h := 0.5 * float64(m-1)
+	fl := math.Floor(h)
+	k := int(fl)
+	med := r.vals[run[other(k)]]
+	if k+1 < m {
+		med += (h - fl) * (r.vals[run[other(k+1)]] - med)
+	}
+	for _, p := range ps {
+		out = append(out, r.vals[run[p]]-med)
 	}
 	return out
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // TestRankedOwnSameAsWalk checks that the test and the relative values
-// found from a group's own incidents (no split) equal those of the walk
+// found from the group's own incidents (and the splitting group's) equal those of the walk
 // over every value of the strata the group touches, on values with many
 // ties (as copies of a history have) and unknowns.
 func TestRankedOwnSameAsWalk(t *testing.T) {
@@ -33,19 +33,33 @@ func TestRankedOwnSameAsWalk(t *testing.T) {
 		in := make([]bool, n)
 		var cur []int32
 		for i := range in {
-			if rng.IntN(1+trial%5) == 0 {
+			if rng.IntN(2+trial%5) == 0 {
 				in[i] = true
 				cur = append(cur, int32(i))
 			}
 		}
-		pf, nf, okf := fast.test(nil, in, cur, 1)
-		ps, ns, oks := slow.test(nil, in, cur, 1)
-		if pf != ps || nf != ns || okf != oks {
-			t.Errorf("trial %d: test gives p %v n %d ok %v from the group, p %v n %d ok %v from the walk", trial, pf, nf, okf, ps, ns, oks)
+		split := make([]bool, n)
+		var splitIdx []int32
+		for i := range split {
+			if rng.IntN(3) == 0 {
+				split[i] = true
+				splitIdx = append(splitIdx, int32(i))
+			}
 		}
-		rf, rs := fast.relative(nil, in, cur), slow.relative(nil, in, cur)
-		if !slices.Equal(rf, rs) {
-			t.Errorf("trial %d: relative values differ: %d from the group, %d from the walk", trial, len(rf), len(rs))
+		for _, sp := range []struct {
+			name  string
+			marks []bool
+			idx   []int32
+		}{{"no split", nil, nil}, {"split", split, splitIdx}} {
+			pf, nf, okf := fast.test(sp.marks, sp.idx, in, cur, 1)
+			ps, ns, oks := slow.test(sp.marks, sp.idx, in, cur, 1)
+			if pf != ps || nf != ns || okf != oks {
+				t.Errorf("trial %d, %s: test gives p %v n %d ok %v from the groups, p %v n %d ok %v from the walk", trial, sp.name, pf, nf, okf, ps, ns, oks)
+			}
+			rf, rs := fast.relative(sp.marks, sp.idx, in, cur), slow.relative(sp.marks, sp.idx, in, cur)
+			if !slices.Equal(rf, rs) || len(rf) == 0 && trial > 5 {
+				t.Errorf("trial %d, %s: relative values differ or none: %d from the groups, %d from the walk", trial, sp.name, len(rf), len(rs))
+			}
 		}
 	}
 }
