@@ -11,23 +11,15 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attribution"
 	"github.com/debrief-dev/debrief/coverage"
+	"github.com/debrief-dev/debrief/internal/coveragereport"
+	"github.com/debrief-dev/debrief/internal/query"
 	"github.com/debrief-dev/debrief/rules"
 	"github.com/debrief-dev/debrief/rules/auto"
 )
 
 // CoverageReport is the answer to GET /api/v1/coverage: the CLI's
-// "coverage --format json".
-type CoverageReport struct {
-	Profile    string               `json:"profile"`
-	Before     float64              `json:"coverage_before"`
-	After      float64              `json:"coverage_after"`
-	Added      int                  `json:"suggested_rules_added"`
-	Rules      int                  `json:"rules"`
-	Invalid    []string             `json:"invalid_files"`
-	Unknown    map[string]int       `json:"unknown_ids"`
-	Techniques []coverage.Technique `json:"techniques"`
-	Gaps       []coverage.Gap       `json:"gaps"`
-}
+// "coverage --format json", built by the same code.
+type CoverageReport = coveragereport.Report
 
 // ruleSet is the team's rule corpus, read once from Config.Rules.
 type ruleSet struct {
@@ -79,9 +71,7 @@ func (s *Server) coverage(w http.ResponseWriter, r *http.Request) error {
 	}
 	opts := coverage.Options{Catalog: s.cfg.Catalog}
 	gaps := rs.result.Gaps(prof, rs.rules, opts, coverage.GapOptions{})
-	writeJSON(w, http.StatusOK, CoverageReport{Profile: prof.Name, Before: gaps.Before, After: gaps.After, Added: gaps.Added,
-		Rules: rs.result.Rules, Invalid: rs.invalid, Unknown: rs.result.Unknown,
-		Techniques: rs.result.Techniques, Gaps: gaps.Gaps})
+	writeJSON(w, http.StatusOK, coveragereport.New(rs.rules, rs.result, gaps, rs.invalid))
 	return nil
 }
 
@@ -119,19 +109,16 @@ func (s *Server) profile(ctx context.Context, threat string, since time.Time) (c
 // attributedProfile weighs the techniques of the ATT&CK groups that the
 // true-positive incidents since then were confidently attributed to.
 func (s *Server) attributedProfile(ctx context.Context, since time.Time) (coverage.Profile, error) {
-	ins, err := s.fullIncidents(ctx, debrief.IncidentFilter{Since: since, Verdict: []debrief.Verdict{debrief.VerdictTruePositive}})
-	if err != nil {
-		return coverage.Profile{}, err
-	}
 	m, err := s.model()
 	if err != nil {
 		return coverage.Profile{}, err
 	}
 	seen := map[string]bool{}
-	for _, in := range ins {
+	f := debrief.IncidentFilter{Since: since, Verdict: []debrief.Verdict{debrief.VerdictTruePositive}}
+	err = query.WithAlerts(ctx, s.store(ctx), f, func(in *debrief.Incident) error {
 		res := m.Rank(attribution.EvidenceOf(in), 1)
 		if !res.Confident || len(res.Candidates) == 0 {
-			continue
+			return nil
 		}
 		c := res.Candidates[0]
 		if c.Kind == attribution.KindGroup {
@@ -140,6 +127,10 @@ func (s *Server) attributedProfile(ctx context.Context, since time.Time) (covera
 		for _, g := range c.Groups {
 			seen[g.ID] = true
 		}
+		return nil
+	})
+	if err != nil {
+		return coverage.Profile{}, err
 	}
 	if len(seen) == 0 {
 		return coverage.Profile{}, debrief.Errorf(debrief.ENOTFOUND, "threat attributed: no incident since %s was confidently attributed to an ATT&CK group", since.Format(time.DateOnly))

@@ -20,6 +20,7 @@ import (
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/attribution"
 	"github.com/debrief-dev/debrief/coverage"
+	"github.com/debrief-dev/debrief/internal/coveragereport"
 	"github.com/debrief-dev/debrief/render/navigator"
 	"github.com/debrief-dev/debrief/rules"
 	"github.com/debrief-dev/debrief/rules/auto"
@@ -34,22 +35,13 @@ type coverageOptions struct {
 	window                  time.Duration
 }
 
-// coverageReport is "coverage --format json".
+// coverageReport is "coverage --format json" (the server's too) and what
+// the other formats need besides.
 type coverageReport struct {
-	Profile    string               `json:"profile"`
-	Before     float64              `json:"coverage_before"`
-	After      float64              `json:"coverage_after"`
-	Added      int                  `json:"suggested_rules_added"`
-	Rules      int                  `json:"rules"`
-	Invalid    []string             `json:"invalid_files"`
-	Unknown    map[string]int       `json:"unknown_ids"`
-	IDs        rules.IDUses         `json:"ids"`            // the --rules ids not read as tagged, with their files
-	Unmapped   []string             `json:"unmapped_rules"` // files of --rules rules that carry no technique
-	Techniques []coverage.Technique `json:"techniques"`
-	Gaps       []coverage.Gap       `json:"gaps"`
-	profile    coverage.Profile
-	cat        *attack.Catalog
-	res        *coverage.Result
+	coveragereport.Report
+	profile coverage.Profile
+	cat     *attack.Catalog
+	res     *coverage.Result
 }
 
 func (a *app) coverageCmd() *cobra.Command {
@@ -148,8 +140,7 @@ func (a *app) runCoverage(ctx context.Context, o coverageOptions) error {
 	}
 	res := coverage.Compute(team, opts)
 	gaps := res.Gaps(prof, team, opts, coverage.GapOptions{Reference: ref})
-	rep := &coverageReport{Profile: prof.Name, Before: gaps.Before, After: gaps.After, Added: gaps.Added, Rules: res.Rules,
-		Invalid: invalid, Unknown: res.Unknown, IDs: rules.Uses(team), Unmapped: rules.Unmapped(team), Techniques: res.Techniques, Gaps: gaps.Gaps, profile: prof, cat: cat, res: res}
+	rep := &coverageReport{Report: coveragereport.New(team, res, gaps, invalid), profile: prof, cat: cat, res: res}
 	for _, bad := range invalid {
 		fmt.Fprintln(a.stderr, "debrief: skipped", bad)
 	}
