@@ -1,0 +1,102 @@
+package query_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/query"
+	"github.com/debrief-dev/debrief/simulate"
+	"github.com/debrief-dev/debrief/sqlite"
+	"github.com/debrief-dev/debrief/trend"
+)
+
+// benchStore is a SQLite store (in memory) of a simulated 90-day history,
+// about 4,500 incidents, made once.
+var bgctx = context.Background()
+
+var benchStore = sync.OnceValues(func() (*sqlite.Store, error) {
+	st, err := sqlite.Open(bgctx, sqlite.Memory)
+	if err != nil {
+		return nil, err
+	}
+	gn, err := simulate.NewGenerator(simulate.Options{Seed: 9, Days: 90, IncidentsPerDay: 50})
+	if err != nil {
+		return nil, err
+	}
+	var batch []debrief.Record
+	for ev, err := range gn.Events(bgctx) {
+		if err != nil {
+			return nil, err
+		}
+		if ev.Incident != nil {
+			batch = append(batch, debrief.Record{Incident: ev.Incident})
+		}
+	}
+	_, err = st.Write(bgctx, batch)
+	return st, err
+})
+
+func store(b *testing.B, fast bool) debrief.Store {
+	b.Helper()
+	st, err := benchStore()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if fast {
+		return st
+	}
+	return plain{st}
+}
+
+func benchDaily(b *testing.B, fast bool) {
+	st := store(b, fast)
+	b.ResetTimer()
+	for b.Loop() {
+		rows, err := query.DailyCounts(b.Context(), st, debrief.IncidentFilter{}, trend.ByTechnique)
+		if err != nil || len(rows) == 0 {
+			b.Fatal(len(rows), err)
+		}
+	}
+}
+
+// BenchmarkDailyCounts counts incidents per day and technique in SQL;
+// the baseline lists every incident and counts them in Go.
+func BenchmarkDailyCounts(b *testing.B)         { benchDaily(b, true) }
+func BenchmarkDailyCountsBaseline(b *testing.B) { benchDaily(b, false) }
+
+func benchHistory(b *testing.B, fast bool) {
+	st := store(b, fast)
+	b.ResetTimer()
+	for b.Loop() {
+		ins, err := query.WithHistory(b.Context(), st, debrief.IncidentFilter{})
+		if err != nil || len(ins) == 0 {
+			b.Fatal(len(ins), err)
+		}
+	}
+}
+
+// BenchmarkWithHistory reads every incident with its history through the
+// scanner; the baseline lists them and reads each with Store.Incident.
+func BenchmarkWithHistory(b *testing.B)         { benchHistory(b, true) }
+func BenchmarkWithHistoryBaseline(b *testing.B) { benchHistory(b, false) }
+
+func benchAlerts(b *testing.B, fast bool) {
+	st := store(b, fast)
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		if err := query.WithAlerts(b.Context(), st, debrief.IncidentFilter{}, func(in *debrief.Incident) error {
+			n += len(in.Alerts)
+			return nil
+		}); err != nil || n == 0 {
+			b.Fatal(n, err)
+		}
+	}
+}
+
+// BenchmarkWithAlerts reads every incident with its alerts through the
+// scanner; the baseline lists them and reads each with Store.Incident.
+func BenchmarkWithAlerts(b *testing.B)         { benchAlerts(b, true) }
+func BenchmarkWithAlertsBaseline(b *testing.B) { benchAlerts(b, false) }
