@@ -106,6 +106,7 @@ func (c *comparer) compare(g Group, idx, within []int32, team Metrics, opts Opti
 		if len(rel) == 0 && within != nil {
 			continue // no incident of g has one alike in within to compare with
 		}
+		orderStats(rel, append(medianPlaces(len(rel)), ciPlaces(len(rel))...)...)
 		lo, hi := medianCI(rel)
 		out = append(out, Gap{ID: g.ID, Name: g.Name, Metric: tm.name, Team: tm.team.Median, Group: tm.group.Median,
 			Ratio: math.Exp(quantile(rel, 0.5)), Interval: [2]float64{math.Exp(lo) * tm.team.Median, math.Exp(hi) * tm.team.Median}, N: n1, P: p})
@@ -138,7 +139,7 @@ func (c *comparer) conditional(metric string, gi, hi []int32) (p, ratio float64)
 		if len(rel) == 0 {
 			return 1, 1
 		}
-		return p, math.Exp(quantile(rel, 0.5))
+		return p, math.Exp(quantile(orderStats(rel, medianPlaces(len(rel))...), 0.5))
 	}
 	r := slices.IndexFunc(c.rates[:], func(rm rateMetric) bool { return rm.name == metric })
 	c.setSplit(hi, true)

@@ -23,11 +23,19 @@ type ranked struct {
 	ties   []float64 // by run: Σ t³−t over its ties
 	cnt    []float64 // scratch, by run: the group's values in it
 	sum    []float64 // scratch, by run: the group's rank sum in it
-	member []int64   // scratch: the group's values as run<<32 | index in run
-	hs     []int64   // scratch: the splitting group's values, as member
+	member []int64   // the group's values as run<<32 | index in run, sorted (from places: read only)
+	hs     []int64   // the splitting group's values, as member
 	hFrom  []int32   // scratch, by run: the start of its values in hs
 	hTo    []int32   // scratch, by run: their end
 	excl   []int32   // scratch
+	cache  map[groupKey][]int64 // places of each group's values (see places)
+}
+
+// groupKey names a group by its list of incidents: the lists live as long
+// as the comparer, and tests ask about the same groups many times.
+type groupKey struct {
+	first *int32
+	n     int
 }
 
 func newRanked(vals []float64, strata []int32) *ranked {
@@ -83,6 +91,15 @@ func newRanked(vals []float64, strata []int32) *ranked {
 // and returns how many of cur have a value.
 func (r *ranked) touch(cur []int32) int {
 	r.touched = r.touched[:0]
+	if r.pos != nil {
+		ps := r.places(cur)
+		for _, p := range ps {
+			if b := int32(p >> 32); len(r.touched) == 0 || r.touched[len(r.touched)-1] != b {
+				r.touched = append(r.touched, b)
+			}
+		}
+		return len(ps)
+	}
 	n := 0
 	for _, i := range cur {
 		if b := r.blockOf[i]; b >= 0 {
@@ -194,7 +211,7 @@ func stratumRankSum(vals []float64, idx []int32, in []bool) (dev, vari float64) 
 
 // relative returns, for each value of the group in a stratum that also
 // has other values, the value less the median of the others of its
-// stratum, sorted.
+// stratum, in no particular order (see orderStats).
 func (r *ranked) relative(split []bool, splitIdx []int32, in []bool, cur []int32) []float64 {
 	if r.pos != nil {
 		var out []float64
@@ -203,7 +220,6 @@ func (r *ranked) relative(split []bool, splitIdx []int32, in []bool, cur []int32
 		} else {
 			out = r.relativeSplit(split, splitIdx, in, cur)
 		}
-		slices.Sort(out)
 		return out
 	}
 	r.touch(cur)
@@ -234,13 +250,7 @@ func (r *ranked) relative(split []bool, splitIdx []int32, in []bool, cur []int32
 // the group's values (the j-th other value is the one at j plus the number
 // of the group's values at or before it).
 func (r *ranked) relativeOwn(cur []int32) []float64 {
-	r.member = r.member[:0]
-	for _, i := range cur {
-		if b := r.blockOf[i]; b >= 0 {
-			r.member = append(r.member, int64(b)<<32|int64(r.pos[i]))
-		}
-	}
-	slices.Sort(r.member)
+	r.member = r.places(cur)
 	var out []float64
 	for lo := 0; lo < len(r.member); {
 		b := int32(r.member[lo] >> 32)
@@ -286,13 +296,7 @@ func (r *ranked) relativeOwn(cur []int32) []float64 {
 // loadSplit lists the splitting group's values by run and place (r.hs,
 // r.hFrom, r.hTo); unloadSplit clears them.
 func (r *ranked) loadSplit(splitIdx []int32) {
-	r.hs = r.hs[:0]
-	for _, i := range splitIdx {
-		if b := r.blockOf[i]; b >= 0 {
-			r.hs = append(r.hs, int64(b)<<32|int64(r.pos[i]))
-		}
-	}
-	slices.Sort(r.hs)
+	r.hs = r.places(splitIdx)
 	for k := 0; k < len(r.hs); {
 		b := int32(r.hs[k] >> 32)
 		j := k
@@ -381,13 +385,7 @@ func (r *ranked) testSplit(split []bool, splitIdx []int32, cur []int32) (dev, va
 func (r *ranked) relativeSplit(split []bool, splitIdx []int32, in []bool, cur []int32) []float64 {
 	r.loadSplit(splitIdx)
 	defer r.unloadSplit()
-	r.member = r.member[:0]
-	for _, i := range cur {
-		if b := r.blockOf[i]; b >= 0 {
-			r.member = append(r.member, int64(b)<<32|int64(r.pos[i]))
-		}
-	}
-	slices.Sort(r.member)
+	r.member = r.places(cur)
 	var out []float64
 	var gA, gB []int32
 	for lo := 0; lo < len(r.member); {
@@ -458,4 +456,28 @@ func (r *ranked) appendRelative(out []float64, run []int32, ps []int32, m int, o
 		out = append(out, r.vals[run[p]]-med)
 	}
 	return out
+}
+
+// places returns the values of the incidents idx as run<<32 | index in
+// run, sorted, computed once per list.
+func (r *ranked) places(idx []int32) []int64 {
+	if len(idx) == 0 {
+		return nil
+	}
+	k := groupKey{&idx[0], len(idx)}
+	if ps, ok := r.cache[k]; ok {
+		return ps
+	}
+	var ps []int64
+	for _, i := range idx {
+		if b := r.blockOf[i]; b >= 0 {
+			ps = append(ps, int64(b)<<32|int64(r.pos[i]))
+		}
+	}
+	slices.Sort(ps)
+	if r.cache == nil {
+		r.cache = map[groupKey][]int64{}
+	}
+	r.cache[k] = ps
+	return ps
 }

@@ -57,9 +57,36 @@ func TestRankedOwnSameAsWalk(t *testing.T) {
 				t.Errorf("trial %d, %s: test gives p %v n %d ok %v from the groups, p %v n %d ok %v from the walk", trial, sp.name, pf, nf, okf, ps, ns, oks)
 			}
 			rf, rs := fast.relative(sp.marks, sp.idx, in, cur), slow.relative(sp.marks, sp.idx, in, cur)
+			slices.Sort(rf) // in no particular order
+			slices.Sort(rs)
 			if !slices.Equal(rf, rs) || len(rf) == 0 && trial > 5 {
 				t.Errorf("trial %d, %s: relative values differ or none: %d from the groups, %d from the walk", trial, sp.name, len(rf), len(rs))
 			}
+		}
+	}
+}
+
+// TestOrderStats checks that the places orderStats fills hold what a sort
+// puts there.
+func TestOrderStats(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := range 200 {
+		n := 1 + rng.IntN(500)
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = float64(rng.IntN(1 + trial))
+		}
+		sorted := slices.Sorted(slices.Values(xs))
+		ks := append(medianPlaces(n), ciPlaces(n)...)
+		ks = append(ks, rng.IntN(n))
+		got := orderStats(slices.Clone(xs), ks...)
+		for _, k := range ks {
+			if k >= 0 && k < n && got[k] != sorted[k] {
+				t.Fatalf("trial %d: place %d of %d holds %v, want %v", trial, k, n, got[k], sorted[k])
+			}
+		}
+		if quantile(got, 0.5) != quantile(sorted, 0.5) {
+			t.Fatalf("trial %d: median %v, want %v", trial, quantile(got, 0.5), quantile(sorted, 0.5))
 		}
 	}
 }

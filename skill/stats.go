@@ -71,3 +71,76 @@ func bhAdjust(ps []float64) []float64 {
 	}
 	return q
 }
+
+// orderStats moves into places ks (each 0 ≤ k < len(xs)) of xs the values
+// a sort would put there, and returns xs: for quantile and medianCI over
+// a few places without sorting all of xs.
+func orderStats(xs []float64, ks ...int) []float64 {
+	ks = slices.Clone(ks)
+	slices.Sort(ks)
+	lo := 0
+	for _, k := range ks {
+		if k < lo || k >= len(xs) {
+			continue
+		}
+		selectK(xs[lo:], k-lo)
+		lo = k + 1
+	}
+	return xs
+}
+
+// selectK reorders xs so that xs[k] is the value a sort would put there,
+// with none greater before it and none less after it.
+func selectK(xs []float64, k int) {
+	lo, hi := 0, len(xs)-1
+	for hi-lo > 16 {
+		mid := lo + (hi-lo)/2
+		// Median of three as the pivot, moved to hi.
+		if xs[mid] < xs[lo] {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if xs[hi] < xs[lo] {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if xs[mid] < xs[hi] {
+			xs[mid], xs[hi] = xs[hi], xs[mid]
+		}
+		pivot := xs[hi]
+		// Three-way partition: < pivot, == pivot, > pivot.
+		lt, i, gt := lo, lo, hi
+		for i <= gt {
+			switch {
+			case xs[i] < pivot:
+				xs[lt], xs[i] = xs[i], xs[lt]
+				lt++
+				i++
+			case xs[i] > pivot:
+				xs[gt], xs[i] = xs[i], xs[gt]
+				gt--
+			default:
+				i++
+			}
+		}
+		switch {
+		case k < lt:
+			hi = lt - 1
+		case k > gt:
+			lo = gt + 1
+		default:
+			return
+		}
+	}
+	slices.Sort(xs[lo : hi+1])
+}
+
+// medianPlaces are the places quantile(·, 0.5) reads in n sorted values.
+func medianPlaces(n int) []int {
+	i := int(math.Floor(0.5 * float64(n-1)))
+	return []int{i, i + 1}
+}
+
+// ciPlaces are the places medianCI reads in n sorted values.
+func ciPlaces(n int) []int {
+	d := 1.96 * math.Sqrt(float64(n)) / 2
+	return []int{max(int(math.Floor(float64(n)/2-d)), 0), min(int(math.Ceil(float64(n)/2+d)), n-1)}
+}
