@@ -17,17 +17,17 @@ type ranked struct {
 	touched []int32   // scratch: the runs a group has values in
 	// Without a split, each incident's place in its stratum does not
 	// depend on the group, so a group's test walks its own incidents only:
-	pos    []int32   // by incident: its index in its run, -1 without a value
-	tieLo  []int32   // by incident: the index in its run of the first value equal to it
-	mid    []float64 // by incident: its midrank in its run (1-based, ties share it)
-	ties   []float64 // by run: Σ t³−t over its ties
-	cnt    []float64 // scratch, by run: the group's values in it
-	sum    []float64 // scratch, by run: the group's rank sum in it
-	member []int64   // the group's values as run<<32 | index in run, sorted (from places: read only)
-	hs     []int64   // the splitting group's values, as member
-	hFrom  []int32   // scratch, by run: the start of its values in hs
-	hTo    []int32   // scratch, by run: their end
-	excl   []int32   // scratch
+	pos    []int32              // by incident: its index in its run, -1 without a value
+	tieLo  []int32              // by incident: the index in its run of the first value equal to it
+	mid    []float64            // by incident: its midrank in its run (1-based, ties share it)
+	ties   []float64            // by run: Σ t³−t over its ties
+	cnt    []float64            // scratch, by run: the group's values in it
+	sum    []float64            // scratch, by run: the group's rank sum in it
+	member []int64              // the group's values as run<<32 | index in run, sorted (from places: read only)
+	hs     []int64              // the splitting group's values, as member
+	hFrom  []int32              // scratch, by run: the start of its values in hs
+	hTo    []int32              // scratch, by run: their end
+	excl   []int32              // scratch
 	cache  map[groupKey][]int64 // places of each group's values (see places)
 }
 
