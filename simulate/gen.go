@@ -73,10 +73,20 @@ func (e Event) versions(alertState bool) []*debrief.Incident {
 	return out
 }
 
+// incidentIn returns the event's Incident, making it in reuse (an
+// incident nobody uses any more, or nil) when the generator left it to
+// the consumer; nil for an undetected intrusion.
+func (e *Event) incidentIn(reuse *debrief.Incident) *debrief.Incident {
+	if e.Incident == nil && e.plan != nil && e.gen.late {
+		return e.gen.snapshotInto(reuse, e.plan, e.built, e.Day.Add(24*time.Hour-time.Nanosecond), true)
+	}
+	return e.Incident
+}
+
 // truthIn returns the event's Truth, making it in tp when the generator
 // left it to the consumer.
 func (e *Event) truthIn(tp *truthParts) *TruthIncident {
-	if e.Truth == nil && e.First && e.plan != nil && e.gen.lateTruth {
+	if e.Truth == nil && e.First && e.plan != nil && e.gen.late {
 		return e.gen.truthIn(tp, e.plan, e.built)
 	}
 	return e.Truth
@@ -106,12 +116,11 @@ type gen struct {
 	perDay    float64
 	formats   []string
 
-	// lateTruth leaves an incident's Truth to its consumer (Event.truth):
-	// Run makes it on another goroutine.
-	lateTruth bool
-	// free holds incidents Run's writers have finished with, for the
-	// next snapshots to reuse; nil outside Run.
-	free chan *debrief.Incident
+	// late leaves an incident's snapshot and Truth to the consumer
+	// (Event.incidentIn, Event.truthIn): Run makes them on the writers'
+	// and the ground truth's goroutines. Both read only what stays fixed
+	// once the plan is an incident.
+	late bool
 
 	pending planHeap // planned incidents by creation time
 	live    liveHeap // incidents with changes to come, by next change
@@ -349,8 +358,11 @@ func (g *gen) runDay(d int, yield func(Event, error) bool) bool {
 		if n := raisedBy(p, asOf); len(p.built) < n {
 			p.built = g.rebuildAlerts(p, n)
 		}
-		ev := Event{Day: day, Incident: g.snapshot(p, p.built, asOf), Seq: p.seq, First: p.next == 0, plan: p, gen: g, built: p.built}
-		if ev.First && !g.lateTruth {
+		ev := Event{Day: day, Seq: p.seq, First: p.next == 0, plan: p, gen: g, built: p.built}
+		if !g.late {
+			ev.Incident = g.snapshotInto(nil, p, p.built, asOf, true)
+		}
+		if ev.First && !g.late {
 			ev.Truth = g.truth(p, p.built)
 		}
 		for p.next < len(p.changes) && p.changes[p.next].Before(dayEnd) {

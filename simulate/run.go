@@ -87,8 +87,7 @@ func Run(ctx context.Context, opts RunOptions) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	gn.g.lateTruth = true
-	gn.g.free = make(chan *debrief.Incident, 6*batchSize) // the batches in flight
+	gn.g.late = true
 	org := gn.g.sc.Organisation
 	for _, o := range outs {
 		o.w = newWriter(o.name, gn.g.seed, org.TenantID, org.Subscription)
@@ -173,7 +172,8 @@ func pump(ctx context.Context, gn *Generator, outs []*output, tw *truthWriter) e
 	toWriters, toTruth := make(chan []Event, 4), make(chan []Event, 4)
 	errs := make(chan error, 2)
 	go func() {
-		errs <- drain(toWriters, cancel, func(b []Event) error { return consume(b, outs, gn.g.free) })
+		var scratch debrief.Incident
+		errs <- drain(toWriters, cancel, func(b []Event) error { return consume(b, outs, &scratch) })
 	}()
 	go func() { errs <- drain(toTruth, cancel, func(b []Event) error { return truths(b, tw) }) }()
 	err := produce(ctx, gn, toWriters, toTruth)
@@ -239,27 +239,18 @@ func drain(in <-chan []Event, cancel func(), fn func([]Event) error) error {
 	return err
 }
 
-// consume writes a batch in every format and then hands its incidents
-// back to the generator: nothing else reads them (the ground truth
-// comes from the plans), so the next snapshots can reuse them.
-func consume(b []Event, outs []*output, free chan<- *debrief.Incident) error {
+// consume writes a batch in every format, making each incident in
+// scratch: the formats render it at once and keep nothing of it.
+func consume(b []Event, outs []*output, scratch *debrief.Incident) error {
 	for i := range b {
-		if b[i].Incident == nil {
+		ev := b[i]
+		if ev.Incident = ev.incidentIn(scratch); ev.Incident == nil {
 			continue
 		}
 		for _, o := range outs {
-			if err := o.write(&b[i]); err != nil {
+			if err := o.write(&ev); err != nil {
 				return err
 			}
-		}
-	}
-	for i := range b {
-		if b[i].Incident == nil {
-			continue
-		}
-		select {
-		case free <- b[i].Incident:
-		default:
 		}
 	}
 	return nil

@@ -55,28 +55,12 @@ func newIncidentNames(seq int64) incidentNames {
 	return incidentNames{debrief.QualifiedID(debrief.SourceDefender, id), id, "https://security.microsoft.com/incidents/" + id}
 }
 
-// snapshot is the incident as its export shows it at asOf: the alerts
-// raised so far, the workflow state, comments and history.
-// built holds the plan's alerts raised by then, or more.
-func (g *gen) snapshot(p *plan, built []debrief.Alert, asOf time.Time) *debrief.Incident {
-	return g.snapshotInto(g.recycled(), p, built, asOf, true)
-}
-
-// snapshotAt is snapshot; without alertState the alerts are not copied
-// and keep the state they were raised in.
+// snapshotAt is the incident as its export shows it at asOf: the alerts
+// raised so far, the workflow state, comments and history. built holds
+// the plan's alerts raised by then, or more. Without alertState the
+// alerts are not copied and keep the state they were raised in.
 func (g *gen) snapshotAt(p *plan, built []debrief.Alert, asOf time.Time, alertState bool) *debrief.Incident {
 	return g.snapshotInto(nil, p, built, asOf, alertState)
-}
-
-// recycled returns an incident a consumer has finished with (Run's
-// writers hand them back), or nil.
-func (g *gen) recycled() *debrief.Incident {
-	select {
-	case in := <-g.free:
-		return in
-	default:
-		return nil
-	}
 }
 
 // snapshotInto makes the snapshot in reuse, an incident nobody uses any
