@@ -1,7 +1,9 @@
 package skill
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/debrief-dev/debrief"
 )
@@ -16,7 +18,9 @@ func practise(opts Options, dim Dimension, hs []debrief.HandlingFacts, id string
 	}
 	p := &Practice{}
 	latest := slices.Clone(idx)
-	slices.SortFunc(latest, func(a, b int32) int { return hs[b].Created.Compare(hs[a].Created) })
+	slices.SortFunc(latest, func(a, b int32) int {
+		return cmp.Or(hs[b].Created.Compare(hs[a].Created), strings.Compare(hs[b].ID, hs[a].ID))
+	})
 	for _, i := range latest[:min(len(latest), opts.Examples)] {
 		p.Incidents = append(p.Incidents, hs[i].ID)
 	}

@@ -1,6 +1,8 @@
 package skill
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -27,9 +29,13 @@ func stratify(hs []debrief.HandlingFacts, fs []facts, by Dimension) ([]int32, in
 	owners := map[string]int32{}
 	if by != ByAnalyst {
 		for i := range fs {
-			if _, ok := owners[fs[i].owner]; !ok {
-				owners[fs[i].owner] = int32(len(owners))
-			}
+			owners[fs[i].owner] = 0
+		}
+		// Numbered in name order, so that the strata (and the order the
+		// tests sum over them) do not depend on the incidents' order.
+		names := slices.Sorted(maps.Keys(owners))
+		for k, o := range names {
+			owners[o] = int32(k)
 		}
 	}
 	n := max(int32(len(owners)), 1)
