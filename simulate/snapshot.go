@@ -82,16 +82,19 @@ func (g *gen) snapshotInto(reuse *debrief.Incident, p *plan, built []debrief.Ale
 	for n < len(built) && !built[n].Created.After(asOf) {
 		n++
 	}
+	room := n
+	if reuse != nil { // room to spare: the incident is reused for others
+		room = max(4, 1<<bits.Len(uint(n-1)))
+	}
 	in.Alerts = built[:n:n]
 	if alertState {
 		if cap(alerts) < n {
-			// Room to spare: the incident is reused for others.
-			alerts = make([]debrief.Alert, 0, max(4, 1<<bits.Len(uint(n-1))))
+			alerts = make([]debrief.Alert, 0, room)
 		}
 		in.Alerts = append(alerts, built[:n]...)
 	}
 	if cap(alertIDs) < n {
-		alertIDs = make([]string, 0, max(4, 1<<bits.Len(uint(n-1))))
+		alertIDs = make([]string, 0, room)
 	}
 	in.AlertIDs = alertIDs[:n]
 	t := &in.Times
