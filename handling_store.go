@@ -35,6 +35,8 @@ type HandlingFacts struct {
 type HandlingStore interface {
 	// HandlingFacts calls fn with the facts of each incident matching f
 	// (Limit and Offset aside), in no particular order. fn must not keep
-	// the pointer or its slices. An error from fn stops it and is returned.
+	// the pointer; it may keep the lists, which may be shared between
+	// incidents and must not be modified. An error from fn stops it and is
+	// returned.
 	HandlingFacts(ctx context.Context, f IncidentFilter, fn func(*HandlingFacts) error) error
 }

@@ -27,10 +27,19 @@ func ReadFacts(ctx context.Context, st debrief.Store, f debrief.IncidentFilter) 
 	var err error
 	switch s := st.(type) {
 	case debrief.HandlingStore:
+		// In chunks, joined once: no copies of a growing slice of a
+		// million facts.
+		const chunk = 1 << 16
+		var chunks [][]debrief.HandlingFacts
+		cur := make([]debrief.HandlingFacts, 0, chunk)
 		err = s.HandlingFacts(ctx, f, func(h *debrief.HandlingFacts) error {
-			hs = append(hs, *h)
+			if len(cur) == chunk {
+				chunks, cur = append(chunks, cur), make([]debrief.HandlingFacts, 0, chunk)
+			}
+			cur = append(cur, *h)
 			return nil
 		})
+		hs = slices.Concat(append(chunks, cur)...)
 	case debrief.IncidentScanner:
 		err = s.ScanIncidents(ctx, f, debrief.ScanOptions{History: true}, func(in *debrief.Incident) error {
 			h := Facts(in)

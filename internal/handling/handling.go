@@ -135,19 +135,25 @@ func appendString(dst []byte, s string) []byte {
 	return append(binary.AppendUvarint(dst, uint64(len(s))), s...)
 }
 
-// Decoder decodes encoded facts, interning their strings: the same
-// technique, tactic or owner in many rows is one string.
+// Decoder decodes encoded facts, interning their strings and lists: the
+// same technique, tactic or owner in many rows is one string, and the same
+// list of techniques or tactics one slice, shared by the facts decoded (so
+// they must not be modified).
 type Decoder struct {
-	strs map[string]string
+	strs    map[string]string
+	techs   map[string][]debrief.TechniqueID
+	tactics map[string][]string
 }
 
 var errShort = errors.New("truncated")
 
-// Decode decodes b (from Append) into f, reusing f's slices; ID and
-// Created are left alone.
+// Decode decodes b (from Append) into f; ID and Created are left alone.
 func (d *Decoder) Decode(b []byte, f *debrief.HandlingFacts) error {
 	if len(b) < 2 || b[0] != version {
 		return fmt.Errorf("handling facts: want version %d, %d bytes", version, len(b))
+	}
+	if d.strs == nil {
+		d.strs, d.techs, d.tactics = map[string]string{}, map[string][]debrief.TechniqueID{}, map[string][]string{}
 	}
 	flags := b[1]
 	f.Closed, f.Misclassified = flags&flagClosed != 0, flags&flagMisclassified != 0
@@ -155,16 +161,27 @@ func (d *Decoder) Decode(b []byte, f *debrief.HandlingFacts) error {
 	r := reader{b: b[2:], d: d}
 	f.TTA, f.TTR = time.Duration(r.varint()), time.Duration(r.varint())
 	f.Severity, f.Verdict, f.Owner = debrief.Severity(r.str()), debrief.Verdict(r.str()), r.str()
-	n := r.count()
-	f.Techniques = f.Techniques[:0]
-	for range n {
-		f.Techniques = append(f.Techniques, debrief.TechniqueID(r.str()))
+	span := r.list()
+	techs, ok := d.techs[string(span)]
+	if !ok && r.err == nil {
+		sr := reader{b: span, d: d}
+		n := sr.count()
+		for range n {
+			techs = append(techs, debrief.TechniqueID(sr.str()))
+		}
+		d.techs[string(span)] = techs
 	}
-	n = r.count()
-	f.Tactics = f.Tactics[:0]
-	for range n {
-		f.Tactics = append(f.Tactics, r.str())
+	span = r.list()
+	tactics, ok := d.tactics[string(span)]
+	if !ok && r.err == nil {
+		sr := reader{b: span, d: d}
+		n := sr.count()
+		for range n {
+			tactics = append(tactics, sr.str())
+		}
+		d.tactics[string(span)] = tactics
 	}
+	f.Techniques, f.Tactics = techs, tactics
 	if r.err != nil {
 		return fmt.Errorf("handling facts: %w", r.err)
 	}
@@ -211,11 +228,29 @@ func (r *reader) str() string {
 	s, ok := r.d.strs[string(r.b[:l])]
 	if !ok {
 		s = string(r.b[:l])
-		if r.d.strs == nil {
-			r.d.strs = map[string]string{}
-		}
 		r.d.strs[s] = s
 	}
 	r.b = r.b[l:]
 	return s
+}
+
+// list returns the bytes of a list of strings (its length, then each
+// string) and moves past it.
+func (r *reader) list() []byte {
+	start := r.b
+	n := r.count()
+	for range n {
+		l := r.count()
+		if l > len(r.b) {
+			r.err, r.b = errShort, nil
+		}
+		if r.err != nil {
+			return nil
+		}
+		r.b = r.b[l:]
+	}
+	if r.err != nil {
+		return nil
+	}
+	return start[:len(start)-len(r.b)]
 }
