@@ -9,7 +9,8 @@ import (
 
 // prep is the work on one record that needs no database: validation, the
 // content hashes and the alerts' column values. Write does it on a goroutine
-// of its own, ahead of the statements, so that it overlaps with the database's.
+// of its own, ahead of the statements (from before it waits for the tenant's
+// write lock), so that it overlaps with the database's work and other writers'.
 type prep struct {
 	err     error
 	incHash string      // the incident's content hash
@@ -80,7 +81,7 @@ func (e *encoder) content(vals []any, a *debrief.Alert) []any {
 // runPrepare starts prepare and returns its output and a function that stops
 // it and waits until it has stopped (so that recs is no longer read).
 func runPrepare(ctx context.Context, recs []debrief.Record) (<-chan prep, func()) {
-	out := make(chan prep, 256)
+	out := make(chan prep, min(len(recs), 4096)) // room to run ahead while Write waits for the lock
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() {

@@ -33,13 +33,15 @@ func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.Write
 		return debrief.WriteResult{}, nil
 	}
 	var res debrief.WriteResult
+	// Preparing starts before the tenant's write lock is taken, so that it
+	// overlaps with the writer that holds it.
+	preps, stop := runPrepare(ctx, recs)
+	defer stop()
 	err := s.writeTx(ctx, func(tx pgx.Tx) error {
 		w := newWriter(ctx, tx, s.tenant)
 		if err := w.prefetch(recs); err != nil {
 			return err
 		}
-		preps, stop := runPrepare(ctx, recs)
-		defer stop()
 		for i, r := range recs {
 			p := <-preps // prepare stops after sending an error, so p is never missing
 			err := p.err

@@ -41,11 +41,13 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
 		return &http.MaxBytesError{Limit: s.cfg.MaxIngest}
 	}
 	body := &readErr{r: r.Body}
-	s.ingestMu.Lock()
-	defer s.ingestMu.Unlock()
+	// Decoding and writing run beside other requests (a store orders its
+	// writers); correlation takes turns, over this payload's alerts alone
+	// (see ownAlerts).
+	st := newOwnAlerts(s.store(r.Context()))
 	sum, runErr := ingest.Run(r.Context(), ingest.Options{
 		Paths: []string{"-"}, Format: q.Get("format"), Decoders: formats.All(), Strict: strict,
-		Stdin: body, Store: s.store(r.Context()), Knowledge: ingest.Catalog(s.cfg.Catalog),
+		Stdin: body, Store: st, Knowledge: ingest.Catalog(s.cfg.Catalog),
 	})
 	if codeOf(body.err) == ETOOLARGE {
 		// Records before the limit may be stored; a retry of a smaller
@@ -57,15 +59,18 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := IngestResult{Summary: sum}
 	if q.Get("correlate") != "false" {
-		if out.Correlated, err = ingest.Correlate(r.Context(), s.store(r.Context()), correlate.Options{Window: window}); err != nil {
+		s.ingestMu.Lock()
+		out.Correlated, err = ingest.Correlate(r.Context(), st, correlate.Options{Window: window})
+		s.ingestMu.Unlock()
+		if err != nil {
 			return err
 		}
 	}
-	st := http.StatusOK
+	code := http.StatusOK
 	if runErr != nil {
-		out.Error, st = runErr.Error(), http.StatusUnprocessableEntity
+		out.Error, code = runErr.Error(), http.StatusUnprocessableEntity
 	}
-	writeJSON(w, st, out)
+	writeJSON(w, code, out)
 	return nil
 }
 

@@ -100,7 +100,7 @@ type Server struct {
 	limiter    *limiter
 	sessions   *sessions
 	pages      map[string]*template.Template
-	ingestMu   sync.Mutex    // one ingest (and its correlation) at a time
+	ingestMu   sync.Mutex    // one ingest's correlation at a time
 	tenants    sync.Map      // tenant → debrief.Store, with Config.Tenants
 	tokenCache sync.Map      // string(hash) → *cachedToken, with Config.TokenCache
 	base       debrief.Store // Config.Store, for /readyz
