@@ -49,6 +49,8 @@ func main() {
 	flag.StringVar(&lo.Tenant, "tenant", "load", "-serve-load: the PostgreSQL tenant to fill and serve")
 	flag.IntVar(&lo.Incidents, "incidents", 0, "-serve-load: PostgreSQL: multiply the simulated history in the database to about this many incidents")
 	flag.StringVar(&lo.PGData, "pg-data", "", "-serve-load: PostgreSQL's data folder, to count its CPU time (its postmaster.pid)")
+	flag.StringVar(&lo.Bin, "bin", "", "-serve-load: a debrief binary to serve (e.g. a baseline build); default: build ./cmd/debrief")
+	flag.StringVar(&lo.Only, "only", "", "-serve-load: run only the workloads whose name holds this, e.g. ingest")
 	flag.BoolVar(&lo.Fill, "fill", true, "-serve-load: fill the store (it must be empty); false loads it as an earlier run left it")
 	flag.Parse()
 	if *load {

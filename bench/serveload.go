@@ -40,6 +40,8 @@ type loadOptions struct {
 	Incidents    int           // PostgreSQL: multiply the simulated history to about this many incidents
 	Fill         bool          // false: load the store as it is (filled by an earlier run)
 	PGData       string        // PostgreSQL's data folder, to count its processes' CPU time; "": not counted
+	Bin          string        // a debrief binary built earlier (e.g. a baseline); "": build ./cmd/debrief
+	Only         string        // run only the workloads whose name holds this ("ingest"); "": all
 }
 
 // workload is one endpoint under load: req builds the i-th request.
@@ -77,7 +79,9 @@ func serveLoad(o loadOptions) error {
 	if isPostgres(o.DB) {
 		d.tenant = o.Tenant
 	}
-	if err := run(exec.Command("go", "build", "-o", d.bin, "./cmd/debrief")); err != nil {
+	if o.Bin != "" {
+		d.bin = o.Bin
+	} else if err := run(exec.Command("go", "build", "-o", d.bin, "./cmd/debrief")); err != nil {
 		return fmt.Errorf("build debrief: %w", err)
 	}
 	n := "as it was"
@@ -99,9 +103,11 @@ func serveLoad(o loadOptions) error {
 	defer stop()
 	c := &client{base: base, token: strings.TrimSpace(secret),
 		http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.Clients}}}
-	ids, err := c.incidentIDs(200)
-	if err != nil {
-		return err
+	var ids []string
+	if o.Only == "" || strings.Contains("GET /api/v1/incidents/{id}/review", o.Only) {
+		if ids, err = c.incidentIDs(200); err != nil {
+			return err
+		}
 	}
 	pg, err := postmaster(o.PGData)
 	if err != nil {
@@ -110,7 +116,10 @@ func serveLoad(o loadOptions) error {
 	fmt.Fprintf(os.Stderr, "store %s: %s incidents; %d clients, at most %d requests or %s per workload\n",
 		d.where(), n, o.Clients, o.Requests, o.Duration)
 	var results []loadResult
-	for _, w := range c.workloads(ids, o.IngestAlerts) {
+	for _, w := range c.workloads(ids, o.IngestAlerts, time.Now().UnixNano()) {
+		if !strings.Contains(w.name, o.Only) {
+			continue
+		}
 		fmt.Fprintf(os.Stderr, "load: %s…\n", w.name)
 		before := sampleCPU(srv, pg)
 		r := c.hammer(w, o)
@@ -331,7 +340,9 @@ func (c *client) incidentIDs(n int) ([]string, error) {
 	return ids, nil
 }
 
-func (c *client) workloads(ids []string, alerts int) []workload {
+// workloads are the endpoints under load; run names this run's ingested
+// alerts, so that a run on a store an earlier run loaded stores new ones.
+func (c *client) workloads(ids []string, alerts int, run int64) []workload {
 	return []workload{
 		{name: "GET /api/v1/incidents?limit=50", req: func(i int) (*http.Request, error) {
 			return c.request("GET", "/api/v1/incidents?limit=50", nil)
@@ -340,7 +351,7 @@ func (c *client) workloads(ids []string, alerts int) []workload {
 			return c.request("GET", "/api/v1/incidents/"+url.PathEscape(ids[i%len(ids)])+"/review?format=json", nil)
 		}},
 		{name: fmt.Sprintf("POST /api/v1/ingest (%d alerts)", alerts), alerts: alerts, req: func(i int) (*http.Request, error) {
-			return c.request("POST", "/api/v1/ingest", alertBatch(i, alerts))
+			return c.request("POST", "/api/v1/ingest", alertBatch(run, i, alerts))
 		}},
 	}
 }
@@ -395,13 +406,13 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// alertBatch is the i-th ingest payload: n Elastic alerts with ids of
-// their own, so that every batch stores new alerts.
-func alertBatch(i, n int) []byte {
+// alertBatch is the i-th ingest payload of a run: n Elastic alerts with ids
+// of their own, so that every batch stores new alerts.
+func alertBatch(run int64, i, n int) []byte {
 	var b bytes.Buffer
 	hosts := []string{"ws-0142", "ws-0388", "srv-dc01", "srv-sql02", "lt-0917"}
 	for k := range n {
-		id := fmt.Sprintf("load-%06d-%05d", i, k)
+		id := fmt.Sprintf("load-%x-%06d-%05d", run, i, k)
 		host := hosts[(i+k)%len(hosts)]
 		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i*n+k) * time.Second)
 		fmt.Fprintf(&b, `{"_id":%q,"_source":{"@timestamp":%q,"kibana.alert.uuid":%q,"kibana.alert.rule.name":"Encoded PowerShell","kibana.alert.rule.uuid":"r%04d","kibana.alert.severity":"medium","kibana.alert.workflow_status":"open","kibana.alert.rule.threat":[{"framework":"MITRE ATT&CK","tactic":{"id":"TA0002","name":"Execution"},"technique":[{"id":"T1059","name":"Command and Scripting Interpreter","subtechnique":[{"id":"T1059.001","name":"PowerShell"}]}]}],"host":{"name":%q},"user":{"name":"user%d"}}}`+"\n",
