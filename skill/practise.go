@@ -17,11 +17,22 @@ func practise(opts Options, dim Dimension, hs []debrief.HandlingFacts, id string
 		return nil
 	}
 	p := &Practice{}
-	latest := slices.Clone(idx)
-	slices.SortFunc(latest, func(a, b int32) int {
+	newer := func(a, b int32) int {
 		return cmp.Or(hs[b].Created.Compare(hs[a].Created), strings.Compare(hs[b].ID, hs[a].ID))
-	})
-	for _, i := range latest[:min(len(latest), opts.Examples)] {
+	}
+	// The latest few, kept sorted while walking the group once.
+	var latest []int32
+	for _, i := range idx {
+		if len(latest) == opts.Examples && newer(i, latest[len(latest)-1]) >= 0 {
+			continue
+		}
+		at, _ := slices.BinarySearchFunc(latest, i, newer)
+		latest = slices.Insert(latest, at, i)
+		if len(latest) > opts.Examples {
+			latest = latest[:opts.Examples]
+		}
+	}
+	for _, i := range latest {
 		p.Incidents = append(p.Incidents, hs[i].ID)
 	}
 	cat := opts.Catalog

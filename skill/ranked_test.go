@@ -78,6 +78,7 @@ func TestOrderStats(t *testing.T) {
 		}
 		sorted := slices.Sorted(slices.Values(xs))
 		ks := append(medianPlaces(n), ciPlaces(n)...)
+		ks = append(ks, quantilePlaces(n, 0.9)...)
 		ks = append(ks, rng.IntN(n))
 		got := orderStats(slices.Clone(xs), ks...)
 		for _, k := range ks {
@@ -85,8 +86,10 @@ func TestOrderStats(t *testing.T) {
 				t.Fatalf("trial %d: place %d of %d holds %v, want %v", trial, k, n, got[k], sorted[k])
 			}
 		}
-		if quantile(got, 0.5) != quantile(sorted, 0.5) {
-			t.Fatalf("trial %d: median %v, want %v", trial, quantile(got, 0.5), quantile(sorted, 0.5))
+		for _, q := range []float64{0.5, 0.9} {
+			if quantile(got, q) != quantile(sorted, q) {
+				t.Fatalf("trial %d: %v quantile %v, want %v", trial, q, quantile(got, q), quantile(sorted, q))
+			}
 		}
 	}
 }

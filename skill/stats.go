@@ -133,11 +133,14 @@ func selectK(xs []float64, k int) {
 	slices.Sort(xs[lo : hi+1])
 }
 
-// medianPlaces are the places quantile(·, 0.5) reads in n sorted values.
-func medianPlaces(n int) []int {
-	i := int(math.Floor(0.5 * float64(n-1)))
+// quantilePlaces are the places quantile(·, q) reads in n sorted values.
+func quantilePlaces(n int, q float64) []int {
+	i := int(math.Floor(q * float64(n-1)))
 	return []int{i, i + 1}
 }
+
+// medianPlaces are the places quantile(·, 0.5) reads in n sorted values.
+func medianPlaces(n int) []int { return quantilePlaces(n, 0.5) }
 
 // ciPlaces are the places medianCI reads in n sorted values.
 func ciPlaces(n int) []int {
