@@ -47,7 +47,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
 	st := newOwnAlerts(s.store(r.Context()))
 	sum, runErr := ingest.Run(r.Context(), ingest.Options{
 		Paths: []string{"-"}, Format: q.Get("format"), Decoders: formats.All(), Strict: strict,
-		Stdin: body, Store: st, Knowledge: ingest.Catalog(s.cfg.Catalog),
+		Stdin: body, Store: st, Knowledge: ingest.Catalog(s.cfg.Catalog), BatchSize: ingestBatch,
 	})
 	if codeOf(body.err) == ETOOLARGE {
 		// Records before the limit may be stored; a retry of a smaller

@@ -71,3 +71,6 @@ func (o *ownAlerts) UnassignedAlerts(ctx context.Context, fn func(debrief.Alert)
 		return fn(a)
 	})
 }
+
+// ingestBatch is how many records an API ingest writes per transaction.
+const ingestBatch = 1000
