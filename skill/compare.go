@@ -19,7 +19,8 @@ type comparer struct {
 	cur    []int32      // scratch: the group under test, as a list
 	split  []bool       // scratch: the group that splits the strata
 	rc     rateCells
-	rates  [4]rateMetric // the rate metrics in the order of of and hit
+	rates  [4]rateMetric          // the rate metrics in the order of of and hit
+	conds  map[condKey][2]float64 // conditional's p values and ratios
 }
 
 type rateMetric struct {
@@ -128,6 +129,31 @@ func (c *comparer) compare(g Group, idx, within []int32, team Metrics, opts Opti
 // (incidents gi) within the strata further split by membership of group h
 // (hi): whether g still differs among incidents alike in h, and how much.
 func (c *comparer) conditional(metric string, gi, hi []int32) (p, ratio float64) {
+	if len(gi) == 0 || len(hi) == 0 {
+		return c.conditionalNow(metric, gi, hi)
+	}
+	// Explaining away asks about each pair both ways, once for each of
+	// the two when both are significant.
+	k := condKey{metric, groupKey{&gi[0], len(gi)}, groupKey{&hi[0], len(hi)}}
+	if r, ok := c.conds[k]; ok {
+		return r[0], r[1]
+	}
+	p, ratio = c.conditionalNow(metric, gi, hi)
+	if c.conds == nil {
+		c.conds = map[condKey][2]float64{}
+	}
+	c.conds[k] = [2]float64{p, ratio}
+	return p, ratio
+}
+
+// condKey names a conditional test: the metric, the group and the group
+// whose membership splits the strata.
+type condKey struct {
+	metric string
+	g, h   groupKey
+}
+
+func (c *comparer) conditionalNow(metric string, gi, hi []int32) (p, ratio float64) {
 	c.set(gi, true)
 	defer c.set(gi, false)
 	if metric == MetricTTA || metric == MetricTTR {
