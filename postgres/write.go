@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Subject kinds in the versions, history and raw_records tables.
@@ -28,19 +30,74 @@ const (
 // (including ctx being cancelled half-way), none of them. See the package
 // documentation for how new, unchanged, newer, older and partial records are
 // told apart.
+//
+// A batch of loose alerts (full alert records that name no incident) none
+// of which is stored yet only adds rows, so it is written under the
+// tenant's write lock shared with other such batches, side by side; a
+// batch that finds one of its alerts stored, or that collides with another
+// writer (a unique key, a deadlock), is written again under the lock
+// alone, as every other batch is.
 func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.WriteResult, error) {
 	if len(recs) == 0 {
 		return debrief.WriteResult{}, nil
 	}
-	var res debrief.WriteResult
 	// Preparing starts before the tenant's write lock is taken, so that it
 	// overlaps with the writer that holds it.
 	preps, stop := runPrepare(ctx, recs)
-	defer stop()
-	err := s.writeTx(ctx, func(tx pgx.Tx) error {
+	defer func() { stop() }()
+	if looseAlerts(recs) {
+		res, err := s.write(ctx, recs, preps, true)
+		switch {
+		case err == nil:
+			return res, nil
+		case errors.Is(err, errStored): // no prep was taken
+		case collided(err):
+			stop()
+			preps, stop = runPrepare(ctx, recs)
+		default:
+			return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
+		}
+	}
+	res, err := s.write(ctx, recs, preps, false)
+	if err != nil {
+		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
+	}
+	return res, nil
+}
+
+// errStored stops a shared write that found a record of its batch stored.
+var errStored = errors.New("a record of the batch is stored")
+
+// looseAlerts tells whether recs are all full alert records that name no
+// incident: the batches that may be written under a shared lock.
+func looseAlerts(recs []debrief.Record) bool {
+	for _, r := range recs {
+		if r.Incident != nil || r.Partial || r.Alert == nil || r.Alert.IncidentID != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// collided tells whether err is a unique key violation or a deadlock: what
+// a shared write meets when another writer wrote the same alert.
+func collided(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "40P01")
+}
+
+// write runs one transaction of Write, under the tenant's write lock
+// shared (a batch of new loose alerts; errStored when one is stored) or
+// not.
+func (s *Store) write(ctx context.Context, recs []debrief.Record, preps <-chan prep, shared bool) (debrief.WriteResult, error) {
+	var res debrief.WriteResult
+	err := s.writeTxLock(ctx, shared, func(tx pgx.Tx) error {
 		w := newWriter(ctx, tx, s.tenant)
 		if err := w.prefetch(recs); err != nil {
 			return err
+		}
+		if shared && len(w.alerts) > 0 {
+			return errStored
 		}
 		for i, r := range recs {
 			p := <-preps // prepare stops after sending an error, so p is never missing
@@ -61,23 +118,30 @@ func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.Write
 		res = w.res
 		return ctx.Err()
 	})
-	if err != nil {
-		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
-	}
-	return res, nil
+	return res, err
 }
 
 // writeTx runs fn in a transaction that holds the tenant's write lock: the
 // writers of one tenant take turns (as SQLite's do), so that what a writer
 // read at the start of its batch stays true until it commits.
 func (s *Store) writeTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return s.writeTxLock(ctx, false, fn)
+}
+
+// writeTxLock is writeTx with the lock taken shared or not: writers that
+// share it run side by side, and none of them beside one that does not.
+func (s *Store) writeTxLock(ctx context.Context, shared bool, fn func(tx pgx.Tx) error) error {
+	lock := `SELECT pg_advisory_xact_lock(hashtext($1))`
+	if shared {
+		lock = `SELECT pg_advisory_xact_lock_shared(hashtext($1))`
+	}
 	return s.conn(ctx, func(c *pgx.Conn) error {
 		tx, err := c.Begin(ctx)
 		if err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "debrief.write:"+s.tenant); err != nil {
+		if _, err := tx.Exec(ctx, lock, "debrief.write:"+s.tenant); err != nil {
 			return fmt.Errorf("lock: %w", err)
 		}
 		if err := fn(tx); err != nil {
