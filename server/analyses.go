@@ -158,14 +158,16 @@ func (s *Server) skillResult(r *http.Request) (*skill.Result, error) {
 	}
 	opts.Catalog = s.cfg.Catalog
 	ctx := r.Context()
-	ins, err := query.WithHistory(ctx, s.store(ctx), f)
+	// The store's kept handling facts when it has them, else facts
+	// worked out from each incident's history.
+	facts, err := skill.ReadFacts(ctx, s.store(ctx), f)
 	if err != nil {
 		return nil, err
 	}
-	if len(ins) == 0 {
+	if len(facts) == 0 {
 		return nil, query.NoIncidents(f)
 	}
-	res, err := skill.Analyse(ins, opts)
+	res, err := skill.AnalyseFacts(facts, opts)
 	if err != nil {
 		return nil, debrief.Errorf(debrief.EINVALID, "%v", err) // about the incidents and the query, as in trendResult
 	}

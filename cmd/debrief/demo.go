@@ -183,11 +183,11 @@ func (a *app) demoAnalyses(ctx context.Context, st debrief.Store, dir string, en
 	} else if err := write("trends", tr, func(w io.Writer) error { return analysishtml.Trends(w, tr, cat) }); err != nil {
 		return nil, nil, err
 	}
-	ins, err := query.WithHistory(ctx, st, f)
+	facts, err := skill.ReadFacts(ctx, st, f)
 	if err != nil {
 		return nil, nil, err
 	}
-	if sk, err := skill.Analyse(ins, skill.Options{By: skill.ByTechnique, Catalog: cat}); err != nil {
+	if sk, err := skill.AnalyseFacts(facts, skill.Options{By: skill.ByTechnique, Catalog: cat}); err != nil {
 		a.note("demo: no skills: %v", err)
 	} else if err := write("skills", sk, func(w io.Writer) error { return analysishtml.Skills(w, sk, cat) }); err != nil {
 		return nil, nil, err

@@ -104,21 +104,21 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 // skillAnalysis flags, in a review, the techniques and tactics of the
 // incident that the team handles significantly slower or worse than its
 // others (the skills analysis over the same 90 days as the baseline, with
-// each incident's history and comments, so that verdict quality, reopens
+// each incident's handling facts from its history, so that verdict quality, reopens
 // and escalations count too).
 func skillAnalysis(ctx context.Context, st debrief.Store, cat *attack.Catalog, now func() time.Time) review.Analysis {
 	return func(in []*debrief.Incident) (*review.Section, error) {
 		t := now()
-		history, err := incidentsWithHistory(ctx, st, debrief.IncidentFilter{Since: t.Add(-review.BaselineSpan), Until: t})
+		facts, err := skill.ReadFacts(ctx, st, debrief.IncidentFilter{Since: t.Add(-review.BaselineSpan), Until: t})
 		if err != nil {
 			return nil, fmt.Errorf("skills baseline: %w", err)
 		}
-		if len(history) == 0 {
+		if len(facts) == 0 {
 			return nil, nil
 		}
 		var results []*skill.Result
 		for _, by := range []skill.Dimension{skill.ByTechnique, skill.ByTactic} {
-			r, err := skill.Analyse(history, skill.Options{By: by, Catalog: cat})
+			r, err := skill.AnalyseFacts(facts, skill.Options{By: by, Catalog: cat})
 			if err != nil {
 				return nil, nil // too little history to judge: say nothing rather than guess
 			}

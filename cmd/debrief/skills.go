@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/internal/query"
 	"github.com/debrief-dev/debrief/render/analysishtml"
@@ -69,14 +67,16 @@ self-contained page with SVG charts of each metric and the gaps), navigator
 			if opts.Catalog, err = a.catalog(); err != nil {
 				return err
 			}
-			ins, err := query.WithHistory(cmd.Context(), st, f)
+			// The store's kept handling facts when it has them, else facts
+			// worked out from each incident's history.
+			facts, err := skill.ReadFacts(cmd.Context(), st, f)
 			if err != nil {
 				return err
 			}
-			if len(ins) == 0 {
+			if len(facts) == 0 {
 				return query.NoIncidents(f)
 			}
-			res, err := skill.Analyse(ins, opts)
+			res, err := skill.AnalyseFacts(facts, opts)
 			if err != nil {
 				return err
 			}
@@ -92,12 +92,6 @@ self-contained page with SVG charts of each metric and the gaps), navigator
 	fl.StringVarP(&o.format, "format", "f", o.format, "table, json, csv, html or navigator")
 	fl.StringVarP(&o.out, "output", "o", "", "write to this file instead of stdout")
 	return cmd
-}
-
-// incidentsWithHistory lists the incidents matching f with their history
-// and comments (see query.WithHistory).
-func incidentsWithHistory(ctx context.Context, st debrief.Store, f debrief.IncidentFilter) ([]debrief.Incident, error) {
-	return query.WithHistory(ctx, st, f)
 }
 
 func writeSkills(w io.Writer, format string, res *skill.Result, cat *attack.Catalog) error {

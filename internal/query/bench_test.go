@@ -8,6 +8,7 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/internal/query"
 	"github.com/debrief-dev/debrief/simulate"
+	"github.com/debrief-dev/debrief/skill"
 	"github.com/debrief-dev/debrief/sqlite"
 	"github.com/debrief-dev/debrief/trend"
 )
@@ -66,21 +67,22 @@ func benchDaily(b *testing.B, fast bool) {
 func BenchmarkDailyCounts(b *testing.B)         { benchDaily(b, true) }
 func BenchmarkDailyCountsBaseline(b *testing.B) { benchDaily(b, false) }
 
-func benchHistory(b *testing.B, fast bool) {
+func benchFacts(b *testing.B, fast bool) {
 	st := store(b, fast)
 	b.ResetTimer()
 	for b.Loop() {
-		ins, err := query.WithHistory(b.Context(), st, debrief.IncidentFilter{})
-		if err != nil || len(ins) == 0 {
-			b.Fatal(len(ins), err)
+		hs, err := skill.ReadFacts(b.Context(), st, debrief.IncidentFilter{})
+		if err != nil || len(hs) == 0 {
+			b.Fatal(len(hs), err)
 		}
 	}
 }
 
-// BenchmarkWithHistory reads every incident with its history through the
-// scanner; the baseline lists them and reads each with Store.Incident.
-func BenchmarkWithHistory(b *testing.B)         { benchHistory(b, true) }
-func BenchmarkWithHistoryBaseline(b *testing.B) { benchHistory(b, false) }
+// BenchmarkHandlingFacts reads every incident's handling facts as the
+// store keeps them; the baseline lists the incidents and works the facts
+// out from each one's history, read with Store.Incident.
+func BenchmarkHandlingFacts(b *testing.B)         { benchFacts(b, true) }
+func BenchmarkHandlingFactsBaseline(b *testing.B) { benchFacts(b, false) }
 
 func benchAlerts(b *testing.B, fast bool) {
 	st := store(b, fast)

@@ -36,41 +36,6 @@ func DailyCounts(ctx context.Context, st debrief.Store, f debrief.IncidentFilter
 	return trend.Daily(ins, by), nil
 }
 
-// WithHistory lists the incidents matching f with their history and
-// comments, for skill.Analyse: in a few queries per chunk of incidents when
-// st is a debrief.IncidentScanner, else one Store.Incident per incident.
-func WithHistory(ctx context.Context, st debrief.Store, f debrief.IncidentFilter) ([]debrief.Incident, error) {
-	if sc, ok := st.(debrief.IncidentScanner); ok {
-		var ins []debrief.Incident
-		err := sc.ScanIncidents(ctx, f, debrief.ScanOptions{History: true}, func(in *debrief.Incident) error {
-			ins = append(ins, *in)
-			return nil
-		})
-		return ins, err
-	}
-	ins, err := st.Incidents(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	return ins, FillHistory(ctx, st, ins)
-}
-
-// FillHistory fills the history and comments of incidents listed without
-// them, one Store.Incident at a time.
-func FillHistory(ctx context.Context, st debrief.Store, ins []debrief.Incident) error {
-	for i := range ins {
-		if ins[i].History != nil || ins[i].Comments != nil {
-			continue
-		}
-		full, err := st.Incident(ctx, ins[i].ID)
-		if err != nil {
-			return fmt.Errorf("history of %s: %w", ins[i].ID, err)
-		}
-		ins[i].History, ins[i].Comments = full.History, full.Comments
-	}
-	return nil
-}
-
 // WithAlerts calls fn for each incident matching f with its alerts, newest
 // first: in a few bulk queries when st is a debrief.IncidentScanner, else
 // one Store.Incident per incident. fn must not keep the pointer; an error
