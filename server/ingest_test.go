@@ -92,6 +92,18 @@ func TestIngestCorrelatesItsOwnAlerts(t *testing.T) {
 		}
 	})
 
+	t.Run("each payload twice at once", func(t *testing.T) {
+		e := newEnv(t, nil)
+		var wg sync.WaitGroup
+		for p := range 2 * payloads {
+			wg.Go(func() { e.post(t, "", elasticPayload(p/2, alerts)) })
+		}
+		wg.Wait()
+		if got, loose := e.incidentAlerts(t); !maps.EqualFunc(got, want, slices.Equal) || len(loose) != 0 {
+			t.Errorf("each payload twice at once: %d incidents (%d loose alerts), once each one after another makes %d", len(got), len(loose), len(want))
+		}
+	})
+
 	t.Run("uncorrelated then retried", func(t *testing.T) {
 		e := newEnv(t, nil)
 		for p := range payloads {
