@@ -17,12 +17,58 @@ type rateCells struct {
 	group   []cmhCell    // scratch, per stratum (split ones after 2·width): n1 and a of the group; n marks it touched
 	split   []cmhCell    // scratch, per stratum: n and m1 over the splitting group
 	touched []int32      // scratch
+	// per rate, each splitting group's strata with its n and m1 there:
+	// explaining away splits by the same large groups many times.
+	splits [4]map[groupKey][]splitCell
+}
+
+// splitCell is a splitting group's count of one stratum.
+type splitCell struct {
+	s     int32
+	n, m1 float64
+}
+
+// splitCells returns the strata of the splitting group split (incidents
+// counted by rate r) with its n and m1 in each, computed once per list.
+func (c *comparer) splitCells(r int, split []int32) []splitCell {
+	if len(split) == 0 {
+		return nil
+	}
+	rc := &c.rc
+	k := groupKey{&split[0], len(split)}
+	if cs, ok := rc.splits[r][k]; ok {
+		return cs
+	}
+	strata := c.strata[b2i(c.rates[r].verdict)]
+	of, hit := c.of[r], c.hit[r]
+	var cs []splitCell
+	for _, i := range split {
+		if !of[i] {
+			continue
+		}
+		t := &rc.split[strata[i]]
+		if t.n == 0 {
+			cs = append(cs, splitCell{s: strata[i]})
+		}
+		t.n++
+		t.m1 += float64(b2i(hit[i]))
+	}
+	for j := range cs {
+		t := &rc.split[cs[j].s]
+		cs[j].n, cs[j].m1 = t.n, t.m1
+		*t = cmhCell{}
+	}
+	if rc.splits[r] == nil {
+		rc.splits[r] = map[groupKey][]splitCell{}
+	}
+	rc.splits[r][k] = cs
+	return cs
 }
 
 // rateTest is the Cochran–Mantel–Haenszel test of rate r of the group
 // under test (c.cur, marked in c.mark) against the rest of its strata (by
 // verdict class when the rate says so), the strata split by membership of
-// split when it is not nil (marked in c.split). It returns the two-sided p
+// split when it is not nil. It returns the two-sided p
 // value, the group's cases and the cases expected of it were it like the
 // rest of its strata (both over strata with incidents of the group and of
 // the rest).
@@ -45,12 +91,16 @@ func (c *comparer) rateTest(r int, split []int32) (p, cases, expected float64) {
 		rc.group, rc.split = make([]cmhCell, 2*w2), make([]cmhCell, w2)
 	}
 	rc.touched = rc.touched[:0]
+	var in members
+	if split != nil {
+		in = c.splitBy(split)
+	}
 	for _, i := range c.cur {
 		if !of[i] {
 			continue
 		}
 		s := strata[i]
-		if split != nil && c.split[i] {
+		if in != nil && in.has(i) {
 			s += w2
 		}
 		g := &rc.group[s]
@@ -61,12 +111,9 @@ func (c *comparer) rateTest(r int, split []int32) (p, cases, expected float64) {
 		g.n1++
 		g.a += float64(b2i(hit[i]))
 	}
-	for _, i := range split {
-		if of[i] {
-			t := &rc.split[strata[i]]
-			t.n++
-			t.m1 += float64(b2i(hit[i]))
-		}
+	cells := c.splitCells(r, split)
+	for _, sc := range cells {
+		rc.split[sc.s] = cmhCell{n: sc.n, m1: sc.m1}
 	}
 	slices.Sort(rc.touched)
 	var vari, mean float64
@@ -90,8 +137,8 @@ func (c *comparer) rateTest(r int, split []int32) (p, cases, expected float64) {
 		expected += cell.n1 * (cell.m1 - cell.a) / (cell.n - cell.n1)
 		vari += cell.n1 * (cell.n - cell.n1) * cell.m1 * (cell.n - cell.m1) / (cell.n * cell.n * (cell.n - 1))
 	}
-	for _, i := range split {
-		rc.split[strata[i]] = cmhCell{}
+	for _, sc := range cells {
+		rc.split[sc.s] = cmhCell{}
 	}
 	if vari <= 0 {
 		return 1, cases, expected

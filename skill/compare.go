@@ -9,15 +9,15 @@ import (
 // (see stratumOf), its log times, and the denominators and cases of each rate.
 type comparer struct {
 	fs     []facts
-	width  int32        // strata without the verdict class: 0 ≤ stratum < width
-	strata [2][]int32   // [0] without the verdict class, [1] with it
-	val    [2][]float64 // log hours of TTA, TTR; NaN when unknown
-	of     [4][]bool    // rates: whether the incident counts
-	hit    [4][]bool    // rates: whether it is a case
-	times  [2]*ranked   // val sorted by stratum (with the verdict class) and value
-	mark   []bool       // scratch: the group under test
-	cur    []int32      // scratch: the group under test, as a list
-	split  []bool       // scratch: the group that splits the strata
+	width  int32                // strata without the verdict class: 0 ≤ stratum < width
+	strata [2][]int32           // [0] without the verdict class, [1] with it
+	val    [2][]float64         // log hours of TTA, TTR; NaN when unknown
+	of     [4][]bool            // rates: whether the incident counts
+	hit    [4][]bool            // rates: whether it is a case
+	times  [2]*ranked           // val sorted by stratum (with the verdict class) and value
+	mark   []bool               // scratch: the group under test
+	cur    []int32              // scratch: the group under test, as a list
+	splits map[groupKey]members // each group that splits the strata, as a set (see splitBy)
 	rc     rateCells
 	rates  [4]rateMetric          // the rate metrics in the order of of and hit
 	conds  map[condKey][2]float64 // conditional's p values and ratios
@@ -30,7 +30,7 @@ type rateMetric struct {
 
 func newComparer(fs []facts, strata []int32, width int32) *comparer {
 	n := len(fs)
-	c := &comparer{fs: fs, width: width, mark: make([]bool, n), split: make([]bool, n)}
+	c := &comparer{fs: fs, width: width, mark: make([]bool, n)}
 	c.rates = [4]rateMetric{{MetricMisclassified, true}, {MetricUndetermined, false}, {MetricReopened, true}, {MetricHandedOver, true}}
 	c.strata[0], c.strata[1] = strata, make([]int32, n)
 	for i := range fs {
@@ -62,10 +62,22 @@ func newComparer(fs []facts, strata []int32, width int32) *comparer {
 // logH is the log of hours, with times under a second counted as a second.
 func logH(h float64) float64 { return math.Log(max(h, 1.0/3600)) }
 
-func (c *comparer) setSplit(idx []int32, v bool) {
-	for _, i := range idx {
-		c.split[i] = v
+// splitBy returns the incidents idx as a set, made once per list: tests
+// split the strata by the same groups many times.
+func (c *comparer) splitBy(idx []int32) members {
+	if len(idx) == 0 {
+		return membersOf(nil, len(c.fs))
 	}
+	k := groupKey{&idx[0], len(idx)}
+	m, ok := c.splits[k]
+	if !ok {
+		m = membersOf(idx, len(c.fs))
+		if c.splits == nil {
+			c.splits = map[groupKey]members{}
+		}
+		c.splits[k] = m
+	}
+	return m
 }
 
 func (c *comparer) set(idx []int32, v bool) {
@@ -86,13 +98,11 @@ func (c *comparer) set(idx []int32, v bool) {
 func (c *comparer) compare(g Group, idx, within []int32, team Metrics, opts Options) []Gap {
 	c.set(idx, true)
 	defer c.set(idx, false)
-	var split []bool
+	var split members
 	var splitIdx []int32
 	if within != nil {
 		splitIdx = within
-		c.setSplit(within, true)
-		defer c.setSplit(within, false)
-		split = c.split
+		split = c.splitBy(within)
 	}
 	var out []Gap
 	for m, tm := range []struct {
@@ -158,18 +168,15 @@ func (c *comparer) conditionalNow(metric string, gi, hi []int32) (p, ratio float
 	defer c.set(gi, false)
 	if metric == MetricTTA || metric == MetricTTR {
 		m := b2i(metric == MetricTTR)
-		c.setSplit(hi, true)
-		defer c.setSplit(hi, false)
-		p, _, _ := c.times[m].test(c.split, hi, c.mark, c.cur, 1)
-		rel := c.times[m].relative(c.split, hi, c.mark, c.cur)
+		split := c.splitBy(hi)
+		p, _, _ := c.times[m].test(split, hi, c.mark, c.cur, 1)
+		rel := c.times[m].relative(split, hi, c.mark, c.cur)
 		if len(rel) == 0 {
 			return 1, 1
 		}
 		return p, math.Exp(quantile(orderStats(rel, medianPlaces(len(rel))...), 0.5))
 	}
 	r := slices.IndexFunc(c.rates[:], func(rm rateMetric) bool { return rm.name == metric })
-	c.setSplit(hi, true)
-	defer c.setSplit(hi, false)
 	p, cases, expected := c.rateTest(r, hi)
 	return p, (cases + 0.5) / (expected + 0.5)
 }

@@ -116,7 +116,7 @@ func (r *ranked) touch(cur []int32) int {
 // (those of the group under test: a run without any of its incidents adds
 // nothing to its tests), sorted by value; with split, each stratum is cut
 // in two by it.
-func (r *ranked) runs(split []bool, f func(run []int32)) {
+func (r *ranked) runs(split members, f func(run []int32)) {
 	if split == nil && r.pos != nil {
 		return // test and relative walk the group's own incidents
 	}
@@ -128,7 +128,7 @@ func (r *ranked) runs(split []bool, f func(run []int32)) {
 		}
 		r.a, r.b = r.a[:0], r.b[:0]
 		for _, i := range run {
-			if split[i] {
+			if split.has(i) {
 				r.a = append(r.a, i)
 			} else {
 				r.b = append(r.b, i)
@@ -144,7 +144,7 @@ func (r *ranked) runs(split []bool, f func(run []int32)) {
 // rest. It returns the
 // two-sided p value and the group's size, or ok false when either side has
 // fewer than minN values.
-func (r *ranked) test(split []bool, splitIdx []int32, in []bool, cur []int32, minN int) (p float64, n1 int, ok bool) {
+func (r *ranked) test(split members, splitIdx []int32, in []bool, cur []int32, minN int) (p float64, n1 int, ok bool) {
 	n1 = r.touch(cur)
 	if n1 < minN || len(r.order)-n1 < minN {
 		return 1, n1, false
@@ -212,7 +212,7 @@ func stratumRankSum(vals []float64, idx []int32, in []bool) (dev, vari float64) 
 // relative returns, for each value of the group in a stratum that also
 // has other values, the value less the median of the others of its
 // stratum, in no particular order (see orderStats).
-func (r *ranked) relative(split []bool, splitIdx []int32, in []bool, cur []int32) []float64 {
+func (r *ranked) relative(split members, splitIdx []int32, in []bool, cur []int32) []float64 {
 	if r.pos != nil {
 		var out []float64
 		if split == nil {
@@ -332,7 +332,7 @@ func (r *ranked) tieOf(i int32) (lo, hi int32) {
 
 // testSplit is test's sum over the touched runs (r.touched), each cut in
 // two by split.
-func (r *ranked) testSplit(split []bool, splitIdx []int32, cur []int32) (dev, vari float64) {
+func (r *ranked) testSplit(split members, splitIdx []int32, cur []int32) (dev, vari float64) {
 	r.loadSplit(splitIdx)
 	defer r.unloadSplit()
 	for _, i := range cur {
@@ -344,7 +344,7 @@ func (r *ranked) testSplit(split []bool, splitIdx []int32, cur []int32) (dev, va
 		lo, hi := r.tieOf(i)
 		before := below(hp, lo)
 		inTie := below(hp, hi+1) - before
-		if split[i] {
+		if split.has(i) {
 			r.cnt[2*b]++
 			r.sum[2*b] += float64(before) + float64(inTie+1)/2
 		} else {
@@ -382,7 +382,7 @@ func (r *ranked) testSplit(split []bool, splitIdx []int32, cur []int32) (dev, va
 }
 
 // relativeSplit is relative with each run cut in two by split (unsorted).
-func (r *ranked) relativeSplit(split []bool, splitIdx []int32, in []bool, cur []int32) []float64 {
+func (r *ranked) relativeSplit(split members, splitIdx []int32, in []bool, cur []int32) []float64 {
 	r.loadSplit(splitIdx)
 	defer r.unloadSplit()
 	r.member = r.places(cur)
@@ -397,7 +397,7 @@ func (r *ranked) relativeSplit(split []bool, splitIdx []int32, in []bool, cur []
 		run := r.order[r.blocks[b]:r.blocks[b+1]]
 		gA, gB = gA[:0], gB[:0]
 		for _, p := range r.member[lo:hi] {
-			if split[run[int32(p)]] {
+			if split.has(run[int32(p)]) {
 				gA = append(gA, int32(p))
 			} else {
 				gB = append(gB, int32(p))
@@ -481,3 +481,17 @@ func (r *ranked) places(idx []int32) []int64 {
 	r.cache[k] = ps
 	return ps
 }
+
+// members is a set of incidents, one bit each: the group that splits the
+// strata.
+type members []uint64
+
+func membersOf(idx []int32, n int) members {
+	m := make(members, (n+63)/64)
+	for _, i := range idx {
+		m[i>>6] |= 1 << (i & 63)
+	}
+	return m
+}
+
+func (m members) has(i int32) bool { return m[i>>6]&(1<<(i&63)) != 0 }

@@ -48,9 +48,9 @@ func TestRankedOwnSameAsWalk(t *testing.T) {
 		}
 		for _, sp := range []struct {
 			name  string
-			marks []bool
+			marks members
 			idx   []int32
-		}{{"no split", nil, nil}, {"split", split, splitIdx}} {
+		}{{"no split", nil, nil}, {"split", membersOf(splitIdx, n), splitIdx}} {
 			pf, nf, okf := fast.test(sp.marks, sp.idx, in, cur, 1)
 			ps, ns, oks := slow.test(sp.marks, sp.idx, in, cur, 1)
 			if pf != ps || nf != ns || okf != oks {
