@@ -419,7 +419,7 @@ func appendUnique(s []string, v string) []string {
 
 func metrics(fs []facts, idx []int32) Metrics {
 	m := Metrics{Incidents: len(idx)}
-	var tta, ttr []float64
+	tta, ttr := make([]float64, 0, len(idx)), make([]float64, 0, len(idx))
 	for _, i := range idx {
 		f := &fs[i]
 		if !math.IsNaN(f.tta) {

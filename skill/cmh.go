@@ -66,7 +66,7 @@ func (c *comparer) splitCells(r int, split []int32) []splitCell {
 }
 
 // rateTest is the Cochran–Mantel–Haenszel test of rate r of the group
-// under test (c.cur, marked in c.mark) against the rest of its strata (by
+// under test (c.cur) against the rest of its strata (by
 // verdict class when the rate says so), the strata split by membership of
 // split when it is not nil. It returns the two-sided p
 // value, the group's cases and the cases expected of it were it like the

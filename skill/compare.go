@@ -164,9 +164,9 @@ type condKey struct {
 }
 
 func (c *comparer) conditionalNow(metric string, gi, hi []int32) (p, ratio float64) {
-	c.set(gi, true)
-	defer c.set(gi, false)
 	if metric == MetricTTA || metric == MetricTTR {
+		c.set(gi, true)
+		defer c.set(gi, false)
 		m := b2i(metric == MetricTTR)
 		split := c.splitBy(hi)
 		p, _, _ := c.times[m].test(split, hi, c.mark, c.cur, 1)
@@ -177,6 +177,8 @@ func (c *comparer) conditionalNow(metric string, gi, hi []int32) (p, ratio float
 		return p, math.Exp(quantile(orderStats(rel, medianPlaces(len(rel))...), 0.5))
 	}
 	r := slices.IndexFunc(c.rates[:], func(rm rateMetric) bool { return rm.name == metric })
+	c.cur = gi // a rate test reads the list alone, not the marks
+	defer func() { c.cur = nil }()
 	p, cases, expected := c.rateTest(r, hi)
 	return p, (cases + 0.5) / (expected + 0.5)
 }

@@ -251,7 +251,7 @@ func (r *ranked) relative(split members, splitIdx []int32, in []bool, cur []int3
 // of the group's values at or before it).
 func (r *ranked) relativeOwn(cur []int32) []float64 {
 	r.member = r.places(cur)
-	var out []float64
+	out := make([]float64, 0, len(r.member))
 	for lo := 0; lo < len(r.member); {
 		b := int32(r.member[lo] >> 32)
 		hi := lo
@@ -468,7 +468,7 @@ func (r *ranked) places(idx []int32) []int64 {
 	if ps, ok := r.cache[k]; ok {
 		return ps
 	}
-	var ps []int64
+	ps := make([]int64, 0, len(idx))
 	for _, i := range idx {
 		if b := r.blockOf[i]; b >= 0 {
 			ps = append(ps, int64(b)<<32|int64(r.pos[i]))
