@@ -45,7 +45,7 @@ func (s *Store) HandlingFacts(ctx context.Context, f debrief.IncidentFilter, fn 
 	var (
 		id      string
 		created sql.NullInt64
-		blob    []byte
+		blob    sql.RawBytes // decoded before the next row: no copy
 	)
 	for rows.Next() {
 		if err := rows.Scan(&id, &created, &blob); err != nil {
