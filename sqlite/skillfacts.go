@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/internal/handling"
@@ -33,10 +32,24 @@ func (s *Store) HandlingFacts(ctx context.Context, f debrief.IncidentFilter, fn 
 	if err != nil {
 		return fmt.Errorf("handling facts: bring skill_facts up to date: %w", err)
 	}
-	q := `SELECT i.id, i.created, s.facts FROM incidents i JOIN skill_facts s ON s.incident_id = i.id` + where
-	if onlyTimes(f) {
-		q = `SELECT s.incident_id, s.created, s.facts FROM skill_facts s` + replaceAlias(where)
+	repacked, err := refreshPacks(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("handling facts: bring skill_packs up to date: %w", err)
 	}
+	changed = changed || repacked
+	if onlyTimes(f) {
+		if err := packedFacts(ctx, tx, f, fn); err != nil {
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+		if changed {
+			s.written()
+		}
+		return nil
+	}
+	q := `SELECT i.id, i.created, s.facts FROM incidents i JOIN skill_facts s ON s.incident_id = i.id` + where
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("handling facts: %w", err)
@@ -73,12 +86,6 @@ func (s *Store) HandlingFacts(ctx context.Context, f debrief.IncidentFilter, fn 
 		s.written()
 	}
 	return nil
-}
-
-// replaceAlias turns incidentWhere's conditions on created time (i.created)
-// into conditions on skill_facts.
-func replaceAlias(where string) string {
-	return strings.ReplaceAll(where, "i.created", "s.created")
 }
 
 // refreshFacts recomputes the facts of the incidents marked in
