@@ -17,6 +17,7 @@ type rateCells struct {
 	group   []cmhCell    // scratch, per stratum (split ones after 2·width): n1 and a of the group; n marks it touched
 	split   []cmhCell    // scratch, per stratum: n and m1 over the splitting group
 	touched []int32      // scratch
+	inter   []cmhCell    // scratch, per stratum: n and m1 over the group's incidents in the splitting group
 	// per rate, each splitting group's strata with its n and m1 there:
 	// explaining away splits by the same large groups many times.
 	splits [4]map[groupKey][]splitCell
@@ -91,25 +92,22 @@ func (c *comparer) rateTest(r int, split []int32) (p, cases, expected float64) {
 		rc.group, rc.split = make([]cmhCell, 2*w2), make([]cmhCell, w2)
 	}
 	rc.touched = rc.touched[:0]
-	var in members
-	if split != nil {
-		in = c.splitBy(split)
-	}
-	for _, i := range c.cur {
-		if !of[i] {
-			continue
+	if split == nil {
+		for _, i := range c.cur {
+			if !of[i] {
+				continue
+			}
+			s := strata[i]
+			g := &rc.group[s]
+			if g.n == 0 {
+				g.n = 1
+				rc.touched = append(rc.touched, s)
+			}
+			g.n1++
+			g.a += float64(b2i(hit[i]))
 		}
-		s := strata[i]
-		if in != nil && in.has(i) {
-			s += w2
-		}
-		g := &rc.group[s]
-		if g.n == 0 {
-			g.n = 1
-			rc.touched = append(rc.touched, s)
-		}
-		g.n1++
-		g.a += float64(b2i(hit[i]))
+	} else {
+		c.splitGroup(r, split)
 	}
 	cells := c.splitCells(r, split)
 	for _, sc := range cells {
@@ -145,4 +143,44 @@ func (c *comparer) rateTest(r int, split []int32) (p, cases, expected float64) {
 	}
 	z := (math.Abs(cases-mean) - 0.5) / math.Sqrt(vari)
 	return math.Erfc(max(z, 0) / math.Sqrt2), cases, expected
+}
+
+// splitGroup fills rc.group and rc.touched for rateTest of rate r with a
+// split: the group's counts in each stratum (kept, see splitCells) less
+// those of its incidents in split, counted by walking the smaller of the
+// group and split and looking each up in the other.
+func (c *comparer) splitGroup(r int, split []int32) {
+	strata := c.strata[b2i(c.rates[r].verdict)]
+	of, hit := c.of[r], c.hit[r]
+	w2 := 2 * c.width
+	rc := &c.rc
+	if rc.inter == nil {
+		rc.inter = make([]cmhCell, w2)
+	}
+	small, big := c.cur, split
+	if len(split) < len(c.cur) {
+		small, big = split, c.cur
+	}
+	if len(small) > 0 {
+		other := c.splitBy(big)
+		for _, i := range small {
+			if of[i] && other.has(i) {
+				t := &rc.inter[strata[i]]
+				t.n++
+				t.m1 += float64(b2i(hit[i]))
+			}
+		}
+	}
+	for _, gc := range c.splitCells(r, c.cur) {
+		in := &rc.inter[gc.s]
+		if in.n > 0 {
+			rc.group[gc.s+w2] = cmhCell{n: 1, n1: in.n, a: in.m1}
+			rc.touched = append(rc.touched, gc.s+w2)
+		}
+		if gc.n > in.n {
+			rc.group[gc.s] = cmhCell{n: 1, n1: gc.n - in.n, a: gc.m1 - in.m1}
+			rc.touched = append(rc.touched, gc.s)
+		}
+		*in = cmhCell{}
+	}
 }
