@@ -2,6 +2,7 @@ package skill
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -29,6 +30,7 @@ type ranked struct {
 	hTo    []int32              // scratch, by run: their end
 	excl   []int32              // scratch
 	cache  map[groupKey][]int64 // places of each group's values (see places)
+	bits   []uint64             // scratch: a large group's indexes in order (see places)
 }
 
 // groupKey names a group by its list of incidents: the lists live as long
@@ -469,12 +471,36 @@ func (r *ranked) places(idx []int32) []int64 {
 		return ps
 	}
 	ps := make([]int64, 0, len(idx))
-	for _, i := range idx {
-		if b := r.blockOf[i]; b >= 0 {
-			ps = append(ps, int64(b)<<32|int64(r.pos[i]))
+	if len(idx) < len(r.order)/64 {
+		for _, i := range idx {
+			if b := r.blockOf[i]; b >= 0 {
+				ps = append(ps, int64(b)<<32|int64(r.pos[i]))
+			}
+		}
+		slices.Sort(ps)
+	} else {
+		// A large group: run and place order is the order of r.order,
+		// so its places come sorted out of a bitmap of their indexes
+		// there, cheaper than a sort.
+		if r.bits == nil {
+			r.bits = make([]uint64, (len(r.order)+63)/64)
+		}
+		for _, i := range idx {
+			if b := r.blockOf[i]; b >= 0 {
+				k := r.blocks[b] + int(r.pos[i])
+				r.bits[k>>6] |= 1 << (k & 63)
+			}
+		}
+		for w, word := range r.bits {
+			for word != 0 {
+				k := w<<6 | bits.TrailingZeros64(word)
+				word &= word - 1
+				b := r.blockOf[r.order[k]]
+				ps = append(ps, int64(b)<<32|int64(k-r.blocks[b]))
+			}
+			r.bits[w] = 0
 		}
 	}
-	slices.Sort(ps)
 	if r.cache == nil {
 		r.cache = map[groupKey][]int64{}
 	}
