@@ -45,7 +45,13 @@ func newComparer(fs []facts, strata []int32, width int32) *comparer {
 			}
 		}
 	}
-	c.times[0], c.times[1] = newRanked(c.val[0], c.strata[1]), newRanked(c.val[1], c.strata[1])
+	done := make(chan struct{})
+	go func() { // the two are independent: side by side
+		c.times[1] = newRanked(c.val[1], c.strata[1])
+		close(done)
+	}()
+	c.times[0] = newRanked(c.val[0], c.strata[1])
+	<-done
 	for r := range c.of {
 		c.of[r], c.hit[r] = make([]bool, n), make([]bool, n)
 	}

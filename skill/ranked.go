@@ -42,17 +42,37 @@ type groupKey struct {
 
 func newRanked(vals []float64, strata []int32) *ranked {
 	r := &ranked{vals: vals}
+	// By stratum (counted), then each stratum's run by value: short
+	// sorts instead of one of every value.
+	var top int32
+	for _, s := range strata {
+		top = max(top, s)
+	}
+	start := make([]int, top+2)
+	n := 0
 	for i, v := range vals {
 		if !math.IsNaN(v) {
-			r.order = append(r.order, int32(i))
+			start[strata[i]+1]++
+			n++
 		}
 	}
-	slices.SortFunc(r.order, func(x, y int32) int {
-		if strata[x] != strata[y] {
-			return int(strata[x] - strata[y])
+	for s := 1; s < len(start); s++ {
+		start[s] += start[s-1]
+	}
+	r.order = make([]int32, n)
+	next := slices.Clone(start)
+	for i, v := range vals {
+		if !math.IsNaN(v) {
+			r.order[next[strata[i]]] = int32(i)
+			next[strata[i]]++
 		}
-		return cmpF(vals[x], vals[y])
-	})
+	}
+	byValue := func(x, y int32) int { return cmpF(vals[x], vals[y]) }
+	for s := 0; s+1 < len(start); s++ {
+		if start[s+1]-start[s] > 1 {
+			slices.SortFunc(r.order[start[s]:start[s+1]], byValue)
+		}
+	}
 	r.blockOf = make([]int32, len(vals))
 	for i := range r.blockOf {
 		r.blockOf[i] = -1
