@@ -54,12 +54,13 @@ func (s *Store) HandlingFacts(ctx context.Context, f debrief.IncidentFilter, fn 
 			id      string
 			created sql.NullInt64
 			blob    []byte
+			h       debrief.HandlingFacts // one for all: fn must not keep it
 		)
 		for rows.Next() {
 			if err := rows.Scan(&id, &created, &blob); err != nil {
 				return err
 			}
-			h := debrief.HandlingFacts{ID: id, Created: fromNanos(created)}
+			h = debrief.HandlingFacts{ID: id, Created: fromNanos(created)}
 			if err := d.Decode(blob, &h); err != nil {
 				return fmt.Errorf("incident %s: %w", id, err)
 			}

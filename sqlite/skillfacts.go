@@ -58,14 +58,15 @@ func (s *Store) HandlingFacts(ctx context.Context, f debrief.IncidentFilter, fn 
 	var (
 		id      string
 		created sql.NullInt64
-		blob    sql.RawBytes // decoded before the next row: no copy
+		blob    sql.RawBytes          // decoded before the next row: no copy
+		h       debrief.HandlingFacts // one for all: fn must not keep it
 	)
 	for rows.Next() {
 		if err := rows.Scan(&id, &created, &blob); err != nil {
 			rows.Close()
 			return fmt.Errorf("handling facts: %w", err)
 		}
-		h := debrief.HandlingFacts{ID: id, Created: fromNanos(created)}
+		h = debrief.HandlingFacts{ID: id, Created: fromNanos(created)}
 		if err := d.Decode(blob, &h); err != nil {
 			rows.Close()
 			return fmt.Errorf("incident %s: %w", id, err)

@@ -102,24 +102,36 @@ func packedFacts(ctx context.Context, tx *sql.Tx, f debrief.IncidentFilter, fn f
 		day  int64
 		pack sql.RawBytes // split before the next row: no copy
 	)
+	var idBuf []byte
+	var h debrief.HandlingFacts // one for all: fn must not keep it
 	for rows.Next() {
 		if err := rows.Scan(&day, &pack); err != nil {
 			return fmt.Errorf("handling facts: %w", err)
 		}
+		// The day's ids in one string, each incident's a part of it:
+		// one allocation a day, not one an incident.
+		idBuf = idBuf[:0]
 		for b := []byte(pack); len(b) > 0; {
-			id, created, facts, rest, err := nextPacked(b)
+			id, _, _, rest, err := nextPacked(b)
 			if err != nil {
 				return fmt.Errorf("handling facts: skill_packs day %d: %w", day, err)
 			}
+			idBuf, b = append(idBuf, id...), rest
+		}
+		ids := string(idBuf)
+		for b := []byte(pack); len(b) > 0; {
+			id, created, facts, rest, _ := nextPacked(b)
 			b = rest
+			idStr := ids[:len(id)]
+			ids = ids[len(id):]
 			// As incidentWhere: an unknown created time is outside any window.
 			if !f.Since.IsZero() && (!created.Valid || created.Int64 < since) ||
 				!f.Until.IsZero() && (!created.Valid || created.Int64 >= until) {
 				continue
 			}
-			h := debrief.HandlingFacts{ID: string(id), Created: fromNanos(created)}
+			h = debrief.HandlingFacts{ID: idStr, Created: fromNanos(created)}
 			if err := d.Decode(facts, &h); err != nil {
-				return fmt.Errorf("incident %s: %w", id, err)
+				return fmt.Errorf("incident %s: %w", idStr, err)
 			}
 			if err := fn(&h); err != nil {
 				return err
