@@ -253,8 +253,8 @@ func BenchmarkTrendsBaseline(b *testing.B) {
 }
 
 // BenchmarkSkills runs what debrief skills does by technique through
-// skill.FromStore: the handling facts the store keeps (skill_facts, up to
-// date), then the analysis. BenchmarkSkillsBaseline is the same analysis
+// skill.FromStore: the handling facts the store keeps (skill_facts, read
+// from skill_packs a day to a row, both up to date), then the analysis. BenchmarkSkillsBaseline is the same analysis
 // over the incidents read in full, the path it replaces;
 // BenchmarkSkillsFactsRead and BenchmarkSkillsFactsAnalyse split its cost
 // in two.
