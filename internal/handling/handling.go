@@ -143,7 +143,21 @@ type Decoder struct {
 	strs    map[string]string
 	techs   map[string][]debrief.TechniqueID
 	tactics map[string][]string
+	// tails: the decoding of each distinct encoding after the durations
+	// (severity to tactics), up to maxTails of them: incidents alike in
+	// all of these are many, and one lookup replaces five.
+	tails map[string]tail
 }
+
+type tail struct {
+	severity debrief.Severity
+	verdict  debrief.Verdict
+	owner    string
+	techs    []debrief.TechniqueID
+	tactics  []string
+}
+
+const maxTails = 1 << 16
 
 var errShort = errors.New("truncated")
 
@@ -154,12 +168,20 @@ func (d *Decoder) Decode(b []byte, f *debrief.HandlingFacts) error {
 	}
 	if d.strs == nil {
 		d.strs, d.techs, d.tactics = map[string]string{}, map[string][]debrief.TechniqueID{}, map[string][]string{}
+		d.tails = map[string]tail{}
 	}
 	flags := b[1]
 	f.Closed, f.Misclassified = flags&flagClosed != 0, flags&flagMisclassified != 0
 	f.Reopened, f.HandedOver = flags&flagReopened != 0, flags&flagHandedOver != 0
 	r := reader{b: b[2:], d: d}
 	f.TTA, f.TTR = time.Duration(r.varint()), time.Duration(r.varint())
+	if r.err == nil {
+		if t, ok := d.tails[string(r.b)]; ok {
+			f.Severity, f.Verdict, f.Owner, f.Techniques, f.Tactics = t.severity, t.verdict, t.owner, t.techs, t.tactics
+			return nil
+		}
+	}
+	rest := r.b
 	f.Severity, f.Verdict, f.Owner = debrief.Severity(r.str()), debrief.Verdict(r.str()), r.str()
 	span := r.list()
 	techs, ok := d.techs[string(span)]
@@ -187,6 +209,9 @@ func (d *Decoder) Decode(b []byte, f *debrief.HandlingFacts) error {
 	}
 	if len(r.b) != 0 {
 		return fmt.Errorf("handling facts: %d bytes left over", len(r.b))
+	}
+	if len(d.tails) < maxTails {
+		d.tails[string(rest)] = tail{f.Severity, f.Verdict, f.Owner, techs, tactics}
 	}
 	return nil
 }
