@@ -1,101 +1,31 @@
 package server_test
 
 import (
-	"context"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/browsertest"
 	"github.com/debrief-dev/debrief/server"
 )
 
-// chromium finds Debian's headless browser, or skips the test.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no chromium on PATH (apt-get install chromium; .ci/run installs it): skipping the browser test")
-	return ""
-}
-
-// watch records what a page asks for and complains about.
-type watch struct {
-	mu       sync.Mutex
-	requests []string
-	failed   []string // responses of 400 and more
-	console  []string // errors, exceptions and browser-log warnings
-}
-
-func (w *watch) event(ev any) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	switch e := ev.(type) {
-	case *network.EventRequestWillBeSent:
-		w.requests = append(w.requests, e.Request.URL)
-	case *network.EventResponseReceived:
-		if e.Response.Status >= 400 {
-			w.failed = append(w.failed, e.Response.URL)
-		}
-	case *runtime.EventConsoleAPICalled:
-		if e.Type == "error" || e.Type == "warning" {
-			w.console = append(w.console, string(e.Type))
-		}
-	case *runtime.EventExceptionThrown:
-		w.console = append(w.console, e.ExceptionDetails.Text)
-	case *log.EventEntryAdded:
-		if e.Entry.Level == "error" || e.Entry.Level == "warning" {
-			w.console = append(w.console, string(e.Entry.Source)+": "+e.Entry.Text)
-		}
-	}
-}
-
 // TestBrowser logs in with a token in headless Chromium, opens an
 // incident with its review, the ATT&CK matrix with its coverage layer and a
-// cell's page, and approves a playbook step: no console error, no failed
-// request, and no request leaves the server's origin.
+// cell's page, approves a playbook step, and draws the trends and skills
+// charts: no console error, no dialog, no failed request, and no request
+// leaves the server's origin.
 func TestBrowser(t *testing.T) {
-	exe := chromium(t)
 	e, runs := withRuns(t, 1, func(c *server.Config) { c.Rules = []string{"testdata/rules"} })
 	older := strings.NewReplacer(`"da1"`, `"da0"`, "2026-01-02", "2025-10-01").Replace(good) // a baseline for the trends
 	if resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good+"\n"+older)); resp.StatusCode != http.StatusOK {
 		t.Fatalf("ingest: %d %s", resp.StatusCode, b)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	w := &watch{}
-	if err := chromedp.Listen(ctx, w.event); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); err != nil {
-		t.Fatal(err)
-	}
+	br := browsertest.Start(t, 90*time.Second)
+	ctx := br.Ctx
 	base := e.srv.URL
 	steps := []struct {
 		name    string
@@ -123,7 +53,7 @@ func TestBrowser(t *testing.T) {
 		if err := chromedp.Do(ctx, st.actions...); err != nil {
 			t.Fatalf("%s: %v", st.name, err)
 		}
-		screenshot(t, ctx, st.name)
+		br.Screenshot(t, st.name)
 	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/matrix")); err != nil {
 		t.Fatal(err)
@@ -135,42 +65,12 @@ func TestBrowser(t *testing.T) {
 	if run, err := e.st.Run(ctx, runs[0]); err != nil || run.Status != debrief.RunSucceeded {
 		t.Errorf("the approved run: %+v %v, want succeeded", run, err)
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(w.console) > 0 {
-		t.Errorf("console: %q", w.console)
-	}
-	if len(w.failed) > 0 {
-		t.Errorf("failed requests: %q", w.failed)
-	}
+	br.Check(t, browsertest.SameOrigin(base))
 	sawReview := false
-	for _, u := range w.requests {
-		if !strings.HasPrefix(u, base+"/") && !strings.HasPrefix(u, "data:") {
-			t.Errorf("the UI requested %s, outside %s", u, base)
-		}
+	for _, u := range br.Requests() {
 		sawReview = sawReview || strings.HasSuffix(u, "/review.html")
 	}
 	if !sawReview {
-		t.Errorf("the incident page did not load its review; requests: %q", w.requests)
-	}
-}
-
-// screenshot saves the page to $DEBRIEF_ARTIFACTS/<test>-<name>.png when
-// that directory is set (CI keeps it).
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	dir := os.Getenv("DEBRIEF_ARTIFACTS")
-	if dir == "" {
-		return
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Errorf("screenshot %s: %v", name, err)
-		return
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Error(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, t.Name()+"-"+name+".png"), png, 0o644); err != nil {
-		t.Error(err)
+		t.Errorf("the incident page did not load its review; requests: %q", br.Requests())
 	}
 }
