@@ -25,7 +25,7 @@ type Options struct {
 	Stdin     io.Reader
 	Store     debrief.Store
 	Knowledge Knowledge
-	BatchSize int      // records per store transaction; 0 means 500
+	BatchSize int      // records per store transaction; 0 means DefaultBatch
 	Progress  Progress // optional
 	// MaxRejectDetails bounds the rejects listed one by one in the
 	// summary (all are counted); 0 means 1000.
@@ -89,12 +89,17 @@ func (s *Summary) add(r debrief.WriteResult) {
 // stopped a run at a bad record.
 var ErrStrict = errors.New("strict: stopped at the first bad record")
 
+// DefaultBatch is how many records a store transaction takes unless
+// Options.BatchSize says otherwise: into SQLite, 1000 ingested 1.11× as fast
+// as 500 (BenchmarkIngestSQLite against BenchmarkIngestSQLiteBatch500).
+const DefaultBatch = 1000
+
 // Run ingests every input of opts into the store. It returns the summary
 // and an error only for failures that stop the run (an unreadable path,
 // a store failure, a strict stop); bad records are in the summary.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 500
+		opts.BatchSize = DefaultBatch
 	}
 	if opts.MaxRejectDetails <= 0 {
 		opts.MaxRejectDetails = 1000

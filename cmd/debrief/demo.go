@@ -109,7 +109,7 @@ func (a *app) runDemo(cmd *cobra.Command, o demoOptions) error {
 	a.note("ingesting %d incidents…", sim.Incidents)
 	sum, err := ingest.Run(ctx, ingest.Options{
 		Paths: []string{filepath.Join(o.out, "exports")}, Decoders: formats.All(), Store: st,
-		Knowledge: ingest.Catalog(cat), BatchSize: 1000, Progress: progress.New(a.stderr, "ingest", a.quiet),
+		Knowledge: ingest.Catalog(cat), Progress: progress.New(a.stderr, "ingest", a.quiet),
 	})
 	if err != nil {
 		return fmt.Errorf("demo: ingest: %w", err)

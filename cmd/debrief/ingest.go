@@ -65,7 +65,7 @@ or file hash within --window.`,
 	f.BoolVar(&o.strict, "strict", false, "stop at the first bad record; store nothing of that input")
 	f.DurationVar(&o.window, "window", 24*time.Hour, "correlation window for alerts without an incident")
 	f.BoolVar(&o.noCorrel, "no-correlate", false, "leave alerts without an incident ungrouped")
-	f.IntVar(&o.batchSize, "batch", 1000, "records per store transaction")
+	f.IntVar(&o.batchSize, "batch", ingest.DefaultBatch, "records per store transaction")
 	return cmd
 }
 
