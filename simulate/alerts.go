@@ -64,13 +64,44 @@ func (g *gen) buildAlerts(p *plan) {
 }
 
 // makeAlerts builds the plan's first n alerts.
+// The alerts' entity and technique slices are windows of two shared
+// arrays, one allocation each instead of two per alert; a window's
+// capacity ends where the next begins.
 func (g *gen) makeAlerts(p *plan, n int) []debrief.Alert {
 	out := make([]debrief.Alert, n)
 	incID := debrief.QualifiedID(debrief.SourceDefender, defenderIncidentID(p.seq))
+	techs := 0
+	for i := range n {
+		techs += len(p.alerts[i].techs)
+	}
+	sl := alertSlabs{ents: make([]debrief.Entity, entityRoom*n), techs: make([]debrief.Technique, techs)}
 	for i := range out {
-		out[i] = g.buildAlert(p, &p.alerts[i], p.alertSeq+int64(i), incID)
+		out[i] = g.buildAlert(p, &p.alerts[i], p.alertSeq+int64(i), incID, &sl)
 	}
 	return out
+}
+
+// entityRoom is the room for every product's entities in one alert.
+const entityRoom = 6
+
+// alertSlabs are the arrays makeAlerts hands out its alerts' slices from.
+type alertSlabs struct {
+	ents  []debrief.Entity
+	techs []debrief.Technique
+}
+
+// entities returns an empty slice with room for an alert's entities.
+func (s *alertSlabs) entities() []debrief.Entity {
+	es := s.ents[:0:entityRoom]
+	s.ents = s.ents[entityRoom:]
+	return es
+}
+
+// techniques returns an empty slice with room for n techniques.
+func (s *alertSlabs) techniques(n int) []debrief.Technique {
+	ts := s.techs[:0:n]
+	s.techs = s.techs[n:]
+	return ts
 }
 
 // alertReplay is what rebuildAlerts needs to make a plan's alerts again:
@@ -97,7 +128,7 @@ func (g *gen) rebuildAlerts(p *plan, n int) []debrief.Alert {
 	return rg.makeAlerts(&rp, n)
 }
 
-func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string) debrief.Alert {
+func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string, sl *alertSlabs) debrief.Alert {
 	key := ap.techs[0].product
 	title := ap.techs[0].title
 	sev := severityOf(ap.tactic)
@@ -126,12 +157,12 @@ func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string) debrie
 	}
 	a.Title, a.RuleName = title, title
 	a.RuleID = g.ruleID(pr.key, title)
-	a.Techniques = make([]debrief.Technique, 0, len(ap.techs))
+	a.Techniques = sl.techniques(len(ap.techs))
 	for _, t := range ap.techs {
 		a.Techniques = append(a.Techniques, debrief.Technique{ID: t.id, Name: t.name, Tactics: t.shorts})
 	}
 	a.Tactics = ap.tactic.only
-	a.Entities = g.entities(p, ap, key, &a)
+	a.Entities = g.entities(p, ap, key, &a, sl.entities())
 	a.Description = describe(&a, ap)
 	return a
 }
@@ -186,10 +217,10 @@ func describe(a *debrief.Alert, ap *alertPlan) string {
 }
 
 // entities gives the alert the entities its product would show.
-func (g *gen) entities(p *plan, ap *alertPlan, key string, a *debrief.Alert) []debrief.Entity {
+// es is empty, with room for every product's entities.
+func (g *gen) entities(p *plan, ap *alertPlan, key string, a *debrief.Alert, es []debrief.Entity) []debrief.Entity {
 	o := g.org
 	u, dev := g.subject(p, ap)
-	es := make([]debrief.Entity, 0, 6) // room for every product's entities
 	switch key {
 	case productEndpoint:
 		es = append(es, o.devices[dev].entity, u)
