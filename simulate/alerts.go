@@ -64,9 +64,10 @@ func (g *gen) buildAlerts(p *plan) {
 }
 
 // makeAlerts builds the plan's first n alerts.
-// The alerts' entity and technique slices are windows of two shared
-// arrays, one allocation each instead of two per alert; a window's
-// capacity ends where the next begins.
+// The alerts' entity and technique slices are windows of two arrays of
+// just the length they need, one allocation each instead of two per
+// alert: the entities are gathered in the generator's scratch slice
+// first, then copied.
 func (g *gen) makeAlerts(p *plan, n int) []debrief.Alert {
 	out := make([]debrief.Alert, n)
 	incID := debrief.QualifiedID(debrief.SourceDefender, defenderIncidentID(p.seq))
@@ -74,27 +75,27 @@ func (g *gen) makeAlerts(p *plan, n int) []debrief.Alert {
 	for i := range n {
 		techs += len(p.alerts[i].techs)
 	}
-	sl := alertSlabs{ents: make([]debrief.Entity, entityRoom*n), techs: make([]debrief.Technique, techs)}
+	sl := alertSlabs{ents: g.entScratch[:0], ends: g.entEnds[:0], techs: make([]debrief.Technique, techs)}
 	for i := range out {
 		out[i] = g.buildAlert(p, &p.alerts[i], p.alertSeq+int64(i), incID, &sl)
 	}
+	ents := make([]debrief.Entity, len(sl.ents))
+	copy(ents, sl.ents)
+	start := 0
+	for i, end := range sl.ends {
+		out[i].Entities = ents[start:end:end]
+		start = end
+	}
+	clear(sl.ents) // drop the scratch's references
+	g.entScratch, g.entEnds = sl.ents[:0], sl.ends[:0]
 	return out
 }
 
-// entityRoom is the room for every product's entities in one alert.
-const entityRoom = 6
-
-// alertSlabs are the arrays makeAlerts hands out its alerts' slices from.
+// alertSlabs are where makeAlerts's alerts take their slices from.
 type alertSlabs struct {
-	ents  []debrief.Entity
+	ents  []debrief.Entity // every alert's entities so far
+	ends  []int            // where each alert's entities end in ents
 	techs []debrief.Technique
-}
-
-// entities returns an empty slice with room for an alert's entities.
-func (s *alertSlabs) entities() []debrief.Entity {
-	es := s.ents[:0:entityRoom]
-	s.ents = s.ents[entityRoom:]
-	return es
 }
 
 // techniques returns an empty slice with room for n techniques.
@@ -162,7 +163,10 @@ func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string, sl *al
 		a.Techniques = append(a.Techniques, debrief.Technique{ID: t.id, Name: t.name, Tactics: t.shorts})
 	}
 	a.Tactics = ap.tactic.only
-	a.Entities = g.entities(p, ap, key, &a, sl.entities())
+	start := len(sl.ents)
+	sl.ents = g.entities(p, ap, key, &a, sl.ents)
+	sl.ends = append(sl.ends, len(sl.ents))
+	a.Entities = sl.ents[start:len(sl.ents):len(sl.ents)] // until makeAlerts copies them
 	a.Description = describe(&a, ap)
 	return a
 }
@@ -217,7 +221,7 @@ func describe(a *debrief.Alert, ap *alertPlan) string {
 }
 
 // entities gives the alert the entities its product would show.
-// es is empty, with room for every product's entities.
+// It appends them to es.
 func (g *gen) entities(p *plan, ap *alertPlan, key string, a *debrief.Alert, es []debrief.Entity) []debrief.Entity {
 	o := g.org
 	u, dev := g.subject(p, ap)

@@ -121,6 +121,9 @@ type gen struct {
 	// and the ground truth's goroutines. Both read only what stays fixed
 	// once the plan is an incident.
 	late bool
+	// entScratch and entEnds are makeAlerts's scratch space.
+	entScratch []debrief.Entity
+	entEnds    []int
 
 	pending planHeap // planned incidents by creation time
 	live    liveHeap // incidents with changes to come, by next change
