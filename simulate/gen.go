@@ -423,6 +423,9 @@ func (g *gen) process(p *plan) {
 	g.alerts += int64(len(p.alerts))
 	g.buildAlerts(p)
 	g.record(p)
+	if need := 1 + len(p.built) + len(p.events); cap(p.changes) < need {
+		p.changes = make([]time.Time, 0, need)
+	}
 	p.changes = p.changes[:0]
 	p.changes = append(p.changes, p.created)
 	for _, a := range p.built {
