@@ -372,9 +372,9 @@ func (g *gen) runDay(d int, yield func(Event, error) bool) bool {
 			p.next++
 		}
 		if p.next < len(p.changes) {
-			// Keep the alerts for a change tomorrow; a plan waiting
-			// longer rebuilds them.
-			if !p.changes[p.next].Before(dayEnd.Add(24 * time.Hour)) {
+			// Keep the alerts for a change within keepAlerts; a plan
+			// waiting longer rebuilds them.
+			if !p.changes[p.next].Before(dayEnd.Add(keepAlerts)) {
 				p.built = nil
 			}
 			p.key = p.changes[p.next].UnixNano()
@@ -387,6 +387,11 @@ func (g *gen) runDay(d int, yield func(Event, error) bool) bool {
 	}
 	return true
 }
+
+// keepAlerts is how long ahead a plan's next change may be for the plan
+// to keep its alerts until then instead of rebuilding them: held memory
+// grows with the incidents changing within it, not with all open ones.
+const keepAlerts = 4 * 24 * time.Hour
 
 // raisedBy counts the plan's alerts raised by t.
 func raisedBy(p *plan, t time.Time) int {
