@@ -77,7 +77,7 @@ func (g *gen) makeAlerts(p *plan, n int) []debrief.Alert {
 	}
 	sl := alertSlabs{ents: g.entScratch[:0], ends: g.entEnds[:0], techs: make([]debrief.Technique, techs)}
 	for i := range out {
-		out[i] = g.buildAlert(p, &p.alerts[i], p.alertSeq+int64(i), incID, &sl)
+		g.buildAlert(&out[i], p, &p.alerts[i], p.alertSeq+int64(i), incID, &sl)
 	}
 	ents := make([]debrief.Entity, len(sl.ents))
 	copy(ents, sl.ents)
@@ -129,7 +129,8 @@ func (g *gen) rebuildAlerts(p *plan, n int) []debrief.Alert {
 	return rg.makeAlerts(&rp, n)
 }
 
-func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string, sl *alertSlabs) debrief.Alert {
+// buildAlert makes the alert in a, in place: an Alert is large to copy.
+func (g *gen) buildAlert(a *debrief.Alert, p *plan, ap *alertPlan, seq int64, incID string, sl *alertSlabs) {
 	key := ap.techs[0].product
 	title := ap.techs[0].title
 	sev := severityOf(ap.tactic)
@@ -142,7 +143,7 @@ func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string, sl *al
 	var buf [80]byte
 	qid := string(appendDefenderAlertID(append(buf[:0], debrief.SourceDefender+":"...), g.seed, seq, pr.idPrefix, ap.created))
 	id := qid[len(debrief.SourceDefender)+1:]
-	a := debrief.Alert{
+	*a = debrief.Alert{
 		ID: qid, Source: debrief.SourceDefender, SourceID: id, ProviderID: id,
 		IncidentID: incID, Product: pr.name, DetectionSource: pr.graphDetection, Severity: sev, Category: category,
 		FirstActivity: ap.activity, LastActivity: ap.activity.Add(time.Duration(g.r.IntN(300)) * time.Second),
@@ -164,11 +165,10 @@ func (g *gen) buildAlert(p *plan, ap *alertPlan, seq int64, incID string, sl *al
 	}
 	a.Tactics = ap.tactic.only
 	start := len(sl.ents)
-	sl.ents = g.entities(p, ap, key, &a, sl.ents)
+	sl.ents = g.entities(p, ap, key, a, sl.ents)
 	sl.ends = append(sl.ends, len(sl.ents))
 	a.Entities = sl.ents[start:len(sl.ents):len(sl.ents)] // until makeAlerts copies them
-	a.Description = describe(&a, ap)
-	return a
+	a.Description = describe(a, ap)
 }
 
 // ruleKey names a rule: its product and title.
