@@ -100,20 +100,32 @@ func (s *soc) resolveSkill(k Skill, gap bool, ts *techniques, path string, i int
 }
 
 // nextOnShift returns the first moment at or after t when the analyst
-// works.
-func (a *analyst) nextOnShift(t time.Time) time.Time {
-	if start, ok := a.shiftAround(t); ok {
+// works; from is shiftFrom(t), the same for every analyst.
+func (a *analyst) nextOnShift(t time.Time, from shiftDay) time.Time {
+	if start, ok := a.shiftAround(t, from); ok {
 		return later(start, t)
 	}
 	return t.Add(8 * 24 * time.Hour) // never on shift
 }
 
+// shiftDay is the day before t, where the search for a shift running at
+// t starts (one that began the evening before may still run), and its
+// weekday.
+type shiftDay struct {
+	d  time.Time
+	wd int
+}
+
+func shiftFrom(t time.Time) shiftDay {
+	d := t.Truncate(24 * time.Hour).Add(-24 * time.Hour)
+	return shiftDay{d, int(d.Weekday())}
+}
+
 // shiftAround finds the shift that is running at t or starts next: its
 // start, and false when the analyst has no working day at all.
-func (a *analyst) shiftAround(t time.Time) (time.Time, bool) {
+func (a *analyst) shiftAround(t time.Time, from shiftDay) (time.Time, bool) {
 	const day = 24 * time.Hour
-	d := t.Truncate(day).Add(-day)
-	wd := int(d.Weekday())
+	d, wd := from.d, from.wd
 	length := time.Duration(a.shift.Hours * float64(time.Hour))
 	for range 9 {
 		if a.days[wd] {
@@ -148,12 +160,13 @@ func (a *analyst) load(t time.Time) int {
 func (s *soc) assign(t time.Time, tier int, r *rng, except int) (*analyst, time.Time) {
 	best := s.best[:0]
 	var when time.Time
+	from := shiftFrom(t)
 	for _, tr := range [...]int{tier, tier + 1, tier - 1, 1, 2, 3} {
 		for _, a := range s.analysts {
 			if a.Tier != tr || a.idx == except {
 				continue
 			}
-			at := a.nextOnShift(t)
+			at := a.nextOnShift(t, from)
 			switch {
 			case len(best) == 0 || at.Before(when):
 				best, when = append(best[:0], a), at
