@@ -8,13 +8,14 @@ import (
 
 	"github.com/debrief-dev/debrief/connect/defender"
 	"github.com/debrief-dev/debrief/connect/internal/faketest"
+	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
 // TestPullSample serves the incidents of the API's documented response
 // (../shared/data/samples), two a page, through a per-minute quota, a
 // server error and an expired token: the store ends with each once.
 func TestPullSample(t *testing.T) {
-	items := faketest.Sample(t, "m365d_incidents_api/list_incidents_response.json", "value")
+	items := faketest.Sample(t, testutil.SharedData(t, "samples/m365d_incidents_api/list_incidents_response.json"), "value")
 	srv := faketest.NewServer(t)
 	srv.Faults = map[int]faketest.Fault{2: faketest.Throttle, 3: faketest.Expire, 4: faketest.Fail}
 	srv.Handle("GET /api/incidents", func(r *http.Request, _ faketest.Fault) (string, int) {

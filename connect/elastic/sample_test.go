@@ -10,6 +10,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/connect/internal/faketest"
+	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
 // TestPullSample serves Kibana's archived 8.1 alert document
@@ -23,7 +24,7 @@ func TestPullSample(t *testing.T) {
 			Source jsontext.Value `json:"source"`
 		} `json:"value"`
 	}
-	if err := json.Unmarshal(faketest.Sample(t, "elastic/alert_8.1.0_threat_match_kibana_es_archive.json", "")[0], &archived); err != nil {
+	if err := json.Unmarshal(faketest.Sample(t, testutil.SharedData(t, "samples/elastic/alert_8.1.0_threat_match_kibana_es_archive.json"), "")[0], &archived); err != nil {
 		t.Fatal(err)
 	}
 	f := newFakeES(t, 5, t0)

@@ -11,6 +11,7 @@ import (
 	"github.com/debrief-dev/debrief/connect"
 	"github.com/debrief-dev/debrief/connect/graph"
 	"github.com/debrief-dev/debrief/connect/internal/faketest"
+	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
 // serveSample pages items at path by $skiptoken, one a page, each page
@@ -31,8 +32,8 @@ func serveSample(srv *faketest.Server, path string, items []jsontext.Value) {
 // truncated once and the next answered with 500 once: the store ends
 // with the incident, its alert and the alert_v2, each once.
 func TestPullSample(t *testing.T) {
-	incidents := faketest.Sample(t, "graph_security/list_incidents_expand_alerts.json", "value")
-	alert := faketest.Sample(t, "graph_security/alert_v2_get_mde_hidden_file.json", "")
+	incidents := faketest.Sample(t, testutil.SharedData(t, "samples/graph_security/list_incidents_expand_alerts.json"), "value")
+	alert := faketest.Sample(t, testutil.SharedData(t, "samples/graph_security/alert_v2_get_mde_hidden_file.json"), "")
 	srv := faketest.NewServer(t)
 	srv.Faults = map[int]faketest.Fault{1: faketest.Malformed, 3: faketest.Fail}
 	serveSample(srv, "/security/incidents", incidents)

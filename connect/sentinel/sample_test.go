@@ -7,6 +7,7 @@ import (
 
 	"github.com/debrief-dev/debrief/connect/internal/faketest"
 	"github.com/debrief-dev/debrief/connect/sentinel"
+	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
 // TestPullSample serves the SecurityInsights API's documented incident
@@ -14,8 +15,8 @@ import (
 // list and a 500 on the alerts: the store ends with the incident and its
 // alerts, each once.
 func TestPullSample(t *testing.T) {
-	incident := faketest.Sample(t, "sentinel/rest_incident_get_2024-03-01.json", "")
-	alerts := faketest.Sample(t, "sentinel/rest_incident_alerts_2024-03-01.json", "value")
+	incident := faketest.Sample(t, testutil.SharedData(t, "samples/sentinel/rest_incident_get_2024-03-01.json"), "")
+	alerts := faketest.Sample(t, testutil.SharedData(t, "samples/sentinel/rest_incident_alerts_2024-03-01.json"), "value")
 	const ws = "/subscriptions/sub-1/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc/providers/Microsoft.SecurityInsights"
 	srv := faketest.NewServer(t)
 	srv.RetryAfter = "9"

@@ -15,8 +15,6 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-
-	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
 // Fault is what the server does to one request instead of serving it.
@@ -191,13 +189,13 @@ func Window[T any](match []T, skip, top int, repeat bool) []T {
 	return append(out, match[skip:end]...)
 }
 
-// Sample reads a vendor's sample payload under ../shared/data/samples
-// (the test skips when it is absent) and returns the elements of its
-// array member list, or the whole document as one element when list is
-// "".
-func Sample(t testing.TB, rel, list string) []jsontext.Value {
+// Sample reads the vendor payload at path (the caller finds it, e.g. with
+// testutil.SharedData) and returns the elements of its array member list,
+// or the whole document as one element when list is "".
+func Sample(t testing.TB, path, list string) []jsontext.Value {
 	t.Helper()
-	b, err := os.ReadFile(testutil.SharedData(t, filepath.Join("samples", rel)))
+	rel := filepath.Base(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
