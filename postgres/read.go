@@ -217,11 +217,11 @@ func incidentDetails(ctx context.Context, tx pgx.Tx, tenant string, in *debrief.
 		}
 	}
 	in.Alerts = alerts
-	var sum summary
+	var sum storecodec.Summary
 	for i := range alerts {
-		sum.addAlert(&alerts[i])
+		sum.AddAlert(&alerts[i])
 	}
-	in.Techniques, in.Tactics = sum.result()
+	in.Techniques, in.Tactics = sum.Result()
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -211,7 +210,7 @@ func loadSummaries(ctx context.Context, q querier, tenant string, ins []debrief.
 		return fmt.Errorf("summaries: %w", err)
 	}
 	defer rows.Close()
-	sums := make([]summary, len(ins))
+	sums := make([]storecodec.Summary, len(ins))
 	for rows.Next() {
 		var inc, alert, techs, tactics string
 		if err := rows.Scan(&inc, &alert, &techs, &tactics); err != nil {
@@ -227,50 +226,15 @@ func loadSummaries(ctx context.Context, q querier, tenant string, ins []debrief.
 		}
 		sum := &sums[idx[inc]]
 		for _, t := range tids {
-			sum.techniques = append(sum.techniques, debrief.TechniqueID(t))
+			sum.AddTechnique(debrief.TechniqueID(t))
 		}
-		sum.addTactics(tas)
+		sum.AddTactics(tas)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("summaries: %w", err)
 	}
 	for i := range ins {
-		ins[i].Techniques, ins[i].Tactics = sums[i].result()
+		ins[i].Techniques, ins[i].Tactics = sums[i].Result()
 	}
 	return nil
-}
-
-// summary gathers an incident's techniques (sorted, unique) and tactics
-// (unique, in the order first seen) from its alerts.
-type summary struct {
-	techniques []debrief.TechniqueID
-	tactics    []string
-	seen       map[string]bool
-}
-
-// addAlert adds an alert's techniques and tactics (its own, then its
-// techniques').
-func (s *summary) addAlert(a *debrief.Alert) {
-	s.addTactics(a.Tactics)
-	for _, t := range a.Techniques {
-		s.techniques = append(s.techniques, t.ID)
-		s.addTactics(t.Tactics)
-	}
-}
-
-func (s *summary) addTactics(ts []string) {
-	if s.seen == nil {
-		s.seen = map[string]bool{}
-	}
-	for _, t := range ts {
-		if !s.seen[t] {
-			s.seen[t] = true
-			s.tactics = append(s.tactics, t)
-		}
-	}
-}
-
-func (s *summary) result() ([]debrief.TechniqueID, []string) {
-	slices.SortFunc(s.techniques, cmp.Compare)
-	return slices.Compact(s.techniques), s.tactics
 }

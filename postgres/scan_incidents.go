@@ -1,14 +1,12 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -200,17 +198,7 @@ func loadChunkAlerts(ctx context.Context, q querier, tenant string, ins []debrie
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("alerts: %w", err)
 	}
-	for i := range ins {
-		in := &ins[i]
-		slices.SortFunc(in.Alerts, func(a, b debrief.Alert) int {
-			return cmp.Or(a.Created.Compare(b.Created), strings.Compare(a.ID, b.ID))
-		})
-		var sum summary
-		for j := range in.Alerts {
-			sum.addAlert(&in.Alerts[j])
-		}
-		in.Techniques, in.Tactics = sum.result()
-	}
+	storecodec.SortAlerts(ins)
 	return nil
 }
 

@@ -190,11 +190,11 @@ func incidentDetails(ctx context.Context, tx *sql.Tx, in *debrief.Incident) erro
 		}
 	}
 	in.Alerts = alerts
-	var sum summary
+	var sum storecodec.Summary
 	for i := range alerts {
-		sum.addAlert(&alerts[i])
+		sum.AddAlert(&alerts[i])
 	}
-	in.Techniques, in.Tactics = sum.result()
+	in.Techniques, in.Tactics = sum.Result()
 	return nil
 }
 

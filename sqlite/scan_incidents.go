@@ -1,14 +1,12 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
 )
 
 var _ debrief.IncidentScanner = (*Store)(nil)
@@ -197,17 +195,7 @@ func loadChunkAlerts(ctx context.Context, q querier, ins []debrief.Incident) err
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("alerts: %w", err)
 	}
-	for i := range ins {
-		in := &ins[i]
-		slices.SortFunc(in.Alerts, func(a, b debrief.Alert) int {
-			return cmp.Or(a.Created.Compare(b.Created), strings.Compare(a.ID, b.ID))
-		})
-		var sum summary
-		for j := range in.Alerts {
-			sum.addAlert(&in.Alerts[j])
-		}
-		in.Techniques, in.Tactics = sum.result()
-	}
+	storecodec.SortAlerts(ins)
 	return nil
 }
 
