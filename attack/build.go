@@ -11,18 +11,18 @@ import (
 func (b *builder) lists() {
 	c, l := b.c, &b.c.links
 	techID := func(i int32) debrief.TechniqueID { return c.techniques[i].ID }
-	softID := func(i int32) string { return c.software[i].ID }
+	softID := func(i int32) string { return c.software[i].Key() }
 	subs := ids(l.subs, techID)
 	for i := range c.techniques {
 		c.techniques[i].Subs = subs[i]
 	}
 	gt, gs := ids(l.groupTech, techID), ids(l.groupSoft, softID)
-	gc := ids(l.groupCamp, func(i int32) string { return c.campaigns[i].ID })
+	gc := ids(l.groupCamp, func(i int32) string { return c.campaigns[i].Key() })
 	for i := range c.groups {
 		c.groups[i].Techniques, c.groups[i].Software, c.groups[i].Campaigns = gt[i], gs[i], gc[i]
 	}
 	ct, cs := ids(l.campTech, techID), ids(l.campSoft, softID)
-	cg := ids(l.campGroup, func(i int32) string { return c.groups[i].ID })
+	cg := ids(l.campGroup, func(i int32) string { return c.groups[i].Key() })
 	for i := range c.campaigns {
 		c.campaigns[i].Techniques, c.campaigns[i].Software, c.campaigns[i].Groups = ct[i], cs[i], cg[i]
 	}

@@ -105,7 +105,7 @@ func (v Via) String() string {
 type UsedTechnique struct {
 	ID        debrief.TechniqueID
 	Via       Via
-	Software  []string // the software through which, by id (with ViaSoftware)
+	Software  []string // the software through which, by Key (with ViaSoftware)
 	Campaigns []string // the campaigns through which, by id (with ViaCampaign)
 }
 
@@ -121,10 +121,10 @@ func (c *Catalog) TechniquesOfGroup(group string) []UsedTechnique {
 	l := &c.links
 	u.add(l.groupTech.of(g), Direct, "", "")
 	for _, s := range l.groupSoft.of(g) {
-		u.add(l.softTech.of(s), ViaSoftware, c.software[s].ID, "")
+		u.add(l.softTech.of(s), ViaSoftware, c.software[s].Key(), "")
 	}
 	for _, k := range l.groupCamp.of(g) {
-		u.add(l.campTech.of(k), ViaCampaign, "", c.campaigns[k].ID)
+		u.add(l.campTech.of(k), ViaCampaign, "", c.campaigns[k].Key())
 	}
 	return u.list(c)
 }
@@ -140,7 +140,7 @@ func (c *Catalog) TechniquesOfCampaign(campaign string) []UsedTechnique {
 	l := &c.links
 	u.add(l.campTech.of(k), Direct, "", "")
 	for _, s := range l.campSoft.of(k) {
-		u.add(l.softTech.of(s), ViaSoftware, c.software[s].ID, "")
+		u.add(l.softTech.of(s), ViaSoftware, c.software[s].Key(), "")
 	}
 	return u.list(c)
 }

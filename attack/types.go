@@ -1,6 +1,7 @@
 package attack
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -134,8 +135,8 @@ type Group struct {
 	Aliases    []string
 	Domains    []string
 	Techniques []debrief.TechniqueID // techniques the group uses itself, by id
-	Software   []string              // software the group uses, by id
-	Campaigns  []string              // campaigns attributed to the group, by id
+	Software   []string              // software the group uses, by Key
+	Campaigns  []string              // campaigns attributed to the group, by Key
 	Deprecated bool
 	Revoked    bool
 	RevokedBy  string // the group that replaced a revoked one
@@ -154,9 +155,9 @@ type Campaign struct {
 	Domains    []string
 	FirstSeen  time.Time // zero when unknown
 	LastSeen   time.Time
-	Groups     []string              // groups the campaign is attributed to, by id
+	Groups     []string              // groups the campaign is attributed to, by Key
 	Techniques []debrief.TechniqueID // techniques the campaign uses itself
-	Software   []string              // software the campaign uses
+	Software   []string              // software the campaign uses, by Key
 	Deprecated bool
 	Revoked    bool
 	RevokedBy  string
@@ -184,6 +185,18 @@ type Software struct {
 
 // Active reports whether s is neither revoked nor deprecated.
 func (s *Software) Active() bool { return !s.Revoked && !s.Deprecated }
+
+// Key is the group's ATT&CK id, or its STIX id when it has none (in-house
+// intelligence in a user's bundle). Lists of groups hold keys; Catalog.Group
+// finds a group by either.
+func (g *Group) Key() string { return cmp.Or(g.ID, g.STIXID) }
+
+// Key is the campaign's ATT&CK id, or its STIX id when it has none.
+func (c *Campaign) Key() string { return cmp.Or(c.ID, c.STIXID) }
+
+// Key is the software's ATT&CK id, or its STIX id when it has none (a
+// user's in-house malware), so that lists never hold an empty id.
+func (s *Software) Key() string { return cmp.Or(s.ID, s.STIXID) }
 
 // Mitigation is an ATT&CK mitigation (course-of-action). Current ones have
 // M ids; deprecated Enterprise ones carry the T id of the technique they

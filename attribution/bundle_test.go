@@ -2,6 +2,7 @@ package attribution_test
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,6 +87,15 @@ func TestUserBundleCandidates(t *testing.T) {
 				t.Errorf("confidences sum to %.4f, want 1", sum)
 			}
 		})
+	}
+	// In-house malware without an ATT&CK id is listed by its STIX id, so
+	// its name in an alert finds the group that uses it.
+	if g, _ := bundle(t).Group("Harbour Crane"); g == nil || !slices.Equal(g.Software, []string{"malware--h"}) {
+		t.Errorf("Harbour Crane's software: %v, want [malware--h]", g)
+	}
+	r := m.Rank(attribution.Evidence{Names: []string{"CraneLoader"}}, 1)
+	if len(r.Candidates) != 1 || r.Candidates[0].ID != "intrusion-set--b" || len(r.Candidates[0].MatchedSoftware) != 1 {
+		t.Errorf("candidates %+v: want the in-house malware CraneLoader matched to intrusion-set--b", r.Candidates)
 	}
 	if r := m.Rank(attribution.Evidence{Names: []string{"HC-7"}}, 1); len(r.Actors) != 1 || r.Actors[0].Name != "Harbour Crane" {
 		t.Errorf("actors %+v: want the alias HC-7 matched to Harbour Crane", r.Actors)

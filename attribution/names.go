@@ -17,7 +17,7 @@ const minNameLen = 3
 // groups the profiles hold to their features.
 func (m *Model) indexNames() {
 	for _, s := range m.cat.AllSoftware() {
-		if f, ok := m.feat[s.ID]; ok && s.Active() {
+		if f, ok := m.feat[s.Key()]; ok && s.Active() {
 			m.addName(s.Name, f)
 			for _, a := range s.Aliases {
 				m.addName(a, f)
@@ -93,14 +93,14 @@ func (m *Model) matchNames(ev Evidence) []int32 {
 	}
 	for _, n := range ev.FileNames {
 		f, ok := m.names[normName(n)]
-		add(f, ok && m.keys[f][0] == 'S')
+		add(f, ok && isSoftwareKey(m.keys[f]))
 	}
 	return out
 }
 
 func (m *Model) lookupSoftware(s string) (int32, bool) {
 	if sw, ok := m.cat.Software(s); ok {
-		f, ok := m.feat[sw.ID]
+		f, ok := m.feat[sw.Key()]
 		return f, ok
 	}
 	return 0, false
@@ -112,6 +112,12 @@ func (m *Model) lookupGroup(s string) (int32, bool) {
 		return f, ok
 	}
 	return 0, false
+}
+
+// isSoftwareKey reports whether a feature key names software: an ATT&CK
+// software id, or the STIX id of in-house malware or a tool.
+func isSoftwareKey(k string) bool {
+	return strings.HasPrefix(k, "S") || strings.HasPrefix(k, "malware--") || strings.HasPrefix(k, "tool--")
 }
 
 // threatParts splits a vendor threat name into the whole and its family:

@@ -99,7 +99,7 @@ func (m *Model) compile(ev Evidence) query {
 	slices.Sort(q.techs)
 	for _, f := range m.matchNames(ev) {
 		q.add(f, m.opts.NameWeight)
-		if m.keys[f][0] == 'S' {
+		if isSoftwareKey(m.keys[f]) {
 			q.sw = append(q.sw, f)
 		} else {
 			q.grp = append(q.grp, f)
