@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/query"
 )
 
 // Paging bounds of the incident list.
@@ -107,38 +108,13 @@ func floatParam(q url.Values, name string, def, lo, hi float64) (float64, error)
 	return x, nil
 }
 
-// when reads "30d", "12h", "2w" (back from now) or a date or RFC 3339 time.
+// when reads the time parameter name (see query.When).
 func when(q url.Values, name string, now time.Time) (time.Time, error) {
-	s := q.Get(name)
-	if s == "" {
-		return time.Time{}, nil
+	t, err := query.When(q.Get(name), now)
+	if err != nil {
+		return time.Time{}, invalid(name, "%v", err)
 	}
-	if d, err := span(s); err == nil {
-		return now.Add(-d), nil
-	}
-	for _, l := range []string{time.RFC3339, "2006-01-02T15:04", time.DateOnly} {
-		if t, err := time.Parse(l, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, invalid(name, "%q: want a duration such as 30d, 12h, 2w or a date such as 2026-01-31", s)
-}
-
-// span reads a positive duration written 28d, 4w or as a Go duration.
-func span(s string) (time.Duration, error) {
-	var d time.Duration
-	if n, err := strconv.Atoi(s[:max(len(s)-1, 0)]); err == nil && len(s) > 1 && (s[len(s)-1] == 'd' || s[len(s)-1] == 'w') {
-		d = time.Duration(n) * 24 * time.Hour
-		if s[len(s)-1] == 'w' {
-			d *= 7
-		}
-	} else if v, err := time.ParseDuration(s); err == nil {
-		d = v
-	}
-	if d <= 0 {
-		return 0, fmt.Errorf("%q: want a positive duration such as 28d, 4w or 72h", s)
-	}
-	return d, nil
+	return t, nil
 }
 
 func spanParam(q url.Values, name string, def time.Duration) (time.Duration, error) {
@@ -146,7 +122,7 @@ func spanParam(q url.Values, name string, def time.Duration) (time.Duration, err
 	if s == "" {
 		return def, nil
 	}
-	d, err := span(s)
+	d, err := query.Span(s)
 	if err != nil {
 		return 0, invalid(name, "%v", err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attribution"
+	"github.com/debrief-dev/debrief/internal/query"
 )
 
 // campaignJSON is one campaign in "campaigns --json".
@@ -41,10 +42,10 @@ nothing.`,
 			now := time.Now()
 			f := debrief.IncidentFilter{}
 			var err error
-			if f.Since, err = parseWhen(since, now); err != nil {
+			if f.Since, err = query.When(since, now); err != nil {
 				return usagef("--since: %v", err)
 			}
-			if f.Until, err = parseWhen(until, now); err != nil {
+			if f.Until, err = query.When(until, now); err != nil {
 				return usagef("--until: %v", err)
 			}
 			st, err := a.store(cmd.Context())

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/query"
 )
 
 type incidentsOptions struct {
@@ -93,10 +93,10 @@ func nonNil[T any](s []T) []T {
 func (o incidentsOptions) filter(now time.Time) (debrief.IncidentFilter, error) {
 	var f debrief.IncidentFilter
 	var err error
-	if f.Since, err = parseWhen(o.since, now); err != nil {
+	if f.Since, err = query.When(o.since, now); err != nil {
 		return f, usagef("--since: %v", err)
 	}
-	if f.Until, err = parseWhen(o.until, now); err != nil {
+	if f.Until, err = query.When(o.until, now); err != nil {
 		return f, usagef("--until: %v", err)
 	}
 	for _, s := range o.severity {
@@ -131,33 +131,6 @@ func (o incidentsOptions) filter(now time.Time) (debrief.IncidentFilter, error) 
 	f.Tactic = o.tactic
 	f.Limit = o.limit
 	return f, nil
-}
-
-// parseWhen reads "30d", "12h", "2w", "90m" (back from now) or a date.
-func parseWhen(s string, now time.Time) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if len(s) > 1 {
-		unit := s[len(s)-1]
-		if n, err := strconv.Atoi(s[:len(s)-1]); err == nil && n >= 0 {
-			switch unit {
-			case 'd':
-				return now.AddDate(0, 0, -n), nil
-			case 'w':
-				return now.AddDate(0, 0, -7*n), nil
-			}
-		}
-	}
-	if d, err := time.ParseDuration(s); err == nil {
-		return now.Add(-d), nil
-	}
-	for _, l := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.Parse(l, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q: want a duration such as 30d, 12h, 2w or a date such as 2026-01-31", s)
 }
 
 func printIncidents(w io.Writer, ins []debrief.Incident) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/d3fend"
+	"github.com/debrief-dev/debrief/internal/query"
 	"github.com/debrief-dev/debrief/playbook"
 )
 
@@ -189,7 +190,7 @@ one that notifies saves created → first triage.`,
 		Example: `  debrief playbook replay playbooks/*.yaml --since 90d --json`,
 		Args:    args(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, files []string) error {
-			from, err := parseWhen(since, time.Now())
+			from, err := query.When(since, time.Now())
 			if err != nil {
 				return usagef("--since: %v", err)
 			}
@@ -402,7 +403,7 @@ files (but not a playbooks.yaml config).`,
 			if id == "" && event == playbook.EventReviewCompleted {
 				return usagef("--event review.completed needs --incident")
 			}
-			from, err := parseWhen(since, time.Now())
+			from, err := query.When(since, time.Now())
 			if err != nil {
 				return usagef("--since: %v", err)
 			}

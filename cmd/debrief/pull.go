@@ -11,6 +11,7 @@ import (
 
 	"github.com/debrief-dev/debrief/connect"
 	"github.com/debrief-dev/debrief/connect/graph"
+	"github.com/debrief-dev/debrief/internal/query"
 )
 
 // pullOptions are the flags of "pull graph".
@@ -109,7 +110,7 @@ func (a *app) runPullGraph(ctx context.Context, o pullOptions) error {
 	if err := o.credentials(); err != nil {
 		return err
 	}
-	since, err := parseWhen(o.since, time.Now())
+	since, err := query.When(o.since, time.Now())
 	if err != nil {
 		return usagef("--since: %v", err)
 	}

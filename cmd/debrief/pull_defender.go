@@ -8,6 +8,7 @@ import (
 
 	"github.com/debrief-dev/debrief/connect"
 	"github.com/debrief-dev/debrief/connect/defender"
+	"github.com/debrief-dev/debrief/internal/query"
 )
 
 func (a *app) pullDefenderCmd() *cobra.Command {
@@ -61,7 +62,7 @@ func (o *pullOptions) azureClient(scope string) (*connect.Client, time.Time, err
 	if err := o.credentials(); err != nil {
 		return nil, time.Time{}, err
 	}
-	since, err := parseWhen(o.since, time.Now())
+	since, err := query.When(o.since, time.Now())
 	if err != nil {
 		return nil, time.Time{}, usagef("--since: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/debrief-dev/debrief/connect"
 	"github.com/debrief-dev/debrief/connect/elastic"
+	"github.com/debrief-dev/debrief/internal/query"
 )
 
 // elasticOptions are the flags of "pull elastic".
@@ -77,7 +78,7 @@ func (a *app) runPullElastic(ctx context.Context, o elasticOptions) error {
 	if err != nil {
 		return err
 	}
-	since, err := parseWhen(o.since, time.Now())
+	since, err := query.When(o.since, time.Now())
 	if err != nil {
 		return usagef("--since: %v", err)
 	}
