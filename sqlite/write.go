@@ -59,6 +59,9 @@ func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.Write
 	if err := w.flush(); err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
 	}
+	if err := w.markNewAlerts(); err != nil {
+		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
+	}
 	if err := ctx.Err(); err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
 	}
@@ -141,6 +144,7 @@ type writer struct {
 
 	alertRows, rawRows, linkRows *bulk
 	links                        map[[2]string]int // (incident, alert) → origin bits, pending
+	newAlerts                    []string          // ids of the alert rows inserted, for markNewAlerts
 
 	// The last alerts.pk and raw_records.id used; 0 until first needed.
 	alertPK, rawID int64
@@ -185,6 +189,27 @@ func (w *writer) flush() error {
 
 func (w *writer) link(incidentID, alertID string, origin int) {
 	w.links[[2]string{incidentID, alertID}] |= origin
+}
+
+// markNewAlerts marks for recounting (agg_dirty, skill_dirty) the incidents
+// linked to the alerts this Write inserted: an incident may have listed an
+// alert before the alert arrived. Migration 0012 dropped the per-row
+// triggers that did this; one statement per table over the batch's ids
+// costs a fraction of them. Links made in this Write are marked by their
+// own triggers, so this only finds older ones, but it need not tell them
+// apart (marks are idempotent).
+func (w *writer) markNewAlerts() error {
+	if len(w.newAlerts) == 0 {
+		return nil
+	}
+	ids := w.enc.Strings(w.newAlerts)
+	for _, table := range [...]string{"agg_dirty", "skill_dirty"} {
+		if _, err := w.exec(`INSERT OR IGNORE INTO `+table+` (incident_id)
+			SELECT incident_id FROM incident_alerts WHERE alert_id IN (SELECT value FROM json_each(?))`, ids); err != nil {
+			return fmt.Errorf("mark incidents of new alerts: %w", err)
+		}
+	}
+	return nil
 }
 
 // next allocates the id after the largest in table.column. The write

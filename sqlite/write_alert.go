@@ -86,6 +86,7 @@ func (w *writer) insertAlert(a *debrief.Alert, p *alertPrep, next *state, partia
 	if a.IncidentID != "" {
 		w.link(a.IncidentID, a.ID, linkByAlert)
 	}
+	w.newAlerts = append(w.newAlerts, a.ID)
 	w.alerts[a.ID] = next
 	w.res.AlertsNew++
 	return nil

@@ -1,0 +1,78 @@
+package sqlite
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/storetest"
+)
+
+// TestAlertAfterItsIncident checks that the daily counts and handling
+// facts of an incident that listed alerts before they arrived take in the
+// alerts once they do (markNewAlerts; the triggers migration 0012 dropped
+// did it before), in a later Write and in the same one.
+func TestAlertAfterItsIncident(t *testing.T) {
+	for _, sameWrite := range []bool{false, true} {
+		name := "later write"
+		if sameWrite {
+			name = "same write"
+		}
+		t.Run(name, func(t *testing.T) {
+			s := open(t, Memory)
+			as := []debrief.Alert{testAlert(1), testAlert(2)}
+			in := debrief.Incident{ID: "wazuh:inc-1", Source: debrief.SourceWazuh, SourceID: "inc-1",
+				Title: "Brute force", Severity: debrief.SeverityHigh, AlertIDs: []string{as[0].ID, as[1].ID},
+				Times: debrief.Times{Created: as[0].Created.Add(-time.Minute)}}
+			recs := []debrief.Record{{Incident: &in}}
+			if !sameWrite {
+				if _, err := s.Write(t.Context(), recs); err != nil {
+					t.Fatal(err)
+				}
+				recs = nil
+				// Reading the counts and facts takes the incident's marks.
+				check(t, s, "the incident alone", nil)
+			}
+			for i := range as {
+				recs = append(recs, debrief.Record{Alert: &as[i]})
+			}
+			if _, err := s.Write(t.Context(), recs); err != nil {
+				t.Fatal(err)
+			}
+			check(t, s, "with its alerts", []debrief.TechniqueID{"T1021.004", "T1110.001"})
+		})
+	}
+}
+
+// check compares s's daily counts with those over Store.Incidents, and the
+// techniques of its one incident's handling facts with want.
+func check(t *testing.T, s *Store, what string, want []debrief.TechniqueID) {
+	t.Helper()
+	ins, err := s.Incidents(t.Context(), debrief.IncidentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, by := range storetest.CountKeys {
+		var got []debrief.DayCount
+		if err := s.DailyCounts(t.Context(), debrief.IncidentFilter{}, by, func(c debrief.DayCount) error {
+			got = append(got, c)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if w := storetest.DailyCounts(ins, by); !slices.Equal(got, w) {
+			t.Errorf("%s: daily counts by %s = %v, want %v", what, by, got, w)
+		}
+	}
+	var facts []debrief.HandlingFacts
+	if err := s.HandlingFacts(t.Context(), debrief.IncidentFilter{}, func(h *debrief.HandlingFacts) error {
+		facts = append(facts, *h)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(facts) != 1 || !slices.Equal(facts[0].Techniques, want) {
+		t.Errorf("%s: handling facts %+v, want one incident with techniques %v", what, facts, want)
+	}
+}
