@@ -2,7 +2,6 @@ package storecodec
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 
 	"github.com/go-json-experiment/json"
@@ -87,6 +86,7 @@ type Encoder struct {
 	// hold NUL characters); nil keeps strings as they are.
 	Clean func(string) string
 	buf   []byte
+	keys  []string // scratch for sortedKeys
 }
 
 // Done returns the buffer as a string value and empties it.
@@ -139,7 +139,8 @@ func (e *Encoder) Entities(es []debrief.Entity) any {
 		b = appendField(b, "verdict", en.Verdict, e.Clean)
 		if len(en.Attributes) > 0 {
 			b = append(b, `,"attributes":{`...)
-			for j, k := range slices.Sorted(maps.Keys(en.Attributes)) {
+			e.keys = sortedKeys(e.keys, en.Attributes)
+			for j, k := range e.keys {
 				if j > 0 {
 					b = append(b, ',')
 				}
@@ -153,6 +154,30 @@ func (e *Encoder) Entities(es []debrief.Entity) any {
 	}
 	e.buf = append(b, ']')
 	return e.Done()
+}
+
+// sortedKeys returns the keys of m in order, in keys' storage. Entity
+// attributes are mostly a handful of keys, so an insertion sort into a
+// reused slice beats slices.Sorted(maps.Keys(m)), which allocates; many
+// keys are sorted as usual.
+func sortedKeys(keys []string, m map[string]string) []string {
+	keys = keys[:0]
+	if len(m) > 16 {
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		return keys
+	}
+	for k := range m {
+		i := len(keys)
+		keys = append(keys, k)
+		for ; i > 0 && keys[i-1] > k; i-- {
+			keys[i] = keys[i-1]
+		}
+		keys[i] = k
+	}
+	return keys
 }
 
 // Strings binds a list as a JSON array, or NULL when it is empty.

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
-	"maps"
 	"slices"
 	"time"
 
@@ -16,9 +15,10 @@ import (
 // raw bytes, in a fixed order, each length-prefixed so that no two records
 // encode alike. Two records with the same hash are the same version.
 type Hasher struct {
-	h   hash.Hash
-	buf []byte
-	sum [sha256.Size]byte
+	h    hash.Hash
+	buf  []byte
+	sum  [sha256.Size]byte
+	keys []string // scratch for sortedKeys
 }
 
 // NewHasher returns a Hasher; it is not safe for concurrent use.
@@ -81,7 +81,8 @@ func (h *Hasher) entities(es []debrief.Entity) {
 		h.str(e.Role)
 		h.str(e.Verdict)
 		h.buf = binary.AppendUvarint(h.buf, uint64(len(e.Attributes)))
-		for _, k := range slices.Sorted(maps.Keys(e.Attributes)) {
+		h.keys = sortedKeys(h.keys, e.Attributes)
+		for _, k := range h.keys {
 			h.str(k)
 			h.str(e.Attributes[k])
 		}
