@@ -41,57 +41,110 @@ func newCounts() Counts {
 // unknown ids are kept and marked, sub-techniques bring their parent,
 // names and tactics are filled from the catalog, tactic spellings become
 // shortnames, and a vendor category that names a tactic joins the tactics.
+//
+// It runs once per alert on the ingest path, so it keeps its working sets
+// in small slices rather than maps, and gives all the alert's technique
+// tactic lists one backing array.
 func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
-	order := map[string]int{}
-	add := func(short string, ord int) { order[short] = ord }
+	var ob [8]placed
+	order := tacticOrder(ob[:0])
 	// Tactics the alert states itself: its tactic list, and a category
 	// that names a tactic ("DefenseEvasion"; "Malware" stays a category).
-	var stated []string
-	for _, s := range append(slices.Clip(a.Tactics), a.Category) {
+	var sb [4]string
+	stated := sb[:0]
+	for i := 0; i <= len(a.Tactics); i++ {
+		s := a.Category
+		if i < len(a.Tactics) {
+			s = a.Tactics[i]
+		}
 		if short, ord, ok := k.Tactic(s); ok && !slices.Contains(stated, short) {
 			stated = append(stated, short)
-			add(short, ord)
+			order.add(short, ord)
 		}
 	}
+	var buf []string // backing of every technique's tactics
 	techs := make([]debrief.Technique, 0, len(a.Techniques)+2)
-	seen := map[debrief.TechniqueID]bool{}
 	for _, t := range a.Techniques {
-		t = normTechnique(k, t, stated, c)
-		if seen[t.ID] {
-			continue
+		t = normTechnique(k, t, stated, c, &buf)
+		if !hasTechnique(techs, t.ID) {
+			techs = append(techs, t)
 		}
-		seen[t.ID] = true
-		techs = append(techs, t)
 	}
 	// Sub-techniques keep their parent.
 	for _, t := range techs {
-		if p := t.ID.Parent(); t.ID.IsSub() && !seen[p] {
-			seen[p] = true
-			techs = append(techs, normTechnique(k, debrief.Technique{ID: p, Tactics: t.Tactics}, stated, c))
+		if p := t.ID.Parent(); t.ID.IsSub() && !hasTechnique(techs, p) {
+			techs = append(techs, normTechnique(k, debrief.Technique{ID: p, Tactics: t.Tactics}, stated, c, &buf))
 		}
 	}
 	slices.SortStableFunc(techs, func(x, y debrief.Technique) int { return strings.Compare(string(x.ID), string(y.ID)) })
 	for _, t := range techs {
 		for _, s := range t.Tactics {
 			if short, ord, ok := k.Tactic(s); ok {
-				add(short, ord)
+				order.add(short, ord)
 			}
 		}
 	}
 	a.Techniques = techs
-	a.Tactics = sortedTactics(order)
+	a.Tactics = order.sorted()
+}
+
+func hasTechnique(ts []debrief.Technique, id debrief.TechniqueID) bool {
+	for i := range ts {
+		if ts[i].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// placed is a tactic shortname and its position in the matrix.
+type placed struct {
+	short string
+	ord   int
+}
+
+// tacticOrder collects an alert's tactics; the last position given for a
+// shortname wins.
+type tacticOrder []placed
+
+func (o *tacticOrder) add(short string, ord int) {
+	for i := range *o {
+		if (*o)[i].short == short {
+			(*o)[i].ord = ord
+			return
+		}
+	}
+	*o = append(*o, placed{short, ord})
+}
+
+// sorted returns the shortnames in matrix order (then by name), or nil.
+func (o tacticOrder) sorted() []string {
+	if len(o) == 0 {
+		return nil
+	}
+	slices.SortFunc(o, func(x, y placed) int {
+		if x.ord != y.ord {
+			return x.ord - y.ord
+		}
+		return strings.Compare(x.short, y.short)
+	})
+	out := make([]string, len(o))
+	for i, p := range o {
+		out[i] = p.short
+	}
+	return out
 }
 
 // normTechnique resolves one technique. Its tactics are, in order of
 // preference: those the source paired with it, those the alert states,
 // each kept only when the catalog lists it for the technique; else the
-// catalog's.
-func normTechnique(k Knowledge, t debrief.Technique, stated []string, c *Counts) debrief.Technique {
+// catalog's. Tactic lists are appended to buf.
+func normTechnique(k Knowledge, t debrief.Technique, stated []string, c *Counts, buf *[]string) debrief.Technique {
 	info, revoked, ok := k.Technique(t.ID)
 	if !ok {
 		t.Status = debrief.TechniqueUnknown
 		c.Unknown[t.ID]++
-		t.Tactics = shortnames(k, t.Tactics, nil)
+		t.Tactics = shortnames(k, t.Tactics, nil, buf)
 		return t
 	}
 	if revoked {
@@ -101,53 +154,77 @@ func normTechnique(k Knowledge, t debrief.Technique, stated []string, c *Counts)
 	if t.Name == "" || revoked {
 		t.Name = info.Name
 	}
-	tactics := shortnames(k, t.Tactics, info.Tactics)
+	tactics := shortnames(k, t.Tactics, info.Tactics, buf)
 	if len(tactics) == 0 {
-		tactics = shortnames(k, stated, info.Tactics)
+		tactics = shortnames(k, stated, info.Tactics, buf)
 	}
 	if len(tactics) == 0 {
-		tactics = slices.Clone(info.Tactics)
+		if len(info.Tactics) == 0 {
+			tactics = slices.Clone(info.Tactics)
+		} else {
+			tactics = appendTo(buf, info.Tactics...)
+		}
 	}
 	t.Tactics = tactics
 	return t
 }
 
 // shortnames resolves spellings to unique shortnames, keeping only those
-// in allowed when allowed is not nil.
-func shortnames(k Knowledge, spellings, allowed []string) []string {
-	var out []string
+// in allowed when allowed is not nil. It appends them to buf and returns
+// them (capped, so that appending to them copies), or nil for none.
+func shortnames(k Knowledge, spellings, allowed []string, buf *[]string) []string {
+	start := len(*buf)
 	for _, s := range spellings {
 		short, _, ok := k.Tactic(s)
-		if ok && (allowed == nil || slices.Contains(allowed, short)) && !slices.Contains(out, short) {
-			out = append(out, short)
+		if ok && (allowed == nil || slices.Contains(allowed, short)) && !slices.Contains((*buf)[start:], short) {
+			if *buf == nil {
+				*buf = make([]string, 0, 8)
+			}
+			*buf = append(*buf, short)
 		}
 	}
-	return out
-}
-
-func sortedTactics(order map[string]int) []string {
-	out := make([]string, 0, len(order))
-	for s := range order {
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(x, y string) int {
-		if order[x] != order[y] {
-			return order[x] - order[y]
-		}
-		return strings.Compare(x, y)
-	})
-	if len(out) == 0 {
+	if len(*buf) == start {
 		return nil
 	}
-	return out
+	return (*buf)[start:len(*buf):len(*buf)]
 }
 
-// Catalog adapts an ATT&CK catalog to Knowledge.
-func Catalog(c *attack.Catalog) Knowledge { return catalogKnowledge{c} }
+// appendTo appends ss to buf and returns them as a capped slice.
+func appendTo(buf *[]string, ss ...string) []string {
+	start := len(*buf)
+	if *buf == nil {
+		*buf = make([]string, 0, max(8, len(ss)))
+	}
+	*buf = append(*buf, ss...)
+	return (*buf)[start:len(*buf):len(*buf)]
+}
 
-type catalogKnowledge struct{ c *attack.Catalog }
+// Catalog adapts an ATT&CK catalog to Knowledge. The tactics' names,
+// shortnames and ids are resolved once here: Normalise asks for them
+// several times per alert, and a catalog lookup folds the spelling first.
+func Catalog(c *attack.Catalog) Knowledge {
+	k := &catalogKnowledge{c: c, spellings: map[string]tacticHit{}}
+	for _, t := range c.Tactics("") {
+		for _, s := range []string{t.Name, t.Shortname, string(t.ID)} {
+			if hit, ok := c.Tactic(s); ok && s != "" {
+				k.spellings[s] = tacticHit{hit.Shortname, hit.Order}
+			}
+		}
+	}
+	return k
+}
 
-func (k catalogKnowledge) Technique(id debrief.TechniqueID) (TechniqueInfo, bool, bool) {
+type catalogKnowledge struct {
+	c         *attack.Catalog
+	spellings map[string]tacticHit // read-only once built
+}
+
+type tacticHit struct {
+	short string
+	order int
+}
+
+func (k *catalogKnowledge) Technique(id debrief.TechniqueID) (TechniqueInfo, bool, bool) {
 	l := k.c.ResolveTechnique(string(id))
 	if !l.Known() {
 		return TechniqueInfo{}, false, false
@@ -156,7 +233,10 @@ func (k catalogKnowledge) Technique(id debrief.TechniqueID) (TechniqueInfo, bool
 	return TechniqueInfo{ID: t.ID, Name: t.Name, Tactics: t.Tactics}, l.Revoked, true
 }
 
-func (k catalogKnowledge) Tactic(s string) (string, int, bool) {
+func (k *catalogKnowledge) Tactic(s string) (string, int, bool) {
+	if hit, ok := k.spellings[s]; ok {
+		return hit.short, hit.order, true
+	}
 	t, ok := k.c.Tactic(s)
 	if !ok {
 		return "", 0, false
