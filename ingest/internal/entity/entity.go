@@ -175,9 +175,15 @@ func JoinPath(folder, name string) string {
 // IP is the entity of an IP address in canonical form; it has no id when
 // s is not an address.
 func IP(s string) debrief.Entity {
-	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	a, err := netip.ParseAddr(s)
 	if err != nil {
 		return debrief.Entity{}
+	}
+	if a.Is4() {
+		// netip reads IPv4 only in dotted decimal without leading zeros,
+		// which is the canonical form: s is it already.
+		return debrief.Entity{Kind: debrief.EntityIP, ID: s}
 	}
 	return debrief.Entity{Kind: debrief.EntityIP, ID: a.String()}
 }
