@@ -152,15 +152,21 @@ func (d *doc) attack(a *debrief.Alert) []dropped {
 	if len(threats) == 0 {
 		threats, field = d.signalThreat, "signal.rule.threat"
 	}
-	var drops []dropped
-	add := func(raw, name, tactic string, path func() string) {
-		id, err := debrief.ParseTechniqueID(raw)
-		if err != nil {
-			drops = append(drops, dropped{path(), fmt.Sprintf("want T#### or T####.###, got %q", raw)})
-			return
+	n := len(d.ecsTechs)
+	for _, t := range threats {
+		for _, tech := range t.Technique {
+			n += 1 + len(tech.Subtechnique)
 		}
-		addTechnique(a, debrief.Technique{ID: id, Name: name}, tactic)
 	}
+	var m mapping
+	if n > 0 {
+		a.Techniques = make([]debrief.Technique, 0, n)
+		m.tactics = make([]string, 0, n)
+	}
+	if k := len(threats) + len(d.ecsTactics); k > 0 {
+		a.Tactics = make([]string, 0, k)
+	}
+	var drops []dropped
 	for i, t := range threats {
 		if t.Framework != "" && !strings.Contains(strings.ToUpper(t.Framework), "ATT&CK") {
 			continue
@@ -171,44 +177,90 @@ func (d *doc) attack(a *debrief.Alert) []dropped {
 		}
 		addTactic(a, tactic)
 		for j, tech := range t.Technique {
-			add(tech.ID, tech.Name, tactic, func() string {
-				return fmt.Sprintf("%s[%d].technique[%d].id", field, i, j)
-			})
+			if !m.add(a, tech.ID, tech.Name, tactic) {
+				drops = append(drops, badID(fmt.Sprintf("%s[%d].technique[%d].id", field, i, j), tech.ID))
+			}
 			for k, sub := range tech.Subtechnique {
-				add(sub.ID, sub.Name, tactic, func() string {
-					return fmt.Sprintf("%s[%d].technique[%d].subtechnique[%d].id", field, i, j, k)
-				})
+				if !m.add(a, sub.ID, sub.Name, tactic) {
+					drops = append(drops, badID(fmt.Sprintf("%s[%d].technique[%d].subtechnique[%d].id", field, i, j, k), sub.ID))
+				}
 			}
 		}
 	}
 	for i, raw := range d.ecsTechs {
-		add(raw, "", "", func() string { return fmt.Sprintf("threat.technique.id[%d]", i) })
+		if !m.add(a, raw, "", "") {
+			drops = append(drops, badID(fmt.Sprintf("threat.technique.id[%d]", i), raw))
+		}
 	}
 	for _, t := range d.ecsTactics {
 		addTactic(a, t)
 	}
+	if len(a.Techniques) == 0 {
+		a.Techniques = nil
+	}
+	if len(a.Tactics) == 0 {
+		a.Tactics = nil
+	}
 	return drops
 }
 
-// addTechnique adds t to the alert, merging the tactics of a technique
-// that several threat entries name.
-func addTechnique(a *debrief.Alert, t debrief.Technique, tactic string) {
+func badID(path, raw string) dropped {
+	return dropped{path, fmt.Sprintf("want T#### or T####.###, got %q", raw)}
+}
+
+// mapping adds an alert's techniques; the tactic lists of its techniques
+// share one array.
+type mapping struct {
+	tactics []string
+}
+
+// add adds the technique raw names, paired with tactic; it reports false
+// for an id that is not one.
+func (m *mapping) add(a *debrief.Alert, raw, name, tactic string) bool {
+	id, ok := techniqueID(raw)
+	if !ok {
+		return false
+	}
 	for i := range a.Techniques {
-		if a.Techniques[i].ID != t.ID {
+		t := &a.Techniques[i]
+		if t.ID != id {
 			continue
 		}
-		if a.Techniques[i].Name == "" {
-			a.Techniques[i].Name = t.Name
+		if t.Name == "" {
+			t.Name = name
 		}
-		if tactic != "" && !contains(a.Techniques[i].Tactics, tactic) {
-			a.Techniques[i].Tactics = append(a.Techniques[i].Tactics, tactic)
+		if tactic != "" && !contains(t.Tactics, tactic) {
+			t.Tactics = append(t.Tactics, tactic)
 		}
-		return
+		return true
 	}
+	t := debrief.Technique{ID: id, Name: name}
 	if tactic != "" {
-		t.Tactics = []string{tactic}
+		m.tactics = append(m.tactics, tactic)
+		n := len(m.tactics)
+		t.Tactics = m.tactics[n-1 : n : n]
 	}
 	a.Techniques = append(a.Techniques, t)
+	return true
+}
+
+// techniqueID is debrief.ParseTechniqueID, without its copy of an id
+// that is already in canonical form (as rule mappings write them).
+func techniqueID(raw string) (debrief.TechniqueID, bool) {
+	if (len(raw) == 5 || len(raw) == 9 && raw[5] == '.' && digits(raw[6:])) && raw[0] == 'T' && digits(raw[1:5]) {
+		return debrief.TechniqueID(raw), true
+	}
+	id, err := debrief.ParseTechniqueID(raw)
+	return id, err == nil
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func addTactic(a *debrief.Alert, tactic string) {

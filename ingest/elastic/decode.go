@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -66,7 +67,7 @@ func (w *walker) emit(it wire.Item, file string, yield func(debrief.Record, erro
 	if fe != nil {
 		return yield(debrief.Record{}, loc(fe.field, fe.reason, false))
 	}
-	a.Raw = bytes.Clone(it.Raw)
+	a.Raw = w.raw
 	if !yield(debrief.Record{Alert: a, Line: it.Line, Index: it.Index}, nil) {
 		return false
 	}
@@ -91,17 +92,22 @@ func (e *fieldError) Error() string { return e.field + ": " + e.reason }
 // reach the same handler.
 type walker struct {
 	s    wire.Scanner
-	src  string // the document as a string: unescaped values are slices of it
+	raw  []byte // the document's copy that becomes the alert's Raw
+	src  string // raw as a string: unescaped values are slices of it
 	path []byte
 	name []byte // scratch for member names below a handled field
+	esc  []byte // scratch for unquoting escaped values
 	d    doc
 }
 
 func (w *walker) walk(raw []byte, spans []uint32) error {
-	w.d = doc{}
+	w.d.reset()
 	w.path = w.path[:0]
-	w.s.ResetStrings(raw, spans)
-	w.src = string(raw)
+	// One copy of the document serves as the alert's Raw and as the text
+	// its strings are sliced from: nothing writes to an alert's Raw.
+	w.raw = bytes.Clone(raw)
+	w.src = unsafe.String(unsafe.SliceData(w.raw), len(w.raw))
+	w.s.ResetStrings(w.raw, spans)
 	err := w.object(0)
 	if errors.Is(err, errSyntax) {
 		return errMalformed
@@ -176,8 +182,8 @@ func (w *walker) str() (string, error) {
 		if !esc {
 			return w.src[start+1 : w.s.Pos()-1], nil
 		}
-		b, err := jsontext.AppendUnquote(nil, v)
-		return string(b), err
+		w.esc, err = jsontext.AppendUnquote(w.esc[:0], v)
+		return string(w.esc), err
 	case '[':
 		var first string
 		err := elems(&w.s, func() error {

@@ -7,6 +7,8 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest/internal/entity"
@@ -64,10 +66,8 @@ func device(name, vendorID string) debrief.Entity {
 	e := debrief.Entity{Kind: debrief.EntityDevice, Name: name}
 	host := strings.ToLower(strings.TrimSpace(name))
 	var fqdn string
-	if _, err := netip.ParseAddr(host); err != nil {
-		if i := strings.IndexByte(host, '.'); i > 0 {
-			fqdn, host = host, host[:i]
-		}
+	if i := strings.IndexByte(host, '.'); i > 0 && !isIP(host) {
+		fqdn, host = host, host[:i]
 	}
 	e.ID = host
 	if e.ID == "" {
@@ -77,6 +77,16 @@ func device(name, vendorID string) debrief.Entity {
 	return e
 }
 
+// isIP reports whether a host name is an IP address; only one that
+// starts with a digit or holds a colon can be.
+func isIP(host string) bool {
+	if host == "" || (host[0] < '0' || host[0] > '9') && !strings.Contains(host, ":") {
+		return false
+	}
+	_, err := netip.ParseAddr(host)
+	return err == nil
+}
+
 // user keys a user by e-mail address, else domain\name, else name, else id.
 func user(email, domain, name, id string) debrief.Entity {
 	e := debrief.Entity{Kind: debrief.EntityUser, Name: name}
@@ -84,7 +94,7 @@ func user(email, domain, name, id string) debrief.Entity {
 	case email != "":
 		e.ID = strings.ToLower(email)
 	case domain != "" && name != "":
-		e.ID = strings.ToLower(domain + `\` + name)
+		e.ID = lowerJoin(domain, name)
 	case name != "":
 		e.ID = strings.ToLower(name)
 	default:
@@ -96,6 +106,22 @@ func user(email, domain, name, id string) debrief.Entity {
 	}
 	e.Attributes = entity.Attrs("upn", strings.ToLower(email), "name", name, "domain", domain, idKey, id)
 	return e
+}
+
+// lowerJoin is strings.ToLower(domain + `\` + name) in one allocation
+// for ASCII names.
+func lowerJoin(domain, name string) string {
+	b := make([]byte, 0, len(domain)+1+len(name))
+	b = append(append(append(b, domain...), '\\'), name...)
+	for i, c := range b {
+		switch {
+		case c >= utf8.RuneSelf:
+			return strings.ToLower(string(b))
+		case c >= 'A' && c <= 'Z':
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // file keys a file by its SHA-256, else SHA-1, else MD5, else path.

@@ -43,6 +43,39 @@ type doc struct {
 	mailSubject, mailMessageID string
 }
 
+// reset empties d for the next document, keeping the arrays of its
+// lists: the alert copies what it keeps of them (threat names are the
+// alert's own, so they are not kept).
+func (d *doc) reset() {
+	rt, st := d.ruleThreat[:0], d.signalThreat[:0]
+	techs, tactics := d.ecsTechs[:0], d.ecsTactics[:0]
+	hostIPs, src, dst := d.hostIPs[:0], d.srcIPs[:0], d.dstIPs[:0]
+	from, to := d.mailFrom[:0], d.mailTo[:0]
+	*d = doc{ruleThreat: rt, signalThreat: st, ecsTechs: techs, ecsTactics: tactics,
+		hostIPs: hostIPs, srcIPs: src, dstIPs: dst, mailFrom: from, mailTo: to}
+}
+
+// grow extends s by one zero element, reusing the memory of one an
+// earlier document left there, and returns it; clear empties an element
+// while keeping its own lists' arrays.
+func grow[T any](s *[]T, clear func(*T)) *T {
+	n := len(*s)
+	if n < cap(*s) {
+		*s = (*s)[:n+1]
+		clear(&(*s)[n])
+	} else {
+		var zero T
+		*s = append(*s, zero)
+	}
+	return &(*s)[n]
+}
+
+func clearThreat(t *threat) { *t = threat{Technique: t.Technique[:0]} }
+
+func clearTechnique(t *technique) { *t = technique{Subtechnique: t.Subtechnique[:0]} }
+
+func clearRef(r *attackRef) { *r = attackRef{} }
+
 // threat is one element of kibana.alert.rule.threat: a tactic and the
 // techniques and sub-techniques a rule maps to it.
 type threat struct {
@@ -64,8 +97,8 @@ type attackRef struct {
 // walked by hand rather than unmarshalled by reflection.
 func (w *walker) threats(dst *[]threat) error {
 	return w.array(func() error {
-		var t threat
-		err := w.fields(func(name []byte) error {
+		t := grow(dst, clearThreat)
+		return w.fields(func(name []byte) error {
 			switch string(name) {
 			case "framework":
 				return w.setStr(&t.Framework)
@@ -73,27 +106,20 @@ func (w *walker) threats(dst *[]threat) error {
 				return w.ref(&t.Tactic)
 			case "technique":
 				return w.array(func() error {
-					var tech technique
-					err := w.fields(func(name []byte) error {
+					tech := grow(&t.Technique, clearTechnique)
+					return w.fields(func(name []byte) error {
 						if string(name) == "subtechnique" {
 							return w.array(func() error {
-								var sub attackRef
-								err := w.ref(&sub)
-								tech.Subtechnique = append(tech.Subtechnique, sub)
-								return err
+								return w.ref(grow(&tech.Subtechnique, clearRef))
 							})
 						}
 						return w.refField(&tech.attackRef, name)
 					})
-					t.Technique = append(t.Technique, tech)
-					return err
 				})
 			}
 			_, err := w.value()
 			return err
 		})
-		*dst = append(*dst, t)
-		return err
 	})
 }
 
