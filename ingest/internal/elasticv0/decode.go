@@ -1,0 +1,328 @@
+package elasticv0
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
+)
+
+// Decoder reads Elastic Security alert documents.
+type Decoder struct{}
+
+// New returns an Elastic Security decoder.
+func New() *Decoder { return &Decoder{} }
+
+// Name is the --format name, "elastic".
+func (*Decoder) Name() string { return "elastic" }
+
+// Sniff reports whether head holds kibana.alert.* fields (flat or nested)
+// or 7.x signal.rule fields.
+func (*Decoder) Sniff(head []byte) bool {
+	switch {
+	case bytes.Contains(head, []byte(`"kibana.alert.`)), bytes.Contains(head, []byte(`"signal.rule.`)):
+		return true
+	case bytes.Contains(head, []byte(`"kibana"`)) && bytes.Contains(head, []byte(`"alert"`)):
+		return true
+	}
+	return bytes.Contains(head, []byte(`"signal"`)) && bytes.Contains(head, []byte(`"rule"`))
+}
+
+// Decode streams the alerts of r, one record per document.
+func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[debrief.Record, error] {
+	return func(yield func(debrief.Record, error) bool) {
+		var w walker
+		wire.Each(ctx, r, file, yield, func(it wire.Item) bool {
+			return w.emit(it, file, yield)
+		}, "hits.hits")
+	}
+}
+
+// emit decodes one document and yields its alert, or its error, and then
+// the errors of the fields it dropped.
+func (w *walker) emit(it wire.Item, file string, yield func(debrief.Record, error) bool) bool {
+	loc := func(field, reason string, kept bool) *debrief.RecordError {
+		return &debrief.RecordError{File: file, Line: it.Line, Record: it.Index, Field: field, Reason: reason, Kept: kept}
+	}
+	if err := w.walk(it.Raw, it.Strings); err != nil {
+		var fe *fieldError
+		if errors.As(err, &fe) {
+			return yield(debrief.Record{}, loc(fe.field, fe.reason, false))
+		}
+		return yield(debrief.Record{}, loc("", err.Error(), false))
+	}
+	a, dropped, fe := w.d.alert()
+	if fe != nil {
+		return yield(debrief.Record{}, loc(fe.field, fe.reason, false))
+	}
+	a.Raw = bytes.Clone(it.Raw)
+	if !yield(debrief.Record{Alert: a, Line: it.Line, Index: it.Index}, nil) {
+		return false
+	}
+	for _, d := range dropped {
+		if !yield(debrief.Record{}, loc(d.field, d.reason, true)) {
+			return false
+		}
+	}
+	return true
+}
+
+// fieldError names the field of a document that could not be read.
+type fieldError struct {
+	field  string
+	reason string
+}
+
+func (e *fieldError) Error() string { return e.field + ": " + e.reason }
+
+// walker reads a document member by member, joining member names into the
+// dotted path of each value, so that flat and nested spellings of a field
+// reach the same handler.
+type walker struct {
+	s    wire.Scanner
+	src  string // the document as a string: unescaped values are slices of it
+	path []byte
+	name []byte // scratch for member names below a handled field
+	d    doc
+}
+
+func (w *walker) walk(raw []byte, spans []uint32) error {
+	w.d = doc{}
+	w.path = w.path[:0]
+	w.s.ResetStrings(raw, spans)
+	w.src = string(raw)
+	err := w.object(0)
+	if errors.Is(err, errSyntax) {
+		return errMalformed
+	}
+	return err
+}
+
+// object reads an object whose members have the path w.path[:base].
+func (w *walker) object(base int) error {
+	return w.s.RawObject(func(name []byte, esc bool) error {
+		w.path = w.path[:base]
+		if base > 0 {
+			w.path = append(w.path, '.')
+		}
+		var err error
+		if w.path, err = unquoteName(w.path, name, esc); err != nil {
+			return err
+		}
+		return w.member()
+	})
+}
+
+// member reads the value at w.path: it descends into objects that may hold
+// known fields, hands known fields to their handler and skips the rest.
+func (w *walker) member() error {
+	if w.s.Peek() == '{' && isSource(w.path) {
+		// The document's _source: its members are at the root.
+		w.path = w.path[:0]
+		return w.object(0)
+	}
+	f := lookup(w.path)
+	if f.parent && w.s.Peek() == '{' {
+		return w.object(len(w.path))
+	}
+	if f.h == nil {
+		_, err := w.value()
+		return err
+	}
+	if err := f.h(w, &w.d); err != nil {
+		var pe *pathError
+		if errors.As(err, &pe) {
+			return &fieldError{field: string(w.path) + pe.suffix, reason: pe.reason}
+		}
+		if errors.Is(err, errSyntax) {
+			return err
+		}
+		return &fieldError{field: string(w.path), reason: err.Error()}
+	}
+	return nil
+}
+
+// value moves past the next value and returns it.
+func (w *walker) value() ([]byte, error) {
+	v, _, err := w.s.Value()
+	return v, err
+}
+
+func isSource(path []byte) bool {
+	return string(path) == "_source" || string(path) == "value.source"
+}
+
+// str reads a string value; a number is taken as its text, null and an
+// empty array as "", an array as its first element.
+func (w *walker) str() (string, error) {
+	switch c := w.s.Peek(); c {
+	case '"':
+		start := w.s.Pos()
+		v, esc, err := w.s.Value()
+		if err != nil {
+			return "", err
+		}
+		if !esc {
+			return w.src[start+1 : w.s.Pos()-1], nil
+		}
+		b, err := jsontext.AppendUnquote(nil, v)
+		return string(b), err
+	case '[':
+		var first string
+		err := elems(&w.s, func() error {
+			s, err := w.str()
+			if first == "" {
+				first = s
+			}
+			return err
+		})
+		return first, err
+	case '{', 't', 'f', 0:
+		w.value()
+		return "", fmt.Errorf("want a string, got %s", kindName(c))
+	case 'n':
+		_, err := w.value()
+		return "", err
+	default:
+		start := w.s.Pos()
+		_, err := w.value()
+		return w.src[start:w.s.Pos()], err
+	}
+}
+
+// setStr stores a string value in dst unless dst is already set.
+func (w *walker) setStr(dst *string) error {
+	s, err := w.str()
+	if err == nil && *dst == "" {
+		*dst = s
+	}
+	return err
+}
+
+// addStrs appends a string or the strings of an array to dst.
+func (w *walker) addStrs(dst *[]string) error {
+	if w.s.Peek() != '[' {
+		s, err := w.str()
+		if s != "" {
+			*dst = append(*dst, s)
+		}
+		return err
+	}
+	return elems(&w.s, func() error {
+		s, err := w.str()
+		if s != "" {
+			*dst = append(*dst, s)
+		}
+		return err
+	})
+}
+
+// setTime reads an RFC 3339 time, or a Unix time in s/ms/µs/ns.
+func (w *walker) setTime(dst *time.Time) error {
+	var t time.Time
+	if c := w.s.Peek(); c == '-' || c >= '0' && c <= '9' {
+		v, err := w.value()
+		if err != nil {
+			return err
+		}
+		f, err := strconv.ParseFloat(string(v), 64)
+		if err != nil {
+			return fmt.Errorf("want a time, got %s", v)
+		}
+		if t, err = wire.Epoch(f); err != nil {
+			return err
+		}
+	} else {
+		s, err := w.str()
+		if err != nil {
+			return fmt.Errorf("want a time, got %s", kindName(c))
+		}
+		if t, err = wire.ParseTime(s); err != nil {
+			return err
+		}
+	}
+	if dst.IsZero() {
+		*dst = t
+	}
+	return nil
+}
+
+// setFloat reads a number (or a number in a string).
+func (w *walker) setFloat(dst *float64) error {
+	s, err := w.str()
+	if err != nil || s == "" {
+		return err
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("want a number, got %q", s)
+	}
+	if *dst == 0 {
+		*dst = f
+	}
+	return nil
+}
+
+// setJSON unmarshals the value into dst, naming the inner field on error.
+func (w *walker) setJSON(dst any) error {
+	v, err := w.value()
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(v, dst, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
+		return &pathError{suffix: pointerPath(err), reason: reason(err)}
+	}
+	return nil
+}
+
+// pointerPath renders the JSON pointer of a semantic error as a field path
+// suffix: "/0/technique/1/id" gives "[0].technique[1].id".
+func pointerPath(err error) string {
+	var se *json.SemanticError
+	if !errors.As(err, &se) {
+		return ""
+	}
+	var b strings.Builder
+	for tok := range se.JSONPointer.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		b.WriteString("." + tok)
+	}
+	return b.String()
+}
+
+// reason says what a semantic error expected and found.
+func reason(err error) string {
+	var se *json.SemanticError
+	if errors.As(err, &se) && se.GoType != nil {
+		return fmt.Sprintf("want %s, got %s", goKind(se.GoType.Kind().String()), kindName(byte(se.JSONKind)))
+	}
+	return err.Error()
+}
+
+func goKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "slice":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	case "float64", "int", "int64":
+		return "a number"
+	}
+	return k
+}

@@ -1,0 +1,199 @@
+package elasticv0
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/netip"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/entity"
+)
+
+func addAttr(m map[string]string, k, v string) map[string]string {
+	if v == "" {
+		return m
+	}
+	if m == nil {
+		m = map[string]string{}
+	}
+	m[k] = v
+	return m
+}
+
+// entities builds the alert's entities from the ECS fields of the document.
+func (d *doc) entities() []debrief.Entity {
+	es := make(entity.Set, 0, 8)
+	name := d.hostName
+	if name == "" {
+		name = d.hostHostname
+	}
+	dev := device(name, d.hostID)
+	if len(d.hostIPs) > 0 && dev.ID != "" {
+		dev.Attributes = addAttr(dev.Attributes, "ip", d.hostIPs[0])
+	}
+	es.Merge(dev)
+	es.Merge(user(d.userEmail, d.userDomain, d.userName, d.userID))
+	for _, s := range d.srcIPs {
+		es.Merge(ipEntity(s))
+	}
+	for _, s := range d.dstIPs {
+		es.Merge(ipEntity(s))
+	}
+	es.Merge(d.process(dev.ID))
+	es.Merge(file(d.fileSHA256, d.fileSHA1, d.fileMD5, d.filePath, d.fileName, d.fileSize))
+	if d.urlFull != "" {
+		es.Merge(debrief.Entity{Kind: debrief.EntityURL, ID: d.urlFull})
+	}
+	es.Merge(entity.Domain(d.dnsName))
+	d.mail(&es)
+	for _, e := range d.enrichments {
+		es.Merge(matchedEntity(e.Matched, e.Feed.Name))
+	}
+	for _, in := range d.indicators {
+		es.Merge(matchedEntity(in.Matched, in.Provider))
+	}
+	return es
+}
+
+// device keys a host by its lower-case name without domain, else by the
+// vendor's id.
+func device(name, vendorID string) debrief.Entity {
+	e := debrief.Entity{Kind: debrief.EntityDevice, Name: name}
+	host := strings.ToLower(strings.TrimSpace(name))
+	var fqdn string
+	if _, err := netip.ParseAddr(host); err != nil {
+		if i := strings.IndexByte(host, '.'); i > 0 {
+			fqdn, host = host, host[:i]
+		}
+	}
+	e.ID = host
+	if e.ID == "" {
+		e.ID = vendorID
+	}
+	e.Attributes = entity.Attrs("device_id", vendorID, "fqdn", fqdn)
+	return e
+}
+
+// user keys a user by e-mail address, else domain\name, else name, else id.
+func user(email, domain, name, id string) debrief.Entity {
+	e := debrief.Entity{Kind: debrief.EntityUser, Name: name}
+	switch {
+	case email != "":
+		e.ID = strings.ToLower(email)
+	case domain != "" && name != "":
+		e.ID = strings.ToLower(domain + `\` + name)
+	case name != "":
+		e.ID = strings.ToLower(name)
+	default:
+		e.ID = id
+	}
+	idKey := "object_id"
+	if strings.HasPrefix(id, "S-1-") {
+		idKey = "sid"
+	}
+	e.Attributes = entity.Attrs("upn", strings.ToLower(email), "name", name, "domain", domain, idKey, id)
+	return e
+}
+
+// file keys a file by its SHA-256, else SHA-1, else MD5, else path.
+func file(sha256, sha1, md5, path, name, size string) debrief.Entity {
+	e := debrief.Entity{Kind: debrief.EntityFile, Name: name}
+	for _, id := range []string{sha256, sha1, md5, path} {
+		if id != "" {
+			e.ID = id
+			break
+		}
+	}
+	if e.ID != path {
+		e.ID = strings.ToLower(e.ID)
+	}
+	e.Attributes = entity.Attrs("sha256", strings.ToLower(sha256), "sha1", strings.ToLower(sha1),
+		"md5", strings.ToLower(md5), "name", name, "path", path, "size", size)
+	return e
+}
+
+// process keys a process by device, pid and start time; else by its
+// Elastic entity id; else by a hash of its command line.
+func (d *doc) process(dev string) debrief.Entity {
+	e := debrief.Entity{Kind: debrief.EntityProcess, Name: d.procName}
+	if e.Name == "" && d.procExe != "" {
+		e.Name = path.Base(strings.ReplaceAll(d.procExe, `\`, "/"))
+	}
+	switch {
+	case d.procPID != "" && !d.procStart.IsZero():
+		e.ID = d.procPID + ":" + d.procStart.Format(time.RFC3339Nano)
+		if dev != "" {
+			e.ID = dev + ":" + e.ID
+		}
+	case d.procEntity != "":
+		e.ID = d.procEntity
+	case d.procCmd != "":
+		sum := sha256.Sum256([]byte(d.procCmd))
+		e.ID = hex.EncodeToString(sum[:])
+	default:
+		return debrief.Entity{}
+	}
+	e.Attributes = entity.Attrs("command_line", d.procCmd, "pid", d.procPID, "image", d.procExe,
+		"entity_id", d.procEntity, "sha256", strings.ToLower(d.procSHA256))
+	return e
+}
+
+// mail adds the message and the sender and recipient mailboxes.
+func (d *doc) mail(es *entity.Set) {
+	from := strings.Join(d.mailFrom, ", ")
+	to := strings.Join(d.mailTo, ", ")
+	if d.mailMessageID != "" {
+		es.Merge(debrief.Entity{Kind: debrief.EntityMailMessage, ID: d.mailMessageID, Name: d.mailSubject,
+			Attributes: entity.Attrs("sender", from, "recipient", to, "subject", d.mailSubject)})
+	}
+	for _, a := range append(d.mailFrom[:len(d.mailFrom):len(d.mailFrom)], d.mailTo...) {
+		es.Merge(debrief.Entity{Kind: debrief.EntityMailbox, ID: strings.ToLower(strings.TrimSpace(a))})
+	}
+}
+
+// matchedEntity turns the value an indicator match rule matched into an
+// entity of the kind its ECS field names.
+func matchedEntity(m matched, feed string) debrief.Entity {
+	if m.Atomic == "" {
+		return debrief.Entity{}
+	}
+	var e debrief.Entity
+	f := m.Field
+	switch {
+	case f == "host.name" || f == "host.hostname":
+		e = device(m.Atomic, "")
+	case strings.HasSuffix(f, ".ip") || f == "ip":
+		e = entity.IP(m.Atomic)
+	case strings.HasPrefix(f, "url.") || strings.HasSuffix(f, ".url"):
+		e = debrief.Entity{Kind: debrief.EntityURL, ID: m.Atomic}
+	case strings.HasSuffix(f, ".domain") || f == "dns.question.name" || strings.HasSuffix(f, ".registered_domain"):
+		e = entity.Domain(m.Atomic)
+	case strings.Contains(f, ".hash."):
+		e = debrief.Entity{Kind: debrief.EntityFile, ID: strings.ToLower(m.Atomic),
+			Attributes: entity.Attrs(f[strings.LastIndexByte(f, '.')+1:], strings.ToLower(m.Atomic))}
+	case strings.HasPrefix(f, "user."):
+		e = debrief.Entity{Kind: debrief.EntityUser, ID: strings.ToLower(m.Atomic)}
+	case strings.HasPrefix(f, "email.") && strings.HasSuffix(f, ".address"):
+		e = debrief.Entity{Kind: debrief.EntityMailbox, ID: strings.ToLower(m.Atomic)}
+	default:
+		e = debrief.Entity{Kind: debrief.EntityOther, ID: m.Atomic}
+	}
+	if e.ID == "" {
+		return e
+	}
+	e.Attributes = addAttr(e.Attributes, "matched_field", f)
+	e.Attributes = addAttr(e.Attributes, "indicator_feed", feed)
+	return e
+}
+
+// ipEntity is entity.IP as it was at ece6c98.
+func ipEntity(s string) debrief.Entity {
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	if err != nil {
+		return debrief.Entity{}
+	}
+	return debrief.Entity{Kind: debrief.EntityIP, ID: a.String()}
+}
