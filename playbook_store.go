@@ -78,6 +78,14 @@ type PlaybookStore interface {
 	SaveRun(ctx context.Context, r PlaybookRun) error
 	// SaveStep inserts or replaces the state of one step of a run.
 	SaveStep(ctx context.Context, s PlaybookStep) error
+	// DecideStep saves s, a decision on a step that waits for approval
+	// (approved, denied, or timed out), only while the stored step still
+	// waits and nobody approved it, and only while its stored deadline is
+	// after now — or, for a timeout, at or before now (a step stored
+	// without a deadline passes either check). It reports whether it
+	// saved: false means another decision or the deadline came first, so
+	// an approval and the deadline's denial cannot both land.
+	DecideStep(ctx context.Context, s PlaybookStep, now time.Time, timeout bool) (bool, error)
 	// Run returns a run with its steps in planning order, or an *Error
 	// with code ENOTFOUND.
 	Run(ctx context.Context, id string) (*PlaybookRun, error)

@@ -53,16 +53,36 @@ func (r *Runner) awaitApproval(ctx context.Context, run *debrief.PlaybookRun, s 
 }
 
 // expire denies an overdue step and ends its run, writing it to the audit
-// log.
+// log. It returns an ECONFLICT error when an approval or denial landed
+// first (see decide).
 func (r *Runner) expire(ctx context.Context, run *debrief.PlaybookRun, st *debrief.PlaybookStep) error {
 	deadline := Deadline(st)
 	st.Status, st.Error = debrief.RunDenied, errTimedOut
-	if err := r.saveStep(ctx, run, st, "approval.timeout",
+	if err := r.decide(ctx, run, st, true, "approval.timeout",
 		map[string]any{"reason": errTimedOut, "deadline": deadline}); err != nil {
 		return err
 	}
 	run.Status = debrief.RunDenied
 	return r.saveRun(ctx, run)
+}
+
+// decide saves a decision on a waiting step — an approval, a denial, or
+// with timeout the deadline's denial — only if no other decision landed
+// first and the deadline is on its side (PlaybookStore.DecideStep), then
+// writes it to the audit log. Unlike other steps' saves, the store goes
+// first, so that the log never shows a decision that lost. Losing is an
+// ECONFLICT error.
+func (r *Runner) decide(ctx context.Context, run *debrief.PlaybookRun, st *debrief.PlaybookStep, timeout bool, event string, detail any) error {
+	st.Updated = r.now()
+	ok, err := r.Store.DecideStep(ctx, *st, st.Updated, timeout)
+	if err != nil {
+		return fmt.Errorf("save step %s: %w", st.Key, err)
+	}
+	if !ok {
+		return debrief.Errorf(debrief.ECONFLICT, "step %s of run %s was decided meanwhile (approved, denied or timed out): "+
+			"list the run to see how it stands", st.Key, run.ID)
+	}
+	return r.audit(run, st.Key, event, detail)
 }
 
 // Expired is a step ExpireApprovals denied.
@@ -99,7 +119,9 @@ func (r *Runner) ExpireApprovals(ctx context.Context) ([]Expired, error) {
 				continue
 			}
 			e := Expired{Run: run.ID, Step: st.Key, Playbook: run.Playbook, Incident: run.IncidentID, Deadline: Deadline(st)}
-			if err := r.expire(ctx, run, st); err != nil {
+			if err := r.expire(ctx, run, st); debrief.ErrorCode(err) == debrief.ECONFLICT {
+				continue // an approval or denial came first
+			} else if err != nil {
 				return out, fmt.Errorf("expire %s %s: %w", run.ID, st.Key, err)
 			}
 			out = append(out, e)
@@ -132,6 +154,9 @@ func (r *Runner) Runs(ctx context.Context, incident string) ([]debrief.PlaybookR
 // Approve records that a person approved a waiting step; Resume then runs
 // it. Deny instead ends the run. A step whose deadline passed is denied
 // (approval timed out) and the approval refused with an ECONFLICT error.
+// The first decision on a step stands: approving or denying a step that
+// is approved, denied or timed out — also by a decision that lands
+// between this one's read and its write — is an ECONFLICT error.
 func (r *Runner) Approve(ctx context.Context, runID, key, by string, deny bool) error {
 	run, err := r.Store.Run(ctx, runID)
 	if err != nil {
@@ -157,19 +182,19 @@ func (r *Runner) Approve(ctx context.Context, runID, key, by string, deny bool) 
 			}
 			return debrief.Errorf(debrief.ECONFLICT, "step %s of run %s is %s%s, not waiting for approval", key, runID, st.Status, why)
 		}
-		if st.ApprovedBy != "" && !deny {
+		if st.ApprovedBy != "" { // the first decision stands
 			return debrief.Errorf(debrief.ECONFLICT, "step %s of run %s is already approved by %s; resume the run", key, runID, st.ApprovedBy)
 		}
 		if deny {
 			st.Status, st.Error = debrief.RunDenied, "denied by "+by
-			if err := r.saveStep(ctx, run, st, "deny", map[string]string{"by": by}); err != nil {
+			if err := r.decide(ctx, run, st, false, "deny", map[string]string{"by": by}); err != nil {
 				return err
 			}
 			run.Status = debrief.RunDenied
 			return r.saveRun(ctx, run)
 		}
 		st.ApprovedBy, st.ApprovedAt = by, r.now()
-		return r.saveStep(ctx, run, st, "approve", map[string]string{"by": by})
+		return r.decide(ctx, run, st, false, "approve", map[string]string{"by": by})
 	}
 	return debrief.Errorf(debrief.ENOTFOUND, "run %s has no step %s", runID, key)
 }

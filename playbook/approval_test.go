@@ -240,3 +240,82 @@ func TestResumeFromStoredPlaybook(t *testing.T) {
 		t.Fatalf("no incident and a store that cannot read one: %v", err)
 	}
 }
+
+// hookedStore runs before once, just before its first DecideStep: another
+// decision lands between a decision's read and its write.
+type hookedStore struct {
+	*memStore
+	before func()
+}
+
+func (h *hookedStore) DecideStep(ctx context.Context, s debrief.PlaybookStep, now time.Time, timeout bool) (bool, error) {
+	if f := h.before; f != nil {
+		h.before = nil
+		f()
+	}
+	return h.memStore.DecideStep(ctx, s, now, timeout)
+}
+
+// TestApproveRacesDeadline: an approval a moment before the deadline and
+// the sweep at the deadline both read the step waiting; whichever saves
+// first stands, the other is refused, and the step and run agree (never
+// a step approved on a run that ended denied), as does the audit log.
+func TestApproveRacesDeadline(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name        string
+		sweepFirst  bool // the sweep lands between the approval's read and write, else the other way round
+		wantRun     debrief.RunStatus
+		wantApprove int // approve entries in the audit log
+		wantTimeout int // approval.timeout entries
+	}{
+		{"sweep lands first", true, debrief.RunDenied, 0, 1},
+		{"approval lands first", false, debrief.RunWaiting, 1, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rg := newRig(t, newFake(t))
+			clk := newClock(rg)
+			run, err := rg.Run(ctx, steps(t, approvalStep), incident(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			deadline := run.Steps[0].Deadline
+			clk.t = deadline
+			// Two runners on one store and audit log, as the CLI and the
+			// server's sweep are; the approver's clock is a moment behind.
+			sweeper := &playbook.Runner{Store: rg.store, Audit: rg.Audit, Now: clk.now}
+			approver := &playbook.Runner{Store: rg.store, Audit: rg.Audit,
+				Now: func() time.Time { return deadline.Add(-time.Millisecond) }}
+			var approveErr, sweepErr error
+			var expired []playbook.Expired
+			approve := func() { approveErr = approver.Approve(ctx, run.ID, isolateKey, "lead", false) }
+			sweep := func() { expired, sweepErr = sweeper.ExpireApprovals(ctx) }
+			if tc.sweepFirst {
+				approver.Store = &hookedStore{memStore: rg.store, before: sweep}
+				approve()
+			} else {
+				sweeper.Store = &hookedStore{memStore: rg.store, before: approve}
+				sweep()
+			}
+			if sweepErr != nil {
+				t.Fatalf("sweep: %v", sweepErr)
+			}
+			if tc.sweepFirst != (debrief.ErrorCode(approveErr) == debrief.ECONFLICT) {
+				t.Fatalf("approve: %v; want a conflict only when the sweep lands first", approveErr)
+			}
+			if n := len(expired); n != tc.wantTimeout {
+				t.Errorf("sweep expired %d steps, want %d", n, tc.wantTimeout)
+			}
+			stored, _ := rg.store.Run(ctx, run.ID)
+			st := stored.Steps[0]
+			if stored.Status != tc.wantRun || st.Status != tc.wantRun || (st.ApprovedBy != "") != (tc.wantApprove == 1) {
+				t.Errorf("run %s, step %s approved by %q; want both %s", stored.Status, st.Status, st.ApprovedBy, tc.wantRun)
+			}
+			es := auditEvents(t, rg)
+			if a, x := countEvents(es, "approve", run.ID), countEvents(es, "approval.timeout", run.ID); a != tc.wantApprove || x != tc.wantTimeout {
+				t.Errorf("audit log: %d approve, %d approval.timeout; want %d, %d", a, x, tc.wantApprove, tc.wantTimeout)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/debrief-dev/debrief"
 )
@@ -61,6 +62,23 @@ func (m *memStore) SaveStep(_ context.Context, s debrief.PlaybookStep) error {
 	}
 	m.steps[s.RunID] = append(ss, s)
 	return nil
+}
+
+func (m *memStore) DecideStep(_ context.Context, s debrief.PlaybookStep, now time.Time, timeout bool) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, old := range m.steps[s.RunID] {
+		if old.Key != s.Key {
+			continue
+		}
+		if old.Status != debrief.RunWaiting || old.ApprovedBy != "" ||
+			(!old.Deadline.IsZero() && timeout == now.Before(old.Deadline)) {
+			return false, nil
+		}
+		m.steps[s.RunID][i] = s
+		return true, nil
+	}
+	return false, nil
 }
 
 func (m *memStore) Run(_ context.Context, id string) (*debrief.PlaybookRun, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/jackc/pgx/v5"
@@ -55,6 +56,27 @@ func (s *Store) SaveStep(ctx context.Context, st debrief.PlaybookStep) error {
 		return fmt.Errorf("save playbook step %s/%s: %w", st.RunID, st.Key, err)
 	}
 	return nil
+}
+
+// DecideStep saves a decision on a step waiting for approval in one
+// conditional UPDATE: it lands only while the stored step waits, unapproved,
+// before its deadline (at or after it, for a timeout). Two decisions at
+// once serialise on the row; the second finds it no longer waiting.
+func (s *Store) DecideStep(ctx context.Context, st debrief.PlaybookStep, now time.Time, timeout bool) (bool, error) {
+	due := `coalesce(deadline, 0) > $10`
+	if timeout {
+		due = `coalesce(deadline, 0) <= $10`
+	}
+	tag, err := s.exec(ctx, `UPDATE playbook_steps SET status = $4, result = $5, error = $6, approved_by = $7,
+			approved_at = $8, updated = $9
+		WHERE tenant = $1 AND run_id = $2 AND key = $3 AND status = 'waiting' AND coalesce(approved_by, '') = ''
+			AND (coalesce(deadline, 0) = 0 OR `+due+`)`,
+		noNULs([]any{s.tenant, st.RunID, st.Key, string(st.Status), st.Result, st.Error, st.ApprovedBy,
+			nanos0(st.ApprovedAt), nanos0(st.Updated), now.UnixNano()})...)
+	if err != nil {
+		return false, fmt.Errorf("decide playbook step %s/%s: %w", st.RunID, st.Key, err)
+	}
+	return tag.RowsAffected() > 0, nil
 }
 
 const runColumns = `id, playbook, digest, incident_id, live, status, created, updated`

@@ -59,6 +59,35 @@ func (s *Store) SaveStep(ctx context.Context, st debrief.PlaybookStep) error {
 	return nil
 }
 
+// DecideStep saves a decision on a step waiting for approval in one
+// conditional UPDATE: it lands only while the stored step waits, unapproved,
+// before its deadline (at or after it, for a timeout).
+func (s *Store) DecideStep(ctx context.Context, st debrief.PlaybookStep, now time.Time, timeout bool) (bool, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	due := `coalesce(deadline, 0) > ?`
+	if timeout {
+		due = `coalesce(deadline, 0) <= ?`
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE playbook_steps SET status = ?, result = ?, error = ?, approved_by = ?,
+			approved_at = ?, updated = ?
+		WHERE run_id = ? AND key = ? AND status = 'waiting' AND coalesce(approved_by, '') = ''
+			AND (coalesce(deadline, 0) = 0 OR `+due+`)`,
+		string(st.Status), st.Result, st.Error, st.ApprovedBy, nanos0(st.ApprovedAt), nanos0(st.Updated),
+		st.RunID, st.Key, now.UnixNano())
+	if err != nil {
+		return false, fmt.Errorf("decide playbook step %s/%s: %w", st.RunID, st.Key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("decide playbook step %s/%s: %w", st.RunID, st.Key, err)
+	}
+	if n > 0 {
+		s.written()
+	}
+	return n > 0, nil
+}
+
 const runColumns = `id, playbook, digest, incident_id, live, status, created, updated`
 
 // scanRun reads runColumns and then into more.

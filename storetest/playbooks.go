@@ -1,7 +1,10 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +28,10 @@ type playbookStore interface {
 // ID descending), all or one incident's, without steps or source; a run's
 // source round-trips byte for byte and a second save keeps it; a step's
 // deadline round-trips; Waiting lists the waiting steps of every run,
-// oldest deadline first; SucceededKey looks across runs at succeeded steps
+// oldest deadline first; DecideStep saves a decision only on a step that
+// still waits unapproved, before its deadline (a timeout: at or after it;
+// no deadline stored: either), and of decisions made at once exactly one
+// lands; SucceededKey looks across runs at succeeded steps
 // only; AddComment adds a comment once, and is debrief.ENOTFOUND for an
 // incident not stored; a missing run is debrief.ENOTFOUND.
 func RunPlaybooks(t *testing.T, open func(t *testing.T) debrief.Store) {
@@ -36,6 +42,8 @@ func RunPlaybooks(t *testing.T, open func(t *testing.T) debrief.Store) {
 		{"Runs", testPlaybookRuns},
 		{"Source", testPlaybookSource},
 		{"Waiting", testPlaybookWaiting},
+		{"DecideStep", testPlaybookDecide},
+		{"DecideStepRace", testPlaybookDecideRace},
 		{"SucceededKey", testPlaybookSucceededKey},
 		{"AddComment", testPlaybookComment},
 		{"StoresApart", testPlaybookStoresApart},
@@ -344,5 +352,120 @@ func testPlaybookWaiting(t *testing.T, open func() playbookStore) {
 	saveStep(t, s, soon)
 	if got, _ = s.Waiting(t.Context()); !slices.EqualFunc(got, []debrief.PlaybookStep{legacy, late}, sameStep) {
 		t.Errorf("after a denial, waiting %+v, want %+v", got, []debrief.PlaybookStep{legacy, late})
+	}
+}
+
+func decide(t *testing.T, s debrief.PlaybookStore, st debrief.PlaybookStep, now time.Time, timeout bool) bool {
+	t.Helper()
+	ok, err := s.DecideStep(t.Context(), st, now, timeout)
+	if err != nil {
+		t.Fatalf("decide %s/%s: %v", st.RunID, st.Key, err)
+	}
+	return ok
+}
+
+// approved and timedOut are the decisions on a waiting step.
+func approved(st debrief.PlaybookStep, now time.Time) debrief.PlaybookStep {
+	st.ApprovedBy, st.ApprovedAt, st.Updated = "lead (token tok-1)", now, now
+	return st
+}
+
+func timedOut(st debrief.PlaybookStep, now time.Time) debrief.PlaybookStep {
+	st.Status, st.Error, st.Updated = debrief.RunDenied, "approval timed out", now
+	return st
+}
+
+func testPlaybookDecide(t *testing.T, open func() playbookStore) {
+	deadline := at(2 * time.Hour)
+	before, after := deadline.Add(-time.Nanosecond), deadline
+	tests := []struct {
+		name     string
+		stored   func(debrief.PlaybookStep) debrief.PlaybookStep // the step as stored before the decision
+		decision func(debrief.PlaybookStep, time.Time) debrief.PlaybookStep
+		now      time.Time
+		timeout  bool
+		want     bool
+	}{
+		{"approve before the deadline", nil, approved, before, false, true},
+		{"approve at the deadline", nil, approved, after, false, false},
+		{"time out at the deadline", nil, timedOut, after, true, true},
+		{"time out before the deadline", nil, timedOut, before, true, false},
+		{"time out an approved step", func(st debrief.PlaybookStep) debrief.PlaybookStep { return approved(st, before) },
+			timedOut, after, true, false},
+		{"approve an approved step", func(st debrief.PlaybookStep) debrief.PlaybookStep { return approved(st, before) },
+			approved, before, false, false},
+		{"approve a denied step", func(st debrief.PlaybookStep) debrief.PlaybookStep { return timedOut(st, after) },
+			approved, before, false, false},
+		{"approve without a stored deadline", func(st debrief.PlaybookStep) debrief.PlaybookStep {
+			st.Deadline = time.Time{}
+			return st
+		}, approved, after, false, true},
+		{"time out without a stored deadline", func(st debrief.PlaybookStep) debrief.PlaybookStep {
+			st.Deadline = time.Time{}
+			return st
+		}, timedOut, before, true, true},
+	}
+	for _, tc := range tests {
+		s := open()
+		saveRun(t, s, sampleRun("run-1", "defender:1", t0))
+		st := sampleStep("run-1", "isolate", debrief.RunWaiting)
+		st.Deadline = deadline
+		if tc.stored != nil {
+			st = tc.stored(st)
+		}
+		saveStep(t, s, st)
+		d := tc.decision(st, tc.now)
+		if got := decide(t, s, d, tc.now, tc.timeout); got != tc.want {
+			t.Errorf("%s: decided %v, want %v", tc.name, got, tc.want)
+			continue
+		}
+		want := st
+		if tc.want {
+			want = d
+		}
+		if got := readRun(t, s, "run-1").Steps; len(got) != 1 || !sameStep(got[0], want) {
+			t.Errorf("%s: stored %+v, want %+v", tc.name, got, want)
+		}
+	}
+}
+
+// testPlaybookDecideRace: approvals and timeouts of one step at once, at
+// its deadline as each side's clock reads it: exactly one lands, and the
+// step ends either approved and waiting or denied, never both.
+func testPlaybookDecideRace(t *testing.T, open func() playbookStore) {
+	s := open()
+	deadline := at(2 * time.Hour)
+	for round := range 5 {
+		run := fmt.Sprintf("run-%d", round)
+		saveRun(t, s, sampleRun(run, "defender:1", t0))
+		st := sampleStep(run, "isolate", debrief.RunWaiting)
+		st.Deadline = deadline
+		saveStep(t, s, st)
+		var wg sync.WaitGroup
+		var won atomic.Int32
+		for i := range 8 {
+			wg.Go(func() {
+				d, now, timeout := approved(st, deadline.Add(-time.Millisecond)), deadline.Add(-time.Millisecond), false
+				if i%2 == 1 {
+					d, now, timeout = timedOut(st, deadline), deadline, true
+				}
+				ok, err := s.DecideStep(t.Context(), d, now, timeout)
+				if err != nil {
+					t.Errorf("decide: %v", err)
+				}
+				if ok {
+					won.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		if n := won.Load(); n != 1 {
+			t.Errorf("%s: %d decisions landed, want 1", run, n)
+		}
+		got := readRun(t, s, run).Steps[0]
+		if ok := (got.Status == debrief.RunWaiting && got.ApprovedBy != "") ||
+			(got.Status == debrief.RunDenied && got.ApprovedBy == ""); !ok {
+			t.Errorf("%s: step ends %s approved by %q: want approved and waiting, or denied", run, got.Status, got.ApprovedBy)
+		}
 	}
 }

@@ -729,11 +729,17 @@ waiting for an approval past their deadline are denied first, so their timeouts 
 func (a *app) playbookAuditCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "audit", Short: "Show and check the playbook audit log"}
 	cmd.AddCommand(a.playbookAuditShowCmd())
-	cmd.AddCommand(&cobra.Command{
-		Use:     "verify [FILE]",
-		Short:   "Verify the hash chain of the audit log",
-		Example: `  debrief playbook audit verify`,
-		Args:    args(cobra.MaximumNArgs(1)),
+	var config string
+	verify := &cobra.Command{
+		Use:   "verify [FILE]",
+		Short: "Verify the hash chain of the audit log, after denying overdue approvals",
+		Long: `Verify checks the hash chain of the playbook audit log (playbook-audit.jsonl in the
+data directory, or FILE) and prints its entry count and head hash. Without FILE, steps
+waiting for an approval past their deadline are denied first, as other reads do, so
+the head it prints includes their timeouts. A FILE is only read.`,
+		Example: `  debrief playbook audit verify
+  debrief playbook audit verify backup/playbook-audit.jsonl --json`,
+		Args: args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, as []string) error {
 			path := ""
 			if len(as) == 1 {
@@ -744,6 +750,9 @@ func (a *app) playbookAuditCmd() *cobra.Command {
 					return err
 				}
 				path = filepath.Join(dir, playbookAuditFile)
+				if err := a.expireBeforeVerify(cmd, config, path); err != nil {
+					return err
+				}
 			}
 			f, err := os.Open(path)
 			if err != nil {
@@ -760,6 +769,26 @@ func (a *app) playbookAuditCmd() *cobra.Command {
 			fmt.Fprintf(a.stdout, "%s: %d entries, chain intact, head %s\n", path, n, head)
 			return nil
 		},
-	})
+	}
+	verify.Flags().StringVar(&config, "config", "", "playbook config (default playbooks.yaml in the data directory)")
+	cmd.AddCommand(verify)
 	return cmd
+}
+
+// expireBeforeVerify denies the overdue approvals of the store into the
+// audit log at path. A broken chain is left for Verify to report by line.
+func (a *app) expireBeforeVerify(cmd *cobra.Command, config, path string) error {
+	if f, err := os.Open(path); err == nil {
+		_, _, verr := playbook.Verify(f)
+		f.Close()
+		if verr != nil {
+			return nil
+		}
+	}
+	r, err := a.runner(cmd, config)
+	if err != nil {
+		return err
+	}
+	_, err = r.ExpireApprovals(cmd.Context())
+	return err
 }

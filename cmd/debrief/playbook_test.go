@@ -179,6 +179,13 @@ func TestPlaybookApprovalTimeoutCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "approval.timeout") || !strings.Contains(out, "run.start") || strings.Contains(out, runID) {
 		t.Errorf("audit show --run: exit %d, want the second run's entries with its timeout\n%s%s", code, out, errOut)
 	}
+	// So does verifying it: the head it prints covers the third run's timeout.
+	overdueRun(t, home, pb)
+	out, errOut, code = cli(t, home, "", "playbook", "audit", "verify")
+	audit, _ = os.ReadFile(filepath.Join(home, "playbook-audit.jsonl"))
+	if code != 0 || !strings.Contains(out, "chain intact") || strings.Count(string(audit), `"event":"approval.timeout"`) != 3 {
+		t.Errorf("audit verify: exit %d, want 3 approval.timeout entries after it\n%s%s\n%s", code, out, errOut, audit)
+	}
 }
 
 // timeoutSetup makes a data directory holding the ingested incident and a
