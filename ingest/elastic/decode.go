@@ -108,39 +108,45 @@ func (w *walker) walk(raw []byte, spans []uint32) error {
 	w.raw = bytes.Clone(raw)
 	w.src = unsafe.String(unsafe.SliceData(w.raw), len(w.raw))
 	w.s.ResetStrings(w.raw, spans)
-	err := w.object(0)
+	err := w.object(root, 0)
 	if errors.Is(err, errSyntax) {
 		return errMalformed
 	}
 	return err
 }
 
-// object reads an object whose members have the path w.path[:base].
-func (w *walker) object(base int) error {
+// object reads an object whose members have the path w.path[:base] and
+// are known below n.
+func (w *walker) object(n *node, base int) error {
 	return w.s.RawObject(func(name []byte, esc bool) error {
 		w.path = w.path[:base]
 		if base > 0 {
 			w.path = append(w.path, '.')
 		}
+		start := len(w.path)
 		var err error
 		if w.path, err = unquoteName(w.path, name, esc); err != nil {
 			return err
 		}
-		return w.member()
+		return w.member(n.below(w.path[start:]))
 	})
 }
 
-// member reads the value at w.path: it descends into objects that may hold
-// known fields, hands known fields to their handler and skips the rest.
-func (w *walker) member() error {
-	if w.s.Peek() == '{' && isSource(w.path) {
+// member reads the value at w.path, which f knows (nil: nothing): it
+// descends into objects that may hold known fields, hands known fields to
+// their handler and skips the rest.
+func (w *walker) member(f *node) error {
+	if f == nil {
+		_, err := w.value()
+		return err
+	}
+	if f.source && w.s.Peek() == '{' {
 		// The document's _source: its members are at the root.
 		w.path = w.path[:0]
-		return w.object(0)
+		return w.object(root, 0)
 	}
-	f := lookup(w.path)
-	if f.parent && w.s.Peek() == '{' {
-		return w.object(len(w.path))
+	if len(f.kids) > 0 && w.s.Peek() == '{' {
+		return w.object(f, len(w.path))
 	}
 	if f.h == nil {
 		_, err := w.value()
@@ -163,10 +169,6 @@ func (w *walker) member() error {
 func (w *walker) value() ([]byte, error) {
 	v, _, err := w.s.Value()
 	return v, err
-}
-
-func isSource(path []byte) bool {
-	return string(path) == "_source" || string(path) == "value.source"
 }
 
 // str reads a string value; a number is taken as its text, null and an

@@ -1,7 +1,9 @@
 package elastic
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -326,54 +328,66 @@ var handlers = map[string]handler{
 	"email.message_id":   func(w *walker, d *doc) error { return w.setStr(&d.mailMessageID) },
 }
 
-// field is what the walker knows of a path: the handler of a field debrief
-// reads, and whether objects at the path hold such fields below them.
-type field struct {
+// node is what the walker knows of a path: the handler of a field debrief
+// reads, whether objects at the path hold the document's root members
+// (_source), and the names below it that lead to such fields.
+type node struct {
 	h      handler
-	parent bool
+	source bool
+	kids   []kid
 }
 
-// known indexes the handled paths and their proper prefixes ("kibana",
-// "kibana.alert" …); knownBits is a filter over the same paths that turns
-// most unknown members away before they are hashed (see mayBeKnown).
-var known, knownBits = index(handlers)
+type kid struct {
+	name string
+	n    *node
+}
 
-func index(hs map[string]handler) (map[string]field, *[64]uint64) {
-	m := map[string]field{"value": {parent: true}}
-	for p, h := range hs {
-		f := m[p]
-		f.h = h
-		m[p] = f
-		for i := 1; i < len(p); i++ {
-			if p[i] == '.' {
-				f := m[p[:i]]
-				f.parent = true
-				m[p[:i]] = f
+// root is the tree of the handled paths, one level per dotted name.
+var root = tree(handlers, "_source", "value.source")
+
+func tree(hs map[string]handler, sources ...string) *node {
+	r := &node{}
+	at := func(p string) *node {
+		n := r
+		for seg := range strings.SplitSeq(p, ".") {
+			if next := n.kid([]byte(seg)); next != nil {
+				n = next
+				continue
 			}
+			next := &node{}
+			n.kids = append(n.kids, kid{seg, next})
+			n = next
+		}
+		return n
+	}
+	for p, h := range hs {
+		at(p).h = h
+	}
+	for _, p := range sources {
+		at(p).source = true
+	}
+	return r
+}
+
+// kid returns the node below n for one member name, or nil.
+func (n *node) kid(name []byte) *node {
+	for i := range n.kids {
+		if n.kids[i].name == string(name) {
+			return n.kids[i].n
 		}
 	}
-	var bits [64]uint64
-	for p := range m {
-		i := filterBit(p)
-		bits[i>>6] |= 1 << (i & 63)
-	}
-	return m, &bits
+	return nil
 }
 
-// filterBit hashes a path's length, middle byte and last byte to one of
-// 4096 bits.
-func filterBit[S ~string | ~[]byte](p S) uint {
-	n := len(p)
-	return (uint(n)*131 + uint(p[n-1])*31 + uint(p[n/2])) & 4095
-}
-
-// lookup returns what is known of a path.
-func lookup(p []byte) field {
-	if len(p) == 0 {
-		return field{}
+// below returns the node a member name leads to from n, following each
+// part of a dotted name ("rule.name" below "kibana.alert"), or nil.
+func (n *node) below(name []byte) *node {
+	for n != nil {
+		i := bytes.IndexByte(name, '.')
+		if i < 0 {
+			return n.kid(name)
+		}
+		n, name = n.kid(name[:i]), name[i+1:]
 	}
-	if i := filterBit(p); knownBits[i>>6]&(1<<(i&63)) == 0 {
-		return field{}
-	}
-	return known[string(p)]
+	return nil
 }
