@@ -10,4 +10,9 @@
 // checker will not judge, so that errors keep jsontext's wording. It hands
 // the ends of the record's strings to the Scanner (Item.Strings), which
 // then need not look for them again.
+//
+// A decoder may do better still and give the splitter a ParseFunc
+// (RecordsParsed, EachParsed): its Scanner, reset with ResetStrict, checks
+// the record as validEnd would while it decodes it, so that each byte of a
+// record is read once. A record it cannot decode goes the way above.
 package wire

@@ -13,8 +13,14 @@ import (
 // further, or when one or yield returns false. It returns how many
 // records, good or bad, it found.
 func Each(ctx context.Context, r io.Reader, file string, yield func(debrief.Record, error) bool, one func(Item) bool, containers ...Container) int {
+	return EachParsed(ctx, r, file, yield, nil, one, containers...)
+}
+
+// EachParsed is Each over RecordsParsed: parse decodes records in the
+// pass that checks them, and one is told so by Item.Parsed.
+func EachParsed(ctx context.Context, r io.Reader, file string, yield func(debrief.Record, error) bool, parse ParseFunc, one func(Item) bool, containers ...Container) int {
 	seen := 0
-	for it := range Records(r, containers...) {
+	for it := range RecordsParsed(r, parse, containers...) {
 		seen++
 		if err := ctx.Err(); err != nil {
 			yield(debrief.Record{}, err)

@@ -49,6 +49,16 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 			}
 			return back() // jsontext words the error
 		}
+		if s.parse != nil && f.b[f.pos] == '{' {
+			if n, ok := s.parse(f.b[f.pos:]); ok {
+				v := f.b[f.pos : f.pos+n]
+				f.pos += n
+				count++
+				atElem = false
+				s.emitChecked(Item{Raw: v, Line: line, Parsed: true}, true)
+				continue
+			}
+		}
 		end, ok, incomplete := validEnd(f.b, f.pos, &s.spans)
 		if !ok {
 			if incomplete && f.more() {

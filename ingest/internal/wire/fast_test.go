@@ -8,30 +8,78 @@ import (
 	"testing/iotest"
 )
 
-// both splits in with and without fastElements; they must agree on every
-// record, error (wording, offsets) and position.
+// both splits in with and without fastElements, and with a ParseFunc
+// (strictWalk); they must agree on every record, error (wording, offsets)
+// and position.
 func both(t *testing.T, in string, containers ...string) string {
 	t.Helper()
-	run := func(fast bool, oneByte bool) string {
+	var sc Scanner
+	parse := func(b []byte) (int, bool) {
+		sc.ResetStrict(b)
+		if strictWalk(&sc) != nil {
+			return 0, false
+		}
+		return sc.Pos(), true
+	}
+	run := func(fast, oneByte, parsed bool) string {
 		fastArrays = fast
 		defer func() { fastArrays = true }()
 		var out []string
 		r := strings.NewReader(in)
 		var rd = iotestReader(r, oneByte)
-		for it := range Records(rd, containers...) {
+		p := parse
+		if !parsed {
+			p = nil
+		}
+		for it := range RecordsParsed(rd, p, containers...) {
 			if it.Err != nil {
 				out = append(out, fmt.Sprintf("%d/%d!%v/%v", it.Line, it.Index, it.Fatal, it.Err))
 				continue
+			}
+			if it.Parsed && !parsed {
+				t.Errorf("record %d parsed without a ParseFunc", it.Index)
 			}
 			out = append(out, fmt.Sprintf("%d/%d:%s", it.Line, it.Index, it.Raw))
 		}
 		return strings.Join(out, " | ")
 	}
-	slow, fast, fastOne := run(false, false), run(true, false), run(true, true)
-	if norm(fast) != norm(slow) || norm(fastOne) != norm(slow) {
-		t.Errorf("input %.200q:\nfast      %.500s\nfast, 1B  %.500s\njsontext  %.500s", in, fast, fastOne, slow)
+	slow, fast, fastOne := run(false, false, false), run(true, false, false), run(true, true, false)
+	parsed, parsedOne := run(true, false, true), run(true, true, true)
+	if norm(fast) != norm(slow) || norm(fastOne) != norm(slow) || norm(parsed) != norm(slow) || norm(parsedOne) != norm(slow) {
+		t.Errorf("input %.200q:\nfast      %.500s\nfast, 1B  %.500s\nparsed    %.500s\nparsed 1B %.500s\njsontext  %.500s",
+			in, fast, fastOne, parsed, parsedOne, slow)
 	}
 	return fast
+}
+
+// strictWalk reads the next value with a strict Scanner the way decoders
+// do: objects member by member, arrays element by element, strings
+// unquoted, arrays of strings whole, other values skipped.
+func strictWalk(s *Scanner) error {
+	switch s.Peek() {
+	case '{':
+		return s.Object(func(name []byte) error {
+			if len(name) > 0 && name[0] == 's' {
+				var ss []string
+				if s.Peek() == '[' || s.Peek() == 'n' {
+					return s.Strings(&ss)
+				}
+			}
+			return strictWalk(s)
+		})
+	case '[':
+		return s.Elements(func(int) error { return strictWalk(s) })
+	case '"':
+		var str string
+		return s.String(&str)
+	case 'n':
+		var str string
+		return s.String(&str)
+	case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		var n string
+		return Integer(s, &n)
+	}
+	return s.Skip()
 }
 
 func iotestReader(r *strings.Reader, oneByte bool) interface{ Read([]byte) (int, error) } {
@@ -72,6 +120,21 @@ func TestFastElements(t *testing.T) {
 		{"{\"value\":[{\"a\":1}]}\n{\"value\":[{\"a\":2},{\"a\":3]}\n{\"value\":[{\"a\":4}]}\n", []string{"value"}},
 		{"[" + big + `,{"a":1}]`, nil},
 		{"[" + strings.Repeat(`{"a":[`, 70) + strings.Repeat(`]}`, 70) + `,{"a":1}]`, nil},
+		{`[{"a":nul},{"a":1}]`, nil},
+		{`[{"a":nullx},{"a":1}]`, nil},
+		{`[{"a":007},{"a":1}]`, nil},
+		{`[{"a":[1,]},{"a":1}]`, nil},
+		{`[{"a":{"b":1,}},{"a":1}]`, nil},
+		{`[{"a":1,},{"a":1}]`, nil},
+		{`[{"a" 1},{"a":1}]`, nil},
+		{`[{"s":["x",]},{"a":1}]`, nil},
+		{`[{"s":["x" "y"]},{"a":1}]`, nil},
+		{"[{\"a\":\"\x01\"},{\"a\":1}]", nil},
+		{`[{"a":"\x"},{"a":1}]`, nil},
+		{`[{"a\u0062":"\u00e9\n"},{"a":tRue}]`, nil},
+		{`[{"a":12,"b":-1.5e3,"c":true,"d":false,"s":null},{"a":1}]`, nil},
+		{`{"value":[{"a":1},{"a":"é","b":[{"c":{"d":[null]}}]}]}`, []string{"value"}},
+		{"{\"a\":1}\n{\"a\":nul}\n{\"a\":\"\xff\"}\n{\"s\":[\"x\"]}\n", nil},
 	} {
 		both(t, tc.in, tc.containers...)
 	}
@@ -93,3 +156,29 @@ func FuzzFastElements(f *testing.F) {
 var eofPointer = regexp.MustCompile(`(unexpected EOF within )"[^"]*"`)
 
 func norm(s string) string { return eofPointer.ReplaceAllString(s, `$1…`) }
+
+// TestRecordsParsed: records the ParseFunc decodes come with Parsed set,
+// the others (it gave up, or the record is not an object) without.
+func TestRecordsParsed(t *testing.T) {
+	var sc Scanner
+	parse := func(b []byte) (int, bool) {
+		sc.ResetStrict(b)
+		if strictWalk(&sc) != nil || b[sc.Pos()-2] == '0' { // gives up on records ending in 0
+			return 0, false
+		}
+		return sc.Pos(), true
+	}
+	for _, in := range []string{`{"value":[{"a":1},{"a":0},7,{"a":"x"}]}`, "{\"a\":1}\n{\"a\":0}\n7\n{\"a\":\"x\"}\n"} {
+		var got []string
+		for it := range RecordsParsed(strings.NewReader(in), parse, "value") {
+			if it.Err != nil {
+				got = append(got, "error")
+				continue
+			}
+			got = append(got, fmt.Sprintf("%s:%v", it.Raw, it.Parsed))
+		}
+		if s := strings.Join(got, " "); s != `{"a":1}:true {"a":0}:false error {"a":"x"}:true` {
+			t.Errorf("%q: %s", in, s)
+		}
+	}
+}

@@ -30,7 +30,22 @@ type Item struct {
 	// Strings holds the spans of Raw's strings when the splitter knows
 	// them (see Scanner.ResetStrings), else nil; valid as long as Raw.
 	Strings []uint32
+
+	// Parsed says the ParseFunc given to RecordsParsed has decoded the
+	// record already, in the pass that checked it.
+	Parsed bool
 }
+
+// ParseFunc decodes the record at the start of b, in the pass that
+// checks it, and returns its length. b may go on past the record (the
+// next records, the rest of the input's buffer) or end inside it. ok
+// must be true only when the function has checked the record as strictly
+// as the splitter would have (syntax and UTF-8: see Scanner.ResetStrict)
+// and decoded it; the splitter then yields the record with Parsed set,
+// before it calls the function again. Otherwise (a record it cannot
+// decode, a bad one, one that b cuts short) the splitter goes on as
+// without it, and the record comes without Parsed.
+type ParseFunc func(b []byte) (n int, ok bool)
 
 // Container names a member of a top-level object whose array holds the
 // records, e.g. "value" (Microsoft APIs), "records" (Event Hubs) or
@@ -48,13 +63,21 @@ type Container = string
 // A syntax error inside a line of NDJSON spoils that line only; anywhere
 // else it ends the input (Fatal).
 func Records(r io.Reader, containers ...Container) iter.Seq[Item] {
+	return RecordsParsed(r, nil, containers...)
+}
+
+// RecordsParsed is Records with parse, when not nil, given the records
+// of arrays and of NDJSON lines to decode in the same pass that checks
+// them (see ParseFunc): one pass over the bytes of a record rather than
+// two.
+func RecordsParsed(r io.Reader, parse ParseFunc, containers ...Container) iter.Seq[Item] {
 	return func(yield func(Item) bool) {
 		br := bufio.NewReaderSize(r, 1<<16)
 		if isNDJSON(br, containers) {
-			lines(br, containers, yield)
+			lines(br, containers, parse, yield)
 			return
 		}
-		s := splitter{containers: containers, yield: yield, rd: br}
+		s := splitter{containers: containers, yield: yield, rd: br, parse: parse}
 		dec := jsontext.NewDecoder(br, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 		s.stream(dec, 0)
 	}
@@ -108,6 +131,7 @@ type splitter struct {
 	stopped    bool
 
 	spans []uint32 // string spans of the last record validEnd checked
+	parse ParseFunc
 
 	// rd is what the decoder reads from, and base the offset in the
 	// input of rd's first byte: fastElements reads arrays of records
@@ -322,8 +346,8 @@ func (s *splitter) inner(dec *jsontext.Decoder, sub string, line int) bool {
 
 // lines reads NDJSON: every line is read on its own, so a bad line costs
 // only itself.
-func lines(br *bufio.Reader, containers []Container, yield func(Item) bool) {
-	s := splitter{containers: containers, yield: yield}
+func lines(br *bufio.Reader, containers []Container, parse ParseFunc, yield func(Item) bool) {
+	s := splitter{containers: containers, yield: yield, parse: parse}
 	dec := jsontext.NewDecoder(bytes.NewReader(nil), jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 	var long []byte
 	for n := 1; !s.stopped; n++ {
@@ -346,6 +370,13 @@ func lines(br *bufio.Reader, containers []Container, yield func(Item) bool) {
 }
 
 func (s *splitter) line(dec *jsontext.Decoder, t []byte, n int) {
+	if t[0] == '{' && s.parse != nil && !s.mayContain(t) {
+		// Fastest path: the decoder checks and decodes the record at once.
+		if end, ok := s.parse(t); ok && end == len(t) {
+			s.emitChecked(Item{Raw: t, Line: n, Parsed: true}, true)
+			return
+		}
+	}
 	if t[0] == '{' {
 		// Fast path: a well-formed object that names no container is
 		// one record; validEnd checks it in one pass, UTF-8 included.
@@ -364,7 +395,7 @@ func (s *splitter) line(dec *jsontext.Decoder, t []byte, n int) {
 	}
 	rd := bytes.NewReader(t)
 	dec.Reset(rd, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
-	inner := splitter{containers: s.containers, index: s.index, yield: s.yield, rd: rd}
+	inner := splitter{containers: s.containers, index: s.index, yield: s.yield, rd: rd, parse: s.parse}
 	inner.stream(dec, n)
 	s.index, s.stopped = inner.index, inner.stopped
 }

@@ -32,6 +32,10 @@ type Scanner struct {
 
 	spans []uint32 // the record's string spans, from the splitter; may be nil
 	k     int      // the next span to look at, times two
+
+	// strict: the record has not been checked; the scanner checks what
+	// it reads as validEnd would (see ResetStrict).
+	strict bool
 }
 
 // strings256 remembers recent strings, so that the values records repeat
@@ -71,6 +75,13 @@ func (s *Scanner) peek() byte {
 // whether it holds escapes; it looks at eight bytes at a time for a quote
 // or a backslash.
 func (s *Scanner) stringEnd(i int) (int, bool, error) {
+	if s.strict {
+		end, ok, esc := validString(s.b, i)
+		if !ok {
+			return 0, false, ErrSlow
+		}
+		return end, esc, nil
+	}
 	if s.k < len(s.spans) {
 		// The splitter found the string ends already; the scanner reads
 		// strings in the same order, skipping some.
@@ -117,13 +128,22 @@ func special(x uint64) uint64 {
 }
 
 // Reset starts scanning raw, a record.
-func (s *Scanner) Reset(raw []byte) { s.b, s.i, s.spans, s.k = raw, 0, nil, 0 }
+func (s *Scanner) Reset(raw []byte) { s.b, s.i, s.spans, s.k, s.strict = raw, 0, nil, 0, false }
 
 // ResetStrings starts scanning raw with the spans of its strings that
 // the splitter found (Item.Strings), so that the scanner need not look
 // for their ends.
 func (s *Scanner) ResetStrings(raw []byte, spans []uint32) {
-	s.b, s.i, s.spans, s.k = raw, 0, spans, 0
+	s.b, s.i, s.spans, s.k, s.strict = raw, 0, spans, 0, false
+}
+
+// ResetStrict starts scanning b, which begins with a record that nothing
+// has checked yet (see ParseFunc): the scanner then checks all it reads
+// as validEnd does, the values it skips included, and gives up (ErrSlow)
+// on anything validEnd would not pass: a scan that succeeds has checked
+// the record's syntax and UTF-8. Pos then gives the record's length.
+func (s *Scanner) ResetStrict(b []byte) {
+	s.b, s.i, s.spans, s.k, s.strict = b, 0, nil, 0, true
 }
 
 // Skip moves past the next value.
@@ -136,9 +156,34 @@ func (s *Scanner) Skip() error {
 		s.i = end
 		return err
 	case '{', '[':
+		if s.strict {
+			return s.checked()
+		}
 		return s.skipNested()
 	}
+	if s.strict {
+		return s.checked()
+	}
 	s.literal()
+	return nil
+}
+
+// checked moves past the next value, which validEnd must pass.
+func (s *Scanner) checked() error {
+	end, ok, _ := validEnd(s.b, s.i, nil)
+	if !ok {
+		return ErrSlow
+	}
+	s.i = end
+	return nil
+}
+
+// nullOrSlow moves past a null literal, or gives up on something else
+// that starts with 'n'.
+func (s *Scanner) nullOrSlow() error {
+	if string(s.literal()) != "null" {
+		return ErrSlow
+	}
 	return nil
 }
 
@@ -254,9 +299,8 @@ func (s *Scanner) array(fn func() error) error {
 func (s *Scanner) String(dst *string) error {
 	switch s.peek() {
 	case 'n':
-		s.literal()
 		*dst = ""
-		return nil
+		return s.nullOrSlow()
 	case '"':
 	default:
 		return ErrSlow
@@ -289,11 +333,13 @@ func Integer[T ~string](s *Scanner, dst *T) error {
 		*dst = T(strings.TrimSpace(t))
 		return nil
 	case c == 'n':
-		s.literal()
 		*dst = ""
-		return nil
+		return s.nullOrSlow()
 	case c >= '0' && c <= '9':
 		lit := s.literal()
+		if len(lit) > 1 && lit[0] == '0' {
+			return ErrSlow // not JSON: jsontext words it
+		}
 		for _, d := range lit {
 			if d < '0' || d > '9' {
 				return ErrSlow
@@ -310,9 +356,8 @@ func Integer[T ~string](s *Scanner, dst *T) error {
 func (s *Scanner) Strings(dst *[]string) error {
 	switch s.peek() {
 	case 'n':
-		s.literal()
 		*dst = nil
-		return nil
+		return s.nullOrSlow()
 	case '[':
 	default:
 		return ErrSlow
@@ -335,9 +380,8 @@ func (s *Scanner) Strings(dst *[]string) error {
 func Elems[T any](s *Scanner, dst *[]T, one func(*T) error) error {
 	switch s.peek() {
 	case 'n':
-		s.literal()
 		*dst = nil
-		return nil
+		return s.nullOrSlow()
 	case '[':
 	default:
 		return ErrSlow
@@ -360,10 +404,9 @@ func Elems[T any](s *Scanner, dst *[]T, one func(*T) error) error {
 func Members[T any](s *Scanner, dst *T, field func(*T, []byte) error) error {
 	switch s.peek() {
 	case 'n':
-		s.literal()
 		var zero T
 		*dst = zero
-		return nil
+		return s.nullOrSlow()
 	case '{':
 		return s.Object(func(name []byte) error { return field(dst, name) })
 	}
@@ -375,9 +418,8 @@ func Members[T any](s *Scanner, dst *T, field func(*T, []byte) error) error {
 func Pointer[T any](s *Scanner, dst **T, field func(*T, []byte) error) error {
 	switch s.peek() {
 	case 'n':
-		s.literal()
 		*dst = nil
-		return nil
+		return s.nullOrSlow()
 	case '{':
 		if *dst == nil {
 			*dst = new(T)
@@ -437,8 +479,15 @@ func (s *Scanner) Value() (raw []byte, esc bool, err error) {
 		}
 		s.i = end
 		return s.b[start:end], esc, nil
-	case '{', '[':
-		start := s.i
+	}
+	start := s.i
+	switch {
+	case s.strict:
+		if err := s.checked(); err != nil {
+			return nil, false, err
+		}
+		return s.b[start:s.i], false, nil
+	case s.b[s.i] == '{' || s.b[s.i] == '[':
 		if err := s.skipNested(); err != nil {
 			return nil, false, err
 		}
