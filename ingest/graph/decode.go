@@ -53,8 +53,11 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 		in := &recerr.WatchReader{R: r}
 		var w record // reused: its slices keep their capacity
 		var s scanner
-		seen := wire.Each(ctx, in, file, yield, func(it wire.Item) bool {
-			w.reset()
+		parse := func(b []byte) (int, bool) { return s.parse(b, &w) }
+		if !singlePass {
+			parse = nil
+		}
+		seen := wire.EachParsed(ctx, in, file, yield, parse, func(it wire.Item) bool {
 			return decodeItem(it, &w, &s, file, yield)
 		}, "value")
 		if seen == 0 && !in.Data {
@@ -63,13 +66,22 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 	}
 }
 
-// decodeItem decodes one record into w and yields it with the problems
+// singlePass lets the splitter hand records to the scanner to check and
+// decode at once (see wire.ParseFunc); BenchmarkDecodeNormaliseBaseline
+// turns it off to measure the two passes it replaced.
+var singlePass = true
+
+// decodeItem decodes one record into w, unless the splitter had it
+// decoded there already (it.Parsed), and yields it with the problems
 // found in it; it reports whether the consumer wants more.
 func decodeItem(it wire.Item, w *record, s *scanner, file string, yield func(debrief.Record, error) bool) bool {
 	p := &problems{recerr.Collector{File: file, Line: it.Line, Index: it.Index}}
-	if err := s.unmarshal(it.Raw, it.Strings, w); err != nil {
-		field, reason := recerr.Describe(err)
-		return yield(debrief.Record{}, p.Reject(field, reason))
+	if !it.Parsed {
+		w.reset()
+		if err := s.unmarshal(it.Raw, it.Strings, w); err != nil {
+			field, reason := recerr.Describe(err)
+			return yield(debrief.Record{}, p.Reject(field, reason))
+		}
 	}
 	rec := debrief.Record{Line: it.Line, Index: it.Index}
 	if w.isIncident() {

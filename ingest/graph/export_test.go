@@ -6,3 +6,11 @@ var (
 	GenerateAlerts    = generateAlerts
 	GenerateIncidents = generateIncidents
 )
+
+// SetSinglePass turns the one-pass decoding of records on or off and
+// returns a function that restores it.
+func SetSinglePass(on bool) (restore func()) {
+	old := singlePass
+	singlePass = on
+	return func() { singlePass = old }
+}

@@ -8,9 +8,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // checkScan decodes raw with the scanner alone and with json.Unmarshal,
@@ -35,8 +37,34 @@ func checkScan(t testing.TB, raw []byte, spans []uint32, s *scanner, fast, slow 
 	return true
 }
 
+// checkParse decodes the record at the start of b with the strict
+// scanner (scanner.parse, which checks as it decodes), and fails unless
+// it either gives up or accepts exactly one JSON object that jsontext
+// accepts too, valid UTF-8, decoded as json.Unmarshal decodes it. It
+// reports whether parse decoded a record.
+func checkParse(t testing.TB, b []byte, s *scanner, fast, slow *record) bool {
+	t.Helper()
+	n, ok := s.parse(b, fast)
+	if !ok {
+		return false
+	}
+	raw := b[:n]
+	if obj := bytes.TrimLeft(raw, " \t\r\n"); len(obj) == 0 || obj[0] != '{' || !utf8.Valid(raw) || !jsontext.Value(raw).IsValid(jsontext.AllowDuplicateNames(true)) {
+		t.Fatalf("strict scanner accepted %q of %q", raw, b)
+	}
+	slow.reset()
+	if err := json.Unmarshal(raw, slow, unmarshalOptions); err != nil {
+		t.Fatalf("strict scanner decoded what json.Unmarshal rejects (%v): %s", err, raw)
+	}
+	if !reflect.DeepEqual(fast, slow) {
+		t.Fatalf("strict scanner and json.Unmarshal differ on %s:\nscanner %+v\nunmarshal %+v", raw, fast, slow)
+	}
+	return true
+}
+
 // scanAll runs checkScan on every record of data and returns how many the
-// scanner decoded and how many records there were.
+// scanner decoded and how many records there were. The strict scanner
+// must decode the same records, and give up on any of them cut short.
 func scanAll(t testing.TB, data []byte) (decoded, records int) {
 	t.Helper()
 	var s scanner
@@ -46,8 +74,18 @@ func scanAll(t testing.TB, data []byte) (decoded, records int) {
 			continue
 		}
 		records++
-		if checkScan(t, it.Raw, it.Strings, &s, &fast, &slow) {
+		scanned := checkScan(t, it.Raw, it.Strings, &s, &fast, &slow)
+		if scanned {
 			decoded++
+		}
+		raw := bytes.Clone(it.Raw)
+		if parsed := checkParse(t, append(raw, `,{"id":"next"}`...), &s, &fast, &slow); parsed != scanned {
+			t.Fatalf("strict scanner decoded: %v, scanner: %v, on %s", parsed, scanned, raw)
+		}
+		for _, cut := range []int{len(raw) - 1, len(raw) / 2} {
+			if checkParse(t, raw[:cut], &s, &fast, &slow) {
+				t.Fatalf("strict scanner decoded %s cut to %d bytes", raw, cut)
+			}
 		}
 	}
 	return decoded, records
@@ -113,6 +151,9 @@ func FuzzScan(f *testing.F) {
 			return
 		}
 		scanAll(t, data)
+		var s scanner
+		var fast, slow record
+		checkParse(t, data, &s, &fast, &slow)
 	})
 }
 
