@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 )
@@ -14,6 +15,12 @@ const bulkRows = 32
 // bulk gathers the rows of one INSERT statement and sends them bulkRows at a
 // time; the remainder goes in statements of 16, 8, 4, 2 and 1 rows so that
 // no more than six statements per table are ever prepared.
+//
+// When stmts has the connection (stmts.conn), the statements run on the
+// driver's connection, inside the transaction that stmts.tx began on it: database/sql would otherwise copy
+// every argument into a new []driver.NamedValue per statement (over a
+// kilobyte per alert row) and check each one. The values must therefore
+// already be driver values: nil, int64, string or []byte.
 type bulk struct {
 	head string // "INSERT INTO t (a, b) VALUES "
 	tail string // " ON CONFLICT …", or ""
@@ -21,7 +28,8 @@ type bulk struct {
 	cols int
 	args []any
 	n    int
-	st   map[int]*sql.Stmt // by rows, prepared in this transaction
+	st   map[int]driver.Stmt // by rows, prepared in this transaction
+	nv   []driver.NamedValue // the arguments of one statement, reused
 }
 
 func newBulk(table, columns, tail string) *bulk {
@@ -31,7 +39,7 @@ func newBulk(table, columns, tail string) *bulk {
 		tail: tail,
 		row:  "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")",
 		cols: cols,
-		st:   map[int]*sql.Stmt{},
+		st:   map[int]driver.Stmt{},
 	}
 }
 
@@ -48,9 +56,11 @@ func (b *bulk) query(rows int) string {
 	return q.String()
 }
 
-// stmts prepares statements within one transaction, once each.
+// stmts prepares statements within one transaction, once each. conn, when
+// set, is the connection tx runs on, for the bulk INSERTs.
 type stmts struct {
 	tx    *sql.Tx
+	conn  *sql.Conn
 	cache map[string]*sql.Stmt
 }
 
@@ -90,16 +100,59 @@ func (b *bulk) add(ctx context.Context, s *stmts, vals ...any) error {
 
 // flush sends every queued row.
 func (b *bulk) flush(ctx context.Context, s *stmts) error {
+	if b.n == 0 {
+		return nil
+	}
+	if s.conn == nil {
+		return b.flushSQL(ctx, s)
+	}
+	err := s.conn.Raw(func(dc any) error {
+		off := 0
+		for size := bulkRows; b.n > 0; size /= 2 {
+			for b.n >= size {
+				st, err := b.stmt(ctx, dc, size)
+				if err != nil {
+					return err
+				}
+				vals := b.args[off : off+size*b.cols]
+				if len(b.nv) < len(vals) {
+					b.nv = make([]driver.NamedValue, len(vals))
+					for i := range b.nv {
+						b.nv[i].Ordinal = i + 1
+					}
+				}
+				nv := b.nv[:len(vals)]
+				for i, v := range vals {
+					nv[i].Value = v
+				}
+				_, err = st.(driver.StmtExecContext).ExecContext(ctx, nv)
+				for i := range nv {
+					nv[i].Value = nil // keep nothing of this batch alive
+				}
+				if err != nil {
+					return fmt.Errorf("%s…: %w", b.head, err)
+				}
+				off += size * b.cols
+				b.n -= size
+			}
+		}
+		return nil
+	})
+	clear(b.args)
+	b.args = b.args[:0]
+	b.n = 0
+	return err
+}
+
+// flushSQL is flush through database/sql, for a transaction whose
+// connection stmts does not hold.
+func (b *bulk) flushSQL(ctx context.Context, s *stmts) error {
 	off := 0
 	for size := bulkRows; b.n > 0; size /= 2 {
 		for b.n >= size {
-			st, ok := b.st[size]
-			if !ok {
-				var err error
-				if st, err = s.get(ctx, b.query(size)); err != nil {
-					return err
-				}
-				b.st[size] = st
+			st, err := s.get(ctx, b.query(size))
+			if err != nil {
+				return err
 			}
 			if _, err := st.ExecContext(ctx, b.args[off:off+size*b.cols]...); err != nil {
 				return fmt.Errorf("%s…: %w", b.head, err)
@@ -111,4 +164,36 @@ func (b *bulk) flush(ctx context.Context, s *stmts) error {
 	clear(b.args)
 	b.args = b.args[:0]
 	return nil
+}
+
+// stmt returns the statement of size rows, prepared on the driver
+// connection dc.
+func (b *bulk) stmt(ctx context.Context, dc any, size int) (driver.Stmt, error) {
+	if st, ok := b.st[size]; ok {
+		return st, nil
+	}
+	st, err := dc.(driver.ConnPrepareContext).PrepareContext(ctx, b.query(size))
+	if err != nil {
+		return nil, fmt.Errorf("prepare %s…: %w", b.head, err)
+	}
+	b.st[size] = st
+	return st, nil
+}
+
+// close closes the prepared statements; the connection must not have gone
+// back to the pool yet.
+func (b *bulk) close(s *stmts) error {
+	if len(b.st) == 0 || s.conn == nil {
+		return nil
+	}
+	return s.conn.Raw(func(any) error {
+		var first error
+		for size, st := range b.st {
+			if err := st.Close(); err != nil && first == nil {
+				first = err
+			}
+			delete(b.st, size)
+		}
+		return first
+	})
 }

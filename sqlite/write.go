@@ -32,12 +32,18 @@ func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.Write
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return debrief.WriteResult{}, fmt.Errorf("write: connect: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: begin: %w", err)
 	}
 	defer tx.Rollback() // a no-op after Commit
-	w := newWriter(ctx, tx)
+	w := newWriter(ctx, tx, conn)
+	defer w.close()
 	if err := w.prefetch(recs); err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
 	}
@@ -150,11 +156,11 @@ type writer struct {
 	alertPK, rawID int64
 }
 
-func newWriter(ctx context.Context, tx *sql.Tx) *writer {
+func newWriter(ctx context.Context, tx *sql.Tx, conn *sql.Conn) *writer {
 	return &writer{
 		ctx:       ctx,
 		enc:       newEncoder(),
-		st:        &stmts{tx: tx, cache: map[string]*sql.Stmt{}},
+		st:        &stmts{tx: tx, conn: conn, cache: map[string]*sql.Stmt{}},
 		inc:       map[string]*state{},
 		alerts:    map[string]*state{},
 		alertRows: newBulk("alerts", alertInsertColumns, ""),
@@ -166,6 +172,13 @@ func newWriter(ctx context.Context, tx *sql.Tx) *writer {
 	}
 }
 
+// close closes the bulk INSERTs' statements.
+func (w *writer) close() {
+	for _, b := range []*bulk{w.alertRows, w.rawRows, w.linkRows} {
+		b.close(w.st) // an error closing a statement changes nothing stored
+	}
+}
+
 func (w *writer) exec(query string, args ...any) (sql.Result, error) {
 	return w.st.exec(w.ctx, query, args...)
 }
@@ -174,7 +187,7 @@ func (w *writer) exec(query string, args ...any) (sql.Result, error) {
 // flush first, so that they see everything written before them.
 func (w *writer) flush() error {
 	for k, origin := range w.links {
-		if err := w.linkRows.add(w.ctx, w.st, k[0], k[1], origin); err != nil {
+		if err := w.linkRows.add(w.ctx, w.st, k[0], k[1], int64(origin)); err != nil {
 			return err
 		}
 	}
@@ -194,18 +207,42 @@ func (w *writer) link(incidentID, alertID string, origin int) {
 // markNewAlerts marks for recounting (agg_dirty, skill_dirty) the incidents
 // linked to the alerts this Write inserted: an incident may have listed an
 // alert before the alert arrived. Migration 0012 dropped the per-row
-// triggers that did this; one statement per table over the batch's ids
-// costs a fraction of them. Links made in this Write are marked by their
-// own triggers, so this only finds older ones, but it need not tell them
-// apart (marks are idempotent).
+// triggers that did this; one lookup over the batch's ids costs a fraction
+// of them, and almost always finds nothing. Links made in this Write are
+// marked by their own triggers, so this only needs the older ones, but it
+// need not tell them apart (marks are idempotent).
 func (w *writer) markNewAlerts() error {
 	if len(w.newAlerts) == 0 {
 		return nil
 	}
-	ids := w.enc.Strings(w.newAlerts)
+	st, err := w.st.get(w.ctx, `SELECT DISTINCT ia.incident_id FROM json_each(?) j
+		CROSS JOIN incident_alerts ia ON ia.alert_id = j.value`)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(w.ctx, w.enc.Strings(w.newAlerts))
+	if err != nil {
+		return fmt.Errorf("incidents of new alerts: %w", err)
+	}
+	var incidents []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("incidents of new alerts: %w", err)
+		}
+		incidents = append(incidents, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("incidents of new alerts: %w", err)
+	}
+	if len(incidents) == 0 {
+		return nil
+	}
+	ids := w.enc.Strings(incidents)
 	for _, table := range [...]string{"agg_dirty", "skill_dirty"} {
-		if _, err := w.exec(`INSERT OR IGNORE INTO `+table+` (incident_id)
-			SELECT incident_id FROM incident_alerts WHERE alert_id IN (SELECT value FROM json_each(?))`, ids); err != nil {
+		if _, err := w.exec(`INSERT OR IGNORE INTO `+table+` (incident_id) SELECT value FROM json_each(?)`, ids); err != nil {
 			return fmt.Errorf("mark incidents of new alerts: %w", err)
 		}
 	}
