@@ -18,6 +18,7 @@ func RunScanner(t *testing.T, open func(t *testing.T) debrief.Store) {
 		{"SameAsIncident", testScanSameAsIncident},
 		{"FiltersAndOrder", testScanFilters},
 		{"CallbackError", testScanStops},
+		{"Lean", testScanLean},
 	})
 }
 

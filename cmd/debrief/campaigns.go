@@ -74,11 +74,13 @@ nothing.`,
 }
 
 // scanIncidents calls fn for each incident matching f with its alerts:
-// in a few bulk queries when the store is a debrief.IncidentScanner, else
-// one Store.Incident call per incident. fn must not keep the pointer.
+// lean (only what clustering and attribution read, see
+// debrief.ScanOptions.Lean) in a few bulk queries when the store is a
+// debrief.IncidentScanner, else whole, one Store.Incident call per
+// incident. fn must not keep the pointer.
 func scanIncidents(ctx context.Context, st debrief.Store, f debrief.IncidentFilter, fn func(*debrief.Incident)) error {
 	if sc, ok := st.(debrief.IncidentScanner); ok {
-		return sc.ScanIncidents(ctx, f, debrief.ScanOptions{Alerts: true}, func(in *debrief.Incident) error {
+		return sc.ScanIncidents(ctx, f, debrief.ScanOptions{Alerts: true, Lean: true}, func(in *debrief.Incident) error {
 			fn(in)
 			return nil
 		})

@@ -48,8 +48,8 @@ func TestCampaignsJSON(t *testing.T) {
 }
 
 // checkScanPaths clusters a store's incidents read through the store's
-// bulk scan (when it has one) and through one Store.Incident call per
-// incident, and wants the same campaigns.
+// lean bulk scan (when it has one) and through one Store.Incident call per
+// incident, and wants the same campaigns with the same evidence.
 func checkScanPaths(t *testing.T, db string) {
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, db)
@@ -66,7 +66,9 @@ func checkScanPaths(t *testing.T, db string) {
 		got[i] = cl.Campaigns()
 	}
 	if len(got[0]) == 0 || !slices.EqualFunc(got[0], got[1], func(a, b attribution.Campaign) bool {
-		return slices.Equal(a.Incidents, b.Incidents) && slices.Equal(a.Indicators, b.Indicators)
+		return slices.Equal(a.Incidents, b.Incidents) && slices.Equal(a.Indicators, b.Indicators) &&
+			slices.Equal(a.Techniques, b.Techniques) && slices.Equal(a.Evidence.Names, b.Evidence.Names) &&
+			slices.Equal(a.Evidence.FileNames, b.Evidence.FileNames)
 	}) {
 		t.Errorf("campaigns by scan and by incident differ or are empty: %d vs %d", len(got[0]), len(got[1]))
 	}

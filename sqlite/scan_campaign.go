@@ -1,0 +1,160 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
+)
+
+// scanLean is ScanIncidents with opt.Lean: the matching incidents' ids,
+// creation times and verdicts in one query, then per chunk one query of
+// their alerts' technique ids (and, with opt.Alerts, threat names and
+// entities). It reads neither the incidents' other columns nor their
+// tags and alert ids, nor the alerts' other columns.
+func (s *Store) scanLean(ctx context.Context, f debrief.IncidentFilter, opt debrief.ScanOptions, fn func(*debrief.Incident) error) error {
+	heads, err := s.leanHeads(ctx, f)
+	if err != nil {
+		return fmt.Errorf("scan incidents: %w", err)
+	}
+	for len(heads) > 0 {
+		part := heads[:min(scanChunk, len(heads))]
+		heads = heads[len(part):]
+		if err := s.readTx(ctx, func(tx *sql.Tx) error {
+			return loadLeanAlerts(ctx, tx, part, opt.Alerts)
+		}); err != nil {
+			return fmt.Errorf("scan incidents: %w", err)
+		}
+		for i := range part {
+			if err := fn(&part[i]); err != nil {
+				return err
+			}
+			part[i] = debrief.Incident{} // let the chunk's alerts go
+		}
+	}
+	return nil
+}
+
+// leanHeads lists the incidents matching f in the order of Incidents with
+// their id, creation time and verdict.
+func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]debrief.Incident, error) {
+	where, args, err := incidentWhere(f)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT i.id, i.created, coalesce(i.verdict, '') FROM incidents i` + where + ` ORDER BY i.created DESC, i.id DESC`
+	switch {
+	case f.Limit > 0:
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, f.Offset)
+	case f.Offset > 0:
+		q += ` LIMIT -1 OFFSET ?`
+		args = append(args, f.Offset)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []debrief.Incident
+	for rows.Next() {
+		var in debrief.Incident
+		var created sql.NullInt64
+		var v string
+		if err := rows.Scan(&in.ID, &created, &v); err != nil {
+			return nil, err
+		}
+		in.Times.Created, in.Verdict = fromNanos(created), debrief.Verdict(v)
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// leanAlertSelect are the alert columns of a lean scan, with alerts and
+// without.
+var leanAlertSelect = [2]string{
+	`ia.incident_id, a.id, a.created, coalesce(a.technique_ids, ''), '', '', ''`,
+	`ia.incident_id, a.id, a.created, coalesce(a.technique_ids, ''), coalesce(a.threat_names, ''),
+		coalesce(a.entities, ''), coalesce(a.partial_entities, '')`,
+}
+
+// loadLeanAlerts sums the techniques of the alerts of ins up into them
+// and, when alerts, fills their alerts, lean (see debrief.ScanOptions).
+func loadLeanAlerts(ctx context.Context, q querier, ins []debrief.Incident, alerts bool) error {
+	idx, ids := incidentIndex(ins)
+	cols := leanAlertSelect[0]
+	if alerts {
+		cols = leanAlertSelect[1]
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM incident_alerts ia JOIN alerts a ON a.id = ia.alert_id
+		WHERE ia.incident_id IN (SELECT value FROM json_each(?))`, ids)
+	if err != nil {
+		return fmt.Errorf("alerts: %w", err)
+	}
+	defer rows.Close()
+	sums := make([]storecodec.Summary, len(ins))
+	for rows.Next() {
+		var inc, techs, threats, ents, partial string
+		var a debrief.Alert
+		var created sql.NullInt64
+		if err := rows.Scan(&inc, &a.ID, &created, &techs, &threats, &ents, &partial); err != nil {
+			return fmt.Errorf("alerts: %w", err)
+		}
+		a.Created = fromNanos(created)
+		if err := leanAlert(&a, techs, threats, ents, partial); err != nil {
+			return fmt.Errorf("alerts: %w", err)
+		}
+		i := idx[inc]
+		for _, t := range a.Techniques {
+			sums[i].AddTechnique(t.ID)
+		}
+		if alerts {
+			ins[i].Alerts = append(ins[i].Alerts, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("alerts: %w", err)
+	}
+	for i := range ins {
+		ins[i].Techniques, _ = sums[i].Result()
+	}
+	for i := range ins {
+		slices.SortFunc(ins[i].Alerts, func(a, b debrief.Alert) int {
+			return cmp.Or(a.Created.Compare(b.Created), strings.Compare(a.ID, b.ID))
+		})
+	}
+	return nil
+}
+
+// leanAlert decodes a lean alert's columns into a (its id set).
+func leanAlert(a *debrief.Alert, techs, threats, ents, partial string) error {
+	ids, err := storecodec.ParseList(techs)
+	if err != nil {
+		return fmt.Errorf("alert %s: %w", a.ID, err)
+	}
+	if len(ids) > 0 {
+		a.Techniques = make([]debrief.Technique, len(ids))
+		for i, id := range ids {
+			a.Techniques[i].ID = debrief.TechniqueID(id)
+		}
+	}
+	if a.ThreatNames, err = storecodec.ParseList(threats); err != nil {
+		return fmt.Errorf("alert %s: %w", a.ID, err)
+	}
+	if a.Entities, err = storecodec.ParseEntities(ents); err != nil {
+		return fmt.Errorf("alert %s: %w", a.ID, err)
+	}
+	p, err := storecodec.ParseEntities(partial)
+	if err != nil {
+		return fmt.Errorf("alert %s: %w", a.ID, err)
+	}
+	if extra := uniqueEntities(p, a.Entities); len(extra) > 0 {
+		a.Entities = append(a.Entities, extra...)
+	}
+	return nil
+}
