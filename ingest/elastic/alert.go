@@ -15,7 +15,7 @@ type dropped struct {
 
 // alert maps a document to a debrief alert. It returns the fields it had
 // to drop (malformed technique ids), or the error that rejects the record.
-func (d *doc) alert() (*debrief.Alert, []dropped, *fieldError) {
+func (d *doc) alert(m *memos) (*debrief.Alert, []dropped, *fieldError) {
 	id := d.uuid
 	if id == "" {
 		id = d.docID
@@ -47,7 +47,7 @@ func (d *doc) alert() (*debrief.Alert, []dropped, *fieldError) {
 	if a.Title == "" {
 		a.Title = "Elastic alert " + id
 	}
-	if fe := d.enums(a); fe != nil {
+	if fe := d.enums(a, m); fe != nil {
 		return nil, nil, fe
 	}
 	if fe := d.times(a); fe != nil {
@@ -59,25 +59,49 @@ func (d *doc) alert() (*debrief.Alert, []dropped, *fieldError) {
 	return a, drops, nil
 }
 
+// memos remember the last spelling of each enum a decoder parsed: the
+// documents of an export repeat a handful of them.
+type memos struct {
+	severity memo[debrief.Severity]
+	status   memo[debrief.Status]
+	verdict  memo[debrief.Verdict]
+}
+
+type memo[T any] struct {
+	in  string
+	out T
+	ok  bool
+	set bool
+}
+
+// parse returns parse(s), from memory when s is the last spelling seen.
+func (m *memo[T]) parse(s string, parse func(string) (T, bool)) (T, bool) {
+	if !m.set || m.in != s {
+		m.in, m.set = s, true
+		m.out, m.ok = parse(s)
+	}
+	return m.out, m.ok
+}
+
 // enums fills severity, status and verdict.
-func (d *doc) enums(a *debrief.Alert) *fieldError {
+func (d *doc) enums(a *debrief.Alert, m *memos) *fieldError {
 	sev, field := d.severity, "kibana.alert.severity"
 	if sev == "" {
 		sev, field = d.ruleSeverity, "kibana.alert.rule.severity"
 	}
 	var ok bool
-	if a.Severity, ok = debrief.ParseSeverity(sev); !ok {
+	if a.Severity, ok = m.severity.parse(sev, debrief.ParseSeverity); !ok {
 		return &fieldError{field: field, reason: fmt.Sprintf("want low, medium, high or critical, got %q", sev)}
 	}
 	if a.Severity == debrief.SeverityUnknown && d.riskScore > 0 {
 		a.Severity = riskSeverity(d.riskScore)
 	}
-	if a.Status, ok = debrief.ParseStatus(d.status); !ok {
+	if a.Status, ok = m.status.parse(d.status, debrief.ParseStatus); !ok {
 		return &fieldError{field: "kibana.alert.workflow_status", reason: fmt.Sprintf("want open, acknowledged or closed, got %q", d.status)}
 	}
 	// The closing reason ("false_positive", "duplicate" …) is kept as the
 	// determination; it gives a verdict when it names one.
-	if v, ok := debrief.ParseVerdict(d.workflowReason); ok {
+	if v, ok := m.verdict.parse(d.workflowReason, debrief.ParseVerdict); ok {
 		a.Verdict = v
 	}
 	return nil

@@ -63,7 +63,7 @@ func (w *walker) emit(it wire.Item, file string, yield func(debrief.Record, erro
 		}
 		return yield(debrief.Record{}, loc("", err.Error(), false))
 	}
-	a, dropped, fe := w.d.alert()
+	a, dropped, fe := w.d.alert(&w.memos)
 	if fe != nil {
 		return yield(debrief.Record{}, loc(fe.field, fe.reason, false))
 	}
@@ -98,6 +98,8 @@ type walker struct {
 	name []byte // scratch for member names below a handled field
 	esc  []byte // scratch for unquoting escaped values
 	d    doc
+
+	memos memos
 }
 
 func (w *walker) walk(raw []byte, spans []uint32) error {

@@ -242,7 +242,7 @@ func FuzzWalk(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var w walker
 		if w.walk(in, nil) == nil {
-			w.d.alert()
+			w.d.alert(&w.memos)
 		}
 	})
 }

@@ -146,7 +146,7 @@ func file(sha256, sha1, md5, path, name, size string) debrief.Entity {
 func (d *doc) process(dev string) debrief.Entity {
 	e := debrief.Entity{Kind: debrief.EntityProcess, Name: d.procName}
 	if e.Name == "" && d.procExe != "" {
-		e.Name = path.Base(strings.ReplaceAll(d.procExe, `\`, "/"))
+		e.Name = baseName(d.procExe)
 	}
 	switch {
 	case d.procPID != "" && !d.procStart.IsZero():
@@ -165,6 +165,15 @@ func (d *doc) process(dev string) debrief.Entity {
 	e.Attributes = entity.Attrs("command_line", d.procCmd, "pid", d.procPID, "image", d.procExe,
 		"entity_id", d.procEntity, "sha256", strings.ToLower(d.procSHA256))
 	return e
+}
+
+// baseName is path.Base of a Windows or Unix path, without its copy of
+// the path when the path does not end with a separator.
+func baseName(p string) string {
+	if c := p[len(p)-1]; c != '/' && c != '\\' {
+		return p[strings.LastIndexAny(p, `/\`)+1:]
+	}
+	return path.Base(strings.ReplaceAll(p, `\`, "/"))
 }
 
 // mail adds the message and the sender and recipient mailboxes.

@@ -1,7 +1,6 @@
 package elastic
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -382,12 +381,15 @@ func (n *node) kid(name []byte) *node {
 // below returns the node a member name leads to from n, following each
 // part of a dotted name ("rule.name" below "kibana.alert"), or nil.
 func (n *node) below(name []byte) *node {
-	for n != nil {
-		i := bytes.IndexByte(name, '.')
-		if i < 0 {
-			return n.kid(name)
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && name[i] != '.' {
+			continue
 		}
-		n, name = n.kid(name[:i]), name[i+1:]
+		if n = n.kid(name[start:i]); n == nil {
+			return nil
+		}
+		start = i + 1
 	}
-	return nil
+	return n
 }
