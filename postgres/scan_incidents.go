@@ -23,6 +23,9 @@ const scanChunk = 500
 // chunk in one read transaction, and runs fn between reads, so fn may use
 // the store.
 func (s *Store) ScanIncidents(ctx context.Context, f debrief.IncidentFilter, opt debrief.ScanOptions, fn func(*debrief.Incident) error) error {
+	if opt.Lean {
+		return s.scanLean(ctx, f, opt, fn)
+	}
 	ids, err := s.incidentIDs(ctx, f)
 	if err != nil {
 		return fmt.Errorf("scan incidents: %w", err)

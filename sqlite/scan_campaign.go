@@ -75,8 +75,8 @@ func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]debr
 	return out, rows.Err()
 }
 
-// leanAlertSelect are the alert columns of a lean scan, with alerts and
-// without.
+// leanAlertSelect are the alert columns of a lean scan, without alerts
+// and with.
 var leanAlertSelect = [2]string{
 	`ia.incident_id, a.id, a.created, coalesce(a.technique_ids, ''), '', '', ''`,
 	`ia.incident_id, a.id, a.created, coalesce(a.technique_ids, ''), coalesce(a.threat_names, ''),

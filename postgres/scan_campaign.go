@@ -1,0 +1,164 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
+)
+
+// scanLean is ScanIncidents with opt.Lean: the matching incidents' ids,
+// creation times and verdicts in one query, then per chunk one query of
+// their alerts' technique ids (and, with opt.Alerts, threat names and
+// entities). It reads neither the incidents' other columns nor their
+// tags and alert ids, nor the alerts' other columns.
+func (s *Store) scanLean(ctx context.Context, f debrief.IncidentFilter, opt debrief.ScanOptions, fn func(*debrief.Incident) error) error {
+	heads, err := s.leanHeads(ctx, f)
+	if err != nil {
+		return fmt.Errorf("scan incidents: %w", err)
+	}
+	for len(heads) > 0 {
+		part := heads[:min(scanChunk, len(heads))]
+		heads = heads[len(part):]
+		if err := s.readTx(ctx, func(tx pgx.Tx) error {
+			return loadLeanAlerts(ctx, tx, s.tenant, part, opt.Alerts)
+		}); err != nil {
+			return fmt.Errorf("scan incidents: %w", err)
+		}
+		for i := range part {
+			if err := fn(&part[i]); err != nil {
+				return err
+			}
+			part[i] = debrief.Incident{} // let the chunk's alerts go
+		}
+	}
+	return nil
+}
+
+// leanHeads lists the incidents matching f in the order of Incidents with
+// their id, creation time and verdict.
+func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]debrief.Incident, error) {
+	q := &query{args: []any{s.tenant}}
+	where, err := q.incidentWhere(f)
+	if err != nil {
+		return nil, err
+	}
+	text := `SELECT i.id, i.created, coalesce(i.verdict, '') FROM incidents i WHERE i.tenant = $1` + where +
+		` ORDER BY i.created DESC NULLS LAST, i.id DESC`
+	if f.Limit > 0 {
+		text += ` LIMIT ` + q.arg(f.Limit)
+	}
+	if f.Offset > 0 {
+		text += ` OFFSET ` + q.arg(f.Offset)
+	}
+	var out []debrief.Incident
+	err = s.readTx(ctx, func(tx pgx.Tx) error {
+		out = nil
+		rows, err := tx.Query(ctx, text, q.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var in debrief.Incident
+			var created pgtype.Int8
+			var v string
+			if err := rows.Scan(&in.ID, &created, &v); err != nil {
+				return err
+			}
+			in.Times.Created, in.Verdict = fromInt8(created), debrief.Verdict(v)
+			out = append(out, in)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// leanAlertSelect are the alert columns of a lean scan, without alerts
+// and with.
+var leanAlertSelect = [2]string{
+	`ia.incident_id, a.id, a.created, coalesce(a.technique_ids::text, ''), '', '', ''`,
+	`ia.incident_id, a.id, a.created, coalesce(a.technique_ids::text, ''), coalesce(a.threat_names::text, ''),
+		coalesce(a.entities::text, ''), coalesce(a.partial_entities::text, '')`,
+}
+
+// loadLeanAlerts sums the techniques of the alerts of ins up into them
+// and, when alerts, fills their alerts, lean (see debrief.ScanOptions).
+func loadLeanAlerts(ctx context.Context, q querier, tenant string, ins []debrief.Incident, alerts bool) error {
+	idx, ids := incidentIndex(ins)
+	cols := leanAlertSelect[0]
+	if alerts {
+		cols = leanAlertSelect[1]
+	}
+	rows, err := q.Query(ctx, `SELECT `+cols+` FROM incident_alerts ia
+		JOIN alerts a ON a.tenant = ia.tenant AND a.id = ia.alert_id WHERE ia.tenant = $1 AND ia.incident_id = ANY($2)`, tenant, ids)
+	if err != nil {
+		return fmt.Errorf("alerts: %w", err)
+	}
+	defer rows.Close()
+	sums := make([]storecodec.Summary, len(ins))
+	for rows.Next() {
+		var inc, techs, threats, ents, partial string
+		var a debrief.Alert
+		var created pgtype.Int8
+		if err := rows.Scan(&inc, &a.ID, &created, &techs, &threats, &ents, &partial); err != nil {
+			return fmt.Errorf("alerts: %w", err)
+		}
+		a.Created = fromInt8(created)
+		if err := leanAlert(&a, techs, threats, ents, partial); err != nil {
+			return fmt.Errorf("alerts: %w", err)
+		}
+		i := idx[inc]
+		for _, t := range a.Techniques {
+			sums[i].AddTechnique(t.ID)
+		}
+		if alerts {
+			ins[i].Alerts = append(ins[i].Alerts, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("alerts: %w", err)
+	}
+	for i := range ins {
+		ins[i].Techniques, _ = sums[i].Result()
+		slices.SortFunc(ins[i].Alerts, func(a, b debrief.Alert) int {
+			return cmp.Or(a.Created.Compare(b.Created), strings.Compare(a.ID, b.ID))
+		})
+	}
+	return nil
+}
+
+// leanAlert decodes a lean alert's columns into a (its id set).
+func leanAlert(a *debrief.Alert, techs, threats, ents, partial string) error {
+	ids, err := storecodec.ParseList(techs)
+	if err != nil {
+		return fmt.Errorf("alert %s: %w", a.ID, err)
+	}
+	if len(ids) > 0 {
+		a.Techniques = make([]debrief.Technique, len(ids))
+		for i, id := range ids {
+			a.Techniques[i].ID = debrief.TechniqueID(id)
+		}
+	}
+	if a.ThreatNames, err = storecodec.ParseList(threats); err != nil {
+		return fmt.Errorf("alert %s: %w", a.ID, err)
+	}
+	if a.Entities, err = storecodec.ParseEntities(ents); err != nil {
+		return fmt.Errorf("alert %s: %w", a.ID, err)
+	}
+	p, err := storecodec.ParseEntities(partial)
+	if err != nil {
+		return fmt.Errorf("alert %s: %w", a.ID, err)
+	}
+	if extra := uniqueEntities(p, a.Entities); len(extra) > 0 {
+		a.Entities = append(a.Entities, extra...)
+	}
+	return nil
+}
