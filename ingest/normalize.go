@@ -43,8 +43,8 @@ func newCounts() Counts {
 // shortnames, and a vendor category that names a tactic joins the tactics.
 //
 // It runs once per alert on the ingest path, so it keeps its working sets
-// in small slices rather than maps, and gives all the alert's technique
-// tactic lists one backing array.
+// in small slices rather than maps, and gives the alert's tactics and all
+// its technique tactic lists one backing array.
 func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 	var ob [8]placed
 	order := tacticOrder(ob[:0])
@@ -85,7 +85,7 @@ func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 		}
 	}
 	a.Techniques = techs
-	a.Tactics = order.sorted()
+	a.Tactics = order.sorted(&buf)
 }
 
 func hasTechnique(ts []debrief.Technique, id debrief.TechniqueID) bool {
@@ -117,8 +117,9 @@ func (o *tacticOrder) add(short string, ord int) {
 	*o = append(*o, placed{short, ord})
 }
 
-// sorted returns the shortnames in matrix order (then by name), or nil.
-func (o tacticOrder) sorted() []string {
+// sorted appends the shortnames in matrix order (then by name) to buf
+// and returns them, or nil.
+func (o tacticOrder) sorted(buf *[]string) []string {
 	if len(o) == 0 {
 		return nil
 	}
@@ -128,11 +129,14 @@ func (o tacticOrder) sorted() []string {
 		}
 		return strings.Compare(x.short, y.short)
 	})
-	out := make([]string, len(o))
-	for i, p := range o {
-		out[i] = p.short
+	start := len(*buf)
+	if *buf == nil {
+		*buf = make([]string, 0, max(8, len(o)))
 	}
-	return out
+	for _, p := range o {
+		*buf = append(*buf, p.short)
+	}
+	return (*buf)[start:len(*buf):len(*buf)]
 }
 
 // normTechnique resolves one technique. Its tactics are, in order of
