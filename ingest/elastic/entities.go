@@ -27,7 +27,7 @@ func addAttr(m map[string]string, k, v string) map[string]string {
 
 // entities builds the alert's entities from the ECS fields of the document.
 func (d *doc) entities() []debrief.Entity {
-	es := make(entity.Set, 0, 8)
+	es := make(entity.Set, 0, d.entityBound())
 	name := d.hostName
 	if name == "" {
 		name = d.hostHostname
@@ -58,6 +58,23 @@ func (d *doc) entities() []debrief.Entity {
 		es.Merge(matchedEntity(in.Matched, in.Provider))
 	}
 	return es
+}
+
+// entityBound is the most entities the document can give.
+func (d *doc) entityBound() int {
+	n := len(d.srcIPs) + len(d.dstIPs) + len(d.mailFrom) + len(d.mailTo) + len(d.enrichments) + len(d.indicators)
+	for _, some := range []bool{
+		d.hostName != "" || d.hostHostname != "" || d.hostID != "",
+		d.userEmail != "" || d.userDomain != "" || d.userName != "" || d.userID != "",
+		d.procPID != "" || d.procEntity != "" || d.procCmd != "",
+		d.fileSHA256 != "" || d.fileSHA1 != "" || d.fileMD5 != "" || d.filePath != "",
+		d.urlFull != "", d.dnsName != "", d.mailMessageID != "",
+	} {
+		if some {
+			n++
+		}
+	}
+	return n
 }
 
 // device keys a host by its lower-case name without domain, else by the
