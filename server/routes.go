@@ -28,6 +28,7 @@ func (s *Server) routes() []route {
 		api("GET", "/trends", v, s.trends),
 		api("GET", "/skills", v, s.skills),
 		api("GET", "/coverage", v, s.coverage),
+		api("GET", "/playbooks", v, s.listPlaybooks),
 		api("GET", "/playbooks/runs", v, s.listRuns),
 		api("POST", "/playbooks/runs/{run}/steps/{step}/approve", a, s.approveStep),
 		api("POST", "/playbooks/runs/{run}/steps/{step}/deny", a, s.denyStep),

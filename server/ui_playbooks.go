@@ -18,6 +18,7 @@ type runsView struct {
 	Configured bool // approvals are possible
 	CanApprove bool // … and this user may give them
 	Message    string
+	Playbooks  *PlaybookList // the folder's playbooks; nil without one
 }
 
 type runView struct {
@@ -39,6 +40,11 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := runsView{Incident: incident, Configured: s.cfg.Playbooks != nil, Message: r.URL.Query().Get("msg")}
+	if s.cfg.Playbooks != nil && s.cfg.Playbooks.Dir != "" {
+		if v.Playbooks, err = s.playbookList(); err != nil {
+			return err
+		}
+	}
 	if p := principalOf(r); p != nil {
 		v.CanApprove = v.Configured && p.token.Role.Allows(debrief.RoleAnalyst)
 	}
