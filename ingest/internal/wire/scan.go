@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/bits"
 	"strings"
+	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -29,6 +30,7 @@ type Scanner struct {
 	i     int
 	buf   []byte // scratch for unquoting
 	cache strings256
+	text  text
 
 	spans []uint32 // the record's string spans, from the splitter; may be nil
 	k     int      // the next span to look at, times two
@@ -43,19 +45,46 @@ type Scanner struct {
 // a slot per hash of the length and the outer bytes, the last one wins.
 type strings256 [256]string
 
-// get returns b as a string, from the cache when it holds it.
-func (c *strings256) get(b []byte) string {
+// get returns b as a string, from the cache when it holds it, else made
+// by t.
+func (c *strings256) get(b []byte, t *text) string {
 	n := len(b)
 	if n < 2 || n > 256 {
-		return string(b)
+		return t.string(b)
 	}
 	h := uint(n)*31 + uint(b[0])*7 + uint(b[n-1])*131 + uint(b[n/2])*17 + uint(b[n-2])
 	slot := &c[h%uint(len(c))]
 	if *slot == string(b) {
 		return *slot
 	}
-	*slot = string(b)
+	*slot = t.string(b)
 	return *slot
+}
+
+// text makes the strings a scanner decodes: it copies their bytes into
+// chunks that are only ever appended to, and each string is a view of
+// its bytes there, so that a record's strings cost one allocation per
+// chunk, not one each. Nothing writes to bytes already in a chunk; a
+// string keeps its whole chunk alive, which a decoded alert's strings
+// share with its neighbours'.
+type text struct {
+	chunk []byte
+}
+
+const textChunk = 16 << 10
+
+func (t *text) string(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return ""
+	case len(b) > textChunk/8:
+		return string(b)
+	case cap(t.chunk)-len(t.chunk) < len(b):
+		t.chunk = make([]byte, 0, textChunk)
+	}
+	n := len(t.chunk)
+	t.chunk = append(t.chunk, b...) // within capacity: the chunk stays put
+	return unsafe.String(&t.chunk[n], len(b))
 }
 
 // peek skips white space and returns the next byte, or 0 at the end.
@@ -310,12 +339,12 @@ func (s *Scanner) String(dst *string) error {
 		return err
 	}
 	if !esc {
-		*dst = s.cache.get(s.b[s.i+1 : end-1])
+		*dst = s.cache.get(s.b[s.i+1:end-1], &s.text)
 	} else {
 		if s.buf, err = jsontext.AppendUnquote(s.buf[:0], s.b[s.i:end]); err != nil {
 			return ErrSlow
 		}
-		*dst = s.cache.get(s.buf)
+		*dst = s.cache.get(s.buf, &s.text)
 	}
 	s.i = end
 	return nil
@@ -345,7 +374,7 @@ func Integer[T ~string](s *Scanner, dst *T) error {
 				return ErrSlow
 			}
 		}
-		*dst = T(lit)
+		*dst = T(s.cache.get(lit, &s.text))
 		return nil
 	}
 	return ErrSlow

@@ -152,3 +152,38 @@ func TestScannerWalk(t *testing.T) {
 		t.Errorf("unterminated string: got %v, want ErrSlow", err)
 	}
 }
+
+// TestScannerStringsStay: the strings a scanner makes neither alias the
+// record, whose buffer the splitter reuses, nor change as later records
+// fill the scanner's chunks.
+func TestScannerStringsStay(t *testing.T) {
+	var s wire.Scanner
+	var got []string
+	want := func(i int) string { return fmt.Sprintf("value %d %s", i, strings.Repeat("é", i%700)) }
+	buf := make([]byte, 0, 4096)
+	for i := range 3000 {
+		buf = fmt.Appendf(buf[:0], `{"a":%q,"n":%d}`, want(i), i)
+		s.ResetStrict(buf)
+		err := s.Object(func(name []byte) error {
+			if string(name) == "n" {
+				var n string
+				err := wire.Integer(&s, &n)
+				got = append(got, n)
+				return err
+			}
+			var v string
+			err := s.String(&v)
+			got = append(got, v)
+			return err
+		})
+		if err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
+		clear(buf[:cap(buf)])
+	}
+	for i := range 3000 {
+		if got[2*i] != want(i) || got[2*i+1] != fmt.Sprint(i) {
+			t.Fatalf("record %d: got %q, %q", i, got[2*i], got[2*i+1])
+		}
+	}
+}
