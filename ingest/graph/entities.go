@@ -9,6 +9,7 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest/internal/entity"
 	"github.com/debrief-dev/debrief/ingest/internal/recerr"
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
 )
 
 // evidence is any alertEvidence: the members of the derived types debrief
@@ -165,12 +166,13 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 	case "analyzedMessageEvidence":
 		e = messageEntity(w)
 	case "ipEvidence":
-		addr, err := netip.ParseAddr(strings.TrimSpace(w.IPAddress))
+		ip := strings.TrimSpace(w.IPAddress)
+		addr, err := netip.ParseAddr(ip)
 		if err != nil {
 			p.Add(evidenceField(i, "ipAddress"), fmt.Sprintf("want an IP address, got %q", recerr.Clip(w.IPAddress)))
 			return e, false
 		}
-		e = debrief.Entity{Kind: debrief.EntityIP, ID: addr.String()}
+		e = debrief.Entity{Kind: debrief.EntityIP, ID: canonicalIP(addr, ip)}
 	case "urlEvidence":
 		e = debrief.Entity{Kind: debrief.EntityURL, ID: strings.TrimSpace(w.URL)}
 	case "fileEvidence":
@@ -198,6 +200,16 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 		return e, true
 	}
 	return e, e.ID != ""
+}
+
+// canonicalIP returns addr's text: text itself when it is written that
+// way already, as it mostly is, which saves making it again.
+func canonicalIP(addr netip.Addr, text string) string {
+	var buf [64]byte
+	if b := addr.AppendTo(buf[:0]); string(b) != text {
+		return string(b)
+	}
+	return text
 }
 
 // otherID keys evidence of a type debrief has no kind for by the first
@@ -333,7 +345,10 @@ func fullPath(dir, name string) string {
 
 func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Entity {
 	host := deviceKey(w.MdeDeviceID, all)
-	created := p.Time(evidenceField(i, "processCreationDateTime"), w.ProcessCreationDateTime)
+	created, err := wire.ParseTime(w.ProcessCreationDateTime)
+	if err != nil { // as p.Time, without naming the field of every process
+		p.Add(evidenceField(i, "processCreationDateTime"), err.Error())
+	}
 	cmd := strings.TrimSpace(w.ProcessCommandLine)
 	image, name := "", ""
 	if w.ImageFile != nil {
