@@ -42,8 +42,8 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 		in := &recerr.WatchReader{R: r}
 		var w incident // reused: its slices keep their capacity
 		var s scanner
-		seen := wire.Each(ctx, in, file, yield, func(it wire.Item) bool {
-			w.reset()
+		parse := func(b []byte) (int, bool) { return s.parse(b, &w) }
+		seen := wire.EachParsed(ctx, in, file, yield, parse, func(it wire.Item) bool {
 			return decodeItem(it, &w, &s, file, yield)
 		}, "value")
 		if seen == 0 && !in.Data {
@@ -52,13 +52,17 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 	}
 }
 
-// decodeItem decodes one record into w and yields it with the problems
+// decodeItem decodes one record into w, unless the splitter had it
+// decoded there already (it.Parsed), and yields it with the problems
 // found in it; it reports whether the consumer wants more.
 func decodeItem(it wire.Item, w *incident, s *scanner, file string, yield func(debrief.Record, error) bool) bool {
 	p := &problems{recerr.Collector{File: file, Line: it.Line, Index: it.Index}}
-	if err := s.unmarshal(it.Raw, it.Strings, w); err != nil {
-		field, reason := recerr.Describe(err)
-		return yield(debrief.Record{}, p.Reject(field, reason))
+	if !it.Parsed {
+		w.reset()
+		if err := s.unmarshal(it.Raw, it.Strings, w); err != nil {
+			field, reason := recerr.Describe(err)
+			return yield(debrief.Record{}, p.Reject(field, reason))
+		}
 	}
 	in := mapIncident(w, p)
 	if in == nil {

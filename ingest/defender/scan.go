@@ -32,6 +32,18 @@ func (s *scanner) fast(raw []byte, spans []uint32, w *incident) error {
 	return s.Object(func(name []byte) error { return s.incidentMember(w, name) })
 }
 
+// parse decodes the record at the start of b into w, checking it as it
+// goes, and returns its length; see wire.ParseFunc.
+func (s *scanner) parse(b []byte, w *incident) (int, bool) {
+	w.reset()
+	s.harvest(w.Alerts[:cap(w.Alerts)])
+	s.ResetStrict(b)
+	if s.Object(func(name []byte) error { return s.incidentMember(w, name) }) != nil {
+		return 0, false
+	}
+	return s.Pos(), true
+}
+
 // harvest takes the device and entity arrays of old alerts (json.Unmarshal
 // zeroes the alerts it reuses, dropping them) for the next alerts to fill.
 func (s *scanner) harvest(old []alert) {
