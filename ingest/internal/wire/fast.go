@@ -28,6 +28,7 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 	f := fastReader{r: io.MultiReader(bytes.NewReader(bytes.Clone(dec.UnreadBuffer())), s.rd)}
 	start := s.base + dec.InputOffset() // f's first byte in the input
 	count, atElem := 0, true            // records read; whether one comes next (else ',' or ']')
+	last := 0                           // the length of the last record parsed
 	back := func() bool { return s.handBack(dec, line, &f, start, outer, count, atElem) }
 	for !s.stopped {
 		f.pos = skipSpace(f.b, f.pos)
@@ -49,8 +50,14 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 			}
 			return back() // jsontext words the error
 		}
-		if s.parse != nil && f.b[f.pos] == '{' {
+		if s.parse != nil && c == '{' {
+			if len(f.b)-f.pos < 2*last && f.more() {
+				// Records are often alike in length: read on first
+				// rather than parse one that the buffer would cut short.
+				continue
+			}
 			if n, ok := s.parse(f.b[f.pos:]); ok {
+				last = n
 				v := f.b[f.pos : f.pos+n]
 				f.pos += n
 				count++
