@@ -25,18 +25,18 @@ func AppendStrings(b []byte, ss []string, clean func(string) string) []byte {
 
 // AppendJSONString appends s, through clean (nil: as is), as a JSON
 // string. Plain ASCII (the common case: ids, names, tactic shortnames) is
-// copied; anything else goes through the JSON encoder.
+// copied; anything else is quoted by jsontext.AppendQuote (the output of
+// json.Marshal, invalid UTF-8 replaced).
 func AppendJSONString(b []byte, s string, clean func(string) string) []byte {
 	if clean != nil {
 		s = clean(s)
 	}
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
-			q, err := json.Marshal(s)
-			if err != nil { // invalid UTF-8: replaced, as the encoder does on output
-				q, _ = json.Marshal(s, jsontext.AllowInvalidUTF8(true))
-			}
-			return append(b, q...)
+			// As json.Marshal writes it; invalid UTF-8 is replaced (the
+			// error only says so).
+			b, _ = jsontext.AppendQuote(b, s)
+			return b
 		}
 	}
 	b = append(b, '"')

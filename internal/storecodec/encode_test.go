@@ -6,6 +6,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/debrief-dev/debrief"
 )
 
@@ -38,6 +41,22 @@ func TestEntitiesAttributesSorted(t *testing.T) {
 		}
 		if got := h.Alert(&debrief.Alert{ID: "a", Entities: es}); got != first {
 			t.Fatalf("hash %s, then %s", first, got)
+		}
+	}
+}
+
+// TestAppendJSONString checks the quoting against json.Marshal (with
+// invalid UTF-8 allowed and replaced, as the encoder did before).
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range []string{"", "plain", `C:\Windows\System32\cmd.exe`, `say "hi"`, "tab\there\nnew\x00nul\x1f",
+		"<script>&amp;</script>", "Grüße, 世界 🌟", "\u2028\u2029", "bad \xff\xfe utf-8", "\xed\xa0\x80 surrogate",
+		"ends in a partial rune \xe4\xb8"} {
+		want, err := json.Marshal(s)
+		if err != nil {
+			want, _ = json.Marshal(s, jsontext.AllowInvalidUTF8(true))
+		}
+		if got := AppendJSONString([]byte("x"), s, nil); string(got) != "x"+string(want) {
+			t.Errorf("AppendJSONString(%q) = %s, want x%s", s, got, want)
 		}
 	}
 }
