@@ -110,45 +110,39 @@ func (w *walker) walk(raw []byte, spans []uint32) error {
 	w.raw = bytes.Clone(raw)
 	w.src = unsafe.String(unsafe.SliceData(w.raw), len(w.raw))
 	w.s.ResetStrings(w.raw, spans)
-	err := w.object(root, 0)
+	err := w.object(0)
 	if errors.Is(err, errSyntax) {
 		return errMalformed
 	}
 	return err
 }
 
-// object reads an object whose members have the path w.path[:base] and
-// are known below n.
-func (w *walker) object(n *node, base int) error {
+// object reads an object whose members have the path w.path[:base].
+func (w *walker) object(base int) error {
 	return w.s.RawObject(func(name []byte, esc bool) error {
 		w.path = w.path[:base]
 		if base > 0 {
 			w.path = append(w.path, '.')
 		}
-		start := len(w.path)
 		var err error
 		if w.path, err = unquoteName(w.path, name, esc); err != nil {
 			return err
 		}
-		return w.member(n.below(w.path[start:]))
+		return w.member()
 	})
 }
 
-// member reads the value at w.path, which f knows (nil: nothing): it
-// descends into objects that may hold known fields, hands known fields to
-// their handler and skips the rest.
-func (w *walker) member(f *node) error {
-	if f == nil {
-		_, err := w.value()
-		return err
-	}
+// member reads the value at w.path: it descends into objects that may hold
+// known fields, hands known fields to their handler and skips the rest.
+func (w *walker) member() error {
+	f := known.lookup(w.path)
 	if f.source && w.s.Peek() == '{' {
 		// The document's _source: its members are at the root.
 		w.path = w.path[:0]
-		return w.object(root, 0)
+		return w.object(0)
 	}
-	if len(f.kids) > 0 && w.s.Peek() == '{' {
-		return w.object(f, len(w.path))
+	if f.parent && w.s.Peek() == '{' {
+		return w.object(len(w.path))
 	}
 	if f.h == nil {
 		_, err := w.value()

@@ -1,8 +1,8 @@
 package elastic
 
 import (
+	"encoding/binary"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -327,69 +327,96 @@ var handlers = map[string]handler{
 	"email.message_id":   func(w *walker, d *doc) error { return w.setStr(&d.mailMessageID) },
 }
 
-// node is what the walker knows of a path: the handler of a field debrief
-// reads, whether objects at the path hold the document's root members
-// (_source), and the names below it that lead to such fields.
-type node struct {
+// field is what the walker knows of a path: the handler of a field debrief
+// reads, whether objects at the path hold such fields below them, and
+// whether they hold the document's root members (_source).
+type field struct {
 	h      handler
+	parent bool
 	source bool
-	kids   []kid
 }
 
-type kid struct {
-	name string
-	n    *node
+// known holds the handled paths, their proper prefixes ("kibana",
+// "kibana.alert" …) and the paths of _source. It is looked up at every
+// member of every document, so it is an open-addressed table hashed from a
+// path's length and outer eight bytes, at most a quarter full: most
+// unknown members meet an empty slot at once.
+var known = index(handlers, "_source", "value.source")
+
+const (
+	tableBits = 9
+	tableMask = 1<<tableBits - 1
+)
+
+type slot struct {
+	path string
+	f    field
 }
 
-// root is the tree of the handled paths, one level per dotted name.
-var root = tree(handlers, "_source", "value.source")
+type table [1 << tableBits]slot
 
-func tree(hs map[string]handler, sources ...string) *node {
-	r := &node{}
-	at := func(p string) *node {
-		n := r
-		for seg := range strings.SplitSeq(p, ".") {
-			if next := n.kid([]byte(seg)); next != nil {
-				n = next
-				continue
+func index(hs map[string]handler, sources ...string) *table {
+	m := map[string]field{}
+	parents := func(p string) {
+		for i := 1; i < len(p); i++ {
+			if p[i] == '.' {
+				f := m[p[:i]]
+				f.parent = true
+				m[p[:i]] = f
 			}
-			next := &node{}
-			n.kids = append(n.kids, kid{seg, next})
-			n = next
 		}
-		return n
 	}
 	for p, h := range hs {
-		at(p).h = h
+		f := m[p]
+		f.h = h
+		m[p] = f
+		parents(p)
 	}
 	for _, p := range sources {
-		at(p).source = true
+		f := m[p]
+		f.source = true
+		m[p] = f
+		parents(p)
 	}
-	return r
+	var t table
+	for p, f := range m {
+		i := hashPath([]byte(p))
+		for t[i].path != "" {
+			i = (i + 1) & tableMask
+		}
+		t[i] = slot{p, f}
+	}
+	return &t
 }
 
-// kid returns the node below n for one member name, or nil.
-func (n *node) kid(name []byte) *node {
-	for i := range n.kids {
-		if n.kids[i].name == string(name) {
-			return n.kids[i].n
+// lookup returns what is known of a path.
+func (t *table) lookup(p []byte) field {
+	if len(p) == 0 {
+		return field{}
+	}
+	for i := hashPath(p); ; i = (i + 1) & tableMask {
+		s := &t[i]
+		if s.path == string(p) {
+			return s.f
+		}
+		if s.path == "" {
+			return field{}
 		}
 	}
-	return nil
 }
 
-// below returns the node a member name leads to from n, following each
-// part of a dotted name ("rule.name" below "kibana.alert"), or nil.
-func (n *node) below(name []byte) *node {
-	start := 0
-	for i := 0; i <= len(name); i++ {
-		if i < len(name) && name[i] != '.' {
-			continue
+// hashPath hashes a path's length and its first and last eight bytes.
+func hashPath(p []byte) uint {
+	n := len(p)
+	var a, b uint64
+	if n >= 8 {
+		a, b = binary.LittleEndian.Uint64(p), binary.LittleEndian.Uint64(p[n-8:])
+	} else {
+		for i := range n {
+			a |= uint64(p[i]) << (8 * i)
 		}
-		if n = n.kid(name[start:i]); n == nil {
-			return nil
-		}
-		start = i + 1
+		b = a
 	}
-	return n
+	h := a*0x9e3779b97f4a7c15 ^ (b+uint64(n))*0xc2b2ae3d27d4eb4f
+	return uint(h >> (64 - tableBits))
 }
