@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -24,9 +25,16 @@ func (s *Store) scanLean(ctx context.Context, f debrief.IncidentFilter, opt debr
 	if err != nil {
 		return fmt.Errorf("scan incidents: %w", err)
 	}
+	part := make([]debrief.Incident, 0, scanChunk)
 	for len(heads) > 0 {
-		part := heads[:min(scanChunk, len(heads))]
-		heads = heads[len(part):]
+		n := min(scanChunk, len(heads))
+		part = part[:0]
+		for _, h := range heads[:n] {
+			in := debrief.Incident{ID: h.id, Verdict: h.verdict}
+			in.Times.Created = h.created
+			part = append(part, in)
+		}
+		heads = heads[n:]
 		if err := s.readTx(ctx, func(tx pgx.Tx) error {
 			return loadLeanAlerts(ctx, tx, s.tenant, part, opt.Alerts)
 		}); err != nil {
@@ -36,15 +44,22 @@ func (s *Store) scanLean(ctx context.Context, f debrief.IncidentFilter, opt debr
 			if err := fn(&part[i]); err != nil {
 				return err
 			}
-			part[i] = debrief.Incident{} // let the chunk's alerts go
 		}
 	}
 	return nil
 }
 
+// leanHead is what a lean scan lists of each incident before it reads
+// their alerts a chunk at a time.
+type leanHead struct {
+	id      string
+	created time.Time
+	verdict debrief.Verdict
+}
+
 // leanHeads lists the incidents matching f in the order of Incidents with
 // their id, creation time and verdict.
-func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]debrief.Incident, error) {
+func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]leanHead, error) {
 	q := &query{args: []any{s.tenant}}
 	where, err := q.incidentWhere(f)
 	if err != nil {
@@ -58,7 +73,7 @@ func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]debr
 	if f.Offset > 0 {
 		text += ` OFFSET ` + q.arg(f.Offset)
 	}
-	var out []debrief.Incident
+	var out []leanHead
 	err = s.readTx(ctx, func(tx pgx.Tx) error {
 		out = nil
 		rows, err := tx.Query(ctx, text, q.args...)
@@ -67,14 +82,14 @@ func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]debr
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var in debrief.Incident
+			var h leanHead
 			var created pgtype.Int8
 			var v string
-			if err := rows.Scan(&in.ID, &created, &v); err != nil {
+			if err := rows.Scan(&h.id, &created, &v); err != nil {
 				return err
 			}
-			in.Times.Created, in.Verdict = fromInt8(created), debrief.Verdict(v)
-			out = append(out, in)
+			h.created, h.verdict = fromInt8(created), debrief.Verdict(v)
+			out = append(out, h)
 		}
 		return rows.Err()
 	})

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/internal/storecodec"
@@ -22,9 +23,16 @@ func (s *Store) scanLean(ctx context.Context, f debrief.IncidentFilter, opt debr
 	if err != nil {
 		return fmt.Errorf("scan incidents: %w", err)
 	}
+	part := make([]debrief.Incident, 0, scanChunk)
 	for len(heads) > 0 {
-		part := heads[:min(scanChunk, len(heads))]
-		heads = heads[len(part):]
+		n := min(scanChunk, len(heads))
+		part = part[:0]
+		for _, h := range heads[:n] {
+			in := debrief.Incident{ID: h.id, Verdict: h.verdict}
+			in.Times.Created = h.created
+			part = append(part, in)
+		}
+		heads = heads[n:]
 		if err := s.readTx(ctx, func(tx *sql.Tx) error {
 			return loadLeanAlerts(ctx, tx, part, opt.Alerts)
 		}); err != nil {
@@ -34,15 +42,22 @@ func (s *Store) scanLean(ctx context.Context, f debrief.IncidentFilter, opt debr
 			if err := fn(&part[i]); err != nil {
 				return err
 			}
-			part[i] = debrief.Incident{} // let the chunk's alerts go
 		}
 	}
 	return nil
 }
 
+// leanHead is what a lean scan lists of each incident before it reads
+// their alerts a chunk at a time.
+type leanHead struct {
+	id      string
+	created time.Time
+	verdict debrief.Verdict
+}
+
 // leanHeads lists the incidents matching f in the order of Incidents with
 // their id, creation time and verdict.
-func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]debrief.Incident, error) {
+func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]leanHead, error) {
 	where, args, err := incidentWhere(f)
 	if err != nil {
 		return nil, err
@@ -61,16 +76,16 @@ func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]debr
 		return nil, err
 	}
 	defer rows.Close()
-	var out []debrief.Incident
+	var out []leanHead
 	for rows.Next() {
-		var in debrief.Incident
+		var h leanHead
 		var created sql.NullInt64
 		var v string
-		if err := rows.Scan(&in.ID, &created, &v); err != nil {
+		if err := rows.Scan(&h.id, &created, &v); err != nil {
 			return nil, err
 		}
-		in.Times.Created, in.Verdict = fromNanos(created), debrief.Verdict(v)
-		out = append(out, in)
+		h.created, h.verdict = fromNanos(created), debrief.Verdict(v)
+		out = append(out, h)
 	}
 	return out, rows.Err()
 }
