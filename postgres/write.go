@@ -38,6 +38,11 @@ const (
 // writer (a unique key, a deadlock), is written again under the lock
 // alone, as every other batch is.
 func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.WriteResult, error) {
+	return s.writeGroups(ctx, recs, nil)
+}
+
+// writeGroups is Write, and WriteGrouped when group is not nil.
+func (s *Store) writeGroups(ctx context.Context, recs []debrief.Record, group GroupFunc) (debrief.WriteResult, error) {
 	if len(recs) == 0 {
 		return debrief.WriteResult{}, nil
 	}
@@ -46,19 +51,19 @@ func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.Write
 	preps, stop := runPrepare(ctx, recs)
 	defer func() { stop() }()
 	if looseAlerts(recs) {
-		res, err := s.write(ctx, recs, preps, true)
+		res, err := s.write(ctx, recs, preps, true, group)
 		switch {
 		case err == nil:
 			return res, nil
 		case errors.Is(err, errStored): // no prep was taken
-		case collided(err):
+		case collided(err) || errors.Is(err, errIncidentStored):
 			stop()
 			preps, stop = runPrepare(ctx, recs)
 		default:
 			return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
 		}
 	}
-	res, err := s.write(ctx, recs, preps, false)
+	res, err := s.write(ctx, recs, preps, false, group)
 	if err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
 	}
@@ -88,8 +93,9 @@ func collided(err error) bool {
 
 // write runs one transaction of Write, under the tenant's write lock
 // shared (a batch of new loose alerts; errStored when one is stored) or
-// not.
-func (s *Store) write(ctx context.Context, recs []debrief.Record, preps <-chan prep, shared bool) (debrief.WriteResult, error) {
+// not; with group, the incidents of the batch's loose alerts too (see
+// WriteGrouped).
+func (s *Store) write(ctx context.Context, recs []debrief.Record, preps <-chan prep, shared bool, group GroupFunc) (debrief.WriteResult, error) {
 	var res debrief.WriteResult
 	err := s.writeTxLock(ctx, shared, func(tx pgx.Tx) error {
 		w := newWriter(ctx, tx, s.tenant)
@@ -110,6 +116,11 @@ func (s *Store) write(ctx context.Context, recs []debrief.Record, preps <-chan p
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", where(i, r), err)
+			}
+		}
+		if group != nil {
+			if err := w.group(recs, shared, group); err != nil {
+				return err
 			}
 		}
 		if err := w.flush(); err != nil {

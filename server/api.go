@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -44,7 +45,8 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
 	// Decoding and writing run beside other requests (a store orders its
 	// writers); correlation takes turns, over this payload's alerts alone
 	// (see ownAlerts).
-	st := newOwnAlerts(s.store(r.Context()))
+	correlating := q.Get("correlate") != "false"
+	st := newOwnAlerts(s.store(r.Context()), correlating)
 	sum, runErr := ingest.Run(r.Context(), ingest.Options{
 		Paths: []string{"-"}, Format: q.Get("format"), Decoders: formats.All(), Strict: strict,
 		Stdin: body, Store: st, Knowledge: ingest.Catalog(s.cfg.Catalog), BatchSize: ingestBatch,
@@ -58,10 +60,8 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
 		return cmpErr(runErr, sum == nil)
 	}
 	out := IngestResult{Summary: sum}
-	if q.Get("correlate") != "false" {
-		s.ingestMu.Lock()
-		out.Correlated, err = ingest.Correlate(r.Context(), st, correlate.Options{Window: window})
-		s.ingestMu.Unlock()
+	if correlating {
+		out.Correlated, err = s.correlate(r.Context(), st, sum, correlate.Options{Window: window})
 		if err != nil {
 			return err
 		}
@@ -122,12 +122,15 @@ type IncidentRow struct {
 	Tactics    []string              `json:"tactics"`
 }
 
-// IncidentPage is one page of the incident list.
+// IncidentPage is one page of the incident list. Next reads on from
+// where the page ends (?after=Next), however many incidents are written
+// meanwhile; NextOffset counts from the start, so writes shift it.
 type IncidentPage struct {
 	Incidents  []IncidentRow `json:"incidents"`
 	Offset     int           `json:"offset"`
 	Limit      int           `json:"limit"`
-	NextOffset *int          `json:"next_offset,omitempty"` // absent on the last page
+	Next       string        `json:"next,omitempty"`        // the next page's cursor; absent on the last page
+	NextOffset *int          `json:"next_offset,omitempty"` // absent on the last page, and when paging with after
 }
 
 // incidentPage lists one page of incidents matching the query.
@@ -144,8 +147,11 @@ func (s *Server) incidentPage(r *http.Request) (IncidentPage, error) {
 	}
 	if len(ins) > page.Limit {
 		ins = ins[:page.Limit]
-		next := page.Offset + page.Limit
-		page.NextOffset = &next
+		page.Next = encodeCursor(debrief.KeyOf(&ins[len(ins)-1]))
+		if f.After == nil {
+			next := page.Offset + page.Limit
+			page.NextOffset = &next
+		}
 	}
 	for _, in := range ins {
 		page.Incidents = append(page.Incidents, IncidentRow{in.ID, in.Title, in.Source, in.Severity, in.Status, in.Verdict,
@@ -166,8 +172,22 @@ func (s *Server) incidents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if page.Next != "" {
+		w.Header().Set("Link", "<"+afterLink(r.URL.Path, r.URL.Query(), page.Next)+`>; rel="next"`)
+	}
 	writeJSON(w, http.StatusOK, page)
 	return nil
+}
+
+// afterLink is path with query, reading on after cursor.
+func afterLink(path string, q url.Values, cursor string) string {
+	p := url.Values{}
+	for k, vs := range q {
+		p[k] = vs
+	}
+	p.Del("offset")
+	p.Set("after", cursor)
+	return path + "?" + p.Encode()
 }
 
 // findIncident looks id up as given, then in each source when it has no

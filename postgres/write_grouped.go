@@ -1,0 +1,164 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
+)
+
+// GroupFunc groups alerts, oldest first, into incidents (correlation). It
+// may be called more than once for one batch (a write that collides with
+// another writer runs again), so it must depend on its alerts alone.
+type GroupFunc func(alerts []debrief.Alert) ([]debrief.Incident, error)
+
+// WriteGrouped is Write, and in the same transaction the incidents that
+// group makes of the batch's loose alerts (full alert records that name no
+// incident) which end up in no incident: as UnassignedAlertsOf would read
+// them after the write, oldest first. An API ingest that correlates its
+// payload so commits its alerts and their incidents at once: a crash keeps
+// both or neither, a retry of the payload finds its alerts linked and makes
+// nothing, and no second transaction reads the alerts back. The result
+// counts recs alone; the incidents are group's to count.
+func (s *Store) WriteGrouped(ctx context.Context, recs []debrief.Record, group GroupFunc) (debrief.WriteResult, error) {
+	if group == nil {
+		return debrief.WriteResult{}, errors.New("write grouped: no group function")
+	}
+	return s.writeGroups(ctx, recs, group)
+}
+
+// errIncidentStored stops a shared write whose grouping made an incident
+// that is stored already (or being stored by another writer).
+var errIncidentStored = errors.New("an incident of the batch's grouping is stored")
+
+// group runs the grouping of WriteGrouped after the batch's records were
+// queued, and queues the incidents it makes.
+func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) error {
+	var ids []string
+	for _, r := range recs {
+		if r.Incident == nil && r.Alert != nil && r.Alert.IncidentID == "" {
+			ids = append(ids, r.Alert.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var alerts []debrief.Alert
+	var err error
+	if shared && distinct(ids) {
+		alerts, err = w.newUnlinked(recs, ids)
+	} else {
+		alerts, err = w.storedUnlinked(ids)
+	}
+	if err != nil {
+		return fmt.Errorf("group: %w", err)
+	}
+	if len(alerts) == 0 {
+		return nil
+	}
+	incs, err := group(alerts)
+	if err != nil {
+		return fmt.Errorf("group: %w", err)
+	}
+	grouped := make([]debrief.Record, len(incs))
+	for i := range incs {
+		grouped[i] = debrief.Record{Incident: &incs[i]}
+	}
+	if err := w.prefetch(grouped); err != nil {
+		return fmt.Errorf("group: %w", err)
+	}
+	if shared {
+		for _, r := range grouped {
+			if w.inc[r.Incident.ID] != nil {
+				return errIncidentStored
+			}
+		}
+	}
+	counted := w.res // the result counts recs alone
+	defer func() { w.res = counted }()
+	h, enc := storecodec.NewHasher(), newEncoder()
+	for i, r := range grouped {
+		p := prepareOne(r, h, &enc)
+		err := p.err
+		if err == nil {
+			err = w.record(r, &p)
+		}
+		if err != nil {
+			return fmt.Errorf("group: incident %d of %d: %w", i+1, len(grouped), err)
+		}
+	}
+	return nil
+}
+
+func distinct(ids []string) bool {
+	seen := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		if _, ok := seen[id]; ok {
+			return false
+		}
+		seen[id] = struct{}{}
+	}
+	return true
+}
+
+// newUnlinked returns the batch's loose alerts that no stored link names,
+// in the order UnassignedAlertsOf reads them, from the records themselves:
+// for a shared write, where every alert of the batch is new and written as
+// its record has it, and no other writer links them until it commits.
+func (w *writer) newUnlinked(recs []debrief.Record, ids []string) ([]debrief.Alert, error) {
+	rows, err := w.tx.Query(w.ctx, `SELECT DISTINCT alert_id FROM incident_alerts WHERE tenant = $1 AND alert_id = ANY($2)`,
+		w.tenant, ids)
+	if err != nil {
+		return nil, err
+	}
+	linked := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		linked[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	alerts := make([]debrief.Alert, 0, len(ids))
+	for _, r := range recs {
+		if a := r.Alert; r.Incident == nil && a != nil && a.IncidentID == "" && !linked[a.ID] {
+			alerts = append(alerts, *a)
+		}
+	}
+	slices.SortFunc(alerts, func(x, y debrief.Alert) int {
+		// created NULLS FIRST, then id (bytewise, as COLLATE "C")
+		if c := cmp.Compare(nanos0(x.Created), nanos0(y.Created)); c != 0 {
+			if x.Created.IsZero() {
+				return -1
+			}
+			if y.Created.IsZero() {
+				return 1
+			}
+			return c
+		}
+		return cmp.Compare(x.ID, y.ID)
+	})
+	return alerts, nil
+}
+
+// storedUnlinked reads, within the transaction and after the batch's
+// writes, the alerts among ids that are stored whole and linked to no
+// incident, oldest first: UnassignedAlertsOf's answer.
+func (w *writer) storedUnlinked(ids []string) ([]debrief.Alert, error) {
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	return queryAlerts(w.ctx, w.tx, `SELECT `+alertSelect+` FROM alerts a
+		WHERE a.tenant = $1 AND a.id = ANY($2) AND NOT a.partial
+		AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.tenant = a.tenant AND ia.alert_id = a.id)
+		ORDER BY a.created NULLS FIRST, a.id`, w.tenant, ids)
+}

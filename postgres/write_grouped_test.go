@@ -1,0 +1,212 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/correlate"
+	"github.com/debrief-dev/debrief/postgres"
+)
+
+// groupFunc correlates alerts as an API ingest does, counting its calls.
+func groupFunc(calls *int) postgres.GroupFunc {
+	return func(alerts []debrief.Alert) ([]debrief.Incident, error) {
+		*calls++
+		var out []debrief.Incident
+		c := correlate.New(correlate.Options{}, func(in debrief.Incident) error {
+			out = append(out, in)
+			return nil
+		})
+		for _, a := range alerts {
+			if err := c.Add(a); err != nil {
+				return nil, err
+			}
+		}
+		return out, c.Close()
+	}
+}
+
+// writeThenGroup is what WriteGrouped replaces: Write, then read the
+// batch's unassigned loose alerts back and write their incidents.
+func writeThenGroup(ctx context.Context, s *postgres.Store, recs []debrief.Record) (debrief.WriteResult, error) {
+	res, err := s.Write(ctx, recs)
+	if err != nil {
+		return res, err
+	}
+	var ids []string
+	for _, r := range recs {
+		if r.Incident == nil && r.Alert != nil && r.Alert.IncidentID == "" {
+			ids = append(ids, r.Alert.ID)
+		}
+	}
+	var alerts []debrief.Alert
+	if err := s.UnassignedAlertsOf(ctx, ids, func(a debrief.Alert) error {
+		alerts = append(alerts, a)
+		return nil
+	}); err != nil {
+		return res, err
+	}
+	var calls int
+	incs, err := groupFunc(&calls)(alerts)
+	if err != nil {
+		return res, err
+	}
+	var grouped []debrief.Record
+	for i := range incs {
+		grouped = append(grouped, debrief.Record{Incident: &incs[i]})
+	}
+	if len(grouped) > 0 {
+		_, err = s.Write(ctx, grouped)
+	}
+	return res, err
+}
+
+// storeState is every incident with its alert ids, title and times, and
+// the unassigned alerts.
+func storeState(t *testing.T, s *postgres.Store) []string {
+	t.Helper()
+	ctx := context.Background()
+	ins, err := s.Incidents(ctx, debrief.IncidentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, in := range ins {
+		full, err := s.Incident(ctx, in.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := slices.Clone(full.AlertIDs)
+		slices.Sort(ids)
+		out = append(out, fmt.Sprintf("%s %q %s %s %v %v %v", full.ID, full.Title, full.Severity, full.Status,
+			full.Times.Created.UTC(), full.Times.LastActivity.UTC(), ids))
+	}
+	if err := s.UnassignedAlerts(ctx, func(a debrief.Alert) error {
+		out = append(out, "unassigned "+a.ID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestWriteGrouped: a batch written with its grouping in one transaction
+// leaves the store as writing it, reading its unassigned alerts back and
+// writing their incidents does; through the shared path (every alert new,
+// one of them named by a stored incident) and the exclusive one (alerts
+// stored before, unlinked or linked, a duplicate), and a retry makes nothing.
+func TestWriteGrouped(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	alert := func(id string, at time.Duration, host string) *debrief.Alert {
+		a := &debrief.Alert{ID: "elastic:" + id, Source: debrief.SourceElastic, SourceID: id, Title: "Encoded PowerShell " + id,
+			Severity: debrief.SeverityMedium, Status: debrief.StatusNew, Created: t0.Add(at)}
+		if host != "" {
+			a.Entities = []debrief.Entity{{Kind: debrief.EntityDevice, ID: host, Name: host}}
+		}
+		return a
+	}
+	loose := func(from, n int, prefix string) []debrief.Record {
+		var recs []debrief.Record
+		for i := from; i < from+n; i++ {
+			host := []string{"ws-1", "ws-2", "srv-1", ""}[i%4]
+			recs = append(recs, debrief.Record{Alert: alert(fmt.Sprintf("%s%03d", prefix, i), time.Duration(n-i)*time.Minute, host)})
+		}
+		return recs
+	}
+	named := debrief.Record{Incident: &debrief.Incident{ID: "elastic:i1", Source: debrief.SourceElastic, SourceID: "i1",
+		Title: "Named first", AlertIDs: []string{"elastic:a002", "elastic:b001"}, Times: debrief.Times{Created: t0}}}
+	batches := [][]debrief.Record{
+		{named},
+		loose(0, 40, "a"), // shared: new alerts, a002 named by i1
+		append(loose(0, 5, "b"), debrief.Record{Alert: alert("a-same-time", 5*time.Minute, "ws-1")}),
+		loose(0, 40, "a"), // a retry: every alert linked
+		append(loose(38, 10, "a"), loose(0, 3, "c")...),      // exclusive: stored ones among new ones
+		append(loose(0, 3, "d"), loose(1, 1, "d")...),        // a duplicate
+		append(loose(0, 2, "e"), loose(0, 2, "unlinked")...), // more new ones
+	}
+	a := openStore(t, freshSchema(t), postgres.DefaultTenant)
+	defer a.Close()
+	b := openStore(t, freshSchema(t), postgres.DefaultTenant)
+	defer b.Close()
+	// Alerts stored unlinked before: the exclusive path groups them too.
+	for _, s := range []*postgres.Store{a, b} {
+		if _, err := s.Write(ctx, loose(0, 2, "unlinked")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, recs := range batches {
+		var calls int
+		got, err := a.WriteGrouped(ctx, recs, groupFunc(&calls))
+		if err != nil {
+			t.Fatalf("batch %d: WriteGrouped: %v", i, err)
+		}
+		want, err := writeThenGroup(ctx, b, recs)
+		if err != nil {
+			t.Fatalf("batch %d: write then group: %v", i, err)
+		}
+		if got != want {
+			t.Errorf("batch %d: WriteGrouped counted %+v, Write %+v", i, got, want)
+		}
+		if i == 3 && calls != 0 {
+			t.Errorf("batch %d (a retry): grouped %d times, want none: every alert is linked", i, calls)
+		}
+		if sa, sb := storeState(t, a), storeState(t, b); !slices.Equal(sa, sb) {
+			t.Fatalf("batch %d: WriteGrouped left\n%v\nwrite then group left\n%v", i, sa, sb)
+		}
+	}
+	if st := storeState(t, a); len(st) < 10 {
+		t.Errorf("only %d incidents and unassigned alerts: the batches did not group", len(st))
+	}
+}
+
+// TestWriteGroupedSideBySide: payloads written side by side, some the
+// same, leave every alert in exactly one incident, as one after another do.
+func TestWriteGroupedSideBySide(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	payload := func(p int) []debrief.Record {
+		var recs []debrief.Record
+		for i := range 60 {
+			id := fmt.Sprintf("p%d-%03d", p, i)
+			recs = append(recs, debrief.Record{Alert: &debrief.Alert{ID: "elastic:" + id, Source: debrief.SourceElastic,
+				SourceID: id, Title: "Encoded PowerShell", Severity: debrief.SeverityLow, Created: t0.Add(time.Duration(i) * time.Second),
+				Entities: []debrief.Entity{{Kind: debrief.EntityUser, ID: fmt.Sprintf("u%d", i%7)}}}})
+		}
+		return recs
+	}
+	order := []int{0, 1, 2, 0, 3, 1, 4, 4, 2, 5}
+	a := openStore(t, freshSchema(t), postgres.DefaultTenant)
+	defer a.Close()
+	b := openStore(t, freshSchema(t), postgres.DefaultTenant)
+	defer b.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(order))
+	for _, p := range order {
+		wg.Go(func() {
+			var calls int
+			if _, err := a.WriteGrouped(ctx, payload(p), groupFunc(&calls)); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for _, p := range order {
+		if _, err := writeThenGroup(ctx, b, payload(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sa, sb := storeState(t, a), storeState(t, b); !slices.Equal(sa, sb) {
+		t.Fatalf("side by side:\n%v\none after another:\n%v", sa, sb)
+	}
+}
