@@ -89,13 +89,13 @@ func decodeItem(it wire.Item, w *record, s *scanner, file string, yield func(deb
 		if rec.Incident == nil {
 			return yield(debrief.Record{}, p.Fatal)
 		}
-		rec.Incident.Raw = bytes.Clone(it.Raw)
+		rec.Incident.Raw = s.Copy(it.Raw)
 	} else {
 		a, ok := mapAlert(&w.alert, p)
 		if !ok {
 			return yield(debrief.Record{}, p.Fatal)
 		}
-		a.Raw = bytes.Clone(it.Raw)
+		a.Raw = s.Copy(it.Raw) // nothing writes to an alert's Raw
 		rec.Alert = &a
 	}
 	if !yield(rec, nil) {

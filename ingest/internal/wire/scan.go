@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"math/bits"
@@ -71,20 +72,41 @@ type text struct {
 	chunk []byte
 }
 
-const textChunk = 16 << 10
+// textChunk is the size of a chunk: the largest of Go's small objects.
+const textChunk = 32 << 10
 
 func (t *text) string(b []byte) string {
 	switch {
 	case len(b) == 0:
 		return ""
-	case len(b) > textChunk/8:
+	case len(b) > textChunk/16:
 		return string(b)
-	case cap(t.chunk)-len(t.chunk) < len(b):
+	}
+	c := t.append(b)
+	return unsafe.String(&c[0], len(c))
+}
+
+// append copies b to the chunk, or to a new one when it has no room.
+func (t *text) append(b []byte) []byte {
+	if cap(t.chunk)-len(t.chunk) < len(b) {
 		t.chunk = make([]byte, 0, textChunk)
 	}
 	n := len(t.chunk)
 	t.chunk = append(t.chunk, b...) // within capacity: the chunk stays put
-	return unsafe.String(&t.chunk[n], len(b))
+	return t.chunk[n:len(t.chunk):len(t.chunk)]
+}
+
+// Copy returns a copy of b (a record's Raw, say) that may share a chunk
+// with the strings the scanner made: its capacity is its length, and
+// nothing must write to it.
+func (s *Scanner) Copy(b []byte) []byte {
+	if len(b) > textChunk/4 {
+		return bytes.Clone(b)
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	return s.text.append(b)
 }
 
 // peek skips white space and returns the next byte, or 0 at the end.
