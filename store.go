@@ -37,7 +37,23 @@ type IncidentFilter struct {
 	Tactic    string      // an alert carries this tactic shortname
 	Limit     int         // 0: no limit
 	Offset    int
+	// After, when set, lists only the incidents that come after this
+	// place in the list's order (keyset paging: a page does not shift when
+	// incidents are written meanwhile, and a deep page costs what the
+	// first does). Offset then must be 0.
+	After *IncidentKey
 }
+
+// IncidentKey is an incident's place in the incident list, whose order is
+// newest created first, then ID descending, with incidents that have no
+// created time last (by ID descending).
+type IncidentKey struct {
+	Created time.Time // zero: the incident has no created time
+	ID      string
+}
+
+// KeyOf returns in's place in the incident list.
+func KeyOf(in *Incident) IncidentKey { return IncidentKey{Created: in.Times.Created, ID: in.ID} }
 
 // Store keeps incidents, alerts, their history and raw records. The sqlite
 // and postgres packages implement it; storetest checks both behave alike.

@@ -47,41 +47,93 @@ func (s *Store) readTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // incident's alerts and its tags, which triggers keep on its row
 // (migrations 0009 and 0010).
 func (s *Store) Incidents(ctx context.Context, f debrief.IncidentFilter) ([]debrief.Incident, error) {
-	q := &query{args: []any{s.tenant}}
-	where, err := q.incidentWhere(f)
-	if err != nil {
-		return nil, err
+	if f.After != nil && f.Offset > 0 {
+		return nil, debrief.Errorf(debrief.EINVALID, "incident filter: after and offset %d cannot be combined", f.Offset)
 	}
-	sqlText := `SELECT ` + incidentSelect + `, i.alert_ids, i.technique_ids, i.tactics, i.tags
-		FROM incidents i WHERE i.tenant = $1` + where + ` ORDER BY i.created DESC NULLS LAST, i.id DESC`
-	if f.Limit > 0 {
-		sqlText += ` LIMIT ` + q.arg(f.Limit)
-	}
-	if f.Offset > 0 {
-		sqlText += ` OFFSET ` + q.arg(f.Offset)
+	parts := afterParts(f.After)
+	stmts := make([]*query, len(parts))
+	texts := make([]string, len(parts))
+	for i, p := range parts {
+		q := &query{args: []any{s.tenant}}
+		where, err := q.incidentWhere(f)
+		if err != nil {
+			return nil, err
+		}
+		texts[i] = `SELECT ` + incidentSelect + `, i.alert_ids, i.technique_ids, i.tactics, i.tags
+		FROM incidents i WHERE i.tenant = $1` + where + p(q) + ` ORDER BY i.created DESC NULLS LAST, i.id DESC`
+		stmts[i] = q
 	}
 	var out []debrief.Incident
 	if f.Limit > 0 {
 		out = make([]debrief.Incident, 0, min(f.Limit, 1000))
 	}
-	err = s.conn(ctx, func(c *pgx.Conn) error {
-		rows, err := c.Query(ctx, sqlText, q.args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			out = append(out, debrief.Incident{})
-			if err := scanListed(rows, &out[len(out)-1]); err != nil {
+	list := func(c querier) error {
+		for i, q := range stmts {
+			if f.Limit > 0 && len(out) >= f.Limit {
+				break
+			}
+			text := texts[i]
+			if f.Limit > 0 {
+				text += ` LIMIT ` + q.arg(f.Limit-len(out))
+			}
+			if f.Offset > 0 {
+				text += ` OFFSET ` + q.arg(f.Offset)
+			}
+			var err error
+			if out, err = listInto(ctx, c, out, text, q.args); err != nil {
 				return err
 			}
 		}
-		return rows.Err()
-	})
+		return nil
+	}
+	var err error
+	if len(stmts) == 1 {
+		// One statement: its own snapshot, without a transaction's round trips.
+		err = s.conn(ctx, func(c *pgx.Conn) error { return list(c) })
+	} else {
+		err = s.readTx(ctx, func(tx pgx.Tx) error { return list(tx) })
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}
 	return out, nil
+}
+
+// listInto appends the incidents a statement of Incidents selects to out.
+func listInto(ctx context.Context, c querier, out []debrief.Incident, text string, args []any) ([]debrief.Incident, error) {
+	rows, err := c.Query(ctx, text, args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		out = append(out, debrief.Incident{})
+		if err := scanListed(rows, &out[len(out)-1]); err != nil {
+			return out, err
+		}
+	}
+	return out, rows.Err()
+}
+
+// afterParts are the stretches of the list after k, each read by its own
+// statement, as conditions (led by AND) that add their arguments to q:
+// with a created time, the incidents after k on the incidents_created
+// index (a row comparison, so a deep page seeks instead of skipping),
+// then those without one; without, those with a smaller ID among the ones
+// without. No k: the whole list in one.
+func afterParts(k *debrief.IncidentKey) []func(q *query) string {
+	switch {
+	case k == nil:
+		return []func(*query) string{func(*query) string { return "" }}
+	case k.Created.IsZero():
+		return []func(*query) string{func(q *query) string { return " AND i.created IS NULL AND i.id < " + q.arg(noNUL(k.ID)) }}
+	}
+	return []func(*query) string{
+		func(q *query) string {
+			return " AND (i.created, i.id) < (" + q.arg(k.Created.UnixNano()) + ", " + q.arg(noNUL(k.ID)) + ")"
+		},
+		func(*query) string { return " AND i.created IS NULL" },
+	}
 }
 
 // scanListed scans a row of Incidents into in: the incident, then its

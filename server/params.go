@@ -35,7 +35,7 @@ func invalid(param, format string, args ...any) error {
 }
 
 // incidentFilter reads the incident list's query: the CLI's filters plus
-// limit and offset.
+// limit, and offset or after (a cursor).
 func incidentFilter(q url.Values, now time.Time) (debrief.IncidentFilter, error) {
 	var f debrief.IncidentFilter
 	var err error
@@ -68,6 +68,14 @@ func incidentFilter(q url.Values, now time.Time) (debrief.IncidentFilter, error)
 	}
 	if f.Offset, err = intParam(q, "offset", 0, 0, 1<<31-1); err != nil {
 		return f, err
+	}
+	if a := q.Get("after"); a != "" {
+		if f.Offset > 0 {
+			return f, invalid("after", "cannot be combined with offset: page with one or the other")
+		}
+		if f.After, err = decodeCursor("after", a); err != nil {
+			return f, err
+		}
 	}
 	return f, nil
 }

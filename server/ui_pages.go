@@ -36,11 +36,19 @@ func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request) error {
 		p.Set("offset", strconv.Itoa(off))
 		return "/incidents?" + p.Encode()
 	}
-	if page.Offset > 0 {
+	switch {
+	case page.Offset > 0:
 		v.Prev = link(max(0, page.Offset-page.Limit))
+	case q.Get("after") != "":
+		p := url.Values{}
+		for k, vs := range q {
+			p[k] = vs
+		}
+		p.Del("after")
+		v.Prev = "/incidents?" + p.Encode() // the newest page: a cursor reads on, not back
 	}
-	if page.NextOffset != nil {
-		v.Next = link(*page.NextOffset)
+	if page.Next != "" {
+		v.Next = afterLink("/incidents", q, page.Next)
 	}
 	return s.page(w, r, http.StatusOK, "incidents", "Incidents", v)
 }

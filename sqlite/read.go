@@ -42,39 +42,85 @@ func (s *Store) Incidents(ctx context.Context, f debrief.IncidentFilter) ([]debr
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT ` + incidentSelect + ` FROM incidents i` + where + ` ORDER BY i.created DESC, i.id DESC`
-	switch {
-	case f.Limit > 0:
-		q += ` LIMIT ? OFFSET ?`
-		args = append(args, f.Limit, f.Offset)
-	case f.Offset > 0:
-		q += ` LIMIT -1 OFFSET ?`
-		args = append(args, f.Offset)
+	if f.After != nil && f.Offset > 0 {
+		return nil, debrief.Errorf(debrief.EINVALID, "incident filter: after and offset %d cannot be combined", f.Offset)
 	}
 	var out []debrief.Incident
 	err = s.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			in, err := scanIncident(rows)
-			if err != nil {
+		for _, p := range afterParts(f.After) {
+			if f.Limit > 0 && len(out) >= f.Limit {
+				break
+			}
+			q, qargs := `SELECT `+incidentSelect+` FROM incidents i`+and(where, p.cond)+` ORDER BY i.created DESC, i.id DESC`, append(slices.Clip(args), p.args...)
+			switch {
+			case f.Limit > 0:
+				q += ` LIMIT ? OFFSET ?`
+				qargs = append(qargs, f.Limit-len(out), f.Offset)
+			case f.Offset > 0:
+				q += ` LIMIT -1 OFFSET ?`
+				qargs = append(qargs, f.Offset)
+			}
+			if out, err = listInto(ctx, tx, out, q, qargs); err != nil {
 				return err
 			}
-			out = append(out, *in)
 		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
 		return summarise(ctx, tx, out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}
 	return out, nil
+}
+
+// listInto appends the incidents a query selects to out.
+func listInto(ctx context.Context, tx *sql.Tx, out []debrief.Incident, q string, args []any) ([]debrief.Incident, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		in, err := scanIncident(rows)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, *in)
+	}
+	return out, rows.Err()
+}
+
+// afterPart is a condition on incidents i that selects a stretch of the
+// list, in the list's order.
+type afterPart struct {
+	cond string
+	args []any
+}
+
+// afterParts are the stretches of the list after k, each read by its own
+// statement: with a created time, the incidents after k on the created
+// index (a row-value range, so a deep page seeks instead of skipping),
+// then those without one; without, those with a smaller ID among the ones
+// without. No k: the whole list in one.
+func afterParts(k *debrief.IncidentKey) []afterPart {
+	switch {
+	case k == nil:
+		return []afterPart{{}}
+	case k.Created.IsZero():
+		return []afterPart{{"i.created IS NULL AND i.id < ?", []any{k.ID}}}
+	default:
+		return []afterPart{{"(i.created, i.id) < (?, ?)", []any{k.Created.UnixNano(), k.ID}}, {"i.created IS NULL", nil}}
+	}
+}
+
+// and adds cond to a WHERE clause ("" for none).
+func and(where, cond string) string {
+	switch {
+	case cond == "":
+		return where
+	case where == "":
+		return " WHERE " + cond
+	}
+	return where + " AND " + cond
 }
 
 // incidentWhere turns f into a WHERE clause over incidents i.

@@ -15,7 +15,10 @@ import (
 // Incident returns alerts oldest first (by created time, then id) with
 // their incident id, comments and history in time order, tags as the
 // current version gives them, alert ids as the union of both sides' links;
-// Incidents fills techniques (sorted) and tactics; an older version counts
+// Incidents fills techniques (sorted) and tactics, and with After pages
+// through the list in its order (created time ties broken by ID, incidents
+// without one last) without repeating or skipping an incident when others
+// are written between pages; an older version counts
 // as updated (it adds history); a comment is never lost to a later version;
 // alerts that only partial records made are not unassigned alerts; and
 // UnassignedAlerts lets its callback use the store.
@@ -38,6 +41,8 @@ func Run(t *testing.T, open func(t *testing.T) debrief.Store) {
 		{"AlertsBeforeIncident", testAlertsBeforeIncident},
 		{"IncidentBeforeAlerts", testIncidentBeforeAlerts},
 		{"Filters", testFilters},
+		{"KeysetPaging", testKeyset},
+		{"KeysetPagingWhileWriting", testKeysetWrites},
 		{"NotFound", testNotFound},
 		{"UnassignedAndAssign", testUnassigned},
 		{"InvalidWriteLeavesNothing", testInvalidWrite},
