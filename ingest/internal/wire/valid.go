@@ -235,17 +235,11 @@ func appendSpan(tape []uint32, start, end int, esc bool) []uint32 {
 // or a non-ASCII byte. A negative index means b ended inside the string;
 // esc reports escapes.
 func validString(b []byte, i int) (end int, ok, esc bool) {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	j := i + 1
 	for j < len(b) {
-		if j+8 <= len(b) {
-			x := binary.LittleEndian.Uint64(b[j:])
-			m := (special(x) | (x-lo*0x20)&^x | x) & hi
-			if m == 0 {
-				j += 8
-				continue
-			}
-			j += bits.TrailingZeros64(m) >> 3
+		j = plain(b, j)
+		if j >= len(b) {
+			break
 		}
 		switch c := b[j]; {
 		case c == '"':
@@ -286,6 +280,22 @@ func validString(b []byte, i int) (end int, ok, esc bool) {
 		}
 	}
 	return -1, false, false
+}
+
+// plain returns the index of the first byte at or after j that a string
+// cannot hold as it is (a quote, a backslash, a control character) or
+// that is not ASCII; when b ends first, an index past the last whole
+// eight bytes, for the caller to read the rest byte by byte.
+func plain(b []byte, j int) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	for ; j >= 0 && j+8 <= len(b); j += 8 {
+		x := binary.LittleEndian.Uint64(b[j : j+8])
+		q, bs := x^(lo*'"'), x^(lo*'\\')
+		if m := ((q-lo)&^q | (bs-lo)&^bs | (x-lo*0x20)&^x | x) & hi; m != 0 {
+			return j + bits.TrailingZeros64(m)>>3
+		}
+	}
+	return j
 }
 
 func hex4(b []byte) (rune, bool) {
