@@ -109,6 +109,12 @@ func serveLoad(o loadOptions) error {
 			return err
 		}
 	}
+	var deep deepPage
+	if o.Only == "" || strings.Contains(deepWorkloads, o.Only) {
+		if deep, err = c.deepPage(o.Incidents); err != nil {
+			return err
+		}
+	}
 	pg, err := postmaster(o.PGData)
 	if err != nil {
 		return err
@@ -116,7 +122,7 @@ func serveLoad(o loadOptions) error {
 	fmt.Fprintf(os.Stderr, "store %s: %s incidents; %d clients, at most %d requests or %s per workload\n",
 		d.where(), n, o.Clients, o.Requests, o.Duration)
 	var results []loadResult
-	for _, w := range c.workloads(ids, o.IngestAlerts, time.Now().UnixNano()) {
+	for _, w := range append(c.workloads(ids, o.IngestAlerts, time.Now().UnixNano()), c.deepWorkloads(deep)...) {
 		if !strings.Contains(w.name, o.Only) {
 			continue
 		}
@@ -580,4 +586,62 @@ func (c cpuUse) share(v float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.0f%%", 100*v/c.total)
+}
+
+// The workloads of a page deep in the incident list: read by cursor, and
+// by offset as the baseline ("-only deep" runs both).
+const (
+	deepAfter     = "GET /api/v1/incidents?after=<deep>&limit=50"
+	deepOffset    = "GET /api/v1/incidents?offset=<deep>&limit=50"
+	deepWorkloads = deepAfter + " " + deepOffset
+)
+
+// deepPage is a place about 90% down the incident list: its offset and
+// the cursor of the incident there.
+type deepPage struct {
+	offset int
+	cursor string
+}
+
+// deepPage finds a page about 90% down a list of about n incidents (0: a
+// million), halving the depth until the list reaches it.
+func (c *client) deepPage(n int) (deepPage, error) {
+	for off := max(n, 1_000_000) * 9 / 10; off > 0; off /= 2 {
+		req, err := c.request("GET", fmt.Sprintf("/api/v1/incidents?limit=1&offset=%d", off), nil)
+		if err != nil {
+			return deepPage{}, err
+		}
+		resp, err := c.http.Do(req)
+		if err != nil {
+			return deepPage{}, err
+		}
+		var page struct {
+			Next string `json:"next"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			return deepPage{}, fmt.Errorf("incident list at offset %d: %w", off, err)
+		}
+		if page.Next != "" {
+			return deepPage{offset: off + 1, cursor: page.Next}, nil
+		}
+	}
+	return deepPage{}, errors.New("the incident list is too short for a deep page")
+}
+
+// deepWorkloads read the same page deep in the list by cursor and by
+// offset; none when deep was not looked up.
+func (c *client) deepWorkloads(deep deepPage) []workload {
+	if deep.cursor == "" {
+		return nil
+	}
+	return []workload{
+		{name: deepAfter, req: func(int) (*http.Request, error) {
+			return c.request("GET", "/api/v1/incidents?limit=50&after="+url.QueryEscape(deep.cursor), nil)
+		}},
+		{name: deepOffset, req: func(int) (*http.Request, error) {
+			return c.request("GET", fmt.Sprintf("/api/v1/incidents?limit=50&offset=%d", deep.offset), nil)
+		}},
+	}
 }
