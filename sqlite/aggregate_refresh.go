@@ -47,7 +47,7 @@ func refreshCounts(ctx context.Context, tx *sql.Tx) (bool, error) {
 		if err := t.takeOut(ctx, tx, part); err != nil {
 			return false, fmt.Errorf("keys last counted: %w", err)
 		}
-		if err := t.add(ctx, sts, part); err != nil {
+		if err := t.add(ctx, tx, sts, part); err != nil {
 			return false, fmt.Errorf("keys now: %w", err)
 		}
 	}
@@ -121,8 +121,7 @@ type counted struct {
 
 // add counts the incidents ids under their keys now and keeps the keys in
 // incident_keys.
-func (t *tally) add(ctx context.Context, sts *stmts, ids []string) error {
-	tx := sts.tx
+func (t *tally) add(ctx context.Context, tx *sql.Tx, sts *stmts, ids []string) error {
 	list := stringList(ids)
 	rows, err := tx.QueryContext(ctx, `SELECT id, created, source, coalesce(severity, ''), coalesce(verdict, '')
 		FROM incidents WHERE id IN (SELECT value FROM json_each(?)) AND coalesce(created, 0) != 0`, list)

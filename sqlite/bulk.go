@@ -56,12 +56,17 @@ func (b *bulk) query(rows int) string {
 	return q.String()
 }
 
-// stmts prepares statements within one transaction, once each. conn, when
-// set, is the connection tx runs on, for the bulk INSERTs.
+// stmts prepares statements on a transaction or a connection, once each.
+// conn, when set, is the connection tx runs on, for the bulk INSERTs.
 type stmts struct {
-	tx    *sql.Tx
+	tx    preparer
 	conn  *sql.Conn
 	cache map[string]*sql.Stmt
+}
+
+// preparer is what stmts needs of *sql.Tx and *sql.Conn.
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 func (s *stmts) get(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -96,6 +101,13 @@ func (b *bulk) add(ctx context.Context, s *stmts, vals ...any) error {
 		return nil
 	}
 	return b.flush(ctx, s)
+}
+
+// reset drops the queued rows (of a Write that failed).
+func (b *bulk) reset() {
+	clear(b.args)
+	b.args = b.args[:0]
+	b.n = 0
 }
 
 // flush sends every queued row.
@@ -138,9 +150,7 @@ func (b *bulk) flush(ctx context.Context, s *stmts) error {
 		}
 		return nil
 	})
-	clear(b.args)
-	b.args = b.args[:0]
-	b.n = 0
+	b.reset()
 	return err
 }
 
@@ -180,8 +190,8 @@ func (b *bulk) stmt(ctx context.Context, dc any, size int) (driver.Stmt, error) 
 	return st, nil
 }
 
-// close closes the prepared statements; the connection must not have gone
-// back to the pool yet.
+// close closes the prepared statements, before the connection goes back
+// to the pool.
 func (b *bulk) close(s *stmts) error {
 	if len(b.st) == 0 || s.conn == nil {
 		return nil

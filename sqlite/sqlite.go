@@ -27,8 +27,10 @@ const Memory = ":memory:"
 type Store struct {
 	db *sql.DB
 	// wmu serialises the writers of this Store, so that they queue here
-	// rather than spin on SQLite's busy handler.
+	// rather than spin on SQLite's busy handler. It guards wc.
 	wmu sync.Mutex
+	wc  *writeConn // the connection Writes run on; nil until the first
+	mem bool       // ":memory:"
 	// checkpoint wakes the checkpointer after a write; nil for ":memory:".
 	checkpoint chan struct{}
 	quit       chan struct{} // closed by Close
@@ -67,7 +69,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.SetMaxOpenConns(4)
 		db.SetMaxIdleConns(4)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, mem: mem}
 	if err := s.setup(ctx, mem); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -156,11 +158,19 @@ func (s *Store) setup(ctx context.Context, mem bool) error {
 // connection closes.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.wmu.Lock()
+		if s.wc != nil {
+			if err := s.wc.close(false); err != nil {
+				s.closeErr = fmt.Errorf("close store: %w", err)
+			}
+			s.wc = nil
+		}
+		s.wmu.Unlock()
 		if s.quit != nil {
 			close(s.quit)
 			<-s.stopped
 		}
-		if err := s.db.Close(); err != nil {
+		if err := s.db.Close(); err != nil && s.closeErr == nil {
 			s.closeErr = fmt.Errorf("close store: %w", err)
 		}
 	})

@@ -30,25 +30,34 @@ func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.Write
 	if len(recs) == 0 {
 		return debrief.WriteResult{}, nil
 	}
+	// Validation, hashes and column values need no database: they start
+	// before the wait for other writers.
+	preps, stop := runPrepare(ctx, recs)
+	defer stop()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	conn, err := s.db.Conn(ctx)
+	wc, err := s.writeConn(ctx)
 	if err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: connect: %w", err)
 	}
-	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
+	res, err := s.write(ctx, wc, recs, preps)
+	s.doneWriting(wc, err != nil)
 	if err != nil {
+		return debrief.WriteResult{}, err
+	}
+	s.written()
+	return res, nil
+}
+
+// write runs one Write's transaction on wc.
+func (s *Store) write(ctx context.Context, wc *writeConn, recs []debrief.Record, preps <-chan prep) (debrief.WriteResult, error) {
+	if _, err := wc.st.exec(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: begin: %w", err)
 	}
-	defer tx.Rollback() // a no-op after Commit
-	w := newWriter(ctx, tx, conn)
-	defer w.close()
+	w := newWriter(ctx, wc)
 	if err := w.prefetch(recs); err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
 	}
-	preps, stop := runPrepare(ctx, recs)
-	defer stop()
 	for i, r := range recs {
 		p := <-preps // prepare stops after sending an error, so p is never missing
 		err := p.err
@@ -71,10 +80,9 @@ func (s *Store) Write(ctx context.Context, recs []debrief.Record) (debrief.Write
 	if err := ctx.Err(); err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := wc.st.exec(ctx, "COMMIT"); err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: commit: %w", err)
 	}
-	s.written()
 	return w.res, nil
 }
 
@@ -156,26 +164,17 @@ type writer struct {
 	alertPK, rawID int64
 }
 
-func newWriter(ctx context.Context, tx *sql.Tx, conn *sql.Conn) *writer {
+func newWriter(ctx context.Context, wc *writeConn) *writer {
 	return &writer{
 		ctx:       ctx,
 		enc:       newEncoder(),
-		st:        &stmts{tx: tx, conn: conn, cache: map[string]*sql.Stmt{}},
+		st:        wc.st,
 		inc:       map[string]*state{},
 		alerts:    map[string]*state{},
-		alertRows: newBulk("alerts", alertInsertColumns, ""),
-		rawRows:   newBulk("raw_records", "id, kind, subject_id, hash, raw", ""),
-		linkRows: newBulk("incident_alerts", "incident_id, alert_id, origin",
-			" ON CONFLICT (incident_id, alert_id) DO UPDATE SET origin = incident_alerts.origin | excluded.origin"+
-				" WHERE incident_alerts.origin | excluded.origin <> incident_alerts.origin"),
-		links: map[[2]string]int{},
-	}
-}
-
-// close closes the bulk INSERTs' statements.
-func (w *writer) close() {
-	for _, b := range []*bulk{w.alertRows, w.rawRows, w.linkRows} {
-		b.close(w.st) // an error closing a statement changes nothing stored
+		alertRows: wc.alertRows,
+		rawRows:   wc.rawRows,
+		linkRows:  wc.linkRows,
+		links:     map[[2]string]int{},
 	}
 }
 
@@ -253,7 +252,11 @@ func (w *writer) markNewAlerts() error {
 // transaction holds the database's write lock, so nobody else allocates.
 func (w *writer) next(last *int64, table, column string) (int64, error) {
 	if *last == 0 {
-		if err := w.st.tx.QueryRowContext(w.ctx, `SELECT coalesce(max(`+column+`), 0) FROM `+table).Scan(last); err != nil {
+		st, err := w.st.get(w.ctx, `SELECT coalesce(max(`+column+`), 0) FROM `+table)
+		if err != nil {
+			return 0, err
+		}
+		if err := st.QueryRowContext(w.ctx).Scan(last); err != nil {
 			return 0, fmt.Errorf("allocate %s.%s: %w", table, column, err)
 		}
 	}
@@ -352,7 +355,11 @@ func (w *writer) load(into map[string]*state, ids []string, query string) error 
 	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := w.st.tx.QueryContext(w.ctx, query, w.enc.Strings(ids))
+	st, err := w.st.get(w.ctx, query)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(w.ctx, w.enc.Strings(ids))
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -75,4 +76,40 @@ func check(t *testing.T, s *Store, what string, want []debrief.TechniqueID) {
 	if len(facts) != 1 || !slices.Equal(facts[0].Techniques, want) {
 		t.Errorf("%s: handling facts %+v, want one incident with techniques %v", what, facts, want)
 	}
+}
+
+// TestWriteConnIdle checks that the connection Writes keep between them
+// holds no transaction open: a TRUNCATE checkpoint, which waits for every
+// reader, gets through after Writes, a failed one among them.
+func TestWriteConnIdle(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "debrief.db"))
+	var as []debrief.Alert
+	for i := range 100 {
+		as = append(as, testAlert(i))
+	}
+	writeAlerts(t, s, as...)
+	writeAlerts(t, s, as...) // unchanged: read, nothing written
+	bad := testAlert(1000)
+	bad.Source = ""
+	if _, err := s.Write(t.Context(), []debrief.Record{{Alert: &as[0]}, {Alert: &bad}}); err == nil {
+		t.Fatal("a Write with an invalid alert succeeded")
+	}
+	a := testAlert(0)
+	a.Title = "Brute force, second version"
+	a.Updated = a.Created.Add(time.Hour)
+	if res := writeAlerts(t, s, a); res.AlertsUpdated != 1 {
+		t.Fatalf("%+v, want one alert updated", res)
+	}
+	// The store's own checkpointer may hold the checkpoint lock a moment.
+	var busy, log, done int
+	for try := 0; try < 50; try++ {
+		if err := s.db.QueryRowContext(t.Context(), "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &log, &done); err != nil {
+			t.Fatal(err)
+		}
+		if busy == 0 && log == done {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Errorf("checkpoint: busy %d, %d of %d frames; want every frame copied", busy, done, log)
 }
