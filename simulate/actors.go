@@ -162,17 +162,6 @@ func fileName(name string) string {
 	return b.String() + ".exe"
 }
 
-// tactics counts the kill-chain tactics an actor has techniques for.
-func (a *actor) tactics() int {
-	n := 0
-	for _, cs := range a.byTactic {
-		if len(cs) > 0 {
-			n++
-		}
-	}
-	return n
-}
-
 // chooseActors returns the scenario's actors: the named ones, then the
 // automatic choice among rich profiles, each list sorted by id before the
 // seeded shuffle so that the choice depends only on the seed.
@@ -196,8 +185,12 @@ func chooseActors(b *actorBuilder, sc *Scenario, r *rng) ([]*actor, error) {
 	min := sc.Actors
 	groups := b.rich(ActorGroup, ids(b.cat.Groups(), groupID), min.MinTechniques, min.MinTactics, taken)
 	camps := b.rich(ActorCampaign, ids(b.cat.Campaigns(), campaignID), min.MinTechniques/2, min.MinTactics-3, taken)
-	out = append(out, draw(r, groups, min.AutoGroups)...)
-	out = append(out, draw(r, camps, min.AutoCampaigns)...)
+	for _, id := range draw(r, groups, min.AutoGroups) {
+		out = append(out, b.build(ActorGroup, id))
+	}
+	for _, id := range draw(r, camps, min.AutoCampaigns) {
+		out = append(out, b.build(ActorCampaign, id))
+	}
 	if sc.Mix.Intrusions > 0 && len(out) == 0 {
 		return nil, sc.errorf("$.actors", "no group or campaign of the catalog has a rich enough profile (min_techniques %d, min_tactics %d)",
 			min.MinTechniques, min.MinTactics)
@@ -224,29 +217,62 @@ func ids[T any](objs []*T, id func(*T) (string, bool)) []string {
 	return out
 }
 
-// rich builds the actors among ids whose profiles are rich enough.
-func (b *actorBuilder) rich(kind string, ids []string, minTech, minTactics int, taken map[string]bool) []*actor {
-	var out []*actor
+// rich returns the ids whose profiles are rich enough: at least minTech
+// techniques in the kill chain, over at least minTactics of its tactics,
+// with a way in (its first tactic). It only counts; draw picks among them
+// and only the actors drawn are built.
+func (b *actorBuilder) rich(kind string, ids []string, minTech, minTactics int, taken map[string]bool) []string {
+	var out []string
+	seen := make([]bool, len(b.ts.tactics))
 	for _, id := range ids {
 		if taken[id] {
 			continue
 		}
-		a := b.build(kind, id)
-		if a != nil && a.nTech >= minTech && a.tactics() >= minTactics && len(a.byTactic[b.chain[0].order]) > 0 {
-			out = append(out, a)
+		var used []attack.UsedTechnique
+		switch kind {
+		case ActorGroup:
+			used = b.cat.TechniquesOfGroup(id)
+		default:
+			if c, ok := b.cat.Campaign(id); !ok || len(c.Groups) == 0 {
+				continue
+			}
+			used = b.cat.TechniquesOfCampaign(id)
+		}
+		clear(seen)
+		nTech, tactics := 0, 0
+		for _, u := range used {
+			t, ok := b.ts.get(u.ID)
+			if !ok {
+				continue
+			}
+			added := false
+			for _, tt := range t.tactics {
+				if !b.skip[tt.short] {
+					if !seen[tt.order] {
+						seen[tt.order], tactics = true, tactics+1
+					}
+					added = true
+				}
+			}
+			if added {
+				nTech++
+			}
+		}
+		if nTech > 0 && nTech >= minTech && tactics >= minTactics && seen[b.chain[0].order] {
+			out = append(out, id)
 		}
 	}
 	return out
 }
 
-// draw picks n of as at random (a seeded partial shuffle).
-func draw(r *rng, as []*actor, n int) []*actor {
-	n = min(n, len(as))
+// draw picks n of ids at random (a seeded partial shuffle), in id order.
+func draw(r *rng, ids []string, n int) []string {
+	n = min(n, len(ids))
 	for i := 0; i < n; i++ {
-		j := i + r.IntN(len(as)-i)
-		as[i], as[j] = as[j], as[i]
+		j := i + r.IntN(len(ids)-i)
+		ids[i], ids[j] = ids[j], ids[i]
 	}
-	out := slices.Clone(as[:n])
-	slices.SortFunc(out, func(x, y *actor) int { return strings.Compare(x.id, y.id) })
+	out := slices.Clone(ids[:n])
+	slices.Sort(out)
 	return out
 }

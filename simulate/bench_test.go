@@ -169,3 +169,15 @@ func benchmarkRun(b *testing.B) {
 		b.ReportMetric(float64(alerts)/cpu, "alerts/cpu-s")
 	}
 }
+
+// BenchmarkNewGenerator is the set-up every run pays before its first
+// day: the default scenario resolved against the embedded catalog, the
+// actors chosen, the organisation and the SOC made.
+func BenchmarkNewGenerator(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := NewGenerator(Options{Seed: 7, Days: 30, IncidentsPerDay: 200}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
