@@ -44,11 +44,19 @@ func (*Decoder) Sniff(head []byte) bool {
 func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[debrief.Record, error] {
 	return func(yield func(debrief.Record, error) bool) {
 		var w walker
-		wire.Each(ctx, r, file, yield, func(it wire.Item) bool {
+		parse := w.parse
+		if !singlePass {
+			parse = nil
+		}
+		wire.EachParsed(ctx, r, file, yield, parse, func(it wire.Item) bool {
 			return w.emit(it, file, yield)
 		}, "hits.hits")
 	}
 }
+
+// singlePass lets the splitter hand documents to the walker to check and
+// read at once (see walker.parse).
+var singlePass = true
 
 // emit decodes one document and yields its alert, or its error, and then
 // the errors of the fields it dropped.
@@ -56,7 +64,11 @@ func (w *walker) emit(it wire.Item, file string, yield func(debrief.Record, erro
 	loc := func(field, reason string, kept bool) *debrief.RecordError {
 		return &debrief.RecordError{File: file, Line: it.Line, Record: it.Index, Field: field, Reason: reason, Kept: kept}
 	}
-	if err := w.walk(it.Raw, it.Strings); err != nil {
+	var err error
+	if !it.Parsed {
+		err = w.walk(it.Raw, it.Strings)
+	}
+	if err != nil {
 		var fe *fieldError
 		if errors.As(err, &fe) {
 			return yield(debrief.Record{}, loc(fe.field, fe.reason, false))
@@ -67,7 +79,7 @@ func (w *walker) emit(it wire.Item, file string, yield func(debrief.Record, erro
 	if fe != nil {
 		return yield(debrief.Record{}, loc(fe.field, fe.reason, false))
 	}
-	a.Raw = w.raw
+	a.Raw = bytes.Clone(it.Raw)
 	if !yield(debrief.Record{Alert: a, Line: it.Line, Index: it.Index}, nil) {
 		return false
 	}
@@ -92,29 +104,47 @@ func (e *fieldError) Error() string { return e.field + ": " + e.reason }
 // reach the same handler.
 type walker struct {
 	s    wire.Scanner
-	raw  []byte // the document's copy that becomes the alert's Raw
-	src  string // raw as a string: unescaped values are slices of it
+	src  string // the document being walked, as a string: str's values are views of it
 	path []byte
 	name []byte // scratch for member names below a handled field
 	esc  []byte // scratch for unquoting escaped values
 	d    doc
 
+	text  text // copies of the strings the alert keeps
 	memos memos
 }
 
+// walk reads a document that the splitter has checked (spans are its
+// strings' ends, or nil).
 func (w *walker) walk(raw []byte, spans []uint32) error {
-	w.d.reset()
-	w.path = w.path[:0]
-	// One copy of the document serves as the alert's Raw and as the text
-	// its strings are sliced from: nothing writes to an alert's Raw.
-	w.raw = bytes.Clone(raw)
-	w.src = unsafe.String(unsafe.SliceData(w.raw), len(w.raw))
-	w.s.ResetStrings(w.raw, spans)
+	w.start(raw)
+	w.s.ResetStrings(raw, spans)
 	err := w.object(0)
 	if errors.Is(err, errSyntax) {
 		return errMalformed
 	}
 	return err
+}
+
+// parse reads the document at the start of b, which nothing has checked
+// yet, checking it as the splitter would as it goes, and returns its
+// length: the splitter's wire.ParseFunc, so that a good document is read
+// in one pass. A document it cannot read, for bad JSON or a bad field,
+// the splitter checks and hands to emit, which walks it again to word the
+// error.
+func (w *walker) parse(b []byte) (int, bool) {
+	w.start(b)
+	w.s.ResetStrict(b)
+	if w.object(0) != nil {
+		return 0, false
+	}
+	return w.s.Pos(), true
+}
+
+func (w *walker) start(b []byte) {
+	w.d.reset()
+	w.path = w.path[:0]
+	w.src = unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // object reads an object whose members have the path w.path[:base].
@@ -161,6 +191,45 @@ func (w *walker) member() error {
 	return nil
 }
 
+// keep returns a copy of s, a view that str returned, that outlives the
+// walk.
+func (w *walker) keep(s string) string {
+	return w.text.keep(unsafe.Slice(unsafe.StringData(s), len(s)))
+}
+
+// text holds the strings the decoder keeps of its documents, copied into
+// chunks that are only ever appended to (one allocation per chunk, not
+// per string), and remembers recent ones, so that the values documents
+// repeat (rule names, severities, hosts) are copied once.
+type text struct {
+	chunk  []byte
+	recent [256]string
+}
+
+const textChunk = 16 << 10
+
+// keep returns b as a string of its own.
+func (t *text) keep(b []byte) string {
+	n := len(b)
+	switch {
+	case n == 0:
+		return ""
+	case n > textChunk/8:
+		return string(b)
+	}
+	slot := &t.recent[(uint(n)*31+uint(b[0])*7+uint(b[n-1])*131+uint(b[n/2])*17)%uint(len(t.recent))]
+	if *slot == string(b) {
+		return *slot
+	}
+	if cap(t.chunk)-len(t.chunk) < n {
+		t.chunk = make([]byte, 0, textChunk)
+	}
+	at := len(t.chunk)
+	t.chunk = append(t.chunk, b...) // within capacity: earlier strings stay put
+	*slot = unsafe.String(&t.chunk[at], n)
+	return *slot
+}
+
 // value moves past the next value and returns it.
 func (w *walker) value() ([]byte, error) {
 	v, _, err := w.s.Value()
@@ -168,7 +237,9 @@ func (w *walker) value() ([]byte, error) {
 }
 
 // str reads a string value; a number is taken as its text, null and an
-// empty array as "", an array as its first element.
+// empty array as "", an array as its first element. The value is a view
+// of the document, valid during the walk only: what the alert keeps goes
+// through keep (setStr, addStrs).
 func (w *walker) str() (string, error) {
 	switch c := w.s.Peek(); c {
 	case '"':
@@ -181,7 +252,7 @@ func (w *walker) str() (string, error) {
 			return w.src[start+1 : w.s.Pos()-1], nil
 		}
 		w.esc, err = jsontext.AppendUnquote(w.esc[:0], v)
-		return string(w.esc), err
+		return w.text.keep(w.esc), err
 	case '[':
 		var first string
 		err := elems(&w.s, func() error {
@@ -209,7 +280,7 @@ func (w *walker) str() (string, error) {
 func (w *walker) setStr(dst *string) error {
 	s, err := w.str()
 	if err == nil && *dst == "" {
-		*dst = s
+		*dst = w.keep(s)
 	}
 	return err
 }
@@ -219,14 +290,14 @@ func (w *walker) addStrs(dst *[]string) error {
 	if w.s.Peek() != '[' {
 		s, err := w.str()
 		if s != "" {
-			*dst = append(*dst, s)
+			*dst = append(*dst, w.keep(s))
 		}
 		return err
 	}
 	return elems(&w.s, func() error {
 		s, err := w.str()
 		if s != "" {
-			*dst = append(*dst, s)
+			*dst = append(*dst, w.keep(s))
 		}
 		return err
 	})

@@ -3,6 +3,7 @@ package elastic
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,6 +232,35 @@ func TestSniff(t *testing.T) {
 // testdata/fuzz/FuzzDecode); see decodertest.Fuzz.
 func FuzzDecode(f *testing.F) {
 	decodertest.Fuzz(f, New())
+}
+
+// FuzzSinglePass checks that reading documents in the pass that checks
+// them (walker.parse) yields what checking first and walking after does:
+// the same alerts, the same errors, for any input.
+func FuzzSinglePass(f *testing.F) {
+	f.Add([]byte(goodLine))
+	f.Add([]byte(goodLine + "\n" + `{"_id":"x","@timestamp":"2024-05-01T10:00:00Z","host":{"name":01}}` + "\n" + `{"_id":"y","@timestamp":1.5e12,"user":{"name":"a\u00e9"}}`))
+	f.Add([]byte(`[{"_id":"a","@timestamp":"2024-05-01T10:00:00Z","kibana.alert.severity":"high\u0000"},{"_id":"b","@timestamp":"2024-05-01T10:00:00Z","x":"\ud800"}]`))
+	f.Add([]byte(`{"hits":{"hits":[{"_id":"a","_source":{"@timestamp":"2024-05-01T10:00:00Z","kibana.alert.rule.threat":[{"tactic":{"name":"Execution"},"technique":[{"id":"T1059","x":tru}]}]}}]}}`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		decode := func(single bool) string {
+			singlePass = single
+			defer func() { singlePass = true }()
+			var b strings.Builder
+			for rec, err := range New().Decode(t.Context(), bytes.NewReader(in), "fuzz") {
+				out, _ := json.Marshal(rec)
+				var raw []byte
+				if rec.Alert != nil {
+					raw = rec.Alert.Raw
+				}
+				fmt.Fprintf(&b, "%s %v %q\n", out, err, raw)
+			}
+			return b.String()
+		}
+		if one, two := decode(true), decode(false); one != two {
+			t.Fatalf("single pass:\n%s\ntwo passes:\n%s", one, two)
+		}
+	})
 }
 
 // FuzzWalk feeds the document walker bytes that wire.Records would never
