@@ -86,8 +86,16 @@ type method struct {
 
 func methods() []method {
 	nb := func(m *Model, q query, s []float64) { m.score(q, s) }
-	techOnly := func(o Options) Options { o.SoftwareWeight, o.ParentWeight = 0, 0; return o }
-	nbSW := func(o Options) Options { o.ParentWeight = 0; return o }
+	// The baselines keep their own fixed options whatever debrief's are:
+	// the smoothed naive Bayes of the reference (m = 10, software
+	// techniques at 0.25, no parent matches, no neighbours, no prior).
+	nbBase := func(o Options) Options {
+		o.SoftwareWeight, o.ParentWeight, o.Smoothing = 0.25, 0, 10
+		o.Neighbours, o.Borrow, o.SoftwareTechniques, o.Overlap, o.Prior = 0, 0, 0, 0, 0
+		return o
+	}
+	techOnly := func(o Options) Options { o = nbBase(o); o.SoftwareWeight = 0; return o }
+	nbSW := nbBase
 	same := func(o Options) Options { return o }
 	return []method{
 		{"jaccard", "T", techOnly, jaccard, false},

@@ -37,6 +37,25 @@ func (m *Model) fingerprint() string {
 	for _, v := range []float64{m.opts.SoftwareWeight, m.opts.CampaignWeight, m.opts.ParentWeight, m.opts.NameWeight, m.opts.Smoothing} {
 		num(v)
 	}
+	// Options added later count only when set, so that models without
+	// them keep their fingerprint.
+	if m.opts.Neighbours > 0 && m.opts.Borrow > 0 {
+		str("neighbours")
+		num(float64(m.opts.Neighbours))
+		num(m.opts.Borrow)
+	}
+	if m.opts.SoftwareTechniques != 0 {
+		str("software techniques")
+		num(m.opts.SoftwareTechniques)
+	}
+	if m.opts.Overlap != 0 {
+		str("overlap")
+		num(m.opts.Overlap)
+	}
+	if m.opts.Prior != 0 {
+		str("prior")
+		num(m.opts.Prior)
+	}
 	type fw struct {
 		key string
 		w   float64

@@ -23,23 +23,32 @@ const (
 // the values debrief uses; they were fixed before the evaluation and are
 // not fitted on ATT&CK's campaigns.
 type Options struct {
-	SoftwareWeight float64  // weight of a technique a candidate reaches only through its software
-	CampaignWeight float64  // weight of a technique a group reaches only through its campaigns
-	ParentWeight   float64  // weight of the parent-technique match of an observed technique
-	NameWeight     float64  // weight of a matched software or actor name in the evidence
-	Smoothing      float64  // m of the naive-Bayes smoothing, in pseudo-groups (> 0)
-	Domain         string   // only groups and campaigns of this domain ("enterprise-attack"); "" all
-	Exclude        []string // campaign ids left out of every profile and of the candidates (leave-campaign-out)
-	NoCampaigns    bool     // rank groups only
-	NoSoftwareIDs  bool     // profiles without software ids: names in the evidence match nothing
-	Temperature    float64  // a fixed softmax temperature (no other adjustment); 0 uses Calibration
+	SoftwareWeight     float64  // weight of a technique a candidate reaches only through its software
+	CampaignWeight     float64  // weight of a technique a group reaches only through its campaigns
+	ParentWeight       float64  // weight of the parent-technique match of an observed technique
+	NameWeight         float64  // weight of a matched software or actor name in the evidence
+	Smoothing          float64  // m of the naive-Bayes smoothing, in pseudo-groups (> 0)
+	Neighbours         int      // groups a group's profile borrows from (0: none; see borrow)
+	Borrow             float64  // most weight a borrowed feature gets (held by all the neighbours)
+	SoftwareTechniques float64  // weight in the evidence of the techniques of named software (0: the names alone)
+	Overlap            float64  // added per observed technique the profile holds, whatever its rarity (× its weight)
+	Prior              float64  // weight of a group's prior, log(1 + its techniques of full weight): well-reported groups come first on a tie
+	Domain             string   // only groups and campaigns of this domain ("enterprise-attack"); "" all
+	Exclude            []string // campaign ids left out of every profile and of the candidates (leave-campaign-out)
+	NoCampaigns        bool     // rank groups only
+	NoSoftwareIDs      bool     // profiles without software ids: names in the evidence match nothing
+	Temperature        float64  // a fixed softmax temperature (no other adjustment); 0 uses Calibration
 	// Calibration to use; nil uses the one precomputed for the embedded
 	// catalog and DefaultOptions when it applies, or else fits one (see
 	// Calibrate).
 	Calibration *Calibration
 }
 
-// DefaultOptions returns debrief's settings.
+// DefaultOptions returns debrief's settings. They were fixed before the
+// evaluation. The group simulation (tune.go) was used to test each
+// optional term (Neighbours and Borrow, SoftwareTechniques, Overlap,
+// Prior) against them: none gained under every variant of the simulation,
+// so all stay off.
 func DefaultOptions() Options {
 	return Options{SoftwareWeight: 0.25, CampaignWeight: 1, ParentWeight: 0.3, NameWeight: 1, Smoothing: 10}
 }
@@ -58,15 +67,18 @@ type Model struct {
 	nGroups int
 	names   map[string]int32 // normalised software and group names and aliases → feature
 	cal     Calibration
+	nb      *neighbourhood // nil without neighbour smoothing
 }
 
 type cand struct {
 	kind   Kind
 	id     string
 	name   string
-	groups []string // a campaign's groups
-	prof   map[int32]float64
-	sig    []int32 // techniques of weight 1, rarest first
+	groups []string          // a campaign's groups
+	prof   map[int32]float64 // what ATT&CK relates to the candidate, with weights
+	eff    map[int32]float64 // prof with what its neighbours lend it: what is scored (nil: prof)
+	sig    []int32           // techniques of weight 1, rarest first
+	prior  float64           // Prior × log(1 + techniques of weight 1), groups only
 }
 
 type posting struct {
@@ -96,6 +108,12 @@ func New(cat *attack.Catalog, opts Options) (*Model, error) {
 	if m.nGroups == 0 {
 		return nil, fmt.Errorf("attribution: the catalog has no current groups")
 	}
+	if opts.Neighbours > 0 && opts.Borrow > 0 {
+		m.nb = m.newNeighbourhood()
+		for g := range m.cands {
+			m.cands[g].eff = m.borrow(m.nb, m.cands[g].prof, g)
+		}
+	}
 	if !opts.NoCampaigns {
 		for _, c := range cat.Campaigns() {
 			if c.Active() && !excl[c.ID] && m.inDomain(c.Domains) {
@@ -105,6 +123,9 @@ func New(cat *attack.Catalog, opts Options) (*Model, error) {
 	}
 	m.index()
 	m.signatures()
+	for g := range m.cands[:m.nGroups] {
+		m.cands[g].prior = m.prior(m.cands[g].prof)
+	}
 	m.indexNames()
 	switch {
 	case opts.Temperature > 0:
@@ -175,23 +196,47 @@ func (m *Model) addSoftware(p map[int32]float64, ids []string, w float64) {
 }
 
 func (m *Model) groupCand(g *attack.Group, excl map[string]bool) cand {
+	return cand{kind: KindGroup, id: groupKey(g), name: g.Name, prof: m.groupProfile(g, excl, nil)}
+}
+
+// groupProfile is a group's profile without the campaigns of excl and
+// without the techniques and software of hide, own or through its
+// campaigns (a simulated observation's new part; see simGroups).
+func (m *Model) groupProfile(g *attack.Group, excl, hide map[string]bool) map[int32]float64 {
 	p := map[int32]float64{}
 	for _, t := range g.Techniques {
-		m.put(p, string(t), 1)
+		if !hide[string(t)] {
+			m.put(p, string(t), 1)
+		}
 	}
-	m.addSoftware(p, g.Software, m.opts.SoftwareWeight)
+	m.addSoftware(p, unhidden(g.Software, hide), m.opts.SoftwareWeight)
 	for _, cid := range g.Campaigns {
 		c, ok := m.cat.Campaign(cid)
 		if !ok || excl[c.ID] || !c.Active() {
 			continue
 		}
 		for _, t := range c.Techniques {
-			m.put(p, string(t), m.opts.CampaignWeight)
+			if !hide[string(t)] {
+				m.put(p, string(t), m.opts.CampaignWeight)
+			}
 		}
-		m.addSoftware(p, c.Software, min(m.opts.SoftwareWeight, m.opts.CampaignWeight))
+		m.addSoftware(p, unhidden(c.Software, hide), min(m.opts.SoftwareWeight, m.opts.CampaignWeight))
 	}
 	m.put(p, groupKey(g), 1)
-	return cand{kind: KindGroup, id: groupKey(g), name: g.Name, prof: p}
+	return p
+}
+
+func unhidden(ids []string, hide map[string]bool) []string {
+	if len(hide) == 0 {
+		return ids
+	}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !hide[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func (m *Model) campaignCand(c *attack.Campaign) cand {
@@ -222,7 +267,7 @@ func (m *Model) index() {
 		m.q[f] = (float64(m.df[f]) + 0.5) / (n + 1)
 	}
 	for ci, c := range m.cands {
-		for f, w := range c.prof {
+		for f, w := range c.scored() {
 			m.post[f] = append(m.post[f], posting{int32(ci), m.delta(int32(f), w)})
 		}
 	}
@@ -231,9 +276,36 @@ func (m *Model) index() {
 	}
 }
 
+// prior is a group's prior score: Prior × log(1 + its techniques of full
+// weight), a stand-in for how much has been reported about it.
+func (m *Model) prior(prof map[int32]float64) float64 {
+	if m.opts.Prior == 0 {
+		return 0
+	}
+	n := 0
+	for f, w := range prof {
+		if w >= 1 && m.keys[f][0] == 'T' {
+			n++
+		}
+	}
+	return m.opts.Prior * math.Log1p(float64(n))
+}
+
+// scored is the profile the candidate is scored by.
+func (c *cand) scored() map[int32]float64 {
+	if c.eff != nil {
+		return c.eff
+	}
+	return c.prof
+}
+
 func (m *Model) delta(f int32, w float64) float64 {
 	mq := m.opts.Smoothing * m.q[f]
-	return math.Log((w + mq) / mq)
+	d := math.Log((w + mq) / mq)
+	if m.opts.Overlap != 0 && m.keys[f][0] == 'T' {
+		d += m.opts.Overlap * min(w, 1)
+	}
+	return d
 }
 
 // Groups is the number of candidate groups; Candidates the number of all.

@@ -105,11 +105,27 @@ func (m *Model) compile(ev Evidence) query {
 			q.grp = append(q.grp, f)
 		}
 	}
+	if w := m.opts.SoftwareTechniques; w > 0 {
+		// A named tool is evidence of the techniques it implements, as
+		// if seen at a reduced weight.
+		for _, f := range q.sw {
+			if s, ok := m.cat.Software(m.keys[f]); ok {
+				for _, t := range s.Techniques {
+					if tf, ok := m.feat[string(t)]; ok {
+						q.add(tf, w)
+					}
+				}
+			}
+		}
+	}
 	return q
 }
 
 // score adds each candidate's evidence to s (len(m.cands)).
 func (m *Model) score(q query, s []float64) {
+	for g := range m.nGroups {
+		s[g] += m.cands[g].prior
+	}
 	for i, f := range q.feats {
 		w := q.w[i]
 		for _, p := range m.post[f] {
