@@ -3,6 +3,7 @@ package m365
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/debrief-dev/debrief"
 )
@@ -113,11 +114,29 @@ var products = map[string]string{
 // kept as written.
 func Product(s string) string {
 	s = strings.TrimSpace(s)
-	if name, ok := products[strings.ToLower(s)]; ok {
+	var buf [64]byte
+	if name, ok := products[string(lowerASCII(buf[:0], s))]; ok {
 		return name
 	}
 	if strings.EqualFold(s, "unknown") || strings.EqualFold(s, "unknownFutureValue") {
 		return ""
 	}
 	return s
+}
+
+// lowerASCII appends s in lower case to b, as strings.ToLower writes it,
+// without making a string: a map index of string(lowerASCII(…)) does not
+// allocate.
+func lowerASCII(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return append(b[:0], strings.ToLower(s)...)
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }

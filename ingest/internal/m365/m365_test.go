@@ -14,6 +14,8 @@ func TestProductAndDetermination(t *testing.T) {
 		{Product("microsoftDefenderForEndpoint"), "Microsoft Defender for Endpoint"},
 		{Product("unknownFutureValue"), ""},
 		{Product("SomeNewService"), "SomeNewService"},
+		{Product("O\u0130fficeATP"), "O\u0130fficeATP"}, // non-ASCII: as strings.ToLower
+		{Product("MICROSOFTDEFENDERFOROFFICE365"), "Microsoft Defender for Office 365"},
 		{Determination("NotAvailable"), ""},
 		{Determination(" Malware "), "Malware"},
 	}
@@ -21,6 +23,9 @@ func TestProductAndDetermination(t *testing.T) {
 		if tt.got != tt.want {
 			t.Errorf("%d: got %q, want %q", i, tt.got, tt.want)
 		}
+	}
+	if testing.AllocsPerRun(100, func() { Product("microsoftDefenderForEndpoint") }) != 0 {
+		t.Error("Product allocates")
 	}
 	if got := Tags([]string{" a ", "", "b"}, []string{"a", "c"}); !slices.Equal(got, []string{"a", "b", "c"}) {
 		t.Errorf("Tags = %q, want a b c", got)
