@@ -356,7 +356,9 @@ func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Enti
 	}
 	user := ""
 	if u := w.UserAccount; u != nil {
-		user = entity.FirstOf(u.UserPrincipalName, entity.JoinNonEmpty(`\`, u.DomainName, u.AccountName))
+		if user = strings.TrimSpace(u.UserPrincipalName); user == "" {
+			user = entity.JoinNonEmpty(`\`, u.DomainName, u.AccountName)
+		}
 	}
 	return debrief.Entity{Kind: debrief.EntityProcess, ID: entity.ProcessID(host, string(w.ProcessID), created, cmd), Name: name,
 		Attributes: entity.TrimmedAttrs("command_line", cmd, "pid", string(w.ProcessID), "parent_pid", string(w.ParentProcessID),
