@@ -59,7 +59,7 @@ func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 		}
 		if short, ord, ok := k.Tactic(s); ok && !slices.Contains(stated, short) {
 			stated = append(stated, short)
-			order.add(short, ord)
+			order = order.add(short, ord)
 		}
 	}
 	var buf []string // backing of every technique's tactics
@@ -80,7 +80,7 @@ func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 	for _, t := range techs {
 		for _, s := range t.Tactics {
 			if short, ord, ok := k.Tactic(s); ok {
-				order.add(short, ord)
+				order = order.add(short, ord)
 			}
 		}
 	}
@@ -104,17 +104,18 @@ type placed struct {
 }
 
 // tacticOrder collects an alert's tactics; the last position given for a
-// shortname wins.
+// shortname wins. (add returns the list rather than append through a
+// pointer, so that Normalise's first eight stay on its stack.)
 type tacticOrder []placed
 
-func (o *tacticOrder) add(short string, ord int) {
-	for i := range *o {
-		if (*o)[i].short == short {
-			(*o)[i].ord = ord
-			return
+func (o tacticOrder) add(short string, ord int) tacticOrder {
+	for i := range o {
+		if o[i].short == short {
+			o[i].ord = ord
+			return o
 		}
 	}
-	*o = append(*o, placed{short, ord})
+	return append(o, placed{short, ord})
 }
 
 // sorted appends the shortnames in matrix order (then by name) to buf
