@@ -103,21 +103,33 @@ func checkRecord(r debrief.Record) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	var ts []time.Time
 	if in := r.Incident; in != nil {
 		t := in.Times
-		ts = append(ts, t.FirstActivity, t.FirstAlert, t.Created, t.FirstTriage, t.Contained, t.Resolved,
-			t.LastActivity, t.Updated)
+		if err := storableTimes(t.FirstActivity, t.FirstAlert, t.Created, t.FirstTriage, t.Contained, t.Resolved,
+			t.LastActivity, t.Updated); err != nil {
+			return err
+		}
 		for _, c := range in.Comments {
-			ts = append(ts, c.At)
+			if err := storableTimes(c.At); err != nil {
+				return err
+			}
 		}
 		for _, c := range in.History {
-			ts = append(ts, c.At)
+			if err := storableTimes(c.At); err != nil {
+				return err
+			}
 		}
 	}
 	for _, a := range r.Alerts() {
-		ts = append(ts, a.FirstActivity, a.LastActivity, a.Created, a.Updated, a.Resolved)
+		if err := storableTimes(a.FirstActivity, a.LastActivity, a.Created, a.Updated, a.Resolved); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// storableTimes checks that every one of ts round-trips through nanos.
+func storableTimes(ts ...time.Time) error {
 	for _, t := range ts {
 		if !storable(t) {
 			return debrief.Errorf(debrief.EINVALID, "time %s: want a time between 1678 and 2262", t.Format(time.RFC3339))

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,4 +113,37 @@ func TestWriteConnIdle(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Errorf("checkpoint: busy %d, %d of %d frames; want every frame copied", busy, done, log)
+}
+
+// TestUnstorableTimes checks that a time unix nanoseconds cannot hold
+// fails the Write with EINVALID, wherever it is in the record (checkRecord).
+func TestUnstorableTimes(t *testing.T) {
+	far := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+	early := time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)
+	incident := func(f func(*debrief.Incident)) debrief.Record {
+		in := debrief.Incident{ID: "wazuh:inc-9", Source: debrief.SourceWazuh, SourceID: "inc-9", Title: "t"}
+		f(&in)
+		return debrief.Record{Incident: &in}
+	}
+	alert := func(f func(*debrief.Alert)) debrief.Record {
+		a := testAlert(9)
+		f(&a)
+		return debrief.Record{Alert: &a}
+	}
+	for name, rec := range map[string]debrief.Record{
+		"alert created":    alert(func(a *debrief.Alert) { a.Created = far }),
+		"alert resolved":   alert(func(a *debrief.Alert) { a.Resolved = early }),
+		"incident time":    incident(func(in *debrief.Incident) { in.Times.Contained = far }),
+		"incident comment": incident(func(in *debrief.Incident) { in.Comments = []debrief.Comment{{At: early, Author: "a", Text: "x"}} }),
+		"incident history": incident(func(in *debrief.Incident) {
+			in.History = []debrief.Change{{At: far, Field: "status", From: "new", To: "active"}}
+		}),
+	} {
+		s := open(t, Memory)
+		_, err := s.Write(t.Context(), []debrief.Record{rec})
+		// Record.Validate may reject it first, with its own range.
+		if debrief.ErrorCode(err) != debrief.EINVALID || !strings.Contains(err.Error(), "time") {
+			t.Errorf("%s: Write = %v, want EINVALID for the time", name, err)
+		}
+	}
 }
