@@ -66,6 +66,7 @@ func (w *walker) emit(it wire.Item, file string, yield func(debrief.Record, erro
 	}
 	var err error
 	if !it.Parsed {
+		w.raw = nil
 		err = w.walk(it.Raw, it.Strings)
 	}
 	if err != nil {
@@ -79,7 +80,10 @@ func (w *walker) emit(it wire.Item, file string, yield func(debrief.Record, erro
 	if fe != nil {
 		return yield(debrief.Record{}, loc(fe.field, fe.reason, false))
 	}
-	a.Raw = bytes.Clone(it.Raw)
+	a.Raw = w.raw
+	if a.Raw == nil {
+		a.Raw = bytes.Clone(it.Raw)
+	}
 	if !yield(debrief.Record{Alert: a, Line: it.Line, Index: it.Index}, nil) {
 		return false
 	}
@@ -112,11 +116,17 @@ type walker struct {
 
 	text  text // copies of the strings the alert keeps
 	memos memos
+
+	// alias: the document being walked is a copy in w.text that becomes
+	// the alert's Raw (raw), so the strings it keeps are views of it.
+	alias bool
+	raw   []byte
 }
 
 // walk reads a document that the splitter has checked (spans are its
 // strings' ends, or nil).
 func (w *walker) walk(raw []byte, spans []uint32) error {
+	w.alias = false
 	w.start(raw)
 	w.s.ResetStrings(raw, spans)
 	err := w.object(0)
@@ -132,14 +142,31 @@ func (w *walker) walk(raw []byte, spans []uint32) error {
 // in one pass. A document it cannot read, for bad JSON or a bad field,
 // the splitter checks and hands to emit, which walks it again to word the
 // error.
+//
+// A document whose splitter buffer is short and ends with it (a line of
+// NDJSON is the whole buffer) is copied into w.text first and read from there, and the
+// copy becomes the alert's Raw: the alert's strings are views of it, and
+// neither they nor Raw need copies of their own.
 func (w *walker) parse(b []byte) (int, bool) {
+	// A buffer that ends with '}' is most likely the document alone.
+	w.raw, w.alias = nil, len(b) <= maxAlias && len(b) > 0 && b[len(b)-1] == '}'
+	if w.alias {
+		b = w.text.hold(b)
+	}
 	w.start(b)
 	w.s.ResetStrict(b)
 	if w.object(0) != nil {
 		return 0, false
 	}
-	return w.s.Pos(), true
+	n := w.s.Pos()
+	if w.alias {
+		w.raw = b[:n:n]
+	}
+	return n, true
 }
+
+// maxAlias is the longest buffer parse copies whole.
+const maxAlias = 16 << 10
 
 func (w *walker) start(b []byte) {
 	w.d.reset()
@@ -194,6 +221,9 @@ func (w *walker) member() error {
 // keep returns a copy of s, a view that str returned, that outlives the
 // walk.
 func (w *walker) keep(s string) string {
+	if w.alias {
+		return s
+	}
 	return w.text.keep(unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
@@ -207,6 +237,17 @@ type text struct {
 }
 
 const textChunk = 16 << 10
+
+// hold returns a copy of b in the text, whose bytes nothing will
+// overwrite.
+func (t *text) hold(b []byte) []byte {
+	if cap(t.chunk)-len(t.chunk) < len(b) {
+		t.chunk = make([]byte, 0, max(4*textChunk, len(b)))
+	}
+	at := len(t.chunk)
+	t.chunk = append(t.chunk, b...)
+	return t.chunk[at:len(t.chunk):len(t.chunk)]
+}
 
 // keep returns b as a string of its own.
 func (t *text) keep(b []byte) string {

@@ -276,3 +276,32 @@ func FuzzWalk(f *testing.F) {
 		}
 	})
 }
+
+// TestAlertsOutliveDecoding checks that an alert's strings and Raw stay as
+// they were yielded while the decoder goes on (they are views of buffers
+// the decoder reuses or shares), for NDJSON and for a search response.
+func TestAlertsOutliveDecoding(t *testing.T) {
+	lines := genAlerts(3000, false)
+	hits := []byte(`{"hits":{"hits":[` + strings.ReplaceAll(strings.TrimSpace(string(lines)), "\n", ",") + `]}}`)
+	for name, in := range map[string][]byte{"ndjson": lines, "search response": hits} {
+		t.Run(name, func(t *testing.T) {
+			var alerts []*debrief.Alert
+			var then []string
+			for rec, err := range New().Decode(t.Context(), bytes.NewReader(in), "x") {
+				if err != nil {
+					t.Fatal(err)
+				}
+				out, _ := json.Marshal(rec.Alert)
+				alerts, then = append(alerts, rec.Alert), append(then, string(out)+string(rec.Alert.Raw))
+			}
+			if len(alerts) != 3000 {
+				t.Fatalf("got %d alerts, want 3000", len(alerts))
+			}
+			for i, a := range alerts {
+				if out, _ := json.Marshal(a); string(out)+string(a.Raw) != then[i] {
+					t.Fatalf("alert %d changed after it was yielded:\nthen %s\nnow  %s%s", i, then[i], out, a.Raw)
+				}
+			}
+		})
+	}
+}
