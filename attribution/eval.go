@@ -91,7 +91,7 @@ func methods() []method {
 	// techniques at 0.25, no parent matches, no neighbours, no prior).
 	nbBase := func(o Options) Options {
 		o.SoftwareWeight, o.ParentWeight, o.Smoothing = 0.25, 0, 10
-		o.Neighbours, o.Borrow, o.SoftwareTechniques, o.Overlap, o.Prior = 0, 0, 0, 0, 0
+		o.Neighbours, o.Borrow, o.SoftwareTechniques, o.PlatformWeight, o.Overlap, o.Prior = 0, 0, 0, 0, 0, 0
 		return o
 	}
 	techOnly := func(o Options) Options { o = nbBase(o); o.SoftwareWeight = 0; return o }

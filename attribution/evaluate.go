@@ -240,7 +240,7 @@ func evalCampaign(cat *attack.Catalog, base Options, ci int, c benchCampaign, d 
 	for _, mt := range methods() {
 		o := mt.opts(base)
 		o.Exclude = []string{c.id}
-		key := fmt.Sprint(o.SoftwareWeight, o.ParentWeight, o.Smoothing, o.Neighbours, o.Borrow, o.SoftwareTechniques, o.Overlap, o.Prior)
+		key := fmt.Sprint(o.SoftwareWeight, o.ParentWeight, o.Smoothing, o.Neighbours, o.Borrow, o.SoftwareTechniques, o.PlatformWeight, o.Overlap, o.Prior)
 		m := models[key]
 		if m == nil {
 			var err error

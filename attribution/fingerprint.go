@@ -48,6 +48,10 @@ func (m *Model) fingerprint() string {
 		str("software techniques")
 		num(m.opts.SoftwareTechniques)
 	}
+	if m.opts.PlatformWeight != 0 {
+		str("platforms")
+		num(m.opts.PlatformWeight)
+	}
 	if m.opts.Overlap != 0 {
 		str("overlap")
 		num(m.opts.Overlap)

@@ -31,6 +31,7 @@ type Options struct {
 	Neighbours         int      // groups a group's profile borrows from (0: none; see borrow)
 	Borrow             float64  // most weight a borrowed feature gets (held by all the neighbours)
 	SoftwareTechniques float64  // weight in the evidence of the techniques of named software (0: the names alone)
+	PlatformWeight     float64  // weight of the platforms (other than Windows) of an observed technique (0: none)
 	Overlap            float64  // added per observed technique the profile holds, whatever its rarity (× its weight)
 	Prior              float64  // weight of a group's prior, log(1 + its techniques of full weight): well-reported groups come first on a tie
 	Domain             string   // only groups and campaigns of this domain ("enterprise-attack"); "" all
@@ -46,8 +47,8 @@ type Options struct {
 
 // DefaultOptions returns debrief's settings. They were fixed before the
 // evaluation. The group simulation (tune.go) was used to test each
-// optional term (Neighbours and Borrow, SoftwareTechniques, Overlap,
-// Prior) against them: none gained under every variant of the simulation,
+// optional term (Neighbours and Borrow, SoftwareTechniques,
+// PlatformWeight, Overlap, Prior) against them: none gained under every variant of the simulation,
 // so all stay off.
 func DefaultOptions() Options {
 	return Options{SoftwareWeight: 0.25, CampaignWeight: 1, ParentWeight: 0.3, NameWeight: 1, Smoothing: 10}
@@ -166,7 +167,28 @@ func (m *Model) put(p map[int32]float64, key string, w float64) {
 	if key[0] == 'T' {
 		j := m.id("^" + parentOf(key))
 		p[j] = max(p[j], w)
+		if m.opts.PlatformWeight > 0 {
+			for _, pf := range m.platforms(key) {
+				k := m.id(pf)
+				p[k] = max(p[k], w)
+			}
+		}
 	}
+}
+
+// platforms are the platform features of a technique that does not run
+// on Windows ("@Linux", "@IaaS"…): most groups are known on Windows, so
+// only the other platforms tell them apart.
+func (m *Model) platforms(id string) []string {
+	t, ok := m.cat.Technique(id)
+	if !ok || slices.Contains(t.Platforms, "Windows") {
+		return nil
+	}
+	out := make([]string, len(t.Platforms))
+	for i, pf := range t.Platforms {
+		out[i] = "@" + pf
+	}
+	return out
 }
 
 // groupKey is a group's ATT&CK id, or its STIX id when it has none (the

@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/debrief-dev/debrief"
 )
 
 func TestBorrow(t *testing.T) {
@@ -131,5 +133,30 @@ func TestScoringOptions(t *testing.T) {
 	cs, _ := cat.Software("S0154")
 	if len(lent.feats) <= len(plain.feats) || len(lent.feats) > len(plain.feats)+len(cs.Techniques) {
 		t.Errorf("%d evidence features with Cobalt Strike's techniques, %d without: want more, by at most its %d techniques", len(lent.feats), len(plain.feats), len(cs.Techniques))
+	}
+}
+
+func TestPlatforms(t *testing.T) {
+	o := DefaultOptions()
+	o.PlatformWeight, o.Temperature = 0.25, 1
+	m, err := New(embedded(t), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pf := m.platforms("T1059.001"); pf != nil { // PowerShell runs on Windows
+		t.Errorf("PowerShell's platform features %v: want none", pf)
+	}
+	q := m.compile(Evidence{Techniques: []debrief.TechniqueID{"T1059.004"}}) // Unix Shell
+	var got []string
+	for i, f := range q.feats {
+		if k := m.keys[f]; k[0] == '@' {
+			got = append(got, k)
+			if q.w[i] != o.PlatformWeight {
+				t.Errorf("%s weighs %g in the evidence, want %g", k, q.w[i], o.PlatformWeight)
+			}
+		}
+	}
+	if !slices.Contains(got, "@Linux") {
+		t.Errorf("Unix Shell's platform features %v: want @Linux among them", got)
 	}
 }

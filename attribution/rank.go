@@ -95,6 +95,13 @@ func (m *Model) compile(ev Evidence) query {
 		if f, ok := m.feat["^"+parentOf(string(id))]; ok && m.opts.ParentWeight > 0 {
 			q.add(f, m.opts.ParentWeight)
 		}
+		if m.opts.PlatformWeight > 0 {
+			for _, pf := range m.platforms(string(id)) {
+				if f, ok := m.feat[pf]; ok {
+					q.add(f, m.opts.PlatformWeight)
+				}
+			}
+		}
 	}
 	slices.Sort(q.techs)
 	for _, f := range m.matchNames(ev) {
