@@ -239,3 +239,22 @@ func (s *Store) AddComment(ctx context.Context, incidentID string, c debrief.Com
 	}
 	return nil
 }
+
+// Tenants lists the tenants that hold API tokens or playbook runs, in
+// order: those a server of every tenant sweeps for overdue approvals and
+// playbooks to fire (a tenant without tokens has nobody to serve).
+func (s *Store) Tenants(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.conn(ctx, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, `SELECT tenant FROM tokens UNION SELECT tenant FROM playbook_runs ORDER BY 1`)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list tenants: %w", err)
+	}
+	return out, nil
+}

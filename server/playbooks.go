@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,11 +20,19 @@ import (
 // their deadline are denied when runs are listed, and by a sweep every
 // Sweep while the server runs; when Config.Fire says so, the sweep also
 // fires Dir's playbooks on the incidents created and updated since.
+//
+// A server of every tenant (Config.Tenants) keeps each tenant's runs in
+// its store and its audit entries in its own log (TenantAudit), and its
+// sweep visits every tenant the store lists (a postgres.Store: those with
+// API tokens or playbook runs).
 type Playbooks struct {
 	Dir    string          // playbook files (*.yaml, *.yml): fired on incident events, and for runs stored without their playbook
 	Config playbook.Config // the runner's config (live mode, endpoints, secrets)
-	Audit  *playbook.Audit // nil: approvals are not audited
-	Sweep  time.Duration   // how often overdue approvals are denied; 0: every minute
+	Audit  *playbook.Audit // nil: approvals are not audited; not used with Config.Tenants
+	// TenantAudit returns a tenant's audit log, with Config.Tenants (the
+	// server asks once per tenant); nil: approvals are not audited.
+	TenantAudit func(tenant string) (*playbook.Audit, error)
+	Sweep       time.Duration // how often overdue approvals are denied; 0: every minute
 }
 
 // Approval is the answer to an approve or deny: the run as it stands
@@ -34,27 +43,66 @@ type Approval struct {
 	Note    string               `json:"note,omitempty"` // why it was not continued
 }
 
-// playbookStore is the store's run keeping, or a conflict.
-func (s *Server) playbookStore() (debrief.PlaybookStore, error) {
-	ps, ok := s.cfg.Store.(debrief.PlaybookStore)
+// playbookStore is st's run keeping, or a conflict.
+func playbookStore(st debrief.Store) (debrief.PlaybookStore, error) {
+	ps, ok := st.(debrief.PlaybookStore)
 	if !ok {
-		return nil, debrief.Errorf(debrief.ECONFLICT, "the store (%T) does not keep playbook runs", s.cfg.Store)
+		return nil, debrief.Errorf(debrief.ECONFLICT, "the store (%T) does not keep playbook runs", st)
 	}
 	return ps, nil
 }
 
-// runner returns the playbook runner, or a conflict when the server was
+// runner returns the playbook runner on st (the request's tenant's store,
+// see Server.store) and its audit log, or a conflict when the server was
 // started without playbooks.
-func (s *Server) runner() (*playbook.Runner, error) {
+func (s *Server) runner(st debrief.Store) (*playbook.Runner, error) {
 	if s.cfg.Playbooks == nil {
 		return nil, debrief.Errorf(debrief.ECONFLICT, "playbooks are not configured: start the server with 'debrief serve --playbooks DIR'")
 	}
-	ps, err := s.playbookStore()
+	ps, err := playbookStore(st)
 	if err != nil {
 		return nil, err
 	}
-	return &playbook.Runner{Store: ps, Audit: s.cfg.Playbooks.Audit, Config: s.cfg.Playbooks.Config,
+	audit, err := s.audit(st)
+	if err != nil {
+		return nil, err
+	}
+	return &playbook.Runner{Store: ps, Audit: audit, Config: s.cfg.Playbooks.Config,
 		Getenv: os.Getenv, Now: s.cfg.Now}, nil
+}
+
+// tenanted is a store of one tenant (a postgres.Store).
+type tenanted interface{ Tenant() string }
+
+// audit returns the audit log of st's runs: Playbooks.Audit, or with
+// Config.Tenants the tenant's (Playbooks.TenantAudit, opened once).
+func (s *Server) audit(st debrief.Store) (*playbook.Audit, error) {
+	pc := s.cfg.Playbooks
+	if s.cfg.Tenants == nil {
+		return pc.Audit, nil
+	}
+	ts, ok := st.(tenanted)
+	if !ok {
+		return nil, fmt.Errorf("server: the store (%T) names no tenant for its audit log", st)
+	}
+	if pc.TenantAudit == nil {
+		return nil, nil
+	}
+	tenant := ts.Tenant()
+	if a, ok := s.audits.Load(tenant); ok {
+		return a.(*playbook.Audit), nil
+	}
+	s.auditMu.Lock() // one open per tenant
+	defer s.auditMu.Unlock()
+	if a, ok := s.audits.Load(tenant); ok {
+		return a.(*playbook.Audit), nil
+	}
+	a, err := pc.TenantAudit(tenant)
+	if err != nil {
+		return nil, fmt.Errorf("audit log of tenant %s: %w", tenant, err)
+	}
+	s.audits.Store(tenant, a)
+	return a, nil
 }
 
 // runs lists the runs on an incident ("" for all), newest first, with
@@ -62,13 +110,13 @@ func (s *Server) runner() (*playbook.Runner, error) {
 // first (and audited); without, runs are only read.
 func (s *Server) runs(ctx context.Context, incident string) ([]debrief.PlaybookRun, error) {
 	if s.cfg.Playbooks != nil {
-		rn, err := s.runner()
+		rn, err := s.runner(s.store(ctx))
 		if err != nil {
 			return nil, err
 		}
 		return rn.Runs(ctx, incident)
 	}
-	ps, err := s.playbookStore()
+	ps, err := playbookStore(s.store(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -117,11 +165,11 @@ func (s *Server) denyStep(w http.ResponseWriter, r *http.Request) error {
 // decide approves or denies the step of the request's path in the name of
 // its token, then continues an approved run when its playbook is at hand.
 func (s *Server) decide(r *http.Request, deny bool) (*Approval, error) {
-	rn, err := s.runner()
+	ctx, runID := r.Context(), r.PathValue("run")
+	rn, err := s.runner(s.store(ctx))
 	if err != nil {
 		return nil, err
 	}
-	ctx, runID := r.Context(), r.PathValue("run")
 	p := principalOf(r)
 	by := p.token.Name + " (token " + p.token.ID + ")"
 	if p.token.Name == "" {
@@ -146,7 +194,7 @@ func (s *Server) decide(r *http.Request, deny bool) (*Approval, error) {
 			return a, nil
 		}
 	}
-	in, err := s.cfg.Store.Incident(ctx, run.IncidentID)
+	in, err := s.store(ctx).Incident(ctx, run.IncidentID)
 	if err != nil {
 		return nil, err
 	}
@@ -185,21 +233,21 @@ func (s *Server) playbookOf(run *debrief.PlaybookRun) (*playbook.Playbook, strin
 // sweepPlaybooks, every Playbooks.Sweep until ctx ends, denies overdue
 // approvals and, when the config says fire: dry or live, fires the
 // playbooks of Dir on the incidents created or updated since the sweep
-// before. Serve runs it. A failed sweep is logged and tried again.
+// before: in the configured store, or with Config.Tenants in each
+// tenant's. Serve runs it. A failed sweep is logged and tried again.
 func (s *Server) sweepPlaybooks(ctx context.Context) {
 	if s.cfg.Playbooks == nil {
-		return
-	}
-	if _, ok := s.cfg.Store.(debrief.PlaybookStore); !ok {
 		return
 	}
 	t := time.NewTicker(or(s.cfg.Playbooks.Sweep, time.Minute))
 	defer t.Stop()
 	last := s.cfg.Now()
 	for {
-		s.expireApprovals(ctx)
 		now := s.cfg.Now()
-		s.firePlaybooks(ctx, last)
+		for _, st := range s.sweptStores(ctx) {
+			s.expireApprovals(ctx, st)
+			s.firePlaybooks(ctx, st, last)
+		}
 		last = now
 		select {
 		case <-ctx.Done():
@@ -207,6 +255,47 @@ func (s *Server) sweepPlaybooks(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// tenantLister lists the tenants a server of every tenant sweeps (a
+// postgres.Store).
+type tenantLister interface {
+	Tenants(ctx context.Context) ([]string, error)
+}
+
+// sweptStores are the stores a sweep visits: the configured one, or each
+// tenant's; only those that keep playbook runs.
+func (s *Server) sweptStores(ctx context.Context) []debrief.Store {
+	if s.cfg.Tenants == nil {
+		if _, ok := s.cfg.Store.(debrief.PlaybookStore); ok {
+			return []debrief.Store{s.cfg.Store}
+		}
+		return nil
+	}
+	tl, ok := s.cfg.Tenants.(tenantLister)
+	if !ok {
+		s.cfg.Log.Warn("playbook sweep: the store cannot list its tenants", "store", fmt.Sprintf("%T", s.cfg.Tenants))
+		return nil
+	}
+	tenants, err := tl.Tenants(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.cfg.Log.Warn("playbook sweep: list tenants", "err", err)
+		}
+		return nil
+	}
+	var out []debrief.Store
+	for _, tenant := range tenants {
+		st, err := s.tenantStore(tenant)
+		if err != nil {
+			s.cfg.Log.Warn("playbook sweep: tenant store", "tenant", tenant, "err", err)
+			continue
+		}
+		if _, ok := st.(debrief.PlaybookStore); ok {
+			out = append(out, st)
+		}
+	}
+	return out
 }
 
 // fireWindow is how far back incident.updated looks for incidents created
@@ -219,12 +308,12 @@ const fireWindow = 90 * 24 * time.Hour
 // Dir, as the config's fire mode says. Each playbook fires once per event
 // and incident version (playbook.Runner.Fire), so overlapping sweeps are
 // harmless.
-func (s *Server) firePlaybooks(ctx context.Context, since time.Time) {
+func (s *Server) firePlaybooks(ctx context.Context, st debrief.Store, since time.Time) {
 	pc := s.cfg.Playbooks
 	if pc.Dir == "" || (pc.Config.Fire != playbook.FireDry && pc.Config.Fire != playbook.FireLive) {
 		return
 	}
-	rn, err := s.runner()
+	rn, err := s.runner(st)
 	if err != nil {
 		return
 	}
@@ -235,9 +324,10 @@ func (s *Server) firePlaybooks(ctx context.Context, since time.Time) {
 	if len(pbs) == 0 {
 		return
 	}
-	recent, err := s.cfg.Store.Incidents(ctx, debrief.IncidentFilter{Since: since.Add(-fireWindow)})
+	tenant := s.tenantOf(st)
+	recent, err := st.Incidents(ctx, debrief.IncidentFilter{Since: since.Add(-fireWindow)})
 	if err != nil {
-		s.cfg.Log.Warn("playbook fire: list incidents", "err", err)
+		s.cfg.Log.Warn("playbook fire: list incidents", "tenant", tenant, "err", err)
 		return
 	}
 	live := pc.Config.Fire == playbook.FireLive
@@ -252,38 +342,48 @@ func (s *Server) firePlaybooks(ctx context.Context, since time.Time) {
 		if len(evs) == 0 {
 			continue
 		}
-		full, err := s.cfg.Store.Incident(ctx, in.ID)
+		full, err := st.Incident(ctx, in.ID)
 		if err != nil {
-			s.cfg.Log.Warn("playbook fire: read incident", "incident", in.ID, "err", err)
+			s.cfg.Log.Warn("playbook fire: read incident", "tenant", tenant, "incident", in.ID, "err", err)
 			continue
 		}
 		for _, ev := range evs {
 			fired, err := rn.Fire(ctx, pbs, full, ev, live)
 			for _, f := range fired {
 				if f.Run != nil {
-					s.cfg.Log.Info("playbook fired", "playbook", f.Playbook, "incident", f.Incident, "event", f.Event,
+					s.cfg.Log.Info("playbook fired", "tenant", tenant, "playbook", f.Playbook, "incident", f.Incident, "event", f.Event,
 						"run", f.Run.ID, "status", f.Run.Status)
 				}
 			}
 			if err != nil {
-				s.cfg.Log.Warn("playbook fire", "incident", in.ID, "event", ev, "err", err)
+				s.cfg.Log.Warn("playbook fire", "tenant", tenant, "incident", in.ID, "event", ev, "err", err)
 			}
 		}
 	}
 }
 
-// expireApprovals runs one sweep and logs what it denied.
-func (s *Server) expireApprovals(ctx context.Context) {
-	rn, err := s.runner()
+// tenantOf names st's tenant in logs of a server of every tenant; "" for
+// a server of one.
+func (s *Server) tenantOf(st debrief.Store) string {
+	if ts, ok := st.(tenanted); ok && s.cfg.Tenants != nil {
+		return ts.Tenant()
+	}
+	return ""
+}
+
+// expireApprovals runs one sweep of st and logs what it denied.
+func (s *Server) expireApprovals(ctx context.Context, st debrief.Store) {
+	rn, err := s.runner(st)
 	if err != nil {
+		s.cfg.Log.Warn("playbook approval sweep", "tenant", s.tenantOf(st), "err", err)
 		return
 	}
 	ex, err := rn.ExpireApprovals(ctx)
 	for _, e := range ex {
-		s.cfg.Log.Info("playbook approval timed out", "run", e.Run, "step", e.Step, "playbook", e.Playbook,
+		s.cfg.Log.Info("playbook approval timed out", "tenant", s.tenantOf(st), "run", e.Run, "step", e.Step, "playbook", e.Playbook,
 			"incident", e.Incident, "deadline", e.Deadline)
 	}
 	if err != nil && ctx.Err() == nil {
-		s.cfg.Log.Warn("playbook approval sweep", "err", err)
+		s.cfg.Log.Warn("playbook approval sweep", "tenant", s.tenantOf(st), "err", err)
 	}
 }

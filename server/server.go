@@ -103,6 +103,8 @@ type Server struct {
 	ingestMu   sync.Mutex    // one ingest's correlation at a time
 	tenants    sync.Map      // tenant → debrief.Store, with Config.Tenants
 	tokenCache sync.Map      // string(hash) → *cachedToken, with Config.TokenCache
+	audits     sync.Map      // tenant → *playbook.Audit, with Config.Tenants and Playbooks.TenantAudit
+	auditMu    sync.Mutex    // opens one tenant's audit log at a time
 	base       debrief.Store // Config.Store, for /readyz
 	model      func() (*attribution.Model, error)
 	rules      func() (*ruleSet, error)

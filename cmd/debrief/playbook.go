@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"github.com/debrief-dev/debrief/d3fend"
 	"github.com/debrief-dev/debrief/internal/query"
 	"github.com/debrief-dev/debrief/playbook"
+	"github.com/debrief-dev/debrief/postgres"
 )
 
 // Files in the data directory.
@@ -288,6 +290,27 @@ func (a *app) playbookConfig(config string) (playbook.Config, string, error) {
 	return cfg, config, err
 }
 
+// auditPath is the playbook audit log of the store's tenant in the data
+// directory dir: playbook-audit.jsonl, or on PostgreSQL for a tenant other
+// than the default its own file (tenantAuditPath), so that a tenant's log
+// holds its runs alone, as 'serve --all-tenants' keeps them.
+func (a *app) auditPath(dir string) string {
+	tenant, _ := a.storeTenant()
+	if dsn, err := a.dsn(); err != nil || !isPostgres(dsn) {
+		tenant = postgres.DefaultTenant
+	}
+	return tenantAuditPath(dir, tenant)
+}
+
+// tenantAuditPath is playbook-audit.jsonl for the default tenant, else
+// playbook-audit.<tenant, path-escaped>.jsonl, in dir.
+func tenantAuditPath(dir, tenant string) string {
+	if tenant == postgres.DefaultTenant {
+		return filepath.Join(dir, playbookAuditFile)
+	}
+	return filepath.Join(dir, "playbook-audit."+url.PathEscape(tenant)+".jsonl")
+}
+
 // runner builds a playbook runner on the store, the config and the audit log.
 func (a *app) runner(cmd *cobra.Command, config string) (*playbook.Runner, error) {
 	st, err := a.store(cmd.Context())
@@ -306,7 +329,7 @@ func (a *app) runner(cmd *cobra.Command, config string) (*playbook.Runner, error
 	if err != nil {
 		return nil, err
 	}
-	audit, err := playbook.OpenAudit(filepath.Join(dir, playbookAuditFile))
+	audit, err := playbook.OpenAudit(a.auditPath(dir))
 	if err != nil {
 		return nil, err
 	}
@@ -695,7 +718,7 @@ waiting for an approval past their deadline are denied first, so their timeouts 
 			if err != nil {
 				return err
 			}
-			f, err := os.Open(filepath.Join(dir, playbookAuditFile))
+			f, err := os.Open(a.auditPath(dir))
 			if err != nil {
 				return fmt.Errorf("open audit log: %w", err)
 			}
@@ -749,7 +772,7 @@ the head it prints includes their timeouts. A FILE is only read.`,
 				if err != nil {
 					return err
 				}
-				path = filepath.Join(dir, playbookAuditFile)
+				path = a.auditPath(dir)
 				if err := a.expireBeforeVerify(cmd, config, path); err != nil {
 					return err
 				}

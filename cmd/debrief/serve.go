@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,20 +51,24 @@ coverage' reads) behind /api/v1/coverage and the matrix's coverage layer.
 steps of playbook runs that wait for approval, and an approved run continues
 at once when its playbook file is there. The playbook config is playbooks.yaml
 in that folder, else in the data directory; approvals go to the same audit
-log as the CLI's.
+log as the CLI's (playbook-audit.jsonl in the data directory; on PostgreSQL,
+a tenant other than the default has playbook-audit.<tenant>.jsonl).
 
 On PostgreSQL it serves the data of one tenant (--tenant, or DEBRIEF_TENANT)
 to that tenant's tokens; --all-tenants serves every tenant of the database,
 each request from the tenant of its token, so one server holds many
-customers and none sees another's data (playbook approvals need a server per
-tenant for now).`,
+customers and none sees another's data. With --playbooks as well, each
+tenant's runs stay in its own data and its approvals in its own audit log,
+and the server's sweep (overdue approvals, playbooks fired on incident
+events) visits every tenant that has API tokens or playbook runs; the
+playbook folder and its config are shared by all tenants.`,
 		Example: `  debrief token create --role admin --name me
   debrief serve
   debrief serve --addr 0.0.0.0:8443 --rate 20
   debrief serve --rules detections/ --playbooks playbooks/
   curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/incidents?since=30d
   debrief token create --db postgres://debrief@db/debrief --tenant acme --role analyst
-  debrief serve --db postgres://debrief@db/debrief --all-tenants`,
+  debrief serve --db postgres://debrief@db/debrief --all-tenants --playbooks playbooks/`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runServe(cmd, o) },
 	}
@@ -110,11 +116,8 @@ func (a *app) runServe(cmd *cobra.Command, o serveOptions) error {
 		if tenants, _ = st.(debrief.TenantStores); tenants == nil {
 			return usagef("--all-tenants needs a PostgreSQL store (--db postgres://…)")
 		}
-		if o.playbooks != "" {
-			return usagef("--playbooks cannot be used with --all-tenants yet: serve each tenant with --tenant")
-		}
 	}
-	pbs, err := a.servePlaybooks(o.playbooks)
+	pbs, err := a.servePlaybooks(o.playbooks, o.allTenants)
 	if err != nil {
 		return err
 	}
@@ -139,8 +142,9 @@ func (a *app) runServe(cmd *cobra.Command, o serveOptions) error {
 
 // servePlaybooks reads the playbook setup of --playbooks DIR: the config
 // (DIR/playbooks.yaml, else the data directory's) and the audit log of the
-// data directory. No folder: nil.
-func (a *app) servePlaybooks(dir string) (*server.Playbooks, error) {
+// data directory: the store's tenant's, or with allTenants each tenant's
+// (tenantAuditPath), opened as the server first needs it. No folder: nil.
+func (a *app) servePlaybooks(dir string, allTenants bool) (*server.Playbooks, error) {
 	if dir == "" {
 		return nil, nil
 	}
@@ -160,9 +164,43 @@ func (a *app) servePlaybooks(dir string) (*server.Playbooks, error) {
 			break
 		}
 	}
-	if pbs.Audit, err = playbook.OpenAudit(filepath.Join(data, playbookAuditFile)); err != nil {
+	if allTenants {
+		audits := &tenantAudits{dir: data}
+		pbs.TenantAudit = audits.open
+		a.closers = append(a.closers, audits.close)
+		return pbs, nil
+	}
+	if pbs.Audit, err = playbook.OpenAudit(a.auditPath(data)); err != nil {
 		return nil, err
 	}
 	a.closers = append(a.closers, pbs.Audit.Close)
 	return pbs, nil
+}
+
+// tenantAudits opens the tenants' audit logs in dir and closes them all.
+type tenantAudits struct {
+	dir    string
+	mu     sync.Mutex
+	opened []*playbook.Audit
+}
+
+func (t *tenantAudits) open(tenant string) (*playbook.Audit, error) {
+	a, err := playbook.OpenAudit(tenantAuditPath(t.dir, tenant))
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	t.opened = append(t.opened, a)
+	t.mu.Unlock()
+	return a, nil
+}
+
+func (t *tenantAudits) close() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var errs []error
+	for _, a := range t.opened {
+		errs = append(errs, a.Close())
+	}
+	return errors.Join(errs...)
 }
