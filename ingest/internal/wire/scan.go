@@ -17,10 +17,12 @@ import (
 // decodes it and words the error.
 var ErrSlow = errors.New("record needs the full decoder")
 
-// Scanner fills a decoder's wire structs from a record that Records has
-// already validated, without reflection: json.Unmarshal costs more than
-// everything else a decoder does. It checks only what it needs not to run
-// off the end, and gives up (ErrSlow) rather than guess: what it decodes,
+// Scanner fills a decoder's wire structs from a record without
+// reflection: json.Unmarshal costs more than everything else a decoder
+// does. Given a record that Records has already validated (Reset,
+// ResetStrings), it checks only what it needs not to run off the end;
+// reset with ResetStrict, it checks the record as it reads it, for a
+// ParseFunc. It gives up (ErrSlow) rather than guess: what it decodes,
 // it decodes as json.Unmarshal does (default options, duplicate names
 // allowed): exact, case-sensitive member names, null as the zero value,
 // arrays into the slice's capacity, objects merged into a non-nil pointer.
