@@ -15,7 +15,7 @@ type dropped struct {
 
 // alert maps a document to a debrief alert. It returns the fields it had
 // to drop (malformed technique ids), or the error that rejects the record.
-func (d *doc) alert(m *memos) (*debrief.Alert, []dropped, *fieldError) {
+func (d *doc) alert(m *memos, t *text) (*debrief.Alert, []dropped, *fieldError) {
 	id := d.uuid
 	if id == "" {
 		id = d.docID
@@ -24,7 +24,7 @@ func (d *doc) alert(m *memos) (*debrief.Alert, []dropped, *fieldError) {
 		return nil, nil, &fieldError{field: "kibana.alert.uuid", reason: "want the alert id (kibana.alert.uuid or the document _id), got none"}
 	}
 	a := &debrief.Alert{
-		ID:              debrief.QualifiedID(debrief.SourceElastic, id),
+		ID:              t.qualified(debrief.SourceElastic, id),
 		Source:          debrief.SourceElastic,
 		SourceID:        id,
 		Product:         "Elastic Security",
@@ -185,10 +185,11 @@ func (d *doc) attack(a *debrief.Alert) []dropped {
 	var m mapping
 	if n > 0 {
 		a.Techniques = make([]debrief.Technique, 0, n)
-		m.tactics = make([]string, 0, n)
 	}
-	if k := len(threats) + len(d.ecsTactics); k > 0 {
-		a.Tactics = make([]string, 0, k)
+	// One array for the techniques' tactics and, after them, the alert's.
+	if k := len(threats) + len(d.ecsTactics); n+k > 0 {
+		buf := make([]string, 0, n+k)
+		m.tactics, a.Tactics = buf[:0:n], buf[n:n:n+k]
 	}
 	var drops []dropped
 	for i, t := range threats {

@@ -76,7 +76,7 @@ func (w *walker) emit(it wire.Item, file string, yield func(debrief.Record, erro
 		}
 		return yield(debrief.Record{}, loc("", err.Error(), false))
 	}
-	a, dropped, fe := w.d.alert(&w.memos)
+	a, dropped, fe := w.d.alert(&w.memos, &w.text)
 	if fe != nil {
 		return yield(debrief.Record{}, loc(fe.field, fe.reason, false))
 	}
@@ -247,6 +247,20 @@ func (t *text) hold(b []byte) []byte {
 	at := len(t.chunk)
 	t.chunk = append(t.chunk, b...)
 	return t.chunk[at:len(t.chunk):len(t.chunk)]
+}
+
+// qualified is debrief.QualifiedID(src, id), written into the text.
+func (t *text) qualified(src debrief.Source, id string) string {
+	n := len(src) + 1 + len(id)
+	if n > textChunk/8 {
+		return debrief.QualifiedID(src, id)
+	}
+	if cap(t.chunk)-len(t.chunk) < n {
+		t.chunk = make([]byte, 0, textChunk)
+	}
+	at := len(t.chunk)
+	t.chunk = append(append(append(t.chunk, src...), ':'), id...)
+	return unsafe.String(&t.chunk[at], n)
 }
 
 // keep returns b as a string of its own.

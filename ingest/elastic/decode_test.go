@@ -272,7 +272,7 @@ func FuzzWalk(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var w walker
 		if w.walk(in, nil) == nil {
-			w.d.alert(&w.memos)
+			w.d.alert(&w.memos, &w.text)
 		}
 	})
 }
