@@ -242,7 +242,9 @@ const textChunk = 16 << 10
 // overwrite.
 func (t *text) hold(b []byte) []byte {
 	if cap(t.chunk)-len(t.chunk) < len(b) {
-		t.chunk = make([]byte, 0, max(4*textChunk, len(b)))
+		// 32 KiB: the largest allocation the runtime serves from its
+		// size classes rather than as a large object.
+		t.chunk = make([]byte, 0, max(2*textChunk, len(b)))
 	}
 	at := len(t.chunk)
 	t.chunk = append(t.chunk, b...)
