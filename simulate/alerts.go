@@ -70,7 +70,7 @@ func (g *gen) buildAlerts(p *plan) {
 // first, then copied.
 func (g *gen) makeAlerts(p *plan, n int) []debrief.Alert {
 	out := make([]debrief.Alert, n)
-	incID := debrief.QualifiedID(debrief.SourceDefender, defenderIncidentID(p.seq))
+	incID := p.qualifiedID()
 	techs := 0
 	for i := range n {
 		techs += len(p.alerts[i].techs)
@@ -342,17 +342,24 @@ func (g *gen) endpointEntities(p *plan, ap *alertPlan, dev int, a *debrief.Alert
 		}
 	}
 	host := o.devices[dev].host
-	// The id is host:pid:created; pid and created are parts of it.
-	var buf [96]byte
+	// The id is host:pid:created; pid and created are parts of it. The
+	// parent's pid and the image's path follow it in the same string.
+	var buf [192]byte
 	b := append(append(buf[:0], host...), ':')
 	b = strconv.AppendInt(b, int64(1000+r.IntN(30000)), 10)
 	pidEnd := len(b)
 	b = appendTime(append(b, ':'), ap.activity.Add(-time.Duration(r.IntN(120))*time.Second), layoutMicrosoft)
-	id := string(b)
-	pid, created := id[len(host)+1:pidEnd], id[pidEnd+1:]
+	idEnd := len(b)
+	cmd := g.commandLine(p, t, image, path)
+	b = strconv.AppendInt(b, int64(500+r.IntN(9000)), 10)
+	ppidEnd := len(b)
+	b = append(append(append(b, path...), '\\'), image...)
+	all := string(b)
+	id, imagePath := all[:idEnd], all[ppidEnd:]
+	pid, created, ppid := all[len(host)+1:pidEnd], all[pidEnd+1:idEnd], all[idEnd:ppidEnd]
 	es = append(es, debrief.Entity{Kind: debrief.EntityProcess, ID: id, Name: image,
-		Attributes: map[string]string{"command_line": g.commandLine(p, t, image, path), "pid": pid,
-			"parent_pid": strconv.Itoa(500 + r.IntN(9000)), "parent_image": parentImage(t), "image": path + `\` + image,
+		Attributes: map[string]string{"command_line": cmd, "pid": pid,
+			"parent_pid": ppid, "parent_image": parentImage(t), "image": imagePath,
 			"device_id": o.devices[dev].entity.Attributes["device_id"], "created": created, "sha256": sha}})
 	if f != nil {
 		es = append(es, f.entity)
@@ -361,7 +368,7 @@ func (g *gen) endpointEntities(p *plan, ap *alertPlan, dev int, a *debrief.Alert
 		es = append(es, debrief.Entity{Kind: debrief.EntityRegistry,
 			ID: `HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Run\Updater`,
 			Attributes: map[string]string{"key": `HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Run`,
-				"hive": "HKEY_CURRENT_USER", "value_name": "Updater", "value": path + `\` + image, "value_type": "String"}})
+				"hive": "HKEY_CURRENT_USER", "value_name": "Updater", "value": imagePath, "value_type": "String"}})
 	}
 	if p.cl != nil && (t.tactics[0].short == "command-and-control" || t.tactics[0].short == "exfiltration" || t.id == "T1105") {
 		es = append(es, ipEntity(pick(r, p.cl.ips), "attacker"))

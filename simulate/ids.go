@@ -74,15 +74,16 @@ func appendHex64(b []byte, v uint64) []byte {
 }
 
 // incidentIDs returns the source-qualified incident id per format (alert
-// formats have none: their incidents are correlated by debrief).
-func incidentIDs(seed uint64, seq int64, formats []string) FormatIDs {
+// formats have none: their incidents are correlated by debrief); defender
+// is the qualified Defender id, which Graph shares.
+func incidentIDs(seed uint64, seq int64, defender string, formats []string) FormatIDs {
 	var out FormatIDs
 	for _, f := range formats {
 		switch f {
 		case FormatDefender:
-			out.Defender = debrief.QualifiedID(debrief.SourceDefender, defenderIncidentID(seq))
+			out.Defender = defender
 		case FormatGraph:
-			out.Graph = debrief.QualifiedID(debrief.SourceDefender, defenderIncidentID(seq))
+			out.Graph = defender
 		case FormatSentinel:
 			out.Sentinel = debrief.QualifiedID(debrief.SourceSentinel, sentinelIncidentName(seed, seq))
 		}

@@ -55,6 +55,16 @@ func newIncidentNames(seq int64) incidentNames {
 	return incidentNames{debrief.QualifiedID(debrief.SourceDefender, id), id, "https://security.microsoft.com/incidents/" + id}
 }
 
+// qualifiedID is the incident's qualified Defender id: the one made
+// when the generator processed the plan, else made now (a plan from a
+// test).
+func (p *plan) qualifiedID() string {
+	if p.ids.id != "" {
+		return p.ids.id
+	}
+	return debrief.QualifiedID(debrief.SourceDefender, defenderIncidentID(p.seq))
+}
+
 // snapshotAt is the incident as its export shows it at asOf: the alerts
 // raised so far, the workflow state, comments and history. built holds
 // the plan's alerts raised by then, or more. Without alertState the

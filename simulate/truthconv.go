@@ -158,7 +158,7 @@ func (g *gen) truth(p *plan, built []debrief.Alert) *TruthIncident {
 func (g *gen) truthIn(tp *truthParts, p *plan, built []debrief.Alert) *TruthIncident {
 	ti := g.truthBase(tp, p)
 	ti.N, ti.Detected = p.seq, true
-	tp.ids = incidentIDs(g.seed, p.seq, g.formats)
+	tp.ids = incidentIDs(g.seed, p.seq, p.qualifiedID(), g.formats)
 	ti.IDs = &tp.ids
 	ntech := 0
 	for i := range built {
