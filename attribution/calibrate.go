@@ -10,8 +10,10 @@ import (
 // fitted on.
 const calibrationSeed = 20251126
 
-// calibrationDraws is the number of simulated observations per group.
-const calibrationDraws = 8
+// calibrationDraws is the number of simulated observations per group:
+// each of the six kinds (30%, 50%, all; with or without software) four
+// times, so that the fit does not hang on a few draws.
+const calibrationDraws = 24
 
 // refSize is the evidence size at which the temperature is Temperature.
 const refSize = 10
@@ -32,7 +34,7 @@ type Calibration struct {
 	Slope       [2]float64 // of the top candidate's logit, [techniques only, with names]; 0 means no Platt step
 	Offset      [2]float64 // added to the top candidate's scaled logit
 	Queries     int        // simulated observations it was fitted on (0: not fitted)
-	NLL         float64    // mean negative log-likelihood of the true group, softmax step
+	NLL         float64    // mean negative log-likelihood of the true group, softmax step, weighted as the fit
 }
 
 func (c Calibration) temp(n int) float64 {
@@ -57,7 +59,10 @@ type simQuery struct {
 // known for; a fifth of the observed sub-techniques are reported as their
 // parent; and a third as many techniques again are noise, drawn from the
 // techniques of other groups. The parameters minimise the mean negative
-// log-likelihood of the true group.
+// log-likelihood of the true group, each observation weighted by the size
+// of its group's own technique set (incidents come more often from the
+// better documented groups: a uniform weight leaves the confidence in a
+// large group's match too low and in a small group's too high).
 func (m *Model) Calibrate(seed uint64) Calibration {
 	sims := m.simulate(seed, calibrationDraws)
 	if len(sims) == 0 { // no group with 6 techniques of its own: a plain softmax
@@ -77,10 +82,23 @@ func (m *Model) Calibrate(seed uint64) Calibration {
 		scores[i] = s
 		sizes[i] = sq.q.size()
 	}
+	// A group's weight is the size of its own technique set: the better
+	// documented a group, the more of its intrusions are reported and
+	// attributed, so the more of the incidents to rank are its.
+	wt := make([]float64, len(sims))
+	tot := 0.0
+	for i, sq := range sims {
+		g, _ := m.cat.Group(m.cands[sq.group].id)
+		wt[i] = float64(len(g.Techniques))
+		tot += wt[i]
+	}
+	for i := range wt {
+		wt[i] *= float64(len(wt)) / tot
+	}
 	nll := func(c Calibration) float64 {
 		v := 0.0
 		for i, s := range scores {
-			v -= logSoftmaxShifted(s, int(sims[i].group), c.temp(sizes[i]))
+			v -= wt[i] * logSoftmaxShifted(s, int(sims[i].group), c.temp(sizes[i]))
 		}
 		return v / float64(len(scores))
 	}
@@ -99,21 +117,23 @@ func (m *Model) Calibrate(seed uint64) Calibration {
 		})
 	}
 	c.Queries, c.NLL = len(sims), nll(c)
-	var x [2][]float64
+	var x, w [2][]float64
 	var y [2][]bool
 	for i, s := range scores {
 		top, k := topOf(s), sims[i].q.named()
 		x[k] = append(x[k], logit(softmaxAt(s, top, c.temp(sizes[i]))))
 		y[k] = append(y[k], top == int(sims[i].group))
+		w[k] = append(w[k], wt[i])
 	}
 	for k := range x {
-		c.Slope[k], c.Offset[k] = platt(x[k], y[k])
+		c.Slope[k], c.Offset[k] = platt(x[k], y[k], w[k])
 	}
 	return c
 }
 
-// platt fits P(y) = σ(a·x + b) by Newton's method on the log-loss.
-func platt(x []float64, y []bool) (a, b float64) {
+// platt fits P(y) = σ(a·x + b) by Newton's method on the log-loss, each
+// point weighted by w.
+func platt(x []float64, y []bool, w []float64) (a, b float64) {
 	a = 1
 	for range 50 {
 		var ga, gb, haa, hab, hbb float64
@@ -123,9 +143,10 @@ func platt(x []float64, y []bool) (a, b float64) {
 			if y[i] {
 				r = p - 1
 			}
-			w := max(p*(1-p), 1e-12)
+			r *= w[i]
+			h := w[i] * max(p*(1-p), 1e-12)
 			ga, gb = ga+r*xi, gb+r
-			haa, hab, hbb = haa+w*xi*xi, hab+w*xi, hbb+w
+			haa, hab, hbb = haa+h*xi*xi, hab+h*xi, hbb+h
 		}
 		det := haa*hbb - hab*hab
 		if det <= 0 {

@@ -7,10 +7,10 @@ package attribution
 // the embedded catalog.
 func precomputedCalibration(fp string) (Calibration, bool) {
 	switch fp {
-	case "fdd634f58aad32247ff88ddcd2cf6654": // default options, embedded catalog
-		return Calibration{Temperature: 0.6875915643929674, Exponent: 0.4576540794224761, Slope: [2]float64{0.6853351518302785, 0.9345134729561704}, Offset: [2]float64{-1.4824482274747275, 0.6201396990701858}, Queries: 1144, NLL: 2.8489829710070906}, true
-	case "c6e9bef39c414584de49e99d2886c00e": // evaluation options, embedded catalog
-		return Calibration{Temperature: 0.6362412514276645, Exponent: 0.4159878146256293, Slope: [2]float64{0.6771953139087014, 0.7190555004537013}, Offset: [2]float64{-1.2091541256347755, 0.5114386295053165}, Queries: 1144, NLL: 2.61067285686849}, true
+	case "8990ebd330bae8b5d3cbd7332c4a440a": // default options, embedded catalog
+		return Calibration{Temperature: 0.9273578867587762, Exponent: 0.33789421039329803, Slope: [2]float64{0.9179270793928274, 0.9679337969043311}, Offset: [2]float64{-0.8636458956959863, 0.44094909033465585}, Queries: 3432, NLL: 2.0439400977888122}, true
+	case "f2d48aa81c86cf6f2168551d7a050edc": // evaluation options, embedded catalog
+		return Calibration{Temperature: 0.8246397115396875, Exponent: 0.29622794559645116, Slope: [2]float64{0.8027304686857011, 0.9873880029688383}, Offset: [2]float64{-0.6353596912224442, 0.22577486550558296}, Queries: 3432, NLL: 1.84535823238611}, true
 	}
 	return Calibration{}, false
 }
