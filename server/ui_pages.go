@@ -83,6 +83,8 @@ type matrixView struct {
 	Coverage  bool // a coverage layer from the configured rules
 	Rules     int  // rules that counted
 	Invalid   int  // rule files skipped
+	GapScore  int  // see gapScore
+	Gaps      int  // observed techniques that are gaps
 }
 
 type matrixColumn struct {
@@ -98,7 +100,12 @@ type matrixCell struct {
 	Score float64 // detection score 0–5 of the configured rules (sub-techniques' included)
 	Cov   int     // Score rounded, the cell's coverage class
 	Rules int     // rules tagged with it or a sub-technique
+	Gap   bool    // observed, and its detection score is under gapScore
 }
+
+// gapScore is the detection score (0–5) under which an observed technique
+// shows as a gap in the matrix's coverage layer.
+const gapScore = 2
 
 func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
@@ -120,13 +127,16 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		v.Coverage, v.Rules, v.Invalid = true, rs.result.Rules, len(rs.invalid)
+		v.Coverage, v.Rules, v.Invalid, v.GapScore = true, rs.result.Rules, len(rs.invalid), gapScore
 		for _, col := range v.Columns {
 			for i := range col.Cells {
 				c := &col.Cells[i]
 				if t, ok := rs.result.Technique(c.ID); ok {
 					c.Score, c.Rules = t.Score, len(t.Rules)+len(t.SubRules)
 					c.Cov = int(math.Round(t.Score))
+				}
+				if c.Gap = c.Count > 0 && c.Score < gapScore; c.Gap {
+					v.Gaps++
 				}
 			}
 		}

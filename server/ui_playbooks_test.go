@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,9 +74,17 @@ func TestUICoverageLayer(t *testing.T) {
 	c := browser(t)
 	login(t, c, e.srv.URL, e.tokens[debrief.RoleViewer])
 	_, page := fetch(t, c, e.srv.URL+"/matrix?since=365d", nil)
-	cell := regexp.MustCompile(`<a class="cell heat\d cov(\d)" href="(/matrix/techniques/T1059\?[^"]*)" title="T1059 [^"]*coverage ([0-9.]+)/5 from 1 rules"`).FindStringSubmatch(page)
+	cell := regexp.MustCompile(`<a class="cell heat\d cov(\d)" href="(/matrix/techniques/T1059\?[^"]*)" title="T1059 [^"]*coverage ([0-9.]+)/5 from 1 rules">[^<]*<b>\d+</b>( <span class="gap">gap</span>)?</a>`).FindStringSubmatch(page)
 	if !strings.Contains(page, `id="coverage"`) || cell == nil || cell[1] == "0" {
 		t.Fatalf("matrix without a coverage layer on T1059:\n%s", page)
+	}
+	// An observed technique scored under 2 is marked a gap, and counted.
+	if score, _ := strconv.ParseFloat(cell[3], 64); (score < 2) != (cell[4] != "") {
+		t.Errorf("T1059 scored %s: gap mark %q", cell[3], cell[4])
+	}
+	gaps := strings.Count(page, `</b> <span class="gap">gap</span></a>`)
+	if !strings.Contains(page, "scored under 2 ("+strconv.Itoa(gaps)+" here)") {
+		t.Errorf("the legend does not count the %d gaps", gaps)
 	}
 	resp, tp := fetch(t, c, e.srv.URL+strings.ReplaceAll(cell[2], "&amp;", "&"), nil)
 	if resp.StatusCode != 200 || !strings.Contains(tp, "Encoded PowerShell command line") || !strings.Contains(tp, `href="/incidents/`) {
