@@ -88,9 +88,10 @@ func methods() []method {
 	nb := func(m *Model, q query, s []float64) { m.score(q, s) }
 	// The baselines keep their own fixed options whatever debrief's are:
 	// the smoothed naive Bayes of the reference (m = 10, software
-	// techniques at 0.25, no parent matches, no neighbours, no prior).
+	// techniques at 0.25, names at 1, no parent matches, no neighbours,
+	// no prior).
 	nbBase := func(o Options) Options {
-		o.SoftwareWeight, o.ParentWeight, o.Smoothing = 0.25, 0, 10
+		o.SoftwareWeight, o.ParentWeight, o.Smoothing, o.NameWeight = 0.25, 0, 10, 1
 		o.Neighbours, o.Borrow, o.SoftwareTechniques, o.PlatformWeight, o.Overlap, o.Prior = 0, 0, 0, 0, 0, 0
 		return o
 	}

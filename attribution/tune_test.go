@@ -24,8 +24,8 @@ func simModel(t testing.TB, o Options) *Model {
 }
 
 func fmtSim(o Options, s SimScore) string {
-	return fmt.Sprintf("sw %.2f par %.2f m %4.1f k %2d borrow %.2f swt %.2f pf %.2f ov %.2f prior %.2f | n %d top1 %.3f top5 %.3f mrr %.3f top5@50 T %.3f T+S %.3f | uniform top1 %.3f top5 %.3f mrr %.3f",
-		o.SoftwareWeight, o.ParentWeight, o.Smoothing, o.Neighbours, o.Borrow, o.SoftwareTechniques, o.PlatformWeight, o.Overlap, o.Prior, s.N, s.Top1, s.Top5, s.MRR, s.Top5T, s.Top5S, s.Uniform.Top1, s.Uniform.Top5, s.Uniform.MRR)
+	return fmt.Sprintf("names %.1f sw %.2f par %.2f m %4.1f k %2d borrow %.2f swt %.2f pf %.2f ov %.2f prior %.2f | n %d top1 %.3f top5 %.3f mrr %.3f top5@50 T %.3f T+S %.3f | uniform top1 %.3f top5 %.3f mrr %.3f",
+		o.NameWeight, o.SoftwareWeight, o.ParentWeight, o.Smoothing, o.Neighbours, o.Borrow, o.SoftwareTechniques, o.PlatformWeight, o.Overlap, o.Prior, s.N, s.Top1, s.Top5, s.MRR, s.Top5T, s.Top5S, s.Uniform.Top1, s.Uniform.Top5, s.Uniform.MRR)
 }
 
 // TestTune searches the options by coordinate ascent on the group
@@ -54,6 +54,7 @@ func TestTune(t *testing.T) {
 		{"platform", []float64{0, 0.1, 0.25, 0.5, 1}, func(o *Options, v float64) { o.PlatformWeight = v }},
 		{"overlap", []float64{-0.1, -0.05, 0, 0.05, 0.1, 0.2, 0.4}, func(o *Options, v float64) { o.Overlap = v }},
 		{"prior", []float64{0, 0.25, 0.5, 1, 2, 4}, func(o *Options, v float64) { o.Prior = v }},
+		{"names", []float64{0.5, 1, 2, 3, 4}, func(o *Options, v float64) { o.NameWeight = v }},
 		{"smoothing", []float64{3, 5, 10, 20, 40, 80}, func(o *Options, v float64) { o.Smoothing = v }},
 		{"parent", []float64{0, 0.15, 0.3, 0.5, 0.75}, func(o *Options, v float64) { o.ParentWeight = v }},
 		{"software", []float64{0.1, 0.25, 0.5, 0.75}, func(o *Options, v float64) { o.SoftwareWeight = v }},
@@ -106,6 +107,11 @@ func TestTuneRobust(t *testing.T) {
 		for _, w := range []float64{0.1, 0.25, 0.5} {
 			o := base
 			o.SoftwareTechniques = w
+			t.Logf("new %.2f noise %v: %s", v.newShare, v.noise, fmtSim(o, simModel(t, o).simScore(sims)))
+		}
+		for _, w := range []float64{0.5, 2, 3, 4} {
+			o := base
+			o.NameWeight = w
 			t.Logf("new %.2f noise %v: %s", v.newShare, v.noise, fmtSim(o, simModel(t, o).simScore(sims)))
 		}
 		for _, w := range []float64{0.1, 0.25, 0.5, 1} {
