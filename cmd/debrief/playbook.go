@@ -319,7 +319,7 @@ func (a *app) runner(cmd *cobra.Command, config string) (*playbook.Runner, error
 	}
 	ps, ok := st.(debrief.PlaybookStore)
 	if !ok {
-		return nil, debrief.Errorf(debrief.EINVALID, "this store does not keep playbook runs (use a SQLite store)")
+		return nil, debrief.Errorf(debrief.EINVALID, "this store does not keep playbook runs (a SQLite or PostgreSQL store does)")
 	}
 	cfg, _, err := a.playbookConfig(config)
 	if err != nil {
