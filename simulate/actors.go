@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
 )
 
@@ -223,33 +224,89 @@ func ids[T any](objs []*T, id func(*T) (string, bool)) []string {
 // and only the actors drawn are built.
 func (b *actorBuilder) rich(kind string, ids []string, minTech, minTactics int, taken map[string]bool) []string {
 	var out []string
-	seen := make([]bool, len(b.ts.tactics))
+	pr := b.newProfiler()
 	for _, id := range ids {
 		if taken[id] {
 			continue
 		}
-		var used []attack.UsedTechnique
-		switch kind {
-		case ActorGroup:
-			used = b.cat.TechniquesOfGroup(id)
-		default:
-			if c, ok := b.cat.Campaign(id); !ok || len(c.Groups) == 0 {
+		nTech, tactics, seen := pr.count(kind, id)
+		if nTech > 0 && nTech >= minTech && tactics >= minTactics && seen[b.chain[0].order] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// profiler counts the kill-chain techniques and tactics of groups and
+// campaigns: the techniques TechniquesOfGroup and TechniquesOfCampaign
+// return (an actor's own, its software's and, for a group, its
+// campaigns'), read from the catalog's id lists without making those
+// lists for each of the catalog's actors.
+type profiler struct {
+	b    *actorBuilder
+	soft map[string]*attack.Software
+	camp map[string]*attack.Campaign
+	// keys two objects share (e.g. a revoked copy): the lists do not say
+	// which is meant, so an actor naming one is counted from the catalog's
+	// own relations
+	shared map[string]bool
+	stamp  map[debrief.TechniqueID]int // the count that last saw a technique
+	n      int
+	seen   []bool // by kill-chain position
+}
+
+func (b *actorBuilder) newProfiler() *profiler {
+	pr := &profiler{b: b, soft: map[string]*attack.Software{}, camp: map[string]*attack.Campaign{},
+		shared: map[string]bool{}, stamp: map[debrief.TechniqueID]int{}, seen: make([]bool, len(b.ts.tactics))}
+	for _, s := range b.cat.AllSoftware() {
+		if pr.soft[s.Key()] != nil {
+			pr.shared[s.Key()] = true
+		}
+		pr.soft[s.Key()] = s
+	}
+	for _, c := range b.cat.Campaigns() {
+		if pr.camp[c.Key()] != nil {
+			pr.shared[c.Key()] = true
+		}
+		pr.camp[c.Key()] = c
+	}
+	return pr
+}
+
+// sharing reports whether a list names a key two objects share.
+func (pr *profiler) sharing(keys ...[]string) bool {
+	for _, ks := range keys {
+		for _, k := range ks {
+			if pr.shared[k] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// count returns the number of the actor's techniques in the kill chain,
+// of kill-chain tactics they cover, and which (by position; valid until
+// the next count). Zero for an unknown group or a campaign attributed to
+// none.
+func (pr *profiler) count(kind, id string) (nTech, tactics int, seen []bool) {
+	pr.n++
+	clear(pr.seen)
+	add := func(ids []debrief.TechniqueID) {
+		for _, tid := range ids {
+			if pr.stamp[tid] == pr.n {
 				continue
 			}
-			used = b.cat.TechniquesOfCampaign(id)
-		}
-		clear(seen)
-		nTech, tactics := 0, 0
-		for _, u := range used {
-			t, ok := b.ts.get(u.ID)
+			pr.stamp[tid] = pr.n
+			t, ok := pr.b.ts.get(tid)
 			if !ok {
 				continue
 			}
 			added := false
 			for _, tt := range t.tactics {
-				if !b.skip[tt.short] {
-					if !seen[tt.order] {
-						seen[tt.order], tactics = true, tactics+1
+				if !pr.b.skip[tt.short] {
+					if !pr.seen[tt.order] {
+						pr.seen[tt.order], tactics = true, tactics+1
 					}
 					added = true
 				}
@@ -258,11 +315,48 @@ func (b *actorBuilder) rich(kind string, ids []string, minTech, minTactics int, 
 				nTech++
 			}
 		}
-		if nTech > 0 && nTech >= minTech && tactics >= minTactics && seen[b.chain[0].order] {
-			out = append(out, id)
+	}
+	addSoftware := func(keys []string) {
+		for _, k := range keys {
+			if s := pr.soft[k]; s != nil {
+				add(s.Techniques)
+			}
 		}
 	}
-	return out
+	switch kind {
+	case ActorGroup:
+		g, ok := pr.b.cat.Group(id)
+		if !ok {
+			return 0, 0, pr.seen
+		}
+		if pr.sharing(g.Software, g.Campaigns) {
+			for _, u := range pr.b.cat.TechniquesOfGroup(g.ID) {
+				add([]debrief.TechniqueID{u.ID})
+			}
+			break
+		}
+		add(g.Techniques)
+		addSoftware(g.Software)
+		for _, k := range g.Campaigns {
+			if c := pr.camp[k]; c != nil {
+				add(c.Techniques)
+			}
+		}
+	default:
+		c, ok := pr.b.cat.Campaign(id)
+		if !ok || len(c.Groups) == 0 {
+			return 0, 0, pr.seen
+		}
+		if pr.sharing(c.Software) {
+			for _, u := range pr.b.cat.TechniquesOfCampaign(c.ID) {
+				add([]debrief.TechniqueID{u.ID})
+			}
+			break
+		}
+		add(c.Techniques)
+		addSoftware(c.Software)
+	}
+	return nTech, tactics, pr.seen
 }
 
 // draw picks n of ids at random (a seeded partial shuffle), in id order.
