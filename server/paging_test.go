@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -61,6 +63,38 @@ func TestIncidentPagingAfter(t *testing.T) {
 		if resp, b := e.do(t, "GET", "/api/v1/incidents?"+bad, debrief.RoleViewer, nil); resp.StatusCode != http.StatusBadRequest ||
 			!strings.Contains(string(b), "after") {
 			t.Errorf("%s: %d %s, want 400 naming after", bad, resp.StatusCode, b)
+		}
+	}
+}
+
+// TestUIIncidentPaging: the incident page's "older" link reads on by
+// cursor, and the page it leads to links back to the newest.
+func TestUIIncidentPaging(t *testing.T) {
+	e, _ := ingested(t, func(c *server.Config) { c.Rate, c.Burst = 1e6, 1e6 })
+	c := browser(t)
+	login(t, c, e.srv.URL, e.tokens[debrief.RoleViewer])
+	rows := regexp.MustCompile(`<a href="/incidents/([^"]+)">`)
+	next := regexp.MustCompile(`<a href="([^"]+)" id="next">older →</a>`)
+	_, first := fetch(t, c, e.srv.URL+"/incidents?limit=5&severity=high,critical", nil)
+	m := next.FindStringSubmatch(first)
+	if m == nil || !strings.Contains(m[1], "after=") || !strings.Contains(m[1], "severity=") {
+		t.Fatalf("first page: no older link by cursor keeping the filter:\n%s", first)
+	}
+	resp, second := fetch(t, c, e.srv.URL+html.UnescapeString(m[1]), nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(second, `id="prev">← newest</a>`) {
+		t.Fatalf("second page: %d, want a link to the newest:\n%s", resp.StatusCode, second)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows.FindAllStringSubmatch(first, -1) {
+		seen[r[1]] = true
+	}
+	got := rows.FindAllStringSubmatch(second, -1)
+	if len(seen) != 5 || len(got) == 0 {
+		t.Fatalf("pages hold %d and %d incidents", len(seen), len(got))
+	}
+	for _, r := range got {
+		if seen[r[1]] {
+			t.Errorf("incident %s on both pages", r[1])
 		}
 	}
 }

@@ -19,6 +19,7 @@ type incidentsView struct {
 	Severities []debrief.Severity
 	Statuses   []debrief.Status
 	Prev, Next string // links to the neighbouring pages, "" at an end
+	Newest     bool   // Prev leads to the first page (a cursor reads on, not back)
 }
 
 func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request) error {
@@ -45,7 +46,7 @@ func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request) error {
 			p[k] = vs
 		}
 		p.Del("after")
-		v.Prev = "/incidents?" + p.Encode() // the newest page: a cursor reads on, not back
+		v.Prev, v.Newest = "/incidents?"+p.Encode(), true
 	}
 	if page.Next != "" {
 		v.Next = afterLink("/incidents", q, page.Next)
