@@ -32,7 +32,8 @@ func (s Severity) Rank() int {
 // "UnSpecified", "sev3") to a Severity; unrecognised text gives SeverityUnknown
 // and false.
 func ParseSeverity(s string) (Severity, bool) {
-	switch fold(s) {
+	var buf [32]byte
+	switch string(appendFold(buf[:0], s)) {
 	case "informational", "info", "information", "informative":
 		return SeverityInformational, true
 	case "low":
@@ -68,7 +69,8 @@ var Statuses = []Status{StatusNew, StatusActive, StatusInProgress, StatusResolve
 // ParseStatus maps vendor spellings ("Active", "inProgress", "Closed",
 // "Resolved") to a Status.
 func ParseStatus(s string) (Status, bool) {
-	switch fold(s) {
+	var buf [32]byte
+	switch string(appendFold(buf[:0], s)) {
 	case "new", "open", "unassigned":
 		return StatusNew, true
 	case "active", "acknowledged":
@@ -106,7 +108,8 @@ var Verdicts = []Verdict{VerdictTruePositive, VerdictBenignPositive, VerdictFals
 // "InformationalExpectedActivity", "BenignPositive", "FalsePositive",
 // "Unknown", "Undetermined") to a Verdict.
 func ParseVerdict(s string) (Verdict, bool) {
-	switch fold(s) {
+	var buf [32]byte
+	switch string(appendFold(buf[:0], s)) {
 	case "truepositive", "tp", "malicious":
 		return VerdictTruePositive, true
 	case "benignpositive", "informationalexpectedactivity", "bp", "benign", "expected":
@@ -152,21 +155,22 @@ func (k EntityKind) valid() bool {
 	return false
 }
 
-// fold lower-cases s and drops spaces, hyphens and underscores so that
-// "In Progress", "inProgress" and "in_progress" compare equal.
-func fold(s string) string {
+// appendFold appends s to dst lower-cased and without spaces, hyphens and
+// underscores, so that "In Progress", "inProgress" and "in_progress"
+// compare equal. The parsers switch on string(appendFold(buf[:0], s))
+// with a small array as buf: the conversion does not escape, so a
+// vendor's value is matched without an allocation.
+func appendFold(dst []byte, s string) []byte {
 	s = strings.TrimSpace(s)
-	var b strings.Builder
-	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c == ' ' || c == '-' || c == '_':
 		case c >= 'A' && c <= 'Z':
-			b.WriteByte(c + 'a' - 'A')
+			dst = append(dst, c+'a'-'A')
 		default:
-			b.WriteByte(c)
+			dst = append(dst, c)
 		}
 	}
-	return b.String()
+	return dst
 }
