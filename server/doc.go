@@ -6,7 +6,13 @@
 // The API calls the packages the CLI calls: ingest.Run for a POSTed vendor
 // payload (format identified from its first bytes), the store's incident
 // queries, review.Load with the render package for reviews, and the
-// attribution, trend and skill analyses.
+// attribution, trend and skill analyses, and the playbook runner for the
+// playbook folder's list, runs and approvals.
+//
+// The incident list pages by cursor: each page's next field (and Link
+// header) is an opaque debrief.IncidentKey that ?after= reads on from, so
+// pages hold still while incidents are written and a deep page costs what
+// the first does; limit and offset work as well.
 //
 // Access: every API request carries a bearer token (debrief token create);
 // only its SHA-256 hash is stored, in a debrief.TokenStore. Roles are viewer
