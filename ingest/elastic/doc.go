@@ -14,8 +14,9 @@
 //
 // Fields may be written as dotted flat keys ("kibana.alert.rule.name"), as
 // nested objects ({"kibana":{"alert":{…}}}) or as any mix: the decoder walks
-// the document once and joins the names into dotted paths as it goes. When a
-// field appears both ways the first occurrence wins.
+// the document once, checking it as it goes, and joins the names into dotted
+// paths, which it looks up in a table of the fields it reads. When a field
+// appears both ways the first occurrence wins.
 //
 // Every document becomes a lone alert (Elastic has no incidents; the
 // correlate package groups alerts later). Its id is kibana.alert.uuid, else

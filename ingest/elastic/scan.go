@@ -8,11 +8,12 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// The walker reads documents with wire.Scanner, which trusts what
-// wire.Records has already validated: jsontext's decoder, which checks
-// everything, costs as much as the rest of the decoding together on flat
-// documents of a hundred members. errSyntax is what the scanner gives up
-// with on JSON it cannot walk (which validated records never are).
+// The walker reads documents with wire.Scanner rather than jsontext's
+// decoder, which costs as much as the rest of the decoding together on flat
+// documents of a hundred members. It reads most documents in the pass that
+// checks them (walker.parse, the scanner in strict mode); the others the
+// splitter has checked first (walker.walk). errSyntax is what the scanner
+// gives up with on JSON it cannot walk (which checked records never are).
 var errSyntax = wire.ErrSlow
 
 // errMalformed words errSyntax for a record error.
