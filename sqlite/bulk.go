@@ -16,11 +16,12 @@ const bulkRows = 32
 // time; the remainder goes in statements of 16, 8, 4, 2 and 1 rows so that
 // no more than six statements per table are ever prepared.
 //
-// When stmts has the connection (stmts.conn), the statements run on the
-// driver's connection, inside the transaction that stmts.tx began on it: database/sql would otherwise copy
-// every argument into a new []driver.NamedValue per statement (over a
-// kilobyte per alert row) and check each one. The values must therefore
-// already be driver values: nil, int64, string or []byte.
+// When stmts has the connection (stmts.conn: a Write's), the statements
+// run on the driver's connection, inside the Write's transaction:
+// database/sql would otherwise copy every argument into a new
+// []driver.NamedValue per statement (over a kilobyte per alert row) and
+// check each one. The values must therefore already be driver values:
+// nil, int64, string or []byte.
 type bulk struct {
 	head string // "INSERT INTO t (a, b) VALUES "
 	tail string // " ON CONFLICT …", or ""
@@ -28,7 +29,7 @@ type bulk struct {
 	cols int
 	args []any
 	n    int
-	st   map[int]driver.Stmt // by rows, prepared in this transaction
+	st   map[int]driver.Stmt // by rows, prepared on stmts.conn
 	nv   []driver.NamedValue // the arguments of one statement, reused
 }
 

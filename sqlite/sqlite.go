@@ -29,7 +29,7 @@ type Store struct {
 	// wmu serialises the writers of this Store, so that they queue here
 	// rather than spin on SQLite's busy handler. It guards wc.
 	wmu sync.Mutex
-	wc  *writeConn // the connection Writes run on; nil until the first
+	wc  *writeConn // the connection Writes run on; nil until the first Write, and for ":memory:"
 	mem bool       // ":memory:"
 	// checkpoint wakes the checkpointer after a write; nil for ":memory:".
 	checkpoint chan struct{}
