@@ -312,11 +312,11 @@ var alertCopyColumns = append(append([]string{"tenant", "id"}, strings.Split(con
 	"partial_entities", "hash", "sort_at", "partial", "raw")
 
 // flush sends every queued statement and row: statements in a batch, then
-// alerts and raw records by COPY, then links in one INSERT of arrays. Paths
-// that read or change stored rows flush first, so that they see everything
-// written before them.
+// links in one INSERT of arrays (sendLinks), then alerts and raw records by
+// COPY. Paths that read or change stored rows flush first, so that they
+// see everything written before them.
 func (w *writer) flush() error {
-	if err := w.send(); err != nil {
+	if err := w.sendLinks(); err != nil {
 		return err
 	}
 	if len(w.alertRows) > 0 {
@@ -332,6 +332,17 @@ func (w *writer) flush() error {
 			return fmt.Errorf("copy raw records: %w", err)
 		}
 		w.rawRows = w.rawRows[:0]
+	}
+	return nil
+}
+
+// sendLinks runs the queued statements, then inserts the queued links in
+// one INSERT of arrays. flush inserts links before the alerts they name:
+// an alert then arrives linked, and the triggers of migration 0008 need not
+// add it to unlinked_alerts only to take it out again at the link.
+func (w *writer) sendLinks() error {
+	if err := w.send(); err != nil {
+		return err
 	}
 	if len(w.links) == 0 {
 		return nil
