@@ -133,11 +133,28 @@ func Hash(s string) string {
 // domain; an IP address is kept whole.
 func HostID(dns string) string {
 	dns = strings.ToLower(strings.TrimSpace(dns))
-	if _, err := netip.ParseAddr(dns); err == nil {
-		return dns
+	if mayBeIP(dns) {
+		if _, err := netip.ParseAddr(dns); err == nil {
+			return dns
+		}
 	}
 	host, _, _ := strings.Cut(dns, ".")
 	return host
+}
+
+// mayBeIP reports whether netip.ParseAddr could read s: an IPv6 address
+// has a colon, an IPv4 one only digits and dots. It spares host names
+// the parse and its error, which allocates.
+func mayBeIP(s string) bool {
+	if strings.IndexByte(s, ':') >= 0 {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '.' && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // ProcessID is the id of a process: host, pid and start time when all are
@@ -145,7 +162,8 @@ func HostID(dns string) string {
 func ProcessID(host, pid string, created time.Time, cmd string) string {
 	switch {
 	case host != "" && pid != "" && !created.IsZero():
-		return host + ":" + pid + ":" + created.Format(time.RFC3339Nano)
+		var buf [40]byte // fits RFC 3339 with nanoseconds and an offset
+		return host + ":" + pid + ":" + string(created.AppendFormat(buf[:0], time.RFC3339Nano))
 	case cmd != "":
 		return Hash(cmd)
 	case host != "" && pid != "":

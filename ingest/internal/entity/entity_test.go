@@ -14,6 +14,9 @@ func TestKeys(t *testing.T) {
 	}{
 		{"host without domain", HostID(" WKS-0042.Fabrikam.example "), "wks-0042"},
 		{"host that is an address", HostID("10.0.0.7"), "10.0.0.7"},
+		{"host that is an IPv6 address", HostID(" FE80::1%eth0 "), "fe80::1%eth0"},
+		{"host name of digits", HostID("1234.corp"), "1234"},
+		{"process started with an offset", ProcessID("wks", "7312", start.In(time.FixedZone("", 5*3600+1800)), ""), "wks:7312:2024-03-11T14:32:11.0123456+05:30"},
 		{"process by host, pid, start", ProcessID("wks", "7312", start, "cmd"), "wks:7312:2024-03-11T09:02:11.0123456Z"},
 		{"process by command line", ProcessID("wks", "7312", time.Time{}, "a"), "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"},
 		{"process by host and pid", ProcessID("wks", "7312", time.Time{}, ""), "wks:7312:"},
