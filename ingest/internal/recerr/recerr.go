@@ -85,6 +85,9 @@ func (p *Collector) Techniques(field string, ids []string) []debrief.Technique {
 			p.Add(field+"["+strconv.Itoa(i)+"]", fmt.Sprintf("want T#### or T####.###, got %q", Clip(s)))
 			continue
 		}
+		if out == nil {
+			out = make([]debrief.Technique, 0, len(ids)-i) // room for the rest: one allocation
+		}
 		if !hasTechnique(out, id) {
 			out = append(out, debrief.Technique{ID: id})
 		}
