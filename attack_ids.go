@@ -24,6 +24,9 @@ func ParseTechniqueID(s string) (TechniqueID, error) {
 	if len(s) == 9 && (s[5] != '.' || !digits(s[6:9])) {
 		return "", fmt.Errorf("technique id %q: want T#### or T####.###", s)
 	}
+	if s[0] == 'T' {
+		return TechniqueID(s), nil // as written, mostly: no new string
+	}
 	return TechniqueID("T" + s[1:]), nil
 }
 
