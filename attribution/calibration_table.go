@@ -8,9 +8,9 @@ package attribution
 func precomputedCalibration(fp string) (Calibration, bool) {
 	switch fp {
 	case "8990ebd330bae8b5d3cbd7332c4a440a": // default options, embedded catalog
-		return Calibration{Temperature: 0.9273578867587762, Exponent: 0.33789421039329803, Slope: [2]float64{0.9179270793928274, 0.9679337969043311}, Offset: [2]float64{-0.8636458956959863, 0.44094909033465585}, Queries: 3432, NLL: 2.0439400977888122}, true
+		return Calibration{Temperature: 0.883922598739762, Exponent: 0.3356947980857257, Slope: [2]float64{0.7828808601751407, 1.114011628893198}, Offset: [2]float64{-0.8569893066501092, 0.0994998933702191}, Queries: 1144, NLL: 2.1105175786685075}, true
 	case "f2d48aa81c86cf6f2168551d7a050edc": // evaluation options, embedded catalog
-		return Calibration{Temperature: 0.8246397115396875, Exponent: 0.29622794559645116, Slope: [2]float64{0.8027304686857011, 0.9873880029688383}, Offset: [2]float64{-0.6353596912224442, 0.22577486550558296}, Queries: 3432, NLL: 1.84535823238611}, true
+		return Calibration{Temperature: 0.7924827841869932, Exponent: 0.2869110855510256, Slope: [2]float64{0.7250635364588699, 0.8010349834883022}, Offset: [2]float64{-0.4428841210559793, -0.01395899274627739}, Queries: 1144, NLL: 1.8267963668894889}, true
 	}
 	return Calibration{}, false
 }
