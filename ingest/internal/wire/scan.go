@@ -483,6 +483,63 @@ func Pointer[T any](s *Scanner, dst **T, field func(*T, []byte) error) error {
 	return ErrSlow
 }
 
+// Slab hands out zeroed values from an array that a decoder reuses from
+// record to record, for the objects its wire structs point to (Graph's
+// fileDetails, say): one allocation now and then instead of one each.
+// Its values must not outlive the record: Reset frees them all.
+type Slab[T any] struct {
+	a []T
+}
+
+// Reset makes all values handed out so far free for the next record.
+func (p *Slab[T]) Reset() { p.a = p.a[:0] }
+
+// New returns a zeroed value; the ones handed out before stay put.
+func (p *Slab[T]) New() *T {
+	if len(p.a) == cap(p.a) {
+		p.a = make([]T, 0, max(8, 2*cap(p.a)))
+	}
+	var zero T
+	p.a = append(p.a, zero)
+	return &p.a[len(p.a)-1]
+}
+
+// PointerIn is Pointer with the new value taken from slab.
+func PointerIn[T any](s *Scanner, dst **T, slab *Slab[T], field func(*T, []byte) error) error {
+	if *dst == nil && s.peek() == '{' {
+		*dst = slab.New()
+	}
+	return Pointer(s, dst, field)
+}
+
+// StringsIn is Strings for a slice with no array of its own to reuse
+// (the member of an array element, which Elems zeroes): the strings are
+// appended to *pool, which the caller empties for each record, and *dst
+// is a view of them with no spare capacity. null is nil, [] an empty
+// slice, as with Strings.
+func (s *Scanner) StringsIn(dst *[]string, pool *[]string) error {
+	switch s.peek() {
+	case 'n':
+		*dst = nil
+		return s.nullOrSlow()
+	case '[':
+	default:
+		return ErrSlow
+	}
+	p := *pool
+	start := len(p)
+	err := s.array(func() error {
+		p = append(p, "")
+		return s.String(&p[len(p)-1])
+	})
+	*pool = p
+	*dst = p[start:len(p):len(p)]
+	if len(*dst) == 0 {
+		*dst = []string{} // not nil, even when the pool is
+	}
+	return err
+}
+
 // Spares keeps the arrays of slices that a decoder's reused wire structs
 // would drop (json.Unmarshal zeroes the elements it reuses, with their
 // slices), to fill again with the next record's values.

@@ -187,3 +187,80 @@ func TestScannerStringsStay(t *testing.T) {
 		}
 	}
 }
+
+// TestScannerPools: StringsIn and PointerIn decode as Strings and
+// Pointer do, the slab's values of one record stay put while it hands out
+// more, and Reset lets the next record reuse them.
+func TestScannerPools(t *testing.T) {
+	type rec struct {
+		A, B   []string
+		P, Q   *scanUser
+		Others []string
+	}
+	var (
+		s     wire.Scanner
+		slab  wire.Slab[scanUser]
+		pool  []string
+		users int
+	)
+	decode := func(in string) (rec, error) {
+		var r rec
+		slab.Reset()
+		pool = pool[:0]
+		s.Reset([]byte(in))
+		user := func(u *scanUser, name []byte) error {
+			if string(name) == "name" {
+				users++
+				return s.String(&u.Name)
+			}
+			return s.Skip()
+		}
+		err := s.Object(func(name []byte) error {
+			switch string(name) {
+			case "a":
+				return s.StringsIn(&r.A, &pool)
+			case "b":
+				return s.StringsIn(&r.B, &pool)
+			case "p":
+				return wire.PointerIn(&s, &r.P, &slab, user)
+			case "q":
+				return wire.PointerIn(&s, &r.Q, &slab, user)
+			}
+			return s.Skip()
+		})
+		return r, err
+	}
+	tests := []struct {
+		name, in string
+		want     rec
+	}{
+		{"values", `{"a": ["x", "y"], "b": ["z"], "p": {"name": "u"}, "q": {"name": "v"}}`,
+			rec{A: []string{"x", "y"}, B: []string{"z"}, P: &scanUser{Name: "u"}, Q: &scanUser{Name: "v"}}},
+		{"null and empty", `{"a": null, "b": [], "p": null}`, rec{B: []string{}}},
+		{"duplicate pointer merges", `{"p": {"name": "a"}, "p": {"other": 1}}`, rec{P: &scanUser{Name: "a"}}},
+		{"many", `{"a": ["1","2","3","4","5","6","7","8","9"], "p": {"name": "a"}, "p": {"name": "b"}, "q": {}}`,
+			rec{A: strings.Split("1 2 3 4 5 6 7 8 9", " "), P: &scanUser{Name: "b"}, Q: &scanUser{}}},
+	}
+	for _, tc := range tests {
+		got, err := decode(tc.in)
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: got %+v, %v; want %+v", tc.name, got, err, tc.want)
+		}
+		if len(got.A) > 0 && cap(got.A) != len(got.A) {
+			t.Errorf("%s: StringsIn left capacity %d past the %d strings", tc.name, cap(got.A), len(got.A))
+		}
+	}
+	// Within a record, more strings and values than the pool and the slab
+	// hold at first: those handed out early are not overwritten.
+	in := `{"a": ["first"], "p": {"name": "first"}`
+	for i := range 40 {
+		in += fmt.Sprintf(`, "b": ["s%d"], "q": null, "q": {"name": "u%d"}`, i, i)
+	}
+	got, err := decode(in + "}")
+	if err != nil || !reflect.DeepEqual(got.A, []string{"first"}) || got.P.Name != "first" || got.Q.Name != "u39" || got.B[0] != "s39" {
+		t.Errorf("growing: got A %q P %+v Q %+v B %q, %v", got.A, got.P, got.Q, got.B, err)
+	}
+	if users != 2+1+2+41 {
+		t.Errorf("decoded %d user names, want 46", users)
+	}
+}
