@@ -120,7 +120,7 @@ func (s *scanner) evidenceMember(e *evidence, name []byte) error {
 	case "@odata.type":
 		return s.String(&e.ODataType)
 	case "roles":
-		return s.Strings(&e.Roles)
+		return s.StringsIn(&e.Roles, &s.roles)
 	case "verdict":
 		return s.String(&e.Verdict)
 	case "remediationStatus":
@@ -136,7 +136,7 @@ func (s *scanner) evidenceMember(e *evidence, name []byte) error {
 	case "osPlatform":
 		return s.String(&e.OsPlatform)
 	case "userAccount":
-		return wire.Pointer(&s.Scanner, &e.UserAccount, s.userAccountMember)
+		return wire.PointerIn(&s.Scanner, &e.UserAccount, &s.users, s.userAccountMember)
 	case "primaryAddress":
 		return s.String(&e.PrimaryAddress)
 	case "upn":
@@ -154,17 +154,17 @@ func (s *scanner) evidenceMember(e *evidence, name []byte) error {
 	case "deliveryAction":
 		return s.String(&e.DeliveryAction)
 	case "p1Sender":
-		return wire.Pointer(&s.Scanner, &e.P1Sender, s.emailSenderMember)
+		return wire.PointerIn(&s.Scanner, &e.P1Sender, &s.senders, s.emailSenderMember)
 	case "p2Sender":
-		return wire.Pointer(&s.Scanner, &e.P2Sender, s.emailSenderMember)
+		return wire.PointerIn(&s.Scanner, &e.P2Sender, &s.senders, s.emailSenderMember)
 	case "ipAddress":
 		return s.String(&e.IPAddress)
 	case "url":
 		return s.String(&e.URL)
 	case "fileDetails":
-		return wire.Pointer(&s.Scanner, &e.FileDetails, s.fileDetailsMember)
+		return wire.PointerIn(&s.Scanner, &e.FileDetails, &s.files, s.fileDetailsMember)
 	case "imageFile":
-		return wire.Pointer(&s.Scanner, &e.ImageFile, s.fileDetailsMember)
+		return wire.PointerIn(&s.Scanner, &e.ImageFile, &s.files, s.fileDetailsMember)
 	case "processId":
 		return wire.Integer(&s.Scanner, &e.ProcessID)
 	case "parentProcessId":

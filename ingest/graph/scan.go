@@ -10,6 +10,23 @@ import (
 type scanner struct {
 	wire.Scanner
 	spare wire.Spares[evidence] // evidence arrays of the last record's nested alerts
+
+	// What evidence points to, reused record after record: nothing
+	// keeps the wire structs of a record once it is mapped.
+	users   wire.Slab[userAccount]
+	senders wire.Slab[emailSender]
+	files   wire.Slab[fileDetails]
+	roles   []string
+}
+
+// start readies the scanner's pools for the next record.
+func (s *scanner) start(w *record) {
+	s.harvest(w.Alerts[:cap(w.Alerts)])
+	s.users.Reset()
+	s.senders.Reset()
+	s.files.Reset()
+	clear(s.roles) // let the strings go
+	s.roles = s.roles[:0]
 }
 
 // unmarshal decodes raw into w, which must be reset: with the scanner,
@@ -25,7 +42,7 @@ func (s *scanner) unmarshal(raw []byte, spans []uint32, w *record) error {
 // fast decodes raw into w with the scanner alone, or fails with
 // wire.ErrSlow. spans are raw's string spans (wire.Item.Strings), or nil.
 func (s *scanner) fast(raw []byte, spans []uint32, w *record) error {
-	s.harvest(w.Alerts[:cap(w.Alerts)])
+	s.start(w)
 	s.ResetStrings(raw, spans)
 	return s.Object(func(name []byte) error { return s.recordMember(w, name) })
 }
@@ -34,7 +51,7 @@ func (s *scanner) fast(raw []byte, spans []uint32, w *record) error {
 // goes, and returns its length; see wire.ParseFunc.
 func (s *scanner) parse(b []byte, w *record) (int, bool) {
 	w.reset()
-	s.harvest(w.Alerts[:cap(w.Alerts)])
+	s.start(w)
 	s.ResetStrict(b)
 	if s.Object(func(name []byte) error { return s.recordMember(w, name) }) != nil {
 		return 0, false
