@@ -80,6 +80,7 @@ func build(d *model.Data) *Catalog {
 	b.graphs()
 	b.detection()
 	b.lists()
+	b.campaignCitations()
 	<-indexed
 	b.domains()
 	return b.c

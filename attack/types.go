@@ -158,6 +158,12 @@ type Campaign struct {
 	Groups     []string              // groups the campaign is attributed to, by Key
 	Techniques []debrief.TechniqueID // techniques the campaign uses itself
 	Software   []string              // software the campaign uses, by Key
+	// Citations are the reports that support the campaign: the
+	// source names of its external references (but ATT&CK's own and
+	// alias entries), the "(Citation: X)" names of its description and
+	// first and last seen citations, and the citations of its uses and
+	// attributed-to relationships; sorted. See Catalog.WithoutCitedOnly.
+	Citations  []string
 	Deprecated bool
 	Revoked    bool
 	RevokedBy  string

@@ -41,16 +41,15 @@ func (d *Data) Canonicalize() {
 		o.Phases = nilIfEmpty(o.Phases)
 		o.Refs = nilIfEmpty(o.Refs)
 		o.LogSources = nilIfEmpty(o.LogSources)
+		o.Cites = nilIfEmpty(o.Cites)
 	}
 	d.Objects = objs
 	for i := range d.Relations {
 		r := &d.Relations[i]
 		r.Source, r.Target = remap[r.Source], remap[r.Target]
 	}
-	slices.SortFunc(d.Relations, func(a, b Relation) int {
-		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Target, b.Target))
-	})
-	d.Relations = nilIfEmpty(slices.Compact(d.Relations))
+	slices.SortFunc(d.Relations, compareRelations)
+	d.Relations = nilIfEmpty(compactRelations(d.Relations))
 	d.Domains = nilIfEmpty(d.Domains)
 	d.Warnings = nilIfEmpty(d.Warnings)
 }
@@ -69,4 +68,40 @@ func nilIfEmpty[S ~[]E, E any](s S) S {
 		return nil
 	}
 	return s
+}
+
+func compareRelations(a, b Relation) int {
+	return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Target, b.Target))
+}
+
+// compactRelations merges repeated relationships (the same one in two
+// domains' bundles, or two STIX relationships between the same objects)
+// into one citing what either cites.
+func compactRelations(rs []Relation) []Relation {
+	out := rs[:0]
+	for _, r := range rs {
+		r.Cites = nilIfEmpty(r.Cites)
+		if n := len(out); n > 0 && compareRelations(out[n-1], r) == 0 {
+			out[n-1].Cites = unionCites(out[n-1].Cites, r.Cites)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// unionCites returns the sorted union of two sorted lists without
+// repeats; a itself when b adds nothing.
+func unionCites(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]string, 0, len(a)+len(b))
+	out = append(append(out, a...), b...)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) == len(a) {
+		return a
+	}
+	return out
 }

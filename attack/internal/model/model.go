@@ -126,6 +126,12 @@ type Object struct {
 	Phases     []string // techniques: kill-chain phase names (tactic shortnames)
 	Refs       []int32  // matrices: tactics in order; detection strategies: analytics
 	LogSources []LogSource
+	// Cites are a campaign's report citations: the source_name of its
+	// external references (but the ATT&CK id's and alias entries without
+	// a URL), the "(Citation: X)" names of its description and of its
+	// first and last seen citations; sorted, without repeats. Empty for
+	// other kinds.
+	Cites      []string
 	Revoked    bool
 	Deprecated bool
 	Sub        bool // techniques: x_mitre_is_subtechnique
@@ -152,7 +158,16 @@ type Relation struct {
 	Type   RelType
 	Source int32
 	Target int32
+	// Cites are the citations of a uses or attributed-to relationship:
+	// the source_name of its external references other than mitre-attack
+	// and the "(Citation: X)" names of its description; sorted, without
+	// repeats. Relationships of other types keep none.
+	Cites []string
 }
+
+// KeepsCites reports whether relationships of type t keep their
+// citations.
+func (t RelType) KeepsCites() bool { return t == Uses || t == AttributedTo }
 
 // Domain describes one loaded ATT&CK domain.
 type Domain struct {
@@ -217,6 +232,7 @@ func Merge(ds ...*Data) *Data {
 			if j, ok := pos[o.STIXID]; ok {
 				m := &out.Objects[j]
 				m.Domains = unionSorted(m.Domains, o.Domains)
+				m.Cites = unionCites(m.Cites, o.Cites)
 				remap[i] = j
 				continue
 			}
@@ -233,7 +249,7 @@ func Merge(ds ...*Data) *Data {
 			}
 		}
 		for _, r := range d.Relations {
-			out.Relations = append(out.Relations, Relation{r.Type, remap[r.Source], remap[r.Target]})
+			out.Relations = append(out.Relations, Relation{r.Type, remap[r.Source], remap[r.Target], r.Cites})
 		}
 		for _, w := range d.Warnings {
 			if len(out.Warnings) < MaxWarnings {

@@ -15,6 +15,8 @@ import (
 //	  allocates each once)
 //	string table: each string's length, then all bytes
 //	domains, objects, relations and warnings; strings as table indices
+//	  (a campaign's citations follow its log sources; a uses or
+//	  attributed-to relation's follow its target)
 //
 // It is not compressed: inflating costs more time than reading (the
 // target is a ready catalog in a few milliseconds), and the reader takes
@@ -23,7 +25,7 @@ import (
 // bytes.
 const (
 	magic         = "debrief-attack"
-	formatVersion = 2
+	formatVersion = 3
 )
 
 // Object flags.
@@ -103,6 +105,9 @@ func (e *encoder) data(d *Data) {
 		e.uint(uint64(r.Type))
 		e.uint(uint64(r.Source))
 		e.uint(uint64(r.Target))
+		if r.Type.KeepsCites() {
+			e.list(r.Cites)
+		}
 	}
 	e.uint(uint64(d.NWarnings))
 	e.list(d.Warnings)
@@ -153,6 +158,9 @@ func (e *encoder) object(o *Object) {
 		e.uint(uint64(l.DataComponent + 1))
 		e.str(l.Name)
 		e.str(l.Channel)
+	}
+	if o.Kind == Campaign {
+		e.list(o.Cites)
 	}
 }
 
@@ -337,7 +345,11 @@ func (d *decoder) data() *Data {
 		if !t.Valid() {
 			d.fail()
 		}
-		out.Relations[i] = Relation{t, d.index(n), d.index(n)}
+		r := Relation{Type: t, Source: d.index(n), Target: d.index(n)}
+		if t.KeepsCites() {
+			r.Cites = d.strs()
+		}
+		out.Relations[i] = r
 	}
 	out.NWarnings = int(d.uint())
 	out.Warnings = d.strs()
@@ -382,6 +394,9 @@ func (d *decoder) object(o *Object) {
 	o.LogSources = cut(&d.sources, d.count(), d)
 	for i := range o.LogSources {
 		o.LogSources[i] = LogSource{int32(d.uint()) - 1, d.str(), d.str()}
+	}
+	if o.Kind == Campaign {
+		o.Cites = d.strs()
 	}
 }
 

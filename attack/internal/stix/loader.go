@@ -30,6 +30,7 @@ type pendingRel struct {
 	id             string
 	typ            model.RelType
 	source, target string
+	cites          []string
 }
 
 type pendingRefs struct {
@@ -100,7 +101,11 @@ func (l *loader) relationship(i int, w *wireObject) {
 		l.warnf("objects[%d] (%s %s): no source_ref or target_ref", i, w.ID, w.RelType)
 		return
 	}
-	l.rels = append(l.rels, pendingRel{i, w.ID, t, w.SourceRef, w.TargetRef})
+	var cites []string
+	if t.KeepsCites() {
+		cites = relationCites(w)
+	}
+	l.rels = append(l.rels, pendingRel{i, w.ID, t, w.SourceRef, w.TargetRef, cites})
 }
 
 var subID = regexp.MustCompile(`^T\d{4}\.\d{3}$`)
@@ -124,8 +129,11 @@ func (l *loader) keep(i int, k model.Kind, w *wireObject) {
 		l.warnf("objects[%d] (%s): no ATT&CK id in external_references", i, w.ID)
 	}
 	switch k {
-	case model.Group, model.Campaign:
+	case model.Group:
 		o.Aliases = w.Aliases
+	case model.Campaign:
+		o.Aliases = w.Aliases
+		o.Cites = campaignCites(w)
 	case model.Malware, model.Tool:
 		o.Aliases = w.MitreAliases
 		if len(o.Aliases) == 0 {
@@ -180,7 +188,7 @@ func (l *loader) finish() *model.Data {
 		src, okS := l.resolve(r.index, r.id, "source_ref", r.source)
 		dst, okT := l.resolve(r.index, r.id, "target_ref", r.target)
 		if okS && okT {
-			l.d.Relations = append(l.d.Relations, model.Relation{Type: r.typ, Source: src, Target: dst})
+			l.d.Relations = append(l.d.Relations, model.Relation{Type: r.typ, Source: src, Target: dst, Cites: r.cites})
 		}
 	}
 	for _, p := range l.refs {

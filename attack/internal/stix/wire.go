@@ -2,8 +2,9 @@ package stix
 
 // wireObject holds the members of a STIX object that debrief keeps, for
 // every object type at once; members of other types stay empty. Member
-// order in the bundle does not matter, and everything else (descriptions,
-// citations, contributors …) is skipped without being stored.
+// order in the bundle does not matter, and everything else (contributors,
+// the text of descriptions …) is skipped without being stored; of a
+// description only its citation names are kept.
 type wireObject struct {
 	Type        string    `json:"type"`
 	ID          string    `json:"id"`
@@ -15,6 +16,7 @@ type wireObject struct {
 	ExtRefs     []wireRef `json:"external_references"`
 	Domains     []string  `json:"x_mitre_domains"`
 	Platforms   []string  `json:"x_mitre_platforms"`
+	Description citeNames `json:"description"`
 
 	// attack-pattern
 	Phases []wirePhase `json:"kill_chain_phases"`
@@ -28,6 +30,9 @@ type wireObject struct {
 	MitreAliases []string `json:"x_mitre_aliases"`
 	FirstSeen    string   `json:"first_seen"`
 	LastSeen     string   `json:"last_seen"`
+	// campaign
+	FirstSeenCite citeNames `json:"x_mitre_first_seen_citation"`
+	LastSeenCite  citeNames `json:"x_mitre_last_seen_citation"`
 	// x-mitre-detection-strategy
 	AnalyticRefs []string `json:"x_mitre_analytic_refs"`
 	// x-mitre-analytic
@@ -46,6 +51,8 @@ type wireRef struct {
 	SourceName string `json:"source_name"`
 	ExternalID string `json:"external_id"`
 	URL        string `json:"url"`
+	// CiteOnly: the description is only a citation mark (an alias entry)
+	CiteOnly citeDescription `json:"description"`
 }
 
 type wirePhase struct {
