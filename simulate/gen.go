@@ -121,6 +121,8 @@ type gen struct {
 	// and the ground truth's goroutines. Both read only what stays fixed
 	// once the plan is an incident.
 	late bool
+	// closeNotes are the closing comments made so far (note).
+	closeNotes map[closeKey]string
 	// entScratch and entEnds are makeAlerts's scratch space.
 	entScratch []debrief.Entity
 	entEnds    []int

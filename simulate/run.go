@@ -242,13 +242,14 @@ func drain(in <-chan []Event, cancel func(), fn func([]Event) error) error {
 // consume writes a batch in every format, making each incident in
 // scratch: the formats render it at once and keep nothing of it.
 func consume(b []Event, outs []*output, scratch *debrief.Incident) error {
+	ev := new(Event) // one per batch: the writers take its address
 	for i := range b {
-		ev := b[i]
+		*ev = b[i]
 		if ev.Incident = ev.incidentIn(scratch); ev.Incident == nil {
 			continue
 		}
 		for _, o := range outs {
-			if err := o.write(&ev); err != nil {
+			if err := o.write(ev); err != nil {
 				return err
 			}
 		}

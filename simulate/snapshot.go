@@ -216,15 +216,31 @@ func (g *gen) applyEvents(p *plan, in *debrief.Incident, asOf time.Time, record 
 func (g *gen) note(p *plan, ev *event, who *analyst) string {
 	switch ev.kind {
 	case evTriage:
-		return "Triage started by " + who.Name + "."
+		return who.triageNote
 	case evReopen:
 		return "Reopened: new evidence links this incident to ongoing activity."
 	case evEscalate:
-		return "Escalated to tier " + itoa(who.Tier) + " (" + who.Name + ")."
+		return who.escalateNote
 	case evContain:
 		return g.containNote(p)
 	}
-	return "Closed as " + strings.ReplaceAll(string(ev.verdict), "_", " ") + " (" + strings.ReplaceAll(ev.det, "_", " ") + ")."
+	k := closeKey{ev.verdict, ev.det}
+	n, ok := g.closeNotes[k]
+	if !ok {
+		n = "Closed as " + strings.ReplaceAll(string(ev.verdict), "_", " ") + " (" + strings.ReplaceAll(ev.det, "_", " ") + ")."
+		if g.closeNotes == nil {
+			g.closeNotes = map[closeKey]string{}
+		}
+		g.closeNotes[k] = n
+	}
+	return n
+}
+
+// closeKey is a closing comment's verdict and determination; there are
+// few, so gen.closeNotes makes each comment once.
+type closeKey struct {
+	verdict debrief.Verdict
+	det     string
 }
 
 func (g *gen) containNote(p *plan) string {

@@ -17,6 +17,9 @@ type analyst struct {
 	shift *Shift
 	days  [7]bool
 	open  timeHeap // resolution times of the incidents assigned to them
+	// the comments they leave when they start triage and take an
+	// escalation, made once
+	triageNote, escalateNote string
 }
 
 // skill is a planted gap or strength resolved against the catalog.
@@ -53,6 +56,8 @@ func newSOC(sc *Scenario, ts *techniques) (*soc, error) {
 		if an.Email == "" {
 			an.Email = strings.ToLower(strings.ReplaceAll(a.Name, " ", ".")) + "@" + strings.ToLower(sc.Organisation.Domain)
 		}
+		an.triageNote = "Triage started by " + an.Name + "."
+		an.escalateNote = "Escalated to tier " + itoa(an.Tier) + " (" + an.Name + ")."
 		for _, d := range an.shift.Days {
 			an.days[slices.Index(weekdays, strings.ToLower(d))] = true
 		}
