@@ -160,16 +160,24 @@ func mayBeIP(s string) bool {
 // ProcessID is the id of a process: host, pid and start time when all are
 // known, else the hash of its command line, else host and pid.
 func ProcessID(host, pid string, created time.Time, cmd string) string {
+	var buf [128]byte
+	return string(AppendProcessID(buf[:0], host, pid, created, cmd))
+}
+
+// AppendProcessID appends ProcessID's id to dst, for a caller that makes
+// the string itself.
+func AppendProcessID(dst []byte, host, pid string, created time.Time, cmd string) []byte {
 	switch {
 	case host != "" && pid != "" && !created.IsZero():
-		var buf [40]byte // fits RFC 3339 with nanoseconds and an offset
-		return host + ":" + pid + ":" + string(created.AppendFormat(buf[:0], time.RFC3339Nano))
+		dst = append(append(append(append(dst, host...), ':'), pid...), ':')
+		return created.AppendFormat(dst, time.RFC3339Nano)
 	case cmd != "":
-		return Hash(cmd)
+		sum := sha256.Sum256([]byte(cmd))
+		return hex.AppendEncode(dst, sum[:])
 	case host != "" && pid != "":
-		return host + ":" + pid + ":"
+		return append(append(append(append(dst, host...), ':'), pid...), ':')
 	}
-	return ""
+	return dst
 }
 
 // JoinPath joins a folder and a file name with the folder's separator (\
