@@ -23,7 +23,8 @@ func (d *doc) alert(m *memos, t *text) (*debrief.Alert, []dropped, *fieldError) 
 	if id == "" {
 		return nil, nil, &fieldError{field: "kibana.alert.uuid", reason: "want the alert id (kibana.alert.uuid or the document _id), got none"}
 	}
-	a := &debrief.Alert{
+	a := t.alerts.one()
+	*a = debrief.Alert{
 		ID:              t.qualified(debrief.SourceElastic, id),
 		Source:          debrief.SourceElastic,
 		SourceID:        id,
@@ -53,9 +54,9 @@ func (d *doc) alert(m *memos, t *text) (*debrief.Alert, []dropped, *fieldError) 
 	if fe := d.times(a); fe != nil {
 		return nil, nil, fe
 	}
-	drops := d.attack(a)
+	drops := d.attack(a, t)
 	d.indicatorNames(a)
-	a.Entities = d.entities()
+	a.Entities = d.entities(t)
 	return a, drops, nil
 }
 
@@ -171,7 +172,7 @@ func latest(ts ...time.Time) time.Time {
 // attack fills techniques and tactics from the rule's threat mapping (each
 // technique and sub-technique paired with its tactic) and from the ECS
 // threat fields (unpaired). It returns the malformed ids it dropped.
-func (d *doc) attack(a *debrief.Alert) []dropped {
+func (d *doc) attack(a *debrief.Alert, t *text) []dropped {
 	threats, field := d.ruleThreat, "kibana.alert.rule.threat"
 	if len(threats) == 0 {
 		threats, field = d.signalThreat, "signal.rule.threat"
@@ -184,7 +185,7 @@ func (d *doc) attack(a *debrief.Alert) []dropped {
 	}
 	var m mapping
 	if n > 0 {
-		a.Techniques = make([]debrief.Technique, 0, n)
+		a.Techniques = t.techniques.take(n)
 	}
 	// One array for the techniques' tactics and, after them, the alert's.
 	if k := len(threats) + len(d.ecsTactics); n+k > 0 {

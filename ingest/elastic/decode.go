@@ -231,9 +231,45 @@ func (w *walker) keep(s string) string {
 // chunks that are only ever appended to (one allocation per chunk, not
 // per string), and remembers recent ones, so that the values documents
 // repeat (rule names, severities, hosts) are copied once.
+//
+// It also hands out the alerts and their entity and technique lists from
+// shared arrays (slabs), one allocation for many alerts.
 type text struct {
 	chunk  []byte
 	recent [256]string
+
+	alerts     slab[debrief.Alert]
+	entities   slab[debrief.Entity]
+	techniques slab[debrief.Technique]
+}
+
+// slab hands out parts of arrays that are never handed out again.
+type slab[T any] struct {
+	free []T
+}
+
+const slabLen = 64
+
+// take returns an empty list with room for n, which appending beyond
+// moves elsewhere.
+func (s *slab[T]) take(n int) []T {
+	if n == 0 {
+		return make([]T, 0) // not nil, and no allocation
+	}
+	if n > slabLen/4 {
+		return make([]T, 0, n)
+	}
+	if cap(s.free)-len(s.free) < n {
+		s.free = make([]T, 0, slabLen)
+	}
+	at := len(s.free)
+	s.free = s.free[:at+n]
+	return s.free[at : at : at+n]
+}
+
+// one returns a new zero element.
+func (s *slab[T]) one() *T {
+	return &s.take(1)[:1][0]
 }
 
 const textChunk = 16 << 10

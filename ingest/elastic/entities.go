@@ -26,8 +26,8 @@ func addAttr(m map[string]string, k, v string) map[string]string {
 }
 
 // entities builds the alert's entities from the ECS fields of the document.
-func (d *doc) entities() []debrief.Entity {
-	es := make(entity.Set, 0, d.entityBound())
+func (d *doc) entities(t *text) []debrief.Entity {
+	es := entity.Set(t.entities.take(d.entityBound()))
 	name := d.hostName
 	if name == "" {
 		name = d.hostHostname
