@@ -98,6 +98,35 @@ func (t *text) append(b []byte) []byte {
 	return t.chunk[n:len(t.chunk):len(t.chunk)]
 }
 
+// Concat returns the strings joined, made in the scanner's chunks as the
+// strings it decodes are: for those a decoder builds from them (a path
+// from folder and name, say), without an allocation each.
+func (s *Scanner) Concat(ss ...string) string {
+	n := 0
+	for _, x := range ss {
+		n += len(x)
+	}
+	switch {
+	case n == 0:
+		return ""
+	case n > textChunk/16:
+		return strings.Join(ss, "")
+	}
+	t := &s.text
+	if cap(t.chunk)-len(t.chunk) < n {
+		t.chunk = make([]byte, 0, textChunk)
+	}
+	start := len(t.chunk)
+	for _, x := range ss {
+		t.chunk = append(t.chunk, x...) // within capacity
+	}
+	return unsafe.String(&t.chunk[start], n)
+}
+
+// Text returns b as a string made in the scanner's chunks, as Concat
+// makes its strings.
+func (s *Scanner) Text(b []byte) string { return s.text.string(b) }
+
 // Copy returns a copy of b (a record's Raw, say) that may share a chunk
 // with the strings the scanner made: its capacity is its length, and
 // nothing must write to it.

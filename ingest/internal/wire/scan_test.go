@@ -153,12 +153,12 @@ func TestScannerWalk(t *testing.T) {
 	}
 }
 
-// TestScannerStringsStay: the strings a scanner makes neither alias the
-// record, whose buffer the splitter reuses, nor change as later records
-// fill the scanner's chunks.
+// TestScannerStringsStay: the strings a scanner makes (and Concat joins)
+// neither alias the record, whose buffer the splitter reuses, nor change
+// as later records fill the scanner's chunks.
 func TestScannerStringsStay(t *testing.T) {
 	var s wire.Scanner
-	var got []string
+	var got, joined []string
 	want := func(i int) string { return fmt.Sprintf("value %d %s", i, strings.Repeat("é", i%700)) }
 	buf := make([]byte, 0, 4096)
 	for i := range 3000 {
@@ -180,11 +180,24 @@ func TestScannerStringsStay(t *testing.T) {
 			t.Fatalf("record %d: %v", i, err)
 		}
 		clear(buf[:cap(buf)])
+		joined = append(joined, s.Concat(got[2*i], "|", got[2*i+1]))
 	}
 	for i := range 3000 {
 		if got[2*i] != want(i) || got[2*i+1] != fmt.Sprint(i) {
 			t.Fatalf("record %d: got %q, %q", i, got[2*i], got[2*i+1])
 		}
+		if j := want(i) + "|" + fmt.Sprint(i); joined[i] != j {
+			t.Fatalf("record %d: Concat gave %q, want %q", i, joined[i], j)
+		}
+	}
+	if got := s.Concat(strings.Repeat("x", 3000), "y"); got != strings.Repeat("x", 3000)+"y" {
+		t.Errorf("Concat of a long string: got %d bytes", len(got))
+	}
+	if got := s.Text([]byte("abc")); got != "abc" {
+		t.Errorf("Text: got %q", got)
+	}
+	if got := s.Concat("", ""); got != "" {
+		t.Errorf("Concat of nothing: got %q", got)
 	}
 }
 
