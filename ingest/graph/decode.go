@@ -75,7 +75,7 @@ var singlePass = true
 // decoded there already (it.Parsed), and yields it with the problems
 // found in it; it reports whether the consumer wants more.
 func decodeItem(it wire.Item, w *record, s *scanner, file string, yield func(debrief.Record, error) bool) bool {
-	p := &problems{recerr.Collector{File: file, Line: it.Line, Index: it.Index}}
+	p := &problems{Collector: recerr.Collector{File: file, Line: it.Line, Index: it.Index}, text: &s.Scanner}
 	if !it.Parsed {
 		w.reset()
 		if err := s.unmarshal(it.Raw, it.Strings, w); err != nil {
@@ -208,7 +208,7 @@ func mapIncident(w *record, p *problems) *debrief.Incident {
 		return nil
 	}
 	in := &debrief.Incident{
-		ID:            debrief.QualifiedID(debrief.SourceDefender, id),
+		ID:            p.qualified(id),
 		Source:        debrief.SourceDefender,
 		SourceID:      id,
 		Title:         w.DisplayName,
@@ -219,7 +219,7 @@ func mapIncident(w *record, p *problems) *debrief.Incident {
 		URL:           strings.TrimSpace(w.IncidentWebURL),
 	}
 	if r := strings.TrimSpace(w.RedirectIncidentID); r != "" {
-		in.RedirectTo = debrief.QualifiedID(debrief.SourceDefender, r)
+		in.RedirectTo = p.qualified(r)
 	}
 	in.Severity = p.severity("severity", w.Severity)
 	in.Status = p.status("status", w.Status)
@@ -272,7 +272,7 @@ func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
 		return debrief.Alert{}, false
 	}
 	a := debrief.Alert{
-		ID:              debrief.QualifiedID(debrief.SourceDefender, id),
+		ID:              p.qualified(id),
 		Source:          debrief.SourceDefender,
 		SourceID:        id,
 		ProviderID:      strings.TrimSpace(w.ProviderAlertID),
@@ -287,7 +287,7 @@ func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
 		URL:             strings.TrimSpace(w.AlertWebURL),
 	}
 	if inc := strings.TrimSpace(w.IncidentID); inc != "" {
-		a.IncidentID = debrief.QualifiedID(debrief.SourceDefender, inc)
+		a.IncidentID = p.qualified(inc)
 	}
 	a.Severity = p.severity("severity", w.Severity)
 	a.Status = p.status("status", w.Status)

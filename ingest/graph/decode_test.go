@@ -422,3 +422,26 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// TestJoinedStrings: the ids and paths mapping makes in the scanner's
+// chunks are those debrief.QualifiedID and plain joining make.
+func TestJoinedStrings(t *testing.T) {
+	var s scanner
+	for _, p := range []*problems{{text: &s.Scanner}, {}} {
+		for _, id := range []string{"da638578995283", "1", "x:y"} {
+			if got, want := p.qualified(id), debrief.QualifiedID(debrief.SourceDefender, id); got != want {
+				t.Errorf("qualified(%q) = %q, want %q", id, got, want)
+			}
+		}
+		for _, tc := range []struct{ dir, name, want string }{
+			{`C:\Windows\System32\`, "cmd.exe", `C:\Windows\System32\cmd.exe`},
+			{"/usr/bin", "sh", "/usr/bin/sh"},
+			{`C:\Tools\X.EXE`, "x.exe", `C:\Tools\X.EXE`},
+			{"", " a.exe ", "a.exe"},
+		} {
+			if got := fullPath(tc.dir, tc.name, p); got != tc.want {
+				t.Errorf("fullPath(%q, %q) = %q, want %q", tc.dir, tc.name, got, tc.want)
+			}
+		}
+	}
+}

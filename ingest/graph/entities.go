@@ -176,7 +176,7 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 	case "urlEvidence":
 		e = debrief.Entity{Kind: debrief.EntityURL, ID: strings.TrimSpace(w.URL)}
 	case "fileEvidence":
-		e = fileEntity(w.FileDetails)
+		e = fileEntity(w.FileDetails, p)
 		e.Attributes = entity.With(e.Attributes, "device_id", w.MdeDeviceID)
 	case "processEvidence":
 		e = processEntity(w, all, p, i)
@@ -316,19 +316,19 @@ func messageEntity(w *evidence) debrief.Entity {
 		Attributes: entity.TrimmedAttrs("sender", sender, "recipient", recipient, "subject", subject, "sender_ip", w.SenderIP, "delivery_action", w.DeliveryAction)}
 }
 
-func fileEntity(f *fileDetails) debrief.Entity {
+func fileEntity(f *fileDetails, p *problems) debrief.Entity {
 	if f == nil {
 		return debrief.Entity{}
 	}
 	sha256, sha1, md5 := lowerTrim(f.Sha256), lowerTrim(f.Sha1), lowerTrim(f.Md5)
-	full := fullPath(f.FilePath, f.FileName)
+	full := fullPath(f.FilePath, f.FileName, p)
 	return debrief.Entity{Kind: debrief.EntityFile, ID: entity.FirstOf(sha256, sha1, md5, full), Name: strings.TrimSpace(f.FileName),
 		Attributes: entity.TrimmedAttrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", f.FileName, "path", full, "size", string(f.FileSize))}
 }
 
 // fullPath joins a folder and a file name with the folder's separator,
 // unless the folder already ends with the name.
-func fullPath(dir, name string) string {
+func fullPath(dir, name string, p *problems) string {
 	dir, name = strings.TrimSpace(dir), strings.TrimSpace(name)
 	switch {
 	case dir == "":
@@ -340,7 +340,7 @@ func fullPath(dir, name string) string {
 	if strings.Contains(dir, "/") {
 		sep = "/"
 	}
-	return strings.TrimRight(dir, sep) + sep + name
+	return p.concat(strings.TrimRight(dir, sep), sep, name)
 }
 
 func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Entity {
@@ -352,7 +352,7 @@ func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Enti
 	cmd := strings.TrimSpace(w.ProcessCommandLine)
 	image, name := "", ""
 	if w.ImageFile != nil {
-		image, name = fullPath(w.ImageFile.FilePath, w.ImageFile.FileName), strings.TrimSpace(w.ImageFile.FileName)
+		image, name = fullPath(w.ImageFile.FilePath, w.ImageFile.FileName, p), strings.TrimSpace(w.ImageFile.FileName)
 	}
 	user := ""
 	if u := w.UserAccount; u != nil {
@@ -360,7 +360,8 @@ func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Enti
 			user = entity.JoinNonEmpty(`\`, u.DomainName, u.AccountName)
 		}
 	}
-	return debrief.Entity{Kind: debrief.EntityProcess, ID: entity.ProcessID(host, string(w.ProcessID), created, cmd), Name: name,
+	var id [128]byte
+	return debrief.Entity{Kind: debrief.EntityProcess, ID: p.textOf(entity.AppendProcessID(id[:0], host, string(w.ProcessID), created, cmd)), Name: name,
 		Attributes: entity.TrimmedAttrs("command_line", cmd, "pid", string(w.ProcessID), "parent_pid", string(w.ParentProcessID),
 			"image", image, "user", user, "device_id", w.MdeDeviceID)}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest/internal/recerr"
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -13,9 +14,34 @@ import (
 // names; not checking either again is faster.
 var unmarshalOptions = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
-// problems collects what is wrong with one record; see recerr.Collector.
+// problems collects what is wrong with one record (see recerr.Collector),
+// and makes the strings its mapping joins.
 type problems struct {
 	recerr.Collector
+	text *wire.Scanner // joins strings into the chunks of the record's own (Concat)
+}
+
+// concat joins ss; see wire.Scanner.Concat. Without a scanner (tests
+// that map by hand) it joins them plainly.
+func (p *problems) concat(ss ...string) string {
+	if p.text == nil {
+		return strings.Join(ss, "")
+	}
+	return p.text.Concat(ss...)
+}
+
+// textOf returns b as a string; see wire.Scanner.Text.
+func (p *problems) textOf(b []byte) string {
+	if p.text == nil {
+		return string(b)
+	}
+	return p.text.Text(b)
+}
+
+// qualified is debrief.QualifiedID(debrief.SourceDefender, id), made by
+// concat.
+func (p *problems) qualified(id string) string {
+	return p.concat(string(debrief.SourceDefender), ":", id)
 }
 
 // drop records that the alert being mapped is left out: of its incident
