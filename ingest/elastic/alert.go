@@ -189,7 +189,7 @@ func (d *doc) attack(a *debrief.Alert, t *text) []dropped {
 	}
 	// One array for the techniques' tactics and, after them, the alert's.
 	if k := len(threats) + len(d.ecsTactics); n+k > 0 {
-		buf := make([]string, 0, n+k)
+		buf := t.strs.take(n + k)
 		m.tactics, a.Tactics = buf[:0:n], buf[n:n:n+k]
 	}
 	var drops []dropped

@@ -241,6 +241,7 @@ type text struct {
 	alerts     slab[debrief.Alert]
 	entities   slab[debrief.Entity]
 	techniques slab[debrief.Technique]
+	strs       slab[string]
 }
 
 // slab hands out parts of arrays that are never handed out again.
