@@ -249,6 +249,9 @@ func TestPlaybookFireOnEvents(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(r.Steps) == 0 && time.Now().Before(deadline) {
+				continue // read between the run's save and its steps'
+			}
 			if len(runs) != 1 || r.Playbook != "note-after-approval" || r.Live || r.Status != debrief.RunPlanned ||
 				!strings.HasPrefix(r.ID, "fire-") || len(r.Steps) != 1 {
 				t.Fatalf("fired runs %+v; want one planned run of note-after-approval", runs)
