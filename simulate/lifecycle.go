@@ -1,7 +1,6 @@
 package simulate
 
 import (
-	"container/heap"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -281,5 +280,5 @@ func (h *timeHeap) pushOpen(hd handling, created time.Time) {
 	if until.IsZero() {
 		until = created.Add(7 * 24 * time.Hour)
 	}
-	heap.Push(h, until)
+	h.push(until)
 }

@@ -1,7 +1,6 @@
 package simulate
 
 import (
-	"container/heap"
 	"slices"
 	"strconv"
 	"strings"
@@ -154,7 +153,7 @@ func later(a, b time.Time) time.Time {
 // load counts the analyst's open incidents at t.
 func (a *analyst) load(t time.Time) int {
 	for len(a.open) > 0 && !a.open[0].After(t) {
-		heap.Pop(&a.open)
+		a.open.pop()
 	}
 	return len(a.open)
 }
@@ -263,18 +262,43 @@ func (k *skill) matches(a *analyst, techs []*technique) bool {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// timeHeap is a min-heap of times.
+// timeHeap is a min-heap of times. Its push and pop are container/heap's
+// steps on a typed slice: no time is boxed in an interface.
 type timeHeap []time.Time
 
-func (h timeHeap) Len() int           { return len(h) }
-func (h timeHeap) Less(i, j int) bool { return h[i].Before(h[j]) }
-func (h timeHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *timeHeap) Push(x any)        { *h = append(*h, x.(time.Time)) }
-func (h *timeHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+func (h *timeHeap) push(t time.Time) {
+	*h = append(*h, t)
+	s := *h
+	for j := len(s) - 1; j > 0; {
+		i := (j - 1) / 2
+		if !s[j].Before(s[i]) {
+			break
+		}
+		s[i], s[j] = s[j], s[i]
+		j = i
+	}
+}
+
+// pop removes the earliest time.
+func (h *timeHeap) pop() {
+	s := *h
+	n := len(s) - 1
+	s[0], s[n] = s[n], s[0]
+	for i := 0; ; {
+		j := 2*i + 1
+		if j >= n {
+			break
+		}
+		if j2 := j + 1; j2 < n && s[j2].Before(s[j]) {
+			j = j2
+		}
+		if !s[j].Before(s[i]) {
+			break
+		}
+		s[i], s[j] = s[j], s[i]
+		i = j
+	}
+	*h = s[:n]
 }
 
 // analystByEmail finds an analyst by email; nil when none has it.
