@@ -137,7 +137,17 @@ after:
 	return 0, false, false
 }
 
+// skipSpace returns the index of the first byte at or after i that is
+// not white space; as Scanner.peek, one comparison for compact JSON.
 func skipSpace(b []byte, i int) int {
+	if i < len(b) && b[i] > ' ' {
+		return i
+	}
+	return skipSpaces(b, i)
+}
+
+//go:noinline
+func skipSpaces(b []byte, i int) int {
 	for i < len(b) {
 		switch b[i] {
 		case ' ', '\t', '\r', '\n':
@@ -290,8 +300,10 @@ func plain(b []byte, j int) int {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	for ; j >= 0 && j+8 <= len(b); j += 8 {
 		x := binary.LittleEndian.Uint64(b[j : j+8])
-		q, bs := x^(lo*'"'), x^(lo*'\\')
-		if m := ((q-lo)&^q | (bs-lo)&^bs | (x-lo*0x20)&^x | x) & hi; m != 0 {
+		// y flips bit 1: a quote becomes ' ' and the control characters
+		// stay below it, so one comparison (y < 0x21) finds both.
+		y, bs := x^(lo*0x02), x^(lo*'\\')
+		if m := ((y-lo*0x21)&^y | (bs-lo)&^bs | x) & hi; m != 0 {
 			return j + bits.TrailingZeros64(m)>>3
 		}
 	}

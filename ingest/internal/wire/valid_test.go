@@ -145,3 +145,31 @@ func FuzzParseUTC(f *testing.F) {
 	f.Add("2024-02-29T23:59:59Z")
 	f.Fuzz(func(t *testing.T, s string) { checkParseUTC(t, s) })
 }
+
+// TestPlain checks plain's eight-byte test against a byte loop: each pair
+// of byte values side by side at each place of a run of plain bytes, so
+// that a borrow of the byte before cannot hide or fake a mark.
+func TestPlain(t *testing.T) {
+	stop := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80 }
+	b := make([]byte, 20)
+	for c := range 256 {
+		for before := range 256 {
+			for at := 2; at < 18; at++ {
+				for k := range b {
+					b[k] = 'a'
+				}
+				b[at-1], b[at] = byte(before), byte(c)
+				want := 1
+				for want < len(b) && !stop(b[want]) {
+					want++
+				}
+				if want == len(b) {
+					want = 17 // past the last whole eight bytes from 1
+				}
+				if got := plain(b, 1); got != want {
+					t.Fatalf("byte %#x at %d after %#x: plain = %d, want %d", c, at, before, got, want)
+				}
+			}
+		}
+	}
+}
