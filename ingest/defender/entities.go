@@ -9,6 +9,7 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest/internal/entity"
 	"github.com/debrief-dev/debrief/ingest/internal/recerr"
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
 )
 
 // mapEntities gathers an alert's devices and entities, without exact
@@ -38,7 +39,7 @@ func deviceEntity(d device) (debrief.Entity, bool) {
 		e.ID = entity.FirstOf(vendorID, d.AadDeviceID)
 	}
 	e.Attributes = entity.TrimmedAttrs("device_id", vendorID, "aad_device_id", d.AadDeviceID,
-		"fqdn", strings.ToLower(strings.TrimSpace(d.DeviceDNSName)), "os", d.OsPlatform)
+		"fqdn", wire.Lower(strings.TrimSpace(d.DeviceDNSName)), "os", d.OsPlatform)
 	return e, e.ID != ""
 }
 
@@ -87,8 +88,8 @@ func mapEntity(w *alertEntity, devices []device, p *problems, i int) (debrief.En
 	if e.ID == "" {
 		return e, false
 	}
-	e.Verdict = strings.ToLower(strings.TrimSpace(w.Verdict))
-	if rs := strings.ToLower(strings.TrimSpace(w.RemediationStatus)); rs != "" && rs != "none" && rs != "unknown" {
+	e.Verdict = wire.Lower(strings.TrimSpace(w.Verdict))
+	if rs := wire.Lower(strings.TrimSpace(w.RemediationStatus)); rs != "" && rs != "none" && rs != "unknown" {
 		e.Attributes = entity.With(e.Attributes, "remediation_status", rs)
 	}
 	return e, true
@@ -126,7 +127,7 @@ func deviceKey(id string, devices []device) string {
 
 func userEntity(upn, domain, name, sid, objectID string) debrief.Entity {
 	upn, domain, name = strings.TrimSpace(upn), strings.TrimSpace(domain), strings.TrimSpace(name)
-	id := strings.ToLower(upn)
+	id := wire.Lower(upn)
 	if id == "" && name != "" {
 		id = entity.JoinNonEmpty(`\`, domain, name)
 	}
@@ -136,7 +137,7 @@ func userEntity(upn, domain, name, sid, objectID string) debrief.Entity {
 }
 
 func fileEntity(sha256, sha1, md5, name, dir, size string) debrief.Entity {
-	sha256, sha1, md5 = strings.ToLower(strings.TrimSpace(sha256)), strings.ToLower(strings.TrimSpace(sha1)), strings.ToLower(strings.TrimSpace(md5))
+	sha256, sha1, md5 = wire.Lower(strings.TrimSpace(sha256)), wire.Lower(strings.TrimSpace(sha1)), wire.Lower(strings.TrimSpace(md5))
 	full := entity.JoinPath(dir, name)
 	return debrief.Entity{Kind: debrief.EntityFile, ID: entity.FirstOf(sha256, sha1, md5, full), Name: strings.TrimSpace(name),
 		Attributes: entity.TrimmedAttrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", name, "path", full, "size", size)}
@@ -154,7 +155,7 @@ func processEntity(w *alertEntity, devices []device, p *problems, i int) debrief
 
 func mailboxEntity(address, upn, display string) debrief.Entity {
 	address, upn = strings.TrimSpace(address), strings.TrimSpace(upn)
-	return debrief.Entity{Kind: debrief.EntityMailbox, ID: strings.ToLower(entity.FirstOf(address, upn)), Name: strings.TrimSpace(display),
+	return debrief.Entity{Kind: debrief.EntityMailbox, ID: wire.Lower(entity.FirstOf(address, upn)), Name: strings.TrimSpace(display),
 		Attributes: entity.TrimmedAttrs("upn", upn)}
 }
 

@@ -247,7 +247,7 @@ func deviceEntity(w *evidence) debrief.Entity {
 	if e.ID == "" {
 		e.ID = entity.FirstOf(w.MdeDeviceID, w.AzureAdDeviceID)
 	}
-	e.Attributes = entity.TrimmedAttrs("device_id", w.MdeDeviceID, "aad_device_id", w.AzureAdDeviceID, "fqdn", strings.ToLower(dns), "os", w.OsPlatform)
+	e.Attributes = entity.TrimmedAttrs("device_id", w.MdeDeviceID, "aad_device_id", w.AzureAdDeviceID, "fqdn", wire.Lower(dns), "os", w.OsPlatform)
 	return e
 }
 
@@ -280,7 +280,7 @@ func userEntity(u *userAccount) debrief.Entity {
 		return debrief.Entity{}
 	}
 	upn, domain, name := strings.TrimSpace(u.UserPrincipalName), strings.TrimSpace(u.DomainName), strings.TrimSpace(u.AccountName)
-	id := strings.ToLower(upn)
+	id := wire.Lower(upn)
 	if id == "" && name != "" {
 		id = entity.JoinNonEmpty(`\`, domain, name)
 	}
@@ -382,5 +382,5 @@ func registryEntity(w *evidence) debrief.Entity {
 }
 
 func lowerTrim(s string) string {
-	return strings.ToLower(strings.TrimSpace(s))
+	return wire.Lower(strings.TrimSpace(s))
 }
