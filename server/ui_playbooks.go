@@ -58,7 +58,7 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Runs = append(v.Runs, rv)
 	}
-	return s.page(w, r, http.StatusOK, "playbooks", "Playbook runs", v)
+	return s.page(w, r, http.StatusOK, "playbooks", "Playbooks", v)
 }
 
 // decideForm approves or denies a step from the runs page's form, then
