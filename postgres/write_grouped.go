@@ -49,7 +49,8 @@ func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) erro
 	}
 	var alerts []debrief.Alert
 	var err error
-	if shared && distinct(ids) {
+	fresh := shared && distinct(ids) // every alert of the batch new, queued to be copied
+	if fresh {
 		alerts, err = w.newUnlinked(recs, ids)
 	} else {
 		alerts, err = w.storedUnlinked(ids)
@@ -78,6 +79,24 @@ func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) erro
 			}
 		}
 	}
+	var early map[[2]string]int
+	if fresh {
+		// The links first, then the alerts, then the incidents: the alerts
+		// arrive linked (not through unlinked_alerts), and each incident's
+		// summary (migration 0009) is computed once, when its row arrives
+		// after its links and alerts, not at its links and again at its
+		// alerts.
+		early = map[[2]string]int{}
+		for _, r := range grouped {
+			for _, id := range storecodec.IncidentAlertIDs(r.Incident) {
+				w.link(r.Incident.ID, id, linkByIncident)
+				early[[2]string{r.Incident.ID, id}] = linkByIncident
+			}
+		}
+		if err := w.flush(); err != nil {
+			return fmt.Errorf("group: %w", err)
+		}
+	}
 	counted := w.res // the result counts recs alone
 	defer func() { w.res = counted }()
 	h, enc := storecodec.NewHasher(), newEncoder()
@@ -89,6 +108,11 @@ func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) erro
 		}
 		if err != nil {
 			return fmt.Errorf("group: incident %d of %d: %w", i+1, len(grouped), err)
+		}
+	}
+	for k, o := range early { // inserted already
+		if w.links[k] == o {
+			delete(w.links, k)
 		}
 	}
 	return nil

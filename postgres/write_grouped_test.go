@@ -84,8 +84,8 @@ func storeState(t *testing.T, s *postgres.Store) []string {
 		}
 		ids := slices.Clone(full.AlertIDs)
 		slices.Sort(ids)
-		out = append(out, fmt.Sprintf("%s %q %s %s %v %v %v", full.ID, full.Title, full.Severity, full.Status,
-			full.Times.Created.UTC(), full.Times.LastActivity.UTC(), ids))
+		out = append(out, fmt.Sprintf("%s %q %s %s %v %v %v; listed with %v %v %v", full.ID, full.Title, full.Severity,
+			full.Status, full.Times.Created.UTC(), full.Times.LastActivity.UTC(), ids, in.AlertIDs, in.Techniques, in.Tactics))
 	}
 	if err := s.UnassignedAlerts(ctx, func(a debrief.Alert) error {
 		out = append(out, "unassigned "+a.ID)
@@ -110,6 +110,10 @@ func TestWriteGrouped(t *testing.T) {
 			Severity: debrief.SeverityMedium, Status: debrief.StatusNew, Created: t0.Add(at)}
 		if host != "" {
 			a.Entities = []debrief.Entity{{Kind: debrief.EntityDevice, ID: host, Name: host}}
+		}
+		a.Techniques = []debrief.Technique{{ID: "T1059.001", Tactics: []string{"execution"}}}
+		if host == "ws-1" {
+			a.Techniques = append(a.Techniques, debrief.Technique{ID: "T1566", Tactics: []string{"initial-access"}})
 		}
 		return a
 	}
