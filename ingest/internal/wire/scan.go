@@ -409,13 +409,51 @@ func (s *Scanner) String(dst *string) error {
 	if !esc {
 		*dst = s.cache.get(s.b[s.i+1:end-1], &s.text)
 	} else {
-		if s.buf, err = jsontext.AppendUnquote(s.buf[:0], s.b[s.i:end]); err != nil {
+		if s.buf, err = s.unquote(s.b[s.i:end]); err != nil {
 			return ErrSlow
 		}
 		*dst = s.cache.get(s.buf, &s.text)
 	}
 	s.i = end
 	return nil
+}
+
+// unquote unquotes the string q (quotes included) into s.buf. A string
+// the scanner or the splitter has checked (valid UTF-8, escapes well
+// formed) with no \u escape is copied a run at a time between its
+// backslashes; others go to jsontext, which judges them.
+func (s *Scanner) unquote(q []byte) ([]byte, error) {
+	if !s.strict && s.spans == nil {
+		return jsontext.AppendUnquote(s.buf[:0], q)
+	}
+	out, in := s.buf[:0], q[1:len(q)-1]
+	for {
+		k := bytes.IndexByte(in, '\\')
+		if k < 0 {
+			return append(out, in...), nil
+		}
+		out = append(out, in[:k]...)
+		if k+1 >= len(in) {
+			return jsontext.AppendUnquote(s.buf[:0], q)
+		}
+		switch c := in[k+1]; c {
+		case '"', '\\', '/':
+			out = append(out, c)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		default: // \u, or not JSON
+			return jsontext.AppendUnquote(s.buf[:0], q)
+		}
+		in = in[k+2:]
+	}
 }
 
 // Integer reads what recerr.ReadInteger reads: a JSON integer as its

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/debrief-dev/debrief/ingest/internal/wire"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 type scanUser struct {
@@ -275,5 +276,39 @@ func TestScannerPools(t *testing.T) {
 	}
 	if users != 2+1+2+41 {
 		t.Errorf("decoded %d user names, want 46", users)
+	}
+}
+
+// TestScannerUnquote: the scanner's own unquoting of checked strings gives
+// what jsontext gives, in each of its modes.
+func TestScannerUnquote(t *testing.T) {
+	lits := []string{`"C:\\Windows\\System32"`, `"\\\\server\\share\\"`, `"a\"b\/c"`, `"\b\f\n\r\t"`, `"\\"`,
+		`"x\u00e9y\\z"`, `"\u0041\\\n"`, `"é\\ü\"ß"`, `"\"\"\""`, `"tab\there, \\u0041 not an escape"`}
+	for _, lit := range lits {
+		want, err := jsontext.AppendUnquote(nil, []byte(lit))
+		if err != nil {
+			t.Fatalf("%s: %v", lit, err)
+		}
+		in := `{"a":` + lit + `}`
+		var spans []uint32
+		for it := range wire.Records(strings.NewReader(in)) {
+			spans = it.Strings
+		}
+		for mode := range 3 {
+			var s wire.Scanner
+			switch mode {
+			case 0:
+				s.ResetStrict([]byte(in))
+			case 1:
+				s.ResetStrings([]byte(in), spans)
+			case 2:
+				s.Reset([]byte(in))
+			}
+			var got string
+			err := s.Object(func([]byte) error { return s.String(&got) })
+			if err != nil || got != string(want) {
+				t.Errorf("%s, mode %d: got %q, %v; want %q", lit, mode, got, err, want)
+			}
+		}
 	}
 }
