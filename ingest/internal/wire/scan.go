@@ -143,27 +143,14 @@ func (s *Scanner) Copy(b []byte) []byte {
 // peek skips white space and returns the next byte, or 0 at the end.
 // Compact JSON has no white space between tokens: one comparison (white
 // space and the control characters are all at most ' ') settles the
-// common case, inlined.
+// common case.
 func (s *Scanner) peek() byte {
-	if s.i < len(s.b) {
-		if c := s.b[s.i]; c > ' ' {
-			return c
-		}
-	}
-	return s.peekSpace()
-}
-
-// peekSpace is peek past white space; not inlined, to keep peek small.
-//
-//go:noinline
-func (s *Scanner) peekSpace() byte {
 	for s.i < len(s.b) {
-		switch c := s.b[s.i]; c {
-		case ' ', '\t', '\r', '\n':
-			s.i++
-		default:
+		c := s.b[s.i]
+		if c > ' ' || c != ' ' && c != '\t' && c != '\r' && c != '\n' {
 			return c
 		}
+		s.i++
 	}
 	return 0
 }

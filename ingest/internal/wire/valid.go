@@ -140,21 +140,11 @@ after:
 // skipSpace returns the index of the first byte at or after i that is
 // not white space; as Scanner.peek, one comparison for compact JSON.
 func skipSpace(b []byte, i int) int {
-	if i < len(b) && b[i] > ' ' {
-		return i
-	}
-	return skipSpaces(b, i)
-}
-
-//go:noinline
-func skipSpaces(b []byte, i int) int {
 	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\r', '\n':
-			i++
-		default:
+		if c := b[i]; c > ' ' || c != ' ' && c != '\t' && c != '\r' && c != '\n' {
 			return i
 		}
+		i++
 	}
 	return i
 }
