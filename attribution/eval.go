@@ -2,6 +2,7 @@ package attribution
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/debrief-dev/debrief"
@@ -10,9 +11,66 @@ import (
 
 // EvalOptions configure Evaluate.
 type EvalOptions struct {
-	Draws *Draws // saved partial observations; nil draws them with Seed
-	Seed  uint64 // for drawing; 0 means DefaultSeed
-	N     int    // draws per campaign and fraction when drawing; 0 means 20
+	Draws    *Draws   // saved partial observations; nil draws them with Seed
+	Seed     uint64   // for drawing; 0 means DefaultSeed
+	N        int      // draws per campaign and fraction when drawing; 0 means 20
+	Protocol Protocol // what is left out for each campaign; "" means LOCOCite
+}
+
+// Protocol is what the evaluation leaves out of the profiles for the
+// campaign it asks about.
+type Protocol string
+
+// Protocols. LOCOCite is the issue's (the reference benchmark's main
+// setting); LOCO is the easier one it is compared with.
+const (
+	// LOCO leaves the campaign out: its own techniques and software no
+	// longer reach its groups' profiles.
+	LOCO Protocol = "loco"
+	// LOCOCite also drops, for every group, each uses relationship
+	// (group, campaign or software to technique or software) whose
+	// citations are all among the campaign's: what only its reports
+	// tell.
+	LOCOCite Protocol = "loco_cite"
+)
+
+// ParseProtocol reads a protocol name: "loco_cite" (or "") or "loco".
+func ParseProtocol(s string) (Protocol, error) {
+	switch Protocol(s) {
+	case "", LOCOCite:
+		return LOCOCite, nil
+	case LOCO:
+		return LOCO, nil
+	}
+	return "", fmt.Errorf("protocol %q: want loco_cite or loco", s)
+}
+
+// catalog is what the profiles are built from when campaign c is asked
+// about: under LOCOCite, cat without what only c's reports support.
+func (p Protocol) catalog(cat *attack.Catalog, c string) *attack.Catalog {
+	if p == LOCO {
+		return cat
+	}
+	if cp, ok := cat.Campaign(c); ok {
+		return cat.WithoutCitedOnly(cp.Citations)
+	}
+	return cat
+}
+
+// Text describes the protocol, as the report prints it.
+func (p Protocol) Text() string {
+	left := "the campaign's own techniques and software are removed from every group's profile (leave-campaign-out, \"loco\"; " +
+		"relationships that only the campaign's reports support stay)"
+	if p != LOCO {
+		left = "the campaign's own techniques and software are removed from every group's profile, and so is, for every group, " +
+			"each uses relationship (group, campaign or software to technique or software) whose citations are all among the " +
+			"campaign's own (its reports, and the citations of its uses and attributed-to relationships): what only its reports " +
+			"tell (\"loco_cite\", the issue's protocol)"
+	}
+	return "on ATT&CK's attributed Enterprise campaigns (≥ 3 techniques): the campaign's techniques (T), optionally with " +
+		"its software (T+S), are the evidence; the candidates are all current Enterprise groups; " + left +
+		"; ties count at their expected rank; partial observation draws 30% and 50% of the techniques (at least 3) " +
+		"and of the software, 20 times per campaign"
 }
 
 // DefaultSeed seeds the partial observations when no saved draws are given.
@@ -21,7 +79,8 @@ const DefaultSeed = 20251113
 // Report is the outcome of Evaluate.
 type Report struct {
 	Catalog     string   `json:"catalog"`
-	Protocol    string   `json:"protocol"`
+	Setting     Protocol `json:"setting"`   // loco_cite or loco
+	Protocol    string   `json:"protocol"`  // Setting's Text
 	Campaigns   []string `json:"campaigns"` // evaluated, by id
 	Skipped     []string `json:"skipped,omitempty"`
 	Groups      int      `json:"groups"` // candidates
@@ -108,27 +167,26 @@ func methods() []method {
 }
 
 // jaccard is the weighted Jaccard similarity of the observed techniques
-// and a group's technique profile.
+// and a group's technique profile (of the model's domain): the summed
+// weights of the shared techniques over the observed techniques (all of
+// them, whether any profile holds them or not) plus the profile's summed
+// weights less the shared. A candidate without techniques scores -Inf.
 func jaccard(m *Model, q query, s []float64) {
-	nq := 0.0
 	for _, f := range q.feats {
 		if m.keys[f][0] == 'T' {
-			nq++
 			for _, p := range m.post[f] {
 				s[p.cand] += m.cands[p.cand].prof[f]
 			}
 		}
 	}
+	nq := float64(len(q.techs))
+	tot := m.techniqueTotals()
 	for ci := range m.cands {
-		tot := 0.0
-		for f, w := range m.cands[ci].prof {
-			if m.keys[f][0] == 'T' {
-				tot += w
-			}
+		if tot[ci] == 0 {
+			s[ci] = math.Inf(-1)
+			continue
 		}
-		if d := nq + tot - s[ci]; d > 0 {
-			s[ci] /= d
-		}
+		s[ci] /= nq + tot[ci] - s[ci]
 	}
 }
 
@@ -160,7 +218,7 @@ func attributed(cat *attack.Catalog) (eval []benchCampaign, skipped []string) {
 			skipped = append(skipped, c.ID)
 			continue
 		}
-		eval = append(eval, benchCampaign{drawSet{c.ID, techs, slices.Clone(c.Software)}, gs})
+		eval = append(eval, benchCampaign{drawSet{c.ID, techs, enterpriseSoftware(cat, c.Software)}, gs})
 	}
 	return eval, skipped
 }
@@ -178,13 +236,18 @@ func enterpriseTechniques(cat *attack.Catalog, ts []debrief.TechniqueID) []strin
 	return out
 }
 
-// ProtocolText describes the evaluation.
-const ProtocolText = "leave-campaign-out on ATT&CK's attributed Enterprise campaigns (≥ 3 techniques): " +
-	"the campaign's techniques (T), optionally with its software (T+S), are the evidence; the candidates are " +
-	"all current Enterprise groups; the campaign's own techniques and software are removed from every group's " +
-	"profile (relationships that only the campaign's reports support stay, as the embedded catalog has no " +
-	"citations); ties count at their expected rank; partial observation draws 30% and 50% of the techniques " +
-	"(at least 3) and of the software, 20 times per campaign"
+// enterpriseSoftware keeps the current Enterprise software of ids: a
+// campaign of several domains (C0030 is also ICS) names software of the
+// others too, which the Enterprise evaluation does not observe.
+func enterpriseSoftware(cat *attack.Catalog, ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if s, ok := cat.Software(id); ok && s.Active() && slices.Contains(s.Domains, enterprise) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
 
 func checkDraws(d *Draws, cs []benchCampaign) error {
 	for _, fs := range fractions() {

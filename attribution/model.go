@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/debrief-dev/debrief/attack"
 )
@@ -70,6 +71,8 @@ type Model struct {
 	names   map[string]int32 // normalised software and group names and aliases → feature
 	cal     Calibration
 	nb      *neighbourhood // nil without neighbour smoothing
+
+	techTot func() []float64 // see techniqueTotals
 }
 
 type cand struct {
@@ -129,6 +132,7 @@ func New(cat *attack.Catalog, opts Options) (*Model, error) {
 		m.cands[g].prior = m.prior(m.cands[g].prof)
 	}
 	m.indexNames()
+	m.techTot = sync.OnceValue(m.sumTechniques)
 	switch {
 	case opts.Temperature > 0:
 		m.cal = Calibration{Temperature: opts.Temperature}
@@ -329,6 +333,31 @@ func (m *Model) delta(f int32, w float64) float64 {
 		d += m.opts.Overlap * min(w, 1)
 	}
 	return d
+}
+
+// techniqueTotals is, per candidate, the summed weight of the techniques
+// of its profile that are of the model's domain (any domain when Domain
+// is ""): the size of the profile that Jaccard compares.
+func (m *Model) techniqueTotals() []float64 { return m.techTot() }
+
+func (m *Model) sumTechniques() []float64 {
+	in := make([]bool, len(m.keys))
+	for f, k := range m.keys {
+		if k[0] != 'T' {
+			continue
+		}
+		t, ok := m.cat.Technique(k)
+		in[f] = ok && (m.opts.Domain == "" || t.Domain == m.opts.Domain)
+	}
+	tot := make([]float64, len(m.cands))
+	for ci := range m.cands {
+		for f, w := range m.cands[ci].prof {
+			if in[f] {
+				tot[ci] += w
+			}
+		}
+	}
+	return tot
 }
 
 // Groups is the number of candidate groups; Candidates the number of all.

@@ -63,7 +63,9 @@ func TestAttributionEval(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var rep struct {
-		Rows []struct {
+		Setting  string
+		Protocol string
+		Rows     []struct {
 			Method, Evidence, Obs        string
 			Top1, Top3, Top5, Top10, MRR float64
 		}
@@ -74,6 +76,9 @@ func TestAttributionEval(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
+	}
+	if rep.Setting != "loco_cite" || !strings.Contains(rep.Protocol, "whose citations are all among the campaign's") {
+		t.Errorf("setting %q, protocol %q: want loco_cite by default, saying what it drops", rep.Setting, rep.Protocol)
 	}
 	methods := map[string]bool{}
 	for _, r := range rep.Rows {
@@ -97,5 +102,12 @@ func TestAttributionEvalWithoutSharedData(t *testing.T) {
 	out, errOut, code := cli(t, t.TempDir(), "", "attribution", "eval")
 	if code != 0 || !strings.Contains(out, "draws: seed 20251113") || !strings.Contains(out, "naive-bayes") {
 		t.Errorf("exit %d: %s\n%s", code, errOut, out)
+	}
+}
+
+func TestAttributionEvalProtocolFlag(t *testing.T) {
+	_, errOut, code := cli(t, t.TempDir(), "", "attribution", "eval", "--protocol", "strict")
+	if code != exitUsage || !strings.Contains(errOut, "want loco_cite or loco") {
+		t.Errorf("--protocol strict: exit %d: %s", code, errOut)
 	}
 }
