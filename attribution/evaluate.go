@@ -123,7 +123,7 @@ func eceInterval(conf []float64, right []bool, camp []int, n int) [2]float64 {
 	return [2]float64{round(eces[reps/40], 3), round(eces[reps-1-reps/40], 3)}
 }
 
-// Evaluate runs the leave-campaign-out evaluation (see ProtocolText) for
+// Evaluate runs the evaluation under o.Protocol (see Protocol.Text) for
 // debrief's ranking and the baselines, with the embedded or given
 // catalog only.
 func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
@@ -142,7 +142,11 @@ func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
 	}
 	cb := cal.Calibration()
 	base.Calibration = &cb
-	rep := &Report{Catalog: catalogName(cat), Protocol: ProtocolText, Skipped: skipped, Draws: d.Source,
+	proto, err := ParseProtocol(string(o.Protocol))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
+	rep := &Report{Catalog: catalogName(cat), Setting: proto, Protocol: proto.Text(), Skipped: skipped, Draws: d.Source,
 		Temperature: round(cb.Temperature, 3), Groups: cal.Groups(),
 		Calibration: fmt.Sprintf("fitted on %d simulated partial observations of groups' own techniques (with parent substitution and noise techniques; a group weighs as many techniques as it has), all evaluated campaigns left out: temperature %.3f at 10 items, exponent %.3f, top-label Platt slope and offset %.3f %+.3f (techniques only), %.3f %+.3f (with names)",
 			cb.Queries, cb.Temperature, cb.Exponent, cb.Slope[0], cb.Offset[0], cb.Slope[1], cb.Offset[1])}
@@ -152,7 +156,7 @@ func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
 	var relCamp [2][]int
 	for ci, c := range cs {
 		rep.Campaigns = append(rep.Campaigns, c.id)
-		if err := evalCampaign(cat, base, ci, c, d, acc, &rep.Abstention); err != nil {
+		if err := evalCampaign(proto.catalog(cat, c.id), base, ci, c, d, acc, &rep.Abstention); err != nil {
 			return nil, err
 		}
 	}
@@ -174,7 +178,7 @@ func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
 	rep.ECET, rep.ECE = round(ece(rep.ReliabilityT), 3), round(ece(rep.Reliability), 3)
 	rep.ECETInterval = eceInterval(relConf[0], relRight[0], relCamp[0], len(cs))
 	rep.ECEInterval = eceInterval(relConf[1], relRight[1], relCamp[1], len(cs))
-	if err := abstention(cat, base, &rep.Abstention); err != nil {
+	if err := abstention(cat, proto, base, &rep.Abstention); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -310,8 +314,9 @@ func evalQuery(m *Model, mt method, ev Evidence, truth []int, a *rowAcc, ab *Abs
 }
 
 // abstention ranks ATT&CK's unattributed Enterprise campaigns (≥ 3
-// techniques, with their software), each left out of the profiles.
-func abstention(cat *attack.Catalog, base Options, ab *Abstain) error {
+// techniques, with their software), each left out of the profiles as
+// proto says.
+func abstention(cat *attack.Catalog, proto Protocol, base Options, ab *Abstain) error {
 	for _, c := range cat.Campaigns() {
 		if !c.Active() || !slices.Contains(c.Domains, enterprise) || len(c.Groups) > 0 {
 			continue
@@ -322,7 +327,7 @@ func abstention(cat *attack.Catalog, base Options, ab *Abstain) error {
 		}
 		o := base
 		o.Exclude = []string{c.ID}
-		m, err := New(cat, o)
+		m, err := New(proto.catalog(cat, c.ID), o)
 		if err != nil {
 			return fmt.Errorf("evaluate %s: %w", c.ID, err)
 		}
