@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/debrief-dev/debrief"
 )
@@ -326,19 +327,23 @@ func incidentTitle(alerts []debrief.Alert) string {
 	if nt < 2 {
 		return alerts[0].Title + " involving multiple alerts"
 	}
-	title := "Multi-stage incident involving " + tacticTitle(tactics[0]) + " & " + tacticTitle(tactics[1])
+	// One string, made in a buffer on the stack.
+	var buf [192]byte
+	title := append(buf[:0], "Multi-stage incident involving "...)
+	title = appendTacticTitle(title, tactics[0])
+	title = appendTacticTitle(append(title, " & "...), tactics[1])
 	switch devices {
 	case 0:
-		title += " involving one user"
+		title = append(title, " involving one user"...)
 	case 1:
-		title += " on one endpoint"
+		title = append(title, " on one endpoint"...)
 	default:
-		title += " on multiple endpoints"
+		title = append(title, " on multiple endpoints"...)
 	}
 	if products > 1 {
-		title += " reported by multiple sources"
+		title = append(title, " reported by multiple sources"...)
 	}
-	return title
+	return string(title)
 }
 
 // tacticTitle turns "command-and-control" into "Command and control".
@@ -348,6 +353,27 @@ func tacticTitle(short string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// appendTacticTitle appends tacticTitle(short), without making it when
+// short is ASCII (as ATT&CK's short names are).
+func appendTacticTitle(b []byte, short string) []byte {
+	for i := 0; i < len(short); i++ {
+		if short[i] >= utf8.RuneSelf {
+			return append(b, tacticTitle(short)...)
+		}
+	}
+	for i := 0; i < len(short); i++ {
+		c := short[i]
+		switch {
+		case c == '-':
+			c = ' '
+		case i == 0 && 'a' <= c && c <= 'z':
+			c -= 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 func contains(ss []string, s string) bool {
