@@ -132,7 +132,7 @@ func Hash(s string) string {
 // HostID is the id of a device from its DNS name: lower case, without the
 // domain; an IP address is kept whole.
 func HostID(dns string) string {
-	dns = strings.ToLower(strings.TrimSpace(dns))
+	dns = wire.Lower(strings.TrimSpace(dns))
 	if mayBeIP(dns) {
 		if _, err := netip.ParseAddr(dns); err == nil {
 			return dns
