@@ -22,8 +22,10 @@
 // only fits it for other catalogs. Below MinConfidence the result is "no
 // confident attribution".
 //
-// Evaluate runs the leave-campaign-out protocol on ATT&CK's attributed
-// campaigns, for the Model and for baselines (Jaccard, naive Bayes).
+// Evaluate runs the issue's protocol on ATT&CK's attributed campaigns,
+// for the Model and for baselines (Jaccard, naive Bayes): loco_cite
+// leaves the campaign out and drops what only its reports support
+// (Protocol; loco, the campaign alone, on request).
 // Cluster, or a Clusterer fed one incident at a time as a store streams
 // them, groups incidents that share adversary infrastructure (public IP
 // addresses, domains, senders, file hashes) within a time window; it
