@@ -333,8 +333,18 @@ func (s *Scanner) Object(fn func(name []byte) error) error {
 		if c != '"' {
 			return ErrSlow
 		}
-		end, esc, err := s.stringEnd(s.i)
-		if err != nil {
+		// stringEnd, with validString called here in strict mode: a
+		// call less for each name.
+		var (
+			end     int
+			ok, esc bool
+			err     error
+		)
+		if s.strict {
+			if end, ok, esc = validString(s.b, s.i); !ok {
+				return ErrSlow
+			}
+		} else if end, esc, err = s.stringEnd(s.i); err != nil {
 			return err
 		}
 		name := s.b[s.i+1 : end-1]
@@ -389,8 +399,16 @@ func (s *Scanner) String(dst *string) error {
 	default:
 		return ErrSlow
 	}
-	end, esc, err := s.stringEnd(s.i)
-	if err != nil {
+	var (
+		end     int
+		ok, esc bool
+		err     error
+	)
+	if s.strict { // as in Object
+		if end, ok, esc = validString(s.b, s.i); !ok {
+			return ErrSlow
+		}
+	} else if end, esc, err = s.stringEnd(s.i); err != nil {
 		return err
 	}
 	if !esc {
