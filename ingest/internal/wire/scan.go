@@ -333,16 +333,18 @@ func (s *Scanner) Object(fn func(name []byte) error) error {
 		if c != '"' {
 			return ErrSlow
 		}
-		// stringEnd, with validString called here in strict mode: a
-		// call less for each name.
+		// stringEnd, with the string checked here in strict mode: a
+		// short name inline, else by validString (a call less).
 		var (
 			end     int
 			ok, esc bool
 			err     error
 		)
 		if s.strict {
-			if end, ok, esc = validString(s.b, s.i); !ok {
-				return ErrSlow
+			if end = shortString(s.b, s.i); end == 0 {
+				if end, ok, esc = validString(s.b, s.i); !ok {
+					return ErrSlow
+				}
 			}
 		} else if end, esc, err = s.stringEnd(s.i); err != nil {
 			return err
@@ -405,8 +407,10 @@ func (s *Scanner) String(dst *string) error {
 		err     error
 	)
 	if s.strict { // as in Object
-		if end, ok, esc = validString(s.b, s.i); !ok {
-			return ErrSlow
+		if end = shortString(s.b, s.i); end == 0 {
+			if end, ok, esc = validString(s.b, s.i); !ok {
+				return ErrSlow
+			}
 		}
 	} else if end, esc, err = s.stringEnd(s.i); err != nil {
 		return err

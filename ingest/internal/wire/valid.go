@@ -282,19 +282,39 @@ func validString(b []byte, i int) (end int, ok, esc bool) {
 	return -1, false, false
 }
 
+// shortString returns the end of the string that opens at b[i] when its
+// closing quote is among the eight bytes after the opening one and none
+// before it needs a look (see plain), else 0: most member names and many
+// values are that short. It inlines, unlike validString, which the
+// caller calls when it returns 0.
+func shortString(b []byte, i int) int {
+	if j := i + 1; j+8 <= len(b) {
+		if k := firstSpecial(binary.LittleEndian.Uint64(b[j:])); k < 8 && b[j+k] == '"' {
+			return j + k + 1
+		}
+	}
+	return 0
+}
+
+// firstSpecial returns the index of the first byte of x (little endian)
+// that a string cannot hold as it is or that is not ASCII, as plain
+// finds it, or 8.
+func firstSpecial(x uint64) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	// y flips bit 1: a quote becomes ' ' and the control characters
+	// stay below it, so one comparison (y < 0x21) finds both.
+	y, bs := x^(lo*0x02), x^(lo*'\\')
+	return bits.TrailingZeros64(((y-lo*0x21)&^y|(bs-lo)&^bs|x)&hi) >> 3
+}
+
 // plain returns the index of the first byte at or after j that a string
 // cannot hold as it is (a quote, a backslash, a control character) or
 // that is not ASCII; when b ends first, an index past the last whole
 // eight bytes, for the caller to read the rest byte by byte.
 func plain(b []byte, j int) int {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	for ; j >= 0 && j+8 <= len(b); j += 8 {
-		x := binary.LittleEndian.Uint64(b[j : j+8])
-		// y flips bit 1: a quote becomes ' ' and the control characters
-		// stay below it, so one comparison (y < 0x21) finds both.
-		y, bs := x^(lo*0x02), x^(lo*'\\')
-		if m := ((y-lo*0x21)&^y | (bs-lo)&^bs | x) & hi; m != 0 {
-			return j + bits.TrailingZeros64(m)>>3
+		if k := firstSpecial(binary.LittleEndian.Uint64(b[j : j+8])); k < 8 {
+			return j + k
 		}
 	}
 	return j
