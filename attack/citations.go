@@ -18,7 +18,7 @@ func (b *builder) campaignCitations() {
 	}
 	grown := make([]bool, len(c.campaigns))
 	for _, r := range b.d.Relations {
-		if b.kind[r.Source] != KindCampaign || len(r.Cites) == 0 {
+		if b.kind[r.Source] != KindCampaign || r.Cites.Len == 0 {
 			continue
 		}
 		if tk := b.kind[r.Target]; r.Type == model.Uses && (tk == KindTechnique || tk == KindSoftware) ||
@@ -27,7 +27,7 @@ func (b *builder) campaignCitations() {
 			if !grown[p] { // the object's list is the snapshot's: never append to it
 				all[p], grown[p] = slices.Clone(all[p]), true
 			}
-			all[p] = append(all[p], r.Cites...)
+			all[p] = append(all[p], b.d.CitesOf(r)...)
 		}
 	}
 	for i, cs := range all {
@@ -61,7 +61,7 @@ func (c *Catalog) WithoutCitedOnly(cites []string) *Catalog {
 	d := *c.data
 	d.Relations = make([]model.Relation, 0, len(c.data.Relations))
 	for _, r := range c.data.Relations {
-		if r.Type == model.Uses && citedOnly(r.Cites, set) {
+		if r.Type == model.Uses && citedOnly(c.data.CitesOf(r), set) {
 			continue
 		}
 		d.Relations = append(d.Relations, r)

@@ -49,7 +49,7 @@ func (d *Data) Canonicalize() {
 		r.Source, r.Target = remap[r.Source], remap[r.Target]
 	}
 	slices.SortFunc(d.Relations, compareRelations)
-	d.Relations = nilIfEmpty(compactRelations(d.Relations))
+	d.compactRelations()
 	d.Domains = nilIfEmpty(d.Domains)
 	d.Warnings = nilIfEmpty(d.Warnings)
 }
@@ -76,18 +76,26 @@ func compareRelations(a, b Relation) int {
 
 // compactRelations merges repeated relationships (the same one in two
 // domains' bundles, or two STIX relationships between the same objects)
-// into one citing what either cites.
-func compactRelations(rs []Relation) []Relation {
-	out := rs[:0]
-	for _, r := range rs {
-		r.Cites = nilIfEmpty(r.Cites)
-		if n := len(out); n > 0 && compareRelations(out[n-1], r) == 0 {
-			out[n-1].Cites = unionCites(out[n-1].Cites, r.Cites)
-			continue
+// into one citing what either cites, and lays the citations out in
+// relation order.
+func (d *Data) compactRelations() {
+	old := d.Cites
+	of := func(r Relation) []string { return old[r.Cites.Off : r.Cites.Off+r.Cites.Len] }
+	d.Cites = make([]string, 0, len(old))
+	out := d.Relations[:0]
+	for i := 0; i < len(d.Relations); {
+		r := d.Relations[i]
+		cites := of(r)
+		j := i + 1
+		for ; j < len(d.Relations) && compareRelations(d.Relations[j], r) == 0; j++ {
+			cites = unionCites(cites, of(d.Relations[j]))
 		}
+		r.Cites = d.AddCites(cites)
 		out = append(out, r)
+		i = j
 	}
-	return out
+	d.Relations = nilIfEmpty(out)
+	d.Cites = nilIfEmpty(d.Cites)
 }
 
 // unionCites returns the sorted union of two sorted lists without

@@ -158,11 +158,32 @@ type Relation struct {
 	Type   RelType
 	Source int32
 	Target int32
-	// Cites are the citations of a uses or attributed-to relationship:
-	// the source_name of its external references other than mitre-attack
-	// and the "(Citation: X)" names of its description; sorted, without
-	// repeats. Relationships of other types keep none.
-	Cites []string
+	// Cites are the citations of a uses or attributed-to relationship
+	// (Data.CitesOf): the source_name of its external references other
+	// than mitre-attack and the "(Citation: X)" names of its description;
+	// sorted, without repeats. Relationships of other types keep none.
+	// A span of Data.Cites, so that a Relation holds no pointer (the
+	// garbage collector never scans the relations).
+	Cites Span
+}
+
+// Span is a stretch of Data.Cites.
+type Span struct{ Off, Len int32 }
+
+// CitesOf returns the citations of r.
+func (d *Data) CitesOf(r Relation) []string {
+	return d.Cites[r.Cites.Off : r.Cites.Off+r.Cites.Len : r.Cites.Off+r.Cites.Len]
+}
+
+// AddCites appends a relation's citations to d.Cites and returns their
+// span; the zero Span when there are none.
+func (d *Data) AddCites(cites []string) Span {
+	if len(cites) == 0 {
+		return Span{}
+	}
+	s := Span{int32(len(d.Cites)), int32(len(cites))}
+	d.Cites = append(d.Cites, cites...)
+	return s
 }
 
 // KeepsCites reports whether relationships of type t keep their
@@ -183,6 +204,7 @@ type Data struct {
 	Domains   []Domain
 	Objects   []Object
 	Relations []Relation
+	Cites     []string // the relations' citations, one after another (Relation.Cites)
 	Warnings  []string // examples, at most MaxWarnings
 	NWarnings int      // how many warnings there were in all
 }
@@ -249,7 +271,7 @@ func Merge(ds ...*Data) *Data {
 			}
 		}
 		for _, r := range d.Relations {
-			out.Relations = append(out.Relations, Relation{r.Type, remap[r.Source], remap[r.Target], r.Cites})
+			out.Relations = append(out.Relations, Relation{r.Type, remap[r.Source], remap[r.Target], out.AddCites(d.CitesOf(r))})
 		}
 		for _, w := range d.Warnings {
 			if len(out.Warnings) < MaxWarnings {

@@ -11,8 +11,8 @@ import (
 // The snapshot format, every number a uvarint:
 //
 //	magic "debrief-attack" + format version byte
-//	sizes: strings, list elements, refs, log sources (so that the reader
-//	  allocates each once)
+//	sizes: strings, list elements, refs, log sources, relation citations
+//	  (so that the reader allocates each once)
 //	string table: each string's length, then all bytes
 //	domains, objects, relations and warnings; strings as table indices
 //	  (a campaign's citations follow its log sources; a uses or
@@ -25,7 +25,7 @@ import (
 // bytes.
 const (
 	magic         = "debrief-attack"
-	formatVersion = 3
+	formatVersion = 4
 )
 
 // Object flags.
@@ -45,7 +45,7 @@ func (d *Data) WriteSnapshot(w io.Writer) error {
 	var head []byte
 	head = append(head, magic...)
 	head = append(head, formatVersion)
-	for _, n := range []int{len(e.table), e.nList, e.nRefs, e.nSources} {
+	for _, n := range []int{len(e.table), e.nList, e.nRefs, e.nSources, e.nCites} {
 		head = binary.AppendUvarint(head, uint64(n))
 	}
 	for _, s := range e.table {
@@ -67,6 +67,7 @@ type encoder struct {
 	table                  []string
 	body                   []byte
 	nList, nRefs, nSources int
+	nCites                 int
 }
 
 func (e *encoder) uint(v uint64) { e.body = binary.AppendUvarint(e.body, v) }
@@ -106,7 +107,12 @@ func (e *encoder) data(d *Data) {
 		e.uint(uint64(r.Source))
 		e.uint(uint64(r.Target))
 		if r.Type.KeepsCites() {
-			e.list(r.Cites)
+			cs := d.CitesOf(r)
+			e.nCites += len(cs)
+			e.uint(uint64(len(cs)))
+			for _, s := range cs {
+				e.str(s)
+			}
 		}
 	}
 	e.uint(uint64(d.NWarnings))
@@ -196,6 +202,7 @@ type decoder struct {
 	list    []string
 	refs    []int32
 	sources []LogSource
+	cites   []string // Data.Cites, filled in relation order
 	// Rebuilt STIX ids and URLs are written one after the other into
 	// arena, whose one string they are cut from once all are read.
 	arena strings.Builder
@@ -302,6 +309,7 @@ func (d *decoder) header() {
 	d.list = make([]string, d.count())
 	d.refs = make([]int32, d.count())
 	d.sources = make([]LogSource, d.count())
+	d.cites = make([]string, 0, d.count())
 	// The lengths are read twice: to find where the bytes start, then to
 	// cut the strings.
 	again := decoder{buf: d.buf, pos: d.pos}
@@ -347,7 +355,17 @@ func (d *decoder) data() *Data {
 		}
 		r := Relation{Type: t, Source: d.index(n), Target: d.index(n)}
 		if t.KeepsCites() {
-			r.Cites = d.strs()
+			k := d.count()
+			if k > cap(d.cites)-len(d.cites) {
+				d.fail()
+				break
+			}
+			if k > 0 {
+				r.Cites = Span{int32(len(d.cites)), int32(k)}
+			}
+			for range k {
+				d.cites = append(d.cites, d.str())
+			}
 		}
 		out.Relations[i] = r
 	}
@@ -362,6 +380,7 @@ func (d *decoder) data() *Data {
 	out.Domains = nilIfEmpty(out.Domains)
 	out.Objects = nilIfEmpty(out.Objects)
 	out.Relations = nilIfEmpty(out.Relations)
+	out.Cites = nilIfEmpty(d.cites)
 	return out
 }
 

@@ -188,7 +188,7 @@ func (l *loader) finish() *model.Data {
 		src, okS := l.resolve(r.index, r.id, "source_ref", r.source)
 		dst, okT := l.resolve(r.index, r.id, "target_ref", r.target)
 		if okS && okT {
-			l.d.Relations = append(l.d.Relations, model.Relation{Type: r.typ, Source: src, Target: dst, Cites: r.cites})
+			l.d.Relations = append(l.d.Relations, model.Relation{Type: r.typ, Source: src, Target: dst, Cites: l.d.AddCites(r.cites)})
 		}
 	}
 	for _, p := range l.refs {
