@@ -116,3 +116,19 @@ func group(t *testing.T, cat *attack.Catalog, id string) *attack.Group {
 	}
 	return g
 }
+
+// BenchmarkWithoutCitedOnly measures one catalog without what only a
+// campaign's reports support (C0024), as the evaluation
+// builds one per campaign; compare with BenchmarkEmbedded, which builds
+// the catalog from the snapshot.
+func BenchmarkWithoutCitedOnly(b *testing.B) {
+	cat := testutil.Load(b, attack.Embedded)
+	c, ok := cat.Campaign("C0024")
+	if !ok || len(c.Citations) == 0 {
+		b.Fatal("C0024 has no citations")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		cat.WithoutCitedOnly(c.Citations)
+	}
+}
