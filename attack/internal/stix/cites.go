@@ -13,6 +13,23 @@ import (
 // itself is not kept.
 type citeNames []string
 
+// description holds the citation names of an object's description. The
+// objects whose citations debrief keeps are relationships and campaigns:
+// when the object's type was read before its description (as ATT&CK
+// writes them), the description of any other object is skipped.
+type description struct {
+	owner *wireObject
+	names citeNames
+}
+
+// UnmarshalJSONFrom reads the description, or skips it.
+func (d *description) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if d.owner != nil && d.owner.Type != "" && d.owner.Type != "relationship" && d.owner.Type != "campaign" {
+		return dec.SkipValue()
+	}
+	return d.names.UnmarshalJSONFrom(dec)
+}
+
 var citeMark = []byte("(Citation: ")
 
 // UnmarshalJSONFrom reads a string (or null) and keeps its citation
@@ -87,7 +104,7 @@ func (c *citeDescription) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // its external references but ATT&CK's own, and the citation names of its
 // description; sorted, without repeats.
 func relationCites(w *wireObject) []string {
-	out := []string(w.Description)
+	out := []string(w.Description.names)
 	for _, r := range w.ExtRefs {
 		if r.SourceName != "mitre-attack" && r.SourceName != "" {
 			out = append(out, r.SourceName)
@@ -101,7 +118,7 @@ func relationCites(w *wireObject) []string {
 // a description that is only a citation mark), and the citation names of
 // its description and of its first and last seen citations.
 func campaignCites(w *wireObject) []string {
-	out := slices.Concat([]string(w.Description), []string(w.FirstSeenCite), []string(w.LastSeenCite))
+	out := slices.Concat([]string(w.Description.names), []string(w.FirstSeenCite), []string(w.LastSeenCite))
 	for _, r := range w.ExtRefs {
 		if r.SourceName == "mitre-attack" || r.SourceName == "" {
 			continue

@@ -133,6 +133,7 @@ func (l *loader) objects(dec *jsontext.Decoder) error {
 			return fmt.Errorf("objects[%d]: want object, got %s", i, kindName(k))
 		}
 		var w wireObject
+		w.Description.owner = &w
 		if err := json.UnmarshalDecode(dec, &w, options); err != nil {
 			var serr *json.SemanticError
 			if errors.As(err, &serr) {

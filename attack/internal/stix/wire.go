@@ -6,17 +6,17 @@ package stix
 // the text of descriptions …) is skipped without being stored; of a
 // description only its citation names are kept.
 type wireObject struct {
-	Type        string    `json:"type"`
-	ID          string    `json:"id"`
-	SpecVersion string    `json:"spec_version"`
-	Name        string    `json:"name"`
-	Modified    string    `json:"modified"`
-	Revoked     bool      `json:"revoked"`
-	Deprecated  bool      `json:"x_mitre_deprecated"`
-	ExtRefs     []wireRef `json:"external_references"`
-	Domains     []string  `json:"x_mitre_domains"`
-	Platforms   []string  `json:"x_mitre_platforms"`
-	Description citeNames `json:"description"`
+	Type        string      `json:"type"`
+	ID          string      `json:"id"`
+	SpecVersion string      `json:"spec_version"`
+	Name        string      `json:"name"`
+	Modified    string      `json:"modified"`
+	Revoked     bool        `json:"revoked"`
+	Deprecated  bool        `json:"x_mitre_deprecated"`
+	ExtRefs     []wireRef   `json:"external_references"`
+	Domains     []string    `json:"x_mitre_domains"`
+	Platforms   []string    `json:"x_mitre_platforms"`
+	Description description `json:"description"`
 
 	// attack-pattern
 	Phases []wirePhase `json:"kill_chain_phases"`
