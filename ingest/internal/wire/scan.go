@@ -333,18 +333,16 @@ func (s *Scanner) Object(fn func(name []byte) error) error {
 		if c != '"' {
 			return ErrSlow
 		}
-		// stringEnd, with the string checked here in strict mode: a
-		// short name inline, else by validString (a call less).
+		// stringEnd, with validString called here in strict mode: a
+		// call less for each name.
 		var (
 			end     int
 			ok, esc bool
 			err     error
 		)
 		if s.strict {
-			if end = shortString(s.b, s.i); end == 0 {
-				if end, ok, esc = validString(s.b, s.i); !ok {
-					return ErrSlow
-				}
+			if end, ok, esc = validString(s.b, s.i); !ok {
+				return ErrSlow
 			}
 		} else if end, esc, err = s.stringEnd(s.i); err != nil {
 			return err
@@ -407,10 +405,8 @@ func (s *Scanner) String(dst *string) error {
 		err     error
 	)
 	if s.strict { // as in Object
-		if end = shortString(s.b, s.i); end == 0 {
-			if end, ok, esc = validString(s.b, s.i); !ok {
-				return ErrSlow
-			}
+		if end, ok, esc = validString(s.b, s.i); !ok {
+			return ErrSlow
 		}
 	} else if end, esc, err = s.stringEnd(s.i); err != nil {
 		return err

@@ -282,20 +282,6 @@ func validString(b []byte, i int) (end int, ok, esc bool) {
 	return -1, false, false
 }
 
-// shortString returns the end of the string that opens at b[i] when its
-// closing quote is among the eight bytes after the opening one and none
-// before it needs a look (see plain), else 0: most member names and many
-// values are that short. It inlines, unlike validString, which the
-// caller calls when it returns 0.
-func shortString(b []byte, i int) int {
-	if j := i + 1; j+8 <= len(b) {
-		if k := firstSpecial(binary.LittleEndian.Uint64(b[j:])); k < 8 && b[j+k] == '"' {
-			return j + k + 1
-		}
-	}
-	return 0
-}
-
 // firstSpecial returns the index of the first byte of x (little endian)
 // that a string cannot hold as it is or that is not ASCII, as plain
 // finds it, or 8.

@@ -173,28 +173,3 @@ func TestPlain(t *testing.T) {
 		}
 	}
 }
-
-// TestShortString: what shortString finds is what validString finds, for
-// each byte value at each place of strings up to nine bytes long, and it
-// finds the end of every plain string of up to seven.
-func TestShortString(t *testing.T) {
-	for n := range 10 {
-		for at := range max(n, 1) {
-			for c := range 256 {
-				content := []byte(strings.Repeat("a", n))
-				if n > 0 {
-					content[at] = byte(c)
-				}
-				b := append(append(append([]byte{'"'}, content...), '"'), "tail,:}"...)
-				got := shortString(b, 0)
-				end, ok, esc := validString(b, 0)
-				if got != 0 && (!ok || esc || end != got) {
-					t.Fatalf("%q: shortString = %d, validString = %d, %v, %v", b, got, end, ok, esc)
-				}
-				if plainByte := c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; got == 0 && n <= 7 && (n == 0 || plainByte) {
-					t.Fatalf("%q: shortString found no end", b)
-				}
-			}
-		}
-	}
-}
