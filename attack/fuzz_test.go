@@ -43,6 +43,7 @@ func FuzzLoad(f *testing.F) {
 		}
 		for _, k := range c.Campaigns() {
 			c.TechniquesOfCampaign(k.ID)
+			c.WithoutCitedOnly(k.Citations).Campaigns()
 		}
 		c.Search("a")
 		c.Domains()
