@@ -62,7 +62,7 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 				f.pos += n
 				count++
 				atElem = false
-				s.emitChecked(Item{Raw: v, Line: line, Parsed: true}, true)
+				s.emitChecked(Item{Raw: v[:n:n], Line: line, Parsed: true, Kept: true}, true)
 				continue
 			}
 		}
@@ -81,7 +81,7 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 			s.emit(Item{Err: errNotObject(jsontext.Value(v).Kind()), Line: line})
 			continue
 		}
-		s.emitChecked(Item{Raw: v, Line: line, Strings: s.spans}, true)
+		s.emitChecked(Item{Raw: v[:len(v):len(v)], Line: line, Strings: s.spans, Kept: true}, true)
 	}
 	return false
 }
@@ -179,15 +179,14 @@ func (f *fastReader) more() bool {
 	if f.eof || f.err != nil {
 		return false
 	}
-	if f.pos > 0 {
-		n := copy(f.b, f.b[f.pos:])
+	if f.pos > 0 || cap(f.b)-len(f.b) < 1<<15 {
+		// A new buffer for the unread rest: nothing writes to a buffer
+		// once records have been handed out from it (Item.Kept).
+		rest := f.b[f.pos:]
+		nb := make([]byte, len(rest), max(1<<16, 2*len(rest), len(rest)+1<<15))
+		copy(nb, rest)
 		f.done += int64(f.pos)
-		f.b, f.pos = f.b[:n], 0
-	}
-	if cap(f.b)-len(f.b) < 1<<15 {
-		nb := make([]byte, len(f.b), max(2*cap(f.b), 1<<16))
-		copy(nb, f.b)
-		f.b = nb
+		f.b, f.pos = nb, 0
 	}
 	// Read at least as much as b holds (or fill it), so that a long
 	// element is checked again only as often as it doubles.

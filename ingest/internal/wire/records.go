@@ -21,7 +21,7 @@ const MaxRecord = 8 << 20
 
 // Item is one record found in an input.
 type Item struct {
-	Raw   jsontext.Value // the record's JSON; valid only until the next item
+	Raw   jsontext.Value // the record's JSON; valid only until the next item, unless Kept
 	Line  int            // 1-based line where the record starts; 0 when not known
 	Index int            // 1-based position of the record in the input
 	Err   error          // a bad record (Raw may be nil); see RecordError
@@ -34,6 +34,12 @@ type Item struct {
 	// Parsed says the ParseFunc given to RecordsParsed has decoded the
 	// record already, in the pass that checked it.
 	Parsed bool
+
+	// Kept says that Raw stays as it is after the next item: it is a
+	// view of a buffer the splitter no longer writes to, which a decoder
+	// may keep (as its record's Raw, say) instead of a copy. Nothing
+	// must write to it; it keeps the whole buffer alive.
+	Kept bool
 }
 
 // ParseFunc decodes the record at the start of b, in the pass that

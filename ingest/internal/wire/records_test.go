@@ -120,3 +120,56 @@ func TestEpoch(t *testing.T) {
 		t.Error("Epoch(-5): want an error")
 	}
 }
+
+// TestKeptStays: the Raw of a Kept item is unchanged when the input has
+// been read to the end (the splitter reads each buffer's rest into a new
+// one), with a ParseFunc and without, for records of many lengths that
+// the buffers cut.
+func TestKeptStays(t *testing.T) {
+	var in strings.Builder
+	in.WriteString(`{"value":[`)
+	var want []string
+	for i := range 3000 {
+		rec := fmt.Sprintf(`{"id":"r%d","pad":%q}`, i, strings.Repeat("x", i*37%900))
+		if i > 0 {
+			in.WriteString(" ,\n")
+		}
+		in.WriteString(rec)
+		want = append(want, rec)
+	}
+	in.WriteString("]}")
+	for _, withParse := range []bool{false, true} {
+		var parse wire.ParseFunc
+		if withParse {
+			var s wire.Scanner
+			parse = func(b []byte) (int, bool) {
+				s.ResetStrict(b)
+				if s.Skip() != nil {
+					return 0, false
+				}
+				return s.Pos(), true
+			}
+		}
+		var kept [][]byte
+		for it := range wire.RecordsParsed(strings.NewReader(in.String()), parse, "value") {
+			if it.Err != nil {
+				t.Fatal(it.Err)
+			}
+			if !it.Kept {
+				t.Fatalf("parse %v: record %d not Kept", withParse, it.Index)
+			}
+			if cap(it.Raw) != len(it.Raw) {
+				t.Fatalf("parse %v: record %d: Raw has room to append into the buffer", withParse, it.Index)
+			}
+			kept = append(kept, it.Raw)
+		}
+		if len(kept) != len(want) {
+			t.Fatalf("parse %v: %d records, want %d", withParse, len(kept), len(want))
+		}
+		for i := range want {
+			if string(kept[i]) != want[i] {
+				t.Fatalf("parse %v: record %d changed: %.60s", withParse, i+1, kept[i])
+			}
+		}
+	}
+}
