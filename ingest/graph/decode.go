@@ -89,13 +89,13 @@ func decodeItem(it wire.Item, w *record, s *scanner, file string, yield func(deb
 		if rec.Incident == nil {
 			return yield(debrief.Record{}, p.Fatal)
 		}
-		rec.Incident.Raw = s.Copy(it.Raw)
+		rec.Incident.Raw = keep(it, s)
 	} else {
 		a, ok := mapAlert(&w.alert, p)
 		if !ok {
 			return yield(debrief.Record{}, p.Fatal)
 		}
-		a.Raw = s.Copy(it.Raw) // nothing writes to an alert's Raw
+		a.Raw = keep(it, s)
 		rec.Alert = &a
 	}
 	if !yield(rec, nil) {
@@ -107,6 +107,16 @@ func decodeItem(it wire.Item, w *record, s *scanner, file string, yield func(deb
 		}
 	}
 	return true
+}
+
+// keep returns the record's JSON for its Raw: it.Raw itself when the
+// splitter leaves it as it is (wire.Item.Kept), else a copy made with
+// the scanner's strings. Nothing writes to a record's Raw.
+func keep(it wire.Item, s *scanner) []byte {
+	if it.Kept {
+		return it.Raw
+	}
+	return s.Copy(it.Raw)
 }
 
 // Wire types, shaped like the Graph reference. Only the members debrief
