@@ -68,7 +68,10 @@ func decodeItem(it wire.Item, w *incident, s *scanner, file string, yield func(d
 	if in == nil {
 		return yield(debrief.Record{}, p.Fatal)
 	}
-	in.Raw = bytes.Clone(it.Raw)
+	in.Raw = it.Raw // nothing writes to an incident's Raw
+	if !it.Kept {
+		in.Raw = bytes.Clone(it.Raw)
+	}
 	if !yield(debrief.Record{Incident: in, Line: it.Line, Index: it.Index}, nil) {
 		return false
 	}
