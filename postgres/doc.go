@@ -91,7 +91,10 @@
 //	SELECT create_distributed_table(t, 'tenant', colocate_with => 'incidents')
 //	FROM unnest(ARRAY['incident_tags', 'comments', 'alerts', 'incident_alerts',
 //	                  'versions', 'history', 'raw_records', 'playbook_runs',
-//	                  'playbook_steps', 'checkpoints', 'tokens', 'unlinked_alerts']) t;
+//	                  'playbook_steps', 'checkpoints', 'unlinked_alerts',
+//	                  'skill_facts', 'skill_dirty']) t;
+//	SELECT create_reference_table('tokens');
+//	SET citus.enable_unsafe_triggers = on;
 //
 // Colocation keeps a tenant's rows of all tables on one worker, so the
 // joins of incident_alerts and alerts, the INSERT … SELECT of versions and
@@ -101,9 +104,10 @@
 // isolated on a worker of its own (isolate_tenant_to_new_shard), and more
 // workers added with the shard rebalancer; nothing in this package changes.
 // schema_migrations stays a local table on the coordinator. The triggers
-// that keep unlinked_alerts and the incidents' summaries (0008, 0009) need
-// citus.enable_unsafe_triggers; they touch only the tenant's colocated
-// shards. A server for every tenant (serve --all-tenants) finds a token by
-// its hash alone, which asks every shard of tokens: make tokens a reference
-// table instead (create_reference_table('tokens')) when that matters.
+// that keep unlinked_alerts, the incidents' summaries and the skill facts
+// (0008, 0009, 0011, 0012) need citus.enable_unsafe_triggers; they touch
+// only the tenant's colocated shards. tokens is a reference table because
+// a server for every tenant (serve --all-tenants) finds a token by its hash
+// alone; that lookup and the list of tenants the playbook sweep visits are
+// the only statements that span tenants.
 package postgres
