@@ -72,7 +72,7 @@ type alertRow struct {
 // then those partial records added that the full record lacks.
 func (r *alertRow) alert() debrief.Alert {
 	a := r.Alert
-	if extra := uniqueEntities(r.partial, a.Entities); len(extra) > 0 {
+	if extra := storecodec.UniqueEntities(r.partial, a.Entities); len(extra) > 0 {
 		a.Entities = append(slices.Clip(a.Entities), extra...)
 	}
 	return a

@@ -121,7 +121,7 @@ func loadLeanAlerts(ctx context.Context, q querier, ins []debrief.Incident, aler
 			return fmt.Errorf("alerts: %w", err)
 		}
 		a.Created = fromNanos(created)
-		if err := leanAlert(&a, techs, threats, ents, partial); err != nil {
+		if err := storecodec.LeanAlert(&a, techs, threats, ents, partial); err != nil {
 			return fmt.Errorf("alerts: %w", err)
 		}
 		i := idx[inc]
@@ -142,34 +142,6 @@ func loadLeanAlerts(ctx context.Context, q querier, ins []debrief.Incident, aler
 		slices.SortFunc(ins[i].Alerts, func(a, b debrief.Alert) int {
 			return cmp.Or(a.Created.Compare(b.Created), strings.Compare(a.ID, b.ID))
 		})
-	}
-	return nil
-}
-
-// leanAlert decodes a lean alert's columns into a (its id set).
-func leanAlert(a *debrief.Alert, techs, threats, ents, partial string) error {
-	ids, err := storecodec.ParseList(techs)
-	if err != nil {
-		return fmt.Errorf("alert %s: %w", a.ID, err)
-	}
-	if len(ids) > 0 {
-		a.Techniques = make([]debrief.Technique, len(ids))
-		for i, id := range ids {
-			a.Techniques[i].ID = debrief.TechniqueID(id)
-		}
-	}
-	if a.ThreatNames, err = storecodec.ParseList(threats); err != nil {
-		return fmt.Errorf("alert %s: %w", a.ID, err)
-	}
-	if a.Entities, err = storecodec.ParseEntities(ents); err != nil {
-		return fmt.Errorf("alert %s: %w", a.ID, err)
-	}
-	p, err := storecodec.ParseEntities(partial)
-	if err != nil {
-		return fmt.Errorf("alert %s: %w", a.ID, err)
-	}
-	if extra := uniqueEntities(p, a.Entities); len(extra) > 0 {
-		a.Entities = append(a.Entities, extra...)
 	}
 	return nil
 }

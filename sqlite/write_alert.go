@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storecodec"
 )
 
 // contentColumns are an alert's columns that hold the record's content, in
@@ -122,7 +122,7 @@ func (w *writer) replaceAlert(a *debrief.Alert, p *alertPrep, cur, next *state) 
 func (w *writer) partial(a *debrief.Alert, p *alertPrep) error {
 	cur := w.alerts[a.ID]
 	if cur == nil {
-		return w.insertAlert(a, p, &state{partial: true, incidentID: a.IncidentID}, uniqueEntities(a.Entities, nil))
+		return w.insertAlert(a, p, &state{partial: true, incidentID: a.IncidentID}, storecodec.UniqueEntities(a.Entities, nil))
 	}
 	if err := w.flush(); err != nil {
 		return err
@@ -131,8 +131,8 @@ func (w *writer) partial(a *debrief.Alert, p *alertPrep) error {
 	if err != nil {
 		return err
 	}
-	filled := fill(&stored.Alert, a)
-	added := uniqueEntities(a.Entities, append(slices.Clip(stored.Entities), stored.partial...))
+	filled := storecodec.Fill(&stored.Alert, a)
+	added := storecodec.UniqueEntities(a.Entities, append(slices.Clip(stored.Entities), stored.partial...))
 	if !filled && len(added) == 0 {
 		w.res.AlertsUnchanged++
 		return nil
@@ -165,62 +165,4 @@ func (w *writer) storedAlert(id string) (*alertRow, error) {
 		return nil, fmt.Errorf("alert %s vanished", id)
 	}
 	return r, err
-}
-
-// uniqueEntities returns the entities of es whose keys are neither in have
-// nor earlier in es.
-func uniqueEntities(es, have []debrief.Entity) []debrief.Entity {
-	seen := make(map[string]bool, len(es)+len(have))
-	for _, e := range have {
-		seen[e.Key()] = true
-	}
-	var out []debrief.Entity
-	for _, e := range es {
-		if !seen[e.Key()] {
-			seen[e.Key()] = true
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// fill sets the empty fields of dst that src has, and dst's techniques when
-// it has none; it reports whether anything changed.
-func fill(dst, src *debrief.Alert) bool {
-	changed := false
-	for _, f := range [...]struct{ d, s *string }{
-		{&dst.ProviderID, &src.ProviderID}, {&dst.IncidentID, &src.IncidentID}, {&dst.Product, &src.Product},
-		{&dst.DetectionSource, &src.DetectionSource}, {&dst.RuleID, &src.RuleID}, {&dst.RuleName, &src.RuleName},
-		{&dst.Title, &src.Title}, {&dst.Description, &src.Description}, {&dst.Category, &src.Category},
-		{&dst.Determination, &src.Determination}, {&dst.URL, &src.URL},
-	} {
-		changed = fillOne(f.d, *f.s) || changed
-	}
-	changed = fillOne(&dst.Severity, src.Severity) || changed
-	changed = fillOne(&dst.Status, src.Status) || changed
-	changed = fillOne(&dst.Verdict, src.Verdict) || changed
-	for _, f := range [...]struct{ d, s *[]string }{{&dst.Tactics, &src.Tactics}, {&dst.ThreatNames, &src.ThreatNames}} {
-		if len(*f.d) == 0 && len(*f.s) > 0 {
-			*f.d, changed = *f.s, true
-		}
-	}
-	if len(dst.Techniques) == 0 && len(src.Techniques) > 0 {
-		dst.Techniques, changed = src.Techniques, true
-	}
-	for _, f := range [...]struct{ d, s *time.Time }{{&dst.FirstActivity, &src.FirstActivity},
-		{&dst.LastActivity, &src.LastActivity}, {&dst.Created, &src.Created}, {&dst.Updated, &src.Updated},
-		{&dst.Resolved, &src.Resolved}} {
-		if f.d.IsZero() && !f.s.IsZero() {
-			*f.d, changed = *f.s, true
-		}
-	}
-	return changed
-}
-
-func fillOne[S ~string](dst *S, src S) bool {
-	if *dst == "" && src != "" {
-		*dst = src
-		return true
-	}
-	return false
 }
