@@ -181,9 +181,12 @@ func (f *fastReader) more() bool {
 	}
 	if f.pos > 0 || cap(f.b)-len(f.b) < 1<<15 {
 		// A new buffer for the unread rest: nothing writes to a buffer
-		// once records have been handed out from it (Item.Kept).
+		// once records have been handed out from it (Item.Kept). Four
+		// times the rest, which is at most two records when records are
+		// read on before they are cut (see fastElements), so that what
+		// is copied again stays a small part of what is read.
 		rest := f.b[f.pos:]
-		nb := make([]byte, len(rest), max(1<<16, 2*len(rest), len(rest)+1<<15))
+		nb := make([]byte, len(rest), max(1<<16, 4*len(rest)))
 		copy(nb, rest)
 		f.done += int64(f.pos)
 		f.b, f.pos = nb, 0
