@@ -7,10 +7,10 @@ package attribution
 // the embedded catalog.
 func precomputedCalibration(fp string) (Calibration, bool) {
 	switch fp {
-	case "8990ebd330bae8b5d3cbd7332c4a440a": // default options, embedded catalog
-		return Calibration{Temperature: 0.883922598739762, Exponent: 0.3356947980857257, Slope: [2]float64{0.7828808601751407, 1.114011628893198}, Offset: [2]float64{-0.8569893066501092, 0.0994998933702191}, Queries: 1144, NLL: 2.1105175786685075}, true
-	case "f2d48aa81c86cf6f2168551d7a050edc": // evaluation options, embedded catalog
-		return Calibration{Temperature: 0.7924827841869932, Exponent: 0.2869110855510256, Slope: [2]float64{0.7250635364588699, 0.8010349834883022}, Offset: [2]float64{-0.4428841210559793, -0.01395899274627739}, Queries: 1144, NLL: 1.8267963668894889}, true
+	case "4cbe6ec805ffdb37ea6e3672fd79b953": // default options, embedded catalog
+		return Calibration{Temperature: 0.9105206952033348, Exponent: 0.662105789606702, Slope: [2]float64{0.5466570594802364, 0.686619615352431}, Offset: [2]float64{-0.21750817954656873, -0.2741966129856185}, Queries: 3845, NLL: 3.538428669846453, Dev: true}, true
+	case "934ee1f5aaa6dcaa4d335bd0c92f4cdb": // evaluation options, embedded catalog
+		return Calibration{Temperature: 0.8866935492538958, Exponent: 0.6363546217779975, Slope: [2]float64{0.5315095728533837, 0.6862994541888253}, Offset: [2]float64{-0.08643400310862195, -0.33587682478272407}, Queries: 3845, NLL: 3.5227083488430226, Dev: true}, true
 	}
 	return Calibration{}, false
 }

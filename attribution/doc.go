@@ -15,11 +15,11 @@
 // smaller weight, through their parent. A Calibration turns scores into
 // confidences: a softmax over the groups at a temperature that grows with
 // the evidence size, then Platt scaling of the best group's share (see
-// Calibration). It is fitted on simulated partial observations of the
-// groups' own technique sets, with parent substitution and noise
-// techniques (never on ATT&CK's campaigns); for the embedded catalog it
-// is fitted ahead of time (calibration_table.go, go generate), so New
-// only fits it for other catalogs. Below MinConfidence the result is "no
+// Calibration). It is fitted on groups' own data, never on ATT&CK's
+// campaigns: on the development set of the groups' reports, each held out
+// of the catalog (devSet), for the embedded catalog, ahead of time
+// (calibration_table.go, go generate); New fits it for other catalogs on
+// simulated partial observations of the groups' own technique sets. Below MinConfidence the result is "no
 // confident attribution".
 //
 // Evaluate runs the issue's protocol on ATT&CK's attributed campaigns,

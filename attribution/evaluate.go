@@ -148,8 +148,7 @@ func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
 	}
 	rep := &Report{Catalog: catalogName(cat), Setting: proto, Protocol: proto.Text(), Skipped: skipped, Draws: d.Source,
 		Temperature: round(cb.Temperature, 3), Groups: cal.Groups(),
-		Calibration: fmt.Sprintf("fitted on %d simulated partial observations of groups' own techniques (with parent substitution and noise techniques; a group weighs as many techniques as it has), all evaluated campaigns left out: temperature %.3f at 10 items, exponent %.3f, top-label Platt slope and offset %.3f %+.3f (techniques only), %.3f %+.3f (with names)",
-			cb.Queries, cb.Temperature, cb.Exponent, cb.Slope[0], cb.Offset[0], cb.Slope[1], cb.Offset[1])}
+		Calibration: cb.String() + "; all evaluated campaigns left out of the profiles"}
 	acc := map[[3]string]*rowAcc{}
 	var relConf [2][]float64
 	var relRight [2][]bool

@@ -41,8 +41,8 @@ type Options struct {
 	NoSoftwareIDs      bool     // profiles without software ids: names in the evidence match nothing
 	Temperature        float64  // a fixed softmax temperature (no other adjustment); 0 uses Calibration
 	// Calibration to use; nil uses the one precomputed for the embedded
-	// catalog and DefaultOptions when it applies, or else fits one (see
-	// Calibrate).
+	// catalog and DefaultOptions when it applies (see Calibrate), or else
+	// fits one on the simulation (see calibrateSim).
 	Calibration *Calibration
 }
 
@@ -141,7 +141,7 @@ func New(cat *attack.Catalog, opts Options) (*Model, error) {
 	default:
 		var ok bool
 		if m.cal, ok = precomputedCalibration(m.fingerprint()); !ok {
-			m.cal = m.Calibrate(calibrationSeed)
+			m.cal = m.calibrateSim(calibrationSeed)
 		}
 	}
 	return m, nil
