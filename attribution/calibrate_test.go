@@ -65,7 +65,7 @@ func TestPrecomputedCalibration(t *testing.T) {
 }
 
 // BenchmarkCalibrate is what New pays for a catalog without a
-// precomputed calibration (a user's bundle).
+// precomputed calibration (a user's bundle): the simulation's fit.
 func BenchmarkCalibrate(b *testing.B) {
 	o := DefaultOptions()
 	o.Temperature = 1
@@ -75,6 +75,6 @@ func BenchmarkCalibrate(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		m.Calibrate(calibrationSeed)
+		m.calibrateSim(calibrationSeed)
 	}
 }
