@@ -52,6 +52,10 @@ type Options struct {
 // and 4 no better), so it is 2. The simulation also tested each optional
 // term (Neighbours and Borrow, SoftwareTechniques, PlatformWeight,
 // Overlap, Prior): none gained under every variant, so all stay off.
+// The development set of groups' own reports (devSet; TestDevOptions)
+// agrees: NameWeight 1, 3 or 4, Smoothing 3 to 50 and SoftwareWeight 0.1
+// to 1 are none of them better by more than 0.002 in mean reciprocal
+// rank, by techniques alone or with names.
 func DefaultOptions() Options {
 	return Options{SoftwareWeight: 0.25, CampaignWeight: 1, ParentWeight: 0.3, NameWeight: 2, Smoothing: 10}
 }
