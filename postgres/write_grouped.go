@@ -87,14 +87,34 @@ func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) erro
 		// after its links and alerts, not at its links and again at its
 		// alerts.
 		early = map[[2]string]int{}
+		batch := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			batch[id] = false // true: a grouped incident names it
+		}
+		// quiet: the triggers on the links and the alerts may stand aside
+		// (migration 0013): no stored link names an alert of the batch,
+		// and the grouped incidents (new: checked above) name only them.
+		quiet := len(alerts) == len(ids)
 		for _, r := range grouped {
 			for _, id := range storecodec.IncidentAlertIDs(r.Incident) {
 				w.link(r.Incident.ID, id, linkByIncident)
 				early[[2]string{r.Incident.ID, id}] = linkByIncident
+				if _, ok := batch[id]; !ok {
+					quiet = false
+				}
+				batch[id] = true
 			}
+		}
+		if quiet {
+			w.batch.Queue(`SELECT set_config('debrief.grouped_write', 'on', true)`)
 		}
 		if err := w.flush(); err != nil {
 			return fmt.Errorf("group: %w", err)
+		}
+		if quiet {
+			if err := w.quietDone(ids, batch); err != nil {
+				return fmt.Errorf("group: %w", err)
+			}
 		}
 	}
 	counted := w.res // the result counts recs alone
@@ -116,6 +136,23 @@ func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) erro
 		}
 	}
 	return nil
+}
+
+// quietDone ends the triggers' standing aside and does the one thing
+// they would have done: the alerts of the batch that no grouped incident
+// names join unlinked_alerts. Both are sent with the next statements.
+func (w *writer) quietDone(ids []string, grouped map[string]bool) error {
+	w.batch.Queue(`SELECT set_config('debrief.grouped_write', 'off', true)`)
+	var loose []string
+	for _, id := range ids {
+		if !grouped[id] {
+			loose = append(loose, id)
+		}
+	}
+	if len(loose) == 0 {
+		return nil
+	}
+	return w.exec(`INSERT INTO unlinked_alerts (tenant, alert_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, loose)
 }
 
 func distinct(ids []string) bool {
