@@ -19,13 +19,15 @@
 // campaigns: on the development set of the groups' reports, each held out
 // of the catalog (devSet), for the embedded catalog, ahead of time
 // (calibration_table.go, go generate); New fits it for other catalogs on
-// simulated partial observations of the groups' own technique sets. Below MinConfidence the result is "no
-// confident attribution".
+// simulated partial observations of the groups' own technique sets.
+// Below MinConfidence the result is "no confident attribution".
 //
-// Evaluate runs the issue's protocol on ATT&CK's attributed campaigns,
-// for the Model and for baselines (Jaccard, naive Bayes): loco_cite
-// leaves the campaign out and drops what only its reports support
-// (Protocol; loco, the campaign alone, on request).
+// Evaluate ranks all groups for each campaign ATT&CK attributes to one,
+// for the Model and for baselines (Jaccard, naive Bayes), under the
+// reference benchmark's main setting: loco_cite leaves the campaign out
+// and drops what only its reports support (Protocol; loco, the campaign
+// alone, on request).
+//
 // Cluster, or a Clusterer fed one incident at a time as a store streams
 // them, groups incidents that share adversary infrastructure (public IP
 // addresses, domains, senders, file hashes) within a time window; it

@@ -21,8 +21,8 @@ type EvalOptions struct {
 // campaign it asks about.
 type Protocol string
 
-// Protocols. LOCOCite is the (the reference benchmark's main
-// setting); LOCO is the easier one it is compared with.
+// Protocols. LOCOCite is the reference benchmark's main
+// setting (the protocol); LOCO is the easier one it is compared with.
 const (
 	// LOCO leaves the campaign out: its own techniques and software no
 	// longer reach its groups' profiles.
@@ -65,7 +65,7 @@ func (p Protocol) Text() string {
 		left = "the campaign's own techniques and software are removed from every group's profile, and so is, for every group, " +
 			"each uses relationship (group, campaign or software to technique or software) whose citations are all among the " +
 			"campaign's own (its reports, and the citations of its uses and attributed-to relationships): what only its reports " +
-			"tell (\"loco_cite\", the issue's protocol)"
+			"tell (\"loco_cite\", the reference benchmark's main setting)"
 	}
 	return "on ATT&CK's attributed Enterprise campaigns (≥ 3 techniques): the campaign's techniques (T), optionally with " +
 		"its software (T+S), are the evidence; the candidates are all current Enterprise groups; " + left +

@@ -113,13 +113,13 @@ func (a *app) attributionCmd() *cobra.Command {
 		Short: "Evaluate attribution on ATT&CK's attributed campaigns (leave-campaign-out)",
 		Long: `Eval takes each campaign ATT&CK attributes to a group as an incident, leaves it out
 of every group's profile, and ranks all groups. Under --protocol loco_cite (the
-default, the issue's protocol) every relationship that only the campaign's reports
-support is dropped too, for all groups; --protocol loco keeps them (easier).
-It reports top-1/3/5/10 and mean reciprocal
-rank for the full technique set and for 50% and 30% of it (20 random draws per
-campaign, fixed seed, or the saved draws of --draws), with and without the
-campaign's software names; for debrief's ranking and the Jaccard and naive-Bayes
-baselines in the same run; and a reliability table of the confidence.`,
+default, the main setting of the published reference benchmark) every relationship
+that only the campaign's reports support is dropped too, for all groups;
+--protocol loco keeps them (an easier test). It reports top-1/3/5/10 and mean
+reciprocal rank for the full technique set and for 50% and 30% of it (20 random
+draws per campaign, fixed seed, or the saved draws of --draws), with and without
+the campaign's software names; for debrief's ranking and the Jaccard and
+naive-Bayes baselines in the same run; and a reliability table of the confidence.`,
 		Example: `  debrief attribution eval
   debrief attribution eval --draws partial_draws.json --json
   debrief attribution eval --protocol loco`,
