@@ -241,6 +241,7 @@ type writer struct {
 	links              map[[2]string]int   // (incident, alert) → origin bits, queued
 	batch              *pgx.Batch          // statements queued by exec
 	known              map[versionKey]bool // the stored versions of the subjects of this batch
+	summaries          map[string]summary  // WriteGrouped: the summaries of the incidents it inserts, by id
 }
 
 // versionKey names a version: kind, subject id, content hash.

@@ -80,6 +80,8 @@ func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) erro
 		}
 	}
 	var early map[[2]string]int
+	var batch map[string]bool // quiet: the alerts of the batch; true: a grouped incident names it
+	quiet := false
 	if fresh {
 		// The links first, then the alerts, then the incidents: the alerts
 		// arrive linked (not through unlinked_alerts), and each incident's
@@ -87,15 +89,19 @@ func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) erro
 		// after its links and alerts, not at its links and again at its
 		// alerts.
 		early = map[[2]string]int{}
-		batch := make(map[string]bool, len(ids))
+		batch = make(map[string]bool, len(ids))
 		for _, id := range ids {
-			batch[id] = false // true: a grouped incident names it
+			batch[id] = false
 		}
-		// quiet: the triggers on the links and the alerts may stand aside
-		// (migration 0013): no stored link names an alert of the batch,
-		// and the grouped incidents (new: checked above) name only them.
-		quiet := len(alerts) == len(ids)
+		// quiet: the triggers on the links, the alerts and the incidents
+		// may stand aside (migrations 0013 and 0014): no stored link names
+		// an alert of the batch, and the grouped incidents (new: checked
+		// above) name only them, by id.
+		quiet = len(alerts) == len(ids)
 		for _, r := range grouped {
+			if len(r.Incident.Alerts) > 0 {
+				quiet = false
+			}
 			for _, id := range storecodec.IncidentAlertIDs(r.Incident) {
 				w.link(r.Incident.ID, id, linkByIncident)
 				early[[2]string{r.Incident.ID, id}] = linkByIncident
@@ -112,9 +118,7 @@ func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) erro
 			return fmt.Errorf("group: %w", err)
 		}
 		if quiet {
-			if err := w.quietDone(ids, batch); err != nil {
-				return fmt.Errorf("group: %w", err)
-			}
+			w.summaries = groupedSummaries(grouped, alerts)
 		}
 	}
 	counted := w.res // the result counts recs alone
@@ -130,12 +134,70 @@ func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) erro
 			return fmt.Errorf("group: incident %d of %d: %w", i+1, len(grouped), err)
 		}
 	}
+	if quiet {
+		w.summaries = nil
+		if err := w.quietDone(ids, batch); err != nil {
+			return fmt.Errorf("group: %w", err)
+		}
+	}
 	for k, o := range early { // inserted already
 		if w.links[k] == o {
 			delete(w.links, k)
 		}
 	}
 	return nil
+}
+
+// summary is what the incident list shows of an incident's alerts, as
+// incident_summary (migrations 0009, 0012) computes it: the alert ids
+// sorted; the techniques sorted and unique; the tactics unique in the
+// order first seen, alert by alert (oldest first, then by id), each
+// alert's own then its techniques'. nil: none (NULL).
+type summary struct {
+	alertIDs, techniques, tactics []string
+}
+
+// groupedSummaries computes the summaries of the grouped incidents from alerts,
+// the batch's alerts in newUnlinked's order (created, unknown first, then
+// id), every alert an incident names among them.
+func groupedSummaries(grouped []debrief.Record, alerts []debrief.Alert) map[string]summary {
+	of := map[string]int{} // alert id → index in grouped
+	sums := make([]storecodec.Summary, len(grouped))
+	out := make(map[string]summary, len(grouped))
+	for i, r := range grouped {
+		ids := storecodec.IncidentAlertIDs(r.Incident)
+		for _, id := range ids {
+			of[id] = i
+		}
+		out[r.Incident.ID] = summary{alertIDs: cleanStrings(ids)}
+	}
+	for k := range alerts {
+		if i, ok := of[alerts[k].ID]; ok {
+			sums[i].AddAlert(&alerts[k])
+		}
+	}
+	for i, r := range grouped {
+		techs, tactics := sums[i].Result()
+		s := out[r.Incident.ID]
+		for _, t := range techs {
+			s.techniques = append(s.techniques, noNUL(string(t)))
+		}
+		s.tactics = cleanStrings(tactics)
+		out[r.Incident.ID] = s
+	}
+	return out
+}
+
+// cleanStrings is ss without NULs (as they are stored), nil when empty.
+func cleanStrings(ss []string) []string {
+	if len(ss) == 0 {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = noNUL(s)
+	}
+	return out
 }
 
 // quietDone ends the triggers' standing aside and does the one thing

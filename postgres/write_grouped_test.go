@@ -186,12 +186,24 @@ func TestWriteGroupedLeavesSome(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	hosts := []string{"ws-1", "ws-2", "srv-1"}
+	// The summaries' order shows: techniques and tactics vary along
+	// another cycle than the hosts, some alerts have tactics of their own,
+	// and some the same time (first in the order, then by id).
+	techniques := []debrief.Technique{{ID: "T1566", Tactics: []string{"initial-access"}},
+		{ID: "T1059.001", Tactics: []string{"execution"}}, {ID: "T1003", Tactics: []string{"credential-access"}},
+		{ID: "T1021", Tactics: []string{"lateral-movement"}}}
 	alert := func(id string, i int, title string) debrief.Record {
-		return debrief.Record{Alert: &debrief.Alert{ID: "elastic:" + id, Source: debrief.SourceElastic, SourceID: id,
+		a := &debrief.Alert{ID: "elastic:" + id, Source: debrief.SourceElastic, SourceID: id,
 			Title: title, Severity: debrief.SeverityHigh, Status: debrief.StatusNew, Created: t0.Add(time.Duration(i) * time.Minute),
-			Techniques: []debrief.Technique{{ID: []debrief.TechniqueID{"T1059.001", "T1566", "T1003"}[i%3],
-				Tactics: []string{[]string{"execution", "initial-access", "credential-access"}[i%3]}}},
-			Entities: []debrief.Entity{{Kind: debrief.EntityDevice, ID: hosts[i%3], Name: hosts[i%3]}}}}
+			Techniques: []debrief.Technique{techniques[i%4], techniques[(i+3)%4]},
+			Entities:   []debrief.Entity{{Kind: debrief.EntityDevice, ID: hosts[i%3], Name: hosts[i%3]}}}
+		if i%5 == 0 {
+			a.Tactics = []string{"defense-evasion"}
+		}
+		if i%7 == 3 {
+			a.Created = t0 // the same time: then by id
+		}
+		return debrief.Record{Alert: a}
 	}
 	batch := func(prefix string, n int, title string) []debrief.Record {
 		var recs []debrief.Record

@@ -31,7 +31,13 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 	}
 	if cur == nil {
 		sortAt := nanos0(in.Times.Updated)
-		if err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`) VALUES ($1, `+params(2, 23)+`)`,
+		if sum, ok := w.summaries[in.ID]; ok { // WriteGrouped's, computed before
+			if err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`, alert_ids, technique_ids, tactics)
+				VALUES ($1, `+params(2, 26)+`)`, append(incidentValues(in, hash, sortAt),
+				sum.alertIDs, sum.techniques, sum.tactics)...); err != nil {
+				return err
+			}
+		} else if err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`) VALUES ($1, `+params(2, 23)+`)`,
 			incidentValues(in, hash, sortAt)...); err != nil {
 			return err
 		}
