@@ -9,6 +9,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/internal/storecodec"
+	"github.com/jackc/pgx/v5"
 )
 
 // GroupFunc groups alerts, oldest first, into incidents (correlation). It
@@ -112,7 +113,9 @@ func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) erro
 			}
 		}
 		if quiet {
-			w.batch.Queue(`SELECT set_config('debrief.grouped_write', 'on', true)`)
+			if err := w.copyLinks(early); err != nil {
+				return fmt.Errorf("group: %w", err)
+			}
 		}
 		if err := w.flush(); err != nil {
 			return fmt.Errorf("group: %w", err)
@@ -198,6 +201,26 @@ func cleanStrings(ss []string) []string {
 		out[i] = noNUL(s)
 	}
 	return out
+}
+
+// copyLinks starts the triggers' standing aside and copies the grouped
+// incidents' links, taken out of the queue: all of them new (so are their
+// incidents), none can meet a stored one as sendLinks' INSERT allows for.
+func (w *writer) copyLinks(links map[[2]string]int) error {
+	w.batch.Queue(`SELECT set_config('debrief.grouped_write', 'on', true)`)
+	if err := w.send(); err != nil {
+		return err
+	}
+	rows := make([][]any, 0, len(links))
+	for k, o := range links {
+		rows = append(rows, []any{w.tenant, k[0], k[1], int32(o)})
+		delete(w.links, k)
+	}
+	if _, err := w.tx.CopyFrom(w.ctx, pgx.Identifier{"incident_alerts"}, []string{"tenant", "incident_id", "alert_id", "origin"},
+		pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("copy links: %w", err)
+	}
+	return nil
 }
 
 // quietDone ends the triggers' standing aside and does the one thing
