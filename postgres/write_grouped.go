@@ -97,16 +97,18 @@ func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) erro
 		// quiet: the triggers on the links, the alerts and the incidents
 		// may stand aside (migrations 0013 and 0014): no stored link names
 		// an alert of the batch, and the grouped incidents (new: checked
-		// above) name only them, by id.
+		// above; each once) name only them, by id, each alert once.
 		quiet = len(alerts) == len(ids)
+		incs := make(map[string]bool, len(grouped))
 		for _, r := range grouped {
-			if len(r.Incident.Alerts) > 0 {
+			if len(r.Incident.Alerts) > 0 || incs[r.Incident.ID] {
 				quiet = false
 			}
+			incs[r.Incident.ID] = true
 			for _, id := range storecodec.IncidentAlertIDs(r.Incident) {
 				w.link(r.Incident.ID, id, linkByIncident)
 				early[[2]string{r.Incident.ID, id}] = linkByIncident
-				if _, ok := batch[id]; !ok {
+				if named, ok := batch[id]; !ok || named {
 					quiet = false
 				}
 				batch[id] = true

@@ -256,7 +256,27 @@ func TestWriteGroupedLeavesSome(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
+	// overlapping names an alert from two incidents, and one incident
+	// twice (its second version names fewer alerts): the triggers keep
+	// the summaries then, not WriteGrouped.
+	overlapping := func(alerts []debrief.Alert) ([]debrief.Incident, error) {
+		ins, _ := some(alerts)
+		if len(ins) == 0 || len(alerts) < 3 {
+			return ins, nil
+		}
+		two := debrief.Incident{ID: "elastic:two-" + alerts[0].SourceID, Source: debrief.SourceElastic,
+			SourceID: "two-" + alerts[0].SourceID, Title: "Two", Times: debrief.Times{Created: alerts[0].Created},
+			AlertIDs: []string{alerts[0].ID, alerts[1].ID, ins[0].AlertIDs[0]}}
+		again := two
+		again.Title, again.AlertIDs = "Two, again", []string{alerts[1].ID}
+		return append(ins, two, again), nil
+	}
+	batches = append(batches, batch("o", 9, "Overlapping"))
 	for i, recs := range batches {
+		some := some
+		if i == len(batches)-1 {
+			some = overlapping
+		}
 		if _, err := a.WriteGrouped(ctx, recs, some); err != nil {
 			t.Fatalf("batch %d: WriteGrouped: %v", i, err)
 		}
