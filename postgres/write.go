@@ -55,7 +55,6 @@ func (s *Store) writeGroups(ctx context.Context, recs []debrief.Record, group Gr
 		switch {
 		case err == nil:
 			return res, nil
-		case errors.Is(err, errStored): // no prep was taken
 		case collided(err) || errors.Is(err, errIncidentStored):
 			stop()
 			preps, stop = runPrepare(ctx, recs)
@@ -69,9 +68,6 @@ func (s *Store) writeGroups(ctx context.Context, recs []debrief.Record, group Gr
 	}
 	return res, nil
 }
-
-// errStored stops a shared write that found a record of its batch stored.
-var errStored = errors.New("a record of the batch is stored")
 
 // looseAlerts tells whether recs are all full alert records that name no
 // incident: the batches that may be written under a shared lock.
@@ -92,18 +88,21 @@ func collided(err error) bool {
 }
 
 // write runs one transaction of Write, under the tenant's write lock
-// shared (a batch of new loose alerts; errStored when one is stored) or
+// shared (a batch of new loose alerts: one stored fails its COPY on the
+// key, as a collision does) or
 // not; with group, the incidents of the batch's loose alerts too (see
 // WriteGrouped).
 func (s *Store) write(ctx context.Context, recs []debrief.Record, preps <-chan prep, shared bool, group GroupFunc) (debrief.WriteResult, error) {
 	var res debrief.WriteResult
 	err := s.writeTxLock(ctx, shared, func(tx pgx.Tx) error {
 		w := newWriter(ctx, tx, s.tenant)
-		if err := w.prefetch(recs); err != nil {
-			return err
-		}
-		if shared && len(w.alerts) > 0 {
-			return errStored
+		// A shared write takes its alerts for new without looking them up
+		// (1,000 key probes an API payload): one that is stored fails the
+		// COPY on the key, and the batch is written again alone.
+		if !shared {
+			if err := w.prefetch(recs); err != nil {
+				return err
+			}
 		}
 		for i, r := range recs {
 			p := <-preps // prepare stops after sending an error, so p is never missing
