@@ -105,7 +105,7 @@
 // workers added with the shard rebalancer; nothing in this package changes.
 // schema_migrations stays a local table on the coordinator. The triggers
 // that keep unlinked_alerts, the incidents' summaries and the skill facts
-// (0008, 0009, 0011, 0012) need citus.enable_unsafe_triggers; they touch
+// (0008, 0009, 0011 to 0014) need citus.enable_unsafe_triggers; they touch
 // only the tenant's colocated shards. tokens is a reference table because
 // a server for every tenant (serve --all-tenants) finds a token by its hash
 // alone; that lookup and the list of tenants the playbook sweep visits are
