@@ -58,7 +58,9 @@ func BenchmarkDecode(b *testing.B) {
 		}
 		in := genAlerts(n, lean)
 		b.Run(name, func(b *testing.B) { decodertest.Bench(b, New(), in, "alerts", n, decodertest.Alerts) })
-		b.Run(name+"Baseline", func(b *testing.B) { decodertest.Bench(b, decodertest.StdlibBaseline{}, in, "alerts", n, decodertest.Alerts) })
+		b.Run(name+"Baseline", func(b *testing.B) {
+			decodertest.Bench(b, decodertest.StdlibBaseline{}, in, "alerts", n, decodertest.Alerts)
+		})
 	}
 }
 
