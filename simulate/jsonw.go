@@ -85,6 +85,18 @@ func (e *enc) close(c byte) {
 	e.stack = e.stack[:len(e.stack)-1]
 }
 
+// raw writes members already rendered as JSON (the writers' constants,
+// or values escaped once and written many times), escaped once more
+// while nested.
+func (e *enc) raw(members string) {
+	e.sep()
+	if e.nested {
+		e.b = appendEscaped(e.b, members)
+		return
+	}
+	e.b = append(e.b, members...)
+}
+
 // obj opens an object as member k ("" for an array element or the top).
 func (e *enc) obj(k string) { e.open(k, '{') }
 func (e *enc) end()         { e.close('}') }

@@ -80,3 +80,29 @@ func TestEncCat(t *testing.T) {
 		}
 	}
 }
+
+// TestEncRaw checks that raw writes what the members written one by one
+// write, plain and inside a text member.
+func TestEncRaw(t *testing.T) {
+	for _, nested := range []bool{false, true} {
+		var got, want enc
+		for _, e := range []*enc{&got, &want} {
+			e.obj("")
+			if nested {
+				e.text("t")
+				e.obj("")
+			}
+			e.str("first", `a"b`)
+		}
+		got.raw(`"verdict":"unknown","roles":["x\"y"],"tags":[]`)
+		want.str("verdict", "unknown")
+		want.strs("roles", []string{`x"y`})
+		want.strs("tags", nil)
+		for _, e := range []*enc{&got, &want} {
+			e.str("last", "z")
+		}
+		if !bytes.Equal(got.b, want.b) {
+			t.Errorf("nested %v: raw wrote %s, members %s", nested, got.b, want.b)
+		}
+	}
+}

@@ -20,6 +20,18 @@ type graphWriter struct {
 	// createdAt and createdEnd mark that value while rendering.
 	cache                 map[unsafe.Pointer]*cachedEvidence
 	createdAt, createdEnd int
+	// tenantID is the tenantId member and tid "?tid=" and the tenant,
+	// escaped once (setup).
+	tenantID, tid string
+}
+
+// setup renders the tenant's fragments on first use.
+func (w *graphWriter) setup() {
+	if w.tenantID != "" {
+		return
+	}
+	w.tenantID = `"tenantId":` + string(appendQuoted(nil, w.tenant))
+	w.tid = "?tid=" + string(appendEscaped(nil, w.tenant))
 }
 
 // cachedEvidence is an entity's evidence as rendered before and after
@@ -56,13 +68,14 @@ func (w *graphWriter) event(e *enc, ev *Event) (int, int) {
 		e.b = append(e.b, ",\n"...)
 		e.comma = false
 	}
+	w.setup()
 	in := ev.Incident
 	e.obj("")
-	e.str("@odata.type", "#microsoft.graph.security.incident")
+	e.raw(`"@odata.type":"#microsoft.graph.security.incident"`)
 	e.str("id", in.SourceID)
-	e.cat("incidentWebUrl", in.URL, "?tid=", w.tenant)
-	e.null("redirectIncidentId")
-	e.str("tenantId", w.tenant)
+	w.url(e, "incidentWebUrl", "", in.URL)
+	e.raw(`"redirectIncidentId":null`)
+	e.raw(w.tenantID)
 	e.str("displayName", in.Title)
 	e.time("createdDateTime", in.Times.Created, layoutMicrosoft)
 	e.time("lastUpdateDateTime", in.Times.Updated, layoutMicrosoft)
@@ -73,7 +86,7 @@ func (w *graphWriter) event(e *enc, ev *Event) (int, int) {
 	e.str("severity", graphSeverity(in.Severity))
 	e.strs("tags", in.Tags)
 	graphComments(e, in.Comments)
-	e.strs("systemTags", nil)
+	e.raw(`"systemTags":[]`)
 	e.str("description", in.Description)
 	e.arr("alerts")
 	for i := range in.Alerts {
@@ -100,7 +113,7 @@ func (w *graphWriter) alert(e *enc, in *debrief.Incident, a *debrief.Alert) {
 	pr := productOfAlert(a)
 	w.created = appendTime(w.created[:0], a.Created, layoutMicrosoft)
 	e.obj("")
-	e.str("@odata.type", "#microsoft.graph.security.alert")
+	e.raw(`"@odata.type":"#microsoft.graph.security.alert"`)
 	e.str("id", a.SourceID)
 	e.str("providerAlertId", a.SourceID)
 	e.str("incidentId", in.SourceID)
@@ -111,14 +124,14 @@ func (w *graphWriter) alert(e *enc, in *debrief.Incident, a *debrief.Alert) {
 	e.str("serviceSource", pr.graphSource)
 	e.str("detectionSource", a.DetectionSource)
 	e.str("detectorId", a.RuleID)
-	e.str("tenantId", w.tenant)
+	e.raw(w.tenantID)
 	e.str("title", a.Title)
 	e.str("description", a.Description)
 	e.str("category", a.Category)
 	e.strOrNull("assignedTo", in.Assignee)
-	e.cat("alertWebUrl", "https://security.microsoft.com/alerts/", a.SourceID, "?tid=", w.tenant)
-	e.cat("incidentWebUrl", in.URL, "?tid=", w.tenant)
-	e.null("actorDisplayName")
+	w.url(e, "alertWebUrl", "https://security.microsoft.com/alerts/", a.SourceID)
+	w.url(e, "incidentWebUrl", "", in.URL)
+	e.raw(`"actorDisplayName":null`)
 	e.strOrNull("threatDisplayName", first(a.ThreatNames))
 	e.strOrNull("threatFamilyName", first(a.ThreatNames))
 	e.arr("mitreTechniques")
@@ -131,14 +144,28 @@ func (w *graphWriter) alert(e *enc, in *debrief.Incident, a *debrief.Alert) {
 	e.time("resolvedDateTime", a.Resolved, layoutMicrosoft)
 	e.time("firstActivityDateTime", a.FirstActivity, layoutMicrosoft)
 	e.time("lastActivityDateTime", a.LastActivity, layoutMicrosoft)
-	e.arr("comments")
-	e.endArr()
+	e.raw(`"comments":[]`)
 	e.arr("evidence")
 	for i := range a.Entities {
 		w.evidence(e, &a.Entities[i], a)
 	}
 	e.endArr()
 	e.end()
+}
+
+// url writes member k, the concatenation of base, v and the tenant's
+// "?tid=": base and the tid are written as they are (rendered before).
+func (w *graphWriter) url(e *enc, k, base, v string) {
+	if e.nested {
+		e.cat(k, base, v, "?tid=", w.tenant)
+		return
+	}
+	e.key(k)
+	e.b = append(e.b, '"')
+	e.b = append(e.b, base...)
+	e.b = appendEscaped(e.b, v)
+	e.b = append(e.b, w.tid...)
+	e.b = append(e.b, '"')
 }
 
 // sameEntity reports whether two entities with the same attributes map
@@ -197,27 +224,26 @@ func (w *graphWriter) accountEvidence(e *enc, en *debrief.Entity) bool {
 	at := en.Attributes
 	switch en.Kind {
 	case debrief.EntityDevice:
-		e.str("@odata.type", "#microsoft.graph.security.deviceEvidence")
+		e.raw(`"@odata.type":"#microsoft.graph.security.deviceEvidence"`)
 		w.common(e, en, "compromised")
 		e.str("mdeDeviceId", at["device_id"])
 		e.str("azureAdDeviceId", at["aad_device_id"])
 		e.str("deviceDnsName", at["fqdn"])
 		e.str("osPlatform", at["os"])
-		e.str("healthStatus", "active")
-		e.str("onboardingStatus", "onboarded")
+		e.raw(`"healthStatus":"active","onboardingStatus":"onboarded"`)
 		e.strs("ipInterfaces", []string{at["ip"]})
 	case debrief.EntityUser:
-		e.str("@odata.type", "#microsoft.graph.security.userEvidence")
+		e.raw(`"@odata.type":"#microsoft.graph.security.userEvidence"`)
 		w.common(e, en, "compromised")
 		graphAccount(e, en)
 	case debrief.EntityMailbox:
-		e.str("@odata.type", "#microsoft.graph.security.mailboxEvidence")
+		e.raw(`"@odata.type":"#microsoft.graph.security.mailboxEvidence"`)
 		w.common(e, en, "")
 		e.str("primaryAddress", en.ID)
 		e.str("displayName", en.Name)
 		e.str("upn", at["upn"])
 	case debrief.EntityMailMessage:
-		e.str("@odata.type", "#microsoft.graph.security.analyzedMessageEvidence")
+		e.raw(`"@odata.type":"#microsoft.graph.security.analyzedMessageEvidence"`)
 		w.common(e, en, "")
 		e.str("networkMessageId", en.ID)
 		e.str("subject", at["subject"])
@@ -229,15 +255,15 @@ func (w *graphWriter) accountEvidence(e *enc, en *debrief.Entity) bool {
 		e.str("domainName", domainOf(at["sender"]))
 		e.end()
 	case debrief.EntityIP:
-		e.str("@odata.type", "#microsoft.graph.security.ipEvidence")
+		e.raw(`"@odata.type":"#microsoft.graph.security.ipEvidence"`)
 		w.common(e, en, "")
 		e.str("ipAddress", en.ID)
 	case debrief.EntityURL:
-		e.str("@odata.type", "#microsoft.graph.security.urlEvidence")
+		e.raw(`"@odata.type":"#microsoft.graph.security.urlEvidence"`)
 		w.common(e, en, "")
 		e.str("url", en.ID)
 	case debrief.EntityCloudApp:
-		e.str("@odata.type", "#microsoft.graph.security.cloudApplicationEvidence")
+		e.raw(`"@odata.type":"#microsoft.graph.security.cloudApplicationEvidence"`)
 		w.common(e, en, "")
 		e.int("appId", atoi(en.ID))
 		e.str("displayName", en.Name)
@@ -253,24 +279,24 @@ func (w *graphWriter) artefactEvidence(e *enc, en *debrief.Entity, a *debrief.Al
 	at := en.Attributes
 	switch en.Kind {
 	case debrief.EntityFile:
-		e.str("@odata.type", "#microsoft.graph.security.fileEvidence")
+		e.raw(`"@odata.type":"#microsoft.graph.security.fileEvidence"`)
 		w.common(e, en, "")
-		e.str("detectionStatus", "detected")
+		e.raw(`"detectionStatus":"detected"`)
 		e.str("mdeDeviceId", alertDeviceID(a))
 		graphFile(e, "fileDetails", at["name"], at["dir"], at["sha1"], at["sha256"], at["size"])
 	case debrief.EntityProcess:
-		e.str("@odata.type", "#microsoft.graph.security.processEvidence")
+		e.raw(`"@odata.type":"#microsoft.graph.security.processEvidence"`)
 		w.common(e, en, "")
 		e.int("processId", atoi(at["pid"]))
 		e.int("parentProcessId", atoi(at["parent_pid"]))
 		e.str("processCommandLine", at["command_line"])
 		e.str("processCreationDateTime", at["created"])
-		e.str("detectionStatus", "detected")
+		e.raw(`"detectionStatus":"detected"`)
 		e.str("mdeDeviceId", at["device_id"])
 		graphFile(e, "imageFile", en.Name, dirOf(at["image"]), "", at["sha256"], "")
 		graphFile(e, "parentProcessImageFile", at["parent_image"], `C:\Windows\System32`, "", "", "")
 	case debrief.EntityRegistry:
-		e.str("@odata.type", "#microsoft.graph.security.registryValueEvidence")
+		e.raw(`"@odata.type":"#microsoft.graph.security.registryValueEvidence"`)
 		w.common(e, en, "")
 		e.str("registryHive", at["hive"])
 		e.str("registryKey", at["key"])
@@ -291,21 +317,21 @@ func (w *graphWriter) common(e *enc, en *debrief.Entity, role string) {
 	e.b = append(e.b, w.created...)
 	w.createdEnd = len(e.b)
 	e.quote()
-	verdict := "unknown"
-	if en.Role == "attacker" {
-		verdict = "malicious"
-	}
-	e.str("verdict", verdict)
-	e.str("remediationStatus", "none")
 	if en.Role == "attacker" {
 		role = "attacker"
 	}
-	if role == "" {
-		e.strs("roles", nil)
-	} else {
+	switch role {
+	case "":
+		e.raw(`"verdict":"unknown","remediationStatus":"none","roles":[],"tags":[]`)
+	case "attacker":
+		e.raw(`"verdict":"malicious","remediationStatus":"none","roles":["attacker"],"tags":[]`)
+	case "compromised":
+		e.raw(`"verdict":"unknown","remediationStatus":"none","roles":["compromised"],"tags":[]`)
+	default:
+		e.raw(`"verdict":"unknown","remediationStatus":"none"`)
 		e.strs("roles", []string{role})
+		e.strs("tags", nil)
 	}
-	e.strs("tags", nil)
 }
 
 func graphAccount(e *enc, en *debrief.Entity) {
