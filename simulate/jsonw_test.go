@@ -106,3 +106,37 @@ func TestEncRaw(t *testing.T) {
 		}
 	}
 }
+
+// quotedBench are strings like the ones the Graph writer quotes most.
+var quotedBench = []string{
+	"https://security.microsoft.com/alerts/da638402874381234567_-1234567", "ws-0042.corp.contoso.com",
+	`powershell.exe -NoProfile -ExecutionPolicy Bypass -EncodedCommand SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoA`,
+	"A process was created that resembles a known malicious tool, observed on the device.",
+	"S-1-5-21-1004336348-1177238915-682003330-1042", "Suspicious PowerShell", `C:\Windows\System32\cmd.exe`,
+}
+
+func BenchmarkAppendQuoted(b *testing.B) {
+	var buf []byte
+	for b.Loop() {
+		buf = buf[:0]
+		for _, s := range quotedBench {
+			buf = appendQuoted(buf, s)
+		}
+	}
+}
+
+// BenchmarkAppendQuotedStdlib is BenchmarkAppendQuoted's baseline: the
+// same strings quoted by encoding/json.
+func BenchmarkAppendQuotedStdlib(b *testing.B) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for b.Loop() {
+		buf.Reset()
+		for _, s := range quotedBench {
+			if err := enc.Encode(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
