@@ -199,26 +199,43 @@ func appendTime(b []byte, t time.Time, l timeLayout) []byte {
 	t = t.UTC()
 	y, mo, d := t.Date()
 	h, mi, s := t.Clock()
-	b = appendDigits(b, y, 4)
-	b = append(b, '-')
-	b = appendDigits(b, int(mo), 2)
-	b = append(b, '-')
-	b = appendDigits(b, d, 2)
-	b = append(b, 'T')
-	b = appendDigits(b, h, 2)
-	b = append(b, ':')
-	b = appendDigits(b, mi, 2)
-	b = append(b, ':')
-	b = appendDigits(b, s, 2)
+	// Rendered in place, then appended at once.
+	buf := [29]byte{4: '-', 7: '-', 10: 'T', 13: ':', 16: ':', 19: '.'}
+	if y >= 0 && y <= 9999 {
+		put2(buf[0:2], y/100)
+		put2(buf[2:4], y%100)
+	} else {
+		appendDigits(buf[:0], y, 4)
+	}
+	put2(buf[5:7], int(mo))
+	put2(buf[8:10], d)
+	put2(buf[11:13], h)
+	put2(buf[14:16], mi)
+	put2(buf[17:19], s)
+	n := 19
 	if l.digits > 0 {
 		frac := t.Nanosecond()
 		for range 9 - l.digits {
 			frac /= 10
 		}
-		b = append(b, '.')
-		b = appendDigits(b, frac, l.digits)
+		n = 20 + l.digits
+		for i := n - 1; i >= 20; i-- {
+			buf[i] = byte('0' + frac%10)
+			frac /= 10
+		}
 	}
+	b = append(b, buf[:n]...)
 	return append(b, l.zone...)
+}
+
+// pairs holds 00 to 99.
+const pairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// put2 writes v, 0 to 99, as two digits.
+func put2(b []byte, v int) {
+	b[0], b[1] = pairs[2*v], pairs[2*v+1]
 }
 
 // appendDigits writes v with exactly n digits, zero-padded.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 func TestAppendQuoted(t *testing.T) {
@@ -138,5 +139,55 @@ func BenchmarkAppendQuotedStdlib(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// TestAppendTime checks appendTime against time.Time.AppendFormat over
+// years 1 to 9999, in and out of UTC, around leap days and the epoch.
+func TestAppendTime(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	zones := []*time.Location{time.UTC, time.FixedZone("east", 13*3600+45*60), time.FixedZone("west", -11*3600)}
+	times := []time.Time{
+		time.Unix(0, 0), time.Unix(-1, 999_999_999), time.Date(2000, 2, 29, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 5, 10, 40, 43, 395_000_000, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 123_456_789, time.UTC),
+	}
+	lo, hi := times[5].Unix(), times[6].Unix()
+	for range 100000 {
+		times = append(times, time.Unix(lo+r.Int64N(hi-lo), r.Int64N(1e9)).In(zones[r.IntN(len(zones))]))
+	}
+	layouts := []struct {
+		l   timeLayout
+		std string
+	}{
+		{layoutMicrosoft, "2006-01-02T15:04:05.0000000Z"},
+		{layoutMillis, "2006-01-02T15:04:05.000Z"},
+		{layoutWazuh, "2006-01-02T15:04:05.000-0700"},
+	}
+	for _, tm := range times {
+		for _, l := range layouts {
+			want := tm.UTC().Format(l.std)
+			if got := appendTime(nil, tm, l.l); string(got) != want {
+				t.Fatalf("appendTime(%v, %v) = %s, want %s", tm, l.l, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkAppendTime(b *testing.B) {
+	t0 := time.Date(2026, 1, 5, 10, 40, 43, 395_000_000, time.UTC)
+	var buf []byte
+	for i := 0; b.Loop(); i++ {
+		buf = appendTime(buf[:0], t0.Add(time.Duration(i)*time.Second), layoutMicrosoft)
+	}
+}
+
+// BenchmarkAppendTimeStdlib is BenchmarkAppendTime's baseline:
+// time.Time.AppendFormat.
+func BenchmarkAppendTimeStdlib(b *testing.B) {
+	t0 := time.Date(2026, 1, 5, 10, 40, 43, 395_000_000, time.UTC)
+	var buf []byte
+	for i := 0; b.Loop(); i++ {
+		buf = t0.Add(time.Duration(i)*time.Second).AppendFormat(buf[:0], "2006-01-02T15:04:05.0000000Z")
 	}
 }
