@@ -294,7 +294,13 @@ func (w *graphWriter) artefactEvidence(e *enc, en *debrief.Entity, a *debrief.Al
 		e.raw(`"detectionStatus":"detected"`)
 		e.str("mdeDeviceId", at["device_id"])
 		graphFile(e, "imageFile", en.Name, dirOf(at["image"]), "", at["sha256"], "")
-		graphFile(e, "parentProcessImageFile", at["parent_image"], `C:\Windows\System32`, "", "", "")
+		// What graphFile writes for the parent image in System32, its
+		// constant members rendered before.
+		e.obj("parentProcessImageFile")
+		e.raw(`"sha1":null,"sha256":null`)
+		e.str("fileName", at["parent_image"])
+		e.raw(`"filePath":"C:\\Windows\\System32","fileSize":null`)
+		e.end()
 	case debrief.EntityRegistry:
 		e.raw(`"@odata.type":"#microsoft.graph.security.registryValueEvidence"`)
 		w.common(e, en, "")
