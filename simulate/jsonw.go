@@ -134,6 +134,19 @@ func (e *enc) cat(k string, parts ...string) {
 	e.b = append(e.b, '"')
 }
 
+// word writes member k with a value the writer spells itself (a
+// status, a verdict): ASCII needing no escaping, copied as it is.
+func (e *enc) word(k, v string) {
+	if e.nested {
+		e.str(k, v)
+		return
+	}
+	e.key(k)
+	e.b = append(e.b, '"')
+	e.b = append(e.b, v...)
+	e.b = append(e.b, '"')
+}
+
 // strOrNull writes null for "".
 func (e *enc) strOrNull(k, v string) {
 	if v == "" {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"testing"
+
+	"github.com/debrief-dev/debrief"
 )
 
 // TestGraphEvidenceCache writes the same incidents with one Graph writer,
@@ -38,5 +40,28 @@ func TestGraphEvidenceCache(t *testing.T) {
 	}
 	if hits == 0 || len(warm.cache) == 0 {
 		t.Fatalf("cache never used (%d entries, %d incidents without a new one)", len(warm.cache), hits)
+	}
+}
+
+// TestGraphWords checks that the values the Graph writer copies without
+// escaping (enc.word) need none.
+func TestGraphWords(t *testing.T) {
+	words := []string{"unknown"}
+	for _, d := range determinations {
+		words = append(words, d.graph)
+	}
+	for _, p := range productTable {
+		words = append(words, p.graphSource)
+	}
+	for _, v := range []debrief.Verdict{debrief.VerdictTruePositive, debrief.VerdictBenignPositive, debrief.VerdictFalsePositive, ""} {
+		words = append(words, graphClassification(v))
+	}
+	for _, s := range []debrief.Status{debrief.StatusNew, debrief.StatusInProgress, debrief.StatusResolved} {
+		words = append(words, graphStatus(s, true), graphStatus(s, false))
+	}
+	for _, w := range words {
+		if got := string(appendQuoted(nil, w)); got != `"`+w+`"` {
+			t.Errorf("%q needs escaping: %s", w, got)
+		}
 	}
 }
