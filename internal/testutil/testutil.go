@@ -1,6 +1,9 @@
 // Package testutil holds the helpers tests share: golden files rewritten
-// with -update, and access to the reference data in ../shared/data, which
-// a fresh clone does not have.
+// with -update, and access to the project's reference data (the folder
+// shared/data that sits beside the module root on the team's machines and
+// in CI), which a fresh clone does not have. Only tests import it: the
+// product never reads the reference data; what it needs at run time is
+// generated into the repository (go generate ./attack ./d3fend).
 package testutil
 
 import (
@@ -74,14 +77,14 @@ func ModuleRoot(t testing.TB) string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-// SharedData returns the path of rel inside ../shared/data (beside the
-// module root), or skips the test with a clear reason when it is absent, as
-// in a user's fresh clone.
+// SharedData returns the path of rel inside the reference data folder
+// (shared/data beside the module root), or skips the test with a clear
+// reason when it is absent, as in a user's fresh clone.
 func SharedData(t testing.TB, rel string) string {
 	t.Helper()
 	p := filepath.Join(ModuleRoot(t), "..", "shared", "data", rel)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared/data/%s not present (fresh clone without the reference data): skipping", rel)
+		t.Skipf("reference data %s not present (a fresh clone has no shared/data beside the module): skipping", p)
 	}
 	return p
 }
