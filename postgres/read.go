@@ -363,6 +363,13 @@ func (s *Store) UnassignedAlerts(ctx context.Context, fn func(debrief.Alert) err
 	if err != nil {
 		return fmt.Errorf("unassigned alerts: %w", err)
 	}
+	return s.eachUnassigned(ctx, pks, fn)
+}
+
+// eachUnassigned reads the alerts of pks a page at a time, skipping those
+// linked to an incident meanwhile, and calls fn with each between reads, on
+// no connection.
+func (s *Store) eachUnassigned(ctx context.Context, pks []int64, fn func(debrief.Alert) error) error {
 	for len(pks) > 0 {
 		page := pks[:min(unassignedPage, len(pks))]
 		pks = pks[len(page):]

@@ -34,26 +34,5 @@ func (s *Store) UnassignedAlertsOf(ctx context.Context, ids []string, fn func(de
 	if err != nil {
 		return fmt.Errorf("unassigned alerts: %w", err)
 	}
-	for len(pks) > 0 {
-		page := pks[:min(unassignedPage, len(pks))]
-		pks = pks[len(page):]
-		var alerts []debrief.Alert
-		err := s.conn(ctx, func(c *pgx.Conn) error {
-			var err error
-			alerts, err = queryAlerts(ctx, c, `SELECT `+alertSelect+` FROM alerts a
-				WHERE a.tenant = $1 AND a.pk = ANY($2)
-				AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.tenant = a.tenant AND ia.alert_id = a.id)
-				ORDER BY a.created NULLS FIRST, a.id`, s.tenant, page)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("unassigned alerts: %w", err)
-		}
-		for _, a := range alerts {
-			if err := fn(a); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return s.eachUnassigned(ctx, pks, fn)
 }
