@@ -1,12 +1,9 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -112,7 +109,7 @@ func loadLeanAlerts(ctx context.Context, q querier, ins []debrief.Incident, aler
 		return fmt.Errorf("alerts: %w", err)
 	}
 	defer rows.Close()
-	sums := make([]storecodec.Summary, len(ins))
+	lean := storecodec.NewLeanIncidents(ins, idx, alerts)
 	for rows.Next() {
 		var inc, techs, threats, ents, partial string
 		var a debrief.Alert
@@ -121,27 +118,13 @@ func loadLeanAlerts(ctx context.Context, q querier, ins []debrief.Incident, aler
 			return fmt.Errorf("alerts: %w", err)
 		}
 		a.Created = fromNanos(created)
-		if err := storecodec.LeanAlert(&a, techs, threats, ents, partial); err != nil {
+		if err := lean.Add(inc, a, techs, threats, ents, partial); err != nil {
 			return fmt.Errorf("alerts: %w", err)
-		}
-		i := idx[inc]
-		for _, t := range a.Techniques {
-			sums[i].AddTechnique(t.ID)
-		}
-		if alerts {
-			ins[i].Alerts = append(ins[i].Alerts, a)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("alerts: %w", err)
 	}
-	for i := range ins {
-		ins[i].Techniques, _ = sums[i].Result()
-	}
-	for i := range ins {
-		slices.SortFunc(ins[i].Alerts, func(a, b debrief.Alert) int {
-			return cmp.Or(a.Created.Compare(b.Created), strings.Compare(a.ID, b.ID))
-		})
-	}
+	lean.Done()
 	return nil
 }

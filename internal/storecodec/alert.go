@@ -1,7 +1,9 @@
 package storecodec
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -91,4 +93,46 @@ func fillOne[S ~string](dst *S, src S) bool {
 		return true
 	}
 	return false
+}
+
+// LeanIncidents gathers the lean alert rows of a chunk of incidents (see
+// debrief.ScanOptions.Lean) into them: each alert's techniques are summed
+// into its incident and, with alerts, the alert joins the incident's list.
+type LeanIncidents struct {
+	ins    []debrief.Incident
+	idx    map[string]int
+	sums   []Summary
+	alerts bool
+}
+
+// NewLeanIncidents gathers into ins, whose positions idx gives by id.
+func NewLeanIncidents(ins []debrief.Incident, idx map[string]int, alerts bool) *LeanIncidents {
+	return &LeanIncidents{ins: ins, idx: idx, sums: make([]Summary, len(ins)), alerts: alerts}
+}
+
+// Add decodes a lean row's columns into a (its id and created time set)
+// and adds it to the incident inc.
+func (l *LeanIncidents) Add(inc string, a debrief.Alert, techs, threats, ents, partial string) error {
+	if err := LeanAlert(&a, techs, threats, ents, partial); err != nil {
+		return err
+	}
+	i := l.idx[inc]
+	for _, t := range a.Techniques {
+		l.sums[i].AddTechnique(t.ID)
+	}
+	if l.alerts {
+		l.ins[i].Alerts = append(l.ins[i].Alerts, a)
+	}
+	return nil
+}
+
+// Done sets each incident's techniques and orders its alerts oldest first
+// (then by id).
+func (l *LeanIncidents) Done() {
+	for i := range l.ins {
+		l.ins[i].Techniques, _ = l.sums[i].Result()
+		slices.SortFunc(l.ins[i].Alerts, func(a, b debrief.Alert) int {
+			return cmp.Or(a.Created.Compare(b.Created), cmp.Compare(a.ID, b.ID))
+		})
+	}
 }
