@@ -209,12 +209,7 @@ func benchSince() debrief.IncidentFilter {
 // sub-technique: the daily counts (up to date) from the store, then the
 // analysis.
 func BenchmarkTrends(b *testing.B) {
-	path, n := benchStore(b)
-	s, err := Open(b.Context(), path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s, n := benchOpen(b)
 	for b.Loop() {
 		var rows []debrief.DayCount
 		if err := s.DailyCounts(b.Context(), benchSince(), debrief.CountSubTechnique, func(c debrief.DayCount) error {
@@ -234,12 +229,7 @@ func BenchmarkTrends(b *testing.B) {
 // (Store.Incidents, then trend.Analyse in memory), as debrief trends did
 // before the store counted.
 func BenchmarkTrendsBaseline(b *testing.B) {
-	path, n := benchStore(b)
-	s, err := Open(b.Context(), path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s, n := benchOpen(b)
 	for b.Loop() {
 		ins, err := s.Incidents(b.Context(), benchSince())
 		if err != nil {
@@ -259,12 +249,7 @@ func BenchmarkTrendsBaseline(b *testing.B) {
 // BenchmarkSkillsFactsRead and BenchmarkSkillsFactsAnalyse split its cost
 // in two.
 func BenchmarkSkills(b *testing.B) {
-	path, n := benchStore(b)
-	s, err := Open(b.Context(), path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s, n := benchOpen(b)
 	for b.Loop() {
 		if _, err := skill.FromStore(b.Context(), s, debrief.IncidentFilter{}, skill.Options{}); err != nil {
 			b.Fatal(err)
@@ -275,12 +260,7 @@ func BenchmarkSkills(b *testing.B) {
 
 // BenchmarkSkillsFactsRead reads the handling facts alone.
 func BenchmarkSkillsFactsRead(b *testing.B) {
-	path, n := benchStore(b)
-	s, err := Open(b.Context(), path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s, n := benchOpen(b)
 	for b.Loop() {
 		if _, err := skill.ReadFacts(b.Context(), s, debrief.IncidentFilter{}); err != nil {
 			b.Fatal(err)
@@ -291,12 +271,7 @@ func BenchmarkSkillsFactsRead(b *testing.B) {
 
 // BenchmarkSkillsFactsAnalyse runs the analysis alone over facts read once.
 func BenchmarkSkillsFactsAnalyse(b *testing.B) {
-	path, n := benchStore(b)
-	s, err := Open(b.Context(), path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s, n := benchOpen(b)
 	hs, err := skill.ReadFacts(b.Context(), s, debrief.IncidentFilter{})
 	if err != nil {
 		b.Fatal(err)
@@ -314,12 +289,7 @@ func BenchmarkSkillsFactsAnalyse(b *testing.B) {
 // the store kept handling facts: the incidents with their history through
 // ScanIncidents, then the analysis.
 func BenchmarkSkillsBaseline(b *testing.B) {
-	path, n := benchStore(b)
-	s, err := Open(b.Context(), path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s, n := benchOpen(b)
 	for b.Loop() {
 		var ins []debrief.Incident
 		if err := s.ScanIncidents(b.Context(), debrief.IncidentFilter{}, debrief.ScanOptions{History: true}, func(in *debrief.Incident) error {
@@ -365,4 +335,16 @@ func BenchmarkSkillsEachIncident(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n), "incidents")
+}
+
+// benchOpen opens the benchmark store (see benchStore) for one benchmark
+// and closes it when the benchmark ends.
+func benchOpen(b *testing.B) (*Store, int) {
+	path, n := benchStore(b)
+	s, err := Open(b.Context(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s, n
 }
