@@ -10,6 +10,8 @@ import (
 	"github.com/debrief-dev/debrief/ingest"
 	"github.com/debrief-dev/debrief/ingest/graph"
 	"github.com/debrief-dev/debrief/ingest/internal/decodertest"
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // BenchmarkDecodeNormalise measures what issue #3's target is about:
@@ -28,18 +30,45 @@ func BenchmarkDecodeNormaliseBaseline(b *testing.B) {
 	benchDecodeNormalise(b, graph.New())
 }
 
+// BenchmarkSplit is a ceiling for BenchmarkDecodeNormalise: the
+// splitter alone on the same response (wire.Records finding each alert
+// of value[] and checking its syntax and UTF-8), decoding nothing. A
+// decoder that checks every byte as strictly cannot run faster.
+func BenchmarkSplit(b *testing.B) {
+	benchAlerts(b, func(data []byte) int {
+		got := 0
+		for it := range wire.Records(bytes.NewReader(data), "value") {
+			if it.Err != nil {
+				b.Fatal(it.Err)
+			}
+			got++
+		}
+		return got
+	})
+}
+
+// BenchmarkValidJSONText is another ceiling for BenchmarkDecodeNormalise:
+// jsontext checking the whole response as strictly as the splitter does
+// (syntax and UTF-8; duplicate names allowed), decoding nothing.
+func BenchmarkValidJSONText(b *testing.B) {
+	benchAlerts(b, func(data []byte) int {
+		if !jsontext.Value(data).IsValid(jsontext.AllowDuplicateNames(true)) {
+			b.Fatal("generated response is not valid JSON")
+		}
+		return benchAlertCount
+	})
+}
+
+// benchAlertCount is how many alerts the benchmarks' response holds.
+const benchAlertCount = 10000
+
 func benchDecodeNormalise(b *testing.B, d ingest.Decoder) {
-	const n = 10000
-	data := graph.GenerateAlerts(n)
 	cat, err := attack.Embedded()
 	if err != nil {
 		b.Fatal(err)
 	}
 	k := ingest.Catalog(cat)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	cpu0 := decodertest.CPUTime()
-	for b.Loop() {
+	benchAlerts(b, func(data []byte) int {
 		counts := ingest.Counts{Unknown: map[debrief.TechniqueID]int{}, Revoked: map[debrief.TechniqueID]string{}}
 		got := 0
 		for rec, err := range d.Decode(context.Background(), bytes.NewReader(data), "bench") {
@@ -51,13 +80,28 @@ func benchDecodeNormalise(b *testing.B, d ingest.Decoder) {
 				got++
 			}
 		}
-		if got != n {
-			b.Fatalf("decoded %d alerts, want %d", got, n)
+		return got
+	})
+}
+
+// benchAlerts runs one pass over an alerts_v2 response of
+// benchAlertCount generated alerts at each iteration; pass returns how
+// many alerts it found. It reports alerts per second and per CPU second,
+// the figure to read on a busy machine.
+func benchAlerts(b *testing.B, pass func(data []byte) int) {
+	data := graph.GenerateAlerts(benchAlertCount)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	cpu0 := decodertest.CPUTime()
+	for b.Loop() {
+		if got := pass(data); got != benchAlertCount {
+			b.Fatalf("found %d alerts, want %d", got, benchAlertCount)
 		}
 	}
 	cpu := decodertest.CPUTime() - cpu0
-	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "alerts/s")
+	n := float64(benchAlertCount * b.N)
+	b.ReportMetric(n/b.Elapsed().Seconds(), "alerts/s")
 	if cpu > 0 {
-		b.ReportMetric(float64(n*b.N)/cpu.Seconds(), "alerts/cpu-s")
+		b.ReportMetric(n/cpu.Seconds(), "alerts/cpu-s")
 	}
 }
