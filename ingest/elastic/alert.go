@@ -56,16 +56,19 @@ func (d *doc) alert(m *memos, t *text) (*debrief.Alert, []dropped, *fieldError) 
 	}
 	drops := d.attack(a, t)
 	d.indicatorNames(a)
-	a.Entities = d.entities(t)
+	a.Entities = d.entities(t, m)
 	return a, drops, nil
 }
 
-// memos remember the last spelling of each enum a decoder parsed: the
-// documents of an export repeat a handful of them.
+// memos remember the last spelling of each enum a decoder parsed, and
+// recent hosts and users: the documents of an export repeat a handful of
+// them.
 type memos struct {
 	severity memo[debrief.Severity]
 	status   memo[debrief.Status]
 	verdict  memo[debrief.Verdict]
+
+	devices, users entityMemo
 }
 
 type memo[T any] struct {

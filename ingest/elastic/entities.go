@@ -3,6 +3,7 @@ package elastic
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"hash/maphash"
 	"net/netip"
 	"path"
 	"strings"
@@ -13,6 +14,39 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest/internal/entity"
 )
+
+// entityMemo remembers the entities of recent documents by the fields
+// they are built from: the alerts of an export name the same hosts and
+// users again and again, and each entity, its attribute map included, is
+// built once and shared. Nothing writes to an alert's attribute maps
+// after decoding (entity.Set.Merge gives an entity that gains attributes a
+// map of its own), so sharing them is safe. The strings of a key are
+// kept strings (walker.keep), which nothing overwrites.
+type entityMemo struct {
+	slots [1024]*memoEntry // few enough to clear cheaply, sparse enough to rarely collide
+}
+
+type memoEntry struct {
+	key [4]string
+	e   debrief.Entity
+}
+
+// get returns the entity of key, building it with build the first time.
+func (m *entityMemo) get(key [4]string, build func() debrief.Entity) debrief.Entity {
+	var h uint64
+	for _, s := range key {
+		h = h*31 + maphash.String(memoSeed, s)
+	}
+	slot := &m.slots[h%uint64(len(m.slots))]
+	if *slot == nil {
+		*slot = &memoEntry{key: key, e: build()}
+	} else if (*slot).key != key {
+		**slot = memoEntry{key: key, e: build()}
+	}
+	return (*slot).e
+}
+
+var memoSeed = maphash.MakeSeed()
 
 func addAttr(m map[string]string, k, v string) map[string]string {
 	if v == "" {
@@ -26,18 +60,27 @@ func addAttr(m map[string]string, k, v string) map[string]string {
 }
 
 // entities builds the alert's entities from the ECS fields of the document.
-func (d *doc) entities(t *text) []debrief.Entity {
+func (d *doc) entities(t *text, m *memos) []debrief.Entity {
 	es := entity.Set(t.entities.take(d.entityBound()))
 	name := d.hostName
 	if name == "" {
 		name = d.hostHostname
 	}
-	dev := device(name, d.hostID)
-	if len(d.hostIPs) > 0 && dev.ID != "" {
-		dev.Attributes = addAttr(dev.Attributes, "ip", d.hostIPs[0])
+	var ip string
+	if len(d.hostIPs) > 0 {
+		ip = d.hostIPs[0]
 	}
+	dev := m.devices.get([4]string{name, d.hostID, ip}, func() debrief.Entity {
+		dev := device(name, d.hostID)
+		if ip != "" && dev.ID != "" {
+			dev.Attributes = addAttr(dev.Attributes, "ip", ip)
+		}
+		return dev
+	})
 	es.Merge(dev)
-	es.Merge(user(d.userEmail, d.userDomain, d.userName, d.userID))
+	es.Merge(m.users.get([4]string{d.userEmail, d.userDomain, d.userName, d.userID}, func() debrief.Entity {
+		return user(d.userEmail, d.userDomain, d.userName, d.userID)
+	}))
 	for _, s := range d.srcIPs {
 		es.Merge(entity.IP(s))
 	}

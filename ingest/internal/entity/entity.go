@@ -18,6 +18,11 @@ type Set []debrief.Entity
 
 // Merge adds e to the set, or merges it into the entity with its key. An
 // entity without id is left out.
+//
+// Merge never writes to an attribute map it was given: an entity that
+// gains attributes gets a map of its own first. So decoders may give the
+// entities of several alerts one map (see the elastic decoder's memo of
+// hosts and users).
 func (es *Set) Merge(e debrief.Entity) {
 	if e.ID == "" {
 		return
@@ -30,10 +35,14 @@ func (es *Set) Merge(e debrief.Entity) {
 		if o.Name == "" {
 			o.Name = e.Name
 		}
+		own := false
 		for k, v := range e.Attributes {
 			if _, ok := o.Attributes[k]; !ok {
-				if o.Attributes == nil {
-					o.Attributes = map[string]string{}
+				if !own {
+					o.Attributes, own = maps.Clone(o.Attributes), true
+					if o.Attributes == nil {
+						o.Attributes = map[string]string{}
+					}
 				}
 				o.Attributes[k] = v
 			}

@@ -58,6 +58,22 @@ func TestSetMerge(t *testing.T) {
 	}
 }
 
+// TestSetMergeLeavesGivenMaps checks that Merge never writes to the
+// attribute map of an entity it was given: decoders share them between
+// alerts.
+func TestSetMergeLeavesGivenMaps(t *testing.T) {
+	shared := Attrs("device_id", "d1")
+	var es Set
+	es.Merge(debrief.Entity{Kind: debrief.EntityDevice, ID: "wks", Attributes: shared})
+	es.Merge(debrief.Entity{Kind: debrief.EntityDevice, ID: "wks", Attributes: Attrs("os", "Windows", "device_id", "d2")})
+	if len(shared) != 1 || shared["device_id"] != "d1" {
+		t.Errorf("the given map became %v, want it untouched", shared)
+	}
+	if got := es[0].Attributes; len(got) != 2 || got["device_id"] != "d1" || got["os"] != "Windows" {
+		t.Errorf("merged attributes %v, want device_id d1 and os Windows", got)
+	}
+}
+
 func TestAppendNew(t *testing.T) {
 	e := debrief.Entity{Kind: debrief.EntityIP, ID: "10.0.0.1", Attributes: TrimmedAttrs("port", " 443 ")}
 	es := AppendNew(nil, e)
