@@ -63,7 +63,14 @@ func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 		}
 	}
 	var buf []string // backing of every technique's tactics
-	techs := make([]debrief.Technique, 0, len(a.Techniques)+2)
+	var techs []debrief.Technique
+	if n := len(a.Techniques); n > 0 && n+2 <= len(arrays{}.techs) {
+		// The usual alert: its techniques and tactics in one allocation.
+		p := new(arrays)
+		techs, buf = p.techs[:0], p.tactics[:0]
+	} else {
+		techs = make([]debrief.Technique, 0, n+2)
+	}
 	for _, t := range a.Techniques {
 		t = normTechnique(k, t, stated, c, &buf)
 		if !hasTechnique(techs, t.ID) {
@@ -86,6 +93,13 @@ func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 	}
 	a.Techniques = techs
 	a.Tactics = order.sorted(&buf)
+}
+
+// arrays holds the techniques and the tactic shortnames of an alert that
+// has few.
+type arrays struct {
+	techs   [4]debrief.Technique
+	tactics [8]string
 }
 
 func hasTechnique(ts []debrief.Technique, id debrief.TechniqueID) bool {
