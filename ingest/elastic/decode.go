@@ -251,6 +251,12 @@ type slab[T any] struct {
 
 const slabLen = 64
 
+// largestSmall is the largest allocation the runtime serves from its size
+// classes (32 KiB less the 8-byte header of an object with pointers, a
+// bound it applies to all) rather than as a large object, which costs
+// more to allocate and to clear.
+const largestSmall = 32<<10 - 8
+
 // take returns an empty list with room for n, which appending beyond
 // moves elsewhere.
 func (s *slab[T]) take(n int) []T {
@@ -261,7 +267,8 @@ func (s *slab[T]) take(n int) []T {
 		return make([]T, 0, n)
 	}
 	if cap(s.free)-len(s.free) < n {
-		s.free = make([]T, 0, slabLen)
+		var zero T
+		s.free = make([]T, 0, min(slabLen, largestSmall/max(1, int(unsafe.Sizeof(zero))))) // 63 alerts
 	}
 	at := len(s.free)
 	s.free = s.free[:at+n]
@@ -279,9 +286,7 @@ const textChunk = 16 << 10
 // overwrite.
 func (t *text) hold(b []byte) []byte {
 	if cap(t.chunk)-len(t.chunk) < len(b) {
-		// 32 KiB: the largest allocation the runtime serves from its
-		// size classes rather than as a large object.
-		t.chunk = make([]byte, 0, max(2*textChunk, len(b)))
+		t.chunk = make([]byte, 0, max(largestSmall, len(b)))
 	}
 	at := len(t.chunk)
 	t.chunk = append(t.chunk, b...)

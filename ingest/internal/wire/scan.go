@@ -74,8 +74,11 @@ type text struct {
 	chunk []byte
 }
 
-// textChunk is the size of a chunk: the largest of Go's small objects.
-const textChunk = 32 << 10
+// textChunk is the size of a chunk: the largest of Go's small objects
+// (32 KiB, less the 8 bytes of the header an object with pointers has:
+// the runtime's bound for all). A chunk of 32 KiB would be a large
+// object, which costs more to allocate and to clear.
+const textChunk = 32<<10 - 8
 
 func (t *text) string(b []byte) string {
 	switch {
