@@ -75,7 +75,7 @@ var singlePass = true
 // decoded there already (it.Parsed), and yields it with the problems
 // found in it; it reports whether the consumer wants more.
 func decodeItem(it wire.Item, w *record, s *scanner, file string, yield func(debrief.Record, error) bool) bool {
-	p := &problems{Collector: recerr.Collector{File: file, Line: it.Line, Index: it.Index}, text: &s.Scanner}
+	p := &problems{Collector: recerr.Collector{File: file, Line: it.Line, Index: it.Index}, text: &s.Scanner, out: &s.out}
 	if !it.Parsed {
 		w.reset()
 		if err := s.unmarshal(it.Raw, it.Strings, w); err != nil {
@@ -91,12 +91,13 @@ func decodeItem(it wire.Item, w *record, s *scanner, file string, yield func(deb
 		}
 		rec.Incident.Raw = keep(it, s)
 	} else {
-		a, ok := mapAlert(&w.alert, p)
-		if !ok {
+		a := p.alert()
+		if !mapAlert(&w.alert, p, a) {
+			p.giveBack(a)
 			return yield(debrief.Record{}, p.Fatal)
 		}
 		a.Raw = keep(it, s)
-		rec.Alert = &a
+		rec.Alert = a
 	}
 	if !yield(rec, nil) {
 		return false
@@ -243,13 +244,16 @@ func mapIncident(w *record, p *problems) *debrief.Incident {
 	}
 	for i := range w.Alerts {
 		p.Prefix = "alerts[" + strconv.Itoa(i) + "]."
-		a, ok := mapAlert(&w.Alerts[i], p)
+		in.Alerts = append(in.Alerts, debrief.Alert{})
+		a := &in.Alerts[len(in.Alerts)-1]
+		ok := mapAlert(&w.Alerts[i], p, a)
 		p.Prefix = ""
 		if !ok {
+			in.Alerts[len(in.Alerts)-1] = debrief.Alert{}
+			in.Alerts = in.Alerts[:len(in.Alerts)-1]
 			continue
 		}
 		a.IncidentID = in.ID // the incident it was listed in, whatever its own incidentId says
-		in.Alerts = append(in.Alerts, a)
 		in.AlertIDs = append(in.AlertIDs, a.ID)
 	}
 	m365.IncidentTimes(in)
@@ -272,16 +276,17 @@ func mapComments(ws []comment, p *problems) []debrief.Comment {
 	return out
 }
 
-// mapAlert maps one alert; false means it was left out (and why is
-// recorded: for an alert nested in an incident the incident is kept, a
-// lone alert is rejected).
-func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
+// mapAlert maps one alert into a, which must be zero; false means it
+// was left out (and why is recorded: for an alert nested in an incident
+// the incident is kept, a lone alert is rejected), and a is then to be
+// dropped.
+func mapAlert(w *alert, p *problems, a *debrief.Alert) bool {
 	id := strings.TrimSpace(w.ID)
 	if id == "" {
 		p.drop("id", "want the alert id, got none")
-		return debrief.Alert{}, false
+		return false
 	}
-	a := debrief.Alert{
+	*a = debrief.Alert{
 		ID:              p.qualified(id),
 		Source:          debrief.SourceDefender,
 		SourceID:        id,
@@ -309,9 +314,9 @@ func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
 	a.Created = p.Time("createdDateTime", w.CreatedDateTime)
 	if a.Created = m365.FirstSet(a.Created, a.FirstActivity, a.LastActivity, a.Updated); a.Created.IsZero() {
 		p.drop("createdDateTime", "want the alert's creation time (or its first activity), got none")
-		return debrief.Alert{}, false
+		return false
 	}
 	a.Techniques = p.Techniques("mitreTechniques", w.MitreTechniques)
 	a.Entities = mapEvidence(w.Evidence, id, p)
-	return a, true
+	return true
 }

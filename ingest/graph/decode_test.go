@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -335,6 +336,31 @@ func TestDecodeKeptErrorsFollowRecord(t *testing.T) {
 	}
 	if want := []string{"record defender:x1", "error", "error"}; !slices.Equal(order, want) {
 		t.Errorf("order %v, want %v", order, want)
+	}
+}
+
+// TestDecodeDroppedAlertsLeaveNoTrace: an alert left out of its incident
+// or rejected on its own (after part of it was mapped) is gone, and the
+// alerts mapped after it, into the same chunks, are as they are alone.
+func TestDecodeDroppedAlertsLeaveNoTrace(t *testing.T) {
+	const (
+		good     = `{"@odata.type": "#microsoft.graph.security.alert", "id": "g1", "title": "Good", "severity": "high", "createdDateTime": "2024-01-01T00:00:00Z", "mitreTechniques": ["T1059.001"], "evidence": [{"@odata.type": "#microsoft.graph.security.ipEvidence", "ipAddress": "203.0.113.7", "roles": ["destination"]}]}`
+		rejected = `{"@odata.type": "#microsoft.graph.security.alert", "id": "r1", "title": "No time", "severity": "low", "description": "mapped until its time", "evidence": [{"@odata.type": "#microsoft.graph.security.ipEvidence", "ipAddress": "198.51.100.1"}]}`
+		incident = `{"@odata.type": "#microsoft.graph.security.incident", "id": "i1", "displayName": "Two alerts", "alerts": [{"title": "no id", "createdDateTime": "2024-01-01T00:00:00Z"}, {"id": "a2", "title": "kept", "createdDateTime": "2024-01-02T00:00:00Z"}, {"id": "a3", "title": "no time"}]}`
+	)
+	alone, _ := decodeAll(t, strings.NewReader(good+"\n"), "alone.json")
+	recs, errs := decodeAll(t, strings.NewReader(rejected+"\n"+incident+"\n"+good+"\n"), "mixed.json")
+	if len(recs) != 2 || len(errs) != 3 || len(alone) != 1 {
+		t.Fatalf("got %d records and %d errors (%v), want 2 and 3; %d alone, want 1", len(recs), len(errs), errs, len(alone))
+	}
+	in := recs[0].Incident
+	if in == nil || len(in.Alerts) != 1 || in.Alerts[0].ID != "defender:a2" || !slices.Equal(in.AlertIDs, []string{"defender:a2"}) {
+		t.Fatalf("incident = %+v, want only alert a2", in)
+	}
+	got, want := *recs[1].Alert, *alone[0].Alert
+	got.Raw, want.Raw = nil, nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("alert after the dropped ones:\n got %+v\nwant %+v", got, want)
 	}
 }
 

@@ -132,7 +132,7 @@ func mapEvidence(ws []evidence, alertID string, p *problems) []debrief.Entity {
 	if len(ws) == 0 {
 		return nil
 	}
-	out := make([]debrief.Entity, 0, len(ws))
+	out := p.entities(len(ws))
 	for i := range ws {
 		e, ok := mapOne(&ws[i], ws, p, i)
 		if !ok {

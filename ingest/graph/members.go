@@ -5,6 +5,55 @@ import "github.com/debrief-dev/debrief/ingest/internal/wire"
 // The members of each wire type, for the scanner: one case per json tag
 // of the struct, the same name and the same kind of value. Members not
 // listed are skipped unread.
+//
+// The objects records hold many of (alerts, evidence, files, users) are
+// read by a method of their own that calls its member method directly
+// when an object comes, rather than through the func value wire.Members
+// and wire.PointerIn take, which they are left to for anything else
+// (null, or a value of the wrong kind, on which they give up): a call
+// less for each member of the bulk of a record.
+
+// alert decodes an alert of an incident's alerts.
+func (s *scanner) alert(a *alert) error {
+	if s.Peek() != '{' {
+		return wire.Members(&s.Scanner, a, s.alertMember)
+	}
+	return s.Object(func(name []byte) error { return s.alertMember(a, name) })
+}
+
+// evidence decodes an alertEvidence of an alert's evidence.
+func (s *scanner) evidence(e *evidence) error {
+	if s.Peek() != '{' {
+		return wire.Members(&s.Scanner, e, s.evidenceMember)
+	}
+	return s.Object(func(name []byte) error { return s.evidenceMember(e, name) })
+}
+
+// fileDetails decodes a fileDetails (fileDetails, imageFile) into *dst,
+// from the scanner's slab when *dst is nil.
+func (s *scanner) fileDetails(dst **fileDetails) error {
+	if s.Peek() != '{' {
+		return wire.PointerIn(&s.Scanner, dst, &s.files, s.fileDetailsMember)
+	}
+	if *dst == nil {
+		*dst = s.files.New()
+	}
+	f := *dst
+	return s.Object(func(name []byte) error { return s.fileDetailsMember(f, name) })
+}
+
+// userAccount decodes a userAccount into *dst, from the scanner's slab
+// when *dst is nil.
+func (s *scanner) userAccount(dst **userAccount) error {
+	if s.Peek() != '{' {
+		return wire.PointerIn(&s.Scanner, dst, &s.users, s.userAccountMember)
+	}
+	if *dst == nil {
+		*dst = s.users.New()
+	}
+	u := *dst
+	return s.Object(func(name []byte) error { return s.userAccountMember(u, name) })
+}
 
 // recordMember decodes one member of an incident or an alert.
 func (s *scanner) recordMember(w *record, name []byte) error {
@@ -23,7 +72,7 @@ func (s *scanner) recordMember(w *record, name []byte) error {
 		if w.Alerts == nil {
 			w.Alerts = w.spareAlerts[:0]
 		}
-		return wire.Elems(&s.Scanner, &w.Alerts, func(a *alert) error { return wire.Members(&s.Scanner, a, s.alertMember) })
+		return wire.Elems(&s.Scanner, &w.Alerts, s.alert)
 	}
 	return s.alertMember(&w.alert, name)
 }
@@ -90,7 +139,7 @@ func (s *scanner) alertMember(a *alert, name []byte) error {
 		if a.Evidence == nil { // a nested alert: reuse an array of the last record
 			a.Evidence = s.spare.Get()
 		}
-		return wire.Elems(&s.Scanner, &a.Evidence, func(e *evidence) error { return wire.Members(&s.Scanner, e, s.evidenceMember) })
+		return wire.Elems(&s.Scanner, &a.Evidence, s.evidence)
 	case "systemTags":
 		return s.Strings(&a.SystemTags)
 	}
@@ -136,7 +185,7 @@ func (s *scanner) evidenceMember(e *evidence, name []byte) error {
 	case "osPlatform":
 		return s.String(&e.OsPlatform)
 	case "userAccount":
-		return wire.PointerIn(&s.Scanner, &e.UserAccount, &s.users, s.userAccountMember)
+		return s.userAccount(&e.UserAccount)
 	case "primaryAddress":
 		return s.String(&e.PrimaryAddress)
 	case "upn":
@@ -162,9 +211,9 @@ func (s *scanner) evidenceMember(e *evidence, name []byte) error {
 	case "url":
 		return s.String(&e.URL)
 	case "fileDetails":
-		return wire.PointerIn(&s.Scanner, &e.FileDetails, &s.files, s.fileDetailsMember)
+		return s.fileDetails(&e.FileDetails)
 	case "imageFile":
-		return wire.PointerIn(&s.Scanner, &e.ImageFile, &s.files, s.fileDetailsMember)
+		return s.fileDetails(&e.ImageFile)
 	case "processId":
 		return wire.Integer(&s.Scanner, &e.ProcessID)
 	case "parentProcessId":

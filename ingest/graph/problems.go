@@ -19,6 +19,61 @@ var unmarshalOptions = json.JoinOptions(jsontext.AllowDuplicateNames(true), json
 type problems struct {
 	recerr.Collector
 	text *wire.Scanner // joins strings into the chunks of the record's own (Concat)
+	out  *chunks       // where the alerts and entities mapped go
+}
+
+// chunks hands out the alerts and entity arrays that mapping makes, cut
+// from larger arrays that are never reused (as the scanner's strings are
+// cut from its chunks): one allocation for many records rather than one
+// or two for each. A decoded alert keeps its chunks alive, as its strings
+// keep theirs; a record holds a few percent of one.
+type chunks struct {
+	alerts   []debrief.Alert
+	entities []debrief.Entity
+}
+
+// alert returns a zero alert to map into; giveBack hands it back unused.
+// Without chunks (tests that map by hand) it is allocated on its own.
+func (p *problems) alert() *debrief.Alert {
+	if p.out == nil {
+		return new(debrief.Alert)
+	}
+	return &cut(&p.out.alerts, 1, 32)[:1][0]
+}
+
+// giveBack returns the alert that alert just handed out, unused: a rejected
+// one. (Nothing else points into it yet.)
+func (p *problems) giveBack(a *debrief.Alert) {
+	if p.out == nil {
+		return
+	}
+	if n := len(p.out.alerts); n > 0 && &p.out.alerts[n-1] == a {
+		p.out.alerts[n-1] = debrief.Alert{}
+		p.out.alerts = p.out.alerts[:n-1]
+	}
+}
+
+// entities returns an empty slice with room for n entities.
+func (p *problems) entities(n int) []debrief.Entity {
+	if p.out == nil {
+		return make([]debrief.Entity, 0, n)
+	}
+	return cut(&p.out.entities, n, 256)
+}
+
+// cut returns an empty slice with room for n values, from the free end
+// of *pool, or from a new pool array of at least size values when *pool
+// has no room. Its capacity is n: appending beyond it reallocates rather
+// than write into the next slice cut. Values are cut once and the pool
+// array is never written to again.
+func cut[T any](pool *[]T, n, size int) []T {
+	a := *pool
+	if cap(a)-len(a) < n {
+		a = make([]T, 0, max(size, n))
+	}
+	start := len(a)
+	*pool = a[:start+n]
+	return a[start : start : start+n]
 }
 
 // concat joins ss; see wire.Scanner.Concat. Without a scanner (tests

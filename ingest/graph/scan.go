@@ -17,6 +17,8 @@ type scanner struct {
 	senders wire.Slab[emailSender]
 	files   wire.Slab[fileDetails]
 	roles   []string
+
+	out chunks // what records are mapped to
 }
 
 // start readies the scanner's pools for the next record.
