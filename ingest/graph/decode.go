@@ -243,7 +243,7 @@ func mapIncident(w *record, p *problems) *debrief.Incident {
 		in.AlertIDs = make([]string, 0, len(w.Alerts))
 	}
 	for i := range w.Alerts {
-		p.Prefix = "alerts[" + strconv.Itoa(i) + "]."
+		p.Prefix = alertPrefix(i)
 		in.Alerts = append(in.Alerts, debrief.Alert{})
 		a := &in.Alerts[len(in.Alerts)-1]
 		ok := mapAlert(&w.Alerts[i], p, a)
@@ -258,6 +258,23 @@ func mapIncident(w *record, p *problems) *debrief.Incident {
 	}
 	m365.IncidentTimes(in)
 	return in
+}
+
+// alertPrefixes are the prefixes of the first alerts of an incident,
+// made once rather than for every alert of every incident.
+var alertPrefixes = func() (ps [64]string) {
+	for i := range ps {
+		ps[i] = "alerts[" + strconv.Itoa(i) + "]."
+	}
+	return ps
+}()
+
+// alertPrefix is the prefix of the fields of an incident's alert i.
+func alertPrefix(i int) string {
+	if i < len(alertPrefixes) {
+		return alertPrefixes[i]
+	}
+	return "alerts[" + strconv.Itoa(i) + "]."
 }
 
 func mapComments(ws []comment, p *problems) []debrief.Comment {

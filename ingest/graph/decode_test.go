@@ -471,3 +471,12 @@ func TestJoinedStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestAlertPrefix: the prefixes made once are those made for each alert.
+func TestAlertPrefix(t *testing.T) {
+	for _, i := range []int{0, 1, 9, 10, len(alertPrefixes) - 1, len(alertPrefixes), 1000} {
+		if got, want := alertPrefix(i), fmt.Sprintf("alerts[%d].", i); got != want {
+			t.Errorf("alertPrefix(%d) = %q, want %q", i, got, want)
+		}
+	}
+}

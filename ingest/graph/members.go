@@ -122,6 +122,9 @@ func (s *scanner) alertMember(a *alert, name []byte) error {
 	case "threatFamilyName":
 		return s.String(&a.ThreatFamilyName)
 	case "mitreTechniques":
+		if a.MitreTechniques == nil { // a nested alert: reuse an array of the last record
+			a.MitreTechniques = s.spareTechs.Get()
+		}
 		return s.Strings(&a.MitreTechniques)
 	case "createdDateTime":
 		return s.String(&a.CreatedDateTime)

@@ -9,7 +9,10 @@ import (
 // wire.Scanner. Its member methods are in members.go.
 type scanner struct {
 	wire.Scanner
-	spare wire.Spares[evidence] // evidence arrays of the last record's nested alerts
+	// The arrays of the last record's nested alerts, which Elems zeroes
+	// when it reuses the alerts.
+	spare      wire.Spares[evidence]
+	spareTechs wire.Spares[string]
 
 	// What evidence points to, reused record after record: nothing
 	// keeps the wire structs of a record once it is mapped.
@@ -21,9 +24,9 @@ type scanner struct {
 	out chunks // what records are mapped to
 }
 
-// start readies the scanner's pools for the next record.
+// start readies the scanner's pools for the next record, w, reset.
 func (s *scanner) start(w *record) {
-	s.harvest(w.Alerts[:cap(w.Alerts)])
+	s.harvest(w.spareAlerts[:cap(w.spareAlerts)]) // the last record's alerts (reset keeps them there)
 	s.users.Reset()
 	s.senders.Reset()
 	s.files.Reset()
@@ -61,11 +64,15 @@ func (s *scanner) parse(b []byte, w *record) (int, bool) {
 	return s.Pos(), true
 }
 
-// harvest takes the evidence arrays of old alerts (json.Unmarshal zeroes
-// the alerts it reuses, dropping them) for the next alerts to fill.
+// harvest takes the evidence and technique arrays of old alerts (the
+// scanner and json.Unmarshal zero the alerts they reuse, dropping them)
+// for the next alerts to fill. Nothing mapped from them points into
+// the arrays.
 func (s *scanner) harvest(old []alert) {
 	for i := range old {
 		s.spare.Put(old[i].Evidence)
-		old[i].Evidence = nil
+		clear(old[i].MitreTechniques[:cap(old[i].MitreTechniques)]) // let the strings go
+		s.spareTechs.Put(old[i].MitreTechniques)
+		old[i].Evidence, old[i].MitreTechniques = nil, nil
 	}
 }
