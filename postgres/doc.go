@@ -66,6 +66,24 @@
 // kept by triggers, so that neither grows with the store.
 // BenchmarkIncidents measures the list against the former four-query read.
 //
+// # Statistics of new tenants
+//
+// The planner knows each tenant by what ANALYZE last sampled of the tenant
+// column. A tenant that came since is, to it, one row, and a lookup such as
+// tenant = $1 AND id = ANY($2) then reads the whole tenant through another
+// index; autovacuum analyses a table only after a tenth of it changed. So
+// the stores of one Open count the new alerts and incidents they write per
+// tenant, and when a tenant's pass 5,000 (then each time half as many again)
+// they ask the planner, in the background, how many rows it expects there:
+// below half of what they wrote, they ANALYZE the tables the tenant's
+// lookups plan on (incidents, alerts, incident_alerts, versions,
+// raw_records), one check at a time, bounded by a minute. ANALYZE samples a
+// fixed number of rows, so it costs about as much on a table of a billion
+// rows as of a million, and a tenant growing to n rows is analysed at most
+// about log2(n/5,000) times. The role needs to own the tables (it does when
+// it applied the migrations); otherwise PostgreSQL skips them with a
+// warning and autovacuum alone keeps the statistics.
+//
 // # Differences from the SQLite schema
 //
 // Times are bigint unix nanoseconds, as in SQLite (timestamptz would lose

@@ -43,3 +43,32 @@ func (s *Store) IncidentsMultiQuery(ctx context.Context, f debrief.IncidentFilte
 	})
 	return out, err
 }
+
+// AlertStates is the lookup of a batch's stored alerts, for plans.
+const AlertStates = alertStates
+
+// WatchStats makes the store's pool check a tenant's statistics after
+// first new rows (and then half as many again each time), from now on.
+func (s *Store) WatchStats(first int64) {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	s.stats.first = first
+	for _, g := range s.stats.tenants {
+		g.next = g.alerts + g.incidents + first
+	}
+}
+
+// StatsChecks waits for the running check of the pool's statistics and
+// tells how many ran, how many of them analysed, and the last one's error.
+func (s *Store) StatsChecks() (checks, analysed int, err error) {
+	s.stats.wg.Wait()
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	return s.stats.checks, s.stats.analyse, s.stats.lastErr
+}
+
+// PlannedRows is how many rows of table the planner expects the store's
+// tenant to have.
+func (s *Store) PlannedRows(ctx context.Context, table string) (float64, error) {
+	return plannedRows(ctx, s.pool, table, s.tenant)
+}

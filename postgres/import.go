@@ -60,7 +60,8 @@ type Source interface {
 // so nothing is re-derived: versions, derived history, raw records of old
 // versions, partial entities and link origins arrive as they were, and so
 // do playbook runs and steps, checkpoints and API tokens. The tenant must
-// hold none of these yet.
+// hold none of these yet. Like Write, a large import starts a check of the
+// planner's statistics of the tenant in the background.
 func (s *Store) ImportSQLite(ctx context.Context, src Source) (map[string]int64, error) {
 	counts := map[string]int64{}
 	err := s.writeTx(ctx, func(tx pgx.Tx) error {
@@ -82,6 +83,9 @@ func (s *Store) ImportSQLite(ctx context.Context, src Source) (map[string]int64,
 		}
 		return nil, fmt.Errorf("import: %w", err)
 	}
+	// The tenant is new to the planner's statistics, as after a Write.
+	s.stats.grew(s.pool, s.tenant, debrief.WriteResult{
+		IncidentsNew: int(counts["incidents"]), AlertsNew: int(counts["alerts"])})
 	return counts, nil
 }
 

@@ -27,7 +27,8 @@ const DefaultTenant = "default"
 type Store struct {
 	pool      *pgxpool.Pool
 	tenant    string
-	shared    bool // the pool belongs to the store ForTenant was called on
+	shared    bool        // the pool belongs to the store ForTenant was called on
+	stats     *statsWatch // the pool's: what its stores add to each tenant (stats.go)
 	closeOnce sync.Once
 }
 
@@ -54,7 +55,7 @@ func OpenTenant(ctx context.Context, dsn, tenant string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", redact(cfg.ConnConfig), err)
 	}
-	s := &Store{pool: pool, tenant: tenant}
+	s := &Store{pool: pool, tenant: tenant, stats: newStatsWatch()}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open store %s: %w", redact(cfg.ConnConfig), err)
@@ -70,7 +71,7 @@ func (s *Store) ForTenant(tenant string) (*Store, error) {
 	if tenant == "" {
 		return nil, debrief.Errorf(debrief.EINVALID, "open store: empty tenant")
 	}
-	return &Store{pool: s.pool, tenant: tenant, shared: true}, nil
+	return &Store{pool: s.pool, tenant: tenant, shared: true, stats: s.stats}, nil
 }
 
 // redact names the database without its password.
@@ -82,11 +83,15 @@ func redact(cfg *pgx.ConnConfig) string {
 func (s *Store) Tenant() string { return s.tenant }
 
 // Close releases the store; closing it again does nothing. It waits for
-// the calls in progress to give their connections back. A store of
+// the calls in progress to give their connections back, and for a running
+// ANALYZE of a growing tenant (see Write) up to a few seconds. A store of
 // ForTenant leaves the shared connections open.
 func (s *Store) Close() error {
 	if !s.shared {
-		s.closeOnce.Do(s.pool.Close)
+		s.closeOnce.Do(func() {
+			s.stats.close()
+			s.pool.Close()
+		})
 	}
 	return nil
 }

@@ -31,6 +31,10 @@ const (
 // documentation for how new, unchanged, newer, older and partial records are
 // told apart.
 //
+// A write that takes the new rows this process gave the tenant past a
+// threshold may start a check of the planner's statistics of the tenant,
+// and an ANALYZE, in the background, after it returns (see stats.go).
+//
 // A batch of loose alerts (full alert records that name no incident) none
 // of which is stored yet only adds rows, so it is written under the
 // tenant's write lock shared with other such batches, side by side; a
@@ -54,6 +58,7 @@ func (s *Store) writeGroups(ctx context.Context, recs []debrief.Record, group Gr
 		res, err := s.write(ctx, recs, preps, true, group)
 		switch {
 		case err == nil:
+			s.stats.grew(s.pool, s.tenant, res)
 			return res, nil
 		case collided(err) || errors.Is(err, errIncidentStored):
 			stop()
@@ -66,6 +71,7 @@ func (s *Store) writeGroups(ctx context.Context, recs []debrief.Record, group Gr
 	if err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
 	}
+	s.stats.grew(s.pool, s.tenant, res)
 	return res, nil
 }
 
@@ -433,10 +439,7 @@ func (w *writer) prefetch(recs []debrief.Record) error {
 		FROM incidents WHERE tenant = $1 AND id = ANY($2)`); err != nil {
 		return fmt.Errorf("load incidents: %w", err)
 	}
-	if err := w.load(w.alerts, alertIDs, `SELECT id, hash, sort_at, coalesce(updated, 0), partial,
-		coalesce(incident_id, ''), coalesce(status, ''), '', coalesce(verdict, ''), coalesce(severity, ''),
-		coalesce(determination, '')
-		FROM alerts WHERE tenant = $1 AND id = ANY($2)`); err != nil {
+	if err := w.load(w.alerts, alertIDs, alertStates); err != nil {
 		return fmt.Errorf("load alerts: %w", err)
 	}
 	if err := w.loadVersions(incIDs, alertIDs); err != nil {
@@ -444,6 +447,12 @@ func (w *writer) prefetch(recs []debrief.Record) error {
 	}
 	return nil
 }
+
+// alertStates is prefetch's lookup of the stored alerts of a batch.
+const alertStates = `SELECT id, hash, sort_at, coalesce(updated, 0), partial,
+	coalesce(incident_id, ''), coalesce(status, ''), '', coalesce(verdict, ''), coalesce(severity, ''),
+	coalesce(determination, '')
+	FROM alerts WHERE tenant = $1 AND id = ANY($2)`
 
 // loadVersions loads the known versions of the stored incidents and alerts
 // of the batch.
