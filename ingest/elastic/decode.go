@@ -48,11 +48,19 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 		if !singlePass {
 			parse = nil
 		}
-		wire.EachParsed(ctx, r, file, yield, parse, func(it wire.Item) bool {
+		wire.EachParsedRoot(ctx, r, file, yield, parse, func(it wire.Item) bool {
 			return w.emit(it, file, yield)
-		}, "hits.hits")
+		}, container)
 	}
 }
+
+// container holds the documents of a search response; parse refuses a
+// document whose top level names its first part (see
+// wire.EachParsedRoot).
+const container, containerHead = "hits.hits", "hits"
+
+// errContainer is parse's refusal of a search response.
+var errContainer = errors.New("a search response, not a document")
 
 // singlePass lets the splitter hand documents to the walker to check and
 // read at once (see walker.parse).
@@ -141,7 +149,8 @@ func (w *walker) walk(raw []byte, spans []uint32) error {
 // length: the splitter's wire.ParseFunc, so that a good document is read
 // in one pass. A document it cannot read, for bad JSON or a bad field,
 // the splitter checks and hands to emit, which walks it again to word the
-// error.
+// error. It refuses a search response (a top level that names hits),
+// which the splitter splits itself (wire.EachParsedRoot).
 //
 // A document whose splitter buffer is short and ends with it (a line of
 // NDJSON is the whole buffer) is copied into w.text first and read from there, and the
@@ -155,7 +164,7 @@ func (w *walker) parse(b []byte) (int, bool) {
 	}
 	w.start(b)
 	w.s.ResetStrict(b)
-	if w.object(0) != nil {
+	if w.top() != nil {
 		return 0, false
 	}
 	n := w.s.Pos()
@@ -184,6 +193,21 @@ func (w *walker) object(base int) error {
 		var err error
 		if w.path, err = unquoteName(w.path, name, esc); err != nil {
 			return err
+		}
+		return w.member()
+	})
+}
+
+// top is object(0) for parse: it refuses a document whose top level
+// names containerHead, which the splitter reads itself.
+func (w *walker) top() error {
+	return w.s.RawObject(func(name []byte, esc bool) error {
+		var err error
+		if w.path, err = unquoteName(w.path[:0], name, esc); err != nil {
+			return err
+		}
+		if string(w.path) == containerHead {
+			return errContainer
 		}
 		return w.member()
 	})

@@ -242,6 +242,11 @@ func FuzzSinglePass(f *testing.F) {
 	f.Add([]byte(goodLine + "\n" + `{"_id":"x","@timestamp":"2024-05-01T10:00:00Z","host":{"name":01}}` + "\n" + `{"_id":"y","@timestamp":1.5e12,"user":{"name":"a\u00e9"}}`))
 	f.Add([]byte(`[{"_id":"a","@timestamp":"2024-05-01T10:00:00Z","kibana.alert.severity":"high\u0000"},{"_id":"b","@timestamp":"2024-05-01T10:00:00Z","x":"\ud800"}]`))
 	f.Add([]byte(`{"hits":{"hits":[{"_id":"a","_source":{"@timestamp":"2024-05-01T10:00:00Z","kibana.alert.rule.threat":[{"tactic":{"name":"Execution"},"technique":[{"id":"T1059","x":tru}]}]}}]}}`))
+	// Search responses one per line, a document whose top level names
+	// hits without holding them, one that names hits below it (with
+	// white space), and one whose hits name is escaped.
+	f.Add([]byte(`{"hits":{"hits":[{"_id":"a","_source":{"@timestamp":"2024-05-01T10:00:00Z"}}]}}` + "\n" + `{"hits":{"hits":[{"_id":"b","_source":{"@timestamp":"2024-05-01T10:00:00Z","hits":1}}]}}` + "\n"))
+	f.Add([]byte(goodLine + "\n" + `{"_id":"c","@timestamp":"2024-05-01T10:00:00Z","hits":7}` + "\n" + `{"_id" : "d", "@timestamp":"2024-05-01T10:00:00Z", "x": {"hits": {"hits": []}}}` + "\n" + `{"_id":"e","@timestamp":"2024-05-01T10:00:00Z","hit\u0073":{"hits":[]}}` + "\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		decode := func(single bool) string {
 			singlePass = single

@@ -3,6 +3,7 @@ package wire
 import (
 	"context"
 	"io"
+	"iter"
 
 	"github.com/debrief-dev/debrief"
 )
@@ -19,8 +20,18 @@ func Each(ctx context.Context, r io.Reader, file string, yield func(debrief.Reco
 // EachParsed is Each over RecordsParsed: parse decodes records in the
 // pass that checks them, and one is told so by Item.Parsed.
 func EachParsed(ctx context.Context, r io.Reader, file string, yield func(debrief.Record, error) bool, parse ParseFunc, one func(Item) bool, containers ...Container) int {
+	return each(ctx, RecordsParsed(r, parse, containers...), file, yield, one)
+}
+
+// EachParsedRoot is Each over RecordsParsedRoot: parse also refuses the
+// records whose top-level object names a container.
+func EachParsedRoot(ctx context.Context, r io.Reader, file string, yield func(debrief.Record, error) bool, parse ParseFunc, one func(Item) bool, containers ...Container) int {
+	return each(ctx, RecordsParsedRoot(r, parse, containers...), file, yield, one)
+}
+
+func each(ctx context.Context, items iter.Seq[Item], file string, yield func(debrief.Record, error) bool, one func(Item) bool) int {
 	seen := 0
-	for it := range RecordsParsed(r, parse, containers...) {
+	for it := range items {
 		seen++
 		if err := ctx.Err(); err != nil {
 			yield(debrief.Record{}, err)

@@ -182,3 +182,46 @@ func TestRecordsParsed(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordsParsedRoot: with a parse that refuses records naming a
+// container at their top level, the splitter hands it every line of
+// NDJSON, and reads the lines it refuses as RecordsParsed would; a line
+// that names a container only below its top level is the record, as
+// written, whichever path reads it.
+func TestRecordsParsedRoot(t *testing.T) {
+	var sc Scanner
+	var offered []string
+	parse := func(b []byte) (int, bool) {
+		offered = append(offered, string(b))
+		sc.ResetStrict(b)
+		if sc.Peek() == '{' && strings.HasPrefix(string(b[1:]), `"value"`) {
+			return 0, false // a top-level container (only the first member, in this test)
+		}
+		if strictWalk(&sc) != nil {
+			return 0, false
+		}
+		return sc.Pos(), true
+	}
+	in := "{\"a\":1}\n{\"value\":[{\"a\":2},{\"a\":3}]}\n{\"a\" : 4, \"b\": {\"value\":[5]}}\n"
+	for _, root := range []bool{false, true} {
+		offered = nil
+		records := RecordsParsed
+		if root {
+			records = RecordsParsedRoot
+		}
+		var got []string
+		for it := range records(strings.NewReader(in), parse, "value") {
+			if it.Err != nil {
+				t.Fatal(it.Err)
+			}
+			got = append(got, fmt.Sprintf("%s:%v", it.Raw, it.Parsed))
+		}
+		want := `{"a":1}:true {"a":2}:true {"a":3}:true {"a" : 4, "b": {"value":[5]}}:` + fmt.Sprint(root)
+		if s := strings.Join(got, " "); s != want {
+			t.Errorf("root %v: got  %s\nwant %s", root, s, want)
+		}
+		if n := len(offered); root && n != 5 || !root && n != 3 {
+			t.Errorf("root %v: parse was offered %d records: %q", root, n, offered)
+		}
+	}
+}

@@ -77,10 +77,24 @@ func Records(r io.Reader, containers ...Container) iter.Seq[Item] {
 // them (see ParseFunc): one pass over the bytes of a record rather than
 // two.
 func RecordsParsed(r io.Reader, parse ParseFunc, containers ...Container) iter.Seq[Item] {
+	return records(r, parse, false, containers)
+}
+
+// RecordsParsedRoot is RecordsParsed for a parse that also refuses (ok
+// false) every record whose top-level object has a member named as the
+// first name of one of the containers ("hits" for "hits.hits"): the
+// splitter then hands the lines of NDJSON to parse without looking for
+// the containers' names in them first, and reads the lines parse
+// refuses itself.
+func RecordsParsedRoot(r io.Reader, parse ParseFunc, containers ...Container) iter.Seq[Item] {
+	return records(r, parse, parse != nil, containers)
+}
+
+func records(r io.Reader, parse ParseFunc, refuses bool, containers []Container) iter.Seq[Item] {
 	return func(yield func(Item) bool) {
 		br := bufio.NewReaderSize(r, 1<<16)
 		if isNDJSON(br, containers) {
-			lines(br, containers, parse, yield)
+			lines(br, splitter{containers: containers, yield: yield, parse: parse, refuses: refuses})
 			return
 		}
 		s := splitter{containers: containers, yield: yield, rd: br, parse: parse}
@@ -138,6 +152,16 @@ type splitter struct {
 
 	spans []uint32 // string spans of the last record validEnd checked
 	parse ParseFunc
+
+	// refuses: parse refuses every record whose top-level object names a
+	// container (see EachParsedRoot), so the records it accepts need no
+	// look for the containers' names first.
+	refuses bool
+
+	// whole is the line being split (line mode), which is the record
+	// when it holds no container: as the fast paths yield it, not as
+	// object rebuilds it.
+	whole []byte
 
 	// rd is what the decoder reads from, and base the offset in the
 	// input of rd's first byte: fastElements reads arrays of records
@@ -289,6 +313,9 @@ func (s *splitter) object(dec *jsontext.Decoder, line int) bool {
 	if found {
 		return true
 	}
+	if s.whole != nil {
+		return s.emit(Item{Raw: s.whole, Line: line})
+	}
 	return s.emit(Item{Raw: append(rebuilt, '}'), Line: line})
 }
 
@@ -352,8 +379,7 @@ func (s *splitter) inner(dec *jsontext.Decoder, sub string, line int) bool {
 
 // lines reads NDJSON: every line is read on its own, so a bad line costs
 // only itself.
-func lines(br *bufio.Reader, containers []Container, parse ParseFunc, yield func(Item) bool) {
-	s := splitter{containers: containers, yield: yield, parse: parse}
+func lines(br *bufio.Reader, s splitter) {
 	dec := jsontext.NewDecoder(bytes.NewReader(nil), jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 	var long []byte
 	for n := 1; !s.stopped; n++ {
@@ -376,7 +402,7 @@ func lines(br *bufio.Reader, containers []Container, parse ParseFunc, yield func
 }
 
 func (s *splitter) line(dec *jsontext.Decoder, t []byte, n int) {
-	if t[0] == '{' && s.parse != nil && !s.mayContain(t) {
+	if t[0] == '{' && s.parse != nil && (s.refuses || !s.mayContain(t)) {
 		// Fastest path: the decoder checks and decodes the record at once.
 		if end, ok := s.parse(t); ok && end == len(t) {
 			s.emitChecked(Item{Raw: t, Line: n, Parsed: true}, true)
@@ -401,7 +427,7 @@ func (s *splitter) line(dec *jsontext.Decoder, t []byte, n int) {
 	}
 	rd := bytes.NewReader(t)
 	dec.Reset(rd, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
-	inner := splitter{containers: s.containers, index: s.index, yield: s.yield, rd: rd, parse: s.parse}
+	inner := splitter{containers: s.containers, index: s.index, yield: s.yield, rd: rd, parse: s.parse, whole: t}
 	inner.stream(dec, n)
 	s.index, s.stopped = inner.index, inner.stopped
 }

@@ -42,6 +42,8 @@ func TestRecords(t *testing.T) {
 		{"envelope per line", "{\"records\":[{\"a\":1}]}\n{\"records\":[{\"a\":2}]}\n", []string{"records"},
 			`1/1:{"a":1} | 2/2:{"a":2}`},
 		{"search response", `{"took":1,"hits":{"total":2,"hits":[{"_id":"x"}]}}`, []string{"hits.hits"}, `1/1:{"_id":"x"}`},
+		{"line naming a container below its top level is the record as written", "{\"a\" : 1, \"b\": {\"value\": [2]}}\n{\"a\":3}\n", []string{"value"},
+			`1/1:{"a" : 1, "b": {"value": [2]}} | 2/2:{"a":3}`},
 		{"single pretty object is one record", "{\n \"a\": 1,\n \"value\": {\"b\": 2}\n}", []string{"value"},
 			`0/1:{"a":1,"value":{"b": 2}}`},
 		{"concatenated pretty documents", "{\n\"a\": 1\n}\n\n{\n\"a\": 2\n}", nil, `0/1:{"a":1} | 0/2:{"a":2}`},
