@@ -31,6 +31,12 @@ func WriteSimulated(ctx context.Context, st debrief.Store, opts simulate.Options
 	if err != nil {
 		return 0, err
 	}
+	return WriteGenerated(ctx, st, gn)
+}
+
+// WriteGenerated is WriteSimulated with the generator given, so that the
+// caller can read its ground truth afterwards.
+func WriteGenerated(ctx context.Context, st debrief.Store, gn *simulate.Generator) (int, error) {
 	seen := map[string]bool{}
 	var batch []debrief.Record
 	for ev, err := range gn.Events(ctx) {

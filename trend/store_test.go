@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/storefixture"
 	"github.com/debrief-dev/debrief/simulate"
-	"github.com/debrief-dev/debrief/sqlite"
 	"github.com/debrief-dev/debrief/trend"
 )
 
@@ -19,27 +19,7 @@ func TestStoreCountsSameAsIncidents(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes a 120-day history to a store")
 	}
-	st, err := sqlite.Open(t.Context(), sqlite.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	gn, err := simulate.NewGenerator(simulate.Options{Seed: 2, Days: 120, IncidentsPerDay: 25})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var batch []debrief.Record
-	for ev, err := range gn.Events(t.Context()) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ev.Incident != nil {
-			batch = append(batch, debrief.Record{Incident: ev.Incident})
-		}
-	}
-	if _, err := st.Write(t.Context(), batch); err != nil {
-		t.Fatal(err)
-	}
+	st, truth := storefixture.Open(t, simulate.Options{Seed: 2, Days: 120, IncidentsPerDay: 25})
 	ins, err := st.Incidents(t.Context(), debrief.IncidentFilter{})
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +27,7 @@ func TestStoreCountsSameAsIncidents(t *testing.T) {
 	for _, by := range trend.Dimensions {
 		for _, opts := range []trend.Options{
 			{By: by},
-			{By: by, Period: trend.Day, Now: gn.Truth().Start.AddDate(0, 0, 100).Add(7 * time.Hour), Baseline: 50*24*time.Hour + time.Hour},
+			{By: by, Period: trend.Day, Now: truth.Start.AddDate(0, 0, 100).Add(7 * time.Hour), Baseline: 50*24*time.Hour + time.Hour},
 		} {
 			want, err := trend.Analyse(ins, opts)
 			if err != nil {

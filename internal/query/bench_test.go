@@ -7,6 +7,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/internal/query"
+	"github.com/debrief-dev/debrief/internal/storefixture"
 	"github.com/debrief-dev/debrief/simulate"
 	"github.com/debrief-dev/debrief/skill"
 	"github.com/debrief-dev/debrief/sqlite"
@@ -15,27 +16,8 @@ import (
 
 // benchStore is a SQLite store (in memory) of a simulated 90-day history,
 // about 4,500 incidents, made once.
-var bgctx = context.Background()
-
 var benchStore = sync.OnceValues(func() (*sqlite.Store, error) {
-	st, err := sqlite.Open(bgctx, sqlite.Memory)
-	if err != nil {
-		return nil, err
-	}
-	gn, err := simulate.NewGenerator(simulate.Options{Seed: 9, Days: 90, IncidentsPerDay: 50})
-	if err != nil {
-		return nil, err
-	}
-	var batch []debrief.Record
-	for ev, err := range gn.Events(bgctx) {
-		if err != nil {
-			return nil, err
-		}
-		if ev.Incident != nil {
-			batch = append(batch, debrief.Record{Incident: ev.Incident})
-		}
-	}
-	_, err = st.Write(bgctx, batch)
+	st, _, err := storefixture.Simulated(context.Background(), simulate.Options{Seed: 9, Days: 90, IncidentsPerDay: 50})
 	return st, err
 })
 

@@ -6,9 +6,9 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/internal/query"
+	"github.com/debrief-dev/debrief/internal/storefixture"
 	"github.com/debrief-dev/debrief/simulate"
 	"github.com/debrief-dev/debrief/skill"
-	"github.com/debrief-dev/debrief/sqlite"
 	"github.com/debrief-dev/debrief/trend"
 )
 
@@ -18,27 +18,7 @@ type plain struct{ debrief.Store }
 // TestFastPathsSameAsPlain checks that each loader gives through the
 // store's own aggregates and scanner what it gives through Store alone.
 func TestFastPathsSameAsPlain(t *testing.T) {
-	st, err := sqlite.Open(t.Context(), sqlite.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	gn, err := simulate.NewGenerator(simulate.Options{Seed: 5, Days: 40, IncidentsPerDay: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var batch []debrief.Record
-	for ev, err := range gn.Events(t.Context()) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ev.Incident != nil {
-			batch = append(batch, debrief.Record{Incident: ev.Incident})
-		}
-	}
-	if _, err := st.Write(t.Context(), batch); err != nil {
-		t.Fatal(err)
-	}
+	st, truth := storefixture.Open(t, simulate.Options{Seed: 5, Days: 40, IncidentsPerDay: 8})
 	var fast debrief.Store = st
 	if _, ok := fast.(debrief.AggregateStore); !ok {
 		t.Fatal("the SQLite store counts no aggregates")
@@ -47,7 +27,7 @@ func TestFastPathsSameAsPlain(t *testing.T) {
 		t.Fatal("the SQLite store has no scanner")
 	}
 	slow := plain{st}
-	f := debrief.IncidentFilter{Since: gn.Truth().Start.AddDate(0, 0, 10)}
+	f := debrief.IncidentFilter{Since: truth.Start.AddDate(0, 0, 10)}
 	same := func(what string, got, want any) {
 		t.Helper()
 		g, _ := json.Marshal(got)
