@@ -2,11 +2,8 @@ package server_test
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
-	"fmt"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -18,7 +15,6 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/playbook"
-	"github.com/debrief-dev/debrief/postgres"
 	"github.com/debrief-dev/debrief/server"
 )
 
@@ -27,16 +23,8 @@ import (
 // runs, each approval goes to its tenant's audit log, and the sweep
 // times out an overdue approval in every tenant.
 func TestTenantPlaybooks(t *testing.T) {
-	dsn := os.Getenv("DEBRIEF_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("DEBRIEF_TEST_POSTGRES is unset: set it to a PostgreSQL DSN to test playbooks of many tenants; .ci/run starts a throwaway server")
-	}
-	ctx := context.Background()
-	base, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer base.Close()
+	tn := newTenants(t, "playbooks of many tenants", debrief.RoleAnalyst)
+	ctx, base, names, secrets := context.Background(), tn.base, tn.names, tn.secrets
 	dir, audits := t.TempDir(), t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "note.yaml"), []byte(notePlaybook), 0o600); err != nil {
 		t.Fatal(err)
@@ -48,24 +36,10 @@ func TestTenantPlaybooks(t *testing.T) {
 	var clock atomic.Int64 // the server's clock
 	clock.Store(now.UnixNano())
 	nowFn := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
-	run := time.Now().UnixNano()
-	names := []string{fmt.Sprintf("acme-%d", run), fmt.Sprintf("globex-%d", run)}
-	secrets, runs, stores := map[string]string{}, map[string]string{}, map[string]debrief.Store{}
+	runs := map[string]string{}
 	for _, name := range names {
-		st, err := base.ForTenant(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stores[name] = st
-		in := debrief.Incident{ID: "defender:1", Source: debrief.SourceDefender, SourceID: "1", Title: "incident of " + name,
-			Severity: debrief.SeverityHigh, Times: debrief.Times{Created: now.Add(-time.Hour)}}
-		if _, err := st.Write(ctx, []debrief.Record{{Incident: &in}}); err != nil {
-			t.Fatal(err)
-		}
-		if secrets[name], _, err = server.IssueToken(ctx, st, rand.Reader, debrief.RoleAnalyst, "analyst of "+name, now); err != nil {
-			t.Fatal(err)
-		}
-		rn := &playbook.Runner{Store: st, Config: playbook.Config{Live: true}, Now: nowFn}
+		in := tenantIncident(name)
+		rn := &playbook.Runner{Store: tn.stores[name], Config: playbook.Config{Live: true}, Now: nowFn}
 		r, err := rn.Run(ctx, pb, &in, true)
 		if err != nil || r.Status != debrief.RunWaiting {
 			t.Fatalf("run in %s: %v %v", name, r, err)
@@ -88,19 +62,7 @@ func TestTenantPlaybooks(t *testing.T) {
 	defer srv.Close()
 	call := func(method, path, secret string, want int) []byte {
 		t.Helper()
-		req, _ := http.NewRequest(method, srv.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer "+secret)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var raw json.RawMessage
-		_ = json.NewDecoder(resp.Body).Decode(&raw)
-		if resp.StatusCode != want {
-			t.Errorf("%s %s as %s: %d, want %d: %s", method, path, secret[:8], resp.StatusCode, want, raw)
-		}
-		return raw
+		return callAs(t, srv.URL, method, path, secret, "", want)
 	}
 	acme, globex := names[0], names[1]
 	for _, name := range names {
@@ -122,7 +84,7 @@ func TestTenantPlaybooks(t *testing.T) {
 		t.Errorf("approval in %s: %+v, want the run continued to success", acme, a)
 	}
 	for name, comments := range map[string]int{acme: 1, globex: 0} {
-		in, err := stores[name].Incident(ctx, "defender:1")
+		in, err := tn.stores[name].Incident(ctx, "defender:1")
 		if err != nil || len(in.Comments) != comments {
 			t.Errorf("tenant %s's incident has %d comments (%v), want %d", name, len(in.Comments), err, comments)
 		}
@@ -138,7 +100,7 @@ func TestTenantPlaybooks(t *testing.T) {
 	go func() { done <- s.Serve(sctx, l) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		r, err := stores[globex].(debrief.PlaybookStore).Run(ctx, runs[globex])
+		r, err := tn.stores[globex].Run(ctx, runs[globex])
 		if err == nil && r.Status == debrief.RunDenied {
 			break
 		}
