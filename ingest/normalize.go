@@ -224,8 +224,10 @@ func appendTo(buf *[]string, ss ...string) []string {
 func Catalog(c *attack.Catalog) Knowledge {
 	k := &catalogKnowledge{c: c, spellings: map[string]tacticHit{}}
 	for _, t := range c.Tactics("") {
-		for _, s := range []string{t.Name, t.Shortname, string(t.ID)} {
-			if hit, ok := c.Tactic(s); ok && s != "" {
+		// "" too, in the unlikely case it resolves: Tactic answers it
+		// from here (most alerts have no category).
+		for _, s := range []string{t.Name, t.Shortname, string(t.ID), ""} {
+			if hit, ok := c.Tactic(s); ok {
 				k.spellings[s] = tacticHit{hit.Shortname, hit.Order}
 			}
 		}
@@ -255,6 +257,9 @@ func (k *catalogKnowledge) Technique(id debrief.TechniqueID) (TechniqueInfo, boo
 func (k *catalogKnowledge) Tactic(s string) (string, int, bool) {
 	if hit, ok := k.spellings[s]; ok {
 		return hit.short, hit.order, true
+	}
+	if s == "" {
+		return "", 0, false // see Catalog
 	}
 	t, ok := k.c.Tactic(s)
 	if !ok {

@@ -119,7 +119,6 @@ type walker struct {
 	src  string // the document being walked, as a string: str's values are views of it
 	path []byte
 	name []byte // scratch for member names below a handled field
-	esc  []byte // scratch for unquoting escaped values
 	d    doc
 
 	text  text // copies of the strings the alert keeps
@@ -374,8 +373,8 @@ func (w *walker) str() (string, error) {
 		if !esc {
 			return w.src[start+1 : w.s.Pos()-1], nil
 		}
-		w.esc, err = jsontext.AppendUnquote(w.esc[:0], v)
-		return w.text.keep(w.esc), err
+		u, err := w.s.Unquote(v)
+		return w.text.keep(u), err
 	case '[':
 		var first string
 		err := elems(&w.s, func() error {

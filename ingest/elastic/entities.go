@@ -13,6 +13,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest/internal/entity"
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
 )
 
 // entityMemo remembers the entities of recent documents by the fields
@@ -194,10 +195,10 @@ func file(sha256, sha1, md5, path, name, size string) debrief.Entity {
 		}
 	}
 	if e.ID != path {
-		e.ID = strings.ToLower(e.ID)
+		e.ID = wire.Lower(e.ID)
 	}
-	e.Attributes = entity.Attrs("sha256", strings.ToLower(sha256), "sha1", strings.ToLower(sha1),
-		"md5", strings.ToLower(md5), "name", name, "path", path, "size", size)
+	e.Attributes = entity.Attrs("sha256", wire.Lower(sha256), "sha1", wire.Lower(sha1),
+		"md5", wire.Lower(md5), "name", name, "path", path, "size", size)
 	return e
 }
 
@@ -223,7 +224,7 @@ func (d *doc) process(dev string) debrief.Entity {
 		return debrief.Entity{}
 	}
 	e.Attributes = entity.Attrs("command_line", d.procCmd, "pid", d.procPID, "image", d.procExe,
-		"entity_id", d.procEntity, "sha256", strings.ToLower(d.procSHA256))
+		"entity_id", d.procEntity, "sha256", wire.Lower(d.procSHA256))
 	return e
 }
 

@@ -426,6 +426,15 @@ func (s *Scanner) String(dst *string) error {
 	return nil
 }
 
+// Unquote returns the string q (quotes included), one the scanner has
+// just read, unquoted: a view of the scanner's scratch buffer, valid until
+// its next call. It fails as jsontext.AppendUnquote does.
+func (s *Scanner) Unquote(q []byte) ([]byte, error) {
+	var err error
+	s.buf, err = s.unquote(q)
+	return s.buf, err
+}
+
 // unquote unquotes the string q (quotes included) into s.buf. A string
 // the scanner or the splitter has checked (valid UTF-8, escapes well
 // formed) with no \u escape is copied a run at a time between its
