@@ -24,19 +24,23 @@ const refSize = 10
 // (n / 10)^Exponent for evidence of n items (known techniques and matched
 // names): naive Bayes counts correlated techniques as independent, so
 // larger evidence needs a higher temperature. Then the best candidate's
-// share p is mapped to σ(Slope · logit p + Offset) (Platt scaling of the
-// top label), with one slope and offset for evidence of techniques only
-// and one for evidence with matched names, and the others are rescaled
-// to keep the sum 1: a softmax alone is too sure when one candidate
-// stands out and too unsure when none does.
+// confidence is set by the top-label model (calib_top.go), σ(Top · x),
+// from features x of the ranking: the softmax share's logit, the
+// evidence's size, how much of the observed techniques the best
+// candidate's profile holds, its score per item and the size of its
+// profile; with one weight
+// vector for evidence of techniques only and one for evidence with
+// matched names. The others are rescaled to keep the sum 1. A softmax
+// alone is too sure when one candidate stands out and too unsure when
+// none does; and the softmax share alone cannot see that a large
+// profile wins often and is wrong as often.
 type Calibration struct {
-	Temperature float64    // at evidence of 10 items
-	Exponent    float64    // growth of the temperature with the evidence size
-	Slope       [2]float64 // of the top candidate's logit, [techniques only, with names]; 0 means no Platt step
-	Offset      [2]float64 // added to the top candidate's scaled logit
-	Queries     int        // observations it was fitted on (0: not fitted)
-	NLL         float64    // mean negative log-likelihood of the true group, softmax step, weighted as the fit
-	Dev         bool       // fitted on the development set of groups' reports (devSet), not on the simulation
+	Temperature float64                 // at evidence of 10 items
+	Exponent    float64                 // growth of the temperature with the evidence size
+	Top         [2][topFeatures]float64 // top-label model, [techniques only, with names]; all 0: no top-label step
+	Queries     int                     // observations it was fitted on (0: not fitted)
+	NLL         float64                 // mean negative log-likelihood of the true group, softmax step, weighted as the fit
+	Dev         bool                    // fitted on the development set of groups' reports (devSet), not on the simulation
 }
 
 // String says how c was fitted, for reports.
@@ -48,8 +52,8 @@ func (c Calibration) String() string {
 	case c.Queries > 0:
 		how = fmt.Sprintf("fitted on %d simulated partial observations of groups' own techniques (with parent substitution and noise techniques; a group weighs as many techniques as it has)", c.Queries)
 	}
-	return fmt.Sprintf("%s: temperature %.3f at 10 items, exponent %.3f, top-label Platt slope and offset %.3f %+.3f (techniques only), %.3f %+.3f (with names)",
-		how, c.Temperature, c.Exponent, c.Slope[0], c.Offset[0], c.Slope[1], c.Offset[1])
+	return fmt.Sprintf("%s: temperature %.3f at 10 items, exponent %.3f, top-label model %s (techniques only), %s (with names)",
+		how, c.Temperature, c.Exponent, topString(c.Top[0]), topString(c.Top[1]))
 }
 
 func (c Calibration) temp(n int) float64 {
@@ -66,13 +70,22 @@ type simQuery struct {
 
 // fitPoint is one observation a calibration is fitted on: the groups'
 // scores (shifted so that the best is 0), the true group, the evidence's
-// size, whether it holds names (1) or techniques only (0), and its weight.
+// size, whether it holds names (1) or techniques only (0), its weight,
+// and the best group as the top-label model sees it.
 type fitPoint struct {
 	s     []float64
 	truth int
 	size  int
 	named int
 	w     float64
+	top   topStats
+}
+
+// fitPointOf is the observation of compiled evidence q whose candidates
+// scored s (all of m's; s is overwritten), truth the true group.
+func (m *Model) fitPointOf(q query, s []float64, truth int, w float64) fitPoint {
+	top := m.topStatsOf(q, s[:m.nGroups], 0)
+	return fitPoint{s: shiftMax(s[:m.nGroups]), truth: truth, size: q.size(), named: q.named(), w: w, top: top}
 }
 
 // Calibrate fits the calibration on the development set of groups' own
@@ -91,7 +104,7 @@ func (m *Model) Calibrate(seed uint64) Calibration {
 	if len(pts) == 0 {
 		return m.calibrateSim(seed)
 	}
-	c := fit(pts)
+	c := fit(pts, topMask)
 	c.Dev = true
 	return c
 }
@@ -124,7 +137,9 @@ func (m *Model) calibrateSim(seed uint64) Calibration {
 		g, _ := m.cat.Group(m.cands[sq.group].id)
 		pts[i] = fitPoint{s: shiftMax(s[:m.nGroups]), truth: int(sq.group), size: sq.q.size(), named: sq.q.named(), w: float64(len(g.Techniques))}
 	}
-	return fit(pts)
+	// The simulation's true group is scored with a profile of its own,
+	// which the top-label features do not see: Platt scaling only.
+	return fit(pts, plattMask)
 }
 
 // shiftMax shifts s so that its maximum is 0 (logSoftmaxShifted is then
@@ -138,9 +153,9 @@ func shiftMax(s []float64) []float64 {
 }
 
 // fit finds the temperature and its exponent that minimise the weighted
-// mean negative log-likelihood of the true groups, then the top label's
-// Platt scaling.
-func fit(pts []fitPoint) Calibration {
+// mean negative log-likelihood of the true groups, then the top-label
+// model on the features mask keeps.
+func fit(pts []fitPoint, mask [topFeatures]bool) Calibration {
 	tot := 0.0
 	for _, p := range pts {
 		tot += p.w
@@ -171,50 +186,37 @@ func fit(pts []fitPoint) Calibration {
 		})
 	}
 	c.Queries, c.NLL = len(pts), nll(c)
-	var x, w [2][]float64
+	var x [2][][topFeatures]float64
+	var w [2][]float64
 	var y [2][]bool
 	for i, p := range pts {
 		top, k := topOf(p.s), p.named
-		x[k] = append(x[k], logit(softmaxAt(p.s, top, c.temp(p.size))))
+		x[k] = append(x[k], p.top.features(softmaxAt(p.s, top, c.temp(p.size))))
 		y[k] = append(y[k], top == p.truth)
 		w[k] = append(w[k], wt[i])
 	}
 	for k := range x {
-		if len(x[k]) > 0 {
-			c.Slope[k], c.Offset[k] = platt(x[k], y[k], w[k])
-		}
+		c.Top[k] = fitTop(x[k], y[k], w[k], mask)
 	}
 	return c
 }
 
-// platt fits P(y) = σ(a·x + b) by Newton's method on the log-loss, each
-// point weighted by w.
-func platt(x []float64, y []bool, w []float64) (a, b float64) {
-	a = 1
-	for range 50 {
-		var ga, gb, haa, hab, hbb float64
-		for i, xi := range x {
-			p := sigmoid(a*xi + b)
-			r := p
-			if y[i] {
-				r = p - 1
+// topString prints the top-label weights that are not 0.
+func topString(w [topFeatures]float64) string {
+	names := [topFeatures]string{"bias", "logit", "log size", "cover", "cover any", "per item", "log techniques"}
+	var b []byte
+	for i, v := range w {
+		if v != 0 {
+			if len(b) > 0 {
+				b = append(b, ", "...)
 			}
-			r *= w[i]
-			h := w[i] * max(p*(1-p), 1e-12)
-			ga, gb = ga+r*xi, gb+r
-			haa, hab, hbb = haa+h*xi*xi, hab+h*xi, hbb+h
-		}
-		det := haa*hbb - hab*hab
-		if det <= 0 {
-			break
-		}
-		da, db := (hbb*ga-hab*gb)/det, (haa*gb-hab*ga)/det
-		a, b = a-da, b-db
-		if math.Abs(da)+math.Abs(db) < 1e-9 {
-			break
+			b = fmt.Appendf(b, "%s %+.3f", names[i], v)
 		}
 	}
-	return a, b
+	if len(b) == 0 {
+		return "none"
+	}
+	return string(b)
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
