@@ -14,8 +14,9 @@
 // large profile is not penalised. Sub-techniques also count, with a
 // smaller weight, through their parent. A Calibration turns scores into
 // confidences: a softmax over the groups at a temperature that grows with
-// the evidence size, then Platt scaling of the best group's share (see
-// Calibration). It is fitted on groups' own data, never on ATT&CK's
+// the evidence size, then a top-label model that sets the best group's
+// confidence from its share, the evidence size, how much of the evidence
+// its profile holds and how large that profile is (see Calibration). It is fitted on groups' own data, never on ATT&CK's
 // campaigns: on the development set of the groups' reports, each held out
 // of the catalog (devSet), for the embedded catalog, ahead of time
 // (calibration_table.go, go generate); New fits it for other catalogs on
