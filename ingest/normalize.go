@@ -64,12 +64,19 @@ func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 	}
 	var buf []string // backing of every technique's tactics
 	var techs []debrief.Technique
-	if n := len(a.Techniques); n > 0 && n+2 <= len(arrays{}.techs) {
-		// The usual alert: its techniques and tactics in one allocation.
-		p := new(arrays)
+	// The usual alert: its techniques and tactics in one allocation, of
+	// the size they most likely need.
+	switch n, need := len(a.Techniques), needed(a.Techniques); {
+	case n == 0:
+		techs = []debrief.Technique{} // not nil, as before; no allocation
+	case need <= len(arrays2{}.techs):
+		p := new(arrays2)
 		techs, buf = p.techs[:0], p.tactics[:0]
-	} else {
-		techs = make([]debrief.Technique, 0, n+2)
+	case need <= len(arrays4{}.techs):
+		p := new(arrays4)
+		techs, buf = p.techs[:0], p.tactics[:0]
+	default:
+		techs = make([]debrief.Technique, 0, need)
 	}
 	for _, t := range a.Techniques {
 		t = normTechnique(k, t, stated, c, &buf)
@@ -95,11 +102,30 @@ func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 	a.Tactics = order.sorted(&buf)
 }
 
-// arrays holds the techniques and the tactic shortnames of an alert that
-// has few.
-type arrays struct {
-	techs   [4]debrief.Technique
-	tactics [8]string
+// arrays2 and arrays4 hold the techniques and the tactic shortnames of an
+// alert that has few; appending beyond them moves the list elsewhere.
+type (
+	arrays2 struct {
+		techs   [2]debrief.Technique
+		tactics [6]string
+	}
+	arrays4 struct {
+		techs   [4]debrief.Technique
+		tactics [8]string
+	}
+)
+
+// needed is how many techniques an alert's list most likely normalises
+// to: its own, and the parents of its sub-techniques that it lacks
+// (revoked ids replaced may need more).
+func needed(ts []debrief.Technique) int {
+	n := len(ts)
+	for _, t := range ts {
+		if t.ID.IsSub() && !hasTechnique(ts, t.ID.Parent()) {
+			n++
+		}
+	}
+	return n
 }
 
 func hasTechnique(ts []debrief.Technique, id debrief.TechniqueID) bool {
