@@ -118,8 +118,18 @@ func (m *Model) devQueryPointsAll(seed uint64) [][]fitPoint {
 	if len(qs) < devMinQueries {
 		return nil
 	}
-	// The observations are drawn first, in order, so that the fit does
-	// not depend on how the queries are shared among the workers.
+	evs := devObservations(qs, seed)
+	pts := make([][]fitPoint, len(qs))
+	parallel(len(qs), func(i int) { pts[i] = m.devQueryPoints(qs[i], evs[i]) })
+	return pts
+}
+
+// devObservations are the observations of each development query: all
+// of its techniques, and devDraws draws each of 50% and 30% of them (at
+// least 3), each alone and, when the query has software, with as large a
+// share of it (names). They are drawn in order, so that what is fitted
+// on them does not depend on how the queries are shared among workers.
+func devObservations(qs []devQuery, seed uint64) [][]Evidence {
 	rng := rand.New(rand.NewPCG(seed, 2))
 	evs := make([][]Evidence, len(qs))
 	for i, q := range qs {
@@ -137,22 +147,25 @@ func (m *Model) devQueryPointsAll(seed uint64) [][]fitPoint {
 			}
 		}
 	}
-	pts := make([][]fitPoint, len(qs))
+	return evs
+}
+
+// parallel calls f(0) … f(n-1) on GOMAXPROCS workers.
+func parallel(n int, f func(int)) {
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				pts[i] = m.devQueryPoints(qs[i], evs[i])
+				f(i)
 			}
 		})
 	}
-	for i := range qs {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	return pts
 }
 
 // devQueryPoints ranks the observations of one development query against
@@ -173,7 +186,7 @@ func (m *Model) devQueryPoints(q devQuery, evs []Evidence) []fitPoint {
 		cq := rm.compile(ev)
 		s := make([]float64, len(rm.cands))
 		rm.score(cq, s)
-		out = append(out, rm.fitPointOf(cq, s, truth, 1))
+		out = append(out, fitPoint{s: shiftMax(s[:rm.nGroups]), truth: truth, size: cq.size(), named: cq.named(), w: 1})
 	}
 	return out
 }

@@ -15,6 +15,7 @@ type EvalOptions struct {
 	Seed     uint64   // for drawing; 0 means DefaultSeed
 	N        int      // draws per campaign and fraction when drawing; 0 means 20
 	Protocol Protocol // what is left out for each campaign; "" means LOCOCite
+	Ranker   *Ranker  // debrief's score; nil means DefaultOptions'
 }
 
 // Protocol is what the evaluation leaves out of the profiles for the
@@ -147,11 +148,11 @@ func methods() []method {
 	nb := func(m *Model, q query, s []float64) { m.score(q, s) }
 	// The baselines keep their own fixed options whatever debrief's are:
 	// the smoothed naive Bayes of the reference (m = 10, software
-	// techniques at 0.25, names at 1, no parent matches, no neighbours,
-	// no prior).
+	// techniques at 0.25, names at 1, no parent matches, the plain
+	// naive-Bayes score).
 	nbBase := func(o Options) Options {
 		o.SoftwareWeight, o.ParentWeight, o.Smoothing, o.NameWeight = 0.25, 0, 10, 1
-		o.Neighbours, o.Borrow, o.SoftwareTechniques, o.PlatformWeight, o.Overlap, o.Prior = 0, 0, 0, 0, 0, 0
+		o.Ranker = Ranker{}
 		return o
 	}
 	techOnly := func(o Options) Options { o = nbBase(o); o.SoftwareWeight = 0; return o }

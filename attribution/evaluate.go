@@ -136,7 +136,12 @@ func Evaluate(cat *attack.Catalog, o EvalOptions) (*Report, error) {
 		return nil, err
 	}
 	base := evalOptions()
-	cal, err := New(cat, calibrationOptions(cs))
+	if o.Ranker != nil {
+		base.Ranker = *o.Ranker
+	}
+	co := calibrationOptions(cs)
+	co.Ranker = base.Ranker
+	cal, err := New(cat, co)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
@@ -243,7 +248,7 @@ func evalCampaign(cat *attack.Catalog, base Options, ci int, c benchCampaign, d 
 	for _, mt := range methods() {
 		o := mt.opts(base)
 		o.Exclude = []string{c.id}
-		key := fmt.Sprint(o.SoftwareWeight, o.ParentWeight, o.Smoothing, o.Neighbours, o.Borrow, o.SoftwareTechniques, o.PlatformWeight, o.Overlap, o.Prior)
+		key := fmt.Sprint(o.SoftwareWeight, o.ParentWeight, o.NameWeight, o.Smoothing, o.Ranker)
 		m := models[key]
 		if m == nil {
 			var err error

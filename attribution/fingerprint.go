@@ -11,7 +11,7 @@ import (
 
 // calibrationVersion changes whenever Calibrate or the simulation
 // changes, so that no precomputed calibration outlives its method.
-const calibrationVersion = 9
+const calibrationVersion = 8
 
 // fingerprint identifies everything Calibrate depends on: the method, the
 // catalog's domains and versions, the scoring options and every group's
@@ -39,26 +39,11 @@ func (m *Model) fingerprint() string {
 	}
 	// Options added later count only when set, so that models without
 	// them keep their fingerprint.
-	if m.opts.Neighbours > 0 && m.opts.Borrow > 0 {
-		str("neighbours")
-		num(float64(m.opts.Neighbours))
-		num(m.opts.Borrow)
-	}
-	if m.opts.SoftwareTechniques != 0 {
-		str("software techniques")
-		num(m.opts.SoftwareTechniques)
-	}
-	if m.opts.PlatformWeight != 0 {
-		str("platforms")
-		num(m.opts.PlatformWeight)
-	}
-	if m.opts.Overlap != 0 {
-		str("overlap")
-		num(m.opts.Overlap)
-	}
-	if m.opts.Prior != 0 {
-		str("prior")
-		num(m.opts.Prior)
+	if !m.opts.Ranker.IsZero() {
+		str("ranker")
+		for _, w := range m.opts.Ranker.W {
+			num(w)
+		}
 	}
 	type fw struct {
 		key string

@@ -24,22 +24,17 @@ const (
 // the values debrief uses; they were fixed before the evaluation and are
 // not fitted on ATT&CK's campaigns.
 type Options struct {
-	SoftwareWeight     float64  // weight of a technique a candidate reaches only through its software
-	CampaignWeight     float64  // weight of a technique a group reaches only through its campaigns
-	ParentWeight       float64  // weight of the parent-technique match of an observed technique
-	NameWeight         float64  // weight of a matched software or actor name in the evidence
-	Smoothing          float64  // m of the naive-Bayes smoothing, in pseudo-groups (> 0)
-	Neighbours         int      // groups a group's profile borrows from (0: none; see borrow)
-	Borrow             float64  // most weight a borrowed feature gets (held by all the neighbours)
-	SoftwareTechniques float64  // weight in the evidence of the techniques of named software (0: the names alone)
-	PlatformWeight     float64  // weight of the platforms (other than Windows) of an observed technique (0: none)
-	Overlap            float64  // added per observed technique the profile holds, whatever its rarity (× its weight)
-	Prior              float64  // weight of a group's prior, log(1 + its techniques of full weight): well-reported groups come first on a tie
-	Domain             string   // only groups and campaigns of this domain ("enterprise-attack"); "" all
-	Exclude            []string // campaign ids left out of every profile and of the candidates (leave-campaign-out)
-	NoCampaigns        bool     // rank groups only
-	NoSoftwareIDs      bool     // profiles without software ids: names in the evidence match nothing
-	Temperature        float64  // a fixed softmax temperature (no other adjustment); 0 uses Calibration
+	SoftwareWeight float64  // weight of a technique a candidate reaches only through its software
+	CampaignWeight float64  // weight of a technique a group reaches only through its campaigns
+	ParentWeight   float64  // weight of the parent-technique match of an observed technique
+	NameWeight     float64  // weight of a matched software or actor name in the evidence
+	Smoothing      float64  // m of the naive-Bayes smoothing, in pseudo-groups (> 0)
+	Domain         string   // only groups and campaigns of this domain ("enterprise-attack"); "" all
+	Exclude        []string // campaign ids left out of every profile and of the candidates (leave-campaign-out)
+	NoCampaigns    bool     // rank groups only
+	NoSoftwareIDs  bool     // profiles without software ids: names in the evidence match nothing
+	Temperature    float64  // a fixed softmax temperature (no other adjustment); 0 uses Calibration
+	Ranker         Ranker   // weights of the score's features; zero: the plain naive-Bayes score
 	// Calibration to use; nil uses the one precomputed for the embedded
 	// catalog and DefaultOptions when it applies (see Calibrate), or else
 	// fits one on the simulation (see calibrateSim).
@@ -47,15 +42,15 @@ type Options struct {
 }
 
 // DefaultOptions returns debrief's settings. They were fixed before the
-// evaluation, but for NameWeight: the group simulation (tune.go) scores
-// a matched name at 2 above 1 under every variant of the simulation (3
-// and 4 no better), so it is 2. The simulation also tested each optional
-// term (Neighbours and Borrow, SoftwareTechniques, PlatformWeight,
-// Overlap, Prior): none gained under every variant, so all stay off.
-// The development set of groups' own reports (devSet; TestDevOptions)
+// evaluation, but for NameWeight, 2: a simulation of partial observations
+// of the groups' own technique sets scored a matched name at 2 above 1
+// (3 and 4 no better). The development set of groups' own reports (devSet; TestDevOptions)
 // agrees: NameWeight 1, 3 or 4, Smoothing 3 to 50 and SoftwareWeight 0.1
 // to 1 are none of them better by more than 0.002 in mean reciprocal
-// rank, by techniques alone or with names.
+// rank, by techniques alone or with names. The score is the plain
+// naive-Bayes one: the Ranker fitted on the development set
+// (FittedRanker) ranks it better, but not ATT&CK's campaigns (see
+// TestRankerEval).
 func DefaultOptions() Options {
 	return Options{SoftwareWeight: 0.25, CampaignWeight: 1, ParentWeight: 0.3, NameWeight: 2, Smoothing: 10}
 }
@@ -74,7 +69,6 @@ type Model struct {
 	nGroups int
 	names   map[string]int32 // normalised software and group names and aliases → feature
 	cal     Calibration
-	nb      *neighbourhood // nil without neighbour smoothing
 
 	techTot func() []float64 // see techniqueTotals
 }
@@ -85,13 +79,13 @@ type cand struct {
 	name   string
 	groups []string          // a campaign's groups
 	prof   map[int32]float64 // what ATT&CK relates to the candidate, with weights
-	eff    map[int32]float64 // prof with what its neighbours lend it: what is scored (nil: prof)
 	sig    []int32           // techniques of weight 1, rarest first
-	prior  float64           // Prior × log(1 + techniques of weight 1), groups only
+	size   float64           // log(1 + techniques of weight 1), a Ranker feature
 }
 
 type posting struct {
 	cand  int32
+	w     float32 // the feature's weight in the candidate's profile
 	delta float64 // log((w + m·q) / (m·q))
 }
 
@@ -117,12 +111,6 @@ func New(cat *attack.Catalog, opts Options) (*Model, error) {
 	if m.nGroups == 0 {
 		return nil, fmt.Errorf("attribution: the catalog has no current groups")
 	}
-	if opts.Neighbours > 0 && opts.Borrow > 0 {
-		m.nb = m.newNeighbourhood()
-		for g := range m.cands {
-			m.cands[g].eff = m.borrow(m.nb, m.cands[g].prof, g)
-		}
-	}
 	if !opts.NoCampaigns {
 		for _, c := range cat.Campaigns() {
 			if c.Active() && !excl[c.ID] && m.inDomain(c.Domains) {
@@ -132,8 +120,8 @@ func New(cat *attack.Catalog, opts Options) (*Model, error) {
 	}
 	m.index()
 	m.signatures()
-	for g := range m.cands[:m.nGroups] {
-		m.cands[g].prior = m.prior(m.cands[g].prof)
+	for ci := range m.cands {
+		m.cands[ci].size = math.Log1p(float64(m.fullTechniques(m.cands[ci].prof)))
 	}
 	m.indexNames()
 	m.techTot = sync.OnceValue(m.sumTechniques)
@@ -176,28 +164,7 @@ func (m *Model) put(p map[int32]float64, key string, w float64) {
 	if key[0] == 'T' {
 		j := m.id("^" + parentOf(key))
 		p[j] = max(p[j], w)
-		if m.opts.PlatformWeight > 0 {
-			for _, pf := range m.platforms(key) {
-				k := m.id(pf)
-				p[k] = max(p[k], w)
-			}
-		}
 	}
-}
-
-// platforms are the platform features of a technique that does not run
-// on Windows ("@Linux", "@IaaS"…): most groups are known on Windows, so
-// only the other platforms tell them apart.
-func (m *Model) platforms(id string) []string {
-	t, ok := m.cat.Technique(id)
-	if !ok || slices.Contains(t.Platforms, "Windows") {
-		return nil
-	}
-	out := make([]string, len(t.Platforms))
-	for i, pf := range t.Platforms {
-		out[i] = "@" + pf
-	}
-	return out
 }
 
 // groupKey is a group's ATT&CK id, or its STIX id when it has none (the
@@ -298,8 +265,8 @@ func (m *Model) index() {
 		m.q[f] = (float64(m.df[f]) + 0.5) / (n + 1)
 	}
 	for ci, c := range m.cands {
-		for f, w := range c.scored() {
-			m.post[f] = append(m.post[f], posting{int32(ci), m.delta(int32(f), w)})
+		for f, w := range c.prof {
+			m.post[f] = append(m.post[f], posting{int32(ci), float32(w), m.delta(int32(f), w)})
 		}
 	}
 	for f := range m.post {
@@ -307,36 +274,20 @@ func (m *Model) index() {
 	}
 }
 
-// prior is a group's prior score: Prior × log(1 + its techniques of full
-// weight), a stand-in for how much has been reported about it.
-func (m *Model) prior(prof map[int32]float64) float64 {
-	if m.opts.Prior == 0 {
-		return 0
-	}
+// fullTechniques counts the techniques of full weight of a profile.
+func (m *Model) fullTechniques(prof map[int32]float64) int {
 	n := 0
 	for f, w := range prof {
 		if w >= 1 && m.keys[f][0] == 'T' {
 			n++
 		}
 	}
-	return m.opts.Prior * math.Log1p(float64(n))
-}
-
-// scored is the profile the candidate is scored by.
-func (c *cand) scored() map[int32]float64 {
-	if c.eff != nil {
-		return c.eff
-	}
-	return c.prof
+	return n
 }
 
 func (m *Model) delta(f int32, w float64) float64 {
 	mq := m.opts.Smoothing * m.q[f]
-	d := math.Log((w + mq) / mq)
-	if m.opts.Overlap != 0 && m.keys[f][0] == 'T' {
-		d += m.opts.Overlap * min(w, 1)
-	}
-	return d
+	return math.Log((w + mq) / mq)
 }
 
 // techniqueTotals is, per candidate, the summed weight of the techniques

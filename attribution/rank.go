@@ -95,13 +95,6 @@ func (m *Model) compile(ev Evidence) query {
 		if f, ok := m.feat["^"+parentOf(string(id))]; ok && m.opts.ParentWeight > 0 {
 			q.add(f, m.opts.ParentWeight)
 		}
-		if m.opts.PlatformWeight > 0 {
-			for _, pf := range m.platforms(string(id)) {
-				if f, ok := m.feat[pf]; ok {
-					q.add(f, m.opts.PlatformWeight)
-				}
-			}
-		}
 	}
 	slices.Sort(q.techs)
 	for _, f := range m.matchNames(ev) {
@@ -112,26 +105,14 @@ func (m *Model) compile(ev Evidence) query {
 			q.grp = append(q.grp, f)
 		}
 	}
-	if w := m.opts.SoftwareTechniques; w > 0 {
-		// A named tool is evidence of the techniques it implements, as
-		// if seen at a reduced weight.
-		for _, f := range q.sw {
-			if s, ok := m.cat.Software(m.keys[f]); ok {
-				for _, t := range s.Techniques {
-					if tf, ok := m.feat[string(t)]; ok {
-						q.add(tf, w)
-					}
-				}
-			}
-		}
-	}
 	return q
 }
 
 // score adds each candidate's evidence to s (len(m.cands)).
 func (m *Model) score(q query, s []float64) {
-	for g := range m.nGroups {
-		s[g] += m.cands[g].prior
+	if !m.opts.Ranker.IsZero() {
+		m.scoreRanker(q, s)
+		return
 	}
 	for i, f := range q.feats {
 		w := q.w[i]
@@ -182,8 +163,8 @@ func (m *Model) confidences(q query, s []float64) []float64 {
 	c := make([]float64, len(s))
 	t := m.cal.temp(q.size())
 	k := q.named()
-	m.cal.apply(s[:m.nGroups], c[:m.nGroups], t, k, m.topStatsOf(q, s[:m.nGroups], 0))
-	m.cal.apply(s[m.nGroups:], c[m.nGroups:], t, k, m.topStatsOf(q, s[m.nGroups:], m.nGroups))
+	m.cal.apply(s[:m.nGroups], c[:m.nGroups], t, k)
+	m.cal.apply(s[m.nGroups:], c[m.nGroups:], t, k)
 	return c
 }
 
@@ -195,19 +176,24 @@ func (q *query) named() int {
 	return 0
 }
 
-// apply writes the calibrated confidences of scores s to out: the
-// softmax at t, then the best candidate's confidence from the top-label
-// model for evidence with names (k 1) or without (0), given ts. The
-// others share the rest in proportion to their softmax shares, none
-// above the best (see shareRest).
-func (c Calibration) apply(s, out []float64, t float64, k int, ts topStats) {
+// apply writes the calibrated confidences of scores s to out.
+func (c Calibration) apply(s, out []float64, t float64, k int) {
 	softmax(s, out, t)
-	if c.Top[k] == ([topFeatures]float64{}) || len(s) < 2 {
+	if c.Slope[k] == 0 || len(s) < 2 {
 		return
 	}
 	top := topOf(out)
-	x := ts.features(out[top])
-	shareRest(out, top, topConfidence(&c.Top[k], &x))
+	p := out[top]
+	q := sigmoid(c.Slope[k]*logit(p) + c.Offset[k])
+	for i := range out {
+		if i == top {
+			out[i] = q
+		} else if p < 1 {
+			out[i] *= (1 - q) / (1 - p)
+		} else {
+			out[i] = (1 - q) / float64(len(out)-1)
+		}
+	}
 }
 
 // softmax writes softmax(s / temp) to out.
