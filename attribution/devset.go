@@ -186,7 +186,7 @@ func (m *Model) devQueryPoints(q devQuery, evs []Evidence) []fitPoint {
 		cq := rm.compile(ev)
 		s := make([]float64, len(rm.cands))
 		rm.score(cq, s)
-		out = append(out, fitPoint{s: shiftMax(s[:rm.nGroups]), truth: truth, size: cq.size(), named: cq.named(), w: 1})
+		out = append(out, rm.fitPointOf(cq, s, truth, 1))
 	}
 	return out
 }

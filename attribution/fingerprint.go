@@ -11,7 +11,7 @@ import (
 
 // calibrationVersion changes whenever Calibrate or the simulation
 // changes, so that no precomputed calibration outlives its method.
-const calibrationVersion = 8
+const calibrationVersion = 9
 
 // fingerprint identifies everything Calibrate depends on: the method, the
 // catalog's domains and versions, the scoring options and every group's

@@ -163,8 +163,8 @@ func (m *Model) confidences(q query, s []float64) []float64 {
 	c := make([]float64, len(s))
 	t := m.cal.temp(q.size())
 	k := q.named()
-	m.cal.apply(s[:m.nGroups], c[:m.nGroups], t, k)
-	m.cal.apply(s[m.nGroups:], c[m.nGroups:], t, k)
+	m.cal.apply(s[:m.nGroups], c[:m.nGroups], t, k, m.topStatsOf(q, s[:m.nGroups], 0))
+	m.cal.apply(s[m.nGroups:], c[m.nGroups:], t, k, m.topStatsOf(q, s[m.nGroups:], m.nGroups))
 	return c
 }
 
@@ -176,24 +176,19 @@ func (q *query) named() int {
 	return 0
 }
 
-// apply writes the calibrated confidences of scores s to out.
-func (c Calibration) apply(s, out []float64, t float64, k int) {
+// apply writes the calibrated confidences of scores s to out: the
+// softmax at t, then the best candidate's confidence from the top-label
+// model for evidence with names (k 1) or without (0), given ts. The
+// others share the rest in proportion to their softmax shares, none
+// above the best (see shareRest).
+func (c Calibration) apply(s, out []float64, t float64, k int, ts topStats) {
 	softmax(s, out, t)
-	if c.Slope[k] == 0 || len(s) < 2 {
+	if c.Top[k] == ([topFeatures]float64{}) || len(s) < 2 {
 		return
 	}
 	top := topOf(out)
-	p := out[top]
-	q := sigmoid(c.Slope[k]*logit(p) + c.Offset[k])
-	for i := range out {
-		if i == top {
-			out[i] = q
-		} else if p < 1 {
-			out[i] *= (1 - q) / (1 - p)
-		} else {
-			out[i] = (1 - q) / float64(len(out)-1)
-		}
-	}
+	x := ts.features(out[top])
+	shareRest(out, top, topConfidence(&c.Top[k], &x))
 }
 
 // softmax writes softmax(s / temp) to out.
