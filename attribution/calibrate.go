@@ -156,6 +156,11 @@ func shiftMax(s []float64) []float64 {
 // mean negative log-likelihood of the true groups, then the top-label
 // model on the features mask keeps.
 func fit(pts []fitPoint, mask [topFeatures]bool) Calibration {
+	return fitTopLabel(fitTemperature(pts), pts, mask)
+}
+
+// fitWeights are the points' weights, scaled to a mean of 1.
+func fitWeights(pts []fitPoint) []float64 {
 	tot := 0.0
 	for _, p := range pts {
 		tot += p.w
@@ -164,6 +169,13 @@ func fit(pts []fitPoint, mask [topFeatures]bool) Calibration {
 	for i, p := range pts {
 		wt[i] = p.w * float64(len(pts)) / tot
 	}
+	return wt
+}
+
+// fitTemperature is the softmax step of fit: the calibration without a
+// top-label model.
+func fitTemperature(pts []fitPoint) Calibration {
+	wt := fitWeights(pts)
 	nll := func(c Calibration) float64 {
 		v := 0.0
 		for i, p := range pts {
@@ -186,6 +198,13 @@ func fit(pts []fitPoint, mask [topFeatures]bool) Calibration {
 		})
 	}
 	c.Queries, c.NLL = len(pts), nll(c)
+	return c
+}
+
+// fitTopLabel is c with the top-label model fitted on pts, with the
+// features mask keeps, for evidence with names and without apart.
+func fitTopLabel(c Calibration, pts []fitPoint, mask [topFeatures]bool) Calibration {
+	wt := fitWeights(pts)
 	var x [2][][topFeatures]float64
 	var w [2][]float64
 	var y [2][]bool

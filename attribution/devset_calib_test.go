@@ -52,10 +52,11 @@ func TestDevCalibrationHeldOut(t *testing.T) {
 				train = append(train, folds[g]...)
 			}
 		}
+		soft := fitTemperature(train)
 		for _, c := range []struct {
 			cal Calibration
 			to  *pooled
-		}{{fit(train, topMask), &top}, {fit(train, plattMask), &platt}, {sim, &simP}} {
+		}{{fitTopLabel(soft, train, topMask), &top}, {fitTopLabel(soft, train, plattMask), &platt}, {sim, &simP}} {
 			for k := range 2 {
 				conf, right := heldOut(c.cal, folds[f], k)
 				c.to.conf[k], c.to.right[k] = append(c.to.conf[k], conf...), append(c.to.right[k], right...)
