@@ -466,3 +466,20 @@ func TestPlainRanker(t *testing.T) {
 		t.Errorf("the fitted ranker puts the same group first as the plain score on all %d campaigns", len(cs))
 	}
 }
+
+// BenchmarkRankFitted is BenchmarkRank with FittedRanker's score.
+func BenchmarkRankFitted(b *testing.B) {
+	o := DefaultOptions()
+	o.Ranker = FittedRanker()
+	m, err := New(embedded(b), o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, _ := embedded(b).Campaign("C0024")
+	ev := Evidence{Techniques: c.Techniques[:len(c.Techniques)/2], Software: c.Software}
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Rank(ev, 10)
+	}
+	b.ReportMetric(float64(m.Candidates()), "candidates")
+}
