@@ -102,9 +102,10 @@ func topConfidence(w, x *[topFeatures]float64) float64 {
 	return sigmoid(z)
 }
 
-// topL2 is the ridge penalty of the top-label fit, per unit of weight:
-// enough to keep correlated features (the two covers) from trading large
-// weights, too little to bias the fit.
+// topL2 is the ridge penalty of the top-label fit, per unit of weight.
+// On the development set's held-out folds (see the features) 1e-4 gives
+// a log-loss of 0.4426 and 0.4088 (techniques only, with names), 1e-3
+// 0.4453 and 0.4004, 1e-2 0.4513 and 0.4096.
 const topL2 = 1e-3
 
 // fitTop fits the weights of the features mask keeps by Newton's method
