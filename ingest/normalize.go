@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"hash/maphash"
 	"slices"
 	"strings"
 
@@ -30,6 +31,13 @@ type Knowledge interface {
 type Counts struct {
 	Unknown map[debrief.TechniqueID]int    `json:"unknown_techniques"`
 	Revoked map[debrief.TechniqueID]string `json:"revoked_techniques"` // old id → replacement
+
+	// memo remembers how recent alerts were normalised (see Normalise),
+	// once calls says the Counts serve more than a few alerts; notes,
+	// when set, collects what a call counts, for the memo.
+	memo  *memo
+	calls int
+	notes *[]note
 }
 
 func newCounts() Counts {
@@ -44,8 +52,121 @@ func newCounts() Counts {
 //
 // It runs once per alert on the ingest path, so it keeps its working sets
 // in small slices rather than maps, and gives the alert's tactics and all
-// its technique tactic lists one backing array.
+// its technique tactic lists one backing array. With the catalog's
+// Knowledge (Catalog), it also remembers how it normalised recent alerts
+// (the alerts of one rule repeat one mapping): alerts normalised alike
+// share their technique and tactic lists, which nothing may write to.
 func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
+	ck, _ := k.(*catalogKnowledge)
+	if ck == nil {
+		normalise(k, a, c)
+		return
+	}
+	if c.memo == nil || c.memo.k != ck {
+		if c.calls++; c.calls < memoAfter {
+			normalise(k, a, c)
+			return
+		}
+		c.memo = &memo{k: ck}
+	}
+	slot := &c.memo.slots[memoHash(a)%uint64(len(c.memo.slots))]
+	if e := *slot; e != nil && e.matches(a) {
+		a.Techniques, a.Tactics = e.techs, e.tactics
+		c.replay(e.notes)
+		return
+	}
+	e := &memoEntry{in: cloneTechniques(a.Techniques), inTactics: slices.Clone(a.Tactics), category: a.Category}
+	c.notes = &e.notes
+	normalise(k, a, c)
+	c.notes = nil
+	a.Techniques = a.Techniques[:len(a.Techniques):len(a.Techniques)]
+	e.techs, e.tactics = a.Techniques, a.Tactics
+	*slot = e
+}
+
+// memoAfter is how many alerts a Counts normalises before it starts
+// remembering them: a Counts made for one alert does not pay for a memo.
+const memoAfter = 8
+
+// memo remembers the normalisation of recent alerts by what it read of
+// them: techniques, tactics and category.
+type memo struct {
+	k     *catalogKnowledge
+	slots [64]*memoEntry
+}
+
+type memoEntry struct {
+	in        []debrief.Technique
+	inTactics []string
+	category  string
+
+	techs   []debrief.Technique
+	tactics []string
+	notes   []note // what normalising them counted, in order
+}
+
+// note is one count: an unknown id, or a revoked one and its replacement.
+type note struct {
+	id      debrief.TechniqueID
+	revoked string
+}
+
+var memoSeed = maphash.MakeSeed()
+
+// memoHash hashes what Normalise reads of an alert.
+func memoHash(a *debrief.Alert) uint64 {
+	h := maphash.String(memoSeed, a.Category)
+	for _, t := range a.Techniques {
+		h = h*31 + maphash.String(memoSeed, string(t.ID)) + uint64(len(t.Name)+len(t.Tactics))
+	}
+	for _, s := range a.Tactics {
+		h = h*31 + uint64(len(s))
+	}
+	return h
+}
+
+func (e *memoEntry) matches(a *debrief.Alert) bool {
+	if a.Category != e.category || len(a.Techniques) != len(e.in) || !slices.Equal(a.Tactics, e.inTactics) {
+		return false
+	}
+	for i := range e.in {
+		x, y := &a.Techniques[i], &e.in[i]
+		if x.ID != y.ID || x.Name != y.Name || x.Original != y.Original || x.Status != y.Status || !slices.Equal(x.Tactics, y.Tactics) {
+			return false
+		}
+	}
+	return true
+}
+
+// cloneTechniques copies a list and its tactic lists: a decoder may reuse
+// the arrays of the alerts it yields once they are normalised.
+func cloneTechniques(ts []debrief.Technique) []debrief.Technique {
+	out := slices.Clone(ts)
+	for i := range out {
+		out[i].Tactics = slices.Clone(out[i].Tactics)
+	}
+	return out
+}
+
+// count notes an unknown id (revoked == "") or a revoked one.
+func (c *Counts) count(id debrief.TechniqueID, revoked string) {
+	if revoked == "" {
+		c.Unknown[id]++
+	} else {
+		c.Revoked[id] = revoked
+	}
+	if c.notes != nil {
+		*c.notes = append(*c.notes, note{id, revoked})
+	}
+}
+
+func (c *Counts) replay(notes []note) {
+	for _, n := range notes {
+		c.count(n.id, n.revoked)
+	}
+}
+
+func normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 	var ob [8]placed
 	order := tacticOrder(ob[:0])
 	// Tactics the alert states itself: its tactic list, and a category
@@ -188,12 +309,12 @@ func normTechnique(k Knowledge, t debrief.Technique, stated []string, c *Counts,
 	info, revoked, ok := k.Technique(t.ID)
 	if !ok {
 		t.Status = debrief.TechniqueUnknown
-		c.Unknown[t.ID]++
+		c.count(t.ID, "")
 		t.Tactics = shortnames(k, t.Tactics, nil, buf)
 		return t
 	}
 	if revoked {
-		c.Revoked[t.ID] = string(info.ID)
+		c.count(t.ID, string(info.ID))
 		t = debrief.Technique{ID: info.ID, Original: string(t.ID), Status: debrief.TechniqueRevoked, Tactics: t.Tactics}
 	}
 	if t.Name == "" || revoked {

@@ -1,11 +1,14 @@
 package ingest_test
 
 import (
+	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/ingest"
 )
 
@@ -100,5 +103,73 @@ func TestNormalise(t *testing.T) {
 				t.Errorf("a known technique has no name: %+v", a.Techniques)
 			}
 		})
+	}
+}
+
+// TestNormaliseMemo checks Normalise with the catalog's Knowledge, which
+// remembers how it normalised recent alerts, against normalising each
+// alert with Counts of its own (which remember nothing): the same
+// techniques, tactics and counts, however often the alerts repeat.
+func TestNormaliseMemo(t *testing.T) {
+	cat, err := attack.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := ingest.Catalog(cat)
+	alerts := []debrief.Alert{
+		{Techniques: []debrief.Technique{{ID: "T1059"}, {ID: "T1059.001", Name: "PowerShell", Tactics: []string{"Execution"}}}, Tactics: []string{"Execution"}},
+		{Techniques: []debrief.Technique{{ID: "T1086"}}},                // revoked
+		{Techniques: []debrief.Technique{{ID: "T1685"}, {ID: "T1685"}}}, // unknown, twice
+		{Techniques: []debrief.Technique{{ID: "T1078.004"}}, Category: "DefenseEvasion"},
+		{Techniques: []debrief.Technique{{ID: "T1078.004"}}, Category: "Malware"},
+		{Techniques: []debrief.Technique{{ID: "T1078.004", Tactics: []string{"Initial Access"}}}},
+		{Techniques: []debrief.Technique{{ID: "T1566.001", Name: "own name"}}},
+		{Tactics: []string{"command_and_control", "Execution"}},
+		{},
+	}
+	fresh := func() ingest.Counts {
+		return ingest.Counts{Unknown: map[debrief.TechniqueID]int{}, Revoked: map[debrief.TechniqueID]string{}}
+	}
+	render := func(a *debrief.Alert) string {
+		out, err := json.Marshal(struct {
+			T []debrief.Technique
+			A []string
+		}{a.Techniques, a.Tactics})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	const twice = 2 // T1685 twice: one technique, in an array for two
+	memo, alone := fresh(), fresh()
+	var normalised []*debrief.Alert
+	for round := range 4 {
+		for i, in := range alerts {
+			a, b := in, in
+			a.Techniques, b.Techniques = slices.Clone(in.Techniques), slices.Clone(in.Techniques)
+			ingest.Normalise(k, &a, &memo)
+			c := fresh()
+			ingest.Normalise(k, &b, &c)
+			for id, n := range c.Unknown {
+				alone.Unknown[id] += n
+			}
+			maps.Copy(alone.Revoked, c.Revoked)
+			if got, want := render(&a), render(&b); got != want {
+				t.Errorf("round %d, alert %d: got %s, want %s", round, i, got, want)
+			}
+			normalised = append(normalised, &a)
+		}
+	}
+	if !maps.Equal(memo.Unknown, alone.Unknown) || !maps.Equal(memo.Revoked, alone.Revoked) {
+		t.Errorf("counts: got %v %v, want %v %v", memo.Unknown, memo.Revoked, alone.Unknown, alone.Revoked)
+	}
+	// Alerts normalised alike may share their lists; what one appends
+	// must not land where another appends.
+	n := len(normalised)
+	first, last := normalised[n-2*len(alerts)+twice], normalised[n-len(alerts)+twice]
+	x := append(first.Techniques, debrief.Technique{ID: "T1003"})
+	y := append(last.Techniques, debrief.Technique{ID: "T1005"})
+	if x[len(x)-1].ID != "T1003" || y[len(y)-1].ID != "T1005" {
+		t.Errorf("two alerts appended to one array: %v, %v", x, y)
 	}
 }
