@@ -480,3 +480,21 @@ func TestAlertPrefix(t *testing.T) {
 		}
 	}
 }
+
+// TestTypeName: the evidence type without its namespace, whichever
+// namespace, first letter lower-case.
+func TestTypeName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"#microsoft.graph.security.deviceEvidence", "deviceEvidence"},
+		{"#microsoft.graph.security.AzureResourceEvidence", "azureResourceEvidence"},
+		{"#microsoft.graph.security.beta.ipEvidence", "ipEvidence"},
+		{"#microsoft.graph.other.userEvidence", "userEvidence"},
+		{"fileEvidence", "fileEvidence"},
+		{"#microsoft.graph.security.", ""},
+		{"", ""},
+	} {
+		if got := typeName(tc.in); got != tc.want {
+			t.Errorf("typeName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

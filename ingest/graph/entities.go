@@ -115,11 +115,18 @@ type fileDetails struct {
 	FileSize number `json:"fileSize"`
 }
 
+// graphTypes is the namespace of Graph's security types, as @odata.type
+// spells it.
+const graphTypes = "#microsoft.graph.security."
+
 // typeName is the evidence type without its namespace, first letter
 // lower-case: "#microsoft.graph.security.AzureResourceEvidence" gives
 // "azureResourceEvidence".
 func typeName(odata string) string {
-	t := odata[strings.LastIndexByte(odata, '.')+1:]
+	t, ok := strings.CutPrefix(odata, graphTypes) // as Graph writes it: no byte by byte search for the last dot
+	if !ok || strings.IndexByte(t, '.') >= 0 {
+		t = odata[strings.LastIndexByte(odata, '.')+1:]
+	}
 	if t != "" && t[0] >= 'A' && t[0] <= 'Z' {
 		t = string(t[0]+'a'-'A') + t[1:]
 	}
@@ -264,7 +271,7 @@ func deviceKey(id string, all []evidence) string {
 		}
 		devices++
 		host := entity.HostID(entity.FirstOf(d.DeviceDNSName, d.HostName))
-		if id != "" && strings.EqualFold(d.MdeDeviceID, id) && host != "" {
+		if id != "" && (d.MdeDeviceID == id || strings.EqualFold(d.MdeDeviceID, id)) && host != "" {
 			return host
 		}
 		only = host
