@@ -67,10 +67,10 @@ func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 			normalise(k, a, c)
 			return
 		}
-		c.memo = &memo{k: ck}
+		c.memo = &memo{k: ck, m: map[uint64]*memoEntry{}}
 	}
-	slot := &c.memo.slots[memoHash(a)%uint64(len(c.memo.slots))]
-	if e := *slot; e != nil && e.matches(a) {
+	h := memoHash(a)
+	if e := c.memo.m[h]; e != nil && e.matches(a) {
 		a.Techniques, a.Tactics = e.techs, e.tactics
 		c.replay(e.notes)
 		return
@@ -81,7 +81,10 @@ func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 	c.notes = nil
 	a.Techniques = a.Techniques[:len(a.Techniques):len(a.Techniques)]
 	e.techs, e.tactics = a.Techniques, a.Tactics
-	*slot = e
+	if len(c.memo.m) >= memoSize {
+		clear(c.memo.m)
+	}
+	c.memo.m[h] = e
 }
 
 // memoAfter is how many alerts a Counts normalises before it starts
@@ -89,11 +92,14 @@ func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 const memoAfter = 8
 
 // memo remembers the normalisation of recent alerts by what it read of
-// them: techniques, tactics and category.
+// them: techniques, tactics and category, hashed (memoHash). It forgets
+// all when it holds memoSize: the mappings of a few hundred rules.
 type memo struct {
-	k     *catalogKnowledge
-	slots [64]*memoEntry
+	k *catalogKnowledge
+	m map[uint64]*memoEntry
 }
+
+const memoSize = 1024
 
 type memoEntry struct {
 	in        []debrief.Technique
@@ -120,7 +126,7 @@ func memoHash(a *debrief.Alert) uint64 {
 		h = h*31 + maphash.String(memoSeed, string(t.ID)) + uint64(len(t.Name)+len(t.Tactics))
 	}
 	for _, s := range a.Tactics {
-		h = h*31 + uint64(len(s))
+		h = h*31 + maphash.String(memoSeed, s)
 	}
 	return h
 }
