@@ -24,7 +24,10 @@ import (
 // map of its own), so sharing them is safe. The strings of a key are
 // kept strings (walker.keep), which nothing overwrites.
 type entityMemo struct {
-	slots [1024]*memoEntry // few enough to clear cheaply, sparse enough to rarely collide
+	// Pairs of slots: a key new to the pair of its hash takes the first,
+	// moving the one there to the second, so that two keys of one hash
+	// do not evict each other at every document.
+	slots [1024]*memoEntry
 }
 
 type memoEntry struct {
@@ -38,13 +41,15 @@ func (m *entityMemo) get(key [4]string, build func() debrief.Entity) debrief.Ent
 	for _, s := range key {
 		h = h*31 + maphash.String(memoSeed, s)
 	}
-	slot := &m.slots[h%uint64(len(m.slots))]
-	if *slot == nil {
-		*slot = &memoEntry{key: key, e: build()}
-	} else if (*slot).key != key {
-		**slot = memoEntry{key: key, e: build()}
+	i := h % uint64(len(m.slots)) &^ 1
+	pair := m.slots[i : i+2 : i+2]
+	for _, e := range pair {
+		if e != nil && e.key == key {
+			return e.e
+		}
 	}
-	return (*slot).e
+	pair[1], pair[0] = pair[0], &memoEntry{key: key, e: build()}
+	return pair[0].e
 }
 
 var memoSeed = maphash.MakeSeed()
