@@ -12,8 +12,11 @@
 // (m·q)), where q is the share of groups whose profile holds it, so rare
 // techniques weigh more than ubiquitous ones (an IDF over groups) and a
 // large profile is not penalised. Sub-techniques also count, with a
-// smaller weight, through their parent. A Calibration turns scores into
-// confidences: a softmax over the groups at a temperature that grows with
+// smaller weight, through their parent. (Options.Ranker weighs these
+// terms and others, such as how much of the evidence a profile holds,
+// apart: FittedRanker, fitted on groups' own reports, is not the default
+// because it ranks ATT&CK's campaigns no better.) A Calibration turns
+// scores into confidences: a softmax over the groups at a temperature that grows with
 // the evidence size, then a top-label model that sets the best group's
 // confidence from its share, the evidence size, how much of the evidence
 // its profile holds and how large that profile is (see Calibration). It is fitted on groups' own data, never on ATT&CK's
