@@ -75,7 +75,10 @@ func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 		c.replay(e.notes)
 		return
 	}
-	e := &memoEntry{in: cloneTechniques(a.Techniques), inTactics: slices.Clone(a.Tactics), category: a.Category}
+	e := &memoEntry{in: cloneTechniques(a.Techniques), inTactics: cloneStrings(a.Tactics), category: strings.Clone(a.Category)}
+	// Normalised from the copy, the alert's lists hold none of the
+	// decoder's strings, which would keep its buffers alive with the memo.
+	a.Techniques = e.in
 	c.notes = &e.notes
 	normalise(k, a, c)
 	c.notes = nil
@@ -144,12 +147,25 @@ func (e *memoEntry) matches(a *debrief.Alert) bool {
 	return true
 }
 
-// cloneTechniques copies a list and its tactic lists: a decoder may reuse
-// the arrays of the alerts it yields once they are normalised.
+// cloneTechniques copies a list, its tactic lists and their strings: a
+// decoder may reuse the arrays of the alerts it yields once they are
+// normalised, and its strings may be views of buffers the memo should not
+// keep alive.
 func cloneTechniques(ts []debrief.Technique) []debrief.Technique {
 	out := slices.Clone(ts)
 	for i := range out {
-		out[i].Tactics = slices.Clone(out[i].Tactics)
+		t := &out[i]
+		t.ID, t.Name, t.Original = debrief.TechniqueID(strings.Clone(string(t.ID))), strings.Clone(t.Name), strings.Clone(t.Original)
+		t.Status = debrief.TechniqueStatus(strings.Clone(string(t.Status)))
+		t.Tactics = cloneStrings(t.Tactics)
+	}
+	return out
+}
+
+func cloneStrings(ss []string) []string {
+	out := slices.Clone(ss)
+	for i := range out {
+		out[i] = strings.Clone(out[i])
 	}
 	return out
 }

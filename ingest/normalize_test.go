@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
@@ -162,6 +163,19 @@ func TestNormaliseMemo(t *testing.T) {
 	}
 	if !maps.Equal(memo.Unknown, alone.Unknown) || !maps.Equal(memo.Revoked, alone.Revoked) {
 		t.Errorf("counts: got %v %v, want %v %v", memo.Unknown, memo.Revoked, alone.Unknown, alone.Revoked)
+	}
+	// What the memo keeps is its own: no view of the decoder's buffers,
+	// which it would keep alive.
+	buf := []byte("T1055Process Injection")
+	id, name := unsafe.String(&buf[0], 5), unsafe.String(&buf[5], len(buf)-5)
+	a := debrief.Alert{Techniques: []debrief.Technique{{ID: debrief.TechniqueID(id), Name: name}}}
+	ingest.Normalise(k, &a, &memo)
+	for _, tt := range a.Techniques {
+		for _, s := range []string{string(tt.ID), tt.Name} {
+			if p := uintptr(unsafe.Pointer(unsafe.StringData(s))); p >= uintptr(unsafe.Pointer(&buf[0])) && p < uintptr(unsafe.Pointer(&buf[0]))+uintptr(len(buf)) {
+				t.Errorf("normalised technique %q is a view of the decoder's buffer", s)
+			}
+		}
 	}
 	// Alerts normalised alike may share their lists; what one appends
 	// must not land where another appends.

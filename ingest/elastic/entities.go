@@ -21,8 +21,7 @@ import (
 // users again and again, and each entity, its attribute map included, is
 // built once and shared. Nothing writes to an alert's attribute maps
 // after decoding (entity.Set.Merge gives an entity that gains attributes a
-// map of its own), so sharing them is safe. The strings of a key are
-// kept strings (walker.keep), which nothing overwrites.
+// map of its own), so sharing them is safe.
 type entityMemo struct {
 	// Pairs of slots: a key new to the pair of its hash takes the first,
 	// moving the one there to the second, so that two keys of one hash
@@ -35,8 +34,10 @@ type memoEntry struct {
 	e   debrief.Entity
 }
 
-// get returns the entity of key, building it with build the first time.
-func (m *entityMemo) get(key [4]string, build func() debrief.Entity) debrief.Entity {
+// get returns the entity of key, building it with build from a copy of
+// key the first time: the entity then holds no view of the document's
+// buffer, which the memo would keep alive.
+func (m *entityMemo) get(key [4]string, build func(key [4]string) debrief.Entity) debrief.Entity {
 	var h uint64
 	for _, s := range key {
 		h = h*31 + maphash.String(memoSeed, s)
@@ -48,7 +49,10 @@ func (m *entityMemo) get(key [4]string, build func() debrief.Entity) debrief.Ent
 			return e.e
 		}
 	}
-	pair[1], pair[0] = pair[0], &memoEntry{key: key, e: build()}
+	for i := range key {
+		key[i] = strings.Clone(key[i])
+	}
+	pair[1], pair[0] = pair[0], &memoEntry{key: key, e: build(key)}
 	return pair[0].e
 }
 
@@ -76,16 +80,16 @@ func (d *doc) entities(t *text, m *memos) []debrief.Entity {
 	if len(d.hostIPs) > 0 {
 		ip = d.hostIPs[0]
 	}
-	dev := m.devices.get([4]string{name, d.hostID, ip}, func() debrief.Entity {
-		dev := device(name, d.hostID)
-		if ip != "" && dev.ID != "" {
-			dev.Attributes = addAttr(dev.Attributes, "ip", ip)
+	dev := m.devices.get([4]string{name, d.hostID, ip}, func(k [4]string) debrief.Entity {
+		dev := device(k[0], k[1])
+		if k[2] != "" && dev.ID != "" {
+			dev.Attributes = addAttr(dev.Attributes, "ip", k[2])
 		}
 		return dev
 	})
 	es.Merge(dev)
-	es.Merge(m.users.get([4]string{d.userEmail, d.userDomain, d.userName, d.userID}, func() debrief.Entity {
-		return user(d.userEmail, d.userDomain, d.userName, d.userID)
+	es.Merge(m.users.get([4]string{d.userEmail, d.userDomain, d.userName, d.userID}, func(k [4]string) debrief.Entity {
+		return user(k[0], k[1], k[2], k[3])
 	}))
 	for _, s := range d.srcIPs {
 		es.Merge(entity.IP(s))
