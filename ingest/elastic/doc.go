@@ -22,7 +22,10 @@
 // correlate package groups alerts later). Its id is kibana.alert.uuid, else
 // the document _id. The techniques of kibana.alert.rule.threat (or
 // signal.rule.threat) are paired with their tactic; techniques and tactics
-// of the ECS threat.* fields are kept unpaired.
+// of the ECS threat.* fields are kept unpaired. The device and user
+// entities of recent documents are remembered and shared by the alerts
+// that name the same host or user, attribute maps included: treat an
+// alert's entities as read-only.
 //
 // Fields the alert model has no place for are not read: rule tags,
 // kibana.alert.workflow_user, kibana.alert.building_block_type.
