@@ -8,6 +8,7 @@
 //
 //	go run ./bench                 # every package with benchmarks
 //	go run ./bench -count 3 ./attack
+//	go run ./bench -cpu 1 -bench 'DecodeNormalise|Split|ValidJSON' ./ingest ./ingest/graph
 //	go run ./bench -ingest-rss 2   # peak RSS of ingesting a 2 GiB file vs 1/16 of it
 //	go run ./bench -serve-load -clients 8   # req/s and p50/p99 of debrief serve (loopback)
 //	go run ./bench -serve-load -db postgres://postgres@/postgres?host=/tmp/pg -incidents 1000000
@@ -36,6 +37,8 @@ type result struct {
 func main() {
 	count := flag.Int("count", 1, "runs per benchmark (the median is shown)")
 	benchtime := flag.String("benchtime", "", "passed to go test -benchtime")
+	cpu := flag.String("cpu", "", "passed to go test -cpu, e.g. 1 for the one-core figures of issue #3")
+	only := flag.String("bench", ".", "passed to go test -bench: which benchmarks to run")
 	rssGiB := flag.Float64("ingest-rss", 0, "instead of the benchmarks, measure the peak RSS of ingesting a generated file of this many GiB")
 	load := flag.Bool("serve-load", false, "instead of the benchmarks, load-test 'debrief serve' on loopback over a simulated store")
 	var lo loadOptions
@@ -71,9 +74,12 @@ func main() {
 	if len(pkgs) == 0 {
 		pkgs = []string{"./..."}
 	}
-	args := []string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-count", strconv.Itoa(*count)}
+	args := []string{"test", "-run", "^$", "-bench", *only, "-benchmem", "-count", strconv.Itoa(*count)}
 	if *benchtime != "" {
 		args = append(args, "-benchtime", *benchtime)
+	}
+	if *cpu != "" {
+		args = append(args, "-cpu", *cpu)
 	}
 	args = append(args, pkgs...)
 	fmt.Fprintf(os.Stderr, "go %s\n", strings.Join(args, " "))
