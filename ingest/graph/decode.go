@@ -53,11 +53,11 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 		in := &recerr.WatchReader{R: r}
 		var w record // reused: its slices keep their capacity
 		var s scanner
-		parse := func(b []byte) (int, bool) { return s.parse(b, &w) }
+		parse := func(b []byte, kept bool) (int, bool) { return s.parse(b, kept, &w) }
 		if !singlePass {
 			parse = nil
 		}
-		seen := wire.EachParsed(ctx, in, file, yield, parse, func(it wire.Item) bool {
+		seen := wire.EachParsedKept(ctx, in, file, yield, parse, func(it wire.Item) bool {
 			return decodeItem(it, &w, &s, file, yield)
 		}, "value")
 		if seen == 0 && !in.Data {
@@ -67,7 +67,7 @@ func (*Decoder) Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[
 }
 
 // singlePass lets the splitter hand records to the scanner to check and
-// decode at once (see wire.ParseFunc); BenchmarkDecodeNormaliseBaseline
+// decode at once (see wire.KeptParseFunc); BenchmarkDecodeNormaliseBaseline
 // turns it off to measure the two passes it replaced.
 var singlePass = true
 
@@ -78,7 +78,7 @@ func decodeItem(it wire.Item, w *record, s *scanner, file string, yield func(deb
 	p := &problems{Collector: recerr.Collector{File: file, Line: it.Line, Index: it.Index}, text: &s.Scanner, out: &s.out}
 	if !it.Parsed {
 		w.reset()
-		if err := s.unmarshal(it.Raw, it.Strings, w); err != nil {
+		if err := s.unmarshal(it.Raw, it.Strings, it.Kept, w); err != nil {
 			field, reason := recerr.Describe(err)
 			return yield(debrief.Record{}, p.Reject(field, reason))
 		}

@@ -498,3 +498,71 @@ func TestTypeName(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeKeepsNoReusedBuffer: the strings of decoded records may be
+// views of the input's buffers (wire.Scanner.Keep) only where nothing
+// reuses them. Records decoded in one pass over an input read a few
+// bytes at a time, and kept until the end, must equal those decoded
+// one by one from a copy of their own: a view of a buffer that a later
+// read overwrote (the lines of NDJSON share one) would differ.
+func TestDecodeKeepsNoReusedBuffer(t *testing.T) {
+	var lines [][]byte
+	for i := range 60 {
+		var b bytes.Buffer
+		alertJSON(&b, i)
+		lines = append(lines, b.Bytes())
+	}
+	var inc bytes.Buffer
+	inc.Write(generateIncidents(3, 4))
+	incidents := bytes.TrimSuffix(bytes.TrimPrefix(inc.Bytes()[bytes.IndexByte(inc.Bytes(), '['):], []byte("[")), []byte("]}\n"))
+	var want []debrief.Record
+	for _, l := range lines {
+		recs, errs := decodeAll(t, bytes.NewReader(bytes.Clone(l)), "one.json")
+		if len(recs) != 1 || len(errs) != 0 {
+			t.Fatalf("alone: %d records, errors %v", len(recs), errs)
+		}
+		want = append(want, recs[0])
+	}
+	ndjson := bytes.Join(lines, []byte("\n"))
+	array := append(append([]byte(`{"value":[`), bytes.Join(lines, []byte(","))...), "]}"...)
+	for _, tc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"ndjson", ndjson},
+		{"array", array},
+		{"incidents then alerts", append(append(append([]byte(`{"value":[`), incidents...), ','), array[len(`{"value":[`):]...)},
+	} {
+		for _, chunk := range []int{1, 7, 4096} {
+			got, errs := decodeAll(t, &chunkReader{b: bytes.Clone(tc.in), n: chunk}, tc.name)
+			if len(errs) != 0 {
+				t.Fatalf("%s, %d-byte reads: errors %v", tc.name, chunk, errs)
+			}
+			got = slices.DeleteFunc(got, func(r debrief.Record) bool { return r.Incident != nil })
+			if len(got) != len(want) {
+				t.Fatalf("%s, %d-byte reads: %d alerts, want %d", tc.name, chunk, len(got), len(want))
+			}
+			for i := range got {
+				if !reflect.DeepEqual(got[i].Alert, want[i].Alert) {
+					t.Fatalf("%s, %d-byte reads: alert %d differs from the alert decoded alone:\n got %+v\nwant %+v", tc.name, chunk, i, got[i].Alert, want[i].Alert)
+				}
+			}
+		}
+	}
+}
+
+// chunkReader reads b at most n bytes at a time, into the caller's
+// buffer as a network connection would.
+type chunkReader struct {
+	b []byte
+	n int
+}
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), r.n)], r.b)
+	r.b = r.b[n:]
+	return n, nil
+}

@@ -36,8 +36,10 @@ func (s *scanner) start(w *record) {
 
 // unmarshal decodes raw into w, which must be reset: with the scanner,
 // else (when it gives up) with json.Unmarshal, which words the errors.
-func (s *scanner) unmarshal(raw []byte, spans []uint32, w *record) error {
-	if s.fast(raw, spans, w) == nil {
+// kept says raw never changes (wire.Item.Kept): w's strings may then be
+// views of it.
+func (s *scanner) unmarshal(raw []byte, spans []uint32, kept bool, w *record) error {
+	if s.fast(raw, spans, kept, w) == nil {
 		return nil
 	}
 	w.reset()
@@ -45,19 +47,26 @@ func (s *scanner) unmarshal(raw []byte, spans []uint32, w *record) error {
 }
 
 // fast decodes raw into w with the scanner alone, or fails with
-// wire.ErrSlow. spans are raw's string spans (wire.Item.Strings), or nil.
-func (s *scanner) fast(raw []byte, spans []uint32, w *record) error {
+// wire.ErrSlow. spans are raw's string spans (wire.Item.Strings), or nil;
+// kept is as for unmarshal.
+func (s *scanner) fast(raw []byte, spans []uint32, kept bool, w *record) error {
 	s.start(w)
 	s.ResetStrings(raw, spans)
+	if kept {
+		s.Keep()
+	}
 	return s.Object(func(name []byte) error { return s.recordMember(w, name) })
 }
 
 // parse decodes the record at the start of b into w, checking it as it
-// goes, and returns its length; see wire.ParseFunc.
-func (s *scanner) parse(b []byte, w *record) (int, bool) {
+// goes, and returns its length; see wire.KeptParseFunc.
+func (s *scanner) parse(b []byte, kept bool, w *record) (int, bool) {
 	w.reset()
 	s.start(w)
 	s.ResetStrict(b)
+	if kept {
+		s.Keep()
+	}
 	if s.Object(func(name []byte) error { return s.recordMember(w, name) }) != nil {
 		return 0, false
 	}

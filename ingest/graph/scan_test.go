@@ -18,12 +18,13 @@ import (
 // checkScan decodes raw with the scanner alone and with json.Unmarshal,
 // each into a record reused from earlier calls, and fails unless the
 // scanner either gives up or decodes exactly what json.Unmarshal does. It
-// reports whether the scanner decoded raw.
-func checkScan(t testing.TB, raw []byte, spans []uint32, s *scanner, fast, slow *record) bool {
+// reports whether the scanner decoded raw. kept lets the scanner decode
+// views of raw (wire.Item.Kept).
+func checkScan(t testing.TB, raw []byte, spans []uint32, kept bool, s *scanner, fast, slow *record) bool {
 	t.Helper()
 	fast.reset()
 	slow.reset()
-	fastErr := s.fast(raw, spans, fast)
+	fastErr := s.fast(raw, spans, kept, fast)
 	slowErr := json.Unmarshal(raw, slow, unmarshalOptions)
 	if fastErr != nil {
 		return false
@@ -41,10 +42,11 @@ func checkScan(t testing.TB, raw []byte, spans []uint32, s *scanner, fast, slow 
 // scanner (scanner.parse, which checks as it decodes), and fails unless
 // it either gives up or accepts exactly one JSON object that jsontext
 // accepts too, valid UTF-8, decoded as json.Unmarshal decodes it. It
-// reports whether parse decoded a record.
+// reports whether parse decoded a record. It parses b twice: the
+// strings copied, then as views of b (a KeptParseFunc told kept).
 func checkParse(t testing.TB, b []byte, s *scanner, fast, slow *record) bool {
 	t.Helper()
-	n, ok := s.parse(b, fast)
+	n, ok := s.parse(b, false, fast)
 	if !ok {
 		return false
 	}
@@ -58,6 +60,16 @@ func checkParse(t testing.TB, b []byte, s *scanner, fast, slow *record) bool {
 	}
 	if !reflect.DeepEqual(fast, slow) {
 		t.Fatalf("strict scanner and json.Unmarshal differ on %s:\nscanner %+v\nunmarshal %+v", raw, fast, slow)
+	}
+	if viewN, viewOK := s.parse(b, true, fast); viewOK != ok || viewN != n {
+		t.Fatalf("strict scanner with views: %d, %v; without: %d, %v, on %q", viewN, viewOK, n, ok, b)
+	}
+	// A record parsed twice keeps the capacity of its alerts (whether
+	// spareAlerts is nil), which json.Unmarshal's did not have.
+	viewed, want := *fast, *slow
+	viewed.spareAlerts, want.spareAlerts = nil, nil
+	if !reflect.DeepEqual(viewed, want) {
+		t.Fatalf("strict scanner with views and json.Unmarshal differ on %s:\nscanner %+v\nunmarshal %+v", raw, viewed, want)
 	}
 	return true
 }
@@ -74,7 +86,7 @@ func scanAll(t testing.TB, data []byte) (decoded, records int) {
 			continue
 		}
 		records++
-		scanned := checkScan(t, it.Raw, it.Strings, &s, &fast, &slow)
+		scanned := checkScan(t, it.Raw, it.Strings, it.Kept, &s, &fast, &slow)
 		if scanned {
 			decoded++
 		}
@@ -129,7 +141,7 @@ func TestScanGivesUp(t *testing.T) {
 	} {
 		var s scanner
 		var w record
-		if s.fast([]byte(raw), nil, &w) == nil {
+		if s.fast([]byte(raw), nil, false, &w) == nil {
 			t.Errorf("scanner decoded %s", raw)
 		}
 	}

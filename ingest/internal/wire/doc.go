@@ -17,5 +17,9 @@
 // record is read once. A record it cannot decode goes the way above. A
 // ParseFunc that also refuses the records whose top level names a
 // container (RecordsParsedRoot, EachParsedRoot) spares the splitter its
-// search for the containers' names in each line of NDJSON.
+// search for the containers' names in each line of NDJSON. A
+// KeptParseFunc (RecordsParsedKept, EachParsedKept) is told which records
+// lie in buffers that nothing writes to again (the elements of arrays,
+// Item.Kept): its Scanner, told so (Scanner.Keep), then reads their
+// strings as views rather than copies.
 package wire

@@ -23,6 +23,12 @@ func EachParsed(ctx context.Context, r io.Reader, file string, yield func(debrie
 	return each(ctx, RecordsParsed(r, parse, containers...), file, yield, one)
 }
 
+// EachParsedKept is EachParsed over RecordsParsedKept: parse is told
+// which records it may keep views of.
+func EachParsedKept(ctx context.Context, r io.Reader, file string, yield func(debrief.Record, error) bool, parse KeptParseFunc, one func(Item) bool, containers ...Container) int {
+	return each(ctx, RecordsParsedKept(r, parse, containers...), file, yield, one)
+}
+
 // EachParsedRoot is Each over RecordsParsedRoot: parse also refuses the
 // records whose top-level object names a container.
 func EachParsedRoot(ctx context.Context, r io.Reader, file string, yield func(debrief.Record, error) bool, parse ParseFunc, one func(Item) bool, containers ...Container) int {

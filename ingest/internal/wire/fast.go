@@ -56,7 +56,7 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 				// rather than parse one that the buffer would cut short.
 				continue
 			}
-			if n, ok := s.parse(f.b[f.pos:]); ok {
+			if n, ok := s.parse(f.b[f.pos:], true); ok { // f.b never changes: see more
 				last = n
 				v := f.b[f.pos : f.pos+n]
 				f.pos += n

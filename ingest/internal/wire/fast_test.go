@@ -225,3 +225,41 @@ func TestRecordsParsedRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordsParsedKept: a KeptParseFunc is told kept for the records of
+// arrays, whose buffers fastElements never writes to again, and not for
+// lines of NDJSON, which share one buffer.
+func TestRecordsParsedKept(t *testing.T) {
+	var sc Scanner
+	for _, tc := range []struct {
+		in   string
+		kept bool
+	}{
+		{`{"value":[{"id":"a"},{"id":"b"}]}`, true},
+		{`[{"id":"a"},{"id":"b"}]`, true},
+		{"{\"id\":\"a\"}\n{\"id\":\"b\"}\n", false},
+	} {
+		calls := 0
+		parse := func(b []byte, kept bool) (int, bool) {
+			calls++
+			if kept != tc.kept {
+				t.Errorf("%q: parse told kept %v, want %v", tc.in, kept, tc.kept)
+			}
+			sc.ResetStrict(b)
+			if strictWalk(&sc) != nil {
+				return 0, false
+			}
+			return sc.Pos(), true
+		}
+		n := 0
+		for it := range RecordsParsedKept(strings.NewReader(tc.in), parse, "value") {
+			if it.Err != nil || !it.Parsed || it.Kept != tc.kept {
+				t.Errorf("%q: record %d: err %v, parsed %v, kept %v", tc.in, it.Index, it.Err, it.Parsed, it.Kept)
+			}
+			n++
+		}
+		if n != 2 || calls != 2 {
+			t.Errorf("%q: %d records, %d calls to parse; want 2 and 2", tc.in, n, calls)
+		}
+	}
+}

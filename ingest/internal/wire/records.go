@@ -53,6 +53,13 @@ type Item struct {
 // without it, and the record comes without Parsed.
 type ParseFunc func(b []byte) (n int, ok bool)
 
+// KeptParseFunc is a ParseFunc that is also told whether b stays as it
+// is while the decoder keeps what it decodes (kept: the record would
+// come with Item.Kept), so that it may decode views of b rather than
+// copies (see Scanner.Keep). kept is false for lines of NDJSON, which are
+// read into a buffer the next line overwrites.
+type KeptParseFunc func(b []byte, kept bool) (n int, ok bool)
+
 // Container names a member of a top-level object whose array holds the
 // records, e.g. "value" (Microsoft APIs), "records" (Event Hubs) or
 // "hits.hits" (Elasticsearch search responses).
@@ -77,7 +84,21 @@ func Records(r io.Reader, containers ...Container) iter.Seq[Item] {
 // them (see ParseFunc): one pass over the bytes of a record rather than
 // two.
 func RecordsParsed(r io.Reader, parse ParseFunc, containers ...Container) iter.Seq[Item] {
+	return records(r, ignoreKept(parse), false, containers)
+}
+
+// RecordsParsedKept is RecordsParsed with a parse told which records it
+// may keep views of.
+func RecordsParsedKept(r io.Reader, parse KeptParseFunc, containers ...Container) iter.Seq[Item] {
 	return records(r, parse, false, containers)
+}
+
+// ignoreKept makes parse a KeptParseFunc, or nil.
+func ignoreKept(parse ParseFunc) KeptParseFunc {
+	if parse == nil {
+		return nil
+	}
+	return func(b []byte, _ bool) (int, bool) { return parse(b) }
 }
 
 // RecordsParsedRoot is RecordsParsed for a parse that also refuses (ok
@@ -87,10 +108,10 @@ func RecordsParsed(r io.Reader, parse ParseFunc, containers ...Container) iter.S
 // the containers' names in them first, and reads the lines parse
 // refuses itself.
 func RecordsParsedRoot(r io.Reader, parse ParseFunc, containers ...Container) iter.Seq[Item] {
-	return records(r, parse, parse != nil, containers)
+	return records(r, ignoreKept(parse), parse != nil, containers)
 }
 
-func records(r io.Reader, parse ParseFunc, refuses bool, containers []Container) iter.Seq[Item] {
+func records(r io.Reader, parse KeptParseFunc, refuses bool, containers []Container) iter.Seq[Item] {
 	return func(yield func(Item) bool) {
 		br := bufio.NewReaderSize(r, 1<<16)
 		if isNDJSON(br, containers) {
@@ -151,7 +172,7 @@ type splitter struct {
 	stopped    bool
 
 	spans []uint32 // string spans of the last record validEnd checked
-	parse ParseFunc
+	parse KeptParseFunc
 
 	// refuses: parse refuses every record whose top-level object names a
 	// container (see EachParsedRoot), so the records it accepts need no
@@ -404,7 +425,7 @@ func lines(br *bufio.Reader, s splitter) {
 func (s *splitter) line(dec *jsontext.Decoder, t []byte, n int) {
 	if t[0] == '{' && s.parse != nil && (s.refuses || !s.mayContain(t)) {
 		// Fastest path: the decoder checks and decodes the record at once.
-		if end, ok := s.parse(t); ok && end == len(t) {
+		if end, ok := s.parse(t, false); ok && end == len(t) {
 			s.emitChecked(Item{Raw: t, Line: n, Parsed: true}, true)
 			return
 		}

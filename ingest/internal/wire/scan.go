@@ -41,6 +41,10 @@ type Scanner struct {
 	// strict: the record has not been checked; the scanner checks what
 	// it reads as validEnd would (see ResetStrict).
 	strict bool
+
+	// view: the record's bytes never change (see Keep), so the strings
+	// the scanner reads as they are written are views of them.
+	view bool
 }
 
 // strings256 remembers recent strings, so that the values records repeat
@@ -215,14 +219,23 @@ func special(x uint64) uint64 {
 }
 
 // Reset starts scanning raw, a record.
-func (s *Scanner) Reset(raw []byte) { s.b, s.i, s.spans, s.k, s.strict = raw, 0, nil, 0, false }
+func (s *Scanner) Reset(raw []byte) {
+	s.b, s.i, s.spans, s.k, s.strict, s.view = raw, 0, nil, 0, false, false
+}
 
 // ResetStrings starts scanning raw with the spans of its strings that
 // the splitter found (Item.Strings), so that the scanner need not look
 // for their ends.
 func (s *Scanner) ResetStrings(raw []byte, spans []uint32) {
-	s.b, s.i, s.spans, s.k, s.strict = raw, 0, spans, 0, false
+	s.b, s.i, s.spans, s.k, s.strict, s.view = raw, 0, spans, 0, false, false
 }
+
+// Keep tells the scanner, after a reset, that the bytes it scans never
+// change (a record the splitter yields with Item.Kept, or a KeptParseFunc
+// called with kept true): the strings it then reads that have no escapes
+// (String, Strings, Integer) are views of those bytes, not copies, and
+// keep them alive as the record's Raw does. The next reset forgets it.
+func (s *Scanner) Keep() { s.view = true }
 
 // ResetStrict starts scanning b, which begins with a record that nothing
 // has checked yet (see ParseFunc): the scanner then checks all it reads
@@ -230,7 +243,7 @@ func (s *Scanner) ResetStrings(raw []byte, spans []uint32) {
 // on anything validEnd would not pass: a scan that succeeds has checked
 // the record's syntax and UTF-8. Pos then gives the record's length.
 func (s *Scanner) ResetStrict(b []byte) {
-	s.b, s.i, s.spans, s.k, s.strict = b, 0, nil, 0, true
+	s.b, s.i, s.spans, s.k, s.strict, s.view = b, 0, nil, 0, true, false
 }
 
 // Skip moves past the next value.
@@ -414,9 +427,12 @@ func (s *Scanner) String(dst *string) error {
 	} else if end, esc, err = s.stringEnd(s.i); err != nil {
 		return err
 	}
-	if !esc {
+	switch {
+	case !esc && s.view:
+		*dst = s.viewOf(s.i+1, end-1)
+	case !esc:
 		*dst = s.cache.get(s.b[s.i+1:end-1], &s.text)
-	} else {
+	default:
 		if s.buf, err = s.unquote(s.b[s.i:end]); err != nil {
 			return ErrSlow
 		}
@@ -424,6 +440,14 @@ func (s *Scanner) String(dst *string) error {
 	}
 	s.i = end
 	return nil
+}
+
+// viewOf returns s.b[i:j] as a string that shares its bytes (see Keep).
+func (s *Scanner) viewOf(i, j int) string {
+	if i == j {
+		return ""
+	}
+	return unsafe.String(&s.b[i], j-i)
 }
 
 // Unquote returns the string q (quotes included), one the scanner has
@@ -497,7 +521,11 @@ func Integer[T ~string](s *Scanner, dst *T) error {
 				return ErrSlow
 			}
 		}
-		*dst = T(s.cache.get(lit, &s.text))
+		if s.view {
+			*dst = T(s.viewOf(s.i-len(lit), s.i))
+		} else {
+			*dst = T(s.cache.get(lit, &s.text))
+		}
 		return nil
 	}
 	return ErrSlow
