@@ -75,7 +75,7 @@ var singlePass = true
 // decoded there already (it.Parsed), and yields it with the problems
 // found in it; it reports whether the consumer wants more.
 func decodeItem(it wire.Item, w *record, s *scanner, file string, yield func(debrief.Record, error) bool) bool {
-	p := &problems{Collector: recerr.Collector{File: file, Line: it.Line, Index: it.Index}, text: &s.Scanner, out: &s.out}
+	p := &problems{Collector: recerr.Collector{File: file, Line: it.Line, Index: it.Index}, text: &s.Scanner, out: &s.out, memo: &s.memo}
 	if !it.Parsed {
 		w.reset()
 		if err := s.unmarshal(it.Raw, it.Strings, it.Kept, w); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/ingest"
@@ -565,4 +567,65 @@ func (r *chunkReader) Read(p []byte) (int, error) {
 	n := copy(p[:min(len(p), r.n)], r.b)
 	r.b = r.b[n:]
 	return n, nil
+}
+
+// TestSharedEntities checks the memo of device and user evidence: alerts
+// that name the same device, file and user get equal entities;
+// what one alert adds to a remembered entity (a remediation status,
+// several roles) stays on that alert; and the remembered entities are
+// copies, not views of a record, whose buffer the memo would keep alive.
+// (The file's entity is not remembered, but must not change either.)
+func TestSharedEntities(t *testing.T) {
+	const (
+		device = `{"@odata.type":"#microsoft.graph.security.deviceEvidence","deviceDnsName":"WKS-1.corp.example","mdeDeviceId":"d1","osPlatform":"Windows11"`
+		file   = `{"@odata.type":"#microsoft.graph.security.fileEvidence","mdeDeviceId":"d1","fileDetails":{"sha256":"AB12","fileName":"x.ps1","filePath":"C:\\Temp","fileSize":12}`
+		user   = `{"@odata.type":"#microsoft.graph.security.userEvidence","userAccount":{"accountName":"bob","domainName":"CORP","userPrincipalName":"Bob@corp.example"}`
+	)
+	alert := func(id, extra string) string {
+		return `{"@odata.type":"#microsoft.graph.security.alert","id":"` + id + `","createdDateTime":"2024-01-01T00:00:00Z","evidence":[` +
+			device + extra + `},` + file + extra + `},` + user + extra + `}]}`
+	}
+	in := `{"value":[` + alert("a", "") + "," + alert("b", `,"remediationStatus":"remediated","roles":["attacker","source"]`) + "," + alert("c", "") + `]}`
+	recs, errs := decodeAll(t, strings.NewReader(in), "shared.json")
+	if len(errs) != 0 || len(recs) != 3 {
+		t.Fatalf("got %d alerts and errors %v, want 3 alerts", len(recs), errs)
+	}
+	for _, i := range []int{0, 2} {
+		for j, e := range recs[i].Alert.Entities {
+			if _, ok := e.Attributes["remediation_status"]; ok || e.Attributes["roles"] != "" {
+				t.Errorf("alert %d, entity %d: attributes %v, want no remediation status or roles", i, j, e.Attributes)
+			}
+			if o := recs[1].Alert.Entities[j]; o.Attributes["remediation_status"] != "remediated" || o.Attributes["roles"] != "attacker,source" {
+				t.Errorf("alert 1, entity %d: attributes %v, want its remediation status and roles", j, o.Attributes)
+			}
+		}
+	}
+	if !reflect.DeepEqual(recs[0].Alert.Entities, recs[2].Alert.Entities) {
+		t.Errorf("alerts naming the same evidence differ:\n%+v\n%+v", recs[0].Alert.Entities, recs[2].Alert.Entities)
+	}
+	// Alerts a and c have only what the memo gives (b adds its own
+	// roles and status, to a copy).
+	for _, rec := range []debrief.Record{recs[0], recs[2]} {
+		for _, e := range rec.Alert.Entities {
+			if e.Kind != debrief.EntityDevice && e.Kind != debrief.EntityUser {
+				continue // not remembered
+			}
+			for _, s := range append([]string{e.ID, e.Name}, slices.Collect(maps.Values(e.Attributes))...) {
+				for _, other := range recs {
+					if viewOf(s, other.Alert.Raw) {
+						t.Errorf("%s %q is a view of a record: %s", e.Kind, s, other.Alert.Raw)
+					}
+				}
+			}
+		}
+	}
+}
+
+// viewOf reports whether s is a view of b.
+func viewOf(s string, b []byte) bool {
+	if s == "" || len(b) == 0 {
+		return false
+	}
+	p, start := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(&b[0]))
+	return p >= start && p < start+uintptr(len(b))
 }

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"fmt"
+	"hash/maphash"
+	"maps"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -141,21 +143,112 @@ func mapEvidence(ws []evidence, alertID string, p *problems) []debrief.Entity {
 	}
 	out := p.entities(len(ws))
 	for i := range ws {
-		e, ok := mapOne(&ws[i], ws, p, i)
+		e, shared, ok := p.memoOne(&ws[i], ws, i)
 		if !ok {
 			continue
 		}
 		if e.ID == "" {
 			e.ID = typeName(ws[i].ODataType) + ":" + alertID + "#" + strconv.Itoa(i)
 		}
+		rs := lowerTrim(ws[i].RemediationStatus)
+		remediated := rs != "" && rs != "none" && rs != "unknown"
+		if shared && (remediated || len(ws[i].Roles) > 1) {
+			e.Attributes = maps.Clone(e.Attributes) // its own, to add to
+		}
 		roles(&e, ws[i].Roles)
 		e.Verdict = lowerTrim(ws[i].Verdict)
-		if rs := lowerTrim(ws[i].RemediationStatus); rs != "" && rs != "none" && rs != "unknown" {
+		if remediated {
 			e.Attributes = entity.With(e.Attributes, "remediation_status", rs)
 		}
 		out = entity.AppendNew(out, e)
 	}
 	return out
+}
+
+// entityMemo remembers the entities of recent device and user evidence
+// by the members they are built from: the alerts of an export name the
+// same devices and users again and again, and each entity, its attribute
+// map included, is then built once and shared. (Files and processes vary
+// more: a memo of them would mostly miss, and a miss costs more than
+// building the entity.)
+// Nothing writes to a decoded entity's attribute map (entity.Set.Merge
+// gives an entity that gains attributes a map of its own, and
+// mapEvidence clones a shared map before it adds roles or a remediation
+// status), so sharing them is safe; the elastic decoder does the same.
+type entityMemo struct {
+	// Pairs of slots: a key new to the pair of its hash takes the first,
+	// moving the one there to the second, so that two keys of one hash
+	// do not evict each other at every alert.
+	slots [4096]*memoEntry
+}
+
+// memoKey is the kind of evidence and the members an entity is built
+// from.
+type memoKey [7]string
+
+type memoEntry struct {
+	key memoKey
+	e   debrief.Entity
+}
+
+var memoSeed = maphash.MakeSeed()
+
+// get returns the entity of key, building it with build from a copy of
+// key the first time: the entity then holds no view of the record's
+// buffer, which the memo would keep alive.
+func (m *entityMemo) get(key *memoKey, build func(k *memoKey) debrief.Entity) debrief.Entity {
+	var h uint64
+	for _, s := range key {
+		h = h*31 + maphash.String(memoSeed, s)
+	}
+	i := h % uint64(len(m.slots)) &^ 1
+	pair := m.slots[i : i+2 : i+2]
+	for _, e := range pair {
+		if e != nil && e.key == *key {
+			return e.e
+		}
+	}
+	n := &memoEntry{}
+	for i, s := range key {
+		n.key[i] = strings.Clone(s)
+	}
+	n.e = build(&n.key)
+	pair[1], pair[0] = pair[0], n
+	return n.e
+}
+
+// memoOne is mapOne, with the entities of device and user evidence
+// from p's memo when it has one; shared reports an entity from the memo,
+// whose attribute map is not the caller's to write to.
+func (p *problems) memoOne(w *evidence, all []evidence, i int) (e debrief.Entity, shared, ok bool) {
+	if p.memo == nil {
+		e, ok = mapOne(w, all, p, i)
+		return e, false, ok
+	}
+	var key memoKey
+	var build func(k *memoKey) debrief.Entity
+	switch typeName(w.ODataType) {
+	case "deviceEvidence":
+		key = memoKey{"device", w.DeviceDNSName, w.HostName, w.MdeDeviceID, w.AzureAdDeviceID, w.OsPlatform}
+		build = func(k *memoKey) debrief.Entity {
+			return deviceEntity(&evidence{DeviceDNSName: k[1], HostName: k[2], MdeDeviceID: k[3], AzureAdDeviceID: k[4], OsPlatform: k[5]})
+		}
+	case "userEvidence":
+		u := w.UserAccount
+		if u == nil {
+			break
+		}
+		key = memoKey{"user", u.AccountName, u.AzureAdUserID, u.DisplayName, u.DomainName, u.UserPrincipalName, u.UserSid}
+		build = func(k *memoKey) debrief.Entity {
+			return userEntity(&userAccount{AccountName: k[1], AzureAdUserID: k[2], DisplayName: k[3], DomainName: k[4], UserPrincipalName: k[5], UserSid: k[6]})
+		}
+	}
+	if build == nil {
+		e, ok = mapOne(w, all, p, i)
+		return e, false, ok
+	}
+	e = p.memo.get(&key, build)
+	return e, true, e.ID != ""
 }
 
 // mapOne maps one piece of evidence by its type. ok is false when it names

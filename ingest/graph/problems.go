@@ -20,6 +20,7 @@ type problems struct {
 	recerr.Collector
 	text *wire.Scanner // joins strings into the chunks of the record's own (Concat)
 	out  *chunks       // where the alerts and entities mapped go
+	memo *entityMemo   // entities of recent evidence, shared; nil: none
 }
 
 // chunks hands out the alerts and entity arrays that mapping makes, cut

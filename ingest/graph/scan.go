@@ -21,7 +21,8 @@ type scanner struct {
 	files   wire.Slab[fileDetails]
 	roles   []string
 
-	out chunks // what records are mapped to
+	out  chunks     // what records are mapped to
+	memo entityMemo // the entities of recent evidence
 }
 
 // start readies the scanner's pools for the next record, w, reset.
