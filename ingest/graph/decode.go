@@ -213,7 +213,7 @@ type comment struct {
 // mapIncident turns a wire incident into a debrief.Incident, or returns
 // nil after recording why it cannot.
 func mapIncident(w *record, p *problems) *debrief.Incident {
-	id := strings.TrimSpace(w.ID)
+	id := wire.TrimSpace(w.ID)
 	if id == "" {
 		p.Reject("id", "want the incident id, got none")
 		return nil
@@ -224,12 +224,12 @@ func mapIncident(w *record, p *problems) *debrief.Incident {
 		SourceID:      id,
 		Title:         w.DisplayName,
 		Description:   entity.FirstOf(w.Description, w.Summary),
-		Assignee:      strings.TrimSpace(w.AssignedTo),
+		Assignee:      wire.TrimSpace(w.AssignedTo),
 		Determination: m365.Determination(w.Determination),
 		Tags:          m365.Tags(w.Tags, w.CustomTags, w.SystemTags),
-		URL:           strings.TrimSpace(w.IncidentWebURL),
+		URL:           wire.TrimSpace(w.IncidentWebURL),
 	}
-	if r := strings.TrimSpace(w.RedirectIncidentID); r != "" {
+	if r := wire.TrimSpace(w.RedirectIncidentID); r != "" {
 		in.RedirectTo = p.qualified(r)
 	}
 	in.Severity = p.severity("severity", w.Severity)
@@ -280,7 +280,7 @@ func alertPrefix(i int) string {
 func mapComments(ws []comment, p *problems) []debrief.Comment {
 	var out []debrief.Comment
 	for i, c := range ws {
-		if strings.TrimSpace(c.Comment) == "" {
+		if wire.TrimSpace(c.Comment) == "" {
 			continue
 		}
 		field, at := "createdDateTime", c.CreatedDateTime
@@ -298,7 +298,7 @@ func mapComments(ws []comment, p *problems) []debrief.Comment {
 // the incident is kept, a lone alert is rejected), and a is then to be
 // dropped.
 func mapAlert(w *alert, p *problems, a *debrief.Alert) bool {
-	id := strings.TrimSpace(w.ID)
+	id := wire.TrimSpace(w.ID)
 	if id == "" {
 		p.drop("id", "want the alert id, got none")
 		return false
@@ -307,7 +307,7 @@ func mapAlert(w *alert, p *problems, a *debrief.Alert) bool {
 		ID:              p.qualified(id),
 		Source:          debrief.SourceDefender,
 		SourceID:        id,
-		ProviderID:      strings.TrimSpace(w.ProviderAlertID),
+		ProviderID:      wire.TrimSpace(w.ProviderAlertID),
 		Product:         m365.Product(w.ServiceSource),
 		DetectionSource: w.DetectionSource,
 		RuleID:          w.DetectorID,
@@ -316,9 +316,9 @@ func mapAlert(w *alert, p *problems, a *debrief.Alert) bool {
 		Category:        w.Category,
 		Determination:   m365.Determination(w.Determination),
 		ThreatNames:     m365.Names(w.ActorDisplayName, w.ThreatDisplayName, w.ThreatFamilyName),
-		URL:             strings.TrimSpace(w.AlertWebURL),
+		URL:             wire.TrimSpace(w.AlertWebURL),
 	}
-	if inc := strings.TrimSpace(w.IncidentID); inc != "" {
+	if inc := wire.TrimSpace(w.IncidentID); inc != "" {
 		a.IncidentID = p.qualified(inc)
 	}
 	a.Severity = p.severity("severity", w.Severity)

@@ -266,7 +266,7 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 	case "analyzedMessageEvidence":
 		e = messageEntity(w)
 	case "ipEvidence":
-		ip := strings.TrimSpace(w.IPAddress)
+		ip := wire.TrimSpace(w.IPAddress)
 		addr, err := netip.ParseAddr(ip)
 		if err != nil {
 			p.Add(evidenceField(i, "ipAddress"), fmt.Sprintf("want an IP address, got %q", recerr.Clip(w.IPAddress)))
@@ -274,7 +274,7 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 		}
 		e = debrief.Entity{Kind: debrief.EntityIP, ID: canonicalIP(addr, ip)}
 	case "urlEvidence":
-		e = debrief.Entity{Kind: debrief.EntityURL, ID: strings.TrimSpace(w.URL)}
+		e = debrief.Entity{Kind: debrief.EntityURL, ID: wire.TrimSpace(w.URL)}
 	case "fileEvidence":
 		e = fileEntity(w.FileDetails, p)
 		e.Attributes = entity.With(e.Attributes, "device_id", w.MdeDeviceID)
@@ -283,19 +283,19 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 	case "registryKeyEvidence", "registryValueEvidence":
 		e = registryEntity(w)
 	case "cloudApplicationEvidence", "oauthApplicationEvidence":
-		e = debrief.Entity{Kind: debrief.EntityCloudApp, ID: entity.FirstOf(string(w.AppID), w.DisplayName), Name: strings.TrimSpace(w.DisplayName),
+		e = debrief.Entity{Kind: debrief.EntityCloudApp, ID: entity.FirstOf(string(w.AppID), w.DisplayName), Name: wire.TrimSpace(w.DisplayName),
 			Attributes: entity.TrimmedAttrs("instance_name", w.InstanceName, "object_id", w.ObjectID, "publisher", w.Publisher)}
 	case "azureResourceEvidence":
-		e = debrief.Entity{Kind: debrief.EntityCloudResource, ID: strings.TrimSpace(w.ResourceID), Name: strings.TrimSpace(w.ResourceName),
+		e = debrief.Entity{Kind: debrief.EntityCloudResource, ID: wire.TrimSpace(w.ResourceID), Name: wire.TrimSpace(w.ResourceName),
 			Attributes: entity.TrimmedAttrs("resource_type", w.ResourceType)}
 	case "securityGroupEvidence":
 		e = debrief.Entity{Kind: debrief.EntityOther, ID: entity.FirstOf(w.SecurityGroupID, w.ActiveDirectoryObjectGUID, w.Sid),
-			Name: strings.TrimSpace(w.DisplayName), Attributes: entity.TrimmedAttrs("type", t, "sid", w.Sid)}
+			Name: wire.TrimSpace(w.DisplayName), Attributes: entity.TrimmedAttrs("type", t, "sid", w.Sid)}
 	case "mailClusterEvidence":
 		e = debrief.Entity{Kind: debrief.EntityOther, ID: entity.FirstOf(entity.JoinNonEmpty(":", w.ClusterBy, w.ClusterByValue), w.Urn),
 			Attributes: entity.TrimmedAttrs("type", t)}
 	default:
-		e = debrief.Entity{Kind: debrief.EntityOther, ID: otherID(w), Name: strings.TrimSpace(entity.FirstOf(w.DisplayName, w.Name)),
+		e = debrief.Entity{Kind: debrief.EntityOther, ID: otherID(w), Name: wire.TrimSpace(entity.FirstOf(w.DisplayName, w.Name)),
 			Attributes: entity.TrimmedAttrs("type", t)}
 		return e, true
 	}
@@ -355,7 +355,7 @@ func deviceEntity(w *evidence) debrief.Entity {
 // the alert's device evidence; with no match, the only device of the
 // alert, or the id itself.
 func deviceKey(id string, all []evidence) string {
-	id = strings.TrimSpace(id)
+	id = wire.TrimSpace(id)
 	only, devices := "", 0
 	for i := range all {
 		d := &all[i]
@@ -379,7 +379,7 @@ func userEntity(u *userAccount) debrief.Entity {
 	if u == nil {
 		return debrief.Entity{}
 	}
-	upn, domain, name := strings.TrimSpace(u.UserPrincipalName), strings.TrimSpace(u.DomainName), strings.TrimSpace(u.AccountName)
+	upn, domain, name := wire.TrimSpace(u.UserPrincipalName), wire.TrimSpace(u.DomainName), wire.TrimSpace(u.AccountName)
 	id := wire.Lower(upn)
 	if id == "" && name != "" {
 		id = entity.JoinNonEmpty(`\`, domain, name)
@@ -394,7 +394,7 @@ func mailboxEntity(w *evidence) debrief.Entity {
 	if upn == "" && w.UserAccount != nil {
 		upn = w.UserAccount.UserPrincipalName
 	}
-	return debrief.Entity{Kind: debrief.EntityMailbox, ID: lowerTrim(entity.FirstOf(w.PrimaryAddress, upn)), Name: strings.TrimSpace(w.DisplayName),
+	return debrief.Entity{Kind: debrief.EntityMailbox, ID: lowerTrim(entity.FirstOf(w.PrimaryAddress, upn)), Name: wire.TrimSpace(w.DisplayName),
 		Attributes: entity.TrimmedAttrs("upn", upn)}
 }
 
@@ -404,11 +404,11 @@ func messageEntity(w *evidence) debrief.Entity {
 	sender := ""
 	for _, s := range []*emailSender{w.P1Sender, w.P2Sender} {
 		if s != nil && sender == "" {
-			sender = strings.TrimSpace(s.EmailAddress)
+			sender = wire.TrimSpace(s.EmailAddress)
 		}
 	}
-	recipient, subject := strings.TrimSpace(w.RecipientEmailAddress), w.Subject
-	id := strings.TrimSpace(w.NetworkMessageID)
+	recipient, subject := wire.TrimSpace(w.RecipientEmailAddress), w.Subject
+	id := wire.TrimSpace(w.NetworkMessageID)
 	if id == "" && (sender != "" || recipient != "" || subject != "") {
 		id = entity.Hash(strings.ToLower(sender) + "\n" + strings.ToLower(recipient) + "\n" + subject)
 	}
@@ -422,14 +422,14 @@ func fileEntity(f *fileDetails, p *problems) debrief.Entity {
 	}
 	sha256, sha1, md5 := lowerTrim(f.Sha256), lowerTrim(f.Sha1), lowerTrim(f.Md5)
 	full := fullPath(f.FilePath, f.FileName, p)
-	return debrief.Entity{Kind: debrief.EntityFile, ID: entity.FirstOf(sha256, sha1, md5, full), Name: strings.TrimSpace(f.FileName),
+	return debrief.Entity{Kind: debrief.EntityFile, ID: entity.FirstOf(sha256, sha1, md5, full), Name: wire.TrimSpace(f.FileName),
 		Attributes: entity.TrimmedAttrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", f.FileName, "path", full, "size", string(f.FileSize))}
 }
 
 // fullPath joins a folder and a file name with the folder's separator,
 // unless the folder already ends with the name.
 func fullPath(dir, name string, p *problems) string {
-	dir, name = strings.TrimSpace(dir), strings.TrimSpace(name)
+	dir, name = wire.TrimSpace(dir), wire.TrimSpace(name)
 	switch {
 	case dir == "":
 		return name
@@ -449,14 +449,14 @@ func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Enti
 	if err != nil { // as p.Time, without naming the field of every process
 		p.Add(evidenceField(i, "processCreationDateTime"), err.Error())
 	}
-	cmd := strings.TrimSpace(w.ProcessCommandLine)
+	cmd := wire.TrimSpace(w.ProcessCommandLine)
 	image, name := "", ""
 	if w.ImageFile != nil {
-		image, name = fullPath(w.ImageFile.FilePath, w.ImageFile.FileName, p), strings.TrimSpace(w.ImageFile.FileName)
+		image, name = fullPath(w.ImageFile.FilePath, w.ImageFile.FileName, p), wire.TrimSpace(w.ImageFile.FileName)
 	}
 	user := ""
 	if u := w.UserAccount; u != nil {
-		if user = strings.TrimSpace(u.UserPrincipalName); user == "" {
+		if user = wire.TrimSpace(u.UserPrincipalName); user == "" {
 			user = entity.JoinNonEmpty(`\`, u.DomainName, u.AccountName)
 		}
 	}
@@ -468,13 +468,13 @@ func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Enti
 
 // registryEntity keys a registry entry as hive\key\value name.
 func registryEntity(w *evidence) debrief.Entity {
-	hive, key := strings.TrimSpace(w.RegistryHive), strings.Trim(strings.TrimSpace(w.RegistryKey), `\`)
+	hive, key := wire.TrimSpace(w.RegistryHive), strings.Trim(wire.TrimSpace(w.RegistryKey), `\`)
 	if hive != "" && !(len(key) >= len(hive) && strings.EqualFold(key[:len(hive)], hive)) {
 		key = entity.JoinNonEmpty(`\`, hive, key)
 	}
 	id := key
 	if key != "" {
-		id = entity.JoinNonEmpty(`\`, key, strings.TrimSpace(w.RegistryValueName))
+		id = entity.JoinNonEmpty(`\`, key, wire.TrimSpace(w.RegistryValueName))
 	}
 	return debrief.Entity{Kind: debrief.EntityRegistry, ID: id,
 		Attributes: entity.TrimmedAttrs("key", key, "value_name", w.RegistryValueName, "value", w.RegistryValue, "value_type", w.RegistryValueType,
@@ -482,5 +482,5 @@ func registryEntity(w *evidence) debrief.Entity {
 }
 
 func lowerTrim(s string) string {
-	return wire.Lower(strings.TrimSpace(s))
+	return wire.Lower(wire.TrimSpace(s))
 }

@@ -115,7 +115,7 @@ func (p *problems) severity(field, s string) debrief.Severity {
 }
 
 func (p *problems) status(field, s string) debrief.Status {
-	if strings.EqualFold(strings.TrimSpace(s), "awaitingAction") {
+	if strings.EqualFold(wire.TrimSpace(s), "awaitingAction") {
 		return debrief.StatusActive // Defender Experts wait for the customer: still open
 	}
 	return p.Status(field, s, "new, active, inProgress, resolved, redirected or awaitingAction")

@@ -90,7 +90,7 @@ func TrimmedAttrs(kv ...string) map[string]string {
 
 // With sets m[k] to v trimmed, unless that is empty; it makes m when nil.
 func With(m map[string]string, k, v string) map[string]string {
-	if v = strings.TrimSpace(v); v == "" {
+	if v = wire.TrimSpace(v); v == "" {
 		return m
 	}
 	if m == nil {
@@ -109,7 +109,7 @@ func SetAttr(e *debrief.Entity, key, value string) {
 // FirstOf returns the first of ss that is not blank, trimmed.
 func FirstOf(ss ...string) string {
 	for _, s := range ss {
-		if s = strings.TrimSpace(s); s != "" {
+		if s = wire.TrimSpace(s); s != "" {
 			return s
 		}
 	}
@@ -120,7 +120,7 @@ func FirstOf(ss ...string) string {
 func JoinNonEmpty(sep string, ss ...string) string {
 	var b strings.Builder
 	for _, s := range ss {
-		if s = strings.TrimSpace(s); s == "" {
+		if s = wire.TrimSpace(s); s == "" {
 			continue
 		}
 		if b.Len() > 0 {
@@ -141,7 +141,7 @@ func Hash(s string) string {
 // HostID is the id of a device from its DNS name: lower case, without the
 // domain; an IP address is kept whole.
 func HostID(dns string) string {
-	dns = wire.Lower(strings.TrimSpace(dns))
+	dns = wire.Lower(wire.TrimSpace(dns))
 	if mayBeIP(dns) {
 		if _, err := netip.ParseAddr(dns); err == nil {
 			return dns
@@ -193,7 +193,7 @@ func AppendProcessID(dst []byte, host, pid string, created time.Time, cmd string
 // unless it holds /); a folder that already ends with the name is the
 // path.
 func JoinPath(folder, name string) string {
-	folder, name = strings.TrimSpace(folder), strings.TrimSpace(name)
+	folder, name = wire.TrimSpace(folder), wire.TrimSpace(name)
 	switch {
 	case folder == "":
 		return name
@@ -210,7 +210,7 @@ func JoinPath(folder, name string) string {
 // IP is the entity of an IP address in canonical form; it has no id when
 // s is not an address.
 func IP(s string) debrief.Entity {
-	s = strings.TrimSpace(s)
+	s = wire.TrimSpace(s)
 	a, err := netip.ParseAddr(s)
 	if err != nil {
 		return debrief.Entity{}
@@ -226,7 +226,7 @@ func IP(s string) debrief.Entity {
 // LooseIP is the entity of an IP address, canonical when s parses, else
 // the trimmed text as the vendor wrote it; ok is false when s is blank.
 func LooseIP(s string) (debrief.Entity, bool) {
-	s = strings.TrimSpace(s)
+	s = wire.TrimSpace(s)
 	if a, err := netip.ParseAddr(s); err == nil {
 		s = a.String()
 	}
@@ -241,21 +241,21 @@ func IsIP(s string) bool {
 
 // Domain is the entity of a DNS name: lower case, without the final dot.
 func Domain(s string) debrief.Entity {
-	s = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
+	s = strings.TrimSuffix(strings.ToLower(wire.TrimSpace(s)), ".")
 	return debrief.Entity{Kind: debrief.EntityDomain, ID: s}
 }
 
 // Simple is an entity of kind whose id is id trimmed; ok is false when
 // that is empty.
 func Simple(kind debrief.EntityKind, id, name string) (debrief.Entity, bool) {
-	id = strings.TrimSpace(id)
+	id = wire.TrimSpace(id)
 	return debrief.Entity{Kind: kind, ID: id, Name: name}, id != ""
 }
 
 // User is the entity of a user account, keyed by lower-case UPN, else
 // domain\name, else SID, else object id; ok is false without any.
 func User(upn, domain, name, sid, oid string) (debrief.Entity, bool) {
-	upn, domain, name = strings.ToLower(strings.TrimSpace(upn)), strings.TrimSpace(domain), strings.TrimSpace(name)
+	upn, domain, name = strings.ToLower(wire.TrimSpace(upn)), wire.TrimSpace(domain), wire.TrimSpace(name)
 	dn := name
 	if domain != "" && name != "" {
 		dn = domain + `\` + name
@@ -274,7 +274,7 @@ func User(upn, domain, name, sid, oid string) (debrief.Entity, bool) {
 func NormTime(s string) string {
 	t, err := wire.ParseTime(s)
 	if err != nil || t.IsZero() {
-		return strings.TrimSpace(s)
+		return wire.TrimSpace(s)
 	}
 	return t.Format(time.RFC3339Nano)
 }

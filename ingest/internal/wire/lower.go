@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/binary"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -29,4 +30,17 @@ func Lower(s string) string {
 		}
 	}
 	return s
+}
+
+// TrimSpace is strings.TrimSpace, quicker on what decoders trim most:
+// text that has no white space to trim, which it returns as it is after
+// looking at its first and last bytes (the call is inlined). Unicode
+// white space starts with a byte beyond ASCII, so a string that starts
+// and ends with an ASCII byte above the space has none at either end.
+func TrimSpace(s string) string {
+	const n = utf8.RuneSelf - '!' // c-'!' < n: c is ASCII above the space
+	if len(s) == 0 || max(s[0]-'!', s[len(s)-1]-'!') < n {
+		return s
+	}
+	return strings.TrimSpace(s)
 }

@@ -28,3 +28,13 @@ func TestLower(t *testing.T) {
 		}
 	}
 }
+
+// TestTrimSpace: TrimSpace trims as strings.TrimSpace does, Unicode
+// white space and control characters included.
+func TestTrimSpace(t *testing.T) {
+	for _, s := range []string{"", " ", "a", " a", "a ", "\ta\n", "abc", "\u00a0a", "a\u00a0", "\u2003x\u2003", "\x01a\x01", "a\x7f", "\u0085", "é", " é ", "\r\n", "a b"} {
+		if got, want := wire.TrimSpace(s), strings.TrimSpace(s); got != want {
+			t.Errorf("TrimSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
