@@ -568,8 +568,13 @@ func Elems[T any](s *Scanner, dst *[]T, one func(*T) error) error {
 	}
 	out := (*dst)[:0]
 	err := s.array(func() error {
-		var zero T
-		out = append(out, zero)
+		if len(out) < cap(out) {
+			out = out[:len(out)+1] // cleared in place, not copied from a zero value
+			clear(out[len(out)-1:])
+		} else {
+			var zero T
+			out = append(out, zero)
+		}
 		return one(&out[len(out)-1])
 	})
 	if out == nil {
