@@ -445,7 +445,7 @@ func fullPath(dir, name string, p *problems) string {
 
 func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Entity {
 	host := deviceKey(w.MdeDeviceID, all)
-	created, err := wire.ParseTime(w.ProcessCreationDateTime)
+	created, createdText, err := wire.ParseTimeText(w.ProcessCreationDateTime)
 	if err != nil { // as p.Time, without naming the field of every process
 		p.Add(evidenceField(i, "processCreationDateTime"), err.Error())
 	}
@@ -461,7 +461,7 @@ func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Enti
 		}
 	}
 	var id [128]byte
-	return debrief.Entity{Kind: debrief.EntityProcess, ID: p.textOf(entity.AppendProcessID(id[:0], host, string(w.ProcessID), created, cmd)), Name: name,
+	return debrief.Entity{Kind: debrief.EntityProcess, ID: p.textOf(entity.AppendProcessIDText(id[:0], host, string(w.ProcessID), created, createdText, cmd)), Name: name,
 		Attributes: entity.TrimmedAttrs("command_line", cmd, "pid", string(w.ProcessID), "parent_pid", string(w.ParentProcessID),
 			"image", image, "user", user, "device_id", w.MdeDeviceID)}
 }

@@ -176,9 +176,19 @@ func ProcessID(host, pid string, created time.Time, cmd string) string {
 // AppendProcessID appends ProcessID's id to dst, for a caller that makes
 // the string itself.
 func AppendProcessID(dst []byte, host, pid string, created time.Time, cmd string) []byte {
+	return AppendProcessIDText(dst, host, pid, created, "", cmd)
+}
+
+// AppendProcessIDText is AppendProcessID given also createdText, created
+// as time.RFC3339Nano writes it (see wire.ParseTimeText), or "" when not
+// known: it is then written without formatting created again.
+func AppendProcessIDText(dst []byte, host, pid string, created time.Time, createdText, cmd string) []byte {
 	switch {
 	case host != "" && pid != "" && !created.IsZero():
 		dst = append(append(append(append(dst, host...), ':'), pid...), ':')
+		if createdText != "" {
+			return append(dst, createdText...)
+		}
 		return created.AppendFormat(dst, time.RFC3339Nano)
 	case cmd != "":
 		sum := sha256.Sum256([]byte(cmd))

@@ -175,3 +175,34 @@ func TestKeptStays(t *testing.T) {
 		}
 	}
 }
+
+// TestParseTimeText: the text ParseTimeText gives back is exactly what
+// formatting its time with time.RFC3339Nano writes, and it gives one for
+// the usual UTC forms.
+func TestParseTimeText(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		text bool
+	}{
+		{"2024-04-26T07:45:50.1234567Z", true},
+		{" 2024-04-26T07:45:50Z ", true},
+		{"2024-04-26T07:45:50.5Z", true},
+		{"2024-04-26T07:45:50.120Z", false},
+		{"2024-04-26T07:45:50.0Z", false},
+		{"2024-04-26T07:45:50.000000000Z", false},
+		{"2024-04-26T07:45:50+00:00", false},
+		{"2024-04-26T09:45:50.1+02:00", false},
+		{"2024-04-26 07:45:50Z", false},
+		{"", false},
+		{"yesterday", false},
+	} {
+		got, text, err := wire.ParseTimeText(tc.in)
+		want, wantErr := wire.ParseTime(tc.in)
+		if !got.Equal(want) || (err == nil) != (wantErr == nil) {
+			t.Errorf("ParseTimeText(%q) = %v, %v; ParseTime: %v, %v", tc.in, got, err, want, wantErr)
+		}
+		if (text != "") != tc.text || text != "" && text != got.Format(time.RFC3339Nano) {
+			t.Errorf("ParseTimeText(%q) text %q, want text %v (formatted: %q)", tc.in, text, tc.text, got.Format(time.RFC3339Nano))
+		}
+	}
+}

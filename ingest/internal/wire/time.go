@@ -51,6 +51,23 @@ func ParseTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("want an RFC 3339 timestamp, got %q", clip(s))
 }
 
+// ParseTimeText is ParseTime that also returns the timestamp's text when
+// it is written as t.Format(time.RFC3339Nano) writes it (UTC, "Z", no
+// trailing zero in its fraction), as vendors that write RFC 3339 in UTC
+// mostly do, else "": a caller that writes the time in that form (an id,
+// say) may then use the text rather than format t again.
+func ParseTimeText(s string) (t time.Time, text string, err error) {
+	s = TrimSpace(s)
+	if t, ok := parseUTC(s); ok {
+		if n := len(s); n == 20 || s[n-2] != '0' { // parseUTC checked the rest of the form
+			return t, s, nil
+		}
+		return t, "", nil
+	}
+	t, err = ParseTime(s)
+	return t, "", err
+}
+
 // Epoch reads a Unix timestamp whose unit is guessed from its size:
 // seconds, milliseconds, microseconds or nanoseconds (OCSF producers write
 // milliseconds, some write seconds).

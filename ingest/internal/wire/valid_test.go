@@ -93,6 +93,9 @@ func FuzzValidEnd(f *testing.F) {
 // accepts, to the representation.
 func checkParseUTC(t *testing.T, s string) {
 	t.Helper()
+	if tt, text, err := ParseTimeText(s); err == nil && text != "" && text != tt.Format(time.RFC3339Nano) {
+		t.Fatalf("ParseTimeText(%q) gives the text %q, formatted %q", s, text, tt.Format(time.RFC3339Nano))
+	}
 	got, ok := parseUTC(s)
 	if !ok {
 		return
