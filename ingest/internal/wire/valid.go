@@ -282,25 +282,28 @@ func validString(b []byte, i int) (end int, ok, esc bool) {
 	return -1, false, false
 }
 
-// firstSpecial returns the index of the first byte of x (little endian)
-// that a string cannot hold as it is or that is not ASCII, as plain
-// finds it, or 8.
-func firstSpecial(x uint64) int {
+// specials marks, in the high bit of each byte, the bytes of x (little
+// endian) that a string cannot hold as they are or that are not ASCII: a
+// quote, a backslash, a control character, a byte from 0x80. The lowest
+// mark is exact (a borrow may fake marks above it).
+func specials(x uint64) uint64 {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	// y flips bit 1: a quote becomes ' ' and the control characters
 	// stay below it, so one comparison (y < 0x21) finds both.
 	y, bs := x^(lo*0x02), x^(lo*'\\')
-	return bits.TrailingZeros64(((y-lo*0x21)&^y|(bs-lo)&^bs|x)&hi) >> 3
+	return ((y-lo*0x21)&^y | (bs-lo)&^bs | x) & hi
 }
 
 // plain returns the index of the first byte at or after j that a string
 // cannot hold as it is (a quote, a backslash, a control character) or
 // that is not ASCII; when b ends first, an index past the last whole
-// eight bytes, for the caller to read the rest byte by byte.
+// eight bytes, for the caller to read the rest byte by byte. Where the
+// mark is in the eight bytes is worked out only for the eight that have
+// one.
 func plain(b []byte, j int) int {
 	for ; j >= 0 && j+8 <= len(b); j += 8 {
-		if k := firstSpecial(binary.LittleEndian.Uint64(b[j : j+8])); k < 8 {
-			return j + k
+		if m := specials(binary.LittleEndian.Uint64(b[j : j+8])); m != 0 {
+			return j + bits.TrailingZeros64(m)>>3
 		}
 	}
 	return j
