@@ -55,8 +55,12 @@ func (s *scanner) userAccount(dst **userAccount) error {
 	return s.Object(func(name []byte) error { return s.userAccountMember(u, name) })
 }
 
-// recordMember decodes one member of an incident or an alert.
+// recordMember decodes one member of an incident or an alert: the
+// members incidents share with alerts first, as most records are alerts.
 func (s *scanner) recordMember(w *record, name []byte) error {
+	if known, err := s.alertField(&w.alert, name); known {
+		return err
+	}
 	switch string(name) {
 	case "redirectIncidentId":
 		return s.String(&w.RedirectIncidentID)
@@ -74,79 +78,87 @@ func (s *scanner) recordMember(w *record, name []byte) error {
 		}
 		return wire.Elems(&s.Scanner, &w.Alerts, s.alert)
 	}
-	return s.alertMember(&w.alert, name)
+	return s.Skip()
 }
 
-// alertMember decodes one member of an alert, or one an incident shares
-// with alerts.
+// alertMember decodes one member of an alert.
 func (s *scanner) alertMember(a *alert, name []byte) error {
+	if known, err := s.alertField(a, name); known {
+		return err
+	}
+	return s.Skip()
+}
+
+// alertField decodes one member of an alert, or one an incident shares
+// with alerts; known is false for other names, whose value it leaves.
+func (s *scanner) alertField(a *alert, name []byte) (known bool, err error) {
 	switch string(name) {
 	case "@odata.type":
-		return s.String(&a.ODataType)
+		return true, s.String(&a.ODataType)
 	case "id":
-		return s.String(&a.ID)
+		return true, s.String(&a.ID)
 	case "providerAlertId":
-		return s.String(&a.ProviderAlertID)
+		return true, s.String(&a.ProviderAlertID)
 	case "incidentId":
-		return s.String(&a.IncidentID)
+		return true, s.String(&a.IncidentID)
 	case "status":
-		return s.String(&a.Status)
+		return true, s.String(&a.Status)
 	case "severity":
-		return s.String(&a.Severity)
+		return true, s.String(&a.Severity)
 	case "classification":
-		return s.String(&a.Classification)
+		return true, s.String(&a.Classification)
 	case "determination":
-		return s.String(&a.Determination)
+		return true, s.String(&a.Determination)
 	case "serviceSource":
-		return s.String(&a.ServiceSource)
+		return true, s.String(&a.ServiceSource)
 	case "detectionSource":
-		return s.String(&a.DetectionSource)
+		return true, s.String(&a.DetectionSource)
 	case "detectorId":
-		return s.String(&a.DetectorID)
+		return true, s.String(&a.DetectorID)
 	case "title":
-		return s.String(&a.Title)
+		return true, s.String(&a.Title)
 	case "description":
-		return s.String(&a.Description)
+		return true, s.String(&a.Description)
 	case "category":
-		return s.String(&a.Category)
+		return true, s.String(&a.Category)
 	case "assignedTo":
-		return s.String(&a.AssignedTo)
+		return true, s.String(&a.AssignedTo)
 	case "alertWebUrl":
-		return s.String(&a.AlertWebURL)
+		return true, s.String(&a.AlertWebURL)
 	case "incidentWebUrl":
-		return s.String(&a.IncidentWebURL)
+		return true, s.String(&a.IncidentWebURL)
 	case "actorDisplayName":
-		return s.String(&a.ActorDisplayName)
+		return true, s.String(&a.ActorDisplayName)
 	case "threatDisplayName":
-		return s.String(&a.ThreatDisplayName)
+		return true, s.String(&a.ThreatDisplayName)
 	case "threatFamilyName":
-		return s.String(&a.ThreatFamilyName)
+		return true, s.String(&a.ThreatFamilyName)
 	case "mitreTechniques":
 		if a.MitreTechniques == nil { // a nested alert: reuse an array of the last record
 			a.MitreTechniques = s.spareTechs.Get()
 		}
-		return s.Strings(&a.MitreTechniques)
+		return true, s.Strings(&a.MitreTechniques)
 	case "createdDateTime":
-		return s.String(&a.CreatedDateTime)
+		return true, s.String(&a.CreatedDateTime)
 	case "lastUpdateDateTime":
-		return s.String(&a.LastUpdateDateTime)
+		return true, s.String(&a.LastUpdateDateTime)
 	case "resolvedDateTime":
-		return s.String(&a.ResolvedDateTime)
+		return true, s.String(&a.ResolvedDateTime)
 	case "firstActivityDateTime":
-		return s.String(&a.FirstActivityDateTime)
+		return true, s.String(&a.FirstActivityDateTime)
 	case "lastActivityDateTime":
-		return s.String(&a.LastActivityDateTime)
+		return true, s.String(&a.LastActivityDateTime)
 	case "comments":
-		return wire.Elems(&s.Scanner, &a.Comments, func(c *comment) error { return wire.Members(&s.Scanner, c, s.commentMember) })
+		return true, wire.Elems(&s.Scanner, &a.Comments, func(c *comment) error { return wire.Members(&s.Scanner, c, s.commentMember) })
 	case "evidence":
 		if a.Evidence == nil { // a nested alert: reuse an array of the last record
 			a.Evidence = s.spare.Get()
 		}
-		return wire.Elems(&s.Scanner, &a.Evidence, s.evidence)
+		return true, wire.Elems(&s.Scanner, &a.Evidence, s.evidence)
 	case "systemTags":
-		return s.Strings(&a.SystemTags)
+		return true, s.Strings(&a.SystemTags)
 	}
-	return s.Skip()
+	return false, nil
 }
 
 // commentMember decodes one member of a comment.

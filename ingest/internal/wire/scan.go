@@ -252,6 +252,14 @@ func (s *Scanner) Skip() error {
 	case 0:
 		return ErrSlow
 	case '"':
+		if s.strict { // stringEnd's, a call less
+			end, ok, _ := validString(s.b, s.i)
+			if !ok {
+				return ErrSlow
+			}
+			s.i = end
+			return nil
+		}
 		end, _, err := s.stringEnd(s.i)
 		s.i = end
 		return err
