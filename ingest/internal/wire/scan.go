@@ -265,14 +265,49 @@ func (s *Scanner) Skip() error {
 		return err
 	case '{', '[':
 		if s.strict {
-			return s.checked()
+			return s.checkedNested()
 		}
 		return s.skipNested()
 	}
 	if s.strict {
-		return s.checked()
+		return s.checkedLiteral()
 	}
 	s.literal()
+	return nil
+}
+
+// checkedNested moves past the object or array that opens at the current
+// byte, which validEnd must pass; an empty one ({} or [], as records have
+// many of) without a call of validEnd.
+func (s *Scanner) checkedNested() error {
+	if i := s.i; i+1 < len(s.b) && s.b[i+1] == s.b[i]+2 { // '{'+2 is '}', '['+2 is ']'
+		s.i = i + 2
+		return nil
+	}
+	return s.checked()
+}
+
+// checkedLiteral moves past the null, true, false or number that starts
+// at the current byte, checked as validEnd checks one: not a call of
+// validEnd, which readies itself for nesting, for a few bytes each.
+func (s *Scanner) checkedLiteral() error {
+	b, i := s.b, s.i
+	var end int
+	var ok bool
+	switch c := b[i]; {
+	case c == 'n':
+		end, ok = literal(b, i, "null")
+	case c == 't':
+		end, ok = literal(b, i, "true")
+	case c == 'f':
+		end, ok = literal(b, i, "false")
+	case c == '-' || c >= '0' && c <= '9':
+		end, ok = validNumber(b, i)
+	}
+	if !ok {
+		return ErrSlow
+	}
+	s.i = end
 	return nil
 }
 

@@ -176,3 +176,34 @@ func TestPlain(t *testing.T) {
 		}
 	}
 }
+
+// checkStrictSkip: a strict Scanner's Skip of the value of a member
+// passes what validEnd passes and stops where it stops (its shortcuts for
+// literals and empty containers included), and gives up on the rest.
+func checkStrictSkip(t *testing.T, value string) {
+	t.Helper()
+	in := `{"k":` + value + `}`
+	end, ok, _ := validEnd([]byte(in), 0, nil)
+	var s Scanner
+	s.ResetStrict([]byte(in))
+	err := s.Object(func([]byte) error { return s.Skip() })
+	if (err == nil) != ok || ok && s.Pos() != end {
+		t.Errorf("strict Skip of %q: error %v at %d; validEnd ok %v at %d", value, err, s.Pos(), ok, end)
+	}
+}
+
+func TestStrictSkip(t *testing.T) {
+	for _, v := range []string{
+		`null`, `true`, `false`, `0`, `-12.5e+3`, `22631`, `"x"`, `[]`, `{}`, `[ ]`, `{ }`, `[1,"a",{"b":null}]`, `{"a":[]}`,
+		`nul`, `nulll`, `tru`, `fals`, `01`, `1.`, `-`, `1e`, `[}`, `{]`, `[`, `{`, `[1,]`, `"\x"`, "\"\xff\"", `x`, ``,
+	} {
+		checkStrictSkip(t, v)
+	}
+}
+
+func FuzzStrictSkip(f *testing.F) {
+	for _, v := range []string{`null`, `-1.5e3`, `[]`, `{"a":[true,false]}`, `"é"`} {
+		f.Add(v)
+	}
+	f.Fuzz(checkStrictSkip)
+}
