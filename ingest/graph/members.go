@@ -6,61 +6,36 @@ import "github.com/debrief-dev/debrief/ingest/internal/wire"
 // of the struct, the same name and the same kind of value. Members not
 // listed are skipped unread.
 //
-// The objects records hold many of (alerts, evidence, files, users) are
-// read by a method of their own that calls its member method directly
-// when an object comes, rather than through the func value wire.Members
-// and wire.PointerIn take, which they are left to for anything else
-// (null, or a value of the wrong kind, on which they give up): a call
-// less for each member of the bulk of a record.
+// The objects records hold many of (evidence, files, users) are read by
+// a method whose closure for Object holds the member switch itself: Object
+// calls it directly, not a closure that calls a member method, a call
+// less for each member of the bulk of a record. Anything but an object
+// (null, or a value of the wrong kind, on which they give up) is left to
+// wire.Null.
 
 // alert decodes an alert of an incident's alerts.
 func (s *scanner) alert(a *alert) error {
 	if s.Peek() != '{' {
-		return wire.Members(&s.Scanner, a, s.alertMember)
+		return wire.Null(&s.Scanner, a)
 	}
 	return s.Object(func(name []byte) error { return s.alertMember(a, name) })
 }
 
-// evidence decodes an alertEvidence of an alert's evidence.
-func (s *scanner) evidence(e *evidence) error {
-	if s.Peek() != '{' {
-		return wire.Members(&s.Scanner, e, s.evidenceMember)
-	}
-	return s.Object(func(name []byte) error { return s.evidenceMember(e, name) })
+// record decodes an incident or an alert into w: each member among
+// those incidents share with alerts first, as most records are alerts,
+// then among those only incidents have.
+func (s *scanner) record(w *record) error {
+	return s.Object(func(name []byte) error {
+		if known, err := s.alertField(&w.alert, name); known {
+			return err
+		}
+		return s.incidentMember(w, name)
+	})
 }
 
-// fileDetails decodes a fileDetails (fileDetails, imageFile) into *dst,
-// from the scanner's slab when *dst is nil.
-func (s *scanner) fileDetails(dst **fileDetails) error {
-	if s.Peek() != '{' {
-		return wire.PointerIn(&s.Scanner, dst, &s.files, s.fileDetailsMember)
-	}
-	if *dst == nil {
-		*dst = s.files.New()
-	}
-	f := *dst
-	return s.Object(func(name []byte) error { return s.fileDetailsMember(f, name) })
-}
-
-// userAccount decodes a userAccount into *dst, from the scanner's slab
-// when *dst is nil.
-func (s *scanner) userAccount(dst **userAccount) error {
-	if s.Peek() != '{' {
-		return wire.PointerIn(&s.Scanner, dst, &s.users, s.userAccountMember)
-	}
-	if *dst == nil {
-		*dst = s.users.New()
-	}
-	u := *dst
-	return s.Object(func(name []byte) error { return s.userAccountMember(u, name) })
-}
-
-// recordMember decodes one member of an incident or an alert: the
-// members incidents share with alerts first, as most records are alerts.
-func (s *scanner) recordMember(w *record, name []byte) error {
-	if known, err := s.alertField(&w.alert, name); known {
-		return err
-	}
+// incidentMember decodes one member of an incident that alerts do not
+// have.
+func (s *scanner) incidentMember(w *record, name []byte) error {
 	switch string(name) {
 	case "redirectIncidentId":
 		return s.String(&w.RedirectIncidentID)
@@ -178,130 +153,145 @@ func (s *scanner) commentMember(c *comment, name []byte) error {
 	return s.Skip()
 }
 
-// evidenceMember decodes one member of an alertEvidence.
-func (s *scanner) evidenceMember(e *evidence, name []byte) error {
-	switch string(name) {
-	case "@odata.type":
-		return s.String(&e.ODataType)
-	case "roles":
-		return s.StringsIn(&e.Roles, &s.roles)
-	case "verdict":
-		return s.String(&e.Verdict)
-	case "remediationStatus":
-		return s.String(&e.RemediationStatus)
-	case "deviceDnsName":
-		return s.String(&e.DeviceDNSName)
-	case "hostName":
-		return s.String(&e.HostName)
-	case "mdeDeviceId":
-		return s.String(&e.MdeDeviceID)
-	case "azureAdDeviceId":
-		return s.String(&e.AzureAdDeviceID)
-	case "osPlatform":
-		return s.String(&e.OsPlatform)
-	case "userAccount":
-		return s.userAccount(&e.UserAccount)
-	case "primaryAddress":
-		return s.String(&e.PrimaryAddress)
-	case "upn":
-		return s.String(&e.Upn)
-	case "displayName":
-		return s.String(&e.DisplayName)
-	case "networkMessageId":
-		return s.String(&e.NetworkMessageID)
-	case "subject":
-		return s.String(&e.Subject)
-	case "senderIp":
-		return s.String(&e.SenderIP)
-	case "recipientEmailAddress":
-		return s.String(&e.RecipientEmailAddress)
-	case "deliveryAction":
-		return s.String(&e.DeliveryAction)
-	case "p1Sender":
-		return wire.PointerIn(&s.Scanner, &e.P1Sender, &s.senders, s.emailSenderMember)
-	case "p2Sender":
-		return wire.PointerIn(&s.Scanner, &e.P2Sender, &s.senders, s.emailSenderMember)
-	case "ipAddress":
-		return s.String(&e.IPAddress)
-	case "url":
-		return s.String(&e.URL)
-	case "fileDetails":
-		return s.fileDetails(&e.FileDetails)
-	case "imageFile":
-		return s.fileDetails(&e.ImageFile)
-	case "processId":
-		return wire.Integer(&s.Scanner, &e.ProcessID)
-	case "parentProcessId":
-		return wire.Integer(&s.Scanner, &e.ParentProcessID)
-	case "processCommandLine":
-		return s.String(&e.ProcessCommandLine)
-	case "processCreationDateTime":
-		return s.String(&e.ProcessCreationDateTime)
-	case "registryKey":
-		return s.String(&e.RegistryKey)
-	case "registryHive":
-		return s.String(&e.RegistryHive)
-	case "registryValueName":
-		return s.String(&e.RegistryValueName)
-	case "registryValue":
-		return s.String(&e.RegistryValue)
-	case "registryValueType":
-		return s.String(&e.RegistryValueType)
-	case "appId":
-		return wire.Integer(&s.Scanner, &e.AppID)
-	case "instanceName":
-		return s.String(&e.InstanceName)
-	case "objectId":
-		return s.String(&e.ObjectID)
-	case "publisher":
-		return s.String(&e.Publisher)
-	case "resourceId":
-		return s.String(&e.ResourceID)
-	case "resourceName":
-		return s.String(&e.ResourceName)
-	case "resourceType":
-		return s.String(&e.ResourceType)
-	case "securityGroupId":
-		return s.String(&e.SecurityGroupID)
-	case "activeDirectoryObjectGuid":
-		return s.String(&e.ActiveDirectoryObjectGUID)
-	case "sid":
-		return s.String(&e.Sid)
-	case "clusterBy":
-		return s.String(&e.ClusterBy)
-	case "clusterByValue":
-		return s.String(&e.ClusterByValue)
-	case "urn":
-		return s.String(&e.Urn)
-	case "name":
-		return s.String(&e.Name)
-	case "fullResourceName":
-		return s.String(&e.FullResourceName)
-	case "amazonResourceId":
-		return s.String(&e.AmazonResourceID)
-	case "domainName":
-		return s.String(&e.DomainName)
+// evidence decodes an alertEvidence of an alert's evidence.
+func (s *scanner) evidence(e *evidence) error {
+	if s.Peek() != '{' {
+		return wire.Null(&s.Scanner, e)
 	}
-	return s.Skip()
+	return s.Object(func(name []byte) error {
+		switch string(name) {
+		case "@odata.type":
+			return s.String(&e.ODataType)
+		case "roles":
+			return s.StringsIn(&e.Roles, &s.roles)
+		case "verdict":
+			return s.String(&e.Verdict)
+		case "remediationStatus":
+			return s.String(&e.RemediationStatus)
+		case "deviceDnsName":
+			return s.String(&e.DeviceDNSName)
+		case "hostName":
+			return s.String(&e.HostName)
+		case "mdeDeviceId":
+			return s.String(&e.MdeDeviceID)
+		case "azureAdDeviceId":
+			return s.String(&e.AzureAdDeviceID)
+		case "osPlatform":
+			return s.String(&e.OsPlatform)
+		case "userAccount":
+			return s.userAccount(&e.UserAccount)
+		case "primaryAddress":
+			return s.String(&e.PrimaryAddress)
+		case "upn":
+			return s.String(&e.Upn)
+		case "displayName":
+			return s.String(&e.DisplayName)
+		case "networkMessageId":
+			return s.String(&e.NetworkMessageID)
+		case "subject":
+			return s.String(&e.Subject)
+		case "senderIp":
+			return s.String(&e.SenderIP)
+		case "recipientEmailAddress":
+			return s.String(&e.RecipientEmailAddress)
+		case "deliveryAction":
+			return s.String(&e.DeliveryAction)
+		case "p1Sender":
+			return wire.PointerIn(&s.Scanner, &e.P1Sender, &s.senders, s.emailSenderMember)
+		case "p2Sender":
+			return wire.PointerIn(&s.Scanner, &e.P2Sender, &s.senders, s.emailSenderMember)
+		case "ipAddress":
+			return s.String(&e.IPAddress)
+		case "url":
+			return s.String(&e.URL)
+		case "fileDetails":
+			return s.fileDetails(&e.FileDetails)
+		case "imageFile":
+			return s.fileDetails(&e.ImageFile)
+		case "processId":
+			return wire.Integer(&s.Scanner, &e.ProcessID)
+		case "parentProcessId":
+			return wire.Integer(&s.Scanner, &e.ParentProcessID)
+		case "processCommandLine":
+			return s.String(&e.ProcessCommandLine)
+		case "processCreationDateTime":
+			return s.String(&e.ProcessCreationDateTime)
+		case "registryKey":
+			return s.String(&e.RegistryKey)
+		case "registryHive":
+			return s.String(&e.RegistryHive)
+		case "registryValueName":
+			return s.String(&e.RegistryValueName)
+		case "registryValue":
+			return s.String(&e.RegistryValue)
+		case "registryValueType":
+			return s.String(&e.RegistryValueType)
+		case "appId":
+			return wire.Integer(&s.Scanner, &e.AppID)
+		case "instanceName":
+			return s.String(&e.InstanceName)
+		case "objectId":
+			return s.String(&e.ObjectID)
+		case "publisher":
+			return s.String(&e.Publisher)
+		case "resourceId":
+			return s.String(&e.ResourceID)
+		case "resourceName":
+			return s.String(&e.ResourceName)
+		case "resourceType":
+			return s.String(&e.ResourceType)
+		case "securityGroupId":
+			return s.String(&e.SecurityGroupID)
+		case "activeDirectoryObjectGuid":
+			return s.String(&e.ActiveDirectoryObjectGUID)
+		case "sid":
+			return s.String(&e.Sid)
+		case "clusterBy":
+			return s.String(&e.ClusterBy)
+		case "clusterByValue":
+			return s.String(&e.ClusterByValue)
+		case "urn":
+			return s.String(&e.Urn)
+		case "name":
+			return s.String(&e.Name)
+		case "fullResourceName":
+			return s.String(&e.FullResourceName)
+		case "amazonResourceId":
+			return s.String(&e.AmazonResourceID)
+		case "domainName":
+			return s.String(&e.DomainName)
+		}
+		return s.Skip()
+	})
 }
 
-// userAccountMember decodes one member of a userAccount.
-func (s *scanner) userAccountMember(u *userAccount, name []byte) error {
-	switch string(name) {
-	case "accountName":
-		return s.String(&u.AccountName)
-	case "azureAdUserId":
-		return s.String(&u.AzureAdUserID)
-	case "displayName":
-		return s.String(&u.DisplayName)
-	case "domainName":
-		return s.String(&u.DomainName)
-	case "userPrincipalName":
-		return s.String(&u.UserPrincipalName)
-	case "userSid":
-		return s.String(&u.UserSid)
+// userAccount decodes a userAccount into *dst, from the scanner's slab
+// when *dst is nil.
+func (s *scanner) userAccount(dst **userAccount) error {
+	if s.Peek() != '{' {
+		return wire.Null(&s.Scanner, dst)
 	}
-	return s.Skip()
+	if *dst == nil {
+		*dst = s.users.New()
+	}
+	u := *dst
+	return s.Object(func(name []byte) error {
+		switch string(name) {
+		case "accountName":
+			return s.String(&u.AccountName)
+		case "azureAdUserId":
+			return s.String(&u.AzureAdUserID)
+		case "displayName":
+			return s.String(&u.DisplayName)
+		case "domainName":
+			return s.String(&u.DomainName)
+		case "userPrincipalName":
+			return s.String(&u.UserPrincipalName)
+		case "userSid":
+			return s.String(&u.UserSid)
+		}
+		return s.Skip()
+	})
 }
 
 // emailSenderMember decodes one member of an emailSender.
@@ -317,21 +307,31 @@ func (s *scanner) emailSenderMember(e *emailSender, name []byte) error {
 	return s.Skip()
 }
 
-// fileDetailsMember decodes one member of a fileDetails.
-func (s *scanner) fileDetailsMember(f *fileDetails, name []byte) error {
-	switch string(name) {
-	case "fileName":
-		return s.String(&f.FileName)
-	case "filePath":
-		return s.String(&f.FilePath)
-	case "sha1":
-		return s.String(&f.Sha1)
-	case "sha256":
-		return s.String(&f.Sha256)
-	case "md5":
-		return s.String(&f.Md5)
-	case "fileSize":
-		return wire.Integer(&s.Scanner, &f.FileSize)
+// fileDetails decodes a fileDetails (fileDetails, imageFile) into *dst,
+// from the scanner's slab when *dst is nil.
+func (s *scanner) fileDetails(dst **fileDetails) error {
+	if s.Peek() != '{' {
+		return wire.Null(&s.Scanner, dst)
 	}
-	return s.Skip()
+	if *dst == nil {
+		*dst = s.files.New()
+	}
+	f := *dst
+	return s.Object(func(name []byte) error {
+		switch string(name) {
+		case "fileName":
+			return s.String(&f.FileName)
+		case "filePath":
+			return s.String(&f.FilePath)
+		case "sha1":
+			return s.String(&f.Sha1)
+		case "sha256":
+			return s.String(&f.Sha256)
+		case "md5":
+			return s.String(&f.Md5)
+		case "fileSize":
+			return wire.Integer(&s.Scanner, &f.FileSize)
+		}
+		return s.Skip()
+	})
 }

@@ -56,7 +56,7 @@ func (s *scanner) fast(raw []byte, spans []uint32, kept bool, w *record) error {
 	if kept {
 		s.Keep()
 	}
-	return s.Object(func(name []byte) error { return s.recordMember(w, name) })
+	return s.record(w)
 }
 
 // parse decodes the record at the start of b into w, checking it as it
@@ -68,7 +68,7 @@ func (s *scanner) parse(b []byte, kept bool, w *record) (int, bool) {
 	if kept {
 		s.Keep()
 	}
-	if s.Object(func(name []byte) error { return s.recordMember(w, name) }) != nil {
+	if s.record(w) != nil {
 		return 0, false
 	}
 	return s.Pos(), true

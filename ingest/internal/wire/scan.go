@@ -665,6 +665,19 @@ func Elems[T any](s *Scanner, dst *[]T, one func(*T) error) error {
 	return err
 }
 
+// Null reads a null as the zero value of *dst (nil for a pointer, as
+// Members and Pointer read one); anything else gives up. It serves
+// decoders that read the members of an object that comes with a closure
+// of their own (Object) and leave the rest to it.
+func Null[T any](s *Scanner, dst *T) error {
+	if s.peek() != 'n' {
+		return ErrSlow
+	}
+	var zero T
+	*dst = zero
+	return s.nullOrSlow()
+}
+
 // Members decodes an object into *dst, calling field for each member;
 // null sets *dst to its zero value.
 func Members[T any](s *Scanner, dst *T, field func(*T, []byte) error) error {
