@@ -593,15 +593,24 @@ func Integer[T ~string](s *Scanner, dst *T) error {
 		*dst = ""
 		return s.nullOrSlow()
 	case c >= '0' && c <= '9':
-		lit := s.literal()
-		if len(lit) > 1 && lit[0] == '0' {
-			return ErrSlow // not JSON: jsontext words it
+		// The digits, then what literal stops at (or the end): one pass.
+		b, start := s.b, s.i
+		j := start + 1
+		for j < len(b) && b[j]-'0' <= 9 {
+			j++
 		}
-		for _, d := range lit {
-			if d < '0' || d > '9' {
-				return ErrSlow
+		if j < len(b) {
+			switch b[j] {
+			case ',', '}', ']', ' ', '\t', '\r', '\n':
+			default:
+				return ErrSlow // a fraction, an exponent, or not JSON
 			}
 		}
+		if c == '0' && j-start > 1 {
+			return ErrSlow // not JSON: jsontext words it
+		}
+		s.i = j
+		lit := b[start:j]
 		if s.view {
 			*dst = T(s.viewOf(s.i-len(lit), s.i))
 		} else {
