@@ -36,7 +36,7 @@ var layouts = []string{
 // (taken as UTC). The result is in UTC. An empty string gives the zero time.
 // Years outside 1990–2200 are an error: they are always a bug upstream.
 func ParseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
+	s = TrimSpace(s)
 	if s == "" {
 		return time.Time{}, nil
 	}
