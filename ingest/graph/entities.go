@@ -91,6 +91,11 @@ type evidence struct {
 	FullResourceName string `json:"fullResourceName"`
 	AmazonResourceID string `json:"amazonResourceId"`
 	DomainName       string `json:"domainName"`
+
+	// typ is typeName(ODataType), which mapEvidence works out once for
+	// each piece of evidence before it maps any (processes look at the
+	// types of their alert's other evidence).
+	typ string
 }
 
 type userAccount struct {
@@ -141,6 +146,9 @@ func mapEvidence(ws []evidence, alertID string, p *problems) []debrief.Entity {
 	if len(ws) == 0 {
 		return nil
 	}
+	for i := range ws {
+		ws[i].typ = typeName(ws[i].ODataType)
+	}
 	out := p.entities(len(ws))
 	for i := range ws {
 		e, shared, ok := p.memoOne(&ws[i], ws, i)
@@ -148,7 +156,7 @@ func mapEvidence(ws []evidence, alertID string, p *problems) []debrief.Entity {
 			continue
 		}
 		if e.ID == "" {
-			e.ID = typeName(ws[i].ODataType) + ":" + alertID + "#" + strconv.Itoa(i)
+			e.ID = ws[i].typ + ":" + alertID + "#" + strconv.Itoa(i)
 		}
 		rs := lowerTrim(ws[i].RemediationStatus)
 		remediated := rs != "" && rs != "none" && rs != "unknown"
@@ -227,7 +235,7 @@ func (p *problems) memoOne(w *evidence, all []evidence, i int) (e debrief.Entity
 	}
 	var key memoKey
 	var build func(k *memoKey) debrief.Entity
-	switch typeName(w.ODataType) {
+	switch w.typ {
 	case "deviceEvidence":
 		key = memoKey{"device", w.DeviceDNSName, w.HostName, w.MdeDeviceID, w.AzureAdDeviceID, w.OsPlatform}
 		build = func(k *memoKey) debrief.Entity {
@@ -256,7 +264,7 @@ func (p *problems) memoOne(w *evidence, all []evidence, i int) (e debrief.Entity
 // no kind for may come back with no id, for the caller to key.
 func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bool) {
 	var e debrief.Entity
-	switch t := typeName(w.ODataType); t {
+	switch t := w.typ; t {
 	case "deviceEvidence":
 		e = deviceEntity(w)
 	case "userEvidence":
@@ -359,7 +367,7 @@ func deviceKey(id string, all []evidence) string {
 	only, devices := "", 0
 	for i := range all {
 		d := &all[i]
-		if typeName(d.ODataType) != "deviceEvidence" {
+		if d.typ != "deviceEvidence" {
 			continue
 		}
 		devices++
