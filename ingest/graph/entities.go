@@ -205,10 +205,7 @@ var memoSeed = maphash.MakeSeed()
 // key the first time: the entity then holds no view of the record's
 // buffer, which the memo would keep alive.
 func (m *entityMemo) get(key *memoKey, build func(k *memoKey) debrief.Entity) debrief.Entity {
-	var h uint64
-	for _, s := range key {
-		h = h*31 + maphash.String(memoSeed, s)
-	}
+	h := maphash.Comparable(memoSeed, *key)
 	i := h % uint64(len(m.slots)) &^ 1
 	pair := m.slots[i : i+2 : i+2]
 	for _, e := range pair {
