@@ -414,9 +414,9 @@ func (s *Scanner) Object(fn func(name []byte) error) error {
 			s.i = i
 			return err
 		}
-		// b[i+1 : end-1], which is in b (i < end-1 <= len(b)), without
-		// the checks that cost as much as the rest of a member.
-		name := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i+1)), end-2-i)
+		// Bounds checked: b holds input from anywhere, and a pointer
+		// computed past a mistaken end would read outside it.
+		name := b[i+1 : end-1]
 		if esc {
 			if s.buf, err = jsontext.AppendUnquote(s.buf[:0], b[i:end]); err != nil {
 				s.i = i
