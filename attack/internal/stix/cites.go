@@ -35,16 +35,9 @@ var citeMark = []byte("(Citation: ")
 // UnmarshalJSONFrom reads a string (or null) and keeps its citation
 // names.
 func (c *citeNames) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	v, err := dec.ReadValue()
-	if err != nil {
+	v, err := rawStringOrNull(dec)
+	if v == nil || err != nil {
 		return err
-	}
-	switch v.Kind() {
-	case 'n':
-		return nil
-	case '"':
-	default:
-		return fmt.Errorf("want string, got %s", kindName(v.Kind()))
 	}
 	text := []byte(v)
 	if !bytes.Contains(text, citeMark) {
@@ -85,19 +78,28 @@ type citeDescription bool
 
 // UnmarshalJSONFrom reads a string (or null).
 func (c *citeDescription) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	v, err := dec.ReadValue()
-	if err != nil {
+	v, err := rawStringOrNull(dec)
+	if v == nil || err != nil {
 		return err
-	}
-	switch v.Kind() {
-	case 'n':
-		return nil
-	case '"':
-	default:
-		return fmt.Errorf("want string, got %s", kindName(v.Kind()))
 	}
 	*c = citeDescription(bytes.HasPrefix(v, []byte(`"(Citation`)))
 	return nil
+}
+
+// rawStringOrNull reads a string, quoted as it is written, or null (a nil
+// value).
+func rawStringOrNull(dec *jsontext.Decoder) (jsontext.Value, error) {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	switch v.Kind() {
+	case 'n':
+		return nil, nil
+	case '"':
+		return v, nil
+	}
+	return nil, fmt.Errorf("want string, got %s", kindName(v.Kind()))
 }
 
 // relationCites are the citations of a relationship: the source names of
