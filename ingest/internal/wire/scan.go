@@ -632,16 +632,22 @@ func (s *Scanner) Strings(dst *[]string) error {
 	default:
 		return ErrSlow
 	}
-	out := (*dst)[:0]
-	err := s.array(func() error {
-		out = append(out, "")
-		return s.String(&out[len(out)-1])
-	})
+	out, err := s.appendStrings((*dst)[:0])
 	if out == nil {
 		out = []string{}
 	}
 	*dst = out
 	return err
+}
+
+// appendStrings appends the strings of the array that opens at the
+// current byte to p.
+func (s *Scanner) appendStrings(p []string) ([]string, error) {
+	err := s.array(func() error {
+		p = append(p, "")
+		return s.String(&p[len(p)-1])
+	})
+	return p, err
 }
 
 // Elems reads an array into *dst the way json.Unmarshal does: null gives
@@ -761,12 +767,8 @@ func (s *Scanner) StringsIn(dst *[]string, pool *[]string) error {
 	default:
 		return ErrSlow
 	}
-	p := *pool
-	start := len(p)
-	err := s.array(func() error {
-		p = append(p, "")
-		return s.String(&p[len(p)-1])
-	})
+	start := len(*pool)
+	p, err := s.appendStrings(*pool)
 	*pool = p
 	*dst = p[start:len(p):len(p)]
 	if len(*dst) == 0 {
