@@ -94,7 +94,7 @@ func Epoch(v float64) (time.Time, error) {
 }
 
 func plausible(t time.Time, src string) (time.Time, error) {
-	if t.Year() < 1990 || t.Year() >= 2200 {
+	if t.Year() < minYear || t.Year() >= maxYear {
 		return time.Time{}, fmt.Errorf("timestamp %q is outside 1990–2200", clip(src))
 	}
 	return t, nil
@@ -111,80 +111,150 @@ func clip(s string) string {
 // up to nine fraction digits and a plausible year, in a fraction of what
 // time.Parse costs (it builds the time through Date); it gives up, for
 // ParseTime's layouts to decide, on anything else.
+//
+// It reads eight bytes at a time (see word): "YYYY-MM-", "Y-MM-DDT" and
+// "HH:MM:SS", each checked against its pattern and turned into numbers
+// two digits at a time, and the fraction digits before the "Z" at once.
 func parseUTC(s string) (time.Time, bool) {
 	n := len(s)
-	if n < 20 || s[n-1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+	if n < 20 || s[n-1] != 'Z' {
 		return time.Time{}, false
 	}
-	// The fourteen digits of the date and time at once: a byte below '0'
-	// wraps round to more than 9.
-	_ = s[19]
-	y0, y1, y2, y3 := s[0]-'0', s[1]-'0', s[2]-'0', s[3]-'0'
-	mo0, mo1, d0, d1 := s[5]-'0', s[6]-'0', s[8]-'0', s[9]-'0'
-	h0, h1, mi0, mi1, s0, s1 := s[11]-'0', s[12]-'0', s[14]-'0', s[15]-'0', s[17]-'0', s[18]-'0'
-	if max(y0, y1, y2, y3, mo0, mo1, d0, d1, h0, h1, mi0, mi1, s0, s1) > 9 {
+	date, ok1 := patDate.digits(word(s[0:8]))
+	day, ok2 := patDay.digits(word(s[3:11]))
+	clock, ok3 := patClock.digits(word(s[11:19]))
+	if !ok1 || !ok2 || !ok3 {
 		return time.Time{}, false
 	}
-	year := int(y0)*1000 + int(y1)*100 + int(y2)*10 + int(y3)
-	month, day := int(mo0)*10+int(mo1), int(d0)*10+int(d1)
-	hour, minute, sec := int(h0)*10+int(h1), int(mi0)*10+int(mi1), int(s0)*10+int(s1)
-	if year < 1990 || year >= 2200 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+	date, day, clock = pairs(date), pairs(day), pairs(clock)
+	year := int(date&0xff)*100 + int(date>>16&0xff)
+	month, mday := int(date>>40&0xff), int(day>>40&0xff)
+	hour, minute, sec := int(clock&0xff), int(clock>>24&0xff), int(clock>>48&0xff)
+	if year < minYear || year >= maxYear || month < 1 || month > 12 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	// The days from 1970 to the first of the month, and the days of the
+	// month, February's as the year has them.
+	first, last := yearDays[year-minYear], yearDays[year-minYear+1]
+	days, length := int(first)+int(monthDays[month-1]), int(monthDays[month]-monthDays[month-1])
+	if month > 2 && last-first == 366 {
+		days++
+	} else if month == 2 && last-first == 366 {
+		length++
+	}
+	if mday < 1 || mday > length {
 		return time.Time{}, false
 	}
 	nsec := 0
 	if n > 20 {
-		frac := s[19 : n-1]
-		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
+		if s[19] != '.' || n < len("2024-05-01T10:00:00.0Z") || n > len("2024-05-01T10:00:00.000000000Z") {
 			return time.Time{}, false
 		}
-		v, ok := digitsAt(frac, 1, len(frac)-1)
-		if !ok {
+		var ok bool
+		if nsec, ok = fraction(s); !ok {
 			return time.Time{}, false
 		}
-		for range 10 - len(frac) {
-			v *= 10
-		}
-		nsec = v
 	}
-	days := daysFromCivil(year, month, day)
-	return time.Unix(days*86400+int64(hour*3600+minute*60+sec), int64(nsec)).UTC(), true
+	days += mday - 1
+	return time.Unix(int64(days)*86400+int64(hour*3600+minute*60+sec), int64(nsec)).UTC(), true
 }
 
-// digitsAt reads s[i:i+n] as a decimal number.
-func digitsAt(s string, i, n int) (int, bool) {
-	v := 0
-	for _, c := range []byte(s[i : i+n]) {
-		if c < '0' || c > '9' {
+// word reads eight bytes of s, the first in the lowest byte (the
+// compiler makes it one load).
+func word(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// pattern describes eight bytes of a timestamp for digits: each byte is
+// a digit ('0') or a fixed separator.
+type pattern struct {
+	base, add uint64
+}
+
+// newPattern makes the pattern of p, whose '0's stand for digits.
+func newPattern(p string) pattern {
+	var pt pattern
+	for i := range 8 {
+		pt.base |= uint64(p[i]) << (8 * i)
+		add := uint64(0x7f) // a separator: any difference is too much
+		if p[i] == '0' {
+			add = 0x80 - 10 // a digit: ten values
+		}
+		pt.add |= add << (8 * i)
+	}
+	return pt
+}
+
+var (
+	patDate  = newPattern("0000-00-")
+	patDay   = newPattern("0-00-00T")
+	patClock = newPattern("00:00:00")
+)
+
+// digits checks the eight bytes w against pt and returns the value of
+// each digit in its byte (0 for separators). A byte below its pattern's
+// wraps round to set its high bit (and borrows from the next, which does
+// not matter then); one above has its high bit set by add.
+func (pt pattern) digits(w uint64) (uint64, bool) {
+	const high = 0x8080808080808080
+	d := w - pt.base
+	return d, (d|(d+pt.add))&high == 0
+}
+
+// pairs turns the digit values of d (as digits gives them) into
+// two-digit numbers: the byte of each digit gets ten times its value
+// plus the next byte's.
+func pairs(d uint64) uint64 {
+	return d*10 + d>>8
+}
+
+// fraction reads the one to nine digits of the fraction of a second of
+// s, a timestamp of parseUTC's form with a fraction, as nanoseconds.
+func fraction(s string) (int, bool) {
+	const high = 0x8080808080808080
+	n := len(s)
+	k, nsec := n-len("2024-05-01T10:00:00.Z"), 0 // digits, and the ninth's value
+	if k == 9 {
+		c := s[20] - '0'
+		if c > 9 {
 			return 0, false
 		}
-		v = v*10 + int(c-'0')
+		k, nsec = 8, int(c)*100_000_000
 	}
-	return v, true
+	// The eight bytes that end with the last k digits, moved down so that
+	// the first digit is lowest and zero bytes follow the last: eight
+	// digits, the fraction followed by zeros.
+	shift := 8 * uint(8-k)
+	mask := ^uint64(0) >> shift
+	d := word(s[n-9:n-1])>>shift - 0x3030303030303030&mask
+	if (d|(d+0x7676767676767676&mask))&high != 0 {
+		return 0, false
+	}
+	// Two, four, then eight digits at once, the first the most
+	// significant.
+	d = (d*10 + d>>8) & 0x00ff00ff00ff00ff
+	d = (d*100 + d>>16) & 0x0000ffff0000ffff
+	d = (d*10000 + d>>32) & 0xffffffff
+	if n == 30 {
+		return nsec + int(d), true
+	}
+	return int(d) * 10, true
 }
 
-func daysIn(month, year int) int {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
+// The years parseUTC reads; ParseTime rejects the others (plausible).
+const minYear, maxYear = 1990, 2200
 
-// daysFromCivil counts the days from 1970-01-01 to a proleptic Gregorian
-// date (Howard Hinnant's algorithm, for years after 0).
-func daysFromCivil(y, m, d int) int64 {
-	if m <= 2 {
-		y--
+// yearDays holds the days from 1970-01-01 to the first of January of
+// each year parseUTC reads, and of the year after the last.
+var yearDays = func() (t [maxYear - minYear + 1]int32) {
+	for i := range t {
+		t[i] = int32(time.Date(minYear+i, 1, 1, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 	}
-	era := y / 400
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return int64(era*146097 + doe - 719468)
-}
+	return t
+}()
+
+// monthDays holds the days of a common year before each month, and the
+// days of the year.
+var monthDays = [13]int32{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365}
