@@ -32,8 +32,16 @@ func (s Severity) Rank() int {
 // "UnSpecified", "sev3") to a Severity; unrecognised text gives SeverityUnknown
 // and false.
 func ParseSeverity(s string) (Severity, bool) {
+	if v, ok := severity(s); ok { // already folded, as many sources write it
+		return v, true
+	}
 	var buf [32]byte
-	switch string(appendFold(buf[:0], s)) {
+	return severity(string(appendFold(buf[:0], s)))
+}
+
+// severity maps a folded spelling (see appendFold) to a Severity.
+func severity(folded string) (Severity, bool) {
+	switch folded {
 	case "informational", "info", "information", "informative":
 		return SeverityInformational, true
 	case "low":
@@ -69,8 +77,16 @@ var Statuses = []Status{StatusNew, StatusActive, StatusInProgress, StatusResolve
 // ParseStatus maps vendor spellings ("Active", "inProgress", "Closed",
 // "Resolved") to a Status.
 func ParseStatus(s string) (Status, bool) {
+	if v, ok := status(s); ok { // already folded
+		return v, true
+	}
 	var buf [32]byte
-	switch string(appendFold(buf[:0], s)) {
+	return status(string(appendFold(buf[:0], s)))
+}
+
+// status maps a folded spelling to a Status.
+func status(folded string) (Status, bool) {
+	switch folded {
 	case "new", "open", "unassigned":
 		return StatusNew, true
 	case "active", "acknowledged":
@@ -108,8 +124,16 @@ var Verdicts = []Verdict{VerdictTruePositive, VerdictBenignPositive, VerdictFals
 // "InformationalExpectedActivity", "BenignPositive", "FalsePositive",
 // "Unknown", "Undetermined") to a Verdict.
 func ParseVerdict(s string) (Verdict, bool) {
+	if v, ok := verdict(s); ok { // already folded
+		return v, true
+	}
 	var buf [32]byte
-	switch string(appendFold(buf[:0], s)) {
+	return verdict(string(appendFold(buf[:0], s)))
+}
+
+// verdict maps a folded spelling to a Verdict.
+func verdict(folded string) (Verdict, bool) {
+	switch folded {
 	case "truepositive", "tp", "malicious":
 		return VerdictTruePositive, true
 	case "benignpositive", "informationalexpectedactivity", "bp", "benign", "expected":
@@ -157,9 +181,12 @@ func (k EntityKind) valid() bool {
 
 // appendFold appends s to dst lower-cased and without spaces, hyphens and
 // underscores, so that "In Progress", "inProgress" and "in_progress"
-// compare equal. The parsers switch on string(appendFold(buf[:0], s))
+// compare equal. The parsers look up string(appendFold(buf[:0], s))
 // with a small array as buf: the conversion does not escape, so a
-// vendor's value is matched without an allocation.
+// vendor's value is matched without an allocation. They look up s itself
+// first: a spelling that matches is its own fold (the folded spellings
+// have no capital, space, hyphen or underscore), and folding costs more
+// than a look-up.
 func appendFold(dst []byte, s string) []byte {
 	s = strings.TrimSpace(s)
 	for i := 0; i < len(s); i++ {

@@ -115,6 +115,9 @@ func (p *problems) severity(field, s string) debrief.Severity {
 }
 
 func (p *problems) status(field, s string) debrief.Status {
+	if v, ok := debrief.ParseStatus(s); ok {
+		return v
+	}
 	if strings.EqualFold(wire.TrimSpace(s), "awaitingAction") {
 		return debrief.StatusActive // Defender Experts wait for the customer: still open
 	}

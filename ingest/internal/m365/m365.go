@@ -3,9 +3,9 @@ package m365
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/wire"
 )
 
 // IncidentTimes sets the times of an incident that come from its alerts
@@ -55,12 +55,25 @@ func Latest(a, b time.Time) time.Time {
 // Determination keeps the vendor's text, except the values that say there
 // is none.
 func Determination(s string) string {
-	s = strings.TrimSpace(s)
-	switch strings.ToLower(s) {
-	case "notavailable", "unknown", "unknownfuturevalue":
+	s = wire.TrimSpace(s)
+	if noDetermination(s) { // in lower case already
+		return ""
+	}
+	var buf [32]byte
+	if noDetermination(string(wire.AppendLower(buf[:0], s))) {
 		return ""
 	}
 	return s
+}
+
+// noDetermination reports whether s, in lower case, is a value that
+// says there is no determination.
+func noDetermination(s string) bool {
+	switch s {
+	case "notavailable", "unknown", "unknownfuturevalue":
+		return true
+	}
+	return false
 }
 
 // Tags drops empty tags and duplicates, keeping the order.
@@ -68,7 +81,7 @@ func Tags(groups ...[]string) []string {
 	var out []string
 	for _, g := range groups {
 		for _, t := range g {
-			t = strings.TrimSpace(t)
+			t = wire.TrimSpace(t)
 			if t != "" && !contains(out, t) {
 				out = append(out, t)
 			}
@@ -113,30 +126,13 @@ var products = map[string]string{
 // Product names the product of a serviceSource value; unknown values are
 // kept as written.
 func Product(s string) string {
-	s = strings.TrimSpace(s)
+	s = wire.TrimSpace(s)
 	var buf [64]byte
-	if name, ok := products[string(lowerASCII(buf[:0], s))]; ok {
+	if name, ok := products[string(wire.AppendLower(buf[:0], s))]; ok {
 		return name
 	}
 	if strings.EqualFold(s, "unknown") || strings.EqualFold(s, "unknownFutureValue") {
 		return ""
 	}
 	return s
-}
-
-// lowerASCII appends s in lower case to b, as strings.ToLower writes it,
-// without making a string: a map index of string(lowerASCII(…)) does not
-// allocate.
-func lowerASCII(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= utf8.RuneSelf:
-			return append(b[:0], strings.ToLower(s)...)
-		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return b
 }

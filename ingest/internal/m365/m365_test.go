@@ -48,3 +48,19 @@ func TestIncidentTimes(t *testing.T) {
 		t.Errorf("times = %+v", got)
 	}
 }
+
+// TestDetermination: the values that say there is none, in any case
+// (Unicode's too, as strings.ToLower reads it), give none.
+func TestDetermination(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"unknown", ""}, {"notAvailable", ""}, {" UnknownFutureValue ", ""}, {"UN\u212ANOWN", ""},
+		{"multiStagedAttack", "multiStagedAttack"}, {"", ""}, {"unknown2", "unknown2"},
+	} {
+		if got := Determination(tc.in); got != tc.want {
+			t.Errorf("Determination(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if testing.AllocsPerRun(100, func() { Determination("NotAvailable") }) != 0 {
+		t.Error("Determination allocates")
+	}
+}

@@ -4,32 +4,86 @@ import (
 	"encoding/binary"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // Lower is strings.ToLower, quicker on what decoders lower-case most:
 // text with no capital letter (hashes, GUIDs, enum values, host names
 // written in lower case), which it returns as it is after looking at eight
-// bytes at a time.
+// bytes at a time (four, or one, in what is shorter).
 func Lower(s string) string {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	b := unsafe.Slice(unsafe.StringData(s), len(s)) // read only
+	n := len(s)
+	var clean bool
+	switch {
+	case n >= 8:
+		clean = true
+		for i := 0; i < n-8 && clean; i += 8 {
+			clean = !capitalOrWide(word(s[i:]))
+		}
+		clean = clean && !capitalOrWide(word(s[n-8:])) // the last eight, past i
+	case n >= 4:
+		clean = !capitalOrWide(uint64(word4(s)) | uint64(word4(s[n-4:]))<<32)
+	default:
+		clean = true
+		for i := range n {
+			if c := s[i]; c >= utf8.RuneSelf || c >= 'A' && c <= 'Z' {
+				clean = false
+			}
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.ToLower(s)
+}
+
+// AppendLower appends s to dst as strings.ToLower writes it, eight bytes
+// at a time: without making a string, a map index of
+// string(AppendLower(buf[:0], s)) with a small array as buf does not
+// allocate.
+func AppendLower(dst []byte, s string) []byte {
 	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		// For ASCII bytes, adding 0x80-'A' sets the high bit from 'A'
-		// up, adding 0x80-'Z'-1 from past 'Z'; no byte carries into the
-		// next.
-		if x&hi != 0 || (x+lo*(0x80-'A'))&^(x+lo*(0x80-'Z'-1))&hi != 0 {
-			return strings.ToLower(s)
+	for ; i+8 <= len(s); i += 8 {
+		x := word(s[i:])
+		if x&ascii != 0 {
+			return append(dst[:len(dst)-i], strings.ToLower(s)...)
 		}
+		dst = binary.LittleEndian.AppendUint64(dst, x|capitals(x)>>2) // 0x80>>2 is 'a'-'A'
 	}
-	for ; i < len(b); i++ {
-		if c := b[i]; c >= 0x80 || c >= 'A' && c <= 'Z' {
-			return strings.ToLower(s)
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return append(dst[:len(dst)-i], strings.ToLower(s)...)
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
 		}
+		dst = append(dst, c)
 	}
-	return s
+	return dst
+}
+
+const (
+	ones  = 0x0101010101010101
+	ascii = 0x8080808080808080 // the bits set in bytes beyond ASCII
+)
+
+// capitals has the high bit set in each byte of x, all ASCII, that is a
+// capital letter: adding 0x80-'A' sets the high bit from 'A' up, adding
+// 0x80-'Z'-1 from past 'Z'; no byte carries into the next.
+func capitals(x uint64) uint64 {
+	return (x + ones*(0x80-'A')) &^ (x + ones*(0x80-'Z'-1)) & ascii
+}
+
+// capitalOrWide reports whether the bytes of x hold a capital letter or
+// a byte beyond ASCII.
+func capitalOrWide(x uint64) bool {
+	return x&ascii != 0 || capitals(x) != 0
+}
+
+// word4 reads four bytes of s, the first in the lowest byte.
+func word4(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // TrimSpace is strings.TrimSpace, quicker on what decoders trim most:
@@ -39,7 +93,7 @@ func Lower(s string) string {
 // and ends with an ASCII byte above the space has none at either end.
 func TrimSpace(s string) string {
 	const n = utf8.RuneSelf - '!' // c-'!' < n: c is ASCII above the space
-	if len(s) == 0 || max(s[0]-'!', s[len(s)-1]-'!') < n {
+	if len(s) == 0 || s[0]-'!' < n && s[len(s)-1]-'!' < n {
 		return s
 	}
 	return strings.TrimSpace(s)

@@ -29,6 +29,29 @@ func TestLower(t *testing.T) {
 	}
 }
 
+// TestAppendLower compares AppendLower with strings.ToLower, as
+// TestLower does Lower, after what dst holds.
+func TestAppendLower(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := string(wire.AppendLower([]byte("Before:"), s)), "Before:"+strings.ToLower(s); got != want {
+			t.Fatalf("AppendLower(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for n := 1; n <= 17; n++ {
+		for at := range n {
+			for c := range 256 {
+				b := []byte(strings.Repeat("A", n))
+				b[at] = byte(c)
+				check(string(b))
+			}
+		}
+	}
+	for _, s := range []string{"", "microsoftDefenderForEndpoint", "MICROSOFTDEFENDERFOROFFICE365", "O\u0130fficeATP", "ÉCOLE", "straße@corp", "@[`{"} {
+		check(s)
+	}
+}
+
 // TestTrimSpace: TrimSpace trims as strings.TrimSpace does, Unicode
 // white space and control characters included.
 func TestTrimSpace(t *testing.T) {
