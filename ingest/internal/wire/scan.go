@@ -252,12 +252,13 @@ func (s *Scanner) Skip() error {
 	case 0:
 		return ErrSlow
 	case '"':
-		if s.strict { // as in Object
-			if j := plain(s.b, s.i+1); j < len(s.b) && s.b[j] == '"' {
+		if s.strict { // as in String
+			j := plainAt(s.b, s.i+1)
+			if j < len(s.b) && s.b[j] == '"' {
 				s.i = j + 1
 				return nil
 			}
-			end, ok, _ := validString(s.b, s.i)
+			end, ok, _ := validStringAt(s.b, s.i, j)
 			if !ok {
 				return ErrSlow
 			}
@@ -499,10 +500,12 @@ func (s *Scanner) String(dst *string) error {
 		ok, esc bool
 		err     error
 	)
-	if s.strict { // as in Object
-		if j := plain(s.b, s.i+1); j < len(s.b) && s.b[j] == '"' {
+	if s.strict {
+		// plainAt settles a short string with nothing to look at;
+		// validStringAt goes on from where it stopped.
+		if j := plainAt(s.b, s.i+1); j < len(s.b) && s.b[j] == '"' {
 			end = j + 1
-		} else if end, ok, esc = validString(s.b, s.i); !ok {
+		} else if end, ok, esc = validStringAt(s.b, s.i, j); !ok {
 			return ErrSlow
 		}
 	} else if end, esc, err = s.stringEnd(s.i); err != nil {

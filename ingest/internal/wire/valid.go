@@ -230,17 +230,24 @@ func appendSpan(tape []uint32, start, end int, esc bool) []uint32 {
 }
 
 // validString checks the string that opens at b[i] (a quote): escapes,
-// no control characters, valid UTF-8. It looks at eight bytes at a time
-// for a byte that needs a look: a quote, a backslash, a control character
-// or a non-ASCII byte. A negative index means b ended inside the string;
-// esc reports escapes.
+// no control characters, valid UTF-8. It looks for a byte that needs a
+// look (a quote, a backslash, a control character or a non-ASCII byte)
+// in the first eight bytes (plainAt), which settles a short string, then
+// sixteen at a time (plainLong). A negative index means b ended inside the
+// string; esc reports escapes.
 func validString(b []byte, i int) (end int, ok, esc bool) {
-	j := i + 1
+	j := plainAt(b, i+1)
+	if j < len(b) && b[j] == '"' {
+		return j + 1, true, false
+	}
+	return validStringAt(b, i, j)
+}
+
+// validStringAt is validString for a string whose bytes from i+1 to j
+// are known to need no look (plainAt has passed them).
+func validStringAt(b []byte, i, j int) (end int, ok, esc bool) {
+	j = plainLong(b, j)
 	for j < len(b) {
-		j = plain(b, j)
-		if j >= len(b) {
-			break
-		}
 		switch c := b[j]; {
 		case c == '"':
 			return j + 1, true, esc
@@ -278,6 +285,13 @@ func validString(b []byte, i int) (end int, ok, esc bool) {
 			}
 			j += n
 		}
+		// Eight bytes here, for the short runs between escapes, then
+		// plainLong for the rest.
+		if k := plainAt(b, j); k < j+8 {
+			j = k
+		} else {
+			j = plainLong(b, k)
+		}
 	}
 	return -1, false, false
 }
@@ -288,10 +302,11 @@ func validString(b []byte, i int) (end int, ok, esc bool) {
 // mark is exact (a borrow may fake marks above it).
 func specials(x uint64) uint64 {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	// y flips bit 1: a quote becomes ' ' and the control characters
-	// stay below it, so one comparison (y < 0x21) finds both.
-	y, bs := x^(lo*0x02), x^(lo*'\\')
-	return ((y-lo*0x21)&^y | (bs-lo)&^bs | x) & hi
+	// For a byte below 0x80, each difference sets the byte's high bit
+	// only when it is below ' ', a quote or a backslash, and borrows
+	// from the byte above only then; the bytes from 0x80 mark
+	// themselves (x).
+	return ((x - lo*' ') | ((x ^ lo*'"') - lo) | ((x ^ lo*'\\') - lo) | x) & hi
 }
 
 // plain returns the index of the first byte at or after j that a string
@@ -305,6 +320,21 @@ func plain(b []byte, j int) int {
 		if m := specials(binary.LittleEndian.Uint64(b[j : j+8])); m != 0 {
 			return j + bits.TrailingZeros64(m)>>3
 		}
+	}
+	return j
+}
+
+// plainAt returns the index of the first byte of b[j:j+8] that a string
+// cannot hold as it is or that is not ASCII (as plain), or j+8 when there
+// is none; j when fewer than eight bytes are left. Small enough to
+// inline, it settles short strings; validStringAt goes on from where it
+// stops.
+func plainAt(b []byte, j int) int {
+	if j >= 0 && j+8 <= len(b) {
+		if m := specials(binary.LittleEndian.Uint64(b[j : j+8])); m != 0 {
+			return j + bits.TrailingZeros64(m)>>3
+		}
+		return j + 8
 	}
 	return j
 }
@@ -325,4 +355,16 @@ func hex4(b []byte) (rune, bool) {
 		r = r<<4 | rune(c)
 	}
 	return r, true
+}
+
+// plainGo is plainLong in Go: plain's eight bytes at a time, then the
+// rest byte by byte; the index of the first special byte or len(b).
+func plainGo(b []byte, j int) int {
+	j = plain(b, j)
+	for ; j < len(b); j++ {
+		if c := b[j]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			return j
+		}
+	}
+	return j
 }
