@@ -21,12 +21,14 @@ type scanner struct {
 	files   wire.Slab[fileDetails]
 	roles   []string
 
-	out  chunks     // what records are mapped to
-	memo entityMemo // the entities of recent evidence
+	shapes shapes     // what the scanner learns of each kind of object
+	out    chunks     // what records are mapped to
+	memo   entityMemo // the entities of recent evidence
 }
 
 // start readies the scanner's pools for the next record, w, reset.
 func (s *scanner) start(w *record) {
+	s.shapes.init()
 	s.harvest(w.spareAlerts[:cap(w.spareAlerts)]) // the last record's alerts (reset keeps them there)
 	s.users.Reset()
 	s.senders.Reset()

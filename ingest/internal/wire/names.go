@@ -1,0 +1,257 @@
+package wire
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// Names numbers the member names of one kind of object a decoder reads,
+// for ObjectNamed: the decoder's member switch is then on small numbers
+// (a jump table) rather than on text, and the scanner recognises most
+// names without reading them (see Shape).
+type Names struct {
+	quoted []quoted       // by id
+	ids    map[string]int // name → id
+}
+
+// quoted is a member name as a record writes it, with its quotes and its
+// colon, to be matched 32 bytes at a time.
+type quoted struct {
+	text  string
+	words [4]uint64 // text in little-endian words, padded with zeros
+	masks [4]uint64 // the bytes of text in each word; all zero when text is longer than 32 bytes
+}
+
+func newQuoted(name string) quoted {
+	q := quoted{text: `"` + name + `":`}
+	if len(q.text) > 32 {
+		return q
+	}
+	var pad, ones [32]byte
+	copy(pad[:], q.text)
+	for k := range len(q.text) {
+		ones[k] = 0xff
+	}
+	for k := range q.words {
+		q.words[k] = binary.LittleEndian.Uint64(pad[8*k:])
+		q.masks[k] = binary.LittleEndian.Uint64(ones[8*k:])
+	}
+	return q
+}
+
+// at reports whether b[i:] starts with q, which must be at most 32
+// bytes long (see predictable). ObjectNamed compares 32 bytes itself
+// where they remain; this is for the end of a record's bytes.
+func (q *quoted) at(b []byte, i int) bool {
+	return len(b)-i >= len(q.text) && string(b[i:i+len(q.text)]) == q.text
+}
+
+// predictable reports whether ObjectNamed may expect q: whether at can
+// match it.
+func (q *quoted) predictable() bool { return q.masks[0] != 0 }
+
+// NewNames numbers names by their index. Write them as an indexed
+// composite literal of the decoder's constants, []string{fieldID: "id",
+// …}, so that a constant and its name cannot drift apart. Every name must
+// be printable ASCII with no quote or backslash, and appear once: the
+// names are a decoder's own, so anything else panics.
+func NewNames(names []string) *Names {
+	n := &Names{quoted: make([]quoted, len(names)), ids: make(map[string]int, len(names))}
+	for id, name := range names {
+		if !plainName(name) {
+			panic(fmt.Sprintf("wire.NewNames: %q is not printable ASCII without quotes or backslashes", name))
+		}
+		if _, dup := n.ids[name]; dup {
+			panic(fmt.Sprintf("wire.NewNames: %q is named twice", name))
+		}
+		n.ids[name] = id
+		n.quoted[id] = newQuoted(name)
+	}
+	return n
+}
+
+// Len is how many names n numbers: ObjectNamed gives every other name an
+// id of Len or more.
+func (n *Names) Len() int { return len(n.quoted) }
+
+// plainName reports whether name can be matched byte for byte in a
+// record: printable ASCII, no quote, no backslash, not empty.
+func plainName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return name != ""
+}
+
+// maxLearned bounds the names a Shape learns beyond its Names: records of
+// one kind name a few dozen members; a record that names thousands (an
+// attack on the decoder, or a map written as an object) must not make the
+// shape grow with it.
+const maxLearned = 64
+
+// Shape is what a Scanner learns, record after record, of the objects of
+// one Names: the member that followed each member last time, and the
+// names the Names lack. Exports write the members of one kind of object
+// in one order, so ObjectNamed can compare the bytes where a name is
+// expected with that name, quotes and colon included, and skip reading
+// it. A Shape belongs to one scanner (it is not safe for concurrent use);
+// set Names before its first use.
+type Shape struct {
+	Names *Names
+
+	next    []int32        // by slot (id+1; slot 0 is an object's start): the id expected next
+	quoted  []quoted       // by id: the known names, then the learned ones
+	learned map[string]int // learned name → id
+}
+
+// init readies sh for its Names.
+func (sh *Shape) init() {
+	sh.quoted = append([]quoted(nil), sh.Names.quoted...)
+	sh.next = make([]int32, len(sh.quoted)+1, len(sh.quoted)+1+maxLearned)
+	for i := range sh.next {
+		sh.next[i] = -1
+	}
+	sh.learned = map[string]int{}
+}
+
+// lookup returns the id of name, learning it when it is new and can be
+// matched byte for byte (raw: it was written without escapes); -1 when
+// the shape has learned all it may.
+func (sh *Shape) lookup(name []byte, raw bool) int {
+	if id, ok := sh.Names.ids[string(name)]; ok {
+		return id
+	}
+	if id, ok := sh.learned[string(name)]; ok {
+		return id
+	}
+	if !raw || len(sh.learned) == maxLearned {
+		return -1
+	}
+	id := len(sh.quoted)
+	sh.learned[string(name)] = id
+	sh.quoted = append(sh.quoted, newQuoted(string(name)))
+	sh.next = append(sh.next, -1)
+	return id
+}
+
+// ObjectNamed is Object for a decoder that numbers its members' names
+// with sh.Names: it calls fn with the id of each member's name, which is
+// sh.Names.Len() or more for a name the Names lack; fn must consume the
+// member's value (Skip it, at least). Where sh expects a name and the
+// record writes it there as expected (no escapes, no white space before
+// its colon), the scanner matches its bytes, which checks it as strictly
+// as reading it would; elsewhere it reads the name as Object does.
+func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
+	if sh.next == nil {
+		sh.init()
+	}
+	b := s.b
+	i := skipSpace(b, s.i)
+	if i >= len(b) || b[i] != '{' {
+		s.i = i
+		return ErrSlow
+	}
+	if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
+		s.i = i + 1
+		return nil
+	}
+	slot := 0
+	for {
+		id := int(sh.next[slot])
+		if id >= 0 {
+			q := &sh.quoted[id]
+			var match bool
+			if len(b)-i >= 32 {
+				// q.at, four words at once under their masks: no branch
+				// but one, and no call.
+				w := b[i : i+32 : i+32]
+				match = (binary.LittleEndian.Uint64(w)^q.words[0])&q.masks[0]|
+					(binary.LittleEndian.Uint64(w[8:])^q.words[1])&q.masks[1]|
+					(binary.LittleEndian.Uint64(w[16:])^q.words[2])&q.masks[2]|
+					(binary.LittleEndian.Uint64(w[24:])^q.words[3])&q.masks[3] == 0
+			} else {
+				match = q.at(b, i)
+			}
+			if match {
+				i += len(q.text)
+			} else {
+				id = -1
+			}
+		}
+		if id < 0 {
+			var err error
+			if id, i, err = s.memberName(sh, i); err != nil {
+				return err
+			}
+			if id >= 0 && sh.quoted[id].predictable() {
+				sh.next[slot] = int32(id)
+			}
+		}
+		s.i = skipSpace(b, i)
+		if err := fn(id); err != nil {
+			return err
+		}
+		slot = id + 1
+		i = s.i
+		if i+1 < len(b) && b[i] == ',' && b[i+1] == '"' {
+			i++
+			continue
+		}
+		if i = skipSpace(b, i); i >= len(b) {
+			s.i = i
+			return ErrSlow
+		}
+		switch b[i] {
+		case '}':
+			s.i = i + 1
+			return nil
+		case ',':
+			i = skipSpace(b, i+1)
+		default:
+			s.i = i
+			return ErrSlow
+		}
+	}
+}
+
+// memberName reads the name of the member at b[i] and its colon, as
+// Object does, and returns the name's id in sh and the index past the
+// colon. The id is -1 for a name sh neither knows nor may learn.
+func (s *Scanner) memberName(sh *Shape, i int) (id, next int, err error) {
+	b := s.b
+	if i >= len(b) || b[i] != '"' {
+		s.i = i
+		return 0, 0, ErrSlow
+	}
+	var (
+		end int
+		esc bool
+	)
+	if s.strict {
+		var ok bool
+		if end, ok, esc = validString(b, i); !ok {
+			s.i = i
+			return 0, 0, ErrSlow
+		}
+	} else if end, esc, err = s.stringEnd(i); err != nil {
+		s.i = i
+		return 0, 0, err
+	}
+	name := b[i+1 : end-1]
+	if esc {
+		if s.buf, err = jsontext.AppendUnquote(s.buf[:0], b[i:end]); err != nil {
+			s.i = i
+			return 0, 0, ErrSlow
+		}
+		name = s.buf
+	}
+	if next = skipSpace(b, end); next >= len(b) || b[next] != ':' {
+		s.i = next
+		return 0, 0, ErrSlow
+	}
+	return sh.lookup(name, !esc), next + 1, nil
+}

@@ -1,0 +1,164 @@
+package wire
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// testNames are the names the ObjectNamed tests number: some short, one
+// of exactly 29 bytes (32 with its quotes and colon, the longest
+// ObjectNamed expects), one longer.
+var testNames = NewNames([]string{"id", "title", "evidence", "roles", "s", "parentProcessCreationDateTime", "aNameLongerThanThirtyTwoBytesInAll"})
+
+// walkTrace reads the next value strictly, as strictWalk does, and
+// appends each member name it meets, in order: with Object when sh is
+// nil, else with ObjectNamed, naming each member by its id in sh ("?"
+// for a name sh neither knows nor learned).
+func walkTrace(s *Scanner, sh *Shape, trace *[]string) error {
+	switch s.Peek() {
+	case '{':
+		if sh == nil {
+			return s.Object(func(name []byte) error {
+				*trace = append(*trace, string(name))
+				return walkTrace(s, sh, trace)
+			})
+		}
+		return s.ObjectNamed(sh, func(id int) error {
+			*trace = append(*trace, sh.nameOf(id))
+			return walkTrace(s, sh, trace)
+		})
+	case '[':
+		return s.Elements(func(int) error { return walkTrace(s, sh, trace) })
+	case '"', 'n':
+		var str string
+		return s.String(&str)
+	}
+	return s.Skip()
+}
+
+// nameOf is the name sh numbers id, or "?".
+func (sh *Shape) nameOf(id int) string {
+	if id < 0 {
+		return "?"
+	}
+	q := sh.quoted[id].text
+	return q[1 : len(q)-2]
+}
+
+// checkObjectNamed: with one shape read again and again (so that it
+// expects names), ObjectNamed accepts what Object accepts, stops where it
+// stops, and numbers the names Object reads; "?" only for a name written
+// with escapes or met once the shape has learned all it may. tail is
+// appended after the record, so that ObjectNamed matches names near the
+// end of its bytes and away from it.
+func checkObjectNamed(t *testing.T, sh *Shape, in, tail string) {
+	t.Helper()
+	b := []byte(in + tail)
+	var want, got []string
+	var s Scanner
+	s.ResetStrict(b)
+	wantErr := walkTrace(&s, nil, &want)
+	wantEnd := s.Pos()
+	s.ResetStrict(b)
+	gotErr := walkTrace(&s, sh, &got)
+	if (gotErr == nil) != (wantErr == nil) || wantErr == nil && s.Pos() != wantEnd {
+		t.Fatalf("%q: ObjectNamed error %v at %d; Object error %v at %d", in, gotErr, s.Pos(), wantErr, wantEnd)
+	}
+	if wantErr != nil {
+		return // the names read before the error may differ in count: Object reads a name before failing on it
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%q: ObjectNamed read names %q, Object %q", in, got, want)
+	}
+	for i := range got {
+		if got[i] != want[i] && (got[i] != "?" || !strings.Contains(in, `\`) && len(sh.learned) < maxLearned) {
+			t.Fatalf("%q: ObjectNamed read names %q, Object %q", in, got, want)
+		}
+	}
+}
+
+func TestObjectNamed(t *testing.T) {
+	records := []string{
+		`{"id":"a1","title":"x","evidence":[{"roles":["r"],"id":"e1"}],"extra":1}`,
+		`{"id":"a2","title":"y","evidence":[{"roles":[],"id":"e2"},{"id":"e3","roles":null}],"extra":2}`,
+		`{"title":"reordered","id":"a3","extra":3,"evidence":[]}`,
+		`{ "id" : "spaced" , "title":"t" }`,
+		`{"\u0069d":"escaped name","ti\u0074le":"t"}`,
+		`{"parentProcessCreationDateTime":"2024-01-01T00:00:00Z","aNameLongerThanThirtyTwoBytesInAll":1,"s":""}`,
+		`{"parentProcessCreationDateTime":"2024-01-01T00:00:00Z","aNameLongerThanThirtyTwoBytesInAll":2,"s":"é"}`,
+		`{}`, `{"id":{}}`, `{"i":1,"id":2,"idx":3}`,
+		// Bad records, some with names the shape expects.
+		`{"id":"a1","title":"x"`, `{"id":"a1","title"}`, `{"id":"a1","title":}`, `{"id":"a1" "title":"x"}`,
+		`{"id":"a1","title":"x",}`, `{"id":"a1","title":"x"]`, "{\"id\":\"a1\",\"tit\x01le\":\"x\"}", "{\"id\":\"\xff\"}",
+		`{"id":"a1","tit`, `{"id"`, `{"id":`, `{`, `{"id":"a1","title":"x"}}`,
+	}
+	sh := Shape{Names: testNames}
+	for range 3 {
+		for _, in := range records {
+			for _, tail := range []string{"", strings.Repeat(" ", 40), `,"id":"next record"}`} {
+				checkObjectNamed(t, &sh, in, tail)
+			}
+		}
+	}
+	if sh.nameOf(sh.Names.Len()) != "extra" {
+		t.Errorf("the first name learned is %q, want extra", sh.nameOf(sh.Names.Len()))
+	}
+}
+
+// TestObjectNamedLearnsBounded: a shape learns at most maxLearned names,
+// however many a record names, and still numbers the names it knows.
+func TestObjectNamedLearnsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range 3 * maxLearned {
+		fmt.Fprintf(&b, `"n%d":%d,`, i, i)
+	}
+	b.WriteString(`"id":"x"}`)
+	sh := Shape{Names: testNames}
+	for range 2 {
+		var s Scanner
+		s.ResetStrict([]byte(b.String()))
+		var ids []int
+		if err := s.ObjectNamed(&sh, func(id int) error { ids = append(ids, id); return s.Skip() }); err != nil {
+			t.Fatal(err)
+		}
+		if len(sh.learned) != maxLearned || len(sh.quoted) != testNames.Len()+maxLearned {
+			t.Fatalf("learned %d names, want %d", len(sh.learned), maxLearned)
+		}
+		if ids[len(ids)-1] != 0 || slices.Max(ids) != testNames.Len()+maxLearned-1 || ids[maxLearned] != -1 {
+			t.Fatalf("ids %v: want the learned ones below %d, -1 past them, and 0 for id", ids, testNames.Len()+maxLearned)
+		}
+	}
+}
+
+func TestNewNamesRefuses(t *testing.T) {
+	for _, names := range [][]string{{"a", "a"}, {""}, {`a"b`}, {`a\b`}, {"a\x01"}, {"é"}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("NewNames(%q) did not panic", names)
+				}
+			}()
+			NewNames(names)
+		}()
+	}
+}
+
+func FuzzObjectNamed(f *testing.F) {
+	for _, in := range []string{
+		`{"id":"a","title":"b","evidence":[{"roles":["x"]}]}`,
+		`{"id":"a","x":{"id":1,"s":[true]},"parentProcessCreationDateTime":null}`,
+		`{"\u0069d":1}`,
+	} {
+		f.Add(in, `{"id":"a","title":"b"}`)
+	}
+	f.Fuzz(func(t *testing.T, in, other string) {
+		sh := Shape{Names: testNames}
+		for _, r := range []string{in, other, in, in} {
+			checkObjectNamed(t, &sh, r, "")
+			checkObjectNamed(t, &sh, r, strings.Repeat(" ", 32))
+		}
+	})
+}
