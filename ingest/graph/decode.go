@@ -303,21 +303,21 @@ func mapAlert(w *alert, p *problems, a *debrief.Alert) bool {
 		p.drop("id", "want the alert id, got none")
 		return false
 	}
-	*a = debrief.Alert{
-		ID:              p.qualified(id),
-		Source:          debrief.SourceDefender,
-		SourceID:        id,
-		ProviderID:      wire.TrimSpace(w.ProviderAlertID),
-		Product:         m365.Product(w.ServiceSource),
-		DetectionSource: w.DetectionSource,
-		RuleID:          w.DetectorID,
-		Title:           w.Title,
-		Description:     w.Description,
-		Category:        w.Category,
-		Determination:   m365.Determination(w.Determination),
-		ThreatNames:     m365.Names(w.ActorDisplayName, w.ThreatDisplayName, w.ThreatFamilyName),
-		URL:             wire.TrimSpace(w.AlertWebURL),
-	}
+	// Field by field: a is zero, and a composite literal would be built
+	// aside and copied whole.
+	a.ID = p.qualified(id)
+	a.Source = debrief.SourceDefender
+	a.SourceID = id
+	a.ProviderID = wire.TrimSpace(w.ProviderAlertID)
+	a.Product = m365.Product(w.ServiceSource)
+	a.DetectionSource = w.DetectionSource
+	a.RuleID = w.DetectorID
+	a.Title = w.Title
+	a.Description = w.Description
+	a.Category = w.Category
+	a.Determination = m365.Determination(w.Determination)
+	a.ThreatNames = m365.Names(w.ActorDisplayName, w.ThreatDisplayName, w.ThreatFamilyName)
+	a.URL = wire.TrimSpace(w.AlertWebURL)
 	if inc := wire.TrimSpace(w.IncidentID); inc != "" {
 		a.IncidentID = p.qualified(inc)
 	}

@@ -281,8 +281,7 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 	case "urlEvidence":
 		e = debrief.Entity{Kind: debrief.EntityURL, ID: wire.TrimSpace(w.URL)}
 	case "fileEvidence":
-		e = fileEntity(w.FileDetails, p)
-		e.Attributes = entity.With(e.Attributes, "device_id", w.MdeDeviceID)
+		e = fileEntity(w.FileDetails, w.MdeDeviceID, p)
 	case "processEvidence":
 		e = processEntity(w, all, p, i)
 	case "registryKeyEvidence", "registryValueEvidence":
@@ -308,8 +307,13 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 }
 
 // canonicalIP returns addr's text: text itself when it is written that
-// way already, as it mostly is, which saves making it again.
+// way already, as it mostly is, which saves making it again. netip reads
+// IPv4 only in dotted decimal without leading zeros, which is the
+// canonical form: text is it.
 func canonicalIP(addr netip.Addr, text string) string {
+	if addr.Is4() {
+		return text
+	}
 	var buf [64]byte
 	if b := addr.AppendTo(buf[:0]); string(b) != text {
 		return string(b)
@@ -421,14 +425,18 @@ func messageEntity(w *evidence) debrief.Entity {
 		Attributes: entity.TrimmedAttrs("sender", sender, "recipient", recipient, "subject", subject, "sender_ip", w.SenderIP, "delivery_action", w.DeliveryAction)}
 }
 
-func fileEntity(f *fileDetails, p *problems) debrief.Entity {
+// fileEntity is the entity of a file on the device with the given
+// Defender id; a file evidence with no details gives one with the device
+// id alone.
+func fileEntity(f *fileDetails, deviceID string, p *problems) debrief.Entity {
 	if f == nil {
-		return debrief.Entity{}
+		return debrief.Entity{Attributes: entity.TrimmedAttrs("device_id", deviceID)}
 	}
 	sha256, sha1, md5 := lowerTrim(f.Sha256), lowerTrim(f.Sha1), lowerTrim(f.Md5)
 	full := fullPath(f.FilePath, f.FileName, p)
 	return debrief.Entity{Kind: debrief.EntityFile, ID: entity.FirstOf(sha256, sha1, md5, full), Name: wire.TrimSpace(f.FileName),
-		Attributes: entity.TrimmedAttrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", f.FileName, "path", full, "size", string(f.FileSize))}
+		Attributes: entity.TrimmedAttrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", f.FileName, "path", full, "size", string(f.FileSize),
+			"device_id", deviceID)}
 }
 
 // fullPath joins a folder and a file name with the folder's separator,

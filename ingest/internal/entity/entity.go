@@ -83,7 +83,14 @@ func Attrs(kv ...string) map[string]string {
 func TrimmedAttrs(kv ...string) map[string]string {
 	var m map[string]string
 	for i := 0; i+1 < len(kv); i += 2 {
-		m = With(m, kv[i], kv[i+1])
+		v := wire.TrimSpace(kv[i+1])
+		if v == "" {
+			continue
+		}
+		if m == nil {
+			m = make(map[string]string, (len(kv)-i)/2) // room for the rest
+		}
+		m[kv[i]] = v
 	}
 	return m
 }

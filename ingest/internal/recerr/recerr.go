@@ -3,7 +3,6 @@ package recerr
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -77,7 +76,7 @@ func (p *Collector) Verdict(field, s, want string) debrief.Verdict {
 func (p *Collector) Techniques(field string, ids []string) []debrief.Technique {
 	var out []debrief.Technique
 	for i, s := range ids {
-		if strings.TrimSpace(s) == "" {
+		if wire.TrimSpace(s) == "" {
 			continue
 		}
 		id, err := debrief.ParseTechniqueID(s)

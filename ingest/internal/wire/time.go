@@ -36,6 +36,9 @@ var layouts = []string{
 // (taken as UTC). The result is in UTC. An empty string gives the zero time.
 // Years outside 1990–2200 are an error: they are always a bug upstream.
 func ParseTime(s string) (time.Time, error) {
+	if t, ok := parseUTC(s); ok { // what needs no trim, as mostly
+		return t, nil
+	}
 	s = TrimSpace(s)
 	if s == "" {
 		return time.Time{}, nil
