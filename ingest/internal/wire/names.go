@@ -139,8 +139,8 @@ func (sh *Shape) lookup(name []byte, raw bool) int {
 }
 
 // ObjectNamed is Object for a decoder that numbers its members' names
-// with sh.Names: it calls fn with the id of each member's name, which is
-// sh.Names.Len() or more for a name the Names lack; fn must consume the
+// with sh.Names: it calls fn with the id of each member whose name the
+// Names hold, and skips the others' values itself; fn must consume the
 // member's value (Skip it, at least). Where sh expects a name and the
 // record writes it there as expected (no escapes, no white space before
 // its colon), the scanner matches its bytes, which checks it as strictly
@@ -159,7 +159,7 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 		s.i = i + 1
 		return nil
 	}
-	slot := 0
+	slot, known := 0, sh.Names.Len()
 	for {
 		id := int(sh.next[slot])
 		if id >= 0 {
@@ -192,7 +192,13 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 			}
 		}
 		s.i = skipSpace(b, i)
-		if err := fn(id); err != nil {
+		var err error
+		if uint(id) < uint(known) {
+			err = fn(id)
+		} else {
+			err = s.Skip()
+		}
+		if err != nil {
 			return err
 		}
 		slot = id + 1
