@@ -433,14 +433,16 @@ func fileEntity(f *fileDetails, deviceID string, p *problems) debrief.Entity {
 		return debrief.Entity{Attributes: entity.TrimmedAttrs("device_id", deviceID)}
 	}
 	sha256, sha1, md5 := lowerTrim(f.Sha256), lowerTrim(f.Sha1), lowerTrim(f.Md5)
-	full := fullPath(f.FilePath, f.FileName, p)
-	return debrief.Entity{Kind: debrief.EntityFile, ID: entity.FirstOf(sha256, sha1, md5, full), Name: wire.TrimSpace(f.FileName),
-		Attributes: entity.TrimmedAttrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", f.FileName, "path", full, "size", string(f.FileSize),
-			"device_id", deviceID)}
+	name, full := wire.TrimSpace(f.FileName), fullPath(f.FilePath, f.FileName, p)
+	// Attrs, not TrimmedAttrs: what is not trimmed yet is trimmed here.
+	return debrief.Entity{Kind: debrief.EntityFile, ID: entity.FirstOf(sha256, sha1, md5, full), Name: name,
+		Attributes: entity.Attrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", name, "path", full, "size", wire.TrimSpace(string(f.FileSize)),
+			"device_id", wire.TrimSpace(deviceID))}
 }
 
 // fullPath joins a folder and a file name with the folder's separator,
-// unless the folder already ends with the name.
+// unless the folder already ends with the name. Both are trimmed first,
+// and so is what it returns.
 func fullPath(dir, name string, p *problems) string {
 	dir, name = wire.TrimSpace(dir), wire.TrimSpace(name)
 	switch {
@@ -474,9 +476,10 @@ func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Enti
 		}
 	}
 	var id [128]byte
+	// Attrs, not TrimmedAttrs: cmd, image and user are trimmed already.
 	return debrief.Entity{Kind: debrief.EntityProcess, ID: p.textOf(entity.AppendProcessIDText(id[:0], host, string(w.ProcessID), created, createdText, cmd)), Name: name,
-		Attributes: entity.TrimmedAttrs("command_line", cmd, "pid", string(w.ProcessID), "parent_pid", string(w.ParentProcessID),
-			"image", image, "user", user, "device_id", w.MdeDeviceID)}
+		Attributes: entity.Attrs("command_line", cmd, "pid", wire.TrimSpace(string(w.ProcessID)), "parent_pid", wire.TrimSpace(string(w.ParentProcessID)),
+			"image", image, "user", user, "device_id", wire.TrimSpace(w.MdeDeviceID))}
 }
 
 // registryEntity keys a registry entry as hive\key\value name.
@@ -494,6 +497,14 @@ func registryEntity(w *evidence) debrief.Entity {
 			"device_id", w.MdeDeviceID)}
 }
 
+// lowerTrim is wire.Lower(wire.TrimSpace(s)). The values of Graph's
+// evidence enums that it writes in lower case (verdicts, remediation
+// statuses, roles) it returns at once: they are most of what it gets.
 func lowerTrim(s string) string {
+	switch s {
+	case "", "unknown", "suspicious", "malicious", "none", "remediated", "prevented", "blocked", "contextual", "scanned",
+		"source", "destination", "created", "added", "compromised", "edited", "attacked", "attacker", "loaded":
+		return s
+	}
 	return wire.Lower(wire.TrimSpace(s))
 }
