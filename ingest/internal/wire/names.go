@@ -104,6 +104,7 @@ type Shape struct {
 	Names *Names
 
 	next    []int32        // by slot (id+1; slot 0 is an object's start): the id expected next
+	others  [][3]int32     // by slot: the ids that came next before, latest first
 	quoted  []quoted       // by id: the known names, then the learned ones
 	learned map[string]int // learned name → id
 }
@@ -112,8 +113,10 @@ type Shape struct {
 func (sh *Shape) init() {
 	sh.quoted = append([]quoted(nil), sh.Names.quoted...)
 	sh.next = make([]int32, len(sh.quoted)+1, len(sh.quoted)+1+maxLearned)
+	sh.others = make([][3]int32, len(sh.next), cap(sh.next))
 	for i := range sh.next {
 		sh.next[i] = -1
+		sh.others[i] = [3]int32{-1, -1, -1}
 	}
 	sh.learned = map[string]int{}
 }
@@ -135,6 +138,7 @@ func (sh *Shape) lookup(name []byte, raw bool) int {
 	sh.learned[string(name)] = id
 	sh.quoted = append(sh.quoted, newQuoted(string(name)))
 	sh.next = append(sh.next, -1)
+	sh.others = append(sh.others, [3]int32{-1, -1, -1})
 	return id
 }
 
@@ -184,11 +188,8 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 		}
 		if id < 0 {
 			var err error
-			if id, i, err = s.memberName(sh, i); err != nil {
+			if id, i, err = s.unexpected(sh, slot, i); err != nil {
 				return err
-			}
-			if id >= 0 && sh.quoted[id].predictable() {
-				sh.next[slot] = int32(id)
 			}
 		}
 		s.i = skipSpace(b, i)
@@ -222,6 +223,33 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 			return ErrSlow
 		}
 	}
+}
+
+// unexpected finds the name of the member at b[i] when it is not the one
+// sh expected: first among the others that came after the same member
+// before (objects of one kind with several shapes, such as evidence of
+// several types, differ at a few members), else by reading it
+// (memberName). The name found becomes the one expected next time, the
+// one it displaces the first of the others. It returns the id and the
+// index past the colon, as memberName.
+func (s *Scanner) unexpected(sh *Shape, slot, i int) (id, next int, err error) {
+	others := &sh.others[slot]
+	for k, o := range others {
+		if o >= 0 && sh.quoted[o].at(s.b, i) {
+			copy(others[1:k+1], others[:k])
+			others[0], sh.next[slot] = sh.next[slot], o
+			return int(o), i + len(sh.quoted[o].text), nil
+		}
+	}
+	if id, next, err = s.memberName(sh, i); err != nil || id < 0 || !sh.quoted[id].predictable() {
+		return id, next, err
+	}
+	if sh.next[slot] >= 0 {
+		copy(others[1:], others[:2])
+		others[0] = sh.next[slot]
+	}
+	sh.next[slot] = int32(id)
+	return id, next, nil
 }
 
 // memberName reads the name of the member at b[i] and its colon, as
