@@ -166,8 +166,15 @@ func (s *Scanner) peek() byte {
 // whether it holds escapes; it looks at eight bytes at a time for a quote
 // or a backslash.
 func (s *Scanner) stringEnd(i int) (int, bool, error) {
-	if s.strict {
-		end, ok, esc := validString(s.b, i)
+	if s.strict { // validString, inline as in String
+		j := plainAt(s.b, i+1)
+		if j == i+9 {
+			j = plainLong(s.b, j)
+		}
+		if j < len(s.b) && s.b[j] == '"' {
+			return j + 1, false, nil
+		}
+		end, ok, esc := validStringAt(s.b, i, j)
 		if !ok {
 			return 0, false, ErrSlow
 		}
@@ -254,6 +261,9 @@ func (s *Scanner) Skip() error {
 	case '"':
 		if s.strict { // as in String
 			j := plainAt(s.b, s.i+1)
+			if j == s.i+9 {
+				j = plainLong(s.b, j)
+			}
 			if j < len(s.b) && s.b[j] == '"' {
 				s.i = j + 1
 				return nil
@@ -501,9 +511,14 @@ func (s *Scanner) String(dst *string) error {
 		err     error
 	)
 	if s.strict {
-		// plainAt settles a short string with nothing to look at;
-		// validStringAt goes on from where it stopped.
-		if j := plainAt(s.b, s.i+1); j < len(s.b) && s.b[j] == '"' {
+		// plainAt settles a short string, plainLong goes on with a long
+		// one; validStringAt judges a string with something to look at
+		// from where they stopped.
+		j := plainAt(s.b, s.i+1)
+		if j == s.i+9 {
+			j = plainLong(s.b, j)
+		}
+		if j < len(s.b) && s.b[j] == '"' {
 			end = j + 1
 		} else if end, ok, esc = validStringAt(s.b, s.i, j); !ok {
 			return ErrSlow

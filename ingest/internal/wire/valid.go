@@ -27,7 +27,7 @@ func validEnd(b []byte, i int, spans *[]uint32) (end int, ok, incomplete bool) {
 	var stack [64]byte
 	depth := 0
 	var good, esc bool
-	base, start := i, 0
+	base, start, j := i, 0, 0
 	var tape []uint32
 	if spans != nil {
 		tape = (*spans)[:0]
@@ -65,7 +65,14 @@ value:
 		goto value
 	case c == '"':
 		start = i
-		if i, good, esc = validString(b, i); !good {
+		// validString, inline as in Scanner.String.
+		j = plainAt(b, i+1)
+		if j == i+9 {
+			j = plainLong(b, j)
+		}
+		if j < len(b) && b[j] == '"' {
+			i, esc = j+1, false
+		} else if i, good, esc = validStringAt(b, i, j); !good {
 			return 0, false, i < 0
 		}
 		if spans != nil {
@@ -96,7 +103,13 @@ name:
 		return 0, false, false
 	}
 	start = i
-	if i, good, esc = validString(b, i); !good {
+	j = plainAt(b, i+1) // as above
+	if j == i+9 {
+		j = plainLong(b, j)
+	}
+	if j < len(b) && b[j] == '"' {
+		i, esc = j+1, false
+	} else if i, good, esc = validStringAt(b, i, j); !good {
 		return 0, false, i < 0
 	}
 	if spans != nil {
@@ -237,6 +250,9 @@ func appendSpan(tape []uint32, start, end int, esc bool) []uint32 {
 // string; esc reports escapes.
 func validString(b []byte, i int) (end int, ok, esc bool) {
 	j := plainAt(b, i+1)
+	if j == i+9 {
+		j = plainLong(b, j)
+	}
 	if j < len(b) && b[j] == '"' {
 		return j + 1, true, false
 	}
@@ -244,9 +260,8 @@ func validString(b []byte, i int) (end int, ok, esc bool) {
 }
 
 // validStringAt is validString for a string whose bytes from i+1 to j
-// are known to need no look (plainAt has passed them).
+// are known to need no look.
 func validStringAt(b []byte, i, j int) (end int, ok, esc bool) {
-	j = plainLong(b, j)
 	for j < len(b) {
 		switch c := b[j]; {
 		case c == '"':
