@@ -130,6 +130,24 @@ const graphTypes = "#microsoft.graph.security."
 // lower-case: "#microsoft.graph.security.AzureResourceEvidence" gives
 // "azureResourceEvidence".
 func typeName(odata string) string {
+	switch odata { // the types of most evidence, spelled as Graph does
+	case graphTypes + "deviceEvidence":
+		return "deviceEvidence"
+	case graphTypes + "userEvidence":
+		return "userEvidence"
+	case graphTypes + "processEvidence":
+		return "processEvidence"
+	case graphTypes + "fileEvidence":
+		return "fileEvidence"
+	case graphTypes + "ipEvidence":
+		return "ipEvidence"
+	case graphTypes + "urlEvidence":
+		return "urlEvidence"
+	case graphTypes + "mailboxEvidence":
+		return "mailboxEvidence"
+	case graphTypes + "analyzedMessageEvidence":
+		return "analyzedMessageEvidence"
+	}
 	t, ok := strings.CutPrefix(odata, graphTypes) // as Graph writes it: no byte by byte search for the last dot
 	if !ok || strings.IndexByte(t, '.') >= 0 {
 		t = odata[strings.LastIndexByte(odata, '.')+1:]
@@ -272,6 +290,10 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 		e = messageEntity(w)
 	case "ipEvidence":
 		ip := wire.TrimSpace(w.IPAddress)
+		if entity.DottedQuad(ip) { // canonical already
+			e = debrief.Entity{Kind: debrief.EntityIP, ID: ip}
+			break
+		}
 		addr, err := netip.ParseAddr(ip)
 		if err != nil {
 			p.Add(evidenceField(i, "ipAddress"), fmt.Sprintf("want an IP address, got %q", recerr.Clip(w.IPAddress)))
@@ -307,9 +329,9 @@ func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bo
 }
 
 // canonicalIP returns addr's text: text itself when it is written that
-// way already, as it mostly is, which saves making it again. netip reads
-// IPv4 only in dotted decimal without leading zeros, which is the
-// canonical form: text is it.
+// way already, which saves making it again. netip reads IPv4 only in
+// dotted decimal without leading zeros, which is the canonical form:
+// text is it.
 func canonicalIP(addr netip.Addr, text string) string {
 	if addr.Is4() {
 		return text

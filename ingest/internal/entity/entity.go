@@ -54,7 +54,8 @@ func (es *Set) Merge(e debrief.Entity) {
 
 // AppendNew appends e to es unless es holds an equal entity.
 func AppendNew(es []debrief.Entity, e debrief.Entity) []debrief.Entity {
-	for _, o := range es {
+	for i := range es {
+		o := &es[i]
 		if o.Kind == e.Kind && o.ID == e.ID && o.Name == e.Name && o.Role == e.Role && o.Verdict == e.Verdict &&
 			maps.Equal(o.Attributes, e.Attributes) {
 			return es
@@ -228,6 +229,9 @@ func JoinPath(folder, name string) string {
 // s is not an address.
 func IP(s string) debrief.Entity {
 	s = wire.TrimSpace(s)
+	if DottedQuad(s) {
+		return debrief.Entity{Kind: debrief.EntityIP, ID: s}
+	}
 	a, err := netip.ParseAddr(s)
 	if err != nil {
 		return debrief.Entity{}
@@ -244,10 +248,38 @@ func IP(s string) debrief.Entity {
 // the trimmed text as the vendor wrote it; ok is false when s is blank.
 func LooseIP(s string) (debrief.Entity, bool) {
 	s = wire.TrimSpace(s)
+	if DottedQuad(s) {
+		return debrief.Entity{Kind: debrief.EntityIP, ID: s}, true
+	}
 	if a, err := netip.ParseAddr(s); err == nil {
 		s = a.String()
 	}
 	return debrief.Entity{Kind: debrief.EntityIP, ID: s}, s != ""
+}
+
+// DottedQuad reports whether s is an IPv4 address in the form netip
+// reads and writes: four numbers up to 255 in decimal, without leading
+// zeros, between dots. It is what most IP addresses are, told in a loop
+// shorter than netip.ParseAddr's.
+func DottedQuad(s string) bool {
+	dots, v, digits := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if digits == 1 && v == 0 { // a leading zero
+				return false
+			}
+			if v = v*10 + int(c-'0'); v > 255 {
+				return false
+			}
+			digits++
+		case c == '.' && digits > 0 && dots < 3:
+			dots, v, digits = dots+1, 0, 0
+		default:
+			return false
+		}
+	}
+	return dots == 3 && digits > 0
 }
 
 // IsIP reports whether s is an IP address.

@@ -1,6 +1,7 @@
 package entity
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
@@ -81,5 +82,30 @@ func TestAppendNew(t *testing.T) {
 	es = AppendNew(es, debrief.Entity{Kind: debrief.EntityIP, ID: "10.0.0.1", Role: "attacker"})
 	if len(es) != 2 {
 		t.Errorf("got %+v, want the equal entity dropped and the other role kept", es)
+	}
+}
+
+// TestDottedQuad: DottedQuad says yes exactly to the IPv4 addresses
+// netip reads and writes back unchanged.
+func TestDottedQuad(t *testing.T) {
+	for _, s := range []string{
+		"1.2.3.4", "0.0.0.0", "255.255.255.255", "203.0.113.45", "10.01.2.3", "256.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3",
+		".1.2.3", "1.2.3.", "1.2.3.4 ", "", "a.b.c.d", "::1", "::ffff:1.2.3.4", "1.2.3.4%eth0", "00.1.2.3", "1.2.3.0400", "999.1.1.1",
+	} {
+		checkDottedQuad(t, s)
+	}
+}
+
+func FuzzDottedQuad(f *testing.F) {
+	f.Add("203.0.113.45")
+	f.Add("10.01.2.3")
+	f.Fuzz(checkDottedQuad)
+}
+
+func checkDottedQuad(t *testing.T, s string) {
+	a, err := netip.ParseAddr(s)
+	want := err == nil && a.Is4() && a.String() == s
+	if got := DottedQuad(s); got != want {
+		t.Errorf("DottedQuad(%q) = %v, want %v", s, got, want)
 	}
 }
