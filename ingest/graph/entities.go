@@ -208,36 +208,65 @@ type entityMemo struct {
 	slots [4096]*memoEntry
 }
 
-// memoKey is the kind of evidence and the members an entity is built
-// from.
-type memoKey [7]string
+// A memo key is the kind of evidence (a byte) and the members an entity
+// is built from, each after a byte that gives its length: one string to
+// hash and compare, which tells the members apart whatever they hold.
+const (
+	memoDevice = 'd'
+	memoUser   = 'u'
+
+	// memoKeyMax bounds a key; evidence whose key would be longer (a
+	// member of more than 255 bytes, say) is not remembered.
+	memoKeyMax = 512
+)
+
+// appendMemoKey appends the members ss, each after its length, to key,
+// or reports that they do not fit.
+func appendMemoKey(key []byte, ss ...string) ([]byte, bool) {
+	for _, s := range ss {
+		if len(s) > 255 || len(key)+1+len(s) > memoKeyMax {
+			return key, false
+		}
+		key = append(append(key, byte(len(s))), s...)
+	}
+	return key, true
+}
+
+// memoMembers returns the members of key, a key of n members: views of
+// key, whose first byte is its kind.
+func memoMembers(key string, n int) []string {
+	ms := make([]string, 0, n)
+	for i := 1; i < len(key); {
+		l := int(key[i])
+		ms = append(ms, key[i+1:i+1+l])
+		i += 1 + l
+	}
+	return ms
+}
 
 type memoEntry struct {
-	key memoKey
+	key string
 	e   debrief.Entity
 }
 
 var memoSeed = maphash.MakeSeed()
 
-// get returns the entity of key, building it with build from a copy of
-// key the first time: the entity then holds no view of the record's
-// buffer, which the memo would keep alive.
-func (m *entityMemo) get(key *memoKey, build func(k *memoKey) debrief.Entity) debrief.Entity {
-	h := maphash.Comparable(memoSeed, *key)
+// get returns the entity of key, building it with build from the members
+// of a copy of key the first time: the entity then holds no view of the
+// record's buffer, which the memo would keep alive.
+func (m *entityMemo) get(key []byte, n int, build func(ms []string) debrief.Entity) debrief.Entity {
+	h := maphash.Bytes(memoSeed, key)
 	i := h % uint64(len(m.slots)) &^ 1
 	pair := m.slots[i : i+2 : i+2]
 	for _, e := range pair {
-		if e != nil && e.key == *key {
+		if e != nil && e.key == string(key) {
 			return e.e
 		}
 	}
-	n := &memoEntry{}
-	for i, s := range key {
-		n.key[i] = strings.Clone(s)
-	}
-	n.e = build(&n.key)
-	pair[1], pair[0] = pair[0], n
-	return n.e
+	k := string(key)
+	nu := &memoEntry{key: k, e: build(memoMembers(k, n))}
+	pair[1], pair[0] = pair[0], nu
+	return nu.e
 }
 
 // memoOne is mapOne, with the entities of device and user evidence
@@ -248,29 +277,31 @@ func (p *problems) memoOne(w *evidence, all []evidence, i int) (e debrief.Entity
 		e, ok = mapOne(w, all, p, i)
 		return e, false, ok
 	}
-	var key memoKey
-	var build func(k *memoKey) debrief.Entity
+	var buf [memoKeyMax]byte
+	var key []byte
+	fits, n := false, 0
+	var build func(ms []string) debrief.Entity
 	switch w.typ {
 	case "deviceEvidence":
-		key = memoKey{"device", w.DeviceDNSName, w.HostName, w.MdeDeviceID, w.AzureAdDeviceID, w.OsPlatform}
-		build = func(k *memoKey) debrief.Entity {
-			return deviceEntity(&evidence{DeviceDNSName: k[1], HostName: k[2], MdeDeviceID: k[3], AzureAdDeviceID: k[4], OsPlatform: k[5]})
+		key, fits = appendMemoKey(append(buf[:0], memoDevice), w.DeviceDNSName, w.HostName, w.MdeDeviceID, w.AzureAdDeviceID, w.OsPlatform)
+		n, build = 5, func(ms []string) debrief.Entity {
+			return deviceEntity(&evidence{DeviceDNSName: ms[0], HostName: ms[1], MdeDeviceID: ms[2], AzureAdDeviceID: ms[3], OsPlatform: ms[4]})
 		}
 	case "userEvidence":
 		u := w.UserAccount
 		if u == nil {
 			break
 		}
-		key = memoKey{"user", u.AccountName, u.AzureAdUserID, u.DisplayName, u.DomainName, u.UserPrincipalName, u.UserSid}
-		build = func(k *memoKey) debrief.Entity {
-			return userEntity(&userAccount{AccountName: k[1], AzureAdUserID: k[2], DisplayName: k[3], DomainName: k[4], UserPrincipalName: k[5], UserSid: k[6]})
+		key, fits = appendMemoKey(append(buf[:0], memoUser), u.AccountName, u.AzureAdUserID, u.DisplayName, u.DomainName, u.UserPrincipalName, u.UserSid)
+		n, build = 6, func(ms []string) debrief.Entity {
+			return userEntity(&userAccount{AccountName: ms[0], AzureAdUserID: ms[1], DisplayName: ms[2], DomainName: ms[3], UserPrincipalName: ms[4], UserSid: ms[5]})
 		}
 	}
-	if build == nil {
+	if !fits {
 		e, ok = mapOne(w, all, p, i)
 		return e, false, ok
 	}
-	e = p.memo.get(&key, build)
+	e = p.memo.get(key, n, build)
 	return e, true, e.ID != ""
 }
 
