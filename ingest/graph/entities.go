@@ -130,26 +130,10 @@ const graphTypes = "#microsoft.graph.security."
 // lower-case: "#microsoft.graph.security.AzureResourceEvidence" gives
 // "azureResourceEvidence".
 func typeName(odata string) string {
-	switch odata { // the types of most evidence, spelled as Graph does
-	case graphTypes + "deviceEvidence":
-		return "deviceEvidence"
-	case graphTypes + "userEvidence":
-		return "userEvidence"
-	case graphTypes + "processEvidence":
-		return "processEvidence"
-	case graphTypes + "fileEvidence":
-		return "fileEvidence"
-	case graphTypes + "ipEvidence":
-		return "ipEvidence"
-	case graphTypes + "urlEvidence":
-		return "urlEvidence"
-	case graphTypes + "mailboxEvidence":
-		return "mailboxEvidence"
-	case graphTypes + "analyzedMessageEvidence":
-		return "analyzedMessageEvidence"
-	}
-	t, ok := strings.CutPrefix(odata, graphTypes) // as Graph writes it: no byte by byte search for the last dot
-	if !ok || strings.IndexByte(t, '.') >= 0 {
+	var t string
+	if n := len(graphTypes); len(odata) > n && odata[n-1] == '.' && strings.IndexByte(odata[n:], '.') < 0 {
+		t = odata[n:] // the last dot is where Graph's namespace ends, as mostly: found without a search byte by byte
+	} else {
 		t = odata[strings.LastIndexByte(odata, '.')+1:]
 	}
 	if t != "" && t[0] >= 'A' && t[0] <= 'Z' {
@@ -206,6 +190,8 @@ type entityMemo struct {
 	// moving the one there to the second, so that two keys of one hash
 	// do not evict each other at every alert.
 	slots [4096]*memoEntry
+
+	key []byte // the key being looked up, reused
 }
 
 // A memo key is the kind of evidence (a byte) and the members an entity
@@ -277,13 +263,11 @@ func (p *problems) memoOne(w *evidence, all []evidence, i int) (e debrief.Entity
 		e, ok = mapOne(w, all, p, i)
 		return e, false, ok
 	}
-	var buf [memoKeyMax]byte
-	var key []byte
-	fits, n := false, 0
+	key, fits, n := p.memo.key[:0], false, 0
 	var build func(ms []string) debrief.Entity
 	switch w.typ {
 	case "deviceEvidence":
-		key, fits = appendMemoKey(append(buf[:0], memoDevice), w.DeviceDNSName, w.HostName, w.MdeDeviceID, w.AzureAdDeviceID, w.OsPlatform)
+		key, fits = appendMemoKey(append(key, memoDevice), w.DeviceDNSName, w.HostName, w.MdeDeviceID, w.AzureAdDeviceID, w.OsPlatform)
 		n, build = 5, func(ms []string) debrief.Entity {
 			return deviceEntity(&evidence{DeviceDNSName: ms[0], HostName: ms[1], MdeDeviceID: ms[2], AzureAdDeviceID: ms[3], OsPlatform: ms[4]})
 		}
@@ -292,11 +276,12 @@ func (p *problems) memoOne(w *evidence, all []evidence, i int) (e debrief.Entity
 		if u == nil {
 			break
 		}
-		key, fits = appendMemoKey(append(buf[:0], memoUser), u.AccountName, u.AzureAdUserID, u.DisplayName, u.DomainName, u.UserPrincipalName, u.UserSid)
+		key, fits = appendMemoKey(append(key, memoUser), u.AccountName, u.AzureAdUserID, u.DisplayName, u.DomainName, u.UserPrincipalName, u.UserSid)
 		n, build = 6, func(ms []string) debrief.Entity {
 			return userEntity(&userAccount{AccountName: ms[0], AzureAdUserID: ms[1], DisplayName: ms[2], DomainName: ms[3], UserPrincipalName: ms[4], UserSid: ms[5]})
 		}
 	}
+	p.memo.key = key
 	if !fits {
 		e, ok = mapOne(w, all, p, i)
 		return e, false, ok

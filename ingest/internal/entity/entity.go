@@ -262,24 +262,26 @@ func LooseIP(s string) (debrief.Entity, bool) {
 // zeros, between dots. It is what most IP addresses are, told in a loop
 // shorter than netip.ParseAddr's.
 func DottedQuad(s string) bool {
-	dots, v, digits := 0, 0, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			if digits == 1 && v == 0 { // a leading zero
-				return false
+	i := 0
+	for dots := 0; ; dots++ {
+		start, v := i, 0
+		for ; i < len(s) && i-start < 3; i++ {
+			d := s[i] - '0'
+			if d > 9 {
+				break
 			}
-			if v = v*10 + int(c-'0'); v > 255 {
-				return false
-			}
-			digits++
-		case c == '.' && digits > 0 && dots < 3:
-			dots, v, digits = dots+1, 0, 0
-		default:
+			v = v*10 + int(d)
+		}
+		switch {
+		case i == start || v > 255 || s[start] == '0' && i-start > 1: // none, too big, a leading zero
+			return false
+		case dots == 3:
+			return i == len(s)
+		case i == len(s) || s[i] != '.':
 			return false
 		}
+		i++
 	}
-	return dots == 3 && digits > 0
 }
 
 // IsIP reports whether s is an IP address.
