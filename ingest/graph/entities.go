@@ -153,8 +153,15 @@ func mapEvidence(ws []evidence, alertID string, p *problems) []debrief.Entity {
 	}
 	out := p.entities(len(ws))
 	for i := range ws {
-		e, shared, ok := p.memoOne(&ws[i], ws, i)
+		// Mapped in place, at the end of out, and taken back when it
+		// names nothing or is there already.
+		n := len(out)
+		out = out[:n+1]
+		e := &out[n]
+		shared, ok := p.memoOne(&ws[i], ws, i, e)
 		if !ok {
+			*e = debrief.Entity{}
+			out = out[:n]
 			continue
 		}
 		if e.ID == "" {
@@ -165,12 +172,15 @@ func mapEvidence(ws []evidence, alertID string, p *problems) []debrief.Entity {
 		if shared && (remediated || len(ws[i].Roles) > 1) {
 			e.Attributes = maps.Clone(e.Attributes) // its own, to add to
 		}
-		roles(&e, ws[i].Roles)
+		roles(e, ws[i].Roles)
 		e.Verdict = lowerTrim(ws[i].Verdict)
 		if remediated {
 			e.Attributes = entity.With(e.Attributes, "remediation_status", rs)
 		}
-		out = entity.AppendNew(out, e)
+		if entity.Has(out[:n], e) {
+			*e = debrief.Entity{}
+			out = out[:n]
+		}
 	}
 	return out
 }
@@ -258,10 +268,9 @@ func (m *entityMemo) get(key []byte, n int, build func(ms []string) debrief.Enti
 // memoOne is mapOne, with the entities of device and user evidence
 // from p's memo when it has one; shared reports an entity from the memo,
 // whose attribute map is not the caller's to write to.
-func (p *problems) memoOne(w *evidence, all []evidence, i int) (e debrief.Entity, shared, ok bool) {
+func (p *problems) memoOne(w *evidence, all []evidence, i int, e *debrief.Entity) (shared, ok bool) {
 	if p.memo == nil {
-		e, ok = mapOne(w, all, p, i)
-		return e, false, ok
+		return false, mapOne(w, all, p, i, e)
 	}
 	key, fits, n := p.memo.key[:0], false, 0
 	var build func(ms []string) debrief.Entity
@@ -283,65 +292,64 @@ func (p *problems) memoOne(w *evidence, all []evidence, i int) (e debrief.Entity
 	}
 	p.memo.key = key
 	if !fits {
-		e, ok = mapOne(w, all, p, i)
-		return e, false, ok
+		return false, mapOne(w, all, p, i, e)
 	}
-	e = p.memo.get(key, n, build)
-	return e, true, e.ID != ""
+	*e = p.memo.get(key, n, build)
+	return true, e.ID != ""
 }
 
-// mapOne maps one piece of evidence by its type. ok is false when it names
-// nothing (a device with no name or id); an entity of a type debrief has
-// no kind for may come back with no id, for the caller to key.
-func mapOne(w *evidence, all []evidence, p *problems, i int) (debrief.Entity, bool) {
-	var e debrief.Entity
+// mapOne maps one piece of evidence by its type into *e, which is zero.
+// It reports false when the evidence names nothing (a device with no
+// name or id); an entity of a type debrief has no kind for may come back
+// with no id, for the caller to key.
+func mapOne(w *evidence, all []evidence, p *problems, i int, e *debrief.Entity) bool {
 	switch t := w.typ; t {
 	case "deviceEvidence":
-		e = deviceEntity(w)
+		*e = deviceEntity(w)
 	case "userEvidence":
-		e = userEntity(w.UserAccount)
+		*e = userEntity(w.UserAccount)
 	case "mailboxEvidence":
-		e = mailboxEntity(w)
+		*e = mailboxEntity(w)
 	case "analyzedMessageEvidence":
-		e = messageEntity(w)
+		*e = messageEntity(w)
 	case "ipEvidence":
 		ip := wire.TrimSpace(w.IPAddress)
 		if entity.DottedQuad(ip) { // canonical already
-			e = debrief.Entity{Kind: debrief.EntityIP, ID: ip}
+			*e = debrief.Entity{Kind: debrief.EntityIP, ID: ip}
 			break
 		}
 		addr, err := netip.ParseAddr(ip)
 		if err != nil {
 			p.Add(evidenceField(i, "ipAddress"), fmt.Sprintf("want an IP address, got %q", recerr.Clip(w.IPAddress)))
-			return e, false
+			return false
 		}
-		e = debrief.Entity{Kind: debrief.EntityIP, ID: canonicalIP(addr, ip)}
+		*e = debrief.Entity{Kind: debrief.EntityIP, ID: canonicalIP(addr, ip)}
 	case "urlEvidence":
-		e = debrief.Entity{Kind: debrief.EntityURL, ID: wire.TrimSpace(w.URL)}
+		*e = debrief.Entity{Kind: debrief.EntityURL, ID: wire.TrimSpace(w.URL)}
 	case "fileEvidence":
-		e = fileEntity(w.FileDetails, w.MdeDeviceID, p)
+		*e = fileEntity(w.FileDetails, w.MdeDeviceID, p)
 	case "processEvidence":
-		e = processEntity(w, all, p, i)
+		*e = processEntity(w, all, p, i)
 	case "registryKeyEvidence", "registryValueEvidence":
-		e = registryEntity(w)
+		*e = registryEntity(w)
 	case "cloudApplicationEvidence", "oauthApplicationEvidence":
-		e = debrief.Entity{Kind: debrief.EntityCloudApp, ID: entity.FirstOf(string(w.AppID), w.DisplayName), Name: wire.TrimSpace(w.DisplayName),
+		*e = debrief.Entity{Kind: debrief.EntityCloudApp, ID: entity.FirstOf(string(w.AppID), w.DisplayName), Name: wire.TrimSpace(w.DisplayName),
 			Attributes: entity.TrimmedAttrs("instance_name", w.InstanceName, "object_id", w.ObjectID, "publisher", w.Publisher)}
 	case "azureResourceEvidence":
-		e = debrief.Entity{Kind: debrief.EntityCloudResource, ID: wire.TrimSpace(w.ResourceID), Name: wire.TrimSpace(w.ResourceName),
+		*e = debrief.Entity{Kind: debrief.EntityCloudResource, ID: wire.TrimSpace(w.ResourceID), Name: wire.TrimSpace(w.ResourceName),
 			Attributes: entity.TrimmedAttrs("resource_type", w.ResourceType)}
 	case "securityGroupEvidence":
-		e = debrief.Entity{Kind: debrief.EntityOther, ID: entity.FirstOf(w.SecurityGroupID, w.ActiveDirectoryObjectGUID, w.Sid),
+		*e = debrief.Entity{Kind: debrief.EntityOther, ID: entity.FirstOf(w.SecurityGroupID, w.ActiveDirectoryObjectGUID, w.Sid),
 			Name: wire.TrimSpace(w.DisplayName), Attributes: entity.TrimmedAttrs("type", t, "sid", w.Sid)}
 	case "mailClusterEvidence":
-		e = debrief.Entity{Kind: debrief.EntityOther, ID: entity.FirstOf(entity.JoinNonEmpty(":", w.ClusterBy, w.ClusterByValue), w.Urn),
+		*e = debrief.Entity{Kind: debrief.EntityOther, ID: entity.FirstOf(entity.JoinNonEmpty(":", w.ClusterBy, w.ClusterByValue), w.Urn),
 			Attributes: entity.TrimmedAttrs("type", t)}
 	default:
-		e = debrief.Entity{Kind: debrief.EntityOther, ID: otherID(w), Name: wire.TrimSpace(entity.FirstOf(w.DisplayName, w.Name)),
+		*e = debrief.Entity{Kind: debrief.EntityOther, ID: otherID(w), Name: wire.TrimSpace(entity.FirstOf(w.DisplayName, w.Name)),
 			Attributes: entity.TrimmedAttrs("type", t)}
-		return e, true
+		return true
 	}
-	return e, e.ID != ""
+	return e.ID != ""
 }
 
 // canonicalIP returns addr's text: text itself when it is written that

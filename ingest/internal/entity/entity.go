@@ -54,14 +54,22 @@ func (es *Set) Merge(e debrief.Entity) {
 
 // AppendNew appends e to es unless es holds an equal entity.
 func AppendNew(es []debrief.Entity, e debrief.Entity) []debrief.Entity {
+	if Has(es, &e) {
+		return es
+	}
+	return append(es, e)
+}
+
+// Has reports whether es holds an entity equal to *e.
+func Has(es []debrief.Entity, e *debrief.Entity) bool {
 	for i := range es {
 		o := &es[i]
 		if o.Kind == e.Kind && o.ID == e.ID && o.Name == e.Name && o.Role == e.Role && o.Verdict == e.Verdict &&
 			maps.Equal(o.Attributes, e.Attributes) {
-			return es
+			return true
 		}
 	}
-	return append(es, e)
+	return false
 }
 
 // Attrs builds an attribute map from key, value pairs, leaving out empty
