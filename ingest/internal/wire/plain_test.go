@@ -34,6 +34,16 @@ func checkPlain(t *testing.T, b []byte) {
 			t.Fatalf("plain(%q, %d) = %d, want %d", b, j, got, want)
 		}
 	}
+	// A j outside b reads nothing.
+	for _, j := range []int{-1, -16, len(b) + 1, len(b) + 16} {
+		want := min(j, len(b))
+		if got := plainLong(b, j); got != want {
+			t.Fatalf("plainLong(%q, %d) = %d, want %d", b, j, got, want)
+		}
+		if got := plainGo(b, j); got != want {
+			t.Fatalf("plainGo(%q, %d) = %d, want %d", b, j, got, want)
+		}
+	}
 }
 
 // TestPlainLong puts each kind of special byte, and the bytes either side of

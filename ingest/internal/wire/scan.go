@@ -166,11 +166,8 @@ func (s *Scanner) peek() byte {
 // whether it holds escapes; it looks at eight bytes at a time for a quote
 // or a backslash.
 func (s *Scanner) stringEnd(i int) (int, bool, error) {
-	if s.strict { // validString, inline as in String
-		j := plainAt(s.b, i+1)
-		if j == i+9 {
-			j = plainLong(s.b, j)
-		}
+	if s.strict { // validString, written out
+		j := plainLong(s.b, i+1)
 		if j < len(s.b) && s.b[j] == '"' {
 			return j + 1, false, nil
 		}
@@ -259,11 +256,8 @@ func (s *Scanner) Skip() error {
 	case 0:
 		return ErrSlow
 	case '"':
-		if s.strict { // as in String
-			j := plainAt(s.b, s.i+1)
-			if j == s.i+9 {
-				j = plainLong(s.b, j)
-			}
+		if s.strict { // validString, written out
+			j := plainLong(s.b, s.i+1)
 			if j < len(s.b) && s.b[j] == '"' {
 				s.i = j + 1
 				return nil
@@ -511,13 +505,7 @@ func (s *Scanner) String(dst *string) error {
 		err     error
 	)
 	if s.strict {
-		// plainAt settles a short string, plainLong goes on with a long
-		// one; validStringAt judges a string with something to look at
-		// from where they stopped.
-		j := plainAt(s.b, s.i+1)
-		if j == s.i+9 {
-			j = plainLong(s.b, j)
-		}
+		j := plainLong(s.b, s.i+1) // validString, written out
 		if j < len(s.b) && s.b[j] == '"' {
 			end = j + 1
 		} else if end, ok, esc = validStringAt(s.b, s.i, j); !ok {

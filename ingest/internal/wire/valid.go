@@ -65,11 +65,7 @@ value:
 		goto value
 	case c == '"':
 		start = i
-		// validString, inline as in Scanner.String.
-		j = plainAt(b, i+1)
-		if j == i+9 {
-			j = plainLong(b, j)
-		}
+		j = plainLong(b, i+1) // validString, written out
 		if j < len(b) && b[j] == '"' {
 			i, esc = j+1, false
 		} else if i, good, esc = validStringAt(b, i, j); !good {
@@ -103,10 +99,7 @@ name:
 		return 0, false, false
 	}
 	start = i
-	j = plainAt(b, i+1) // as above
-	if j == i+9 {
-		j = plainLong(b, j)
-	}
+	j = plainLong(b, i+1) // as above
 	if j < len(b) && b[j] == '"' {
 		i, esc = j+1, false
 	} else if i, good, esc = validStringAt(b, i, j); !good {
@@ -243,16 +236,14 @@ func appendSpan(tape []uint32, start, end int, esc bool) []uint32 {
 }
 
 // validString checks the string that opens at b[i] (a quote): escapes,
-// no control characters, valid UTF-8. It looks for a byte that needs a
-// look (a quote, a backslash, a control character or a non-ASCII byte)
-// in the first eight bytes (plainAt), which settles a short string, then
-// sixteen at a time (plainLong). A negative index means b ended inside the
-// string; esc reports escapes.
+// no control characters, valid UTF-8. plainLong finds the first byte that
+// needs a look (a quote, a backslash, a control character or a non-ASCII
+// byte), which for most strings is the closing quote; validStringAt judges
+// the others. A negative index means b ended inside the string; esc
+// reports escapes. Its callers on hot paths (validEnd, Scanner.String,
+// Skip, stringEnd) write its first lines out, to save a call a string.
 func validString(b []byte, i int) (end int, ok, esc bool) {
-	j := plainAt(b, i+1)
-	if j == i+9 {
-		j = plainLong(b, j)
-	}
+	j := plainLong(b, i+1)
 	if j < len(b) && b[j] == '"' {
 		return j + 1, true, false
 	}
@@ -260,7 +251,7 @@ func validString(b []byte, i int) (end int, ok, esc bool) {
 }
 
 // validStringAt is validString for a string whose bytes from i+1 to j
-// are known to need no look.
+// are known to need no look (plainLong has passed them).
 func validStringAt(b []byte, i, j int) (end int, ok, esc bool) {
 	for j < len(b) {
 		switch c := b[j]; {
@@ -300,13 +291,7 @@ func validStringAt(b []byte, i, j int) (end int, ok, esc bool) {
 			}
 			j += n
 		}
-		// Eight bytes here, for the short runs between escapes, then
-		// plainLong for the rest.
-		if k := plainAt(b, j); k < j+8 {
-			j = k
-		} else {
-			j = plainLong(b, k)
-		}
+		j = plainLong(b, j)
 	}
 	return -1, false, false
 }
@@ -339,21 +324,6 @@ func plain(b []byte, j int) int {
 	return j
 }
 
-// plainAt returns the index of the first byte of b[j:j+8] that a string
-// cannot hold as it is or that is not ASCII (as plain), or j+8 when there
-// is none; j when fewer than eight bytes are left. Small enough to
-// inline, it settles short strings; validStringAt goes on from where it
-// stops.
-func plainAt(b []byte, j int) int {
-	if j >= 0 && j+8 <= len(b) {
-		if m := specials(binary.LittleEndian.Uint64(b[j : j+8])); m != 0 {
-			return j + bits.TrailingZeros64(m)>>3
-		}
-		return j + 8
-	}
-	return j
-}
-
 func hex4(b []byte) (rune, bool) {
 	var r rune
 	for _, c := range b {
@@ -373,13 +343,17 @@ func hex4(b []byte) (rune, bool) {
 }
 
 // plainGo is plainLong in Go: plain's eight bytes at a time, then the
-// rest byte by byte; the index of the first special byte or len(b).
+// rest byte by byte; the index of the first special byte or len(b). As
+// plainLong, it reads nothing for a j outside b: below 0 it returns j,
+// past len(b), len(b).
 func plainGo(b []byte, j int) int {
-	j = plain(b, j)
-	for ; j < len(b); j++ {
+	if j < 0 {
+		return j
+	}
+	for j = plain(b, j); j < len(b); j++ {
 		if c := b[j]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
 			return j
 		}
 	}
-	return j
+	return min(j, len(b))
 }
