@@ -99,35 +99,46 @@ func FuzzPlainLong(f *testing.F) {
 	})
 }
 
-// BenchmarkPlain compares the loop of plain (eight bytes at a time in Go)
-// with plainLong on strings of typical lengths.
-func BenchmarkPlain(b *testing.B) {
-	for _, n := range []int{8, 16, 32, 64, 128, 256} {
-		s := make([]byte, n+1)
-		for i := range n {
-			s[i] = 'a' + byte(i%26)
+// BenchmarkPlainLong finds the closing quotes of strings of the lengths
+// an alert's string values have (enums, times, GUIDs, hashes, URLs,
+// descriptions, command lines), one call a string as the scanner makes
+// them.
+func BenchmarkPlainLong(b *testing.B) {
+	text, starts := plainBenchText(b)
+	for b.Loop() {
+		for _, i := range starts {
+			if j := plainLong(text, i); text[j] != '"' {
+				b.Fatalf("no quote at %d", j)
+			}
 		}
-		s[n] = '"'
-		b.Run("plain/"+itoa(n), func(b *testing.B) {
-			for b.Loop() {
-				if plain(s, 0) != n {
-					b.Fatal("wrong")
-				}
-			}
-		})
-		b.Run("plainLong/"+itoa(n), func(b *testing.B) {
-			for b.Loop() {
-				if plainLong(s, 0) != n {
-					b.Fatal("wrong")
-				}
-			}
-		})
 	}
 }
 
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
+// BenchmarkPlainLongBaseline is BenchmarkPlainLong with plainGo, eight
+// bytes at a time in Go, as before plainLong and where there is no
+// assembly.
+func BenchmarkPlainLongBaseline(b *testing.B) {
+	text, starts := plainBenchText(b)
+	for b.Loop() {
+		for _, i := range starts {
+			if j := plainGo(text, i); text[j] != '"' {
+				b.Fatalf("no quote at %d", j)
+			}
+		}
 	}
-	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// plainBenchText returns the strings of BenchmarkPlainLong, side by side,
+// and where each one's text starts.
+func plainBenchText(b *testing.B) (text []byte, starts []int) {
+	for _, n := range []int{4, 6, 9, 12, 14, 20, 24, 28, 30, 36, 38, 44, 66, 90, 104, 200} {
+		starts = append(starts, len(text)+1)
+		text = append(text, '"')
+		for i := range n {
+			text = append(text, 'a'+byte(i%26))
+		}
+		text = append(text, '"', ',')
+	}
+	b.SetBytes(int64(len(text)))
+	return text, starts
 }
