@@ -333,7 +333,7 @@ func mapAlert(w *alert, p *problems, a *debrief.Alert) bool {
 		p.drop("createdDateTime", "want the alert's creation time (or its first activity), got none")
 		return false
 	}
-	a.Techniques = p.Techniques("mitreTechniques", w.MitreTechniques)
+	a.Techniques = p.AppendTechniques(p.techniques(len(w.MitreTechniques)), "mitreTechniques", w.MitreTechniques)
 	a.Entities = mapEvidence(w.Evidence, id, p)
 	return true
 }

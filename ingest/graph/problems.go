@@ -23,14 +23,15 @@ type problems struct {
 	memo *entityMemo   // entities of recent evidence, shared; nil: none
 }
 
-// chunks hands out the alerts and entity arrays that mapping makes, cut
-// from larger arrays that are never reused (as the scanner's strings are
-// cut from its chunks): one allocation for many records rather than one
-// or two for each. A decoded alert keeps its chunks alive, as its strings
+// chunks hands out the alerts, entity and technique arrays that mapping
+// makes, cut from larger arrays that are never reused (as the scanner's
+// strings are cut from its chunks): one allocation for many records
+// rather than one or more for each. A decoded alert keeps its chunks alive, as its strings
 // keep theirs; a record holds a few percent of one.
 type chunks struct {
-	alerts   []debrief.Alert
-	entities []debrief.Entity
+	alerts     []debrief.Alert
+	entities   []debrief.Entity
+	techniques []debrief.Technique
 }
 
 // alert returns a zero alert to map into; giveBack hands it back unused.
@@ -60,6 +61,15 @@ func (p *problems) entities(n int) []debrief.Entity {
 		return make([]debrief.Entity, 0, n)
 	}
 	return cut(&p.out.entities, n, 256)
+}
+
+// techniques returns an empty slice with room for n techniques, or nil
+// without chunks or for none.
+func (p *problems) techniques(n int) []debrief.Technique {
+	if p.out == nil || n == 0 {
+		return nil
+	}
+	return cut(&p.out.techniques, n, 256)
 }
 
 // cut returns an empty slice with room for n values, from the free end

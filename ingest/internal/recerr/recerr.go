@@ -74,7 +74,13 @@ func (p *Collector) Verdict(field, s, want string) debrief.Verdict {
 // Techniques checks technique ids; malformed ones are dropped and
 // reported, duplicates dropped silently.
 func (p *Collector) Techniques(field string, ids []string) []debrief.Technique {
-	var out []debrief.Technique
+	return p.AppendTechniques(nil, field, ids)
+}
+
+// AppendTechniques is Techniques appending to out, an empty slice that
+// may have room for them (a decoder's pool); it returns nil when none
+// is valid.
+func (p *Collector) AppendTechniques(out []debrief.Technique, field string, ids []string) []debrief.Technique {
 	for i, s := range ids {
 		if wire.TrimSpace(s) == "" {
 			continue
@@ -84,12 +90,15 @@ func (p *Collector) Techniques(field string, ids []string) []debrief.Technique {
 			p.Add(field+"["+strconv.Itoa(i)+"]", fmt.Sprintf("want T#### or T####.###, got %q", Clip(s)))
 			continue
 		}
-		if out == nil {
+		if cap(out) == 0 {
 			out = make([]debrief.Technique, 0, len(ids)-i) // room for the rest: one allocation
 		}
 		if !hasTechnique(out, id) {
 			out = append(out, debrief.Technique{ID: id})
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
