@@ -140,7 +140,13 @@ func (e *memoEntry) matches(a *debrief.Alert) bool {
 	}
 	for i := range e.in {
 		x, y := &a.Techniques[i], &e.in[i]
-		if x.ID != y.ID || x.Name != y.Name || x.Original != y.Original || x.Status != y.Status || !slices.Equal(x.Tactics, y.Tactics) {
+		if x.ID != y.ID {
+			return false
+		}
+		// Decoders mostly give ids alone: the rest is then empty on both
+		// sides, told by lengths without comparing strings.
+		if len(x.Name)|len(y.Name)|len(x.Original)|len(y.Original)|len(x.Status)|len(y.Status)|len(x.Tactics)|len(y.Tactics) != 0 &&
+			(x.Name != y.Name || x.Original != y.Original || x.Status != y.Status || !slices.Equal(x.Tactics, y.Tactics)) {
 			return false
 		}
 	}

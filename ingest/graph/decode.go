@@ -329,7 +329,10 @@ func mapAlert(w *alert, p *problems, a *debrief.Alert) bool {
 	a.FirstActivity = p.Time("firstActivityDateTime", w.FirstActivityDateTime)
 	a.LastActivity = p.Time("lastActivityDateTime", w.LastActivityDateTime)
 	a.Created = p.Time("createdDateTime", w.CreatedDateTime)
-	if a.Created = m365.FirstSet(a.Created, a.FirstActivity, a.LastActivity, a.Updated); a.Created.IsZero() {
+	if a.Created.IsZero() {
+		a.Created = m365.FirstSet(a.FirstActivity, a.LastActivity, a.Updated)
+	}
+	if a.Created.IsZero() {
 		p.drop("createdDateTime", "want the alert's creation time (or its first activity), got none")
 		return false
 	}

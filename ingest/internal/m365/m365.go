@@ -81,6 +81,9 @@ func Tags(groups ...[]string) []string {
 	var out []string
 	for _, g := range groups {
 		for _, t := range g {
+			if t == "" { // as null members leave them: no call to trim
+				continue
+			}
 			t = wire.TrimSpace(t)
 			if t != "" && !contains(out, t) {
 				out = append(out, t)

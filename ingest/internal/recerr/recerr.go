@@ -36,6 +36,9 @@ func (p *Collector) Add(field, reason string) {
 
 // Time parses a timestamp; a bad one is dropped and reported.
 func (p *Collector) Time(field, s string) time.Time {
+	if s == "" { // null or absent, as often
+		return time.Time{}
+	}
 	t, err := wire.ParseTime(s)
 	if err != nil {
 		p.Add(field, err.Error())
