@@ -12,20 +12,21 @@ import (
 // (a jump table) rather than on text, and the scanner recognises most
 // names without reading them (see Shape).
 type Names struct {
-	quoted []quoted       // by id
+	quoted []*quoted      // by id
 	ids    map[string]int // name → id
 }
 
 // quoted is a member name as a record writes it, with its quotes and its
 // colon, to be matched 32 bytes at a time.
 type quoted struct {
+	id    int // its number in its Names or Shape
 	text  string
 	words [4]uint64 // text in little-endian words, padded with zeros
 	masks [4]uint64 // the bytes of text in each word; all zero when text is longer than 32 bytes
 }
 
-func newQuoted(name string) quoted {
-	q := quoted{text: `"` + name + `":`}
+func newQuoted(id int, name string) *quoted {
+	q := &quoted{id: id, text: `"` + name + `":`}
 	if len(q.text) > 32 {
 		return q
 	}
@@ -58,7 +59,7 @@ func (q *quoted) predictable() bool { return q.masks[0] != 0 }
 // be printable ASCII with no quote or backslash, and appear once: the
 // names are a decoder's own, so anything else panics.
 func NewNames(names []string) *Names {
-	n := &Names{quoted: make([]quoted, len(names)), ids: make(map[string]int, len(names))}
+	n := &Names{quoted: make([]*quoted, len(names)), ids: make(map[string]int, len(names))}
 	for id, name := range names {
 		if !plainName(name) {
 			panic(fmt.Sprintf("wire.NewNames: %q is not printable ASCII without quotes or backslashes", name))
@@ -67,7 +68,7 @@ func NewNames(names []string) *Names {
 			panic(fmt.Sprintf("wire.NewNames: %q is named twice", name))
 		}
 		n.ids[name] = id
-		n.quoted[id] = newQuoted(name)
+		n.quoted[id] = newQuoted(id, name)
 	}
 	return n
 }
@@ -103,21 +104,17 @@ const maxLearned = 64
 type Shape struct {
 	Names *Names
 
-	next    []int32        // by slot (id+1; slot 0 is an object's start): the id expected next
-	others  [][3]int32     // by slot: the ids that came next before, latest first
-	quoted  []quoted       // by id: the known names, then the learned ones
+	next    []*quoted      // by slot (id+1; slot 0 is an object's start): the name expected next, or nil
+	others  [][3]*quoted   // by slot: the names that came next before, latest first
+	quoted  []*quoted      // by id: the known names, then the learned ones
 	learned map[string]int // learned name → id
 }
 
 // init readies sh for its Names.
 func (sh *Shape) init() {
-	sh.quoted = append([]quoted(nil), sh.Names.quoted...)
-	sh.next = make([]int32, len(sh.quoted)+1, len(sh.quoted)+1+maxLearned)
-	sh.others = make([][3]int32, len(sh.next), cap(sh.next))
-	for i := range sh.next {
-		sh.next[i] = -1
-		sh.others[i] = [3]int32{-1, -1, -1}
-	}
+	sh.quoted = append([]*quoted(nil), sh.Names.quoted...)
+	sh.next = make([]*quoted, len(sh.quoted)+1, len(sh.quoted)+1+maxLearned)
+	sh.others = make([][3]*quoted, len(sh.next), cap(sh.next))
 	sh.learned = map[string]int{}
 }
 
@@ -136,9 +133,9 @@ func (sh *Shape) lookup(name []byte, raw bool) int {
 	}
 	id := len(sh.quoted)
 	sh.learned[string(name)] = id
-	sh.quoted = append(sh.quoted, newQuoted(string(name)))
-	sh.next = append(sh.next, -1)
-	sh.others = append(sh.others, [3]int32{-1, -1, -1})
+	sh.quoted = append(sh.quoted, newQuoted(id, string(name)))
+	sh.next = append(sh.next, nil)
+	sh.others = append(sh.others, [3]*quoted{})
 	return id
 }
 
@@ -165,9 +162,8 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 	}
 	slot, known := 0, sh.Names.Len()
 	for {
-		id := int(sh.next[slot])
-		if id >= 0 {
-			q := &sh.quoted[id]
+		id := -1
+		if q := sh.next[slot]; q != nil {
 			var match bool
 			if len(b)-i >= 32 {
 				// q.at, four words at once under their masks: no branch
@@ -182,8 +178,7 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 			}
 			if match {
 				i += len(q.text)
-			} else {
-				id = -1
+				id = q.id
 			}
 		}
 		if id < 0 {
@@ -235,20 +230,20 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 func (s *Scanner) unexpected(sh *Shape, slot, i int) (id, next int, err error) {
 	others := &sh.others[slot]
 	for k, o := range others {
-		if o >= 0 && sh.quoted[o].at(s.b, i) {
+		if o != nil && o.at(s.b, i) {
 			copy(others[1:k+1], others[:k])
 			others[0], sh.next[slot] = sh.next[slot], o
-			return int(o), i + len(sh.quoted[o].text), nil
+			return o.id, i + len(o.text), nil
 		}
 	}
 	if id, next, err = s.memberName(sh, i); err != nil || id < 0 || !sh.quoted[id].predictable() {
 		return id, next, err
 	}
-	if sh.next[slot] >= 0 {
+	if sh.next[slot] != nil {
 		copy(others[1:], others[:2])
 		others[0] = sh.next[slot]
 	}
-	sh.next[slot] = int32(id)
+	sh.next[slot] = sh.quoted[id]
 	return id, next, nil
 }
 
