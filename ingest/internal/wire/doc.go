@@ -22,4 +22,9 @@
 // lie in buffers that nothing writes to again (the elements of arrays,
 // Item.Kept): its Scanner, told so (Scanner.Keep), then reads their
 // strings as views rather than copies.
+//
+// A decoder that numbers the member names of an object type (Names) reads
+// such objects with Scanner.ObjectNamed: its member switch is on numbers,
+// and the scanner, which learns the order the members come in (Shape),
+// matches most names where it expects them instead of reading them.
 package wire

@@ -95,12 +95,13 @@ func plainName(name string) bool {
 const maxLearned = 64
 
 // Shape is what a Scanner learns, record after record, of the objects of
-// one Names: the member that followed each member last time, and the
-// names the Names lack. Exports write the members of one kind of object
-// in one order, so ObjectNamed can compare the bytes where a name is
-// expected with that name, quotes and colon included, and skip reading
-// it. A Shape belongs to one scanner (it is not safe for concurrent use);
-// set Names before its first use.
+// one Names: the member that followed each member last time (and the
+// three before that, for objects of one kind with several layouts), and
+// the names the Names lack. Exports write the members of one kind of
+// object in one order, so ObjectNamed can compare the bytes where a name
+// is expected with that name, quotes and colon included, and skip
+// reading it. A Shape belongs to one scanner (it is not safe for
+// concurrent use); set Names before its first use.
 type Shape struct {
 	Names *Names
 
