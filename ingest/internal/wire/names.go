@@ -43,10 +43,17 @@ func newQuoted(id int, name string) *quoted {
 }
 
 // at reports whether b[i:] starts with q, which must be at most 32
-// bytes long (see predictable). ObjectNamed compares 32 bytes itself
-// where they remain; this is for the end of a record's bytes.
+// bytes long (see predictable): where 32 bytes remain, by comparing four
+// words under their masks, with no branch but one.
 func (q *quoted) at(b []byte, i int) bool {
-	return len(b)-i >= len(q.text) && string(b[i:i+len(q.text)]) == q.text
+	if len(b)-i < 32 {
+		return len(b)-i >= len(q.text) && string(b[i:i+len(q.text)]) == q.text
+	}
+	w := b[i : i+32 : i+32]
+	return (binary.LittleEndian.Uint64(w)^q.words[0])&q.masks[0]|
+		(binary.LittleEndian.Uint64(w[8:])^q.words[1])&q.masks[1]|
+		(binary.LittleEndian.Uint64(w[16:])^q.words[2])&q.masks[2]|
+		(binary.LittleEndian.Uint64(w[24:])^q.words[3])&q.masks[3] == 0
 }
 
 // predictable reports whether ObjectNamed may expect q: whether at can
@@ -167,8 +174,8 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 		if q := sh.next[slot]; q != nil {
 			var match bool
 			if len(b)-i >= 32 {
-				// q.at, four words at once under their masks: no branch
-				// but one, and no call.
+				// q.at, written out: a call for each member costs
+				// Graph 5% more instructions.
 				w := b[i : i+32 : i+32]
 				match = (binary.LittleEndian.Uint64(w)^q.words[0])&q.masks[0]|
 					(binary.LittleEndian.Uint64(w[8:])^q.words[1])&q.masks[1]|
