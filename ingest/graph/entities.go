@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"fmt"
 	"hash/maphash"
 	"maps"
@@ -406,11 +407,10 @@ func deviceEntity(w *evidence) debrief.Entity {
 	return e
 }
 
-// deviceKey finds the key of the device with the given Defender id among
-// the alert's device evidence; with no match, the only device of the
-// alert, or the id itself.
+// deviceKey finds the key of the device with the given Defender id
+// (trimmed) among the alert's device evidence; with no match, the only
+// device of the alert, or the id itself.
 func deviceKey(id string, all []evidence) string {
-	id = wire.TrimSpace(id)
 	only, devices := "", 0
 	for i := range all {
 		d := &all[i]
@@ -479,9 +479,11 @@ func fileEntity(f *fileDetails, deviceID string, p *problems) debrief.Entity {
 		return debrief.Entity{Attributes: entity.TrimmedAttrs("device_id", deviceID)}
 	}
 	sha256, sha1, md5 := lowerTrim(f.Sha256), lowerTrim(f.Sha1), lowerTrim(f.Md5)
-	name, full := wire.TrimSpace(f.FileName), fullPath(f.FilePath, f.FileName, p)
-	// Attrs, not TrimmedAttrs: what is not trimmed yet is trimmed here.
-	return debrief.Entity{Kind: debrief.EntityFile, ID: entity.FirstOf(sha256, sha1, md5, full), Name: name,
+	name := wire.TrimSpace(f.FileName)
+	full := joinPath(wire.TrimSpace(f.FilePath), name, p)
+	// All trimmed: cmp.Or rather than entity.FirstOf, Attrs rather than
+	// TrimmedAttrs (what is not trimmed yet is trimmed here).
+	return debrief.Entity{Kind: debrief.EntityFile, ID: cmp.Or(sha256, sha1, md5, full), Name: name,
 		Attributes: entity.Attrs("sha256", sha256, "sha1", sha1, "md5", md5, "name", name, "path", full, "size", wire.TrimSpace(string(f.FileSize)),
 			"device_id", wire.TrimSpace(deviceID))}
 }
@@ -490,7 +492,11 @@ func fileEntity(f *fileDetails, deviceID string, p *problems) debrief.Entity {
 // unless the folder already ends with the name. Both are trimmed first,
 // and so is what it returns.
 func fullPath(dir, name string, p *problems) string {
-	dir, name = wire.TrimSpace(dir), wire.TrimSpace(name)
+	return joinPath(wire.TrimSpace(dir), wire.TrimSpace(name), p)
+}
+
+// joinPath is fullPath of a folder and name trimmed already.
+func joinPath(dir, name string, p *problems) string {
 	switch {
 	case dir == "":
 		return name
@@ -505,7 +511,8 @@ func fullPath(dir, name string, p *problems) string {
 }
 
 func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Entity {
-	host := deviceKey(w.MdeDeviceID, all)
+	device := wire.TrimSpace(w.MdeDeviceID)
+	host := deviceKey(device, all)
 	created, createdText, err := wire.ParseTimeText(w.ProcessCreationDateTime)
 	if err != nil { // as p.Time, without naming the field of every process
 		p.Add(evidenceField(i, "processCreationDateTime"), err.Error())
@@ -513,7 +520,8 @@ func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Enti
 	cmd := wire.TrimSpace(w.ProcessCommandLine)
 	image, name := "", ""
 	if w.ImageFile != nil {
-		image, name = fullPath(w.ImageFile.FilePath, w.ImageFile.FileName, p), wire.TrimSpace(w.ImageFile.FileName)
+		name = wire.TrimSpace(w.ImageFile.FileName)
+		image = joinPath(wire.TrimSpace(w.ImageFile.FilePath), name, p)
 	}
 	user := ""
 	if u := w.UserAccount; u != nil {
@@ -525,7 +533,7 @@ func processEntity(w *evidence, all []evidence, p *problems, i int) debrief.Enti
 	// Attrs, not TrimmedAttrs: cmd, image and user are trimmed already.
 	return debrief.Entity{Kind: debrief.EntityProcess, ID: p.textOf(entity.AppendProcessIDText(id[:0], host, string(w.ProcessID), created, createdText, cmd)), Name: name,
 		Attributes: entity.Attrs("command_line", cmd, "pid", wire.TrimSpace(string(w.ProcessID)), "parent_pid", wire.TrimSpace(string(w.ParentProcessID)),
-			"image", image, "user", user, "device_id", wire.TrimSpace(w.MdeDeviceID))}
+			"image", image, "user", user, "device_id", device)}
 }
 
 // registryEntity keys a registry entry as hive\key\value name.
