@@ -290,6 +290,9 @@ func validStringAt(b []byte, i, j int) (end int, ok, esc bool) {
 				return 0, false, false
 			}
 			j += n
+			if j < len(b) && b[j] >= utf8.RuneSelf {
+				continue // text in another script: rune after rune
+			}
 		}
 		j = plainLong(b, j)
 	}

@@ -207,3 +207,23 @@ func FuzzStrictSkip(f *testing.F) {
 	}
 	f.Fuzz(checkStrictSkip)
 }
+
+// TestValidStringRunes checks validString on text in other scripts, which
+// it reads rune after rune without plainLong, against jsontext: runs that
+// end at the closing quote, at an escape, at ASCII, at invalid UTF-8 and
+// at the end of the input.
+func TestValidStringRunes(t *testing.T) {
+	for _, s := range []string{
+		`"日本語"`, `"日本語\n"`, `"日本語abc"`, `"é"`, `"aé日"`, `"日本\u00e9語"`, `"ñ\"ñ"`,
+		"\"日\xff本\"", "\"日\xe6\x97\"", "\"日\xe6\x97", `"日本`, "\"日\x01\"",
+	} {
+		end, ok, _ := validString([]byte(s), 0)
+		want := jsontext.Value(s).IsValid()
+		if ok != want || ok && end != len(s) {
+			t.Errorf("validString(%q) = %d, %v; jsontext says valid %v", s, end, ok, want)
+		}
+		if !ok && end < 0 != (s[len(s)-1] != '"') {
+			t.Errorf("validString(%q) = %d: a negative index is for input that ends inside the string", s, end)
+		}
+	}
+}
