@@ -107,7 +107,7 @@ func (p *problems) textOf(b []byte) string {
 // qualified is debrief.QualifiedID(debrief.SourceDefender, id), made by
 // concat.
 func (p *problems) qualified(id string) string {
-	return p.concat(string(debrief.SourceDefender), ":", id)
+	return p.concat(string(debrief.SourceDefender)+":", id)
 }
 
 // drop records that the alert being mapped is left out: of its incident

@@ -272,20 +272,31 @@ func LooseIP(s string) (debrief.Entity, bool) {
 func DottedQuad(s string) bool {
 	i := 0
 	for dots := 0; ; dots++ {
-		start, v := i, 0
-		for ; i < len(s) && i-start < 3; i++ {
-			d := s[i] - '0'
-			if d > 9 {
-				break
+		// One to three digits, at most 255; a zero stands alone.
+		if i >= len(s) {
+			return false
+		}
+		v := int(s[i]) - '0'
+		if uint(v) > 9 {
+			return false
+		}
+		i++
+		if v != 0 {
+			for end := min(i+2, len(s)); i < end; i++ {
+				d := int(s[i]) - '0'
+				if uint(d) > 9 {
+					break
+				}
+				v = v*10 + d
 			}
-			v = v*10 + int(d)
+			if v > 255 {
+				return false
+			}
 		}
 		switch {
-		case i == start || v > 255 || s[start] == '0' && i-start > 1: // none, too big, a leading zero
-			return false
 		case dots == 3:
 			return i == len(s)
-		case i == len(s) || s[i] != '.':
+		case i >= len(s) || s[i] != '.':
 			return false
 		}
 		i++

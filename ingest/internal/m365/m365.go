@@ -107,23 +107,33 @@ func contains(ss []string, s string) bool {
 	return false
 }
 
-// products names the products behind the serviceSource values of the
-// incidents API and of Microsoft Graph, so that both give the same name.
-var products = map[string]string{
-	"microsoftdefenderatp":          "Microsoft Defender for Endpoint",
-	"microsoftdefenderforendpoint":  "Microsoft Defender for Endpoint",
-	"microsoftcloudappsecurity":     "Microsoft Defender for Cloud Apps",
-	"microsoftdefenderforcloudapps": "Microsoft Defender for Cloud Apps",
-	"officeatp":                     "Microsoft Defender for Office 365",
-	"microsoftdefenderforoffice365": "Microsoft Defender for Office 365",
-	"azureatp":                      "Microsoft Defender for Identity",
-	"microsoftdefenderforidentity":  "Microsoft Defender for Identity",
-	"microsoft365defender":          "Microsoft 365 Defender",
-	"azureadidentityprotection":     "Microsoft Entra ID Protection",
-	"microsoftappgovernance":        "Microsoft app governance",
-	"datalossprevention":            "Microsoft Purview Data Loss Prevention",
-	"microsoftdefenderforcloud":     "Microsoft Defender for Cloud",
-	"microsoftsentinel":             "Microsoft Sentinel",
+// product names the product behind a serviceSource value of the
+// incidents API or of Microsoft Graph, in lower case, so that both give
+// the same name. (A switch: quicker than a map's hash of the value.)
+func product(lower string) (string, bool) {
+	switch lower {
+	case "microsoftdefenderatp", "microsoftdefenderforendpoint":
+		return "Microsoft Defender for Endpoint", true
+	case "microsoftcloudappsecurity", "microsoftdefenderforcloudapps":
+		return "Microsoft Defender for Cloud Apps", true
+	case "officeatp", "microsoftdefenderforoffice365":
+		return "Microsoft Defender for Office 365", true
+	case "azureatp", "microsoftdefenderforidentity":
+		return "Microsoft Defender for Identity", true
+	case "microsoft365defender":
+		return "Microsoft 365 Defender", true
+	case "azureadidentityprotection":
+		return "Microsoft Entra ID Protection", true
+	case "microsoftappgovernance":
+		return "Microsoft app governance", true
+	case "datalossprevention":
+		return "Microsoft Purview Data Loss Prevention", true
+	case "microsoftdefenderforcloud":
+		return "Microsoft Defender for Cloud", true
+	case "microsoftsentinel":
+		return "Microsoft Sentinel", true
+	}
+	return "", false
 }
 
 // Product names the product of a serviceSource value; unknown values are
@@ -131,7 +141,7 @@ var products = map[string]string{
 func Product(s string) string {
 	s = wire.TrimSpace(s)
 	var buf [64]byte
-	if name, ok := products[string(wire.AppendLower(buf[:0], s))]; ok {
+	if name, ok := product(string(wire.AppendLower(buf[:0], s))); ok {
 		return name
 	}
 	if strings.EqualFold(s, "unknown") || strings.EqualFold(s, "unknownFutureValue") {

@@ -85,11 +85,14 @@ func (p *Collector) Techniques(field string, ids []string) []debrief.Technique {
 // is valid.
 func (p *Collector) AppendTechniques(out []debrief.Technique, field string, ids []string) []debrief.Technique {
 	for i, s := range ids {
-		if wire.TrimSpace(s) == "" {
+		if s == "" {
 			continue
 		}
 		id, err := debrief.ParseTechniqueID(s)
 		if err != nil {
+			if wire.TrimSpace(s) == "" { // blank: dropped silently, as empty
+				continue
+			}
 			p.Add(field+"["+strconv.Itoa(i)+"]", fmt.Sprintf("want T#### or T####.###, got %q", Clip(s)))
 			continue
 		}
