@@ -12,25 +12,26 @@ import (
 // bytes at a time (four, or one, in what is shorter).
 func Lower(s string) string {
 	n := len(s)
-	var clean bool
+	var marks uint64 // the high bit of a byte set: a capital or beyond ASCII
 	switch {
 	case n >= 8:
-		clean = true
-		for i := 0; i < n-8 && clean; i += 8 {
-			clean = !capitalOrWide(word(s[i:]))
+		for i := 0; i < n-8; i += 8 {
+			x := word(s[i:])
+			marks |= x | capitals(x)
 		}
-		clean = clean && !capitalOrWide(word(s[n-8:])) // the last eight, past i
+		x := word(s[n-8:]) // the last eight, past i
+		marks |= x | capitals(x)
 	case n >= 4:
-		clean = !capitalOrWide(uint64(word4(s)) | uint64(word4(s[n-4:]))<<32)
+		x := uint64(word4(s)) | uint64(word4(s[n-4:]))<<32
+		marks = x | capitals(x)
 	default:
-		clean = true
 		for i := range n {
 			if c := s[i]; c >= utf8.RuneSelf || c >= 'A' && c <= 'Z' {
-				clean = false
+				marks = ascii
 			}
 		}
 	}
-	if clean {
+	if marks&ascii == 0 {
 		return s
 	}
 	return strings.ToLower(s)
@@ -69,15 +70,10 @@ const (
 
 // capitals has the high bit set in each byte of x, all ASCII, that is a
 // capital letter: adding 0x80-'A' sets the high bit from 'A' up, adding
-// 0x80-'Z'-1 from past 'Z'; no byte carries into the next.
+// 0x80-'Z'-1 from past 'Z'; no byte carries into the next. (When x is
+// not all ASCII, what it gives does not matter: x's own high bits tell.)
 func capitals(x uint64) uint64 {
 	return (x + ones*(0x80-'A')) &^ (x + ones*(0x80-'Z'-1)) & ascii
-}
-
-// capitalOrWide reports whether the bytes of x hold a capital letter or
-// a byte beyond ASCII.
-func capitalOrWide(x uint64) bool {
-	return x&ascii != 0 || capitals(x) != 0
 }
 
 // word4 reads four bytes of s, the first in the lowest byte.
