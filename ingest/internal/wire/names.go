@@ -3,8 +3,6 @@ package wire
 import (
 	"encoding/binary"
 	"fmt"
-
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Names numbers the member names of one kind of object a decoder reads,
@@ -211,19 +209,9 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 			i++
 			continue
 		}
-		if i = skipSpace(b, i); i >= len(b) {
-			s.i = i
-			return ErrSlow
-		}
-		switch b[i] {
-		case '}':
-			s.i = i + 1
-			return nil
-		case ',':
-			i = skipSpace(b, i+1)
-		default:
-			s.i = i
-			return ErrSlow
+		var more bool
+		if i, more, err = s.memberEnd(i); !more {
+			return err
 		}
 	}
 }
@@ -232,9 +220,9 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 // sh expected: first among the others that came after the same member
 // before (objects of one kind with several shapes, such as evidence of
 // several types, differ at a few members), else by reading it
-// (memberName). The name found becomes the one expected next time, the
+// (namedMember). The name found becomes the one expected next time, the
 // one it displaces the first of the others. It returns the id and the
-// index past the colon, as memberName.
+// index past the colon, as namedMember.
 func (s *Scanner) unexpected(sh *Shape, slot, i int) (id, next int, err error) {
 	others := &sh.others[slot]
 	for k, o := range others {
@@ -244,7 +232,7 @@ func (s *Scanner) unexpected(sh *Shape, slot, i int) (id, next int, err error) {
 			return o.id, i + len(o.text), nil
 		}
 	}
-	if id, next, err = s.memberName(sh, i); err != nil || id < 0 || !sh.quoted[id].predictable() {
+	if id, next, err = s.namedMember(sh, i); err != nil || id < 0 || !sh.quoted[id].predictable() {
 		return id, next, err
 	}
 	if sh.next[slot] != nil {
@@ -255,40 +243,13 @@ func (s *Scanner) unexpected(sh *Shape, slot, i int) (id, next int, err error) {
 	return id, next, nil
 }
 
-// memberName reads the name of the member at b[i] and its colon, as
-// Object does, and returns the name's id in sh and the index past the
+// namedMember reads the name of the member at b[i] and its colon (see
+// memberName) and returns the name's id in sh and the index past the
 // colon. The id is -1 for a name sh neither knows nor may learn.
-func (s *Scanner) memberName(sh *Shape, i int) (id, next int, err error) {
-	b := s.b
-	if i >= len(b) || b[i] != '"' {
-		s.i = i
-		return 0, 0, ErrSlow
-	}
-	var (
-		end int
-		esc bool
-	)
-	if s.strict {
-		var ok bool
-		if end, ok, esc = validString(b, i); !ok {
-			s.i = i
-			return 0, 0, ErrSlow
-		}
-	} else if end, esc, err = s.stringEnd(i); err != nil {
-		s.i = i
+func (s *Scanner) namedMember(sh *Shape, i int) (id, next int, err error) {
+	name, esc, next, err := s.memberName(i)
+	if err != nil {
 		return 0, 0, err
 	}
-	name := b[i+1 : end-1]
-	if esc {
-		if s.buf, err = jsontext.AppendUnquote(s.buf[:0], b[i:end]); err != nil {
-			s.i = i
-			return 0, 0, ErrSlow
-		}
-		name = s.buf
-	}
-	if next = skipSpace(b, end); next >= len(b) || b[next] != ':' {
-		s.i = next
-		return 0, 0, ErrSlow
-	}
-	return sh.lookup(name, !esc), next + 1, nil
+	return sh.lookup(name, !esc), next, nil
 }

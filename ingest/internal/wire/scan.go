@@ -396,48 +396,11 @@ func (s *Scanner) Object(fn func(name []byte) error) error {
 		return nil
 	}
 	for {
-		if i >= len(b) || b[i] != '"' {
-			s.i = i
-			return ErrSlow
-		}
-		// stringEnd, with the name checked here in strict mode: plain
-		// finds the closing quote of a name with nothing to look at, and
-		// validString judges the others.
-		var (
-			end     int
-			ok, esc bool
-			err     error
-		)
-		if s.strict {
-			if j := plain(b, i+1); j < len(b) && b[j] == '"' {
-				end = j + 1
-			} else if end, ok, esc = validString(b, i); !ok {
-				s.i = i
-				return ErrSlow
-			}
-		} else if end, esc, err = s.stringEnd(i); err != nil {
-			s.i = i
+		name, _, next, err := s.memberName(i)
+		if err != nil {
 			return err
 		}
-		// Bounds checked: b holds input from anywhere, and a pointer
-		// computed past a mistaken end would read outside it.
-		name := b[i+1 : end-1]
-		if esc {
-			if s.buf, err = jsontext.AppendUnquote(s.buf[:0], b[i:end]); err != nil {
-				s.i = i
-				return ErrSlow
-			}
-			name = s.buf
-		}
-		if end < len(b) && b[end] == ':' {
-			i = end + 1
-		} else if i = skipSpace(b, end); i < len(b) && b[i] == ':' {
-			i++
-		} else {
-			s.i = i
-			return ErrSlow
-		}
-		s.i = skipSpace(b, i)
+		s.i = skipSpace(b, next)
 		if err := fn(name); err != nil {
 			return err
 		}
@@ -446,21 +409,80 @@ func (s *Scanner) Object(fn func(name []byte) error) error {
 			i++
 			continue
 		}
-		if i = skipSpace(b, i); i >= len(b) {
-			s.i = i
-			return ErrSlow
-		}
-		switch b[i] {
-		case '}':
-			s.i = i + 1
-			return nil
-		case ',':
-			i = skipSpace(b, i+1)
-		default:
-			s.i = i
-			return ErrSlow
+		var more bool
+		if i, more, err = s.memberEnd(i); !more {
+			return err
 		}
 	}
+}
+
+// memberName reads the name of the member at b[i] and the colon after it,
+// for Object and ObjectNamed, checking the name in strict mode: plain
+// finds the closing quote of a name with nothing to look at, and
+// validString judges the others. It returns the name, unquoted (a view of
+// the record, or of the scanner's scratch buffer when it has escapes,
+// valid until the next name is read), whether it had escapes, and the
+// index past the colon.
+func (s *Scanner) memberName(i int) (name []byte, esc bool, next int, err error) {
+	b := s.b
+	if i >= len(b) || b[i] != '"' {
+		s.i = i
+		return nil, false, 0, ErrSlow
+	}
+	var (
+		end int
+		ok  bool
+	)
+	if s.strict {
+		if j := plain(b, i+1); j < len(b) && b[j] == '"' {
+			end = j + 1
+		} else if end, ok, esc = validString(b, i); !ok {
+			s.i = i
+			return nil, false, 0, ErrSlow
+		}
+	} else if end, esc, err = s.stringEnd(i); err != nil {
+		s.i = i
+		return nil, false, 0, err
+	}
+	// Bounds checked: b holds input from anywhere, and a pointer
+	// computed past a mistaken end would read outside it.
+	name = b[i+1 : end-1]
+	if esc {
+		if s.buf, err = jsontext.AppendUnquote(s.buf[:0], b[i:end]); err != nil {
+			s.i = i
+			return nil, false, 0, ErrSlow
+		}
+		name = s.buf
+	}
+	if end < len(b) && b[end] == ':' {
+		return name, esc, end + 1, nil
+	}
+	if next = skipSpace(b, end); next < len(b) && b[next] == ':' {
+		return name, esc, next + 1, nil
+	}
+	s.i = next
+	return nil, false, 0, ErrSlow
+}
+
+// memberEnd reads what follows a member's value at b[i] when it is not
+// a comma and the next name's quote: white space, then a comma (more,
+// and the index of the next name) or the object's closing brace (not
+// more, and s.i past it). Anything else is ErrSlow.
+func (s *Scanner) memberEnd(i int) (next int, more bool, err error) {
+	b := s.b
+	if i = skipSpace(b, i); i >= len(b) {
+		s.i = i
+		return 0, false, ErrSlow
+	}
+	switch b[i] {
+	case '}':
+		s.i = i + 1
+		return 0, false, nil
+	case ',':
+		return skipSpace(b, i+1), true, nil
+	}
+	s.i = i
+	return 0, false, ErrSlow
 }
 
 // array calls fn for each element of the array that opens at the current
