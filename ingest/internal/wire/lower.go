@@ -84,7 +84,8 @@ func word4(s string) uint32 {
 
 // TrimSpace is strings.TrimSpace, quicker on what decoders trim most:
 // text that has no white space to trim, which it returns as it is after
-// looking at its first and last bytes (the call is inlined). Unicode
+// looking at its first and last bytes. (It is not inlined: the look and
+// the call of strings.TrimSpace cost 87, over the inliner's 80.) Unicode
 // white space starts with a byte beyond ASCII, so a string that starts
 // and ends with an ASCII byte above the space has none at either end.
 func TrimSpace(s string) string {
