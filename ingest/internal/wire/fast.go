@@ -46,6 +46,10 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 				atElem = true
 				continue
 			case c == ']':
+				// The array ends well: jsontext need not read a
+				// placeholder for each of its records (a call each)
+				// to read on from here as from an empty array.
+				count, atElem = 0, true
 				return back()
 			}
 			return back() // jsontext words the error
