@@ -156,16 +156,11 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 	if sh.next == nil {
 		sh.init()
 	}
+	i, empty, err := s.openObject()
+	if empty || err != nil {
+		return err
+	}
 	b := s.b
-	i := skipSpace(b, s.i)
-	if i >= len(b) || b[i] != '{' {
-		s.i = i
-		return ErrSlow
-	}
-	if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
-		s.i = i + 1
-		return nil
-	}
 	slot, known := 0, sh.Names.Len()
 	for {
 		id := -1
@@ -188,13 +183,11 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 			}
 		}
 		if id < 0 {
-			var err error
 			if id, i, err = s.unexpected(sh, slot, i); err != nil {
 				return err
 			}
 		}
 		s.i = skipSpace(b, i)
-		var err error
 		if uint(id) < uint(known) {
 			err = fn(id)
 		} else {

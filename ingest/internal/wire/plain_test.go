@@ -103,25 +103,20 @@ func FuzzPlainLong(f *testing.F) {
 // an alert's string values have (enums, times, GUIDs, hashes, URLs,
 // descriptions, command lines), one call a string as the scanner makes
 // them.
-func BenchmarkPlainLong(b *testing.B) {
-	text, starts := plainBenchText(b)
-	for b.Loop() {
-		for _, i := range starts {
-			if j := plainLong(text, i); text[j] != '"' {
-				b.Fatalf("no quote at %d", j)
-			}
-		}
-	}
-}
+func BenchmarkPlainLong(b *testing.B) { benchPlain(b, plainLong) }
 
 // BenchmarkPlainLongBaseline is BenchmarkPlainLong with plainGo, eight
 // bytes at a time in Go, as before plainLong and where there is no
 // assembly.
-func BenchmarkPlainLongBaseline(b *testing.B) {
+func BenchmarkPlainLongBaseline(b *testing.B) { benchPlain(b, plainGo) }
+
+// benchPlain finds the closing quotes of plainBenchText's strings with
+// plain, one call a string.
+func benchPlain(b *testing.B, plain func(b []byte, j int) int) {
 	text, starts := plainBenchText(b)
 	for b.Loop() {
 		for _, i := range starts {
-			if j := plainGo(text, i); text[j] != '"' {
+			if j := plain(text, i); text[j] != '"' {
 				b.Fatalf("no quote at %d", j)
 			}
 		}

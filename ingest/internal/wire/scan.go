@@ -385,16 +385,11 @@ func (s *Scanner) skipNested() error {
 // looks at. Compact JSON (a comma and the next name's quote right after a
 // value, a colon right after a name) takes the shortest way.
 func (s *Scanner) Object(fn func(name []byte) error) error {
+	i, empty, err := s.openObject()
+	if empty || err != nil {
+		return err
+	}
 	b := s.b
-	i := skipSpace(b, s.i)
-	if i >= len(b) || b[i] != '{' {
-		s.i = i
-		return ErrSlow
-	}
-	if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
-		s.i = i + 1
-		return nil
-	}
 	for {
 		name, _, next, err := s.memberName(i)
 		if err != nil {
@@ -414,6 +409,23 @@ func (s *Scanner) Object(fn func(name []byte) error) error {
 			return err
 		}
 	}
+}
+
+// openObject moves past the '{' of the object that comes next, for
+// Object and ObjectNamed, and returns the index of its first member's
+// name; an empty object is read whole (empty).
+func (s *Scanner) openObject() (i int, empty bool, err error) {
+	b := s.b
+	i = skipSpace(b, s.i)
+	if i >= len(b) || b[i] != '{' {
+		s.i = i
+		return 0, false, ErrSlow
+	}
+	if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
+		s.i = i + 1
+		return 0, true, nil
+	}
+	return i, false, nil
 }
 
 // memberName reads the name of the member at b[i] and the colon after it,
