@@ -404,7 +404,9 @@ func (s *scanner) evidence(e *evidence) error {
 	return s.ObjectNamed(&s.shapes.evidence, func(id int) error {
 		switch id {
 		case eODataType:
-			return s.String(&e.ODataType)
+			err := s.String(&e.ODataType)
+			s.shapes.evidence.Layout(e.ODataType) // each type of evidence has its own members
+			return err
 		case eRoles:
 			return s.StringsIn(&e.Roles, &s.roles)
 		case eVerdict:

@@ -110,16 +110,45 @@ const maxLearned = 64
 type Shape struct {
 	Names *Names
 
-	next    []*quoted      // by slot (id+1; slot 0 is an object's start): the name expected next, or nil
-	others  [][3]*quoted   // by slot: the names that came next before, latest first
+	// next holds the name expected after each member in each layout,
+	// or nil: next[slot*shapeLayouts+layout], where slot is the member's id+1
+	// (slot 0 is an object's start). others holds the names that came
+	// there before, latest first.
+	next    []*quoted
+	others  [][3]*quoted
 	quoted  []*quoted      // by id: the known names, then the learned ones
 	learned map[string]int // learned name → id
+	layout  int            // of the object being read (see Layout)
+}
+
+// shapeLayouts is how many layouts of its objects a Shape tells apart.
+const shapeLayouts = 8
+
+// Layout tells sh the layout of the object being read, while its fn
+// reads a member that names it (Graph's @odata.type, say): sh then
+// expects the members that follow as they came in objects of that
+// layout, rather than as they came in the last object of any layout.
+// key is any text; keys with the same hash share their expectations,
+// which costs only misses. An object starts in the first layout.
+func (sh *Shape) Layout(key string) {
+	var h uint64
+	if n := len(key); n >= 16 {
+		// The last sixteen bytes: where types that share a namespace
+		// differ.
+		h = binary.LittleEndian.Uint64([]byte(key[n-16:])) ^ binary.LittleEndian.Uint64([]byte(key[n-8:]))*0x9e3779b97f4a7c15
+	} else {
+		for i := 0; i < n; i++ {
+			h = h*31 + uint64(key[i])
+		}
+	}
+	sh.layout = int((h * 0x9e3779b97f4a7c15) >> 61) // top three bits: one of eight
 }
 
 // init readies sh for its Names.
 func (sh *Shape) init() {
 	sh.quoted = append([]*quoted(nil), sh.Names.quoted...)
-	sh.next = make([]*quoted, len(sh.quoted)+1, len(sh.quoted)+1+maxLearned)
+	slots := len(sh.quoted) + 1
+	sh.next = make([]*quoted, slots*shapeLayouts, (slots+maxLearned)*shapeLayouts)
 	sh.others = make([][3]*quoted, len(sh.next), cap(sh.next))
 	sh.learned = map[string]int{}
 }
@@ -140,8 +169,8 @@ func (sh *Shape) lookup(name []byte, raw bool) int {
 	id := len(sh.quoted)
 	sh.learned[string(name)] = id
 	sh.quoted = append(sh.quoted, newQuoted(id, string(name)))
-	sh.next = append(sh.next, nil)
-	sh.others = append(sh.others, [3]*quoted{})
+	sh.next = append(sh.next, make([]*quoted, shapeLayouts)...)
+	sh.others = append(sh.others, make([][3]*quoted, shapeLayouts)...)
 	return id
 }
 
@@ -162,9 +191,11 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 	}
 	b := s.b
 	slot, known := 0, sh.Names.Len()
+	sh.layout = 0
 	for {
 		id := -1
-		if q := sh.next[slot]; q != nil {
+		at := slot*shapeLayouts + sh.layout
+		if q := sh.next[at]; q != nil {
 			var match bool
 			if len(b)-i >= 32 {
 				// q.at, written out: a call for each member costs
@@ -183,7 +214,7 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 			}
 		}
 		if id < 0 {
-			if id, i, err = s.unexpected(sh, slot, i); err != nil {
+			if id, i, err = s.unexpected(sh, at, i); err != nil {
 				return err
 			}
 		}
@@ -210,29 +241,30 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 }
 
 // unexpected finds the name of the member at b[i] when it is not the one
-// sh expected: first among the others that came after the same member
+// sh expected (at: the index of the expectation in sh.next): first among
+// the others that came after the same member in the same layout
 // before (objects of one kind with several shapes, such as evidence of
 // several types, differ at a few members), else by reading it
 // (namedMember). The name found becomes the one expected next time, the
 // one it displaces the first of the others. It returns the id and the
 // index past the colon, as namedMember.
-func (s *Scanner) unexpected(sh *Shape, slot, i int) (id, next int, err error) {
-	others := &sh.others[slot]
+func (s *Scanner) unexpected(sh *Shape, at, i int) (id, next int, err error) {
+	others := &sh.others[at]
 	for k, o := range others {
 		if o != nil && o.at(s.b, i) {
 			copy(others[1:k+1], others[:k])
-			others[0], sh.next[slot] = sh.next[slot], o
+			others[0], sh.next[at] = sh.next[at], o
 			return o.id, i + len(o.text), nil
 		}
 	}
 	if id, next, err = s.namedMember(sh, i); err != nil || id < 0 || !sh.quoted[id].predictable() {
 		return id, next, err
 	}
-	if sh.next[slot] != nil {
+	if sh.next[at] != nil {
 		copy(others[1:], others[:2])
-		others[0] = sh.next[slot]
+		others[0] = sh.next[at]
 	}
-	sh.next[slot] = sh.quoted[id]
+	sh.next[at] = sh.quoted[id]
 	return id, next, nil
 }
 

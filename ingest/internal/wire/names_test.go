@@ -30,6 +30,12 @@ func walkTrace(s *Scanner, names *Names, sh *Shape, trace *[]string) error {
 		}
 		return s.ObjectNamed(sh, func(id int) error {
 			*trace = append(*trace, sh.nameOf(id))
+			if sh.nameOf(id) == "s" && s.Peek() == '"' { // a member naming the layout
+				var str string
+				err := s.String(&str)
+				sh.Layout(str)
+				return err
+			}
 			return walkTrace(s, names, sh, trace)
 		})
 	case '[':
@@ -124,6 +130,36 @@ func TestObjectNamedLearnsBounded(t *testing.T) {
 		if !slices.Equal(ids, []int{0}) {
 			t.Fatalf("ObjectNamed gave ids %v, want [0] (id): it skips the names its Names lack", ids)
 		}
+	}
+}
+
+// TestShapeLayouts: a shape keeps what follows each member apart for
+// objects of different layouts, as Layout names them, so that objects of
+// two types read in turn are each expected as their own type.
+func TestShapeLayouts(t *testing.T) {
+	sh := Shape{Names: testNames}
+	var probe Shape
+	probe.Layout("#microsoft.graph.security.deviceEvidence")
+	device := probe.layout
+	probe.Layout("#microsoft.graph.security.fileEvidence")
+	if probe.layout == device {
+		t.Fatal("the two evidence types share a layout: pick other keys")
+	}
+	records := []string{
+		`{"s":"#microsoft.graph.security.deviceEvidence","id":"d","title":"t"}`,
+		`{"s":"#microsoft.graph.security.fileEvidence","title":"t","id":"f"}`,
+	}
+	for range 3 {
+		for _, in := range records {
+			checkObjectNamed(t, &sh, in, "")
+		}
+	}
+	afterS := (testNames.ids["s"] + 1) * shapeLayouts
+	if q := sh.next[afterS+device]; q == nil || q.text != `"id":` {
+		t.Errorf("after s in the device layout, the shape expects %v, want id", q)
+	}
+	if q := sh.next[afterS+probe.layout]; q == nil || q.text != `"title":` {
+		t.Errorf("after s in the file layout, the shape expects %v, want title", q)
 	}
 }
 
