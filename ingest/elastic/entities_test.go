@@ -3,12 +3,11 @@ package elastic
 import (
 	"maps"
 	"path"
-	"slices"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/ingest/internal/decodertest"
 )
 
 // TestBaseName checks baseName against path.Base of the path with its
@@ -69,29 +68,5 @@ func TestSharedEntities(t *testing.T) {
 	if got := attrs(2, debrief.EntityUser); !maps.Equal(got, map[string]string{"name": "Bob", "domain": "CORP"}) {
 		t.Errorf("user attributes %v, want name and domain", got)
 	}
-	// The remembered entities are copies: a view of a document would keep
-	// its buffer alive as long as the memo.
-	for _, rec := range recs {
-		for _, e := range rec.Alert.Entities {
-			if e.Kind != debrief.EntityDevice && e.Kind != debrief.EntityUser {
-				continue
-			}
-			for _, s := range append([]string{e.ID, e.Name}, slices.Collect(maps.Values(e.Attributes))...) {
-				for _, other := range recs {
-					if viewOf(s, other.Alert.Raw) {
-						t.Errorf("%s %q is a view of a document: %s", e.Kind, s, other.Alert.Raw)
-					}
-				}
-			}
-		}
-	}
-}
-
-// viewOf reports whether s is a view of b.
-func viewOf(s string, b []byte) bool {
-	if s == "" || len(b) == 0 {
-		return false
-	}
-	p, start := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(&b[0]))
-	return p >= start && p < start+uintptr(len(b))
+	decodertest.NoRememberedViews(t, recs, recs) // the remembered entities are copies
 }
