@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -184,17 +186,23 @@ func (f *fastReader) more() bool {
 		return false
 	}
 	if f.pos > 0 || cap(f.b)-len(f.b) < 1<<15 {
-		// A new buffer for the unread rest: nothing writes to a buffer
-		// once records have been handed out from it (Item.Kept). Four
-		// times the rest, which is at most two records when records are
-		// read on before they are cut (see fastElements), so that what
-		// is copied again stays a small part of what is read; at least
-		// 256 KiB, so that for records of a few KiB (Graph's alerts) the
-		// copies and the allocations of buffers, which are cleared, are
-		// few (64 KiB copied 16% of what was read again).
+		// Another buffer for the unread rest: nothing writes to a buffer
+		// once records have been handed out from it (Item.Kept) until
+		// nothing refers to it (see recycled). Four times the rest,
+		// which is at most two records when records are read on before
+		// they are cut (see fastElements), so that what is copied again
+		// stays a small part of what is read; at least 256 KiB, so that
+		// for records of a few KiB (Graph's alerts) the copies and the
+		// changes of buffer are few (64 KiB copied 16% of what was read
+		// again).
 		rest := f.b[f.pos:]
-		nb := make([]byte, len(rest), max(1<<18, 4*len(rest)))
-		copy(nb, rest)
+		var nb []byte
+		if 4*len(rest) <= bufSize {
+			nb = append(recycled(), rest...)
+		} else {
+			nb = make([]byte, len(rest), 4*len(rest))
+			copy(nb, rest)
+		}
 		f.done += int64(f.pos)
 		f.b, f.pos = nb, 0
 	}
@@ -225,4 +233,28 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func errNotObject(k jsontext.Kind) error {
 	return fmt.Errorf("want a JSON object, got %s", KindName(k))
+}
+
+// bufSize is the size of fastReader's usual buffers.
+const bufSize = 1 << 18
+
+// buffers holds usual buffers that nothing refers to any more.
+var buffers sync.Pool
+
+// recycled returns an empty usual buffer: one from buffers, whose bytes
+// are those of records nothing sees any more, or a new one. When nothing
+// refers to it again (no record, string or reader), the collector hands
+// it back to buffers rather than free it: reading into it again is
+// cheaper than having a new buffer cleared, and the collector runs less
+// often when the input is not new memory. Only a finalizer can do that
+// (a cleanup of runtime.AddCleanup never sees its object again). The old
+// bytes past what is read are never handed out: records are cut from
+// what is read.
+func recycled() []byte {
+	p, _ := buffers.Get().(*[bufSize]byte)
+	if p == nil {
+		p = new([bufSize]byte)
+	}
+	runtime.SetFinalizer(p, func(p *[bufSize]byte) { buffers.Put(p) })
+	return p[:0]
 }
