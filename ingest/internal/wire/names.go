@@ -229,7 +229,7 @@ func (s *Scanner) ObjectNamed(sh *Shape, fn func(id int) error) error {
 		}
 		slot = id + 1
 		i = s.i
-		if i+1 < len(b) && b[i] == ',' && b[i+1] == '"' {
+		if i < len(b)-1 && binary.LittleEndian.Uint16(b[i:]) == '"'<<8|',' {
 			i++
 			continue
 		}
