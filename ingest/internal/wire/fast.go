@@ -31,7 +31,10 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 	start := s.base + dec.InputOffset() // f's first byte in the input
 	count, atElem := 0, true            // records read; whether one comes next (else ',' or ']')
 	last := 0                           // the length of the last record parsed
-	back := func() bool { return s.handBack(dec, line, &f, start, outer, count, atElem) }
+	var token int64                     // the offset from start past the last '[', ',' or record read
+	back := func() bool {
+		return s.handBack(dec, line, &f, start, outer, count, atElem, f.done+int64(f.pos)-token)
+	}
 	for !s.stopped {
 		f.pos = skipSpace(f.b, f.pos)
 		if f.pos == len(f.b) {
@@ -46,6 +49,7 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 			case c == ',' && !atElem:
 				f.pos++
 				atElem = true
+				token = f.done + int64(f.pos)
 				continue
 			case c == ']':
 				// The array ends well: jsontext need not read a
@@ -68,6 +72,7 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 				f.pos += n
 				count++
 				atElem = false
+				token = f.done + int64(f.pos)
 				s.emitChecked(Item{Raw: v[:n:n], Line: line, Parsed: true, Kept: true}, true)
 				continue
 			}
@@ -83,6 +88,7 @@ func (s *splitter) fastElements(dec *jsontext.Decoder, line int) bool {
 		f.pos = end
 		count++
 		atElem = false
+		token = f.done + int64(f.pos)
 		if v[0] != '{' {
 			s.emit(Item{Err: errNotObject(jsontext.Value(v).Kind()), Line: line})
 			continue
@@ -129,9 +135,11 @@ func envelopePrefix(dec *jsontext.Decoder) (string, bool) {
 // handBack resets dec to read the rest of f after a made-up prefix that
 // leaves it in the state it would be in had it read the array so far:
 // the enclosing objects, then count placeholder elements and, when an
-// element comes next, their comma. Offsets in its errors are then
-// corrected by s.base.
-func (s *splitter) handBack(dec *jsontext.Decoder, line int, f *fastReader, start int64, outer string, count int, atElem bool) bool {
+// element comes next, their comma, then as many spaces as the white
+// space read since the last of them (ws bytes, read by then). Offsets in
+// its errors are then corrected by s.base. The spaces matter: jsontext
+// places some bad elements after a comma at the comma.
+func (s *splitter) handBack(dec *jsontext.Decoder, line int, f *fastReader, start int64, outer string, count int, atElem bool, ws int64) bool {
 	placeholders := strings.Repeat("{},", count)
 	if !atElem {
 		placeholders = strings.TrimSuffix(placeholders, ",")
@@ -143,8 +151,8 @@ func (s *splitter) handBack(dec *jsontext.Decoder, line int, f *fastReader, star
 	} else if f.eof {
 		rest = bytes.NewReader(nil)
 	}
-	s.rd = io.MultiReader(strings.NewReader(prefix), bytes.NewReader(f.b[f.pos:]), rest)
-	s.base = start + f.done + int64(f.pos) - int64(len(prefix))
+	s.rd = io.MultiReader(strings.NewReader(prefix), &spaces{ws}, bytes.NewReader(f.b[f.pos:]), rest)
+	s.base = start + f.done + int64(f.pos) - int64(len(prefix)) - ws
 	dec.Reset(s.rd, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 	for range strings.Count(outer, "{") {
 		if _, err := dec.ReadToken(); err != nil {
@@ -225,6 +233,21 @@ func (f *fastReader) more() bool {
 		}
 	}
 	return len(f.b) > n0
+}
+
+// spaces reads n spaces.
+type spaces struct{ n int64 }
+
+func (s *spaces) Read(p []byte) (int, error) {
+	if s.n == 0 {
+		return 0, io.EOF
+	}
+	p = p[:min(int64(len(p)), s.n)]
+	for i := range p {
+		p[i] = ' '
+	}
+	s.n -= int64(len(p))
+	return len(p), nil
 }
 
 type errReader struct{ err error }

@@ -137,6 +137,13 @@ func TestFastElements(t *testing.T) {
 		{`[{"a":12,"b":-1.5e3,"c":true,"d":false,"s":null},{"a":1}]`, nil},
 		{`{"value":[{"a":1},{"a":"é","b":[{"c":{"d":[null]}}]}]}`, []string{"value"}},
 		{"{\"a\":1}\n{\"a\":nul}\n{\"a\":\"\xff\"}\n{\"s\":[\"x\"]}\n", nil},
+		// White space before a bad element: jsontext places the error
+		// at the comma, or the bracket, before it.
+		{`[{},0,0, }000`, nil},
+		{"[{\"a\":1},\n\t }]", nil},
+		{"[ \n }]", nil},
+		{`{"value":[{"a":1} ,   }]}`, []string{"value"}},
+		{"[{\"a\":1}," + strings.Repeat(" ", 300<<10) + "}]", nil},
 	} {
 		both(t, tc.in, tc.containers...)
 	}
