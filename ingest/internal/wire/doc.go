@@ -21,7 +21,10 @@
 // KeptParseFunc (RecordsParsedKept, EachParsedKept) is told which records
 // lie in buffers that nothing writes to again (the elements of arrays,
 // Item.Kept): its Scanner, told so (Scanner.Keep), then reads their
-// strings as views rather than copies.
+// strings as views rather than copies. Those buffers are read into again
+// only once nothing refers to them: the collector hands them back to the
+// splitter (see recycled), so that reading an array needs little new
+// memory.
 //
 // A decoder that numbers the member names of an object type (Names) reads
 // such objects with Scanner.ObjectNamed: its member switch is on numbers,
