@@ -300,19 +300,7 @@ func (s *Scanner) checkedNested() error {
 // at the current byte, checked as validEnd checks one: not a call of
 // validEnd, which readies itself for nesting, for a few bytes each.
 func (s *Scanner) checkedLiteral() error {
-	b, i := s.b, s.i
-	var end int
-	var ok bool
-	switch c := b[i]; {
-	case c == 'n':
-		end, ok = literal(b, i, "null")
-	case c == 't':
-		end, ok = literal(b, i, "true")
-	case c == 'f':
-		end, ok = literal(b, i, "false")
-	case c == '-' || c >= '0' && c <= '9':
-		end, ok = validNumber(b, i)
-	}
+	end, ok := scalarEnd(s.b, s.i)
 	if !ok {
 		return ErrSlow
 	}

@@ -75,16 +75,8 @@ value:
 			tape = appendSpan(tape, start-base, i-base, esc)
 		}
 		goto after
-	case c == 't':
-		i, good = literal(b, i, "true")
-	case c == 'f':
-		i, good = literal(b, i, "false")
-	case c == 'n':
-		i, good = literal(b, i, "null")
-	case c == '-' || c >= '0' && c <= '9':
-		i, good = validNumber(b, i)
 	default:
-		return 0, false, false
+		i, good = scalarEnd(b, i)
 	}
 	if !good {
 		return 0, false, i < 0
@@ -153,6 +145,23 @@ func skipSpace(b []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// scalarEnd checks the null, true, false or number at b[i] as validEnd
+// does and returns the index past it; a negative index means b ended
+// first.
+func scalarEnd(b []byte, i int) (int, bool) {
+	switch c := b[i]; {
+	case c == 't':
+		return literal(b, i, "true")
+	case c == 'f':
+		return literal(b, i, "false")
+	case c == 'n':
+		return literal(b, i, "null")
+	case c == '-' || c >= '0' && c <= '9':
+		return validNumber(b, i)
+	}
+	return 0, false
 }
 
 // literal checks that b[i:] starts with want. A negative index means b
