@@ -26,8 +26,8 @@ type problems struct {
 // chunks hands out the alerts, entity and technique arrays that mapping
 // makes, cut from larger arrays that are never reused (as the scanner's
 // strings are cut from its chunks): one allocation for many records
-// rather than one or more for each. A decoded alert keeps its chunks alive, as its strings
-// keep theirs; a record holds a few percent of one.
+// rather than one or more for each. A decoded alert keeps its chunks
+// alive, as its strings keep theirs; a record holds a few percent of one.
 type chunks struct {
 	alerts     []debrief.Alert
 	entities   []debrief.Entity
