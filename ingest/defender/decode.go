@@ -200,6 +200,10 @@ func mapIncident(w *incident, p *problems) *debrief.Incident {
 		p.Reject("incidentId", "want an integer incident id, got none")
 		return nil
 	}
+	if !isInteger(w.IncidentID) {
+		p.Reject("incidentId", "want an integer incident id, got "+strconv.Quote(recerr.Clip(string(w.IncidentID))))
+		return nil
+	}
 	in := &debrief.Incident{
 		ID:            debrief.QualifiedID(debrief.SourceDefender, string(w.IncidentID)),
 		Source:        debrief.SourceDefender,
@@ -210,7 +214,11 @@ func mapIncident(w *incident, p *problems) *debrief.Incident {
 		Tags:          m365.Tags(w.Tags),
 	}
 	if w.RedirectIncidentID != "" {
-		in.RedirectTo = debrief.QualifiedID(debrief.SourceDefender, string(w.RedirectIncidentID))
+		if isInteger(w.RedirectIncidentID) {
+			in.RedirectTo = debrief.QualifiedID(debrief.SourceDefender, string(w.RedirectIncidentID))
+		} else {
+			p.Add("redirectIncidentId", "want an integer incident id, got "+strconv.Quote(recerr.Clip(string(w.RedirectIncidentID))))
+		}
 	}
 	in.Severity = p.severity("severity", w.Severity)
 	in.Status = p.status("status", w.Status)
@@ -235,6 +243,18 @@ func mapIncident(w *incident, p *problems) *debrief.Incident {
 	}
 	m365.IncidentTimes(in)
 	return in
+}
+
+// isInteger reports whether id is the decimal digits of a non-negative
+// integer, as the API writes ids. A string is accepted for tools that
+// re-export ids as text, but it must still be one.
+func isInteger(id intID) bool {
+	for i := range len(id) {
+		if id[i] < '0' || id[i] > '9' {
+			return false
+		}
+	}
+	return id != ""
 }
 
 func mapComments(ws []comment, p *problems) []debrief.Comment {
@@ -271,7 +291,11 @@ func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
 		ThreatNames:     m365.Names(w.ActorName, w.ThreatFamilyName, w.ThreatName),
 	}
 	if w.IncidentID != "" {
-		a.IncidentID = debrief.QualifiedID(debrief.SourceDefender, string(w.IncidentID))
+		if isInteger(w.IncidentID) {
+			a.IncidentID = debrief.QualifiedID(debrief.SourceDefender, string(w.IncidentID))
+		} else {
+			p.Add("incidentId", "want an integer incident id, got "+strconv.Quote(recerr.Clip(string(w.IncidentID))))
+		}
 	}
 	a.Severity = p.severity("severity", w.Severity)
 	a.Status = p.status("status", w.Status)

@@ -197,6 +197,13 @@ func TestDecodeBad(t *testing.T) {
 			{Line: 2, Record: 2, Field: "alerts[1].alertId", Kept: true, Reason: "left out"},
 			{Line: 3, Record: 3, Field: "alerts[0].creationTime", Kept: true, Reason: "creation time"},
 		}},
+		{name: "ids that are not integers", input: `{"incidentId": "abc", "incidentName": "x"}
+{"incidentId": " 84 ", "redirectIncidentId": "x9", "incidentName": "y", "alerts": [{"alertId": "a1", "incidentId": "zz", "creationTime": "2024-03-11T09:14:58Z"}]}
+`, records: 1, errs: []wantErr{
+			{Line: 1, Record: 1, Field: "incidentId", Reason: `want an integer incident id, got "abc"`},
+			{Line: 2, Record: 2, Field: "redirectIncidentId", Kept: true, Reason: `want an integer incident id, got "x9"`},
+			{Line: 2, Record: 2, Field: "alerts[0].incidentId", Kept: true, Reason: `want an integer incident id, got "zz"`},
+		}},
 		{name: "invalid UTF-8", input: "{\"incidentId\": 81, \"incidentName\": \"ok\"}\n{\"incidentId\": 82, \"incidentName\": \"bad \xff\xfe\"}\n{\"incidentId\": 83, \"incidentName\": \"ok\"}\n",
 			records: 2, errs: []wantErr{{Line: 2, Record: 2, Reason: "UTF-8"}}},
 		{name: "absurd timestamps", file: "absurd_time.bad.json", records: 2, errs: []wantErr{

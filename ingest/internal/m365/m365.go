@@ -9,7 +9,9 @@ import (
 )
 
 // IncidentTimes sets the times of an incident that come from its alerts
-// and comments; a resolved incident was resolved at its last update.
+// and comments; a resolved incident was resolved at its last update. An
+// incident whose created time is missing (or was dropped as invalid) was
+// created, as far as anyone can tell, when its first alert was raised.
 func IncidentTimes(in *debrief.Incident) {
 	t := &in.Times
 	for i := range in.Alerts {
@@ -20,6 +22,9 @@ func IncidentTimes(in *debrief.Incident) {
 	}
 	for _, c := range in.Comments {
 		t.FirstTriage = Earliest(t.FirstTriage, c.At)
+	}
+	if t.Created.IsZero() {
+		t.Created = t.FirstAlert
 	}
 	if in.Status == debrief.StatusResolved {
 		t.Resolved = t.Updated

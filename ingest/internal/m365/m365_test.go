@@ -47,6 +47,14 @@ func TestIncidentTimes(t *testing.T) {
 		!got.FirstTriage.Equal(t0.Add(4*time.Hour)) || !got.Resolved.Equal(got.Updated) {
 		t.Errorf("times = %+v", got)
 	}
+	if !got.Created.Equal(got.FirstAlert) {
+		t.Errorf("created = %v, want the first alert's time when the source gives none", got.Created)
+	}
+	in.Times.Created = t0.Add(-time.Hour)
+	IncidentTimes(in)
+	if !in.Times.Created.Equal(t0.Add(-time.Hour)) {
+		t.Errorf("created = %v, want the source's own", in.Times.Created)
+	}
 }
 
 // TestDetermination: the values that say there is none, in any case
