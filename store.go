@@ -61,7 +61,10 @@ func KeyOf(in *Incident) IncidentKey { return IncidentKey{Created: in.Times.Crea
 // Writes are idempotent: writing the same record twice changes nothing, and a
 // newer version of a record (a later Updated time) replaces the stored one
 // and adds the differences to the history. An older version never replaces a
-// newer one, but its state changes still enter the history.
+// newer one, but its state changes still enter the history. Of two versions of
+// an alert from the same time (or both without one) the later written
+// replaces the other, unless it names no techniques and the other does: the
+// streaming API repeats an alert's AlertInfo row with AttackTechniques empty.
 type Store interface {
 	// Write stores a batch of records in one transaction.
 	Write(ctx context.Context, recs []Record) (WriteResult, error)

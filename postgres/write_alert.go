@@ -50,6 +50,9 @@ func (w *writer) alert(a *debrief.Alert, p *alertPrep) error {
 	}
 	next := alertState(a, hash)
 	newer, err := w.addVersion(kindAlert, a.ID, cur, next)
+	if err == nil && newer && next.updated == cur.updated && len(a.Techniques) == 0 {
+		newer, err = w.namesNoTechniques(a.ID) // see debrief.Store.Write
+	}
 	if err != nil {
 		return err
 	}
@@ -63,6 +66,19 @@ func (w *writer) alert(a *debrief.Alert, p *alertPrep) error {
 	}
 	w.res.AlertsUpdated++
 	return w.rebuildHistory(kindAlert, a.ID)
+}
+
+// namesNoTechniques reports whether the stored alert id names no
+// techniques.
+func (w *writer) namesNoTechniques(id string) (bool, error) {
+	var none bool
+	err := w.sendAndRead([]read{{query: `SELECT CASE jsonb_typeof(technique_ids) WHEN 'array'
+		THEN jsonb_array_length(technique_ids) = 0 ELSE true END FROM alerts WHERE tenant = $1 AND id = $2`,
+		args: []any{id}}}, func(br pgx.BatchResults) error { return br.QueryRow().Scan(&none) })
+	if err != nil {
+		return false, fmt.Errorf("techniques of alert %s: %w", id, err)
+	}
+	return none, nil
 }
 
 // insertAlert queues a new alert row. A partial record's entities go to

@@ -50,6 +50,9 @@ func (w *writer) alert(a *debrief.Alert, p *alertPrep) error {
 	}
 	next := alertState(a, hash)
 	newer, err := w.addVersion(kindAlert, a.ID, cur, next)
+	if err == nil && newer && next.updated == cur.updated && len(a.Techniques) == 0 {
+		newer, err = w.namesNoTechniques(a.ID) // see debrief.Store.Write
+	}
 	if err != nil {
 		return err
 	}
@@ -63,6 +66,20 @@ func (w *writer) alert(a *debrief.Alert, p *alertPrep) error {
 	}
 	w.res.AlertsUpdated++
 	return w.rebuildHistory(kindAlert, a.ID)
+}
+
+// namesNoTechniques reports whether the stored alert id names no
+// techniques.
+func (w *writer) namesNoTechniques(id string) (bool, error) {
+	st, err := w.st.get(w.ctx, `SELECT coalesce(json_array_length(technique_ids), 0) = 0 FROM alerts WHERE id = ?`)
+	if err != nil {
+		return false, err
+	}
+	var none bool
+	if err := st.QueryRowContext(w.ctx, id).Scan(&none); err != nil {
+		return false, fmt.Errorf("techniques of alert %s: %w", id, err)
+	}
+	return none, nil
 }
 
 // insertAlert queues a new alert row. A partial record's entities go to

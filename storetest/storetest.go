@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) debrief.Store) {
 		{"VersionsInAnyOrder", testVersionsInAnyOrder},
 		{"SourceHistory", testSourceHistory},
 		{"AlertVersions", testAlertVersions},
+		{"AlertTies", testAlertTies},
 		{"AlertMovesIncident", testAlertMoves},
 		{"PartialAfterFull", testPartialAfterFull},
 		{"PartialBeforeFull", testPartialBeforeFull},

@@ -218,6 +218,34 @@ func testAlertVersions(t *testing.T, open func() debrief.Store) {
 	}
 }
 
+// testAlertTies: of two versions of an alert from the same time, one that
+// names no techniques does not replace one that does, whichever comes
+// first; otherwise the later written wins.
+func testAlertTies(t *testing.T, open func() debrief.Store) {
+	with := loneAlert(1, at(time.Hour))
+	without := with
+	without.Techniques, without.Raw = nil, []byte(`{"AttackTechniques":""}`)
+	for _, updated := range []time.Time{{}, at(2 * time.Hour)} {
+		with.Updated, without.Updated = updated, updated
+		for _, order := range [][]debrief.Alert{{with, without}, {without, with}} {
+			name := fmt.Sprintf("updated %v, techniques %d then %d", updated, len(order[0].Techniques), len(order[1].Techniques))
+			s := open()
+			write(t, s, alertRec(order[0]))
+			wantResult(t, name, write(t, s, alertRec(order[1])), debrief.WriteResult{AlertsUpdated: 1})
+			same(t, name, alert(t, s, with.ID).Techniques, with.Techniques)
+			s = open()
+			write(t, s, alertRec(order[0]), alertRec(order[1]))
+			same(t, name+", one write", alert(t, s, with.ID).Techniques, with.Techniques)
+		}
+	}
+	s := open()
+	renamed := with
+	renamed.Title, renamed.Raw = "LSASS memory read", []byte(`{"title":"LSASS memory read"}`)
+	write(t, s, alertRec(with))
+	write(t, s, alertRec(renamed))
+	same(t, "a tie where both name techniques: the later", alert(t, s, with.ID).Title, renamed.Title)
+}
+
 func simpleIncident(n int, created time.Time) debrief.Incident {
 	id := fmt.Sprintf("%d", 925000+n)
 	return debrief.Incident{ID: debrief.QualifiedID(debrief.SourceDefender, id), Source: debrief.SourceDefender,
