@@ -78,6 +78,22 @@ type Comment struct {
 	Text   string    `json:"text"`
 }
 
+// RecordsContainment reports whether the comment records a containment
+// action. The sources have no field for one, so debrief reads the team's
+// convention: a comment whose first word is "Contained" or "Containment",
+// in any case ("Contained: isolated ws-042 from the network."). The first
+// such comment of an incident gives Times.Contained.
+func (c Comment) RecordsContainment() bool {
+	s := strings.TrimLeft(c.Text, " \t\r\n")
+	for _, w := range [...]string{"containment", "contained"} {
+		if len(s) >= len(w) && strings.EqualFold(s[:len(w)], w) {
+			rest := s[len(w):]
+			return rest == "" || strings.ContainsRune(" \t\r\n:.,;-!", rune(rest[0]))
+		}
+	}
+	return false
+}
+
 // Change is one recorded change of an incident's or alert's state: who
 // changed which field, when, from what to what. History is kept so that
 // reopenings and reclassifications stay visible.

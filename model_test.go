@@ -259,3 +259,23 @@ func TestIncidentValidate(t *testing.T) {
 		t.Errorf("Validate with an unknown verdict: %v", err)
 	}
 }
+
+func TestRecordsContainment(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Contained: isolated ws-042 from the network.", true},
+		{"  contained.", true},
+		{"CONTAINMENT - revoked the sessions of a user", true},
+		{"Contained", true},
+		{"Containedness is not a word", false},
+		{"Not contained yet: waiting for the owner", false},
+		{"Looking into it", false},
+		{"", false},
+	} {
+		if got := (debrief.Comment{Text: tc.text}).RecordsContainment(); got != tc.want {
+			t.Errorf("RecordsContainment(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

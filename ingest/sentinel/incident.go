@@ -84,6 +84,7 @@ func (d *itemDecoder) tableIncident(r *record, raw []byte) (*debrief.Incident, e
 	t.FirstActivity = d.time("FirstActivityTime", r.FirstActivityTime)
 	t.LastActivity = d.time("LastActivityTime", r.LastActivityTime)
 	t.FirstTriage = firstTime(d.time("FirstModifiedTime", r.FirstModifiedTime), earliest(in.Comments))
+	t.Contained = containedAt(in.Comments)
 	closed := d.time("ClosedTime", r.ClosedTime)
 	finish(in, closed, r.ClassificationComment)
 	return in, nil
@@ -156,6 +157,18 @@ func earliest(cs []debrief.Comment) time.Time {
 	var t time.Time
 	for _, c := range cs {
 		if !c.At.IsZero() && (t.IsZero() || c.At.Before(t)) {
+			t = c.At
+		}
+	}
+	return t
+}
+
+// containedAt returns the time of the first comment that records a
+// containment action (debrief.Comment.RecordsContainment), or zero.
+func containedAt(cs []debrief.Comment) time.Time {
+	var t time.Time
+	for _, c := range cs {
+		if c.RecordsContainment() && !c.At.IsZero() && (t.IsZero() || c.At.Before(t)) {
 			t = c.At
 		}
 	}

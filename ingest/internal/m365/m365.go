@@ -9,7 +9,8 @@ import (
 )
 
 // IncidentTimes sets the times of an incident that come from its alerts
-// and comments; a resolved incident was resolved at its last update. An
+// and comments (containment from the first comment that records one, see
+// debrief.Comment.RecordsContainment); a resolved incident was resolved at its last update. An
 // incident whose created time is missing (or was dropped as invalid) was
 // created, as far as anyone can tell, when its first alert was raised.
 func IncidentTimes(in *debrief.Incident) {
@@ -22,6 +23,9 @@ func IncidentTimes(in *debrief.Incident) {
 	}
 	for _, c := range in.Comments {
 		t.FirstTriage = Earliest(t.FirstTriage, c.At)
+		if c.RecordsContainment() {
+			t.Contained = Earliest(t.Contained, c.At)
+		}
 	}
 	if t.Created.IsZero() {
 		t.Created = t.FirstAlert

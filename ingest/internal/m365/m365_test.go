@@ -39,12 +39,13 @@ func TestIncidentTimes(t *testing.T) {
 			{Created: t0.Add(2 * time.Hour), FirstActivity: t0.Add(time.Hour), LastActivity: t0.Add(2 * time.Hour)},
 			{Created: t0.Add(time.Hour), FirstActivity: t0, LastActivity: t0.Add(3 * time.Hour)},
 		},
-		Comments: []debrief.Comment{{At: t0.Add(4 * time.Hour)}},
+		Comments: []debrief.Comment{{At: t0.Add(4 * time.Hour)}, {At: t0.Add(6 * time.Hour), Text: "Contained: isolated ws-042."},
+			{At: t0.Add(5 * time.Hour), Text: "contained the user"}},
 	}
 	IncidentTimes(in)
 	got := in.Times
 	if !got.FirstActivity.Equal(t0) || !got.FirstAlert.Equal(t0.Add(time.Hour)) || !got.LastActivity.Equal(t0.Add(3*time.Hour)) ||
-		!got.FirstTriage.Equal(t0.Add(4*time.Hour)) || !got.Resolved.Equal(got.Updated) {
+		!got.FirstTriage.Equal(t0.Add(4*time.Hour)) || !got.Resolved.Equal(got.Updated) || !got.Contained.Equal(t0.Add(5*time.Hour)) {
 		t.Errorf("times = %+v", got)
 	}
 	if !got.Created.Equal(got.FirstAlert) {
