@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/internal/query"
 )
 
@@ -46,7 +47,7 @@ func (a *app) incidentsCmd() *cobra.Command {
   debrief incidents --technique T1566 --tactic initial-access --json`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := o.filter(time.Now())
+			f, err := o.filter(time.Now(), a.catalog)
 			if err != nil {
 				return err
 			}
@@ -90,7 +91,9 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func (o incidentsOptions) filter(now time.Time) (debrief.IncidentFilter, error) {
+// filter turns the flags into a store filter; catalog is called only for
+// --tactic, whose spelling the ATT&CK catalog folds to a shortname.
+func (o incidentsOptions) filter(now time.Time, catalog func() (*attack.Catalog, error)) (debrief.IncidentFilter, error) {
 	var f debrief.IncidentFilter
 	var err error
 	if f.Since, err = query.When(o.since, now); err != nil {
@@ -128,9 +131,30 @@ func (o incidentsOptions) filter(now time.Time) (debrief.IncidentFilter, error) 
 			return f, usagef("--technique: %v", err)
 		}
 	}
-	f.Tactic = o.tactic
+	if o.tactic != "" {
+		cat, err := catalog()
+		if err != nil {
+			return f, err
+		}
+		t, ok := cat.Tactic(o.tactic)
+		if !ok {
+			return f, usagef("--tactic %q: not an ATT&CK tactic; want an id, name or shortname such as %s", o.tactic, tacticNames(cat))
+		}
+		f.Tactic = t.Shortname
+	}
 	f.Limit = o.limit
 	return f, nil
+}
+
+// tacticNames lists the Enterprise tactics' shortnames in matrix order.
+func tacticNames(cat *attack.Catalog) string {
+	var names []string
+	for _, t := range cat.Tactics("enterprise-attack") {
+		if t.Active() {
+			names = append(names, t.Shortname)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 func printIncidents(w io.Writer, ins []debrief.Incident) {

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/sqlite"
+)
+
+// listFixture writes into home's default store three incidents:
+//
+//	defender:1001         T1566.001 (initial-access), a Defender alert
+//	debrief:c0ffee01      T1110 (credential-access), correlated from a Wazuh alert
+//	elastic's own alert   an Elastic alert without an incident is not listed
+func listFixture(t *testing.T, home string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(home, "debrief.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	phish := debrief.Incident{ID: "defender:1001", Source: debrief.SourceDefender, SourceID: "1001",
+		Title: "Phishing", Severity: debrief.SeverityHigh, Status: debrief.StatusActive, Times: debrief.Times{Created: t0},
+		Alerts: []debrief.Alert{{ID: "defender:da1001", Source: debrief.SourceDefender, SourceID: "da1001", IncidentID: "defender:1001",
+			Title: "Phishing link clicked", Created: t0,
+			Techniques: []debrief.Technique{{ID: "T1566.001", Name: "Spearphishing Attachment", Tactics: []string{"initial-access"}}}}}}
+	brute := debrief.Incident{ID: "debrief:c0ffee01", Source: debrief.SourceCorrelate, SourceID: "c0ffee01",
+		Title: "Brute force on ubuntu2204", Severity: debrief.SeverityMedium, Status: debrief.StatusNew,
+		Times: debrief.Times{Created: t0.Add(time.Hour)}}
+	wa := debrief.Alert{ID: "wazuh:agent-1:1708", Source: debrief.SourceWazuh, SourceID: "agent-1:1708", IncidentID: brute.ID,
+		Title: "sshd: brute force", Created: t0.Add(time.Hour),
+		Techniques: []debrief.Technique{{ID: "T1110", Name: "Brute Force", Tactics: []string{"credential-access"}}}}
+	lone := debrief.Alert{ID: "elastic:e1", Source: debrief.SourceElastic, SourceID: "e1", Title: "lone", Created: t0}
+	recs := []debrief.Record{{Incident: &phish}, {Incident: &brute}, {Alert: &wa}, {Alert: &lone}}
+	if _, err := st.Write(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestIncidentsFilterFlags(t *testing.T) {
+	home := t.TempDir()
+	listFixture(t, home)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // the listed ids, or a substring of stderr when code is not 0
+	}{
+		{"tactic shortname", []string{"--tactic", "initial-access"}, 0, "defender:1001"},
+		{"tactic name", []string{"--tactic", "Initial Access"}, 0, "defender:1001"},
+		{"tactic id", []string{"--tactic", "TA0001"}, 0, "defender:1001"},
+		{"tactic id lower case", []string{"--tactic", "ta0006"}, 0, "debrief:c0ffee01"},
+		{"tactic camel case", []string{"--tactic", "InitialAccess"}, 0, "defender:1001"},
+		{"tactic underscores", []string{"--tactic", "credential_access"}, 0, "debrief:c0ffee01"},
+		{"tactic unknown", []string{"--tactic", "lateral"}, 2, `--tactic "lateral": not an ATT&CK tactic; want an id, name or shortname such as reconnaissance, resource-development, initial-access`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := cli(t, home, "", append([]string{"incidents"}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out, errOut)
+			}
+			if code != 0 {
+				if !strings.Contains(errOut, tc.want) {
+					t.Errorf("stderr lacks %q:\n%s", tc.want, errOut)
+				}
+				return
+			}
+			if got := listedIDs(out); got != tc.want {
+				t.Errorf("listed %q, want %q\n%s", got, tc.want, out)
+			}
+		})
+	}
+}
+
+// listedIDs returns the first column of "debrief incidents" text output,
+// without its header.
+func listedIDs(out string) string {
+	var ids []string
+	for i, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if f := strings.Fields(line); i > 0 && len(f) > 0 {
+			ids = append(ids, f[0])
+		}
+	}
+	return strings.Join(ids, " ")
+}
