@@ -20,6 +20,9 @@ const (
 	SourceCorrelate Source = "debrief"  // incidents debrief built from alerts
 )
 
+// Sources lists the sources, debrief's own last.
+var Sources = []Source{SourceDefender, SourceSentinel, SourceElastic, SourceWazuh, SourceOCSF, SourceCorrelate}
+
 // QualifiedID joins a source and a source's own id: "defender:924565".
 func QualifiedID(src Source, id string) string { return string(src) + ":" + id }
 

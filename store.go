@@ -32,7 +32,7 @@ type IncidentFilter struct {
 	Severity  []Severity  // any of
 	Status    []Status    // any of
 	Verdict   []Verdict   // any of
-	Source    []Source    // any of
+	Source    []Source    // any of, as the incident's source or one of its alerts'
 	Technique TechniqueID // an alert carries it, or a sub-technique of it
 	Tactic    string      // an alert carries this tactic shortname
 	Limit     int         // 0: no limit

@@ -180,9 +180,14 @@ func (q *query) incidentWhere(f debrief.IncidentFilter) (string, error) {
 	in("i.severity", strs(f.Severity))
 	in("i.status", strs(f.Status))
 	in("i.verdict", strs(f.Verdict))
-	in("i.source", strs(f.Source))
 	const linked = `EXISTS (SELECT 1 FROM incident_alerts ia JOIN alerts a ON a.tenant = ia.tenant AND a.id = ia.alert_id
 		WHERE ia.tenant = i.tenant AND ia.incident_id = i.id AND `
+	if len(f.Source) > 0 {
+		// The incident's own source, or one of its alerts': debrief's
+		// correlated incidents hold Wazuh, Elastic and OCSF alerts.
+		p := q.arg(strs(f.Source))
+		conds = append(conds, `(i.source = ANY (`+p+`::text[]) OR `+linked+`a.source = ANY (`+p+`::text[])))`)
+	}
 	if f.Technique != "" {
 		id, err := debrief.ParseTechniqueID(string(f.Technique))
 		if err != nil {

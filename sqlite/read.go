@@ -147,7 +147,18 @@ func incidentWhere(f debrief.IncidentFilter) (string, []any, error) {
 	in("i.severity", strs(f.Severity))
 	in("i.status", strs(f.Status))
 	in("i.verdict", strs(f.Verdict))
-	in("i.source", strs(f.Source))
+	if len(f.Source) > 0 {
+		// The incident's own source, or one of its alerts': debrief's
+		// correlated incidents hold Wazuh, Elastic and OCSF alerts.
+		ps := params(len(f.Source))
+		conds = append(conds, `(i.source IN (`+ps+`) OR EXISTS (SELECT 1 FROM incident_alerts ia JOIN alerts a ON a.id = ia.alert_id
+			WHERE ia.incident_id = i.id AND a.source IN (`+ps+`)))`)
+		for range 2 {
+			for _, v := range f.Source {
+				args = append(args, string(v))
+			}
+		}
+	}
 	if f.Technique != "" {
 		id, err := debrief.ParseTechniqueID(string(f.Technique))
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 //	sentinel  high    resolved  true positive   created t0+3h01  T1114.003 (collection), alert linked by the incident's list
 //	identity  medium  new       undetermined    created t0+2h01  T1110.003, T1550.001, T1078.004
 //	phishing  high    active    true positive   created t0+0h01  T1566.001, T1204.002, T1059.001, T1027
-//	low       low     resolved  false positive  created t0−24h   T1566.002 (debrief's own incident)
+//	low       low     resolved  false positive  created t0−24h   T1566.002 (debrief's own incident, of an Elastic alert)
 func filterFixtures(t *testing.T, s debrief.Store) map[string]string {
 	vs := sentinelVersions()
 	sa := loneAlert(3, at(3*time.Hour))
@@ -48,6 +48,9 @@ func testFilters(t *testing.T, open func() debrief.Store) {
 		{"verdict undetermined", debrief.IncidentFilter{Verdict: []debrief.Verdict{debrief.VerdictUndetermined}}, "identity"},
 		{"source", debrief.IncidentFilter{Source: []debrief.Source{debrief.SourceSentinel}}, "sentinel"},
 		{"sources", debrief.IncidentFilter{Source: []debrief.Source{debrief.SourceDefender, debrief.SourceCorrelate}}, "identity phishing low"},
+		{"source of an alert in debrief's own incident", debrief.IncidentFilter{Source: []debrief.Source{debrief.SourceElastic}}, "low"},
+		{"sources of incidents or alerts", debrief.IncidentFilter{Source: []debrief.Source{debrief.SourceSentinel, debrief.SourceElastic}}, "sentinel low"},
+		{"source nobody used", debrief.IncidentFilter{Source: []debrief.Source{debrief.SourceWazuh}}, ""},
 		{"technique with its sub-techniques", debrief.IncidentFilter{Technique: "T1566"}, "phishing low"},
 		{"sub-technique", debrief.IncidentFilter{Technique: "T1566.001"}, "phishing"},
 		{"parent of a sub-technique", debrief.IncidentFilter{Technique: "T1059"}, "phishing"},

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -77,7 +78,7 @@ func (a *app) incidentsCmd() *cobra.Command {
 	fl.StringSliceVar(&o.severity, "severity", nil, "informational, low, medium, high or critical (repeat or comma-separate)")
 	fl.StringSliceVar(&o.status, "status", nil, "new, active, in_progress, resolved or redirected")
 	fl.StringSliceVar(&o.verdict, "verdict", nil, "true_positive, benign_positive, false_positive")
-	fl.StringSliceVar(&o.source, "source", nil, "defender, sentinel, elastic, wazuh, ocsf or debrief (correlated)")
+	fl.StringSliceVar(&o.source, "source", nil, "defender, sentinel, elastic, wazuh, ocsf or debrief (correlated): the incident's source or one of its alerts'")
 	fl.StringVar(&o.technique, "technique", "", "an ATT&CK technique id; a technique also matches its sub-techniques")
 	fl.StringVar(&o.tactic, "tactic", "", "an ATT&CK tactic in any spelling: initial-access, \"Initial Access\", TA0001")
 	fl.IntVar(&o.limit, "limit", 0, "at most this many incidents (0: all)")
@@ -124,7 +125,11 @@ func (o incidentsOptions) filter(now time.Time, catalog func() (*attack.Catalog,
 		f.Verdict = append(f.Verdict, v)
 	}
 	for _, s := range o.source {
-		f.Source = append(f.Source, debrief.Source(strings.ToLower(s)))
+		v := debrief.Source(strings.ToLower(strings.TrimSpace(s)))
+		if !slices.Contains(debrief.Sources, v) {
+			return f, usagef("--source %q: want one of %v", s, debrief.Sources)
+		}
+		f.Source = append(f.Source, v)
 	}
 	if o.technique != "" {
 		if f.Technique, err = debrief.ParseTechniqueID(o.technique); err != nil {

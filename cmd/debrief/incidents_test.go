@@ -58,6 +58,12 @@ func TestIncidentsFilterFlags(t *testing.T) {
 		{"tactic id lower case", []string{"--tactic", "ta0006"}, 0, "debrief:c0ffee01"},
 		{"tactic camel case", []string{"--tactic", "InitialAccess"}, 0, "defender:1001"},
 		{"tactic underscores", []string{"--tactic", "credential_access"}, 0, "debrief:c0ffee01"},
+		{"source of the incident", []string{"--source", "defender"}, 0, "defender:1001"},
+		{"source of an alert in a correlated incident", []string{"--source", "wazuh"}, 0, "debrief:c0ffee01"},
+		{"source in capitals", []string{"--source", "WAZUH"}, 0, "debrief:c0ffee01"},
+		{"sources", []string{"--source", "wazuh,defender"}, 0, "debrief:c0ffee01 defender:1001"},
+		{"source of an alert in no incident", []string{"--source", "elastic"}, 0, ""},
+		{"source unknown", []string{"--source", "splunk"}, 2, `--source "splunk": want one of [defender sentinel elastic wazuh ocsf debrief]`},
 		{"tactic unknown", []string{"--tactic", "lateral"}, 2, `--tactic "lateral": not an ATT&CK tactic; want an id, name or shortname such as reconnaissance, resource-development, initial-access`},
 	}
 	for _, tc := range tests {
