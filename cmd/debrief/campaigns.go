@@ -133,7 +133,7 @@ func printCampaigns(w io.Writer, cs []campaignJSON, total int) {
 		if c.Attribution != nil {
 			who = fmt.Sprintf("%s %s (%.0f%%)", c.Attribution.ID, c.Attribution.Name, 100*c.Attribution.Confidence)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, len(c.Incidents), c.First.Format("2006-01-02"), c.Last.Format("2006-01-02"),
+		textf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, len(c.Incidents), c.First.Format("2006-01-02"), c.Last.Format("2006-01-02"),
 			who, clip(strings.Join(c.Indicators, " "), 80))
 	}
 	tw.Flush()

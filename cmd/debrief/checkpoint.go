@@ -61,7 +61,7 @@ func (a *app) checkpointListCmd() *cobra.Command {
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tUPDATED\tNEXT PULL FROM")
 			for _, c := range list {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, c.Updated.Local().Format(time.DateTime), describeCheckpoint(c.Value))
+				textf(tw, "%s\t%s\t%s\n", c.Name, c.Updated.Local().Format(time.DateTime), describeCheckpoint(c.Value))
 			}
 			return tw.Flush()
 		},

@@ -62,14 +62,14 @@ func findIncident(cmd *cobra.Command, st debrief.Store, id string) (*debrief.Inc
 }
 
 func printIncident(w io.Writer, in *debrief.Incident) {
-	fmt.Fprintf(w, "%s  %s\n", in.ID, in.Title)
-	fmt.Fprintf(w, "  severity %s  status %s  verdict %s", dash(string(in.Severity)), dash(string(in.Status)), dash(string(in.Verdict)))
+	textf(w, "%s  %s\n", in.ID, in.Title)
+	textf(w, "  severity %s  status %s  verdict %s", dash(string(in.Severity)), dash(string(in.Status)), dash(string(in.Verdict)))
 	if in.Determination != "" {
-		fmt.Fprintf(w, " (%s)", in.Determination)
+		textf(w, " (%s)", in.Determination)
 	}
 	fmt.Fprintln(w)
 	if in.Assignee != "" {
-		fmt.Fprintf(w, "  assigned to %s\n", in.Assignee)
+		textf(w, "  assigned to %s\n", in.Assignee)
 	}
 	times := []struct {
 		label string
@@ -78,15 +78,15 @@ func printIncident(w io.Writer, in *debrief.Incident) {
 		{"first triage", in.Times.FirstTriage}, {"contained", in.Times.Contained}, {"resolved", in.Times.Resolved}}
 	for _, t := range times {
 		if !t.t.IsZero() {
-			fmt.Fprintf(w, "  %-15s %s\n", t.label, t.t.Format(time.RFC3339))
+			textf(w, "  %-15s %s\n", t.label, t.t.Format(time.RFC3339))
 		}
 	}
 	if len(in.Tactics) > 0 {
-		fmt.Fprintf(w, "  tactics  %s\n", strings.Join(in.Tactics, " → "))
+		textf(w, "  tactics  %s\n", strings.Join(in.Tactics, " → "))
 	}
-	fmt.Fprintf(w, "\nalerts (%d)\n", len(in.Alerts))
+	textf(w, "\nalerts (%d)\n", len(in.Alerts))
 	for _, al := range in.Alerts {
-		fmt.Fprintf(w, "  %s  %s  %s  %s\n", al.Created.Format("2006-01-02 15:04:05"), dash(string(al.Severity)), al.ID, al.Title)
+		textf(w, "  %s  %s  %s  %s\n", al.Created.Format("2006-01-02 15:04:05"), dash(string(al.Severity)), al.ID, al.Title)
 		for _, t := range al.Techniques {
 			note := ""
 			switch t.Status {
@@ -95,7 +95,7 @@ func printIncident(w io.Writer, in *debrief.Incident) {
 			case debrief.TechniqueUnknown:
 				note = " (unknown to the ATT&CK release in use)"
 			}
-			fmt.Fprintf(w, "      %s %s [%s]%s\n", t.ID, t.Name, strings.Join(t.Tactics, ", "), note)
+			textf(w, "      %s %s [%s]%s\n", t.ID, t.Name, strings.Join(t.Tactics, ", "), note)
 		}
 		for _, e := range al.Entities {
 			name := e.Name
@@ -104,23 +104,23 @@ func printIncident(w io.Writer, in *debrief.Incident) {
 			} else {
 				name = " (" + name + ")"
 			}
-			fmt.Fprintf(w, "      %s %s%s\n", e.Kind, e.ID, name)
+			textf(w, "      %s %s%s\n", e.Kind, e.ID, name)
 		}
 	}
 	if len(in.History) > 0 {
-		fmt.Fprintf(w, "\nhistory\n")
+		textf(w, "\nhistory\n")
 		for _, c := range in.History {
 			by := ""
 			if c.By != "" {
 				by = " by " + c.By
 			}
-			fmt.Fprintf(w, "  %s  %s: %s → %s%s\n", c.At.Format(time.RFC3339), c.Field, dash(c.From), dash(c.To), by)
+			textf(w, "  %s  %s: %s → %s%s\n", c.At.Format(time.RFC3339), c.Field, dash(c.From), dash(c.To), by)
 		}
 	}
 	if len(in.Comments) > 0 {
-		fmt.Fprintf(w, "\ncomments\n")
+		textf(w, "\ncomments\n")
 		for _, c := range in.Comments {
-			fmt.Fprintf(w, "  %s  %s: %s\n", c.At.Format(time.RFC3339), dash(c.Author), c.Text)
+			textf(w, "  %s  %s: %s\n", c.At.Format(time.RFC3339), dash(c.Author), c.Text)
 		}
 	}
 }

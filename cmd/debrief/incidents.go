@@ -174,7 +174,7 @@ func printIncidents(w io.Writer, ins []debrief.Incident) {
 		for _, t := range in.Techniques {
 			techs = append(techs, string(t))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", in.ID, in.Times.Created.Format("2006-01-02 15:04"), dash(string(in.Severity)),
+		textf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", in.ID, in.Times.Created.Format("2006-01-02 15:04"), dash(string(in.Severity)),
 			dash(string(in.Status)), dash(string(in.Verdict)), dash(clip(strings.Join(techs, ","), 40)), clip(in.Title, 70))
 	}
 	tw.Flush()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/testutil"
 	"github.com/debrief-dev/debrief/sqlite"
 )
 
@@ -95,4 +96,44 @@ func listedIDs(out string) string {
 		}
 	}
 	return strings.Join(ids, " ")
+}
+
+// evil is text an attacker can place in an alert or incident: a window
+// title, colours, a forged line, NUL and a bidi override.
+const evil = "Mimi\u001b]0;pwned\u0007\u001b[31mRED\u001b[0m\nFAKE LINE\x00\u202egnp.exe\t\u0085\u009b"
+
+func TestControlCharacters(t *testing.T) {
+	home := t.TempDir()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(home, "debrief.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	in := debrief.Incident{ID: "defender:666", Source: debrief.SourceDefender, SourceID: "666",
+		Title: evil, Severity: debrief.SeverityHigh, Status: debrief.StatusActive, Assignee: evil, Determination: evil,
+		Times:    debrief.Times{Created: t0},
+		Comments: []debrief.Comment{{At: t0, Author: evil, Text: evil}},
+		Alerts: []debrief.Alert{{ID: "defender:da666", Source: debrief.SourceDefender, SourceID: "da666", IncidentID: "defender:666",
+			Title: evil, Created: t0, Techniques: []debrief.Technique{{ID: "T1566.001", Name: evil, Tactics: []string{evil}}},
+			Entities: []debrief.Entity{{Kind: debrief.EntityFile, ID: evil, Name: evil + "x"}}}}}
+	if _, err := st.Write(ctx, []debrief.Record{{Incident: &in}}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	var got strings.Builder
+	for _, args := range [][]string{{"incidents"}, {"incident", "show", "defender:666"}} {
+		out, errOut, code := cli(t, home, "", args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		for _, r := range out {
+			if r != '\n' && unsafeRune(r) {
+				t.Errorf("%v: output has %U:\n%s", args, r, out)
+				break
+			}
+		}
+		got.WriteString("$ debrief " + strings.Join(args, " ") + "\n" + out)
+	}
+	testutil.Golden(t, t.Name(), []byte(got.String()))
 }

@@ -549,12 +549,12 @@ func (a *app) printFired(fired []playbook.Fired, incidents int) {
 	for _, f := range fired {
 		switch {
 		case f.Error != "":
-			fmt.Fprintf(a.stdout, "%-28s %s  error: %s\n", f.Playbook, f.Incident, f.Error)
+			textf(a.stdout, "%-28s %s  error: %s\n", f.Playbook, f.Incident, f.Error)
 		case f.Before:
-			fmt.Fprintf(a.stdout, "%-28s %s  fired before for this %s\n", f.Playbook, f.Incident, f.Event)
+			textf(a.stdout, "%-28s %s  fired before for this %s\n", f.Playbook, f.Incident, f.Event)
 		default:
 			started++
-			fmt.Fprintf(a.stdout, "%-28s %s  %s: %s\n", f.Playbook, f.Incident, f.Run.ID, f.Run.Status)
+			textf(a.stdout, "%-28s %s  %s: %s\n", f.Playbook, f.Incident, f.Run.ID, f.Run.Status)
 		}
 	}
 	fmt.Fprintf(a.stdout, "%d incidents, %d runs started\n", incidents, started)
@@ -614,7 +614,7 @@ func (a *app) printRun(run *debrief.PlaybookRun) {
 	if run.Live {
 		mode = "live"
 	}
-	fmt.Fprintf(a.stdout, "%s  %s on %s (%s): %s\n", run.ID, run.Playbook, run.IncidentID, mode, run.Status)
+	textf(a.stdout, "%s  %s on %s (%s): %s\n", run.ID, run.Playbook, run.IncidentID, mode, run.Status)
 	for _, s := range run.Steps {
 		var plan playbook.Step
 		_ = json.Unmarshal(s.Plan, &plan)
@@ -624,9 +624,9 @@ func (a *app) printRun(run *debrief.PlaybookRun) {
 		} else if s.Result != "" {
 			line += "  → " + s.Result
 		}
-		fmt.Fprintln(a.stdout, line)
+		textf(a.stdout, "%s\n", line)
 		if s.Status == debrief.RunWaiting && s.ApprovedBy == "" {
-			fmt.Fprintf(a.stdout, "    approve by %s with: debrief playbook approve %s '%s'\n",
+			textf(a.stdout, "    approve by %s with: debrief playbook approve %s '%s'\n",
 				playbook.Deadline(&s).Format("2006-01-02 15:04 MST"), run.ID, s.Key)
 		}
 	}

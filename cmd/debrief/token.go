@@ -103,7 +103,7 @@ func (a *app) tokenListCmd() *cobra.Command {
 				if !t.Revoked.IsZero() {
 					revoked = t.Revoked.Format(time.DateTime)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, t.Created.Format(time.DateTime), revoked, t.Name)
+				textf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, t.Created.Format(time.DateTime), revoked, t.Name)
 			}
 			return tw.Flush()
 		},
