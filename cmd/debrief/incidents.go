@@ -26,14 +26,15 @@ type incidentsOptions struct {
 	limit        int
 }
 
-// incidentRow is one incident in "incidents --json".
+// incidentRow is one incident in "incidents --json": as docs/json.md
+// says, absent fields are omitted and absent lists are empty.
 type incidentRow struct {
 	ID         string                `json:"id"`
 	Title      string                `json:"title"`
-	Severity   debrief.Severity      `json:"severity"`
-	Status     debrief.Status        `json:"status"`
-	Verdict    debrief.Verdict       `json:"verdict"`
-	Created    time.Time             `json:"created"`
+	Severity   debrief.Severity      `json:"severity,omitempty"`
+	Status     debrief.Status        `json:"status,omitempty"`
+	Verdict    debrief.Verdict       `json:"verdict,omitempty"`
+	Created    time.Time             `json:"created,omitzero"`
 	Techniques []debrief.TechniqueID `json:"techniques"`
 	Tactics    []string              `json:"tactics"`
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -136,4 +138,50 @@ func TestControlCharacters(t *testing.T) {
 		got.WriteString("$ debrief " + strings.Join(args, " ") + "\n" + out)
 	}
 	testutil.Golden(t, t.Name(), []byte(got.String()))
+}
+
+func TestIncidentsJSON(t *testing.T) {
+	home := t.TempDir()
+	listFixture(t, home)
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(home, "debrief.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := debrief.Incident{ID: "sentinel:bare", Source: debrief.SourceSentinel, SourceID: "bare", Title: "no state"}
+	if _, err := st.Write(ctx, []debrief.Record{{Incident: &bare}}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	out, errOut, code := cli(t, home, "", "incidents", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		id         string
+		keys, nots string // keys present, keys absent
+	}{
+		{"defender:1001", "id title severity status created techniques tactics", "verdict"},
+		{"sentinel:bare", "id title techniques tactics", "severity status verdict created"},
+	}
+	for _, tc := range tests {
+		i := slices.IndexFunc(rows, func(r map[string]any) bool { return r["id"] == tc.id })
+		if i < 0 {
+			t.Fatalf("%s not listed:\n%s", tc.id, out)
+		}
+		for _, k := range strings.Fields(tc.keys) {
+			if _, ok := rows[i][k]; !ok {
+				t.Errorf("%s: no %q", tc.id, k)
+			}
+		}
+		for _, k := range strings.Fields(tc.nots) {
+			if v, ok := rows[i][k]; ok {
+				t.Errorf("%s: %q is %q, want it omitted", tc.id, k, v)
+			}
+		}
+	}
 }
