@@ -60,22 +60,28 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		if cerr := a.closers[i](); cerr != nil && err == nil {
 			err = cerr
 		}
 	}
 	if err != nil {
-		return a.fail(err)
+		return a.fail(cmd, err)
 	}
 	return a.exit
 }
 
-func (a *app) fail(err error) int {
+// fail reports err of the command cmd (the root when none was found) and
+// returns the exit code.
+func (a *app) fail(cmd *cobra.Command, err error) int {
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(a.stderr, "debrief: %v\nRun 'debrief --help' for usage.\n", err)
+		path := "debrief"
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		fmt.Fprintf(a.stderr, "debrief: %v\nRun '%s --help' for usage.\n", err, path)
 		return exitUsage
 	}
 	if errors.Is(err, context.Canceled) {

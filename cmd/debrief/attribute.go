@@ -30,7 +30,7 @@ seen; when no group stands out the answer is "no confident attribution".`,
 			if top < 1 {
 				return usagef("--top %d: want at least 1", top)
 			}
-			st, err := a.store(cmd.Context())
+			st, err := a.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -48,7 +48,7 @@ nothing.`,
 			if f.Until, err = query.When(until, now); err != nil {
 				return usagef("--until: %v", err)
 			}
-			st, err := a.store(cmd.Context())
+			st, err := a.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}

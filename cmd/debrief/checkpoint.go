@@ -30,9 +30,9 @@ already stored stay, and pulling them again changes nothing.`,
 	return cmd
 }
 
-// checkpoints is the store's checkpoint capability.
-func (a *app) checkpoints(ctx context.Context) (debrief.CheckpointStore, error) {
-	st, err := a.store(ctx)
+// checkpoints is the checkpoint capability of the store open gives.
+func (a *app) checkpoints(ctx context.Context, open func(context.Context) (debrief.Store, error)) (debrief.CheckpointStore, error) {
+	st, err := open(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func (a *app) checkpointListCmd() *cobra.Command {
   debrief checkpoint list --json`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cs, err := a.checkpoints(cmd.Context())
+			cs, err := a.checkpoints(cmd.Context(), a.readStore)
 			if err != nil {
 				return err
 			}
@@ -93,7 +93,7 @@ func (a *app) checkpointResetCmd() *cobra.Command {
 			if all == (len(names) > 0) {
 				return usagef("want checkpoint names (see 'debrief checkpoint list') or --all")
 			}
-			cs, err := a.checkpoints(cmd.Context())
+			cs, err := a.checkpoints(cmd.Context(), a.store)
 			if err != nil {
 				return err
 			}

@@ -186,7 +186,7 @@ func (a *app) profile(ctx context.Context, o coverageOptions, cat *attack.Catalo
 		}
 		return coverage.Layer(arg, rs), nil
 	case "observed":
-		st, err := a.store(ctx)
+		st, err := a.readStore(ctx)
 		if err != nil {
 			return coverage.Profile{}, err
 		}
@@ -215,7 +215,7 @@ func (a *app) profile(ctx context.Context, o coverageOptions, cat *attack.Catalo
 // and returns the ATT&CK groups confidently named (a campaign's groups for
 // a campaign), sorted.
 func (a *app) attributedGroups(ctx context.Context, since time.Time, cat *attack.Catalog) ([]string, error) {
-	st, err := a.store(ctx)
+	st, err := a.readStore(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -46,8 +48,15 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// store opens the store once per command.
-func (a *app) store(ctx context.Context) (debrief.Store, error) {
+// readStore is store for commands that only read: a SQLite store that
+// does not exist is an error, not a new empty store.
+func (a *app) readStore(ctx context.Context) (debrief.Store, error) { return a.openStore(ctx, true) }
+
+// store opens the store once per command, creating a SQLite store that
+// does not exist yet.
+func (a *app) store(ctx context.Context) (debrief.Store, error) { return a.openStore(ctx, false) }
+
+func (a *app) openStore(ctx context.Context, existing bool) (debrief.Store, error) {
 	if a.st != nil {
 		return a.st, nil
 	}
@@ -61,11 +70,11 @@ func (a *app) store(ctx context.Context) (debrief.Store, error) {
 		st, err = openPostgres(ctx, dsn, tenant)
 	} else if asked && tenant != postgres.DefaultTenant {
 		return nil, usagef("--tenant %s: tenants need a PostgreSQL store (--db postgres://…)", tenant)
+	} else if _, serr := os.Stat(dsn); existing && dsn != sqlite.Memory && errors.Is(serr, fs.ErrNotExist) {
+		return nil, debrief.Errorf(debrief.ENOTFOUND,
+			"store %s does not exist: create one with 'debrief ingest PATH…', or choose another with --db", dsn)
 	} else {
-		st, err = sqlite.Open(ctx, dsn)
-		if err != nil {
-			err = fmt.Errorf("open store %s: %w", dsn, err)
-		}
+		st, err = sqlite.Open(ctx, dsn) // its errors name the store
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w (choose another with --db)", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,7 +28,7 @@ up in every source.`,
   debrief incident show 924565 --json`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, as []string) error {
-			st, err := a.store(cmd.Context())
+			st, err := a.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -45,17 +46,22 @@ up in every source.`,
 	return cmd
 }
 
-// findIncident looks id up as given, then in each source when it has no
-// source prefix.
+// findIncident looks id up as given (its source prefix in any case), then
+// in each source when it has no source prefix.
 func findIncident(cmd *cobra.Command, st debrief.Store, id string) (*debrief.Incident, error) {
+	if src, rest, ok := debrief.SplitID(id); ok && slices.Contains(debrief.Sources, debrief.Source(strings.ToLower(string(src)))) {
+		id = debrief.QualifiedID(debrief.Source(strings.ToLower(string(src))), rest)
+	}
 	in, err := st.Incident(cmd.Context(), id)
-	if err == nil || debrief.ErrorCode(err) != debrief.ENOTFOUND || strings.Contains(id, ":") {
+	if err == nil || debrief.ErrorCode(err) != debrief.ENOTFOUND {
 		return in, err
 	}
-	for _, src := range []debrief.Source{debrief.SourceDefender, debrief.SourceSentinel, debrief.SourceCorrelate,
-		debrief.SourceElastic, debrief.SourceWazuh, debrief.SourceOCSF} {
-		if in, err := st.Incident(cmd.Context(), debrief.QualifiedID(src, id)); err == nil {
-			return in, nil
+	if !strings.Contains(id, ":") {
+		for _, src := range []debrief.Source{debrief.SourceDefender, debrief.SourceSentinel, debrief.SourceCorrelate,
+			debrief.SourceElastic, debrief.SourceWazuh, debrief.SourceOCSF} {
+			if in, err := st.Incident(cmd.Context(), debrief.QualifiedID(src, id)); err == nil {
+				return in, nil
+			}
 		}
 	}
 	return nil, debrief.Errorf(debrief.ENOTFOUND, "incident %q not found (list them with 'debrief incidents')", id)

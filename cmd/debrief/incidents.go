@@ -53,7 +53,7 @@ func (a *app) incidentsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := a.store(cmd.Context())
+			st, err := a.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -147,6 +147,9 @@ func (o incidentsOptions) filter(now time.Time, catalog func() (*attack.Catalog,
 			return f, usagef("--tactic %q: not an ATT&CK tactic; want an id, name or shortname such as %s", o.tactic, tacticNames(cat))
 		}
 		f.Tactic = t.Shortname
+	}
+	if o.limit < 0 {
+		return f, usagef("--limit %d: want a count, or 0 for all", o.limit)
 	}
 	f.Limit = o.limit
 	return f, nil

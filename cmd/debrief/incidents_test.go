@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -183,5 +184,46 @@ func TestIncidentsJSON(t *testing.T) {
 				t.Errorf("%s: %q is %q, want it omitted", tc.id, k, v)
 			}
 		}
+	}
+}
+
+func TestStoreAndArgumentErrors(t *testing.T) {
+	home := t.TempDir()
+	listFixture(t, home)
+	dir, missing := t.TempDir(), filepath.Join(t.TempDir(), "none.db")
+	tests := []struct {
+		name      string
+		args      []string
+		code      int
+		want, not string // in stdout or stderr; not there
+	}{
+		{"store is a folder", []string{"incidents", "--db", dir}, 1, "debrief: open store " + dir + ": ", "open store " + dir + ": open store"},
+		{"no store: incidents", []string{"incidents", "--db", missing}, 1,
+			"debrief: store " + missing + " does not exist: create one with 'debrief ingest PATH…'", ""},
+		{"no store: incident show", []string{"incident", "show", "defender:1001", "--db", missing}, 1, "does not exist", ""},
+		{"no store: checkpoint list", []string{"checkpoint", "list", "--db", missing}, 1, "does not exist", ""},
+		{"no store: trends", []string{"trends", "--db", missing}, 1, "does not exist", ""},
+		{"negative limit", []string{"incidents", "--limit", "-1"}, 2, "debrief: --limit -1: want a count, or 0 for all", "offset"},
+		{"usage points at the command's help", []string{"incidents", "--severity", "extreme"}, 2, "Run 'debrief incidents --help' for usage.", ""},
+		{"flag error points at the command's help", []string{"incident", "show", "--frob"}, 2, "Run 'debrief incident show --help' for usage.", ""},
+		{"source prefix in capitals", []string{"incident", "show", "DEFENDER:1001"}, 0, "defender:1001  Phishing", ""},
+		{"source prefix mixed case", []string{"incident", "show", "Debrief:c0ffee01"}, 0, "debrief:c0ffee01  Brute force", ""},
+		{"qualified id not found", []string{"incident", "show", "defender:9999"}, 1,
+			`debrief: incident "defender:9999" not found (list them with 'debrief incidents')`, ""},
+		{"bare id not found", []string{"incident", "show", "9999"}, 1, `debrief: incident "9999" not found (list them with 'debrief incidents')`, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := cli(t, home, "", tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out, errOut)
+			}
+			if !strings.Contains(out+errOut, tc.want) || tc.not != "" && strings.Contains(out+errOut, tc.not) {
+				t.Errorf("want %q and not %q in\nstdout: %s\nstderr: %s", tc.want, tc.not, out, errOut)
+			}
+		})
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Errorf("a read-only command created %s", missing)
 	}
 }

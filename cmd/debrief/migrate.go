@@ -21,11 +21,7 @@ import (
 
 // openPostgres opens the tenant's PostgreSQL store at a postgres:// URL.
 func openPostgres(ctx context.Context, dsn, tenant string) (*postgres.Store, error) {
-	st, err := postgres.OpenTenant(ctx, dsn, tenant)
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", redactDSN(dsn), err)
-	}
-	return st, nil
+	return postgres.OpenTenant(ctx, dsn, tenant) // its errors name the store, without the password
 }
 
 // redactDSN hides the password of a database URL.
@@ -115,9 +111,9 @@ func migrate(ctx context.Context, path, dsn, tenant string) (*migrateResult, err
 	if _, err := os.Stat(path); err != nil {
 		return nil, debrief.Errorf(debrief.ENOTFOUND, "--from %s: %v", path, err)
 	}
-	from, err := sqlite.Open(ctx, path) // brings the schema up to date
+	from, err := sqlite.Open(ctx, path) // brings the schema up to date; its errors name the store
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, err
 	}
 	defer from.Close()
 	src, err := sql.Open("sqlite", path)
@@ -127,7 +123,7 @@ func migrate(ctx context.Context, path, dsn, tenant string) (*migrateResult, err
 	defer src.Close()
 	to, err := postgres.OpenTenant(ctx, dsn, tenant)
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", redactDSN(dsn), err)
+		return nil, err
 	}
 	defer to.Close()
 

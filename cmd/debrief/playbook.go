@@ -152,7 +152,7 @@ func (a *app) playbookTestCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := a.store(cmd.Context())
+			st, err := a.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -200,7 +200,7 @@ one that notifies saves created → first triage.`,
 			if err != nil {
 				return err
 			}
-			st, err := a.store(cmd.Context())
+			st, err := a.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -246,7 +246,7 @@ D3FEND countermeasures of each technique as comments.`,
 		Example: `  debrief playbook suggest defender:924565 -o respond.yaml && debrief playbook lint respond.yaml`,
 		Args:    args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, ids []string) error {
-			st, err := a.store(cmd.Context())
+			st, err := a.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -49,7 +49,7 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 			if err != nil {
 				return usageError{err}
 			}
-			st, err := a.store(cmd.Context())
+			st, err := a.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}

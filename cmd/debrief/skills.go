@@ -60,7 +60,7 @@ self-contained page with SVG charts of each metric and the gaps), navigator
 			if err != nil {
 				return flagError(err)
 			}
-			st, err := a.store(cmd.Context())
+			st, err := a.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -60,7 +60,7 @@ scored by the log2 rate ratio).`,
 			if err != nil {
 				return flagError(err)
 			}
-			st, err := a.store(cmd.Context())
+			st, err := a.readStore(cmd.Context())
 			if err != nil {
 				return err
 			}
