@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/debrief-dev/debrief"
 )
@@ -141,10 +142,21 @@ type loginView struct {
 	Next, CSRF, Error string
 }
 
-// localPath keeps a post-login redirect on this site.
+// localPath keeps a post-login redirect on this site: a path that starts
+// with one slash, without backslashes, control characters or spaces
+// (browsers drop tabs and newlines, so "/\t/evil.com" would become
+// "//evil.com"), and without a scheme or host once parsed. Anything else
+// goes to the incident list.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/incidents"
+	const home = "/incidents"
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) }) {
+		return home
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return home
 	}
 	return next
 }

@@ -144,3 +144,47 @@ func TestUIEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginRedirect logs in with tricky next parameters: only a path of
+// this site is followed, else the incident list. Browsers drop tabs and
+// newlines, so "/\t/evil.com" would lead to //evil.com.
+func TestLoginRedirect(t *testing.T) {
+	e := newEnv(t, nil)
+	tests := []struct{ next, want string }{
+		{"/matrix", "/matrix"},
+		{"/ok?x=1", "/ok?x=1"},
+		{"/incidents?severity=high&since=7d", "/incidents?severity=high&since=7d"},
+		{"", "/incidents"},
+		{"/\t/evil.com", "/incidents"},
+		{"/\n/evil.com", "/incidents"},
+		{"/\r\n/evil.com", "/incidents"},
+		{"/ /evil.com", "/incidents"},
+		{"/\x00/evil.com", "/incidents"},
+		{"/\x7f/evil.com", "/incidents"},
+		{"/%2F/evil.com", "/incidents"},
+		{"/%2f/evil.com", "/incidents"},
+		{"//evil.com", "/incidents"},
+		{"/\\evil.com", "/incidents"},
+		{"/ok\\..\\evil.com", "/incidents"},
+		{"\\\\evil.com", "/incidents"},
+		{"https://evil.com", "/incidents"},
+		{"javascript:alert(1)", "/incidents"},
+		{"evil.com", "/incidents"},
+		{"\t/\t/evil.com", "/incidents"},
+		{"/\u2028/evil.com", "/incidents"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.next, func(t *testing.T) {
+			c := browser(t)
+			_, page := fetch(t, c, e.srv.URL+"/login?next="+url.QueryEscape(tc.next), nil)
+			m := csrfField.FindStringSubmatch(page)
+			if m == nil {
+				t.Fatalf("login page without a CSRF field:\n%s", page)
+			}
+			resp, body := fetch(t, c, e.srv.URL+"/login", url.Values{"csrf": {m[1]}, "token": {e.tokens[debrief.RoleViewer]}, "next": {tc.next}})
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != tc.want {
+				t.Errorf("next %q: %d to %q, want %q: %s", tc.next, resp.StatusCode, resp.Header.Get("Location"), tc.want, body)
+			}
+		})
+	}
+}
