@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"slices"
 	"time"
 
@@ -39,7 +38,7 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := runsView{Incident: incident, Configured: s.cfg.Playbooks != nil, Message: r.URL.Query().Get("msg")}
+	v := runsView{Incident: incident, Configured: s.cfg.Playbooks != nil, Message: runMessages[r.URL.Query().Get("msg")]}
 	if s.cfg.Playbooks != nil && s.cfg.Playbooks.Dir != "" {
 		if v.Playbooks, err = s.playbookList(); err != nil {
 			return err
@@ -75,20 +74,32 @@ func (s *Server) decideForm(deny bool) handlerFunc {
 		if err != nil && (a == nil || a.Run == nil) {
 			return err
 		}
-		msg := "Step " + r.PathValue("step") + " of " + r.PathValue("run")
+		msg := "approved"
 		switch {
 		case err != nil:
-			msg += " approved; continuing the run failed: " + err.Error()
+			msg, info(r).err = "failed", err // the access log keeps why
 		case deny:
-			msg += " denied; the run ended."
+			msg = "denied"
 		case a.Resumed:
-			msg += " approved; the run is now " + string(a.Run.Status) + "."
-		default:
-			msg += " approved. " + a.Note
+			msg = "resumed"
+		case a.Note != "":
+			msg = "recorded"
+			s.cfg.Log.InfoContext(r.Context(), "playbook approval recorded", "run", a.Run.ID, "note", a.Note)
 		}
-		http.Redirect(w, r, "/playbooks?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+		http.Redirect(w, r, "/playbooks?msg="+msg, http.StatusSeeOther)
 		return nil
 	}
+}
+
+// runMessages are the runs page's notices by the code in its msg
+// parameter, which decideForm's redirect sets: the page shows fixed
+// texts, never one from the URL.
+var runMessages = map[string]string{
+	"approved": "Step approved.",
+	"resumed":  "Step approved; the run went on (see its status below).",
+	"denied":   "Step denied; the run ended.",
+	"recorded": "Step approved and recorded, but the server cannot find the run's playbook to go on; continue it with 'debrief playbook run FILE --incident ID --resume RUN'.",
+	"failed":   "Step approved; continuing the run failed (see the server log).",
 }
 
 // techniqueView is the page of a matrix cell: the incidents with the

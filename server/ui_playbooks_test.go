@@ -54,9 +54,17 @@ func TestUIPlaybookApproval(t *testing.T) {
 		if resp.StatusCode != tc.want {
 			t.Errorf("%s: %d, want %d: %s", tc.name, resp.StatusCode, tc.want, body)
 		}
-		if tc.want == http.StatusSeeOther && !strings.HasPrefix(resp.Header.Get("Location"), "/playbooks?msg=") {
-			t.Errorf("%s: redirected to %q", tc.name, resp.Header.Get("Location"))
+		if tc.want == http.StatusSeeOther && resp.Header.Get("Location") != "/playbooks?msg=resumed" {
+			t.Errorf("%s: redirected to %q, want /playbooks?msg=resumed", tc.name, resp.Header.Get("Location"))
 		}
+	}
+	if _, page := fetch(t, c, base+"/playbooks?msg=resumed", nil); !strings.Contains(page, `role="status">Step approved; the run went on`) {
+		t.Errorf("runs page after approval lacks the notice:\n%s", page)
+	}
+	// The notice is a fixed text chosen by code: the URL cannot put words on the page.
+	spoof := "Your session expired: call +1 555 0100 to restore access"
+	if _, page := fetch(t, c, base+"/playbooks?msg="+url.QueryEscape(spoof), nil); strings.Contains(page, "555 0100") || strings.Contains(page, `id="message"`) {
+		t.Errorf("runs page shows the text of its msg parameter:\n%s", page)
 	}
 	run, err := e.st.Run(context.Background(), ids[0])
 	if err != nil || run.Status != debrief.RunSucceeded || !strings.Contains(run.Steps[0].ApprovedBy, "test analyst") {
