@@ -129,6 +129,7 @@ func testReviews(t *testing.T, e *env, id string) {
 		{"navigator", "application/json", `"techniques"`},
 		{"attack-flow", "application/stix+json", `"attack-flow`},
 	}
+	sp := loadSpec(t, e)
 	for _, tc := range tests {
 		t.Run("review "+tc.format, func(t *testing.T) {
 			resp, b := e.do(t, "GET", "/api/v1/incidents/"+url.PathEscape(id)+"/review?format="+tc.format, debrief.RoleViewer, nil)
@@ -137,6 +138,11 @@ func testReviews(t *testing.T, e *env, id string) {
 			}
 			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, tc.media) {
 				t.Errorf("Content-Type %q, want %s", ct, tc.media)
+			}
+			for _, path := range []string{"/api/v1/incidents/{id}/review", "/api/v1/review"} {
+				if ct := resp.Header.Get("Content-Type"); !sp.lists(t, "GET", path, http.StatusOK, ct) {
+					t.Errorf("openapi.json does not list Content-Type %q for GET %s", ct, path)
+				}
 			}
 			if !strings.Contains(string(b), tc.has) {
 				t.Errorf("body lacks %q: %.300s", tc.has, b)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -163,4 +165,27 @@ func (s *spec) checkType(want, x any, path string) {
 	if !slices.Contains(types, any(got)) && !(got == "integer" && slices.Contains(types, any("number"))) {
 		s.fail(path, "want %v, got %s %v", want, got, x)
 	}
+}
+
+// lists reports whether the spec lists Content-Type ct for method path's
+// answer with status st: the media type with the same parameters, less
+// a charset.
+func (s *spec) lists(t testing.TB, method, path string, st int, ct string) bool {
+	t.Helper()
+	typ, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		t.Fatalf("Content-Type %q: %v", ct, err)
+	}
+	delete(params, "charset")
+	for key := range s.content(t, method, path, st) {
+		kt, kp, err := mime.ParseMediaType(key)
+		if err != nil {
+			t.Fatalf("openapi.json media type %q: %v", key, err)
+		}
+		delete(kp, "charset")
+		if kt == typ && maps.Equal(kp, params) {
+			return true
+		}
+	}
+	return false
 }
