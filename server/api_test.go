@@ -71,6 +71,30 @@ func TestAccess(t *testing.T) {
 	}
 }
 
+// TestMethodNotAllowed: a 405 names the methods of the path in Allow.
+func TestMethodNotAllowed(t *testing.T) {
+	e := newEnv(t, nil)
+	tests := []struct{ method, path, allow string }{
+		{"DELETE", "/api/v1/incidents", "GET, HEAD"},
+		{"POST", "/api/v1/incidents/defender:1", "GET, HEAD"},
+		{"GET", "/api/v1/playbooks/runs/r1/steps/s1/approve", "POST"},
+		{"HEAD", "/api/v1/ingest", "POST"},
+		{"PUT", "/api/v1/tokens", "GET, HEAD, POST"},
+		{"GET", "/api/v1/tokens/abc", "DELETE"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			resp, b := e.do(t, tc.method, tc.path, debrief.RoleAdmin, nil)
+			if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != tc.allow {
+				t.Errorf("%d, Allow %q; want 405, Allow %q: %s", resp.StatusCode, resp.Header.Get("Allow"), tc.allow, b)
+			}
+		})
+	}
+	if resp, _ := e.do(t, "GET", "/api/v1/nothing", debrief.RoleAdmin, nil); resp.Header.Get("Allow") != "" {
+		t.Errorf("404 with Allow %q", resp.Header.Get("Allow"))
+	}
+}
+
 func TestTokensAPI(t *testing.T) {
 	e := newEnv(t, nil)
 	resp, b := e.do(t, "POST", "/api/v1/tokens", debrief.RoleAdmin, strings.NewReader(`{"role":"viewer","name":"dash"}`))

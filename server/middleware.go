@@ -167,11 +167,13 @@ func (s *Server) admit(r *http.Request, rt route) (*http.Request, error) {
 	return r, nil
 }
 
-// apiFallback answers API paths that match no route: 405 when the path
-// exists for another method, else 404, both as JSON.
+// apiFallback answers API paths that match no route: 405 with the path's
+// methods in Allow when the path exists for another method, else 404,
+// both as JSON.
 func (s *Server) apiFallback() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pat := s.probe.Handler(r); pat != "" {
+			w.Header().Set("Allow", s.allow[pat])
 			writeError(w, debrief.Errorf(EMETHOD, "%s is not allowed on %s", r.Method, r.URL.Path))
 			return
 		}

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,7 +98,8 @@ func or[T comparable](v, def T) T {
 type Server struct {
 	cfg        Config
 	handler    http.Handler
-	probe      *http.ServeMux // API paths without methods: tells 404 from 405
+	probe      *http.ServeMux    // API paths without methods: tells 404 from 405
+	allow      map[string]string // API path pattern → its methods, a 405's Allow header
 	limiter    *limiter
 	sessions   *sessions
 	pages      map[string]*template.Template
@@ -138,13 +141,24 @@ func New(cfg Config) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	s.probe = http.NewServeMux()
-	probed := map[string]bool{}
+	methods := map[string][]string{}
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
-		if rt.api && !probed[rt.path] {
-			probed[rt.path] = true
+		if !rt.api {
+			continue
+		}
+		if methods[rt.path] == nil {
 			s.probe.Handle(rt.path, http.NotFoundHandler())
 		}
+		methods[rt.path] = append(methods[rt.path], rt.method)
+		if rt.method == http.MethodGet {
+			methods[rt.path] = append(methods[rt.path], http.MethodHead) // ServeMux serves HEAD with GET
+		}
+	}
+	s.allow = map[string]string{}
+	for path, ms := range methods {
+		slices.Sort(ms)
+		s.allow[path] = strings.Join(ms, ", ")
 	}
 	mux.Handle("/api/", s.apiFallback())
 	mux.Handle("/", s.uiFallback())
