@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -122,6 +124,51 @@ func TestTokensAPI(t *testing.T) {
 	resp, b = e.do(t, "GET", "/api/v1/tokens", debrief.RoleAdmin, nil)
 	if err := json.Unmarshal(b, &list); err != nil || len(list) != 4 || strings.Contains(string(b), issued.Secret) || strings.Contains(string(b), "hash") {
 		t.Errorf("tokens: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestTokenNames: a token name that would garble the token list, a
+// step's approved_by or the audit log is refused, through the API and
+// through IssueToken, which 'debrief token create' calls.
+func TestTokenNames(t *testing.T) {
+	e := newEnv(t, nil)
+	tests := []struct {
+		name string
+		ok   bool
+	}{
+		{"sentinel forwarder", true},
+		{"", true},
+		{strings.Repeat("x", 100), true},
+		{strings.Repeat("é", 100), true},
+		{"Kühne 東京 forwarder", true},
+		{strings.Repeat("x", 101), false},
+		{strings.Repeat("x", 100<<10), false},
+		{"dash\nadmin", false},
+		{"dash\r", false},
+		{"dash\x00", false},
+		{"tab\there", false},
+		{"dash\x1b[31m", false},
+		{"dash\u0085", false},
+		{"admin\u202Etxt.exe", false},
+		{"\u202Aleft", false},
+		{"\u2066isolate\u2069", false},
+		{"\u2068first strong", false},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%.20q", tc.name), func(t *testing.T) {
+			body, _ := json.Marshal(server.NewToken{Role: debrief.RoleViewer, Name: tc.name})
+			resp, b := e.do(t, "POST", "/api/v1/tokens", debrief.RoleAdmin, bytes.NewReader(body))
+			if want := map[bool]int{true: 201, false: 400}[tc.ok]; resp.StatusCode != want {
+				t.Errorf("API: %d, want %d: %.200s", resp.StatusCode, want, b)
+			}
+			_, _, err := server.IssueToken(t.Context(), e.st, rand.Reader, debrief.RoleViewer, tc.name, now)
+			if (err == nil) != tc.ok || err != nil && debrief.ErrorCode(err) != debrief.EINVALID {
+				t.Errorf("IssueToken: %v, want ok %v", err, tc.ok)
+			}
+		})
+	}
+	if _, _, err := server.IssueToken(t.Context(), e.st, rand.Reader, debrief.RoleViewer, "bad \xff", now); debrief.ErrorCode(err) != debrief.EINVALID {
+		t.Errorf("IssueToken with a name that is not UTF-8: %v, want invalid", err)
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/debrief-dev/debrief"
 )
@@ -25,12 +27,20 @@ func HashToken(secret string) []byte {
 	return h[:]
 }
 
+// maxTokenName is the most characters a token's name may have.
+const maxTokenName = 100
+
 // IssueToken makes a token with a fresh 256-bit secret from rnd, stores
 // its hash in ts, and returns the secret (shown once, never stored) with
-// the stored token.
+// the stored token. A name longer than 100 characters, or with control
+// or bidi control characters, is EINVALID (see checkTokenName); the CLI's
+// 'token create' comes here too.
 func IssueToken(ctx context.Context, ts debrief.TokenStore, rnd io.Reader, role debrief.Role, name string, now time.Time) (string, debrief.Token, error) {
 	if _, ok := debrief.ParseRole(string(role)); !ok {
 		return "", debrief.Token{}, debrief.Errorf(debrief.EINVALID, "role %q: want one of %v", role, debrief.Roles)
+	}
+	if err := checkTokenName(name); err != nil {
+		return "", debrief.Token{}, err
 	}
 	var b [32]byte
 	if _, err := io.ReadFull(rnd, b[:]); err != nil {
@@ -43,6 +53,26 @@ func IssueToken(ctx context.Context, ts debrief.TokenStore, rnd io.Reader, role 
 		return "", debrief.Token{}, err
 	}
 	return secret, t, nil
+}
+
+// checkTokenName refuses, as EINVALID, a token name that would garble
+// what shows it (token list, a step's approved_by, the audit log): one
+// longer than maxTokenName characters, not UTF-8, or with a control
+// character or a bidi embedding, override or isolate (U+202A–U+202E,
+// U+2066–U+2069).
+func checkTokenName(name string) error {
+	if !utf8.ValidString(name) {
+		return debrief.Errorf(debrief.EINVALID, "token name: not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(name); n > maxTokenName {
+		return debrief.Errorf(debrief.EINVALID, "token name: %d characters, want at most %d", n, maxTokenName)
+	}
+	for i, r := range name {
+		if unicode.IsControl(r) || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+			return debrief.Errorf(debrief.EINVALID, "token name: %U at byte %d: want no control or bidi control characters", r, i)
+		}
+	}
+	return nil
 }
 
 // principal is who makes a request.
