@@ -135,7 +135,7 @@ type IncidentPage struct {
 
 // incidentPage lists one page of incidents matching the query.
 func (s *Server) incidentPage(r *http.Request) (IncidentPage, error) {
-	f, err := incidentFilter(r.URL.Query(), s.cfg.Now())
+	f, err := incidentFilter(r.URL.Query(), s.cfg.Now(), s.cfg.Catalog)
 	if err != nil {
 		return IncidentPage{}, err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -124,6 +125,54 @@ func TestTokensAPI(t *testing.T) {
 	resp, b = e.do(t, "GET", "/api/v1/tokens", debrief.RoleAdmin, nil)
 	if err := json.Unmarshal(b, &list); err != nil || len(list) != 4 || strings.Contains(string(b), issued.Secret) || strings.Contains(string(b), "hash") {
 		t.Errorf("tokens: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestTacticFilter: the incident list takes a tactic in any spelling the
+// ATT&CK catalog knows, and refuses an unknown one, in the API and the UI.
+func TestTacticFilter(t *testing.T) {
+	e := newEnv(t, nil)
+	if resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good)); resp.StatusCode != 200 {
+		t.Fatalf("ingest: %d %s", resp.StatusCode, b)
+	}
+	tests := []struct {
+		tactic string
+		want   int // incidents; -1: 400
+	}{
+		{"execution", 1},
+		{"Execution", 1},
+		{"TA0002", 1},
+		{"EXECUTION", 1},
+		{"initial-access", 0},
+		{"Initial Access", 0},
+		{"TA0001", 0},
+		{"nope", -1},
+		{"TA9999", -1},
+		{"T1059", -1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.tactic, func(t *testing.T) {
+			path := "/api/v1/incidents?tactic=" + url.QueryEscape(tc.tactic)
+			resp, b := e.do(t, "GET", path, debrief.RoleViewer, nil)
+			if tc.want < 0 {
+				if resp.StatusCode != 400 || errorOf(t, b) != "invalid" || !strings.Contains(string(b), tc.tactic) {
+					t.Errorf("%d %s, want 400 naming %q", resp.StatusCode, b, tc.tactic)
+				}
+				return
+			}
+			var page server.IncidentPage
+			if err := json.Unmarshal(b, &page); resp.StatusCode != 200 || err != nil || len(page.Incidents) != tc.want {
+				t.Errorf("%d %s, want %d incidents", resp.StatusCode, b, tc.want)
+			}
+		})
+	}
+	c := browser(t)
+	login(t, c, e.srv.URL, e.tokens[debrief.RoleViewer])
+	if resp, page := fetch(t, c, e.srv.URL+"/incidents?tactic=nope", nil); resp.StatusCode != 400 || !strings.Contains(page, "nope") {
+		t.Errorf("UI with an unknown tactic: %d, want 400 naming it", resp.StatusCode)
+	}
+	if resp, page := fetch(t, c, e.srv.URL+"/incidents?tactic=TA0002", nil); resp.StatusCode != 200 || !strings.Contains(page, `href="/incidents/`) {
+		t.Errorf("UI with tactic TA0002: %d, want the incident", resp.StatusCode)
 	}
 }
 

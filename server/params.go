@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/internal/query"
 )
 
@@ -35,8 +36,9 @@ func invalid(param, format string, args ...any) error {
 }
 
 // incidentFilter reads the incident list's query: the CLI's filters plus
-// limit, and offset or after (a cursor).
-func incidentFilter(q url.Values, now time.Time) (debrief.IncidentFilter, error) {
+// limit, and offset or after (a cursor). A tactic may be given in any
+// spelling cat knows (TA0001, Initial Access, initial-access).
+func incidentFilter(q url.Values, now time.Time, cat *attack.Catalog) (debrief.IncidentFilter, error) {
 	var f debrief.IncidentFilter
 	var err error
 	if f.Since, err = when(q, "since", now); err != nil {
@@ -62,7 +64,13 @@ func incidentFilter(q url.Values, now time.Time) (debrief.IncidentFilter, error)
 			return f, invalid("technique", "%v", err)
 		}
 	}
-	f.Tactic = q.Get("tactic")
+	if t := q.Get("tactic"); t != "" {
+		ta, ok := cat.Tactic(t)
+		if !ok {
+			return f, invalid("tactic", "%q: want an ATT&CK tactic's id, name or shortname, such as TA0001, Initial Access or initial-access", t)
+		}
+		f.Tactic = ta.Shortname
+	}
 	if f.Limit, err = intParam(q, "limit", defaultLimit, 1, maxLimit); err != nil {
 		return f, err
 	}
