@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/debrief-dev/debrief"
@@ -127,8 +128,29 @@ func TestVisibility(t *testing.T) {
 	if _, err := coverage.ParseLogSources([]byte("- bogus_field: x\n"), "ls.yaml", cat); err == nil {
 		t.Error("unknown field accepted")
 	}
-	if _, err := coverage.ParseLogSources([]byte("- data_component: DC9999\n"), "ls.yaml", cat); err == nil {
-		t.Error("unknown data component accepted")
+}
+
+// TestUnknownLogSources: entries that give no data component are listed
+// with their file and line, not silently dropped.
+func TestUnknownLogSources(t *testing.T) {
+	cat := catalog(t)
+	file := "- windows/process_creation\n- nonsense/thing\n- DC9999\n- Nonexistent Component\n- data_component: DC9998\n- Process Creation\n"
+	ls, err := coverage.ParseLogSources([]byte(file), "ls.yaml", cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`ls.yaml:2: log source "nonsense/thing" gives no data component`, `ls.yaml:3: log source "DC9999"`,
+		`ls.yaml:4: log source "Nonexistent Component"`, `ls.yaml:5: log source {data_component: DC9998}`}
+	if len(ls.Unknown) != len(want) {
+		t.Fatalf("unknown %v, want %d", ls.Unknown, len(want))
+	}
+	for i, w := range want {
+		if got := ls.Unknown[i].Error(); !strings.HasPrefix(got, w) || !strings.Contains(got, "want a data component id or name") {
+			t.Errorf("unknown[%d] = %q, want prefix %q", i, got, w)
+		}
+	}
+	if !ls.Components["DC0032"] {
+		t.Errorf("known entries lost: %v", ls.Components)
 	}
 }
 

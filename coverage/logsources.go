@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
@@ -22,12 +24,39 @@ type LogSource struct {
 	Product       string `yaml:"product" json:"product,omitempty"`
 	Category      string `yaml:"category" json:"category,omitempty"`
 	Service       string `yaml:"service" json:"service,omitempty"`
+
+	file string // where the entry was read, for UnknownError
+	line int
+	text string // a string entry as written
+}
+
+// UnknownError is an entry of a log-sources file that gives no data
+// component: an id or name ATT&CK does not have, a log source neither the
+// Sigma table nor ATT&CK's analytics know. It counts for nothing.
+type UnknownError struct {
+	File  string
+	Line  int    // 0 when unknown
+	Entry string // as written, or its fields
+}
+
+func (e *UnknownError) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc += fmt.Sprintf(":%d", e.Line)
+	}
+	return fmt.Sprintf("%s: log source %s gives no data component (ATT&CK has no data component or log source so called, "+
+		"and the Sigma table no such log source): want a data component id or name (DC0032, \"Process Creation\"; 'debrief attack search DC0 --limit 0' lists them), "+
+		"a Sigma log source (windows/process_creation, product: windows + service: security) "+
+		"or an ATT&CK log source name (WinEventLog:Security)", loc, e.Entry)
 }
 
 // LogSources is what a team collects, resolved to data components.
 type LogSources struct {
 	Entries    []LogSource
 	Components map[string]bool // data component ids
+	// Unknown are the entries that resolve to no data component
+	// (*UnknownError), in file order; they are kept in Entries.
+	Unknown []error
 	// declared are the components entries name as data components (by
 	// id or name): telemetry the team vouches for on every platform, as
 	// opposed to components derived from a log of one platform.
@@ -40,79 +69,129 @@ type LogSources struct {
 // "windows/process_creation", "windows/security": the part after the
 // product is a category when the Sigma table knows it, else a service),
 // else a log source name as ATT&CK's analytics write them
-// ("WinEventLog:Security").
+// ("WinEventLog:Security"). Entries that resolve to no data component
+// are listed in Unknown with their file and line.
 func ParseLogSources(data []byte, file string, cat *attack.Catalog) (*LogSources, error) {
 	var items []any
 	if err := yaml.Unmarshal(data, &items); err != nil {
 		return nil, fmt.Errorf("%s: want a YAML list of log sources or data components: %w", file, err)
 	}
+	lines := itemLines(data)
 	var es []LogSource
 	for i, it := range items {
+		var e LogSource
 		switch v := it.(type) {
 		case string:
 			if dc, ok := cat.DataComponent(v); ok {
-				es = append(es, LogSource{DataComponent: dc.ID})
-			} else if e, ok := sigmaPath(v); ok {
-				es = append(es, e)
+				e = LogSource{DataComponent: dc.ID}
+			} else if p, ok := sigmaPath(v); ok {
+				e = p
 			} else {
-				es = append(es, LogSource{Name: v})
+				e = LogSource{Name: v}
 			}
+			e.text = v
 		case map[string]any:
-			var e LogSource
 			b, _ := yaml.Marshal(v)
 			if err := yaml.UnmarshalWithOptions(b, &e, yaml.Strict()); err != nil {
 				return nil, fmt.Errorf("%s: item %d: want data_component, name, channel, product, category or service: %w", file, i, err)
 			}
-			es = append(es, e)
 		default:
 			return nil, fmt.Errorf("%s: item %d: want a string or a mapping, got %T", file, i, it)
 		}
+		e.file = file
+		if i < len(lines) {
+			e.line = lines[i]
+		}
+		es = append(es, e)
 	}
-	return NewLogSources(cat, es)
+	return NewLogSources(cat, es), nil
+}
+
+// itemLines returns the line of each item of a YAML list, nil when data
+// is not one.
+func itemLines(data []byte) []int {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil || len(f.Docs) == 0 {
+		return nil
+	}
+	seq, ok := f.Docs[0].Body.(*ast.SequenceNode)
+	if !ok {
+		return nil
+	}
+	lines := make([]int, len(seq.Values))
+	for i, n := range seq.Values {
+		if tok := n.GetToken(); tok != nil && tok.Position != nil {
+			lines[i] = tok.Position.Line
+		}
+	}
+	return lines
 }
 
 // NewLogSources resolves entries to data components: by id or name, by
 // the Sigma table for entries with a product, category or service (see
 // SigmaComponents), by a category spelled as a component's name, and by
 // log source names and channels as ATT&CK's data components and analytics
-// list them. A data component the catalog does not know is an error.
-func NewLogSources(cat *attack.Catalog, es []LogSource) (*LogSources, error) {
+// list them. An entry that resolves to no data component (one the
+// catalog does not know, a log source no table or analytic names) is
+// listed in Unknown.
+func NewLogSources(cat *attack.Catalog, es []LogSource) *LogSources {
 	ls := &LogSources{Entries: es, Components: map[string]bool{}, declared: map[string]bool{}}
-	for i, e := range es {
-		if e.DataComponent != "" {
-			dc, ok := cat.DataComponent(e.DataComponent)
-			if !ok {
-				return nil, fmt.Errorf("log source %d: data component %q: not in ATT&CK", i, e.DataComponent)
-			}
-			ls.Components[dc.ID] = true
+	for _, e := range es {
+		got := ls.resolve(cat, e)
+		for _, id := range got {
+			ls.Components[id] = true
+		}
+		if len(got) == 0 {
+			ls.Unknown = append(ls.Unknown, &UnknownError{File: e.file, Line: e.line, Entry: e.String()})
+		}
+	}
+	return ls
+}
+
+// resolve returns the data components entry e gives, recording the
+// declared ones.
+func (ls *LogSources) resolve(cat *attack.Catalog, e LogSource) []string {
+	var out []string
+	if e.DataComponent != "" {
+		if dc, ok := cat.DataComponent(e.DataComponent); ok {
+			out = append(out, dc.ID)
 			ls.declared[dc.ID] = true
 		}
-		if e.Product != "" || e.Category != "" || e.Service != "" {
-			for _, id := range SigmaComponents(debrief.LogSource{Product: e.Product, Category: e.Category, Service: e.Service}) {
-				ls.Components[id] = true
-			}
-		}
+	}
+	if e.Product != "" || e.Category != "" || e.Service != "" {
+		out = append(out, SigmaComponents(debrief.LogSource{Product: e.Product, Category: e.Category, Service: e.Service})...)
 	}
 	for _, dc := range cat.DataComponents() {
-		if ls.Components[dc.ID] {
-			continue
-		}
-		for _, e := range es {
-			if e.Category != "" && debrief.TacticKey(e.Category) == debrief.TacticKey(dc.Name) || e.Name != "" && namesSource(dc.LogSources, e) {
-				ls.Components[dc.ID] = true
-			}
+		if e.Category != "" && debrief.TacticKey(e.Category) == debrief.TacticKey(dc.Name) || e.Name != "" && namesSource(dc.LogSources, e) {
+			out = append(out, dc.ID)
 		}
 	}
-	for _, a := range cat.Analytics() {
-		for _, s := range a.LogSources {
-			for _, e := range es {
-				if e.Name != "" && namesSource([]attack.LogSource{s}, e) {
-					ls.Components[s.DataComponent] = true
+	if e.Name != "" {
+		for _, a := range cat.Analytics() {
+			for _, s := range a.LogSources {
+				if namesSource([]attack.LogSource{s}, e) {
+					out = append(out, s.DataComponent)
 				}
 			}
 		}
 	}
-	return ls, nil
+	return out
+}
+
+// String is the entry as written when it was a string, else its fields
+// (data_component: DC9999).
+func (e LogSource) String() string {
+	if e.text != "" {
+		return fmt.Sprintf("%q", e.text)
+	}
+	var parts []string
+	for _, f := range [][2]string{{"data_component", e.DataComponent}, {"name", e.Name}, {"channel", e.Channel},
+		{"product", e.Product}, {"category", e.Category}, {"service", e.Service}} {
+		if f[1] != "" {
+			parts = append(parts, f[0]+": "+f[1])
+		}
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
 }
 
 func namesSource(ss []attack.LogSource, e LogSource) bool {

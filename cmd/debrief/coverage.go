@@ -71,6 +71,10 @@ mappings (product:, category:, service:), or ATT&CK log source names
 through an embedded table to ATT&CK data components; rules are suggested only
 when the team collects what they read.
 
+Entries of --log-sources that give no data component (DC9999, a misspelt
+name, a log source neither ATT&CK nor the Sigma table knows) are reported on
+stderr and ignored (exit code 3).
+
 Ids the catalog does not take as tagged are listed with their rule files: ATT&CK
 v19 ids read as their v18 technique, revoked ids read as their successor, and
 unknown ids (reported, not scored).
@@ -124,6 +128,10 @@ func (a *app) runCoverage(ctx context.Context, o coverageOptions) error {
 		}
 		if opts.LogSources, err = coverage.ParseLogSources(data, o.logSources, cat); err != nil {
 			return err
+		}
+		for _, u := range opts.LogSources.Unknown {
+			fmt.Fprintln(a.stderr, "debrief: ignored", u)
+			a.exit = exitRejected
 		}
 	}
 	prof, err := a.profile(ctx, o, cat)

@@ -167,6 +167,25 @@ func TestCoverageLogSources(t *testing.T) {
 	}
 }
 
+// TestCoverageUnknownLogSources: entries of --log-sources that give no
+// data component are named on stderr with their line, and exit 3.
+func TestCoverageUnknownLogSources(t *testing.T) {
+	sources := filepath.Join(t.TempDir(), "sources.yaml")
+	if err := os.WriteFile(sources, []byte("- windows/process_creation\n- nonsense/thing\n- DC9999\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rulesPath := filepath.Join("..", "..", "rules", "sigma", "testdata", "plain.yml")
+	out, errOut, code := cli(t, t.TempDir(), "", "coverage", "--rules", rulesPath, "--log-sources", sources)
+	for _, want := range []string{sources + `:2: log source "nonsense/thing" gives no data component`, sources + `:3: log source "DC9999"`, "attack search DC0"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if code != exitRejected || !strings.Contains(out, "coverage") {
+		t.Errorf("exit %d, want %d; stdout %.200s", code, exitRejected, out)
+	}
+}
+
 // TestCoverageUnmapped: a rule with no technique is reported, not lost.
 func TestCoverageUnmapped(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "untagged.yml")
