@@ -7,6 +7,7 @@ package query
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -31,7 +32,10 @@ func bad(param string, format string, args ...any) error {
 
 // When reads a time written as a duration back from now (30d and 2w as
 // calendar days, or a Go duration such as 12h) or as a date or RFC 3339
-// time. "" is the zero time: no bound.
+// time. "" is the zero time: no bound. A time before 1970 (1600-01-01,
+// 200000d) is 1970-01-01 UTC, which is everything a store holds: the
+// stores compare times as nanoseconds since 1970, which reach back only to
+// 1678.
 func When(s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
@@ -39,30 +43,49 @@ func When(s string, now time.Time) (time.Time, error) {
 	if n, ok := count(s); ok {
 		switch s[len(s)-1] {
 		case 'd':
-			return now.AddDate(0, 0, -n), nil
+			return clamp(now.AddDate(0, 0, -min(n, maxDays))), nil
 		case 'w':
-			return now.AddDate(0, 0, -7*n), nil
+			return clamp(now.AddDate(0, 0, -7*min(n, maxDays))), nil
 		}
 	}
 	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return now.Add(-d), nil
+		return clamp(now.Add(-d)), nil
 	}
 	for _, l := range []string{time.RFC3339, "2006-01-02T15:04", time.DateOnly} {
 		if t, err := time.Parse(l, s); err == nil {
-			return t, nil
+			return clamp(t), nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q: want a duration such as 30d, 12h, 2w or a date such as 2026-01-31", s)
 }
 
-// Span reads a positive duration written 28d, 4w or as a Go duration.
+// epoch is the earliest time When returns.
+var epoch = time.Unix(0, 0).UTC()
+
+// maxDays bounds a count of days before it is added to a date: it is
+// further back than 1970 from any date When sees, and keeps 7×n an int.
+const maxDays = 1 << 20
+
+func clamp(t time.Time) time.Time {
+	if t.Before(epoch) {
+		return epoch
+	}
+	return t
+}
+
+// Span reads a positive duration written 28d, 4w or as a Go duration, at
+// most what a time.Duration holds (about 292 years).
 func Span(s string) (time.Duration, error) {
+	const day = 24 * time.Hour
 	var d time.Duration
 	if n, ok := count(s); ok && (s[len(s)-1] == 'd' || s[len(s)-1] == 'w') {
-		d = time.Duration(n) * 24 * time.Hour
 		if s[len(s)-1] == 'w' {
-			d *= 7
+			n = min(n, maxDays) * 7
 		}
+		if n > int(math.MaxInt64/day) {
+			return 0, fmt.Errorf("%q: too long: want a positive duration of at most about 292 years (106751d)", s)
+		}
+		d = time.Duration(n) * day
 	} else if v, err := time.ParseDuration(s); err == nil {
 		d = v
 	}

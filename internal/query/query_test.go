@@ -27,6 +27,16 @@ func TestWhen(t *testing.T) {
 		{in: "2026-01-31", want: time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC)},
 		{in: "2026-01-31T08:30", want: time.Date(2026, 1, 31, 8, 30, 0, 0, time.UTC)},
 		{in: "2026-01-31T08:30:00+02:00", want: time.Date(2026, 1, 31, 6, 30, 0, 0, time.UTC)},
+		// Before 1970 is everything, not a time the stores' nanoseconds
+		// since 1970 overflow on (year 1678).
+		{in: "140000d", want: time.Unix(0, 0)},
+		{in: "20000w", want: time.Unix(0, 0)},
+		{in: "10000000d", want: time.Unix(0, 0)},
+		{in: "9223372036854775807w", want: time.Unix(0, 0)},
+		{in: "2562047h", want: time.Unix(0, 0)},
+		{in: "1600-01-01", want: time.Unix(0, 0)},
+		{in: "1969-12-31T23:59:59Z", want: time.Unix(0, 0)},
+		{in: "1970-01-02", want: time.Unix(86400, 0)},
 		{in: "-3d", bad: true},
 		{in: "-5h", bad: true},
 		{in: "+3d", bad: true},
@@ -63,6 +73,10 @@ func TestSpan(t *testing.T) {
 		{"w", 0},
 		{"", 0},
 		{"a fortnight", 0},
+		{"106751d", 106751 * 24 * time.Hour},
+		{"106752d", 0},
+		{"20000w", 0},
+		{"9223372036854775807w", 0},
 	} {
 		got, err := query.Span(tc.in)
 		if tc.want == 0 {
