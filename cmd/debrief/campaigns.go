@@ -69,7 +69,7 @@ nothing.`,
 	}
 	cmd.Flags().StringVar(&since, "since", "180d", "incidents created at or after: a duration back from now (180d) or a date")
 	cmd.Flags().StringVar(&until, "until", "", "incidents created before: a duration back from now or a date")
-	cmd.Flags().DurationVar(&window, "window", 60*24*time.Hour, "how far apart two incidents sharing infrastructure may be")
+	cmd.Flags().Var(spanFlag(&window, 60*24*time.Hour), "window", "how far apart two incidents sharing infrastructure may be (30d, 2w, 36h)")
 	return cmd
 }
 

@@ -106,3 +106,33 @@ func TestCoverageAttributedProfile(t *testing.T) {
 		t.Errorf("review --rules: exit %d: %s\n%.300s", code, errOut, md)
 	}
 }
+
+// TestWindowFlags: every window flag takes days and weeks, shows its
+// default in days, and rejects a window that is not positive.
+func TestWindowFlags(t *testing.T) {
+	rulesPath := filepath.Join("..", "..", "rules", "sigma", "testdata", "plain.yml")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // substring of stdout+stderr
+	}{
+		{"campaigns days", []string{"campaigns", "--window", "30d"}, 0, "no campaigns"},
+		{"campaigns weeks", []string{"campaigns", "--window", "2w"}, 0, "no campaigns"},
+		{"campaigns zero", []string{"campaigns", "--window", "0s"}, 2, "positive duration"},
+		{"campaigns negative", []string{"campaigns", "--window", "-5h"}, 2, "positive duration"},
+		{"campaigns default in days", []string{"campaigns", "--help"}, 0, "(default 60d)"},
+		{"coverage zero", []string{"coverage", "--rules", rulesPath, "--window", "0d"}, 2, "positive duration"},
+		{"coverage default in days", []string{"coverage", "--help"}, 0, "(default 90d)"},
+		{"coverage attributed, nothing in the window", []string{"coverage", "--rules", rulesPath, "--threat", "attributed", "--window", "4w"}, 1,
+			"no incident of the last 28d"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := cli(t, t.TempDir(), "", tc.args...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+				t.Errorf("exit %d (want %d), output lacks %q\nstdout: %.500s\nstderr: %s", code, tc.code, tc.want, out, errOut)
+			}
+		})
+	}
+}

@@ -99,7 +99,7 @@ Invalid rule files are reported on stderr and skipped (exit code 3).`,
 	f.StringVarP(&o.format, "format", "f", "table", "output format: table, json, navigator, csv")
 	f.StringVarP(&o.out, "output", "o", "", "write to this file instead of stdout")
 	f.BoolVar(&o.deprecated, "include-deprecated", false, "count deprecated and unsupported rules")
-	f.DurationVar(&o.window, "window", 90*24*time.Hour, "how far back the observed profile looks")
+	f.Var(spanFlag(&o.window, 90*24*time.Hour), "window", "how far back the observed and attributed profiles look (90d, 12w, 36h)")
 	return cmd
 }
 
@@ -210,7 +210,7 @@ func (a *app) profile(ctx context.Context, o coverageOptions, cat *attack.Catalo
 		}
 		if len(groups) == 0 {
 			return coverage.Profile{}, debrief.Errorf(debrief.ENOTFOUND,
-				"--threat attributed: no incident of the last %s was confidently attributed to an ATT&CK group", o.window)
+				"--threat attributed: no incident of the last %s was confidently attributed to an ATT&CK group", formatSpan(o.window))
 		}
 		p, err := coverage.Groups(cat, groups)
 		p.Name = "attributed:" + strings.Join(groups, ",")
