@@ -202,6 +202,10 @@ func (a *app) profile(ctx context.Context, o coverageOptions, cat *attack.Catalo
 		if err != nil {
 			return coverage.Profile{}, err
 		}
+		if len(ins) == 0 {
+			return coverage.Profile{}, debrief.Errorf(debrief.ENOTFOUND,
+				"--threat observed: no incidents in the store were created in the last %s; widen --window (e.g. --window 365d)", formatSpan(o.window))
+		}
 		return coverage.Observed(ins), nil
 	case "attributed":
 		groups, err := a.attributedGroups(ctx, time.Now().Add(-o.window), cat)
