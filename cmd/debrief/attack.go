@@ -229,6 +229,7 @@ func (a *app) attackLayerCmd() *cobra.Command {
 		Long: `Layer writes an ATT&CK Navigator layer (format 4.5) of the techniques the given
 groups use — their own, their software's and their campaigns' — scored by how
 many of the groups use each technique, so the techniques they share stand out.
+A group named twice (by id, name or alias) counts once.
 Open it in the ATT&CK Navigator with "Open Existing Layer".`,
 		Example: `  debrief attack layer --group G0016 --group G0007 > shared.json
   debrief attack layer --group APT29 --group "Sandworm Team" -o overlap.json`,
@@ -269,12 +270,18 @@ func groupLayer(cat *attack.Catalog, names []string) (*navigator.Layer, error) {
 		tactic []string
 	}
 	uses := map[debrief.TechniqueID]*use{}
-	var labels []string
+	var groups []*attack.Group
 	for _, n := range names {
 		g, ok := cat.Group(n)
 		if !ok {
 			return nil, debrief.Errorf(debrief.ENOTFOUND, "no ATT&CK group %q (try 'debrief attack search %s')", n, n)
 		}
+		if !slices.Contains(groups, g) { // an id and its aliases name one group
+			groups = append(groups, g)
+		}
+	}
+	var labels []string
+	for _, g := range groups {
 		labels = append(labels, g.ID+" "+g.Name)
 		for _, ut := range cat.TechniquesOfGroup(g.ID) {
 			t, ok := cat.Technique(string(ut.ID))

@@ -136,6 +136,31 @@ func TestAttackLayer(t *testing.T) {
 	}
 }
 
+// TestAttackLayerRepeatedGroup: a group named by id, name and alias is
+// one group, not three that share every technique.
+func TestAttackLayerRepeatedGroup(t *testing.T) {
+	out, errOut, code := cli(t, t.TempDir(), "", "attack", "layer", "--group", "G0016", "--group", "APT29", "--group", "Cozy Bear")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var l struct {
+		Name       string
+		Techniques []struct{ Score float64 }
+		Legend     []struct{ Label string } `json:"legendItems"`
+	}
+	if err := json.Unmarshal([]byte(out), &l); err != nil {
+		t.Fatal(err)
+	}
+	if l.Name != "Techniques of G0016 APT29" || len(l.Legend) != 1 || l.Legend[0].Label != "used by 1 of 1" || len(l.Techniques) == 0 {
+		t.Errorf("name %q, legend %+v, %d techniques", l.Name, l.Legend, len(l.Techniques))
+	}
+	for _, tq := range l.Techniques {
+		if tq.Score != 1 {
+			t.Fatalf("score %v, want 1", tq.Score)
+		}
+	}
+}
+
 func TestEveryCommandHasHelpAndExamples(t *testing.T) {
 	a := &app{}
 	var walk func(c *cobra.Command)
