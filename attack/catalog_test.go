@@ -305,7 +305,8 @@ func TestTinySearch(t *testing.T) {
 		in   string
 		want []string
 	}{
-		{"power", []string{"technique T1059.001 name", "technique T1086 name", "mitigation T1086 name", "detection-strategy DET0455 name"}},
+		// current objects first: T1086, the technique and the mitigation, are revoked or deprecated
+		{"power", []string{"technique T1059.001 name", "detection-strategy DET0455 name", "technique T1086 name", "mitigation T1086 name"}},
 		{"t1059", []string{"technique T1059 id", "technique T1059.001 id", "technique T1059.002 id"}},
 		{"strike", []string{"software S0154 name"}},
 		{"bear", []string{"group G0016 alias"}},
@@ -322,5 +323,12 @@ func TestTinySearch(t *testing.T) {
 	}
 	if hs := c.Search("strike"); hs[0].Score != 50 {
 		t.Errorf("word inside scores %d, want 50", hs[0].Score)
+	}
+	var status []string
+	for _, h := range c.Search("power") {
+		status = append(status, h.ID+":"+h.Status+":"+h.RevokedBy)
+	}
+	if want := []string{"T1059.001::", "DET0455::", "T1086:revoked:T1059.001", "T1086:deprecated:"}; !slices.Equal(status, want) {
+		t.Errorf("status %q, want %q", status, want)
 	}
 }

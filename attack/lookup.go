@@ -39,6 +39,13 @@ type Hit struct {
 	Match  Match // what matched
 	Score  int   // Search only: 100 whole key, 75 prefix, 50 word prefix, 25 substring
 	Object any   // *Technique, *Tactic, *Group, *Campaign, *Software, *Mitigation, *DetectionStrategy, *Analytic or *DataComponent
+	// Status is "revoked" or "deprecated" for an object ATT&CK no longer
+	// keeps current, "" for a current one.
+	Status string
+	// RevokedBy is the ATT&CK id of what replaced a revoked technique,
+	// group, campaign, software or mitigation (one step; see
+	// Catalog.ResolveTechnique), when ATT&CK says.
+	RevokedBy string
 }
 
 // compare orders two entries, best first: match, kind, current before
@@ -358,13 +365,44 @@ func (c *Catalog) Lookup(s string) []Hit {
 
 func (c *Catalog) hit(e entry, score int) Hit {
 	v := c.view(e.kind, e.index)
-	return Hit{Kind: e.kind, ID: v.id, Name: v.name, Match: e.match, Score: score, Object: v.value}
+	h := Hit{Kind: e.kind, ID: v.id, Name: v.name, Match: e.match, Score: score, Object: v.value}
+	var revoked, deprecated bool
+	switch o := v.value.(type) {
+	case *Technique:
+		revoked, deprecated, h.RevokedBy = o.Revoked, o.Deprecated, string(o.RevokedBy)
+	case *Tactic:
+		revoked, deprecated = o.Revoked, o.Deprecated
+	case *Group:
+		revoked, deprecated, h.RevokedBy = o.Revoked, o.Deprecated, o.RevokedBy
+	case *Campaign:
+		revoked, deprecated, h.RevokedBy = o.Revoked, o.Deprecated, o.RevokedBy
+	case *Software:
+		revoked, deprecated, h.RevokedBy = o.Revoked, o.Deprecated, o.RevokedBy
+	case *Mitigation:
+		revoked, deprecated, h.RevokedBy = o.Revoked, o.Deprecated, o.RevokedBy
+	case *DetectionStrategy:
+		revoked, deprecated = o.Revoked, o.Deprecated
+	case *Analytic:
+		revoked, deprecated = o.Revoked, o.Deprecated
+	case *DataComponent:
+		revoked, deprecated = o.Revoked, o.Deprecated
+	}
+	switch {
+	case revoked:
+		h.Status = "revoked"
+	case deprecated:
+		h.Status, h.RevokedBy = "deprecated", ""
+	default:
+		h.RevokedBy = ""
+	}
+	return h
 }
 
 // Search finds objects whose ATT&CK id, name or alias contains text
-// (case-insensitive), ranked: a whole match before a prefix, a prefix
-// before a word inside, a word before any substring; then as Lookup
-// orders. Each object appears once, with its best match.
+// (case-insensitive), ranked: current objects before revoked or
+// deprecated ones; then a whole match before a prefix, a prefix before a
+// word inside, a word before any substring; then as Lookup orders. Each
+// object appears once, with its best match.
 func (c *Catalog) Search(text string) []Hit {
 	q := fold(text)
 	if q == "" {
@@ -393,7 +431,9 @@ func (c *Catalog) Search(text string) []Hit {
 	for _, s := range best {
 		found = append(found, s)
 	}
-	slices.SortFunc(found, func(a, b scored) int { return cmp.Or(b.score-a.score, c.compare(a.e, b.e)) })
+	slices.SortFunc(found, func(a, b scored) int {
+		return cmp.Or(compareBool(c.view(a.e.kind, a.e.index).active, c.view(b.e.kind, b.e.index).active), b.score-a.score, c.compare(a.e, b.e))
+	})
 	hits := make([]Hit, len(found))
 	for n, s := range found {
 		hits[n] = c.hit(s.e, s.score)

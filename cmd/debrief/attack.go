@@ -125,8 +125,11 @@ use it.`,
 func (a *app) attackSearchCmd() *cobra.Command {
 	var limit int
 	cmd := &cobra.Command{
-		Use:     "search TEXT",
-		Short:   "Search ATT&CK names, aliases and ids",
+		Use:   "search TEXT",
+		Short: "Search ATT&CK names, aliases and ids",
+		Long: `Search lists the objects whose ATT&CK id, name or alias contains TEXT (any
+case): current objects first, then revoked and deprecated ones, marked so
+(with what replaced a revoked one); each by how well it matches.`,
 		Example: "  debrief attack search spearphishing\n  debrief attack search cozy --json",
 		Args:    args(cobra.MinimumNArgs(1)),
 		RunE: func(_ *cobra.Command, as []string) error {
@@ -139,15 +142,17 @@ func (a *app) attackSearchCmd() *cobra.Command {
 				hits = hits[:limit]
 			}
 			type hitJSON struct {
-				ID    string `json:"id"`
-				Type  string `json:"type"`
-				Name  string `json:"name"`
-				Match string `json:"match"`
-				Score int    `json:"score"`
+				ID        string `json:"id"`
+				Type      string `json:"type"`
+				Name      string `json:"name"`
+				Match     string `json:"match"`
+				Score     int    `json:"score"`
+				Status    string `json:"status,omitempty"`     // revoked, deprecated
+				RevokedBy string `json:"revoked_by,omitempty"` // what replaced a revoked one
 			}
 			out := make([]hitJSON, 0, len(hits))
 			for _, h := range hits {
-				out = append(out, hitJSON{h.ID, h.Kind.String(), h.Name, h.Match.String(), h.Score})
+				out = append(out, hitJSON{h.ID, h.Kind.String(), h.Name, h.Match.String(), h.Score, h.Status, h.RevokedBy})
 			}
 			if a.json {
 				return a.printJSON(out)
@@ -158,7 +163,11 @@ func (a *app) attackSearchCmd() *cobra.Command {
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			for _, h := range out {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t(%s)\n", h.ID, h.Type, h.Name, h.Match)
+				status := h.Status
+				if h.RevokedBy != "" {
+					status += " → " + h.RevokedBy
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t(%s)\t%s\n", h.ID, h.Type, h.Name, h.Match, status)
 			}
 			return tw.Flush()
 		},

@@ -136,6 +136,39 @@ func TestAttackLayer(t *testing.T) {
 	}
 }
 
+// TestAttackSearchRevoked: revoked and deprecated objects come after the
+// current ones and say so.
+func TestAttackSearchRevoked(t *testing.T) {
+	out, errOut, code := cli(t, t.TempDir(), "", "attack", "search", "spearphishing", "--limit", "0", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var hits []struct {
+		ID, Type, Status string
+		RevokedBy        string `json:"revoked_by"`
+	}
+	if err := json.Unmarshal([]byte(out), &hits); err != nil {
+		t.Fatal(err)
+	}
+	old := false
+	for _, h := range hits {
+		if h.Status == "" && old {
+			t.Errorf("current %s %s ranked after a revoked or deprecated object", h.Type, h.ID)
+		}
+		old = old || h.Status != ""
+		if h.ID == "T1192" && h.Type == "technique" && (h.Status != "revoked" || h.RevokedBy != "T1566.002") {
+			t.Errorf("T1192: %+v", h)
+		}
+	}
+	if len(hits) == 0 || hits[0].ID != "T1566.001" || !old {
+		t.Errorf("hits %+v", hits)
+	}
+	table, _, _ := cli(t, t.TempDir(), "", "attack", "search", "spearphishing", "--limit", "0")
+	if !strings.Contains(table, "revoked → T1566.002") {
+		t.Errorf("table lacks the revoked marker:\n%s", table)
+	}
+}
+
 // TestAttackLayerRepeatedGroup: a group named by id, name and alias is
 // one group, not three that share every technique.
 func TestAttackLayerRepeatedGroup(t *testing.T) {
