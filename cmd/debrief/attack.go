@@ -97,7 +97,10 @@ func (a *app) attackShowCmd() *cobra.Command {
 A revoked technique id says so and shows its replacement. For a technique the
 output lists its tactics, parent and sub-techniques, platforms, mitigations,
 detection strategies and data components, and the groups and software that
-use it.`,
+use it. A group's techniques are those it uses itself, through its campaigns
+and through its software, as 'attack layer' counts them; the header says how
+many of each, and --json gives each technique's via (direct, campaign,
+software, joined by +).`,
 		Example: `  debrief attack show T1566.001
   debrief attack show T1086                # revoked: shows T1059.001
   debrief attack show "Defense Evasion"

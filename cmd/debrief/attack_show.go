@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/debrief-dev/debrief"
@@ -16,6 +17,7 @@ import (
 type ref struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+	Via  string `json:"via,omitempty"` // a group's techniques: direct, software, campaign, joined by +
 }
 
 // objectJSON is the stable "attack show --json" shape: id, type and name
@@ -65,7 +67,7 @@ func showObject(cat *attack.Catalog, q string) (*objectJSON, error) {
 	}
 	v := objectOf(cat, hits[0])
 	for _, h := range hits[1:] {
-		v.Also = append(v.Also, ref{h.ID, h.Kind.String() + ": " + h.Name})
+		v.Also = append(v.Also, ref{ID: h.ID, Name: h.Kind.String() + ": " + h.Name})
 	}
 	if t, ok := hits[0].Object.(*attack.Technique); ok && t.Revoked {
 		if l := cat.ResolveTechnique(string(t.ID)); l.Known() && l.Technique.ID != t.ID {
@@ -84,7 +86,7 @@ func objectOf(cat *attack.Catalog, h attack.Hit) *objectJSON {
 		return &objectJSON{ID: string(o.ID), Type: "tactic", Name: o.Name, Domain: o.Domain, URL: o.URL, Shortname: o.Shortname, Deprecated: o.Deprecated}
 	case *attack.Group:
 		return &objectJSON{ID: o.ID, Type: "group", Name: o.Name, URL: o.URL, Aliases: o.Aliases, Revoked: o.Revoked, Deprecated: o.Deprecated,
-			Techniques: techRefs(cat, usedIDs(cat.TechniquesOfGroup(o.ID))), Software: softwareRefs(cat, o.Software), Campaigns: campaignRefs(cat, o.Campaigns)}
+			Techniques: usedRefs(cat, cat.TechniquesOfGroup(o.ID)), Software: softwareRefs(cat, o.Software), Campaigns: campaignRefs(cat, o.Campaigns)}
 	case *attack.Campaign:
 		v := &objectJSON{ID: o.ID, Type: "campaign", Name: o.Name, URL: o.URL, Aliases: o.Aliases, Revoked: o.Revoked, Deprecated: o.Deprecated,
 			Techniques: techRefs(cat, o.Techniques), Software: softwareRefs(cat, o.Software), Groups: groupRefs(cat, o.Groups)}
@@ -119,44 +121,66 @@ func techniqueJSON(cat *attack.Catalog, t *attack.Technique) *objectJSON {
 	}
 	for _, m := range cat.MitigationsOf(id) {
 		if m.Active() {
-			v.Mitigations = append(v.Mitigations, ref{m.ID, m.Name})
+			v.Mitigations = append(v.Mitigations, ref{ID: m.ID, Name: m.Name})
 		}
 	}
 	for _, d := range cat.DetectionsOf(id) {
-		v.DetectionStrategies = append(v.DetectionStrategies, ref{d.ID, d.Name})
+		v.DetectionStrategies = append(v.DetectionStrategies, ref{ID: d.ID, Name: d.Name})
 	}
 	for _, d := range cat.DataComponentsOf(id) {
-		v.DataComponents = append(v.DataComponents, ref{d.ID, d.Name})
+		v.DataComponents = append(v.DataComponents, ref{ID: d.ID, Name: d.Name})
 	}
 	for _, g := range cat.GroupsUsing(id) {
 		if g.Active() {
-			v.Groups = append(v.Groups, ref{g.ID, g.Name})
+			v.Groups = append(v.Groups, ref{ID: g.ID, Name: g.Name})
 		}
 	}
 	for _, s := range cat.SoftwareUsing(id) {
 		if s.Active() {
-			v.Software = append(v.Software, ref{s.ID, s.Name})
+			v.Software = append(v.Software, ref{ID: s.ID, Name: s.Name})
 		}
 	}
 	for _, c := range cat.CampaignsUsing(id) {
-		v.Campaigns = append(v.Campaigns, ref{c.ID, c.Name})
+		v.Campaigns = append(v.Campaigns, ref{ID: c.ID, Name: c.Name})
 	}
 	return v
 }
 
-func usedIDs(us []attack.UsedTechnique) []debrief.TechniqueID {
-	out := make([]debrief.TechniqueID, len(us))
-	for i, u := range us {
-		out[i] = u.ID
+// usedRefs lists a group's techniques with how it uses each.
+func usedRefs(cat *attack.Catalog, us []attack.UsedTechnique) []ref {
+	var out []ref
+	for _, u := range us {
+		if t, ok := cat.Technique(string(u.ID)); ok {
+			out = append(out, ref{ID: string(u.ID), Name: t.Name, Via: u.Via.String()})
+		}
 	}
 	return out
+}
+
+// techniquesHeader is "techniques (N)", or for a group the counts of
+// its own techniques, with its campaigns' and with its software's too.
+func techniquesHeader(v *objectJSON) string {
+	if v.Type != "group" {
+		return fmt.Sprintf("techniques (%d)", len(v.Techniques))
+	}
+	own, campaigns := 0, 0
+	for _, r := range v.Techniques {
+		via := strings.Split(r.Via, "+")
+		if slices.Contains(via, "direct") {
+			own++
+		}
+		if slices.Contains(via, "direct") || slices.Contains(via, "campaign") {
+			campaigns++
+		}
+	}
+	return fmt.Sprintf("techniques (%d own, %d with campaigns, %d with software)", own, campaigns, len(v.Techniques))
 }
 
 func techRefs(cat *attack.Catalog, ids []debrief.TechniqueID) []ref {
 	var out []ref
 	for _, id := range ids {
 		if t, ok := cat.Technique(string(id)); ok {
-			out = append(out, ref{string(id), t.Name})
+			out = append(out, ref{ID: string(id), Name: t.Name})
 		}
 	}
 	return out
@@ -166,7 +190,7 @@ func softwareRefs(cat *attack.Catalog, ids []string) []ref {
 	var out []ref
 	for _, id := range ids {
 		if s, ok := cat.Software(id); ok {
-			out = append(out, ref{s.ID, s.Name})
+			out = append(out, ref{ID: s.ID, Name: s.Name})
 		}
 	}
 	return out
@@ -176,7 +200,7 @@ func campaignRefs(cat *attack.Catalog, ids []string) []ref {
 	var out []ref
 	for _, id := range ids {
 		if c, ok := cat.Campaign(id); ok {
-			out = append(out, ref{c.ID, c.Name})
+			out = append(out, ref{ID: c.ID, Name: c.Name})
 		}
 	}
 	return out
@@ -186,7 +210,7 @@ func groupRefs(cat *attack.Catalog, ids []string) []ref {
 	var out []ref
 	for _, id := range ids {
 		if g, ok := cat.Group(id); ok {
-			out = append(out, ref{g.ID, g.Name})
+			out = append(out, ref{ID: g.ID, Name: g.Name})
 		}
 	}
 	return out
@@ -222,11 +246,11 @@ func printObject(w io.Writer, v *objectJSON) {
 	line("platforms", strings.Join(v.Platforms, ", "))
 	line("first seen", v.FirstSeen)
 	line("last seen", v.LastSeen)
-	refs := func(label string, rs []ref, limit int) {
+	list := func(header string, rs []ref, limit int) {
 		if len(rs) == 0 {
 			return
 		}
-		fmt.Fprintf(w, "  %s (%d)\n", label, len(rs))
+		fmt.Fprintf(w, "  %s\n", header)
 		for i, r := range rs {
 			if i == limit {
 				fmt.Fprintf(w, "      … and %d more (--json lists all)\n", len(rs)-limit)
@@ -235,6 +259,7 @@ func printObject(w io.Writer, v *objectJSON) {
 			fmt.Fprintf(w, "      %-10s %s\n", r.ID, r.Name)
 		}
 	}
+	refs := func(label string, rs []ref, limit int) { list(fmt.Sprintf("%s (%d)", label, len(rs)), rs, limit) }
 	refs("sub-techniques", v.SubTechniques, 50)
 	refs("mitigations", v.Mitigations, 50)
 	refs("detection strategies", v.DetectionStrategies, 20)
@@ -242,7 +267,7 @@ func printObject(w io.Writer, v *objectJSON) {
 	refs("groups", v.Groups, 15)
 	refs("software", v.Software, 15)
 	refs("campaigns", v.Campaigns, 15)
-	refs("techniques", v.Techniques, 40)
+	list(techniquesHeader(v), v.Techniques, 40)
 	refs("also named so", v.Also, 10)
 }
 

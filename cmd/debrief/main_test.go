@@ -84,6 +84,31 @@ func TestAttackShowJSON(t *testing.T) {
 	}
 }
 
+// TestAttackShowGroupTechniques: a group's technique count says how many
+// are its own, its campaigns' and its software's, as attack layer uses them.
+func TestAttackShowGroupTechniques(t *testing.T) {
+	out, errOut, code := cli(t, t.TempDir(), "", "attack", "show", "APT29")
+	if code != 0 || !strings.Contains(out, "  techniques (66 own, 119 with campaigns, 249 with software)\n") {
+		t.Errorf("exit %d: %s\n%s", code, errOut, out)
+	}
+	out, _, _ = cli(t, t.TempDir(), "", "attack", "show", "APT29", "--json")
+	var v struct {
+		Techniques []struct{ ID, Via string }
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	own := 0
+	for _, tq := range v.Techniques {
+		if strings.Contains(tq.Via, "direct") {
+			own++
+		}
+	}
+	if own != 66 || len(v.Techniques) != 249 {
+		t.Errorf("%d own of %d techniques, want 66 of 249", own, len(v.Techniques))
+	}
+}
+
 func TestAttackVersionJSON(t *testing.T) {
 	out, _, code := cli(t, t.TempDir(), "", "attack", "version", "--json")
 	var v struct {
