@@ -131,7 +131,13 @@ func TestWindowFlags(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out, errOut, code := cli(t, t.TempDir(), "", tc.args...)
+			home := t.TempDir() // an empty store: the read-only commands refuse a missing one
+			st, err := sqlite.Open(context.Background(), filepath.Join(home, "debrief.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			st.Close()
+			out, errOut, code := cli(t, home, "", tc.args...)
 			if code != tc.code || !strings.Contains(out+errOut, tc.want) {
 				t.Errorf("exit %d (want %d), output lacks %q\nstdout: %.500s\nstderr: %s", code, tc.code, tc.want, out, errOut)
 			}
