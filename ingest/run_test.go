@@ -14,6 +14,7 @@ import (
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/ingest"
 	"github.com/debrief-dev/debrief/ingest/formats"
+	"github.com/debrief-dev/debrief/internal/testutil"
 	"github.com/debrief-dev/debrief/sqlite"
 )
 
@@ -132,5 +133,60 @@ func TestRunUnknownFormat(t *testing.T) {
 	opts.Format = "splunk"
 	if _, err := ingest.Run(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "unknown format") {
 		t.Errorf("--format splunk: %v", err)
+	}
+}
+
+// A byte order mark (PowerShell's Out-File, Excel) changes nothing: every
+// format reads the same records, with the same lines, as without it.
+func TestRunByteOrderMark(t *testing.T) {
+	mixed, err := os.ReadFile("testdata/mixed.bad.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		sample string // under shared/data/samples, or "" for mixed
+	}{
+		{"ndjson with rejects", ""},
+		{"defender", "m365d_incidents_api/list_incidents_response.json"},
+		{"graph", "graph_security/list_incidents_expand_alerts.json"},
+		{"graph alert", "graph_security/alert_v2_get_mde_hidden_file.json"},
+		{"defender-hunting", "defender_advanced_hunting/streaming_api_alertinfo_alertevidence.ndjson"},
+		{"sentinel", "sentinel/rest_incident_get_2024-03-01.json"},
+		{"sentinel row", "sentinel/securityalert_row_eventhub_export.json"},
+		{"ocsf", "ocsf/detection_finding_1.1.0_securityhub_guardduty.json"},
+		{"elastic", "elastic/alert_8.1.0_threat_match_kibana_es_archive.json"},
+		{"wazuh", "wazuh/alert_docs_sshd_bruteforce_T1110.json"},
+		{"wazuh ndjson", "wazuh/alerts_logstash_lines_sshd_pam.ndjson"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := mixed
+			if tc.sample != "" {
+				if data, err = os.ReadFile(testutil.SharedData(t, filepath.Join("samples", tc.sample))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dir := t.TempDir()
+			plain, marked := filepath.Join(dir, "plain.json"), filepath.Join(dir, "marked.json")
+			os.WriteFile(plain, data, 0o644)
+			os.WriteFile(marked, append([]byte("\xef\xbb\xbf"), data...), 0o644)
+			want, err := ingest.Run(context.Background(), options(t, open(t), plain))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ingest.Run(context.Background(), options(t, open(t), marked))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Read != want.Read || got.New != want.New || got.RejectedTotal != want.RejectedTotal || len(got.Formats) != 1 {
+				t.Fatalf("with the mark %+v\nwithout it  %+v", got, want)
+			}
+			for i := range want.Rejected {
+				if w, g := want.Rejected[i], got.Rejected[i]; g.Location != w.Location || g.Field != w.Field || g.Reason != w.Reason {
+					t.Errorf("reject %d with the mark %+v, without it %+v", i+1, g, w)
+				}
+			}
+		})
 	}
 }

@@ -114,21 +114,38 @@ func RecordsParsedRoot(r io.Reader, parse ParseFunc, containers ...Container) it
 func records(r io.Reader, parse KeptParseFunc, refuses bool, containers []Container) iter.Seq[Item] {
 	return func(yield func(Item) bool) {
 		br := bufio.NewReaderSize(r, 1<<16)
+		bom := SkipBOM(br)
 		if isNDJSON(br, containers) {
 			lines(br, splitter{containers: containers, yield: yield, parse: parse, refuses: refuses})
 			return
 		}
-		s := splitter{containers: containers, yield: yield, rd: br, parse: parse}
+		s := splitter{containers: containers, yield: yield, rd: br, parse: parse, base: bom}
 		dec := jsontext.NewDecoder(br, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 		s.stream(dec, 0)
 	}
+}
+
+// BOM is the UTF-8 byte order mark that Windows tools (PowerShell's
+// Out-File, Excel) write at the start of a text file.
+const BOM = "\xef\xbb\xbf"
+
+// SkipBOM discards a byte order mark at the start of br and returns how
+// many bytes it discarded: 3, or 0 when there is none. Line numbers do
+// not change (the mark holds no line break); offsets in the input are
+// the returned count more than offsets in what br gives after it.
+func SkipBOM(br *bufio.Reader) int64 {
+	if b, _ := br.Peek(len(BOM)); string(b) == BOM {
+		br.Discard(len(BOM))
+		return int64(len(BOM))
+	}
+	return 0
 }
 
 // isNDJSON reports whether the first non-blank line holds a complete JSON
 // object followed by a line break: the mark of NDJSON.
 func isNDJSON(br *bufio.Reader, containers []Container) bool {
 	peek, _ := br.Peek(1 << 16)
-	head := bytes.TrimLeft(peek, " \t\r\n\ufeff")
+	head := bytes.TrimLeft(peek, " \t\r\n")
 	if len(head) == 0 || head[0] != '{' {
 		return false
 	}

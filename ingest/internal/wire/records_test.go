@@ -52,6 +52,12 @@ func TestRecords(t *testing.T) {
 		{"invalid utf-8 in array", "[{\"a\":\"\xff\"},{\"a\":2}]", nil, `0/1!record is not valid UTF-8 | 0/2:{"a":2}`},
 		{"empty", "", nil, ``},
 		{"not json", "hello", nil, `0/1!!jsontext: invalid character 'h' at start of value`},
+		{"byte order mark before ndjson", "\xef\xbb\xbf{\"a\":1}\n{\"a\":2}\n", nil, `1/1:{"a":1} | 2/2:{"a":2}`},
+		{"byte order mark before an envelope", "\xef\xbb\xbf{\"value\":[{\"a\":1}]}", []string{"value"}, `1/1:{"a":1}`},
+		{"byte order mark before pretty documents", "\xef\xbb\xbf{\n\"a\": 1\n}\n\n{\n\"a\": 2\n}", nil, `0/1:{"a":1} | 0/2:{"a":2}`},
+		{"offsets count the byte order mark", "\xef\xbb\xbf[{\"a\":1},{\"a\":", nil, `0/1:{"a":1} | 0/2!!input ends in the middle of a record (truncated?): jsontext: unexpected EOF within "/1/a" after offset 17`},
+		{"byte order mark alone", "\xef\xbb\xbf", nil, ``},
+		{"byte order mark twice", "\xef\xbb\xbf\xef\xbb\xbf{}", nil, `0/1!!jsontext: invalid character '\ufeff' at start of value after offset 3`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -205,4 +211,41 @@ func TestParseTimeText(t *testing.T) {
 			t.Errorf("ParseTimeText(%q) text %q, want text %v (formatted: %q)", tc.in, text, tc.text, got.Format(time.RFC3339Nano))
 		}
 	}
+}
+
+// FuzzRecordsBOM checks that a byte order mark before an input changes
+// nothing of the records found in it: lines, indexes, bytes and errors
+// (but the offsets errors give, which count the mark).
+func FuzzRecordsBOM(f *testing.F) {
+	for _, seed := range []string{"{\"a\":1}\n{\"a\":\n", `[{"a":1},{"a":2}]`, `{"value":[{"a":1}]}`, "\n\n{\n\"a\":1}", `[{"a":1},`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if strings.HasPrefix(in, wire.BOM) {
+			return // the mark skipped is the one in
+		}
+		plain, marked := items(in), items(wire.BOM+in)
+		if len(plain) != len(marked) {
+			t.Fatalf("%d records without the mark, %d with it", len(plain), len(marked))
+		}
+		for i := range plain {
+			if plain[i] != marked[i] {
+				t.Errorf("record %d: %s without the mark, %s with it", i+1, plain[i], marked[i])
+			}
+		}
+	})
+}
+
+// items renders each item as collect does, with errors' offsets left out.
+func items(in string) []string {
+	var out []string
+	for it := range wire.Records(strings.NewReader(in), "value") {
+		s := fmt.Sprintf("%d/%d:%s fatal=%t", it.Line, it.Index, it.Raw, it.Fatal)
+		if it.Err != nil {
+			msg, _, _ := strings.Cut(it.Err.Error(), " after offset")
+			s += " err=" + msg
+		}
+		out = append(out, s)
+	}
+	return out
 }
