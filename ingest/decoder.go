@@ -20,8 +20,10 @@ import (
 type Decoder interface {
 	// Name is the --format name, e.g. "defender".
 	Name() string
-	// Sniff reports, cheaply, whether head (the first bytes of an input,
-	// up to 64 KiB) looks like this format.
+	// Sniff reports, cheaply, whether head looks like this format: head
+	// is the first bytes of an input (up to 64 KiB) or, when no decoder
+	// recognised those, an outline of the records that follow (member
+	// names with their short values, "name":"value", each once).
 	Sniff(head []byte) bool
 	// Decode reads r; file names it in errors.
 	Decode(ctx context.Context, r io.Reader, file string) iter.Seq2[debrief.Record, error]

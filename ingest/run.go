@@ -280,25 +280,6 @@ func (c *countingReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// pick returns the decoder for an input: the one named by Format, or the
-// first whose Sniff accepts the head.
-func (r *runner) pick(head []byte) (Decoder, error) {
-	if f := r.opts.Format; f != "" && f != "auto" {
-		for _, d := range r.opts.Decoders {
-			if d.Name() == f {
-				return d, nil
-			}
-		}
-		return nil, debrief.Errorf(debrief.EINVALID, "unknown format %q: want one of %s", f, strings.Join(r.names(), ", "))
-	}
-	for _, d := range r.opts.Decoders {
-		if d.Sniff(head) {
-			return d, nil
-		}
-	}
-	return nil, fmt.Errorf("not a format debrief reads (tried %s); name one with --format if it is", strings.Join(r.names(), ", "))
-}
-
 func (r *runner) names() []string {
 	var out []string
 	for _, d := range r.opts.Decoders {
@@ -319,12 +300,13 @@ func (r *runner) pass(ctx context.Context, path, label string, store bool) error
 		return nil
 	}
 	defer closeFn()
-	br := rd.(*bufio.Reader)
-	head, _ := br.Peek(1 << 16)
-	dec, err := r.pick(head)
+	dec, in, done, err := r.identify(rd.(*bufio.Reader), path)
 	if err != nil {
 		if debrief.ErrorCode(err) == debrief.EINVALID && r.opts.Format != "" && r.opts.Format != "auto" {
 			return err
+		}
+		if errors.Is(err, errEmpty) && label == "-" {
+			err = errors.New("stdin is empty")
 		}
 		if r.walked {
 			if store {
@@ -339,6 +321,7 @@ func (r *runner) pass(ctx context.Context, path, label string, store bool) error
 		r.reject(re)
 		return nil
 	}
+	defer done()
 	if store {
 		r.sum.Files++
 		r.sum.Formats[dec.Name()]++
@@ -350,7 +333,7 @@ func (r *runner) pass(ctx context.Context, path, label string, store bool) error
 			r.sum.add(res)
 		}
 	}()
-	for rec, err := range dec.Decode(ctx, br, label) {
+	for rec, err := range dec.Decode(ctx, in, label) {
 		if err != nil {
 			var re *debrief.RecordError
 			if !errors.As(err, &re) {
