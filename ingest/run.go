@@ -316,7 +316,7 @@ func (r *runner) pass(ctx context.Context, path, label string, store bool) error
 		}
 		re := &debrief.RecordError{File: label, Reason: err.Error()}
 		if !store {
-			return fmt.Errorf("%w: %w", ErrStrict, re)
+			return r.stop(re, nil, 0)
 		}
 		r.reject(re)
 		return nil
@@ -333,33 +333,38 @@ func (r *runner) pass(ctx context.Context, path, label string, store bool) error
 			r.sum.add(res)
 		}
 	}()
+	read := 0 // records read, good and bad
+	count := func() {
+		if read++; store {
+			r.sum.Read++
+		}
+	}
 	for rec, err := range dec.Decode(ctx, in, label) {
 		if err != nil {
 			var re *debrief.RecordError
 			if !errors.As(err, &re) {
 				return fmt.Errorf("%s: %w", label, err)
 			}
-			if !store {
-				return fmt.Errorf("%w: %w", ErrStrict, re)
-			}
 			if !re.Kept {
-				r.sum.Read++
+				count()
+			}
+			if !store {
+				return r.stop(re, dec, read)
 			}
 			r.reject(re)
 			continue
 		}
+		count()
 		if err := r.prepare(&rec, label, store); err != nil {
 			if !store {
-				return fmt.Errorf("%w: %w", ErrStrict, err)
+				return r.stop(err, dec, read)
 			}
-			r.sum.Read++
 			r.reject(err)
 			continue
 		}
 		if !store {
 			continue
 		}
-		r.sum.Read++
 		if err := b.add(ctx, rec); err != nil {
 			return err
 		}
@@ -371,6 +376,22 @@ func (r *runner) pass(ctx context.Context, path, label string, store bool) error
 		return b.flush(ctx)
 	}
 	return nil
+}
+
+// stop ends the check of strict mode at re, the first bad record of an
+// input that dec reads (nil: the input is in no format) after read
+// records: the summary counts the input, its records read and re, which
+// is not kept, since nothing of the input is stored.
+func (r *runner) stop(re *debrief.RecordError, dec Decoder, read int) error {
+	if dec != nil {
+		r.sum.Files++
+		r.sum.Formats[dec.Name()]++
+	}
+	r.sum.Read += read
+	stopped := *re
+	stopped.Kept = false
+	r.reject(&stopped)
+	return fmt.Errorf("%w: %w", ErrStrict, &stopped)
 }
 
 // prepare normalises a record and checks it.

@@ -190,3 +190,50 @@ func TestRunByteOrderMark(t *testing.T) {
 		})
 	}
 }
+
+// A strict stop counts what was read before it and lists the record that
+// stopped it, not kept: nothing of that input is stored.
+func TestRunStrictSummary(t *testing.T) {
+	data, err := os.ReadFile("testdata/mixed.bad.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n") // good, dropped field, good, truncated
+	dir := t.TempDir()
+	write := func(name string, ls ...int) string {
+		var b strings.Builder
+		for _, l := range ls {
+			b.WriteString(lines[l-1])
+		}
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(b.String()), 0o644)
+		return path
+	}
+	good, third, dropped := write("good.ndjson", 1), write("third.ndjson", 1, 3, 4), write("dropped.ndjson", 1, 2, 3)
+	tests := []struct {
+		name                string
+		paths               []string
+		files, read, stored int
+		location, field     string
+	}{
+		{"third record bad", []string{third}, 1, 3, 0, "3: record 3", ""},
+		{"field dropped", []string{dropped}, 1, 2, 0, "2: record 2", "Timestamp"},
+		{"after a good input", []string{good, third}, 2, 4, 1, "3: record 3", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := options(t, open(t), tc.paths...)
+			opts.Strict = true
+			sum, err := ingest.Run(context.Background(), opts)
+			if !errors.Is(err, ingest.ErrStrict) || strings.Contains(err.Error(), "kept") {
+				t.Errorf("err = %v, want a strict stop, no record kept", err)
+			}
+			if sum.Files != tc.files || sum.Read != tc.read || sum.New.Alerts != tc.stored || sum.RejectedTotal != 1 || len(sum.Rejected) != 1 {
+				t.Fatalf("summary %+v", sum)
+			}
+			if r := sum.Rejected[0]; r.File != tc.paths[len(tc.paths)-1] || r.Location != tc.location || r.Field != tc.field || r.Reason == "" || r.Kept {
+				t.Errorf("reject %+v, want at %s, field %q, not kept", r, tc.location, tc.field)
+			}
+		})
+	}
+}

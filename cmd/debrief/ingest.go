@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/correlate"
 	"github.com/debrief-dev/debrief/ingest"
 	"github.com/debrief-dev/debrief/ingest/formats"
@@ -114,7 +115,14 @@ func (a *app) runIngest(cmd *cobra.Command, paths []string, o ingestOptions) err
 	if runErr != nil {
 		if errors.Is(runErr, ingest.ErrStrict) {
 			a.exit = exitRejected
-			return fmt.Errorf("%w (nothing of that input was stored; fix it or run without --strict)", runErr)
+			name := "the input"
+			if re := (*debrief.RecordError)(nil); errors.As(runErr, &re) {
+				name = re.File
+			}
+			if name == "-" {
+				name = "stdin"
+			}
+			return fmt.Errorf("%w; %s was not stored because of --strict (fix it, or run without --strict to store its good records)", runErr, name)
 		}
 		return runErr
 	}
