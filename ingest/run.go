@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/debrief-dev/debrief"
 )
@@ -416,10 +417,7 @@ func (r *runner) reject(re *debrief.RecordError) {
 	r.sum.RejectedTotal++
 	key := re.Field
 	if key == "" {
-		key, _, _ = strings.Cut(re.Reason, ":")
-		if len(key) > 60 {
-			key = key[:60]
-		}
+		key = shortReason(re.Reason)
 	}
 	r.sum.RejectedByReason[key]++
 	if len(r.sum.Rejected) < r.opts.MaxRejectDetails {
@@ -427,6 +425,30 @@ func (r *runner) reject(re *debrief.RecordError) {
 		loc = strings.TrimPrefix(loc, ":")
 		r.sum.Rejected = append(r.sum.Rejected, Reject{File: re.File, Location: strings.TrimSpace(loc), Field: re.Field, Reason: re.Reason, Kept: re.Kept})
 	}
+}
+
+// shortReason is what rejects without a field are counted by: the reason
+// up to its first colon, or when that is long up to its first
+// parenthesis or semicolon, and at most 60 bytes, cut between words.
+func shortReason(reason string) string {
+	const max = 60
+	key, _, _ := strings.Cut(reason, ": ")
+	if len(key) > max {
+		if i := strings.IndexAny(key, "(;"); i > 0 {
+			key = strings.TrimSpace(key[:i])
+		}
+	}
+	if len(key) > max {
+		cut := strings.LastIndexByte(key[:max], ' ')
+		if cut <= 0 {
+			cut = max
+			for !utf8.RuneStart(key[cut]) {
+				cut--
+			}
+		}
+		key = key[:cut] + "…"
+	}
+	return key
 }
 
 // batch gathers records into store transactions, which a second goroutine

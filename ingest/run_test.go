@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -233,6 +234,46 @@ func TestRunStrictSummary(t *testing.T) {
 			}
 			if r := sum.Rejected[0]; r.File != tc.paths[len(tc.paths)-1] || r.Location != tc.location || r.Field != tc.field || r.Reason == "" || r.Kept {
 				t.Errorf("reject %+v, want at %s, field %q, not kept", r, tc.location, tc.field)
+			}
+		})
+	}
+}
+
+// Rejects name the field when it is known, never the parser, and are
+// counted by a reason cut between words.
+func TestRunRejectMessages(t *testing.T) {
+	good, err := os.ReadFile("defender/testdata/incidents.good.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	surrogate := bytes.Replace(good, []byte(`"incidentName": "`), []byte(`"incidentName": "\ud800`), 1)
+	tests := []struct {
+		name, in, format   string
+		field, reason, key string
+	}{
+		{"binary", "\x7fELF\x02\x01\x01\x00", "wazuh", "", "invalid JSON: invalid character '\\x7f' at start of value", "invalid JSON"},
+		{"lone surrogate", string(surrogate), "", "incidentName", "invalid JSON: invalid surrogate pair", "incidentName"},
+		{"cut after a good record", `[{"incidentId":1,"incidentName":"x"},{"incidentId":`, "defender", "", "invalid JSON: unexpected EOF (after byte 51)", "input ends in the middle of a record (truncated?)"},
+		{"not a format", `{"hello":"world"}`, "", "", "not a format debrief reads: tried defender, graph, defender-hunting, sentinel, ocsf, elastic, wazuh; name one with --format if it is", "not a format debrief reads"},
+		{"empty", "", "", "", "file is empty", "file is empty"},
+		{"ocsf 2001 with finding_info", `{"class_uid":2001,"time":1718093742120,"finding_info":{"uid":"f1"}}`, "", "class_uid", "want 2004 (Detection Finding)", "class_uid"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "in.json")
+			os.WriteFile(path, []byte(tc.in), 0o644)
+			opts := options(t, open(t), path)
+			opts.Format = tc.format
+			sum, _ := ingest.Run(context.Background(), opts)
+			var last ingest.Reject
+			if sum != nil && len(sum.Rejected) > 0 {
+				last = sum.Rejected[len(sum.Rejected)-1]
+			}
+			if last.Field != tc.field || !strings.Contains(last.Reason, tc.reason) || sum.RejectedByReason[tc.key] != 1 {
+				t.Errorf("reject %+v by reason %v\nwant field %q, reason %q, key %q", last, sum.RejectedByReason, tc.field, tc.reason, tc.key)
+			}
+			if strings.Contains(fmt.Sprint(sum), "jsontext") {
+				t.Errorf("the parser named: %+v", sum)
 			}
 		})
 	}

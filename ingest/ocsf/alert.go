@@ -24,8 +24,16 @@ func (f *finding) alert() (*debrief.Alert, []dropped, *fieldError) {
 	info, infoField := f.FindingInfo, "finding_info"
 	switch f.ClassUID {
 	case classDetectionFinding:
+		if f.FindingInfo == nil && f.Finding != nil {
+			return nil, nil, &fieldError{field: "class_uid",
+				reason: "want 2001 (Security Finding) for a finding in finding, got 2004 (Detection Finding, which has finding_info)"}
+		}
 	case classSecurityFinding:
 		info, infoField = f.Finding, "finding"
+		if f.Finding == nil && f.FindingInfo != nil {
+			return nil, nil, &fieldError{field: "class_uid",
+				reason: "want 2004 (Detection Finding) for a finding in finding_info, got 2001 (Security Finding, which has finding)"}
+		}
 	default:
 		return nil, nil, &fieldError{field: "class_uid",
 			reason: fmt.Sprintf("want 2004 (Detection Finding) or 2001 (Security Finding), got %d", f.ClassUID)}

@@ -25,13 +25,14 @@ func New() *Decoder { return &Decoder{} }
 func (*Decoder) Name() string { return "ocsf" }
 
 // Sniff reports whether head holds an OCSF Detection Finding (class_uid
-// 2004 with finding_info) or Security Finding (2001 with finding).
+// 2004 with finding_info) or Security Finding (2001 with finding), or one
+// with the other's member, which Decode then reports.
 func (*Decoder) Sniff(head []byte) bool {
 	if !bytes.Contains(head, []byte(`"class_uid"`)) {
 		return false
 	}
-	return bytes.Contains(head, []byte("2004")) && bytes.Contains(head, []byte(`"finding_info"`)) ||
-		bytes.Contains(head, []byte("2001")) && bytes.Contains(head, []byte(`"finding"`))
+	return (bytes.Contains(head, []byte("2004")) || bytes.Contains(head, []byte("2001"))) &&
+		(bytes.Contains(head, []byte(`"finding_info"`)) || bytes.Contains(head, []byte(`"finding"`)))
 }
 
 // Decode streams the findings of r, one alert each.

@@ -171,7 +171,8 @@ func read(t testing.TB, path string) []byte {
 
 // Fuzz feeds d arbitrary input (the seeds are in testdata/fuzz/<name of
 // the fuzz test>): it must not panic, every error must be a
-// *debrief.RecordError and every record must validate.
+// *debrief.RecordError, which does not name the parser, and every record
+// must validate.
 func Fuzz(f *testing.F, d Decoder) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		for rec, err := range d.Decode(context.Background(), bytes.NewReader(in), "fuzz") {
@@ -179,6 +180,9 @@ func Fuzz(f *testing.F, d Decoder) {
 				var re *debrief.RecordError
 				if !errors.As(err, &re) {
 					t.Fatalf("error is not a *debrief.RecordError: %v", err)
+				}
+				if strings.Contains(re.Field+re.Reason, "jsontext") {
+					t.Fatalf("error names the parser: %v", err)
 				}
 				continue
 			}

@@ -16,6 +16,9 @@ import (
 // Describe turns an unmarshal error into the dotted path of the field and
 // what was expected there.
 func Describe(err error) (field, reason string) {
+	if field, reason, ok := wire.SyntaxError(err); ok {
+		return field, reason
+	}
 	var se *json.SemanticError
 	if !errors.As(err, &se) {
 		return "", err.Error()

@@ -230,8 +230,9 @@ func (s *splitter) emitChecked(it Item, utf8ok bool) bool {
 
 func (s *splitter) fatal(err error, line int) {
 	var se *jsontext.SyntacticError
-	if s.base != 0 && errors.As(err, &se) {
+	if errors.As(err, &se) {
 		se.ByteOffset += s.base
+		err = inputSyntaxError{se}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		err = fmt.Errorf("input ends in the middle of a record (truncated?): %w", err)
@@ -241,6 +242,38 @@ func (s *splitter) fatal(err error, line int) {
 		s.yield(Item{Err: err, Line: line, Index: s.index, Fatal: true})
 	}
 	s.stopped = true
+}
+
+// inputSyntaxError is a syntax error that ends an input, in words that
+// do not name the parser.
+type inputSyntaxError struct{ se *jsontext.SyntacticError }
+
+func (e inputSyntaxError) Error() string {
+	msg := "syntax error"
+	if e.se.Err != nil {
+		msg = e.se.Err.Error()
+	}
+	if e.se.ByteOffset > 0 {
+		return fmt.Sprintf("invalid JSON: %s (after byte %d)", msg, e.se.ByteOffset)
+	}
+	return "invalid JSON: " + msg
+}
+
+func (e inputSyntaxError) Unwrap() error { return e.se }
+
+// SyntaxError describes err, from decoding a record, when it is or wraps
+// a syntax error of jsontext (an invalid escape, say), in words that do
+// not name the parser: the dotted path of the value it is in and "invalid
+// JSON: …". ok is false for other errors.
+func SyntaxError(err error) (field, reason string, ok bool) {
+	var se *jsontext.SyntacticError
+	if !errors.As(err, &se) {
+		return "", "", false
+	}
+	if se.Err == nil {
+		return Path(se.JSONPointer), "invalid JSON", true
+	}
+	return Path(se.JSONPointer), "invalid JSON: " + se.Err.Error(), true
 }
 
 // stream reads every top-level value of dec. line, when not 0, is the
