@@ -28,6 +28,9 @@ type Options struct {
 	Knowledge Knowledge
 	BatchSize int      // records per store transaction; 0 means DefaultBatch
 	Progress  Progress // optional
+	// Warn, when set, is told of what does not stop the run but may be a
+	// mistake: a folder among the paths that holds no file.
+	Warn func(msg string)
 	// MaxRejectDetails bounds the rejects listed one by one in the
 	// summary (all are counted); 0 means 1000.
 	MaxRejectDetails int
@@ -49,7 +52,7 @@ type Tally struct {
 // Reject is one bad record or input.
 type Reject struct {
 	File     string `json:"file"`
-	Location string `json:"location"`
+	Location string `json:"location,omitempty"` // "" for an input as a whole
 	Field    string `json:"field,omitempty"`
 	Reason   string `json:"reason"`
 	Kept     bool   `json:"kept,omitempty"` // the record was stored without Field
@@ -64,7 +67,7 @@ type Summary struct {
 	Unchanged        Tally                          `json:"unchanged"`
 	RejectedTotal    int                            `json:"rejected_total"`
 	RejectedByReason map[string]int                 `json:"rejected_by_reason"`
-	Rejected         []Reject                       `json:"rejected"` // the first MaxRejectDetails
+	Rejected         []Reject                       `json:"rejected"` // the first MaxRejectDetails; [] when none
 	Unknown          map[debrief.TechniqueID]int    `json:"unknown_techniques"`
 	Revoked          map[debrief.TechniqueID]string `json:"revoked_techniques"`
 	Formats          map[string]int                 `json:"formats"` // inputs per format
@@ -86,6 +89,10 @@ func (s *Summary) add(r debrief.WriteResult) {
 	s.Unchanged.Alerts += r.AlertsUnchanged
 }
 
+// ErrNothingRead is returned (wrapped, with why) when a run read no input
+// at all: each was empty, unreadable or in no format debrief reads.
+var ErrNothingRead = &debrief.Error{Code: debrief.EINVALID, Message: "nothing read"}
+
 // ErrStrict is returned (wrapped with the record error) when Strict
 // stopped a run at a bad record.
 var ErrStrict = errors.New("strict: stopped at the first bad record")
@@ -105,12 +112,20 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if opts.MaxRejectDetails <= 0 {
 		opts.MaxRejectDetails = 1000
 	}
-	inputs, total, err := expand(opts.Paths)
+	inputs, total, empty, err := expand(opts.Paths)
 	if err != nil {
 		return nil, err
 	}
+	if len(inputs) == 0 && len(empty) > 0 {
+		return nil, debrief.Errorf(debrief.EINVALID, "no files found under %s", strings.Join(empty, ", "))
+	}
+	for _, dir := range empty {
+		if opts.Warn != nil {
+			opts.Warn("no files found under " + dir)
+		}
+	}
 	r := &runner{opts: opts, sum: &Summary{
-		RejectedByReason: map[string]int{}, Formats: map[string]int{},
+		RejectedByReason: map[string]int{}, Rejected: []Reject{}, Formats: map[string]int{},
 	}, counts: newCounts()}
 	if opts.Progress != nil {
 		opts.Progress.Start(total)
@@ -122,10 +137,32 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		}
 		r.walked = in.walked
 		if err := r.input(ctx, in.path); err != nil {
+			if errors.Is(err, ErrStrict) && r.sum.Files == 0 {
+				return r.finish(), r.nothingRead()
+			}
 			return r.finish(), err
 		}
 	}
+	if r.sum.Files == 0 {
+		return r.finish(), r.nothingRead()
+	}
 	return r.finish(), nil
+}
+
+// nothingRead says why a run read no input.
+func (r *runner) nothingRead() error {
+	s := r.sum
+	switch {
+	case s.RejectedTotal == 1:
+		re := s.Rejected[0]
+		if re.File == "-" {
+			return fmt.Errorf("%w: %s", ErrNothingRead, re.Reason)
+		}
+		return fmt.Errorf("%w: %s: %s", ErrNothingRead, re.File, re.Reason)
+	case s.RejectedTotal > 1:
+		return fmt.Errorf("%w: none of the %d inputs could be read (see the rejects)", ErrNothingRead, s.RejectedTotal+len(s.Skipped))
+	}
+	return fmt.Errorf("%w: none of the %d files found is in a format debrief reads (skipped)", ErrNothingRead, len(s.Skipped))
 }
 
 type runner struct {
@@ -147,8 +184,9 @@ func (r *runner) finish() *Summary {
 }
 
 // expand turns paths into inputs: "-" stays, folders are walked, globs are
-// matched. It fails on a path that does not exist.
-func expand(paths []string) (inputs []input, total int64, err error) {
+// matched; empty lists the folders that held no file. It fails on a path
+// that does not exist.
+func expand(paths []string) (inputs []input, total int64, empty []string, err error) {
 	for _, p := range paths {
 		if p == "-" {
 			inputs, total = append(inputs, input{path: p}), -1
@@ -157,15 +195,18 @@ func expand(paths []string) (inputs []input, total int64, err error) {
 		matches := []string{p}
 		if _, statErr := os.Stat(p); statErr != nil && strings.ContainsAny(p, "*?[") {
 			if matches, err = filepath.Glob(p); err != nil || len(matches) == 0 {
-				return nil, 0, debrief.Errorf(debrief.EINVALID, "%s: no file matches the pattern", p)
+				return nil, 0, nil, debrief.Errorf(debrief.EINVALID, "%s: no file matches the pattern", p)
 			}
 		}
 		for _, m := range matches {
+			before := len(inputs)
+			dir := false
 			err := filepath.WalkDir(m, func(path string, d fs.DirEntry, err error) error {
 				if err != nil {
 					return debrief.Errorf(debrief.EINVALID, "%s: %v", path, unwrapPathErr(err))
 				}
 				if d.IsDir() {
+					dir = dir || path == m
 					if path != m && strings.HasPrefix(d.Name(), ".") {
 						return filepath.SkipDir
 					}
@@ -181,11 +222,14 @@ func expand(paths []string) (inputs []input, total int64, err error) {
 				return nil
 			})
 			if err != nil {
-				return nil, 0, err
+				return nil, 0, nil, err
+			}
+			if dir && len(inputs) == before {
+				empty = append(empty, m)
 			}
 		}
 	}
-	return inputs, total, nil
+	return inputs, total, empty, nil
 }
 
 func unwrapPathErr(err error) error {

@@ -127,7 +127,7 @@ func TestRunUnknownFormat(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "notes.txt")
 	os.WriteFile(path, []byte("hello\n"), 0o644)
 	sum, err := ingest.Run(context.Background(), options(t, st, path))
-	if err != nil || sum.RejectedTotal != 1 || !strings.Contains(sum.Rejected[0].Reason, "tried defender, graph") {
+	if !errors.Is(err, ingest.ErrNothingRead) || sum.RejectedTotal != 1 || !strings.Contains(sum.Rejected[0].Reason, "tried defender, graph") {
 		t.Fatalf("%+v %v", sum, err)
 	}
 	opts := options(t, st, path)
@@ -274,6 +274,47 @@ func TestRunRejectMessages(t *testing.T) {
 			}
 			if strings.Contains(fmt.Sprint(sum), "jsontext") {
 				t.Errorf("the parser named: %+v", sum)
+			}
+		})
+	}
+}
+
+// A run that reads no input at all fails, saying why; an empty folder
+// beside other paths is only a warning.
+func TestRunNothingRead(t *testing.T) {
+	dir := t.TempDir()
+	empty, notes, readme := filepath.Join(dir, "empty"), filepath.Join(dir, "notes.txt"), filepath.Join(dir, "docs", "README.md")
+	os.Mkdir(empty, 0o755)
+	os.Mkdir(filepath.Dir(readme), 0o755)
+	os.WriteFile(notes, []byte("hello\n"), 0o644)
+	os.WriteFile(readme, []byte("# exports\n"), 0o644)
+	tests := []struct {
+		name  string
+		paths []string
+		stdin string
+		err   string // "" for a run that reads something
+		warn  string
+	}{
+		{"empty folder", []string{empty}, "", "no files found under " + empty, ""},
+		{"empty folder beside a file", []string{empty, "testdata/mixed.bad.ndjson"}, "", "", "no files found under " + empty},
+		{"unrecognised file", []string{notes}, "", "nothing read: " + notes + ": not a format debrief reads", ""},
+		{"empty stdin", []string{"-"}, "", "nothing read: stdin is empty", ""},
+		{"two unrecognised", []string{notes, "-"}, "", "nothing read: none of the 2 inputs could be read", ""},
+		{"folder of other files", []string{filepath.Dir(readme)}, "", "nothing read: none of the 1 files found is in a format debrief reads", ""},
+		{"unrecognised beside a good file", []string{notes, "testdata/mixed.bad.ndjson"}, "", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := options(t, open(t), tc.paths...)
+			opts.Stdin = strings.NewReader(tc.stdin)
+			var warned []string
+			opts.Warn = func(msg string) { warned = append(warned, msg) }
+			_, err := ingest.Run(context.Background(), opts)
+			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+				t.Errorf("err = %v, want %q", err, tc.err)
+			}
+			if strings.Join(warned, "; ") != tc.warn {
+				t.Errorf("warnings %q, want %q", warned, tc.warn)
 			}
 		})
 	}

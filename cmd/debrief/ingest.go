@@ -45,7 +45,8 @@ decompressed. Each input's format is identified from its first bytes unless
 
 A bad record is reported (file, line or record, field, what was expected) and
 the others are stored; the exit code is then 3. With --strict the first bad
-record stops the run and nothing of that input is stored. Ingesting the same
+record stops the run and nothing of that input is stored. When no input could
+be read at all (empty, or in no format debrief reads) ingest fails (exit 1). Ingesting the same
 export again changes nothing; a newer version of a record updates it and adds
 the change to the incident's history.
 
@@ -92,6 +93,7 @@ func (a *app) runIngest(cmd *cobra.Command, paths []string, o ingestOptions) err
 	sum, runErr := ingest.Run(ctx, ingest.Options{
 		Paths: paths, Format: o.format, Decoders: formats.All(), Strict: o.strict,
 		Stdin: a.stdin, Store: st, Knowledge: ingest.Catalog(cat), BatchSize: o.batchSize, Progress: bar,
+		Warn: func(msg string) { fmt.Fprintf(a.stderr, "warning: %s\n", msg) },
 	})
 	out := ingestSummary{Summary: sum}
 	if sum != nil && !o.noCorrel && (runErr == nil || errors.Is(runErr, ingest.ErrStrict)) {
@@ -108,7 +110,7 @@ func (a *app) runIngest(cmd *cobra.Command, paths []string, o ingestOptions) err
 		} else {
 			printIngestSummary(a.stdout, out)
 		}
-		if sum.Rejects() {
+		if sum.Rejects() && !errors.Is(runErr, ingest.ErrNothingRead) {
 			a.exit = exitRejected
 		}
 	}
@@ -178,12 +180,16 @@ func printIngestSummary(w io.Writer, s ingestSummary) {
 	const show = 10
 	for i, r := range s.Rejected {
 		if i == show {
-			fmt.Fprintf(w, "  … and %d more (use --json for the list)\n", s.RejectedTotal-show)
+			fmt.Fprintf(w, "  … and %d more (%s)\n", s.RejectedTotal-show, jsonLists(len(s.Rejected), s.RejectedTotal))
 			break
 		}
 		loc := r.File
 		if r.Location != "" {
-			loc += ":" + r.Location
+			sep := ":" // file:LINE: record N, file: record N
+			if r.Location[0] < '0' || r.Location[0] > '9' {
+				sep = ": "
+			}
+			loc += sep + r.Location
 		}
 		if r.Field != "" {
 			loc += ": " + r.Field
@@ -194,6 +200,14 @@ func printIngestSummary(w io.Writer, s ingestSummary) {
 		}
 		fmt.Fprintf(w, "  %s: %s%s\n", loc, r.Reason, kept)
 	}
+}
+
+// jsonLists says which rejects --json lists: listed of total.
+func jsonLists(listed, total int) string {
+	if listed == total {
+		return "--json lists them all"
+	}
+	return fmt.Sprintf("--json lists the first %d of the %d", listed, total)
 }
 
 func clipList(s []string, n int) []string {

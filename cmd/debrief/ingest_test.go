@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
 // threeRecords writes an NDJSON file of two good advanced hunting alerts and
@@ -60,5 +64,39 @@ func TestIngestStrict(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestIngestSummary owns testdata/TestIngestSummary.golden: what ingest
+// prints, text and JSON, for the fixtures under testdata/ingest.
+func TestIngestSummary(t *testing.T) {
+	runs := [][]string{
+		{"ingest", "testdata/ingest/one.good.ndjson", "--json"},
+		{"ingest", "testdata/ingest/many.bad.ndjson"},
+		{"ingest", "testdata/ingest/notes.txt", "testdata/ingest/one.good.ndjson", "--json"},
+		{"ingest", "testdata/ingest/notes.txt", "testdata/ingest/one.good.ndjson"},
+		{"ingest", "testdata/ingest/notes.txt"},
+	}
+	var b bytes.Buffer
+	for _, args := range runs {
+		out, errOut, code := cli(t, t.TempDir(), "", args...)
+		fmt.Fprintf(&b, "$ debrief %s\n%s%sexit %d\n\n", strings.Join(args, " "), out, errOut, code)
+	}
+	testutil.Golden(t, "TestIngestSummary", b.Bytes())
+}
+
+// The text summary says how many rejects --json lists.
+func TestIngestSummaryManyRejects(t *testing.T) {
+	var b strings.Builder
+	for i := range 1005 {
+		fmt.Fprintf(&b, "{\"AlertId\":\"da%d\"}\n", i)
+	}
+	path := filepath.Join(t.TempDir(), "bad.ndjson")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := cli(t, t.TempDir(), "", "ingest", path, "--format", "defender-hunting")
+	if want := "… and 995 more (--json lists the first 1000 of the 1005)"; code != exitRejected || !strings.Contains(out, want) {
+		t.Errorf("exit %d, stdout lacks %q\nstdout: %s\nstderr: %s", code, want, out, errOut)
 	}
 }

@@ -31,6 +31,7 @@ func TestExitCodes(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(good+"\n{\"AlertId\":\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	emptyDir := t.TempDir()
 	tests := []struct {
 		name string
 		args []string
@@ -46,6 +47,10 @@ func TestExitCodes(t *testing.T) {
 		{"rejected records", []string{"ingest", bad}, 3, "rejected 1"},
 		{"strict", []string{"ingest", "--strict", bad}, 3, "strict"},
 		{"missing file", []string{"ingest", "/nonexistent/x.json"}, 1, "no such file"},
+		{"unrecognised file alone", []string{"ingest", "testdata/ingest/notes.txt"}, 1, "nothing read: testdata/ingest/notes.txt: not a format debrief reads"},
+		{"unrecognised file beside a good one", []string{"ingest", "testdata/ingest/notes.txt", "testdata/ingest/one.good.ndjson"}, 3, "rejected 1"},
+		{"empty stdin", []string{"ingest", "-"}, 1, "nothing read: stdin is empty"},
+		{"empty folder", []string{"ingest", emptyDir}, 1, "no files found under " + emptyDir},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
