@@ -149,7 +149,7 @@ func (r *runner) sniffDeep(in io.Reader) (Decoder, error) {
 	if lr.N > 0 { // the outline is full
 		read = fmt.Sprintf("%d KiB", (sniffLimit-lr.N+1023)>>10)
 	}
-	return nil, fmt.Errorf("could not identify the format within the first %s (tried %s); name it with --format", read, strings.Join(r.names(), ", "))
+	return nil, fmt.Errorf("could not identify the format within the first %s (tried %s); name it with %s", read, strings.Join(r.names(), ", "), r.formatOption())
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
@@ -167,7 +167,15 @@ func blank(b []byte) bool {
 // notAFormat is the reason given for an input, read whole, that no
 // decoder recognises.
 func (r *runner) notAFormat() error {
-	return fmt.Errorf("not a format debrief reads: tried %s; name one with --format if it is", strings.Join(r.names(), ", "))
+	return fmt.Errorf("not a format debrief reads: tried %s; name one with %s if it is", strings.Join(r.names(), ", "), r.formatOption())
+}
+
+// formatOption is Options.FormatOption, "--format" when unset.
+func (r *runner) formatOption() string {
+	if r.opts.FormatOption == "" {
+		return "--format"
+	}
+	return r.opts.FormatOption
 }
 
 // outline gathers what identifies the format of records too large for a

@@ -28,6 +28,10 @@ type Options struct {
 	Knowledge Knowledge
 	BatchSize int      // records per store transaction; 0 means DefaultBatch
 	Progress  Progress // optional
+	// FormatOption is how the user names a format, for messages that say
+	// to: "--format" (the default) on the command line, "?format=" for
+	// the server's ingest endpoint.
+	FormatOption string
 	// Warn, when set, is told of what does not stop the run but may be a
 	// mistake: a folder among the paths that holds no file.
 	Warn func(msg string)

@@ -48,7 +48,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
 	correlating := q.Get("correlate") != "false"
 	st := newOwnAlerts(s.store(r.Context()), correlating)
 	sum, runErr := ingest.Run(r.Context(), ingest.Options{
-		Paths: []string{"-"}, Format: q.Get("format"), Decoders: formats.All(), Strict: strict,
+		Paths: []string{"-"}, Format: q.Get("format"), FormatOption: "?format=", Decoders: formats.All(), Strict: strict,
 		Stdin: body, Store: st, Knowledge: ingest.Catalog(s.cfg.Catalog), BatchSize: ingestBatch,
 	})
 	if codeOf(body.err) == ETOOLARGE {

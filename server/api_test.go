@@ -284,6 +284,12 @@ func TestIngestRejects(t *testing.T) {
 	if err := json.Unmarshal(b, &strict); err != nil || resp.StatusCode != 422 || !strings.HasPrefix(strict.Error, "strict") {
 		t.Errorf("strict: %d %s", resp.StatusCode, b)
 	}
+	// A body in no format: a 400 that says how to name one here.
+	resp, b = e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader("hello world"))
+	if resp.StatusCode != 400 || errorOf(t, b) != "invalid" || !strings.Contains(string(b), "?format=") ||
+		strings.Contains(string(b), "--format") {
+		t.Errorf("a body in no format: %d %s", resp.StatusCode, b)
+	}
 }
 
 func TestReadyWhenStoreCloses(t *testing.T) {

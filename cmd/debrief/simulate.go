@@ -55,7 +55,7 @@ Formats: ` + strings.Join(simulate.Formats(), ", ") + `. The same seed writes th
 	f.IntVar(&o.days, "days", 0, "days to simulate (default: the scenario's, 180)")
 	f.Uint64Var(&o.seed, "seed", 1, "random seed; the same seed writes the same files")
 	f.StringVar(&o.scenario, "scenario", "", "a scenario YAML file read on top of the default scenario")
-	f.Float64Var(&o.perDay, "incidents-per-day", 0, "mean incidents per day (default: the scenario's, 40)")
+	f.Float64Var(&o.perDay, "incidents-per-day", 0, "mean incidents per day before the scenario's trends (default: the scenario's, 40); its rising techniques and campaigns add more, so a history holds more than this per day")
 	f.StringSliceVar(&o.formats, "format", []string{simulate.FormatGraph}, "output formats, comma-separated or repeated: "+strings.Join(simulate.Formats(), ", "))
 	f.StringVar(&o.out, "out", "", "output directory (created if missing)")
 	f.StringVar(&o.start, "start", "", "first day, YYYY-MM-DD (default: the scenario's)")
