@@ -12,9 +12,9 @@ import (
 const BaselineSpan = 90 * 24 * time.Hour
 
 // Load fetches the incidents ids from the store, computes the team's
-// baseline from the incidents created in the BaselineSpan before now,
-// and builds their review. A zero opts.Baseline is filled from the store;
-// a set one is kept.
+// baseline from the incidents created in the BaselineSpan before the
+// reviewed incident was (BaselineUntil), and builds their review. A zero
+// opts.Baseline is filled from the store; a set one is kept.
 func Load(ctx context.Context, st debrief.Store, ids []string, opts Options) (*Review, error) {
 	if len(ids) == 0 {
 		return nil, debrief.Errorf(debrief.EINVALID, "review: name at least one incident")
@@ -32,7 +32,7 @@ func Load(ctx context.Context, st debrief.Store, ids []string, opts Options) (*R
 		ins = append(ins, in)
 	}
 	if opts.Baseline.Incidents == 0 {
-		t := now()
+		t := BaselineUntil(ins, now())
 		history, err := st.Incidents(ctx, debrief.IncidentFilter{Since: t.Add(-BaselineSpan), Until: t})
 		if err != nil {
 			return nil, fmt.Errorf("review: team baseline: %w", err)
@@ -40,4 +40,22 @@ func Load(ctx context.Context, st debrief.Store, ids []string, opts Options) (*R
 		opts.Baseline = NewBaseline(history, t)
 	}
 	return Build(ins, opts)
+}
+
+// BaselineUntil is when the team baseline of a review of ins ends: when the
+// first of them was created (filled from its first alert as Build fills
+// it), so that the baseline is the team's performance in the BaselineSpan
+// leading up to the incident, however old the history; now when none has
+// a created time or the first was created after now.
+func BaselineUntil(ins []*debrief.Incident, now time.Time) time.Time {
+	var first time.Time
+	for _, in := range ins {
+		if in != nil {
+			first = earliest(first, effectiveTimes(in).Created)
+		}
+	}
+	if first.IsZero() || first.After(now) {
+		return now
+	}
+	return first
 }

@@ -153,6 +153,27 @@ type BaselineWindow struct {
 	Techniques []WeeklyCount `json:"techniques,omitempty"`
 }
 
+// BaselineText words the review's baseline for people: how many of the
+// team's incidents it holds and from when to when, said to be the days
+// leading up to the reviewed incident when it ends at its creation (as
+// Load makes it).
+func (r *Review) BaselineText() string {
+	b := r.Baseline
+	var first time.Time
+	for _, in := range r.Header.Incidents {
+		first = earliest(first, in.Created)
+	}
+	if b.Until.IsZero() || !b.Until.Equal(first) {
+		return fmt.Sprintf("Baseline: %d incidents created %s → %s.", b.Incidents, Stamp(b.Since), Stamp(b.Until))
+	}
+	what := "this incident was"
+	if len(r.Header.Incidents) > 1 {
+		what = "the first of these incidents was"
+	}
+	return fmt.Sprintf("Baseline: the team's %d incidents created in the %d days before %s created (%s → %s).",
+		b.Incidents, int(b.Until.Sub(b.Since).Round(24*time.Hour)/(24*time.Hour)), what, Stamp(b.Since), Stamp(b.Until))
+}
+
 // Stat is the distribution of one metric over the baseline's incidents.
 type Stat struct {
 	N      int     `json:"n"` // incidents with a value

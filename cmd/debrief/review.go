@@ -29,7 +29,9 @@ func (a *app) reviewCmd() *cobra.Command {
 		Short: "Write the post-incident review of one or more incidents",
 		Long: `Review writes the post-incident review NIST SP 800-61 asks for: summary, impact
 and entities, timeline and kill-chain progression, metrics against the team's
-baseline (median and p90 of the last 90 days in the store), techniques with
+baseline (median and p90 of the incidents created in the 90 days before the
+reviewed incident was: the team's performance leading up to it, however old
+the history), techniques with
 ATT&CK mitigations and D3FEND countermeasures, the lessons-learned questions
 with the known facts filled in, and action items.
 
@@ -103,12 +105,13 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 
 // skillAnalysis flags, in a review, the techniques and tactics of the
 // incident that the team handles significantly slower or worse than its
-// others (the skills analysis over the same 90 days as the baseline, with
-// each incident's handling facts from its history, so that verdict quality, reopens
-// and escalations count too).
+// others (the skills analysis over the same 90 days as the baseline, those
+// before the incident was created, with each incident's handling facts
+// from its history, so that verdict quality, reopens and escalations count
+// too).
 func skillAnalysis(ctx context.Context, st debrief.Store, cat *attack.Catalog, now func() time.Time) review.Analysis {
 	return func(in []*debrief.Incident) (*review.Section, error) {
-		t := now()
+		t := review.BaselineUntil(in, now())
 		facts, err := skill.ReadFacts(ctx, st, debrief.IncidentFilter{Since: t.Add(-review.BaselineSpan), Until: t})
 		if err != nil {
 			return nil, fmt.Errorf("skills baseline: %w", err)

@@ -142,8 +142,7 @@ func (p *printer) metrics(r *review.Review) {
 			strings.ReplaceAll(string(m.Assessment), "_", " "), Text(m.Definition)})
 	}
 	p.table([]string{"Metric", "This review", "Team median", "Team p90", "Incidents", "Assessment", "Definition"}, rows)
-	b := r.Baseline
-	p.f("Baseline: %d incidents created %s → %s.\n\n", b.Incidents, review.Stamp(b.Since), review.Stamp(b.Until))
+	p.f("%s\n\n", r.BaselineText())
 }
 
 func (p *printer) techniques(r *review.Review) {
