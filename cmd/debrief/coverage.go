@@ -56,7 +56,8 @@ formula), a visibility from the data components the team collects
 (--log-sources), and ranks the gaps of a threat profile by weight × missing
 coverage, suggesting rules from a reference corpus (--suggest-from).
 
-Threat profiles: all (default), observed (incidents in the store over --window),
+Threat profiles: all (default), observed (incidents in the store over --window,
+back from now or from the store's latest incident when that is older),
 attributed (the ATT&CK groups those incidents were confidently attributed to),
 group:G0016,APT29, campaign:C0024, layer:FILE. A Navigator layer (as
 layer:FILE or among --rules) weighs each enabled technique by its score placed
@@ -193,28 +194,36 @@ func (a *app) profile(ctx context.Context, o coverageOptions, cat *attack.Catalo
 			rules.Normalise(&rs[i], cat)
 		}
 		return coverage.Layer(arg, rs), nil
-	case "observed":
+	case "observed", "attributed":
 		st, err := a.readStore(ctx)
 		if err != nil {
 			return coverage.Profile{}, err
 		}
-		ins, err := st.Incidents(ctx, debrief.IncidentFilter{Since: time.Now().Add(-o.window)})
+		end, note, err := analysisEnd(ctx, st)
 		if err != nil {
 			return coverage.Profile{}, err
 		}
-		if len(ins) == 0 {
-			return coverage.Profile{}, debrief.Errorf(debrief.ENOTFOUND,
-				"--threat observed: no incidents in the store were created in the last %s; widen --window (e.g. --window 365d)", formatSpan(o.window))
+		a.endNote(nil, "", note)
+		if kind == "observed" {
+			ins, err := st.Incidents(ctx, debrief.IncidentFilter{Since: end.Add(-o.window)})
+			if err != nil {
+				return coverage.Profile{}, err
+			}
+			if len(ins) == 0 {
+				return coverage.Profile{}, debrief.Errorf(debrief.ENOTFOUND,
+					"--threat observed: no incidents in the store were created in the %s up to %s; widen --window (e.g. --window 365d)",
+					formatSpan(o.window), end.UTC().Format(time.DateOnly))
+			}
+			return coverage.Observed(ins), nil
 		}
-		return coverage.Observed(ins), nil
-	case "attributed":
-		groups, err := a.attributedGroups(ctx, time.Now().Add(-o.window), cat)
+		groups, err := a.attributedGroups(ctx, end.Add(-o.window), cat)
 		if err != nil {
 			return coverage.Profile{}, err
 		}
 		if len(groups) == 0 {
 			return coverage.Profile{}, debrief.Errorf(debrief.ENOTFOUND,
-				"--threat attributed: no incident of the last %s was confidently attributed to an ATT&CK group", formatSpan(o.window))
+				"--threat attributed: no incident of the %s up to %s was confidently attributed to an ATT&CK group; widen --window",
+				formatSpan(o.window), end.UTC().Format(time.DateOnly))
 		}
 		p, err := coverage.Groups(cat, groups)
 		p.Name = "attributed:" + strings.Join(groups, ",")

@@ -40,6 +40,10 @@ tactic explains it away; each says what to practise. By analyst, each
 analyst's incidents of a tactic or technique are compared with the team's of
 it too (ids "analyst/id"), and flagged only beyond the analyst's own level.
 
+--since and --until take a duration back from now (180d, 26w) or a date. When
+the store's latest incident is more than a day old (an imported history, a
+simulation), "now" is that incident's creation, and the output says so.
+
 Formats: table, json (also --json), csv (per-group metrics), html (a
 self-contained page with SVG charts of each metric and the gaps), navigator
 (a layer scored by the worst gap ratio of each technique).`,
@@ -56,13 +60,20 @@ self-contained page with SVG charts of each metric and the gaps), navigator
 			if err := checkFormat(o.format); err != nil {
 				return err
 			}
-			opts, f, err := o.q.Parse(time.Now())
-			if err != nil {
-				return flagError(err)
+			if _, _, err := o.q.Parse(time.Now()); err != nil {
+				return flagError(err) // before the store opens
 			}
 			st, err := a.readStore(cmd.Context())
 			if err != nil {
 				return err
+			}
+			end, note, err := analysisEnd(cmd.Context(), st)
+			if err != nil {
+				return err
+			}
+			opts, f, err := o.q.Parse(end)
+			if err != nil {
+				return flagError(err)
 			}
 			if opts.Catalog, err = a.catalog(); err != nil {
 				return err
@@ -80,12 +91,15 @@ self-contained page with SVG charts of each metric and the gaps), navigator
 			if err != nil {
 				return err
 			}
-			return writeOut(a.stdout, o.out, func(w io.Writer) error { return writeSkills(w, o.format, res, opts.Catalog) })
+			return writeOut(a.stdout, o.out, func(w io.Writer) error {
+				a.endNote(w, o.format, note)
+				return writeSkills(w, o.format, res, opts.Catalog)
+			})
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.q.Since, "since", o.q.Since, "incidents created at or after: a duration back from now (180d, 26w) or a date")
-	fl.StringVar(&o.q.Until, "until", "", "incidents created before: a duration back from now or a date")
+	fl.StringVar(&o.q.Since, "since", o.q.Since, "incidents created at or after: a duration back from now or the store's latest incident if older (180d, 26w), or a date")
+	fl.StringVar(&o.q.Until, "until", "", "incidents created before: a duration back from now or the store's latest incident if older, or a date")
 	fl.StringVar(&o.q.By, "by", o.q.By, "technique, tactic or analyst")
 	fl.IntVar(&o.q.MinSample, "min-sample", o.q.MinSample, "test a group on a metric only with at least this many incidents")
 	fl.Float64Var(&o.q.FDR, "fdr", o.q.FDR, "false discovery rate across groups and metrics")

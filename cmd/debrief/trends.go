@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/internal/query"
 	"github.com/debrief-dev/debrief/render/analysishtml"
@@ -39,7 +41,10 @@ never before it are listed as new. Each series with at least --min-count
 incidents also carries its change points (binary segmentation of its counts).
 Windows are whole UTC days; the store counts per day itself when it can.
 
---since and --until take a duration back from now (180d, 26w) or a date.
+--since and --until take a duration back from now (180d, 26w) or a date. When
+the store's latest incident is more than a day old (an imported history, a
+simulation), "now" is that incident's creation: the window ends there, and
+the output says so.
 Formats: table, json (also --json), csv (the series), html (a self-contained
 page with SVG charts of the series and of each change), navigator (a layer
 scored by the log2 rate ratio).`,
@@ -56,13 +61,20 @@ scored by the log2 rate ratio).`,
 			if err := checkFormat(o.format); err != nil {
 				return err
 			}
-			opts, f, err := o.q.Parse(time.Now())
-			if err != nil {
-				return flagError(err)
+			if _, _, err := o.q.Parse(time.Now()); err != nil {
+				return flagError(err) // before the store opens
 			}
 			st, err := a.readStore(cmd.Context())
 			if err != nil {
 				return err
+			}
+			end, note, err := analysisEnd(cmd.Context(), st)
+			if err != nil {
+				return err
+			}
+			opts, f, err := o.q.Parse(end)
+			if err != nil {
+				return flagError(err)
 			}
 			if opts.Catalog, err = a.catalog(); err != nil {
 				return err
@@ -78,12 +90,15 @@ scored by the log2 rate ratio).`,
 			if err != nil {
 				return err
 			}
-			return writeOut(a.stdout, o.out, func(w io.Writer) error { return writeTrends(w, o.format, res, opts.Catalog) })
+			return writeOut(a.stdout, o.out, func(w io.Writer) error {
+				a.endNote(w, o.format, note)
+				return writeTrends(w, o.format, res, opts.Catalog)
+			})
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.q.Since, "since", o.q.Since, "incidents created at or after: a duration back from now (180d, 26w) or a date")
-	fl.StringVar(&o.q.Until, "until", "", "incidents created before: a duration back from now or a date (default: now)")
+	fl.StringVar(&o.q.Since, "since", o.q.Since, "incidents created at or after: a duration back from now or the store's latest incident if older (180d, 26w), or a date")
+	fl.StringVar(&o.q.Until, "until", "", "incidents created before: a duration back from now or the store's latest incident if older, or a date (default: no bound)")
 	fl.StringVar(&o.q.Window, "window", o.q.Window, "the recent window compared with the baseline before it: 28d, 4w")
 	fl.StringVar(&o.q.By, "by", o.q.By, "technique, subtechnique, tactic, source, severity or verdict")
 	fl.StringVar(&o.q.Period, "period", o.q.Period, "bucket of the series: day, week or month")
@@ -92,6 +107,29 @@ scored by the log2 rate ratio).`,
 	fl.StringVarP(&o.format, "format", "f", o.format, "table, json, csv, html or navigator")
 	fl.StringVarP(&o.out, "output", "o", "", "write to this file instead of stdout")
 	return cmd
+}
+
+// analysisEnd is the time trends, skills and coverage count back from
+// (query.End): now, or the store's latest incident when that is older;
+// in the latter case note says so.
+func analysisEnd(ctx context.Context, st debrief.Store) (end time.Time, note string, err error) {
+	end, latest, err := query.End(ctx, st, time.Now())
+	if err != nil || !latest {
+		return end, "", err
+	}
+	return end, fmt.Sprintf("Window ends at the store's latest incident, %s (nothing newer is stored).", end.UTC().Format(time.DateOnly)), nil
+}
+
+// endNote writes the note of analysisEnd at the head of a table, and on
+// stderr for the other formats, which have no room for it.
+func (a *app) endNote(w io.Writer, format, note string) {
+	switch {
+	case note == "":
+	case format == "table":
+		fmt.Fprintln(w, note)
+	default:
+		fmt.Fprintln(a.stderr, "debrief:", note)
+	}
 }
 
 // checkFormat accepts the output formats of trends and skills.

@@ -130,3 +130,29 @@ func selfContained(t *testing.T, path string, has ...string) {
 		t.Errorf("%s: mode %v, want 0644", path, info.Mode())
 	}
 }
+
+// TestAnalysesOfAnOldHistory runs the analyses with their default windows
+// on a store whose incidents (a simulation from January 2026) are older
+// than those windows: they count back from the store's latest incident,
+// and say so, rather than from now; an empty window says how to widen it.
+func TestAnalysesOfAnOldHistory(t *testing.T) {
+	home := simulatedHome(t, "60")
+	const note = "Window ends at the store's latest incident, 2026-03-0"
+	for _, args := range [][]string{
+		{"trends"},
+		{"skills"},
+		{"coverage", "--rules", filepath.Join("..", "..", "rules", "sigma", "testdata", "plain.yml"), "--threat", "observed"},
+		{"coverage", "--rules", filepath.Join("..", "..", "rules", "sigma", "testdata", "plain.yml"), "--threat", "attributed"},
+	} {
+		stdout, errOut, code := cli(t, home, "", args...)
+		if code != 0 || !strings.Contains(stdout+errOut, note) {
+			t.Errorf("%s: exit %d, want 0 and %q\nstdout: %.300s\nstderr: %s", args, code, note, stdout, errOut)
+		}
+	}
+	for _, cmd := range []string{"trends", "skills"} {
+		_, errOut, code := cli(t, home, "", cmd, "--since", "2026-06-01", "--until", "2026-12-01")
+		if code != 1 || !strings.Contains(errOut, "no incidents in the store since 2026-06-01") || !strings.Contains(errOut, "--since") {
+			t.Errorf("%s of an empty window: exit %d: %s", cmd, code, errOut)
+		}
+	}
+}

@@ -9,12 +9,34 @@ import (
 	"github.com/debrief-dev/debrief/trend"
 )
 
-// NoIncidents is the error of an analysis over an empty selection.
+// NoIncidents is the error of an analysis over an empty selection; it
+// says how to widen the selection.
 func NoIncidents(f debrief.IncidentFilter) error {
-	if f.Since.IsZero() {
+	switch {
+	case f.Since.IsZero() && f.Until.IsZero():
 		return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store")
+	case f.Since.IsZero():
+		return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store before %s: move --until (the API's until) later", f.Until.Format(time.DateOnly))
 	}
-	return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s", f.Since.Format(time.DateOnly))
+	return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s: widen the window with --since (the API's since), a longer duration such as 365d or an earlier date",
+		f.Since.Format(time.DateOnly))
+}
+
+// End is the time the analyses count back from (their default windows end
+// there, and since and until durations count back from it): now, or, when
+// the store's latest incident was created more than a day before now (an
+// imported history, a simulation), that incident's creation, so that the
+// defaults look at the store's data rather than at the empty months after
+// it. latest tells which.
+func End(ctx context.Context, st debrief.Store, now time.Time) (end time.Time, latest bool, err error) {
+	list, err := st.Incidents(ctx, debrief.IncidentFilter{Limit: 1})
+	if err != nil {
+		return now, false, err
+	}
+	if len(list) == 0 || list[0].Times.Created.IsZero() || !list[0].Times.Created.Before(now.Add(-24*time.Hour)) {
+		return now, false, nil
+	}
+	return list[0].Times.Created, true, nil
 }
 
 // DailyCounts counts the incidents matching f per day by key, for

@@ -2,13 +2,16 @@ package query_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/internal/query"
 	"github.com/debrief-dev/debrief/internal/storefixture"
 	"github.com/debrief-dev/debrief/simulate"
 	"github.com/debrief-dev/debrief/skill"
+	"github.com/debrief-dev/debrief/sqlite"
 	"github.com/debrief-dev/debrief/trend"
 )
 
@@ -93,3 +96,47 @@ var errStop = stopError{}
 type stopError struct{}
 
 func (stopError) Error() string { return "stop" }
+
+// TestEnd checks that the analyses count back from the store's latest
+// incident when it is more than a day old, and from now otherwise.
+func TestEnd(t *testing.T) {
+	st, truth := storefixture.Open(t, simulate.Options{Seed: 5, Days: 14, IncidentsPerDay: 3})
+	list, err := st.Incidents(t.Context(), debrief.IncidentFilter{Limit: 1})
+	if err != nil || len(list) != 1 {
+		t.Fatal(len(list), err)
+	}
+	last := list[0].Times.Created
+	if last.Before(truth.Start) {
+		t.Fatalf("latest incident %s before the simulation's start %s", last, truth.Start)
+	}
+	for _, tc := range []struct {
+		now    time.Time
+		want   time.Time
+		latest bool
+	}{
+		{last.AddDate(0, 6, 0), last, true},
+		{last.Add(25 * time.Hour), last, true},
+		{last.Add(23 * time.Hour), last.Add(23 * time.Hour), false},
+	} {
+		end, latest, err := query.End(t.Context(), st, tc.now)
+		if err != nil || !end.Equal(tc.want) || latest != tc.latest {
+			t.Errorf("End(%s) = %s, %v, %v; want %s, %v", tc.now, end, latest, err, tc.want, tc.latest)
+		}
+	}
+	empty, err := sqlite.Open(t.Context(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer empty.Close()
+	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	if end, latest, err := query.End(t.Context(), empty, now); err != nil || !end.Equal(now) || latest {
+		t.Errorf("End of an empty store = %s, %v, %v; want now", end, latest, err)
+	}
+}
+
+func TestNoIncidentsSaysHowToWiden(t *testing.T) {
+	err := query.NoIncidents(debrief.IncidentFilter{Since: time.Date(2026, 5, 31, 0, 0, 0, 0, time.UTC)})
+	if !strings.Contains(err.Error(), "since 2026-05-31") || !strings.Contains(err.Error(), "--since") || debrief.ErrorCode(err) != debrief.ENOTFOUND {
+		t.Errorf("%v", err)
+	}
+}
