@@ -18,7 +18,7 @@ type Options struct {
 	Now      time.Time       // end of the recent window (exclusive); zero: the day after the latest incident
 	Window   time.Duration   // recent window: 28 days
 	Baseline time.Duration   // trailing baseline before the window: 84 days (cut to the first incident)
-	MinCount int             // a key is tested when window + baseline hold at least this many: 10
+	MinCount int             // a key is tested when window + baseline hold at least this many, the baseline one at least: 10
 	FDR      float64         // false discovery rate across tested keys: 0.05
 	Catalog  *attack.Catalog // optional: names of techniques and tactics
 }
@@ -76,7 +76,7 @@ type Result struct {
 	MinCount   int       `json:"min_count"`
 	FDR        float64   `json:"fdr"`
 	Dispersion float64   `json:"dispersion"` // the pooled quasi-Poisson factor (≥ 1); a key's own may be larger
-	Tested     int       `json:"tested"`     // keys with at least MinCount incidents
+	Tested     int       `json:"tested"`     // keys with at least MinCount incidents, at least one in the baseline
 	Series     *Table    `json:"series"`     // baseline and window together
 	Emerging   []Change  `json:"emerging"`   // by q, then rate ratio
 	Fading     []Change  `json:"fading"`
@@ -234,8 +234,8 @@ func (r *Result) test(cnt map[string]*pair, own map[string]float64, opts Options
 	var ps []float64
 	for k, c := range cnt {
 		n := c.base + c.recent
-		if n < opts.MinCount {
-			continue
+		if n < opts.MinCount || c.base == 0 {
+			continue // too few to test, or nothing to compare with: new when never seen before
 		}
 		phi := max(r.Dispersion, own[k])
 		up, lo := binomialTails(float64(c.recent)/phi, float64(n)/phi, p0)

@@ -156,8 +156,10 @@ strengths: []
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(res.Emerging, func(c trend.Change) bool { return c.ID == "T1621" && c.Baseline == 0 }) {
-		t.Errorf("T1621 not emerging from nothing: emerging %v", ids(res.Emerging))
+	// With nothing in the baseline it is new, and only new: there is no
+	// rate to compare with.
+	if slices.ContainsFunc(append(res.Emerging, res.Fading...), func(c trend.Change) bool { return c.Baseline == 0 }) {
+		t.Errorf("keys with no baseline tested: emerging %v, fading %v", ids(res.Emerging), ids(res.Fading))
 	}
 	if !slices.ContainsFunc(res.New, func(c trend.Change) bool { return c.ID == "T1621" }) {
 		t.Errorf("T1621 not new: %v", ids(res.New))
@@ -242,5 +244,35 @@ func TestCount(t *testing.T) {
 				t.Errorf("verdict by day: %d buckets, %v", len(tb.Starts), got)
 			}
 		})
+	}
+}
+
+// TestZeroBaselineOnlyNew checks that a key seen often in the window and
+// never before it is listed as new, and not tested as emerging.
+func TestZeroBaselineOnlyNew(t *testing.T) {
+	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	var ins []debrief.Incident
+	add := func(day int, tech debrief.TechniqueID) {
+		ins = append(ins, debrief.Incident{ID: fmt.Sprintf("i%d", len(ins)), Techniques: []debrief.TechniqueID{tech},
+			Times: debrief.Times{Created: start.AddDate(0, 0, day).Add(10 * time.Hour)}})
+	}
+	for day := range 112 {
+		add(day, "T1059")
+		if day >= 84 && day%2 == 0 {
+			add(day, "T1621")
+		}
+	}
+	res, err := trend.Analyse(ins, trend.Options{Now: start.AddDate(0, 0, 112)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(res.Emerging, func(c trend.Change) bool { return c.ID == "T1621" }) {
+		t.Errorf("T1621, never seen before the window, tested as emerging: %v", ids(res.Emerging))
+	}
+	if !slices.ContainsFunc(res.New, func(c trend.Change) bool { return c.ID == "T1621" && c.Recent == 14 }) {
+		t.Errorf("T1621 not new with 14 in the window: %+v", res.New)
+	}
+	if res.Tested != 1 {
+		t.Errorf("%d keys tested, want 1 (T1059)", res.Tested)
 	}
 }

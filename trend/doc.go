@@ -3,13 +3,14 @@
 // Count buckets incidents per day, week or month by technique,
 // sub-technique, tactic, source, severity or verdict. Analyse compares a
 // recent window (four weeks by default) with the trailing baseline before
-// it: for each technique (or other key) seen at least MinCount times, the
-// recent count is tested against the baseline rate with an exact
+// it: for each technique (or other key) seen at least MinCount times, at
+// least once in the baseline, the recent count is tested against the baseline rate with an exact
 // conditional binomial test (the standard test of two Poisson rates),
 // widened by the dispersion the weekly counts show across all keys
 // (quasi-Poisson), and the p values of all keys are held to a false
 // discovery rate with the Benjamini–Hochberg procedure. Keys that occur in
-// the recent window and never before it are reported as new.
+// the recent window and never before it are reported as new, and only as
+// new: with no baseline there is no rate to compare with.
 //
 // Each series with at least MinCount incidents is searched for change
 // points by binary segmentation on a Poisson likelihood with each bucket's

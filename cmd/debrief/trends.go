@@ -34,10 +34,11 @@ func (a *app) trendsCmd() *cobra.Command {
 		Long: `Trends counts the incidents in the store per week (or day, month) by technique,
 sub-technique, tactic, source, severity or verdict, and compares the last window
 (4 weeks by default, ending with the latest incident) with the baseline before
-it: keys with at least --min-count incidents are tested for a change of rate
-(conditional binomial test widened by the data's dispersion), with the false
-discovery rate held at --fdr (Benjamini–Hochberg). Keys seen in the window and
-never before it are listed as new. Each series with at least --min-count
+it: keys with at least --min-count incidents in window and baseline together,
+and at least one in the baseline, are tested for a change of rate (conditional
+binomial test widened by the data's dispersion), with the false discovery rate
+held at --fdr (Benjamini–Hochberg). Keys seen in the window and never before it
+are listed as new, and only as new. Each series with at least --min-count
 incidents also carries its change points (binary segmentation of its counts).
 Windows are whole UTC days; the store counts per day itself when it can.
 
@@ -102,7 +103,7 @@ scored by the log2 rate ratio).`,
 	fl.StringVar(&o.q.Window, "window", o.q.Window, "the recent window compared with the baseline before it: 28d, 4w")
 	fl.StringVar(&o.q.By, "by", o.q.By, "technique, subtechnique, tactic, source, severity or verdict")
 	fl.StringVar(&o.q.Period, "period", o.q.Period, "bucket of the series: day, week or month")
-	fl.IntVar(&o.q.MinCount, "min-count", o.q.MinCount, "test a key only when window and baseline hold at least this many incidents")
+	fl.IntVar(&o.q.MinCount, "min-count", o.q.MinCount, "test a key only when window and baseline together hold at least this many incidents (and the baseline one)")
 	fl.Float64Var(&o.q.FDR, "fdr", o.q.FDR, "false discovery rate across the keys tested")
 	fl.StringVarP(&o.format, "format", "f", o.format, "table, json, csv, html or navigator")
 	fl.StringVarP(&o.out, "output", "o", "", "write to this file instead of stdout")
