@@ -24,11 +24,12 @@ type Evidence struct {
 
 // Result is the ranking of one intrusion.
 type Result struct {
-	Candidates []Candidate `json:"candidates"` // best first
+	Candidates []Candidate `json:"candidates"` // best first; none without evidence
 	Confident  bool        `json:"confident"`  // the best group's confidence reaches MinConfidence
 	Reason     string      `json:"reason,omitempty"`
-	// The evidence as used: known techniques and matched names.
-	Techniques []debrief.TechniqueID `json:"techniques"`
+	// The evidence as used: known techniques and matched names, each
+	// omitted when empty.
+	Techniques []debrief.TechniqueID `json:"techniques,omitempty"`
 	Software   []Ref                 `json:"software,omitempty"`
 	Actors     []Ref                 `json:"actors,omitempty"`
 }
@@ -126,6 +127,11 @@ func (m *Model) score(q query, s []float64) {
 // top (all when top ≤ 0).
 func (m *Model) Rank(ev Evidence, top int) Result {
 	q := m.compile(ev)
+	if q.size() == 0 {
+		// Every candidate would score alike: a ranking would only be the
+		// catalog's order.
+		return Result{Candidates: []Candidate{}, Reason: "no attribution: the incidents carry no known ATT&CK technique and no known software or actor name to compare"}
+	}
 	s := make([]float64, len(m.cands))
 	m.score(q, s)
 	conf := m.confidences(q, s)

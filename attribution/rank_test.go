@@ -2,7 +2,9 @@ package attribution
 
 import (
 	"cmp"
+	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/debrief-dev/debrief"
@@ -57,6 +59,24 @@ func TestRank(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRankWithoutEvidence checks that an intrusion with no known technique
+// and no known name ranks nothing, says why, and writes no nulls.
+func TestRankWithoutEvidence(t *testing.T) {
+	for _, ev := range []Evidence{{}, {Techniques: []debrief.TechniqueID{"T9999"}, Names: []string{"no such thing"}}} {
+		r := model(t).Rank(ev, 10)
+		if len(r.Candidates) != 0 || r.Candidates == nil || r.Confident || !strings.Contains(r.Reason, "no known ATT&CK technique") {
+			t.Errorf("%+v: %d candidates, confident %v, reason %q; want none, and why", ev, len(r.Candidates), r.Confident, r.Reason)
+		}
+		data, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), "null") || !strings.Contains(string(data), `"candidates":[]`) {
+			t.Errorf("JSON %s", data)
+		}
 	}
 }
 

@@ -12,6 +12,9 @@ import (
 func Section(r Result) review.Section {
 	s := review.Section{ID: "attribution", Title: "Who it resembles"}
 	switch {
+	case len(r.Candidates) == 0 && r.Reason != "":
+		s.Summary = strings.ToUpper(r.Reason[:1]) + r.Reason[1:] + "."
+		return s
 	case len(r.Candidates) == 0:
 		s.Summary = "No ATT&CK group or campaign to compare with."
 		return s

@@ -66,6 +66,9 @@ func printAttribution(w io.Writer, r attribution.Result) {
 	} else {
 		fmt.Fprintln(w, strings.ToUpper(r.Reason[:1])+r.Reason[1:]+".")
 	}
+	if len(r.Candidates) == 0 {
+		return
+	}
 	fmt.Fprintf(w, "Evidence: %d techniques", len(r.Techniques))
 	for _, s := range append(r.Software, r.Actors...) {
 		fmt.Fprintf(w, ", %s %s", s.ID, s.Name)

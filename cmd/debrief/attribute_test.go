@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/attack"
+	"github.com/debrief-dev/debrief/attribution"
 	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
@@ -109,5 +112,23 @@ func TestAttributionEvalProtocolFlag(t *testing.T) {
 	_, errOut, code := cli(t, t.TempDir(), "", "attribution", "eval", "--protocol", "strict")
 	if code != exitUsage || !strings.Contains(errOut, "want loco_cite or loco") {
 		t.Errorf("--protocol strict: exit %d: %s", code, errOut)
+	}
+}
+
+// TestAttributeWithoutEvidence checks that attribute says there is
+// nothing to compare instead of ranking every group at score 0.
+func TestAttributeWithoutEvidence(t *testing.T) {
+	cat, err := attack.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := attribution.New(cat, attribution.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	printAttribution(&b, m.Rank(attribution.EvidenceOf(&debrief.Incident{ID: "x"}), 10))
+	if out := b.String(); !strings.Contains(out, "No attribution: the incidents carry no known ATT&CK technique") || strings.Contains(out, "SCORE") {
+		t.Errorf("text output:\n%s", out)
 	}
 }
