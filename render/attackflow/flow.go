@@ -173,17 +173,50 @@ func sourceOf(id string) debrief.Source {
 	return src
 }
 
-// steps are the techniques that become actions: the most specific ones,
-// first seen first.
-func steps(r *review.Review) []review.Technique {
-	var out []review.Technique
+// step is a technique that becomes an action, with the tactic it acts in
+// and when.
+type step struct {
+	review.Technique
+	tactic string    // the kill-chain stage where it is most specific; "" when in none
+	at     time.Time // its first sighting, no earlier than that stage's
+}
+
+// steps are the techniques that become actions, first seen first: those
+// the kill chain shows, in the first stage where no sub-technique of
+// theirs is beside them (as the Markdown flow draws them: a parent seen in
+// its own alert of a later stage acts there, even if an earlier stage saw
+// a sub-technique of it), and those in no stage that have no sub-technique
+// in the review.
+func steps(r *review.Review) []step {
+	hasSub := func(ids []debrief.TechniqueID, id debrief.TechniqueID) bool {
+		return slices.ContainsFunc(ids, func(s debrief.TechniqueID) bool { return s.IsSub() && s.Parent() == id && s != id })
+	}
+	all := make([]debrief.TechniqueID, len(r.Techniques))
+	for i, t := range r.Techniques {
+		all[i] = t.ID
+	}
+	var out []step
 	for _, t := range r.Techniques {
-		if !slices.ContainsFunc(r.Techniques, func(s review.Technique) bool { return s.ID.IsSub() && s.ID.Parent() == t.ID && s.ID != t.ID }) {
-			out = append(out, t)
+		staged, leaf := false, -1
+		for i, st := range r.KillChain {
+			if slices.Contains(st.Techniques, t.ID) {
+				staged = true
+				if !hasSub(st.Techniques, t.ID) {
+					leaf = i
+					break
+				}
+			}
+		}
+		switch {
+		case leaf >= 0:
+			st := r.KillChain[leaf]
+			out = append(out, step{Technique: t, tactic: st.Tactic, at: latest(t.FirstSeen, st.First)})
+		case !staged && !hasSub(all, t.ID):
+			out = append(out, step{Technique: t, at: t.FirstSeen})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b review.Technique) int {
-		return cmp.Or(a.FirstSeen.Compare(b.FirstSeen), strings.Compare(string(a.ID), string(b.ID)))
+	slices.SortStableFunc(out, func(a, b step) int {
+		return cmp.Or(a.at.Compare(b.at), strings.Compare(string(a.ID), string(b.ID)))
 	})
 	return out
 }
@@ -199,7 +232,7 @@ func actionsOf(r *review.Review, x ids, at, author string) (actions, assets []Ob
 	}
 	assetIDs := map[string]string{}
 	for _, t := range steps(r) {
-		a := action(t, x, at, author, tacticIDs)
+		a := action(t.Technique, t.tactic, x, at, author, tacticIDs)
 		for _, key := range t.Entities {
 			if _, ok := assetIDs[key]; !ok {
 				assetIDs[key] = x.id("attack-asset", key)
@@ -221,11 +254,14 @@ func actionsOf(r *review.Review, x ids, at, author string) (actions, assets []Ob
 	return actions, assets
 }
 
-func action(t review.Technique, x ids, at, author string, tacticIDs map[string]string) Object {
+func action(t review.Technique, tactic string, x ids, at, author string, tacticIDs map[string]string) Object {
 	a := newSDO("attack-action", x.id("attack-action", string(t.ID)), at)
 	a.CreatedByRef, a.Name, a.TechniqueID = author, t.Name, string(t.ID)
-	if len(t.Tactics) > 0 {
-		a.TacticID = cmp.Or(tacticIDs[t.Tactics[0]], t.Tactics[0])
+	if tactic == "" && len(t.Tactics) > 0 {
+		tactic = t.Tactics[0]
+	}
+	if tactic != "" {
+		a.TacticID = cmp.Or(tacticIDs[tactic], tactic)
 	}
 	a.Description = fmt.Sprintf("%d alert%s from %s; tactics %s.", t.Alerts, plural(t.Alerts),
 		cmp.Or(strings.Join(t.Sources, ", "), "an unnamed source"), cmp.Or(strings.Join(t.Tactics, ", "), "unknown"))

@@ -196,6 +196,29 @@ func TestFlowContent(t *testing.T) {
 	}
 }
 
+// TestFlowKeepsParentSeenAlone checks that a parent technique seen with
+// its sub-technique in one stage and on its own in a later one (T1078 with
+// T1078.004 at initial access, alone at persistence) is an action of the
+// later stage, as the Markdown flow and the timeline show it.
+func TestFlowKeepsParentSeenAlone(t *testing.T) {
+	in := reviewtest.Incident()
+	in.Alerts[0].Techniques = append(in.Alerts[0].Techniques,
+		debrief.Technique{ID: "T1078.004", Tactics: []string{"initial-access"}}, debrief.Technique{ID: "T1078", Tactics: []string{"initial-access"}})
+	in.Alerts[2].Techniques = append(in.Alerts[2].Techniques, debrief.Technique{ID: "T1078", Tactics: []string{"persistence"}})
+	in.Alerts[2].Tactics = append(in.Alerts[2].Tactics, "persistence")
+	var got []string
+	for _, o := range checkBundle(t, render(t, reviewtest.Build(t, in))) {
+		if o["type"] == "attack-action" {
+			got = append(got, o["technique_id"].(string)+"@"+o["tactic_id"].(string))
+		}
+	}
+	slices.Sort(got)
+	want := "T1003.001@TA0006 T1021.001@TA0008 T1059.001@TA0002 T1071.001@TA0011 T1078.004@TA0001 T1078@TA0003 T1547.001@TA0003 T1566.001@TA0001"
+	if strings.Join(got, " ") != want {
+		t.Errorf("actions\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
+
 func TestIDsAreStable(t *testing.T) {
 	a := render(t, reviewtest.Build(t, reviewtest.Incident()))
 	b := render(t, reviewtest.Build(t, reviewtest.Incident()))
