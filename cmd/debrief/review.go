@@ -36,7 +36,10 @@ ATT&CK mitigations and D3FEND countermeasures, the lessons-learned questions
 with the known facts filled in, and action items.
 
 Several IDs make one review of them all (e.g. one campaign). Formats:
-` + strings.Join(render.Names(), ", ") + ` (Markdown by default).`,
+` + strings.Join(render.Names(), ", ") + ` (Markdown by default).
+
+--rules adds detection coverage for this adversary; invalid rule files are
+reported on stderr and skipped (exit code 3), as coverage does.`,
 		Example: `  debrief review defender:924565
   debrief review 2972395 --format html -o review.html
   debrief review sentinel:73e01a99-5cd7-4139-a149-9f2736ff2ab5 --format navigator -o layer.json
@@ -87,6 +90,9 @@ Several IDs make one review of them all (e.g. one campaign). Formats:
 				}
 				for _, b := range bad {
 					fmt.Fprintln(a.stderr, "debrief: skipped", b)
+				}
+				if len(bad) > 0 {
+					a.exit = exitRejected // as coverage does
 				}
 				opts.Analyses = append(opts.Analyses, coverageAnalysis(opts.Catalog, team))
 			}

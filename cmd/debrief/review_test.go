@@ -32,3 +32,26 @@ func TestReviewExpiresApprovals(t *testing.T) {
 		t.Errorf("audit log wants one approval.timeout entry: %v\n%s", err, audit)
 	}
 }
+
+// TestReviewRejectedRules: review --rules with an invalid rule file warns
+// and finishes with exit code 3, as coverage does for the same input.
+func TestReviewRejectedRules(t *testing.T) {
+	home, dir := t.TempDir(), t.TempDir()
+	inc := filepath.Join(dir, "incidents.json")
+	writeFiles(t, map[string]string{inc: playbookIncident})
+	ingestFile(t, home, inc)
+	sigma := filepath.Join("..", "..", "rules", "sigma", "testdata")
+	rules := filepath.Join(sigma, "plain.yml") + "," + filepath.Join(sigma, "syntax.bad.yml")
+	for _, args := range [][]string{
+		{"coverage", "--rules", rules},
+		{"review", "defender:924565", "--rules", rules},
+	} {
+		out, errOut, code := cli(t, home, "", args...)
+		if code != exitRejected || !strings.Contains(errOut, "skipped") || len(out) < 100 {
+			t.Errorf("%s: exit %d, want %d and a warning\n%.200s\n%s", args[0], code, exitRejected, out, errOut)
+		}
+	}
+	if _, errOut, code := cli(t, home, "", "review", "defender:924565", "--rules", filepath.Join(sigma, "plain.yml")); code != 0 {
+		t.Errorf("review with valid rules: exit %d: %s", code, errOut)
+	}
+}
