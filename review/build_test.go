@@ -308,3 +308,28 @@ func TestUnnormalisedAlerts(t *testing.T) {
 		t.Errorf("only %d stages seen", seen)
 	}
 }
+
+// TestSummaryOneStage checks that a review of one kill-chain stage names
+// it once: "(Execution only)", not "(Execution → Execution)".
+func TestSummaryOneStage(t *testing.T) {
+	in := reviewtest.Incident()
+	in.Alerts = in.Alerts[1:2]
+	r := build(t, in)
+	if !strings.Contains(r.Summary.What, "in one kill-chain stage (Execution only).") || strings.Contains(r.Summary.What, "→") {
+		t.Errorf("summary %q", r.Summary.What)
+	}
+}
+
+// TestScoresTitle checks that a score heading gives the range once.
+func TestScoresTitle(t *testing.T) {
+	for label, want := range map[string]string{
+		"detection score":       "detection score (0–5)",
+		"detection score (0–5)": "detection score (0–5)",
+		"":                      "(0–5)",
+	} {
+		sc := review.Scores{Label: label, Min: 0, Max: 5}
+		if got := sc.Title(); got != want {
+			t.Errorf("%q: %q, want %q", label, got, want)
+		}
+	}
+}

@@ -1,6 +1,11 @@
 package review
 
-import "github.com/debrief-dev/debrief"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/debrief-dev/debrief"
+)
 
 // Section is a part of the review that an analysis outside this package
 // (coverage, attribution, trend, skill, playbooks) contributes. Renderers
@@ -36,6 +41,16 @@ type Scores struct {
 	Min   float64          `json:"min"`
 	Max   float64          `json:"max"` // greater than Min
 	Items []TechniqueScore `json:"items"`
+}
+
+// Title words the scores for a heading: the label with its range, "detection
+// score (0–5)", unless the label gives the range already.
+func (sc *Scores) Title() string {
+	r := fmt.Sprintf("(%g–%g)", sc.Min, sc.Max)
+	if strings.Contains(sc.Label, r) {
+		return sc.Label
+	}
+	return strings.TrimSpace(sc.Label + " " + r)
 }
 
 // TechniqueScore is one technique's score, optionally under one tactic.

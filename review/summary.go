@@ -31,6 +31,9 @@ func what(r *Review) string {
 		text += ", with no ATT&CK technique."
 	case len(seen) == 0:
 		text += fmt.Sprintf(", %d ATT&CK technique%s.", len(r.Techniques), plural(len(r.Techniques)))
+	case len(seen) == 1:
+		text += fmt.Sprintf(", %d ATT&CK technique%s in one kill-chain stage (%s only).",
+			len(r.Techniques), plural(len(r.Techniques)), seen[0])
 	default:
 		text += fmt.Sprintf(", %d ATT&CK technique%s across %d kill-chain stage%s (%s → %s).",
 			len(r.Techniques), plural(len(r.Techniques)), len(seen), plural(len(seen)), seen[0], seen[len(seen)-1])

@@ -1,7 +1,6 @@
 package markdown
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -227,7 +226,7 @@ func (p *printer) table1(t review.Table) {
 }
 
 func (p *printer) scores(sc *review.Scores) {
-	p.line("**Scores: ", Text(sc.Label), fmt.Sprintf("** (%g to %g)", sc.Min, sc.Max))
+	p.line("**Scores:** ", Text(sc.Title()))
 	p.line()
 	var rows [][]string
 	for _, it := range sc.Items {
