@@ -15,6 +15,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/query"
 	"github.com/debrief-dev/debrief/render/analysishtml"
 	"github.com/debrief-dev/debrief/render/navigator"
+	"github.com/debrief-dev/debrief/review"
 	"github.com/debrief-dev/debrief/skill"
 )
 
@@ -166,11 +167,12 @@ func value(metric string, v float64) string {
 	return strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
 }
 
+// hours writes h hours as reviews write durations: "29m", "2d 5h".
 func hours(h float64) string {
 	if math.IsNaN(h) {
 		return "-"
 	}
-	return (time.Duration(h * float64(time.Hour))).Round(time.Minute).String()
+	return review.Seconds(math.Round(h*60) * 60).String()
 }
 
 func practiseText(p *skill.Practice) string {

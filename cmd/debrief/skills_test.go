@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,5 +52,17 @@ func TestSkillsJSON(t *testing.T) {
 		if _, errOut, code := cli(t, home, "", append([]string{"skills"}, strings.Fields(tc.args)...)...); code != exitUsage || !strings.Contains(errOut, tc.flag) {
 			t.Errorf("%s: exit %d: %s", tc.args, code, errOut)
 		}
+	}
+}
+
+// TestHours checks that skills writes durations as reviews do.
+func TestHours(t *testing.T) {
+	for h, want := range map[float64]string{29.0 / 60: "29m", 53 + 47.0/60: "2d 5h", 6 + 38.0/60: "6h 38m", 0: "0s"} {
+		if got := hours(h); got != want {
+			t.Errorf("hours(%v) = %q, want %q", h, got, want)
+		}
+	}
+	if got := hours(math.NaN()); got != "-" {
+		t.Errorf("hours(NaN) = %q", got)
 	}
 }
