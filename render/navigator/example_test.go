@@ -26,7 +26,7 @@ func ExampleFromReview() {
 	}
 	fmt.Println(navigator.Validate(l, cat))
 	// Output:
-	// 4.5 enterprise-attack ATT&CK 18
+	// 4.5 enterprise-attack ATT&CK 18.1
 	// T1566 initial-access score 1 #fc8d59
 	// T1566.001 initial-access score 1 #fc8d59
 	// T1059 execution score 1 #d7301f

@@ -123,7 +123,8 @@ func TestLayerContent(t *testing.T) {
 			t.Errorf("non-web link %q", link.URL)
 		}
 	}
-	if l.Versions.ATTACK != "18" || l.Domain != "enterprise-attack" || l.Versions.Layer != "4.5" {
+	// The catalog's full version, as "attack layer" writes it.
+	if l.Versions.ATTACK != "18.1" || l.Domain != "enterprise-attack" || l.Versions.Layer != "4.5" {
 		t.Errorf("versions %+v, domain %s", l.Versions, l.Domain)
 	}
 }

@@ -50,7 +50,7 @@ func SeverityColor(s debrief.Severity) string {
 // ATT&CK page. Techniques the catalog does not know, and techniques with
 // no Enterprise tactic, are left out and counted in the layer's metadata.
 func FromReview(r *review.Review) *Layer {
-	l := New(layerName(r), "enterprise-attack", major(r.Data.ATTACK))
+	l := New(layerName(r), "enterprise-attack", r.Data.ATTACK)
 	l.Description = r.Summary.What
 	l.Sorting = 3 // by score, descending
 	sev := severities(r)
@@ -94,13 +94,6 @@ func layerName(r *review.Review) string {
 		name = string([]rune(name)[:119]) + "…"
 	}
 	return name
-}
-
-// major is the major part of an ATT&CK version, which is all the Navigator
-// reads of it: "18.1" gives "18".
-func major(v string) string {
-	m, _, _ := strings.Cut(v, ".")
-	return m
 }
 
 // severities gives each technique the severity of its most severe alert.
