@@ -125,9 +125,9 @@ func TestWindowFlags(t *testing.T) {
 		{"coverage zero", []string{"coverage", "--rules", rulesPath, "--window", "0d"}, 2, "positive duration"},
 		{"coverage default in days", []string{"coverage", "--help"}, 0, "(default 90d)"},
 		{"coverage observed, nothing in the window", []string{"coverage", "--rules", rulesPath, "--threat", "observed", "--window", "30d"}, 1,
-			"--threat observed: no incidents in the store were created in the last 30d; widen --window"},
+			"--threat observed: no incidents in the store were created in the 30d up to "},
 		{"coverage attributed, nothing in the window", []string{"coverage", "--rules", rulesPath, "--threat", "attributed", "--window", "4w"}, 1,
-			"no incident of the last 28d"},
+			"no incident of the 28d up to "},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
