@@ -184,18 +184,25 @@ func (a *app) dsn() (string, error) {
 	return filepath.Join(dir, "debrief.db"), nil
 }
 
-// storeTenant returns the tenant of a PostgreSQL store: --tenant,
-// $DEBRIEF_TENANT, or "default"; and whether one was asked for. (The pull
-// commands' own --tenant is the Entra ID tenant: there only
-// DEBRIEF_TENANT names the store's.)
-func (a *app) storeTenant() (string, bool) {
+// storeTenant returns the tenant of a PostgreSQL store and where it came
+// from: --tenant, $DEBRIEF_TENANT, or "default" (source "").
+func (a *app) storeTenant() (tenant, source string) {
 	if a.tenant != "" {
-		return a.tenant, true
+		return a.tenant, "--tenant"
 	}
 	if t := os.Getenv("DEBRIEF_TENANT"); t != "" {
-		return t, true
+		return t, "DEBRIEF_TENANT"
 	}
-	return postgres.DefaultTenant, false
+	return postgres.DefaultTenant, ""
+}
+
+// named shows a setting and where it came from: "--flag value" or
+// "ENV=value".
+func named(source, value string) string {
+	if strings.HasPrefix(source, "--") {
+		return source + " " + value
+	}
+	return source + "=" + value
 }
 
 // printJSON writes v as indented JSON on stdout.

@@ -65,11 +65,11 @@ func (a *app) openStore(ctx context.Context, existing bool) (debrief.Store, erro
 		return nil, err
 	}
 	var st debrief.Store
-	tenant, asked := a.storeTenant()
+	tenant, source := a.storeTenant()
 	if isPostgres(dsn) {
 		st, err = openPostgres(ctx, dsn, tenant)
-	} else if asked && tenant != postgres.DefaultTenant {
-		return nil, usagef("--tenant %s: tenants need a PostgreSQL store (--db postgres://…)", tenant)
+	} else if source != "" && tenant != postgres.DefaultTenant {
+		return nil, usagef("%s: tenants need a PostgreSQL store (--db postgres://…)", named(source, tenant))
 	} else if _, serr := os.Stat(dsn); existing && dsn != sqlite.Memory && errors.Is(serr, fs.ErrNotExist) {
 		return nil, debrief.Errorf(debrief.ENOTFOUND,
 			"store %s does not exist: create one with 'debrief ingest PATH…', or choose another with --db", dsn)

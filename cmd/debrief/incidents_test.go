@@ -211,6 +211,7 @@ func TestStoreAndArgumentErrors(t *testing.T) {
 		{"qualified id not found", []string{"incident", "show", "defender:9999"}, 1,
 			`debrief: incident "defender:9999" not found (list them with 'debrief incidents')`, ""},
 		{"bare id not found", []string{"incident", "show", "9999"}, 1, `debrief: incident "9999" not found (list them with 'debrief incidents')`, ""},
+		{"tenant flag on SQLite", []string{"incidents", "--tenant", "acme"}, 2, "debrief: --tenant acme: tenants need a PostgreSQL store", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -225,5 +226,10 @@ func TestStoreAndArgumentErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(missing); err == nil {
 		t.Errorf("a read-only command created %s", missing)
+	}
+	t.Setenv("DEBRIEF_TENANT", "acme")
+	if _, errOut, code := cli(t, home, "", "incidents"); code != 2 ||
+		!strings.Contains(errOut, "debrief: DEBRIEF_TENANT=acme: tenants need a PostgreSQL store") {
+		t.Errorf("DEBRIEF_TENANT on SQLite: exit %d %q, want 2 naming DEBRIEF_TENANT", code, errOut)
 	}
 }
