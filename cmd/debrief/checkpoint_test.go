@@ -18,7 +18,7 @@ func TestCheckpointReset(t *testing.T) {
 	if err := os.WriteFile(secret, []byte("s3cret\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	pull := []string{"pull", "graph", "--tenant", "contoso", "--client-id", "app", "--client-secret-file", secret,
+	pull := []string{"pull", "graph", "--entra-tenant", "contoso", "--client-id", "app", "--client-secret-file", secret,
 		"--base-url", srv.URL + "/v1.0", "--token-url", srv.URL + "/token", "--since", "2026-01-01"}
 	if out, errOut, code := cli(t, home, "", pull...); code != 0 {
 		t.Fatalf("pull: exit %d\n%s%s", code, out, errOut)

@@ -16,14 +16,14 @@ import (
 
 // pullOptions are the flags of "pull graph".
 type pullOptions struct {
-	tenant, clientID, secret, secretFile string
-	baseURL, tokenURL                    string
-	since                                string
-	watch                                time.Duration
-	reset                                bool
-	alerts                               bool
-	pageSize                             int
-	timeout                              time.Duration
+	entraTenant, clientID, secret, secretFile string
+	baseURL, tokenURL                         string
+	since                                     string
+	watch                                     time.Duration
+	reset                                     bool
+	alerts                                    bool
+	pageSize                                  int
+	timeout                                   time.Duration
 }
 
 func (a *app) pullCmd() *cobra.Command {
@@ -34,8 +34,13 @@ func (a *app) pullCmd() *cobra.Command {
 last pull stopped (a checkpoint kept in the store, advanced after each stored page),
 so a pull killed at any moment resumes without losing or repeating records.
 Throttling (429 and Retry-After), server errors and hung requests are retried with
-backoff. Sources: graph, defender, sentinel, elastic.`,
-		Example: `  debrief pull graph --tenant contoso.onmicrosoft.com --client-id $ID --client-secret-file secret.txt --since 30d
+backoff. Sources: graph, defender, sentinel, elastic.
+
+The global --tenant (or DEBRIEF_TENANT) picks the tenant of a PostgreSQL store
+the records go to, as for every command; the Entra ID tenant to read from is
+--entra-tenant (or AZURE_TENANT_ID).`,
+		Example: `  debrief pull graph --entra-tenant contoso.onmicrosoft.com --client-id $ID --client-secret-file secret.txt --since 30d
+  debrief --db postgres://debrief@db/debrief --tenant acme pull graph --entra-tenant acme.onmicrosoft.com --client-id $ID --client-secret-file secret.txt
   debrief pull graph --watch 5m
   debrief pull defender --reset --since 7d`,
 	}
@@ -55,19 +60,19 @@ SecurityAlert.Read.All for --alerts).
 
 Credentials come from the flags or from AZURE_TENANT_ID, AZURE_CLIENT_ID and
 AZURE_CLIENT_SECRET. --base-url and --token-url point at a sovereign cloud.`,
-		Example: `  debrief pull graph --tenant contoso.onmicrosoft.com --client-id 00000000-… --client-secret-file secret.txt
+		Example: `  debrief pull graph --entra-tenant contoso.onmicrosoft.com --client-id 00000000-… --client-secret-file secret.txt
   debrief pull graph --since 2026-01-01 --alerts
   debrief pull graph --watch 5m --base-url https://graph.microsoft.us/v1.0 --token-url https://login.microsoftonline.us/contoso/oauth2/v2.0/token`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runPullGraph(cmd.Context(), o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.tenant, "tenant", "", "Entra ID tenant id or domain (env AZURE_TENANT_ID)")
+	f.StringVar(&o.entraTenant, "entra-tenant", "", "Entra ID tenant id or domain (env AZURE_TENANT_ID); --tenant is the store's")
 	f.StringVar(&o.clientID, "client-id", "", "app registration's client id (env AZURE_CLIENT_ID)")
 	f.StringVar(&o.secret, "client-secret", "", "client secret (env AZURE_CLIENT_SECRET; prefer --client-secret-file)")
 	f.StringVar(&o.secretFile, "client-secret-file", "", "a file holding the client secret")
 	f.StringVar(&o.baseURL, "base-url", graph.DefaultBaseURL, "Graph endpoint")
-	f.StringVar(&o.tokenURL, "token-url", "", "OAuth2 token endpoint (default: the public cloud's, for --tenant)")
+	f.StringVar(&o.tokenURL, "token-url", "", "OAuth2 token endpoint (default: the public cloud's, for --entra-tenant)")
 	f.StringVar(&o.since, "since", "", "first pull only: changed at or after a duration back from now (30d, 12h) or a date; default everything")
 	f.DurationVar(&o.watch, "watch", 0, "keep pulling, every INTERVAL (e.g. 5m), until interrupted")
 	f.BoolVar(&o.reset, "reset", false, "forget where the last pull stopped and start afresh (from --since, or everything)")
@@ -85,7 +90,7 @@ func (o *pullOptions) credentials() error {
 			*dst = os.Getenv(name)
 		}
 	}
-	env(&o.tenant, "AZURE_TENANT_ID")
+	env(&o.entraTenant, "AZURE_TENANT_ID")
 	env(&o.clientID, "AZURE_CLIENT_ID")
 	if o.secretFile != "" {
 		b, err := os.ReadFile(o.secretFile)
@@ -96,8 +101,8 @@ func (o *pullOptions) credentials() error {
 	}
 	env(&o.secret, "AZURE_CLIENT_SECRET")
 	switch {
-	case o.tenant == "" && o.tokenURL == "":
-		return usagef("want --tenant (or AZURE_TENANT_ID, or --token-url)")
+	case o.entraTenant == "" && o.tokenURL == "":
+		return usagef("want --entra-tenant (or AZURE_TENANT_ID, or --token-url)")
 	case o.clientID == "":
 		return usagef("want --client-id (or AZURE_CLIENT_ID)")
 	case o.secret == "":
@@ -117,7 +122,7 @@ func (a *app) runPullGraph(ctx context.Context, o pullOptions) error {
 	hc := o.httpClient()
 	client := &connect.Client{
 		HTTP: hc, Timeout: o.timeout,
-		Auth: connect.NewOAuth2(connect.AzureCredentials(o.tenant, o.clientID, o.secret, o.tokenURL, scopeOf(o.baseURL)), hc),
+		Auth: connect.NewOAuth2(connect.AzureCredentials(o.entraTenant, o.clientID, o.secret, o.tokenURL, scopeOf(o.baseURL)), hc),
 	}
 	gopts := graph.Options{Client: client, BaseURL: o.baseURL, PageSize: o.pageSize}
 	feeds := []connect.Feed{graph.Incidents(gopts)}

@@ -25,7 +25,7 @@ read by the next pull) and overlaps its pages, so that shifting offsets lose non
 
 Credentials come from the flags or from AZURE_TENANT_ID, AZURE_CLIENT_ID and
 AZURE_CLIENT_SECRET. --base-url and --token-url point at a sovereign cloud.`,
-		Example: `  debrief pull defender --tenant contoso.onmicrosoft.com --client-id 00000000-… --client-secret-file secret.txt --since 30d
+		Example: `  debrief pull defender --entra-tenant contoso.onmicrosoft.com --client-id 00000000-… --client-secret-file secret.txt --since 30d
   debrief pull defender --watch 10m`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runPullDefender(cmd.Context(), o) },
@@ -38,12 +38,12 @@ AZURE_CLIENT_SECRET. --base-url and --token-url point at a sovereign cloud.`,
 // azureFlags binds the flags that every Entra ID source shares.
 func (o *pullOptions) azureFlags(cmd *cobra.Command, baseURL, what string) {
 	f := cmd.Flags()
-	f.StringVar(&o.tenant, "tenant", "", "Entra ID tenant id or domain (env AZURE_TENANT_ID)")
+	f.StringVar(&o.entraTenant, "entra-tenant", "", "Entra ID tenant id or domain (env AZURE_TENANT_ID); --tenant is the store's")
 	f.StringVar(&o.clientID, "client-id", "", "app registration's client id (env AZURE_CLIENT_ID)")
 	f.StringVar(&o.secret, "client-secret", "", "client secret (env AZURE_CLIENT_SECRET; prefer --client-secret-file)")
 	f.StringVar(&o.secretFile, "client-secret-file", "", "a file holding the client secret")
 	f.StringVar(&o.baseURL, "base-url", baseURL, what)
-	f.StringVar(&o.tokenURL, "token-url", "", "OAuth2 token endpoint (default: the public cloud's, for --tenant)")
+	f.StringVar(&o.tokenURL, "token-url", "", "OAuth2 token endpoint (default: the public cloud's, for --entra-tenant)")
 	o.runFlags(cmd)
 }
 
@@ -69,7 +69,7 @@ func (o *pullOptions) azureClient(scope string) (*connect.Client, time.Time, err
 	hc := o.httpClient()
 	return &connect.Client{
 		HTTP: hc, Timeout: o.timeout,
-		Auth: connect.NewOAuth2(connect.AzureCredentials(o.tenant, o.clientID, o.secret, o.tokenURL, scope), hc),
+		Auth: connect.NewOAuth2(connect.AzureCredentials(o.entraTenant, o.clientID, o.secret, o.tokenURL, scope), hc),
 	}, since, nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -17,6 +18,9 @@ import (
 func (a *app) pullFeeds(ctx context.Context, feeds []connect.Feed, since time.Time, o pullOptions) error {
 	st, err := a.store(ctx)
 	if err != nil {
+		if _, src := a.storeTenant(); src == "--tenant" && errors.As(err, new(usageError)) {
+			return usagef("%v; the Entra ID tenant is --entra-tenant", err)
+		}
 		return err
 	}
 	cs, err := connect.CheckpointsOf(st)

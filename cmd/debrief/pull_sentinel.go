@@ -29,7 +29,7 @@ client credentials (the Microsoft Sentinel Reader role on the workspace).
 Credentials come from the flags or from AZURE_TENANT_ID, AZURE_CLIENT_ID and
 AZURE_CLIENT_SECRET; the workspace from the flags or AZURE_SUBSCRIPTION_ID.
 --base-url and --token-url point at a sovereign cloud.`,
-		Example: `  debrief pull sentinel --tenant contoso.onmicrosoft.com --client-id 00000000-… --client-secret-file secret.txt \
+		Example: `  debrief pull sentinel --entra-tenant contoso.onmicrosoft.com --client-id 00000000-… --client-secret-file secret.txt \
       --subscription 0f1e2d3c-… --resource-group rg-soc --workspace law-soc --since 30d
   debrief pull sentinel --resource-group rg-soc --workspace law-soc --watch 5m`,
 		Args: args(cobra.NoArgs),

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fakeGraphAPI serves two pages of one Graph incident each, and a token.
@@ -59,7 +60,7 @@ func TestPullGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("AZURE_CLIENT_SECRET", "")
-	base := []string{"pull", "graph", "--tenant", "contoso", "--client-id", "app", "--client-secret-file", secret,
+	base := []string{"pull", "graph", "--entra-tenant", "contoso", "--client-id", "app", "--client-secret-file", secret,
 		"--base-url", srv.URL + "/v1.0", "--token-url", srv.URL + "/token"}
 	out, errOut, code := cli(t, home, "", append(base, "--json", "--since", "2026-01-01")...)
 	if code != 0 {
@@ -100,10 +101,10 @@ func TestPullUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no tenant", []string{"pull", "graph"}, "--tenant"},
-		{"no client id", []string{"pull", "graph", "--tenant", "t"}, "--client-id"},
-		{"no secret", []string{"pull", "graph", "--tenant", "t", "--client-id", "c"}, "--client-secret"},
-		{"bad since", []string{"pull", "graph", "--tenant", "t", "--client-id", "c", "--client-secret", "s", "--since", "soon"}, "--since"},
+		{"no tenant", []string{"pull", "graph"}, "--entra-tenant"},
+		{"no client id", []string{"pull", "graph", "--entra-tenant", "t"}, "--client-id"},
+		{"no secret", []string{"pull", "graph", "--entra-tenant", "t", "--client-id", "c"}, "--client-secret"},
+		{"bad since", []string{"pull", "graph", "--entra-tenant", "t", "--client-id", "c", "--client-secret", "s", "--since", "soon"}, "--since"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -112,5 +113,32 @@ func TestPullUsage(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want 2 naming %s", code, errOut, tc.want)
 			}
 		})
+	}
+}
+
+// TestPullStoreTenant checks that the global --tenant picks the store's
+// tenant for pull graph, as for every command, and that the Entra ID
+// tenant is --entra-tenant: on SQLite --tenant is refused, on PostgreSQL
+// the records land in that tenant, not in "default".
+func TestPullStoreTenant(t *testing.T) {
+	srv, _ := fakeGraphAPI(t)
+	t.Setenv("AZURE_TENANT_ID", "")
+	t.Setenv("DEBRIEF_TENANT", "")
+	pull := []string{"pull", "graph", "--entra-tenant", "contoso", "--client-id", "app", "--client-secret", "s3cret",
+		"--base-url", srv.URL + "/v1.0", "--token-url", srv.URL + "/token", "-q"}
+	_, errOut, code := cli(t, t.TempDir(), "", append(pull, "--tenant", "acme")...)
+	if code != exitUsage || !strings.Contains(errOut, "--tenant acme: tenants need a PostgreSQL store") ||
+		!strings.Contains(errOut, "--entra-tenant") {
+		t.Errorf("SQLite store with --tenant: exit %d %q, want 2 saying tenants need PostgreSQL and naming --entra-tenant", code, errOut)
+	}
+
+	dsn := testPostgres(t)
+	tenant := fmt.Sprintf("pull-tenant-%d", time.Now().UnixNano())
+	if out, errOut, code := cli(t, t.TempDir(), "", append([]string{"--db", dsn, "--tenant", tenant}, pull...)...); code != 0 {
+		t.Fatalf("pull --tenant: exit %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := cli(t, t.TempDir(), "", "--db", dsn, "--tenant", tenant, "incidents", "--json")
+	if code != 0 || !strings.Contains(out, "defender:7") || !strings.Contains(out, "defender:8") {
+		t.Errorf("tenant %s after pull: exit %d\n%s%s", tenant, code, out, errOut)
 	}
 }

@@ -75,7 +75,7 @@ func TestPullWatch(t *testing.T) {
 	var out, errOut bytes.Buffer
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"pull", "graph", "--tenant", "contoso", "--client-id", "app", "--client-secret", "s3cret",
+		done <- run(ctx, []string{"pull", "graph", "--entra-tenant", "contoso", "--client-id", "app", "--client-secret", "s3cret",
 			"--base-url", srv.URL + "/v1.0", "--token-url", srv.URL + "/token", "--watch", "20ms"}, strings.NewReader(""), &out, &errOut)
 	}()
 	// The fourth request shows that the third poll, which brought the new
@@ -124,7 +124,7 @@ func TestPullProgress(t *testing.T) {
 	}
 	srv, _ := fakeGraphAPI(t)
 	t.Setenv("AZURE_CLIENT_SECRET", "s3cret")
-	_, errOut, code := cli(t, t.TempDir(), "", "pull", "graph", "--tenant", "contoso", "--client-id", "app",
+	_, errOut, code := cli(t, t.TempDir(), "", "pull", "graph", "--entra-tenant", "contoso", "--client-id", "app",
 		"--base-url", srv.URL+"/v1.0", "--token-url", srv.URL+"/token")
 	if code != 0 || errOut != "" {
 		t.Errorf("exit %d, stderr %q; want no progress on a stderr that is not a terminal", code, errOut)
