@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"reflect"
 	"slices"
@@ -24,17 +23,8 @@ func openPostgres(ctx context.Context, dsn, tenant string) (*postgres.Store, err
 	return postgres.OpenTenant(ctx, dsn, tenant) // its errors name the store, without the password
 }
 
-// redactDSN hides the password of a database URL.
-func redactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "postgres://…"
-	}
-	return u.Redacted()
-}
-
 type migrateOptions struct {
-	from, to, tenant string
+	from, to string
 }
 
 // migrateTable is one table's row counts in "migrate --json".
@@ -61,10 +51,11 @@ func (a *app) migrateCmd() *cobra.Command {
 		Short: "Move a SQLite store into PostgreSQL, counted and verified",
 		Long: `Copies every table of a SQLite store (incidents, alerts, links, versions, history,
 raw records, playbook runs and steps, checkpoints, API tokens) into a
-PostgreSQL store's tenant in one transaction, then checks that each table's
-row count matches and that every incident, alert, playbook run and token
-reads back the same from both stores. The tenant must be empty; the SQLite
-file is only read. Stop ingesting into the SQLite store while it runs.`,
+PostgreSQL store's tenant (--tenant, or DEBRIEF_TENANT; default "default") in
+one transaction, then checks that each table's row count matches and that
+every incident, alert, playbook run and token reads back the same from both
+stores. The tenant must be empty; the SQLite file is only read. Stop ingesting
+into the SQLite store while it runs.`,
 		Example: `  debrief migrate --from sqlite:$HOME/.local/share/debrief/debrief.db --to postgres://debrief@db.internal/debrief
   debrief migrate --from sqlite:acme.db --to postgres://debrief@db.internal/debrief --tenant acme --json`,
 		Args: args(cobra.NoArgs),
@@ -76,7 +67,8 @@ file is only read. Stop ingesting into the SQLite store while it runs.`,
 			if !isPostgres(o.to) {
 				return usagef("--to: want a postgres:// or postgresql:// URL")
 			}
-			res, err := migrate(cmd.Context(), path, o.to, o.tenant)
+			tenant, _ := a.storeTenant()
+			res, err := migrate(cmd.Context(), path, o.to, tenant)
 			if err != nil {
 				return err
 			}
@@ -90,7 +82,6 @@ file is only read. Stop ingesting into the SQLite store while it runs.`,
 	fl := cmd.Flags()
 	fl.StringVar(&o.from, "from", "", "the SQLite store: sqlite:PATH")
 	fl.StringVar(&o.to, "to", "", "the PostgreSQL store: postgres://…")
-	fl.StringVar(&o.tenant, "tenant", postgres.DefaultTenant, "the tenant (organisation) to hold the data in PostgreSQL")
 	return cmd
 }
 

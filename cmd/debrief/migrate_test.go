@@ -65,6 +65,25 @@ func TestMigrate(t *testing.T) {
 	}
 }
 
+// TestMigrateTenantEnv checks that migrate moves the store into the tenant
+// DEBRIEF_TENANT names, as other commands take it, not into "default".
+func TestMigrateTenantEnv(t *testing.T) {
+	dsn := testPostgres(t)
+	home := t.TempDir()
+	listFixture(t, home)
+	tenant := fmt.Sprintf("migrate-env-%d", time.Now().UnixNano())
+	t.Setenv("DEBRIEF_TENANT", tenant)
+	from := "sqlite:" + filepath.Join(home, "debrief.db")
+	if out, errOut, code := cli(t, home, "", "migrate", "--from", from, "--to", dsn, "-q"); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	t.Setenv("DEBRIEF_TENANT", "")
+	out, errOut, code := cli(t, home, "", "--db", dsn, "--tenant", tenant, "incidents", "--json")
+	if code != 0 || !strings.Contains(out, "defender:1001") {
+		t.Errorf("tenant %s after migrate with DEBRIEF_TENANT: exit %d\n%s%s", tenant, code, out, errOut)
+	}
+}
+
 func TestMigrateUsage(t *testing.T) {
 	home := t.TempDir()
 	tests := []struct {
