@@ -49,16 +49,16 @@ func OpenTenant(ctx context.Context, dsn, tenant string) (*Store, error) {
 	}
 	cfg, err := poolConfig(dsn)
 	if err != nil {
-		return nil, debrief.Errorf(debrief.EINVALID, "open store: %v", err)
+		return nil, debrief.Errorf(debrief.EINVALID, "open store %s: %s", Redact(dsn), parseError(err))
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", redact(cfg.ConnConfig), err)
+		return nil, fmt.Errorf("open store %s: %w", Redact(dsn), err)
 	}
 	s := &Store{pool: pool, tenant: tenant, stats: newStatsWatch()}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("open store %s: %w", redact(cfg.ConnConfig), err)
+		return nil, fmt.Errorf("open store %s: %w", Redact(dsn), err)
 	}
 	return s, nil
 }
@@ -72,11 +72,6 @@ func (s *Store) ForTenant(tenant string) (*Store, error) {
 		return nil, debrief.Errorf(debrief.EINVALID, "open store: empty tenant")
 	}
 	return &Store{pool: s.pool, tenant: tenant, shared: true, stats: s.stats}, nil
-}
-
-// redact names the database without its password.
-func redact(cfg *pgx.ConnConfig) string {
-	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
 }
 
 // Tenant is the tenant whose data the store keeps.

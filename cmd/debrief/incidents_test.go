@@ -211,6 +211,8 @@ func TestStoreAndArgumentErrors(t *testing.T) {
 		{"qualified id not found", []string{"incident", "show", "defender:9999"}, 1,
 			`debrief: incident "defender:9999" not found (list them with 'debrief incidents')`, ""},
 		{"bare id not found", []string{"incident", "show", "9999"}, 1, `debrief: incident "9999" not found (list them with 'debrief incidents')`, ""},
+		{"postgres store named once, masked", []string{"incidents", "--db", "postgres://postgres@/nodb?host=" + dir + "/pg&password=S3CRET"}, 1,
+			"debrief: open store postgres://postgres@/nodb?host=" + dir + "/pg&password=xxxxx: failed to connect", "S3CRET"},
 		{"tenant flag on SQLite", []string{"incidents", "--tenant", "acme"}, 2, "debrief: --tenant acme: tenants need a PostgreSQL store", ""},
 	}
 	for _, tc := range tests {
