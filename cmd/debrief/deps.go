@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
@@ -68,6 +70,8 @@ func (a *app) openStore(ctx context.Context, existing bool) (debrief.Store, erro
 	tenant, source := a.storeTenant()
 	if isPostgres(dsn) {
 		st, err = openPostgres(ctx, dsn, tenant)
+	} else if derr := a.notSQLite(dsn); derr != nil {
+		return nil, derr
 	} else if source != "" && tenant != postgres.DefaultTenant {
 		return nil, usagef("%s: tenants need a PostgreSQL store (--db postgres://…)", named(source, tenant))
 	} else if _, serr := os.Stat(dsn); existing && dsn != sqlite.Memory && errors.Is(serr, fs.ErrNotExist) {
@@ -82,4 +86,30 @@ func (a *app) openStore(ctx context.Context, existing bool) (debrief.Store, erro
 	a.st = st
 	a.closers = append(a.closers, st.Close)
 	return st, nil
+}
+
+// urlScheme is a URL scheme of more than one letter (C:// is a path).
+var urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]+$`)
+
+// keyValueDSN matches a libpq key=value DSN.
+var keyValueDSN = regexp.MustCompile(`(^|\s)(host|hostaddr|port|dbname|user|password|passfile|sslmode|sslpassword|service)\s*=`)
+
+// notSQLite refuses a store that is neither a postgres:// URL nor a SQLite
+// file path but a URL of another scheme (a typo: postgress://) or a
+// key=value DSN, of which SQLite would make a file (holding the password
+// in its name).
+func (a *app) notSQLite(dsn string) error {
+	source := "--db"
+	if a.db == "" {
+		source = "DEBRIEF_DB"
+	}
+	if scheme, _, ok := strings.Cut(dsn, "://"); ok && urlScheme.MatchString(scheme) {
+		return usagef("%s: unknown scheme %q: want a postgres:// or postgresql:// URL, or a SQLite file path",
+			named(source, postgres.Redact(dsn)), scheme)
+	}
+	if keyValueDSN.MatchString(dsn) {
+		return usagef("%s: a key=value DSN: write it as a URL, postgres://USER:PASSWORD@HOST:PORT/DB (a socket directory as ?host=/DIR)",
+			named(source, postgres.Redact(dsn)))
+	}
+	return nil
 }

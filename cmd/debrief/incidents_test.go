@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -188,6 +190,7 @@ func TestIncidentsJSON(t *testing.T) {
 }
 
 func TestStoreAndArgumentErrors(t *testing.T) {
+	t.Chdir(t.TempDir()) // where a DSN taken for a SQLite path would be made
 	home := t.TempDir()
 	listFixture(t, home)
 	dir, missing := t.TempDir(), filepath.Join(t.TempDir(), "none.db")
@@ -213,6 +216,10 @@ func TestStoreAndArgumentErrors(t *testing.T) {
 		{"bare id not found", []string{"incident", "show", "9999"}, 1, `debrief: incident "9999" not found (list them with 'debrief incidents')`, ""},
 		{"postgres store named once, masked", []string{"incidents", "--db", "postgres://postgres@/nodb?host=" + dir + "/pg&password=S3CRET"}, 1,
 			"debrief: open store postgres://postgres@/nodb?host=" + dir + "/pg&password=xxxxx: failed to connect", "S3CRET"},
+		{"mistyped scheme", []string{"ingest", "--db", "postgress://postgres@localhost/deb", os.DevNull}, 2,
+			`debrief: --db postgress://postgres@localhost/deb: unknown scheme "postgress": want a postgres:// or postgresql:// URL, or a SQLite file path`, ""},
+		{"key=value DSN", []string{"ingest", "--db", "host=/tmp/pg dbname=x password=S3CRET", os.DevNull}, 2,
+			"debrief: --db host=/tmp/pg dbname=x password=xxxxx: a key=value DSN: write it as a URL, postgres://", "S3CRET"},
 		{"tenant flag on SQLite", []string{"incidents", "--tenant", "acme"}, 2, "debrief: --tenant acme: tenants need a PostgreSQL store", ""},
 	}
 	for _, tc := range tests {
@@ -229,6 +236,19 @@ func TestStoreAndArgumentErrors(t *testing.T) {
 	if _, err := os.Stat(missing); err == nil {
 		t.Errorf("a read-only command created %s", missing)
 	}
+	if _, err := os.Stat("postgress:"); err == nil {
+		t.Errorf("a mistyped postgres:// URL made a SQLite store")
+	}
+	if m, _ := filepath.Glob("host=*"); len(m) > 0 {
+		t.Errorf("a key=value DSN made a SQLite store: %v", m)
+	}
+	t.Setenv("DEBRIEF_DB", "postgresql+x://u@h/d")
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"incidents"}, strings.NewReader(""), io.Discard, &stderr); code != 2 ||
+		!strings.Contains(stderr.String(), "debrief: DEBRIEF_DB=postgresql+x://u@h/d: unknown scheme") {
+		t.Errorf("DEBRIEF_DB of another scheme: exit %d %q, want 2 naming DEBRIEF_DB", code, stderr.String())
+	}
+	t.Setenv("DEBRIEF_DB", "")
 	t.Setenv("DEBRIEF_TENANT", "acme")
 	if _, errOut, code := cli(t, home, "", "incidents"); code != 2 ||
 		!strings.Contains(errOut, "debrief: DEBRIEF_TENANT=acme: tenants need a PostgreSQL store") {
