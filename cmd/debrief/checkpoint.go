@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -90,7 +91,10 @@ func (a *app) checkpointResetCmd() *cobra.Command {
 		Example: `  debrief checkpoint reset graph/incidents graph/alerts
   debrief checkpoint reset --all`,
 		RunE: func(cmd *cobra.Command, names []string) error {
-			if all == (len(names) > 0) {
+			switch {
+			case all && len(names) > 0:
+				return usagef("checkpoint names and --all cannot be combined")
+			case !all && len(names) == 0:
 				return usagef("want checkpoint names (see 'debrief checkpoint list') or --all")
 			}
 			cs, err := a.checkpoints(cmd.Context(), a.store)
@@ -134,7 +138,7 @@ func (a *app) resetCheckpoints(ctx context.Context, cs debrief.CheckpointStore, 
 		}
 	}
 	if len(missing) > 0 {
-		return debrief.Errorf(debrief.ENOTFOUND, "no checkpoint named %q (see 'debrief checkpoint list')", missing)
+		return debrief.Errorf(debrief.ENOTFOUND, "no checkpoint named %s (see 'debrief checkpoint list')", strings.Join(missing, ", "))
 	}
 	return nil
 }

@@ -39,8 +39,9 @@ func TestCheckpointReset(t *testing.T) {
 		want string
 	}{
 		{"no names", []string{"checkpoint", "reset"}, exitUsage, "--all"},
-		{"names and --all", []string{"checkpoint", "reset", "graph/incidents", "--all"}, exitUsage, "--all"},
-		{"unknown name", []string{"checkpoint", "reset", "graph/nothing"}, exitError, "graph/nothing"},
+		{"names and --all", []string{"checkpoint", "reset", "graph/incidents", "--all"}, exitUsage, "debrief: checkpoint names and --all cannot be combined"},
+		{"unknown name", []string{"checkpoint", "reset", "graph/nothing"}, exitError, "debrief: no checkpoint named graph/nothing (see"},
+		{"unknown names", []string{"checkpoint", "reset", "graph/nothing", "x"}, exitError, "debrief: no checkpoint named graph/nothing, x (see"},
 		{"reset", []string{"checkpoint", "reset", "graph/incidents"}, 0, "reset graph/incidents"},
 		{"reset again", []string{"checkpoint", "reset", "graph/incidents"}, exitError, "no checkpoint"},
 	}

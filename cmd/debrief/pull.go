@@ -97,7 +97,9 @@ func (o *pullOptions) credentials() error {
 		if err != nil {
 			return usagef("--client-secret-file: %v", err)
 		}
-		o.secret = strings.TrimSpace(string(b))
+		if o.secret = strings.TrimSpace(string(b)); o.secret == "" {
+			return usagef("--client-secret-file %s is empty", o.secretFile)
+		}
 	}
 	env(&o.secret, "AZURE_CLIENT_SECRET")
 	switch {

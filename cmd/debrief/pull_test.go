@@ -96,6 +96,10 @@ func TestPullUsage(t *testing.T) {
 	t.Setenv("AZURE_TENANT_ID", "")
 	t.Setenv("AZURE_CLIENT_ID", "")
 	t.Setenv("AZURE_CLIENT_SECRET", "")
+	empty := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(empty, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -104,6 +108,8 @@ func TestPullUsage(t *testing.T) {
 		{"no tenant", []string{"pull", "graph"}, "--entra-tenant"},
 		{"no client id", []string{"pull", "graph", "--entra-tenant", "t"}, "--client-id"},
 		{"no secret", []string{"pull", "graph", "--entra-tenant", "t", "--client-id", "c"}, "--client-secret"},
+		{"empty secret file", []string{"pull", "graph", "--entra-tenant", "t", "--client-id", "c", "--client-secret-file", empty},
+			"debrief: --client-secret-file " + empty + " is empty"},
 		{"bad since", []string{"pull", "graph", "--entra-tenant", "t", "--client-id", "c", "--client-secret", "s", "--since", "soon"}, "--since"},
 	}
 	for _, tc := range tests {
