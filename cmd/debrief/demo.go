@@ -80,6 +80,9 @@ func (a *app) runDemo(cmd *cobra.Command, o demoOptions) error {
 	if o.days < 14 {
 		return usagef("demo: --days: want at least 14, got %d", o.days)
 	}
+	if a.db != "" {
+		return usagef("demo: --db: demo always makes a fresh store in --out (%s)", filepath.Join(o.out, "debrief.db"))
+	}
 	if err := freshDir(o.out); err != nil {
 		return err
 	}

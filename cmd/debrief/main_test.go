@@ -51,6 +51,8 @@ func TestExitCodes(t *testing.T) {
 		{"unrecognised file beside a good one", []string{"ingest", "testdata/ingest/notes.txt", "testdata/ingest/one.good.ndjson"}, 3, "rejected 1"},
 		{"empty stdin", []string{"ingest", "-"}, 1, "nothing read: stdin is empty"},
 		{"empty folder", []string{"ingest", emptyDir}, 1, "no files found under " + emptyDir},
+		{"demo --db", []string{"demo", "--db", "x.db", "--out", filepath.Join(t.TempDir(), "demo"), "--days", "14", "-q"}, 2,
+			"demo: --db: demo always makes a fresh store in --out"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
