@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/debrief-dev/debrief/review"
@@ -66,8 +67,12 @@ func (p *printer) table(head []string, rows [][]string) {
 }
 
 // Text escapes s for Markdown text and table cells: Markdown and HTML
-// syntax characters get a backslash or become entities, and line breaks
-// become spaces, so text from alerts cannot add markup, links or HTML.
+// syntax characters get a backslash or become entities, line breaks
+// become spaces, and other control characters (C0, DEL, C1) and the
+// Unicode bidirectional overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069) are written as Go escapes (\x1b, \u202e), so text from
+// alerts cannot add markup, links or HTML, nor drive the terminal that
+// shows the Markdown.
 func Text(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -85,6 +90,11 @@ func Text(s string) string {
 		case '\n', '\r', '\t':
 			b.WriteByte(' ')
 		default:
+			if c < 0x20 || c >= 0x7f && c <= 0x9f || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069 {
+				q := strconv.QuoteRuneToASCII(c)
+				b.WriteString(q[1 : len(q)-1])
+				continue
+			}
 			b.WriteRune(c)
 		}
 	}

@@ -82,6 +82,9 @@ func TestText(t *testing.T) {
 		{"[x](http://e) *y* _z_ `c` # ~s~", `\[x\](http://e) \*y\* \_z\_ \` + "`c\\`" + ` \# \~s\~`},
 		{"line\nbreak\r\ttab", "line break  tab"},
 		{`back\slash`, `back\\slash`},
+		{"esc\x1b]0;title\a nul\x00 del\x7f c1\u009b", `esc\x1b\]0;title\a nul\x00 del\x7f c1\u009b`},
+		{"bidi \u202egnp.exe\u202c \u2066iso\u2069 \u202a\u202b\u202d \u2067\u2068", `bidi \u202egnp.exe\u202c \u2066iso\u2069 \u202a\u202b\u202d \u2067\u2068`},
+		{"not UTF-8 \xff, é ü 名", "not UTF-8 \ufffd, é ü 名"},
 	}
 	for _, tc := range tests {
 		if got := markdown.Text(tc.in); got != tc.want {
