@@ -49,7 +49,7 @@ func (r *Runner) Fire(ctx context.Context, pbs []*Playbook, in *debrief.Incident
 		case debrief.ErrorCode(err) != debrief.ENOTFOUND:
 			return out, err
 		default:
-			fd.Run, err = r.run(ctx, pb, in, live, id, event)
+			fd.Run, err = r.run(ctx, pb, in, live, id, event, nil)
 			if err != nil {
 				fd.Error = err.Error()
 				errs = append(errs, fmt.Errorf("%s on %s: %w", pb.Name(), in.ID, err))

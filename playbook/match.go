@@ -283,6 +283,28 @@ func (p *Playbook) Explain(f *Facts, event string) Result {
 	return Result{Playbook: p.Name(), Matched: ok, Reasons: reasons}
 }
 
+// failed lists the trigger's conditions that keep it from matching the
+// incident on any event, as Explain words them without the mark; nil when
+// it matches. The conditions of an any group are listed only when none of
+// them holds.
+func (p *Playbook) failed(f *Facts) []string {
+	r := p.Explain(f, "")
+	if r.Matched {
+		return nil
+	}
+	anyHit := slices.ContainsFunc(r.Reasons, func(s string) bool { return strings.HasPrefix(s, "✓ any: ") })
+	var out []string
+	for _, s := range r.Reasons {
+		if what, ok := strings.CutPrefix(s, "✗ "); ok && !(anyHit && strings.HasPrefix(what, "any: ")) {
+			out = append(out, what)
+		}
+	}
+	if len(out) == 0 { // not expected: a trigger that does not match has a condition that failed
+		out = []string{"the trigger"}
+	}
+	return out
+}
+
 func (c *compiled) eval(f *Facts, event string, why *[]string) (bool, error) {
 	note := func(ok bool, what string, m *cmatcher) {
 		if why == nil {

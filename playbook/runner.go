@@ -10,6 +10,7 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"net/smtp"
+	"strings"
 	"sync"
 	"time"
 
@@ -159,14 +160,38 @@ func (r *Runner) Plan(ctx context.Context, pb *Playbook, in *debrief.Incident, r
 }
 
 // Run plans the playbook on the incident, records the plan, and when live
-// executes it. Live runs need Config.Live.
+// executes it. Live runs need Config.Live. Run does not look at the
+// playbook's trigger; Start does.
 func (r *Runner) Run(ctx context.Context, pb *Playbook, in *debrief.Incident, live bool) (*debrief.PlaybookRun, error) {
-	return r.run(ctx, pb, in, live, "", "")
+	return r.run(ctx, pb, in, live, "", "", nil)
 }
 
-// run is Run with the run's ID ("": a new one) and the event that fired
-// it ("": none, a person started it).
-func (r *Runner) run(ctx context.Context, pb *Playbook, in *debrief.Incident, live bool, id, event string) (*debrief.PlaybookRun, error) {
+// StartOptions are what Start may be given besides the playbook and the
+// incident.
+type StartOptions struct {
+	Live bool // act, not just plan; needs Config.Live
+	// Force runs the playbook although its trigger does not match the
+	// incident; the audit log's run.start records it with the conditions
+	// that failed.
+	Force bool
+}
+
+// Start is Run for a person naming a playbook and an incident: it refuses
+// (EINVALID) an incident the playbook's trigger, on any event, does not
+// match, saying which conditions failed, unless o.Force.
+func (r *Runner) Start(ctx context.Context, pb *Playbook, in *debrief.Incident, o StartOptions) (*debrief.PlaybookRun, error) {
+	failed := pb.failed(NewFacts(in))
+	if len(failed) > 0 && !o.Force {
+		return nil, debrief.Errorf(debrief.EINVALID, "the trigger of %s does not match %s: %s; --force runs it anyway",
+			pb.Name(), in.ID, strings.Join(failed, "; "))
+	}
+	return r.run(ctx, pb, in, o.Live, "", "", failed)
+}
+
+// run is Run with the run's ID ("": a new one), the event that fired it
+// ("": none, a person started it), and the trigger's conditions that
+// failed when a person forced it to run (nil: none).
+func (r *Runner) run(ctx context.Context, pb *Playbook, in *debrief.Incident, live bool, id, event string, forced []string) (*debrief.PlaybookRun, error) {
 	if live && !r.Config.Live {
 		return nil, debrief.Errorf(debrief.EINVALID, "live runs are off: set live: true in the playbook config")
 	}
@@ -189,6 +214,9 @@ func (r *Runner) run(ctx context.Context, pb *Playbook, in *debrief.Incident, li
 	start := map[string]any{"digest": pb.Digest, "steps": len(steps)}
 	if event != "" {
 		start["event"] = event
+	}
+	if len(forced) > 0 {
+		start["forced"], start["unmatched"] = true, forced
 	}
 	if err := r.audit(run, "", "run.start", start); err != nil {
 		return nil, err

@@ -401,3 +401,46 @@ func TestAuditVerify(t *testing.T) {
 		t.Errorf("after reopen: %d entries, %v", m, err)
 	}
 }
+
+// TestStartTriggerMismatch: Start refuses an incident the trigger does not
+// match, naming only the conditions that keep it from matching, and runs it
+// with Force.
+func TestStartTriggerMismatch(t *testing.T) {
+	tests := []struct {
+		name, match string
+		want        string // in the error; "" for a match
+	}{
+		{"matches", "  all: [{field: severity, op: at_least, values: [high]}]", ""},
+		{"all", "  all: [{field: severity, op: at_least, values: [critical]}, {field: tags, op: in, values: [finance]}]",
+			"the trigger of p does not match defender:42: all: severity at_least [critical]; --force runs it anyway"},
+		{"one of any holds", "  all: [{field: status, op: in, values: [resolved]}]\n  any: [{field: tags, op: in, values: [hr]}, {field: tags, op: in, values: [finance]}]",
+			"defender:42: all: status in [resolved]; --force"},
+		{"none of any", "  any: [{field: tags, op: in, values: [hr]}, {field: tags, op: in, values: [legal]}]",
+			"defender:42: any: tags in [hr]; any: tags in [legal]; --force"},
+		{"event", "  events: [review.completed]\n  all: [{field: severity, op: at_least, values: [critical]}]",
+			"defender:42: all: severity at_least [critical]; --force"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rg := newRig(t, newFake(t))
+			pb := trigger(t, tc.match)
+			run, err := rg.Start(context.Background(), pb, incident(), playbook.StartOptions{})
+			if tc.want == "" {
+				if err != nil || run.Status != debrief.RunPlanned {
+					t.Fatalf("start: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || debrief.ErrorCode(err) != debrief.EINVALID {
+				t.Fatalf("start: %v; want an EINVALID error with %q", err, tc.want)
+			}
+			if _, err := rg.Start(context.Background(), pb, incident(), playbook.StartOptions{Force: true}); err != nil {
+				t.Fatalf("forced: %v", err)
+			}
+			data, _ := os.ReadFile(rg.auditPath)
+			if strings.Count(string(data), `"event":"run.start"`) != 1 || !strings.Contains(string(data), `"forced":true`) {
+				t.Errorf("audit log wants one forced run.start:\n%s", data)
+			}
+		})
+	}
+}

@@ -341,13 +341,16 @@ func (a *app) playbookRunCmd() *cobra.Command {
 	var id, config, resume string
 	var live, force bool
 	cmd := &cobra.Command{
-		Use:   "run FILE --incident ID [--live] | run --resume RUN [FILE [--force]]",
+		Use:   "run FILE --incident ID [--live] [--force] | run --resume RUN [FILE [--force]]",
 		Short: "Plan a playbook on an incident (dry run), run it with --live, or resume a run",
 		Long: `Run plans the playbook on the incident and records the plan; with --live (and
-live: true in the config) it acts. --resume continues a live run after a crash or an
+live: true in the config) it acts. An incident the playbook's trigger does not match
+(see 'playbook test') is refused, naming the conditions that failed, unless --force;
+the audit log records a forced run. --resume continues a live run after a crash or an
 approval, from the playbook the run keeps: no file is needed. A FILE given with
 --resume must be the same playbook; a changed one is refused unless --force.`,
 		Example: `  debrief playbook run contain.yaml --incident defender:924565
+  debrief playbook run contain.yaml --incident defender:924565 --force
   debrief playbook run contain.yaml --incident defender:924565 --live --config playbooks.yaml
   debrief playbook run --resume run-20260301T120000Z-1a2b3c4d
   debrief playbook run --resume run-20260301T120000Z-1a2b3c4d contain-v2.yaml --force`,
@@ -358,8 +361,6 @@ approval, from the playbook the run keeps: no file is needed. A FILE given with
 				return usagef("name the playbook FILE, or --resume RUN")
 			case resume == "" && id == "":
 				return usagef("--incident is required")
-			case resume == "" && force:
-				return usagef("--force goes with --resume")
 			}
 			var pb *playbook.Playbook
 			if len(files) == 1 {
@@ -382,7 +383,7 @@ approval, from the playbook the run keeps: no file is needed. A FILE given with
 			if resume != "" {
 				run, err = r.Resume(cmd.Context(), resume, playbook.ResumeOptions{Playbook: pb, Force: force, Incident: in})
 			} else {
-				run, err = r.Run(cmd.Context(), pb, in, live)
+				run, err = r.Start(cmd.Context(), pb, in, playbook.StartOptions{Live: live, Force: force})
 			}
 			if run != nil {
 				a.printRun(run)
@@ -398,7 +399,7 @@ approval, from the playbook the run keeps: no file is needed. A FILE given with
 	fl.BoolVar(&live, "live", false, "act, not just plan (the config must also say live: true)")
 	fl.StringVar(&config, "config", "", "playbook config (default playbooks.yaml in the data directory)")
 	fl.StringVar(&resume, "resume", "", "continue this run (after a crash or an approval) from the playbook it keeps")
-	fl.BoolVar(&force, "force", false, "with --resume and FILE: run the rest with FILE although it differs from the run's playbook")
+	fl.BoolVar(&force, "force", false, "run although the playbook's trigger does not match the incident; with --resume and FILE: run the rest with FILE although it differs from the run's playbook")
 	return cmd
 }
 

@@ -256,6 +256,37 @@ func TestPlaybookFire(t *testing.T) {
 	}
 }
 
+// TestPlaybookRunTriggerMismatch: run refuses an incident the trigger does
+// not match, naming the condition that failed; --force runs it, and the
+// audit log records that it was forced.
+func TestPlaybookRunTriggerMismatch(t *testing.T) {
+	home, dir := t.TempDir(), t.TempDir()
+	inc, pb := filepath.Join(dir, "incidents.json"), filepath.Join(dir, "critical.yaml")
+	writeFiles(t, map[string]string{inc: playbookIncident, pb: strings.Replace(playbookFile, "values: [high]", "values: [critical]", 1)})
+	ingestFile(t, home, inc)
+	args := []string{"playbook", "run", pb, "--incident", "defender:924565"}
+	out, errOut, code := cli(t, home, "", args...)
+	for _, want := range []string{"the trigger of contain does not match defender:924565", "all: severity at_least [critical]", "--force runs it anyway"} {
+		if code != 1 || !strings.Contains(errOut, want) || strings.Contains(errOut, "techniques") {
+			t.Errorf("exit %d (want 1), stderr lacks %q or names a condition that held:\n%s%s", code, want, out, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(home, "playbook-audit.jsonl")); err == nil {
+		audit, _ := os.ReadFile(filepath.Join(home, "playbook-audit.jsonl"))
+		if strings.Contains(string(audit), "run.start") {
+			t.Errorf("a refused run was recorded:\n%s", audit)
+		}
+	}
+	out, errOut, code = cli(t, home, "", append(args, "--force")...)
+	if code != 0 || !strings.Contains(out, "isolate device device:ws-07") {
+		t.Fatalf("--force: exit %d\n%s%s", code, out, errOut)
+	}
+	audit, _ := os.ReadFile(filepath.Join(home, "playbook-audit.jsonl"))
+	if !strings.Contains(string(audit), `"forced":true,"steps":2,"unmatched":["all: severity at_least [critical]"]`) {
+		t.Errorf("the audit log does not record the forced run:\n%s", audit)
+	}
+}
+
 // writeFiles writes each file of the map (path → contents).
 func writeFiles(t *testing.T, files map[string]string) {
 	t.Helper()
