@@ -23,6 +23,9 @@ func TestLoad(t *testing.T) {
 		{"url_host_template.bad.yaml", 11, "want an http(s) URL with a literal host"},
 		{"exec_var_first.bad.yaml", 12, "may not start with a variable"},
 		{"entity_without_foreach.bad.yaml", 11, "entity.* variables need for_each"},
+		{"unknown_variable.bad.yaml", 12, `unknown variable "entity.attributes.command_line" (want one of entity.id, entity.key, entity.kind, ` +
+			`entity.name, incident.assignee, incident.id, incident.severity, incident.source, incident.source_id, incident.status, ` +
+			`incident.tactics, incident.tags, incident.techniques, incident.title, incident.url, incident.verdict, playbook.name, run.id, step.id)`},
 		{"bad_version.bad.yaml", 1, `apiVersion: want "debrief/v1"`},
 		{"syntax.bad.yaml", 4, ""},
 	}

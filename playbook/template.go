@@ -47,7 +47,7 @@ func parseTemplate(s string) (template, error) {
 		}
 		name := strings.TrimSpace(s[i+2 : i+j])
 		if !variables[name] {
-			return t, fmt.Errorf("template %q: unknown variable %q (want one of incident.*, entity.*, run.id, playbook.name, step.id)", s, name)
+			return t, fmt.Errorf("template %q: unknown variable %q (want one of %s)", s, name, strings.Join(sortedKeys(variables), ", "))
 		}
 		t.parts = append(t.parts, tpart{name: name})
 		s = s[i+j+2:]
