@@ -320,7 +320,7 @@ func (c *compiled) eval(f *Facts, event string, why *[]string) (bool, error) {
 		*why = append(*why, mark+what)
 	}
 	ok := event == "" || len(c.events) == 0 || c.events[event]
-	if why != nil {
+	if event != "" {
 		note(ok, "event "+event, nil)
 	}
 	if !ok && why == nil {
