@@ -94,8 +94,8 @@ func Suggest(in *debrief.Incident, cat *attack.Catalog, d3 *d3fend.Catalog) []by
 				continue
 			}
 			seen[r] = true
-			fmt.Fprintf(&b, "  - id: %s-%s  # for %s\n    kind: graph\n    action: %s\n    for_each: %s\n",
-				strings.ReplaceAll(r.action, "_", "-"), r.forEach, t, r.action, r.forEach)
+			fmt.Fprintf(&b, "  - id: %s  # for %s\n    kind: graph\n    action: %s\n    for_each: %s\n",
+				r.stepID(), t, r.action, r.forEach)
 			if r.action != "add_indicator" {
 				b.WriteString("    approval: required\n")
 			}
@@ -124,6 +124,16 @@ func observed(in *debrief.Incident) []debrief.TechniqueID {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// stepID names the response's step: its action, and the entity kind unless
+// the action names it already (isolate-device, add-indicator-url).
+func (r response) stepID() string {
+	id := strings.ReplaceAll(r.action, "_", "-")
+	if strings.HasSuffix(r.action, "_"+r.forEach) {
+		return id
+	}
+	return id + "-" + r.forEach
 }
 
 func responsesFor(t debrief.TechniqueID) []response {

@@ -27,14 +27,32 @@ func TestSuggest(t *testing.T) {
 	if err != nil {
 		t.Fatalf("suggested playbook does not lint: %v\n%s", err, out)
 	}
-	for _, want := range []string{"action: isolate_device", "for_each: device", "approval: required", "# T1486 Data Encrypted for Impact",
-		"mitigation M1053", "D3FEND "} {
+	for _, want := range []string{"- id: isolate-device  # for T1059.001", "action: isolate_device", "for_each: device", "approval: required",
+		"# T1486 Data Encrypted for Impact", "mitigation M1053", "D3FEND "} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("suggestion lacks %q:\n%s", want, out)
 		}
 	}
+	if strings.Contains(string(out), "device-device") {
+		t.Errorf("a step id repeats its entity kind:\n%s", out)
+	}
 	if !pb.Matches(playbook.NewFacts(incident()), playbook.EventCreated) {
 		t.Error("the suggested playbook does not fire on the incident it came from")
+	}
+}
+
+// TestSuggestStepIDs: a step id names the entity kind once.
+func TestSuggestStepIDs(t *testing.T) {
+	in := incident()
+	in.Techniques = []debrief.TechniqueID{"T1078", "T1071"}
+	out := string(playbook.Suggest(in, nil, nil))
+	for _, want := range []string{"- id: revoke-sessions-user  #", "- id: disable-user  #", "- id: add-indicator-ip  #"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("suggestion lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := playbook.Parse([]byte(out), "s.yaml", playbook.Options{}); err != nil {
+		t.Errorf("suggestion does not lint: %v", err)
 	}
 }
 
