@@ -3,6 +3,7 @@ package playbook
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -17,7 +18,9 @@ type Action interface {
 	Execute(ctx context.Context, s Step) (Outcome, error)
 }
 
-// Step is one planned action: what would be done, with secrets masked.
+// Step is one planned action: what would be done, with secrets masked. In
+// JSON its durations are numbers of seconds (approval_timeout_seconds,
+// timeout_seconds), as elsewhere in debrief's JSON.
 type Step struct {
 	Key             string        `json:"key"` // step id, plus "#" and the entity key under for_each
 	Incident        string        `json:"incident"`
@@ -31,9 +34,9 @@ type Step struct {
 	Mail            *Mail         `json:"mail,omitempty"`
 	Comment         string        `json:"comment,omitempty"`
 	Approval        bool          `json:"approval,omitempty"`
-	ApprovalTimeout time.Duration `json:"approval_timeout,omitempty"`
+	ApprovalTimeout time.Duration `json:"-"` // approval_timeout_seconds
 	IdempotencyKey  string        `json:"idempotency_key"`
-	Timeout         time.Duration `json:"timeout"`
+	Timeout         time.Duration `json:"-"` // timeout_seconds
 	Retry           RetryPolicy   `json:"retry"`
 
 	live *Request // the unmasked request; never serialised
@@ -64,12 +67,69 @@ type Outcome struct {
 	Note     string `json:"note,omitempty"`   // e.g. "reply is not JSON"
 }
 
-// RetryPolicy is a checked RetrySpec.
+// stepFields is Step without its JSON methods.
+type stepFields Step
+
+// stepJSON is Step as JSON, its durations in seconds.
+type stepJSON struct {
+	stepFields
+	ApprovalTimeout float64 `json:"approval_timeout_seconds,omitempty"`
+	Timeout         float64 `json:"timeout_seconds"`
+}
+
+// MarshalJSON writes the step with its durations in seconds.
+func (s Step) MarshalJSON() ([]byte, error) {
+	return json.Marshal(stepJSON{stepFields(s), s.ApprovalTimeout.Seconds(), s.Timeout.Seconds()})
+}
+
+// UnmarshalJSON reads a step MarshalJSON wrote.
+func (s *Step) UnmarshalJSON(b []byte) error {
+	var j stepJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*s = Step(j.stepFields)
+	s.ApprovalTimeout, s.Timeout = seconds(j.ApprovalTimeout), seconds(j.Timeout)
+	return nil
+}
+
+// RetryPolicy is a checked RetrySpec. In JSON its durations are numbers of
+// seconds (backoff_seconds, max_backoff_seconds).
 type RetryPolicy struct {
 	Attempts   int           `json:"attempts"`
-	Backoff    time.Duration `json:"backoff"`
-	MaxBackoff time.Duration `json:"max_backoff"`
+	Backoff    time.Duration `json:"-"` // backoff_seconds
+	MaxBackoff time.Duration `json:"-"` // max_backoff_seconds
 }
+
+// retryFields is RetryPolicy without its JSON methods.
+type retryFields RetryPolicy
+
+// retryJSON is RetryPolicy as JSON, its durations in seconds.
+type retryJSON struct {
+	retryFields
+	Backoff    float64 `json:"backoff_seconds"`
+	MaxBackoff float64 `json:"max_backoff_seconds"`
+}
+
+// MarshalJSON writes the policy with its durations in seconds.
+func (p RetryPolicy) MarshalJSON() ([]byte, error) {
+	return json.Marshal(retryJSON{retryFields(p), p.Backoff.Seconds(), p.MaxBackoff.Seconds()})
+}
+
+// UnmarshalJSON reads a policy MarshalJSON wrote.
+func (p *RetryPolicy) UnmarshalJSON(b []byte) error {
+	var j retryJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*p = RetryPolicy(j.retryFields)
+	p.Backoff, p.MaxBackoff = seconds(j.Backoff), seconds(j.MaxBackoff)
+	return nil
+}
+
+// seconds converts a number of seconds, as JSON gives durations, to a
+// time.Duration.
+func seconds(s float64) time.Duration { return time.Duration(math.Round(s * float64(time.Second))) }
 
 // base fills the fields every kind shares.
 func (s *step) base(v *scope) Step {

@@ -20,12 +20,20 @@ func Deadline(st *debrief.PlaybookStep) time.Time {
 		return st.Deadline
 	}
 	var p struct {
-		ApprovalTimeout time.Duration `json:"approval_timeout"`
+		Seconds float64       `json:"approval_timeout_seconds"`
+		Nanos   time.Duration `json:"approval_timeout"` // plans written before durations were in seconds
 	}
-	if json.Unmarshal(st.Plan, &p) != nil || p.ApprovalTimeout <= 0 {
+	if json.Unmarshal(st.Plan, &p) != nil {
 		return time.Time{}
 	}
-	return st.Updated.Add(p.ApprovalTimeout)
+	d := seconds(p.Seconds)
+	if d <= 0 {
+		d = p.Nanos
+	}
+	if d <= 0 {
+		return time.Time{}
+	}
+	return st.Updated.Add(d)
 }
 
 // overdue reports whether a step waits for an approval nobody gave before

@@ -165,6 +165,12 @@ func TestExpireLegacyStep(t *testing.T) {
 	if d := playbook.Deadline(&st); !d.Equal(st.Updated.Add(time.Hour)) {
 		t.Fatalf("legacy deadline %v, want %v", d, st.Updated.Add(time.Hour))
 	}
+	// A plan written when durations were nanoseconds counts the same.
+	old := st
+	old.Plan = []byte(`{"key":"isolate#device:dev-1","approval":true,"approval_timeout":3600000000000,"timeout":30000000000}`)
+	if d := playbook.Deadline(&old); !d.Equal(st.Updated.Add(time.Hour)) {
+		t.Fatalf("deadline of a plan in nanoseconds %v, want %v", d, st.Updated.Add(time.Hour))
+	}
 	clk.advance(61 * time.Minute)
 	if ex, err := rg.ExpireApprovals(ctx); err != nil || len(ex) != 1 {
 		t.Fatalf("expired %+v %v, want the legacy step", ex, err)

@@ -1,30 +1,56 @@
 package playbook
 
 import (
+	"encoding/json"
 	"slices"
 	"time"
 
 	"github.com/debrief-dev/debrief"
 )
 
-// ReplayHit is one past incident on which playbooks would have fired.
+// ReplayHit is one past incident on which playbooks would have fired. In
+// JSON, Saved is saved_seconds, in whole seconds.
 type ReplayHit struct {
 	Incident  string        `json:"incident"`
 	Title     string        `json:"title"`
 	Created   time.Time     `json:"created"`
 	Playbooks []string      `json:"playbooks"`
-	Saved     time.Duration `json:"saved"` // estimated time the playbooks would have saved
+	Saved     time.Duration `json:"-"` // estimated time the playbooks would have saved
 }
 
-// ReplayReport says what playbooks would have done on past incidents.
+// MarshalJSON writes the hit with Saved in whole seconds.
+func (h ReplayHit) MarshalJSON() ([]byte, error) {
+	type fields ReplayHit
+	return json.Marshal(struct {
+		fields
+		Saved int64 `json:"saved_seconds"`
+	}{fields(h), wholeSeconds(h.Saved)})
+}
+
+// ReplayReport says what playbooks would have done on past incidents. In
+// JSON, Saved and MedianSaved are saved_seconds and median_saved_seconds,
+// in whole seconds.
 type ReplayReport struct {
 	Incidents   int            `json:"incidents"`
 	Matched     int            `json:"matched"`
 	PerPlaybook map[string]int `json:"per_playbook"`
-	Saved       time.Duration  `json:"saved"`        // sum over matched incidents
-	MedianSaved time.Duration  `json:"median_saved"` // over matched incidents with an estimate
+	Saved       time.Duration  `json:"-"` // sum over matched incidents
+	MedianSaved time.Duration  `json:"-"` // over matched incidents with an estimate
 	Hits        []ReplayHit    `json:"hits"`
 }
+
+// MarshalJSON writes the report with its durations in whole seconds.
+func (r ReplayReport) MarshalJSON() ([]byte, error) {
+	type fields ReplayReport
+	return json.Marshal(struct {
+		fields
+		Saved       int64 `json:"saved_seconds"`
+		MedianSaved int64 `json:"median_saved_seconds"`
+	}{fields(r), wholeSeconds(r.Saved), wholeSeconds(r.MedianSaved)})
+}
+
+// wholeSeconds rounds d to whole seconds.
+func wholeSeconds(d time.Duration) int64 { return int64(d.Round(time.Second) / time.Second) }
 
 // Replay matches past incidents against playbooks on the incident.created
 // event. The time saved on an incident is estimated from its time model: a

@@ -2,6 +2,7 @@ package playbook_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -442,5 +443,34 @@ func TestStartTriggerMismatch(t *testing.T) {
 				t.Errorf("audit log wants one forced run.start:\n%s", data)
 			}
 		})
+	}
+}
+
+// TestStepJSONSeconds: a planned step's durations are seconds in JSON, and
+// the JSON reads back into the same step.
+func TestStepJSONSeconds(t *testing.T) {
+	pb := steps(t, "  - {id: iso, kind: graph, action: isolate_device, for_each: device, approval: required, timeout: 1500ms, "+
+		"retry: {attempts: 4, backoff: 2s, max_backoff: 1m}}\n")
+	rg := newRig(t, newFake(t))
+	ss, err := rg.Plan(context.Background(), pb, incident(), "run-1")
+	if err != nil || len(ss) != 1 {
+		t.Fatalf("plan: %v %v", ss, err)
+	}
+	b, err := json.Marshal(ss[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"approval_timeout_seconds":86400`, `"timeout_seconds":1.5`,
+		`"retry":{"attempts":4,"backoff_seconds":2,"max_backoff_seconds":60}`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("plan lacks %s:\n%s", want, b)
+		}
+	}
+	var back playbook.Step
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.ApprovalTimeout != 24*time.Hour || back.Timeout != 1500*time.Millisecond || back.Retry != ss[0].Retry || back.Summary != ss[0].Summary {
+		t.Errorf("read back %+v, want %+v", back, ss[0])
 	}
 }

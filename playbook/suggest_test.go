@@ -1,6 +1,7 @@
 package playbook_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +67,12 @@ func TestReplay(t *testing.T) {
 	rep := playbook.Replay([]*playbook.Playbook{pb}, []debrief.Incident{a, b, c})
 	if rep.Incidents != 3 || rep.Matched != 2 || rep.Saved != 4*time.Hour || rep.PerPlaybook["t"] != 2 {
 		t.Errorf("replay %+v", rep)
+	}
+	js, _ := json.Marshal(rep)
+	for _, want := range []string{`"saved_seconds":14400,"median_saved_seconds":10800`, `"incident":"defender:1"`, `"saved_seconds":10800}`} {
+		if !strings.Contains(string(js), want) {
+			t.Errorf("replay JSON lacks %s:\n%s", want, js)
+		}
 	}
 }
 
