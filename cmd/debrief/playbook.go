@@ -664,6 +664,13 @@ is denied instead (approval timed out), and approve fails: start a new run.`,
 				return err
 			}
 			if deny || hold {
+				if a.json {
+					run, err := r.Store.Run(cmd.Context(), as[0])
+					if err != nil {
+						return err
+					}
+					return a.printJSON(run)
+				}
 				what := "approved"
 				if deny {
 					what = "denied; the run ended"

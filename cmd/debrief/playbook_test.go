@@ -122,6 +122,14 @@ func TestPlaybookLiveApproval(t *testing.T) {
 	if out, errOut, code := cli(t, home, "", "playbook", "audit", "verify"); code != 0 {
 		t.Errorf("audit: %d %s%s", code, out, errOut)
 	}
+	// Denying with --json prints the run, denied, and nothing else.
+	writeFiles(t, map[string]string{pb: playbookFile})
+	out, _, _ = cli(t, home, "", "playbook", "run", pb, "--incident", "defender:924565", "--live")
+	out, errOut, code = cli(t, home, "", "playbook", "approve", strings.Fields(out)[0], "isolate#device:ws-07", "--deny", "--json")
+	var denied debrief.PlaybookRun
+	if err := json.Unmarshal([]byte(out), &denied); code != 0 || err != nil || denied.Status != debrief.RunDenied || isolated.Load() != 1 {
+		t.Errorf("approve --deny --json: exit %d, %v\n%s%s", code, err, out, errOut)
+	}
 }
 
 // TestPlaybookLintHosts: with a config, lint names every webhook whose host
