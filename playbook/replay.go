@@ -59,7 +59,7 @@ func wholeSeconds(d time.Duration) int64 { return int64(d.Round(time.Second) / t
 // saves created → first triage. An incident counts the larger estimate of
 // its matching playbooks.
 func Replay(pbs []*Playbook, incidents []debrief.Incident) ReplayReport {
-	rep := ReplayReport{Incidents: len(incidents), PerPlaybook: map[string]int{}}
+	rep := ReplayReport{Incidents: len(incidents), PerPlaybook: map[string]int{}, Hits: []ReplayHit{}}
 	var saved []time.Duration
 	for i := range incidents {
 		in := &incidents[i]

@@ -68,6 +68,9 @@ func TestReplay(t *testing.T) {
 	if rep.Incidents != 3 || rep.Matched != 2 || rep.Saved != 4*time.Hour || rep.PerPlaybook["t"] != 2 {
 		t.Errorf("replay %+v", rep)
 	}
+	if js, _ := json.Marshal(playbook.Replay([]*playbook.Playbook{pb}, nil)); !strings.Contains(string(js), `"hits":[]`) {
+		t.Errorf("replay of no incidents: %s, want hits [] (not null)", js)
+	}
 	js, _ := json.Marshal(rep)
 	for _, want := range []string{`"saved_seconds":14400,"median_saved_seconds":10800`, `"incident":"defender:1"`, `"saved_seconds":10800}`} {
 		if !strings.Contains(string(js), want) {
