@@ -11,10 +11,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/internal/textsafe"
 )
 
 // tokenPrefix marks debrief secrets, so that secret scanners can find
@@ -68,7 +68,7 @@ func checkTokenName(name string) error {
 		return debrief.Errorf(debrief.EINVALID, "token name: %d characters, want at most %d", n, maxTokenName)
 	}
 	for i, r := range name {
-		if unicode.IsControl(r) || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+		if textsafe.Unsafe(r) {
 			return debrief.Errorf(debrief.EINVALID, "token name: %U at byte %d: want no control or bidi control characters", r, i)
 		}
 	}

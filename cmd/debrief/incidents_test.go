@@ -14,6 +14,7 @@ import (
 
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/internal/testutil"
+	"github.com/debrief-dev/debrief/internal/textsafe"
 	"github.com/debrief-dev/debrief/sqlite"
 )
 
@@ -133,7 +134,7 @@ func TestControlCharacters(t *testing.T) {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)
 		}
 		for _, r := range out {
-			if r != '\n' && unsafeRune(r) {
+			if r != '\n' && textsafe.Unsafe(r) {
 				t.Errorf("%v: output has %U:\n%s", args, r, out)
 				break
 			}

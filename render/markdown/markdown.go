@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
+	"github.com/debrief-dev/debrief/internal/textsafe"
 	"github.com/debrief-dev/debrief/review"
 )
 
@@ -90,9 +90,8 @@ func Text(s string) string {
 		case '\n', '\r', '\t':
 			b.WriteByte(' ')
 		default:
-			if c < 0x20 || c >= 0x7f && c <= 0x9f || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069 {
-				q := strconv.QuoteRuneToASCII(c)
-				b.WriteString(q[1 : len(q)-1])
+			if textsafe.Unsafe(c) {
+				b.WriteString(textsafe.EscapeRune(c))
 				continue
 			}
 			b.WriteRune(c)
