@@ -55,9 +55,9 @@ type Trigger struct {
 // Matcher is one declarative condition: an operator applied to a field of
 // the incident with a list of values.
 type Matcher struct {
-	Field  string   `yaml:"field"`
-	Op     string   `yaml:"op"`
-	Values []string `yaml:"values,omitempty"`
+	Field  string   `yaml:"field" json:"field"`
+	Op     string   `yaml:"op" json:"op"`
+	Values []string `yaml:"values,omitempty" json:"values,omitempty"`
 }
 
 // Spec is one step as written in the file.

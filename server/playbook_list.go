@@ -42,26 +42,18 @@ type PlaybookInfo struct {
 // TriggerInfo is a playbook's trigger: its events, matchers and CEL
 // expression.
 type TriggerInfo struct {
-	Events []string      `json:"events"`
-	All    []MatcherInfo `json:"all"`
-	Any    []MatcherInfo `json:"any"`
-	Expr   string        `json:"expr,omitempty"`
+	Events []string           `json:"events"`
+	All    []playbook.Matcher `json:"all"`
+	Any    []playbook.Matcher `json:"any"`
+	Expr   string             `json:"expr,omitempty"`
 }
 
-// MatcherInfo is one condition of a trigger: an operator applied to a
-// field of the incident with a list of values.
-type MatcherInfo struct {
-	Field  string   `json:"field"`
-	Op     string   `json:"op"`
-	Values []string `json:"values,omitempty"`
-}
-
-func matcherInfos(ms []playbook.Matcher) []MatcherInfo {
-	out := make([]MatcherInfo, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, MatcherInfo{Field: m.Field, Op: m.Op, Values: m.Values})
+// nonNilMatchers is ms, or an empty list for none.
+func nonNilMatchers(ms []playbook.Matcher) []playbook.Matcher {
+	if ms == nil {
+		return []playbook.Matcher{}
 	}
-	return out
+	return ms
 }
 
 // PlaybookStepIn is one step of a playbook file.
@@ -95,7 +87,7 @@ func playbookInfo(pb *playbook.Playbook, fire string, live bool) PlaybookInfo {
 	t := pb.Trigger
 	info := PlaybookInfo{Name: pb.Name(), Description: pb.Metadata.Description, Owner: pb.Metadata.Owner,
 		Labels: nonNil(pb.Metadata.Labels), File: filepath.Base(pb.Path), Digest: pb.Digest,
-		Trigger: TriggerInfo{Events: nonNil(t.Events), All: matcherInfos(t.All), Any: matcherInfos(t.Any), Expr: t.Expr},
+		Trigger: TriggerInfo{Events: nonNil(t.Events), All: nonNilMatchers(t.All), Any: nonNilMatchers(t.Any), Expr: t.Expr},
 		Steps:   make([]PlaybookStepIn, 0, len(pb.Steps)), Enabled: fire == playbook.FireDry || fire == playbook.FireLive,
 		DryRun: !(fire == playbook.FireLive && live)}
 	for _, sp := range pb.Steps {

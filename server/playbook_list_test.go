@@ -59,7 +59,7 @@ func TestPlaybookList(t *testing.T) {
 			want := server.PlaybookInfo{Name: "note-after-approval", Description: "Comment on the incident once an analyst approves.",
 				Labels: []string{}, File: "note.yaml", Digest: p.Digest,
 				Trigger: server.TriggerInfo{Events: []string{"incident.created"},
-					All: []server.MatcherInfo{{Field: "severity", Op: "at_least", Values: []string{"informational"}}}, Any: []server.MatcherInfo{}},
+					All: []playbook.Matcher{{Field: "severity", Op: "at_least", Values: []string{"informational"}}}, Any: []playbook.Matcher{}},
 				Steps:   []server.PlaybookStepIn{{ID: "note", Kind: "comment", Approval: true}},
 				Enabled: tc.enabled, DryRun: tc.dryRun}
 			if len(p.Digest) != 64 || !samePlaybook(p, want) {
@@ -85,8 +85,8 @@ func TestPlaybookList(t *testing.T) {
 }
 
 func samePlaybook(a, b server.PlaybookInfo) bool {
-	eqM := func(x, y []server.MatcherInfo) bool {
-		return slices.EqualFunc(x, y, func(m, n server.MatcherInfo) bool {
+	eqM := func(x, y []playbook.Matcher) bool {
+		return slices.EqualFunc(x, y, func(m, n playbook.Matcher) bool {
 			return m.Field == n.Field && m.Op == n.Op && slices.Equal(m.Values, n.Values)
 		})
 	}
