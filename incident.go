@@ -130,7 +130,14 @@ type Incident struct {
 	AlertIDs      []string      `json:"alert_ids,omitempty"`  // source-qualified ids of its alerts
 	Alerts        []Alert       `json:"alerts,omitempty"`     // the alerts, when loaded
 	History       []Change      `json:"history,omitempty"`
-	Raw           []byte        `json:"-"` // the source record as read
+	// Placeholder marks an incident debrief built from its alerts (see
+	// ingest.Placeholders) because the alerts name it and its own record
+	// has not been ingested (a Graph alerts_v2 export has none). Stores
+	// write a placeholder only where no incident with its id is stored,
+	// keep no versions or history of it, and let the incident's own
+	// record, when it comes, replace it whole as a new incident.
+	Placeholder bool   `json:"placeholder,omitempty"`
+	Raw         []byte `json:"-"` // the source record as read
 }
 
 // Validate checks the invariants every stored incident holds.

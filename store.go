@@ -65,6 +65,10 @@ func KeyOf(in *Incident) IncidentKey { return IncidentKey{Created: in.Times.Crea
 // an alert from the same time (or both without one) the later written
 // replaces the other, unless it names no techniques and the other does: the
 // streaming API repeats an alert's AlertInfo row with AttackTechniques empty.
+// Placeholder incidents follow rules of their own (see Incident.Placeholder):
+// writing one again with the same content changes nothing, with other
+// content replaces it in place, and an incident record with the same id
+// replaces it and counts as new.
 type Store interface {
 	// Write stores a batch of records in one transaction.
 	Write(ctx context.Context, recs []Record) (WriteResult, error)
@@ -77,6 +81,14 @@ type Store interface {
 	Alert(ctx context.Context, id string) (*Alert, error)
 	// UnassignedAlerts streams alerts that belong to no incident, oldest first.
 	UnassignedAlerts(ctx context.Context, fn func(Alert) error) error
+	// OrphanAlerts streams the alerts that name an incident
+	// (Alert.IncidentID) the store lacks, or holds as a placeholder
+	// (Incident.Placeholder) that an alert naming it has changed since it
+	// was written: every alert that names such an incident, grouped by
+	// incident (in id order) and oldest first within it. Alerts that only
+	// partial records made are left out. Like UnassignedAlerts it reads a
+	// page at a time and fn may use the store.
+	OrphanAlerts(ctx context.Context, fn func(Alert) error) error
 	// Assign links alerts to an incident (used by correlation).
 	Assign(ctx context.Context, incidentID string, alertIDs []string) error
 	// Close releases the store.

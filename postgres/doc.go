@@ -41,7 +41,8 @@
 // Write has the semantics documented in the sqlite package: one
 // transaction per batch, idempotent by content hash, versions kept and the
 // derived history rebuilt in time order, partial alerts merged, links
-// between incidents and alerts from either side. The writers of one tenant
+// between incidents and alerts from either side, placeholder incidents
+// marked by their hash. The writers of one tenant
 // take turns on a transaction-level advisory lock (as SQLite's writers do on
 // the file's lock), so what a Write reads when it begins stays true until
 // it commits; readers run in repeatable-read snapshots and never wait.

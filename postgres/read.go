@@ -419,6 +419,51 @@ func (s *Store) unassignedPKs(ctx context.Context) ([]int64, error) {
 	return pks, err
 }
 
+// OrphanAlerts calls fn with every alert that names an incident the store
+// lacks, or holds as a placeholder marked changed, grouped by incident id
+// (in byte order, as SQLite's) and oldest first within it (by created time,
+// then id), with techniques and entities. Alerts that only partial records
+// made are left out. Like UnassignedAlerts it lists the alerts first, then
+// reads them a page at a time and runs fn between reads, on no connection,
+// so fn may use the store.
+func (s *Store) OrphanAlerts(ctx context.Context, fn func(debrief.Alert) error) error {
+	const order = `ORDER BY a.incident_id COLLATE "C", a.created NULLS FIRST, a.id`
+	var pks []int64
+	err := s.conn(ctx, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, `SELECT a.pk FROM alerts a WHERE a.tenant = $1 AND a.incident_id IS NOT NULL
+			AND NOT a.partial AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.tenant = a.tenant
+			AND i.id = a.incident_id AND i.hash <> $2) `+order, s.tenant, placeholderHash)
+		if err != nil {
+			return err
+		}
+		pks, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("orphan alerts: %w", err)
+	}
+	for len(pks) > 0 {
+		page := pks[:min(unassignedPage, len(pks))]
+		pks = pks[len(page):]
+		var alerts []debrief.Alert
+		err := s.conn(ctx, func(c *pgx.Conn) error {
+			var err error
+			alerts, err = queryAlerts(ctx, c, `SELECT `+alertSelect+` FROM alerts a
+				WHERE a.tenant = $1 AND a.pk = ANY($2) `+order, s.tenant, page)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("orphan alerts: %w", err)
+		}
+		for _, a := range alerts {
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Assign links alerts to an incident. The incident and every alert must
 // exist; linking twice changes nothing.
 func (s *Store) Assign(ctx context.Context, incidentID string, alertIDs []string) error {

@@ -23,7 +23,8 @@ type scanner interface{ Scan(dest ...any) error }
 const incidentSelect = `i.id, i.source, i.source_id, coalesce(i.title, ''), coalesce(i.description, ''),
 	coalesce(i.severity, ''), coalesce(i.status, ''), coalesce(i.verdict, ''), coalesce(i.determination, ''),
 	coalesce(i.assignee, ''), coalesce(i.redirect_to, ''), coalesce(i.url, ''), i.first_activity, i.first_alert,
-	i.created, i.first_triage, i.contained, i.resolved, i.last_activity, i.updated`
+	i.created, i.first_triage, i.contained, i.resolved, i.last_activity, i.updated,
+	i.hash LIKE 'placeholder:%'`
 
 func scanIncident(sc scanner) (*debrief.Incident, error) {
 	var in debrief.Incident
@@ -38,9 +39,9 @@ func scanIncident(sc scanner) (*debrief.Incident, error) {
 func scanIncidentInto(sc scanner, in *debrief.Incident, extra ...any) error {
 	var src, sev, st, v string
 	var ts [8]pgtype.Int8 // pgx's own type: no database/sql Scanner on the hot path
-	dest := append(make([]any, 0, 20+len(extra)), &in.ID, &src, &in.SourceID, &in.Title, &in.Description, &sev, &st, &v,
+	dest := append(make([]any, 0, 21+len(extra)), &in.ID, &src, &in.SourceID, &in.Title, &in.Description, &sev, &st, &v,
 		&in.Determination, &in.Assignee, &in.RedirectTo, &in.URL, &ts[0], &ts[1], &ts[2], &ts[3], &ts[4], &ts[5], &ts[6],
-		&ts[7])
+		&ts[7], &in.Placeholder)
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return err
 	}

@@ -26,6 +26,15 @@ const (
 	linkByAssign   = 4 // Store.Assign
 )
 
+// placeholderHash begins the hash of a placeholder incident
+// (debrief.Incident.Placeholder), so that the mark needs no column of its
+// own, as "partial:" marks the versions of partial alert records. Alone it
+// is the hash of a placeholder that an alert naming it has changed since
+// it was written: OrphanAlerts lists its alerts for it to be built again.
+const placeholderHash = "placeholder:"
+
+func isPlaceholder(hash string) bool { return strings.HasPrefix(hash, placeholderHash) }
+
 // Write stores recs in one transaction: all of them or, on any error
 // (including ctx being cancelled half-way), none of them. See the package
 // documentation for how new, unchanged, newer, older and partial records are
@@ -127,6 +136,9 @@ func (s *Store) write(ctx context.Context, recs []debrief.Record, preps <-chan p
 			if err := w.group(recs, shared, group); err != nil {
 				return err
 			}
+		}
+		if err := w.markPlaceholders(); err != nil {
+			return err
 		}
 		if err := w.flush(); err != nil {
 			return err
@@ -247,6 +259,7 @@ type writer struct {
 	batch              *pgx.Batch          // statements queued by exec
 	known              map[versionKey]bool // the stored versions of the subjects of this batch
 	summaries          map[string]summary  // WriteGrouped: the summaries of the incidents it inserts, by id
+	named              map[string]bool     // incidents named by alerts this Write changed, for markPlaceholders
 }
 
 // versionKey names a version: kind, subject id, content hash.
@@ -254,7 +267,31 @@ type versionKey struct{ kind, id, hash string }
 
 func newWriter(ctx context.Context, tx pgx.Tx, tenant string) *writer {
 	return &writer{ctx: ctx, tx: tx, tenant: tenant, inc: map[string]*state{}, alerts: map[string]*state{},
-		links: map[[2]string]int{}, batch: &pgx.Batch{}, known: map[versionKey]bool{}, enc: newEncoder()}
+		links: map[[2]string]int{}, batch: &pgx.Batch{}, known: map[versionKey]bool{}, enc: newEncoder(),
+		named: map[string]bool{}}
+}
+
+// name notes that an alert this Write inserted or changed names (or
+// named) incident id.
+func (w *writer) name(id string) {
+	if id != "" {
+		w.named[id] = true
+	}
+}
+
+// markPlaceholders marks the placeholders among the incidents that alerts
+// of this Write name as changed (placeholderHash alone), for OrphanAlerts
+// to list their alerts.
+func (w *writer) markPlaceholders() error {
+	if len(w.named) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(w.named))
+	for id := range w.named {
+		ids = append(ids, id)
+	}
+	return w.exec(`UPDATE incidents SET hash = $2 WHERE tenant = $1 AND id = ANY($3)
+		AND hash LIKE 'placeholder:%' AND hash <> $2`, placeholderHash, ids)
 }
 
 // exec queues query, with the tenant as $1 and args from $2 on, to be sent

@@ -96,6 +96,7 @@ func (w *writer) insertAlert(a *debrief.Alert, p *alertPrep, next *state, partia
 	if a.IncidentID != "" {
 		w.link(a.IncidentID, a.ID, linkByAlert)
 	}
+	w.name(a.IncidentID)
 	w.alerts[a.ID] = next
 	w.res.AlertsNew++
 	return nil
@@ -120,6 +121,8 @@ func (w *writer) replaceAlert(a *debrief.Alert, p *alertPrep, cur, next *state) 
 	if a.IncidentID != "" {
 		w.link(a.IncidentID, a.ID, linkByAlert)
 	}
+	w.name(cur.incidentID)
+	w.name(a.IncidentID)
 	w.alerts[a.ID] = next
 	return nil
 }
@@ -157,6 +160,7 @@ func (w *writer) partial(a *debrief.Alert, p *alertPrep) error {
 		cur.incidentID = a.IncidentID
 		w.link(a.IncidentID, a.ID, linkByAlert)
 	}
+	w.name(cur.incidentID)
 	if err := w.raw(kindAlert, a.ID, p.hash, a.Raw); err != nil {
 		return err
 	}

@@ -24,7 +24,13 @@ func incidentTracked(in *debrief.Incident) tracked {
 
 // incident writes one incident (not its nested alerts).
 func (w *writer) incident(in *debrief.Incident, hash string) error {
+	if in.Placeholder {
+		return w.placeholder(in, hash)
+	}
 	cur := w.inc[in.ID]
+	if cur != nil && isPlaceholder(cur.hash) {
+		return w.replacePlaceholder(in, hash)
+	}
 	if cur != nil && cur.hash == hash {
 		w.res.IncidentsUnchanged++
 		return nil
@@ -77,6 +83,51 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 		return err
 	}
 	w.res.IncidentsUpdated++
+	return nil
+}
+
+// placeholder writes a placeholder incident: where no incident with its id
+// is stored, or over an older placeholder, in place. It keeps no versions
+// and no history, and links no alerts: its alerts are those that name it.
+func (w *writer) placeholder(in *debrief.Incident, hash string) error {
+	cur := w.inc[in.ID]
+	switch {
+	case cur == nil:
+		if err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`) VALUES ($1, `+params(2, 23)+`)`,
+			incidentValues(in, hash, nanos0(in.Times.Updated))...); err != nil {
+			return err
+		}
+		w.res.IncidentsNew++
+	case cur.hash == hash || !isPlaceholder(cur.hash):
+		w.res.IncidentsUnchanged++
+		return nil
+	default:
+		if err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 23)+`) WHERE tenant = $1 AND id = $25`,
+			append(incidentValues(in, hash, nanos0(in.Times.Updated)), in.ID)...); err != nil {
+			return err
+		}
+		w.res.IncidentsUpdated++
+	}
+	w.inc[in.ID] = &state{hash: hash, sortAt: nanos0(in.Times.Updated), updated: nanos0(in.Times.Updated),
+		tracked: incidentTracked(in)}
+	return nil
+}
+
+// replacePlaceholder writes the first record of an incident that a
+// placeholder stands for: it takes the placeholder's row whole, and counts
+// as new. The placeholder was no version of it, so no history is derived
+// from it.
+func (w *writer) replacePlaceholder(in *debrief.Incident, hash string) error {
+	sortAt := nanos0(in.Times.Updated)
+	if err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 23)+`) WHERE tenant = $1 AND id = $25`,
+		append(incidentValues(in, hash, sortAt), in.ID)...); err != nil {
+		return err
+	}
+	if err := w.incidentParts(in, true, false); err != nil {
+		return err
+	}
+	w.inc[in.ID] = &state{hash: hash, sortAt: sortAt, updated: nanos0(in.Times.Updated), tracked: incidentTracked(in)}
+	w.res.IncidentsNew++
 	return nil
 }
 

@@ -220,5 +220,6 @@ func (noTenant) Alert(context.Context, string) (*debrief.Alert, error)       { r
 func (noTenant) UnassignedAlerts(context.Context, func(debrief.Alert) error) error {
 	return errNoTenant
 }
-func (noTenant) Assign(context.Context, string, []string) error { return errNoTenant }
-func (noTenant) Close() error                                   { return nil }
+func (noTenant) OrphanAlerts(context.Context, func(debrief.Alert) error) error { return errNoTenant }
+func (noTenant) Assign(context.Context, string, []string) error                { return errNoTenant }
+func (noTenant) Close() error                                                  { return nil }

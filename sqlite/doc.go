@@ -50,6 +50,15 @@
 // version. An alert that only partial records made is stored as far as
 // they go and is left out of UnassignedAlerts until its full record arrives.
 //
+// A placeholder incident (debrief.Incident.Placeholder) is marked by its
+// hash, "placeholder:" and the content hash, so the mark needs no column.
+// It is written only where no incident with its id is stored, over an older
+// placeholder in place, with no versions, history or alert links (its
+// alerts are those that name it); the incident's own record takes its row
+// whole, as a new incident. A Write whose alerts name a placeholder sets
+// its hash to "placeholder:" alone, so that OrphanAlerts lists its alerts
+// for it to be built again.
+//
 // Writes are batched: new alerts go in multi-row INSERTs, and validation,
 // hashing and JSON encoding run on a second goroutine ahead of SQLite; WAL
 // checkpoints run on a connection of their own. BenchmarkWrite measures the

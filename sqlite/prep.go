@@ -52,6 +52,9 @@ func prepareOne(r debrief.Record, h *storecodec.Hasher, enc *encoder) prep {
 	var p prep
 	if r.Incident != nil {
 		p.incHash = h.Incident(r.Incident)
+		if r.Incident.Placeholder {
+			p.incHash = placeholderHash + p.incHash
+		}
 	}
 	as := r.Alerts()
 	p.alerts = make([]alertPrep, len(as))

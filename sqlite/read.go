@@ -381,6 +381,54 @@ func (s *Store) unassignedPKs(ctx context.Context) ([]int64, error) {
 	return pks, rows.Err()
 }
 
+// OrphanAlerts calls fn with every alert that names an incident the store
+// lacks, or holds as a placeholder marked changed, grouped by incident id
+// and oldest first within it (by created time, then id), with techniques
+// and entities. Alerts that only partial records made are left out. Like
+// UnassignedAlerts it lists the alerts first, then reads them a page at a
+// time and runs fn between reads, so fn may use the store.
+func (s *Store) OrphanAlerts(ctx context.Context, fn func(debrief.Alert) error) error {
+	pks, err := s.orphanPKs(ctx)
+	if err != nil {
+		return fmt.Errorf("orphan alerts: %w", err)
+	}
+	for len(pks) > 0 {
+		page := pks[:min(unassignedPage, len(pks))]
+		pks = pks[len(page):]
+		alerts, err := queryAlerts(ctx, s.db, `SELECT `+alertSelect+` FROM alerts a
+			WHERE a.pk IN (SELECT value FROM json_each(?)) ORDER BY a.incident_id, a.created, a.id`, pkList(page))
+		if err != nil {
+			return fmt.Errorf("orphan alerts: %w", err)
+		}
+		for _, a := range alerts {
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// orphanPKs lists the keys of the orphan alerts in OrphanAlerts' order.
+func (s *Store) orphanPKs(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT a.pk FROM alerts a WHERE a.incident_id IS NOT NULL AND a.partial = 0
+		AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = a.incident_id AND i.hash <> ?)
+		ORDER BY a.incident_id, a.created, a.id`, placeholderHash)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var pks []int64
+	for rows.Next() {
+		var pk int64
+		if err := rows.Scan(&pk); err != nil {
+			return nil, err
+		}
+		pks = append(pks, pk)
+	}
+	return pks, rows.Err()
+}
+
 func pkList(pks []int64) string {
 	b := make([]byte, 0, 8*len(pks))
 	b = append(b, '[')

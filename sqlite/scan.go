@@ -17,7 +17,8 @@ type scanner interface{ Scan(dest ...any) error }
 const incidentSelect = `i.id, i.source, i.source_id, coalesce(i.title, ''), coalesce(i.description, ''),
 	coalesce(i.severity, ''), coalesce(i.status, ''), coalesce(i.verdict, ''), coalesce(i.determination, ''),
 	coalesce(i.assignee, ''), coalesce(i.redirect_to, ''), coalesce(i.url, ''), i.first_activity, i.first_alert,
-	i.created, i.first_triage, i.contained, i.resolved, i.last_activity, i.updated`
+	i.created, i.first_triage, i.contained, i.resolved, i.last_activity, i.updated,
+	i.hash LIKE 'placeholder:%'`
 
 func scanIncident(sc scanner) (*debrief.Incident, error) {
 	var in debrief.Incident
@@ -25,7 +26,7 @@ func scanIncident(sc scanner) (*debrief.Incident, error) {
 	var ts [8]sql.NullInt64
 	if err := sc.Scan(&in.ID, &src, &in.SourceID, &in.Title, &in.Description, &sev, &st, &v, &in.Determination,
 		&in.Assignee, &in.RedirectTo, &in.URL, &ts[0], &ts[1], &ts[2], &ts[3], &ts[4], &ts[5], &ts[6],
-		&ts[7]); err != nil {
+		&ts[7], &in.Placeholder); err != nil {
 		return nil, err
 	}
 	in.Source, in.Severity, in.Status, in.Verdict = debrief.Source(src), debrief.Severity(sev), debrief.Status(st), debrief.Verdict(v)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/debrief-dev/debrief"
@@ -21,6 +22,15 @@ const (
 	linkByIncident = 2 // Incident.AlertIDs or Incident.Alerts
 	linkByAssign   = 4 // Store.Assign
 )
+
+// placeholderHash begins the hash of a placeholder incident
+// (debrief.Incident.Placeholder), so that the mark needs no column of its
+// own, as "partial:" marks the versions of partial alert records. Alone it
+// is the hash of a placeholder that an alert naming it has changed since
+// it was written: OrphanAlerts lists its alerts for it to be built again.
+const placeholderHash = "placeholder:"
+
+func isPlaceholder(hash string) bool { return strings.HasPrefix(hash, placeholderHash) }
 
 // Write stores recs in one transaction: all of them or, on any error
 // (including ctx being cancelled half-way), none of them. See the package
@@ -75,6 +85,9 @@ func (s *Store) write(ctx context.Context, wc *writeConn, recs []debrief.Record,
 		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
 	}
 	if err := w.markNewAlerts(); err != nil {
+		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
+	}
+	if err := w.markPlaceholders(); err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -171,6 +184,7 @@ type writer struct {
 	alertRows, rawRows, linkRows *bulk
 	links                        map[[2]string]int // (incident, alert) → origin bits, pending
 	newAlerts                    []string          // ids of the alert rows inserted, for markNewAlerts
+	named                        map[string]bool   // incidents named by alerts this Write changed, for markPlaceholders
 
 	// The last alerts.pk and raw_records.id used; 0 until first needed.
 	alertPK, rawID int64
@@ -187,6 +201,7 @@ func newWriter(ctx context.Context, wc *writeConn) *writer {
 		rawRows:   wc.rawRows,
 		linkRows:  wc.linkRows,
 		links:     map[[2]string]int{},
+		named:     map[string]bool{},
 	}
 }
 
@@ -256,6 +271,33 @@ func (w *writer) markNewAlerts() error {
 		if _, err := w.exec(`INSERT OR IGNORE INTO `+table+` (incident_id) SELECT value FROM json_each(?)`, ids); err != nil {
 			return fmt.Errorf("mark incidents of new alerts: %w", err)
 		}
+	}
+	return nil
+}
+
+// name notes that an alert this Write inserted or changed names (or
+// named) incident id.
+func (w *writer) name(id string) {
+	if id != "" {
+		w.named[id] = true
+	}
+}
+
+// markPlaceholders marks the placeholders among the incidents that alerts
+// of this Write name as changed (placeholderHash alone), for OrphanAlerts
+// to list their alerts.
+func (w *writer) markPlaceholders() error {
+	if len(w.named) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(w.named))
+	for id := range w.named {
+		ids = append(ids, id)
+	}
+	_, err := w.exec(`UPDATE incidents SET hash = ? WHERE id IN (SELECT value FROM json_each(?))
+		AND hash LIKE 'placeholder:%' AND hash <> ?`, placeholderHash, w.enc.Strings(ids), placeholderHash)
+	if err != nil {
+		return fmt.Errorf("mark placeholders: %w", err)
 	}
 	return nil
 }

@@ -21,7 +21,12 @@ import (
 // are written between pages; an older version counts
 // as updated (it adds history); a comment is never lost to a later version;
 // alerts that only partial records made are not unassigned alerts; and
-// UnassignedAlerts lets its callback use the store.
+// UnassignedAlerts lets its callback use the store. Placeholders: a
+// placeholder is written only where no incident is, again unchanged when
+// its content is, in place when an alert naming it changed (OrphanAlerts
+// then lists all its alerts), and its incident's record replaces it as a
+// new incident with no history derived from it; OrphanAlerts groups alerts
+// by incident, oldest first, and lets its callback write.
 func Run(t *testing.T, open func(t *testing.T) debrief.Store) {
 	tests := []struct {
 		name string
@@ -46,6 +51,11 @@ func Run(t *testing.T, open func(t *testing.T) debrief.Store) {
 		{"KeysetPagingWhileWriting", testKeysetWrites},
 		{"NotFound", testNotFound},
 		{"UnassignedAndAssign", testUnassigned},
+		{"Placeholder", testPlaceholder},
+		{"PlaceholderUnderIncident", testPlaceholderUnderIncident},
+		{"IncidentReplacesPlaceholder", testIncidentReplacesPlaceholder},
+		{"PlaceholderGrows", testPlaceholderGrows},
+		{"OrphanAlertsPages", testOrphanPages},
 		{"InvalidWriteLeavesNothing", testInvalidWrite},
 		{"CancelledWriteLeavesNothing", testCancelledWrite},
 	}
