@@ -1,8 +1,11 @@
 package postgres
 
 import (
+	"fmt"
+
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/internal/storecodec"
+	"github.com/jackc/pgx/v5"
 )
 
 const incidentColumns = "id, source, source_id, title, description, severity, status, verdict, determination, " +
@@ -91,17 +94,24 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 // and no history, and links no alerts: its alerts are those that name it.
 func (w *writer) placeholder(in *debrief.Incident, hash string) error {
 	cur := w.inc[in.ID]
-	switch {
-	case cur == nil:
+	if cur != nil && (cur.hash == hash || !isPlaceholder(cur.hash)) {
+		w.res.IncidentsUnchanged++
+		return nil
+	}
+	covers, err := w.covers(in)
+	if err != nil {
+		return err
+	}
+	if !covers {
+		hash = placeholderHash
+	}
+	if cur == nil {
 		if err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`) VALUES ($1, `+params(2, 23)+`)`,
 			incidentValues(in, hash, nanos0(in.Times.Updated))...); err != nil {
 			return err
 		}
 		w.res.IncidentsNew++
-	case cur.hash == hash || !isPlaceholder(cur.hash):
-		w.res.IncidentsUnchanged++
-		return nil
-	default:
+	} else {
 		if err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 23)+`) WHERE tenant = $1 AND id = $25`,
 			append(incidentValues(in, hash, nanos0(in.Times.Updated)), in.ID)...); err != nil {
 			return err
@@ -111,6 +121,29 @@ func (w *writer) placeholder(in *debrief.Incident, hash string) error {
 	w.inc[in.ID] = &state{hash: hash, sortAt: nanos0(in.Times.Updated), updated: nanos0(in.Times.Updated),
 		tracked: incidentTracked(in)}
 	return nil
+}
+
+// covers reports whether placeholder in lists every alert that names it
+// (but those only partial records made). One that does not (an alert came
+// after its alerts were read) is stored marked changed, for OrphanAlerts to
+// list its alerts again.
+func (w *writer) covers(in *debrief.Incident) (bool, error) {
+	if err := w.flush(); err != nil {
+		return false, err
+	}
+	ids := in.AlertIDs
+	if ids == nil {
+		ids = []string{} // <> ALL (NULL) would match nothing
+	}
+	var missing int
+	err := w.sendAndRead([]read{{query: `SELECT count(*) FROM incident_alerts ia JOIN alerts a
+		ON a.tenant = ia.tenant AND a.id = ia.alert_id WHERE ia.tenant = $1 AND ia.incident_id = $2
+		AND ia.origin & $3::int <> 0 AND NOT a.partial AND ia.alert_id <> ALL ($4::text[])`,
+		args: []any{in.ID, linkByAlert, ids}}}, func(br pgx.BatchResults) error { return br.QueryRow().Scan(&missing) })
+	if err != nil {
+		return false, fmt.Errorf("alerts of placeholder: %w", err)
+	}
+	return missing == 0, nil
 }
 
 // replacePlaceholder writes the first record of an incident that a

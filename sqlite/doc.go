@@ -57,7 +57,8 @@
 // alerts are those that name it); the incident's own record takes its row
 // whole, as a new incident. A Write whose alerts name a placeholder sets
 // its hash to "placeholder:" alone, so that OrphanAlerts lists its alerts
-// for it to be built again.
+// for it to be built again; so is a placeholder stored that lacks an alert
+// naming it (one written after its alerts were read).
 //
 // Writes are batched: new alerts go in multi-row INSERTs, and validation,
 // hashing and JSON encoding run on a second goroutine ahead of SQLite; WAL

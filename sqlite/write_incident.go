@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"fmt"
+
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/internal/storecodec"
 )
@@ -88,17 +90,24 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 // and no history, and links no alerts: its alerts are those that name it.
 func (w *writer) placeholder(in *debrief.Incident, hash string) error {
 	cur := w.inc[in.ID]
-	switch {
-	case cur == nil:
+	if cur != nil && (cur.hash == hash || !isPlaceholder(cur.hash)) {
+		w.res.IncidentsUnchanged++
+		return nil
+	}
+	covers, err := w.covers(in)
+	if err != nil {
+		return err
+	}
+	if !covers {
+		hash = placeholderHash
+	}
+	if cur == nil {
 		if _, err := w.exec(`INSERT INTO incidents (`+incidentColumns+`) VALUES (`+params(23)+`)`,
 			incidentValues(in, hash, nanos0(in.Times.Updated))...); err != nil {
 			return err
 		}
 		w.res.IncidentsNew++
-	case cur.hash == hash || !isPlaceholder(cur.hash):
-		w.res.IncidentsUnchanged++
-		return nil
-	default:
+	} else {
 		if _, err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(23)+`) WHERE id = ?`,
 			append(incidentValues(in, hash, nanos0(in.Times.Updated)), in.ID)...); err != nil {
 			return err
@@ -108,6 +117,27 @@ func (w *writer) placeholder(in *debrief.Incident, hash string) error {
 	w.inc[in.ID] = &state{hash: hash, sortAt: nanos0(in.Times.Updated), updated: nanos0(in.Times.Updated),
 		tracked: incidentTracked(in)}
 	return nil
+}
+
+// covers reports whether placeholder in lists every alert that names it
+// (but those only partial records made). One that does not (an alert came
+// after its alerts were read) is stored marked changed, for OrphanAlerts to
+// list its alerts again.
+func (w *writer) covers(in *debrief.Incident) (bool, error) {
+	if err := w.flush(); err != nil {
+		return false, err
+	}
+	st, err := w.st.get(w.ctx, `SELECT count(*) FROM incident_alerts ia JOIN alerts a ON a.id = ia.alert_id
+		WHERE ia.incident_id = ? AND ia.origin & ? <> 0 AND a.partial = 0
+		AND ia.alert_id NOT IN (SELECT value FROM json_each(?))`)
+	if err != nil {
+		return false, err
+	}
+	var missing int
+	if err := st.QueryRowContext(w.ctx, in.ID, linkByAlert, w.enc.Strings(in.AlertIDs)).Scan(&missing); err != nil {
+		return false, fmt.Errorf("alerts of placeholder: %w", err)
+	}
+	return missing == 0, nil
 }
 
 // replacePlaceholder writes the first record of an incident that a

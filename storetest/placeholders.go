@@ -87,6 +87,27 @@ func testPlaceholder(t *testing.T, open func() debrief.Store) {
 	same(t, "after writing all again", snapshot(t, s, []debrief.Record{incRec(p)}), before)
 }
 
+// testPlaceholderMissesAnAlert: a placeholder written without an alert
+// that names it (one written after the placeholder's alerts were read) is
+// kept, but its alerts stay orphans until it is built again.
+func testPlaceholderMissesAnAlert(t *testing.T, open func() debrief.Store) {
+	s := open()
+	in := phishing()
+	mail, exec := in.Alerts[0], in.Alerts[1]
+	write(t, s, alertRec(mail), alertRec(exec))
+	wantResult(t, "placeholder of one alert", write(t, s, incRec(placeholderOf(in, mail))),
+		debrief.WriteResult{IncidentsNew: 1})
+	if got, want := orphans(t, s), ids(mail, exec); !slices.Equal(got, want) {
+		t.Errorf("orphan alerts %v, want %v: the placeholder lacks one", got, want)
+	}
+	p := placeholderOf(in, mail, exec)
+	wantResult(t, "placeholder of both", write(t, s, incRec(p)), debrief.WriteResult{IncidentsUpdated: 1})
+	if got := orphans(t, s); len(got) != 0 {
+		t.Errorf("orphan alerts %v, want none", got)
+	}
+	same(t, "placeholder", incident(t, s, in.ID), expect(p, mail, exec))
+}
+
 // testPlaceholderUnderIncident: a placeholder never replaces a stored
 // incident.
 func testPlaceholderUnderIncident(t *testing.T, open func() debrief.Store) {

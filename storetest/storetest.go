@@ -24,7 +24,7 @@ import (
 // UnassignedAlerts lets its callback use the store. Placeholders: a
 // placeholder is written only where no incident is, again unchanged when
 // its content is, in place when an alert naming it changed (OrphanAlerts
-// then lists all its alerts), and its incident's record replaces it as a
+// then lists all its alerts, as it does when a placeholder lacks one), and its incident's record replaces it as a
 // new incident with no history derived from it; OrphanAlerts groups alerts
 // by incident, oldest first, and lets its callback write.
 func Run(t *testing.T, open func(t *testing.T) debrief.Store) {
@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) debrief.Store) {
 		{"NotFound", testNotFound},
 		{"UnassignedAndAssign", testUnassigned},
 		{"Placeholder", testPlaceholder},
+		{"PlaceholderMissesAnAlert", testPlaceholderMissesAnAlert},
 		{"PlaceholderUnderIncident", testPlaceholderUnderIncident},
 		{"IncidentReplacesPlaceholder", testIncidentReplacesPlaceholder},
 		{"PlaceholderGrows", testPlaceholderGrows},
