@@ -67,6 +67,17 @@ func findIncident(cmd *cobra.Command, st debrief.Store, id string) (*debrief.Inc
 	return nil, debrief.Errorf(debrief.ENOTFOUND, "incident %q not found (list them with 'debrief incidents')", id)
 }
 
+// howToExport says how to export the incident records of src.
+func howToExport(src debrief.Source) string {
+	switch src {
+	case debrief.SourceDefender:
+		return "export it from Microsoft Graph (GET /security/incidents?$expand=alerts) or the Defender XDR incidents API (GET /api/incidents)"
+	case debrief.SourceSentinel:
+		return "export its SecurityIncident rows from Microsoft Sentinel (or the incidents REST API)"
+	}
+	return "export the incidents of " + string(src) + ", not only its alerts,"
+}
+
 func printIncident(w io.Writer, in *debrief.Incident) {
 	textf(w, "%s  %s\n", in.ID, in.Title)
 	textf(w, "  severity %s  status %s  verdict %s", dash(string(in.Severity)), dash(string(in.Status)), dash(string(in.Verdict)))
@@ -74,6 +85,10 @@ func printIncident(w io.Writer, in *debrief.Incident) {
 		textf(w, " (%s)", in.Determination)
 	}
 	fmt.Fprintln(w)
+	if in.Placeholder {
+		textf(w, "  built by debrief from its alerts: the incident record itself has not been ingested.\n")
+		textf(w, "  To get it, %s and ingest it; it replaces this placeholder.\n", howToExport(in.Source))
+	}
 	if in.Assignee != "" {
 		textf(w, "  assigned to %s\n", in.Assignee)
 	}

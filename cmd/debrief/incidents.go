@@ -37,6 +37,9 @@ type incidentRow struct {
 	Created    time.Time             `json:"created,omitzero"`
 	Techniques []debrief.TechniqueID `json:"techniques"`
 	Tactics    []string              `json:"tactics"`
+	// Placeholder: debrief built the incident from its alerts; its own
+	// record has not been ingested.
+	Placeholder bool `json:"placeholder,omitempty"`
 }
 
 func (a *app) incidentsCmd() *cobra.Command {
@@ -65,7 +68,7 @@ func (a *app) incidentsCmd() *cobra.Command {
 				rows := make([]incidentRow, 0, len(ins))
 				for _, in := range ins {
 					rows = append(rows, incidentRow{in.ID, in.Title, in.Severity, in.Status, in.Verdict, in.Times.Created,
-						nonNil(in.Techniques), nonNil(in.Tactics)})
+						nonNil(in.Techniques), nonNil(in.Tactics), in.Placeholder})
 				}
 				return a.printJSON(rows)
 			}
@@ -173,15 +176,23 @@ func printIncidents(w io.Writer, ins []debrief.Incident) {
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tCREATED\tSEVERITY\tSTATUS\tVERDICT\tTECHNIQUES\tTITLE")
+	placeholders := false
 	for _, in := range ins {
 		techs := make([]string, 0, len(in.Techniques))
 		for _, t := range in.Techniques {
 			techs = append(techs, string(t))
 		}
-		textf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", in.ID, in.Times.Created.Format("2006-01-02 15:04"), dash(string(in.Severity)),
+		id := in.ID
+		if in.Placeholder {
+			id, placeholders = id+" *", true
+		}
+		textf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, in.Times.Created.Format("2006-01-02 15:04"), dash(string(in.Severity)),
 			dash(string(in.Status)), dash(string(in.Verdict)), dash(clip(strings.Join(techs, ","), 40)), clip(in.Title, 70))
 	}
 	tw.Flush()
+	if placeholders {
+		fmt.Fprintln(w, "* built from its alerts: the incident record itself has not been ingested (see 'debrief incident show ID')")
+	}
 }
 
 func dash(s string) string {
