@@ -24,8 +24,9 @@ import (
 // "ingest --json" summary.
 type IngestResult struct {
 	*ingest.Summary
-	Correlated ingest.Tally `json:"correlated"`
-	Error      string       `json:"error,omitempty"` // set when --strict stopped the run
+	Placeholders ingest.Tally `json:"placeholders"`
+	Correlated   ingest.Tally `json:"correlated"`
+	Error        string       `json:"error,omitempty"` // set when --strict stopped the run
 }
 
 func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
@@ -65,6 +66,10 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+	}
+	// After correlation, which may write a held batch.
+	if out.Placeholders, err = ingest.Placeholders(r.Context(), st); err != nil {
+		return err
 	}
 	code := http.StatusOK
 	if runErr != nil {

@@ -24,6 +24,10 @@ import (
 // retry of a payload whose correlation a crash cut short correlates them
 // then, and a retry of a correlated payload finds nothing to correlate.
 //
+// OrphanAlerts is the store's own: the placeholders of incidents that
+// alerts name are built whoever wrote the alerts (writing one again
+// changes nothing, and the store has one that lacks an alert built again).
+//
 // On a store that groups as it writes (grouper: postgres.Store), a
 // payload of one batch, the usual one, is written with its incidents in
 // one transaction instead (see hold and correlate).

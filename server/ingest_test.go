@@ -2,15 +2,18 @@ package server_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/server"
 )
 
 // elasticPayload is n Elastic alerts of payload p: each on one of two
@@ -124,4 +127,31 @@ func TestIngestCorrelatesItsOwnAlerts(t *testing.T) {
 			t.Errorf("after the retries: %d incidents (%d loose alerts), a clean ingest makes %d", len(got), len(loose), len(want))
 		}
 	})
+}
+
+// alertsV2 is a Graph /security/alerts_v2 page of two alerts of incident
+// 4242, whose own record it does not carry.
+const alertsV2 = `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#security/alerts_v2","value":[
+{"@odata.type":"#microsoft.graph.security.alert","id":"da1","providerAlertId":"da1","incidentId":"4242","status":"new","severity":"low","serviceSource":"microsoftDefenderForEndpoint","detectionSource":"antivirus","title":"Suspicious execution of hidden file","category":"DefenseEvasion","mitreTechniques":["T1564.001"],"createdDateTime":"2026-01-02T03:04:05Z","lastUpdateDateTime":"2026-01-02T03:10:00Z","evidence":[]},
+{"@odata.type":"#microsoft.graph.security.alert","id":"da2","providerAlertId":"da2","incidentId":"4242","status":"inProgress","severity":"high","serviceSource":"microsoftDefenderForEndpoint","detectionSource":"edr","title":"Credential dumping","category":"CredentialAccess","mitreTechniques":["T1003.001"],"createdDateTime":"2026-01-02T04:00:00Z","lastUpdateDateTime":"2026-01-02T04:10:00Z","evidence":[]}]}`
+
+// TestIngestPlaceholder: the API makes a placeholder of an incident that
+// ingested alerts name, as the CLI does, and says so in its summary.
+func TestIngestPlaceholder(t *testing.T) {
+	e := newEnv(t, nil)
+	for i, want := range []int{1, 0} {
+		resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(alertsV2))
+		var r server.IngestResult
+		if err := json.Unmarshal(b, &r); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("ingest %d: %d %s", i+1, resp.StatusCode, b)
+		}
+		if r.Placeholders.Incidents != want || r.Placeholders.Alerts != 2*want {
+			t.Errorf("ingest %d: placeholders %+v, want %d of %d alerts", i+1, r.Placeholders, want, 2*want)
+		}
+	}
+	var in debrief.Incident
+	e.getJSON(t, "/api/v1/incidents/defender:4242", &in)
+	if !in.Placeholder || in.Severity != debrief.SeverityHigh || len(in.Alerts) != 2 {
+		t.Errorf("incident %+v: want a high placeholder of 2 alerts", in)
+	}
 }

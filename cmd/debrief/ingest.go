@@ -29,7 +29,8 @@ type ingestOptions struct {
 // ingestSummary is the JSON printed by "ingest --json".
 type ingestSummary struct {
 	*ingest.Summary
-	Correlated ingest.Tally `json:"correlated"`
+	Placeholders ingest.Tally `json:"placeholders"`
+	Correlated   ingest.Tally `json:"correlated"`
 }
 
 func (a *app) ingestCmd() *cobra.Command {
@@ -49,6 +50,10 @@ record stops the run and nothing of that input is stored. When no input could
 be read at all (empty, or in no format debrief reads) ingest fails (exit 1). Ingesting the same
 export again changes nothing; a newer version of a record updates it and adds
 the change to the incident's history.
+
+Alerts that name an incident whose own record is not in the store (a Graph
+/security/alerts_v2 export) make a placeholder incident, built from them; the
+incident's record, ingested later, replaces it.
 
 Alerts that arrive without an incident (Elastic, Wazuh, OCSF, advanced hunting)
 are grouped into incidents when they share a device, user, mailbox, IP address
@@ -96,10 +101,14 @@ func (a *app) runIngest(cmd *cobra.Command, paths []string, o ingestOptions) err
 		Warn: func(msg string) { fmt.Fprintf(a.stderr, "warning: %s\n", msg) },
 	})
 	out := ingestSummary{Summary: sum}
-	if sum != nil && !o.noCorrel && (runErr == nil || errors.Is(runErr, ingest.ErrStrict)) {
-		out.Correlated, err = ingest.Correlate(ctx, st, correlate.Options{Window: o.window})
-		if err != nil {
+	if sum != nil && (runErr == nil || errors.Is(runErr, ingest.ErrStrict)) {
+		if out.Placeholders, err = ingest.Placeholders(ctx, st); err != nil {
 			return err
+		}
+		if !o.noCorrel {
+			if out.Correlated, err = ingest.Correlate(ctx, st, correlate.Options{Window: o.window}); err != nil {
+				return err
+			}
 		}
 	}
 	if sum != nil {
@@ -144,6 +153,14 @@ func printIngestSummary(w io.Writer, s ingestSummary) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  incidents  new %d  updated %d  unchanged %d\n", s.New.Incidents, s.Updated.Incidents, s.Unchanged.Incidents)
 	fmt.Fprintf(w, "  alerts     new %d  updated %d  unchanged %d\n", s.New.Alerts, s.Updated.Alerts, s.Unchanged.Alerts)
+	if p := s.Placeholders; p.Incidents > 0 {
+		its, has := "their", "records have"
+		if p.Incidents == 1 {
+			its, has = "its", "record has"
+		}
+		fmt.Fprintf(w, "  placeholders %s made from %s alerts (%s): %s own %s not been ingested (see 'debrief incident show')\n",
+			count(p.Incidents, "incident"), its, count(p.Alerts, "alert"), its, has)
+	}
 	if s.Correlated.Incidents > 0 {
 		fmt.Fprintf(w, "  correlated %d alerts into %d incidents\n", s.Correlated.Alerts, s.Correlated.Incidents)
 	}
@@ -200,6 +217,14 @@ func printIngestSummary(w io.Writer, s ingestSummary) {
 		}
 		fmt.Fprintf(w, "  %s: %s%s\n", loc, r.Reason, kept)
 	}
+}
+
+// count is n and what, plural unless n is 1.
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // jsonLists says which rejects --json lists: listed of total.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/internal/testutil"
 )
 
@@ -98,5 +99,81 @@ func TestIngestSummaryManyRejects(t *testing.T) {
 	out, errOut, code := cli(t, t.TempDir(), "", "ingest", path, "--format", "defender-hunting")
 	if want := "… and 995 more (--json lists the first 1000 of the 1005)"; code != exitRejected || !strings.Contains(out, want) {
 		t.Errorf("exit %d, stdout lacks %q\nstdout: %s\nstderr: %s", code, want, out, errOut)
+	}
+}
+
+// TestIngestPlaceholder: a Graph alerts_v2 export (testdata/placeholder)
+// makes a placeholder of the incident its alerts name, listed and shown as
+// such; the incident's own export then replaces it, as a new incident
+// with no history made up from the placeholder.
+func TestIngestPlaceholder(t *testing.T) {
+	home := t.TempDir()
+	const id = "defender:31337"
+	type summary struct {
+		New          struct{ Incidents, Alerts int }
+		Unchanged    struct{ Incidents, Alerts int }
+		Placeholders struct{ Incidents, Alerts int }
+	}
+	ingest := func(file string) summary {
+		t.Helper()
+		out, errOut, code := cli(t, home, "", "ingest", "testdata/placeholder/"+file, "--json")
+		var s summary
+		if err := json.Unmarshal([]byte(out), &s); code != 0 || err != nil {
+			t.Fatalf("ingest %s: exit %d, %v\n%s%s", file, code, err, out, errOut)
+		}
+		return s
+	}
+	show := func() debrief.Incident {
+		t.Helper()
+		out, errOut, code := cli(t, home, "", "incident", "show", id, "--json")
+		var in debrief.Incident
+		if err := json.Unmarshal([]byte(out), &in); code != 0 || err != nil {
+			t.Fatalf("incident show: exit %d, %v\n%s%s", code, err, out, errOut)
+		}
+		return in
+	}
+
+	s := ingest("alerts_v2.json")
+	if s.New.Alerts != 2 || s.New.Incidents != 0 || s.Placeholders.Incidents != 1 || s.Placeholders.Alerts != 2 {
+		t.Errorf("alerts_v2: summary %+v, want 2 new alerts and 1 placeholder of 2 alerts", s)
+	}
+	out, _, _ := cli(t, home, "", "incidents")
+	if !strings.Contains(out, id+" *") || !strings.Contains(out, "Suspicious PowerShell command line (and 1 other alert)") ||
+		!strings.Contains(out, "* built from its alerts") {
+		t.Errorf("incidents does not list the placeholder, marked:\n%s", out)
+	}
+	out, _, _ = cli(t, home, "", "incident", "show", id)
+	for _, want := range []string{"built by debrief from its alerts: the incident record itself has not been ingested",
+		"GET /security/incidents?$expand=alerts", "alerts (2)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("incident show lacks %q:\n%s", want, out)
+		}
+	}
+	p := show()
+	if !p.Placeholder || p.Severity != debrief.SeverityHigh || p.Status != debrief.StatusInProgress || len(p.History) != 0 {
+		t.Errorf("placeholder %+v: want it marked, high, in progress, without history", p)
+	}
+	if s := ingest("alerts_v2.json"); s.Placeholders.Incidents != 0 || s.Unchanged.Alerts != 2 {
+		t.Errorf("alerts_v2 again: summary %+v, want nothing changed", s)
+	}
+	out, errOut, code := cli(t, home, "", "review", id)
+	if code != 0 || !strings.Contains(out, "Suspicious PowerShell command line") {
+		t.Errorf("review of the placeholder: exit %d\n%s%s", code, out, errOut)
+	}
+
+	s = ingest("incidents_expand_alerts.json")
+	if s.New.Incidents != 1 || s.Unchanged.Alerts != 2 || s.Placeholders.Incidents != 0 {
+		t.Errorf("the incident: summary %+v, want 1 new incident, its 2 alerts unchanged, no placeholder", s)
+	}
+	in := show()
+	if in.Placeholder || in.Title != "Multi-stage incident involving Execution & Credential access on one endpoint" ||
+		in.Status != debrief.StatusActive || in.Verdict != debrief.VerdictTruePositive || len(in.Alerts) != 2 {
+		t.Errorf("incident after its own record: %+v", in)
+	}
+	if len(in.History) != 0 {
+		t.Errorf("incident history %+v, want none: the placeholder was no version of it", in.History)
+	}
+	if out, _, _ := cli(t, home, "", "incidents"); strings.Contains(out, "*") {
+		t.Errorf("incidents still marks a placeholder:\n%s", out)
 	}
 }
