@@ -205,9 +205,9 @@ func mapIncident(w *incident, p *problems) *debrief.Incident {
 		return nil
 	}
 	in := &debrief.Incident{
-		ID:            debrief.QualifiedID(debrief.SourceDefender, string(w.IncidentID)),
+		ID:            debrief.QualifiedID(debrief.SourceDefender, w.IncidentID.canonical()),
 		Source:        debrief.SourceDefender,
-		SourceID:      string(w.IncidentID),
+		SourceID:      w.IncidentID.canonical(),
 		Title:         w.IncidentName,
 		Assignee:      strings.TrimSpace(w.AssignedTo),
 		Determination: m365.Determination(w.Determination),
@@ -215,7 +215,7 @@ func mapIncident(w *incident, p *problems) *debrief.Incident {
 	}
 	if w.RedirectIncidentID != "" {
 		if isInteger(w.RedirectIncidentID) {
-			in.RedirectTo = debrief.QualifiedID(debrief.SourceDefender, string(w.RedirectIncidentID))
+			in.RedirectTo = debrief.QualifiedID(debrief.SourceDefender, w.RedirectIncidentID.canonical())
 		} else {
 			p.Add("redirectIncidentId", "want an integer incident id, got "+strconv.Quote(recerr.Clip(string(w.RedirectIncidentID))))
 		}
@@ -257,6 +257,16 @@ func isInteger(id intID) bool {
 	return id != ""
 }
 
+// canonical is an integer id without leading zeros: a tool that re-exports
+// ids as text may write 12 as "0012", and both must name one incident.
+func (id intID) canonical() string {
+	s := strings.TrimLeft(string(id), "0")
+	if s == "" && id != "" {
+		return "0"
+	}
+	return s
+}
+
 func mapComments(ws []comment, p *problems) []debrief.Comment {
 	var out []debrief.Comment
 	for i, c := range ws {
@@ -292,7 +302,7 @@ func mapAlert(w *alert, p *problems) (debrief.Alert, bool) {
 	}
 	if w.IncidentID != "" {
 		if isInteger(w.IncidentID) {
-			a.IncidentID = debrief.QualifiedID(debrief.SourceDefender, string(w.IncidentID))
+			a.IncidentID = debrief.QualifiedID(debrief.SourceDefender, w.IncidentID.canonical())
 		} else {
 			p.Add("incidentId", "want an integer incident id, got "+strconv.Quote(recerr.Clip(string(w.IncidentID))))
 		}

@@ -309,3 +309,22 @@ func BenchmarkDecode(b *testing.B) {
 	const incidents, perIncident = 2000, 5
 	decodertest.Bench(b, New(), generate(incidents, perIncident), "alerts", incidents*perIncident, decodertest.Alerts)
 }
+
+// TestCanonicalIDs: an id re-exported as text with leading zeros names the
+// same incident as the integer.
+func TestCanonicalIDs(t *testing.T) {
+	in := `{"incidentId": 12, "incidentName": "a"}
+{"incidentId": "0012", "redirectIncidentId": "007", "incidentName": "b", "alerts": [{"alertId": "a1", "incidentId": "00012", "creationTime": "2024-03-11T09:14:58Z"}]}
+{"incidentId": "000", "incidentName": "c"}
+`
+	recs, errs := decodeAll(t, strings.NewReader(in), "ids.json")
+	if len(errs) != 0 || len(recs) != 3 {
+		t.Fatalf("%d records, errors %v", len(recs), errs)
+	}
+	got := []string{recs[0].Incident.ID, recs[1].Incident.ID, recs[1].Incident.RedirectTo, recs[1].Incident.Alerts[0].IncidentID,
+		recs[1].Incident.SourceID, recs[2].Incident.ID}
+	want := []string{"defender:12", "defender:12", "defender:7", "defender:12", "12", "defender:0"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ids %q, want %q", got, want)
+	}
+}
