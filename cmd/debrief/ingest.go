@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/debrief-dev/debrief"
-	"github.com/debrief-dev/debrief/correlate"
 	"github.com/debrief-dev/debrief/ingest"
 	"github.com/debrief-dev/debrief/ingest/formats"
 	"github.com/debrief-dev/debrief/internal/progress"
@@ -102,13 +101,8 @@ func (a *app) runIngest(cmd *cobra.Command, paths []string, o ingestOptions) err
 	})
 	out := ingestSummary{Summary: sum}
 	if sum != nil && (runErr == nil || errors.Is(runErr, ingest.ErrStrict)) {
-		if out.Placeholders, err = ingest.Placeholders(ctx, st); err != nil {
+		if out.Placeholders, out.Correlated, err = afterWrite(ctx, st, o.window, o.noCorrel); err != nil {
 			return err
-		}
-		if !o.noCorrel {
-			if out.Correlated, err = ingest.Correlate(ctx, st, correlate.Options{Window: o.window}); err != nil {
-				return err
-			}
 		}
 	}
 	if sum != nil {
@@ -153,17 +147,7 @@ func printIngestSummary(w io.Writer, s ingestSummary) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  incidents  new %d  updated %d  unchanged %d\n", s.New.Incidents, s.Updated.Incidents, s.Unchanged.Incidents)
 	fmt.Fprintf(w, "  alerts     new %d  updated %d  unchanged %d\n", s.New.Alerts, s.Updated.Alerts, s.Unchanged.Alerts)
-	if p := s.Placeholders; p.Incidents > 0 {
-		its, has := "their", "records have"
-		if p.Incidents == 1 {
-			its, has = "its", "record has"
-		}
-		fmt.Fprintf(w, "  placeholders %s made from %s alerts (%s): %s own %s not been ingested (see 'debrief incident show')\n",
-			count(p.Incidents, "incident"), its, count(p.Alerts, "alert"), its, has)
-	}
-	if s.Correlated.Incidents > 0 {
-		fmt.Fprintf(w, "  correlated %d alerts into %d incidents\n", s.Correlated.Alerts, s.Correlated.Incidents)
-	}
+	printAfterWrite(w, s.Placeholders, s.Correlated)
 	if len(s.Revoked) > 0 {
 		var rs []string
 		for from, to := range s.Revoked {

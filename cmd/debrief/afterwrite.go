@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/correlate"
+	"github.com/debrief-dev/debrief/ingest"
+)
+
+// afterWrite is what ingest, pull and stream do once they have stored
+// records: make placeholder incidents of the incidents that stored alerts
+// name but the store lacks, then, unless noCorrelate, group the alerts
+// that belong to no incident into incidents within window. It returns
+// what each step made.
+func afterWrite(ctx context.Context, st debrief.Store, window time.Duration, noCorrelate bool) (placeholders, correlated ingest.Tally, err error) {
+	if placeholders, err = ingest.Placeholders(ctx, st); err != nil || noCorrelate {
+		return placeholders, correlated, err
+	}
+	correlated, err = ingest.Correlate(ctx, st, correlate.Options{Window: window})
+	return placeholders, correlated, err
+}
+
+// printAfterWrite writes the summary lines of what afterWrite made, none
+// when it made nothing.
+func printAfterWrite(w io.Writer, placeholders, correlated ingest.Tally) {
+	if p := placeholders; p.Incidents > 0 {
+		its, has := "their", "records have"
+		if p.Incidents == 1 {
+			its, has = "its", "record has"
+		}
+		fmt.Fprintf(w, "  placeholders %s made from %s alerts (%s): %s own %s not been ingested (see 'debrief incident show')\n",
+			count(p.Incidents, "incident"), its, count(p.Alerts, "alert"), its, has)
+	}
+	if correlated.Incidents > 0 {
+		fmt.Fprintf(w, "  correlated %d alerts into %d incidents\n", correlated.Alerts, correlated.Incidents)
+	}
+}
