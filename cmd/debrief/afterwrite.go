@@ -6,6 +6,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/correlate"
 	"github.com/debrief-dev/debrief/ingest"
@@ -22,6 +24,13 @@ func afterWrite(ctx context.Context, st debrief.Store, window time.Duration, noC
 	}
 	correlated, err = ingest.Correlate(ctx, st, correlate.Options{Window: window})
 	return placeholders, correlated, err
+}
+
+// correlateFlags binds --window and --no-correlate as ingest has them.
+func correlateFlags(cmd *cobra.Command, window *time.Duration, noCorrelate *bool) {
+	f := cmd.Flags()
+	f.DurationVar(window, "window", 24*time.Hour, "correlation window for alerts without an incident")
+	f.BoolVar(noCorrelate, "no-correlate", false, "leave alerts without an incident ungrouped")
 }
 
 // printAfterWrite writes the summary lines of what afterWrite made, none

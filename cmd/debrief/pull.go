@@ -24,6 +24,8 @@ type pullOptions struct {
 	alerts                                    bool
 	pageSize                                  int
 	timeout                                   time.Duration
+	window                                    time.Duration
+	noCorrel                                  bool
 }
 
 func (a *app) pullCmd() *cobra.Command {
@@ -35,6 +37,13 @@ last pull stopped (a checkpoint kept in the store, advanced after each stored pa
 so a pull killed at any moment resumes without losing or repeating records.
 Throttling (429 and Retry-After), server errors and hung requests are retried with
 backoff. Sources: graph, defender, sentinel, elastic.
+
+After each feed is pulled to its end (each time with --watch), pull does what ingest
+does after its write: alerts that name an incident the store lacks (Graph
+/security/alerts_v2) make a placeholder incident, and alerts that arrive without an
+incident (Elastic) are grouped into incidents when they share a device, user,
+mailbox, IP address or file hash within --window (not with --no-correlate). A pull
+that fails or is interrupted leaves that to the next pull or ingest.
 
 The global --tenant (or DEBRIEF_TENANT) picks the tenant of a PostgreSQL store
 the records go to, as for every command; the Entra ID tenant to read from is
@@ -66,19 +75,10 @@ AZURE_CLIENT_SECRET. --base-url and --token-url point at a sovereign cloud.`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runPullGraph(cmd.Context(), o) },
 	}
+	o.azureFlags(cmd, graph.DefaultBaseURL, "Graph endpoint")
 	f := cmd.Flags()
-	f.StringVar(&o.entraTenant, "entra-tenant", "", "Entra ID tenant id or domain (env AZURE_TENANT_ID); --tenant is the store's")
-	f.StringVar(&o.clientID, "client-id", "", "app registration's client id (env AZURE_CLIENT_ID)")
-	f.StringVar(&o.secret, "client-secret", "", "client secret (env AZURE_CLIENT_SECRET; prefer --client-secret-file)")
-	f.StringVar(&o.secretFile, "client-secret-file", "", "a file holding the client secret")
-	f.StringVar(&o.baseURL, "base-url", graph.DefaultBaseURL, "Graph endpoint")
-	f.StringVar(&o.tokenURL, "token-url", "", "OAuth2 token endpoint (default: the public cloud's, for --entra-tenant)")
-	f.StringVar(&o.since, "since", "", "first pull only: changed at or after a duration back from now (30d, 12h) or a date; default everything")
-	f.DurationVar(&o.watch, "watch", 0, "keep pulling, every INTERVAL (e.g. 5m), until interrupted")
-	f.BoolVar(&o.reset, "reset", false, "forget where the last pull stopped and start afresh (from --since, or everything)")
 	f.BoolVar(&o.alerts, "alerts", false, "also pull /security/alerts_v2")
 	f.IntVar(&o.pageSize, "page-size", 0, "$top: records per page (default 50 incidents, 500 alerts)")
-	f.DurationVar(&o.timeout, "timeout", time.Minute, "per request")
 	return cmd
 }
 

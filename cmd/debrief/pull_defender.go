@@ -54,6 +54,7 @@ func (o *pullOptions) runFlags(cmd *cobra.Command) {
 	f.DurationVar(&o.watch, "watch", 0, "keep pulling, every INTERVAL (e.g. 5m), until interrupted")
 	f.BoolVar(&o.reset, "reset", false, "forget where the last pull stopped and start afresh (from --since, or everything)")
 	f.DurationVar(&o.timeout, "timeout", time.Minute, "per request")
+	correlateFlags(cmd, &o.window, &o.noCorrel)
 }
 
 // azureClient checks the credentials and --since and returns a client

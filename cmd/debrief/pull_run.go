@@ -40,11 +40,15 @@ func (a *app) pullFeeds(ctx context.Context, feeds []connect.Feed, since time.Ti
 	}
 	sink := &connect.Sink{Store: st, Knowledge: ingest.Catalog(cat)}
 	poll := func(ctx context.Context) error {
-		var all []connect.Stats
+		var all []pullSummary
 		for _, f := range feeds {
 			s, err := connect.Pull(ctx, f, connect.Options{Sink: sink, Checkpoints: cs, Since: since, Progress: a.pullProgress()})
 			a.endProgress()
-			all = append(all, s)
+			sum := pullSummary{Stats: s}
+			if err == nil {
+				sum.Placeholders, sum.Correlated, err = afterWrite(ctx, st, o.window, o.noCorrel)
+			}
+			all = append(all, sum)
 			if err != nil {
 				a.printPull(all)
 				return err
@@ -58,6 +62,14 @@ func (a *app) pullFeeds(ctx context.Context, feeds []connect.Feed, since time.Ti
 	return watch(ctx, o.watch, poll, func(err error) {
 		fmt.Fprintf(a.stderr, "debrief: %v (pulling again in %s)\n", err, o.watch)
 	})
+}
+
+// pullSummary is what a pull of one feed did, printed by "pull --json"
+// in an array: the feed's stats, and what afterWrite made after it.
+type pullSummary struct {
+	connect.Stats
+	Placeholders ingest.Tally `json:"placeholders"`
+	Correlated   ingest.Tally `json:"correlated"`
 }
 
 // watch calls poll now and then every interval, until ctx ends, which
@@ -100,7 +112,7 @@ func (a *app) endProgress() {
 	}
 }
 
-func (a *app) printPull(all []connect.Stats) error {
+func (a *app) printPull(all []pullSummary) error {
 	if a.json {
 		return a.printJSON(all)
 	}
@@ -115,7 +127,7 @@ func (a *app) printPull(all []connect.Stats) error {
 	return nil
 }
 
-func printPullStats(w io.Writer, s connect.Stats) {
+func printPullStats(w io.Writer, s pullSummary) {
 	resumed := ""
 	if s.Resumed {
 		resumed = " (resumed)"
@@ -129,6 +141,7 @@ func printPullStats(w io.Writer, s connect.Stats) {
 			fmt.Fprintf(w, "    %s\n", r)
 		}
 	}
+	printAfterWrite(w, s.Placeholders, s.Correlated)
 	if !s.Since.IsZero() {
 		fmt.Fprintf(w, "  next pull from %s\n", s.Since.Format(time.RFC3339))
 	}

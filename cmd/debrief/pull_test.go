@@ -11,9 +11,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/debrief-dev/debrief/ingest"
 )
 
-// fakeGraphAPI serves two pages of one Graph incident each, and a token.
+// fakeGraphAPI serves two pages of one Graph incident each, a page of
+// alerts_v2 (one of incident 7, two of incident 9, which is not listed),
+// and a token.
 func fakeGraphAPI(t *testing.T) (*httptest.Server, *[]string) {
 	var mu sync.Mutex
 	var filters []string
@@ -46,6 +50,13 @@ func fakeGraphAPI(t *testing.T) (*httptest.Server, *[]string) {
 			return
 		}
 		fmt.Fprintf(w, `{"value":[%s]}`, incident("8"))
+	})
+	mux.HandleFunc("GET /v1.0/security/alerts_v2", func(w http.ResponseWriter, r *http.Request) {
+		alert := func(id, incident string) string {
+			return fmt.Sprintf(`{"id":%q,"incidentId":%q,"title":"Phishing link clicked","severity":"high","status":"new","category":"InitialAccess",`+
+				`"mitreTechniques":["T1566.002"],"createdDateTime":"2026-02-01T10:00:00Z","lastUpdateDateTime":"2026-02-01T11:00:00Z"}`, id, incident)
+		}
+		fmt.Fprintf(w, `{"value":[%s,%s,%s]}`, alert("da7", "7"), alert("da91", "9"), alert("da92", "9"))
 	})
 	srv = httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -89,6 +100,47 @@ func TestPullGraph(t *testing.T) {
 	out, _, _ = cli(t, home, "", "incidents", "--json")
 	if !strings.Contains(out, "defender:7") || !strings.Contains(out, "defender:8") {
 		t.Errorf("incidents after pull: %s", out)
+	}
+}
+
+// TestPullGraphAlerts checks that pull graph --alerts makes a placeholder
+// of the incident that pulled alerts name but the store lacks, as ingest
+// does, and counts it in the summary of the feed after which it was made.
+func TestPullGraphAlerts(t *testing.T) {
+	srv, _ := fakeGraphAPI(t)
+	home := t.TempDir()
+	t.Setenv("AZURE_CLIENT_SECRET", "s3cret")
+	pull := []string{"pull", "graph", "--entra-tenant", "contoso", "--client-id", "app", "--alerts",
+		"--base-url", srv.URL + "/v1.0", "--token-url", srv.URL + "/token"}
+	out, errOut, code := cli(t, home, "", append(pull, "--json")...)
+	var stats []struct {
+		Feed         string       `json:"feed"`
+		Placeholders ingest.Tally `json:"placeholders"`
+		Correlated   ingest.Tally `json:"correlated"`
+	}
+	if err := json.Unmarshal([]byte(out), &stats); code != 0 || err != nil {
+		t.Fatalf("exit %d, %v\n%s%s", code, err, out, errOut)
+	}
+	if len(stats) != 2 || stats[0].Placeholders != (ingest.Tally{}) || stats[1].Feed != "graph/alerts_v2" ||
+		stats[1].Placeholders != (ingest.Tally{Incidents: 1, Alerts: 2}) || stats[1].Correlated != (ingest.Tally{}) {
+		t.Errorf("summary %s; want one placeholder of 2 alerts after graph/alerts_v2", out)
+	}
+	out, _, _ = cli(t, home, "", "incidents", "--json")
+	var list []struct {
+		ID          string `json:"id"`
+		Placeholder bool   `json:"placeholder"`
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 3 {
+		t.Fatalf("incidents after pull: %v\n%s", err, out)
+	}
+	for _, in := range list {
+		if in.Placeholder != (in.ID == "defender:9") {
+			t.Errorf("incident %s: placeholder %v", in.ID, in.Placeholder)
+		}
+	}
+	out, errOut, code = cli(t, home, "", pull...)
+	if code != 0 || strings.Contains(out, "placeholders") || !strings.Contains(out, "alerts     new 0  updated 0  unchanged 3") {
+		t.Errorf("second pull, nothing new: exit %d\n%s%s", code, out, errOut)
 	}
 }
 
