@@ -53,6 +53,11 @@ type Options struct {
 	// Progress is called after a batch's offsets are committed, from
 	// another goroutine than Stored; optional.
 	Progress func(Stats)
+	// AfterStore is called after a batch is stored and its offsets are
+	// handed to the committer, in the goroutine that stores, so that it
+	// sees the batch and no later one; an error ends the run. Optional
+	// (debrief stream groups the stored alerts into incidents here).
+	AfterStore func(context.Context, Stats) error
 }
 
 // Stats is what a run of Consume did.
@@ -137,6 +142,14 @@ func (o Options) store(ctx context.Context, batches <-chan batch, cm *committer,
 			return nil // stored, not committed: the next run re-reads the batch
 		}
 		cm.hand(b.last, *st)
+		if o.AfterStore != nil {
+			if err := o.AfterStore(ctx, *st); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package kafka_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -241,6 +242,37 @@ func TestBatches(t *testing.T) {
 	assertAlerts(t, st, n)
 	if again, err := kafka.Consume(context.Background(), options(brokers, st)); err != nil || again.Messages != 0 {
 		t.Errorf("second run read %d messages (err %v), want 0: offsets were committed", again.Messages, err)
+	}
+}
+
+// TestAfterStore checks that AfterStore is called after each stored
+// batch, with the batch in the store, and that its error ends the run.
+func TestAfterStore(t *testing.T) {
+	const n = 200
+	brokers := broker(t)
+	produce(t, brokers, n, 4)
+	st := newStore(t)
+	o := options(brokers, st)
+	o.Batch = 50
+	calls := 0
+	o.AfterStore = func(_ context.Context, s kafka.Stats) error {
+		calls++
+		if got := len(alertIDs(t, st)); s.Polls != calls || got != s.Written.AlertsNew {
+			t.Errorf("call %d: stats %+v, store holds %d alerts; want the batches so far stored", calls, s, got)
+		}
+		return nil
+	}
+	s, err := kafka.Consume(context.Background(), o)
+	if err != nil || calls != s.Polls || calls < n/50 {
+		t.Errorf("err %v, %d calls for %d batches; want one a batch", err, calls, s.Polls)
+	}
+
+	boom := errors.New("boom")
+	o = options(brokers, newStore(t))
+	o.Group, o.Batch = "g2", 50
+	o.AfterStore = func(context.Context, kafka.Stats) error { return boom }
+	if s, err := kafka.Consume(context.Background(), o); !errors.Is(err, boom) || s.Polls != 1 {
+		t.Errorf("AfterStore failing: err %v after %d batches; want it after the first", err, s.Polls)
 	}
 }
 
