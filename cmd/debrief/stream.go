@@ -25,6 +25,16 @@ type streamOptions struct {
 	tls                bool
 	idle               time.Duration
 	maxPoll, batch     int
+	window, every      time.Duration
+	noCorrel           bool
+}
+
+// streamSummary is the JSON printed by "stream kafka --json": what the
+// consumer did, and what afterWrite made of it.
+type streamSummary struct {
+	kafka.Stats
+	Placeholders ingest.Tally `json:"placeholders"`
+	Correlated   ingest.Tally `json:"correlated"`
 }
 
 func (a *app) streamCmd() *cobra.Command {
@@ -55,7 +65,16 @@ batch's offsets are committed only after it is stored (while the next one is).
 Azure Event Hubs: --brokers <namespace>.servicebus.windows.net:9093, --topic the event
 hub, --sasl-user '$ConnectionString' and --sasl-password-file holding the namespace's
 connection string (or KAFKA_SASL_PASSWORD); SASL PLAIN goes over TLS. A local broker
-needs neither. It runs until interrupted, or until --idle passes without a record.`,
+needs neither. It runs until interrupted, or until --idle passes without a record.
+
+As ingest does after its write, stream makes placeholder incidents of the incidents
+stored alerts name but the store lacks, and groups the alerts that arrive without an
+incident (AlertInfo rows) into incidents when they share a device, user, mailbox, IP
+address or file hash within --window (not with --no-correlate): after a stored batch
+once --correlate-every has passed since the start or the last time, and when the
+stream goes --idle. An alert is grouped only with those stored since the last time,
+so a longer --correlate-every splits fewer incidents. Alerts stored after the last
+time when the stream is interrupted are grouped by the next stream, pull or ingest.`,
 		Example: `  debrief stream kafka --brokers contoso-ns.servicebus.windows.net:9093 --topic insights-logs-advancedhunting \
       --sasl-user '$ConnectionString' --sasl-password-file eventhubs.txt
   debrief stream kafka --brokers localhost:9092 --topic defender-alerts --group debrief --idle 30s`,
@@ -74,6 +93,8 @@ needs neither. It runs until interrupted, or until --idle passes without a recor
 	f.DurationVar(&o.idle, "idle", 0, "stop when no record arrives for this long (default: run until interrupted)")
 	f.IntVar(&o.maxPoll, "max-poll", 0, "messages per poll (default 5000)")
 	f.IntVar(&o.batch, "batch", 0, "rows stored in one transaction, their offsets committed together (default 5000)")
+	f.DurationVar(&o.every, "correlate-every", 5*time.Minute, "make placeholders and correlate after a stored batch at most this often (0: after each)")
+	correlateFlags(cmd, &o.window, &o.noCorrel)
 	return cmd
 }
 
@@ -125,17 +146,40 @@ func (a *app) runStreamKafka(ctx context.Context, o streamOptions, tlsSet bool) 
 			fmt.Fprintf(a.stderr, "\rkafka %s: %d messages, %d alerts (new %d, updated %d)   ", o.topic, s.Messages, s.Alerts, s.Written.AlertsNew, s.Written.AlertsUpdated)
 		}
 	}
-	s, err := kafka.Consume(ctx, ko)
+	var sum streamSummary
+	last, settled := time.Now(), 0 // when afterWrite last ran, and the batches stored by then
+	settle := func(ctx context.Context, s kafka.Stats) error {
+		p, c, err := afterWrite(ctx, st, o.window, o.noCorrel)
+		addTally(&sum.Placeholders, p)
+		addTally(&sum.Correlated, c)
+		last, settled = time.Now(), s.Polls
+		return err
+	}
+	ko.AfterStore = func(ctx context.Context, s kafka.Stats) error {
+		if time.Since(last) < o.every {
+			return nil
+		}
+		return settle(ctx, s)
+	}
+	sum.Stats, err = kafka.Consume(ctx, ko)
 	if tty {
 		fmt.Fprintln(a.stderr)
 	}
-	if perr := a.printStream(o.topic, s); perr != nil && err == nil {
+	if err == nil && ctx.Err() == nil && sum.Polls > settled { // gone idle
+		err = settle(ctx, sum.Stats)
+	}
+	if perr := a.printStream(o.topic, sum); perr != nil && err == nil {
 		err = perr
 	}
 	return err
 }
 
-func (a *app) printStream(topic string, s kafka.Stats) error {
+func addTally(t *ingest.Tally, u ingest.Tally) {
+	t.Incidents += u.Incidents
+	t.Alerts += u.Alerts
+}
+
+func (a *app) printStream(topic string, s streamSummary) error {
 	if s.Rejected > 0 {
 		a.exit = exitRejected
 	}
@@ -146,7 +190,7 @@ func (a *app) printStream(topic string, s kafka.Stats) error {
 	return nil
 }
 
-func printStreamStats(w io.Writer, topic string, s kafka.Stats) {
+func printStreamStats(w io.Writer, topic string, s streamSummary) {
 	fmt.Fprintf(w, "kafka %s: %d messages, %d records in %d batches\n", topic, s.Messages, s.Records, s.Polls)
 	fmt.Fprintf(w, "  alerts     new %d  updated %d  unchanged %d\n", s.Written.AlertsNew, s.Written.AlertsUpdated, s.Written.AlertsUnchanged)
 	if s.Rejected > 0 {
@@ -155,4 +199,5 @@ func printStreamStats(w io.Writer, topic string, s kafka.Stats) {
 			fmt.Fprintf(w, "    %s\n", r)
 		}
 	}
+	printAfterWrite(w, s.Placeholders, s.Correlated)
 }

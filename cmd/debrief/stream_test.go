@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/debrief-dev/debrief/ingest"
 )
 
 // kafkaTopic starts an in-process broker with a topic holding n AlertInfo
@@ -42,13 +47,62 @@ func TestStreamKafka(t *testing.T) {
 	brokers := kafkaTopic(t, 6)
 	home := t.TempDir()
 	out, errOut, code := cli(t, home, "", "stream", "kafka", "--brokers", brokers, "--topic", "alerts", "--idle", "1s")
-	if code != 0 || !strings.Contains(out, "kafka alerts: 3 messages, 6 records") || !strings.Contains(out, "alerts     new 6") {
+	if code != 0 || !strings.Contains(out, "kafka alerts: 3 messages, 6 records") || !strings.Contains(out, "alerts     new 6") ||
+		!strings.Contains(out, "correlated 6 alerts into 6 incidents") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = cli(t, home, "", "stream", "kafka", "--brokers", brokers, "--topic", "alerts", "--idle", "1s")
-	if code != 0 || !strings.Contains(out, "kafka alerts: 0 messages") {
+	if code != 0 || !strings.Contains(out, "kafka alerts: 0 messages") || strings.Contains(out, "correlated") {
 		t.Errorf("second run, offsets committed: exit %d\n%s%s", code, out, errOut)
 	}
+	if n := countIncidents(t, home); n != 6 {
+		t.Errorf("%d incidents after stream, want 6 (each alert alone: they share no entity)", n)
+	}
+}
+
+// TestStreamKafkaCorrelates checks that stream groups the alerts it stored
+// into incidents after batches (--correlate-every 0: after each) or not at
+// all (--no-correlate), and counts them in its --json summary.
+func TestStreamKafkaCorrelates(t *testing.T) {
+	brokers := kafkaTopic(t, 6)
+	tests := []struct {
+		args []string
+		want ingest.Tally
+	}{
+		{[]string{"--correlate-every", "0"}, ingest.Tally{Incidents: 6, Alerts: 6}},
+		{[]string{"--no-correlate"}, ingest.Tally{}},
+	}
+	for i, tc := range tests {
+		home := t.TempDir()
+		args := append([]string{"stream", "kafka", "--brokers", brokers, "--topic", "alerts", "--idle", "1s", "--json",
+			"--group", fmt.Sprint("g", i)}, tc.args...)
+		out, errOut, code := cli(t, home, "", args...)
+		var got struct {
+			Alerts       int          `json:"alerts"`
+			Placeholders ingest.Tally `json:"placeholders"`
+			Correlated   ingest.Tally `json:"correlated"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil {
+			t.Fatalf("%v: exit %d, %v\n%s%s", tc.args, code, err, out, errOut)
+		}
+		if got.Alerts != 6 || got.Correlated != tc.want || got.Placeholders != (ingest.Tally{}) {
+			t.Errorf("%v: summary %s; want correlated %+v", tc.args, out, tc.want)
+		}
+		if n := countIncidents(t, home); n != tc.want.Incidents {
+			t.Errorf("%v: %d incidents after stream, want %d", tc.args, n, tc.want.Incidents)
+		}
+	}
+}
+
+// countIncidents is how many incidents "incidents --json" lists.
+func countIncidents(t *testing.T, home string) int {
+	t.Helper()
+	out, errOut, _ := cli(t, home, "", "incidents", "--json")
+	var list []json.RawMessage
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatalf("incidents: %v\n%s%s", err, out, errOut)
+	}
+	return len(list)
 }
 
 func TestStreamKafkaUsage(t *testing.T) {
@@ -93,5 +147,38 @@ func TestStreamKafkaTLS(t *testing.T) {
 		if (ko.TLS != nil) != tc.tls || tc.o.user != "" && !strings.HasPrefix(ko.Password, "Endpoint=sb://") {
 			t.Errorf("case %d: TLS %v, password %q; want TLS %v", i, ko.TLS != nil, ko.Password, tc.tls)
 		}
+	}
+}
+
+// TestStreamKafkaInterrupted runs stream until interrupted, as it is
+// meant to run, with --correlate-every 0: the alerts are grouped into
+// incidents after the batches that stored them, before the interrupt.
+func TestStreamKafkaInterrupted(t *testing.T) {
+	brokers := kafkaTopic(t, 6)
+	home := t.TempDir()
+	// The store exists, with one incident, before the stream and the
+	// test read it at once.
+	seed := `{"AlertId":"seed","Timestamp":"2026-01-02T03:04:05Z","Title":"t","Category":"Execution","Severity":"High","ServiceSource":"Microsoft Defender for Endpoint"}`
+	if out, errOut, code := cli(t, home, seed, "ingest", "-", "--format", "defender-hunting"); code != 0 || countIncidents(t, home) != 1 {
+		t.Fatalf("seed: exit %d\n%s%s", code, out, errOut)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"stream", "kafka", "--brokers", brokers, "--topic", "alerts", "--correlate-every", "0"},
+			strings.NewReader(""), &out, &errOut)
+	}()
+	for deadline := time.Now().Add(30 * time.Second); countIncidents(t, home) < 7; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cancel()
+			<-done
+			t.Fatalf("no 6 more incidents after 30s\n%s%s", out.String(), errOut.String())
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 || !strings.Contains(out.String(), "correlated 6 alerts into 6 incidents") {
+		t.Errorf("exit %d\n%s%s", code, out.String(), errOut.String())
 	}
 }
