@@ -333,3 +333,22 @@ func TestScoresTitle(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryQuotesTitles checks that sentences quote alert titles as
+// text, with no Go escapes: the renderers escape for their format.
+func TestSummaryQuotesTitles(t *testing.T) {
+	const title = `Suspicious "powershell" from C:\Windows\x`
+	in := reviewtest.Incident()
+	for i := range in.Alerts {
+		in.Alerts[i].Title = title
+	}
+	r := build(t, in)
+	want := "“" + title + "”"
+	if !strings.Contains(r.Summary.Detection, want) {
+		t.Errorf("detection %q lacks %q", r.Summary.Detection, want)
+	}
+	facts := strings.Join(r.Questions[5].Facts, "\n")
+	if !strings.Contains(facts, "Earliest alerts: "+want) {
+		t.Errorf("indicators %q lack %q", facts, want)
+	}
+}

@@ -220,7 +220,7 @@ func indicators(r *Review) []string {
 	var facts, first []string
 	for _, e := range r.Timeline {
 		if e.Kind == EventAlert && len(first) < 3 {
-			first = append(first, fmt.Sprintf("%q (%s)", e.Title, Stamp(e.At)))
+			first = append(first, fmt.Sprintf("%s (%s)", quote(e.Title), Stamp(e.At)))
 		}
 	}
 	if len(first) > 0 {

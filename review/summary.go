@@ -82,6 +82,11 @@ func impactLine(r *Review) string {
 	return text + "."
 }
 
+// quote puts typographic quotes around text for a sentence, leaving the
+// text itself as it is: the renderers escape it for their format (%q
+// would add Go escapes, \" and \\, that people then read).
+func quote(s string) string { return "“" + s + "”" }
+
 func orUnknown(s string) string {
 	if s == "" {
 		return "not decided"
@@ -109,7 +114,7 @@ func detection(r *Review, b *builder) string {
 	if first == nil {
 		return "No alert was recorded."
 	}
-	text := fmt.Sprintf("First detected at %s by %s (%q)", Stamp(first.At), cmp.Or(first.Actor, "an unnamed source"), first.Title)
+	text := fmt.Sprintf("First detected at %s by %s (%s)", Stamp(first.At), cmp.Or(first.Actor, "an unnamed source"), quote(first.Title))
 	m := metric(r, TimeToDetect)
 	switch {
 	case m.Known && len(b.in) > 1:
