@@ -54,7 +54,7 @@ func Section(ins []*debrief.Incident, runs []debrief.PlaybookRun) *review.Sectio
 	if saved > 0 {
 		s.Summary += fmt.Sprintf(" Fired when the incident was created, the suggested playbook would have saved an estimated %s "+
 			"(created → contained when it contains, else created → first triage: what 'debrief playbook replay' counts).",
-			saved.Round(time.Minute))
+			review.Seconds(saved/time.Second))
 	}
 	if len(sug.Rows) > 0 {
 		s.Tables = append(s.Tables, sug)

@@ -11,6 +11,7 @@ import (
 	"github.com/debrief-dev/debrief/d3fend"
 	"github.com/debrief-dev/debrief/internal/testutil"
 	"github.com/debrief-dev/debrief/playbook"
+	"github.com/debrief-dev/debrief/review"
 )
 
 // catalogs loads the embedded ATT&CK and D3FEND catalogs.
@@ -115,9 +116,9 @@ func TestSectionCitesReplay(t *testing.T) {
 		in   *debrief.Incident
 		want string // in the summary; "" for no estimate
 	}{
-		{"contained", contained, "saved an estimated 3h10m0s"},
-		{"triaged only", triaged, "saved an estimated 45m0s"},
-		{"nothing to contain", notify, "saved an estimated 35m0s"},
+		{"contained", contained, "saved an estimated 3h 10m"},
+		{"triaged only", triaged, "saved an estimated 45m"},
+		{"nothing to contain", notify, "saved an estimated 35m"},
 		{"no times", none, ""},
 	}
 	for _, tc := range tests {
@@ -137,7 +138,7 @@ func TestSectionCitesReplay(t *testing.T) {
 				t.Fatal(err)
 			}
 			rep := playbook.Replay([]*playbook.Playbook{pb}, []debrief.Incident{*tc.in})
-			if got := "saved an estimated " + rep.Saved.Round(time.Minute).String(); got != tc.want {
+			if got := "saved an estimated " + review.Seconds(rep.Saved/time.Second).String(); got != tc.want {
 				t.Errorf("replay of the suggested playbook: %s; the review says %s", got, tc.want)
 			}
 		})

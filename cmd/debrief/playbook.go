@@ -19,6 +19,7 @@ import (
 	"github.com/debrief-dev/debrief/internal/query"
 	"github.com/debrief-dev/debrief/playbook"
 	"github.com/debrief-dev/debrief/postgres"
+	"github.com/debrief-dev/debrief/review"
 )
 
 // Files in the data directory.
@@ -221,17 +222,23 @@ one that notifies saves created → first triage.`,
 			if a.json {
 				return a.printJSON(rep)
 			}
-			fmt.Fprintf(a.stdout, "%d of %d incidents since %s would have fired a playbook\n", rep.Matched, rep.Incidents, from.Format("2006-01-02"))
-			for _, pb := range pbs {
-				fmt.Fprintf(a.stdout, "  %-32s %d\n", pb.Name(), rep.PerPlaybook[pb.Name()])
-			}
-			fmt.Fprintf(a.stdout, "estimated time saved: %s in total, median %s per incident\n",
-				rep.Saved.Round(time.Minute), rep.MedianSaved.Round(time.Minute))
+			printReplay(a.stdout, rep, pbs, from)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&since, "since", "90d", "incidents created at or after: a duration back from now (90d) or a date")
 	return cmd
+}
+
+// printReplay writes what "playbook replay" found, with durations as the
+// review writes them (2d 1h, 2h 46m).
+func printReplay(w io.Writer, rep playbook.ReplayReport, pbs []*playbook.Playbook, from time.Time) {
+	fmt.Fprintf(w, "%d of %d incidents since %s would have fired a playbook\n", rep.Matched, rep.Incidents, from.Format("2006-01-02"))
+	for _, pb := range pbs {
+		fmt.Fprintf(w, "  %-32s %d\n", pb.Name(), rep.PerPlaybook[pb.Name()])
+	}
+	fmt.Fprintf(w, "estimated time saved: %s in total, median %s per incident\n",
+		review.Seconds(rep.Saved/time.Second), review.Seconds(rep.MedianSaved/time.Second))
 }
 
 func (a *app) playbookSuggestCmd() *cobra.Command {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/playbook"
 )
 
 const playbookIncident = `{"value":[{"incidentId":924565,"incidentName":"Ransomware on ws-07; rm -rf /","createdTime":"2026-03-01T10:00:00Z",
@@ -312,5 +313,17 @@ func ingestFile(t *testing.T, home, file string) {
 	t.Helper()
 	if _, errOut, code := cli(t, home, "", "ingest", file, "-q"); code != 0 {
 		t.Fatalf("ingest %s: exit %d %s", file, code, errOut)
+	}
+}
+
+// TestPrintReplay: the time saved is written as the review writes
+// durations, not as Go durations (1183h31m0s).
+func TestPrintReplay(t *testing.T) {
+	var b strings.Builder
+	rep := playbook.ReplayReport{Incidents: 30, Matched: 12, Saved: 1183*time.Hour + 31*time.Minute, MedianSaved: 2*time.Hour + 46*time.Minute}
+	printReplay(&b, rep, nil, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	want := "12 of 30 incidents since 2026-01-01 would have fired a playbook\nestimated time saved: 49d 7h in total, median 2h 46m per incident\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
