@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -207,25 +210,65 @@ func attributionAnalysis(cat *attack.Catalog) review.Analysis {
 }
 
 // writeOut writes with fn to the file path, or to stdout when path is ""
-// or "-". A file is written whole or not at all.
+// or "-". A file is written whole or not at all: to a temporary file
+// beside it, renamed over it at the end. Errors name path, never the
+// temporary file.
 func writeOut(stdout io.Writer, path string, fn func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return fn(stdout)
 	}
-	tmp, err := os.CreateTemp(dirOf(path), ".debrief-*")
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("write %s: is a folder; name a file in it", path)
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".debrief-*")
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("write %s: folder %s does not exist", path, dir)
+	}
 	if err != nil {
-		return err
+		return writeError(path, err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := fn(tmp); err != nil {
+	if err := fn(fileWriter{tmp, path}); err != nil {
 		tmp.Close()
 		return err
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		return writeError(path, err)
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes 0600
-		return err
+		return writeError(path, err)
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return writeError(path, err)
+	}
+	return nil
+}
+
+// fileWriter writes to the temporary file of path; its errors name path.
+type fileWriter struct {
+	f    *os.File
+	path string
+}
+
+func (w fileWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil {
+		err = writeError(w.path, err)
+	}
+	return n, err
+}
+
+// writeError words an error of the temporary file behind path as one of
+// writing path: "write r.md: permission denied".
+func writeError(path string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	return fmt.Errorf("write %s: %w", path, err)
 }

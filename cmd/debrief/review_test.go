@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,5 +54,37 @@ func TestReviewRejectedRules(t *testing.T) {
 	}
 	if _, errOut, code := cli(t, home, "", "review", "defender:924565", "--rules", filepath.Join(sigma, "plain.yml")); code != 0 {
 		t.Errorf("review with valid rules: exit %d: %s", code, errOut)
+	}
+}
+
+// TestWriteOut: -o writes the file whole, and its errors name the user's
+// path, not the temporary file beside it.
+func TestWriteOut(t *testing.T) {
+	dir := t.TempDir()
+	hello := func(w io.Writer) error { _, err := io.WriteString(w, "hello\n"); return err }
+	tests := []struct {
+		name, path, want string // want: the error, "" for none
+	}{
+		{"ok", filepath.Join(dir, "r.md"), ""},
+		{"missing folder", filepath.Join(dir, "no", "r.md"), "write " + filepath.Join(dir, "no", "r.md") + ": folder " + filepath.Join(dir, "no") + " does not exist"},
+		{"a folder", dir, "write " + dir + ": is a folder"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := writeOut(io.Discard, tc.path, hello)
+			if tc.want == "" {
+				b, rerr := os.ReadFile(tc.path)
+				if err != nil || rerr != nil || string(b) != "hello\n" {
+					t.Errorf("writeOut: %v; read back %q, %v", err, b, rerr)
+				}
+				return
+			}
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) || strings.Contains(err.Error(), ".debrief-") {
+				t.Errorf("error %v, want %q and no temporary file name", err, tc.want)
+			}
+		})
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".debrief-*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
 	}
 }
