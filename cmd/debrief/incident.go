@@ -47,24 +47,54 @@ up in every source.`,
 }
 
 // findIncident looks id up as given (its source prefix in any case), then
-// in each source when it has no source prefix.
+// in each source when it has no source prefix. When it is not found, the
+// error suggests the id another source has it under (defender:42 for
+// sentinel:42) and says that Microsoft Graph incidents are stored as
+// defender:….
 func findIncident(cmd *cobra.Command, st debrief.Store, id string) (*debrief.Incident, error) {
-	if src, rest, ok := debrief.SplitID(id); ok && slices.Contains(debrief.Sources, debrief.Source(strings.ToLower(string(src)))) {
-		id = debrief.QualifiedID(debrief.Source(strings.ToLower(string(src))), rest)
+	src, rest, qualified := debrief.SplitID(id)
+	src = debrief.Source(strings.ToLower(string(src)))
+	if qualified && slices.Contains(debrief.Sources, src) {
+		id = debrief.QualifiedID(src, rest)
 	}
 	in, err := st.Incident(cmd.Context(), id)
 	if err == nil || debrief.ErrorCode(err) != debrief.ENOTFOUND {
 		return in, err
 	}
 	if !strings.Contains(id, ":") {
-		for _, src := range []debrief.Source{debrief.SourceDefender, debrief.SourceSentinel, debrief.SourceCorrelate,
-			debrief.SourceElastic, debrief.SourceWazuh, debrief.SourceOCSF} {
-			if in, err := st.Incident(cmd.Context(), debrief.QualifiedID(src, id)); err == nil {
-				return in, nil
-			}
+		if in := lookupAnySource(cmd, st, id, ""); in != nil {
+			return in, nil
 		}
 	}
-	return nil, debrief.Errorf(debrief.ENOTFOUND, "incident %q not found (list them with 'debrief incidents')", id)
+	hint := " (list them with 'debrief incidents')"
+	if qualified {
+		other := lookupAnySource(cmd, st, rest, src)
+		switch {
+		case src == "graph":
+			hint = ": Graph incidents are stored as " + debrief.QualifiedID(debrief.SourceDefender, rest)
+			if other == nil || other.Source != debrief.SourceDefender {
+				hint += ", which is not in the store either (list them with 'debrief incidents')"
+			}
+		case other != nil:
+			hint = "; did you mean " + other.ID + "?"
+		}
+	}
+	return nil, debrief.Errorf(debrief.ENOTFOUND, "incident %q not found%s", id, hint)
+}
+
+// lookupAnySource returns the incident stored as src:id for any source but
+// not, or nil.
+func lookupAnySource(cmd *cobra.Command, st debrief.Store, id string, not debrief.Source) *debrief.Incident {
+	for _, src := range []debrief.Source{debrief.SourceDefender, debrief.SourceSentinel, debrief.SourceCorrelate,
+		debrief.SourceElastic, debrief.SourceWazuh, debrief.SourceOCSF} {
+		if src == not {
+			continue
+		}
+		if in, err := st.Incident(cmd.Context(), debrief.QualifiedID(src, id)); err == nil {
+			return in
+		}
+	}
+	return nil
 }
 
 // howToExport says how to export the incident records of src.
