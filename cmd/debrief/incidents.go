@@ -186,13 +186,21 @@ func printIncidents(w io.Writer, ins []debrief.Incident) {
 		if in.Placeholder {
 			id, placeholders = id+" *", true
 		}
-		textf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, in.Times.Created.Format("2006-01-02 15:04"), dash(string(in.Severity)),
+		textf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, stamp(in.Times.Created), dash(string(in.Severity)),
 			dash(string(in.Status)), dash(string(in.Verdict)), dash(clip(strings.Join(techs, ","), 40)), clip(in.Title, 70))
 	}
 	tw.Flush()
 	if placeholders {
 		fmt.Fprintln(w, "* built from its alerts: the incident record itself has not been ingested (see 'debrief incident show ID')")
 	}
+}
+
+// stamp writes t to the minute, or "-" when it is not known.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format("2006-01-02 15:04")
 }
 
 func dash(s string) string {

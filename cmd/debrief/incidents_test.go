@@ -262,3 +262,14 @@ func TestStoreAndArgumentErrors(t *testing.T) {
 		t.Errorf("DEBRIEF_TENANT on SQLite: exit %d %q, want 2 naming DEBRIEF_TENANT", code, errOut)
 	}
 }
+
+// TestIncidentsUnknownCreated: an incident with no created time shows
+// "-", not the zero time (--json leaves the field out).
+func TestIncidentsUnknownCreated(t *testing.T) {
+	var b strings.Builder
+	printIncidents(&b, []debrief.Incident{{ID: "defender:7", Title: "no times", Severity: debrief.SeverityLow}})
+	lines := strings.Split(b.String(), "\n")
+	if f := strings.Fields(lines[1]); len(f) < 2 || f[1] != "-" || strings.Contains(b.String(), "0001-01-01") {
+		t.Errorf("created column of an unknown time:\n%s", b.String())
+	}
+}
