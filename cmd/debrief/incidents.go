@@ -89,6 +89,15 @@ func (a *app) incidentsCmd() *cobra.Command {
 	return cmd
 }
 
+// joinNames lists names for a message: "a, b, c".
+func joinNames[S ~string](names []S) string {
+	ss := make([]string, len(names))
+	for i, n := range names {
+		ss[i] = string(n)
+	}
+	return strings.Join(ss, ", ")
+}
+
 func nonNil[T any](s []T) []T {
 	if s == nil {
 		return []T{}
@@ -110,28 +119,28 @@ func (o incidentsOptions) filter(now time.Time, catalog func() (*attack.Catalog,
 	for _, s := range o.severity {
 		v, ok := debrief.ParseSeverity(s)
 		if !ok || v == debrief.SeverityUnknown {
-			return f, usagef("--severity %q: want one of %v", s, debrief.Severities)
+			return f, usagef("--severity %q: want one of %s", s, joinNames(debrief.Severities))
 		}
 		f.Severity = append(f.Severity, v)
 	}
 	for _, s := range o.status {
 		v, ok := debrief.ParseStatus(s)
 		if !ok || v == debrief.StatusUnknown {
-			return f, usagef("--status %q: want one of %v", s, debrief.Statuses)
+			return f, usagef("--status %q: want one of %s", s, joinNames(debrief.Statuses))
 		}
 		f.Status = append(f.Status, v)
 	}
 	for _, s := range o.verdict {
 		v, ok := debrief.ParseVerdict(s)
 		if !ok || v == debrief.VerdictUndetermined {
-			return f, usagef("--verdict %q: want one of %v", s, debrief.Verdicts)
+			return f, usagef("--verdict %q: want one of %s", s, joinNames(debrief.Verdicts))
 		}
 		f.Verdict = append(f.Verdict, v)
 	}
 	for _, s := range o.source {
 		v := debrief.Source(strings.ToLower(strings.TrimSpace(s)))
 		if !slices.Contains(debrief.Sources, v) {
-			return f, usagef("--source %q: want one of %v", s, debrief.Sources)
+			return f, usagef("--source %q: want one of %s (Microsoft Graph and advanced hunting data are stored under defender)", s, joinNames(debrief.Sources))
 		}
 		f.Source = append(f.Source, v)
 	}

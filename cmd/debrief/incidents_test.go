@@ -70,7 +70,8 @@ func TestIncidentsFilterFlags(t *testing.T) {
 		{"source in capitals", []string{"--source", "WAZUH"}, 0, "debrief:c0ffee01"},
 		{"sources", []string{"--source", "wazuh,defender"}, 0, "debrief:c0ffee01 defender:1001"},
 		{"source of an alert in no incident", []string{"--source", "elastic"}, 0, ""},
-		{"source unknown", []string{"--source", "splunk"}, 2, `--source "splunk": want one of [defender sentinel elastic wazuh ocsf debrief]`},
+		{"source unknown", []string{"--source", "splunk"}, 2, `--source "splunk": want one of defender, sentinel, elastic, wazuh, ocsf, debrief (Microsoft Graph and advanced hunting data are stored under defender)`},
+		{"severity unknown", []string{"--severity", "extreme"}, 2, `--severity "extreme": want one of informational, low, medium, high, critical` + "\n"},
 		{"tactic unknown", []string{"--tactic", "lateral"}, 2, `--tactic "lateral": not an ATT&CK tactic; want an id, name or shortname such as reconnaissance, resource-development, initial-access`},
 	}
 	for _, tc := range tests {
