@@ -119,7 +119,8 @@ func TestWindowFlags(t *testing.T) {
 	}{
 		{"campaigns days", []string{"campaigns", "--window", "30d"}, 0, "no campaigns"},
 		{"campaigns weeks", []string{"campaigns", "--window", "2w"}, 0, "no campaigns"},
-		{"campaigns zero", []string{"campaigns", "--window", "0s"}, 2, "positive duration"},
+		{"campaigns zero", []string{"campaigns", "--window", "0s"}, 2,
+			`invalid argument "0s" for "--window" flag: want a positive duration such as 28d, 4w or 72h` + "\n"},
 		{"campaigns negative", []string{"campaigns", "--window", "-5h"}, 2, "positive duration"},
 		{"campaigns default in days", []string{"campaigns", "--help"}, 0, "(default 60d)"},
 		{"coverage zero", []string{"coverage", "--rules", rulesPath, "--window", "0d"}, 2, "positive duration"},

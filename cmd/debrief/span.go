@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/debrief-dev/debrief/internal/query"
@@ -20,7 +23,8 @@ func spanFlag(p *time.Duration, def time.Duration) *spanValue {
 func (s *spanValue) Set(v string) error {
 	d, err := query.Span(v)
 	if err != nil {
-		return err
+		// The flag's error already quotes the value: say only what is wrong.
+		return errors.New(strings.TrimPrefix(err.Error(), strconv.Quote(v)+": "))
 	}
 	*s = spanValue(d)
 	return nil
