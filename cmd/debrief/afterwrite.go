@@ -45,6 +45,6 @@ func printAfterWrite(w io.Writer, placeholders, correlated ingest.Tally) {
 			count(p.Incidents, "incident"), its, count(p.Alerts, "alert"), its, has)
 	}
 	if correlated.Incidents > 0 {
-		fmt.Fprintf(w, "  correlated %d alerts into %d incidents\n", correlated.Alerts, correlated.Incidents)
+		fmt.Fprintf(w, "  correlated %s into %s\n", count(correlated.Alerts, "alert"), count(correlated.Incidents, "incident"))
 	}
 }

@@ -135,7 +135,7 @@ func (a *app) runIngest(cmd *cobra.Command, paths []string, o ingestOptions) err
 }
 
 func printIngestSummary(w io.Writer, s ingestSummary) {
-	fmt.Fprintf(w, "read %d records from %d inputs", s.Read, s.Files)
+	fmt.Fprintf(w, "read %s from %s", count(s.Read, "record"), count(s.Files, "input"))
 	if len(s.Formats) > 0 {
 		var fs []string
 		for f, n := range s.Formats {
@@ -164,7 +164,7 @@ func printIngestSummary(w io.Writer, s ingestSummary) {
 		fmt.Fprintf(w, "  technique ids unknown to ATT&CK %s, kept: %s\n", "in use", strings.Join(us, ", "))
 	}
 	if len(s.Skipped) > 0 {
-		fmt.Fprintf(w, "  skipped %d files in folders that are not in a format debrief reads: %s\n", len(s.Skipped), strings.Join(clipList(s.Skipped, 5), ", "))
+		fmt.Fprintf(w, "  skipped %s in folders that are not in a format debrief reads: %s\n", count(len(s.Skipped), "file"), strings.Join(clipList(s.Skipped, 5), ", "))
 	}
 	if s.RejectedTotal == 0 {
 		return

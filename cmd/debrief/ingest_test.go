@@ -38,7 +38,7 @@ func TestIngestStrict(t *testing.T) {
 		out     string // substring of stdout
 		err     string // substring of stderr
 	}{
-		{"text", false, false, "read 3 records from 1 inputs", "three.ndjson was not stored because of --strict"},
+		{"text", false, false, "read 3 records from 1 input", "three.ndjson was not stored because of --strict"},
 		{"json", false, true, `"location": "3: record 3"`, "3: record 3: line is not a complete JSON object"},
 		{"dropped field", true, false, "three.ndjson:2: record 2: Timestamp: want an RFC 3339 timestamp", "2: record 2: Timestamp"},
 	}
