@@ -84,6 +84,9 @@ func formatNames() []string {
 }
 
 func (a *app) runIngest(cmd *cobra.Command, paths []string, o ingestOptions) error {
+	if o.format != "" && o.format != "auto" && !slices.Contains(formatNames(), o.format) {
+		return usagef("--format %q: want auto or one of %s", o.format, strings.Join(formatNames(), ", "))
+	}
 	ctx := cmd.Context()
 	st, err := a.store(ctx)
 	if err != nil {

@@ -77,6 +77,7 @@ func TestIngestSummary(t *testing.T) {
 		{"ingest", "testdata/ingest/notes.txt", "testdata/ingest/one.good.ndjson", "--json"},
 		{"ingest", "testdata/ingest/notes.txt", "testdata/ingest/one.good.ndjson"},
 		{"ingest", "testdata/ingest/notes.txt"},
+		{"ingest", "--format", "xdr", "testdata/ingest/one.good.ndjson"},
 	}
 	var b bytes.Buffer
 	for _, args := range runs {

@@ -49,6 +49,8 @@ func TestExitCodes(t *testing.T) {
 		{"missing file", []string{"ingest", "/nonexistent/x.json"}, 1, "no such file"},
 		{"unrecognised file alone", []string{"ingest", "testdata/ingest/notes.txt"}, 1, "nothing read: testdata/ingest/notes.txt: not a format debrief reads"},
 		{"unrecognised file beside a good one", []string{"ingest", "testdata/ingest/notes.txt", "testdata/ingest/one.good.ndjson"}, 3, "rejected 1"},
+		{"unknown format", []string{"ingest", "--format", "xdr", "testdata/ingest/one.good.ndjson"}, 2,
+			`--format "xdr": want auto or one of defender, graph, defender-hunting, sentinel, ocsf, elastic, wazuh`},
 		{"empty stdin", []string{"ingest", "-"}, 1, "nothing read: stdin is empty"},
 		{"empty folder", []string{"ingest", emptyDir}, 1, "no files found under " + emptyDir},
 		{"demo --db", []string{"demo", "--db", "x.db", "--out", filepath.Join(t.TempDir(), "demo"), "--days", "14", "-q"}, 2,
