@@ -31,6 +31,10 @@ func (a *app) campaignsCmd() *cobra.Command {
 addresses, domains and URL hosts, e-mail senders, file hashes — within --window
 of each other into one campaign, and says which ATT&CK group each most resembles.
 
+--since and --until take a duration back from now or a date. When the store's
+latest incident is more than a day old (an imported history, a simulation),
+"now" is that incident's creation, as for trends, and the output says so.
+
 An indicator seen over more than 90 days, in more than 5% of all incidents, or
 mostly in incidents closed as benign or false positive belongs to the
 environment (a VPN exit, an update server), not to an adversary, and joins
@@ -39,16 +43,18 @@ nothing.`,
   debrief campaigns --window 30d --json`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			now := time.Now()
-			f := debrief.IncidentFilter{}
-			var err error
-			if f.Since, err = query.When(since, now); err != nil {
-				return usagef("--since: %v", err)
-			}
-			if f.Until, err = query.When(until, now); err != nil {
-				return usagef("--until: %v", err)
+			if _, err := campaignsFilter(since, until, time.Now()); err != nil {
+				return err // before the store opens
 			}
 			st, err := a.readStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			end, note, err := analysisEnd(cmd.Context(), st)
+			if err != nil {
+				return err
+			}
+			f, err := campaignsFilter(since, until, end)
 			if err != nil {
 				return err
 			}
@@ -61,16 +67,36 @@ nothing.`,
 				return err
 			}
 			if a.json {
+				if note != "" {
+					fmt.Fprintln(a.stderr, note)
+				}
 				return a.printJSON(out)
+			}
+			if note != "" {
+				fmt.Fprintln(a.stdout, note)
 			}
 			printCampaigns(a.stdout, out, cl.Len())
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&since, "since", "180d", "incidents created at or after: a duration back from now (180d) or a date")
-	cmd.Flags().StringVar(&until, "until", "", "incidents created before: a duration back from now or a date")
+	cmd.Flags().StringVar(&since, "since", "180d", "incidents created at or after: a duration back from now or the store's latest incident if older (180d), or a date")
+	cmd.Flags().StringVar(&until, "until", "", "incidents created before: a duration back from now or the store's latest incident if older, or a date")
 	cmd.Flags().Var(spanFlag(&window, 60*24*time.Hour), "window", "how far apart two incidents sharing infrastructure may be (30d, 2w, 36h)")
 	return cmd
+}
+
+// campaignsFilter reads --since and --until, their durations counted back
+// from end.
+func campaignsFilter(since, until string, end time.Time) (debrief.IncidentFilter, error) {
+	var f debrief.IncidentFilter
+	var err error
+	if f.Since, err = query.When(since, end); err != nil {
+		return f, usagef("--since: %v", err)
+	}
+	if f.Until, err = query.When(until, end); err != nil {
+		return f, usagef("--until: %v", err)
+	}
+	return f, nil
 }
 
 // scanIncidents calls fn for each incident matching f with its alerts:

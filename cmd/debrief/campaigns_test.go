@@ -145,3 +145,19 @@ func TestWindowFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestCampaignsOfAnOldHistory: campaigns counts its default --since back
+// from the store's latest incident when that is older than a day, as
+// trends does, and says so (on stderr with --json).
+func TestCampaignsOfAnOldHistory(t *testing.T) {
+	home := simulatedHome(t, "60")
+	const note = "Window ends at the store's latest incident, 2026-03-0"
+	out, errOut, code := cli(t, home, "", "campaigns")
+	if code != 0 || !strings.HasPrefix(out, note) || strings.Contains(out, "none of the 0 incidents") {
+		t.Errorf("exit %d, want 0, %q first and the history's incidents\nstdout: %.300s\nstderr: %s", code, note, out, errOut)
+	}
+	out, errOut, code = cli(t, home, "", "campaigns", "--json")
+	if code != 0 || !strings.HasPrefix(errOut, note) || strings.Contains(errOut, "debrief:") || !json.Valid([]byte(out)) {
+		t.Errorf("--json: exit %d, want 0, %q on stderr and JSON on stdout\nstdout: %.300s\nstderr: %s", code, note, out, errOut)
+	}
+}
