@@ -203,7 +203,9 @@ func (a *app) profile(ctx context.Context, o coverageOptions, cat *attack.Catalo
 		if err != nil {
 			return coverage.Profile{}, err
 		}
-		a.endNote(nil, "", note)
+		if note != "" {
+			fmt.Fprintln(a.stderr, note) // a note, not an error: no "debrief:"
+		}
 		if kind == "observed" {
 			ins, err := st.Incidents(ctx, debrief.IncidentFilter{Since: end.Add(-o.window)})
 			if err != nil {

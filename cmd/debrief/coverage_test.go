@@ -206,3 +206,15 @@ func TestCoverageUnmapped(t *testing.T) {
 		t.Errorf("table: %.300s", out)
 	}
 }
+
+// TestCoverageWindowNote: when the observed window ends at the store's
+// latest incident, coverage says so on stderr as a note, not with the
+// "debrief:" of an error.
+func TestCoverageWindowNote(t *testing.T) {
+	home := simulatedHome(t, "60")
+	rules := filepath.Join("..", "..", "rules", "sigma", "testdata", "plain.yml")
+	_, errOut, code := cli(t, home, "", "coverage", "--rules", rules, "--threat", "observed")
+	if code != 0 || !strings.HasPrefix(errOut, "Window ends at the store's latest incident, 2026-03-0") {
+		t.Errorf("exit %d, want 0 and the note first on stderr, without \"debrief:\"\nstderr: %s", code, errOut)
+	}
+}
