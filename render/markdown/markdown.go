@@ -67,7 +67,8 @@ func (p *printer) table(head []string, rows [][]string) {
 }
 
 // Text escapes s for Markdown text and table cells: Markdown and HTML
-// syntax characters get a backslash or become entities, line breaks
+// syntax characters get a backslash or become entities ('&' only where
+// it would start an entity reference), line breaks
 // become spaces, and other control characters (C0, DEL, C1) and the
 // Unicode bidirectional overrides and isolates (U+202A–U+202E,
 // U+2066–U+2069) are written as Go escapes (\x1b, \u202e), so text from
@@ -76,7 +77,7 @@ func (p *printer) table(head []string, rows [][]string) {
 func Text(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, c := range s {
+	for i, c := range s {
 		switch c {
 		case '\\', '`', '*', '_', '[', ']', '#', '|', '~':
 			b.WriteByte('\\')
@@ -86,7 +87,11 @@ func Text(s string) string {
 		case '>':
 			b.WriteString("&gt;")
 		case '&':
-			b.WriteString("&amp;")
+			if entity(s[i+1:]) {
+				b.WriteString("&amp;")
+			} else {
+				b.WriteByte('&') // "ATT&CK" stays as it is
+			}
 		case '\n', '\r', '\t':
 			b.WriteByte(' ')
 		default:
@@ -98,6 +103,15 @@ func Text(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// entity reports whether s, which follows an '&', would make it an entity
+// reference (&amp;, &#38;, &#x26;): a name or number, then ';'.
+func entity(s string) bool {
+	n := strings.IndexFunc(s, func(c rune) bool {
+		return !(c == '#' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
+	})
+	return n > 0 && s[n] == ';'
 }
 
 // link writes a Markdown link when url is a web address, else the text.

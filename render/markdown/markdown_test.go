@@ -79,6 +79,8 @@ func TestText(t *testing.T) {
 		{"plain text 1.2", "plain text 1.2"},
 		{"a|b", `a\|b`},
 		{"<b>&amp;</b>", "&lt;b&gt;&amp;amp;&lt;/b&gt;"},
+		{"ATT&CK, R&D & more &", "ATT&CK, R&D & more &"},
+		{"&#60;b&#x3e; &lt &nbsp;x", `&amp;\#60;b&amp;\#x3e; &lt &amp;nbsp;x`},
 		{"[x](http://e) *y* _z_ `c` # ~s~", `\[x\](http://e) \*y\* \_z\_ \` + "`c\\`" + ` \# \~s\~`},
 		{"line\nbreak\r\ttab", "line break  tab"},
 		{`back\slash`, `back\\slash`},
