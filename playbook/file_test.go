@@ -26,6 +26,9 @@ func TestLoad(t *testing.T) {
 		{"unknown_variable.bad.yaml", 12, `unknown variable "entity.attributes.command_line" (want one of entity.id, entity.key, entity.kind, ` +
 			`entity.name, incident.assignee, incident.id, incident.severity, incident.source, incident.source_id, incident.status, ` +
 			`incident.tactics, incident.tags, incident.techniques, incident.title, incident.url, incident.verdict, playbook.name, run.id, step.id)`},
+		{"unknown_variable_no_foreach.bad.yaml", 11, `unknown variable "entity.attributes.command_line" (want one of incident.assignee, ` +
+			`incident.id, incident.severity, incident.source, incident.source_id, incident.status, incident.tactics, incident.tags, ` +
+			`incident.techniques, incident.title, incident.url, incident.verdict, playbook.name, run.id, step.id)`},
 		{"bad_version.bad.yaml", 1, `apiVersion: want "debrief/v1"`},
 		{"syntax.bad.yaml", 4, ""},
 	}

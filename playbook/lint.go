@@ -212,7 +212,7 @@ func (c *checker) durations(path string, s *step) {
 
 // tmpl parses one templated field and checks its entity use.
 func (c *checker) tmpl(s *step, field, src string) template {
-	t, err := parseTemplate(src)
+	t, err := parseTemplate(src, s.ForEach != "")
 	if err != nil {
 		c.addf(s.path+"."+field, "%v", err)
 		return t

@@ -28,7 +28,9 @@ type tpart struct {
 }
 
 // parseTemplate splits s into literals and {{ variable }} references.
-func parseTemplate(s string) (template, error) {
+// entity tells whether the step has for_each: an unknown variable's error
+// offers the entity.* variables only then.
+func parseTemplate(s string, entity bool) (template, error) {
 	var t template
 	for {
 		i := strings.Index(s, "{{")
@@ -47,11 +49,23 @@ func parseTemplate(s string) (template, error) {
 		}
 		name := strings.TrimSpace(s[i+2 : i+j])
 		if !variables[name] {
-			return t, fmt.Errorf("template %q: unknown variable %q (want one of %s)", s, name, strings.Join(sortedKeys(variables), ", "))
+			return t, fmt.Errorf("template %q: unknown variable %q (want one of %s)", s, name, strings.Join(validVariables(entity), ", "))
 		}
 		t.parts = append(t.parts, tpart{name: name})
 		s = s[i+j+2:]
 	}
+}
+
+// validVariables lists, sorted, the variables a step may name: the
+// entity.* ones only with for_each.
+func validVariables(entity bool) []string {
+	var out []string
+	for _, v := range sortedKeys(variables) {
+		if entity || !strings.HasPrefix(v, "entity.") {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // usesEntity reports whether the template names an entity.* variable.
