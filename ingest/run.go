@@ -38,6 +38,11 @@ type Options struct {
 	// MaxRejectDetails bounds the rejects listed one by one in the
 	// summary (all are counted); 0 means 1000.
 	MaxRejectDetails int
+	// StdinName is how rejects and messages name Stdin: "" names it as
+	// the command line does, "-" in rejects and "stdin is empty"; the
+	// server's ingest endpoint says "request body" ("the request body
+	// is empty").
+	StdinName string
 }
 
 // Progress follows a long ingest by bytes read.
@@ -159,7 +164,7 @@ func (r *runner) nothingRead() error {
 	switch {
 	case s.RejectedTotal == 1:
 		re := s.Rejected[0]
-		if re.File == "-" {
+		if re.File == r.stdinLabel() {
 			return fmt.Errorf("%w: %s", ErrNothingRead, re.Reason)
 		}
 		return fmt.Errorf("%w: %s: %s", ErrNothingRead, re.File, re.Reason)
@@ -180,6 +185,22 @@ type runner struct {
 type input struct {
 	path   string
 	walked bool
+}
+
+// stdinLabel names stdin in rejects (Options.StdinName).
+func (r *runner) stdinLabel() string {
+	if r.opts.StdinName == "" {
+		return "-"
+	}
+	return r.opts.StdinName
+}
+
+// stdinEmpty is the reason given for an empty stdin.
+func (r *runner) stdinEmpty() error {
+	if r.opts.StdinName == "" {
+		return errors.New("stdin is empty")
+	}
+	return errors.New("the " + r.opts.StdinName + " is empty")
 }
 
 func (r *runner) finish() *Summary {
@@ -247,6 +268,10 @@ func unwrapPathErr(err error) error {
 // input ingests one file or stdin. Strict mode decodes it once to check
 // every record, then again to store it, so a bad record stores nothing.
 func (r *runner) input(ctx context.Context, name string) error {
+	label := name
+	if name == "-" {
+		label = r.stdinLabel()
+	}
 	if r.opts.Strict {
 		if name == "-" {
 			spooled, cleanup, err := spool(r.opts.Stdin)
@@ -254,11 +279,11 @@ func (r *runner) input(ctx context.Context, name string) error {
 				return err
 			}
 			defer cleanup()
-			return r.strict(ctx, spooled, "-")
+			return r.strict(ctx, spooled, label)
 		}
-		return r.strict(ctx, name, name)
+		return r.strict(ctx, name, label)
 	}
-	return r.pass(ctx, name, name, true)
+	return r.pass(ctx, name, label, true)
 }
 
 func (r *runner) strict(ctx context.Context, path, label string) error {
@@ -354,8 +379,8 @@ func (r *runner) pass(ctx context.Context, path, label string, store bool) error
 		if debrief.ErrorCode(err) == debrief.EINVALID && r.opts.Format != "" && r.opts.Format != "auto" {
 			return err
 		}
-		if errors.Is(err, errEmpty) && label == "-" {
-			err = errors.New("stdin is empty")
+		if errors.Is(err, errEmpty) && label == r.stdinLabel() {
+			err = r.stdinEmpty()
 		}
 		if r.walked {
 			if store {

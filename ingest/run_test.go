@@ -239,6 +239,42 @@ func TestRunStrictSummary(t *testing.T) {
 	}
 }
 
+// Rejects of stdin name it as Options.StdinName says, "-" by default, in
+// strict mode too.
+func TestRunStdinName(t *testing.T) {
+	data, err := os.ReadFile("testdata/mixed.bad.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, stdinName, want string
+		strict                bool
+	}{
+		{"default", "", "-", false},
+		{"default strict", "", "-", true},
+		{"named", "request body", "request body", false},
+		{"named strict", "request body", "request body", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := options(t, open(t), "-")
+			opts.Stdin, opts.StdinName, opts.Strict = bytes.NewReader(data), tc.stdinName, tc.strict
+			sum, err := ingest.Run(context.Background(), opts)
+			if sum == nil || len(sum.Rejected) == 0 {
+				t.Fatalf("no rejects: %+v %v", sum, err)
+			}
+			for _, r := range sum.Rejected {
+				if r.File != tc.want {
+					t.Errorf("reject %+v, want file %q", r, tc.want)
+				}
+			}
+			if err != nil && !strings.HasPrefix(strings.TrimPrefix(err.Error(), ingest.ErrStrict.Error()+": "), tc.want+":") {
+				t.Errorf("err = %v, want it to name %q", err, tc.want)
+			}
+		})
+	}
+}
+
 // Rejects name the field when it is known, never the parser, and are
 // counted by a reason cut between words.
 func TestRunRejectMessages(t *testing.T) {
@@ -289,24 +325,28 @@ func TestRunNothingRead(t *testing.T) {
 	os.WriteFile(notes, []byte("hello\n"), 0o644)
 	os.WriteFile(readme, []byte("# exports\n"), 0o644)
 	tests := []struct {
-		name  string
-		paths []string
-		stdin string
-		err   string // "" for a run that reads something
-		warn  string
+		name      string
+		paths     []string
+		stdin     string
+		stdinName string // Options.StdinName
+		err       string // "" for a run that reads something
+		warn      string
 	}{
-		{"empty folder", []string{empty}, "", "no files found under " + empty, ""},
-		{"empty folder beside a file", []string{empty, "testdata/mixed.bad.ndjson"}, "", "", "no files found under " + empty},
-		{"unrecognised file", []string{notes}, "", "nothing read: " + notes + ": not a format debrief reads", ""},
-		{"empty stdin", []string{"-"}, "", "nothing read: stdin is empty", ""},
-		{"two unrecognised", []string{notes, "-"}, "", "nothing read: none of the 2 inputs could be read", ""},
-		{"folder of other files", []string{filepath.Dir(readme)}, "", "nothing read: none of the 1 files found is in a format debrief reads", ""},
-		{"unrecognised beside a good file", []string{notes, "testdata/mixed.bad.ndjson"}, "", "", ""},
+		{"empty folder", []string{empty}, "", "", "no files found under " + empty, ""},
+		{"empty folder beside a file", []string{empty, "testdata/mixed.bad.ndjson"}, "", "", "", "no files found under " + empty},
+		{"unrecognised file", []string{notes}, "", "", "nothing read: " + notes + ": not a format debrief reads", ""},
+		{"empty stdin", []string{"-"}, "", "", "nothing read: stdin is empty", ""},
+		{"empty stdin named", []string{"-"}, "", "request body", "nothing read: the request body is empty", ""},
+		{"unrecognised stdin named", []string{"-"}, "hello", "request body", "nothing read: not a format debrief reads", ""},
+		{"two unrecognised", []string{notes, "-"}, "", "", "nothing read: none of the 2 inputs could be read", ""},
+		{"folder of other files", []string{filepath.Dir(readme)}, "", "", "nothing read: none of the 1 files found is in a format debrief reads", ""},
+		{"unrecognised beside a good file", []string{notes, "testdata/mixed.bad.ndjson"}, "", "", "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := options(t, open(t), tc.paths...)
 			opts.Stdin = strings.NewReader(tc.stdin)
+			opts.StdinName = tc.stdinName
 			var warned []string
 			opts.Warn = func(msg string) { warned = append(warned, msg) }
 			_, err := ingest.Run(context.Background(), opts)

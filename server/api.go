@@ -50,7 +50,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
 	st := newOwnAlerts(s.store(r.Context()), correlating)
 	sum, runErr := ingest.Run(r.Context(), ingest.Options{
 		Paths: []string{"-"}, Format: q.Get("format"), FormatOption: "?format=", Decoders: formats.All(), Strict: strict,
-		Stdin: body, Store: st, Knowledge: ingest.Catalog(s.cfg.Catalog), BatchSize: ingestBatch,
+		Stdin: body, StdinName: "request body", Store: st, Knowledge: ingest.Catalog(s.cfg.Catalog), BatchSize: ingestBatch,
 	})
 	if codeOf(body.err) == ETOOLARGE {
 		// Records before the limit may be stored; a retry of a smaller

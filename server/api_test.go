@@ -271,7 +271,7 @@ func TestIngestRejects(t *testing.T) {
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.New.Alerts != 1 || r.RejectedTotal != 1 || len(r.Rejected) != 1 || r.Rejected[0].File != "-" {
+	if r.New.Alerts != 1 || r.RejectedTotal != 1 || len(r.Rejected) != 1 || r.Rejected[0].File != "request body" {
 		t.Errorf("summary %s", b)
 	}
 	resp, b = e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good))
@@ -283,6 +283,11 @@ func TestIngestRejects(t *testing.T) {
 	var strict server.IngestResult
 	if err := json.Unmarshal(b, &strict); err != nil || resp.StatusCode != 422 || !strings.HasPrefix(strict.Error, "strict") {
 		t.Errorf("strict: %d %s", resp.StatusCode, b)
+	}
+	// An empty body: a 400 that names the body, not stdin.
+	resp, b = e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(" \n"))
+	if resp.StatusCode != 400 || !strings.Contains(string(b), "the request body is empty") || strings.Contains(string(b), "stdin") {
+		t.Errorf("an empty body: %d %s", resp.StatusCode, b)
 	}
 	// A body in no format: a 400 that says how to name one here.
 	resp, b = e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader("hello world"))
