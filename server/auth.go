@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/debrief-dev/debrief"
@@ -56,10 +57,12 @@ func IssueToken(ctx context.Context, ts debrief.TokenStore, rnd io.Reader, role 
 }
 
 // checkTokenName refuses, as EINVALID, a token name that would garble
-// what shows it (token list, a step's approved_by, the audit log): one
-// longer than maxTokenName characters, not UTF-8, or with a control
-// character or a bidi embedding, override or isolate (U+202A–U+202E,
-// U+2066–U+2069).
+// what shows it (token list, a step's approved_by, the audit log) or
+// show as nothing there: one longer than maxTokenName characters, not
+// UTF-8, with a control character, a bidi embedding, override or isolate
+// (U+202A–U+202E, U+2066–U+2069) or an invisible character (see
+// invisible), or of white space only. The empty name stays valid here for
+// the CLI's 'token create' without --name; the API refuses it.
 func checkTokenName(name string) error {
 	if !utf8.ValidString(name) {
 		return debrief.Errorf(debrief.EINVALID, "token name: not valid UTF-8")
@@ -68,11 +71,22 @@ func checkTokenName(name string) error {
 		return debrief.Errorf(debrief.EINVALID, "token name: %d characters, want at most %d", n, maxTokenName)
 	}
 	for i, r := range name {
-		if textsafe.Unsafe(r) {
-			return debrief.Errorf(debrief.EINVALID, "token name: %U at byte %d: want no control or bidi control characters", r, i)
+		if textsafe.Unsafe(r) || invisible(r) {
+			return debrief.Errorf(debrief.EINVALID, "token name: %U at byte %d: want no control, bidi control or invisible characters", r, i)
 		}
 	}
+	if name != "" && strings.TrimFunc(name, unicode.IsSpace) == "" {
+		return debrief.Errorf(debrief.EINVALID, "token name: only white space: say what the token is for")
+	}
 	return nil
+}
+
+// invisible reports whether r shows as nothing: a format character
+// (zero-width space, joiners and marks U+200B–U+200F, word joiner U+2060,
+// byte order mark U+FEFF, …) or a line or paragraph separator (U+2028,
+// U+2029).
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }
 
 // principal is who makes a request.
