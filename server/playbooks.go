@@ -146,8 +146,11 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) approveStep(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.decide(r, false)
-	if err != nil {
+	if err != nil && (a == nil || a.Run == nil) {
 		return err
+	}
+	if err != nil { // the approval stands: say so, and why the run stopped
+		a.Note, info(r).err = "recorded; continuing the run failed: "+message(err, codeOf(err)), err // the access log keeps why
 	}
 	writeJSON(w, http.StatusOK, a)
 	return nil
@@ -164,11 +167,20 @@ func (s *Server) denyStep(w http.ResponseWriter, r *http.Request) error {
 
 // decide approves or denies the step of the request's path in the name of
 // its token, then continues an approved run when its playbook is at hand.
+// What would refuse to continue the run (live runs off, a stored playbook
+// that does not check, a plan that fails, a missing incident) refuses the
+// approval before it is recorded: an error answer records nothing.
 func (s *Server) decide(r *http.Request, deny bool) (*Approval, error) {
 	ctx, runID := r.Context(), r.PathValue("run")
 	rn, err := s.runner(s.store(ctx))
 	if err != nil {
 		return nil, err
+	}
+	var next resumption
+	if !deny {
+		if next, err = s.resumption(ctx, rn, runID); err != nil {
+			return nil, err
+		}
 	}
 	p := principalOf(r)
 	by := p.token.Name + " (token " + p.token.ID + ")"
@@ -183,26 +195,70 @@ func (s *Server) decide(r *http.Request, deny bool) (*Approval, error) {
 		return nil, err
 	}
 	a := &Approval{Run: run}
-	if deny {
+	if deny || next.in == nil {
+		a.Note = next.note
 		return a, nil
 	}
-	var pb *playbook.Playbook // nil: the run's own copy
-	if len(run.Source) == 0 {
-		var note string
-		if pb, note = s.playbookOf(run); pb == nil {
-			a.Note = note
-			return a, nil
-		}
-	}
-	in, err := s.store(ctx).Incident(ctx, run.IncidentID)
-	if err != nil {
-		return nil, err
-	}
-	resumed, err := rn.Resume(ctx, runID, playbook.ResumeOptions{Playbook: pb, Incident: in})
+	resumed, err := rn.Resume(ctx, runID, playbook.ResumeOptions{Playbook: next.pb, Incident: next.in})
 	if resumed != nil {
 		a.Run, a.Resumed = resumed, true
 	}
 	return a, err
+}
+
+// resumption is how an approved run continues: from pb on in, or, when
+// in is nil, not at all, for the reason in note.
+type resumption struct {
+	pb   *playbook.Playbook
+	in   *debrief.Incident
+	note string
+}
+
+// resumption checks, before an approval is recorded, what Runner.Resume
+// would refuse after it, and returns the playbook (the run's own copy, or
+// its file in the folder) and the incident to resume with. A run that is
+// not live or has ended is left to Approve to refuse.
+func (s *Server) resumption(ctx context.Context, rn *playbook.Runner, runID string) (resumption, error) {
+	run, err := rn.Store.Run(ctx, runID)
+	if err != nil {
+		return resumption{}, err
+	}
+	if !run.Live || run.Status.Final() {
+		return resumption{}, nil
+	}
+	if !rn.Config.Live {
+		return resumption{}, debrief.Errorf(debrief.EINVALID, "live runs are off: set live: true in the playbook config")
+	}
+	var pb *playbook.Playbook
+	if len(run.Source) == 0 {
+		var note string
+		if pb, note = s.playbookOf(run); pb == nil {
+			return resumption{note: note}, nil
+		}
+	} else if pb, err = storedPlaybook(run); err != nil {
+		return resumption{}, err
+	}
+	in, err := s.store(ctx).Incident(ctx, run.IncidentID)
+	if err != nil {
+		return resumption{}, fmt.Errorf("run's incident %s: %w", run.IncidentID, err)
+	}
+	if _, err := rn.Plan(ctx, pb, in, run.ID); err != nil {
+		return resumption{}, fmt.Errorf("plan %s on %s: %w", pb.Name(), in.ID, err)
+	}
+	return resumption{pb: pb, in: in}, nil
+}
+
+// storedPlaybook parses the playbook a run keeps, as Runner.Resume does,
+// refusing a copy that does not match the run's digest.
+func storedPlaybook(run *debrief.PlaybookRun) (*playbook.Playbook, error) {
+	pb, err := playbook.Parse(run.Source, "run "+run.ID+" playbook "+run.Playbook, playbook.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("run %s: stored playbook: %w", run.ID, err)
+	}
+	if pb.Digest != run.Digest {
+		return nil, debrief.Errorf(debrief.ECONFLICT, "run %s: the stored playbook does not match the run's digest %s (the store was changed)", run.ID, run.Digest)
+	}
+	return pb, nil
 }
 
 // playbookOf finds the file of a run stored without its playbook in the

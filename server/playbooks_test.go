@@ -15,6 +15,7 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/playbook"
 	"github.com/debrief-dev/debrief/server"
+	"github.com/debrief-dev/debrief/sqlite"
 )
 
 // notePlaybook comments on an incident after an approval.
@@ -136,6 +137,75 @@ func TestPlaybookRunsAPI(t *testing.T) {
 	if len(in.Comments) != 1 {
 		t.Errorf("comments after the approved run: %+v", in.Comments)
 	}
+}
+
+// TestPlaybookApprovalRefused: an approval the server refuses because the
+// run could not continue (live runs off in the server's config, a stored
+// playbook that no longer matches its run) is neither stored nor audited,
+// so that a retry is refused the same way, not as already approved, and
+// the step can still be denied.
+func TestPlaybookApprovalRefused(t *testing.T) {
+	tests := []struct {
+		name   string
+		config playbook.Config // the server's
+		tamper bool            // change the run's stored playbook
+		want   int
+		says   string
+	}{
+		{"live runs off", playbook.Config{}, false, http.StatusBadRequest, "live runs are off"},
+		{"stored playbook changed", playbook.Config{Live: true}, true, http.StatusConflict, "does not match the run's digest"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			auditPath := filepath.Join(t.TempDir(), "audit.jsonl")
+			audit, err := playbook.OpenAudit(auditPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer audit.Close()
+			e, ids := withRuns(t, 1, func(c *server.Config) {
+				c.Playbooks.Config, c.Playbooks.Audit = tc.config, audit
+				if tc.tamper {
+					c.Store = changedSource{c.Store.(*sqlite.Store)}
+				}
+			})
+			ctx := context.Background()
+			step := "/api/v1/playbooks/runs/" + ids[0] + "/steps/note/"
+			for try := range 2 {
+				resp, b := e.do(t, "POST", step+"approve", debrief.RoleAnalyst, nil)
+				if resp.StatusCode != tc.want || !strings.Contains(string(b), tc.says) {
+					t.Errorf("approve, try %d: %d %s, want %d saying %q", try+1, resp.StatusCode, b, tc.want, tc.says)
+				}
+			}
+			run, err := e.st.Run(ctx, ids[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st := run.Steps[0]; st.ApprovedBy != "" || st.Status != debrief.RunWaiting {
+				t.Errorf("a refused approval was stored: step %s approved by %q", st.Status, st.ApprovedBy)
+			}
+			if resp, b := e.do(t, "POST", step+"deny", debrief.RoleAnalyst, nil); resp.StatusCode != http.StatusOK {
+				t.Errorf("deny after the refused approvals: %d %s", resp.StatusCode, b)
+			}
+			audit.Close()
+			log, _ := os.ReadFile(auditPath)
+			if strings.Contains(string(log), `"event":"approve"`) || !strings.Contains(string(log), `"event":"deny"`) {
+				t.Errorf("audit log, want a deny and no approve:\n%s", log)
+			}
+		})
+	}
+}
+
+// changedSource is a store whose runs' playbooks were changed after they
+// were stored.
+type changedSource struct{ *sqlite.Store }
+
+func (c changedSource) Run(ctx context.Context, id string) (*debrief.PlaybookRun, error) {
+	run, err := c.Store.Run(ctx, id)
+	if err == nil {
+		run.Source = []byte(strings.Replace(string(run.Source), "Reviewed by", "Approved by", 1))
+	}
+	return run, err
 }
 
 // TestPlaybookApprovalTimeout: a day and an hour after the runs began to
