@@ -1,9 +1,12 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,29 +26,31 @@ type Campaign struct {
 
 func (s *Server) campaigns(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	now := s.cfg.Now()
 	since := "180d"
 	if q.Has("since") {
 		since = q.Get("since")
 	}
-	var f debrief.IncidentFilter
-	var err error
-	if f.Since, err = query.When(since, now); err != nil {
-		return invalid("since", "%v", err)
-	}
-	if f.Until, err = query.When(q.Get("until"), now); err != nil {
-		return invalid("until", "%v", err)
-	}
 	window, err := spanParam(q, "window", 60*24*time.Hour)
 	if err != nil {
 		return err
+	}
+	ctx := r.Context()
+	end, err := s.windowEnd(ctx)
+	if err != nil {
+		return err
+	}
+	var f debrief.IncidentFilter
+	if f.Since, err = query.When(since, end.End); err != nil {
+		return invalid("since", "%v", err)
+	}
+	if f.Until, err = query.When(q.Get("until"), end.End); err != nil {
+		return invalid("until", "%v", err)
 	}
 	m, err := s.model()
 	if err != nil {
 		return err
 	}
 	cl := attribution.NewClusterer(attribution.ClusterOptions{Window: window})
-	ctx := r.Context()
 	if err := query.WithAlerts(ctx, s.store(ctx), f, func(in *debrief.Incident) error { cl.Add(in); return nil }); err != nil {
 		return err
 	}
@@ -57,8 +62,37 @@ func (s *Server) campaigns(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, cj)
 	}
+	// An array has no room for the window's end: headers carry it.
+	w.Header().Set("Debrief-Window-End", end.End.Format(time.RFC3339))
+	w.Header().Set("Debrief-Window-End-Is-Latest-Incident", strconv.FormatBool(end.Latest))
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// WindowEnd is where an analysis's default windows end and its since and
+// until durations count back from (query.End): now, or, when the store's
+// latest incident was created more than a day before now (an imported
+// history, the demo's store), that incident's creation, as the CLI does.
+// The answers of trends, skills and coverage (threat observed or
+// attributed) carry it; those of campaigns, an array, in headers.
+type WindowEnd struct {
+	End    time.Time `json:"window_end"`
+	Latest bool      `json:"window_end_is_latest_incident"` // End is the latest incident's creation, not now
+}
+
+// windowEnd reads the window's end of the request's store.
+func (s *Server) windowEnd(ctx context.Context) (WindowEnd, error) {
+	end, latest, err := query.End(ctx, s.store(ctx), s.cfg.Now())
+	return WindowEnd{End: end.UTC(), Latest: latest}, err
+}
+
+// Note says, on a UI page, that the window ends at the latest incident;
+// "" when it ends now.
+func (e WindowEnd) Note() string {
+	if !e.Latest {
+		return ""
+	}
+	return fmt.Sprintf("The window ends at the store's latest incident, %s (nothing newer is stored).", e.End.Format(time.DateOnly))
 }
 
 // param reads a query parameter the analyses share with the CLI's flags:
@@ -88,9 +122,16 @@ func (s *Server) trends(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// Trends is the answer to GET /api/v1/trends: the CLI's "trends --json"
+// and where its window ends.
+type Trends struct {
+	*trend.Result
+	WindowEnd
+}
+
 // trendResult runs the trend analysis the query asks for (the CLI's
 // trends flags), on the store's daily counts.
-func (s *Server) trendResult(r *http.Request) (*trend.Result, error) {
+func (s *Server) trendResult(r *http.Request) (*Trends, error) {
 	q := r.URL.Query()
 	tq := query.DefaultTrends()
 	param(q, "since", &tq.Since, false)
@@ -105,12 +146,16 @@ func (s *Server) trendResult(r *http.Request) (*trend.Result, error) {
 	if tq.FDR, err = floatParam(q, "fdr", tq.FDR, 0, 1); err != nil {
 		return nil, err
 	}
-	opts, f, err := tq.Parse(s.cfg.Now())
+	ctx := r.Context()
+	end, err := s.windowEnd(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts, f, err := tq.Parse(end.End)
 	if err != nil {
 		return nil, queryError(err)
 	}
 	opts.Catalog = s.cfg.Catalog
-	ctx := r.Context()
 	rows, err := query.DailyCounts(ctx, s.store(ctx), f, opts.By)
 	if err != nil {
 		return nil, err
@@ -124,7 +169,7 @@ func (s *Server) trendResult(r *http.Request) (*trend.Result, error) {
 		// are about them ("no baseline before the window").
 		return nil, debrief.Errorf(debrief.EINVALID, "%v", err)
 	}
-	return res, nil
+	return &Trends{Result: res, WindowEnd: end}, nil
 }
 
 func (s *Server) skills(w http.ResponseWriter, r *http.Request) error {
@@ -136,10 +181,17 @@ func (s *Server) skills(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// Skills is the answer to GET /api/v1/skills: the CLI's "skills --json"
+// and where its window ends.
+type Skills struct {
+	*skill.Result
+	WindowEnd
+}
+
 // skillResult runs the skill analysis the query asks for (the CLI's skills
 // flags), on the incidents and their history read through the store's
 // scanner.
-func (s *Server) skillResult(r *http.Request) (*skill.Result, error) {
+func (s *Server) skillResult(r *http.Request) (*Skills, error) {
 	q := r.URL.Query()
 	sq := query.DefaultSkills()
 	param(q, "since", &sq.Since, false)
@@ -152,12 +204,16 @@ func (s *Server) skillResult(r *http.Request) (*skill.Result, error) {
 	if sq.FDR, err = floatParam(q, "fdr", sq.FDR, 0, 1); err != nil {
 		return nil, err
 	}
-	opts, f, err := sq.Parse(s.cfg.Now())
+	ctx := r.Context()
+	end, err := s.windowEnd(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts, f, err := sq.Parse(end.End)
 	if err != nil {
 		return nil, queryError(err)
 	}
 	opts.Catalog = s.cfg.Catalog
-	ctx := r.Context()
 	// The store's kept handling facts when it has them, else facts
 	// worked out from each incident's history.
 	facts, err := skill.ReadFacts(ctx, s.store(ctx), f)
@@ -171,5 +227,5 @@ func (s *Server) skillResult(r *http.Request) (*skill.Result, error) {
 	if err != nil {
 		return nil, debrief.Errorf(debrief.EINVALID, "%v", err) // about the incidents and the query, as in trendResult
 	}
-	return res, nil
+	return &Skills{Result: res, WindowEnd: end}, nil
 }

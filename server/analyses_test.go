@@ -9,6 +9,8 @@ import (
 	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/attack"
 	"github.com/debrief-dev/debrief/attribution"
+	"github.com/debrief-dev/debrief/internal/query"
+	"github.com/debrief-dev/debrief/server"
 	"github.com/debrief-dev/debrief/skill"
 	"github.com/debrief-dev/debrief/trend"
 )
@@ -51,6 +53,10 @@ func TestAnalysesAsPlainRecomputation(t *testing.T) {
 		var g, ww any
 		json.Unmarshal(got, &g)
 		json.Unmarshal(w, &ww)
+		if m, ok := g.(map[string]any); ok { // the window's end, checked below
+			delete(m, "window_end")
+			delete(m, "window_end_is_latest_incident")
+		}
 		gj, _ := json.Marshal(g)
 		wj, _ := json.Marshal(ww)
 		if string(gj) != string(wj) {
@@ -61,8 +67,26 @@ func TestAnalysesAsPlainRecomputation(t *testing.T) {
 		}
 	}
 
+	// The simulated history ends days before the server's now: the
+	// windows end at its latest incident, and the answers say so.
+	end, latest, err := query.End(ctx, e.st, now)
+	if err != nil || !latest || !end.Equal(list[0].Times.Created) {
+		t.Fatalf("query.End = %v, %v, %v; want the latest incident's creation %v", end, latest, err, list[0].Times.Created)
+	}
+	for _, path := range []string{"/api/v1/trends?since=2026-01-01&window=1w&min_count=3", "/api/v1/skills?since=2026-01-01&min_sample=5"} {
+		var we server.WindowEnd
+		e.getJSON(t, path, &we)
+		if !we.Latest || !we.End.Equal(end) {
+			t.Errorf("%s: window end %+v, want the latest incident's creation %v", path, we, end)
+		}
+	}
+	resp, _ := e.do(t, "GET", "/api/v1/campaigns?since=2026-01-01", debrief.RoleViewer, nil)
+	if h := resp.Header; h.Get("Debrief-Window-End") != end.UTC().Format(time.RFC3339) || h.Get("Debrief-Window-End-Is-Latest-Incident") != "true" {
+		t.Errorf("campaigns: window end headers %q %q, want %v", h.Get("Debrief-Window-End"), h.Get("Debrief-Window-End-Is-Latest-Incident"), end)
+	}
+
 	week := 7 * 24 * time.Hour
-	tr, err := trend.Analyse(list, trend.Options{By: trend.ByTactic, Period: trend.Day, Window: week, Baseline: now.Sub(since) - week,
+	tr, err := trend.Analyse(list, trend.Options{By: trend.ByTactic, Period: trend.Day, Window: week, Baseline: end.Sub(since) - week,
 		MinCount: 3, FDR: 0.1, Catalog: cat})
 	if err != nil {
 		t.Fatal(err)
@@ -130,5 +154,65 @@ func TestAnalysisParameters(t *testing.T) {
 	}
 	if resp, b := e.do(t, "GET", "/api/v1/trends", debrief.RoleViewer, nil); resp.StatusCode != 404 || !strings.Contains(string(b), "no incidents") {
 		t.Errorf("trends of an empty store: %d %s, want 404", resp.StatusCode, b)
+	}
+}
+
+// TestAnalysesOfAnOldStore: on a store whose incidents are older than the
+// default windows (an imported history), the analyses count back from the
+// latest incident, as the CLI does, and say so: trends, skills and
+// coverage of the observed threat in their answers, campaigns in headers.
+func TestAnalysesOfAnOldStore(t *testing.T) {
+	later := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) // eleven months after the incidents
+	e := newEnv(t, func(c *server.Config) {
+		c.Now = func() time.Time { return later }
+		c.Rules = []string{"testdata/rules"}
+	})
+	older := strings.NewReplacer(`"da1"`, `"da0"`, "2026-01-02", "2025-10-01").Replace(good) // a baseline for the trends
+	if resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good+"\n"+older)); resp.StatusCode != 200 {
+		t.Fatalf("ingest: %d %s", resp.StatusCode, b)
+	}
+	latest := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) // good's
+	sp := loadSpec(t, e)
+	for _, path := range []string{"/api/v1/trends", "/api/v1/skills", "/api/v1/coverage?threat=observed"} {
+		t.Run(path, func(t *testing.T) {
+			resp, b := e.do(t, "GET", path, debrief.RoleViewer, nil)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%d %s", resp.StatusCode, b)
+			}
+			sp.check(t, "GET", strings.Split(path, "?")[0], resp.StatusCode, b)
+			var we struct {
+				server.WindowEnd
+				Before *float64 `json:"coverage_before"`
+			}
+			if err := json.Unmarshal(b, &we); err != nil {
+				t.Fatal(err)
+			}
+			if !we.Latest || !we.End.Equal(latest) {
+				t.Errorf("window end %+v, want the latest incident's creation %v", we.WindowEnd, latest)
+			}
+			if we.Before != nil && *we.Before == 0 {
+				t.Errorf("coverage of the observed threat is 0: %.300s", b)
+			}
+		})
+	}
+	// Coverage of a threat without a window says nothing of one.
+	resp, b := e.do(t, "GET", "/api/v1/coverage?threat=group:APT29", debrief.RoleViewer, nil)
+	if resp.StatusCode != 200 || strings.Contains(string(b), "window_end") {
+		t.Errorf("coverage of a group: %d %.300s, want no window_end", resp.StatusCode, b)
+	}
+}
+
+// TestCampaignsOfAnOldStore: campaigns count their default since back
+// from the latest incident of a history older than it.
+func TestCampaignsOfAnOldStore(t *testing.T) {
+	later := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	e, _ := ingested(t, func(c *server.Config) { c.Now = func() time.Time { return later } })
+	resp, b := e.do(t, "GET", "/api/v1/campaigns", debrief.RoleViewer, nil)
+	var cs []server.Campaign
+	if err := json.Unmarshal(b, &cs); err != nil || resp.StatusCode != 200 || len(cs) == 0 {
+		t.Fatalf("campaigns: %d %.300s, want some", resp.StatusCode, b)
+	}
+	if resp.Header.Get("Debrief-Window-End-Is-Latest-Incident") != "true" || !strings.HasPrefix(resp.Header.Get("Debrief-Window-End"), "2026-01-") {
+		t.Errorf("window end headers %q %q, want the latest incident's creation", resp.Header.Get("Debrief-Window-End"), resp.Header.Get("Debrief-Window-End-Is-Latest-Incident"))
 	}
 }

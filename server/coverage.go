@@ -18,8 +18,12 @@ import (
 )
 
 // CoverageReport is the answer to GET /api/v1/coverage: the CLI's
-// "coverage --format json", built by the same code.
-type CoverageReport = coveragereport.Report
+// "coverage --format json", built by the same code, and, for the threats
+// observed and attributed, where their window ends.
+type CoverageReport struct {
+	coveragereport.Report
+	*WindowEnd // nil for the threats without a window
+}
 
 // ruleSet is the team's rule corpus, read once from Config.Rules.
 type ruleSet struct {
@@ -65,13 +69,23 @@ func (s *Server) coverage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	prof, err := s.profile(r.Context(), or(q.Get("threat"), "all"), s.cfg.Now().Add(-window))
+	threat := or(q.Get("threat"), "all")
+	var end *WindowEnd
+	var since time.Time
+	if kind, _, _ := strings.Cut(threat, ":"); kind == "observed" || kind == "attributed" {
+		e, err := s.windowEnd(r.Context())
+		if err != nil {
+			return err
+		}
+		end, since = &e, e.End.Add(-window)
+	}
+	prof, err := s.profile(r.Context(), threat, since)
 	if err != nil {
 		return err
 	}
 	opts := coverage.Options{Catalog: s.cfg.Catalog}
 	gaps := rs.result.Gaps(prof, rs.rules, opts, coverage.GapOptions{})
-	writeJSON(w, http.StatusOK, coveragereport.New(rs.rules, rs.result, gaps, rs.invalid))
+	writeJSON(w, http.StatusOK, CoverageReport{Report: coveragereport.New(rs.rules, rs.result, gaps, rs.invalid), WindowEnd: end})
 	return nil
 }
 

@@ -19,6 +19,7 @@ import (
 type trendsView struct {
 	Result   *trend.Result
 	Query    map[string]string
+	Note     string        // the window ends at the store's latest incident
 	Overview template.HTML // inline SVG from render/chart, which escapes every label
 	Parts    []trendPart
 }
@@ -56,17 +57,19 @@ func sparkline(counts []int) string {
 }
 
 func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.trendResult(r)
+	tr, err := s.trendResult(r)
+	v := trendsView{Query: queryMap(r, "since", "window", "by", "period")}
 	if err != nil {
 		return err
 	}
+	res := tr.Result
+	v.Result, v.Note = res, tr.Note()
 	series := map[string][]int{}
 	if res.Series != nil {
 		for _, se := range res.Series.Series {
 			series[se.Key] = se.Counts
 		}
 	}
-	v := trendsView{Result: res, Query: queryMap(r, "since", "window", "by", "period")}
 	if v.Overview, err = inline(analysishtml.TrendOverview(res, analysishtml.OverviewSeries)); err != nil {
 		return err
 	}
@@ -116,6 +119,7 @@ func queryMap(r *http.Request, names ...string) map[string]string {
 type skillsView struct {
 	Result *skill.Result
 	Query  map[string]string
+	Note   string // the window ends at the store's latest incident
 	Charts []metricCharts
 }
 
@@ -127,12 +131,13 @@ type metricCharts struct {
 }
 
 func (s *Server) skillsPage(w http.ResponseWriter, r *http.Request) error {
-	res, err := s.skillResult(r)
+	sk, err := s.skillResult(r)
+	v := skillsView{Query: queryMap(r, "since", "by", "min_sample")}
 	if err != nil {
 		return err
 	}
-	v := skillsView{Result: res, Query: queryMap(r, "since", "by", "min_sample")}
-	for _, mc := range analysishtml.SkillCharts(res) {
+	v.Result, v.Note = sk.Result, sk.Note()
+	for _, mc := range analysishtml.SkillCharts(sk.Result) {
 		c := metricCharts{Title: mc.Metric.Title}
 		if c.Flagged, err = inline(mc.Flagged); err != nil {
 			return err
