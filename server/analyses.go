@@ -95,6 +95,22 @@ func (e WindowEnd) Note() string {
 	return fmt.Sprintf("The window ends at the store's latest incident, %s (nothing newer is stored).", e.End.Format(time.DateOnly))
 }
 
+// noIncidents is the error of an analysis whose selection holds no
+// incident (query.NoIncidents), with the selection and the window's end
+// for the UI, which shows its page with a notice instead of an error.
+type noIncidents struct {
+	f   debrief.IncidentFilter
+	end WindowEnd
+	err error
+}
+
+func (e *noIncidents) Error() string { return e.err.Error() }
+func (e *noIncidents) Unwrap() error { return e.err }
+
+func newNoIncidents(f debrief.IncidentFilter, end WindowEnd) error {
+	return &noIncidents{f: f, end: end, err: query.NoIncidents(f)}
+}
+
 // param reads a query parameter the analyses share with the CLI's flags:
 // if the request gives it, *v takes its value ("" included, for since and
 // until: no bound); if keep is set, only when it is not empty.
@@ -130,7 +146,8 @@ type Trends struct {
 }
 
 // trendResult runs the trend analysis the query asks for (the CLI's
-// trends flags), on the store's daily counts.
+// trends flags), on the store's daily counts. A selection without
+// incidents is a *noIncidents error.
 func (s *Server) trendResult(r *http.Request) (*Trends, error) {
 	q := r.URL.Query()
 	tq := query.DefaultTrends()
@@ -161,7 +178,7 @@ func (s *Server) trendResult(r *http.Request) (*Trends, error) {
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, query.NoIncidents(f)
+		return nil, newNoIncidents(f, end)
 	}
 	res, err := trend.AnalyseDaily(rows, opts)
 	if err != nil {
@@ -190,7 +207,7 @@ type Skills struct {
 
 // skillResult runs the skill analysis the query asks for (the CLI's skills
 // flags), on the incidents and their history read through the store's
-// scanner.
+// scanner. A selection without incidents is a *noIncidents error.
 func (s *Server) skillResult(r *http.Request) (*Skills, error) {
 	q := r.URL.Query()
 	sq := query.DefaultSkills()
@@ -221,7 +238,7 @@ func (s *Server) skillResult(r *http.Request) (*Skills, error) {
 		return nil, err
 	}
 	if len(facts) == 0 {
-		return nil, query.NoIncidents(f)
+		return nil, newNoIncidents(f, end)
 	}
 	res, err := skill.AnalyseFacts(facts, opts)
 	if err != nil {

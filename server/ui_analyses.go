@@ -1,12 +1,15 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"math"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/debrief-dev/debrief"
 	"github.com/debrief-dev/debrief/render/analysishtml"
 	"github.com/debrief-dev/debrief/render/chart"
 	"github.com/debrief-dev/debrief/skill"
@@ -17,9 +20,11 @@ import (
 // each changed key with a sparkline of its series and, for the first
 // ones, a chart of it over the baseline and the window.
 type trendsView struct {
-	Result   *trend.Result
+	Result   *trend.Result // nil when the window holds no incident
 	Query    map[string]string
 	Note     string        // the window ends at the store's latest incident
+	Empty    string        // the notice of a window without incidents
+	Error    string        // why the query was refused
 	Overview template.HTML // inline SVG from render/chart, which escapes every label
 	Parts    []trendPart
 }
@@ -59,7 +64,15 @@ func sparkline(counts []int) string {
 func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) error {
 	tr, err := s.trendResult(r)
 	v := trendsView{Query: queryMap(r, "since", "window", "by", "period")}
-	if err != nil {
+	var none *noIncidents
+	switch {
+	case errors.As(err, &none):
+		v.Note, v.Empty = none.end.Note(), none.notice()
+		return s.page(w, r, http.StatusOK, "trends", "Trends", v)
+	case codeOf(err) == debrief.EINVALID: // the form, to change what it asks
+		v.Error = message(err, debrief.EINVALID)
+		return s.page(w, r, http.StatusBadRequest, "trends", "Trends", v)
+	case err != nil:
 		return err
 	}
 	res := tr.Result
@@ -117,9 +130,11 @@ func queryMap(r *http.Request, names ...string) map[string]string {
 
 // skillsView is the skills page.
 type skillsView struct {
-	Result *skill.Result
+	Result *skill.Result // nil when the window holds no incident
 	Query  map[string]string
 	Note   string // the window ends at the store's latest incident
+	Empty  string // the notice of a window without incidents
+	Error  string // why the query was refused
 	Charts []metricCharts
 }
 
@@ -133,7 +148,15 @@ type metricCharts struct {
 func (s *Server) skillsPage(w http.ResponseWriter, r *http.Request) error {
 	sk, err := s.skillResult(r)
 	v := skillsView{Query: queryMap(r, "since", "by", "min_sample")}
-	if err != nil {
+	var none *noIncidents
+	switch {
+	case errors.As(err, &none):
+		v.Note, v.Empty = none.end.Note(), none.notice()
+		return s.page(w, r, http.StatusOK, "skills", "Skills", v)
+	case codeOf(err) == debrief.EINVALID: // the form, to change what it asks
+		v.Error = message(err, debrief.EINVALID)
+		return s.page(w, r, http.StatusBadRequest, "skills", "Skills", v)
+	case err != nil:
 		return err
 	}
 	v.Result, v.Note = sk.Result, sk.Note()
@@ -148,6 +171,19 @@ func (s *Server) skillsPage(w http.ResponseWriter, r *http.Request) error {
 		v.Charts = append(v.Charts, c)
 	}
 	return s.page(w, r, http.StatusOK, "skills", "Skills", v)
+}
+
+// notice is the analysis pages' notice of a selection without incidents:
+// the pages' form has Since, not the API's until.
+func (e *noIncidents) notice() string {
+	switch {
+	case e.f.Since.IsZero() && e.f.Until.IsZero():
+		return "There are no incidents in the store."
+	case e.f.Since.IsZero():
+		return fmt.Sprintf("There are no incidents in the store before %s.", e.f.Until.Format(time.DateOnly))
+	}
+	return fmt.Sprintf("There are no incidents in the store since %s: widen \"Since\" (a longer duration such as 365d, or an earlier date).",
+		e.f.Since.Format(time.DateOnly))
 }
 
 // metricValue formats a gap's value: hours for times, a percentage for rates.

@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"html"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/debrief-dev/debrief"
+	"github.com/debrief-dev/debrief/server"
 )
 
 // TestUIAnalysisCharts checks that the trends and skills pages draw their
@@ -45,5 +48,44 @@ func TestUIAnalysisCharts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestUIAnalysisWindows: a window without incidents (here, of an empty
+// store) shows the trends and skills pages with their form and a notice to
+// widen Since, not an error page with the CLI's advice; on a store older
+// than the default windows, the pages say that their window ends at the
+// latest incident; a query the analysis refuses shows the form too.
+func TestUIAnalysisWindows(t *testing.T) {
+	later := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	e := newEnv(t, func(c *server.Config) { c.Now = func() time.Time { return later } })
+	c := browser(t)
+	login(t, c, e.srv.URL, e.tokens[debrief.RoleViewer])
+	older := strings.NewReplacer(`"da1"`, `"da0"`, "2026-01-02", "2025-10-01").Replace(good)
+	for _, tc := range []struct {
+		path   string
+		ingest bool // first, the good incident and an older one
+		status int
+		want   string // an element's id
+		says   string // in its text
+	}{
+		{"/trends", false, 200, "no-incidents", `There are no incidents in the store since 2026-06-04: widen "Since"`},
+		{"/skills", false, 200, "no-incidents", `There are no incidents in the store since 2026-06-04: widen "Since"`},
+		{"/trends", true, 200, "window-note", "latest incident, 2026-01-02"},
+		{"/skills", false, 200, "window-note", "latest incident, 2026-01-02"},
+		{"/skills?since=2026-06-01", false, 200, "no-incidents", `There are no incidents in the store since 2026-06-01: widen "Since"`},
+		{"/trends?since=2026-06-01", false, 400, "query-error", "parameter window"},
+	} {
+		if tc.ingest {
+			if resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good+"\n"+older)); resp.StatusCode != http.StatusOK {
+				t.Fatalf("ingest: %d %s", resp.StatusCode, b)
+			}
+		}
+		resp, page := fetch(t, c, e.srv.URL+tc.path, nil)
+		el := regexp.MustCompile(`<p [^>]*id="` + tc.want + `"[^>]*>([^<]*)</p>`).FindStringSubmatch(page)
+		if resp.StatusCode != tc.status || el == nil || !strings.Contains(html.UnescapeString(el[1]), tc.says) ||
+			!strings.Contains(page, `<input name="since"`) || strings.Contains(page, "--since") {
+			t.Errorf("%s: %d, want %d with the form and #%s saying %q:\n%s", tc.path, resp.StatusCode, tc.status, tc.want, tc.says, page)
+		}
 	}
 }
