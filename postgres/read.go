@@ -375,6 +375,15 @@ func (s *Store) UnassignedAlerts(ctx context.Context, fn func(debrief.Alert) err
 // linked to an incident meanwhile, and calls fn with each between reads, on
 // no connection.
 func (s *Store) eachUnassigned(ctx context.Context, pks []int64, fn func(debrief.Alert) error) error {
+	return s.alertPages(ctx, "unassigned alerts", pks,
+		`AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.tenant = a.tenant AND ia.alert_id = a.id)
+		ORDER BY a.created NULLS FIRST, a.id`, fn)
+}
+
+// alertPages reads the alerts of pks a page at a time, those of each page
+// that rest (a condition and an ORDER BY) keeps, and calls fn with each
+// between reads, on no connection. what names the alerts in errors.
+func (s *Store) alertPages(ctx context.Context, what string, pks []int64, rest string, fn func(debrief.Alert) error) error {
 	for len(pks) > 0 {
 		page := pks[:min(unassignedPage, len(pks))]
 		pks = pks[len(page):]
@@ -382,13 +391,11 @@ func (s *Store) eachUnassigned(ctx context.Context, pks []int64, fn func(debrief
 		err := s.conn(ctx, func(c *pgx.Conn) error {
 			var err error
 			alerts, err = queryAlerts(ctx, c, `SELECT `+alertSelect+` FROM alerts a
-				WHERE a.tenant = $1 AND a.pk = ANY($2)
-				AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.tenant = a.tenant AND ia.alert_id = a.id)
-				ORDER BY a.created NULLS FIRST, a.id`, s.tenant, page)
+				WHERE a.tenant = $1 AND a.pk = ANY($2) `+rest, s.tenant, page)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("unassigned alerts: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
 		for _, a := range alerts {
 			if err := fn(a); err != nil {
@@ -442,26 +449,7 @@ func (s *Store) OrphanAlerts(ctx context.Context, fn func(debrief.Alert) error) 
 	if err != nil {
 		return fmt.Errorf("orphan alerts: %w", err)
 	}
-	for len(pks) > 0 {
-		page := pks[:min(unassignedPage, len(pks))]
-		pks = pks[len(page):]
-		var alerts []debrief.Alert
-		err := s.conn(ctx, func(c *pgx.Conn) error {
-			var err error
-			alerts, err = queryAlerts(ctx, c, `SELECT `+alertSelect+` FROM alerts a
-				WHERE a.tenant = $1 AND a.pk = ANY($2) `+order, s.tenant, page)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("orphan alerts: %w", err)
-		}
-		for _, a := range alerts {
-			if err := fn(a); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return s.alertPages(ctx, "orphan alerts", pks, order, fn)
 }
 
 // Assign links alerts to an incident. The incident and every alert must

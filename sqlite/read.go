@@ -343,15 +343,21 @@ func (s *Store) UnassignedAlerts(ctx context.Context, fn func(debrief.Alert) err
 	if err != nil {
 		return fmt.Errorf("unassigned alerts: %w", err)
 	}
+	return s.alertPages(ctx, "unassigned alerts", pks, `AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.alert_id = a.id)
+		ORDER BY a.created, a.id`, fn)
+}
+
+// alertPages reads the alerts of pks a page at a time, those of each page
+// that rest (a condition and an ORDER BY) keeps, and calls fn with each
+// between reads. what names the alerts in errors.
+func (s *Store) alertPages(ctx context.Context, what string, pks []int64, rest string, fn func(debrief.Alert) error) error {
 	for len(pks) > 0 {
 		page := pks[:min(unassignedPage, len(pks))]
 		pks = pks[len(page):]
 		alerts, err := queryAlerts(ctx, s.db, `SELECT `+alertSelect+` FROM alerts a
-			WHERE a.pk IN (SELECT value FROM json_each(?))
-			AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.alert_id = a.id)
-			ORDER BY a.created, a.id`, pkList(page))
+			WHERE a.pk IN (SELECT value FROM json_each(?)) `+rest, pkList(page))
 		if err != nil {
-			return fmt.Errorf("unassigned alerts: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
 		for _, a := range alerts {
 			if err := fn(a); err != nil {
@@ -364,8 +370,13 @@ func (s *Store) UnassignedAlerts(ctx context.Context, fn func(debrief.Alert) err
 
 // unassignedPKs lists the keys of the unassigned alerts, oldest first.
 func (s *Store) unassignedPKs(ctx context.Context) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.pk FROM alerts a WHERE a.partial = 0
+	return s.queryPKs(ctx, `SELECT a.pk FROM alerts a WHERE a.partial = 0
 		AND NOT EXISTS (SELECT 1 FROM incident_alerts ia WHERE ia.alert_id = a.id) ORDER BY a.created, a.id`)
+}
+
+// queryPKs runs a query of alert keys and returns them in its order.
+func (s *Store) queryPKs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -392,41 +403,14 @@ func (s *Store) OrphanAlerts(ctx context.Context, fn func(debrief.Alert) error) 
 	if err != nil {
 		return fmt.Errorf("orphan alerts: %w", err)
 	}
-	for len(pks) > 0 {
-		page := pks[:min(unassignedPage, len(pks))]
-		pks = pks[len(page):]
-		alerts, err := queryAlerts(ctx, s.db, `SELECT `+alertSelect+` FROM alerts a
-			WHERE a.pk IN (SELECT value FROM json_each(?)) ORDER BY a.incident_id, a.created, a.id`, pkList(page))
-		if err != nil {
-			return fmt.Errorf("orphan alerts: %w", err)
-		}
-		for _, a := range alerts {
-			if err := fn(a); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return s.alertPages(ctx, "orphan alerts", pks, `ORDER BY a.incident_id, a.created, a.id`, fn)
 }
 
 // orphanPKs lists the keys of the orphan alerts in OrphanAlerts' order.
 func (s *Store) orphanPKs(ctx context.Context) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.pk FROM alerts a WHERE a.incident_id IS NOT NULL AND a.partial = 0
+	return s.queryPKs(ctx, `SELECT a.pk FROM alerts a WHERE a.incident_id IS NOT NULL AND a.partial = 0
 		AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = a.incident_id AND i.hash <> ?)
 		ORDER BY a.incident_id, a.created, a.id`, placeholderHash)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var pks []int64
-	for rows.Next() {
-		var pk int64
-		if err := rows.Scan(&pk); err != nil {
-			return nil, err
-		}
-		pks = append(pks, pk)
-	}
-	return pks, rows.Err()
 }
 
 func pkList(pks []int64) string {
