@@ -89,3 +89,28 @@ func TestUIAnalysisWindows(t *testing.T) {
 		}
 	}
 }
+
+// TestUIMatrixOfAnOldStore: the matrix and technique pages count their
+// default since back from the latest incident of a store older than it,
+// and say that their window ends there, as the trends page does.
+func TestUIMatrixOfAnOldStore(t *testing.T) {
+	later := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) // eleven months after good
+	e := newEnv(t, func(c *server.Config) { c.Now = func() time.Time { return later } })
+	older := strings.NewReplacer(`"da1"`, `"da0"`, "2026-01-02", "2025-10-01").Replace(good) // before the 90 days
+	if resp, b := e.do(t, "POST", "/api/v1/ingest", debrief.RoleAnalyst, strings.NewReader(good+"\n"+older)); resp.StatusCode != http.StatusOK {
+		t.Fatalf("ingest: %d %s", resp.StatusCode, b)
+	}
+	c := browser(t)
+	login(t, c, e.srv.URL, e.tokens[debrief.RoleViewer])
+	note := regexp.MustCompile(`<p [^>]*id="window-note"[^>]*>([^<]*)</p>`)
+	for _, tc := range []struct{ path, has string }{
+		{"/matrix", `title="T1059 Command and Scripting Interpreter: 1 incidents"`},
+		{"/matrix/techniques/T1059", "Incidents since 90d (1)"},
+	} {
+		resp, page := fetch(t, c, e.srv.URL+tc.path, nil)
+		el := note.FindStringSubmatch(page)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, tc.has) || el == nil || !strings.Contains(el[1], "latest incident, 2026-01-02") {
+			t.Errorf("%s: %d, want %q and a #window-note at the latest incident:\n%s", tc.path, resp.StatusCode, tc.has, page)
+		}
+	}
+}

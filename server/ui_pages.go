@@ -79,6 +79,7 @@ func (s *Server) reviewDoc(w http.ResponseWriter, r *http.Request) error {
 // matrixView is the ATT&CK matrix heatmap of the incidents observed.
 type matrixView struct {
 	Since     string
+	Note      string // the window ends at the store's latest incident
 	Incidents int
 	Columns   []matrixColumn
 	Coverage  bool // a coverage layer from the configured rules
@@ -113,16 +114,20 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) error {
 	if !q.Has("since") {
 		q.Set("since", "90d")
 	}
-	f := debrief.IncidentFilter{}
-	var err error
-	if f.Since, err = when(q, "since", s.cfg.Now()); err != nil {
-		return err
-	}
-	ins, err := s.store(r.Context()).Incidents(r.Context(), f)
+	ctx := r.Context()
+	end, err := s.windowEnd(ctx)
 	if err != nil {
 		return err
 	}
-	v := matrixView{Since: q.Get("since"), Incidents: len(ins), Columns: s.matrix(observed(ins))}
+	f := debrief.IncidentFilter{}
+	if f.Since, err = when(q, "since", end.End); err != nil {
+		return err
+	}
+	ins, err := s.store(ctx).Incidents(ctx, f)
+	if err != nil {
+		return err
+	}
+	v := matrixView{Since: q.Get("since"), Note: end.Note(), Incidents: len(ins), Columns: s.matrix(observed(ins))}
 	if len(s.cfg.Rules) > 0 {
 		rs, err := s.rules()
 		if err != nil {

@@ -108,6 +108,7 @@ type techniqueView struct {
 	ID        debrief.TechniqueID
 	Name      string
 	Since     string
+	Note      string // the window ends at the store's latest incident
 	Incidents []debrief.Incident
 	Coverage  bool // rules are configured
 	Score     float64
@@ -123,15 +124,20 @@ func (s *Server) techniquePage(w http.ResponseWriter, r *http.Request) error {
 	if !q.Has("since") {
 		q.Set("since", "90d")
 	}
-	since, err := when(q, "since", s.cfg.Now())
+	ctx := r.Context()
+	end, err := s.windowEnd(ctx)
 	if err != nil {
 		return err
 	}
-	v := techniqueView{ID: id, Since: q.Get("since")}
+	since, err := when(q, "since", end.End)
+	if err != nil {
+		return err
+	}
+	v := techniqueView{ID: id, Since: q.Get("since"), Note: end.Note()}
 	if t, ok := s.cfg.Catalog.Technique(string(id)); ok {
 		v.Name = t.Name
 	}
-	if v.Incidents, err = s.store(r.Context()).Incidents(r.Context(), debrief.IncidentFilter{Since: since, Technique: id, Limit: 200}); err != nil {
+	if v.Incidents, err = s.store(ctx).Incidents(ctx, debrief.IncidentFilter{Since: since, Technique: id, Limit: 200}); err != nil {
 		return err
 	}
 	if len(s.cfg.Rules) > 0 {
