@@ -272,7 +272,7 @@ func printObject(w io.Writer, v *objectJSON) {
 }
 
 // writeGzipCopy stores src (plain or gzip) gzip-compressed at dst,
-// atomically.
+// atomically (writeOut).
 func writeGzipCopy(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
@@ -288,29 +288,11 @@ func writeGzipCopy(src, dst string) error {
 		}
 		r = zr
 	}
-	tmp, err := os.CreateTemp(dirOf(dst), ".attack-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	zw := gzip.NewWriter(tmp)
-	if _, err := io.Copy(zw, r); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), dst)
-}
-
-func dirOf(p string) string {
-	if i := strings.LastIndexAny(p, `/\\`); i >= 0 {
-		return p[:i]
-	}
-	return "."
+	return writeOut(nil, dst, func(w io.Writer) error {
+		zw := gzip.NewWriter(w)
+		if _, err := io.Copy(zw, r); err != nil {
+			return err
+		}
+		return zw.Close()
+	})
 }

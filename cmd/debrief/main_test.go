@@ -386,4 +386,12 @@ func TestUsersBundle(t *testing.T) {
 	if !strings.Contains(out, `"version": "18.1"`) {
 		t.Errorf("after reset: %s", out)
 	}
+	// An error keeping the bundle names the user's path, not a temporary file.
+	dst := filepath.Join(home, importedBundle)
+	if err := os.Mkdir(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := cli(t, home, "", "attack", "import", bundle); code != 1 || !strings.Contains(errOut, dst+": is a folder") || strings.Contains(errOut, ".attack-") {
+		t.Errorf("import over a folder: exit %d: %s", code, errOut)
+	}
 }
