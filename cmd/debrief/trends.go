@@ -122,14 +122,15 @@ func analysisEnd(ctx context.Context, st debrief.Store) (end time.Time, note str
 }
 
 // endNote writes the note of analysisEnd at the head of a table, and on
-// stderr for the other formats, which have no room for it.
+// stderr for the other formats, which have no room for it: as it is, not
+// with the "debrief:" of an error.
 func (a *app) endNote(w io.Writer, format, note string) {
 	switch {
 	case note == "":
 	case format == "table":
 		fmt.Fprintln(w, note)
 	default:
-		fmt.Fprintln(a.stderr, "debrief:", note)
+		fmt.Fprintln(a.stderr, note)
 	}
 }
 

@@ -149,6 +149,14 @@ func TestAnalysesOfAnOldHistory(t *testing.T) {
 			t.Errorf("%s: exit %d, want 0 and %q\nstdout: %.300s\nstderr: %s", args, code, note, stdout, errOut)
 		}
 	}
+	// Formats without room for the note have it on stderr, without the
+	// "debrief:" of an error (as coverage writes it).
+	for _, args := range [][]string{{"trends", "--format", "json"}, {"skills", "--format", "csv"}} {
+		_, errOut, code := cli(t, home, "", args...)
+		if code != 0 || !strings.HasPrefix(errOut, note) {
+			t.Errorf("%s: exit %d, want 0 and the note first on stderr\nstderr: %s", args, code, errOut)
+		}
+	}
 	for _, cmd := range []string{"trends", "skills"} {
 		_, errOut, code := cli(t, home, "", cmd, "--since", "2026-06-01", "--until", "2026-12-01")
 		if code != 1 || !strings.Contains(errOut, "no incidents in the store since 2026-06-01") || !strings.Contains(errOut, "--since") {
