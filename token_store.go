@@ -2,6 +2,7 @@ package debrief
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -19,6 +20,16 @@ const (
 
 // Roles lists the roles, least to most privileged.
 var Roles = []Role{RoleViewer, RoleAnalyst, RoleAdmin}
+
+// RoleNames lists the roles for messages, least to most privileged:
+// "viewer, analyst, admin".
+func RoleNames() string {
+	names := make([]string, len(Roles))
+	for i, r := range Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}
 
 // ParseRole reads a role name (case-sensitive, as stored).
 func ParseRole(s string) (Role, bool) {

@@ -32,7 +32,7 @@ func (s *Store) CreateToken(ctx context.Context, t debrief.Token) error {
 		return debrief.Errorf(debrief.EINVALID, "create token: want an id and a hash")
 	}
 	if _, ok := debrief.ParseRole(string(t.Role)); !ok {
-		return debrief.Errorf(debrief.EINVALID, "create token: role %q: want one of %v", t.Role, debrief.Roles)
+		return debrief.Errorf(debrief.EINVALID, "create token: role %q: want one of %s", t.Role, debrief.RoleNames())
 	}
 	tag, err := s.exec(ctx, `INSERT INTO tokens (tenant, id, name, role, hash, created, revoked)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,

@@ -112,7 +112,8 @@ func TestTokensAPI(t *testing.T) {
 	if resp, b := e.do(t, "GET", "/api/v1/incidents", "new", nil); resp.StatusCode != 200 {
 		t.Fatalf("new token: %d %s", resp.StatusCode, b)
 	}
-	if resp, b := e.do(t, "POST", "/api/v1/tokens", debrief.RoleAdmin, strings.NewReader(`{"role":"root"}`)); resp.StatusCode != 400 {
+	if resp, b := e.do(t, "POST", "/api/v1/tokens", debrief.RoleAdmin, strings.NewReader(`{"role":"root","name":"x"}`)); resp.StatusCode != 400 ||
+		!strings.Contains(string(b), `role \"root\": want one of viewer, analyst, admin"`) {
 		t.Errorf("bad role: %d %s", resp.StatusCode, b)
 	}
 	if resp, b := e.do(t, "DELETE", "/api/v1/tokens/"+issued.ID, debrief.RoleAdmin, nil); resp.StatusCode != 204 {

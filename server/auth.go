@@ -38,7 +38,7 @@ const maxTokenName = 100
 // 'token create' comes here too.
 func IssueToken(ctx context.Context, ts debrief.TokenStore, rnd io.Reader, role debrief.Role, name string, now time.Time) (string, debrief.Token, error) {
 	if _, ok := debrief.ParseRole(string(role)); !ok {
-		return "", debrief.Token{}, debrief.Errorf(debrief.EINVALID, "role %q: want one of %v", role, debrief.Roles)
+		return "", debrief.Token{}, debrief.Errorf(debrief.EINVALID, "role %q: want one of %s", role, debrief.RoleNames())
 	}
 	if err := checkTokenName(name); err != nil {
 		return "", debrief.Token{}, err

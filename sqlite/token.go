@@ -19,7 +19,7 @@ func (s *Store) CreateToken(ctx context.Context, t debrief.Token) error {
 		return debrief.Errorf(debrief.EINVALID, "create token: want an id and a hash")
 	}
 	if _, ok := debrief.ParseRole(string(t.Role)); !ok {
-		return debrief.Errorf(debrief.EINVALID, "create token: role %q: want one of %v", t.Role, debrief.Roles)
+		return debrief.Errorf(debrief.EINVALID, "create token: role %q: want one of %s", t.Role, debrief.RoleNames())
 	}
 	res, err := s.db.ExecContext(ctx, `INSERT INTO tokens (id, name, role, hash, created, revoked)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,

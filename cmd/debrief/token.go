@@ -52,7 +52,7 @@ admin also manages tokens.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, ok := debrief.ParseRole(role)
 			if !ok {
-				return usagef("--role %q: want one of %v", role, debrief.Roles)
+				return usagef("--role %q: want one of %s", role, debrief.RoleNames())
 			}
 			ts, err := a.tokenStore(cmd)
 			if err != nil {

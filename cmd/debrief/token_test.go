@@ -27,16 +27,17 @@ func TestTokenCommands(t *testing.T) {
 		name string
 		args []string
 		want int
+		says string // in stderr
 	}{
-		{"revoke", []string{"token", "revoke", list[0].ID}, 0},
-		{"revoke unknown", []string{"token", "revoke", "nope"}, 1},
-		{"bad role", []string{"token", "create", "--role", "root"}, 2},
-		{"no role", []string{"token", "create"}, 2},
+		{"revoke", []string{"token", "revoke", list[0].ID}, 0, ""},
+		{"revoke unknown", []string{"token", "revoke", "nope"}, 1, ""},
+		{"bad role", []string{"token", "create", "--role", "root"}, 2, `--role "root": want one of viewer, analyst, admin` + "\n"},
+		{"no role", []string{"token", "create"}, 2, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, errOut, code := cli(t, home, "", tc.args...); code != tc.want {
-				t.Errorf("exit %d, want %d: %s", code, tc.want, errOut)
+			if _, errOut, code := cli(t, home, "", tc.args...); code != tc.want || !strings.Contains(errOut, tc.says) {
+				t.Errorf("exit %d, want %d and %q: %s", code, tc.want, tc.says, errOut)
 			}
 		})
 	}
