@@ -33,9 +33,9 @@ const maxTokenName = 100
 
 // IssueToken makes a token with a fresh 256-bit secret from rnd, stores
 // its hash in ts, and returns the secret (shown once, never stored) with
-// the stored token. A name longer than 100 characters, or with control
-// or bidi control characters, is EINVALID (see checkTokenName); the CLI's
-// 'token create' comes here too.
+// the stored token. An empty name, one longer than 100 characters, or one
+// with control or bidi control characters, is EINVALID (see
+// checkTokenName); the CLI's 'token create' comes here too.
 func IssueToken(ctx context.Context, ts debrief.TokenStore, rnd io.Reader, role debrief.Role, name string, now time.Time) (string, debrief.Token, error) {
 	if _, ok := debrief.ParseRole(string(role)); !ok {
 		return "", debrief.Token{}, debrief.Errorf(debrief.EINVALID, "role %q: want one of %s", role, debrief.RoleNames())
@@ -61,9 +61,12 @@ func IssueToken(ctx context.Context, ts debrief.TokenStore, rnd io.Reader, role 
 // show as nothing there: one longer than maxTokenName characters, not
 // UTF-8, with a control character, a bidi embedding, override or isolate
 // (U+202A–U+202E, U+2066–U+2069) or an invisible character (see
-// invisible), or of white space only. The empty name stays valid here for
-// the CLI's 'token create' without --name; the API refuses it.
+// invisible), or of white space only, and an empty one (the CLI's 'token
+// create' names a token itself when --name is not given).
 func checkTokenName(name string) error {
+	if name == "" {
+		return debrief.Errorf(debrief.EINVALID, "token name: empty: say what the token is for")
+	}
 	if !utf8.ValidString(name) {
 		return debrief.Errorf(debrief.EINVALID, "token name: not valid UTF-8")
 	}
@@ -75,7 +78,7 @@ func checkTokenName(name string) error {
 			return debrief.Errorf(debrief.EINVALID, "token name: %U at byte %d: want no control, bidi control or invisible characters", r, i)
 		}
 	}
-	if name != "" && strings.TrimFunc(name, unicode.IsSpace) == "" {
+	if strings.TrimFunc(name, unicode.IsSpace) == "" {
 		return debrief.Errorf(debrief.EINVALID, "token name: only white space: say what the token is for")
 	}
 	return nil

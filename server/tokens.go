@@ -41,9 +41,6 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 		}
 		return debrief.Errorf(debrief.EINVALID, "body: want {\"role\": \"viewer|analyst|admin\", \"name\": \"…\"}: %v", err)
 	}
-	if nt.Name == "" {
-		return debrief.Errorf(debrief.EINVALID, "token name: empty: say in \"name\" what the token is for")
-	}
 	tokens, err := s.tokens(r.Context())
 	if err != nil {
 		return err

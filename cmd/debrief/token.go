@@ -45,7 +45,8 @@ func (a *app) tokenCreateCmd() *cobra.Command {
 		Short: "Create a token and print its secret (shown this once only)",
 		Long: `Create makes a bearer token for the API and the web UI and prints it once;
 only its SHA-256 hash is stored. Roles: viewer reads, analyst also ingests,
-admin also manages tokens.`,
+admin also manages tokens. Without --name, the token is named by its role
+and the day it was made (UTC): cli-ROLE-YYYY-MM-DD.`,
 		Example: `  debrief token create --role viewer --name dashboard
   TOKEN=$(debrief token create --role analyst --name forwarder -q)`,
 		Args: args(cobra.NoArgs),
@@ -58,7 +59,11 @@ admin also manages tokens.`,
 			if err != nil {
 				return err
 			}
-			secret, t, err := server.IssueToken(cmd.Context(), ts, rand.Reader, r, name, time.Now())
+			now := time.Now()
+			if !cmd.Flags().Changed("name") {
+				name = fmt.Sprintf("cli-%s-%s", r, now.UTC().Format(time.DateOnly))
+			}
+			secret, t, err := server.IssueToken(cmd.Context(), ts, rand.Reader, r, name, now)
 			if err != nil {
 				return err
 			}
@@ -73,7 +78,7 @@ admin also manages tokens.`,
 		},
 	}
 	cmd.Flags().StringVar(&role, "role", "", "viewer, analyst or admin (required)")
-	cmd.Flags().StringVar(&name, "name", "", "what the token is for")
+	cmd.Flags().StringVar(&name, "name", "", "what the token is for (default cli-ROLE-YYYY-MM-DD)")
 	return cmd
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -33,6 +34,7 @@ func TestTokenCommands(t *testing.T) {
 		{"revoke unknown", []string{"token", "revoke", "nope"}, 1, ""},
 		{"bad role", []string{"token", "create", "--role", "root"}, 2, `--role "root": want one of viewer, analyst, admin` + "\n"},
 		{"no role", []string{"token", "create"}, 2, ""},
+		{"empty name", []string{"token", "create", "--role", "viewer", "--name", ""}, 1, "token name: empty"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,5 +46,17 @@ func TestTokenCommands(t *testing.T) {
 	out, _, _ = cli(t, home, "", "token", "list")
 	if !strings.Contains(out, "forwarder") || strings.Count(out, "\n") != 2 || len(dateTime.FindAllString(out, -1)) != 2 {
 		t.Errorf("list after revoke:\n%s", out)
+	}
+	// Without --name, a token is named by its role and day.
+	if _, errOut, code := cli(t, home, "", "token", "create", "--role", "viewer", "-q"); code != 0 {
+		t.Fatalf("create without --name: exit %d: %s", code, errOut)
+	}
+	out, _, _ = cli(t, home, "", "token", "list", "--json")
+	list = nil
+	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 2 ||
+		!slices.ContainsFunc(list, func(tk struct{ ID, Name, Role string }) bool {
+			return regexp.MustCompile(`^cli-viewer-\d{4}-\d\d-\d\d$`).MatchString(tk.Name)
+		}) {
+		t.Errorf("list, want a token named cli-viewer-DATE: %v %s", err, out)
 	}
 }
