@@ -11,7 +11,7 @@ import (
 )
 
 // spanValue is a duration flag that also takes days and weeks (30d, 4w;
-// see query.Span) and must be positive. Whole days print as days: 60d.
+// see query.Span) and must be positive. It prints with formatSpan: 60d, 36h.
 type spanValue time.Duration
 
 // spanFlag makes a spanValue flag over p, set to def.
@@ -34,11 +34,19 @@ func (s *spanValue) Type() string { return "duration" }
 
 func (s *spanValue) String() string { return formatSpan(time.Duration(*s)) }
 
-// formatSpan writes whole days as days (90d), else as a Go duration.
+// formatSpan writes d in the largest unit that holds it whole: 90d, 36h,
+// 90m, 90s; else as a Go duration (1.5s). Each reads back with query.Span.
 func formatSpan(d time.Duration) string {
-	const day = 24 * time.Hour
-	if d > 0 && d%day == 0 {
-		return fmt.Sprintf("%dd", d/day)
+	if d <= 0 {
+		return d.String()
+	}
+	for _, u := range []struct {
+		d    time.Duration
+		unit string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if d%u.d == 0 {
+			return fmt.Sprintf("%d%s", d/u.d, u.unit)
+		}
 	}
 	return d.String()
 }
