@@ -216,7 +216,13 @@ func (a *app) profile(ctx context.Context, o coverageOptions, cat *attack.Catalo
 					"--threat observed: no incidents in the store were created in the %s up to %s; widen --window (e.g. --window 365d)",
 					formatSpan(o.window), end.UTC().Format(time.DateOnly))
 			}
-			return coverage.Observed(ins), nil
+			p := coverage.Observed(ins)
+			if len(p.Weights) == 0 {
+				return coverage.Profile{}, debrief.Errorf(debrief.ENOTFOUND,
+					"--threat observed: the %d incidents created in the %s up to %s name no ATT&CK technique, so there is no threat profile to cover; widen --window or pick another --threat (all, group:…)",
+					len(ins), formatSpan(o.window), end.UTC().Format(time.DateOnly))
+			}
+			return p, nil
 		}
 		groups, err := a.attributedGroups(ctx, end.Add(-o.window), cat)
 		if err != nil {

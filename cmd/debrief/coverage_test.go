@@ -218,3 +218,19 @@ func TestCoverageWindowNote(t *testing.T) {
 		t.Errorf("exit %d, want 0 and the note first on stderr, without \"debrief:\"\nstderr: %s", code, errOut)
 	}
 }
+
+// TestCoverageObservedWithoutTechniques: incidents that name no technique
+// make no threat profile: coverage says so and fails, as for an empty
+// window, rather than reporting 0% of nothing.
+func TestCoverageObservedWithoutTechniques(t *testing.T) {
+	home := t.TempDir()
+	const alert = `{"AlertId":"da1","Timestamp":"2026-01-02T03:04:05Z","Title":"t","Category":"Execution","Severity":"High","ServiceSource":"Microsoft Defender for Endpoint","DetectionSource":"EDR"}`
+	if _, errOut, code := cli(t, home, alert, "ingest", "-", "--format", "defender-hunting", "-q"); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	rules := filepath.Join("..", "..", "rules", "sigma", "testdata", "plain.yml")
+	out, errOut, code := cli(t, home, "", "coverage", "--rules", rules, "--threat", "observed")
+	if code != 1 || !strings.Contains(errOut, "--threat observed: the 1 incidents created in the 90d up to 2026-01-02 name no ATT&CK technique") || strings.Contains(out, "coverage 0%") {
+		t.Errorf("exit %d, want 1 and why there is no profile\nstdout: %.300s\nstderr: %s", code, out, errOut)
+	}
+}
