@@ -104,11 +104,7 @@ func (s *Server) profile(ctx context.Context, threat string, since time.Time) (c
 	case "campaign":
 		p, err = coverage.Campaigns(cat, strings.Split(arg, ","))
 	case "observed":
-		ins, err := s.store(ctx).Incidents(ctx, debrief.IncidentFilter{Since: since})
-		if err != nil {
-			return p, err
-		}
-		return coverage.Observed(ins), nil
+		return s.observedProfile(ctx, since)
 	case "attributed":
 		return s.attributedProfile(ctx, since)
 	default:
@@ -116,6 +112,27 @@ func (s *Server) profile(ctx context.Context, threat string, since time.Time) (c
 	}
 	if err != nil {
 		return p, invalid("threat", "%v", err)
+	}
+	return p, nil
+}
+
+// observedProfile weighs the techniques of the incidents since then; a
+// window without incidents, or with none that names a technique, is
+// ENOTFOUND, as the CLI's coverage --threat observed says.
+func (s *Server) observedProfile(ctx context.Context, since time.Time) (coverage.Profile, error) {
+	ins, err := s.store(ctx).Incidents(ctx, debrief.IncidentFilter{Since: since})
+	if err != nil {
+		return coverage.Profile{}, err
+	}
+	if len(ins) == 0 {
+		return coverage.Profile{}, debrief.Errorf(debrief.ENOTFOUND,
+			"threat observed: no incidents in the store were created since %s; widen window (e.g. window=365d)", since.Format(time.DateOnly))
+	}
+	p := coverage.Observed(ins)
+	if len(p.Weights) == 0 {
+		return coverage.Profile{}, debrief.Errorf(debrief.ENOTFOUND,
+			"threat observed: the %d incidents created since %s name no ATT&CK technique, so there is no threat profile to cover; widen window or pick another threat (all, group:…)",
+			len(ins), since.Format(time.DateOnly))
 	}
 	return p, nil
 }

@@ -88,3 +88,31 @@ func TestCoverageIDs(t *testing.T) {
 		t.Errorf("ids and unmapped_rules\n%s\nwant\n%s", gj, wj)
 	}
 }
+
+// TestCoverageObservedEmpty: the observed threat of a window without
+// incidents, or of incidents that name no technique, is no profile: 404
+// saying why (as the CLI's exit 1 and attributed's 404), not 0% of nothing.
+func TestCoverageObservedEmpty(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.Rules = []string{"testdata/rules"} })
+	noTechnique := strings.Replace(good, `,"AttackTechniques":"[\"PowerShell (T1059.001)\"]"`, "", 1)
+	for _, tc := range []struct {
+		ingest string // first
+		says   string
+	}{
+		{"", "threat observed: no incidents in the store were created since "},
+		{noTechnique, "threat observed: the 1 incidents created since 2025-10-04 name no ATT&CK technique"},
+	} {
+		if tc.ingest != "" {
+			if resp, b := e.do(t, "POST", "/api/v1/ingest?format=defender-hunting", debrief.RoleAnalyst, strings.NewReader(tc.ingest)); resp.StatusCode != 200 {
+				t.Fatalf("ingest: %d %s", resp.StatusCode, b)
+			}
+		}
+		resp, b := e.do(t, "GET", "/api/v1/coverage?threat=observed", debrief.RoleViewer, nil)
+		var body struct {
+			Error struct{ Code, Message string }
+		}
+		if err := json.Unmarshal(b, &body); err != nil || resp.StatusCode != 404 || body.Error.Code != "not_found" || !strings.Contains(body.Error.Message, tc.says) {
+			t.Errorf("%d %.300s, want 404 saying %q", resp.StatusCode, b, tc.says)
+		}
+	}
+}
