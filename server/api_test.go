@@ -116,6 +116,10 @@ func TestTokensAPI(t *testing.T) {
 		!strings.Contains(string(b), `role \"root\": want one of viewer, analyst, admin"`) {
 		t.Errorf("bad role: %d %s", resp.StatusCode, b)
 	}
+	if resp, b := e.do(t, "GET", "/api/v1/incidents?severity=extreme", debrief.RoleViewer, nil); resp.StatusCode != 400 ||
+		!strings.Contains(string(b), `want one of informational, low, medium, high`) {
+		t.Errorf("bad severity: %d %s", resp.StatusCode, b)
+	}
 	if resp, b := e.do(t, "DELETE", "/api/v1/tokens/"+issued.ID, debrief.RoleAdmin, nil); resp.StatusCode != 204 {
 		t.Fatalf("revoke: %d %s", resp.StatusCode, b)
 	}

@@ -93,7 +93,11 @@ func enums[T comparable](q url.Values, name string, parse func(string) (T, bool)
 	for _, s := range list(q, name) {
 		v, ok := parse(s)
 		if !ok || v == unknown {
-			return nil, invalid(name, "%q: want one of %v", s, all)
+			names := make([]string, len(all))
+			for i, v := range all {
+				names[i] = fmt.Sprint(v)
+			}
+			return nil, invalid(name, "%q: want one of %s", s, strings.Join(names, ", "))
 		}
 		out = append(out, v)
 	}
