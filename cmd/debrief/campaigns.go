@@ -46,11 +46,7 @@ nothing.`,
 			if _, err := campaignsFilter(since, until, time.Now()); err != nil {
 				return err // before the store opens
 			}
-			st, err := a.readStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			end, note, err := analysisEnd(cmd.Context(), st)
+			st, end, note, err := a.analysisStore(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -195,11 +195,7 @@ func (a *app) profile(ctx context.Context, o coverageOptions, cat *attack.Catalo
 		}
 		return coverage.Layer(arg, rs), nil
 	case "observed", "attributed":
-		st, err := a.readStore(ctx)
-		if err != nil {
-			return coverage.Profile{}, err
-		}
-		end, note, err := analysisEnd(ctx, st)
+		st, end, note, err := a.analysisStore(ctx)
 		if err != nil {
 			return coverage.Profile{}, err
 		}

@@ -64,11 +64,7 @@ self-contained page with SVG charts of each metric and the gaps), navigator
 			if _, _, err := o.q.Parse(time.Now()); err != nil {
 				return flagError(err) // before the store opens
 			}
-			st, err := a.readStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			end, note, err := analysisEnd(cmd.Context(), st)
+			st, end, note, err := a.analysisStore(cmd.Context())
 			if err != nil {
 				return err
 			}

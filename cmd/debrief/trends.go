@@ -65,11 +65,7 @@ scored by the log2 rate ratio).`,
 			if _, _, err := o.q.Parse(time.Now()); err != nil {
 				return flagError(err) // before the store opens
 			}
-			st, err := a.readStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			end, note, err := analysisEnd(cmd.Context(), st)
+			st, end, note, err := a.analysisStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -110,18 +106,22 @@ scored by the log2 rate ratio).`,
 	return cmd
 }
 
-// analysisEnd is the time trends, skills and coverage count back from
-// (query.End): now, or the store's latest incident when that is older;
-// in the latter case note says so.
-func analysisEnd(ctx context.Context, st debrief.Store) (end time.Time, note string, err error) {
+// analysisStore opens the store for an analysis (trends, skills,
+// campaigns, coverage) and returns the time its windows count back from
+// (query.End): now, or the store's latest incident when that is older, in
+// which case note says so.
+func (a *app) analysisStore(ctx context.Context) (st debrief.Store, end time.Time, note string, err error) {
+	if st, err = a.readStore(ctx); err != nil {
+		return nil, time.Time{}, "", err
+	}
 	end, latest, err := query.End(ctx, st, time.Now())
 	if err != nil || !latest {
-		return end, "", err
+		return st, end, "", err
 	}
-	return end, fmt.Sprintf("Window ends at the store's latest incident, %s (nothing newer is stored).", end.UTC().Format(time.DateOnly)), nil
+	return st, end, fmt.Sprintf("Window ends at the store's latest incident, %s (nothing newer is stored).", end.UTC().Format(time.DateOnly)), nil
 }
 
-// endNote writes the note of analysisEnd at the head of a table, and on
+// endNote writes the note of analysisStore at the head of a table, and on
 // stderr for the other formats, which have no room for it: as it is, not
 // with the "debrief:" of an error.
 func (a *app) endNote(w io.Writer, format, note string) {
