@@ -29,7 +29,7 @@ func afterWrite(ctx context.Context, st debrief.Store, window time.Duration, noC
 // correlateFlags binds --window and --no-correlate as ingest has them.
 func correlateFlags(cmd *cobra.Command, window *time.Duration, noCorrelate *bool) {
 	f := cmd.Flags()
-	f.DurationVar(window, "window", 24*time.Hour, "correlation window for alerts without an incident")
+	f.Var(spanFlag(window, 24*time.Hour), "window", "correlation window for alerts without an incident (e.g. 12h, 1d, 2w)")
 	f.BoolVar(noCorrelate, "no-correlate", false, "leave alerts without an incident ungrouped")
 }
 

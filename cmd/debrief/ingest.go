@@ -69,8 +69,7 @@ or file hash within --window.`,
 	f := cmd.Flags()
 	f.StringVar(&o.format, "format", "auto", "input format: auto or one of "+strings.Join(formatNames(), ", "))
 	f.BoolVar(&o.strict, "strict", false, "stop at the first bad record; store nothing of that input")
-	f.DurationVar(&o.window, "window", 24*time.Hour, "correlation window for alerts without an incident")
-	f.BoolVar(&o.noCorrel, "no-correlate", false, "leave alerts without an incident ungrouped")
+	correlateFlags(cmd, &o.window, &o.noCorrel)
 	f.IntVar(&o.batchSize, "batch", ingest.DefaultBatch, "records per store transaction")
 	return cmd
 }
