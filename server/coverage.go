@@ -131,8 +131,8 @@ func (s *Server) observedProfile(ctx context.Context, since time.Time) (coverage
 	p := coverage.Observed(ins)
 	if len(p.Weights) == 0 {
 		return coverage.Profile{}, debrief.Errorf(debrief.ENOTFOUND,
-			"threat observed: the %d incidents created since %s name no ATT&CK technique, so there is no threat profile to cover; widen window or pick another threat (all, group:…)",
-			len(ins), since.Format(time.DateOnly))
+			"threat observed: no ATT&CK technique in the %d %s created since %s, so there is no threat profile to cover; widen window or pick another threat (all, group:…)",
+			len(ins), plural(len(ins), "incident"), since.Format(time.DateOnly))
 	}
 	return p, nil
 }
@@ -170,4 +170,12 @@ func (s *Server) attributedProfile(ctx context.Context, since time.Time) (covera
 	p, err := coverage.Groups(s.cfg.Catalog, groups)
 	p.Name = "attributed:" + strings.Join(groups, ",")
 	return p, err
+}
+
+// plural is noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }

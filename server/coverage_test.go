@@ -100,7 +100,7 @@ func TestCoverageObservedEmpty(t *testing.T) {
 		says   string
 	}{
 		{"", "threat observed: no incidents in the store were created since "},
-		{noTechnique, "threat observed: the 1 incidents created since 2025-10-04 name no ATT&CK technique"},
+		{noTechnique, "threat observed: no ATT&CK technique in the 1 incident created since 2025-10-04"},
 	} {
 		if tc.ingest != "" {
 			if resp, b := e.do(t, "POST", "/api/v1/ingest?format=defender-hunting", debrief.RoleAnalyst, strings.NewReader(tc.ingest)); resp.StatusCode != 200 {

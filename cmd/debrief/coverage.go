@@ -215,8 +215,8 @@ func (a *app) profile(ctx context.Context, o coverageOptions, cat *attack.Catalo
 			p := coverage.Observed(ins)
 			if len(p.Weights) == 0 {
 				return coverage.Profile{}, debrief.Errorf(debrief.ENOTFOUND,
-					"--threat observed: the %d incidents created in the %s up to %s name no ATT&CK technique, so there is no threat profile to cover; widen --window or pick another --threat (all, group:…)",
-					len(ins), formatSpan(o.window), end.UTC().Format(time.DateOnly))
+					"--threat observed: no ATT&CK technique in the %s created in the %s up to %s, so there is no threat profile to cover; widen --window or pick another --threat (all, group:…)",
+					count(len(ins), "incident"), formatSpan(o.window), end.UTC().Format(time.DateOnly))
 			}
 			return p, nil
 		}

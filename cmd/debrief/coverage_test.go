@@ -230,7 +230,7 @@ func TestCoverageObservedWithoutTechniques(t *testing.T) {
 	}
 	rules := filepath.Join("..", "..", "rules", "sigma", "testdata", "plain.yml")
 	out, errOut, code := cli(t, home, "", "coverage", "--rules", rules, "--threat", "observed")
-	if code != 1 || !strings.Contains(errOut, "--threat observed: the 1 incidents created in the 90d up to 2026-01-02 name no ATT&CK technique") || strings.Contains(out, "coverage 0%") {
+	if code != 1 || !strings.Contains(errOut, "--threat observed: no ATT&CK technique in the 1 incident created in the 90d up to 2026-01-02") || strings.Contains(out, "coverage 0%") {
 		t.Errorf("exit %d, want 1 and why there is no profile\nstdout: %.300s\nstderr: %s", code, out, errOut)
 	}
 }

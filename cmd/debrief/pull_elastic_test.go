@@ -46,7 +46,7 @@ func TestPullElastic(t *testing.T) {
 	srv := fakeElastic(t)
 	t.Setenv("ELASTIC_API_KEY", "k3y")
 	out, errOut, code := cli(t, t.TempDir(), "", "pull", "elastic", "--url", srv.URL, "--since", "2026-01-01")
-	if code != 0 || !strings.Contains(out, "elastic/.alerts-security.alerts-*: 1 pages, 2 records") || !strings.Contains(out, "alerts     new 2") ||
+	if code != 0 || !strings.Contains(out, "elastic/.alerts-security.alerts-*: 1 page, 2 records") || !strings.Contains(out, "alerts     new 2") ||
 		!strings.Contains(out, "correlated 2 alerts into 1 incident") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}

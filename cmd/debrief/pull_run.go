@@ -103,7 +103,7 @@ func (a *app) pullProgress() func(connect.Stats) {
 // progressLine is the progress line after a stored page: it returns to
 // the start of the line and overwrites the one before.
 func progressLine(s connect.Stats) string {
-	return fmt.Sprintf("\r%s: %d pages, %d alerts (new %d, updated %d)   ", s.Feed, s.Pages, s.Alerts, s.Written.AlertsNew, s.Written.AlertsUpdated)
+	return fmt.Sprintf("\r%s: %s, %s (new %d, updated %d)   ", s.Feed, count(s.Pages, "page"), count(s.Alerts, "alert"), s.Written.AlertsNew, s.Written.AlertsUpdated)
 }
 
 func (a *app) endProgress() {
@@ -132,7 +132,7 @@ func printPullStats(w io.Writer, s pullSummary) {
 	if s.Resumed {
 		resumed = " (resumed)"
 	}
-	fmt.Fprintf(w, "%s: %d pages, %d records%s\n", s.Feed, s.Pages, s.Records, resumed)
+	fmt.Fprintf(w, "%s: %s, %s%s\n", s.Feed, count(s.Pages, "page"), count(s.Records, "record"), resumed)
 	fmt.Fprintf(w, "  incidents  new %d  updated %d  unchanged %d\n", s.Written.IncidentsNew, s.Written.IncidentsUpdated, s.Written.IncidentsUnchanged)
 	fmt.Fprintf(w, "  alerts     new %d  updated %d  unchanged %d\n", s.Written.AlertsNew, s.Written.AlertsUpdated, s.Written.AlertsUnchanged)
 	if s.Rejected > 0 {
