@@ -159,7 +159,7 @@ func TestAnalysesOfAnOldHistory(t *testing.T) {
 	}
 	for _, cmd := range []string{"trends", "skills"} {
 		_, errOut, code := cli(t, home, "", cmd, "--since", "2026-06-01", "--until", "2026-12-01")
-		if code != 1 || !strings.Contains(errOut, "no incidents in the store since 2026-06-01") || !strings.Contains(errOut, "--since") {
+		if code != 1 || !strings.Contains(errOut, "no incidents in the store from 2026-06-01 to 2026-12-01") || !strings.Contains(errOut, "--since") {
 			t.Errorf("%s of an empty window: exit %d: %s", cmd, code, errOut)
 		}
 	}

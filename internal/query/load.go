@@ -12,14 +12,19 @@ import (
 // NoIncidents is the error of an analysis over an empty selection; it
 // says how to widen the selection.
 func NoIncidents(f debrief.IncidentFilter) error {
+	const how = "(--since and --until on the command line, since and until in the API)"
 	switch {
 	case f.Since.IsZero() && f.Until.IsZero():
 		return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store")
 	case f.Since.IsZero():
-		return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store before %s: move --until (the API's until) later", f.Until.Format(time.DateOnly))
+		return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store before %s: move the window's end later %s",
+			f.Until.Format(time.DateOnly), how)
+	case f.Until.IsZero():
+		return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s: start the window earlier, with a longer duration such as 365d or an earlier date %s",
+			f.Since.Format(time.DateOnly), how)
 	}
-	return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store since %s: widen the window with --since (the API's since), a longer duration such as 365d or an earlier date",
-		f.Since.Format(time.DateOnly))
+	return debrief.Errorf(debrief.ENOTFOUND, "no incidents in the store from %s to %s: widen the window %s",
+		f.Since.Format(time.DateOnly), f.Until.Format(time.DateOnly), how)
 }
 
 // End is the time the analyses count back from (their default windows end

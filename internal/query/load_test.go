@@ -135,8 +135,22 @@ func TestEnd(t *testing.T) {
 }
 
 func TestNoIncidentsSaysHowToWiden(t *testing.T) {
-	err := query.NoIncidents(debrief.IncidentFilter{Since: time.Date(2026, 5, 31, 0, 0, 0, 0, time.UTC)})
-	if !strings.Contains(err.Error(), "since 2026-05-31") || !strings.Contains(err.Error(), "--since") || debrief.ErrorCode(err) != debrief.ENOTFOUND {
-		t.Errorf("%v", err)
+	since, until := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		f    debrief.IncidentFilter
+		want string
+	}{
+		{debrief.IncidentFilter{Since: since}, "since 2025-01-01: start the window earlier"},
+		{debrief.IncidentFilter{Until: until}, "before 2025-06-01: move the window's end later"},
+		{debrief.IncidentFilter{Since: since, Until: until}, "from 2025-01-01 to 2025-06-01: widen the window"},
+		{debrief.IncidentFilter{}, "no incidents in the store"},
+	} {
+		err := query.NoIncidents(tc.f)
+		if !strings.Contains(err.Error(), tc.want) || debrief.ErrorCode(err) != debrief.ENOTFOUND {
+			t.Errorf("%+v: %v, want %q", tc.f, err, tc.want)
+		}
+		if !tc.f.Since.IsZero() && !strings.Contains(err.Error(), "--since") {
+			t.Errorf("%+v: %v does not say how", tc.f, err)
+		}
 	}
 }
