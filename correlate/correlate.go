@@ -20,6 +20,15 @@ type Options struct {
 	Kinds []debrief.EntityKind
 	// MaxAlerts closes a group when it reaches this size. Default 500.
 	MaxAlerts int
+	// Span is how long after its first alert an incident from an earlier
+	// run may still gain alerts: correlation reads back only that far (see
+	// Reach). Default 7 × Window.
+	Span time.Duration
+	// Alone groups the alerts of a run as if no run came before: no
+	// incident of an earlier run is seeded (ingest.Correlate). The API
+	// ingest sets it, so that its incidents do not depend on how requests
+	// overlap.
+	Alone bool
 }
 
 // DefaultKinds are the entity kinds that link alerts by default.
@@ -35,6 +44,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxAlerts <= 0 {
 		o.MaxAlerts = 500
 	}
+	if o.Span <= 0 {
+		o.Span = 7 * o.Window
+	}
 	return o
 }
 
@@ -43,6 +55,11 @@ type group struct {
 	keys   map[string]bool
 	last   time.Time
 	merged *group // set when merged into another group
+	// Of a group seeded from an earlier run's incident: its source id and
+	// created time, and whether it has gained alerts since.
+	id      string
+	created time.Time
+	grew    bool
 }
 
 // summary keeps what the incident needs of an alert, not the alert.
@@ -78,6 +95,37 @@ func resolve(g *group) *group {
 	return g
 }
 
+// Reach says which incidents of earlier runs alerts created at or after t
+// may join: those created at or after since (Span before t) whose latest
+// alert is at or after open (Window before t).
+func (c *Correlator) Reach(t time.Time) (since, open time.Time) {
+	return t.Add(-c.opts.Span), t.Add(-c.opts.Window)
+}
+
+// Seed opens a group for in, an incident that correlation made in an
+// earlier run, read with its alerts (Store.Incident), so that alerts that
+// link to it join it as if they had come in that run. The group keeps in's
+// id and is emitted again, as a newer version of in, only if it gains
+// alerts. An incident that already holds MaxAlerts alerts, or none, stays
+// closed. Seed incidents oldest first, before the first Add.
+func (c *Correlator) Seed(in debrief.Incident) {
+	if len(in.Alerts) == 0 || len(in.Alerts) >= c.opts.MaxAlerts {
+		return
+	}
+	g := &group{keys: map[string]bool{}, id: in.SourceID, created: in.Times.Created}
+	for _, a := range in.Alerts {
+		g.alerts = append(g.alerts, summarise(a))
+		if a.Created.After(g.last) {
+			g.last = a.Created
+		}
+		for _, k := range c.keys(a) {
+			g.keys[k] = true
+			c.index[k] = g
+		}
+	}
+	c.open = append(c.open, g)
+}
+
 // Add takes the next alert. Alerts must come oldest first (by Created).
 func (c *Correlator) Add(a debrief.Alert) error {
 	c.added++
@@ -96,18 +144,18 @@ func (c *Correlator) Add(a debrief.Alert) error {
 			}
 		}
 	}
-	var g *group
-	switch len(hits) {
-	case 0:
+	g := pick(hits)
+	if g == nil {
 		g = &group{keys: map[string]bool{}}
 		c.open = append(c.open, g)
-	default:
-		g = hits[0]
-		for _, h := range hits[1:] {
+	}
+	for _, h := range hits {
+		if h != g && h.id == "" {
 			c.merge(g, h)
 		}
 	}
 	g.alerts = append(g.alerts, summarise(a))
+	g.grew = true
 	if a.Created.After(g.last) {
 		g.last = a.Created
 	}
@@ -119,6 +167,20 @@ func (c *Correlator) Add(a debrief.Alert) error {
 		return c.close(g)
 	}
 	return nil
+}
+
+// pick returns the group an alert that links to hits joins: the oldest
+// of them seeded from an earlier run's incident, else the first. The
+// alert merges the others into it, except other seeded ones: an incident
+// already stored stays whole, and the alert joins only the older.
+func pick(hits []*group) *group {
+	var g *group
+	for _, h := range hits {
+		if g == nil || h.id != "" && (g.id == "" || h.created.Before(g.created)) {
+			g = h
+		}
+	}
+	return g
 }
 
 func (c *Correlator) merge(into, from *group) {
@@ -181,10 +243,10 @@ func (c *Correlator) finish(g *group) error {
 		}
 	}
 	g.merged = &group{} // never found again
-	if len(g.alerts) == 0 {
+	if len(g.alerts) == 0 || !g.grew {
 		return nil
 	}
-	return c.emit(incident(g.alerts))
+	return c.emit(incident(g.id, g.alerts))
 }
 
 // Close emits every group still open.
@@ -216,14 +278,18 @@ func summarise(a debrief.Alert) summary {
 	return s
 }
 
-// incident builds the incident of a group of alerts.
-func incident(alerts []summary) debrief.Incident {
+// incident builds the incident of a group of alerts. Its id is id, or
+// for a new group ("") one derived from its first alert.
+func incident(id string, alerts []summary) debrief.Incident {
 	slices.SortStableFunc(alerts, func(x, y summary) int { return x.created.Compare(y.created) })
 	first := alerts[0]
-	sum := sha256.Sum256([]byte(first.id))
+	if id == "" {
+		sum := sha256.Sum256([]byte(first.id))
+		id = hex.EncodeToString(sum[:8])
+	}
 	in := debrief.Incident{
 		Source:   debrief.SourceCorrelate,
-		SourceID: hex.EncodeToString(sum[:8]),
+		SourceID: id,
 		Status:   debrief.StatusResolved,
 	}
 	in.ID = debrief.QualifiedID(in.Source, in.SourceID)

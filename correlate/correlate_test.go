@@ -137,3 +137,88 @@ func TestMemoryBoundedByWindow(t *testing.T) {
 		t.Errorf("emitted %d incidents, want 10000", n)
 	}
 }
+
+// stored is an incident an earlier run made of alerts.
+func stored(t *testing.T, alerts ...debrief.Alert) debrief.Incident {
+	t.Helper()
+	ins := run(t, correlate.Options{}, alerts...)
+	if len(ins) != 1 {
+		t.Fatalf("%d incidents from %d alerts, want 1", len(ins), len(alerts))
+	}
+	ins[0].Alerts = alerts
+	return ins[0]
+}
+
+func TestSeeding(t *testing.T) {
+	h := time.Hour
+	a := alert("a", 0, debrief.SeverityLow, "device:ws1")
+	b := alert("b", h, debrief.SeverityLow, "user:ann")
+	tests := []struct {
+		name    string
+		opts    correlate.Options
+		seeds   []debrief.Incident
+		alerts  []debrief.Alert
+		want    string // the incidents emitted
+		wantIDs []string
+	}{
+		{"joins a stored incident", correlate.Options{}, []debrief.Incident{stored(t, a)},
+			[]debrief.Alert{alert("c", 2*h, debrief.SeverityHigh, "device:ws1")}, "a+c", []string{"a"}},
+		{"after window starts its own", correlate.Options{Window: h}, []debrief.Incident{stored(t, a)},
+			[]debrief.Alert{alert("c", 2*h, debrief.SeverityLow, "device:ws1")}, "c", []string{"c"}},
+		{"untouched stored incident is not emitted", correlate.Options{}, []debrief.Incident{stored(t, a)},
+			[]debrief.Alert{alert("c", 2*h, debrief.SeverityLow, "device:ws2")}, "c", []string{"c"}},
+		{"late alert keeps the stored id", correlate.Options{}, []debrief.Incident{stored(t, a)},
+			[]debrief.Alert{alert("c", -h, debrief.SeverityLow, "device:ws1")}, "c+a", []string{"a"}},
+		{"a new group merges into the stored incident", correlate.Options{}, []debrief.Incident{stored(t, a)},
+			[]debrief.Alert{alert("c", 2*h, debrief.SeverityLow, "user:bob"), alert("d", 3*h, debrief.SeverityLow, "user:bob", "device:ws1")},
+			"a+c+d", []string{"a"}},
+		{"two stored incidents: the alert joins the older", correlate.Options{}, []debrief.Incident{stored(t, a), stored(t, b)},
+			[]debrief.Alert{alert("c", 2*h, debrief.SeverityLow, "device:ws1", "user:ann")}, "a+c", []string{"a"}},
+		{"max alerts: a full stored incident stays closed", correlate.Options{MaxAlerts: 2},
+			[]debrief.Incident{stored(t, a, alert("a2", h, debrief.SeverityLow, "device:ws1"))},
+			[]debrief.Alert{alert("c", 2*h, debrief.SeverityLow, "device:ws1")}, "c", []string{"c"}},
+		{"max alerts: a stored incident fills up", correlate.Options{MaxAlerts: 2}, []debrief.Incident{stored(t, a)},
+			[]debrief.Alert{alert("c", 2*h, debrief.SeverityLow, "device:ws1"), alert("d", 3*h, debrief.SeverityLow, "device:ws1")},
+			"a+c | d", []string{"a", "d"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out []debrief.Incident
+			c := correlate.New(tc.opts, func(in debrief.Incident) error { out = append(out, in); return nil })
+			for _, in := range tc.seeds {
+				c.Seed(in)
+			}
+			for _, a := range tc.alerts {
+				if err := c.Add(a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := c.Close(); err != nil {
+				t.Fatal(err)
+			}
+			slices.SortFunc(out, func(a, b debrief.Incident) int { return a.Times.Created.Compare(b.Times.Created) })
+			if got := groups(out); got != tc.want {
+				t.Errorf("groups = %q, want %q", got, tc.want)
+			}
+			var ids []string
+			for _, in := range out {
+				ids = append(ids, in.ID)
+			}
+			var want []string
+			for _, id := range tc.wantIDs {
+				want = append(want, run(t, correlate.Options{}, alert(id, 0, debrief.SeverityLow))[0].ID)
+			}
+			if !slices.Equal(ids, want) {
+				t.Errorf("ids = %v, want those of the first alerts %v: %v", ids, tc.wantIDs, want)
+			}
+		})
+	}
+}
+
+func TestReach(t *testing.T) {
+	c := correlate.New(correlate.Options{Window: time.Hour}, nil)
+	since, open := c.Reach(t0)
+	if !since.Equal(t0.Add(-7*time.Hour)) || !open.Equal(t0.Add(-time.Hour)) {
+		t.Errorf("Reach = %v, %v; want 7 windows and 1 window back", since, open)
+	}
+}
