@@ -56,6 +56,10 @@ type Progress interface {
 type Tally struct {
 	Incidents int `json:"incidents"`
 	Alerts    int `json:"alerts"`
+	// Updated counts the Incidents that were stored already and were
+	// written again: correlated incidents of earlier runs that gained
+	// alerts.
+	Updated int `json:"updated,omitempty"`
 }
 
 // Reject is one bad record or input.

@@ -44,8 +44,8 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
 	}
 	body := &readErr{r: r.Body}
 	// Decoding and writing run beside other requests (a store orders its
-	// writers); correlation takes turns, over this payload's alerts alone
-	// (see ownAlerts).
+	// writers); correlation takes turns, over this payload's alerts alone,
+	// growing no incident an earlier request made (see ownAlerts).
 	correlating := q.Get("correlate") != "false"
 	st := newOwnAlerts(s.store(r.Context()), correlating)
 	sum, runErr := ingest.Run(r.Context(), ingest.Options{
@@ -62,7 +62,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := IngestResult{Summary: sum}
 	if correlating {
-		out.Correlated, err = s.correlate(r.Context(), st, sum, correlate.Options{Window: window})
+		out.Correlated, err = s.correlate(r.Context(), st, sum, correlate.Options{Window: window, Alone: true})
 		if err != nil {
 			return err
 		}
