@@ -26,10 +26,13 @@ func afterWrite(ctx context.Context, st debrief.Store, window time.Duration, noC
 	return placeholders, correlated, err
 }
 
+// windowUsage is the help of --window wherever correlation runs.
+const windowUsage = "correlation window: an alert without an incident joins one, new or made before, whose latest alert is at most this much older (e.g. 12h, 1d, 2w)"
+
 // correlateFlags binds --window and --no-correlate as ingest has them.
 func correlateFlags(cmd *cobra.Command, window *time.Duration, noCorrelate *bool) {
 	f := cmd.Flags()
-	f.Var(spanFlag(window, 24*time.Hour), "window", "correlation window for alerts without an incident (e.g. 12h, 1d, 2w)")
+	f.Var(spanFlag(window, 24*time.Hour), "window", windowUsage)
 	f.BoolVar(noCorrelate, "no-correlate", false, "leave alerts without an incident ungrouped")
 }
 
@@ -44,7 +47,11 @@ func printAfterWrite(w io.Writer, placeholders, correlated ingest.Tally) {
 		fmt.Fprintf(w, "  placeholders %s made from %s alerts (%s): %s own %s not been ingested (see 'debrief incident show')\n",
 			count(p.Incidents, "incident"), its, count(p.Alerts, "alert"), its, has)
 	}
-	if correlated.Incidents > 0 {
-		fmt.Fprintf(w, "  correlated %s into %s\n", count(correlated.Alerts, "alert"), count(correlated.Incidents, "incident"))
+	if c := correlated; c.Incidents > 0 {
+		fmt.Fprintf(w, "  correlated %s into %s", count(c.Alerts, "alert"), count(c.Incidents, "incident"))
+		if c.Updated > 0 {
+			fmt.Fprintf(w, " (%d stored before, grown)", c.Updated)
+		}
+		fmt.Fprintln(w)
 	}
 }

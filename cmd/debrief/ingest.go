@@ -56,7 +56,8 @@ incident's record, ingested later, replaces it.
 
 Alerts that arrive without an incident (Elastic, Wazuh, OCSF, advanced hunting)
 are grouped into incidents when they share a device, user, mailbox, IP address
-or file hash within --window.`,
+or file hash within --window. An alert joins an incident an earlier ingest made
+as well, when its latest alert is within --window: that incident is updated.`,
 		Example: `  debrief ingest defender-incidents.json
   debrief ingest exports/ --json
   zcat alerts.ndjson.gz | debrief ingest - --format elastic

@@ -72,9 +72,10 @@ stored alerts name but the store lacks, and groups the alerts that arrive withou
 incident (AlertInfo rows) into incidents when they share a device, user, mailbox, IP
 address or file hash within --window (not with --no-correlate): after a stored batch
 once --correlate-every has passed since the start or the last time, and when the
-stream goes --idle. An alert is grouped only with those stored since the last time,
-so a longer --correlate-every splits fewer incidents. Alerts stored after the last
-time when the stream is interrupted are grouped by the next stream, pull or ingest.`,
+stream goes --idle. An alert joins the incidents made the times before as it would
+have joined them in one go, so --correlate-every does not split incidents. Alerts
+stored after the last time when the stream is interrupted are grouped by the next
+stream, pull or ingest.`,
 		Example: `  debrief stream kafka --brokers contoso-ns.servicebus.windows.net:9093 --topic insights-logs-advancedhunting \
       --sasl-user '$ConnectionString' --sasl-password-file eventhubs.txt
   debrief stream kafka --brokers localhost:9092 --topic defender-alerts --group debrief --idle 30s`,
