@@ -319,7 +319,11 @@ func incident(id string, alerts []summary) debrief.Incident {
 	}
 	in.Title = top.title
 	if len(alerts) > 1 {
-		in.Title = fmt.Sprintf("%s and %d related alerts", top.title, len(alerts)-1)
+		related := "related alerts"
+		if len(alerts) == 2 {
+			related = "related alert"
+		}
+		in.Title = fmt.Sprintf("%s and %d %s", top.title, len(alerts)-1, related)
 		if top.entity != "" {
 			in.Title += " on " + top.entity
 		}

@@ -102,7 +102,7 @@ func TestIncidentFields(t *testing.T) {
 		{"source", string(in.Source), "debrief"},
 		{"severity", string(in.Severity), "high"},
 		{"status", string(in.Status), "new"},
-		{"title", in.Title, "alert b and 1 related alerts on ws1"},
+		{"title", in.Title, "alert b and 1 related alert on ws1"},
 		{"created", in.Times.Created.String(), t0.String()},
 		{"first activity", in.Times.FirstActivity.String(), a.FirstActivity.String()},
 	}
