@@ -125,10 +125,21 @@ type Incident struct {
 	RedirectTo    string        `json:"redirect_to,omitempty"` // source-qualified id of the incident this one merged into
 	URL           string        `json:"url,omitempty"`
 	Times         Times         `json:"times"`
-	Techniques    []TechniqueID `json:"techniques,omitempty"` // union over its alerts, sorted (filled by stores)
-	Tactics       []string      `json:"tactics,omitempty"`    // union over its alerts, matrix order (filled by stores)
-	AlertIDs      []string      `json:"alert_ids,omitempty"`  // source-qualified ids of its alerts
-	Alerts        []Alert       `json:"alerts,omitempty"`     // the alerts, when loaded
+	Techniques    []TechniqueID `json:"techniques,omitempty"` // union over its alerts and its own, sorted (filled by stores)
+	Tactics       []string      `json:"tactics,omitempty"`    // union over its alerts and its own (filled by stores)
+	// OwnTechniques and OwnTactics are what the incident's own record
+	// names, apart from its alerts (Sentinel's additionalData.techniques
+	// and tactics), so that an incident exported without its alerts is
+	// still labelled. Decoders fill them as the source writes them; the
+	// ingest run normalises them as an alert's (ingest.NormaliseIncident):
+	// then OwnTechniques holds ids (revoked ones replaced, unknown ones
+	// kept, sub-techniques with their parent) and OwnTactics shortnames in
+	// matrix order, its techniques' tactics included. Stores keep them as
+	// written and add them into Techniques and Tactics.
+	OwnTechniques []TechniqueID `json:"own_techniques,omitempty"`
+	OwnTactics    []string      `json:"own_tactics,omitempty"`
+	AlertIDs      []string      `json:"alert_ids,omitempty"` // source-qualified ids of its alerts
+	Alerts        []Alert       `json:"alerts,omitempty"`    // the alerts, when loaded
 	History       []Change      `json:"history,omitempty"`
 	// Placeholder marks an incident debrief built from its alerts (see
 	// ingest.Placeholders) because the alerts name it and its own record
@@ -150,6 +161,11 @@ func (in *Incident) Validate() error {
 	}
 	if err := validEnums(in.Severity, in.Status, in.Verdict); err != nil {
 		return fmt.Errorf("incident %s: %w", in.ID, err)
+	}
+	for _, id := range in.OwnTechniques {
+		if _, err := ParseTechniqueID(string(id)); err != nil {
+			return Errorf(EINVALID, "incident %s: %v", in.ID, err)
+		}
 	}
 	for i := range in.Alerts {
 		if err := in.Alerts[i].Validate(); err != nil {

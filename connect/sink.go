@@ -90,6 +90,9 @@ func (s *Sink) decode(ctx context.Context, dec ingest.Decoder, r io.Reader, labe
 			for _, a := range rec.Alerts() {
 				ingest.Normalise(s.Knowledge, a, &s.Counts)
 			}
+			if rec.Incident != nil {
+				ingest.NormaliseIncident(s.Knowledge, rec.Incident, &s.Counts)
+			}
 		}
 		if err := rec.Validate(); err != nil {
 			res.Rejected = append(res.Rejected, &debrief.RecordError{File: label, Line: rec.Line, Record: rec.Index, Reason: err.Error()})

@@ -90,6 +90,28 @@ func Normalise(k Knowledge, a *debrief.Alert, c *Counts) {
 	c.memo.m[h] = e
 }
 
+// NormaliseIncident rewrites what an incident's own record names
+// (OwnTechniques, OwnTactics) in place, as Normalise does an alert's
+// techniques and tactics, counting unknown and revoked ids in c: the ids
+// become those of the techniques the catalog resolves them to (unknown
+// ones kept, sub-techniques with their parent), and the tactics the
+// stated ones and the techniques' as shortnames, in matrix order.
+func NormaliseIncident(k Knowledge, in *debrief.Incident, c *Counts) {
+	if len(in.OwnTechniques) == 0 && len(in.OwnTactics) == 0 {
+		return
+	}
+	a := debrief.Alert{Tactics: in.OwnTactics, Techniques: make([]debrief.Technique, len(in.OwnTechniques))}
+	for i, id := range in.OwnTechniques {
+		a.Techniques[i].ID = id
+	}
+	normalise(k, &a, c)
+	in.OwnTechniques = nil
+	for _, t := range a.Techniques {
+		in.OwnTechniques = append(in.OwnTechniques, t.ID)
+	}
+	in.OwnTactics = a.Tactics
+}
+
 // memoAfter is how many alerts a Counts normalises before it starts
 // remembering them: a Counts made for one alert does not pay for a memo.
 const memoAfter = 8

@@ -187,3 +187,25 @@ func TestNormaliseMemo(t *testing.T) {
 		t.Errorf("two alerts appended to one array: %v, %v", x, y)
 	}
 }
+
+func TestNormaliseIncident(t *testing.T) {
+	in := debrief.Incident{ID: "sentinel:x", OwnTactics: []string{"Persistence", "InitialAccess", "None"},
+		OwnTechniques: []debrief.TechniqueID{"T1086", "T1078.004", "T9999"}}
+	c := ingest.Counts{Unknown: map[debrief.TechniqueID]int{}, Revoked: map[debrief.TechniqueID]string{}}
+	ingest.NormaliseIncident(fakeKnowledge{}, &in, &c)
+	if got, want := in.OwnTechniques, []debrief.TechniqueID{"T1059", "T1059.001", "T1078", "T1078.004", "T9999"}; !slices.Equal(got, want) {
+		t.Errorf("OwnTechniques = %v, want %v", got, want)
+	}
+	if got, want := in.OwnTactics, []string{"initial-access", "execution", "persistence"}; !slices.Equal(got, want) {
+		t.Errorf("OwnTactics = %v, want %v", got, want)
+	}
+	if c.Unknown["T9999"] != 1 || c.Revoked["T1086"] != "T1059.001" {
+		t.Errorf("counts = %v %v, want T9999 unknown and T1086 revoked", c.Unknown, c.Revoked)
+	}
+
+	var none debrief.Incident
+	ingest.NormaliseIncident(fakeKnowledge{}, &none, &c)
+	if none.OwnTechniques != nil || none.OwnTactics != nil {
+		t.Errorf("an incident naming nothing got %v %v", none.OwnTechniques, none.OwnTactics)
+	}
+}

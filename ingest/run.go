@@ -483,6 +483,9 @@ func (r *runner) prepare(rec *debrief.Record, file string, count bool) *debrief.
 		for _, a := range rec.Alerts() {
 			Normalise(r.opts.Knowledge, a, c)
 		}
+		if rec.Incident != nil {
+			NormaliseIncident(r.opts.Knowledge, rec.Incident, c)
+		}
 	}
 	if err := rec.Validate(); err != nil {
 		return &debrief.RecordError{File: file, Line: rec.Line, Record: rec.Index, Reason: err.Error()}

@@ -111,6 +111,7 @@ type record struct {
 	Labels                embedded `json:"Labels"`
 	Comments              embedded `json:"Comments"`
 	IncidentURL           string   `json:"IncidentUrl"`
+	AdditionalData        embedded `json:"AdditionalData"`
 
 	// SecurityAlert.
 	DisplayName          string   `json:"DisplayName"`

@@ -7,7 +7,11 @@
 //     every row is yielded as a full incident whose Times.Updated is its
 //     LastModifiedTime; the store keeps the latest and turns the others into
 //     history. Dynamic columns (Owner, AlertIds, Labels, Comments,
-//     AdditionalData) may be JSON or JSON text.
+//     AdditionalData) may be JSON or JSON text. The tactics and techniques
+//     of AdditionalData (additionalData in the REST API), which Sentinel
+//     sums up from the incident's alerts, become the incident's
+//     OwnTactics and OwnTechniques: an incident exported without its
+//     alerts keeps them.
 //   - SecurityAlert table rows, whose Tactics are comma-separated text and
 //     whose Techniques, SubTechniques, Entities and ExtendedProperties are
 //     JSON text. Entities refer to each other with "$id" and "$ref".

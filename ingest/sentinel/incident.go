@@ -37,23 +37,43 @@ type comment struct {
 	} `json:"author"`
 }
 
+// additional holds the members of an incident's additionalData
+// (AdditionalData column) that debrief uses: the tactics and techniques
+// Sentinel sums up from the incident's alerts, which name them even when
+// the alerts are not exported.
+type additional struct {
+	Tactics    embedded `json:"tactics"`
+	Techniques embedded `json:"techniques"`
+}
+
+// labels sets the incident's own tactics and techniques from its
+// additionalData, as an alert's are read: tactics as spelled, technique
+// ids checked (a malformed one is dropped with a kept-record error).
+func (d *itemDecoder) labels(in *debrief.Incident, field string, x additional) {
+	in.OwnTactics = tactics(d.list(field+".tactics", x.Tactics))
+	for _, t := range d.techniques(field+".techniques", d.list(field+".techniques", x.Techniques), nil) {
+		in.OwnTechniques = append(in.OwnTechniques, t.ID)
+	}
+}
+
 // restIncident is the properties bag of a SecurityInsights incident.
 type restIncident struct {
-	Title                 string  `json:"title"`
-	Description           string  `json:"description"`
-	Severity              string  `json:"severity"`
-	Status                string  `json:"status"`
-	Classification        string  `json:"classification"`
-	ClassificationReason  string  `json:"classificationReason"`
-	ClassificationComment string  `json:"classificationComment"`
-	Owner                 owner   `json:"owner"`
-	Labels                []label `json:"labels"`
-	FirstActivityTimeUtc  string  `json:"firstActivityTimeUtc"`
-	LastActivityTimeUtc   string  `json:"lastActivityTimeUtc"`
-	CreatedTimeUtc        string  `json:"createdTimeUtc"`
-	LastModifiedTimeUtc   string  `json:"lastModifiedTimeUtc"`
-	IncidentNumber        text    `json:"incidentNumber"`
-	IncidentURL           string  `json:"incidentUrl"`
+	Title                 string   `json:"title"`
+	Description           string   `json:"description"`
+	Severity              string   `json:"severity"`
+	Status                string   `json:"status"`
+	Classification        string   `json:"classification"`
+	ClassificationReason  string   `json:"classificationReason"`
+	ClassificationComment string   `json:"classificationComment"`
+	Owner                 owner    `json:"owner"`
+	Labels                []label  `json:"labels"`
+	FirstActivityTimeUtc  string   `json:"firstActivityTimeUtc"`
+	LastActivityTimeUtc   string   `json:"lastActivityTimeUtc"`
+	CreatedTimeUtc        string   `json:"createdTimeUtc"`
+	LastModifiedTimeUtc   string   `json:"lastModifiedTimeUtc"`
+	IncidentNumber        text     `json:"incidentNumber"`
+	IncidentURL           string   `json:"incidentUrl"`
+	AdditionalData        embedded `json:"additionalData"`
 }
 
 // tableIncident maps a SecurityIncident row: the full state of the
@@ -75,6 +95,10 @@ func (d *itemDecoder) tableIncident(r *record, raw []byte) (*debrief.Incident, e
 	d.dynamic("Labels", r.Labels, &labels)
 	in.Tags = labelNames(labels)
 	in.Comments = d.comments(r.Comments)
+	var x additional
+	if d.dynamic("AdditionalData", r.AdditionalData, &x) {
+		d.labels(in, "AdditionalData", x)
+	}
 	for _, id := range d.list("AlertIds", r.AlertIDs) {
 		in.AlertIDs = append(in.AlertIDs, debrief.QualifiedID(debrief.SourceSentinel, id))
 	}
@@ -107,6 +131,10 @@ func (d *itemDecoder) restIncident(r *record, raw []byte) (*debrief.Incident, er
 	in.Determination = p.ClassificationReason
 	in.Assignee = p.Owner.name()
 	in.Tags = labelNames(p.Labels)
+	var x additional
+	if d.dynamic("additionalData", p.AdditionalData, &x) {
+		d.labels(in, "additionalData", x)
+	}
 	t := &in.Times
 	t.Created = d.time("createdTimeUtc", p.CreatedTimeUtc)
 	t.Updated = d.time("lastModifiedTimeUtc", p.LastModifiedTimeUtc)
