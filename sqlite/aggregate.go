@@ -29,22 +29,28 @@ func parentOf(col string) string {
 }
 
 // keyedQuery returns the common table expressions, after inc (the
-// matching incidents: iid, created, source, severity, verdict), that
-// define keyed (iid, created, key): each incident once per key of by.
+// matching incidents: iid, created, source, severity, verdict,
+// own_techniques, own_tactics), that define keyed (iid, created, key):
+// each incident once per key of by.
 func keyedQuery(by debrief.CountKey) (string, error) {
-	const linked = ` FROM inc JOIN incident_alerts ia ON ia.incident_id = inc.iid JOIN alerts a ON a.id = ia.alert_id`
+	// Each incident's technique ids and tactics (JSON arrays): those of
+	// each of its alerts, and its own.
+	const labels = ` FROM (SELECT inc.iid, inc.created, a.technique_ids AS techs, a.all_tactics AS tactics
+		FROM inc JOIN incident_alerts ia ON ia.incident_id = inc.iid JOIN alerts a ON a.id = ia.alert_id
+		UNION ALL
+		SELECT iid, created, own_techniques, own_tactics FROM inc) l`
 	switch by {
 	case debrief.CountTechnique:
-		return `keyed AS (SELECT DISTINCT inc.iid, inc.created, ` + parentOf("t.value") + ` AS key` + linked +
-			`, json_each(a.technique_ids) t)`, nil
+		return `keyed AS (SELECT DISTINCT l.iid, l.created, ` + parentOf("t.value") + ` AS key` + labels +
+			`, json_each(l.techs) t)`, nil
 	case debrief.CountSubTechnique:
-		return `it AS (SELECT DISTINCT inc.iid, inc.created, t.value AS tid` + linked + `, json_each(a.technique_ids) t),
+		return `it AS (SELECT DISTINCT l.iid, l.created, t.value AS tid` + labels + `, json_each(l.techs) t),
 			keyed AS (SELECT iid, created, tid AS key FROM it WHERE instr(tid, '.') > 0
 				UNION ALL
 				SELECT iid, min(created), min(tid) FROM it GROUP BY iid, ` + parentOf("tid") + `
 				HAVING max(instr(tid, '.')) = 0)`, nil
 	case debrief.CountTactic:
-		return `keyed AS (SELECT DISTINCT inc.iid, inc.created, t.value AS key` + linked + `, json_each(a.all_tactics) t)`, nil
+		return `keyed AS (SELECT DISTINCT l.iid, l.created, t.value AS key` + labels + `, json_each(l.tactics) t)`, nil
 	case debrief.CountSource:
 		return `keyed AS (SELECT iid, created, source AS key FROM inc)`, nil
 	case debrief.CountSeverity:
@@ -110,7 +116,8 @@ func countIncidents(ctx context.Context, q querier, f debrief.IncidentFilter, by
 		where += " AND "
 	}
 	rows, err := q.QueryContext(ctx, `WITH inc AS (SELECT i.id AS iid, i.created AS created, i.source AS source,
-			i.severity AS severity, i.verdict AS verdict FROM incidents i`+where+`coalesce(i.created, 0) != 0),
+			i.severity AS severity, i.verdict AS verdict, i.own_techniques AS own_techniques,
+			i.own_tactics AS own_tactics FROM incidents i`+where+`coalesce(i.created, 0) != 0),
 		`+keyed+`
 		SELECT key, day, count(*), min(created) FROM (
 			SELECT key, `+dayOf("created")+` AS day, created FROM keyed

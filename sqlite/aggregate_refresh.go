@@ -123,7 +123,8 @@ type counted struct {
 // incident_keys.
 func (t *tally) add(ctx context.Context, tx *sql.Tx, sts *stmts, ids []string) error {
 	list := stringList(ids)
-	rows, err := tx.QueryContext(ctx, `SELECT id, created, source, coalesce(severity, ''), coalesce(verdict, '')
+	rows, err := tx.QueryContext(ctx, `SELECT id, created, source, coalesce(severity, ''), coalesce(verdict, ''),
+		coalesce(own_techniques, ''), coalesce(own_tactics, '')
 		FROM incidents WHERE id IN (SELECT value FROM json_each(?)) AND coalesce(created, 0) != 0`, list)
 	if err != nil {
 		return err
@@ -132,9 +133,19 @@ func (t *tally) add(ctx context.Context, tx *sql.Tx, sts *stmts, ids []string) e
 	var ins []*counted
 	for rows.Next() {
 		c := &counted{}
-		if err := rows.Scan(&c.id, &c.created, &c.source, &c.severity, &c.verdict); err != nil {
+		var techs, tactics string
+		if err := rows.Scan(&c.id, &c.created, &c.source, &c.severity, &c.verdict, &techs, &tactics); err != nil {
 			rows.Close()
 			return err
+		}
+		// The incident's own techniques and tactics, then its alerts'.
+		if c.techniques, err = storecodec.ParseList(techs); err != nil {
+			rows.Close()
+			return fmt.Errorf("incident %s: %w", c.id, err)
+		}
+		if c.tactics, err = storecodec.ParseList(tactics); err != nil {
+			rows.Close()
+			return fmt.Errorf("incident %s: %w", c.id, err)
 		}
 		byID[c.id] = c
 		ins = append(ins, c)
@@ -164,7 +175,7 @@ func (t *tally) add(ctx context.Context, tx *sql.Tx, sts *stmts, ids []string) e
 	return keep.flush(ctx, sts)
 }
 
-// alertKeys reads the technique ids and tactics of the alerts linked to
+// alertKeys adds the technique ids and tactics of the alerts linked to
 // the incidents in list (a JSON array of ids).
 func alertKeys(ctx context.Context, tx *sql.Tx, list any, byID map[string]*counted) error {
 	rows, err := tx.QueryContext(ctx, `SELECT ia.incident_id, a.id, coalesce(a.technique_ids, ''), coalesce(a.all_tactics, '')

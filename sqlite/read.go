@@ -164,17 +164,21 @@ func incidentWhere(f debrief.IncidentFilter) (string, []any, error) {
 		if err != nil {
 			return "", nil, debrief.Errorf(debrief.EINVALID, "incident filter: %v", err)
 		}
-		// The id, or a sub-technique of it, as it appears in technique_ids.
-		conds = append(conds, `EXISTS (SELECT 1 FROM incident_alerts ia JOIN alerts a ON a.id = ia.alert_id
-			WHERE ia.incident_id = i.id AND (instr(a.technique_ids, ?) > 0 OR instr(a.technique_ids, ?) > 0))`)
-		args = append(args, `"`+string(id)+`"`, `"`+string(id)+`.`)
+		// The id, or a sub-technique of it, as it appears in technique_ids
+		// of an alert or the incident's own_techniques.
+		conds = append(conds, `(instr(i.own_techniques, ?) > 0 OR instr(i.own_techniques, ?) > 0
+			OR EXISTS (SELECT 1 FROM incident_alerts ia JOIN alerts a ON a.id = ia.alert_id
+			WHERE ia.incident_id = i.id AND (instr(a.technique_ids, ?) > 0 OR instr(a.technique_ids, ?) > 0)))`)
+		whole, sub := `"`+string(id)+`"`, `"`+string(id)+`.`
+		args = append(args, whole, sub, whole, sub)
 	}
 	if f.Tactic != "" {
-		// The tactic as it appears inside a JSON array column.
+		// The tactic as it appears inside a JSON array column: an alert's
+		// all_tactics or the incident's own_tactics.
 		needle := string(storecodec.AppendJSONString(nil, f.Tactic, nil))
-		conds = append(conds, `EXISTS (SELECT 1 FROM incident_alerts ia JOIN alerts a ON a.id = ia.alert_id
-			WHERE ia.incident_id = i.id AND instr(a.all_tactics, ?) > 0)`)
-		args = append(args, needle)
+		conds = append(conds, `(instr(i.own_tactics, ?) > 0 OR EXISTS (SELECT 1 FROM incident_alerts ia JOIN alerts a ON a.id = ia.alert_id
+			WHERE ia.incident_id = i.id AND instr(a.all_tactics, ?) > 0))`)
+		args = append(args, needle, needle)
 	}
 	if len(conds) == 0 {
 		return "", nil, nil
@@ -251,6 +255,7 @@ func incidentDetails(ctx context.Context, tx *sql.Tx, in *debrief.Incident) erro
 	for i := range alerts {
 		sum.AddAlert(&alerts[i])
 	}
+	sum.AddOwn(in)
 	in.Techniques, in.Tactics = sum.Result()
 	return nil
 }

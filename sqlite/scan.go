@@ -18,15 +18,18 @@ const incidentSelect = `i.id, i.source, i.source_id, coalesce(i.title, ''), coal
 	coalesce(i.severity, ''), coalesce(i.status, ''), coalesce(i.verdict, ''), coalesce(i.determination, ''),
 	coalesce(i.assignee, ''), coalesce(i.redirect_to, ''), coalesce(i.url, ''), i.first_activity, i.first_alert,
 	i.created, i.first_triage, i.contained, i.resolved, i.last_activity, i.updated,
-	i.hash LIKE 'placeholder:%'`
+	i.hash LIKE 'placeholder:%', coalesce(i.own_techniques, ''), coalesce(i.own_tactics, '')`
 
 func scanIncident(sc scanner) (*debrief.Incident, error) {
 	var in debrief.Incident
-	var src, sev, st, v string
+	var src, sev, st, v, ownTechs, ownTactics string
 	var ts [8]sql.NullInt64
 	if err := sc.Scan(&in.ID, &src, &in.SourceID, &in.Title, &in.Description, &sev, &st, &v, &in.Determination,
 		&in.Assignee, &in.RedirectTo, &in.URL, &ts[0], &ts[1], &ts[2], &ts[3], &ts[4], &ts[5], &ts[6],
-		&ts[7], &in.Placeholder); err != nil {
+		&ts[7], &in.Placeholder, &ownTechs, &ownTactics); err != nil {
+		return nil, err
+	}
+	if err := storecodec.ParseOwn(&in, ownTechs, ownTactics); err != nil {
 		return nil, err
 	}
 	in.Source, in.Severity, in.Status, in.Verdict = debrief.Source(src), debrief.Severity(sev), debrief.Status(st), debrief.Verdict(v)
@@ -185,7 +188,8 @@ func loadAlertIDs(ctx context.Context, q querier, ins []debrief.Incident) error 
 	return rows.Err()
 }
 
-// loadSummaries fills Techniques and Tactics from the linked alerts.
+// loadSummaries fills Techniques and Tactics from the linked alerts and
+// the incidents' own.
 func loadSummaries(ctx context.Context, q querier, ins []debrief.Incident) error {
 	idx, ids := incidentIndex(ins)
 	rows, err := q.QueryContext(ctx, `SELECT ia.incident_id, a.id, coalesce(a.technique_ids, ''),
@@ -219,6 +223,7 @@ func loadSummaries(ctx context.Context, q querier, ins []debrief.Incident) error
 		return fmt.Errorf("summaries: %w", err)
 	}
 	for i := range ins {
+		sums[i].AddOwn(&ins[i])
 		ins[i].Techniques, ins[i].Tactics = sums[i].Result()
 	}
 	return nil

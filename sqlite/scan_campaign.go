@@ -25,7 +25,7 @@ func (s *Store) scanLean(ctx context.Context, f debrief.IncidentFilter, opt debr
 		n := min(scanChunk, len(heads))
 		part = part[:0]
 		for _, h := range heads[:n] {
-			in := debrief.Incident{ID: h.id, Verdict: h.verdict}
+			in := debrief.Incident{ID: h.id, Verdict: h.verdict, Techniques: h.own}
 			in.Times.Created = h.created
 			part = append(part, in)
 		}
@@ -50,6 +50,7 @@ type leanHead struct {
 	id      string
 	created time.Time
 	verdict debrief.Verdict
+	own     []debrief.TechniqueID // the incident's own techniques
 }
 
 // leanHeads lists the incidents matching f in the order of Incidents with
@@ -59,7 +60,7 @@ func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]lean
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT i.id, i.created, coalesce(i.verdict, '') FROM incidents i` + where + ` ORDER BY i.created DESC, i.id DESC`
+	q := `SELECT i.id, i.created, coalesce(i.verdict, ''), coalesce(i.own_techniques, '') FROM incidents i` + where + ` ORDER BY i.created DESC, i.id DESC`
 	switch {
 	case f.Limit > 0:
 		q += ` LIMIT ? OFFSET ?`
@@ -77,11 +78,18 @@ func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]lean
 	for rows.Next() {
 		var h leanHead
 		var created sql.NullInt64
-		var v string
-		if err := rows.Scan(&h.id, &created, &v); err != nil {
+		var v, own string
+		if err := rows.Scan(&h.id, &created, &v, &own); err != nil {
 			return nil, err
 		}
 		h.created, h.verdict = fromNanos(created), debrief.Verdict(v)
+		ids, err := storecodec.ParseList(own)
+		if err != nil {
+			return nil, fmt.Errorf("incident %s: own techniques: %w", h.id, err)
+		}
+		for _, id := range ids {
+			h.own = append(h.own, debrief.TechniqueID(id))
+		}
 		out = append(out, h)
 	}
 	return out, rows.Err()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -281,5 +282,56 @@ func TestCrashChild(t *testing.T) {
 			t.Fatal(err)
 		}
 		fmt.Printf("committed %d\n", b+1)
+	}
+}
+
+// TestMigrateOwnLabels opens a store made before migration 0013 (the
+// incidents' own techniques and tactics): what it holds reads as before,
+// re-ingesting it changes nothing, and an incident that names its own
+// techniques is then kept and found by them.
+func TestMigrateOwnLabels(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	s := open(t, path)
+	a := testAlert(1)
+	in := debrief.Incident{ID: "wazuh:c1", Source: debrief.SourceWazuh, SourceID: "c1", Title: "Brute force",
+		Times: debrief.Times{Created: a.Created}, Alerts: []debrief.Alert{a}}
+	if _, err := s.Write(t.Context(), []debrief.Record{{Incident: &in}}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.Incident(t.Context(), in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Back to the schema before 0013.
+	for _, q := range []string{`DROP TRIGGER agg_incident_own_update`, `DROP TRIGGER skill_incident_own_update`,
+		`ALTER TABLE incidents DROP COLUMN own_techniques`, `ALTER TABLE incidents DROP COLUMN own_tactics`,
+		`DELETE FROM schema_migrations WHERE version = '0013_incident_own_labels'`} {
+		if _, err := s.db.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s.Close()
+
+	s = open(t, path)
+	after, err := s.Incident(t.Context(), in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(after, before) {
+		t.Errorf("after the migration:\n%+v\nwant\n%+v", after, before)
+	}
+	if res, err := s.Write(t.Context(), []debrief.Record{{Incident: &in}}); err != nil || res.IncidentsUnchanged != 1 {
+		t.Errorf("re-ingest after the migration: %+v, %v; want the incident unchanged", res, err)
+	}
+	own := debrief.Incident{ID: "sentinel:s1", Source: debrief.SourceSentinel, SourceID: "s1", Title: "No alerts exported",
+		Times: debrief.Times{Created: a.Created}, OwnTechniques: []debrief.TechniqueID{"T1078"}, OwnTactics: []string{"initial-access"}}
+	if _, err := s.Write(t.Context(), []debrief.Record{{Incident: &own}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []debrief.IncidentFilter{{Tactic: "initial-access"}, {Technique: "T1078"}} {
+		ins, err := s.Incidents(t.Context(), f)
+		if err != nil || len(ins) != 1 || ins[0].ID != own.ID || !slices.Equal(ins[0].Techniques, own.OwnTechniques) {
+			t.Errorf("incidents %+v = %+v, %v; want %s with its own techniques", f, ins, err, own.ID)
+		}
 	}
 }

@@ -9,7 +9,10 @@ import (
 
 const incidentColumns = "id, source, source_id, title, description, severity, status, verdict, determination, " +
 	"assignee, redirect_to, url, first_activity, first_alert, created, first_triage, contained, resolved, " +
-	"last_activity, updated, hash, sort_at, raw"
+	"last_activity, updated, own_techniques, own_tactics, hash, sort_at, raw"
+
+// incidentColumnCount is the number of incidentColumns.
+const incidentColumnCount = 25
 
 func incidentValues(in *debrief.Incident, hash string, sortAt int64) []any {
 	t := in.Times
@@ -17,7 +20,7 @@ func incidentValues(in *debrief.Incident, hash string, sortAt int64) []any {
 		text(string(in.Severity)), text(string(in.Status)), text(string(in.Verdict)), text(in.Determination),
 		text(in.Assignee), text(in.RedirectTo), text(in.URL), nanos(t.FirstActivity), nanos(t.FirstAlert),
 		nanos(t.Created), nanos(t.FirstTriage), nanos(t.Contained), nanos(t.Resolved), nanos(t.LastActivity),
-		nanos(t.Updated), hash, sortAt, rawValue(in.Raw)}
+		nanos(t.Updated), stringList(strs(in.OwnTechniques)), stringList(in.OwnTactics), hash, sortAt, rawValue(in.Raw)}
 }
 
 func incidentTracked(in *debrief.Incident) tracked {
@@ -39,7 +42,7 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 	}
 	if cur == nil {
 		sortAt := nanos0(in.Times.Updated)
-		if _, err := w.exec(`INSERT INTO incidents (`+incidentColumns+`) VALUES (`+params(23)+`)`,
+		if _, err := w.exec(`INSERT INTO incidents (`+incidentColumns+`) VALUES (`+params(incidentColumnCount)+`)`,
 			incidentValues(in, hash, sortAt)...); err != nil {
 			return err
 		}
@@ -67,7 +70,7 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 		if err := w.keepRaw("incidents", kindIncident, in.ID); err != nil {
 			return err
 		}
-		if _, err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(23)+`) WHERE id = ?`,
+		if _, err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(incidentColumnCount)+`) WHERE id = ?`,
 			append(incidentValues(in, hash, next.sortAt), in.ID)...); err != nil {
 			return err
 		}
@@ -102,13 +105,13 @@ func (w *writer) placeholder(in *debrief.Incident, hash string) error {
 		hash = placeholderHash
 	}
 	if cur == nil {
-		if _, err := w.exec(`INSERT INTO incidents (`+incidentColumns+`) VALUES (`+params(23)+`)`,
+		if _, err := w.exec(`INSERT INTO incidents (`+incidentColumns+`) VALUES (`+params(incidentColumnCount)+`)`,
 			incidentValues(in, hash, nanos0(in.Times.Updated))...); err != nil {
 			return err
 		}
 		w.res.IncidentsNew++
 	} else {
-		if _, err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(23)+`) WHERE id = ?`,
+		if _, err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(incidentColumnCount)+`) WHERE id = ?`,
 			append(incidentValues(in, hash, nanos0(in.Times.Updated)), in.ID)...); err != nil {
 			return err
 		}
@@ -146,7 +149,7 @@ func (w *writer) covers(in *debrief.Incident) (bool, error) {
 // from it.
 func (w *writer) replacePlaceholder(in *debrief.Incident, hash string) error {
 	sortAt := nanos0(in.Times.Updated)
-	if _, err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(23)+`) WHERE id = ?`,
+	if _, err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(incidentColumnCount)+`) WHERE id = ?`,
 		append(incidentValues(in, hash, sortAt), in.ID)...); err != nil {
 		return err
 	}

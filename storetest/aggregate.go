@@ -118,8 +118,10 @@ func testAggregatesSameAsIncidents(t *testing.T, open func() debrief.AggregateSt
 	s := st.(debrief.Store)
 	first := simulated(t, s, 5, 30)
 	write(t, s, incRec(phishing()), incRec(identity()), alertRec(spray(identity().ID)), alertRec(token(identity().ID)))
+	withOwnLabels(t, s)
 	for _, f := range []debrief.IncidentFilter{
 		{},
+		{Tactic: "persistence"},
 		{Since: first.AddDate(0, 0, 10).Add(13 * time.Hour), Until: first.AddDate(0, 0, 25)},
 		{Severity: []debrief.Severity{debrief.SeverityHigh}, Limit: 3},
 		{Tactic: "execution"},
@@ -168,6 +170,10 @@ func testAggregatesIncremental(t *testing.T, open func() debrief.AggregateStore)
 	check("after an alert of LSASS memory was assigned to it")
 	write(t, s, alertRec(token(in.ID)))
 	check("after an alert linked to it by its own incident id")
+	withOwnLabels(t, s)
+	check("with incidents that name techniques of their own")
+	changeOwnLabels(t, s)
+	check("after a newer version named others")
 }
 
 func testAggregatesStop(t *testing.T, open func() debrief.AggregateStore) {

@@ -13,7 +13,8 @@ import (
 // expect builds what a store returns for in from Incident, given the alerts
 // it has stored for it: alerts oldest first without raw records and with
 // their incident id, alert ids the union of both sides, comments and history
-// in time order, techniques and tactics summed up from the alerts.
+// in time order, techniques and tactics summed up from the alerts and the
+// incident's own.
 func expect(in debrief.Incident, alerts ...debrief.Alert) debrief.Incident {
 	out := in
 	out.Alerts = nil
@@ -36,6 +37,8 @@ func expect(in debrief.Incident, alerts ...debrief.Alert) debrief.Incident {
 			tactics = append(tactics, t.Tactics...)
 		}
 	}
+	techs = append(techs, in.OwnTechniques...)
+	tactics = append(tactics, in.OwnTactics...)
 	slices.SortFunc(out.Alerts, func(a, b debrief.Alert) int {
 		return cmp.Or(a.Created.Compare(b.Created), cmp.Compare(a.ID, b.ID))
 	})

@@ -87,6 +87,7 @@ func testHandlingSame(t *testing.T, open func() debrief.HandlingStore) {
 	st := open()
 	s := st.(debrief.Store)
 	end := simulated(t, s, 7, 14)
+	withOwnLabels(t, s)
 	all := wantFacts(t, s, debrief.IncidentFilter{})
 	var flagged int
 	for _, h := range all {
@@ -132,4 +133,8 @@ func testHandlingIncremental(t *testing.T, open func() debrief.HandlingStore) {
 	check("after an alert was assigned to it")
 	write(t, s, alertRec(token(in.ID)))
 	check("after an alert linked to it by its own incident id")
+	withOwnLabels(t, s)
+	check("with incidents that name techniques of their own")
+	changeOwnLabels(t, s)
+	check("after a newer version named others")
 }

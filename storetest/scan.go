@@ -38,6 +38,7 @@ func testScanSameAsIncident(t *testing.T, open func() debrief.IncidentScanner) {
 	sc := open()
 	s := sc.(debrief.Store)
 	simulated(t, s, 7, 20)
+	withOwnLabels(t, s)
 	ids := 0
 	// The callback reads the store: the scan must let it.
 	if err := sc.ScanIncidents(t.Context(), debrief.IncidentFilter{}, debrief.ScanOptions{Alerts: true, History: true},

@@ -30,8 +30,10 @@ func leanOf(in debrief.Incident, alerts bool) debrief.Incident {
 func testScanLean(t *testing.T, open func() debrief.IncidentScanner) {
 	sc := open()
 	first := simulated(t, sc.(debrief.Store), 13, 20)
+	withOwnLabels(t, sc.(debrief.Store))
 	for k, f := range []debrief.IncidentFilter{
 		{},
+		{Technique: "T1078"},
 		{Since: first.AddDate(0, 0, 10), Until: first.AddDate(0, 0, 15)},
 		{Technique: "T1566", Limit: 9, Offset: 2},
 	} {

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) debrief.Store) {
 		{"AlertsBeforeIncident", testAlertsBeforeIncident},
 		{"IncidentBeforeAlerts", testIncidentBeforeAlerts},
 		{"Filters", testFilters},
+		{"OwnLabels", testOwnLabels},
 		{"KeysetPaging", testKeyset},
 		{"KeysetPagingWhileWriting", testKeysetWrites},
 		{"NotFound", testNotFound},

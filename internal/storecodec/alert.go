@@ -106,8 +106,15 @@ type LeanIncidents struct {
 }
 
 // NewLeanIncidents gathers into ins, whose positions idx gives by id.
+// The Techniques ins hold already (the incidents' own) join the sums.
 func NewLeanIncidents(ins []debrief.Incident, idx map[string]int, alerts bool) *LeanIncidents {
-	return &LeanIncidents{ins: ins, idx: idx, sums: make([]Summary, len(ins)), alerts: alerts}
+	l := &LeanIncidents{ins: ins, idx: idx, sums: make([]Summary, len(ins)), alerts: alerts}
+	for i := range ins {
+		for _, id := range ins[i].Techniques {
+			l.sums[i].AddTechnique(id)
+		}
+	}
+	return l
 }
 
 // Add decodes a lean row's columns into a (its id and created time set)

@@ -118,6 +118,15 @@ func (h *Hasher) Incident(in *debrief.Incident) string {
 		h.str(c.From)
 		h.str(c.To)
 	}
+	// Only when there are any, so that the hashes of incidents that name
+	// none stay those stored before the fields were added.
+	if len(in.OwnTechniques) > 0 || len(in.OwnTactics) > 0 {
+		h.buf = binary.AppendUvarint(h.buf, uint64(len(in.OwnTechniques)))
+		for _, id := range in.OwnTechniques {
+			h.str(string(id))
+		}
+		h.strs(in.OwnTactics)
+	}
 	return h.done()
 }
 

@@ -2,14 +2,15 @@ package storecodec
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/debrief-dev/debrief"
 )
 
 // Summary gathers an incident's techniques (sorted, unique) and tactics
-// (unique, in the order first seen) from its alerts, as both stores fill
-// Incident.Techniques and Incident.Tactics.
+// (unique, in the order first seen) from its alerts and then its own
+// (AddOwn), as both stores fill Incident.Techniques and Incident.Tactics.
 type Summary struct {
 	techniques []debrief.TechniqueID
 	tactics    []string
@@ -24,6 +25,30 @@ func (s *Summary) AddAlert(a *debrief.Alert) {
 		s.techniques = append(s.techniques, t.ID)
 		s.AddTactics(t.Tactics)
 	}
+}
+
+// AddOwn adds the incident's own techniques and tactics; the stores add
+// them after its alerts'.
+func (s *Summary) AddOwn(in *debrief.Incident) {
+	s.techniques = append(s.techniques, in.OwnTechniques...)
+	s.AddTactics(in.OwnTactics)
+}
+
+// ParseOwn decodes an incident's own_techniques and own_tactics columns
+// (JSON arrays, "" for none) into in.
+func ParseOwn(in *debrief.Incident, techs, tactics string) error {
+	ids, err := ParseList(techs)
+	if err != nil {
+		return fmt.Errorf("incident %s: own techniques: %w", in.ID, err)
+	}
+	in.OwnTechniques = nil
+	for _, id := range ids {
+		in.OwnTechniques = append(in.OwnTechniques, debrief.TechniqueID(id))
+	}
+	if in.OwnTactics, err = ParseList(tactics); err != nil {
+		return fmt.Errorf("incident %s: own tactics: %w", in.ID, err)
+	}
+	return nil
 }
 
 // AddTechnique adds one technique id.
@@ -51,7 +76,7 @@ func (s *Summary) Result() ([]debrief.TechniqueID, []string) {
 }
 
 // SortAlerts orders each incident's alerts oldest first (then by id) and
-// sums their techniques and tactics into the incident.
+// sums their techniques and tactics and its own into the incident.
 func SortAlerts(ins []debrief.Incident) {
 	for i := range ins {
 		in := &ins[i]
@@ -62,6 +87,7 @@ func SortAlerts(ins []debrief.Incident) {
 		for j := range in.Alerts {
 			sum.AddAlert(&in.Alerts[j])
 		}
+		sum.AddOwn(in)
 		in.Techniques, in.Tactics = sum.Result()
 	}
 }
