@@ -25,25 +25,31 @@ func dayOf(col string) string {
 func parentOf(col string) string { return "split_part(" + col + ", '.', 1)" }
 
 // keyedQuery returns the common table expressions, after inc (the
-// matching incidents: iid, created, source, severity, verdict), that
-// define keyed (iid, created, key): each incident once per key of by.
+// matching incidents: iid, created, source, severity, verdict,
+// own_techniques, own_tactics), that define keyed (iid, created, key):
+// each incident once per key of by.
 func keyedQuery(by debrief.CountKey) (string, error) {
-	const linked = ` FROM inc JOIN incident_alerts ia ON ia.tenant = $1 AND ia.incident_id = inc.iid
-		JOIN alerts a ON a.tenant = ia.tenant AND a.id = ia.alert_id`
+	// Each incident's technique ids and tactics (jsonb arrays): those of
+	// each of its alerts, and its own.
+	const labels = ` FROM (SELECT inc.iid, inc.created, a.technique_ids AS techs, a.all_tactics AS tactics
+		FROM inc JOIN incident_alerts ia ON ia.tenant = $1 AND ia.incident_id = inc.iid
+		JOIN alerts a ON a.tenant = ia.tenant AND a.id = ia.alert_id
+		UNION ALL
+		SELECT iid, created, own_techniques, own_tactics FROM inc) l`
 	switch by {
 	case debrief.CountTechnique:
-		return `keyed AS (SELECT DISTINCT inc.iid, inc.created, ` + parentOf("t.value") + ` AS key` + linked +
-			` CROSS JOIN LATERAL jsonb_array_elements_text(a.technique_ids) t (value))`, nil
+		return `keyed AS (SELECT DISTINCT l.iid, l.created, ` + parentOf("t.value") + ` AS key` + labels +
+			` CROSS JOIN LATERAL jsonb_array_elements_text(l.techs) t (value))`, nil
 	case debrief.CountSubTechnique:
-		return `it AS (SELECT DISTINCT inc.iid, inc.created, t.value AS tid` + linked +
-			` CROSS JOIN LATERAL jsonb_array_elements_text(a.technique_ids) t (value)),
+		return `it AS (SELECT DISTINCT l.iid, l.created, t.value AS tid` + labels +
+			` CROSS JOIN LATERAL jsonb_array_elements_text(l.techs) t (value)),
 			keyed AS (SELECT iid, created, tid AS key FROM it WHERE strpos(tid, '.') > 0
 				UNION ALL
 				SELECT iid, min(created), min(tid) FROM it GROUP BY iid, ` + parentOf("tid") + `
 				HAVING max(strpos(tid, '.')) = 0)`, nil
 	case debrief.CountTactic:
-		return `keyed AS (SELECT DISTINCT inc.iid, inc.created, t.value AS key` + linked +
-			` CROSS JOIN LATERAL jsonb_array_elements_text(a.all_tactics) t (value))`, nil
+		return `keyed AS (SELECT DISTINCT l.iid, l.created, t.value AS key` + labels +
+			` CROSS JOIN LATERAL jsonb_array_elements_text(l.tactics) t (value))`, nil
 	case debrief.CountSource:
 		return `keyed AS (SELECT iid, created, source AS key FROM inc)`, nil
 	case debrief.CountSeverity:
@@ -68,7 +74,8 @@ func (s *Store) DailyCounts(ctx context.Context, f debrief.IncidentFilter, by de
 		return err
 	}
 	text := `WITH inc AS (SELECT i.id AS iid, i.created AS created, i.source AS source, i.severity AS severity,
-			i.verdict AS verdict FROM incidents i WHERE i.tenant = $1` + where + ` AND coalesce(i.created, 0) <> 0),
+			i.verdict AS verdict, i.own_techniques AS own_techniques, i.own_tactics AS own_tactics
+			FROM incidents i WHERE i.tenant = $1` + where + ` AND coalesce(i.created, 0) <> 0),
 		` + keyed + `
 		SELECT key, day, count(*), min(created) FROM (
 			SELECT key, ` + dayOf("created") + ` AS day, created FROM keyed

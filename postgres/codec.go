@@ -27,6 +27,15 @@ func text(s string) any {
 	return noNUL(s)
 }
 
+// jsonList binds a list as a JSON array (for a jsonb column), or NULL
+// when it is empty.
+func jsonList(ss []string) any {
+	if len(ss) == 0 {
+		return nil
+	}
+	return string(storecodec.AppendStrings(nil, ss, noNUL))
+}
+
 // noNUL replaces NUL characters, which PostgreSQL's text and jsonb cannot
 // hold, with U+FFFD.
 func noNUL(s string) string {

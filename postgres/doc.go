@@ -62,7 +62,8 @@
 // A page of Incidents is one statement on the incidents_created index:
 // the alert ids, techniques and tactics it shows of each incident are
 // columns of the incident's row, which statement triggers on alerts and
-// incident_alerts keep up to date (migration 0009), and correlation finds
+// incident_alerts keep up to date (migration 0009; with the techniques
+// and tactics the incident names itself since 0015), and correlation finds
 // the alerts that wait for an incident in unlinked_alerts (0008), also
 // kept by triggers, so that neither grows with the store.
 // BenchmarkIncidents measures the list against the former four-query read.

@@ -72,3 +72,27 @@ func (s *Store) StatsChecks() (checks, analysed int, err error) {
 func (s *Store) PlannedRows(ctx context.Context, table string) (float64, error) {
 	return plannedRows(ctx, s.pool, table, s.tenant)
 }
+
+// UndoOwnLabels takes the schema back to before migration 0015 (the
+// incidents' own techniques and tactics): 0012's and 0014's functions
+// again, without the trigger and the columns, and 0015 not recorded, so
+// that the next Open applies it to what the store holds.
+func (s *Store) UndoOwnLabels(ctx context.Context) error {
+	return s.writeTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DROP TRIGGER incidents_summary_own ON incidents; DROP FUNCTION incident_summary_own()`); err != nil {
+			return err
+		}
+		for _, name := range []string{"migrations/0012_incident_summary_one_join.sql", "migrations/0014_grouped_write_summaries.sql"} {
+			body, err := migrations.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, string(body)); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, `ALTER TABLE incidents DROP COLUMN own_techniques, DROP COLUMN own_tactics;
+			DELETE FROM schema_migrations WHERE version = '0015_incident_own_labels'`)
+		return err
+	})
+}

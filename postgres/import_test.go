@@ -16,7 +16,8 @@ import (
 // importFixtures are records that fill every table: an incident in three
 // versions (the oldest last), with a tag, comments and reported history;
 // its alert, then evidence for it in a partial record; and an unassigned
-// alert with a raw record.
+// alert with a raw record; an incident that names techniques and tactics
+// of its own.
 func importFixtures() [][]debrief.Record {
 	t0 := time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)
 	a := debrief.Alert{ID: "defender:da1", Source: debrief.SourceDefender, SourceID: "da1", IncidentID: "defender:7",
@@ -36,8 +37,11 @@ func importFixtures() [][]debrief.Record {
 			Comments: []debrief.Comment{{At: t0.Add(time.Duration(n) * time.Hour), Author: assignee, Text: "looked"}},
 			History:  []debrief.Change{{At: t0.Add(time.Duration(n) * time.Minute), By: "soc", Field: "status", From: "new", To: string(st)}}}
 	}
+	own := &debrief.Incident{ID: "sentinel:s1", Source: debrief.SourceSentinel, SourceID: "s1", Title: "Alerts not exported",
+		Times: debrief.Times{Created: t0, Updated: t0}, OwnTechniques: []debrief.TechniqueID{"T1078"},
+		OwnTactics: []string{"initial-access", "persistence"}}
 	return [][]debrief.Record{
-		{{Incident: version(2, debrief.StatusActive, "bob")}, {Alert: &a}, {Alert: &lone}},
+		{{Incident: version(2, debrief.StatusActive, "bob")}, {Alert: &a}, {Alert: &lone}, {Incident: own}},
 		{{Incident: version(3, debrief.StatusResolved, "cy")}},
 		{{Incident: version(1, debrief.StatusNew, "")}, {Alert: &evidence, Partial: true}},
 	}
@@ -82,11 +86,18 @@ func TestImportSQLite(t *testing.T) {
 			t.Errorf("%s: %d rows in sqlite, %d copied, %d in postgres; want equal and more than 0", table, n, copied[table], target[table])
 		}
 	}
-	for _, id := range []string{"defender:7"} {
+	for _, id := range []string{"defender:7", "sentinel:s1"} {
 		want, _ := from.Incident(ctx, id)
 		got, err := to.Incident(ctx, id)
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("incident %s after import (error %v):\n got %+v\nwant %+v", id, err, got, want)
+		}
+	}
+	for _, f := range []debrief.IncidentFilter{{}, {Tactic: "persistence"}} {
+		want, _ := from.Incidents(ctx, f)
+		got, err := to.Incidents(ctx, f)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("incidents %+v after import (error %v):\n got %+v\nwant %+v", f, err, got, want)
 		}
 	}
 	for _, id := range []string{"defender:da1", "defender:da2"} {

@@ -193,12 +193,16 @@ func (q *query) incidentWhere(f debrief.IncidentFilter) (string, error) {
 		if err != nil {
 			return "", debrief.Errorf(debrief.EINVALID, "incident filter: %v", err)
 		}
-		// The id, or a sub-technique of it: jsonb's text has each id quoted.
-		conds = append(conds, linked+`(a.technique_ids @> `+q.arg(string(storecodec.AppendStrings(nil, []string{string(id)}, noNUL)))+
-			`::jsonb OR strpos(a.technique_ids::text, `+q.arg(`"`+string(id)+`.`)+`) > 0))`)
+		// The id, or a sub-technique of it, among the incident's own or
+		// an alert's: jsonb's text has each id quoted.
+		whole := q.arg(string(storecodec.AppendStrings(nil, []string{string(id)}, noNUL)))
+		sub := q.arg(`"` + string(id) + `.`)
+		conds = append(conds, `(i.own_techniques @> `+whole+`::jsonb OR strpos(i.own_techniques::text, `+sub+`) > 0 OR `+
+			linked+`(a.technique_ids @> `+whole+`::jsonb OR strpos(a.technique_ids::text, `+sub+`) > 0)))`)
 	}
 	if f.Tactic != "" {
-		conds = append(conds, linked+`a.all_tactics @> `+q.arg(string(storecodec.AppendStrings(nil, []string{f.Tactic}, noNUL)))+`::jsonb)`)
+		tactic := q.arg(string(storecodec.AppendStrings(nil, []string{f.Tactic}, noNUL)))
+		conds = append(conds, `(i.own_tactics @> `+tactic+`::jsonb OR `+linked+`a.all_tactics @> `+tactic+`::jsonb))`)
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -274,6 +278,7 @@ func incidentDetails(ctx context.Context, tx pgx.Tx, tenant string, in *debrief.
 	for i := range alerts {
 		sum.AddAlert(&alerts[i])
 	}
+	sum.AddOwn(in)
 	in.Techniques, in.Tactics = sum.Result()
 	return nil
 }

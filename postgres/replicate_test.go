@@ -32,8 +32,8 @@ func TestReplicate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 4 {
-		t.Errorf("Replicate: %d incidents, want 4 (1 original, 3 copies)", n)
+	if n != 8 {
+		t.Errorf("Replicate: %d incidents, want 8 (2 originals, 6 copies)", n)
 	}
 	orig, err := s.Incident(ctx, "defender:7")
 	if err != nil {
@@ -54,6 +54,10 @@ func TestReplicate(t *testing.T) {
 		len(cp.Alerts[0].Entities) != len(orig.Alerts[0].Entities) || len(cp.Techniques) != 1 {
 		t.Errorf("copy's alerts %+v, want a copy of %+v", cp.Alerts, orig.Alerts)
 	}
+	own, err := s.Incidents(ctx, debrief.IncidentFilter{Tactic: "persistence"})
+	if err != nil || len(own) != 4 || len(own[0].Techniques) != 1 || len(own[0].OwnTactics) != 2 {
+		t.Errorf("incidents by their own tactic: %+v (%v), want the original and its 3 copies with their own labels", own, err)
+	}
 	lone, err := s.Alert(ctx, postgres.ReplicaID("defender:da2", 3))
 	if err != nil {
 		t.Fatal(err)
@@ -71,8 +75,8 @@ func TestReplicate(t *testing.T) {
 			t.Errorf("re-ingest after Replicate: %+v, want nothing new", res)
 		}
 	}
-	if ins, err := other.Incidents(ctx, debrief.IncidentFilter{}); err != nil || len(ins) != 1 {
-		t.Errorf("other tenant: %d incidents (%v), want 1", len(ins), err)
+	if ins, err := other.Incidents(ctx, debrief.IncidentFilter{}); err != nil || len(ins) != 2 {
+		t.Errorf("other tenant: %d incidents (%v), want 2", len(ins), err)
 	}
 	if _, err := s.Replicate(ctx, 0, shift); debrief.ErrorCode(err) != debrief.EINVALID {
 		t.Errorf("Replicate(0): %v, want EINVALID", err)

@@ -24,7 +24,7 @@ const incidentSelect = `i.id, i.source, i.source_id, coalesce(i.title, ''), coal
 	coalesce(i.severity, ''), coalesce(i.status, ''), coalesce(i.verdict, ''), coalesce(i.determination, ''),
 	coalesce(i.assignee, ''), coalesce(i.redirect_to, ''), coalesce(i.url, ''), i.first_activity, i.first_alert,
 	i.created, i.first_triage, i.contained, i.resolved, i.last_activity, i.updated,
-	i.hash LIKE 'placeholder:%'`
+	i.hash LIKE 'placeholder:%', coalesce(i.own_techniques::text, ''), coalesce(i.own_tactics::text, '')`
 
 func scanIncident(sc scanner) (*debrief.Incident, error) {
 	var in debrief.Incident
@@ -37,12 +37,15 @@ func scanIncident(sc scanner) (*debrief.Incident, error) {
 // scanIncidentInto scans incidentSelect into in, then any extra columns
 // into extra.
 func scanIncidentInto(sc scanner, in *debrief.Incident, extra ...any) error {
-	var src, sev, st, v string
+	var src, sev, st, v, ownTechs, ownTactics string
 	var ts [8]pgtype.Int8 // pgx's own type: no database/sql Scanner on the hot path
-	dest := append(make([]any, 0, 21+len(extra)), &in.ID, &src, &in.SourceID, &in.Title, &in.Description, &sev, &st, &v,
+	dest := append(make([]any, 0, 23+len(extra)), &in.ID, &src, &in.SourceID, &in.Title, &in.Description, &sev, &st, &v,
 		&in.Determination, &in.Assignee, &in.RedirectTo, &in.URL, &ts[0], &ts[1], &ts[2], &ts[3], &ts[4], &ts[5], &ts[6],
-		&ts[7], &in.Placeholder)
+		&ts[7], &in.Placeholder, &ownTechs, &ownTactics)
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return err
+	}
+	if err := storecodec.ParseOwn(in, ownTechs, ownTactics); err != nil {
 		return err
 	}
 	in.Source, in.Severity, in.Status, in.Verdict = debrief.Source(src), debrief.Severity(sev), debrief.Status(st), debrief.Verdict(v)
@@ -201,7 +204,8 @@ func loadAlertIDs(ctx context.Context, q querier, tenant string, ins []debrief.I
 	return rows.Err()
 }
 
-// loadSummaries fills Techniques and Tactics from the linked alerts.
+// loadSummaries fills Techniques and Tactics from the linked alerts and
+// the incidents' own.
 func loadSummaries(ctx context.Context, q querier, tenant string, ins []debrief.Incident) error {
 	idx, ids := incidentIndex(ins)
 	rows, err := q.Query(ctx, `SELECT ia.incident_id, a.id, coalesce(a.technique_ids::text, ''),
@@ -235,6 +239,7 @@ func loadSummaries(ctx context.Context, q querier, tenant string, ins []debrief.
 		return fmt.Errorf("summaries: %w", err)
 	}
 	for i := range ins {
+		sums[i].AddOwn(&ins[i])
 		ins[i].Techniques, ins[i].Tactics = sums[i].Result()
 	}
 	return nil

@@ -27,7 +27,7 @@ func (s *Store) scanLean(ctx context.Context, f debrief.IncidentFilter, opt debr
 		n := min(scanChunk, len(heads))
 		part = part[:0]
 		for _, h := range heads[:n] {
-			in := debrief.Incident{ID: h.id, Verdict: h.verdict}
+			in := debrief.Incident{ID: h.id, Verdict: h.verdict, Techniques: h.own}
 			in.Times.Created = h.created
 			part = append(part, in)
 		}
@@ -52,6 +52,7 @@ type leanHead struct {
 	id      string
 	created time.Time
 	verdict debrief.Verdict
+	own     []debrief.TechniqueID // the incident's own techniques
 }
 
 // leanHeads lists the incidents matching f in the order of Incidents with
@@ -62,7 +63,8 @@ func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]lean
 	if err != nil {
 		return nil, err
 	}
-	text := `SELECT i.id, i.created, coalesce(i.verdict, '') FROM incidents i WHERE i.tenant = $1` + where +
+	text := `SELECT i.id, i.created, coalesce(i.verdict, ''), coalesce(i.own_techniques::text, '') FROM incidents i
+		WHERE i.tenant = $1` + where +
 		` ORDER BY i.created DESC NULLS LAST, i.id DESC`
 	if f.Limit > 0 {
 		text += ` LIMIT ` + q.arg(f.Limit)
@@ -81,11 +83,18 @@ func (s *Store) leanHeads(ctx context.Context, f debrief.IncidentFilter) ([]lean
 		for rows.Next() {
 			var h leanHead
 			var created pgtype.Int8
-			var v string
-			if err := rows.Scan(&h.id, &created, &v); err != nil {
+			var v, own string
+			if err := rows.Scan(&h.id, &created, &v, &own); err != nil {
 				return err
 			}
 			h.created, h.verdict = fromInt8(created), debrief.Verdict(v)
+			ids, err := storecodec.ParseList(own)
+			if err != nil {
+				return fmt.Errorf("incident %s: own techniques: %w", h.id, err)
+			}
+			for _, id := range ids {
+				h.own = append(h.own, debrief.TechniqueID(id))
+			}
 			out = append(out, h)
 		}
 		return rows.Err()

@@ -157,7 +157,8 @@ func (w *writer) group(recs []debrief.Record, shared bool, group GroupFunc) erro
 // incident_summary (migrations 0009, 0012) computes it: the alert ids
 // sorted; the techniques sorted and unique; the tactics unique in the
 // order first seen, alert by alert (oldest first, then by id), each
-// alert's own then its techniques'. nil: none (NULL).
+// alert's own then its techniques', then the incident's own (migration
+// 0015). nil: none (NULL).
 type summary struct {
 	alertIDs, techniques, tactics []string
 }
@@ -182,6 +183,7 @@ func groupedSummaries(grouped []debrief.Record, alerts []debrief.Alert) map[stri
 		}
 	}
 	for i, r := range grouped {
+		sums[i].AddOwn(r.Incident)
 		techs, tactics := sums[i].Result()
 		s := out[r.Incident.ID]
 		for _, t := range techs {

@@ -10,7 +10,7 @@ import (
 
 const incidentColumns = "id, source, source_id, title, description, severity, status, verdict, determination, " +
 	"assignee, redirect_to, url, first_activity, first_alert, created, first_triage, contained, resolved, " +
-	"last_activity, updated, hash, sort_at, raw"
+	"last_activity, updated, own_techniques, own_tactics, hash, sort_at, raw"
 
 func incidentValues(in *debrief.Incident, hash string, sortAt int64) []any {
 	t := in.Times
@@ -18,7 +18,7 @@ func incidentValues(in *debrief.Incident, hash string, sortAt int64) []any {
 		text(string(in.Severity)), text(string(in.Status)), text(string(in.Verdict)), text(in.Determination),
 		text(in.Assignee), text(in.RedirectTo), text(in.URL), nanos(t.FirstActivity), nanos(t.FirstAlert),
 		nanos(t.Created), nanos(t.FirstTriage), nanos(t.Contained), nanos(t.Resolved), nanos(t.LastActivity),
-		nanos(t.Updated), hash, sortAt, rawValue(in.Raw)}
+		nanos(t.Updated), jsonList(strs(in.OwnTechniques)), jsonList(in.OwnTactics), hash, sortAt, rawValue(in.Raw)}
 }
 
 func incidentTracked(in *debrief.Incident) tracked {
@@ -42,11 +42,11 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 		sortAt := nanos0(in.Times.Updated)
 		if sum, ok := w.summaries[in.ID]; ok { // WriteGrouped's, computed before
 			if err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`, alert_ids, technique_ids, tactics)
-				VALUES ($1, `+params(2, 26)+`)`, append(incidentValues(in, hash, sortAt),
+				VALUES ($1, `+params(2, 28)+`)`, append(incidentValues(in, hash, sortAt),
 				sum.alertIDs, sum.techniques, sum.tactics)...); err != nil {
 				return err
 			}
-		} else if err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`) VALUES ($1, `+params(2, 23)+`)`,
+		} else if err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`) VALUES ($1, `+params(2, 25)+`)`,
 			incidentValues(in, hash, sortAt)...); err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 		if err := w.keepRaw("incidents", kindIncident, in.ID); err != nil {
 			return err
 		}
-		if err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 23)+`) WHERE tenant = $1 AND id = $25`,
+		if err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 25)+`) WHERE tenant = $1 AND id = $27`,
 			append(incidentValues(in, hash, next.sortAt), in.ID)...); err != nil {
 			return err
 		}
@@ -106,13 +106,13 @@ func (w *writer) placeholder(in *debrief.Incident, hash string) error {
 		hash = placeholderHash
 	}
 	if cur == nil {
-		if err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`) VALUES ($1, `+params(2, 23)+`)`,
+		if err := w.exec(`INSERT INTO incidents (tenant, `+incidentColumns+`) VALUES ($1, `+params(2, 25)+`)`,
 			incidentValues(in, hash, nanos0(in.Times.Updated))...); err != nil {
 			return err
 		}
 		w.res.IncidentsNew++
 	} else {
-		if err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 23)+`) WHERE tenant = $1 AND id = $25`,
+		if err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 25)+`) WHERE tenant = $1 AND id = $27`,
 			append(incidentValues(in, hash, nanos0(in.Times.Updated)), in.ID)...); err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func (w *writer) covers(in *debrief.Incident) (bool, error) {
 // from it.
 func (w *writer) replacePlaceholder(in *debrief.Incident, hash string) error {
 	sortAt := nanos0(in.Times.Updated)
-	if err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 23)+`) WHERE tenant = $1 AND id = $25`,
+	if err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 25)+`) WHERE tenant = $1 AND id = $27`,
 		append(incidentValues(in, hash, sortAt), in.ID)...); err != nil {
 		return err
 	}
