@@ -352,3 +352,22 @@ func TestSummaryQuotesTitles(t *testing.T) {
 		t.Errorf("indicators %q lack %q", facts, want)
 	}
 }
+
+// TestOwnTechniques reviews an incident exported without its alerts: the
+// techniques its own record names are the review's, with no alert.
+func TestOwnTechniques(t *testing.T) {
+	in := debrief.Incident{ID: "sentinel:s1", Source: debrief.SourceSentinel, SourceID: "s1", Title: "Alerts not exported",
+		Times: debrief.Times{Created: reviewtest.Now().AddDate(0, 0, -1)}, OwnTechniques: []debrief.TechniqueID{"T1078", "T1078.004"},
+		OwnTactics: []string{"initial-access", "persistence"}}
+	r := build(t, &in)
+	var ids []debrief.TechniqueID
+	for _, tc := range r.Techniques {
+		ids = append(ids, tc.ID)
+		if tc.Alerts != 0 || len(tc.Tactics) == 0 || tc.URL == "" {
+			t.Errorf("technique %+v: want no alerts, its tactics and page", tc)
+		}
+	}
+	if want := []debrief.TechniqueID{"T1078", "T1078.004"}; !slices.Equal(ids, want) {
+		t.Errorf("techniques %v, want %v", ids, want)
+	}
+}

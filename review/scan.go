@@ -100,6 +100,14 @@ func (b *builder) scan() {
 		}
 	}
 	b.alerts = n
+	// The techniques the incidents name themselves, apart from their
+	// alerts (debrief.Incident.OwnTechniques): in the review, with no
+	// alert, so that an incident exported without its alerts has some.
+	for _, x := range b.in {
+		for _, id := range x.OwnTechniques {
+			b.technique(debrief.Technique{ID: id})
+		}
+	}
 }
 
 // when is the time an alert's activity began, or its creation.
