@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -357,5 +358,36 @@ func TestRunNothingRead(t *testing.T) {
 				t.Errorf("warnings %q, want %q", warned, tc.warn)
 			}
 		})
+	}
+}
+
+// TestRunIncidentOwnLabels ingests a Sentinel incident exported without
+// its alerts: the tactics its additionalData names ("InitialAccess") are
+// normalised and stored, so that the incident is found by them.
+func TestRunIncidentOwnLabels(t *testing.T) {
+	st := open(t)
+	path := filepath.Join(t.TempDir(), "incident.json")
+	rec := `{"id":"/x/providers/Microsoft.SecurityInsights/incidents/i1","name":"i1","type":"Microsoft.SecurityInsights/incidents",
+		"properties":{"title":"Alerts not exported","createdTimeUtc":"2025-03-01T10:00:00Z",
+		"additionalData":{"alertsCount":0,"tactics":["InitialAccess","Persistence"],"techniques":["T1078","T1086","T9999"]}}}`
+	if err := os.WriteFile(path, []byte(rec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := ingest.Run(t.Context(), options(t, st, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Revoked["T1086"] != "T1059.001" || sum.Unknown["T9999"] != 1 {
+		t.Errorf("summary counts revoked %v unknown %v, want T1086 → T1059.001 and T9999", sum.Revoked, sum.Unknown)
+	}
+	ins, err := st.Incidents(t.Context(), debrief.IncidentFilter{Tactic: "initial-access"})
+	if err != nil || len(ins) != 1 {
+		t.Fatalf("incidents by initial-access: %+v, %v; want the incident", ins, err)
+	}
+	if want := []debrief.TechniqueID{"T1059", "T1059.001", "T1078", "T9999"}; !slices.Equal(ins[0].Techniques, want) {
+		t.Errorf("techniques %v, want %v", ins[0].Techniques, want)
+	}
+	if !slices.Contains(ins[0].Tactics, "persistence") || !slices.Contains(ins[0].Tactics, "execution") {
+		t.Errorf("tactics %v, want initial-access, persistence and T1059.001's execution", ins[0].Tactics)
 	}
 }
