@@ -370,4 +370,13 @@ func TestOwnTechniques(t *testing.T) {
 	if want := []debrief.TechniqueID{"T1078", "T1078.004"}; !slices.Equal(ids, want) {
 		t.Errorf("techniques %v, want %v", ids, want)
 	}
+	var seen []string
+	for _, st := range r.KillChain {
+		if st.Status == review.StageSeen {
+			seen = append(seen, st.Tactic)
+		}
+	}
+	if want := []string{"initial-access", "persistence"}; !slices.Equal(seen, want) {
+		t.Errorf("stages seen %v, want the incident's own tactics %v", seen, want)
+	}
 }

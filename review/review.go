@@ -154,7 +154,7 @@ type StageStatus string
 
 // Stage statuses.
 const (
-	StageSeen    StageStatus = "seen"     // an alert carries the tactic
+	StageSeen    StageStatus = "seen"     // an alert carries the tactic, or the incident's own record names it
 	StageGap     StageStatus = "gap"      // not seen, but between the first and last stage seen: a likely blind spot
 	StageNotSeen StageStatus = "not_seen" // not seen, before the first or after the last stage seen
 )

@@ -100,12 +100,17 @@ func (b *builder) scan() {
 		}
 	}
 	b.alerts = n
-	// The techniques the incidents name themselves, apart from their
-	// alerts (debrief.Incident.OwnTechniques): in the review, with no
-	// alert, so that an incident exported without its alerts has some.
+	// The techniques and tactics the incidents name themselves, apart
+	// from their alerts (debrief.Incident.OwnTechniques, OwnTactics): in
+	// the review, with no alert and no time, so that an incident exported
+	// without its alerts has some, and a stage its own record names is
+	// seen rather than a gap.
 	for _, x := range b.in {
 		for _, id := range x.OwnTechniques {
 			b.technique(debrief.Technique{ID: id})
+		}
+		for _, s := range x.OwnTactics {
+			b.stage(b.shortname(s))
 		}
 	}
 }
