@@ -84,6 +84,9 @@ func (s *Store) write(ctx context.Context, wc *writeConn, recs []debrief.Record,
 	if err := w.flush(); err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
 	}
+	if err := w.release(); err != nil {
+		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
+	}
 	if err := w.markNewAlerts(); err != nil {
 		return debrief.WriteResult{}, fmt.Errorf("write: %w", err)
 	}
@@ -185,6 +188,7 @@ type writer struct {
 	links                        map[[2]string]int // (incident, alert) → origin bits, pending
 	newAlerts                    []string          // ids of the alert rows inserted, for markNewAlerts
 	named                        map[string]bool   // incidents named by alerts this Write changed, for markPlaceholders
+	claimed                      map[string]bool   // alerts linked to an incident of a source, for release
 
 	// The last alerts.pk and raw_records.id used; 0 until first needed.
 	alertPK, rawID int64
@@ -202,6 +206,7 @@ func newWriter(ctx context.Context, wc *writeConn) *writer {
 		linkRows:  wc.linkRows,
 		links:     map[[2]string]int{},
 		named:     map[string]bool{},
+		claimed:   map[string]bool{},
 	}
 }
 
@@ -228,6 +233,7 @@ func (w *writer) flush() error {
 
 func (w *writer) link(incidentID, alertID string, origin int) {
 	w.links[[2]string{incidentID, alertID}] |= origin
+	w.claim(incidentID, alertID)
 }
 
 // markNewAlerts marks for recounting (agg_dirty, skill_dirty) the incidents
