@@ -137,6 +137,9 @@ func (s *Store) write(ctx context.Context, recs []debrief.Record, preps <-chan p
 				return err
 			}
 		}
+		if err := w.release(); err != nil {
+			return err
+		}
 		if err := w.markPlaceholders(); err != nil {
 			return err
 		}
@@ -260,6 +263,7 @@ type writer struct {
 	known              map[versionKey]bool // the stored versions of the subjects of this batch
 	summaries          map[string]summary  // WriteGrouped: the summaries of the incidents it inserts, by id
 	named              map[string]bool     // incidents named by alerts this Write changed, for markPlaceholders
+	claimed            map[string]bool     // alerts linked to an incident of a source, for release
 }
 
 // versionKey names a version: kind, subject id, content hash.
@@ -268,7 +272,7 @@ type versionKey struct{ kind, id, hash string }
 func newWriter(ctx context.Context, tx pgx.Tx, tenant string) *writer {
 	return &writer{ctx: ctx, tx: tx, tenant: tenant, inc: map[string]*state{}, alerts: map[string]*state{},
 		links: map[[2]string]int{}, batch: &pgx.Batch{}, known: map[versionKey]bool{}, enc: newEncoder(),
-		named: map[string]bool{}}
+		named: map[string]bool{}, claimed: map[string]bool{}}
 }
 
 // name notes that an alert this Write inserted or changed names (or
@@ -406,6 +410,7 @@ func (w *writer) sendLinks() error {
 
 func (w *writer) link(incidentID, alertID string, origin int) {
 	w.links[[2]string{incidentID, alertID}] |= origin
+	w.claim(incidentID, alertID)
 }
 
 // raw queues the raw record of a version that is not current.
