@@ -46,6 +46,8 @@ func Run(t *testing.T, open func(t *testing.T) debrief.Store) {
 		{"PartialBeforeFull", testPartialBeforeFull},
 		{"AlertsBeforeIncident", testAlertsBeforeIncident},
 		{"IncidentBeforeAlerts", testIncidentBeforeAlerts},
+		{"SourceIncidentClaimsCorrelated", testClaimEmpties},
+		{"SourceIncidentClaimsOneOfTwo", testClaimKeepsRest},
 		{"Filters", testFilters},
 		{"OwnLabels", testOwnLabels},
 		{"KeysetPaging", testKeyset},
