@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -83,5 +84,85 @@ func TestCorrelateAcrossIngests(t *testing.T) {
 
 	if again := ingestFile("again.json", wazuhAlert("3.1", "web-07", t0.Add(72*time.Hour))); again != (ingest.Tally{}) {
 		t.Errorf("the same alert again correlated %+v, want nothing", again)
+	}
+}
+
+// TestSourceIncidentClaimsCorrelatedAlert: a Sentinel SecurityAlert row
+// ingested alone is correlated into a debrief incident; its
+// SecurityIncident row, ingested later, claims it: the alert is then only
+// in the Sentinel incident, the correlated one is gone, and correlation
+// does not group the alert again.
+func TestSourceIncidentClaimsCorrelatedAlert(t *testing.T) {
+	st := open(t)
+	raw, err := os.ReadFile(filepath.Join("sentinel", "testdata", "mixed_export.good.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(raw, &rows); err != nil {
+		t.Fatal(err)
+	}
+	rowOf := func(typ string) string {
+		t.Helper()
+		for _, r := range rows {
+			if r["Type"] == typ {
+				b, err := json.Marshal([]any{r})
+				if err != nil {
+					t.Fatal(err)
+				}
+				path := filepath.Join(t.TempDir(), typ+".json")
+				if err := os.WriteFile(path, b, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return path
+			}
+		}
+		t.Fatalf("no %s row", typ)
+		return ""
+	}
+	ingestAndCorrelate := func(path string) ingest.Tally {
+		t.Helper()
+		if _, err := ingest.Run(t.Context(), options(t, st, path)); err != nil {
+			t.Fatal(err)
+		}
+		tally, err := ingest.Correlate(t.Context(), st, correlate.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tally
+	}
+	incidents := func() []debrief.Incident {
+		t.Helper()
+		ins, err := st.Incidents(t.Context(), debrief.IncidentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ins
+	}
+
+	if got := ingestAndCorrelate(rowOf("SecurityAlert")); got != (ingest.Tally{Incidents: 1, Alerts: 1}) {
+		t.Fatalf("the alert alone correlated %+v, want one incident of it", got)
+	}
+	ins := incidents()
+	if len(ins) != 1 || ins[0].Source != debrief.SourceCorrelate {
+		t.Fatalf("incidents after the alert alone: %v, want one correlated", ins)
+	}
+	correlatedID := ins[0].ID
+	if got := ingestAndCorrelate(rowOf("SecurityIncident")); got != (ingest.Tally{}) {
+		t.Errorf("correlation after the incident: %+v, want nothing", got)
+	}
+	ins = incidents()
+	if len(ins) != 1 || ins[0].Source != debrief.SourceSentinel || len(ins[0].AlertIDs) != 1 {
+		t.Fatalf("incidents after the incident: %+v, want the Sentinel incident alone, with its alert", ins)
+	}
+	if _, err := st.Incident(t.Context(), correlatedID); debrief.ErrorCode(err) != debrief.ENOTFOUND {
+		t.Errorf("correlated incident %s: error %v, want not found", correlatedID, err)
+	}
+	a, err := st.Alert(t.Context(), ins[0].AlertIDs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.IncidentID != ins[0].ID {
+		t.Errorf("alert's incident %q, want %q", a.IncidentID, ins[0].ID)
 	}
 }
