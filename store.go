@@ -69,6 +69,16 @@ func KeyOf(in *Incident) IncidentKey { return IncidentKey{Created: in.Times.Crea
 // writing one again with the same content changes nothing, with other
 // content replaces it in place, and an incident record with the same id
 // replaces it and counts as new.
+//
+// A source's own incident outranks debrief's correlation: when a Write
+// links an alert to an incident of a source (by the incident's AlertIDs or
+// nested alerts, or by the alert's IncidentID), the alert leaves the
+// incidents correlation made (source debrief), whichever arrived first. A
+// correlated incident so left with no alerts is deleted, with its tags,
+// comments, versions, history and raw records (not its playbook runs); one
+// left with some keeps its own fields (title, severity, times) as
+// correlation made them, and lists, and counts the techniques and tactics
+// of, the alerts it still holds.
 type Store interface {
 	// Write stores a batch of records in one transaction.
 	Write(ctx context.Context, recs []Record) (WriteResult, error)
