@@ -6,13 +6,21 @@ import (
 )
 
 // WriteResult counts what a Store.Write did.
+//
+// IncidentsRenormalised and AlertsRenormalised count the records whose raw
+// bytes are those of the stored current version but whose decoded content
+// differs (a newer debrief decodes more from the same source record): the
+// current version's content is replaced in place, with no new version, no
+// copy of its raw record and no history.
 type WriteResult struct {
-	IncidentsNew       int `json:"incidents_new"`
-	IncidentsUpdated   int `json:"incidents_updated"`
-	IncidentsUnchanged int `json:"incidents_unchanged"`
-	AlertsNew          int `json:"alerts_new"`
-	AlertsUpdated      int `json:"alerts_updated"`
-	AlertsUnchanged    int `json:"alerts_unchanged"`
+	IncidentsNew          int `json:"incidents_new"`
+	IncidentsUpdated      int `json:"incidents_updated"`
+	IncidentsUnchanged    int `json:"incidents_unchanged"`
+	IncidentsRenormalised int `json:"incidents_renormalised"`
+	AlertsNew             int `json:"alerts_new"`
+	AlertsUpdated         int `json:"alerts_updated"`
+	AlertsUnchanged       int `json:"alerts_unchanged"`
+	AlertsRenormalised    int `json:"alerts_renormalised"`
 }
 
 // Add sums two results.
@@ -20,9 +28,11 @@ func (r *WriteResult) Add(o WriteResult) {
 	r.IncidentsNew += o.IncidentsNew
 	r.IncidentsUpdated += o.IncidentsUpdated
 	r.IncidentsUnchanged += o.IncidentsUnchanged
+	r.IncidentsRenormalised += o.IncidentsRenormalised
 	r.AlertsNew += o.AlertsNew
 	r.AlertsUpdated += o.AlertsUpdated
 	r.AlertsUnchanged += o.AlertsUnchanged
+	r.AlertsRenormalised += o.AlertsRenormalised
 }
 
 // IncidentFilter selects incidents. Zero fields do not filter.
@@ -60,7 +70,11 @@ func KeyOf(in *Incident) IncidentKey { return IncidentKey{Created: in.Times.Crea
 //
 // Writes are idempotent: writing the same record twice changes nothing, and a
 // newer version of a record (a later Updated time) replaces the stored one
-// and adds the differences to the history. An older version never replaces a
+// and adds the differences to the history. A record whose raw bytes are
+// those of the stored current version is that version decoded anew: its
+// content replaces the current version's in place, adding no version, no
+// raw copy and no history (WriteResult.IncidentsRenormalised,
+// AlertsRenormalised). An older version never replaces a
 // newer one, but its state changes still enter the history. Of two versions of
 // an alert from the same time (or both without one) the later written
 // replaces the other, unless it names no techniques and the other does: the

@@ -11,6 +11,41 @@ func (w *writer) versionSeen(kind, id, hash string) (bool, error) {
 	return w.known[versionKey{kind, id, hash}], nil
 }
 
+// sameRaw reports whether raw is the raw record of the current version of
+// the stored incident or alert id (table incidents or alerts). An empty raw
+// is no record's.
+func (w *writer) sameRaw(table, id string, raw []byte) (bool, error) {
+	if len(raw) == 0 {
+		return false, nil
+	}
+	var same bool
+	err := w.sendAndRead([]read{{query: `SELECT coalesce(raw = $3::bytea, false) FROM ` + table +
+		` WHERE tenant = $1 AND id = $2`, args: []any{id, raw}}},
+		func(br pgx.BatchResults) error { return br.QueryRow().Scan(&same) })
+	if err != nil {
+		return false, fmt.Errorf("compare raw record: %w", err)
+	}
+	return same, nil
+}
+
+// renormalised sets next.sortAt for next, the current version cur of the
+// subject decoded anew from the same raw record, and makes cur's row in
+// versions, if it has one yet, next's, so that later writes find next.
+func (w *writer) renormalised(kind, id string, cur, next *state) error {
+	next.sortAt = next.updated
+	if next.updated == 0 {
+		next.sortAt = cur.sortAt
+	}
+	if old := (versionKey{kind, id, cur.hash}); w.known[old] {
+		delete(w.known, old)
+		w.known[versionKey{kind, id, next.hash}] = true
+	}
+	return w.exec(`UPDATE versions SET hash = $4, sort_at = $5, updated = $6, status = $7, assignee = $8,
+		verdict = $9, severity = $10, determination = $11 WHERE tenant = $1 AND kind = $2 AND subject_id = $3
+		AND hash = $12`, kind, id, next.hash, next.sortAt, next.updated, next.status, next.assignee, next.verdict,
+		next.severity, next.determination, cur.hash)
+}
+
 // addVersion stores next as a version of the subject whose current state is
 // cur, sets next.sortAt, and reports whether next is newer than cur and so
 // becomes the current state. A version is older only when it has an Updated

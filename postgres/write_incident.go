@@ -63,6 +63,13 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 		return err
 	}
 	next := &state{hash: hash, updated: nanos0(in.Times.Updated), tracked: incidentTracked(in)}
+	same, err := w.sameRaw("incidents", in.ID, in.Raw)
+	if err != nil {
+		return err
+	}
+	if same {
+		return w.renormaliseIncident(in, cur, next)
+	}
 	newer, err := w.addVersion(kindIncident, in.ID, cur, next)
 	if err != nil {
 		return err
@@ -86,6 +93,25 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 		return err
 	}
 	w.res.IncidentsUpdated++
+	return nil
+}
+
+// renormaliseIncident replaces the content of the current version of a
+// stored incident in place with in, whose raw record is the current
+// version's: it adds no version, no raw copy and no history.
+func (w *writer) renormaliseIncident(in *debrief.Incident, cur, next *state) error {
+	if err := w.renormalised(kindIncident, in.ID, cur, next); err != nil {
+		return err
+	}
+	if err := w.exec(`UPDATE incidents SET (`+incidentColumns+`) = (`+params(2, 25)+`) WHERE tenant = $1 AND id = $27`,
+		append(incidentValues(in, next.hash, next.sortAt), in.ID)...); err != nil {
+		return err
+	}
+	if err := w.incidentParts(in, true, false); err != nil {
+		return err
+	}
+	w.inc[in.ID] = next
+	w.res.IncidentsRenormalised++
 	return nil
 }
 

@@ -65,6 +65,7 @@ func TestLooseAlertWriters(t *testing.T) {
 	again := looseBatch(0, perBatch)
 	again[7].Alert.Title = "Suspicious PowerShell command line (revised)"
 	again[7].Alert.Updated = again[7].Alert.Updated.Add(time.Hour) // newer: it replaces the stored one
+	again[7].Alert.Raw = []byte(`{"title":"Suspicious PowerShell command line (revised)"}`)
 	res, err := s.Write(ctx, append(again, looseBatch(distinct, 2)...))
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,39 @@ func (w *writer) versionSeen(kind, id, hash string) (bool, error) {
 	return n > 0, nil
 }
 
+// sameRaw reports whether raw is the raw record of the current version of
+// the stored incident or alert id (table incidents or alerts). An empty raw
+// is no record's.
+func (w *writer) sameRaw(table, id string, raw []byte) (bool, error) {
+	if len(raw) == 0 {
+		return false, nil
+	}
+	st, err := w.st.get(w.ctx, `SELECT coalesce(raw = ?, 0) FROM `+table+` WHERE id = ?`)
+	if err != nil {
+		return false, err
+	}
+	var same bool
+	if err := st.QueryRowContext(w.ctx, raw, id).Scan(&same); err != nil {
+		return false, fmt.Errorf("compare raw record: %w", err)
+	}
+	return same, nil
+}
+
+// renormalised sets next.sortAt for next, the current version cur of the
+// subject decoded anew from the same raw record, and makes cur's row in
+// versions, if it has one yet, next's, so that later writes find next.
+func (w *writer) renormalised(kind, id string, cur, next *state) error {
+	next.sortAt = next.updated
+	if next.updated == 0 {
+		next.sortAt = cur.sortAt
+	}
+	_, err := w.exec(`UPDATE versions SET hash = ?, sort_at = ?, updated = ?, status = ?, assignee = ?,
+		verdict = ?, severity = ?, determination = ? WHERE kind = ? AND subject_id = ? AND hash = ?`,
+		next.hash, next.sortAt, next.updated, next.status, next.assignee, next.verdict, next.severity,
+		next.determination, kind, id, cur.hash)
+	return err
+}
+
 // addVersion stores next as a version of the subject whose current state is
 // cur, sets next.sortAt, and reports whether next is newer than cur and so
 // becomes the current state. A version is older only when it has an Updated

@@ -49,6 +49,17 @@ func (w *writer) alert(a *debrief.Alert, p *alertPrep) error {
 		return err
 	}
 	next := alertState(a, hash)
+	same, err := w.sameRaw("alerts", a.ID, a.Raw)
+	if err != nil {
+		return err
+	}
+	if same { // the current version decoded anew
+		if err := w.renormalised(kindAlert, a.ID, cur, next); err != nil {
+			return err
+		}
+		w.res.AlertsRenormalised++
+		return w.setAlert(a, p, cur, next)
+	}
 	newer, err := w.addVersion(kindAlert, a.ID, cur, next)
 	if err == nil && newer && next.updated == cur.updated && len(a.Techniques) == 0 {
 		newer, err = w.namesNoTechniques(a.ID) // see debrief.Store.Write
@@ -116,6 +127,12 @@ func (w *writer) replaceAlert(a *debrief.Alert, p *alertPrep, cur, next *state) 
 	if err := w.keepRaw("alerts", kindAlert, a.ID); err != nil {
 		return err
 	}
+	return w.setAlert(a, p, cur, next)
+}
+
+// setAlert is replaceAlert without keeping the raw record of the version
+// a replaces: for a version decoded anew from it.
+func (w *writer) setAlert(a *debrief.Alert, p *alertPrep, cur, next *state) error {
 	args := append(slices.Clip(p.content()), next.hash, next.sortAt, rawValue(a.Raw), a.ID)
 	if _, err := w.exec(`UPDATE alerts SET (`+contentColumns+`, hash, sort_at, partial, raw) = (`+
 		params(27)+`, ?, ?, 0, ?) WHERE id = ?`, args...); err != nil {

@@ -96,7 +96,7 @@ func TestWriteConnIdle(t *testing.T) {
 		t.Fatal("a Write with an invalid alert succeeded")
 	}
 	a := testAlert(0)
-	a.Title = "Brute force, second version"
+	a.Title, a.Raw = "Brute force, second version", []byte(`{"title":"Brute force, second version"}`)
 	a.Updated = a.Created.Add(time.Hour)
 	if res := writeAlerts(t, s, a); res.AlertsUpdated != 1 {
 		t.Fatalf("%+v, want one alert updated", res)

@@ -80,6 +80,7 @@ func testOwnLabels(t *testing.T, open func() debrief.Store) {
 	v2 := own
 	v2.Times.Updated = own.Times.Updated.Add(time.Hour)
 	v2.OwnTechniques, v2.OwnTactics = []debrief.TechniqueID{"T1566"}, []string{"initial-access"}
+	v2.Raw = []byte(`{"name":"73e01a99-5cd7-4139-a149-9f2736ff2ab5","tactics":["InitialAccess"]}`)
 	if res := write(t, s, incRec(v2)); res.IncidentsUpdated != 1 {
 		t.Errorf("newer version: %+v, want 1 incident updated", res)
 	}

@@ -147,6 +147,7 @@ func testIncidentReplacesPlaceholder(t *testing.T, open func() debrief.Store) {
 	// Its next version derives history from the first, as ever.
 	next := in
 	next.Status, next.Times.Updated = debrief.StatusResolved, in.Times.Updated.Add(time.Hour)
+	next.Raw = []byte(`{"status":"Resolved"}`)
 	wantResult(t, "its next version", write(t, s, incRec(next)), debrief.WriteResult{IncidentsUpdated: 1})
 	want := next
 	want.History = append(slices.Clone(in.History), debrief.Change{At: next.Times.Updated, By: in.Assignee,

@@ -207,6 +207,7 @@ func testAlertVersions(t *testing.T, open func() debrief.Store) {
 	wantResult(t, "both again", write(t, s, alertRec(v1), alertRec(v2)), debrief.WriteResult{AlertsUnchanged: 2})
 	v3 := v2
 	v3.Status, v3.Updated = debrief.StatusActive, at(3*time.Hour) // reopened
+	v3.Raw = []byte(`{"status":"reopened"}`)
 	wantResult(t, "v3", write(t, s, alertRec(v3)), debrief.WriteResult{AlertsUpdated: 1})
 	same(t, "after v3", alert(t, s, v1.ID), v3)
 
