@@ -19,7 +19,8 @@ import (
 // through the list in its order (created time ties broken by ID, incidents
 // without one last) without repeating or skipping an incident when others
 // are written between pages; an older version counts
-// as updated (it adds history); a comment is never lost to a later version;
+// as updated (it adds history); a record with the current version's raw
+// bytes and other content counts as renormalised; a comment is never lost to a later version;
 // alerts that only partial records made are not unassigned alerts; and
 // UnassignedAlerts lets its callback use the store. Placeholders: a
 // placeholder is written only where no incident is, again unchanged when
@@ -40,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) debrief.Store) {
 		{"VersionsInAnyOrder", testVersionsInAnyOrder},
 		{"SourceHistory", testSourceHistory},
 		{"AlertVersions", testAlertVersions},
+		{"Renormalise", testRenormalise},
 		{"AlertTies", testAlertTies},
 		{"AlertMovesIncident", testAlertMoves},
 		{"PartialAfterFull", testPartialAfterFull},
