@@ -73,11 +73,15 @@ type Reject struct {
 
 // Summary is what an ingest did.
 type Summary struct {
-	Files            int                            `json:"files"`
-	Read             int                            `json:"read"` // records read, good and bad
-	New              Tally                          `json:"new"`
-	Updated          Tally                          `json:"updated"`
-	Unchanged        Tally                          `json:"unchanged"`
+	Files     int   `json:"files"`
+	Read      int   `json:"read"` // records read, good and bad
+	New       Tally `json:"new"`
+	Updated   Tally `json:"updated"`
+	Unchanged Tally `json:"unchanged"`
+	// Renormalised counts the records stored already whose raw bytes are
+	// unchanged but whose decoded content differs (a newer debrief decodes
+	// more): updated in place (debrief.WriteResult.IncidentsRenormalised).
+	Renormalised     Tally                          `json:"renormalised"`
 	RejectedTotal    int                            `json:"rejected_total"`
 	RejectedByReason map[string]int                 `json:"rejected_by_reason"`
 	Rejected         []Reject                       `json:"rejected"` // the first MaxRejectDetails; [] when none
@@ -100,6 +104,8 @@ func (s *Summary) add(r debrief.WriteResult) {
 	s.Updated.Alerts += r.AlertsUpdated
 	s.Unchanged.Incidents += r.IncidentsUnchanged
 	s.Unchanged.Alerts += r.AlertsUnchanged
+	s.Renormalised.Incidents += r.IncidentsRenormalised
+	s.Renormalised.Alerts += r.AlertsRenormalised
 }
 
 // ErrNothingRead is returned (wrapped, with why) when a run read no input

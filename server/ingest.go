@@ -184,4 +184,6 @@ func addWrite(sum *ingest.Summary, r debrief.WriteResult) {
 	sum.Updated.Alerts += r.AlertsUpdated
 	sum.Unchanged.Incidents += r.IncidentsUnchanged
 	sum.Unchanged.Alerts += r.AlertsUnchanged
+	sum.Renormalised.Incidents += r.IncidentsRenormalised
+	sum.Renormalised.Alerts += r.AlertsRenormalised
 }

@@ -148,8 +148,18 @@ func printIngestSummary(w io.Writer, s ingestSummary) {
 		fmt.Fprintf(w, " (%s)", strings.Join(fs, ", "))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  incidents  new %d  updated %d  unchanged %d\n", s.New.Incidents, s.Updated.Incidents, s.Unchanged.Incidents)
-	fmt.Fprintf(w, "  alerts     new %d  updated %d  unchanged %d\n", s.New.Alerts, s.Updated.Alerts, s.Unchanged.Alerts)
+	// Renormalised records (the same source record decoded anew) show
+	// only when there are any.
+	renorm := func(n int) string {
+		if s.Renormalised == (ingest.Tally{}) {
+			return ""
+		}
+		return fmt.Sprintf("  renormalised %d", n)
+	}
+	fmt.Fprintf(w, "  incidents  new %d  updated %d  unchanged %d%s\n", s.New.Incidents, s.Updated.Incidents, s.Unchanged.Incidents,
+		renorm(s.Renormalised.Incidents))
+	fmt.Fprintf(w, "  alerts     new %d  updated %d  unchanged %d%s\n", s.New.Alerts, s.Updated.Alerts, s.Unchanged.Alerts,
+		renorm(s.Renormalised.Alerts))
 	printAfterWrite(w, s.Placeholders, s.Correlated)
 	if len(s.Revoked) > 0 {
 		var rs []string
