@@ -33,6 +33,11 @@
 //   - new: stored.
 //   - the current version, or any version seen before: unchanged, nothing
 //     is written.
+//   - the current version decoded anew (its raw bytes are the stored
+//     current version's, its content differs: a newer debrief decodes
+//     more): the current row and its versions row, if any, take the new
+//     content and hash in place; no version, raw copy or history is added.
+//     It counts as renormalised.
 //   - another version: kept in versions. It becomes the current state when
 //     its Updated time is not before the current version's (a version
 //     without one follows the current), otherwise it only adds history. The
