@@ -8,10 +8,11 @@ import (
 // WriteResult counts what a Store.Write did.
 //
 // IncidentsRenormalised and AlertsRenormalised count the records whose raw
-// bytes are those of the stored current version but whose decoded content
-// differs (a newer debrief decodes more from the same source record): the
-// current version's content is replaced in place, with no new version, no
-// copy of its raw record and no history.
+// bytes are those of a stored version but whose decoded content differs (a
+// newer debrief decodes more from the same source record): that version
+// takes the new content in place, with no new version and no copy of its
+// raw record; the current version's decoding adds no history, an older
+// one's rebuilds the derived history.
 type WriteResult struct {
 	IncidentsNew          int `json:"incidents_new"`
 	IncidentsUpdated      int `json:"incidents_updated"`
@@ -71,10 +72,9 @@ func KeyOf(in *Incident) IncidentKey { return IncidentKey{Created: in.Times.Crea
 // Writes are idempotent: writing the same record twice changes nothing, and a
 // newer version of a record (a later Updated time) replaces the stored one
 // and adds the differences to the history. A record whose raw bytes are
-// those of the stored current version is that version decoded anew: its
-// content replaces the current version's in place, adding no version, no
-// raw copy and no history (WriteResult.IncidentsRenormalised,
-// AlertsRenormalised). An older version never replaces a
+// those of a stored version is that version decoded anew: its content
+// replaces that version's in place, adding no version and no raw copy
+// (WriteResult.IncidentsRenormalised, AlertsRenormalised). An older version never replaces a
 // newer one, but its state changes still enter the history. Of two versions of
 // an alert from the same time (or both without one) the later written
 // replaces the other, unless it names no techniques and the other does: the

@@ -46,6 +46,52 @@ func (w *writer) renormalised(kind, id string, cur, next *state) error {
 		next.severity, next.determination, cur.hash)
 }
 
+// olderRaw returns the hash of the stored older version of the subject
+// whose raw record is raw, or "" when none is. (Partial records' raw
+// records are no versions.)
+func (w *writer) olderRaw(kind, id string, raw []byte) (string, error) {
+	if len(raw) == 0 {
+		return "", nil
+	}
+	if len(w.rawRows) > 0 { // the raw record may be among them
+		if err := w.flush(); err != nil {
+			return "", err
+		}
+	}
+	var hash string
+	err := w.sendAndRead([]read{{query: `SELECT coalesce((SELECT r.hash FROM raw_records r JOIN versions v
+		ON v.tenant = r.tenant AND v.kind = r.kind AND v.subject_id = r.subject_id AND v.hash = r.hash
+		WHERE r.tenant = $1 AND r.kind = $2 AND r.subject_id = $3 AND r.raw = $4::bytea LIMIT 1), '')`,
+		args: []any{kind, id, raw}}},
+		func(br pgx.BatchResults) error { return br.QueryRow().Scan(&hash) })
+	if err != nil {
+		return "", fmt.Errorf("find raw record: %w", err)
+	}
+	return hash, nil
+}
+
+// renormalisedOlder makes next, an older version of the subject decoded
+// anew from the raw record of the stored version with hash old, that
+// version: its versions row takes next's hash and state (keeping its place
+// in time when next has no Updated time), its raw record next's hash, and
+// the derived history is rebuilt.
+func (w *writer) renormalisedOlder(kind, id, old string, next *state) error {
+	delete(w.known, versionKey{kind, id, old})
+	w.known[versionKey{kind, id, next.hash}] = true
+	if err := w.exec(`UPDATE versions SET hash = $4, sort_at = CASE WHEN $5::bigint = 0 THEN sort_at ELSE $5::bigint END,
+		updated = $5::bigint, status = $6, assignee = $7, verdict = $8, severity = $9, determination = $10
+		WHERE tenant = $1 AND kind = $2 AND subject_id = $3 AND hash = $11`,
+		kind, id, next.hash, next.updated, next.status, next.assignee, next.verdict, next.severity,
+		next.determination, old); err != nil {
+		return err
+	}
+	if err := w.exec(`UPDATE raw_records SET hash = $4 WHERE tenant = $1 AND kind = $2 AND subject_id = $3 AND hash = $5`,
+		kind, id, next.hash, old); err != nil {
+		return err
+	}
+	return w.rebuildHistory(kind, id)
+}
+
 // addVersion stores next as a version of the subject whose current state is
 // cur, sets next.sortAt, and reports whether next is newer than cur and so
 // becomes the current state. A version is older only when it has an Updated

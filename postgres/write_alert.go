@@ -60,6 +60,13 @@ func (w *writer) alert(a *debrief.Alert, p *alertPrep) error {
 		w.res.AlertsRenormalised++
 		return w.setAlert(a, p, cur, next)
 	}
+	if old, err := w.olderRaw(kindAlert, a.ID, a.Raw); err != nil || old != "" {
+		if err == nil {
+			err = w.renormalisedOlder(kindAlert, a.ID, old, next)
+			w.res.AlertsRenormalised++
+		}
+		return err
+	}
 	newer, err := w.addVersion(kindAlert, a.ID, cur, next)
 	if err == nil && newer && next.updated == cur.updated && len(a.Techniques) == 0 {
 		newer, err = w.namesNoTechniques(a.ID) // see debrief.Store.Write

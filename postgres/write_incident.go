@@ -70,6 +70,12 @@ func (w *writer) incident(in *debrief.Incident, hash string) error {
 	if same {
 		return w.renormaliseIncident(in, cur, next)
 	}
+	if old, err := w.olderRaw(kindIncident, in.ID, in.Raw); err != nil || old != "" {
+		if err == nil {
+			err = w.renormaliseOlderIncident(in, old, next)
+		}
+		return err
+	}
 	newer, err := w.addVersion(kindIncident, in.ID, cur, next)
 	if err != nil {
 		return err
@@ -111,6 +117,21 @@ func (w *writer) renormaliseIncident(in *debrief.Incident, cur, next *state) err
 		return err
 	}
 	w.inc[in.ID] = next
+	w.res.IncidentsRenormalised++
+	return nil
+}
+
+// renormaliseOlderIncident writes in, an older version of a stored
+// incident decoded anew from the raw record of its version with hash old
+// (see renormalisedOlder): the current row stays; its comments and the
+// changes it reports are kept, as an older version's are.
+func (w *writer) renormaliseOlderIncident(in *debrief.Incident, old string, next *state) error {
+	if err := w.renormalisedOlder(kindIncident, in.ID, old, next); err != nil {
+		return err
+	}
+	if err := w.incidentParts(in, false, false); err != nil {
+		return err
+	}
 	w.res.IncidentsRenormalised++
 	return nil
 }

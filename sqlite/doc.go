@@ -38,6 +38,10 @@
 //     more): the current row and its versions row, if any, take the new
 //     content and hash in place; no version, raw copy or history is added.
 //     It counts as renormalised.
+//   - an older version decoded anew (its raw bytes are those kept in
+//     raw_records for a stored version): that version's versions and
+//     raw_records rows take the new hash and state, and the derived
+//     history is rebuilt; nothing is added. It counts as renormalised.
 //   - another version: kept in versions. It becomes the current state when
 //     its Updated time is not before the current version's (a version
 //     without one follows the current), otherwise it only adds history. The

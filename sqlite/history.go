@@ -1,6 +1,10 @@
 package sqlite
 
-import "fmt"
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+)
 
 // versionSeen reports whether hash is a stored version of the subject.
 func (w *writer) versionSeen(kind, id, hash string) (bool, error) {
@@ -46,6 +50,49 @@ func (w *writer) renormalised(kind, id string, cur, next *state) error {
 		next.hash, next.sortAt, next.updated, next.status, next.assignee, next.verdict, next.severity,
 		next.determination, kind, id, cur.hash)
 	return err
+}
+
+// olderRaw returns the hash of the stored older version of the subject
+// whose raw record is raw, or "" when none is. (Partial records' raw
+// records are no versions.)
+func (w *writer) olderRaw(kind, id string, raw []byte) (string, error) {
+	if len(raw) == 0 {
+		return "", nil
+	}
+	st, err := w.st.get(w.ctx, `SELECT r.hash FROM raw_records r JOIN versions v
+		ON v.kind = r.kind AND v.subject_id = r.subject_id AND v.hash = r.hash
+		WHERE r.kind = ? AND r.subject_id = ? AND r.raw = ? LIMIT 1`)
+	if err != nil {
+		return "", err
+	}
+	var hash string
+	switch err := st.QueryRowContext(w.ctx, kind, id, raw).Scan(&hash); {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("find raw record: %w", err)
+	}
+	return hash, nil
+}
+
+// renormalisedOlder makes next, an older version of the subject decoded
+// anew from the raw record of the stored version with hash old, that
+// version: its versions row takes next's hash and state (keeping its place
+// in time when next has no Updated time), its raw record next's hash, and
+// the derived history is rebuilt.
+func (w *writer) renormalisedOlder(kind, id, old string, next *state) error {
+	if _, err := w.exec(`UPDATE versions SET hash = ?, sort_at = CASE WHEN ? = 0 THEN sort_at ELSE ? END,
+		updated = ?, status = ?, assignee = ?, verdict = ?, severity = ?, determination = ?
+		WHERE kind = ? AND subject_id = ? AND hash = ?`,
+		next.hash, next.updated, next.updated, next.updated, next.status, next.assignee, next.verdict,
+		next.severity, next.determination, kind, id, old); err != nil {
+		return err
+	}
+	if _, err := w.exec(`UPDATE raw_records SET hash = ? WHERE kind = ? AND subject_id = ? AND hash = ?`,
+		next.hash, kind, id, old); err != nil {
+		return err
+	}
+	return w.rebuildHistory(kind, id)
 }
 
 // addVersion stores next as a version of the subject whose current state is

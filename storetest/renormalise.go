@@ -39,6 +39,13 @@ func testRenormalise(t *testing.T, open func() debrief.Store) {
 	want = vs[2]
 	want.History = sentinelHistory()
 	same(t, "after v3", incident(t, s, want.ID), expect(want))
+	// An older version decoded anew once more: its stored version takes
+	// the new decoding, with no version and no raw record added.
+	r1b := r1
+	r1b.OwnTactics = []string{"exfiltration"}
+	wantResult(t, "v1 decoded anew after v3", write(t, s, incRec(r1b)), debrief.WriteResult{IncidentsRenormalised: 1})
+	wantResult(t, "v1 decoded anew after v3, again", write(t, s, incRec(r1b)), debrief.WriteResult{IncidentsUnchanged: 1})
+	same(t, "after v1 decoded anew after v3", incident(t, s, want.ID), expect(want))
 
 	a := loneAlert(1, at(time.Hour))
 	a.Updated = at(time.Hour)
@@ -63,4 +70,9 @@ func testRenormalise(t *testing.T, open func() debrief.Store) {
 	wantResult(t, "alert v3", write(t, s, alertRec(c)), debrief.WriteResult{AlertsUpdated: 1})
 	wantResult(t, "alert v2 decoded anew after v3", write(t, s, alertRec(rb)), debrief.WriteResult{AlertsUnchanged: 1})
 	same(t, "after alert v3", alert(t, s, a.ID), c)
+	rb2 := rb
+	rb2.ThreatNames = []string{"Mimikatz", "LSASS dumper"}
+	wantResult(t, "alert v2 decoded anew after v3, once more", write(t, s, alertRec(rb2)), debrief.WriteResult{AlertsRenormalised: 1})
+	wantResult(t, "alert v2 decoded anew after v3, once more, again", write(t, s, alertRec(rb2)), debrief.WriteResult{AlertsUnchanged: 1})
+	same(t, "after the older alert decoded anew", alert(t, s, a.ID), c)
 }
