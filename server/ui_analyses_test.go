@@ -113,4 +113,12 @@ func TestUIMatrixOfAnOldStore(t *testing.T) {
 			t.Errorf("%s: %d, want %q and a #window-note at the latest incident:\n%s", tc.path, resp.StatusCode, tc.has, page)
 		}
 	}
+	// An id the catalog lacks (ATT&CK v19's T1685, kept as alerts name it)
+	// is said to be unknown; one it has is not.
+	for path, unknown := range map[string]bool{"/matrix/techniques/T1685": true, "/matrix/techniques/T1059": false} {
+		resp, page := fetch(t, c, e.srv.URL+path, nil)
+		if resp.StatusCode != http.StatusOK || strings.Contains(page, `id="unknown-technique"`) != unknown {
+			t.Errorf("%s: %d, want the unknown-technique notice %v:\n%s", path, resp.StatusCode, unknown, page)
+		}
+	}
 }

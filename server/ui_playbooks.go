@@ -107,6 +107,7 @@ var runMessages = map[string]string{
 type techniqueView struct {
 	ID        debrief.TechniqueID
 	Name      string
+	Unknown   bool // not in the ATT&CK catalog the server carries (kept as incidents name it)
 	Since     string
 	Note      string // the window ends at the store's latest incident
 	Incidents []debrief.Incident
@@ -136,6 +137,8 @@ func (s *Server) techniquePage(w http.ResponseWriter, r *http.Request) error {
 	v := techniqueView{ID: id, Since: q.Get("since"), Note: end.Note()}
 	if t, ok := s.cfg.Catalog.Technique(string(id)); ok {
 		v.Name = t.Name
+	} else {
+		v.Unknown = true
 	}
 	if v.Incidents, err = s.store(ctx).Incidents(ctx, debrief.IncidentFilter{Since: since, Technique: id, Limit: 200}); err != nil {
 		return err
