@@ -236,6 +236,9 @@ func TestTokenNames(t *testing.T) {
 			}
 		})
 	}
+	if _, tok, err := server.IssueToken(t.Context(), e.st, rand.Reader, debrief.RoleViewer, "  padded  ", now); err != nil || tok.Name != "padded" {
+		t.Errorf("IssueToken with a padded name: %q, %v; want it trimmed", tok.Name, err)
+	}
 	if _, _, err := server.IssueToken(t.Context(), e.st, rand.Reader, debrief.RoleViewer, "bad \xff", now); debrief.ErrorCode(err) != debrief.EINVALID {
 		t.Errorf("IssueToken with a name that is not UTF-8: %v, want invalid", err)
 	}

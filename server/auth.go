@@ -40,6 +40,7 @@ func IssueToken(ctx context.Context, ts debrief.TokenStore, rnd io.Reader, role 
 	if _, ok := debrief.ParseRole(string(role)); !ok {
 		return "", debrief.Token{}, debrief.Errorf(debrief.EINVALID, "role %q: want one of %s", role, debrief.RoleNames())
 	}
+	name = strings.Trim(name, " ") // " dash " lists as "dash"; other white space is refused below
 	if err := checkTokenName(name); err != nil {
 		return "", debrief.Token{}, err
 	}
