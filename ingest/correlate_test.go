@@ -31,14 +31,7 @@ func TestCorrelateAcrossIngests(t *testing.T) {
 		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ingest.Run(t.Context(), options(t, st, path)); err != nil {
-			t.Fatal(err)
-		}
-		tally, err := ingest.Correlate(t.Context(), st, correlate.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tally
+		return ingestAndCorrelate(t, st, path)
 	}
 	correlated := func() []debrief.Incident {
 		t.Helper()
@@ -120,17 +113,6 @@ func TestSourceIncidentClaimsCorrelatedAlert(t *testing.T) {
 		t.Fatalf("no %s row", typ)
 		return ""
 	}
-	ingestAndCorrelate := func(path string) ingest.Tally {
-		t.Helper()
-		if _, err := ingest.Run(t.Context(), options(t, st, path)); err != nil {
-			t.Fatal(err)
-		}
-		tally, err := ingest.Correlate(t.Context(), st, correlate.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tally
-	}
 	incidents := func() []debrief.Incident {
 		t.Helper()
 		ins, err := st.Incidents(t.Context(), debrief.IncidentFilter{})
@@ -140,7 +122,7 @@ func TestSourceIncidentClaimsCorrelatedAlert(t *testing.T) {
 		return ins
 	}
 
-	if got := ingestAndCorrelate(rowOf("SecurityAlert")); got != (ingest.Tally{Incidents: 1, Alerts: 1}) {
+	if got := ingestAndCorrelate(t, st, rowOf("SecurityAlert")); got != (ingest.Tally{Incidents: 1, Alerts: 1}) {
 		t.Fatalf("the alert alone correlated %+v, want one incident of it", got)
 	}
 	ins := incidents()
@@ -148,7 +130,7 @@ func TestSourceIncidentClaimsCorrelatedAlert(t *testing.T) {
 		t.Fatalf("incidents after the alert alone: %v, want one correlated", ins)
 	}
 	correlatedID := ins[0].ID
-	if got := ingestAndCorrelate(rowOf("SecurityIncident")); got != (ingest.Tally{}) {
+	if got := ingestAndCorrelate(t, st, rowOf("SecurityIncident")); got != (ingest.Tally{}) {
 		t.Errorf("correlation after the incident: %+v, want nothing", got)
 	}
 	ins = incidents()
@@ -165,4 +147,18 @@ func TestSourceIncidentClaimsCorrelatedAlert(t *testing.T) {
 	if a.IncidentID != ins[0].ID {
 		t.Errorf("alert's incident %q, want %q", a.IncidentID, ins[0].ID)
 	}
+}
+
+// ingestAndCorrelate ingests path into st, then correlates, as debrief
+// ingest does, and returns what correlation made.
+func ingestAndCorrelate(t *testing.T, st debrief.Store, path string) ingest.Tally {
+	t.Helper()
+	if _, err := ingest.Run(t.Context(), options(t, st, path)); err != nil {
+		t.Fatal(err)
+	}
+	tally, err := ingest.Correlate(t.Context(), st, correlate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tally
 }
